@@ -1,0 +1,196 @@
+"""Async client for the sandbox's user API, used by tests and scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import aiohttp
+
+
+class SandboxError(Exception):
+    def __init__(self, status: int, data) -> None:
+        super().__init__(f"{status}: {data}")
+        self.status, self.data = status, data
+
+
+class SandboxClient:
+    """``async with SandboxClient("http://127.0.0.1:PORT") as sb: ...``"""
+
+    def __init__(self, base_url: str) -> None:
+        self.base = base_url.rstrip("/") + "/sandbox/api"
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> SandboxClient:
+        self._session = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _req(self, verb: str, path: str, json=None, params=None, timeout: float = 30):
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        params = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        async with self._session.request(verb, f"{self.base}/{path}", json=json, params=params,
+                                         timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+            data = await r.json()
+            if r.status >= 400:
+                raise SandboxError(r.status, data)
+            return data
+
+    # ---------------------------------------------------------------- world
+    async def add_user(self, id: int, first_name: str, last_name: str | None = None,
+                       username: str | None = None, language_code: str | None = None,
+                       started: bool = False) -> dict:
+        return await self._req("POST", "users", {
+            "id": id, "first_name": first_name, "last_name": last_name, "username": username,
+            "language_code": language_code, "started": started})
+
+    async def users(self) -> list[dict]:
+        return await self._req("GET", "users")
+
+    async def add_group(self, id: int, title: str, members=(), *, type: str = "group",
+                        bot_member: bool = True, bot_admin: bool = False,
+                        admins=()) -> dict:
+        return await self._req("POST", "chats", {
+            "id": id, "title": title, "members": list(members), "type": type,
+            "bot_member": bot_member, "bot_admin": bot_admin, "admins": list(admins)})
+
+    async def member(self, chat_id: int, user_id: int, action: str = "add") -> dict:
+        return await self._req("POST", f"chats/{chat_id}/members",
+                               {"user_id": user_id, "action": action})
+
+    async def chats(self, user_id: int | None = None) -> list[dict]:
+        return await self._req("GET", "chats", params={"user_id": user_id})
+
+    async def block(self, user_id: int, blocked: bool = True) -> None:
+        await self._req("POST", "block", {"user_id": user_id, "blocked": blocked})
+
+    async def reset(self) -> None:
+        await self._req("POST", "reset")
+
+    async def stats(self) -> dict:
+        return await self._req("GET", "stats")
+
+    async def set_limits(self, per_second: int | None = None,
+                         per_group_per_minute: int | None = None,
+                         enabled: bool | None = None, count_edits: bool | None = None) -> dict:
+        return await self._req("POST", "limits", {
+            "per_second": per_second, "per_group_per_minute": per_group_per_minute,
+            "enabled": enabled, "count_edits": count_edits})
+
+    async def webhook(self) -> dict:
+        return await self._req("GET", "webhook")
+
+    async def bot(self) -> dict:
+        return await self._req("GET", "bot")
+
+    # ---------------------------------------------------------------- acting
+    async def send(self, user_id: int, text: str, chat_id: int | None = None,
+                   reply_to_message_id: int | None = None) -> dict:
+        return await self._req("POST", "send", {"user_id": user_id, "chat_id": chat_id,
+                                                "text": text,
+                                                "reply_to_message_id": reply_to_message_id})
+
+    async def contact(self, user_id: int, phone_number: str, chat_id: int | None = None,
+                      first_name: str | None = None) -> dict:
+        return await self._req("POST", "contact", {"user_id": user_id, "chat_id": chat_id,
+                                                   "phone_number": phone_number,
+                                                   "first_name": first_name})
+
+    async def press(self, user_id: int, chat_id: int, message_id: int, data: str,
+                    force: bool = False) -> str:
+        r = await self._req("POST", "press", {"user_id": user_id, "chat_id": chat_id,
+                                              "message_id": message_id, "callback_data": data,
+                                              "force": force})
+        return r["callback_query_id"]
+
+    async def callback_answer(self, id: str, timeout: float = 5) -> dict:
+        """Wait until the bot answers the callback query; returns {text, show_alert, url}."""
+        deadline = time.monotonic() + timeout
+        while True:
+            since = await self.last_seq()
+            ans = await self._req("GET", f"callback_answers/{id}")
+            if ans is not None:
+                return ans
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"callback query {id} not answered within {timeout}s")
+            await self.events(since, timeout=min(left, 5))
+
+    # ---------------------------------------------------------------- reading
+    async def messages(self, chat_id: int, since_seq: int = 0) -> list[dict]:
+        return await self._req("GET", "messages", params={"chat_id": chat_id,
+                                                          "since_seq": since_seq})
+
+    async def bot_messages(self, chat_id: int) -> list[dict]:
+        return [m for m in await self.messages(chat_id) if m["from_bot"] and not m["deleted"]]
+
+    async def events(self, since: int = 0, timeout: float = 0,
+                     chat_id: int | None = None) -> list[dict]:
+        return await self._req("GET", "events", params={"since": since, "timeout": timeout,
+                                                        "chat_id": chat_id},
+                               timeout=timeout + 30)
+
+    async def last_seq(self) -> int:
+        return (await self._req("GET", "last_seq"))["seq"]
+
+    async def wait_for(self, predicate: Callable[[dict], bool], timeout: float = 5.0,
+                       since: int | None = None, chat_id: int | None = None) -> dict:
+        """First event after ``since`` (default: now) matching predicate, else AssertionError."""
+        if since is None:
+            since = await self.last_seq()
+        start = since
+        deadline = time.monotonic() + timeout
+        seen: list[dict] = []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            evs = await self.events(since, timeout=min(left, 10), chat_id=chat_id)
+            for ev in evs:
+                seen.append(ev)
+                since = max(since, ev["seq"])
+                if predicate(ev):
+                    return ev
+        chats = {e.get("chat_id") for e in seen} if chat_id is None else {chat_id}
+        recent = [e for e in await self.events(max(0, start - 20)) if e.get("chat_id") in chats]
+        lines = "\n".join(_describe(e) for e in recent[-30:]) or "(no events)"
+        raise AssertionError(f"no matching event within {timeout}s; recent events:\n{lines}")
+
+    async def wait_bot_message(self, chat_id: int, contains: str | None = None,
+                               timeout: float = 5, since: int | None = None,
+                               edited: bool = False) -> dict:
+        """Wait for the bot to send (or, with edited=True, also edit) a message in chat_id
+        whose text/caption contains ``contains``; returns the message dict."""
+        types = {"message_sent", "photo_sent", "document_sent"} | (
+            {"message_edited"} if edited else set())
+
+        def pred(ev: dict) -> bool:
+            m = ev.get("message") or {}
+            if ev["type"] not in types or ev["chat_id"] != chat_id:
+                return False
+            return contains is None or contains in (m.get("text") or m.get("caption") or "")
+        return (await self.wait_for(pred, timeout, since, chat_id=chat_id))["message"]
+
+
+def _describe(e: dict) -> str:
+    m = e.get("message") or {}
+    who = "bot" if m.get("from_bot") else (m.get("from") or {}).get("first_name", "")
+    body = m.get("text") or m.get("caption") or e.get("answer") or e.get("data") or ""
+    return f"#{e['seq']} {e['type']} chat={e.get('chat_id')} {who}: {str(body)[:120]!r}"
+
+
+async def wait_until(cond: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)

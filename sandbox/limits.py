@@ -1,0 +1,86 @@
+"""Telegram-like flood limits: rolling windows per bot and per group chat."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+
+# Methods that put a new message into a chat: they count against both limits.
+SEND_METHODS = frozenset({
+    "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
+    "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
+    "sendPoll", "sendDice", "sendSticker", "copyMessage", "forwardMessage", "sendInvoice",
+})
+# Edits count against the per-bot per-second limit only (Telegram is lenient with edits
+# in groups, but a bot editing 100 messages a second still gets throttled).
+EDIT_METHODS = frozenset({
+    "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia",
+})
+
+
+class RateLimiter:
+    """Rolling-window counters. ``check`` returns None (allowed, recorded) or retry_after (s)."""
+
+    def __init__(self, per_second: int = 30, per_group_per_minute: int = 20,
+                 enabled: bool = True, count_edits: bool = True,
+                 clock=time.monotonic) -> None:
+        self.per_second = per_second
+        self.per_group_per_minute = per_group_per_minute
+        self.enabled = enabled
+        self.count_edits = count_edits
+        self.clock = clock
+        self._bot: dict[int, deque[float]] = {}
+        self._group: dict[tuple[int, int], deque[float]] = {}
+
+    def configure(self, per_second: int | None = None, per_group_per_minute: int | None = None,
+                  enabled: bool | None = None, count_edits: bool | None = None) -> None:
+        if per_second is not None:
+            self.per_second = int(per_second)
+        if per_group_per_minute is not None:
+            self.per_group_per_minute = int(per_group_per_minute)
+        if enabled is not None:
+            self.enabled = bool(enabled)
+        if count_edits is not None:
+            self.count_edits = bool(count_edits)
+
+    def reset(self) -> None:
+        self._bot.clear()
+        self._group.clear()
+
+    def counts(self, method: str) -> bool:
+        return method in SEND_METHODS or (self.count_edits and method in EDIT_METHODS)
+
+    @staticmethod
+    def _retry(q: deque[float], limit: int, window: float, now: float) -> int | None:
+        while q and q[0] <= now - window:
+            q.popleft()
+        if len(q) < limit:
+            return None
+        # the slot frees when the (len-limit)th oldest leaves the window
+        oldest = q[len(q) - limit]
+        return max(1, math.ceil(oldest + window - now))
+
+    def check(self, bot_id: int, method: str, chat_id: int | None) -> int | None:
+        if not self.enabled or not self.counts(method):
+            return None
+        now = self.clock()
+        bq = self._bot.setdefault(bot_id, deque())
+        retry = self._retry(bq, self.per_second, 1.0, now)
+        gq = None
+        if chat_id is not None and chat_id < 0 and method in SEND_METHODS:
+            gq = self._group.setdefault((bot_id, chat_id), deque())
+            g_retry = self._retry(gq, self.per_group_per_minute, 60.0, now)
+            if g_retry is not None:
+                retry = max(retry or 0, g_retry)
+        if retry is not None:
+            return retry
+        bq.append(now)
+        if gq is not None:
+            gq.append(now)
+        return None
+
+    def to_dict(self) -> dict:
+        return {"per_second": self.per_second,
+                "per_group_per_minute": self.per_group_per_minute,
+                "enabled": self.enabled, "count_edits": self.count_edits}

@@ -1,0 +1,75 @@
+"""One aiohttp app: Bot API, user API, browser UI.  ``python -m sandbox.server``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import warnings
+from pathlib import Path
+
+from aiohttp import web
+
+from . import botapi, userapi
+from .state import SandboxState
+from .webhook import stop_delivery
+
+STATIC = Path(__file__).parent / "static"
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def _cleanup(app: web.Application) -> None:
+    stop_delivery(app["state"])
+
+
+def build_app(state: SandboxState | None = None, *, rate_limits: bool = True) -> web.Application:
+    state = state or SandboxState()
+    state.limiter.configure(enabled=rate_limits)
+    app = web.Application(client_max_size=60 * 1024 * 1024)
+    with warnings.catch_warnings():  # the key "state" is part of our public contract
+        warnings.simplefilter("ignore", getattr(web, "NotAppKeyWarning", UserWarning))
+        app["state"] = state
+    botapi.add_routes(app)
+    userapi.add_routes(app)
+    app.router.add_get("/", _index)
+    app.router.add_static("/static/", STATIC)
+    app.on_cleanup.append(_cleanup)
+    return app
+
+
+async def start_server(host: str = "127.0.0.1", port: int = 0,
+                       state: SandboxState | None = None,
+                       rate_limits: bool = True) -> tuple[web.AppRunner, int]:
+    """Bind and serve; port 0 picks a free port. Returns (runner, real port).
+    Stop with ``await runner.cleanup()``; the state is ``runner.app["state"]``."""
+    runner = web.AppRunner(build_app(state, rate_limits=rate_limits), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    real = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, real
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="redvest sandbox Telegram server")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=8081)
+    ap.add_argument("--no-limits", action="store_true")
+    a = ap.parse_args()
+
+    async def run() -> None:
+        runner, port = await start_server(a.host, a.port, rate_limits=not a.no_limits)
+        print(f"sandbox on http://{a.host}:{port}/  bot API base_url "
+              f"http://{a.host}:{port}/bot", flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
