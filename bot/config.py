@@ -1,0 +1,257 @@
+"""Configuration: a TOML file read into one pydantic model per section.
+
+`load_config` is pure: it takes a path (or None) and an environment mapping and
+either returns a `Config` or raises `ConfigError` whose message names the key.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+DEFAULT_PATH = Path("redvest.toml")
+TELEGRAM_API = "https://api.telegram.org/bot"
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(Exception):
+    """A bad configuration value; str() is one line naming the key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"config error: {key}: {problem}")
+        self.key = key
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class TelegramConfig(_Section):
+    token: SecretStr = SecretStr("")
+    base_url: str = TELEGRAM_API
+    base_file_url: str = ""
+    admins: list[int] = Field(default_factory=list)
+    concurrent_updates: int = Field(default=64, ge=1, le=1024)
+
+
+class WebhookConfig(_Section):
+    url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8443, ge=1, le=65535)
+    path: str = "/telegram/webhook"
+    secret_token: SecretStr = SecretStr("")
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+    @field_validator("secret_token")
+    @classmethod
+    def _secret_shape(cls, v: SecretStr) -> SecretStr:
+        raw = v.get_secret_value()
+        if raw and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return v
+
+
+class BotConfig(_Section):
+    mode: Literal["polling", "webhook"] = "polling"
+    default_locale: Literal["zh-CN", "en"] = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    webhook: WebhookConfig = Field(default_factory=WebhookConfig)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Asia/Shanghai)")
+        return v
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite+aiosqlite:///redvest.db"
+    echo: bool = False
+    pool_size: int = Field(default=10, ge=1, le=200)
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, v: str) -> str:
+        if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return v
+
+
+def _hhmm(v: str) -> str:
+    if not _TIME_RE.match(v):
+        raise ValueError(f"{v!r} is not a time of day like 08:30")
+    return v
+
+
+class ScheduleConfig(_Section):
+    visit_day: str = "fri"
+    visit_morning: str = "08:00"
+    visit_evening: str = "18:00"
+    digest_day: str = "mon"
+    digest_time: str = "08:00"
+    service_day_rule: str = "first mon"
+    service_day_time: str = "09:00"
+    escalation_check_minutes: int = Field(default=5, ge=1, le=1440)
+    retention_time: str = "03:00"
+    misfire_grace_seconds: int = Field(default=3600, ge=1)
+
+    _check_times = field_validator(
+        "visit_morning", "visit_evening", "digest_time", "service_day_time", "retention_time"
+    )(_hhmm)
+
+    @field_validator("visit_day", "digest_day")
+    @classmethod
+    def _day(cls, v: str) -> str:
+        if v not in DAY_NAMES:
+            raise ValueError(f"{v!r} is not a day name ({', '.join(DAY_NAMES)})")
+        return v
+
+    @field_validator("service_day_rule")
+    @classmethod
+    def _rule(cls, v: str) -> str:
+        parts = v.split()
+        if len(parts) != 2 or parts[0] not in ("first", "second", "third", "fourth", "last") or parts[1] not in DAY_NAMES:
+            raise ValueError(f"{v!r} is not a rule like 'first mon' or 'last fri'")
+        return v
+
+    def at(self, key: str) -> time:
+        hh, mm = getattr(self, key).split(":")
+        return time(int(hh), int(mm))
+
+
+class RequestsConfig(_Section):
+    escalate_to_leader_minutes: int = Field(default=60, ge=1)
+    escalate_to_admins_minutes: int = Field(default=240, ge=1)
+    leader_confirm_after_hours: int = Field(default=48, ge=1)
+    max_open_tasks_per_volunteer: int = Field(default=3, ge=1, le=100)
+    retention_days: int = Field(default=180, ge=1)
+    code_prefix: str = Field(default="A", pattern=r"^[A-Z]{1,3}$")
+
+
+class PointsConfig(_Section):
+    task_done: int = 10
+    per_hour: int = 2
+    five_star_bonus: int = 2
+    visit_logged: int = 3
+    event_attended: int = 5
+    emergency_duty: int = 10
+
+
+class OutboxConfig(_Section):
+    per_second: float = Field(default=29.0, gt=0, le=1000)
+    per_group_per_minute: int = Field(default=19, ge=1, le=60)
+    max_attempts: int = Field(default=8, ge=1)
+    poll_seconds: float = Field(default=1.0, gt=0)
+
+
+class WebConfig(_Section):
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    public_url: str = "http://127.0.0.1:8080"
+    secret_key: SecretStr = SecretStr("")
+
+
+class SandboxConfig(_Section):
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8081, ge=0, le=65535)
+    demo: bool = True
+    token: str = "123456:sandbox-token-redvest"
+
+
+class Config(_Section):
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    bot: BotConfig = Field(default_factory=BotConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    requests: RequestsConfig = Field(default_factory=RequestsConfig)
+    points: PointsConfig = Field(default_factory=PointsConfig)
+    outbox: OutboxConfig = Field(default_factory=OutboxConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
+    sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
+
+    @property
+    def token(self) -> str:
+        return self.telegram.token.get_secret_value()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.bot.timezone)
+
+
+# Environment overrides: REDVEST_<SECTION>_<KEY>, plus these short names.
+ENV_ALIASES = {
+    "REDVEST_TOKEN": "telegram.token",
+    "REDVEST_BASE_URL": "telegram.base_url",
+    "REDVEST_ADMINS": "telegram.admins",
+    "REDVEST_DATABASE_URL": "database.url",
+    "REDVEST_MODE": "bot.mode",
+    "REDVEST_LOCALE": "bot.default_locale",
+    "REDVEST_TIMEZONE": "bot.timezone",
+    "REDVEST_WEBHOOK_URL": "bot.webhook.url",
+    "REDVEST_WEBHOOK_SECRET": "bot.webhook.secret_token",
+}
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in env.items():
+        if name in ENV_ALIASES:
+            out[ENV_ALIASES[name]] = value
+        elif name.startswith("REDVEST_") and name.count("_") >= 2 and name != "REDVEST_CONFIG":
+            section, _, key = name[len("REDVEST_"):].lower().partition("_")
+            if section in Config.model_fields:
+                out[f"{section}.{key}"] = value
+    return out
+
+
+def _set_dotted(data: dict[str, Any], dotted: str, raw: str) -> None:
+    *parents, leaf = dotted.split(".")
+    node = data
+    for p in parents:
+        node = node.setdefault(p, {})
+        if not isinstance(node, dict):
+            raise ConfigError(dotted, "cannot override a non-table value")
+    if leaf == "admins":
+        try:
+            node[leaf] = [int(x) for x in raw.replace(" ", "").split(",") if x]
+        except ValueError:
+            raise ConfigError(dotted, f"{raw!r} is not a comma-separated list of Telegram user ids")
+    else:
+        node[leaf] = raw
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read `path` (default ./redvest.toml if present, else built-in defaults) and env overrides."""
+    env = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    if path is None and env.get("REDVEST_CONFIG"):
+        path = env["REDVEST_CONFIG"]
+    if path is not None or DEFAULT_PATH.exists():
+        p = Path(path) if path is not None else DEFAULT_PATH
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(str(p), "file not found")
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(str(p), f"not valid TOML ({e})")
+    for dotted, raw in _env_overrides(env).items():
+        _set_dotted(data, dotted, raw)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (see config.example.toml for the keys there are)"
+        raise ConfigError(key, msg) from None

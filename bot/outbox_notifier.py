@@ -1,0 +1,41 @@
+"""The Notifier the services use in production: rows in the outbox, sent after commit."""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import event
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.clock import Clock
+from bot.services.notifier import Button, OutMessage
+from storage import outbox
+from storage.enums import OutboxKind
+
+
+class OutboxNotifier:
+    def __init__(self, clock: Clock, wake: Callable[[], None] | None = None) -> None:
+        self.clock = clock
+        self.wake = wake or (lambda: None)
+
+    def _wake_after_commit(self, session: AsyncSession) -> None:
+        sync = session.sync_session
+        if not event.contains(sync, "after_commit", self._after_commit):
+            event.listen(sync, "after_commit", self._after_commit, once=True)
+
+    def _after_commit(self, _session) -> None:  # type: ignore[no-untyped-def]
+        self.wake()
+
+    async def send(self, session: AsyncSession, key: str, msg: OutMessage, *,
+                   card_ref: str | None = None, urgent: bool = False) -> bool:
+        kind = OutboxKind.photo if msg.photo else OutboxKind.document if msg.document else OutboxKind.send
+        queued = await outbox.enqueue(session, key=key, chat_id=msg.chat_id, kind=kind, payload=msg.payload(),
+                                      now=self.clock.now(), card_ref=card_ref, urgent=urgent,
+                                      binary=msg.photo or msg.document)
+        self._wake_after_commit(session)
+        return queued
+
+    async def edit_card(self, session: AsyncSession, card_ref: str, text: str,
+                        buttons: list[list[Button]]) -> None:
+        payload = OutMessage(chat_id=0, text=text, buttons=buttons).payload()
+        await outbox.enqueue_edit(session, card_ref=card_ref, payload=payload, now=self.clock.now())
+        self._wake_after_commit(session)

@@ -1,0 +1,96 @@
+"""PTB persistence in our database: conversation states and per-user drafts survive restarts.
+
+Only conversations and user_data are kept (JSON); bot_data and chat_data are not used.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import ConversationDict
+
+from storage.db import Database
+from storage.models import ConversationState, UserData
+from storage.models._base import utcnow
+from storage.upsert import insert_ignore
+
+
+class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(self, db: Database, update_interval: float = 1.0) -> None:
+        super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
+                                                     callback_data=False), update_interval=update_interval)
+        self.db = db
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        async with self.db.session() as s:
+            rows = (await s.exec(select(UserData))).scalars().all()  # type: ignore[call-overload]
+        return {r.tg_user_id: json.loads(r.data) for r in rows}
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        body = json.dumps(data, ensure_ascii=False, default=str)
+        async with self.db.session() as s:
+            row = await s.get(UserData, user_id)
+            if row is None:
+                await insert_ignore(s, UserData, dict(tg_user_id=user_id, data=body, updated_at=utcnow()), ["tg_user_id"])
+            else:
+                row.data, row.updated_at = body, utcnow()
+                s.add(row)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        async with self.db.session() as s:
+            await s.exec(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        pass
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        async with self.db.session() as s:
+            rows = (await s.exec(select(ConversationState).where(ConversationState.name == name))).scalars().all()  # type: ignore[call-overload]
+        return {tuple(json.loads(r.key)): json.loads(r.state) for r in rows if r.state is not None}
+
+    async def update_conversation(self, name: str, key: tuple[int | str, ...], new_state: object | None) -> None:
+        k = json.dumps(list(key))
+        async with self.db.session() as s:
+            if new_state is None:
+                await s.exec(delete(ConversationState).where(  # type: ignore[call-overload]
+                    ConversationState.name == name, ConversationState.key == k))
+                return
+            row = (await s.exec(select(ConversationState).where(  # type: ignore[call-overload]
+                ConversationState.name == name, ConversationState.key == k))).scalars().first()
+            if row is None:
+                row = ConversationState(name=name, key=k)
+            row.state, row.updated_at = json.dumps(new_state), utcnow()
+            s.add(row)
+
+    # unused stores
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        pass
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        pass
+
+    async def update_callback_data(self, data: Any) -> None:
+        pass
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        pass
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        pass
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        pass
+
+    async def flush(self) -> None:
+        pass

@@ -1,0 +1,86 @@
+"""Small helpers every handler module uses: the core, the actor, the language, error replies."""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Awaitable, Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.i18n import t
+from bot.services.core import Core
+from bot.services.errors import DomainError
+from bot.services.notifier import Button
+from bot.services.people import Actor
+
+log = logging.getLogger(__name__)
+Ctx = ContextTypes.DEFAULT_TYPE
+Callback = Callable[[Update, Ctx], Awaitable[Any]]
+
+
+def core_of(context: Ctx) -> Core:
+    return context.bot_data["core"]
+
+
+def actor_of(update: Update) -> Actor:
+    u = update.effective_user
+    assert u is not None
+    return Actor(tg_user_id=u.id, name=u.full_name or "", username=u.username, language=u.language_code)
+
+
+def lang_of(update: Update, context: Ctx) -> str:
+    u = update.effective_user
+    return core_of(context).lang(u.language_code if u else None)
+
+
+def markup(buttons: list[list[Button]] | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
+                                 for row in buttons])
+
+
+async def say(update: Update, text: str, buttons: list[list[Button]] | None = None, **kwargs: Any) -> None:
+    """Reply in the chat of the update (message or button press)."""
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=kwargs.pop("reply_markup", None) or markup(buttons),
+                            **kwargs)
+
+
+async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | None = None) -> None:
+    """Replace the pressed message's text (keeps chats tidy); fall back to a new message."""
+    q = update.callback_query
+    if q is not None and q.message is not None:
+        try:
+            await q.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup(buttons))
+            return
+        except BadRequest as e:
+            if "not modified" in e.message:
+                return
+    await say(update, text, buttons)
+
+
+def domain_errors(fn: Callback) -> Callback:
+    """Turn a DomainError into a localized answer: an alert on a button press, a message otherwise."""
+    @functools.wraps(fn)
+    async def wrapper(update: Update, context: Ctx) -> Any:
+        try:
+            return await fn(update, context)
+        except DomainError as e:
+            text = t(lang_of(update, context), e.key, **e.params)
+            if update.callback_query is not None:
+                await update.callback_query.answer(_strip_tags(text)[:200], show_alert=True)
+            elif update.effective_chat is not None:
+                await say(update, text)
+            return getattr(e, "conversation_state", None)
+    return wrapper
+
+
+def _strip_tags(text: str) -> str:
+    import html
+    import re
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

@@ -1,0 +1,46 @@
+"""Alembic environment (async). The URL comes from redvest's config, set by storage.migrate."""
+import asyncio
+
+from alembic import context
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def _configure(connection=None, url=None):  # type: ignore[no-untyped-def]
+    context.configure(connection=connection, url=url, target_metadata=target_metadata,
+                      render_as_batch=True, compare_type=True)
+
+
+def run_migrations_offline() -> None:
+    _configure(url=config.get_main_option("sqlalchemy.url"))
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_sync(connection) -> None:  # type: ignore[no-untyped-def]
+    _configure(connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_migrations_online() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is not None:
+        await connectable.run_sync(_run_sync)
+        return
+    engine = create_async_engine(config.get_main_option("sqlalchemy.url"))
+    async with engine.connect() as connection:
+        await connection.run_sync(_run_sync)
+        await connection.commit()
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    asyncio.run(run_migrations_online())

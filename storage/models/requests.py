@@ -1,0 +1,82 @@
+"""The request loop: requests (点单), assignments (接单), ratings (评单), relays."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from ._base import created_at_field, ts_field
+
+
+class HelpRequest(SQLModel, table=True):
+    __tablename__ = "help_request"
+    __table_args__ = (Index("ix_help_request_grid_status", "grid_id", "status"),
+                      Index("ix_help_request_grid_created", "grid_id", "created_at"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: Optional[str] = Field(default=None, max_length=16, unique=True)
+    grid_id: int = Field(foreign_key="grid.id")
+    resident_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    household_id: Optional[int] = Field(default=None, foreign_key="household.id", index=True)
+    source: str = Field(default="resident", max_length=16)  # resident | visit | leader
+    category: str = Field(max_length=32)  # Category
+    summary: str = Field(max_length=1000)
+    when_kind: str = Field(max_length=16)  # WhenKind
+    when_date: Optional[str] = Field(default=None, max_length=10)  # ISO date
+    address: Optional[str] = Field(default=None, max_length=255)  # private
+    phone: Optional[str] = Field(default=None, max_length=32)  # private
+    slots: int = Field(default=1, ge=1)
+    slots_taken: int = Field(default=0)
+    status: str = Field(default="open", max_length=16)  # RequestStatus
+    escalation_level: int = Field(default=0)  # 0 none, 1 leader told, 2 admins told
+    duplicate_of: Optional[int] = Field(default=None, foreign_key="help_request.id")
+    close_reason: Optional[str] = Field(default=None, max_length=500)
+    referral: Optional[str] = Field(default=None, max_length=200)  # where an out-of-scope request belongs
+    created_at: datetime = created_at_field()
+    first_accepted_at: Optional[datetime] = ts_field()
+    done_at: Optional[datetime] = ts_field()
+    closed_at: Optional[datetime] = ts_field(index=True)
+    erased_at: Optional[datetime] = ts_field()
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (
+        # one live assignment per volunteer and request, on SQLite and PostgreSQL alike
+        Index("uq_assignment_live", "request_id", "volunteer_id", unique=True,
+              sqlite_where=text("status IN ('accepted','started','done')"),
+              postgresql_where=text("status IN ('accepted','started','done')")),
+        Index("ix_assignment_volunteer_status", "volunteer_id", "status"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="help_request.id", index=True)
+    volunteer_id: int = Field(foreign_key="person.id")
+    status: str = Field(default="accepted", max_length=16)  # AssignmentStatus
+    dispatched_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    created_at: datetime = created_at_field()
+    started_at: Optional[datetime] = ts_field()
+    done_at: Optional[datetime] = ts_field()
+    hours: Optional[float] = Field(default=None)
+    note: Optional[str] = Field(default=None, max_length=1000)
+    release_reason: Optional[str] = Field(default=None, max_length=500)
+
+
+class Rating(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="help_request.id", unique=True)
+    resident_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    outcome: str = Field(max_length=16)  # Outcome
+    stars: Optional[int] = Field(default=None, ge=1, le=5)
+    comment: Optional[str] = Field(default=None, max_length=1000)
+    confirmed_by_leader: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+
+
+class Relay(SQLModel, table=True):
+    """A relayed conversation between a resident and a volunteer, tied to one task."""
+    __table_args__ = (UniqueConstraint("request_id", "volunteer_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="help_request.id", index=True)
+    resident_id: int = Field(foreign_key="person.id")
+    volunteer_id: int = Field(foreign_key="person.id")
+    active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+    ended_at: Optional[datetime] = ts_field()

@@ -1,0 +1,124 @@
+"""The persistent outbox: queue once by key, take due rows, record the outcome."""
+from __future__ import annotations
+
+import json
+from base64 import b64encode
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .enums import OutboxKind, OutboxStatus
+from .models import OutboxMessage, PostedCard
+from .upsert import insert_ignore
+
+
+async def enqueue(session: AsyncSession, *, key: str, chat_id: int, kind: OutboxKind,
+                  payload: dict[str, Any], now: datetime, card_ref: str | None = None,
+                  urgent: bool = False, binary: bytes | None = None) -> bool:
+    if binary is not None:
+        payload = {**payload, "binary_b64": b64encode(binary).decode()}
+    return await insert_ignore(session, OutboxMessage, dict(
+        key=key, chat_id=chat_id, kind=kind.value, payload=json.dumps(payload, ensure_ascii=False),
+        card_ref=card_ref, urgent=urgent, status=OutboxStatus.pending.value,
+        next_attempt_at=now, created_at=now), ["key"])
+
+
+async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[str, Any],
+                       now: datetime) -> None:
+    """Queue an edit of every copy of a card. Older queued edits of it become pointless."""
+    await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
+        OutboxMessage.card_ref == card_ref, OutboxMessage.kind == OutboxKind.edit.value,
+        OutboxMessage.status == OutboxStatus.pending.value).values(status=OutboxStatus.skipped.value,
+                                                                   last_error="superseded"))
+    await enqueue(session, key=f"edit:{card_ref}:{uuid4().hex}", chat_id=0, kind=OutboxKind.edit,
+                  payload=payload, now=now, card_ref=card_ref)
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
+    """Claim due rows for sending (oldest, urgent first). A claim is a lease: rows of a sender
+    that died come back when it expires. SKIP LOCKED lets several PostgreSQL workers share."""
+    due = or_(OutboxMessage.status == OutboxStatus.pending.value, OutboxMessage.status == OutboxStatus.sending.value)
+    stmt = (select(OutboxMessage).where(due, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id).limit(limit))
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = list((await session.exec(stmt)).scalars())  # type: ignore[call-overload]
+    for row in rows:
+        row.status = OutboxStatus.sending.value
+        row.next_attempt_at = now + lease
+        session.add(row)
+    return rows
+
+
+async def release(session: AsyncSession, row_id: int, at: datetime) -> None:
+    """Give a claimed row back without counting an attempt (rate limit, card not posted yet)."""
+    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row_id).values(  # type: ignore[call-overload]
+        status=OutboxStatus.pending.value, next_attempt_at=at))
+
+
+async def mark_sent(session: AsyncSession, row_id: int, now: datetime, message_id: int | None) -> None:
+    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row_id).values(  # type: ignore[call-overload]
+        status=OutboxStatus.sent.value, sent_at=now, message_id=message_id, attempts=OutboxMessage.attempts + 1))
+
+
+async def mark_retry(session: AsyncSession, row_id: int, at: datetime, error: str, *,
+                     count_attempt: bool = True, max_attempts: int = 8) -> None:
+    row = await session.get(OutboxMessage, row_id)
+    if row is None:
+        return
+    if count_attempt:
+        row.attempts += 1
+    row.last_error = error[:500]
+    if row.attempts >= max_attempts:
+        row.status = OutboxStatus.failed.value
+    else:
+        row.status = OutboxStatus.pending.value
+        row.next_attempt_at = at
+    session.add(row)
+
+
+async def mark_skipped(session: AsyncSession, row_id: int, error: str) -> None:
+    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row_id).values(  # type: ignore[call-overload]
+        status=OutboxStatus.skipped.value, last_error=error[:500]))
+
+
+async def skip_chat(session: AsyncSession, chat_id: int, error: str) -> None:
+    """The recipient blocked the bot: drop everything else queued for them too."""
+    await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
+        OutboxMessage.chat_id == chat_id,
+        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value])  # type: ignore[attr-defined]
+    ).values(status=OutboxStatus.skipped.value, last_error=error[:500]))
+
+
+async def remember_card(session: AsyncSession, ref: str, chat_id: int, message_id: int) -> None:
+    await insert_ignore(session, PostedCard, dict(ref=ref, chat_id=chat_id, message_id=message_id),
+                        ["ref", "chat_id"])
+
+
+async def cards(session: AsyncSession, ref: str) -> list[PostedCard]:
+    return list((await session.exec(select(PostedCard).where(PostedCard.ref == ref))).scalars())  # type: ignore[call-overload]
+
+
+async def card_pending(session: AsyncSession, ref: str) -> bool:
+    """Is a send of this card still queued (so an edit must wait for it)?"""
+    n = await session.scalar(select(func.count()).select_from(OutboxMessage).where(and_(
+        OutboxMessage.card_ref == ref, OutboxMessage.kind != OutboxKind.edit.value,
+        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))))  # type: ignore[attr-defined]
+    return bool(n)
+
+
+async def depth(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))) or 0)  # type: ignore[attr-defined]
+
+
+async def purge_sent(session: AsyncSession, before: datetime) -> None:
+    await session.exec(delete(OutboxMessage).where(  # type: ignore[call-overload]
+        OutboxMessage.status != OutboxStatus.pending.value, OutboxMessage.created_at < before))
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(600, 2 ** attempts))
