@@ -21,6 +21,7 @@ class SandboxClient:
     def __init__(self, base_url: str) -> None:
         self.base = base_url.rstrip("/") + "/sandbox/api"
         self._session: aiohttp.ClientSession | None = None
+        self.mark: int | None = None  # seq just before this client's last send/contact/press
 
     async def __aenter__(self) -> SandboxClient:
         self._session = aiohttp.ClientSession()
@@ -95,21 +96,26 @@ class SandboxClient:
     # ---------------------------------------------------------------- acting
     async def send(self, user_id: int, text: str, chat_id: int | None = None,
                    reply_to_message_id: int | None = None) -> dict:
-        return await self._req("POST", "send", {"user_id": user_id, "chat_id": chat_id,
+        return self._marked(await self._req("POST", "send", {"user_id": user_id, "chat_id": chat_id,
                                                 "text": text,
-                                                "reply_to_message_id": reply_to_message_id})
+                                                "reply_to_message_id": reply_to_message_id}))
+
+    def _marked(self, msg: dict) -> dict:
+        self.mark = msg["seq"] - 1
+        return msg
 
     async def contact(self, user_id: int, phone_number: str, chat_id: int | None = None,
                       first_name: str | None = None) -> dict:
-        return await self._req("POST", "contact", {"user_id": user_id, "chat_id": chat_id,
-                                                   "phone_number": phone_number,
-                                                   "first_name": first_name})
+        return self._marked(await self._req("POST", "contact", {
+            "user_id": user_id, "chat_id": chat_id, "phone_number": phone_number,
+            "first_name": first_name}))
 
     async def press(self, user_id: int, chat_id: int, message_id: int, data: str,
                     force: bool = False) -> str:
         r = await self._req("POST", "press", {"user_id": user_id, "chat_id": chat_id,
                                               "message_id": message_id, "callback_data": data,
                                               "force": force})
+        self.mark = r["seq"] - 1
         return r["callback_query_id"]
 
     async def callback_answer(self, id: str, timeout: float = 5) -> dict:
@@ -144,9 +150,11 @@ class SandboxClient:
 
     async def wait_for(self, predicate: Callable[[dict], bool], timeout: float = 5.0,
                        since: int | None = None, chat_id: int | None = None) -> dict:
-        """First event after ``since`` (default: now) matching predicate, else AssertionError."""
+        """First event after ``since`` matching predicate, else AssertionError with the recent
+        events. Default ``since``: just before this client's last send/contact/press (so a
+        reply that came before you started waiting is still found), else now."""
         if since is None:
-            since = await self.last_seq()
+            since = self.mark if self.mark is not None else await self.last_seq()
         start = since
         deadline = time.monotonic() + timeout
         seen: list[dict] = []

@@ -238,6 +238,8 @@ class SandboxState(UserActions):
                  seq=rec["seq"])
         if rec.get("source_html") is not None:
             v["source_html"] = rec["source_html"]
+        if rec.get("keyboard_markup"):
+            v["keyboard_markup"] = rec["keyboard_markup"]
         fid = rec.get("file_id")
         if fid:
             v["file_url"] = f"/sandbox/api/files/{fid}"

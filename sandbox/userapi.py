@@ -103,7 +103,7 @@ async def post_press(state, body, request):
     qid = state.press(int(body["user_id"]), int(body["chat_id"]), int(body["message_id"]),
                       str(body.get("callback_data", body.get("data", ""))),
                       force=bool(body.get("force")))
-    return {"callback_query_id": qid}
+    return {"callback_query_id": qid, "seq": state.seq}
 
 
 @_api

@@ -13,7 +13,8 @@ import aiohttp
 import pytest
 import telegram
 from aiohttp import web
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
+                      ReplyKeyboardMarkup)
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from sandbox import SandboxClient, SandboxState, start_server
@@ -273,5 +274,21 @@ async def test_wait_helpers_and_reset(env):
         await sb.wait_bot_message(ALICE, "never", timeout=0.2, since=0)
     c = await sb.contact(ALICE, "+8613800000000")
     assert c["contact"]["user_id"] == ALICE
+    # default `since` = just before the client's last action: a fast reply is not missed
+    await sb.send(ALICE, "/help")
+    await bot.send_message(ALICE, "Share your phone", reply_markup=ReplyKeyboardMarkup(
+        [[KeyboardButton("Share", request_contact=True)]], one_time_keyboard=True))
+    msg = await sb.wait_bot_message(ALICE, "phone")
+    assert msg["keyboard_markup"]["keyboard"][0][0]["request_contact"] is True
+    assert "reply_markup" not in msg  # Telegram only reports inline keyboards on Message
     await sb.reset()
     assert await sb.users() == [] and (await sb.stats())["sent"] == 0
+
+
+async def test_browser_ui_is_served(env):
+    bot, sb, state, base = env
+    async with aiohttp.ClientSession() as s:
+        for path, needle in (("/", "app.js"), ("/static/app.js", "sanitize"),
+                             ("/static/style.css", "#composer")):
+            async with s.get(base + path) as r:
+                assert r.status == 200 and needle in await r.text()
