@@ -28,6 +28,8 @@ class UserActions:
                 raise bad("a user can only write in their own private chat with the bot")
             self.started.add(chat_id)
             self.private_used.add(chat_id)
+            if chat_id in self.blocked:  # Telegram makes you unblock before writing
+                self.block(chat_id, False)
         else:
             g = self.group(chat_id)
             if user["id"] not in g["members"]:
@@ -36,8 +38,6 @@ class UserActions:
 
     def _deliver_user_message(self, chat_id: int, rec: dict) -> dict:
         g = self.groups.get(chat_id)
-        if chat_id > 0 and chat_id in self.blocked:
-            return rec  # a blocked bot hears nothing
         if g is not None and not g["bot_member"]:
             return rec
         if g is not None and not g["bot_admin"] and not self._group_visible(rec["message"]):

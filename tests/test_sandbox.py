@@ -292,3 +292,39 @@ async def test_browser_ui_is_served(env):
                              ("/static/style.css", "#composer")):
             async with s.get(base + path) as r:
                 assert r.status == 200 and needle in await r.text()
+
+
+async def test_ptb_application_polling(env):
+    """A real PTB Application (polling, AIORateLimiter) drives a conversation."""
+    from telegram.ext import (AIORateLimiter, ApplicationBuilder, CallbackQueryHandler,
+                              CommandHandler)
+    bot, sb, state, base = env
+
+    async def start(update, context):
+        kb = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="yes")]])
+        await update.message.reply_html(f"<b>Hi</b> {update.effective_user.first_name}! "
+                                        f"args={context.args}", reply_markup=kb)
+
+    async def on_press(update, context):
+        await update.callback_query.answer("noted")
+        await update.callback_query.edit_message_text("You said yes")
+
+    app = (ApplicationBuilder().token(TOKEN).base_url(f"{base}/bot")
+           .rate_limiter(AIORateLimiter()).build())
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(on_press))
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            await sb.send(ALICE, "/start grid7")
+            msg = await sb.wait_bot_message(ALICE, "Hi")
+            assert msg["text"] == "Hi Alice! args=['grid7']"
+            assert msg["html"].startswith("<b>Hi</b> Alice!")
+            qid = await sb.press(ALICE, ALICE, msg["message_id"], "yes")
+            assert (await sb.callback_answer(qid))["text"] == "noted"
+            edited = await sb.wait_for(lambda e: e["type"] == "message_edited")
+            assert edited["message"]["text"] == "You said yes"
+        finally:
+            await app.updater.stop()
+            await app.stop()
