@@ -80,7 +80,8 @@ async def handle(request: web.Request) -> web.Response:
     if not m:
         return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"},
                                  status=401)
-    state.bot_id = int(m.group(1))
+    if state.bot_id != int(m.group(1)):
+        state.set_bot_id(int(m.group(1)))
     name = request.match_info["method"]
     canonical, fn = METHODS.get(name.lower(), (name, None))
     if fn is None:

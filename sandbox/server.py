@@ -1,4 +1,4 @@
-"""One aiohttp app: Bot API, user API, browser UI.  ``python -m sandbox.server``."""
+"""One aiohttp app: Bot API, user API, browser UI.  Run: ``python -m sandbox --port 8081``."""
 
 from __future__ import annotations
 

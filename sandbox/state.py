@@ -39,8 +39,10 @@ class _Notifier:
 
 class SandboxState(UserActions):
     def __init__(self, *, bot_username: str = "redvest_sandbox_bot",
-                 bot_first_name: str = "Redvest", limiter: RateLimiter | None = None) -> None:
+                 bot_first_name: str = "Redvest", limiter: RateLimiter | None = None,
+                 bot_id: int = 1) -> None:
         self.bot_username, self.bot_first_name = bot_username, bot_first_name
+        self.initial_bot_id = bot_id
         self.limiter = limiter or RateLimiter()
         self.notifier = _Notifier()
         self.webhook_task: asyncio.Task | None = None
@@ -51,7 +53,7 @@ class SandboxState(UserActions):
         if getattr(self, "webhook_task", None):
             self.webhook_task.cancel()
         self.webhook_task = None
-        self.bot_id = 1
+        self.bot_id = self.initial_bot_id
         self.users: dict[int, dict] = {}
         self.started: set[int] = set()
         self.blocked: set[int] = set()
@@ -75,6 +77,22 @@ class SandboxState(UserActions):
                             "per_chat_sent": Counter()}
         self.limiter.reset()
         self.notifier.notify()
+
+    def set_bot_id(self, bot_id: int) -> None:
+        """The bot's id comes from its token; fix up anything queued before it connected."""
+        old, self.bot_id = self.bot_id, bot_id
+
+        def fix(o):
+            if isinstance(o, dict):
+                if o.get("is_bot") and o.get("id") == old and "first_name" in o:
+                    o["id"] = bot_id
+                for v in o.values():
+                    fix(v)
+            elif isinstance(o, list):
+                for v in o:
+                    fix(v)
+        fix(self.updates)
+        fix(self.msgs)
 
     @property
     def bot_user(self) -> dict:

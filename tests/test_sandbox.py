@@ -181,10 +181,12 @@ async def test_rate_limit_per_group(env):
 
 async def test_group_membership_updates(env):
     bot, sb, state, _ = env
+    state.set_bot_id(1)  # as if seeded before the bot connected
     await sb.add_group(GROUP, "Grid 7", [ALICE], admins=[BOB], bot_admin=True)
     ups = await bot.get_updates()
     mcm = ups[-1].my_chat_member
     assert mcm.chat.id == GROUP and mcm.new_chat_member.status == "administrator"
+    assert mcm.new_chat_member.user.id == 123456
     assert (await bot.get_chat(GROUP)).title == "Grid 7"
     assert (await bot.get_chat_member(GROUP, ALICE)).status == "member"
     assert (await bot.get_chat_member(GROUP, BOB)).status == "creator"
