@@ -58,6 +58,7 @@ async def _post_init(app: Application) -> None:
     core: Core = app.bot_data["core"]
     me = await app.bot.get_me()
     core.bot_username = me.username or core.bot_username
+    await seed_config_admins(core)
     if app.bot_data.get("run_sender"):
         sender = OutboxSender(core.db, app.bot, core.clock, per_second=core.cfg.outbox.per_second,
                               per_group_per_minute=core.cfg.outbox.per_group_per_minute,
@@ -69,6 +70,15 @@ async def _post_init(app: Application) -> None:
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
         await scheduler.start(app)
+
+
+async def seed_config_admins(core: Core) -> None:
+    """telegram.admins from the config are admins everywhere (like `redvest admin add`)."""
+    from bot.services.people import grant_superadmin
+    if core.cfg.telegram.admins:
+        async with core.db.session() as s:
+            for tg_user_id in core.cfg.telegram.admins:
+                await grant_superadmin(s, tg_user_id)
 
 
 async def set_command_menu(app: Application) -> None:

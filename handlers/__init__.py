@@ -9,8 +9,16 @@ from telegram.ext import Application, BaseHandler
 
 from . import common, errors
 
-# Feature modules, each exposing build_handlers() -> list[BaseHandler].
-FEATURES: list[str] = []
+# Feature modules, each exposing build_handlers() -> list[BaseHandler]. Guided conversations
+# (requests, sign-up) come first so their steps see text before anything else does.
+FEATURES: list[str] = [
+    "requests", "volunteers", "places", "groups", "residents", "households",   # conversations, set-up
+    "tasks", "board", "my_requests",                                            # the request loop
+    "visits", "points", "events", "emergency",                                  # community life
+    "digest", "dashboard", "privacy",                                           # leaders' views, privacy
+]
+# Modules whose build_fallbacks() catch what no feature took (relayed chat, unbound groups).
+FALLBACKS: list[str] = ["relay", "groups"]
 
 
 def build_all() -> list[BaseHandler]:
@@ -19,6 +27,8 @@ def build_all() -> list[BaseHandler]:
     for name in FEATURES:
         handlers += importlib.import_module(f"handlers.{name}").build_handlers()
     handlers += common.build_handlers()
+    for name in FALLBACKS:
+        handlers += importlib.import_module(f"handlers.{name}").build_fallbacks()
     handlers += common.build_fallbacks()
     return handlers
 

@@ -24,7 +24,6 @@ from bot.outbox_notifier import OutboxNotifier
 from bot.services.clock import FakeClock, SystemClock
 from bot.services.core import Core
 from sandbox import SandboxClient, start_server
-from storage import migrate
 from storage.db import Database
 from storage.enums import ChatKind
 
@@ -41,8 +40,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file per test session; each test gets a copy."""
     path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    asyncio.run(_create_schema(f"sqlite+aiosqlite:///{path}"))
     return path
+
+
+async def _create_schema(url: str) -> None:
+    # Tables straight from the models; test_migrations proves the Alembic migrations build the same.
+    db = Database(url)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    await db.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +65,7 @@ def pg_url() -> str:
             await conn.close()
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    migrate.upgrade(url)
+    asyncio.run(_create_schema(url))
     yield url
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

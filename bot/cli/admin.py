@@ -1,0 +1,52 @@
+"""`redvest admin add|remove|list ID`: the first (super) admins by Telegram user id."""
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from bot.services.people import grant_superadmin, person_by_tg
+from storage.db import Database
+from storage.migrate import check_current
+from storage.models import Person
+
+from . import CliError
+
+
+def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
+    p = subs.add_parser("admin", help="add, remove or list admins by Telegram user id")
+    p.add_argument("action", choices=["add", "remove", "list"])
+    p.add_argument("tg_user_id", nargs="?", type=int, help="the person's numeric Telegram user id")
+    p.set_defaults(func=run)
+
+
+def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
+    if args.action != "list" and args.tg_user_id is None:
+        raise CliError(f"admin {args.action} needs a Telegram user id (a number, e.g. 123456789)")
+    return asyncio.run(_run(cfg.database.url, args.action, args.tg_user_id))
+
+
+async def _run(url: str, action: str, tg_user_id: int | None) -> int:
+    await check_current(url)
+    db = Database(url)
+    try:
+        async with db.session() as s:
+            if action == "add":
+                await grant_superadmin(s, tg_user_id)  # type: ignore[arg-type]
+                print(f"{tg_user_id} is now an admin")
+            elif action == "remove":
+                person = await person_by_tg(s, tg_user_id)  # type: ignore[arg-type]
+                if person is None or not person.is_superadmin:
+                    raise CliError(f"{tg_user_id} is not an admin")
+                person.is_superadmin = False
+                s.add(person)
+                print(f"{tg_user_id} is no longer an admin")
+            else:
+                rows = (await s.exec(select(Person).where(Person.is_superadmin == True))).scalars().all()  # type: ignore[call-overload]  # noqa: E712
+                for p in rows:
+                    print(f"{p.tg_user_id}\t{p.name}")
+                if not rows:
+                    print("no admins yet: add one with `redvest admin add ID` or telegram.admins in the config")
+    finally:
+        await db.dispose()
+    return 0

@@ -1,0 +1,6 @@
+"""Handlers: digest (not built yet)."""
+from telegram.ext import BaseHandler
+
+
+def build_handlers() -> list[BaseHandler]:
+    return []
