@@ -77,6 +77,7 @@ async function loadWorld() {
   const want = keep || Number(params().get("user")) || (S.users[0] && S.users[0].id);
   if (want) who.value = want;
   S.me = S.users.find((u) => u.id === Number(who.value)) || null;
+  if (!S.me) status("No people yet: create one with “+ person”.");
   fillChats();
 }
 function fillChats() {
