@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +41,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file per test session; each test gets a copy."""
     path = tmp_path_factory.mktemp("template") / "template.db"
-    asyncio.run(_create_schema(f"sqlite+aiosqlite:///{path}"))
+    _in_thread(lambda: _create_schema(f"sqlite+aiosqlite:///{path}"))
     return path
 
 
@@ -63,11 +64,17 @@ def pg_url() -> str:
             await conn.execute(sql)
         finally:
             await conn.close()
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    _in_thread(lambda: admin(f'CREATE DATABASE "{name}"'))
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    asyncio.run(_create_schema(url))
+    _in_thread(lambda: _create_schema(url))
     yield url
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _in_thread(lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _in_thread(make_coro) -> None:  # type: ignore[no-untyped-def]
+    """Run a coroutine to completion even when called from inside a running event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(make_coro())).result()
 
 
 def _sqlite_db(template: Path, tmp_path: Path) -> Database:

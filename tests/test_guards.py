@@ -1,0 +1,102 @@
+"""Guards on the code base: catalogs complete and used, the core free of Telegram, migrations current."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from bot.i18n import LANGUAGES, catalogs
+from storage import migrate
+from storage.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [p for d in ("bot", "handlers", "storage") for p in (ROOT / d).rglob("*.py")]
+KEY_FUNCS = {"t", "tp", "text", "plain"}
+KEY_SHAPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+ERROR_NAMES = re.compile(r"(Error|NotAllowed|NotFound|AlreadyTaken|InvalidInput|Conflict)$")
+
+
+def _literals() -> tuple[set[str], set[str], list[tuple[str, str]]]:
+    """(all string literals, f-string constant prefixes, (file, key) pairs used as catalog keys)."""
+    literals, prefixes, used = set(), set(), []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                prefixes.add(str(node.values[0].value))
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name in KEY_FUNCS and len(node.args) >= 2:
+                    arg = node.args[1]
+                elif (ERROR_NAMES.search(name or "") and node.args and isinstance(node.args[0], ast.Constant)
+                      and KEY_SHAPE.match(str(node.args[0].value))):
+                    arg = node.args[0]
+                else:
+                    continue
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    used.append((path.name, arg.value))
+            if isinstance(node, ast.ClassDef):
+                for stmt in node.body:
+                    if (isinstance(stmt, ast.Assign) and any(getattr(t, "id", "") == "key" for t in stmt.targets)
+                            and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+                        used.append((path.name, stmt.value.value))
+    return literals, prefixes, used
+
+
+def test_every_language_has_the_same_keys():
+    cats = catalogs()
+    en = cats.keys("en")
+    for lang in LANGUAGES:
+        keys = cats.keys(lang)
+        assert keys == en, f"{lang}: missing {sorted(en - keys)}; extra {sorted(keys - en)}"
+
+
+def test_every_key_used_in_code_exists():
+    _, _, used = _literals()
+    known = catalogs().keys("en")
+    missing = sorted({f"{f}: {k}" for f, k in used if k not in known})
+    assert not missing, f"keys used in code but not in the catalogs: {missing}"
+
+
+def test_every_catalog_key_is_used():
+    literals, prefixes, _ = _literals()
+    unused = sorted(k for k in catalogs().keys("en")
+                    if k not in literals and not any(p and k.startswith(p) and p.endswith(".") for p in prefixes))
+    assert not unused, f"catalog keys no code uses: {unused}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_placeholders_match_between_languages(lang):
+    cats = catalogs()
+    pat = re.compile(r"{(\w+)")
+    for key, text in cats.messages["en"].items():
+        other = cats.messages[lang][key]
+        assert set(pat.findall(other)) == set(pat.findall(text)), f"{lang} {key}: placeholders differ"
+
+
+def test_services_do_not_import_telegram_or_aiohttp():
+    for path in (ROOT / "bot" / "services").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for n in names:
+                assert not n.split(".")[0] in ("telegram", "aiohttp"), f"{path.name} imports {n}"
+
+
+async def test_migrations_build_exactly_the_models(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+    await migrate.upgrade_async(url)
+    db = Database(url)
+    async with db.engine.connect() as conn:
+        diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), SQLModel.metadata))
+    await db.dispose()
+    assert not diff, f"models changed without a migration (regenerate storage/migrations): {diff[:5]}"
