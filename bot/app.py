@@ -11,6 +11,7 @@ import handlers
 from bot import metrics
 from bot.config import Config
 from bot.i18n import tp
+from bot.net import AiohttpRequest
 from bot.outbox_notifier import OutboxNotifier
 from bot.outbox_sender import OutboxSender
 from bot.persistence import DbPersistence
@@ -39,6 +40,7 @@ def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
     """The bot as one PTB Application. The core lives in bot_data['core']."""
     clock = clock or SystemClock()
     builder = (ApplicationBuilder().token(cfg.token).base_url(cfg.telegram.base_url)
+               .request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=2))
                .defaults(Defaults(tzinfo=cfg.tz))
                .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
                .rate_limiter(AIORateLimiter(max_retries=3))
