@@ -1,0 +1,74 @@
+"""Shared pieces of the benchmarks: a sandbox in its own process, waiting for its counters."""
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+
+from sandbox import SandboxClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def sandbox_process(limits: bool = False) -> AsyncIterator[SandboxClient]:
+    """The sandbox Bot API in a separate process (so it does not share the bot's event loop)."""
+    port = free_port()
+    args = [sys.executable, "-m", "sandbox", "--port", str(port)] + ([] if limits else ["--no-limits"])
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                async with aiohttp.ClientSession() as s, s.get(f"http://127.0.0.1:{port}/sandbox/api/last_seq") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("sandbox did not start")
+            await asyncio.sleep(0.1)
+        client = SandboxClient(f"http://127.0.0.1:{port}")
+        client.port = port  # type: ignore[attr-defined]
+        async with client:
+            yield client
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def wait_stats(sb: SandboxClient, key: str, target: int, timeout: float = 600) -> float:
+    """Wait until the sandbox's counter `key` (e.g. "sent") reaches target; returns the time it did."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stats = await sb.stats()
+        if stats[key] >= target:
+            return time.perf_counter()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{key} stuck at {stats[key]} of {target}")
+        await asyncio.sleep(0.02)
+
+
+async def gather_limited(coros, limit: int = 32):  # type: ignore[no-untyped-def]
+    sem = asyncio.Semaphore(limit)
+
+    async def one(c):  # type: ignore[no-untyped-def]
+        async with sem:
+            return await c
+    return await asyncio.gather(*(one(c) for c in coros))
