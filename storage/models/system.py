@@ -52,10 +52,12 @@ class AuditEntry(SQLModel, table=True):
 
 
 class ProcessedUpdate(SQLModel, table=True):
-    """Update ids already handled (webhook de-duplication across processes)."""
+    """Update ids taken or handled (de-duplication across processes and restarts).
+    `at` is when a process took the update; `done_at` is set once it was fully handled."""
     __tablename__ = "processed_update"
     update_id: int = Field(sa_type=BigInteger, primary_key=True)
     at: datetime = created_at_field()
+    done_at: Optional[datetime] = ts_field()
 
 
 class ConversationState(SQLModel, table=True):

@@ -1,0 +1,54 @@
+"""Incoming updates, exactly once: take an update id before handling it, mark it done after.
+
+A taken-but-not-done row is a lease: if the process that took it dies, the update may be taken
+again once the lease is over (Telegram re-delivers it). Duplicate deliveries of a done update are
+recognised for as long as the row is kept (Telegram gives up re-delivering after 24 hours).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import delete, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .models import ProcessedUpdate
+from .upsert import insert_ignore
+
+
+class Claim(StrEnum):
+    taken = "taken"          # this process handles it now
+    done = "done"            # handled before: a duplicate delivery
+    busy = "busy"            # another process is handling it right now
+
+
+async def take(session: AsyncSession, update_id: int, now: datetime, lease: timedelta) -> Claim:
+    if await insert_ignore(session, ProcessedUpdate, dict(update_id=update_id, at=now, done_at=None),
+                           ["update_id"]):
+        return Claim.taken
+    row = (await session.exec(select(ProcessedUpdate.done_at).where(  # type: ignore[call-overload]
+        ProcessedUpdate.update_id == update_id))).first()
+    if row is not None and row[0] is not None:
+        return Claim.done
+    result = await session.exec(update(ProcessedUpdate).where(  # type: ignore[call-overload]
+        ProcessedUpdate.update_id == update_id, ProcessedUpdate.done_at.is_(None),  # type: ignore[union-attr]
+        ProcessedUpdate.at < now - lease).values(at=now))
+    return Claim.taken if result.rowcount else Claim.busy
+
+
+async def finish(session: AsyncSession, update_id: int, now: datetime) -> None:
+    await session.exec(update(ProcessedUpdate).where(  # type: ignore[call-overload]
+        ProcessedUpdate.update_id == update_id).values(done_at=now))
+
+
+async def give_back(session: AsyncSession, update_id: int) -> None:
+    """The update could not be handled (database away): let the next delivery take it at once."""
+    await session.exec(delete(ProcessedUpdate).where(  # type: ignore[call-overload]
+        ProcessedUpdate.update_id == update_id, ProcessedUpdate.done_at.is_(None)))  # type: ignore[union-attr]
+
+
+async def purge(session: AsyncSession, before: datetime) -> int:
+    """Forget update ids handled before `before` (Telegram no longer re-delivers them)."""
+    result = await session.exec(delete(ProcessedUpdate).where(  # type: ignore[call-overload]
+        ProcessedUpdate.at < before))
+    return int(result.rowcount or 0)
