@@ -1,5 +1,88 @@
-"""`redvest export` (not built yet)."""
+"""`redvest export requests|visits|points|hours --from D --to D [--grid X|--community Y]
+--format csv|xlsx --out FILE [--lang en] [--with-contacts]`: the dashboard's exports from a terminal."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.i18n import LANGUAGES, pick_locale, tp
+from bot.outbox_notifier import OutboxNotifier
+from bot.services.clock import SystemClock
+from bot.services.core import Core
+from bot.services.errors import DomainError
+from bot.services.exports import FORMATS, KINDS, ExportRequest, check_request, operator_scope, write_export
+from storage.db import Database
+from storage.migrate import check_current
+
+from . import CliError
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a date like 2026-11-30") from None
 
 
 def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
-    pass
+    p = subs.add_parser("export", help="export requests, visits, points or hours as CSV or XLSX")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help="first day, e.g. 2026-11-01")
+    p.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help="last day (inclusive)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--grid", help="one grid: its id or exact name")
+    where.add_argument("--community", help="one community: its id or exact name")
+    p.add_argument("--format", choices=FORMATS, help="default: from the --out file's extension, else csv")
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write ('-' for standard output, CSV only)")
+    p.add_argument("--lang", default=None, help="column headers: zh-CN or en (default: bot.default_locale)")
+    p.add_argument("--with-contacts", action="store_true", help="include addresses, phones and visit notes")
+    p.set_defaults(func=run)
+
+
+def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out != "-" else "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    if args.out == "-" and fmt != "csv":
+        raise CliError("XLSX cannot go to standard output: give --out FILE.xlsx")
+    lang = pick_locale(args.lang, "") if args.lang else cfg.bot.default_locale
+    if not lang:
+        raise CliError(f"--lang must be one of {', '.join(LANGUAGES)}")
+    req = ExportRequest(args.kind, args.start, args.end, fmt, lang)
+    return asyncio.run(_export(cfg, req, args))
+
+
+async def _export(cfg, req: ExportRequest, args) -> int:  # type: ignore[no-untyped-def]
+    await check_current(cfg.database.url)
+    db = Database(cfg.database.url)
+    clock = SystemClock()
+    core = Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
+    try:
+        check_request(req.kind, req.start, req.end, req.fmt)
+        scope = await operator_scope(core, args.grid, args.community, args.with_contacts)
+        if args.out == "-":
+            await write_export(core, req, scope, sys.stdout.buffer)
+            return 0
+        out = Path(args.out)
+        tmp = out.with_name(out.name + ".part")  # never leave half a file under the real name
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(stderr=True)) as bar:
+            task = bar.add_task(tp(req.lang, "export.progress", kind=tp(req.lang, f"export.kind.{req.kind}")), total=None)
+            with tmp.open("wb") as fh:
+                n = await write_export(core, req, scope, fh,
+                                       progress=lambda done, total: bar.update(task, completed=done, total=total))
+        tmp.replace(out)
+        print(tp(req.lang, "export.done", n=n, path=str(out)))
+        return 0
+    except DomainError as e:
+        raise CliError(tp(req.lang, e.key, **e.params)) from None
+    except OSError as e:
+        raise CliError(f"cannot write {args.out}: {e.strerror}") from None
+    finally:
+        await db.dispose()

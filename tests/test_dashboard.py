@@ -1,0 +1,303 @@
+"""The web dashboard over plain HTTP (aiohttp client): sign-in links, sessions, CSRF, who sees what,
+and the actions that go through the bot's own services."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import aiohttp
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.services.errors import NotAllowed
+from bot.services.login import issue_login_link
+from bot.services.people import Actor
+from bot.web.dashboard import add_routes
+from storage.enums import VolunteerStatus
+from storage.models import AuditEntry, HelpRequest, LoginToken, VolunteerProfile, WebSession
+
+from . import factories as f
+
+
+# ---------------------------------------------------------------- fixtures and helpers
+async def start_web(core) -> tuple[web.AppRunner, str]:  # type: ignore[no-untyped-def]
+    """The dashboard on its own aiohttp app (the production server mounts it the same way)."""
+    app = web.Application()
+    add_routes(app, core)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    base = f"http://127.0.0.1:{port}"
+    core.cfg.web.public_url = base
+    return runner, base
+
+
+@pytest.fixture
+async def web_base(core):  # type: ignore[no-untyped-def]
+    runner, base = await start_web(core)
+    yield base
+    await runner.cleanup()
+
+
+async def add_request(db, grid_id: int, code: str, summary: str, *, address: str, phone: str,  # type: ignore[no-untyped-def]
+                      category: str = "elder_care", resident_id: int | None = None) -> HelpRequest:
+    async with db.session() as s:
+        r = HelpRequest(grid_id=grid_id, code=code, category=category, summary=summary, when_kind="today",
+                        address=address, phone=phone, resident_id=resident_id)
+        s.add(r)
+        await s.flush()
+        return r
+
+
+@pytest.fixture
+async def office(core):  # type: ignore[no-untyped-def]
+    """A community with grids A and B, a leader each, an admin, volunteers and one request per grid."""
+    db = core.db
+    com = await f.community(db)
+    ga, gb = await f.grid(db, com.id, "第一网格"), await f.grid(db, com.id, "第二网格")
+    o = SimpleNamespace(core=core, db=db, community=com, grid_a=ga, grid_b=gb)
+    o.leader_a = await f.person(db, 1001, "李网格长", grid_id=ga.id)
+    await f.leader(db, o.leader_a.id, ga.id)
+    o.leader_b = await f.person(db, 1002, "赵网格长", grid_id=gb.id)
+    await f.leader(db, o.leader_b.id, gb.id)
+    o.admin = await f.person(db, 9001, "社区书记")
+    await f.community_admin(db, o.admin.id, com.id)
+    o.vol_a = await f.person(db, 2001, "张志愿", grid_id=ga.id, phone="13800000001")
+    await f.volunteer(db, o.vol_a.id, ga.id)
+    o.vol_b = await f.person(db, 2101, "孙志愿", grid_id=gb.id, phone="13800000009")
+    await f.volunteer(db, o.vol_b.id, gb.id)
+    o.resident = await f.person(db, 3001, "王奶奶", grid_id=ga.id)
+    o.req_a = await add_request(db, ga.id, "A-0001", "帮忙买菜", address="幸福里 3 栋 401", phone="13900000001",
+                                resident_id=o.resident.id)
+    o.req_b = await add_request(db, gb.id, "A-0002", "修水管", address="平安里 7 栋 102", phone="13900000002")
+    return o
+
+
+def new_client() -> aiohttp.ClientSession:
+    # unsafe=True: keep cookies from an IP-address host (127.0.0.1)
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def sign_in(client: aiohttp.ClientSession, core, tg_user_id: int) -> None:  # type: ignore[no-untyped-def]
+    link = await issue_login_link(core, Actor(tg_user_id=tg_user_id))
+    async with client.get(link.url) as r:
+        assert r.status == 200
+        token = re.search(r'name="t" value="([^"]+)"', await r.text()).group(1)  # type: ignore[union-attr]
+    async with client.post(link.url.split("?")[0], data={"t": token}) as r:
+        assert r.status == 200 and str(r.url).endswith("/dashboard/")
+
+
+async def csrf_of(client: aiohttp.ClientSession, url: str) -> str:
+    async with client.get(url) as r:
+        return re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)  # type: ignore[union-attr]
+
+
+async def page(client: aiohttp.ClientSession, url: str) -> tuple[int, str]:
+    async with client.get(url) as r:
+        return r.status, await r.text()
+
+
+# ---------------------------------------------------------------- who sees what
+async def test_leader_sees_their_grid_with_contacts_and_nothing_of_another_grid(office, web_base):
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        status, board = await page(c, f"{web_base}/dashboard/requests")
+        assert status == 200 and "A-0001" in board and "帮忙买菜" in board
+        assert "A-0002" not in board and "修水管" not in board
+        _, mine = await page(c, f"{web_base}/dashboard/requests/{office.req_a.id}")
+        assert "幸福里 3 栋 401" in mine and "13900000001" in mine
+        status, other = await page(c, f"{web_base}/dashboard/requests/{office.req_b.id}")
+        assert status == 404 and "平安里" not in other and "13900000002" not in other
+        status, _ = await page(c, f"{web_base}/dashboard/requests?grid={office.grid_b.id}")
+        assert status == 404
+        _, vols = await page(c, f"{web_base}/dashboard/volunteers")
+        assert "张志愿" in vols and "13800000001" in vols
+        assert "孙志愿" not in vols and "13800000009" not in vols
+
+
+async def test_admin_sees_every_grid_of_their_community(office, web_base):
+    async with new_client() as c:
+        await sign_in(c, office.core, 9001)
+        _, board = await page(c, f"{web_base}/dashboard/requests")
+        assert "A-0001" in board and "A-0002" in board
+        _, b_only = await page(c, f"{web_base}/dashboard/requests?grid={office.grid_b.id}")
+        assert "A-0002" in b_only and "A-0001" not in b_only
+        _, detail = await page(c, f"{web_base}/dashboard/requests/{office.req_b.id}")
+        assert "平安里 7 栋 102" in detail
+
+
+async def test_people_who_lead_nothing_get_no_link(office):
+    for tg in (2001, 3001, 777):  # a volunteer, a resident, a stranger
+        with pytest.raises(NotAllowed):
+            await issue_login_link(office.core, Actor(tg_user_id=tg))
+    async with office.db.session() as s:
+        assert (await s.exec(select(LoginToken))).scalars().all() == []
+
+
+async def test_pages_need_a_session(office, web_base):
+    async with new_client() as c:
+        for path in ("/dashboard/", "/dashboard/requests", "/dashboard/volunteers", "/dashboard/exports/download?kind=requests"):
+            status, body = await page(c, web_base + path)
+            assert status == 401 and "/dashboard" in body and "A-0001" not in body
+        c.cookie_jar.update_cookies({"redvest_dashboard": "forged-session-value"})
+        status, _ = await page(c, f"{web_base}/dashboard/requests")
+        assert status == 401
+
+
+async def test_a_leader_who_loses_the_role_is_signed_out(office, web_base):
+    from storage.models import RoleGrant
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        async with office.db.session() as s:
+            for g in (await s.exec(select(RoleGrant).where(RoleGrant.person_id == office.leader_a.id))).scalars():
+                await s.delete(g)
+        status, body = await page(c, f"{web_base}/dashboard/requests")
+        assert status == 401 and "A-0001" not in body
+
+
+# ---------------------------------------------------------------- links, sessions, CSRF
+async def test_link_works_once_and_the_cookie_is_httponly_and_samesite(office, web_base):
+    link = await issue_login_link(office.core, Actor(tg_user_id=1001))
+    token = link.url.split("t=", 1)[1]
+    async with new_client() as c:
+        async with c.get(link.url) as r:  # opening (or a link preview) does not use it up
+            assert r.status == 200
+        async with c.post(f"{web_base}/dashboard/login", data={"t": token}, allow_redirects=False) as r:
+            assert r.status == 303
+            cookie = r.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/dashboard" in cookie
+    async with office.db.session() as s:
+        row = (await s.exec(select(LoginToken))).scalars().one()
+        assert row.token_hash not in link.url and token.split(".")[0] not in row.token_hash  # only a hash is kept
+        sess = (await s.exec(select(WebSession))).scalars().one()
+        assert sess.person_id == office.leader_a.id
+    async with new_client() as c:
+        status, body = await page(c, link.url)
+        assert status == 403 and "已被使用" in body  # the default language: zh-CN
+        async with c.post(f"{web_base}/dashboard/login", data={"t": token}) as r:
+            assert r.status == 403
+        status, _ = await page(c, f"{web_base}/dashboard/requests")
+        assert status == 401
+
+
+@pytest.mark.parametrize("tamper", ["expired", "forged_signature", "unknown_token", "garbage"])
+async def test_expired_or_forged_links_are_refused(office, web_base, tamper):
+    link = await issue_login_link(office.core, Actor(tg_user_id=1001))
+    token = link.url.split("t=", 1)[1]
+    if tamper == "expired":
+        office.core.clock.advance(minutes=11)
+    elif tamper == "forged_signature":
+        token = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    elif tamper == "unknown_token":
+        from bot.services import login
+        raw = "x" * 43
+        token = f"{raw}.{login._sign(office.core, raw)}"  # correctly signed, never issued
+    else:
+        token = "'; DROP TABLE person; -- <script>alert(1)</script>" * 50
+    async with new_client() as c:
+        status, body = await page(c, f"{web_base}/dashboard/login?t={token}")
+        assert status == 403 and "<script>" not in body
+        assert ("expired" in body or "过期" in body) if tamper == "expired" else ("not valid" in body or "无效" in body)
+        async with c.post(f"{web_base}/dashboard/login", data={"t": token}) as r:
+            assert r.status == 403
+        status, _ = await page(c, f"{web_base}/dashboard/")
+        assert status == 401
+
+
+async def test_post_without_the_csrf_token_is_refused_and_changes_nothing(office, web_base):
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        url = f"{web_base}/dashboard/requests/{office.req_a.id}/close"
+        for data in ({"reason": "no longer needed"}, {"reason": "no longer needed", "csrf": "wrong"}):
+            async with c.post(url, data=data) as r:
+                assert r.status == 403
+        async with c.post(f"{web_base}/dashboard/lang", data={"lang": "en", "next": "/dashboard/"}) as r:
+            assert r.status == 403
+    async with office.db.session() as s:
+        assert (await s.get(HelpRequest, office.req_a.id)).status == "open"
+        assert (await s.exec(select(WebSession))).scalars().one().locale == "zh-CN"
+
+
+async def test_language_switch_and_logout(office, web_base):
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        _, zh = await page(c, f"{web_base}/dashboard/")
+        assert "本周" in zh and 'lang="zh-CN"' in zh
+        token = await csrf_of(c, f"{web_base}/dashboard/")
+        async with c.post(f"{web_base}/dashboard/lang", data={"lang": "en", "csrf": token,
+                                                             "next": "https://evil.example/"}) as r:
+            assert r.status == 200 and str(r.url) == f"{web_base}/dashboard/"  # never an open redirect
+            assert "This week" in await r.text()
+        async with c.post(f"{web_base}/dashboard/logout", data={"csrf": token}) as r:
+            assert r.status == 200
+        status, _ = await page(c, f"{web_base}/dashboard/")
+        assert status == 401
+
+
+# ---------------------------------------------------------------- actions through the bot's services
+async def test_approving_a_volunteer_uses_the_bots_service_and_its_checks(office, web_base):
+    newbie = await f.person(office.db, 2005, "新志愿", grid_id=office.grid_a.id)
+    prof = await f.volunteer(office.db, newbie.id, office.grid_a.id, status=VolunteerStatus.pending)
+    async with new_client() as c:  # leader of grid B may not approve grid A's volunteer
+        await sign_in(c, office.core, 1002)
+        token = await csrf_of(c, f"{web_base}/dashboard/")
+        async with c.post(f"{web_base}/dashboard/volunteers/{prof.id}/approve", data={"csrf": token}) as r:
+            assert r.status in (403, 404)
+    async with office.db.session() as s:
+        assert (await s.get(VolunteerProfile, prof.id)).status == "pending"
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        _, vols = await page(c, f"{web_base}/dashboard/volunteers")
+        assert "新志愿" in vols
+        token = await csrf_of(c, f"{web_base}/dashboard/volunteers")
+        async with c.post(f"{web_base}/dashboard/volunteers/{prof.id}/approve", data={"csrf": token}) as r:
+            assert r.status == 200 and ("已通过" in await r.text())
+    async with office.db.session() as s:
+        assert (await s.get(VolunteerProfile, prof.id)).status == "approved"
+        audit = (await s.exec(select(AuditEntry).where(AuditEntry.action == "volunteer.approve"))).scalars().all()
+        assert [a.actor_id for a in audit] == [office.leader_a.id]
+
+
+async def test_closing_a_request_from_the_dashboard_is_audited_and_shown_in_the_timeline(office, web_base):
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        url = f"{web_base}/dashboard/requests/{office.req_a.id}"
+        token = await csrf_of(c, url)
+        async with c.post(f"{url}/close", data={"csrf": token, "reason": "家属已帮忙"}) as r:
+            body = await r.text()
+            assert r.status == 200 and "已关闭" in body and "网格长关闭" in body and "李网格长" in body
+        async with c.post(f"{url}/close", data={"csrf": token, "reason": "again"}) as r:
+            assert r.status in (400, 409) or "已关闭" in await r.text()
+    async with office.db.session() as s:
+        assert (await s.get(HelpRequest, office.req_a.id)).status == "closed"
+
+
+# ---------------------------------------------------------------- absurd input
+@pytest.mark.parametrize("query", [
+    "status=<script>alert(1)</script>", "category=' OR 1=1 --", "from=2026-13-45", "from=2026-11-30&to=2026-11-01",
+    "grid=99999999999999999999", "page=-1", "status=" + "x" * 5_000, "grid=%D8%A7%D9%84",
+])
+async def test_absurd_filters_get_a_clear_answer(office, web_base, query):
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        status, body = await page(c, f"{web_base}/dashboard/requests?{query}")
+        assert status in (200, 404) and "<script>alert" not in body
+        if status == 200:
+            assert "A-0001" in body  # the page still works, with the default filter
+
+
+async def test_every_page_renders_for_an_admin_in_both_languages(office, web_base):
+    async with new_client() as c:
+        await sign_in(c, office.core, 9001)
+        token = await csrf_of(c, f"{web_base}/dashboard/")
+        for lang, word in (("zh-CN", "概览"), ("en", "Overview")):
+            async with c.post(f"{web_base}/dashboard/lang", data={"lang": lang, "csrf": token, "next": "/dashboard/"}):
+                pass
+            for path in ("/dashboard/", "/dashboard/requests", "/dashboard/volunteers", "/dashboard/households",
+                         "/dashboard/households?stale=1", "/dashboard/events", "/dashboard/emergency", "/dashboard/exports"):
+                status, body = await page(c, web_base + path)
+                assert status == 200, path
+                assert word in body and "dash." not in body and "export." not in body, path
