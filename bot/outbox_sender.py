@@ -1,7 +1,11 @@
 """Drains the outbox into the Bot API under Telegram's limits.
 
-One global pace (about 30 messages a second) and a per-group window (20 a minute).
-A 429 pauses everything for retry_after; a blocked recipient is marked and skipped.
+One global pace (about 30 messages a second) and a per-group window (20 a minute). A 429 pauses
+everything for its retry_after and the row goes back unsent; a recipient who blocked the bot is
+marked and everything queued for them skipped; other failures are retried with back-off until
+outbox.max_attempts. Rows for one chat go out in queue order (a digest's chart before its text).
+
+Run one sender per bot token: the pace is per process (several processes would each send 29/s).
 """
 from __future__ import annotations
 
@@ -12,12 +16,12 @@ import time
 from base64 import b64decode
 from collections import defaultdict, deque
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import update
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import metrics
 from bot.services.clock import Clock
@@ -28,6 +32,7 @@ from storage.models import OutboxMessage, Person
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+DEPTH_EVERY = 15.0  # seconds between outbox-depth gauge updates while idle
 
 
 def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None:
@@ -37,12 +42,18 @@ def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None
                                   for b in row] for row in buttons])
 
 
+def retry_seconds(e: RetryAfter) -> float:
+    return e.retry_after.total_seconds() if isinstance(e.retry_after, timedelta) else float(e.retry_after)
+
+
 class Pace:
     """Global spacing between sends plus a sliding 60-second window per group chat."""
 
-    def __init__(self, per_second: float, per_group_per_minute: int) -> None:
+    def __init__(self, per_second: float, per_group_per_minute: int,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.interval = 1.0 / per_second
         self.per_group = per_group_per_minute
+        self.monotonic = monotonic
         self.next_slot = 0.0
         self.paused_until = 0.0
         self.groups: dict[int, deque[float]] = defaultdict(deque)
@@ -51,22 +62,29 @@ class Pace:
         """Seconds until this group may get another message (0 if now)."""
         if chat_id >= 0:
             return 0.0
-        q, now = self.groups[chat_id], time.monotonic()
+        q, now = self.groups[chat_id], self.monotonic()
         while q and q[0] <= now - 60:
             q.popleft()
-        return 0.0 if len(q) < self.per_group else q[0] + 60 - now + 0.05
+        if not q:
+            del self.groups[chat_id]
+            return 0.0
+        return 0.0 if len(q) < self.per_group else q[len(q) - self.per_group] + 60 - now + 0.05
 
-    async def slot(self, chat_id: int) -> None:
-        now = time.monotonic()
+    def reserve(self, chat_id: int) -> float:
+        """Book the next slot for a send to `chat_id`; returns seconds to wait for it."""
+        now = self.monotonic()
         start = max(now, self.next_slot, self.paused_until)
         self.next_slot = start + self.interval
         if chat_id < 0:
             self.groups[chat_id].append(start)
-        if start > now:
-            await asyncio.sleep(start - now)
+        return start - now
+
+    def delay(self) -> float:
+        """How long the next slot is from now (a pause after a 429 shows here)."""
+        return max(0.0, max(self.next_slot, self.paused_until) - self.monotonic())
 
     def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+        self.paused_until = max(self.paused_until, self.monotonic() + seconds)
 
 
 class OutboxSender:
@@ -82,6 +100,8 @@ class OutboxSender:
         self.in_flight = asyncio.Semaphore(max_in_flight)
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
+        self._by_chat: dict[int, asyncio.Task[None]] = {}
+        self._depth_at = 0.0
 
     def wake(self) -> None:
         self.wakeup.set()
@@ -99,39 +119,87 @@ class OutboxSender:
     async def run(self) -> None:
         while True:
             try:
-                sent = await self.drain_once()
+                claimed = await self.drain_once()
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database may be away for a while; keep trying
                 log.exception("outbox drain failed")
-                sent = 0
-            if not sent:
-                self.wakeup.clear()
-                try:
-                    await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
-                except asyncio.TimeoutError:
-                    pass
+                claimed = 0
+            if not claimed:
+                await self._idle()
+
+    async def _idle(self) -> None:
+        if time.monotonic() - self._depth_at > DEPTH_EVERY:
+            self._depth_at = time.monotonic()
+            async with self.db.session() as s:
+                metrics.OUTBOX_DEPTH.set(await outbox.depth(s))
+        self.wakeup.clear()
+        try:
+            await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
+        except asyncio.TimeoutError:
+            pass
 
     async def drain_once(self) -> int:
         """Claim one batch and send it at the allowed pace; returns rows claimed."""
         async with self.db.session() as s:
             rows = await outbox.claim_due(s, self.clock.now(), self.batch, LEASE)
-        for row in rows:
-            wait = self.pace.group_wait(row.chat_id)
-            if wait > 0:
-                async with self.db.session() as s:
-                    await outbox.release(s, row.id, self.clock.now() + timedelta(seconds=wait))
-                continue
-            await self.in_flight.acquire()
-            await self.pace.slot(row.chat_id)
-            task = asyncio.create_task(self._send_row(row))
-            self._sends.add(task)
-            task.add_done_callback(self._sends.discard)
+        pending = list(rows)
+        try:
+            while pending:
+                row = pending[0]
+                wait = self.pace.group_wait(row.chat_id)
+                if wait > 0 or self.pace.delay() > LEASE.total_seconds() / 2:
+                    # a full group, or a long 429 pause: give the row back rather than hold its lease
+                    wait = max(wait, self.pace.delay())
+                    async with self.db.session() as s:
+                        await outbox.release(s, row.id, self.clock.now() + timedelta(seconds=wait))
+                    pending.pop(0)
+                    continue
+                await self._dispatch(row)
+                pending.pop(0)
+        except asyncio.CancelledError:
+            await asyncio.shield(self._give_back([r.id for r in pending]))
+            raise
         return len(rows)
+
+    async def _give_back(self, row_ids: list[int]) -> None:
+        if row_ids:
+            async with self.db.session() as s:
+                await outbox.release_many(s, row_ids, self.clock.now())
+
+    async def _dispatch(self, row: OutboxMessage) -> None:
+        earlier = self._by_chat.get(row.chat_id)
+        if earlier is not None and not earlier.done():  # keep one chat's messages in order
+            await asyncio.wait([earlier])
+        await self.in_flight.acquire()
+        try:
+            wait = self.pace.reserve(row.chat_id)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        except BaseException:
+            self.in_flight.release()
+            raise
+        task = asyncio.create_task(self._send_row(row))
+        self._sends.add(task)
+        self._by_chat[row.chat_id] = task
+        task.add_done_callback(lambda t, chat=row.chat_id: self._done(chat, t))
+
+    def _done(self, chat_id: int, task: asyncio.Task[None]) -> None:
+        self._sends.discard(task)
+        if self._by_chat.get(chat_id) is task:
+            del self._by_chat[chat_id]
 
     async def _send_row(self, row: OutboxMessage) -> None:
         try:
             await self._deliver(row)
+        except Exception as e:  # a bug or a lost database must not strand the row in "sending"
+            log.exception("outbox row %s: unexpected failure", row.id)
+            try:
+                async with self.db.session() as s:
+                    await outbox.mark_retry(s, row.id, self.clock.now() + outbox.backoff(row.attempts + 1),
+                                            f"{type(e).__name__}", max_attempts=self.max_attempts)
+            except Exception:  # the lease brings it back
+                log.exception("outbox row %s: could not record the failure", row.id)
         finally:
             self.in_flight.release()
 
@@ -144,11 +212,13 @@ class OutboxSender:
                 return
             message = await self._send(row, payload)
         except RetryAfter as e:
-            seconds = e.retry_after.total_seconds() if isinstance(e.retry_after, timedelta) else float(e.retry_after)
-            metrics.OUTBOX_429.inc()
-            self.pace.pause(seconds + 0.1)
+            await self._rate_limited(row, retry_seconds(e))
+            return
+        except ChatMigrated as e:  # the group became a supergroup: follow it
             async with self.db.session() as s:
-                await outbox.release(s, row.id, now + timedelta(seconds=seconds + 0.1))
+                await outbox.move_chat(s, row.chat_id, e.new_chat_id)
+                await outbox.release(s, row.id, self.clock.now())
+            log.info("outbox: chat %s moved to %s", row.chat_id, e.new_chat_id)
             return
         except Forbidden as e:
             metrics.OUTBOX_SENT.labels("skipped").inc()
@@ -165,7 +235,7 @@ class OutboxSender:
                 await outbox.mark_skipped(s, row.id, f"bad request: {e.message}")
             log.warning("outbox row %s refused: %s", row.id, e.message)
             return
-        except (TimedOut, NetworkError) as e:
+        except TelegramError as e:  # timeouts, network trouble, server errors: try again later
             async with self.db.session() as s:
                 await outbox.mark_retry(s, row.id, now + outbox.backoff(row.attempts + 1), str(e),
                                         max_attempts=self.max_attempts)
@@ -175,6 +245,13 @@ class OutboxSender:
             await outbox.mark_sent(s, row.id, self.clock.now(), message.message_id)
             if row.card_ref:
                 await outbox.remember_card(s, row.card_ref, row.chat_id, message.message_id)
+
+    async def _rate_limited(self, row: OutboxMessage, seconds: float) -> None:
+        metrics.OUTBOX_429.inc()
+        self.pace.pause(seconds + 0.1)
+        async with self.db.session() as s:
+            await outbox.release(s, row.id, self.clock.now() + timedelta(seconds=seconds + 0.1))
+        log.warning("outbox: 429 from Telegram, pausing %.1f s", seconds)
 
     async def _send(self, row: OutboxMessage, p: dict[str, Any]):  # type: ignore[no-untyped-def]
         common = dict(chat_id=row.chat_id, reply_markup=keyboard(p.get("buttons") or []),
@@ -188,17 +265,22 @@ class OutboxSender:
         return await self.bot.send_message(text=p["text"], **common)
 
     async def _edit(self, row: OutboxMessage, p: dict[str, Any]) -> None:
+        """Edit every posted copy of the card; copies in chats we lost are left alone."""
         assert row.card_ref
         async with self.db.session() as s:
             if await outbox.card_pending(s, row.card_ref):  # the card itself is not out yet
                 await outbox.release(s, row.id, self.clock.now() + timedelta(seconds=1))
                 return
             posted = await outbox.cards(s, row.card_ref)
-        for card in posted:
+        for n, card in enumerate(posted):
+            if n:  # every edit counts against the global rate
+                await asyncio.sleep(self.pace.reserve(0))
             try:
                 await self.bot.edit_message_text(chat_id=card.chat_id, message_id=card.message_id, text=p["text"],
                                                  parse_mode=ParseMode.HTML, reply_markup=keyboard(p.get("buttons") or []))
-            except BadRequest as e:
+            except RetryAfter:
+                raise  # the whole edit is retried later ("not modified" copies are harmless)
+            except (BadRequest, Forbidden) as e:
                 if "not modified" not in e.message:
                     log.warning("editing card %s in %s failed: %s", row.card_ref, card.chat_id, e.message)
         async with self.db.session() as s:

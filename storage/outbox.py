@@ -115,9 +115,48 @@ async def depth(session: AsyncSession) -> int:
         OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))) or 0)  # type: ignore[attr-defined]
 
 
-async def purge_sent(session: AsyncSession, before: datetime) -> None:
-    await session.exec(delete(OutboxMessage).where(  # type: ignore[call-overload]
-        OutboxMessage.status != OutboxStatus.pending.value, OutboxMessage.created_at < before))
+FINISHED = (OutboxStatus.sent.value, OutboxStatus.failed.value, OutboxStatus.skipped.value)
+
+
+async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of these keys are already in the outbox (queued or done)."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        rows = await session.exec(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[i:i + 500])))  # type: ignore[call-overload,attr-defined]
+        found.update(rows.scalars())
+    return found
+
+
+async def release_many(session: AsyncSession, row_ids: list[int], at: datetime) -> None:
+    if row_ids:
+        await session.exec(update(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).values(  # type: ignore[call-overload,union-attr]
+            status=OutboxStatus.pending.value, next_attempt_at=at))
+
+
+async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: queued rows (and the group's binding) follow it."""
+    from .models import ChatBinding
+    await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
+        OutboxMessage.chat_id == old_chat_id,
+        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value])  # type: ignore[attr-defined]
+    ).values(chat_id=new_chat_id))
+    await session.exec(update(ChatBinding).where(ChatBinding.chat_id == old_chat_id).values(chat_id=new_chat_id))  # type: ignore[call-overload]
+
+
+async def forget_payloads(session: AsyncSession, before: datetime) -> int:
+    """Finished rows older than `before` lose their text (it may hold an address) but keep their
+    key, so nothing is ever sent twice."""
+    result = await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
+        OutboxMessage.status.in_(FINISHED), OutboxMessage.created_at < before,  # type: ignore[attr-defined]
+        OutboxMessage.payload != "{}").values(payload="{}"))
+    return int(result.rowcount or 0)
+
+
+async def purge_finished(session: AsyncSession, before: datetime) -> int:
+    """Delete finished rows created before `before` (long after any job could re-queue their key)."""
+    result = await session.exec(delete(OutboxMessage).where(  # type: ignore[call-overload]
+        OutboxMessage.status.in_(FINISHED), OutboxMessage.created_at < before))  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 def backoff(attempts: int) -> timedelta:

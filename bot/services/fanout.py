@@ -1,0 +1,30 @@
+"""Queue many notifications at once, in chunks, each exactly once by its key.
+
+A fan-out that dies half-way (crash, restart, lost database) is simply run again: rows whose
+key is already in the outbox are left alone and only the missing ones are added.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .core import Core
+from .notifier import OutMessage
+
+CHUNK = 250  # rows per transaction: short write locks on SQLite, bounded redo after a crash
+
+
+@dataclass
+class Outgoing:
+    key: str
+    msg: OutMessage
+    urgent: bool = False
+
+
+async def fan_out(core: Core, items: list[Outgoing]) -> int:
+    """Queue every item; returns how many were new (0 when all were already queued)."""
+    new = 0
+    for i in range(0, len(items), CHUNK):
+        async with core.db.session() as s:
+            for item in items[i:i + CHUNK]:
+                new += bool(await core.notifier.send(s, item.key, item.msg, urgent=item.urgent))
+    return new

@@ -1,0 +1,36 @@
+"""Which scheduled periods are done: one JobRun row per (job, period), written when the
+period's fan-out is fully in the outbox. The scheduler's memory is never trusted for this."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .models import JobRun
+from .upsert import insert_ignore
+
+
+async def done_periods(session: AsyncSession, job: str, periods: Iterable[str]) -> set[str]:
+    """The subset of `periods` of `job` already marked done."""
+    wanted = list(periods)
+    if not wanted:
+        return set()
+    rows = await session.exec(select(JobRun.period).where(JobRun.job == job, JobRun.period.in_(wanted)))  # type: ignore[call-overload,attr-defined]
+    return set(rows.scalars())
+
+
+async def is_done(session: AsyncSession, job: str, period: str) -> bool:
+    return bool(await done_periods(session, job, [period]))
+
+
+async def mark_done(session: AsyncSession, job: str, period: str, now: datetime) -> bool:
+    """Record the period as done; False if another scheduler already did."""
+    return await insert_ignore(session, JobRun, dict(job=job, period=period, done_at=now), ["job", "period"])
+
+
+async def forget_before(session: AsyncSession, job: str, before: datetime) -> int:
+    """Drop old rows of a frequent job (e.g. the five-minute escalation check)."""
+    result = await session.exec(delete(JobRun).where(JobRun.job == job, JobRun.done_at < before))  # type: ignore[call-overload]
+    return int(result.rowcount or 0)
