@@ -1,5 +1,65 @@
-"""Handlers: relay (not built yet)."""
-from telegram.ext import BaseHandler
+"""💬 A relayed chat about one task: the resident and the volunteer write through the bot.
+
+A "Message" button (relay:open:<request>[:<volunteer>]) puts the person in relay mode for that
+task; their next private text goes to the other side, without usernames or phone numbers. It is
+registered among the fallbacks, so it only sees what no feature took.
+"""
+from __future__ import annotations
+
+import warnings
+
+from telegram import Update
+from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler,
+                          filters)
+from telegram.warnings import PTBUserWarning
+
+from bot.i18n import t
+from bot.services import relay as svc
+
+from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .tasks import cb_args, cb_int, in_group, last_step
+
+WRITING = "writing"
+END = ConversationHandler.END
+PENDING = "relay"
+
+
+@domain_errors
+async def open_button(update: Update, context: Ctx) -> object:
+    lang = lang_of(update, context)
+    if in_group(update):
+        await update.callback_query.answer()  # type: ignore[union-attr]
+        return END
+    rid = cb_int(update, 2)
+    volunteer = cb_int(update, 3) if len(cb_args(update)) > 3 else None
+    target = await svc.open_relay(core_of(context), actor_of(update), rid, volunteer)
+    await update.callback_query.answer()  # type: ignore[union-attr]
+    context.user_data[PENDING] = {"id": rid, "volunteer": None if target.to_resident else target.volunteer_id}  # type: ignore[index]
+    key = "relay.write_to_resident" if target.to_resident else "relay.write_to_volunteer"
+    await say(update, t(lang, key, code=target.code, name=target.counterpart))
+    return WRITING
+
+
+@last_step
+async def message_text(update: Update, context: Ctx) -> object:
+    pending = context.user_data.get(PENDING) or {}  # type: ignore[union-attr]
+    msg = update.effective_message
+    target = await svc.relay_message(core_of(context), actor_of(update), int(pending.get("id", 0)),
+                                     pending.get("volunteer"), msg.text or "",  # type: ignore[union-attr]
+                                     f"{update.effective_user.id}:{msg.message_id}")  # type: ignore[union-attr]
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    await say(update, t(lang_of(update, context), "relay.sent", name=target.counterpart, code=target.code))
+    return END
+
+
+async def text_only(update: Update, context: Ctx) -> None:
+    await say(update, t(lang_of(update, context), "relay.text_only"))
+
+
+async def cancel(update: Update, context: Ctx) -> object:
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    await say(update, t(lang_of(update, context), "relay.cancelled"))
+    return END
 
 
 def build_handlers() -> list[BaseHandler]:
@@ -7,4 +67,13 @@ def build_handlers() -> list[BaseHandler]:
 
 
 def build_fallbacks() -> list[BaseHandler]:
-    return []
+    private = filters.ChatType.PRIVATE
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning)
+        return [ConversationHandler(
+            name="relay", persistent=True, allow_reentry=True,
+            entry_points=[CallbackQueryHandler(open_button, pattern=r"^relay:open:")],
+            states={WRITING: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, message_text),
+                              MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+                                             text_only)]},
+            fallbacks=[CommandHandler("cancel", cancel)])]

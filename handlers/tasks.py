@@ -1,6 +1,199 @@
-"""Handlers: tasks (not built yet)."""
-from telegram.ext import BaseHandler
+"""接单 for volunteers: Accept on the group card; Start / Done (hours, note) / Release (reason); /tasks.
+
+The Done and Release questions are a small persistent conversation ("task_report").
+"""
+from __future__ import annotations
+
+import functools
+import warnings
+
+from telegram import Update
+from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler,
+                          filters)
+from telegram.warnings import PTBUserWarning
+
+from bot.i18n import t, tp
+from bot.services import tasks as svc
+from bot.services.cards import category_label
+from bot.services.errors import Conflict, DomainError, InvalidInput
+from bot.services.notifier import Button
+from bot.services.task_texts import details_buttons, details_text
+
+from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
+
+HOURS, NOTE, REASON = "hours", "note", "reason"
+END = ConversationHandler.END
+PENDING = "task_report"
+
+
+def cb_args(update: Update) -> list[str]:
+    return ((update.callback_query.data if update.callback_query else None) or "").split(":")
+
+
+def cb_int(update: Update, index: int) -> int:
+    """An id from the callback data; anything else is a forged or broken press."""
+    parts = cb_args(update)
+    try:
+        value = int(parts[index])
+    except (IndexError, ValueError):
+        raise Conflict("error.stale_button")
+    if not 0 < value < 2**53:
+        raise Conflict("error.stale_button")
+    return value
+
+
+def in_group(update: Update) -> bool:
+    return bool(update.effective_chat and update.effective_chat.type != "private")
+
+
+def last_step(fn):  # type: ignore[no-untyped-def]
+    """The step that acts: bad input keeps the step open; any other refusal ends the conversation."""
+    @functools.wraps(fn)
+    async def wrapper(update: Update, context: Ctx) -> object:
+        try:
+            return await fn(update, context)
+        except DomainError as e:
+            if not isinstance(e, InvalidInput):
+                e.conversation_state = END  # type: ignore[attr-defined]
+            raise
+    return domain_errors(wrapper)
+
+
+async def _group_hint(update: Update, context: Ctx, payload: str = "menu") -> None:
+    lang = lang_of(update, context)
+    url = f"https://t.me/{context.bot.username}?start={payload}"
+    await say(update, t(lang, "task.group_hint"), [[Button(tp(lang, "task.open_private_button"), url=url)]])
+
+
+@domain_errors
+async def accept_button(update: Update, context: Ctx) -> None:
+    result = await svc.claim_task(core_of(context), actor_of(update), cb_int(update, 2))
+    key = "task.accepted_filled" if result.filled else "task.accepted"
+    await update.callback_query.answer(tp(lang_of(update, context), key, code=result.request.code or "",  # type: ignore[union-attr]
+                                          bot=context.bot.username), show_alert=True)
+
+
+async def tasks_command(update: Update, context: Ctx) -> None:
+    if in_group(update):
+        await _group_hint(update, context)
+        return
+    lang = lang_of(update, context)
+    views = await svc.my_tasks(core_of(context), actor_of(update))
+    if not views:
+        await say(update, t(lang, "task.list.empty"))
+        return
+    lines = [t(lang, "task.list.head", count=len(views))]
+    rows = []
+    for v in views:
+        lines.append(t(lang, "task.list.item", code=v.request.code or "", category=category_label(lang, v.request.category),
+                       summary=v.request.summary[:40]))
+        rows.append([Button(tp(lang, "task.list.open_button", code=v.request.code or ""), data=f"task:show:{v.request.id}")])
+    await say(update, "\n".join(lines), rows)
+
+
+@domain_errors
+async def show_button(update: Update, context: Ctx) -> None:
+    lang = lang_of(update, context)
+    view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
+    await update.callback_query.answer()  # type: ignore[union-attr]
+    await say(update, details_text(lang, view), details_buttons(lang, view))
+
+
+@domain_errors
+async def start_button(update: Update, context: Ctx) -> None:
+    lang = lang_of(update, context)
+    view = await svc.start_task(core_of(context), actor_of(update), cb_int(update, 2))
+    await update.callback_query.answer(tp(lang, "task.started", code=view.request.code or ""))  # type: ignore[union-attr]
+    await edit_or_say(update, details_text(lang, view), details_buttons(lang, view))
+
+
+@domain_errors
+async def done_button(update: Update, context: Ctx) -> object:
+    lang = lang_of(update, context)
+    view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
+    await update.callback_query.answer()  # type: ignore[union-attr]
+    context.user_data[PENDING] = {"id": view.request.id}  # type: ignore[index]
+    hours = [Button(h, data=f"task:hours:{h}") for h in ("0.5", "1", "2", "3", "4")]
+    await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), [hours])
+    return HOURS
+
+
+@domain_errors
+async def hours_input(update: Update, context: Ctx) -> object:
+    from bot.services.request_input import parse_hours
+    lang = lang_of(update, context)
+    raw = cb_args(update)[-1] if update.callback_query else (update.effective_message.text or "")  # type: ignore[union-attr]
+    hours = parse_hours(raw)
+    if update.callback_query:
+        await update.callback_query.answer()
+    context.user_data.setdefault(PENDING, {})["hours"] = hours  # type: ignore[union-attr]
+    await say(update, t(lang, "task.ask.note", hours=f"{hours:g}"),
+              [[Button(tp(lang, "task.skip_note_button"), data="task:note:skip")]])
+    return NOTE
+
+
+@last_step
+async def note_input(update: Update, context: Ctx) -> object:
+    lang = lang_of(update, context)
+    pending = context.user_data.get(PENDING) or {}  # type: ignore[union-attr]
+    note = None if update.callback_query else (update.effective_message.text or "")  # type: ignore[union-attr]
+    if update.callback_query:
+        await update.callback_query.answer()
+    view = await svc.report_done(core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note)
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    key = "task.done_reported" if view.request.status == "done_reported" else "task.done_part"
+    await say(update, t(lang, key, code=view.request.code or ""))
+    return END
+
+
+@domain_errors
+async def release_button(update: Update, context: Ctx) -> object:
+    lang = lang_of(update, context)
+    view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
+    await update.callback_query.answer()  # type: ignore[union-attr]
+    context.user_data[PENDING] = {"id": view.request.id}  # type: ignore[index]
+    await say(update, t(lang, "task.ask.reason", code=view.request.code or ""))
+    return REASON
+
+
+@last_step
+async def reason_input(update: Update, context: Ctx) -> object:
+    lang = lang_of(update, context)
+    pending = context.user_data.get(PENDING) or {}  # type: ignore[union-attr]
+    req = await svc.release_task(core_of(context), actor_of(update), int(pending.get("id", 0)),
+                                 update.effective_message.text or "")  # type: ignore[union-attr]
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    await say(update, t(lang, "task.released", code=req.code or ""))
+    return END
+
+
+async def text_only(update: Update, context: Ctx) -> None:
+    await say(update, t(lang_of(update, context), "request.hint.text_only"))
+
+
+async def cancel(update: Update, context: Ctx) -> object:
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    await say(update, t(lang_of(update, context), "task.report_cancelled"))
+    return END
 
 
 def build_handlers() -> list[BaseHandler]:
-    return []
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning)
+        report = ConversationHandler(
+            name="task_report", persistent=True, allow_reentry=True,
+            entry_points=[CallbackQueryHandler(done_button, pattern=r"^task:done:"),
+                          CallbackQueryHandler(release_button, pattern=r"^task:rel:")],
+            states={HOURS: [CallbackQueryHandler(hours_input, pattern=r"^task:hours:"), MessageHandler(text, hours_input),
+                            MessageHandler(other, text_only)],
+                    NOTE: [CallbackQueryHandler(note_input, pattern=r"^task:note:skip$"), MessageHandler(text, note_input),
+                           MessageHandler(other, text_only)],
+                    REASON: [MessageHandler(text, reason_input), MessageHandler(other, text_only)]},
+            fallbacks=[CommandHandler("cancel", cancel)])
+    return [report,
+            CallbackQueryHandler(accept_button, pattern=r"^task:accept:"),
+            CallbackQueryHandler(show_button, pattern=r"^task:show:"),
+            CallbackQueryHandler(start_button, pattern=r"^task:start:"),
+            CommandHandler("tasks", tasks_command)]

@@ -29,12 +29,15 @@ class HelpRequest(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # RequestStatus
     escalation_level: int = Field(default=0)  # 0 none, 1 leader told, 2 admins told
     duplicate_of: Optional[int] = Field(default=None, foreign_key="help_request.id")
+    suspected_duplicate_of: Optional[int] = Field(default=None, foreign_key="help_request.id")
+    created_by: Optional[int] = Field(default=None, foreign_key="person.id")  # who typed it in (resident, leader, visiting volunteer)
     close_reason: Optional[str] = Field(default=None, max_length=500)
     referral: Optional[str] = Field(default=None, max_length=200)  # where an out-of-scope request belongs
     created_at: datetime = created_at_field()
     first_accepted_at: Optional[datetime] = ts_field()
     done_at: Optional[datetime] = ts_field()
     closed_at: Optional[datetime] = ts_field(index=True)
+    leader_confirm_asked_at: Optional[datetime] = ts_field()  # leaders asked to confirm a done task
     erased_at: Optional[datetime] = ts_field()
 
 

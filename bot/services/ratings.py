@@ -1,0 +1,196 @@
+"""评单: the resident confirms (done / partly / not done) and rates; points follow confirmation only.
+
+Points for a task are granted when the resident confirms, or the grid leader confirms after
+requests.leader_confirm_after_hours — never on the volunteer's word alone.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import tp
+from storage import audit, claims, points
+from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
+from storage.models import Assignment, HelpRequest, Person, Rating
+
+from . import request_input as rin
+from .cards import refresh_cards
+from .core import Core
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .notifier import Button
+from .people import Actor, admins_of, can_lead, ensure_person, leaders_of
+from .request_common import community_of, end_relays, get_request, require_status, tell
+from .tasks import reopen_assignments
+
+DONE = RequestStatus.done_reported.value
+
+
+def stars_buttons(lang: str, request_id: int) -> list[list[Button]]:
+    return [[Button(tp(lang, "rating.star_button", n=n), data=f"rate:stars:{request_id}:{n}") for n in range(1, 6)]]
+
+
+async def _own(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
+    person = await ensure_person(s, actor)
+    req = await get_request(s, request_id)
+    if req.resident_id != person.id:
+        raise NotAllowed("request.error.not_yours")
+    return person, req
+
+
+async def _done_assignments(s: AsyncSession, request_id: int) -> list[Assignment]:
+    return list((await s.exec(select(Assignment).where(  # type: ignore[call-overload]
+        Assignment.request_id == request_id, Assignment.status == AssignmentStatus.done.value))).scalars())
+
+
+async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: str) -> HelpRequest:
+    """The resident's one tap after Done. 'not' reopens the task for the same volunteers."""
+    if outcome not in {"done", "partly", "not"}:
+        raise InvalidInput()
+    async with core.db.session() as s:
+        person, req = await _own(s, actor, request_id)
+        require_status(req, DONE)
+        if outcome == "not":
+            return await _reopen(core, s, req, person)
+        await complete(core, s, req, person.id, Outcome(outcome), by_leader=False)
+        return req
+
+
+async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person) -> HelpRequest:
+    stamp = int(core.clock.now().timestamp())
+    back = RequestStatus.filled if req.slots_taken >= req.slots else RequestStatus.open
+    if not await claims.set_status(s, req.id or 0, [DONE], back, done_at=None):
+        raise Conflict("request.stale.done_reported", code=req.code or "")
+    volunteers = await reopen_assignments(s, req.id or 0)
+    await s.refresh(req)
+    await audit.record(s, person.id, "request.reopen", "request", req.id, code=req.code, outcome="not_done")
+    for vid in volunteers:
+        await tell(core, s, vid, f"reopened:{req.id}:{vid}:{stamp}", "rating.reopened.to_volunteer", code=req.code or "")
+    for leader in await leaders_of(s, req.grid_id):
+        await tell(core, s, leader.id, f"reopened:{req.id}:lead:{leader.id}:{stamp}", "rating.reopened.to_leader",
+                   code=req.code or "")
+    await refresh_cards(core, s, req)
+    return req
+
+
+async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int | None, outcome: Outcome, *,
+                   by_leader: bool) -> None:
+    """Close a done task as completed, store the outcome and grant the volunteers' points, once."""
+    now = core.clock.now()
+    if not await claims.set_status(s, req.id or 0, [DONE], RequestStatus.completed, closed_at=now):
+        raise Conflict("request.stale.completed", code=req.code or "")
+    await s.refresh(req)
+    s.add(Rating(request_id=req.id or 0, resident_id=req.resident_id, outcome=outcome.value,
+                 confirmed_by_leader=by_leader, created_at=now))
+    com = await community_of(s, req.grid_id)
+    pts = core.cfg.points
+    for a in await _done_assignments(s, req.id or 0):
+        hours = a.hours or 0.0
+        amount = pts.task_done + round(pts.per_hour * hours)
+        await points.award(s, ref=f"task:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id, reason=PointsReason.task,
+                           points=amount, hours=hours, grid_id=req.grid_id, community_id=com.id if com else None, now=now)
+        key = "rating.completed.by_leader" if by_leader else "rating.completed.to_volunteer"
+        await tell(core, s, a.volunteer_id, f"completed:{req.id}:{a.volunteer_id}", key, code=req.code or "",
+                   points=amount, hours=f"{hours:g}")
+    await end_relays(s, req.id or 0, now)
+    await audit.record(s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value,
+                       by_leader=by_leader)
+    await refresh_cards(core, s, req)
+
+
+async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) -> Rating:
+    """1-5 stars, once; 5 stars earns the volunteers a bonus."""
+    if not 1 <= int(stars) <= 5:
+        raise InvalidInput("rating.error.stars")
+    async with core.db.session() as s:
+        person, req = await _own(s, actor, request_id)
+        require_status(req, RequestStatus.completed.value)
+        rating = (await s.exec(select(Rating).where(Rating.request_id == req.id))).scalars().first()  # type: ignore[call-overload]
+        if rating is None:
+            raise NotFound("rating.error.no_rating")
+        done = (await s.exec(update(Rating).where(Rating.id == rating.id, Rating.stars == None)  # type: ignore[call-overload]  # noqa: E711
+                             .values(stars=int(stars)).returning(Rating.id))).first()
+        if done is None:
+            raise Conflict("rating.error.already_rated", code=req.code or "")
+        await s.refresh(rating)
+        now = core.clock.now()
+        com = await community_of(s, req.grid_id)
+        for a in await _done_assignments(s, req.id or 0):
+            if stars == 5:
+                await points.award(s, ref=f"five_star:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id,
+                                   reason=PointsReason.five_star, points=core.cfg.points.five_star_bonus,
+                                   grid_id=req.grid_id, community_id=com.id if com else None, now=now)
+            await tell(core, s, a.volunteer_id, f"rated:{req.id}:{a.volunteer_id}", "rating.rated.to_volunteer",
+                       code=req.code or "", stars="⭐" * int(stars))
+        await audit.record(s, person.id, "request.rate", "request", req.id, code=req.code, stars=int(stars))
+        return rating
+
+
+async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str) -> Rating:
+    """An optional comment after the stars; the volunteers see it."""
+    text = rin.check_comment(comment)
+    async with core.db.session() as s:
+        person, req = await _own(s, actor, request_id)
+        rating = (await s.exec(select(Rating).where(Rating.request_id == req.id))).scalars().first()  # type: ignore[call-overload]
+        if rating is None or rating.stars is None:
+            raise NotFound("rating.error.no_rating")
+        if rating.comment:
+            raise Conflict("rating.error.already_commented", code=req.code or "")
+        rating.comment = text
+        s.add(rating)
+        for a in await _done_assignments(s, req.id or 0):
+            await tell(core, s, a.volunteer_id, f"rating-comment:{req.id}:{a.volunteer_id}", "rating.comment.to_volunteer",
+                       code=req.code or "", comment=text)
+        await audit.record(s, person.id, "request.comment", "request", req.id, code=req.code, length=len(text))
+        return rating
+
+
+async def ask_leaders_to_confirm(core: Core, s: AsyncSession, req: HelpRequest) -> bool:
+    """Ask the grid's leaders (or, without any, the community admins) to confirm a done task, once."""
+    marked = (await s.exec(update(HelpRequest).where(  # type: ignore[call-overload]
+        HelpRequest.id == req.id, HelpRequest.leader_confirm_asked_at == None)  # noqa: E711
+        .values(leader_confirm_asked_at=core.clock.now()).returning(HelpRequest.id))).first()
+    if marked is None:
+        return False
+    people = await leaders_of(s, req.grid_id)
+    if not people:
+        com = await community_of(s, req.grid_id)
+        people = await admins_of(s, com.id) if com and com.id else []
+    for p in people:
+        await tell(core, s, p.id, f"leader-confirm:{req.id}:{p.id}", "rating.leader_confirm.ask",
+                   lambda lang, r=req: [[Button(tp(lang, "rating.leader_confirm.button"), data=f"board:confirm:{r.id}"),
+                                         Button(tp(lang, "board.open_button", code=r.code or ""), data=f"board:req:{r.id}")]],
+                   code=req.code or "")
+    return True
+
+
+async def auto_confirm_due(core: Core) -> int:
+    """Scheduler: done tasks the resident has not confirmed within the wait go to the leaders."""
+    cutoff = core.clock.now() - timedelta(hours=core.cfg.requests.leader_confirm_after_hours)
+    async with core.db.session() as s:
+        due = list((await s.exec(select(HelpRequest).where(  # type: ignore[call-overload]
+            HelpRequest.status == DONE, HelpRequest.done_at <= cutoff,  # type: ignore[operator]
+            HelpRequest.leader_confirm_asked_at == None).limit(500))).scalars())  # noqa: E711
+        asked = 0
+        for req in due:
+            asked += await ask_leaders_to_confirm(core, s, req)
+        return asked
+
+
+async def leader_confirm(core: Core, actor: Actor, request_id: int) -> HelpRequest:
+    """The leader confirms a done task the resident did not confirm, after the configured wait."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        req = await get_request(s, request_id)
+        if not await can_lead(s, person, req.grid_id):
+            raise NotAllowed("board.error.not_leader")
+        require_status(req, DONE)
+        wait = timedelta(hours=core.cfg.requests.leader_confirm_after_hours)
+        if req.leader_confirm_asked_at is None and req.done_at and req.done_at + wait > core.clock.now():
+            raise NotAllowed("rating.error.too_early", hours=core.cfg.requests.leader_confirm_after_hours)
+        await complete(core, s, req, person.id, Outcome.done, by_leader=True)
+        if req.resident_id:
+            await tell(core, s, req.resident_id, f"leader-confirmed:{req.id}", "rating.leader_confirmed.to_resident",
+                       lambda lang: stars_buttons(lang, req.id or 0), code=req.code or "")
+        return req

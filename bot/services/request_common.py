@@ -1,0 +1,93 @@
+"""What every step of the request loop shares: loading a request, names, telling a person."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import t
+from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
+from storage.models import Assignment, Community, Grid, HelpRequest, Person, Relay
+
+from .core import Core
+from .errors import Conflict, NotFound
+from .notifier import Button, OutMessage
+
+LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
+HOLDING = LIVE + [AssignmentStatus.done.value]
+ACTIVE = [RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value]
+TERMINAL = [RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
+            RequestStatus.out_of_scope.value, RequestStatus.duplicate.value]
+
+
+async def get_request(session: AsyncSession, request_id: int) -> HelpRequest:
+    req = await session.get(HelpRequest, request_id) if 0 < request_id < 2**63 else None
+    if req is None or req.erased_at is not None:
+        raise NotFound("request.error.not_found")
+    return req
+
+
+STALE_KEYS = {
+    RequestStatus.open.value: "request.stale.open",
+    RequestStatus.filled.value: "request.stale.filled",
+    RequestStatus.done_reported.value: "request.stale.done_reported",
+    RequestStatus.completed.value: "request.stale.completed",
+    RequestStatus.cancelled.value: "request.stale.cancelled",
+    RequestStatus.closed.value: "request.stale.closed",
+    RequestStatus.out_of_scope.value: "request.stale.closed",
+    RequestStatus.duplicate.value: "request.stale.closed",
+}
+
+
+def require_status(req: HelpRequest, *allowed: str) -> None:
+    """A press drawn for another state of the request (stale, replayed) changes nothing."""
+    if req.status not in allowed:
+        raise Conflict(STALE_KEYS.get(req.status, "error.stale"), code=req.code or "")
+
+
+async def person(session: AsyncSession, person_id: int | None) -> Person | None:
+    return await session.get(Person, person_id) if person_id else None
+
+
+def display_name(p: Person | None) -> str:
+    if p is None:
+        return "?"
+    return p.name or (p.username or f"#{p.id}")
+
+
+async def assignments(session: AsyncSession, request_id: int, statuses: list[str] | None = None) -> list[Assignment]:
+    stmt = select(Assignment).where(Assignment.request_id == request_id)
+    if statuses is not None:
+        stmt = stmt.where(Assignment.status.in_(statuses))  # type: ignore[attr-defined]
+    return list((await session.exec(stmt.order_by(Assignment.id))).scalars())  # type: ignore[call-overload]
+
+
+async def taker_names(session: AsyncSession, request_id: int) -> list[str]:
+    names = []
+    for a in await assignments(session, request_id, HOLDING):
+        names.append(display_name(await session.get(Person, a.volunteer_id)))
+    return names
+
+
+async def community_of(session: AsyncSession, grid_id: int) -> Community | None:
+    grid = await session.get(Grid, grid_id)
+    return await session.get(Community, grid.community_id) if grid else None
+
+
+async def tell(core: Core, session: AsyncSession, person_id: int | None, key: str, text_key: str,
+               buttons: list[list[Button]] | None = None, *, urgent: bool = False, **params: object) -> bool:
+    """Queue a private message to a person in their language (once per key); False if unreachable.
+    `buttons` and parameter values may be callables of the language, rendered for the recipient."""
+    p = await person(session, person_id)
+    if p is None or p.tg_user_id is None or p.forgotten_at is not None:
+        return False
+    lang = core.lang(p.language)
+    text = t(lang, text_key, **{k: (v(lang) if callable(v) else v) for k, v in params.items()})
+    rendered = buttons(lang) if callable(buttons) else (buttons or [])
+    return await core.notifier.send(session, key, OutMessage(chat_id=p.tg_user_id, text=text, buttons=rendered,
+                                                            silent=not urgent), urgent=urgent)
+
+
+async def end_relays(session: AsyncSession, request_id: int, now) -> None:  # type: ignore[no-untyped-def]
+    """A closed task ends its relayed conversations."""
+    await session.exec(update(Relay).where(Relay.request_id == request_id, Relay.active == True)  # type: ignore[call-overload]  # noqa: E712
+                       .values(active=False, ended_at=now))

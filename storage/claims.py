@@ -1,0 +1,131 @@
+"""The atomic pieces of the request loop: take a slot (接单), give it back, finish it.
+
+Each function runs inside the caller's transaction. Taking a slot is one conditional
+`UPDATE ... WHERE status = 'open' AND slots_taken < slots RETURNING`, so with many
+volunteers pressing Accept at once exactly as many win as there are slots, on SQLite
+(BEGIN IMMEDIATE serialises writers) and on PostgreSQL (the row lock re-checks the WHERE).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
+from .models import Assignment, HelpRequest, VolunteerProfile
+
+LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
+
+
+@dataclass(frozen=True)
+class Slot:
+    assignment_id: int
+    slots_taken: int
+    slots: int
+    status: str
+
+
+def _is_pg(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+async def lock_volunteer(session: AsyncSession, person_id: int) -> None:
+    """Serialise one volunteer's claims (fair-claiming limit) on PostgreSQL; SQLite already is."""
+    if _is_pg(session):
+        await session.exec(select(VolunteerProfile.id).where(  # type: ignore[call-overload]
+            VolunteerProfile.person_id == person_id).with_for_update())
+
+
+async def open_load(session: AsyncSession, person_id: int) -> int:
+    """How many tasks this volunteer holds and has not finished."""
+    return int(await session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.volunteer_id == person_id, Assignment.status.in_(LIVE))) or 0)  # type: ignore[attr-defined]
+
+
+async def holds(session: AsyncSession, request_id: int, person_id: int) -> Assignment | None:
+    """The volunteer's live (accepted, started or done) assignment on this request."""
+    stmt = select(Assignment).where(Assignment.request_id == request_id, Assignment.volunteer_id == person_id,
+                                    Assignment.status.in_(LIVE + [AssignmentStatus.done.value]))  # type: ignore[attr-defined]
+    return (await session.exec(stmt)).scalars().first()  # type: ignore[call-overload]
+
+
+async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, now: datetime,
+                    dispatched_by: int | None = None) -> Slot | None:
+    """Take one free slot and record the assignment; None when no slot was free (someone was quicker).
+
+    A second live assignment of the same volunteer on the same request violates the partial unique
+    index `uq_assignment_live` (IntegrityError): the caller's transaction then rolls back whole.
+    """
+    taken = HelpRequest.slots_taken + 1
+    stmt = (update(HelpRequest)
+            .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.open.value,
+                   HelpRequest.slots_taken < HelpRequest.slots)
+            .values(slots_taken=taken,
+                    status=case((taken >= HelpRequest.slots, RequestStatus.filled.value),
+                                else_=RequestStatus.open.value),
+                    first_accepted_at=func.coalesce(HelpRequest.first_accepted_at, now))
+            .returning(HelpRequest.slots_taken, HelpRequest.slots, HelpRequest.status))
+    row = (await session.exec(stmt)).first()  # type: ignore[call-overload]
+    if row is None:
+        return None
+    assignment = Assignment(request_id=request_id, volunteer_id=volunteer_id, dispatched_by=dispatched_by,
+                            status=AssignmentStatus.accepted.value, created_at=now)
+    session.add(assignment)
+    await session.flush()
+    assert assignment.id is not None
+    return Slot(assignment.id, int(row[0]), int(row[1]), str(row[2]))
+
+
+async def give_back(session: AsyncSession, assignment_id: int, now: datetime, *, status: AssignmentStatus,
+                    reason: str | None = None) -> bool:
+    """End a live assignment (released or removed) and free its slot; False if it was not live."""
+    ended = (await session.exec(update(Assignment)  # type: ignore[call-overload]
+             .where(Assignment.id == assignment_id, Assignment.status.in_(LIVE))  # type: ignore[attr-defined]
+             .values(status=status.value, release_reason=reason, done_at=None)
+             .returning(Assignment.request_id))).first()
+    if ended is None:
+        return False
+    await session.exec(update(HelpRequest)  # type: ignore[call-overload]
+                       .where(HelpRequest.id == ended[0], HelpRequest.slots_taken > 0,
+                              HelpRequest.status.in_([RequestStatus.open.value, RequestStatus.filled.value]))  # type: ignore[attr-defined]
+                       .values(slots_taken=HelpRequest.slots_taken - 1, status=RequestStatus.open.value))
+    return True
+
+
+async def finish(session: AsyncSession, assignment_id: int, now: datetime, hours: float, note: str | None) -> bool:
+    """Mark a live assignment done; then, if nobody on the request is still working, the request is
+    done_reported. Returns False if the assignment was not live (a replayed Done)."""
+    done = (await session.exec(update(Assignment)  # type: ignore[call-overload]
+            .where(Assignment.id == assignment_id, Assignment.status.in_(LIVE))  # type: ignore[attr-defined]
+            .values(status=AssignmentStatus.done.value, done_at=now, hours=hours, note=note)
+            .returning(Assignment.request_id))).first()
+    if done is None:
+        return False
+    request_id = done[0]
+    still_working = await session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.request_id == request_id, Assignment.status.in_(LIVE)))  # type: ignore[attr-defined]
+    if not still_working:
+        await session.exec(update(HelpRequest)  # type: ignore[call-overload]
+                           .where(HelpRequest.id == request_id,
+                                  HelpRequest.status.in_([RequestStatus.open.value, RequestStatus.filled.value]))  # type: ignore[attr-defined]
+                           .values(status=RequestStatus.done_reported.value, done_at=now))
+    return True
+
+
+async def set_status(session: AsyncSession, request_id: int, expected: list[str], new: RequestStatus,
+                     **values: object) -> bool:
+    """Move a request from one of `expected` statuses to `new`; False if it was in another state."""
+    row = (await session.exec(update(HelpRequest)  # type: ignore[call-overload]
+           .where(HelpRequest.id == request_id, HelpRequest.status.in_(expected))  # type: ignore[attr-defined]
+           .values(status=new.value, **values).returning(HelpRequest.id))).first()
+    return row is not None
+
+
+async def end_assignments(session: AsyncSession, request_id: int, status: AssignmentStatus) -> list[int]:
+    """End every live assignment of a request (closed, cancelled); the volunteers' person ids."""
+    rows = (await session.exec(update(Assignment)  # type: ignore[call-overload]
+            .where(Assignment.request_id == request_id, Assignment.status.in_(LIVE))  # type: ignore[attr-defined]
+            .values(status=status.value).returning(Assignment.volunteer_id))).all()
+    return [int(r[0]) for r in rows]
