@@ -1,14 +1,21 @@
-"""Wiring: the PTB Application with our handlers, the core, the outbox sender, the scheduler."""
+"""Wiring: the PTB Application with our handlers, the core, the outbox sender, the scheduler.
+
+Updates come in through bot.updates.UpdateGate (exactly once, per-chat order, state kept in the
+database), fetched by bot.polling.Poller or posted to the webhook of bot/web. The scheduler and the
+outbox sender run only in the leader process (bot.leader); the web server (health, metrics,
+dashboard, webhook) when `run_web` is set.
+"""
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from datetime import timedelta
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 import handlers
-from bot import metrics
+from bot import logprivacy
 from bot.config import Config
 from bot.i18n import tp
 from bot.net import AiohttpRequest
@@ -17,8 +24,10 @@ from bot.outbox_sender import OutboxSender
 from bot.persistence import DbPersistence
 from bot.services.clock import Clock, SystemClock
 from bot.services.core import Core
-from bot.updates import ChatOrderedProcessor
+from bot.updates import ChatOrderedProcessor, UpdateGate, database_guard
+from storage import handover
 from storage.db import Database
+from storage.models._base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -28,30 +37,27 @@ COMMANDS = [("start", "cmd.start"), ("help", "cmd.help"), ("request", "cmd.reque
             ("events", "cmd.events"), ("cancel", "cmd.cancel")]
 
 
-async def _count_update(update: object, _context: Any) -> None:
-    if isinstance(update, Update):
-        kind = next((k for k in ("message", "callback_query", "my_chat_member", "edited_message")
-                     if getattr(update, k, None) is not None), "other")
-        metrics.UPDATES.labels(kind).inc()
-
-
 def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
-                      run_sender: bool = True, run_scheduler: bool = True) -> Application:
-    """The bot as one PTB Application. The core lives in bot_data['core']."""
+                      run_sender: bool = True, run_scheduler: bool = True, run_web: bool = False) -> Application:
+    """The bot as one PTB Application. The core lives in bot_data['core'].
+    run_sender/run_scheduler: this process may lead (drain the outbox / run the jobs) when elected;
+    run_web: serve the web server (health, metrics, dashboard; the webhook in webhook mode)."""
+    logprivacy.install()
     clock = clock or SystemClock()
     builder = (ApplicationBuilder().token(cfg.token).base_url(cfg.telegram.base_url)
                .request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=2))
                .defaults(Defaults(tzinfo=cfg.tz))
                .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
                .rate_limiter(AIORateLimiter(max_retries=3))
-               .persistence(DbPersistence(db)))
+               .persistence(DbPersistence(db, update_interval=60)))
     if cfg.telegram.base_file_url:
         builder = builder.base_file_url(cfg.telegram.base_file_url)
     app = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     notifier = OutboxNotifier(clock)
     app.bot_data.update(core=Core(db=db, notifier=notifier, clock=clock, cfg=cfg),
-                        run_sender=run_sender, run_scheduler=run_scheduler)
-    app.add_handler(TypeHandler(Update, _count_update), group=-1)
+                        run_sender=run_sender, run_scheduler=run_scheduler, run_web=run_web,
+                        gate=UpdateGate(app, db, lease=timedelta(seconds=cfg.workers.update_lease_seconds)))
+    app.add_error_handler(database_guard)  # first: an unreachable database is retried, not reported
     handlers.register(app)
     return app
 
@@ -61,17 +67,71 @@ async def _post_init(app: Application) -> None:
     me = await app.bot.get_me()
     core.bot_username = me.username or core.bot_username
     await seed_config_admins(core)
-    if app.bot_data.get("run_sender"):
-        sender = OutboxSender(core.db, app.bot, core.clock, per_second=core.cfg.outbox.per_second,
-                              per_group_per_minute=core.cfg.outbox.per_group_per_minute,
-                              max_attempts=core.cfg.outbox.max_attempts, poll_seconds=core.cfg.outbox.poll_seconds)
-        core.notifier.wake = sender.wake  # type: ignore[attr-defined]
-        sender.start()
-        app.bot_data["sender"] = sender
     await set_command_menu(app)
+    if app.bot_data.get("run_sender") or app.bot_data.get("run_scheduler"):
+        from bot.leader import Leadership
+        leadership = Leadership(core.db.url,
+                                retry_seconds=core.cfg.workers.leader_retry_seconds,
+                                on_elected=lambda: _lead(app), on_deposed=lambda: _step_down(app))
+        app.bot_data["leadership"] = leadership
+        await leadership.start()
+    if app.bot_data.get("run_web"):
+        from bot.web.server import WebServer, build_web_app, web_binds
+        server = WebServer(build_web_app(core, app), web_binds(core),
+                           shutdown_timeout=core.cfg.workers.shutdown_timeout_seconds)
+        await server.start()
+        app.bot_data["web"] = server
+
+
+async def _lead(app: Application) -> None:
+    """Elected: take over what a previous leader left claimed, then send and schedule."""
+    core: Core = app.bot_data["core"]
+    if app.bot_data.get("run_sender"):
+        # a previous leader steps down within one beat of losing the lock; give it that long
+        grace = 0.0 if core.db.is_sqlite else core.cfg.workers.leader_retry_seconds
+        app.bot_data["sender_start"] = asyncio.create_task(_start_sender(app, grace), name="redvest-sender-start")
+        if grace == 0.0:
+            await app.bot_data["sender_start"]
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
         await scheduler.start(app)
+
+
+async def _start_sender(app: Application, grace: float) -> None:
+    core: Core = app.bot_data["core"]
+    if grace:
+        await asyncio.sleep(grace)
+    for pause in (0.5, 1, 2, 4, 8, 15, 30):
+        try:
+            async with core.db.session() as s:
+                released = await handover.release_claimed_sends(s, utcnow())
+            if released:
+                log.info("took over %s notifications a previous sender had claimed", released)
+            break
+        except Exception as e:  # noqa: BLE001 - database away: try again, then send anyway
+            log.warning("could not take over claimed notifications yet (%s)", type(e).__name__)
+            await asyncio.sleep(pause)
+    sender = OutboxSender(core.db, app.bot, core.clock, per_second=core.cfg.outbox.per_second,
+                          per_group_per_minute=core.cfg.outbox.per_group_per_minute,
+                          max_attempts=core.cfg.outbox.max_attempts, poll_seconds=core.cfg.outbox.poll_seconds)
+    core.notifier.wake = sender.wake  # type: ignore[attr-defined]
+    sender.start()
+    app.bot_data["sender"] = sender
+
+
+async def _step_down(app: Application) -> None:
+    core: Core = app.bot_data["core"]
+    if app.bot_data.get("run_scheduler"):
+        from bot import scheduler
+        await scheduler.stop(app)
+    starting: asyncio.Task[None] | None = app.bot_data.pop("sender_start", None)
+    if starting is not None and not starting.done():
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+    sender: OutboxSender | None = app.bot_data.pop("sender", None)
+    if sender:
+        core.notifier.wake = lambda: None  # type: ignore[attr-defined]
+        await sender.stop()
 
 
 async def seed_config_admins(core: Core) -> None:
@@ -92,29 +152,40 @@ async def set_command_menu(app: Application) -> None:
 
 
 async def _post_shutdown(app: Application) -> None:
-    if app.bot_data.get("run_scheduler"):
-        from bot import scheduler
-        await scheduler.stop(app)
-    sender: OutboxSender | None = app.bot_data.get("sender")
-    if sender:
-        await sender.stop()
+    web = app.bot_data.pop("web", None)
+    if web is not None:
+        await web.stop()
+    leadership = app.bot_data.pop("leadership", None)
+    if leadership is not None:
+        await leadership.stop()
 
 
 async def start_running(app: Application, *, polling: bool = True, poll_timeout: int = 10) -> None:
-    """Start the app inside an already running event loop (sandbox, tests, webhook server)."""
+    """Start the app inside an already running event loop (sandbox, tests, `redvest run`)."""
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
     await app.start()
     if polling:
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
-                                        allowed_updates=Update.ALL_TYPES)
+        start_polling(app, poll_timeout)
+
+
+def start_polling(app: Application, poll_timeout: int = 10) -> None:
+    from bot.polling import Poller
+    poller = Poller(app.bot_data["gate"], timeout=poll_timeout)
+    app.bot_data["poller"] = poller
+    poller.start()
 
 
 async def stop_running(app: Application) -> None:
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
+    """Stop cleanly: no new updates; those in flight are finished; then the leader's duties."""
+    app.bot_data["stopping"] = True
+    poller = app.bot_data.pop("poller", None)
+    if poller is not None:
+        await poller.stop()
+    web = app.bot_data.pop("web", None)
+    if web is not None:
+        await web.stop()  # waits for webhook updates in flight
     if app.running:
         await app.stop()
     if app.post_shutdown:

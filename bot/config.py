@@ -44,7 +44,7 @@ class TelegramConfig(_Section):
 class WebhookConfig(_Section):
     url: str = ""
     listen: str = "127.0.0.1"
-    port: int = Field(default=8443, ge=1, le=65535)
+    port: int = Field(default=8443, ge=0, le=65535)
     path: str = "/telegram/webhook"
     secret_token: SecretStr = SecretStr("")
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
@@ -161,6 +161,12 @@ class WebConfig(_Section):
     secret_key: SecretStr = SecretStr("")
 
 
+class WorkersConfig(_Section):
+    leader_retry_seconds: float = Field(default=5.0, gt=0, le=300)
+    update_lease_seconds: int = Field(default=60, ge=1, le=86400)
+    shutdown_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+
+
 class SandboxConfig(_Section):
     listen: str = "127.0.0.1"
     port: int = Field(default=8081, ge=0, le=65535)
@@ -177,6 +183,7 @@ class Config(_Section):
     points: PointsConfig = Field(default_factory=PointsConfig)
     outbox: OutboxConfig = Field(default_factory=OutboxConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    workers: WorkersConfig = Field(default_factory=WorkersConfig)
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
 
     @property

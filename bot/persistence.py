@@ -1,6 +1,10 @@
 """PTB persistence in our database: conversation states and per-user drafts survive restarts.
 
 Only conversations and user_data are kept (JSON); bot_data and chat_data are not used.
+The database is the truth: bot.updates.UpdateGate reloads a chat's conversation states and the
+user's drafts before each update and writes them back after it, so several processes (webhook
+workers) can take turns on one conversation, and a crash loses at most the update in flight.
+Drafts must be JSON values (dict keys become strings).
 """
 from __future__ import annotations
 
@@ -43,12 +47,25 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             await s.exec(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
-        pass
+        """Called by PTB before handlers run: the drafts as another process may have left them."""
+        async with self.db.session() as s:
+            row = await s.get(UserData, user_id)
+        fresh = json.loads(row.data) if row is not None else {}
+        user_data.clear()
+        user_data.update(fresh)
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with self.db.session() as s:
             rows = (await s.exec(select(ConversationState).where(ConversationState.name == name))).scalars().all()  # type: ignore[call-overload]
         return {tuple(json.loads(r.key)): json.loads(r.state) for r in rows if r.state is not None}
+
+    async def conversation_states(self, keys: set[tuple[int | str, ...]]) -> dict[tuple[str, tuple[Any, ...]], object]:
+        """Stored states of these conversation keys, by (conversation name, key)."""
+        wanted = [json.dumps(list(k)) for k in keys]
+        async with self.db.session() as s:
+            rows = (await s.exec(select(ConversationState).where(  # type: ignore[call-overload]
+                ConversationState.key.in_(wanted)))).scalars().all()  # type: ignore[attr-defined]
+        return {(r.name, tuple(json.loads(r.key))): json.loads(r.state) for r in rows if r.state is not None}
 
     async def update_conversation(self, name: str, key: tuple[int | str, ...], new_state: object | None) -> None:
         k = json.dumps(list(key))

@@ -1,11 +1,36 @@
-"""Concurrent updates that keep each chat's order (conversations assume it)."""
+"""Every update, handled exactly once and in order per chat, whether it came by webhook or polling.
+
+`UpdateGate.submit(update)` is the one way in:
+1. per chat (and user) one update at a time, in arrival order (ChatOrderedProcessor);
+2. take the update id in the database (storage.inbox): a re-delivery of a handled update is a
+   `duplicate`, one another process is handling right now is `busy`;
+3. load the chat's conversation state and drafts from the database (another process may have moved
+   them on), run the handlers, write state and drafts back;
+4. mark the update done. If the database was unreachable on the way, the update is given back and
+   the outcome is `retry`: the webhook answers 503 (Telegram re-sends), polling does not confirm it.
+"""
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
 from typing import Any, Awaitable
 
+from sqlalchemy import exc as sa_exc
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, ApplicationHandlerStop, BaseUpdateProcessor, ConversationHandler
+
+from bot import metrics
+from storage import inbox
+from storage.db import Database
+from storage.models._base import utcnow
+
+log = logging.getLogger(__name__)
+GIVE_UP_AFTER = 5  # failed tries of one update while the database answers pings: a bug, not an outage
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -24,6 +49,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if update.effective_chat is not None:
                 return update.effective_chat.id
         return None
+
+    @property
+    def in_flight(self) -> int:
+        return sum(self._waiting.values())
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self._key(update)
@@ -45,3 +74,206 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         pass
+
+
+class Outcome(StrEnum):
+    done = "done"
+    duplicate = "duplicate"
+    busy = "busy"     # another process holds it: ask for a re-delivery later
+    retry = "retry"   # the database was unreachable: nothing was kept, ask for a re-delivery
+
+
+@dataclass
+class _Attempt:
+    db_down: bool = False
+
+
+_attempt: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar("redvest_update_attempt", default=None)
+
+
+def is_db_unavailable(error: BaseException | None) -> bool:
+    """Is this (or what caused it) the database being away, rather than a bug?"""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                              sa_exc.DisconnectionError, OSError, asyncio.TimeoutError)):
+            return True
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        if type(error).__module__.startswith("asyncpg") and any(
+                c.__name__ in ("PostgresConnectionError", "InterfaceError", "ConnectionDoesNotExistError")
+                for c in type(error).__mro__):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+async def database_guard(update: object, context: Any) -> None:
+    """First error handler: the database being away is not a bug to report to the user. The update
+    is retried (webhook 503 / polling does not confirm it); other error handlers are skipped."""
+    if not is_db_unavailable(context.error):
+        return
+    attempt = _attempt.get()
+    if attempt is not None:
+        attempt.db_down = True
+    metrics.DB_UNAVAILABLE.inc()
+    uid = getattr(update, "update_id", None)
+    log.warning("database unreachable (%s) while handling %s", type(context.error).__name__,
+                f"update {uid}; it will be retried" if uid is not None else "background work")
+    raise ApplicationHandlerStop
+
+
+def update_kind(update: Update) -> str:
+    for kind in ("message", "callback_query", "edited_message", "my_chat_member", "chat_member",
+                 "inline_query", "channel_post", "chat_join_request"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+def conversation_key(handler: ConversationHandler, update: Update) -> tuple[int | str, ...] | None:
+    """The key PTB's ConversationHandler uses for this update (None if it has none)."""
+    chat, user, key = update.effective_chat, update.effective_user, []
+    if handler.per_chat:
+        if chat is None:
+            return None
+        key.append(chat.id)
+    if handler.per_user:
+        if user is None:
+            return None
+        key.append(user.id)
+    if handler.per_message:
+        q = update.callback_query
+        if q is None or (q.inline_message_id is None and q.message is None):
+            return None
+        key.append(q.inline_message_id or q.message.message_id)  # type: ignore[union-attr]
+    return tuple(key)
+
+
+@dataclass
+class UpdateGate:
+    app: Application
+    db: Database
+    lease: timedelta = timedelta(seconds=60)
+    _failures: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def processor(self) -> ChatOrderedProcessor:
+        return self.app.update_processor  # type: ignore[return-value]
+
+    async def submit(self, update: Update, blocked_keys: set[Any] | None = None) -> Outcome:
+        """Handle one update (waits for earlier updates of the same chat). `blocked_keys`: chats
+        whose earlier update in this batch must be retried, so later ones wait too (order)."""
+        box: list[Outcome] = []
+        await self.processor.process_update(update, self._run(update, box, blocked_keys))
+        return box[0] if box else Outcome.retry
+
+    async def _run(self, update: Update, box: list[Outcome], blocked_keys: set[Any] | None) -> None:
+        key = ChatOrderedProcessor._key(update)
+        if blocked_keys is not None and key in blocked_keys:
+            box.append(Outcome.retry)
+            return
+        outcome = await self._handle(update)
+        if outcome is Outcome.retry and blocked_keys is not None and key is not None:
+            blocked_keys.add(key)
+        box.append(outcome)
+
+    async def _handle(self, update: Update) -> Outcome:
+        uid = update.update_id
+        try:
+            async with self.db.session() as s:
+                claim = await inbox.take(s, uid, utcnow(), self.lease)
+        except Exception as e:  # noqa: BLE001
+            if not is_db_unavailable(e):
+                raise
+            metrics.DB_UNAVAILABLE.inc()
+            return Outcome.retry
+        if claim is not inbox.Claim.taken:
+            metrics.UPDATES_SKIPPED.labels(claim.value).inc()
+            return Outcome.duplicate if claim is inbox.Claim.done else Outcome.busy
+        attempt = _Attempt()
+        token = _attempt.set(attempt)
+        started = time.monotonic()
+        try:
+            try:
+                await self.refresh_conversations(update)
+            except Exception as e:  # noqa: BLE001
+                if not is_db_unavailable(e):
+                    raise
+                attempt.db_down = True
+            if not attempt.db_down:
+                await self.app.process_update(update)
+                await self.app.update_persistence()  # state and drafts are durable before we confirm
+        finally:
+            _attempt.reset(token)
+        if attempt.db_down and await self._worth_retrying(uid):
+            try:
+                async with self.db.session() as s:
+                    await inbox.give_back(s, uid)
+            except Exception:  # noqa: BLE001 - still away; the lease runs out instead
+                pass
+            metrics.UPDATES_RETRIED.inc()
+            return Outcome.retry
+        self._failures.pop(uid, None)
+        metrics.HANDLER_SECONDS.observe(time.monotonic() - started)
+        metrics.UPDATES.labels(update_kind(update)).inc()
+        try:
+            async with self.db.session() as s:
+                await inbox.finish(s, uid, utcnow())
+        except Exception as e:  # noqa: BLE001 - handled; a re-delivery would wait for the lease
+            log.warning("update %s handled but not marked done (%s)", uid, type(e).__name__)
+        return Outcome.done
+
+    async def _worth_retrying(self, uid: int) -> bool:
+        """Retry while the database is away; an update that keeps failing with the database
+        reachable is given up after a few tries, so it cannot block the chat for ever."""
+        if not await self.db.ping():
+            return True
+        self._failures[uid] = self._failures.get(uid, 0) + 1
+        if self._failures[uid] < GIVE_UP_AFTER:
+            return True
+        self._failures.pop(uid, None)
+        log.error("update %s failed %s times with the database reachable; given up", uid, GIVE_UP_AFTER)
+        metrics.ERRORS.inc()
+        return False
+
+    async def refresh_conversations(self, update: Update) -> None:
+        """Load this chat's conversation states from the database into PTB's in-memory dicts."""
+        persistence = self.app.persistence
+        convs = getattr(self.app, "_conversation_handler_conversations", {})
+        if persistence is None or not convs or not hasattr(persistence, "conversation_states"):
+            return
+        keys: dict[str, tuple[int | str, ...]] = {}
+        for handler in conversation_handlers(self.app):
+            key = conversation_key(handler, update)
+            if key is not None and handler.name in convs:
+                keys[handler.name] = key  # type: ignore[index]
+        if not keys:
+            return
+        stored = await persistence.conversation_states(set(keys.values()))
+        for name, key in keys.items():
+            states = convs[name]
+            state = stored.get((name, key))
+            current = states.get(key)
+            if current is not None and not isinstance(current, (int, str)):
+                continue  # a non-blocking step still running here: leave it
+            if state is None:
+                states.data.pop(key, None)
+            else:
+                states.update_no_track({key: state})
+
+
+def conversation_handlers(app: Application) -> list[ConversationHandler]:
+    """Every persistent ConversationHandler of the app, nested ones included."""
+    out: list[ConversationHandler] = []
+
+    def walk(handlers: Any) -> None:
+        for h in handlers:
+            if isinstance(h, ConversationHandler):
+                if h.persistent and h.name:
+                    out.append(h)
+                for state_handlers in h.states.values():
+                    walk(state_handlers)
+    for group in app.handlers.values():
+        walk(group)
+    return out

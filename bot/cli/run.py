@@ -1,34 +1,88 @@
-"""`redvest run`: the bot, polling Telegram (or `telegram.base_url`), or serving a webhook."""
+"""`redvest run`: one bot process, polling Telegram or serving the webhook, with its web server.
+
+One process per `redvest run`. For several webhook workers on one PostgreSQL start several (each with
+its own --webhook-port behind a load balancer; systemd units in docs/runbook.md): they share the
+updates, and one of them, elected by the database, runs the scheduler and the outbox sender.
+SIGTERM (or Ctrl+C) stops taking updates, finishes those in flight, then exits.
+"""
 from __future__ import annotations
 
 import asyncio
+import logging
+import signal
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import build_application, start_polling, start_running, stop_running
 from storage.db import Database
 from storage.migrate import check_current
 
 from . import CliError
 
+log = logging.getLogger(__name__)
 NO_TOKEN = ("no Telegram bot token: get one from @BotFather (https://t.me/BotFather) and set "
             "telegram.token in redvest.toml or REDVEST_TOKEN; or try the bot with no token at all: "
             "`redvest sandbox`")
+NO_SECRET = ("webhook mode needs bot.webhook.secret_token (1-256 of A-Z a-z 0-9 _ -), "
+             "or REDVEST_WEBHOOK_SECRET, so that only Telegram can post updates")
+NO_URL = "webhook mode needs bot.webhook.url (the public HTTPS URL Telegram posts to), or REDVEST_WEBHOOK_URL"
 
 
 def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
     p = subs.add_parser("run", help="run the bot (polling, or webhook when bot.mode = 'webhook')")
+    p.add_argument("--webhook-port", type=int, metavar="PORT", help="port of the webhook (default: bot.webhook.port)")
+    p.add_argument("--web-port", type=int, metavar="PORT",
+                   help="port of health, metrics and dashboard (default: web.port; 0 = any free port)")
+    p.add_argument("--no-scheduler", action="store_true",
+                   help="never run the scheduler and the outbox sender in this process (a pure webhook worker)")
     p.set_defaults(func=run)
 
 
 def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
     if not cfg.token:
         raise CliError(NO_TOKEN)
+    if cfg.bot.mode == "webhook":
+        if not cfg.bot.webhook.secret_token.get_secret_value():
+            raise CliError(NO_SECRET)
+        if not cfg.bot.webhook.url:
+            raise CliError(NO_URL)
+    if getattr(args, "webhook_port", None) is not None:
+        cfg.bot.webhook.port = args.webhook_port
+    if getattr(args, "web_port", None) is not None:
+        cfg.web.port = args.web_port
     asyncio.run(check_current(cfg.database.url))
     db = Database(cfg.database.url, echo=cfg.database.echo, pool_size=cfg.database.pool_size)
-    app = build_application(cfg, db)
-    if cfg.bot.mode == "webhook":
-        from bot.web.webhook import run_webhook
-        return run_webhook(cfg, app)
-    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    lead = not getattr(args, "no_scheduler", False)
+    app = build_application(cfg, db, run_sender=lead, run_scheduler=lead, run_web=True)
+    return serve_until_signalled(cfg, app)
+
+
+def serve_until_signalled(cfg, app) -> int:  # type: ignore[no-untyped-def]
+    asyncio.run(_serve(cfg, app))
     return 0
+
+
+async def _serve(cfg, app) -> None:  # type: ignore[no-untyped-def]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    webhook = cfg.bot.mode == "webhook"
+    await start_running(app, polling=False)
+    try:
+        if webhook:
+            await app.bot.set_webhook(cfg.bot.webhook.url, secret_token=cfg.bot.webhook.secret_token.get_secret_value(),
+                                      allowed_updates=_allowed_updates(), max_connections=40)
+        else:
+            await app.bot.delete_webhook()  # a webhook left set would make getUpdates fail
+            start_polling(app)
+        log.info("redvest is running (%s); SIGTERM stops it cleanly", cfg.bot.mode)
+        await stop.wait()
+        log.info("stopping: finishing the updates in flight")
+    finally:
+        await stop_running(app)
+        await app.bot_data["core"].db.dispose()
+    log.info("stopped")
+
+
+def _allowed_updates() -> list[str]:
+    from telegram import Update
+    return Update.ALL_TYPES

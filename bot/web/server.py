@@ -1,0 +1,107 @@
+"""The bot's aiohttp server: the Telegram webhook (webhook mode), /healthz, /metrics, the dashboard.
+
+It runs in polling mode too (health, metrics and the dashboard need it). In webhook mode the
+webhook route is served on the same application, on `web.port` and on `bot.webhook.port`.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import logging
+import os
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from telegram.ext import Application
+
+from bot import metrics
+from bot.services.core import Core
+from storage import outbox
+
+from . import webhook
+
+log = logging.getLogger(__name__)
+CORE = web.AppKey("core", Core)
+PTB = web.AppKey("ptb", Application)
+PROBE_SECONDS = 3.0
+
+
+def build_web_app(core: Core, ptb_app: Application | None) -> web.Application:
+    app = web.Application()
+    app[CORE] = core
+    if ptb_app is not None:
+        app[PTB] = ptb_app
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_view)
+    if ptb_app is not None and core.cfg.bot.mode == "webhook":
+        app.router.add_post(core.cfg.bot.webhook.path, webhook.receive)
+    if importlib.util.find_spec("bot.web.dashboard") is not None:
+        importlib.import_module("bot.web.dashboard").add_routes(app, core)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and database reachability: 200 when this process can do its work, else 503."""
+    core = request.app[CORE]
+    ptb = request.app.get(PTB)
+    try:
+        db_ok = await asyncio.wait_for(core.db.ping(), PROBE_SECONDS)
+    except asyncio.TimeoutError:
+        db_ok = False
+    metrics.DATABASE_UP.set(1 if db_ok else 0)
+    data: dict[str, Any] = {"status": "ok" if db_ok else "database unreachable", "database": db_ok,
+                            "mode": core.cfg.bot.mode, "pid": os.getpid()}
+    stopping = False
+    if ptb is not None:
+        leadership = ptb.bot_data.get("leadership")
+        stopping = bool(ptb.bot_data.get("stopping"))
+        data["leader"] = bool(leadership is not None and leadership.is_leader)
+        data["updates_in_flight"] = getattr(ptb.update_processor, "in_flight", 0)
+        if stopping:
+            data["status"] = "stopping"
+    return web.json_response(data, status=200 if db_ok and not stopping else 503)
+
+
+async def metrics_view(request: web.Request) -> web.Response:
+    core = request.app[CORE]
+    try:
+        async with asyncio.timeout(PROBE_SECONDS):
+            async with core.db.session() as s:
+                metrics.OUTBOX_DEPTH.set(await outbox.depth(s))
+    except Exception:  # noqa: BLE001 - the figure stays as last read; /healthz reports the database
+        pass
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+class WebServer:
+    """The aiohttp application on one or more host:port pairs."""
+
+    def __init__(self, app: web.Application, binds: list[tuple[str, int]], shutdown_timeout: float = 30.0) -> None:
+        self.app = app
+        self.binds = list(dict.fromkeys(binds))
+        self.runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout)
+        self.ports: list[int] = []
+
+    async def start(self) -> None:
+        await self.runner.setup()
+        for host, port in self.binds:
+            site = web.TCPSite(self.runner, host, port)
+            await site.start()
+            server = site._server  # the real port when 0 was asked for
+            sockets = getattr(server, "sockets", None) or []
+            self.ports.append(sockets[0].getsockname()[1] if sockets else port)
+        log.info("web server listening on %s", ", ".join(f"{h}:{p}" for (h, _), p in zip(self.binds, self.ports)))
+
+    async def stop(self) -> None:
+        """Stop listening, wait for requests in flight (webhook updates), then close."""
+        await self.runner.cleanup()
+
+
+def web_binds(core: Core) -> list[tuple[str, int]]:
+    cfg = core.cfg
+    binds = [(cfg.web.listen, cfg.web.port)]
+    if cfg.bot.mode == "webhook":
+        binds.append((cfg.bot.webhook.listen, cfg.bot.webhook.port))
+    return binds

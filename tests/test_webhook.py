@@ -1,0 +1,194 @@
+"""Webhook mode: the bot's aiohttp server takes Telegram's POSTs — secret checked, size limited,
+bad bodies refused, each update handled once (remembered in the database, across processes)."""
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import build_application, start_running, stop_running
+from bot.config import Config
+from bot.services.clock import SystemClock
+from sandbox import SandboxClient
+from storage.db import Database
+from storage.models import ProcessedUpdate
+from tests.harness import make_user, text_of
+
+SECRET = "webhook-secret_42"
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookBot:
+    def __init__(self, app, sb: SandboxClient) -> None:
+        self.app, self.sb = app, sb
+        self.core = app.bot_data["core"]
+        server = app.bot_data["web"]
+        self.web_port, self.hook_port = server.ports[0], server.ports[-1]
+        self.url = f"http://127.0.0.1:{self.hook_port}{self.core.cfg.bot.webhook.path}"
+
+    async def post(self, body: bytes | str | dict, secret: str | None = SECRET,
+                   headers: dict | None = None) -> tuple[int, dict | str]:
+        hdrs = dict(headers or {})
+        if secret is not None:
+            hdrs[HEADER] = secret
+        kwargs = {"json": body} if isinstance(body, dict) else {"data": body}
+        async with aiohttp.ClientSession() as http:
+            async with http.post(self.url, headers=hdrs, **kwargs) as r:
+                try:
+                    return r.status, await r.json()
+                except aiohttp.ContentTypeError:
+                    return r.status, await r.text()
+
+
+def webhook_cfg(cfg: Config, sandbox_port: int) -> Config:
+    cfg.telegram.base_url = f"http://127.0.0.1:{sandbox_port}/bot"
+    cfg.bot.mode = "webhook"
+    cfg.bot.webhook.secret_token = SECRET  # type: ignore[assignment]
+    cfg.bot.webhook.url = "http://127.0.0.1/unused"
+    cfg.bot.webhook.port = 0
+    cfg.web.port = 0
+    return cfg
+
+
+@asynccontextmanager
+async def webhook_bot(sb: SandboxClient, db: Database, cfg: Config, *, set_webhook: bool = True,
+                      run_sender: bool = True) -> AsyncIterator[WebhookBot]:
+    app = build_application(webhook_cfg(cfg, sb.port), db, SystemClock(), run_scheduler=False,  # type: ignore[attr-defined]
+                            run_sender=run_sender, run_web=True)
+    await start_running(app, polling=False)
+    try:
+        bot = WebhookBot(app, sb)
+        if set_webhook:
+            await app.bot.set_webhook(bot.url, secret_token=SECRET)
+        yield bot
+    finally:
+        await stop_running(app)
+
+
+def start_update(update_id: int, user_id: int, text: str = "/start", first_name: str = "Alice") -> dict:
+    msg = {"message_id": update_id % 100000 + 1, "date": int(time.time()),
+           "chat": {"id": user_id, "type": "private", "first_name": first_name},
+           "from": {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"},
+           "text": text}
+    if text.startswith("/"):
+        msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": update_id, "message": msg}
+
+
+async def started_user(sb: SandboxClient, user_id: int) -> None:
+    """A user who has opened the bot's chat (so the bot may write to them) without going through
+    the sandbox's own update delivery: the tests post updates themselves."""
+    await sb.add_user(user_id, "Alice", language_code="en", started=True)
+
+
+async def eventually(fetch, ok, timeout: float = 5.0):  # type: ignore[no-untyped-def]
+    """Poll `fetch()` until `ok(value)`, at most `timeout` seconds; returns the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await fetch()
+        if ok(value) or time.monotonic() > deadline:
+            return value
+        await asyncio.sleep(0.05)
+
+
+async def processed(db: Database) -> int:
+    async with db.session() as s:
+        return int(await s.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0)
+
+
+async def bot_texts(sb: SandboxClient, chat_id: int) -> list[str]:
+    return [text_of(m) for m in await sb.bot_messages(chat_id)]
+
+
+async def test_updates_arrive_through_the_webhook_and_get_answers(sandbox, db, cfg):
+    async with webhook_bot(sandbox, db, cfg) as bot:
+        alice = await make_user(sandbox, 7001, "Alice", "en")
+        await alice.send("/start")
+        assert "red vest" in text_of(await alice.reply())
+        await alice.send("/help")
+        assert "/request" in text_of(await alice.reply())
+        info = await eventually(sandbox.webhook, lambda i: i["delivered"] >= 2)
+        assert info["url"] == bot.url and info["pending_update_count"] == 0
+        assert await processed(db) == 2
+
+
+async def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_handled(sandbox, db, cfg):
+    async with webhook_bot(sandbox, db, cfg, set_webhook=False) as bot:
+        await started_user(sandbox, 7002)
+        status, _ = await bot.post(start_update(500, 7002), secret=None)
+        assert status == 401
+        status, _ = await bot.post(start_update(501, 7002), secret="not-the-secret")
+        assert status == 403
+        status, _ = await bot.post(start_update(502, 7002), secret=SECRET + "x")
+        assert status == 403
+        assert await processed(db) == 0
+        assert await bot_texts(sandbox, 7002) == []
+        # the same update with the right secret is handled
+        status, _ = await bot.post(start_update(502, 7002))
+        assert status == 200
+        assert any("red vest" in t for t in await bot_texts(sandbox, 7002))
+
+
+async def test_oversized_and_malformed_bodies_are_refused(sandbox, db, cfg):
+    async with webhook_bot(sandbox, db, cfg, set_webhook=False) as bot:
+        limit = bot.core.cfg.bot.webhook.max_body_bytes
+        big = start_update(600, 7003, text="x" * (limit + 10))
+        status, _ = await bot.post(big)
+        assert status == 413
+        for body in (b"", b"{", b"not json", b"\xff\xfe\x00", b"[]", b"null", b"42", b'"text"',
+                     b'{"message": {}}', b'{"update_id": "7"}', b'{"update_id": -1}', b'{"update_id": true}',
+                     b'{"update_id": 7, "message": "hello"}', b'{"update_id": 8, "message": {"text": 1}}'):
+            status, answer = await bot.post(body)
+            assert status == 400, (body, status, answer)
+        assert await processed(db) == 0
+
+
+async def test_a_redelivered_update_is_handled_once(sandbox, db, cfg):
+    async with webhook_bot(sandbox, db, cfg, set_webhook=False) as bot:
+        await started_user(sandbox, 7004)
+        update = start_update(700, 7004)
+        answers = [await bot.post(update) for _ in range(3)]
+        assert [a[0] for a in answers] == [200, 200, 200]
+        assert [a[1]["description"] for a in answers] == ["handled", "already handled", "already handled"]
+        texts = await bot_texts(sandbox, 7004)
+        assert len([t for t in texts if "red vest" in t]) == 1
+
+
+@pytest.mark.postgres
+async def test_a_redelivery_to_another_worker_is_recognised_through_the_database(sandbox, pg_url, cfg):
+    """Two workers (each its own Application, engine and web server) on one PostgreSQL: Telegram
+    re-sending an update to the second worker does not handle it twice."""
+    db1, db2 = Database(pg_url), Database(pg_url)
+    from tests.conftest import _pg_db
+    await (await _pg_db(pg_url)).dispose()  # a clean database
+    cfg2 = cfg.model_copy(deep=True)
+    cfg.workers.leader_retry_seconds = cfg2.workers.leader_retry_seconds = 0.5
+    try:
+        async with webhook_bot(sandbox, db1, cfg, set_webhook=False) as w1, \
+                webhook_bot(sandbox, db2, cfg2, set_webhook=False) as w2:
+            await started_user(sandbox, 7005)
+            update = start_update(800, 7005)
+            assert (await w1.post(update))[1]["description"] == "handled"
+            assert (await w2.post(update))[1]["description"] == "already handled"
+            assert len([t for t in await bot_texts(sandbox, 7005) if "red vest" in t]) == 1
+            # exactly one of the two leads (drains the outbox)
+            leaders = [w.app.bot_data["leadership"].is_leader for w in (w1, w2)]
+            assert sorted(leaders) == [False, True]
+    finally:
+        await db1.dispose()
+        await db2.dispose()
+
+
+async def test_updates_are_not_taken_while_stopping(sandbox, db, cfg):
+    async with webhook_bot(sandbox, db, cfg, set_webhook=False) as bot:
+        await started_user(sandbox, 7006)
+        bot.app.bot_data["stopping"] = True
+        status, answer = await bot.post(start_update(900, 7006))
+        assert status == 503
+        bot.app.bot_data["stopping"] = False
+        assert await processed(db) == 0
