@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -70,7 +70,7 @@ async def log_visit(db: Database, household: Household, volunteer: Person, week:
         v = DoorVisit(household_id=household.id, volunteer_id=volunteer.id, grid_id=household.grid_id,
                       week=week, outcome=outcome, red_flags=red_flags)
         if when is not None:
-            v.created_at = when
+            v.created_at = when.astimezone(UTC)  # SQLite keeps no offset: store UTC
         s.add(v)
 
 
