@@ -42,8 +42,11 @@ async def _render(update: Update, context: Ctx, view: VolunteerView | None = Non
     if view is None or view.profile.status in ("left", "declined"):
         await show(update, t(lang, "volunteers.no_profile"), new=new)
         return
-    await show(update, t(lang, "volunteers.profile_header") + "\n\n" + card_text(lang, view), _buttons(lang, view),
-               new=new)
+    text = t(lang, "volunteers.profile_header") + "\n\n" + card_text(lang, view)
+    if view.profile.status == "approved":
+        text += "\n" + t(lang, "volunteers.shock_status",
+                         value=tp(lang, "volunteers.yes" if view.profile.shock_team else "volunteers.no"))
+    await show(update, text, _buttons(lang, view), new=new)
 
 
 @domain_errors
