@@ -18,6 +18,7 @@ from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, HelpRequest, LoginToken, VolunteerProfile, WebSession
 
 from . import factories as f
+from .harness import text_of
 
 
 # ---------------------------------------------------------------- fixtures and helpers
@@ -301,3 +302,40 @@ async def test_every_page_renders_for_an_admin_in_both_languages(office, web_bas
                 status, body = await page(c, web_base + path)
                 assert status == 200, path
                 assert word in body and "dash." not in body and "export." not in body, path
+
+
+# ---------------------------------------------------------------- /dashboard in the bot
+async def test_dashboard_command_is_refused_in_groups_and_to_people_who_lead_nothing(world):
+    await world.leader.send("/dashboard", chat=world.volunteer_group)
+    group_reply = await world.leader.reply(chat=world.volunteer_group)
+    assert "私聊" in text_of(group_reply) and not group_reply.get("entities", [])
+    assert "http" not in text_of(group_reply)
+    await world.resident_en.send("/dashboard")
+    refusal = text_of(await world.resident_en.reply())
+    assert "grid leaders and community admins" in refusal
+    await world.volunteers[0].send("/dashboard")
+    assert "网格长和社区管理员" in text_of(await world.volunteers[0].reply())
+    async with world.db.session() as s:
+        assert (await s.exec(select(LoginToken))).scalars().all() == []
+
+
+async def test_dashboard_command_sends_a_personal_one_time_link(world):
+    await world.leader.send("/dashboard")
+    msg = await world.leader.reply()
+    links = [e["url"] for e in msg.get("entities", []) if e.get("type") == "text_link"]
+    assert len(links) == 1 and "/dashboard/login?t=" in links[0] and "10" in text_of(msg)
+    await world.leader.send("/dashboard")
+    second = [e["url"] for e in (await world.leader.reply()).get("entities", []) if e.get("type") == "text_link"]
+    assert second[0] != links[0]  # a fresh link each time
+
+
+async def test_without_a_secret_key_a_random_one_is_used_and_never_logged(office, caplog):
+    from bot.services import login
+    login._process_key = None
+    office.core.cfg.web.secret_key = ""  # type: ignore[assignment]
+    with caplog.at_level("WARNING"):
+        link = await issue_login_link(office.core, Actor(tg_user_id=1001))
+    assert "web.secret_key is not set" in caplog.text
+    assert login._process_key is not None and login._process_key.hex() not in caplog.text
+    office.core.cfg.web.secret_key = "configured-secret"  # type: ignore[assignment]
+    assert await login.check_login_link(office.core, link.url.split("t=")[1]) == login.LinkState.invalid
