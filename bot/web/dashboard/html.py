@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from urllib.parse import urlencode
 
 from aiohttp import web
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from bot.i18n import LANGUAGES, t, tp
 from bot.services.core import Core
@@ -132,7 +132,3 @@ def message_page(lang: str, title: str, text: str, *, status: int = 200, extra: 
     """A page for people without a session (login links, refusals)."""
     body = Markup('<main class="narrow"><h1>{}</h1><p>{}</p>{}</main>').format(title, text, extra)
     return document(lang, title, body, status=status)
-
-
-def escape_text(value: Any) -> Markup:
-    return escape(value)
