@@ -17,7 +17,7 @@ import traceback
 from typing import Any
 
 HIDDEN = "<hidden>"
-_SAFE_ARG = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/-]{0,63}$")
+_SAFE_ARG = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,63}$")  # method names, not URLs (they hold the token)
 _installed = False
 
 
