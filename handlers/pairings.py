@@ -55,8 +55,8 @@ async def unpair_command(update: Update, context: Ctx) -> None:
 @domain_errors
 async def grid_chosen(update: Update, context: Ctx) -> None:
     mode = (update.callback_query.data or "")[3]  # type: ignore[union-attr]  # hh:pg / hh:ug
-    await answer(update)
     await _volunteers(update, context, int_arg(update), mode)
+    await answer(update)
 
 
 # ------------------------------------------------------------------ pairing: pick households
@@ -88,8 +88,8 @@ async def volunteer_chosen(update: Update, context: Ctx) -> None:
     current = await hh.pairings_of(core_of(context), actor_of(update), vol_id, grid_id)
     context.user_data[SEL] = {"grid": grid_id, "vol": vol_id, "name": vol.name, "chosen": [],  # type: ignore[index]
                               "already": [h.id for _, h in current]}
-    await answer(update)
     await _households(update, context)
+    await answer(update)
 
 
 @domain_errors
@@ -101,16 +101,16 @@ async def household_toggled(update: Update, context: Ctx) -> None:
     hid = int_arg(update)
     chosen = sel.get("chosen") or []
     sel["chosen"] = [h for h in chosen if h != hid] if hid in chosen else chosen + [hid]
-    await answer(update)
     await _households(update, context, page=int(sel.get("page", 0)))
+    await answer(update)
 
 
 @domain_errors
 async def households_page(update: Update, context: Ctx) -> None:
     sel = context.user_data.get(SEL) or {}  # type: ignore[union-attr]
     sel["page"] = int_arg(update)
-    await answer(update)
     await _households(update, context, page=sel["page"])
+    await answer(update)
 
 
 @domain_errors
@@ -139,8 +139,8 @@ async def _pairings(update: Update, context: Ctx, grid_id: int, vol_id: int) -> 
 
 @domain_errors
 async def unpair_volunteer(update: Update, context: Ctx) -> None:
-    await answer(update)
     await _pairings(update, context, int_arg(update, 2), int_arg(update, 3))
+    await answer(update)
 
 
 @domain_errors

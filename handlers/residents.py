@@ -69,9 +69,9 @@ async def community_page(update: Update, context: Ctx) -> None:
 
 @domain_errors
 async def community_chosen(update: Update, context: Ctx) -> None:
-    await answer(update)
     parts = (update.callback_query.data or "").split(":")  # type: ignore[union-attr]
     await _grid_step(update, context, int(parts[2]), page=int(parts[3]) if len(parts) > 3 else 0)
+    await answer(update)
 
 
 @domain_errors

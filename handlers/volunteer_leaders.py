@@ -84,8 +84,8 @@ async def volunteer_list(update: Update, context: Ctx) -> None:
 
 @domain_errors
 async def list_page(update: Update, context: Ctx) -> None:
-    await answer(update)
     await _render_list(update, context, int_arg(update))
+    await answer(update)
 
 
 @domain_errors

@@ -98,8 +98,8 @@ async def _again(update: Update, context: Ctx, err: DomainError) -> int:
 # ------------------------------------------------------------------ entry and text steps
 @domain_errors
 async def start(update: Update, context: Ctx) -> int | None:
-    await answer(update)
     await signup.can_sign_up(core_of(context), actor_of(update))
+    await answer(update)
     if not await places.all_communities(core_of(context)):
         await say(update, t(lang_of(update, context), "residents.no_communities"))
         return ConversationHandler.END
