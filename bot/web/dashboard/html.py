@@ -68,12 +68,13 @@ def url(path: str, **query: Any) -> str:
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[Any]], *, empty: str = "", cls: str = "") -> Markup:
-    rows = list(rows)
+    """A table; on a phone each row becomes a card whose cells carry their column's name."""
+    rows, headers = list(rows), list(headers)
     if not rows and empty:
         return Markup('<p class="empty">{}</p>').format(empty)
     head = Markup("").join(Markup("<th>{}</th>").format(h) for h in headers)
-    body = Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(c) for c in r))
-                           for r in rows)
+    body = Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(
+        Markup('<td data-label="{}">{}</td>').format(h, c) for h, c in zip(headers, r))) for r in rows)
     return Markup('<div class="scroll"><table class="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>'
                   ).format(cls, head, body)
 
