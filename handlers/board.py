@@ -17,6 +17,7 @@ from bot.services import ratings
 from bot.services.cards import category_label, status_label, when_label
 from bot.services.errors import Conflict
 from bot.services.notifier import Button
+from bot.services.request_common import require_status
 from bot.services.task_texts import ASSIGNMENT_KEYS, short
 from storage.enums import RequestStatus, WhenKind
 
@@ -109,8 +110,7 @@ def _volunteer_rows(lang: str, loads: list[svc.VolunteerLoad], data: str) -> lis
 async def pick_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     req, loads = await svc.volunteers_for(core_of(context), actor_of(update), cb_int(update, 2))
-    if req.status != OPEN:
-        raise Conflict("request.stale.filled", code=req.code or "")
+    require_status(req, OPEN)
     await _answer(update)
     if not loads:
         await say(update, t(lang, "board.no_volunteers", code=req.code or ""))
@@ -216,6 +216,7 @@ async def ask_reason(update: Update, context: Ctx) -> object:
     referral = parts[3] if parts[1] == "ref" and len(parts) > 3 else None
     if parts[1] == "ref" and referral not in svc.REFERRALS:
         raise Conflict("error.stale_button")
+    require_status(view.request, *((OPEN, FILLED) if referral else (OPEN, FILLED, DONE)))
     await _answer(update)
     context.user_data[PENDING] = {"id": view.request.id, "referral": referral}  # type: ignore[index]
     await say(update, t(lang, "board.ask_reason", code=view.request.code or ""))

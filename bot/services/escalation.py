@@ -17,7 +17,7 @@ from storage.models import Grid, HelpRequest, Person
 from .cards import send_lead_copy
 from .core import Core
 from .people import admins_of, leaders_of
-from .request_common import tell
+from .request_common import as_utc, tell
 
 BATCH = 500
 
@@ -71,8 +71,10 @@ async def escalate_overdue(core: Core) -> int:
             req = await s.get(HelpRequest, rid)
             if req is None or req.status != RequestStatus.open.value:
                 continue
-            if req.escalation_level < 1 and req.created_at <= lead_cut:
+            created = as_utc(req.created_at)
+            assert created is not None
+            if req.escalation_level < 1 and created <= lead_cut:
                 steps += await _escalate(core, s, req, 1, cfg.escalate_to_leader_minutes)
-            if req.escalation_level < 2 and req.created_at <= admin_cut:
+            if req.escalation_level < 2 and created <= admin_cut:
                 steps += await _escalate(core, s, req, 2, cfg.escalate_to_admins_minutes)
     return steps

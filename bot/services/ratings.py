@@ -21,7 +21,7 @@ from .core import Core
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .notifier import Button
 from .people import Actor, admins_of, can_lead, ensure_person, leaders_of
-from .request_common import community_of, end_relays, get_request, require_status, tell
+from .request_common import as_utc, community_of, end_relays, get_request, require_status, tell
 from .tasks import reopen_assignments
 
 DONE = RequestStatus.done_reported.value
@@ -187,7 +187,8 @@ async def leader_confirm(core: Core, actor: Actor, request_id: int) -> HelpReque
             raise NotAllowed("board.error.not_leader")
         require_status(req, DONE)
         wait = timedelta(hours=core.cfg.requests.leader_confirm_after_hours)
-        if req.leader_confirm_asked_at is None and req.done_at and req.done_at + wait > core.clock.now():
+        done_at = as_utc(req.done_at)
+        if req.leader_confirm_asked_at is None and done_at and done_at + wait > core.clock.now():
             raise NotAllowed("rating.error.too_early", hours=core.cfg.requests.leader_confirm_after_hours)
         await complete(core, s, req, person.id, Outcome.done, by_leader=True)
         if req.resident_id:

@@ -1,6 +1,8 @@
 """What every step of the request loop shares: loading a request, names, telling a person."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +19,13 @@ HOLDING = LIVE + [AssignmentStatus.done.value]
 ACTIVE = [RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value]
 TERMINAL = [RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
             RequestStatus.out_of_scope.value, RequestStatus.duplicate.value]
+
+
+def as_utc(when: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes (stored in UTC); PostgreSQL aware ones. Make them comparable."""
+    if when is None or when.tzinfo is not None:
+        return when
+    return when.replace(tzinfo=UTC)
 
 
 async def get_request(session: AsyncSession, request_id: int) -> HelpRequest:

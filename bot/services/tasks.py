@@ -16,7 +16,7 @@ from .cards import refresh_cards
 from .core import Core
 from .errors import AlreadyTaken, Conflict, NotAllowed
 from .people import Actor, approved_volunteer, ensure_person
-from .request_common import ACTIVE, LIVE, display_name, get_request, require_status, tell
+from .request_common import ACTIVE, LIVE, as_utc, display_name, get_request, require_status, tell
 from .task_texts import details_buttons, details_text, outcome_buttons, relay_button
 
 
@@ -154,7 +154,7 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
 async def _ask_confirmation(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, hours: float,
                             note: str | None) -> None:
     from .ratings import ask_leaders_to_confirm
-    stamp = int((req.done_at or core.clock.now()).timestamp())
+    stamp = int((as_utc(req.done_at) or core.clock.now()).timestamp())
     asked = False
     if req.resident_id:
         asked = await tell(core, s, req.resident_id, f"done:{req.id}:{stamp}", "request.done_ask",

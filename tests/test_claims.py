@@ -1,0 +1,109 @@
+"""The atomic claim on SQLite and PostgreSQL: 40 volunteers press Accept at once."""
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import Config
+from bot.outbox_notifier import OutboxNotifier
+from bot.services.core import Core
+from bot.services.errors import AlreadyTaken, Conflict, NotAllowed
+from bot.services.people import Actor
+from bot.services.requests import RequestDraft, create_request
+from bot.services.tasks import ClaimResult, claim_task, release_task
+from storage import claims
+from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Person
+from tests import factories as f
+
+N = 40
+
+
+@pytest.fixture
+async def setup(any_db, clock, cfg: Config):
+    core = Core(db=any_db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
+    cfg.requests.max_open_tasks_per_volunteer = 5
+    com = await f.community(any_db)
+    grid = await f.grid(any_db, com.id)
+    resident = await f.person(any_db, 3001, "王奶奶", grid_id=grid.id)
+    vols = []
+    for i in range(N):
+        p = await f.person(any_db, 5000 + i, f"志愿者{i}", grid_id=grid.id)
+        await f.volunteer(any_db, p.id, grid.id)
+        vols.append(Actor(5000 + i, f"志愿者{i}", language="zh-hans"))
+    leader = await f.person(any_db, 1001, "李网格长", grid_id=grid.id)
+    await f.leader(any_db, leader.id, grid.id)
+    await f.bind(any_db, -1001, grid.id)
+    return core, grid, resident, vols
+
+
+async def _request(core, slots=1):
+    who = Actor(3001, "王奶奶", language="zh-hans") if slots == 1 else Actor(1001, "李网格长", language="zh-hans")
+    return await create_request(core, who, RequestDraft("moving", "搬家", "today", None, "3 栋 401", None, slots),
+                                source="resident" if slots == 1 else "leader")
+
+
+async def test_forty_concurrent_claims_on_a_one_slot_task_exactly_one_wins(setup):
+    core, _, _, vols = setup
+    req = await _request(core)
+    results = await asyncio.gather(*(claim_task(core, v, req.id) for v in vols), return_exceptions=True)
+    winners = [r for r in results if isinstance(r, ClaimResult)]
+    losers = [r for r in results if isinstance(r, AlreadyTaken)]
+    assert len(winners) == 1 and len(losers) == N - 1, [type(r) for r in results]
+    assert all(e.key == "task.error.taken" and e.params["code"] == req.code for e in losers)
+    async with core.db.session() as s:
+        r = await s.get(HelpRequest, req.id)
+        assert (r.status, r.slots_taken) == ("filled", 1)
+        assert await s.scalar(select(func.count()).select_from(Assignment)) == 1
+        assert await s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "task.claim")) == 1
+        # one details message for the winner and one "who is coming" for the resident, nothing for the others
+        keys = set((await s.exec(select(OutboxMessage.key))).scalars())
+        assert sum(k.startswith("task-details:") for k in keys) == 1 and sum(k.startswith("coming:") for k in keys) == 1
+
+
+async def test_forty_concurrent_claims_on_a_four_slot_task_fill_it_exactly(setup):
+    core, _, _, vols = setup
+    req = await _request(core, slots=4)
+    results = await asyncio.gather(*(claim_task(core, v, req.id) for v in vols), return_exceptions=True)
+    winners = [r for r in results if isinstance(r, ClaimResult)]
+    assert len(winners) == 4 and sum(isinstance(r, AlreadyTaken) for r in results) == N - 4
+    assert sorted(w.slots_left for w in winners) == [0, 1, 2, 3] and sum(w.filled for w in winners) == 1
+    async with core.db.session() as s:
+        r = await s.get(HelpRequest, req.id)
+        assert (r.status, r.slots_taken) == ("filled", 4)
+        people = (await s.exec(select(Assignment.volunteer_id))).scalars().all()
+        assert len(people) == len(set(people)) == 4
+
+
+async def test_the_same_volunteer_pressing_twice_at_once_holds_one_slot(setup):
+    core, _, _, vols = setup
+    req = await _request(core, slots=3)
+    results = await asyncio.gather(*(claim_task(core, vols[0], req.id) for _ in range(10)), return_exceptions=True)
+    assert sum(isinstance(r, ClaimResult) for r in results) == 1
+    assert all(isinstance(r, (ClaimResult, Conflict)) for r in results), results
+    async with core.db.session() as s:
+        assert (await s.get(HelpRequest, req.id)).slots_taken == 1
+
+
+async def test_storage_take_slot_under_forty_sessions(setup):
+    core, _, _, _ = setup
+    req = await _request(core, slots=2)
+    async with core.db.session() as s:
+        people = list((await s.exec(select(Person.id).where(Person.tg_user_id >= 5000))).scalars())
+
+    async def one(pid):
+        async with core.db.session() as s:
+            return await claims.take_slot(s, req.id, pid, core.clock.now())
+    slots = await asyncio.gather(*(one(pid) for pid in people))
+    taken = [x for x in slots if x is not None]
+    assert len(taken) == 2 and {x.slots_taken for x in taken} == {1, 2}
+
+
+async def test_release_frees_the_slot_and_a_released_press_cannot_release_twice(setup):
+    core, _, _, vols = setup
+    req = await _request(core)
+    await claim_task(core, vols[0], req.id)
+    await release_task(core, vols[0], req.id, "生病了")
+    with pytest.raises(NotAllowed):
+        await release_task(core, vols[0], req.id, "再来一次")
+    again = await claim_task(core, vols[1], req.id)
+    assert again.filled and again.slots_left == 0
