@@ -192,7 +192,7 @@ async def _finish(update: Update, context: Ctx) -> int:
     if done.request_code:
         parts.append(t(lang, "visit.logged.request", code=done.request_code))
     if done.request_error:
-        parts.append(t(lang, "visit.logged.request_failed", reason=Raw(t(lang, done.request_error))))
+        parts.append(t(lang, "visit.logged.request_failed", reason=Raw(t(lang, done.request_error, **done.request_error_params))))
     await say(update, "\n".join(parts))
     return ConversationHandler.END
 

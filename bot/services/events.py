@@ -11,10 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy import or_, select
 
-from bot.i18n import t, tp
 from storage import audit
 from storage.enums import ChatKind, EventKind, SignupStatus
 from storage.models import ChatBinding, Community, Event, EventSignup, Grid, Person, RoleGrant
@@ -24,7 +22,7 @@ from .event_cards import COUNTED, local_time, may_manage, render_card, signed_co
 from .event_signups import mark_attendance, roster, sign_up, withdraw  # noqa: F401  (public names)
 from .errors import InvalidInput, NotAllowed, NotFound
 from .life_common import aware, clean_text, grid_with_community, zone
-from .notifier import Button, OutMessage
+from .notifier import OutMessage
 from .people import Actor, approved_volunteer, can_lead, ensure_person, is_admin_of, led_grids
 
 TITLE_MAX, PLACE_MAX, SLOTS_MAX = 200, 200, 500

@@ -7,7 +7,6 @@ week's visit or straight into /request).
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -21,13 +20,13 @@ from storage.models import DoorVisit, Household, Pairing, Person
 from storage.points import award
 from storage.upsert import insert_ignore
 
+from . import requests as request_service
 from .core import Core
 from .errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from .life_common import clean_text, grid_with_community, iso_week
 from .notifier import Button, OutMessage
 from .people import Actor, admins_of, approved_volunteer, can_lead, ensure_person, leaders_of
 
-log = logging.getLogger(__name__)
 NOTE_MAX = 1000
 OUTCOME_KEYS = {VisitOutcome.met: "visit.outcome.met", VisitOutcome.not_home: "visit.outcome.not_home",
                 VisitOutcome.needs_help: "visit.outcome.needs_help"}
@@ -58,6 +57,7 @@ class VisitLogged:
     alerted: int  # leaders (or admins) told about red flags
     request_code: str | None = None
     request_error: str | None = None  # catalog key when the request could not be created
+    request_error_params: dict = field(default_factory=dict)
 
 
 def check_note(text: str | None, required: bool = False) -> str:
@@ -202,12 +202,6 @@ async def _alert_red_flags(core: Core, s: AsyncSession, visit: DoorVisit, hh: Ho
 async def _turn_into_request(core: Core, actor: Actor, result: VisitLogged, hh: Household,
                              category: str, *, urgent: bool) -> None:
     """The need goes into the request loop on the household's behalf (source "visit")."""
-    try:
-        from bot.services import requests as request_service
-    except ImportError:  # the request loop is not installed in this build
-        log.warning("visit %s: request loop unavailable", result.visit.id)
-        result.request_error = "visit.error.request_unavailable"
-        return
     draft = request_service.RequestDraft(
         category=category, summary=result.visit.note,
         when_kind=(WhenKind.urgent if urgent else WhenKind.this_week).value,
@@ -216,7 +210,7 @@ async def _turn_into_request(core: Core, actor: Actor, result: VisitLogged, hh: 
         req = await request_service.create_request(core, actor, draft, grid_id=hh.grid_id,
                                                    household_id=hh.id, source="visit")
     except DomainError as e:
-        result.request_error = e.key
+        result.request_error, result.request_error_params = e.key, e.params
         return
     async with core.db.session() as s:
         await s.exec(update(DoorVisit).where(DoorVisit.id == result.visit.id).values(request_id=req.id))  # type: ignore[call-overload]
