@@ -11,7 +11,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from bot.config import Config
@@ -84,11 +83,8 @@ def report(result: ImportResult, source: str, console: Console) -> int:
     if result.ok:
         console.print(f"[green]✓[/green] {source}: imported {result.created} {result.kind}")
         return 0
-    table = Table(title=f"{source}: {len(result.errors)} row(s) rejected", title_justify="left")
-    table.add_column("line", justify="right")
-    table.add_column("reason", overflow="fold")
+    console.print(f"[red]{source}: {len(result.errors)} row(s) rejected[/red]")
     for err in sorted(result.errors, key=lambda e: e.line):
-        table.add_row(str(err.line), Text(err.reason))
-    console.print(table)
+        console.print(Text(f"  line {err.line}: {err.reason}"), soft_wrap=True)
     console.print(f"[red]✗[/red] nothing was imported from {source}: fix the rows above and run the import again")
     return 1

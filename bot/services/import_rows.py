@@ -190,7 +190,7 @@ class HouseholdRows(Checker):
             raise ValueError(f"address: a household with this address is already in grid {grid.name[:50]!r}"
                              " (in the database or earlier in this file)")
         self._addresses[grid.id].add(address.lower())
-        item = dict(grid=grid, address=address, members=_clean("members", clean_members, values.get("members") or "—"),
+        item = dict(grid=grid, address=address, members=_clean("members", clean_members, values["members"]) if values.get("members") else "",
                     member_count=_clean("member_count", lambda v: clean_int(v or "1", lo=1, hi=MAX_MEMBERS,
                                                                              key="households.bad_count"),
                                         values.get("member_count", "")),

@@ -44,16 +44,14 @@ class ImportResult:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text of the file and the encoding used: UTF-8 (with or without BOM), else GB18030."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise ImportFailed("the file is neither UTF-8 nor GB18030 text; in Excel use "
-                           "“Save as → CSV UTF-8”") from None
+    """Text of the file (line ends made \\n) and the encoding used: UTF-8 (with or without BOM), else GB18030."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text.replace("\r\n", "\n").replace("\r", "\n"), "utf-8" if encoding == "utf-8-sig" else encoding
+    raise ImportFailed("the file is neither UTF-8 nor GB18030 text; in Excel use “Save as → CSV UTF-8”")
 
 
 def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
@@ -107,9 +105,10 @@ async def import_csv(core: Core, kind: str, data: bytes, *, source: str = "",
     text, encoding = decode(data)
     rows, errors = parse(text, kind)
     result = ImportResult(kind=kind, rows=len(rows), encoding=encoding, errors=errors)
-    if errors or not rows:
-        if not rows and not errors:
-            result.errors.append(RowError(2, "no rows to import below the header"))
+    if any(e.line == 1 for e in errors):
+        return result  # the header is wrong: the rows cannot be read
+    if not rows and not errors:
+        result.errors.append(RowError(2, "no rows to import below the header"))
         return result
     tick = progress or (lambda n: None)
     async with core.db.session() as s:
@@ -122,6 +121,7 @@ async def import_csv(core: Core, kind: str, data: bytes, *, source: str = "",
                 result.errors.append(RowError(line, str(e)))
             tick(1)
         if result.errors:
+            result.errors.sort(key=lambda e: e.line)
             return result  # nothing written: the session has only read
         for line, item in checked:
             await checker.write(item)
