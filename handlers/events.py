@@ -127,5 +127,5 @@ def build_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(join_button, pattern=r"^event:join:\d{1,9}$"),
         CallbackQueryHandler(leave_button, pattern=r"^event:leave:\d{1,9}$"),
         CallbackQueryHandler(roll_button, pattern=r"^event:roll:\d{1,9}$"),
-        CallbackQueryHandler(attendance_button, pattern=r"^event:att:\d{1,9}:\d{1,12}:[01]$"),
+        CallbackQueryHandler(attendance_button, pattern=r"^event:att:\d{1,9}:\d{1,9}:[01]$"),
     ]

@@ -199,3 +199,22 @@ async def test_english_volunteer_logs_a_visit(world):
     async with db.session() as s:
         n = await s.scalar(select(func.count()).select_from(DoorVisit).where(DoorVisit.household_id == hh.id))
     assert n == 1
+
+
+async def test_the_friday_list_button_opens_the_visit_log(world):
+    from bot.services.life_common import iso_week
+    from bot.services.reminders import send_visit_lists
+    vol, hh = world.volunteers[0], world.household
+    await vol.send("/start")
+    await vol.reply()
+    week = iso_week(world.bot.core.clock.now(), "Asia/Shanghai")
+    assert await send_visit_lists(world.bot.core, world.community.id, week) >= 1
+    friday = await vol.reply(contains="周五入户")
+    await vol.press(f"visit:log:{hh.id}", message=friday)
+    await vol.reply(contains=f"走访住户 #{hh.id}")
+    await vol.press("不在家")
+    await vol.press("不写备注")
+    await vol.reply(contains="已记录")
+    assert [v.outcome for v in await _visits(world.db, hh.id)] == ["not_home"]
+    after = await vol.last(with_button=f"visit:log:{hh.id}")
+    assert after["message_id"] == friday["message_id"]  # the Friday list itself stays as it was

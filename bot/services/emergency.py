@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.sql import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -85,7 +85,7 @@ async def _headcount_text(core: Core, s: AsyncSession, em: Emergency, lang: str)
         DutyResponse, DutyResponse.volunteer_id == Person.id).where(DutyResponse.emergency_id == em.id)
         .order_by(DutyResponse.answered_at, DutyResponse.id))).all()
     on = [n or "—" for n, a in rows if a == DutyAnswer.on_duty.value]
-    called = len((await s.exec(_shock_team(em))).scalars().all())  # type: ignore[call-overload]
+    called = int(await s.scalar(select(func.count()).select_from(_shock_team(em).subquery())) or 0)
     names = "、".join(on[:NAMES_SHOWN]) + ("…" if len(on) > NAMES_SHOWN else "") if on else "—"
     text = t(lang, "emergency.headcount", place=place, reason=em.reason, started=_local(em.started_at, tz),
              on_duty=len(on), target=em.target, cant=len(rows) - len(on),
