@@ -339,3 +339,32 @@ async def test_without_a_secret_key_a_random_one_is_used_and_never_logged(office
     assert login._process_key is not None and login._process_key.hex() not in caplog.text
     office.core.cfg.web.secret_key = "configured-secret"  # type: ignore[assignment]
     assert await login.check_login_link(office.core, link.url.split("t=")[1]) == login.LinkState.invalid
+
+
+async def test_dispatch_and_reassign_keep_the_bots_rules(office, web_base):
+    other = await f.person(office.db, 2002, "王志愿", grid_id=office.grid_a.id)
+    await f.volunteer(office.db, other.id, office.grid_a.id)
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        url = f"{web_base}/dashboard/requests/{office.req_a.id}"
+        token = await csrf_of(c, url)
+        async with c.post(f"{url}/dispatch", data={"csrf": token, "volunteer": str(office.vol_b.id)}) as r:
+            assert r.status == 403  # a volunteer of another grid: refused by the service, nothing assigned
+        async with c.post(f"{web_base}/dashboard/requests/{office.req_b.id}/dispatch",
+                          data={"csrf": token, "volunteer": str(office.vol_a.id)}) as r:
+            assert r.status == 404  # another grid's request
+        async with c.post(f"{url}/dispatch", data={"csrf": token, "volunteer": "<b>"}) as r:
+            assert r.status == 400
+        async with c.post(f"{url}/dispatch", data={"csrf": token, "volunteer": str(office.vol_a.id)}) as r:
+            assert r.status == 200 and "已派单" in await r.text()
+        async with c.post(f"{url}/reassign", data={"csrf": token, "from": str(office.vol_a.id), "to": str(other.id)}) as r:
+            body = await r.text()
+            assert r.status == 200 and "已改派" in body and "改派" in body
+    from storage.models import Assignment
+    async with office.db.session() as s:
+        rows = (await s.exec(select(Assignment).where(Assignment.request_id == office.req_a.id)
+                             .order_by(Assignment.id))).scalars().all()
+        assert [(a.volunteer_id, a.status) for a in rows] == [(office.vol_a.id, "removed"), (other.id, "accepted")]
+        actions = (await s.exec(select(AuditEntry.action).where(AuditEntry.entity == "request")
+                                .order_by(AuditEntry.id))).scalars().all()
+        assert actions == ["task.dispatch", "task.reassign", "task.dispatch"]
