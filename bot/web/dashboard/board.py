@@ -96,7 +96,8 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
     d = await request_detail(v.core, v.scope, int(request.match_info["id"]))
     req = d.request
     done = request.query.get("done", "")
-    facts = [(v.t("dash.col.status"), v.label(f"dash.status.{req.status}", req.status)), (v.t("dash.col.category"), v.label(f"dash.category.{req.category}", req.category)),
+    facts = [(v.t("dash.col.status"), v.label(f"dash.status.{req.status}", req.status)),
+             (v.t("dash.col.category"), v.label(f"dash.category.{req.category}", req.category)),
              (v.t("dash.col.grid"), d.grid.name), (v.t("dash.col.created"), when(d.created_at)),
              (v.t("dash.col.when"), req.when_date or v.label(f"dash.when.{req.when_kind}", req.when_kind)),
              (v.t("dash.col.slots"), f"{req.slots_taken}/{req.slots}"), (v.t("dash.col.resident"), d.resident or "—"),
@@ -108,12 +109,14 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
     if d.rating:
         facts.append((v.t("dash.col.rating"), f"{'★' * (d.rating.stars or 0)} {d.rating.comment or ''}".strip() or "—"))
     holders = table([v.t("dash.col.volunteer"), v.t("dash.col.status"), v.t("dash.col.hours")],
-                    [(h.name, v.label(f"dash.assignment.{h.status}", h.status), "—" if h.hours is None else f"{h.hours:g}") for h in d.holders],
+                    [(h.name, v.label(f"dash.assignment.{h.status}", h.status),
+                      "—" if h.hours is None else f"{h.hours:g}") for h in d.holders],
                     empty=v.t("dash.request.no_volunteers"))
     timeline = table([v.t("dash.col.time"), v.t("dash.col.who"), v.t("dash.col.what")],
                      [(when(e.at), e.actor or v.t("dash.timeline.system"), _event_text(v, e.action, e.detail))
                       for e in d.timeline], empty=v.t("dash.timeline.empty"), cls="timeline")
-    body = Markup('{}<dl class="facts">{}</dl><h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}<p><a href="/dashboard/requests">{}</a></p>').format(
+    body = Markup('{}<dl class="facts">{}</dl><h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}'
+                  '<p><a href="/dashboard/requests">{}</a></p>').format(
         banner(v.t(FLASH[done])) if done in FLASH else "",
         Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, val) for k, val in facts),
         v.t("dash.request.volunteers"), holders, v.t("dash.request.actions"),
