@@ -188,7 +188,8 @@ async def paired_household_count(session: AsyncSession, grids: list[int]) -> int
 
 async def stale_household_count(session: AsyncSession, grids: list[int], now: datetime) -> int:
     """Households with no door visit for two weeks or more (or never visited)."""
-    recent = select(DoorVisit.household_id).where(DoorVisit.created_at >= now - timedelta(days=STALE_VISIT_DAYS))
+    recent = select(DoorVisit.household_id).where(DoorVisit.grid_id.in_(grids),  # type: ignore[attr-defined]
+                                                   DoorVisit.created_at >= now - timedelta(days=STALE_VISIT_DAYS))
     return await _count(session, Household, Household.grid_id.in_(grids), Household.erased_at.is_(None),  # type: ignore[attr-defined,union-attr]
                         Household.id.not_in(recent))  # type: ignore[union-attr]
 

@@ -54,17 +54,20 @@ class VolunteerLists:
 async def volunteer_lists(core: Core, scope: Scope, grid_id: int | None = None, page: int = 1) -> VolunteerLists:
     grids = scope.pick(grid_id)
     V = VolunteerProfile
+    # every aggregate only over the people of these grids, so a page costs what its grids hold
+    people = select(V.person_id).where(V.grid_id.in_(grids))  # type: ignore[attr-defined]
     pts = (select(PointsEntry.person_id.label("pid"), func.sum(PointsEntry.points).label("points"),  # type: ignore[attr-defined]
                   func.sum(PointsEntry.hours).label("hours"), func.max(PointsEntry.created_at).label("at"))
-           .group_by(PointsEntry.person_id).subquery())
+           .where(PointsEntry.person_id.in_(people)).group_by(PointsEntry.person_id).subquery())  # type: ignore[attr-defined]
     done = (select(Assignment.volunteer_id.label("pid"), func.count().label("n"),  # type: ignore[attr-defined]
                    func.max(func.coalesce(Assignment.done_at, Assignment.created_at)).label("at"))
-            .where(Assignment.status != AssignmentStatus.removed.value)
+            .where(Assignment.status != AssignmentStatus.removed.value, Assignment.volunteer_id.in_(people))  # type: ignore[attr-defined]
             .group_by(Assignment.volunteer_id).subquery())
     done_n = (select(Assignment.volunteer_id.label("pid"), func.count().label("n"))  # type: ignore[attr-defined]
-              .where(Assignment.status == AssignmentStatus.done.value).group_by(Assignment.volunteer_id).subquery())
+              .where(Assignment.status == AssignmentStatus.done.value, Assignment.volunteer_id.in_(people))  # type: ignore[attr-defined]
+              .group_by(Assignment.volunteer_id).subquery())
     visits = (select(DoorVisit.volunteer_id.label("pid"), func.max(DoorVisit.created_at).label("at"))  # type: ignore[attr-defined]
-              .group_by(DoorVisit.volunteer_id).subquery())
+              .where(DoorVisit.volunteer_id.in_(people)).group_by(DoorVisit.volunteer_id).subquery())  # type: ignore[attr-defined]
     base = (select(V, Person, pts.c.points, pts.c.hours, pts.c.at, done_n.c.n, done.c.at, visits.c.at)
             .join(Person, Person.id == V.person_id)
             .outerjoin(pts, pts.c.pid == V.person_id).outerjoin(done, done.c.pid == V.person_id)
@@ -127,7 +130,7 @@ async def household_page(core: Core, scope: Scope, grid_id: int | None = None, *
     cutoff = now - timedelta(days=STALE_VISIT_DAYS)
     H = Household
     last = (select(DoorVisit.household_id.label("hid"), func.max(DoorVisit.created_at).label("at"))  # type: ignore[attr-defined]
-            .group_by(DoorVisit.household_id).subquery())
+            .where(DoorVisit.grid_id.in_(grids)).group_by(DoorVisit.household_id).subquery())  # type: ignore[attr-defined]
     where = [H.grid_id.in_(grids), H.erased_at.is_(None)]  # type: ignore[attr-defined,union-attr]
     stale_cond = (last.c.at.is_(None)) | (last.c.at < cutoff)
     async with core.db.session() as s:
