@@ -254,7 +254,6 @@ async def _strip_buttons(update: Update) -> None:
 
 
 async def restart_button(update: Update, context: Ctx) -> object:
-    await _answer(update)
     await _strip_buttons(update)
     return await request_command(update, context)
 

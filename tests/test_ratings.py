@@ -59,6 +59,7 @@ async def test_not_done_reopens_for_the_same_volunteer_and_grants_nothing(core, 
     with pytest.raises(Conflict):  # the old confirm buttons are stale now
         await ratings.confirm_outcome(core, RESIDENT, req.id, "done")
     await report_done(core, VOL, req.id, "1", None)
+    assert await keys(core, f"done:{req.id}:") == {f"done:{req.id}:0", f"done:{req.id}:1"}  # asked again
     await ratings.confirm_outcome(core, RESIDENT, req.id, "partly")
     assert await points(core) == {f"task:{req.id}:{vol.id}": 10 + 2 * 1}
     async with core.db.session() as s:

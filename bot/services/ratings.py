@@ -21,7 +21,7 @@ from .core import Core
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .notifier import Button
 from .people import Actor, admins_of, can_lead, ensure_person, leaders_of
-from .request_common import as_utc, community_of, end_relays, get_request, require_status, tell
+from .request_common import as_utc, community_of, end_relays, get_request, reopen_count, require_status, tell
 from .tasks import reopen_assignments
 
 DONE = RequestStatus.done_reported.value
@@ -58,7 +58,7 @@ async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: st
 
 
 async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person) -> HelpRequest:
-    stamp = int(core.clock.now().timestamp())
+    stamp = await reopen_count(s, req.id or 0)
     back = RequestStatus.filled if req.slots_taken >= req.slots else RequestStatus.open
     if not await claims.set_status(s, req.id or 0, [DONE], back, done_at=None):
         raise Conflict("request.stale.done_reported", code=req.code or "")

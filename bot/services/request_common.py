@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t
 from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
-from storage.models import Assignment, Community, Grid, HelpRequest, Person, Relay
+from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest, Person, Relay
 
 from .core import Core
 from .errors import Conflict, NotFound
@@ -94,6 +94,12 @@ async def tell(core: Core, session: AsyncSession, person_id: int | None, key: st
     rendered = buttons(lang) if callable(buttons) else (buttons or [])
     return await core.notifier.send(session, key, OutMessage(chat_id=p.tg_user_id, text=text, buttons=rendered,
                                                             silent=not urgent), urgent=urgent)
+
+
+async def reopen_count(session: AsyncSession, request_id: int) -> int:
+    """How often the resident said "not done": numbers the done/reopen rounds for outbox keys."""
+    return int(await session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "request", AuditEntry.entity_id == request_id, AuditEntry.action == "request.reopen")) or 0)
 
 
 async def end_relays(session: AsyncSession, request_id: int, now) -> None:  # type: ignore[no-untyped-def]

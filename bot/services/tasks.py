@@ -16,7 +16,7 @@ from .cards import refresh_cards
 from .core import Core
 from .errors import AlreadyTaken, Conflict, NotAllowed
 from .people import Actor, approved_volunteer, ensure_person
-from .request_common import ACTIVE, LIVE, as_utc, display_name, get_request, require_status, tell
+from .request_common import ACTIVE, LIVE, display_name, get_request, reopen_count, require_status, tell
 from .task_texts import details_buttons, details_text, outcome_buttons, relay_button
 
 
@@ -154,13 +154,12 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
 async def _ask_confirmation(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, hours: float,
                             note: str | None) -> None:
     from .ratings import ask_leaders_to_confirm
-    stamp = int((as_utc(req.done_at) or core.clock.now()).timestamp())
-    asked = False
-    if req.resident_id:
-        asked = await tell(core, s, req.resident_id, f"done:{req.id}:{stamp}", "request.done_ask",
-                           lambda lg: outcome_buttons(lg, req.id or 0), code=req.code or "",
-                           name=display_name(volunteer), hours=f"{hours:g}", note=note or "—")
-    if not asked:  # nobody to confirm (a household's request): the leaders confirm right away
+    resident = await s.get(Person, req.resident_id) if req.resident_id else None
+    if resident is not None and resident.tg_user_id is not None and resident.forgotten_at is None:
+        await tell(core, s, resident.id, f"done:{req.id}:{await reopen_count(s, req.id or 0)}", "request.done_ask",
+                   lambda lg: outcome_buttons(lg, req.id or 0), code=req.code or "",
+                   name=display_name(volunteer), hours=f"{hours:g}", note=note or "—")
+    else:  # nobody to confirm (a household's request): the leaders confirm right away
         await ask_leaders_to_confirm(core, s, req)
 
 
