@@ -6,6 +6,7 @@ a spreadsheet would run as a formula (=, +, -, @ ...) are written as text.
 """
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from dataclasses import dataclass
@@ -133,14 +134,20 @@ async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=tp(req.lang, f"export.kind.{req.kind}")[:31])
     ws.append(headers)
+    # openpyxl's XML writing is slow pure Python: do it in a thread so the bot's event loop
+    # (updates, webhook, other pages) keeps running during a large export
     async for rows in batches(core, req.kind, sc, lo, hi, req.lang):
-        for row in rows:
-            ws.append([safe_cell(v) for v in row])
+        await asyncio.to_thread(_append_rows, ws, rows)
         done += len(rows)
         if progress:
             progress(done, max(total, done))
-    wb.save(out)
+    await asyncio.to_thread(wb.save, out)
     return done
+
+
+def _append_rows(ws, rows: list[list[Any]]) -> None:  # type: ignore[no-untyped-def]
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
 
 
 async def export_bytes(core: Core, req: ExportRequest, sc: ExportScope) -> bytes:

@@ -11,7 +11,10 @@ from ._base import created_at_field, ts_field
 class HelpRequest(SQLModel, table=True):
     __tablename__ = "help_request"
     __table_args__ = (Index("ix_help_request_grid_status", "grid_id", "status"),
-                      Index("ix_help_request_grid_created", "grid_id", "created_at"))
+                      Index("ix_help_request_grid_created", "grid_id", "created_at"),
+                      # the dashboard's "accepted / done this week" figures
+                      Index("ix_help_request_grid_accepted", "grid_id", "first_accepted_at"),
+                      Index("ix_help_request_grid_done", "grid_id", "done_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     code: Optional[str] = Field(default=None, max_length=16, unique=True)
     grid_id: int = Field(foreign_key="grid.id")
