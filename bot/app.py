@@ -25,11 +25,13 @@ from bot.persistence import DbPersistence
 from bot.services.clock import Clock, SystemClock
 from bot.services.core import Core
 from bot.updates import ChatOrderedProcessor, UpdateGate, database_guard
-from storage import handover
+from storage import handover, inbox
 from storage.db import Database
 from storage.models._base import utcnow
 
 log = logging.getLogger(__name__)
+HOUSEKEEPING_SECONDS = 3600
+UPDATE_IDS_KEPT = timedelta(days=2)
 
 # (command, catalog key of its description); the menu Telegram shows, in both languages
 COMMANDS = [("start", "cmd.start"), ("help", "cmd.help"), ("request", "cmd.request"), ("my", "cmd.my"),
@@ -74,6 +76,7 @@ async def _post_init(app: Application) -> None:
                                 retry_seconds=core.cfg.workers.leader_retry_seconds,
                                 on_elected=lambda: _lead(app), on_deposed=lambda: _step_down(app))
         app.bot_data["leadership"] = leadership
+        app.bot_data["scheduler_is_leader"] = lambda: leadership.is_leader  # asked before every tick
         await leadership.start()
     if app.bot_data.get("run_web"):
         from bot.web.server import WebServer, build_web_app, web_binds
@@ -92,9 +95,21 @@ async def _lead(app: Application) -> None:
         app.bot_data["sender_start"] = asyncio.create_task(_start_sender(app, grace), name="redvest-sender-start")
         if grace == 0.0:
             await app.bot_data["sender_start"]
+    app.bot_data["housekeeping"] = asyncio.create_task(_housekeeping(core), name="redvest-housekeeping")
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
         await scheduler.start(app)
+
+
+async def _housekeeping(core: Core) -> None:
+    """The leader forgets update ids Telegram can no longer re-deliver (it gives up after a day)."""
+    while True:
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        try:
+            async with core.db.session() as s:
+                await inbox.purge(s, utcnow() - UPDATE_IDS_KEPT)
+        except Exception as e:  # noqa: BLE001 - next time
+            log.warning("purging handled update ids failed (%s)", type(e).__name__)
 
 
 async def _start_sender(app: Application, grace: float) -> None:
@@ -124,10 +139,11 @@ async def _step_down(app: Application) -> None:
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
         await scheduler.stop(app)
-    starting: asyncio.Task[None] | None = app.bot_data.pop("sender_start", None)
-    if starting is not None and not starting.done():
-        starting.cancel()
-        await asyncio.gather(starting, return_exceptions=True)
+    for name in ("sender_start", "housekeeping"):
+        task: asyncio.Task[None] | None = app.bot_data.pop(name, None)
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
     sender: OutboxSender | None = app.bot_data.pop("sender", None)
     if sender:
         core.notifier.wake = lambda: None  # type: ignore[attr-defined]

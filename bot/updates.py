@@ -22,6 +22,7 @@ from typing import Any, Awaitable
 
 from sqlalchemy import exc as sa_exc
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, BaseUpdateProcessor, ConversationHandler
 
 from bot import metrics
@@ -95,6 +96,8 @@ def is_db_unavailable(error: BaseException | None) -> bool:
     """Is this (or what caused it) the database being away, rather than a bug?"""
     seen = 0
     while error is not None and seen < 10:
+        if isinstance(error, TelegramError):
+            return False  # Telegram unreachable or slow: the handler's effects may be done; no retry
         if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
                               sa_exc.DisconnectionError, OSError, asyncio.TimeoutError)):
             return True
@@ -156,6 +159,7 @@ class UpdateGate:
     db: Database
     lease: timedelta = timedelta(seconds=60)
     _failures: dict[int, int] = field(default_factory=dict)
+    _stranded: set[int] = field(default_factory=set)  # taken here, could not be given back
 
     @property
     def processor(self) -> ChatOrderedProcessor:
@@ -182,7 +186,8 @@ class UpdateGate:
         uid = update.update_id
         try:
             async with self.db.session() as s:
-                claim = await inbox.take(s, uid, utcnow(), self.lease)
+                claim = await inbox.take(s, uid, utcnow(), self.lease, reclaim=uid in self._stranded)
+            self._stranded.discard(uid)
         except Exception as e:  # noqa: BLE001
             if not is_db_unavailable(e):
                 raise
@@ -210,8 +215,8 @@ class UpdateGate:
             try:
                 async with self.db.session() as s:
                     await inbox.give_back(s, uid)
-            except Exception:  # noqa: BLE001 - still away; the lease runs out instead
-                pass
+            except Exception:  # noqa: BLE001 - still away: we take it again ourselves (or the lease ends)
+                self._stranded.add(uid)
             metrics.UPDATES_RETRIED.inc()
             return Outcome.retry
         self._failures.pop(uid, None)

@@ -22,7 +22,10 @@ class Claim(StrEnum):
     busy = "busy"            # another process is handling it right now
 
 
-async def take(session: AsyncSession, update_id: int, now: datetime, lease: timedelta) -> Claim:
+async def take(session: AsyncSession, update_id: int, now: datetime, lease: timedelta, *,
+               reclaim: bool = False) -> Claim:
+    """Take an update for handling. `reclaim`: the caller took it before and could not give it
+    back (database away), so it may take it again without waiting for the lease."""
     if await insert_ignore(session, ProcessedUpdate, dict(update_id=update_id, at=now, done_at=None),
                            ["update_id"]):
         return Claim.taken
@@ -32,7 +35,7 @@ async def take(session: AsyncSession, update_id: int, now: datetime, lease: time
         return Claim.done
     result = await session.exec(update(ProcessedUpdate).where(  # type: ignore[call-overload]
         ProcessedUpdate.update_id == update_id, ProcessedUpdate.done_at.is_(None),  # type: ignore[union-attr]
-        ProcessedUpdate.at < now - lease).values(at=now))
+        *(() if reclaim else (ProcessedUpdate.at < now - lease,))).values(at=now))
     return Claim.taken if result.rowcount else Claim.busy
 
 

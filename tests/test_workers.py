@@ -30,7 +30,7 @@ from storage.models import (Community, Grid, Household, OutboxMessage, Pairing, 
                             VolunteerProfile)
 from tests.harness import text_of
 from tests.test_workers_kit import (BotApiProxy, PgDatabase, RoundRobinHook, eventually, kill_all, spawn_worker,
-                                    wait_healthy, write_config)
+                                    wait_exit, wait_healthy, write_config)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(150)]
 
@@ -126,7 +126,7 @@ async def test_three_workers_share_updates_and_survive_the_leader_being_killed(s
         await eventually(lambda: _sent_chats(db), lambda sent: answered <= sent, 10, "answered sends recorded")
         assert await _count(db, OutboxStatus.pending) > 0, "the fan-out should still be under way"
         first.proc.send_signal(signal.SIGKILL)
-        first.proc.wait(timeout=10)
+        await wait_exit(first)
 
         # another worker takes over within a few beats of workers.leader_retry_seconds (1 s here)
         survivors = [w for w in workers if w is not first]

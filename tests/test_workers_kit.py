@@ -167,6 +167,11 @@ async def wait_healthy(worker: Worker, timeout: float = 30) -> dict:
         raise AssertionError(f"{e}\n--- {worker.name} log ---\n{worker.log_tail()}") from None
 
 
+async def wait_exit(worker: Worker, timeout: float = 30) -> int:
+    """The exit code, waited for off the event loop (the proxies in this loop must keep serving)."""
+    return await asyncio.to_thread(worker.proc.wait, timeout)
+
+
 def kill_all(workers: list[Worker]) -> None:
     for w in workers:
         if w.alive():
@@ -245,6 +250,7 @@ class BotApiProxy:
     port: int = 0
     held: set[int] = field(default_factory=set)
     in_flight: Counter = field(default_factory=Counter)
+    in_flight_by_method: Counter = field(default_factory=Counter)  # (worker, method) -> forwarded, unanswered
     delivered: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     delay: dict[str, float] = field(default_factory=dict)  # method -> seconds before forwarding
 
@@ -275,10 +281,11 @@ class BotApiProxy:
         if worker in self.held:
             await self._release.wait()  # never forwarded: the worker dies holding it
             return web.Response(status=502)
-        if method in self.delay:
-            await asyncio.sleep(self.delay[method])
         self.in_flight[worker] += 1
+        self.in_flight_by_method[(worker, method)] += 1
         try:
+            if method in self.delay:
+                await asyncio.sleep(self.delay[method])
             headers = {"Content-Type": request.headers.get("Content-Type", "application/json")}
             async with self._http.request(request.method, f"{self.upstream}/{tail}", data=body, headers=headers,
                                           params=request.query, timeout=aiohttp.ClientTimeout(total=60)) as r:
@@ -286,6 +293,7 @@ class BotApiProxy:
                 status = r.status
         finally:
             self.in_flight[worker] -= 1
+            self.in_flight_by_method[(worker, method)] -= 1
         if method == "sendMessage" and status == 200:
             chat = _chat_id(body, headers["Content-Type"])
             if chat is not None:

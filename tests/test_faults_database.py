@@ -1,0 +1,106 @@
+"""PostgreSQL unreachable for 30 seconds: no update is lost, none is answered twice, nobody is told
+"something went wrong", and both a webhook bot and a polling bot recover by themselves.
+
+The bots reach PostgreSQL through a TCP proxy that the test cuts (every connection dropped, new
+ones refused) and restores. The webhook bot answers 503 meanwhile, so Telegram (the sandbox)
+re-sends; the polling bot does not confirm what it could not handle, so it fetches it again.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+import pytest
+
+from bot import metrics
+from bot.app import build_application, start_running, stop_running
+from bot.services.clock import SystemClock
+from sandbox import SandboxClient, start_server
+from storage.db import Database
+from tests.harness import make_user, text_of
+from tests.test_webhook import SECRET, webhook_cfg
+from tests.test_workers_kit import PgDatabase, TcpProxy, eventually
+
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
+OUTAGE_SECONDS = 30
+WRITES_DURING_OUTAGE = 3
+
+
+async def health_status(port: int) -> int:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(total=10)) as r:
+            return r.status
+
+
+async def test_thirty_seconds_without_the_database_lose_no_update(sandbox, cfg):
+    pgdb = PgDatabase()
+    await (await pgdb.create()).dispose()
+    pgproxy = TcpProxy(5432)
+    await pgproxy.start()
+    runner2, port2 = await start_server("127.0.0.1", 0)
+    runner2.app["state"].next_update_id = 10_000_000  # the two bots share one database: distinct update ids
+    sandbox2 = SandboxClient(f"http://127.0.0.1:{port2}")
+    apps = []
+    try:
+        # a webhook bot on the fixture's sandbox and a polling bot on a second one, one database
+        cfg.workers.leader_retry_seconds = 1.0
+        cfg_poll = cfg.model_copy(deep=True)
+        hook_app = build_application(webhook_cfg(cfg, sandbox.port), Database(pgdb.url_via(pgproxy.port)),
+                                     SystemClock(), run_scheduler=False, run_web=True)
+        await start_running(hook_app, polling=False)
+        apps.append(hook_app)
+        web = hook_app.bot_data["web"]
+        await hook_app.bot.set_webhook(f"http://127.0.0.1:{web.ports[-1]}{cfg.bot.webhook.path}", secret_token=SECRET)
+        cfg_poll.telegram.base_url = f"http://127.0.0.1:{port2}/bot"
+        poll_app = build_application(cfg_poll, Database(pgdb.url_via(pgproxy.port)), SystemClock(),
+                                     run_scheduler=False)
+        await start_running(poll_app, poll_timeout=1)
+        apps.append(poll_app)
+
+        alice = await make_user(sandbox, 8001, "Alice", "en")
+        bob = await make_user(sandbox2, 8002, "Bob", "en")
+        for user in (alice, bob):
+            await user.send("/start")
+            assert "red vest" in text_of(await user.reply())
+        errors_before = metrics.ERRORS._value.get()
+        assert await _leaders(apps) == 1
+
+        await pgproxy.cut()
+        cut_at = time.monotonic()
+        assert await health_status(web.ports[0]) == 503
+        for n in range(WRITES_DURING_OUTAGE):
+            for user in (alice, bob):
+                await user.sb.send(user.id, "/help" if n % 2 == 0 else "/start")
+            await asyncio.sleep(OUTAGE_SECONDS / WRITES_DURING_OUTAGE - 0.2)
+        # nothing was answered while the database was away
+        for user in (alice, bob):
+            assert len(await user.sb.bot_messages(user.id)) == 1
+        assert await _leaders(apps) == 0  # the leader stepped down: its lock went with the connection
+        await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - cut_at)))
+        await pgproxy.restore()
+
+        for user in (alice, bob):
+            await eventually(lambda u=user: u.sb.bot_messages(u.id),
+                             lambda ms: len(ms) >= 1 + WRITES_DURING_OUTAGE, 20, f"{user.name} answered")
+        await asyncio.sleep(0.5)  # a repeated answer would have arrived by now
+        for user in (alice, bob):
+            texts = [text_of(m) for m in await user.sb.bot_messages(user.id)]
+            assert len(texts) == 1 + WRITES_DURING_OUTAGE, texts
+            assert not any("went wrong" in t for t in texts)
+        assert (await sandbox.webhook())["failures"] > 0  # Telegram was asked to re-send
+        assert metrics.ERRORS._value.get() == errors_before
+        await eventually(lambda: health_status(web.ports[0]), lambda s: s == 200, 10, "healthy again")
+        await eventually(lambda: _leaders(apps), lambda n: n == 1, 10, "one leader again")
+    finally:
+        for app in apps:
+            await stop_running(app)
+            await app.bot_data["core"].db.dispose()
+        await sandbox2.close()
+        await runner2.cleanup()
+        await pgproxy.stop()
+        await pgdb.drop()
+
+
+async def _leaders(apps) -> int:  # type: ignore[no-untyped-def]
+    return sum(bool(app.bot_data["leadership"].is_leader) for app in apps)
