@@ -7,7 +7,7 @@ from bot.services.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.people import Actor
 from bot.services.requests import RequestDraft, create_request
 from bot.services.tasks import claim_task
-from storage.models import AuditEntry, HelpRequest
+from storage.models import Assignment, AuditEntry, HelpRequest
 from tests import factories as f
 from tests.harness import buttons_of, text_of
 
@@ -166,13 +166,36 @@ async def test_dispatch_rules(world):
     with pytest.raises(NotAllowed) as e:
         await board.dispatch_task(core, LEADER, req.id, other.id)
     assert e.value.key == "task.error.other_grid"
+    core.cfg.requests.max_open_tasks_per_volunteer = 1
+    busy = await new(w, summary="另一件事", category="errands", address="9 栋")
+    await claim_task(core, Actor(2002, "王志愿"), busy.id)
+    with pytest.raises(NotAllowed) as e:
+        await board.dispatch_task(core, LEADER, req.id, w.volunteer_people[1].id)
+    assert e.value.key == "board.error.too_many" and e.value.params["name"] == "王志愿"  # said to the leader
     await board.dispatch_task(core, LEADER, req.id, w.volunteer_people[0].id)
     with pytest.raises(Conflict):
-        await board.dispatch_task(core, LEADER, req.id, w.volunteer_people[1].id)  # filled
+        await board.dispatch_task(core, LEADER, req.id, w.volunteer_people[2].id)  # filled
     with pytest.raises(InvalidInput):
         await board.reassign_task(core, LEADER, req.id, w.volunteer_people[0].id, w.volunteer_people[0].id)
     with pytest.raises(Conflict):
         await board.reassign_task(core, LEADER, req.id, w.volunteer_people[2].id, w.volunteer_people[1].id)
+    with pytest.raises(NotAllowed) as e:  # 王志愿 is at the limit
+        await board.reassign_task(core, LEADER, req.id, w.volunteer_people[0].id, w.volunteer_people[1].id)
+    assert e.value.key == "board.error.too_many"
+    async with w.db.session() as s:  # the failed reassignment changed nothing
+        holders = (await s.exec(select(Assignment.volunteer_id, Assignment.status).where(
+            Assignment.request_id == req.id))).all()
+        assert holders == [(w.volunteer_people[0].id, "accepted")]
+
+
+async def test_a_grid_without_group_or_leader_sends_the_card_to_the_community_admins(world):
+    w = world
+    await start_all(w, w.admin)
+    grid_c = await f.grid(w.db, w.community.id, "第三网格")
+    await f.person(w.db, 3201, "孙阿姨", grid_id=grid_c.id)
+    req = await create_request(w.bot.core, Actor(3201, "孙阿姨"), RequestDraft("health", "量血压", "today", None, "8 栋"))
+    card = await w.sb.wait_bot_message(9001, contains=req.code)
+    assert "量血压" in text_of(card) and "8 栋" not in text_of(card)
 
 
 async def test_a_grid_without_volunteer_group_sends_the_card_to_its_leader(world):

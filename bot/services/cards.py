@@ -12,11 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t, tp
 from storage.enums import Category, ChatKind, OutboxKind, RequestStatus, Skill, WhenKind
-from storage.models import ChatBinding, HelpRequest, OutboxMessage, Person
+from storage.models import ChatBinding, Grid, HelpRequest, OutboxMessage, Person
 
 from .core import Core
 from .notifier import Button, OutMessage
-from .people import leaders_of
+from .people import admins_of, leaders_of
 from .request_common import taker_names
 from .request_input import mask_phones
 
@@ -151,7 +151,11 @@ async def post_card(core: Core, session: AsyncSession, req: HelpRequest) -> str:
             card_ref=f"request:{req.id}", urgent=urgent)
         return "group"
     sent = False
-    for leader in await leaders_of(session, req.grid_id):
+    people = await leaders_of(session, req.grid_id)
+    if not people:  # nobody leads the grid yet: the community office sees it
+        grid = await session.get(Grid, req.grid_id)
+        people = await admins_of(session, grid.community_id) if grid else []
+    for leader in people:
         sent |= await send_lead_copy(core, session, req, leader, f"request-card:{req.id}:lead:{leader.id}",
                                      "request.card.no_group_intro", urgent=urgent)
     return "leaders" if sent else "nowhere"

@@ -151,8 +151,10 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
             raise InvalidInput("request.error.household")
         gid = await _resolve_grid(s, person, grid_id, household)
         await _check_may_create(s, person, gid, source, household, int(draft.slots or 1))
-        if household is not None:
-            draft = RequestDraft(**{**draft.__dict__, "address": draft.address or household.address,
+        if household is not None:  # a visit note may be long: the request keeps its beginning
+            summary = rin.clean_text(draft.summary)
+            summary = summary if len(summary) <= rin.SUMMARY_MAX else summary[:rin.SUMMARY_MAX - 1] + "…"
+            draft = RequestDraft(**{**draft.__dict__, "summary": summary, "address": draft.address or household.address,
                                     "phone": draft.phone or household.phone})
         clean = _clean_draft(draft, await local_today(s, core, gid), address_required=source != "visit")
         now = core.clock.now()

@@ -37,18 +37,21 @@ class TaskView:
     can_message: bool = False
 
 
-async def check_can_take(s: AsyncSession, core: Core, volunteer: Person, req: HelpRequest) -> None:
-    """An approved volunteer of the request's grid, under the open-task limit, not already on it."""
+async def check_can_take(s: AsyncSession, core: Core, volunteer: Person, req: HelpRequest, *,
+                         dispatched: bool = False) -> None:
+    """An approved volunteer of the request's grid, under the open-task limit, not already on it.
+    The refusals speak to the volunteer pressing Accept, or about them to the leader dispatching."""
     prof = await approved_volunteer(s, volunteer)
     if prof is None:
-        raise NotAllowed("task.error.not_volunteer")
+        raise NotAllowed("board.error.not_volunteer" if dispatched else "task.error.not_volunteer", name=volunteer.name)
     if prof.grid_id != req.grid_id:
         raise NotAllowed("task.error.other_grid")
     if await claims.holds(s, req.id or 0, volunteer.id or 0):
-        raise Conflict("task.error.already_yours", code=req.code or "")
+        raise Conflict("board.error.already_holding" if dispatched else "task.error.already_yours",
+                       code=req.code or "", name=volunteer.name)
     limit = core.cfg.requests.max_open_tasks_per_volunteer
     if await claims.open_load(s, volunteer.id or 0) >= limit:
-        raise NotAllowed("task.error.too_many", max=limit)
+        raise NotAllowed("board.error.too_many" if dispatched else "task.error.too_many", max=limit, name=volunteer.name)
 
 
 async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person,
@@ -56,7 +59,7 @@ async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunt
     """Take one slot for `volunteer` atomically, then tell them the details and the resident who is
     coming, and edit the card. AlreadyTaken when the last slot went to someone quicker."""
     await claims.lock_volunteer(s, volunteer.id or 0)
-    await check_can_take(s, core, volunteer, req)
+    await check_can_take(s, core, volunteer, req, dispatched=dispatched_by is not None)
     slot = await claims.take_slot(s, req.id or 0, volunteer.id or 0, core.clock.now(), dispatched_by)
     if slot is None:
         raise AlreadyTaken("task.error.taken", code=req.code or "")
