@@ -22,7 +22,7 @@ from bot.services.task_texts import ASSIGNMENT_KEYS, short
 from storage.enums import RequestStatus, WhenKind
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
-from .tasks import cb_args, cb_int, in_group, last_step
+from .tasks import cb_args, cb_int, expired, in_group, last_step, remember, take_pending
 
 REASON = "reason"
 END = ConversationHandler.END
@@ -218,7 +218,7 @@ async def ask_reason(update: Update, context: Ctx) -> object:
         raise Conflict("error.stale_button")
     require_status(view.request, *((OPEN, FILLED) if referral else (OPEN, FILLED, DONE)))
     await _answer(update)
-    context.user_data[PENDING] = {"id": view.request.id, "referral": referral}  # type: ignore[index]
+    remember(context, PENDING, id=view.request.id, referral=referral)
     await say(update, t(lang, "board.ask_reason", code=view.request.code or ""))
     return REASON
 
@@ -226,7 +226,9 @@ async def ask_reason(update: Update, context: Ctx) -> object:
 @last_step
 async def reason_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    pending = context.user_data.get(PENDING) or {}  # type: ignore[union-attr]
+    pending = take_pending(context, PENDING)
+    if pending is None:
+        return await expired(update, context)
     rid, reason = int(pending.get("id", 0)), update.effective_message.text or ""  # type: ignore[union-attr]
     if pending.get("referral"):
         req = await svc.mark_out_of_scope(core_of(context), actor_of(update), rid, pending["referral"], reason)

@@ -21,7 +21,7 @@ from bot.services.task_texts import outcome_buttons, relay_button
 from storage.enums import RequestStatus
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
-from .tasks import cb_args, cb_int, in_group, last_step
+from .tasks import cb_args, cb_int, expired, in_group, last_step, remember, take_pending
 
 COMMENT = "comment"
 END = ConversationHandler.END
@@ -122,7 +122,7 @@ async def stars_button(update: Update, context: Ctx) -> object:
     rid = cb_int(update, 2)
     rating = await ratings.rate_request(core_of(context), actor_of(update), rid, cb_int(update, 3))
     await _answer(update)
-    context.user_data["rating"] = {"id": rid}  # type: ignore[index]
+    remember(context, "rating", id=rid)
     await edit_or_say(update, t(lang, "rating.ask_comment", stars="⭐" * (rating.stars or 0)),
                       [[Button(tp(lang, "rating.skip_comment_button"), data=f"rate:skip:{rid}")]])
     return COMMENT
@@ -130,7 +130,9 @@ async def stars_button(update: Update, context: Ctx) -> object:
 
 @last_step
 async def comment_text(update: Update, context: Ctx) -> object:
-    pending = context.user_data.get("rating") or {}  # type: ignore[union-attr]
+    pending = take_pending(context, "rating")
+    if pending is None:
+        return await expired(update, context)
     await ratings.comment_rating(core_of(context), actor_of(update), int(pending.get("id", 0)),
                                  update.effective_message.text or "")  # type: ignore[union-attr]
     context.user_data.pop("rating", None)  # type: ignore[union-attr]

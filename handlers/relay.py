@@ -17,7 +17,7 @@ from bot.i18n import t
 from bot.services import relay as svc
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .tasks import cb_args, cb_int, in_group, last_step
+from .tasks import cb_args, cb_int, expired, in_group, last_step, remember, take_pending
 
 WRITING = "writing"
 END = ConversationHandler.END
@@ -34,7 +34,7 @@ async def open_button(update: Update, context: Ctx) -> object:
     volunteer = cb_int(update, 3) if len(cb_args(update)) > 3 else None
     target = await svc.open_relay(core_of(context), actor_of(update), rid, volunteer)
     await update.callback_query.answer()  # type: ignore[union-attr]
-    context.user_data[PENDING] = {"id": rid, "volunteer": None if target.to_resident else target.volunteer_id}  # type: ignore[index]
+    remember(context, PENDING, id=rid, volunteer=None if target.to_resident else target.volunteer_id)
     key = "relay.write_to_resident" if target.to_resident else "relay.write_to_volunteer"
     await say(update, t(lang, key, code=target.code, name=target.counterpart))
     return WRITING
@@ -42,7 +42,9 @@ async def open_button(update: Update, context: Ctx) -> object:
 
 @last_step
 async def message_text(update: Update, context: Ctx) -> object:
-    pending = context.user_data.get(PENDING) or {}  # type: ignore[union-attr]
+    pending = take_pending(context, PENDING)
+    if pending is None:
+        return await expired(update, context)
     msg = update.effective_message
     target = await svc.relay_message(core_of(context), actor_of(update), int(pending.get("id", 0)),
                                      pending.get("volunteer"), msg.text or "",  # type: ignore[union-attr]

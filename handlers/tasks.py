@@ -24,6 +24,7 @@ from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, s
 HOURS, NOTE, REASON = "hours", "note", "reason"
 END = ConversationHandler.END
 PENDING = "task_report"
+ANSWER_WINDOW_SECONDS = 30 * 60
 
 
 def cb_args(update: Update) -> list[str]:
@@ -44,6 +45,26 @@ def cb_int(update: Update, index: int) -> int:
 
 def in_group(update: Update) -> bool:
     return bool(update.effective_chat and update.effective_chat.type != "private")
+
+
+def remember(context: Ctx, key: str, **values: object) -> None:
+    """Keep what a question is about (JSON), with the time it was asked."""
+    context.user_data[key] = {**values, "at": core_of(context).clock.now().timestamp()}  # type: ignore[index]
+
+
+def take_pending(context: Ctx, key: str) -> dict | None:
+    """What the open question is about; None (and forgotten) if it was asked too long ago, so an
+    old question never swallows a message written days later."""
+    pending = context.user_data.get(key) or {}  # type: ignore[union-attr]
+    if core_of(context).clock.now().timestamp() - float(pending.get("at", 0)) > ANSWER_WINDOW_SECONDS:
+        context.user_data.pop(key, None)  # type: ignore[union-attr]
+        return None
+    return pending
+
+
+async def expired(update: Update, context: Ctx) -> object:
+    await say(update, t(lang_of(update, context), "task.expired"))
+    return END
 
 
 def last_step(fn):  # type: ignore[no-untyped-def]
@@ -112,7 +133,7 @@ async def done_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
     await update.callback_query.answer()  # type: ignore[union-attr]
-    context.user_data[PENDING] = {"id": view.request.id}  # type: ignore[index]
+    remember(context, PENDING, id=view.request.id)
     hours = [Button(h, data=f"task:hours:{h}") for h in ("0.5", "1", "2", "3", "4")]
     await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), [hours])
     return HOURS
@@ -126,7 +147,10 @@ async def hours_input(update: Update, context: Ctx) -> object:
     hours = parse_hours(raw)
     if update.callback_query:
         await update.callback_query.answer()
-    context.user_data.setdefault(PENDING, {})["hours"] = hours  # type: ignore[union-attr]
+    pending = take_pending(context, PENDING)
+    if pending is None:
+        return await expired(update, context)
+    pending["hours"] = hours
     await say(update, t(lang, "task.ask.note", hours=f"{hours:g}"),
               [[Button(tp(lang, "task.skip_note_button"), data="task:note:skip")]])
     return NOTE
@@ -135,10 +159,12 @@ async def hours_input(update: Update, context: Ctx) -> object:
 @last_step
 async def note_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    pending = context.user_data.get(PENDING) or {}  # type: ignore[union-attr]
     note = None if update.callback_query else (update.effective_message.text or "")  # type: ignore[union-attr]
     if update.callback_query:
         await update.callback_query.answer()
+    pending = take_pending(context, PENDING)
+    if pending is None:
+        return await expired(update, context)
     view = await svc.report_done(core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note)
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
     key = "task.done_reported" if view.request.status == "done_reported" else "task.done_part"
@@ -151,7 +177,7 @@ async def release_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
     await update.callback_query.answer()  # type: ignore[union-attr]
-    context.user_data[PENDING] = {"id": view.request.id}  # type: ignore[index]
+    remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.reason", code=view.request.code or ""))
     return REASON
 
@@ -159,7 +185,9 @@ async def release_button(update: Update, context: Ctx) -> object:
 @last_step
 async def reason_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    pending = context.user_data.get(PENDING) or {}  # type: ignore[union-attr]
+    pending = take_pending(context, PENDING)
+    if pending is None:
+        return await expired(update, context)
     req = await svc.release_task(core_of(context), actor_of(update), int(pending.get("id", 0)),
                                  update.effective_message.text or "")  # type: ignore[union-attr]
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]

@@ -113,6 +113,8 @@ async def test_release_returns_the_task_to_the_board_and_the_card_says_so(world)
     card = await w.sb.wait_bot_message(w.volunteer_group, contains="重新等待接单", edited=True)
     assert any("接单" in b["text"] for b in buttons_of(card))
     await w.resident.reply(contains="去不了")
+    told = await w.leader.reply(contains="临时要加班")
+    assert req.code in text_of(told) and "王志愿" in text_of(told)
     async with w.db.session() as s:
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken) == ("open", 0)

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import Raw, t, tp
 from storage import audit, claims
 from storage.enums import AssignmentStatus, RequestStatus
 from storage.models import Assignment, HelpRequest, Household, Person
@@ -15,7 +16,8 @@ from . import request_input as rin
 from .cards import refresh_cards
 from .core import Core
 from .errors import AlreadyTaken, Conflict, NotAllowed
-from .people import Actor, approved_volunteer, ensure_person
+from .notifier import Button
+from .people import Actor, approved_volunteer, ensure_person, leaders_of
 from .request_common import ACTIVE, LIVE, display_name, get_request, reopen_count, require_status, tell
 from .task_texts import details_buttons, details_text, outcome_buttons, relay_button
 
@@ -80,13 +82,11 @@ async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunt
     return ClaimResult(req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value)
 
 
-def _raw(lang: str, key: str, req: HelpRequest):  # type: ignore[no-untyped-def]
-    from bot.i18n import Raw, t
+def _raw(lang: str, key: str, req: HelpRequest) -> Raw:
     return Raw(t(lang, key, code=req.code or ""))
 
 
-def _raw_details(lang: str, view: TaskView):  # type: ignore[no-untyped-def]
-    from bot.i18n import Raw
+def _raw_details(lang: str, view: TaskView) -> Raw:
     return Raw(details_text(lang, view))
 
 
@@ -180,6 +180,10 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
         if req.resident_id:
             await tell(core, s, req.resident_id, f"released:{a.id}", "request.released", code=req.code or "",
                        name=display_name(person))
+        for leader in await leaders_of(s, req.grid_id):
+            await tell(core, s, leader.id, f"released:{a.id}:lead:{leader.id}", "board.released.to_leader",
+                       lambda lg, r=req: [[Button(tp(lg, "board.open_button", code=r.code or ""), data=f"board:req:{r.id}")]],
+                       code=req.code or "", name=display_name(person), reason=reason_v)
         await refresh_cards(core, s, req, note_key="request.card.returned")
         return req
 
