@@ -47,6 +47,12 @@ async def test_a_resident_without_a_grid_is_sent_to_choose_one(world):
     await newcomer.send("/request")
     msg = await newcomer.reply()
     assert "/grid" in text_of(msg) and any(b.get("callback_data") == "menu:grid" for b in buttons_of(msg))
+    await newcomer.press("选择我的网格", message=msg)  # hands over to /grid (residents)
+    choose = await newcomer.reply(edited=True)
+    await newcomer.press("第一网格", message=choose)
+    await newcomer.reply(edited=True)
+    await newcomer.send("/request")
+    assert "第一网格" in text_of(await newcomer.reply(contains="第 1 步"))
 
 
 @pytest.mark.parametrize("step", range(6))

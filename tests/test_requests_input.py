@@ -125,3 +125,19 @@ async def test_a_visiting_volunteer_asks_on_a_households_behalf(core, places):
     async with core.db.session() as s:
         card = (await s.exec(select(OutboxMessage).where(OutboxMessage.key == f"request-card:{req.id}"))).scalars().one()
         assert card.chat_id == -1001 and hh.address not in card.payload
+
+
+async def test_a_similar_request_for_the_same_address_is_flagged_to_the_leader(core, places):
+    ga, _, _ = places
+    leader = await f.person(core.db, 1001, "李网格长", grid_id=ga.id)
+    await f.leader(core.db, leader.id, ga.id)
+    await f.person(core.db, 3002, "儿子", grid_id=ga.id)
+    first = await create_request(core, Actor(3001, "王奶奶"), RequestDraft("repairs", "厨房水管漏水", "today", None, "3 栋 401"))
+    second = await create_request(core, Actor(3002, "儿子"), RequestDraft("repairs", "水管坏了", "today", None, "3栋 401 "))
+    third = await create_request(core, Actor(3002, "儿子"), RequestDraft("health", "量血压", "today", None, "5 栋 101"))
+    async with core.db.session() as s:
+        flagged = {r.id: r.suspected_duplicate_of for r in (await s.exec(select(HelpRequest))).scalars()}
+        flags = (await s.exec(select(OutboxMessage).where(OutboxMessage.key.like("dup-flag:%")))).scalars().all()
+    assert flagged == {first.id: None, second.id: first.id, third.id: None}
+    assert [m.key for m in flags] == [f"dup-flag:{second.id}:{leader.id}"]
+    assert "同一地址" in flags[0].payload and "3 栋 401" not in flags[0].payload
