@@ -16,7 +16,7 @@ from bot.services.notifier import Button
 
 from . import pairings
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, conversation, show
+from .pickers import answer, choice_buttons, conversation, label, show
 
 PRIVATE = filters.ChatType.PRIVATE
 PER_PAGE = 10
@@ -56,7 +56,7 @@ async def _render_list(update: Update, context: Ctx, grid_id: int, page: int, *,
                unpaired=sum(1 for r in rows if not r.volunteers))]
     for i, r in enumerate(rows[page * PER_PAGE:(page + 1) * PER_PAGE], start=page * PER_PAGE + 1):
         h = r.household
-        lines.append(t(lang, "households.list_line", i=i, address=h.address, members=h.members or "—",
+        lines.append(t(lang, "households.list_line", i=i, address=label(h.address), members=label(h.members) or "—",
                        count=h.member_count, flags=flags_text(lang, h.care_flags) or "—",
                        volunteers=", ".join(r.volunteers) or tp(lang, "households.not_paired")))
     if not rows:

@@ -1,6 +1,8 @@
 """Binding group chats to grids (/bind, /unbind) and what unbound groups hear, through the sandbox."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +12,20 @@ from bot.services.people import Actor
 from storage.enums import ChatKind
 from storage.models import AuditEntry, ChatBinding
 from tests.harness import buttons_of, text_of
+
+
+@pytest.fixture
+async def world(world):
+    """The shared world, once the bot has handled its set-up updates (the groups it was added to).
+    Those updates come "from" people of the world; letting them finish first keeps each test about
+    its own steps."""
+    state = world.sb.state
+    for _ in range(400):
+        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
+            break
+        await asyncio.sleep(0.01)
+    return world
+
 
 NEW_GROUP = -5001
 
@@ -127,3 +143,21 @@ async def test_a_group_the_bot_left_cannot_be_bound(world):
         await groups.bind_chat(w.bot.core, Actor(1001, "李网格长"), chat_id=NEW_GROUP, title="x", grid_id=w.grid_a.id,
                                kind=ChatKind.volunteers, bot_is_member=False)
     assert e.value.key == "groups.bot_not_member"
+
+
+async def test_making_the_bot_admin_later_stores_an_invite_link(world):
+    w = world
+    await w.sb.add_group(NEW_GROUP, "先普通后管理", [1001])
+    await w.leader.send("/bind", chat=NEW_GROUP)
+    await w.leader.reply("用途", chat=NEW_GROUP)
+    await w.leader.press("志愿者群", chat=NEW_GROUP)
+    done = await w.leader.reply("已绑定", chat=NEW_GROUP, edited=True)
+    assert "设为本群管理员" in text_of(done)
+    assert (await binding(w.db, NEW_GROUP)).invite_link is None
+    await w.sb.add_group(NEW_GROUP, "先普通后管理", [1001], bot_admin=True)  # promoted: a my_chat_member update
+    import asyncio
+    for _ in range(100):
+        if (await binding(w.db, NEW_GROUP)).invite_link:
+            break
+        await asyncio.sleep(0.05)
+    assert (await binding(w.db, NEW_GROUP)).invite_link.startswith("https://t.me/+")

@@ -1,6 +1,8 @@
 """Households and pairings: leaders register households in chat and pair volunteers with them."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +12,19 @@ from bot.services.people import Actor
 from storage.models import AuditEntry, Household, Pairing
 from tests import factories as f
 from tests.harness import buttons_of, text_of
+
+
+@pytest.fixture
+async def world(world):
+    """The shared world, once the bot has handled its set-up updates (the groups it was added to).
+    Those updates come "from" people of the world; letting them finish first keeps each test about
+    its own steps."""
+    state = world.sb.state
+    for _ in range(400):
+        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
+            break
+        await asyncio.sleep(0.01)
+    return world
 
 
 async def active_pairings(db, volunteer_id: int) -> set[int]:
@@ -146,3 +161,22 @@ async def test_a_leader_of_grid_a_cannot_pair_grid_b_households_or_volunteers(wo
     with pytest.raises(NotAllowed):
         await households.household_for(w.bot.core, Actor(2101), w.household.id)  # not paired with them
     assert (await households.household_for(w.bot.core, Actor(2001), w.household.id)).id == w.household.id
+
+
+async def test_absurd_addresses_are_refused_and_long_lists_fit_in_a_message(world):
+    w = world
+    await w.leader.send("/addhousehold")
+    await w.leader.reply("请发送地址")
+    for bad in ("x" * 10_000, "🏠🏠🏠", "\u202e101"):
+        await w.leader.send(bad)
+        assert "❗" in text_of(await w.leader.reply("请发送地址"))
+    await w.leader.send("/cancel")
+    await w.leader.reply("未保存")
+    for i in range(12):
+        await f.household(w.db, w.grid_a.id, f"长楼 {i} 号 " + "很长的地址" * 40, members="成员" * 240)
+    await w.leader.send("/households")
+    page = await w.leader.reply("共 13 户")
+    assert len(text_of(page)) < 4096
+    await w.leader.press("下一页", message=page)
+    second = await w.leader.reply("共 13 户", edited=True)
+    assert "11." in text_of(second)

@@ -1,11 +1,28 @@
 """Admins set up communities, grids, leaders and admins, end to end through the sandbox."""
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from sqlalchemy import func, select
 
 from storage.enums import RoleKind
 from storage.models import AuditEntry, Community, Grid, RoleGrant
 from tests.harness import TgUser, buttons_of, text_of
+
+
+@pytest.fixture
+async def world(world):
+    """The shared world, once the bot has handled its set-up updates (the groups it was added to).
+    Those updates come "from" people of the world; letting them finish first keeps each test about
+    its own steps."""
+    state = world.sb.state
+    for _ in range(400):
+        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
+            break
+        await asyncio.sleep(0.01)
+    return world
 
 
 async def someone(w, id: int, name: str, username: str | None = None, lang: str = "zh-CN") -> TgUser:

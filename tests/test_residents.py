@@ -1,6 +1,10 @@
 """Residents say which community and grid they live in (/grid, the 📍 My grid button)."""
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from sqlalchemy import select
 
 from bot.services import residents
@@ -8,6 +12,19 @@ from bot.services.people import Actor
 from storage.models import AuditEntry, Person
 from tests import factories as f
 from tests.harness import buttons_of, text_of
+
+
+@pytest.fixture
+async def world(world):
+    """The shared world, once the bot has handled its set-up updates (the groups it was added to).
+    Those updates come "from" people of the world; letting them finish first keeps each test about
+    its own steps."""
+    state = world.sb.state
+    for _ in range(400):
+        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
+            break
+        await asyncio.sleep(0.01)
+    return world
 
 
 async def grid_id_of(db, tg: int) -> int | None:

@@ -1,6 +1,8 @@
 """Leaders decide about volunteers: approve, decline, suspend, reinstate; the refusals."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +13,19 @@ from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, ChatBinding, Person, VolunteerProfile
 from tests import factories as f
 from tests.harness import TgUser, buttons_of, text_of
+
+
+@pytest.fixture
+async def world(world):
+    """The shared world, once the bot has handled its set-up updates (the groups it was added to).
+    Those updates come "from" people of the world; letting them finish first keeps each test about
+    its own steps."""
+    state = world.sb.state
+    for _ in range(400):
+        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
+            break
+        await asyncio.sleep(0.01)
+    return world
 
 
 async def applicant(w, tg: int, name: str, grid_id: int) -> tuple[TgUser, VolunteerProfile]:

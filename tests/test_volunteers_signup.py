@@ -2,11 +2,28 @@
 bad answers at each step, /cancel, refusing consent, someone else's contact."""
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from sqlalchemy import select
 
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, Person, VolunteerProfile
 from tests.harness import TgUser, buttons_of, text_of
+
+
+@pytest.fixture
+async def world(world):
+    """The shared world, once the bot has handled its set-up updates (the groups it was added to).
+    Those updates come "from" people of the world; letting them finish first keeps each test about
+    its own steps."""
+    state = world.sb.state
+    for _ in range(400):
+        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
+            break
+        await asyncio.sleep(0.01)
+    return world
 
 
 async def press_and_see(user: TgUser, label: str, expect: str) -> dict:
@@ -228,3 +245,19 @@ async def test_existing_volunteers_and_pending_applicants_cannot_sign_up_twice(w
     await press_and_see(u, "提交", "已提交")
     await u.send("/volunteer")
     assert "等待网格长审核" in text_of(await u.reply())
+
+
+async def test_the_start_menu_button_starts_sign_up(world):
+    w = world
+    u = await w.bot.user(4008, "菜单用户")
+    await u.send("/start")
+    menu = await u.reply()
+    await u.press("当志愿者", message=menu)
+    await u.reply("姓名")
+    answer = await w.volunteers[0].press("当志愿者", message=await _menu(w.volunteers[0]))
+    assert answer["show_alert"] and "已经是志愿者" in answer["text"]
+
+
+async def _menu(user: TgUser) -> dict:
+    await user.send("/start")
+    return await user.reply()

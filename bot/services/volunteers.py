@@ -7,6 +7,7 @@ button was drawn for. Sign-up and the volunteer's own profile are in signup.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -132,6 +133,20 @@ def _stale(profile: VolunteerProfile) -> Conflict:
     return Conflict(ALREADY_KEYS.get(profile.status, "error.stale"))
 
 
+async def _transition(session: AsyncSession, prof: VolunteerProfile, before: VolunteerStatus, after: VolunteerStatus,
+                      me: Person, now: datetime) -> None:
+    """Change the status only if it is still `before` (two leaders pressing at once: one wins)."""
+    values: dict = dict(status=after.value, decided_by=me.id, decided_at=now)
+    if after != VolunteerStatus.approved:
+        values["shock_team"] = False
+    result = await session.exec(update(VolunteerProfile).where(  # type: ignore[call-overload]
+        VolunteerProfile.id == prof.id, VolunteerProfile.status == before.value).values(**values))
+    if not result.rowcount:
+        await session.refresh(prof)
+        raise _stale(prof)
+    await session.refresh(prof)
+
+
 async def _close_card(core: Core, session: AsyncSession, view: VolunteerView, me: Person, key: str) -> None:
     lang = core.cfg.bot.default_locale
     text = card_text(lang, view, with_phone=False) + "\n\n" + t(lang, key, name=me.name)
@@ -142,10 +157,7 @@ async def approve_volunteer(core: Core, actor: Actor, profile_id: int) -> Volunt
     async with core.db.session() as s:
         me, view = await _decidable(s, actor, profile_id)
         prof = view.profile
-        if prof.status != VolunteerStatus.pending.value:
-            raise _stale(prof)
-        prof.status, prof.decided_by, prof.decided_at = VolunteerStatus.approved.value, me.id, core.clock.now()
-        s.add(prof)
+        await _transition(s, prof, VolunteerStatus.pending, VolunteerStatus.approved, me, core.clock.now())
         if view.person.grid_id is None:
             view.person.grid_id = prof.grid_id
             s.add(view.person)
@@ -173,10 +185,7 @@ async def decline_volunteer(core: Core, actor: Actor, profile_id: int, reason: s
     async with core.db.session() as s:
         me, view = await _decidable(s, actor, profile_id)
         prof = view.profile
-        if prof.status != VolunteerStatus.pending.value:
-            raise _stale(prof)
-        prof.status, prof.decided_by, prof.decided_at = VolunteerStatus.declined.value, me.id, core.clock.now()
-        s.add(prof)
+        await _transition(s, prof, VolunteerStatus.pending, VolunteerStatus.declined, me, core.clock.now())
         await audit.record(s, me.id, "volunteer.decline", "volunteer", prof.id, grid_id=prof.grid_id,
                            with_reason=reason is not None)
         lang = core.lang(view.person.language)
@@ -206,12 +215,7 @@ async def _set_standing(core: Core, actor: Actor, profile_id: int, before: Volun
     async with core.db.session() as s:
         me, view = await _decidable(s, actor, profile_id)
         prof = view.profile
-        if prof.status != before.value:
-            raise _stale(prof)
-        prof.status, prof.decided_by, prof.decided_at = after.value, me.id, core.clock.now()
-        if after == VolunteerStatus.suspended:
-            prof.shock_team = False
-        s.add(prof)
+        await _transition(s, prof, before, after, me, core.clock.now())
         await audit.record(s, me.id, action, "volunteer", prof.id, grid_id=prof.grid_id)
         if view.person.tg_user_id is not None:
             lang = core.lang(view.person.language)
