@@ -37,7 +37,7 @@ async def test_call_up_answers_live_headcount_and_end_awards_points_once(world):
     await shock.reply()
     started = await _start(admin)
     assert "已向 1 名突击队员发出集结通知" in text_of(started)
-    card = await admin.reply(contains="已到岗：0 / 目标 2")
+    card = await world.sb.wait_bot_message(admin.id, contains="已到岗：0 / 目标 2", since=0)
     callup = await shock.reply(contains="应急集结")
     assert "台风“海葵”登陆" in text_of(callup) and "第一网格" in text_of(callup)
     async with world.db.session() as s:
@@ -58,7 +58,7 @@ async def test_call_up_answers_live_headcount_and_end_awards_points_once(world):
     await admin.press("解除应急状态", message=await admin.last(with_button="解除应急状态"))
     ended = await admin.reply(contains="应急状态已解除")
     assert "共 1 人到岗；1 人获得了红色积分" in text_of(ended)
-    final = await admin.reply(edited=True, contains="已于")
+    final = await world.sb.wait_bot_message(admin.id, contains="已于", edited=True, since=0)
     assert not buttons_of(final)
     thanks = await shock.reply(edited=True, contains="已解除")
     assert "+10" in text_of(thanks) and not buttons_of(thanks)

@@ -34,8 +34,8 @@ async def test_every_action_repeated_earns_once(world):
     await vol.reply(contains="已记录")
     assert "已经记录过了" in (await vol.press(f"visit:log:{world.household.id}"))["text"]
     # an event: sign-up pressed twice, attendance marked twice
-    await _new_event(leader)
-    await leader.reply(chat=world.volunteer_group, contains="老人免费理发")
+    await _new_event(leader, world=world)
+    await world.sb.wait_bot_message(world.volunteer_group, contains="老人免费理发", since=0)
     await vol.press("报名", chat=world.volunteer_group)
     await vol.press("报名", chat=world.volunteer_group)
     ev = await _event(world.db)

@@ -121,7 +121,7 @@ async def test_needs_help_turned_into_a_request_enters_the_request_loop(world):
         req = await s.get(HelpRequest, v.request_id)
     assert req is not None and req.source == "visit" and req.household_id == hh.id
     assert req.category == "errands" and "米和菜" in req.summary
-    card = await vol.reply(chat=world.volunteer_group, contains=req.code)
+    card = await world.sb.wait_bot_message(world.volunteer_group, contains=req.code, since=0)
     assert "幸福里" not in text_of(card)  # the card in the group never shows the address
 
 
