@@ -22,7 +22,7 @@ from bot.services.task_texts import ASSIGNMENT_KEYS, short
 from storage.enums import RequestStatus, WhenKind
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
-from .tasks import cb_args, cb_int, expired, in_group, last_step, remember, take_pending
+from .tasks import cb_args, cb_int, expired, in_group, join_lines, last_step, remember, take_pending
 
 REASON = "reason"
 END = ConversationHandler.END
@@ -54,12 +54,13 @@ async def board_command(update: Update, context: Ctx) -> None:
     for b in await svc.board_for(core_of(context), actor_of(update)):
         lines = [t(lang, "board.head", grid=b.grid.name, count=len(b.items))]
         lines += [_item_line(lang, i) for i in b.items] or [t(lang, "board.empty")]
+        busiest = sorted(b.volunteers, key=lambda v: -v.open_tasks)[:40]
         loads = ", ".join(tp(lang, "board.load_item", name=short(v.person.name or "?", 12), n=v.open_tasks)
-                          for v in b.volunteers)
+                          for v in busiest) + (" …" if len(b.volunteers) > len(busiest) else "")
         lines.append(t(lang, "board.loads", max=b.max_load, loads=loads or "—"))
         rows = [[Button(tp(lang, "board.open_button", code=i.request.code or ""), data=f"board:req:{i.request.id}")]
                 for i in b.items]
-        await say(update, "\n".join(lines), rows)
+        await say(update, join_lines(lines), rows)
 
 
 def _detail(lang: str, v: svc.LeaderView) -> tuple[str, list[list[Button]]]:

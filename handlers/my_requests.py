@@ -21,7 +21,7 @@ from bot.services.task_texts import outcome_buttons, relay_button
 from storage.enums import RequestStatus
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
-from .tasks import cb_args, cb_int, expired, in_group, last_step, remember, take_pending
+from .tasks import cb_args, cb_int, expired, in_group, join_lines, last_step, remember, take_pending
 
 COMMENT = "comment"
 END = ConversationHandler.END
@@ -51,7 +51,7 @@ async def my_command(update: Update, context: Ctx) -> None:
                        status=status_label(lang, r.status), summary=r.summary[:40]))
         rows.append([Button(tp(lang, "request.my.open_button", code=r.code or "", status=status_label(lang, r.status)),
                             data=f"my:show:{r.id}")])
-    await say(update, "\n".join(lines), rows)
+    await say(update, join_lines(lines), rows)
 
 
 def _detail(lang: str, v: svc.RequestView) -> tuple[str, list[list[Button]]]:

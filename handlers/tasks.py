@@ -43,6 +43,18 @@ def cb_int(update: Update, index: int) -> int:
     return value
 
 
+def join_lines(lines: list[str], limit: int = 3900) -> str:
+    """Whole lines up to Telegram's message size (4096), then an ellipsis: never a cut HTML tag."""
+    out, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            out.append("…")
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
+
+
 def in_group(update: Update) -> bool:
     return bool(update.effective_chat and update.effective_chat.type != "private")
 
@@ -109,7 +121,7 @@ async def tasks_command(update: Update, context: Ctx) -> None:
         lines.append(t(lang, "task.list.item", code=v.request.code or "", category=category_label(lang, v.request.category),
                        summary=v.request.summary[:40]))
         rows.append([Button(tp(lang, "task.list.open_button", code=v.request.code or ""), data=f"task:show:{v.request.id}")])
-    await say(update, "\n".join(lines), rows)
+    await say(update, join_lines(lines), rows[:30])
 
 
 @domain_errors
