@@ -1,8 +1,9 @@
 """Logs never carry what people typed: addresses, phones, requests, names.
 
 Installed as the logging record factory (`install()`), so it applies to every logger and handler:
-- python-telegram-bot's own records (it logs Bot API parameters and whole updates at DEBUG) keep
-  their text but every argument that is not a plain name or number is replaced by `<hidden>`;
+- python-telegram-bot's and SQLAlchemy's own records (Bot API parameters and whole updates at
+  DEBUG; SQL parameters when `database.echo` is on) keep their text but every argument that is not
+  a plain name or number is replaced by `<hidden>`;
 - exception tracebacks keep their frames and exception types, but the exception *messages* are
   hidden (they can quote data, e.g. a value that failed to parse), except for the network and
   database failures an operator needs to read.
@@ -39,6 +40,8 @@ def _hide_messages(te: traceback.TracebackException, exc: BaseException | None, 
         return
     if exc is not None and not _readable_error(exc):
         te._str = HIDDEN  # type: ignore[attr-defined]
+    elif exc is not None and type(exc).__module__.startswith("sqlalchemy") and getattr(exc, "orig", None) is not None:
+        te._str = f"{type(exc.orig).__name__}: {exc.orig}"  # type: ignore[attr-defined]  # not the SQL parameters
         # some exceptions add notes (PEP 678); they can quote data too
         te.__notes__ = None  # type: ignore[attr-defined]
     if te.__cause__ is not None:
@@ -65,7 +68,7 @@ def _safe_arg(a: Any) -> Any:
 
 
 def _scrub(record: logging.LogRecord) -> logging.LogRecord:
-    if record.name.startswith("telegram") and record.args:
+    if record.name.startswith(("telegram", "sqlalchemy")) and record.args:  # updates, API and SQL parameters
         args = record.args if isinstance(record.args, tuple) else (record.args,)
         record.args = tuple(_safe_arg(a) for a in args)
     if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
