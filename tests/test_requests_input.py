@@ -141,3 +141,18 @@ async def test_a_similar_request_for_the_same_address_is_flagged_to_the_leader(c
     assert flagged == {first.id: None, second.id: first.id, third.id: None}
     assert [m.key for m in flags] == [f"dup-flag:{second.id}:{leader.id}"]
     assert "同一地址" in flags[0].payload and "3 栋 401" not in flags[0].payload
+
+
+async def test_a_household_request_copes_with_long_notes_and_odd_registered_details(core, places):
+    _, _, hh = places
+    from storage.models import Household
+    async with core.db.session() as s:
+        row = await s.get(Household, hh.id)
+        row.address, row.phone = "幸福里" + "很长的地址" * 45, "请打居委会"
+        s.add(row)
+    req = await create_request(core, Actor(2001, "张志愿"), RequestDraft("elder_care", "需要" * 400, "this_week",
+                                                                         address=row.address), household_id=hh.id, source="visit")
+    assert len(req.summary) == rin.SUMMARY_MAX and req.summary.endswith("…")
+    assert req.address == row.address[:255] and req.phone is None
+    with pytest.raises(InvalidInput):
+        await create_request(core, Actor(3001, "王奶奶"), RequestDraft("repairs", "修水管", "today", None, "3 栋", None, "abc"))

@@ -150,13 +150,12 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
         if household_id and (household is None or household.erased_at is not None):
             raise InvalidInput("request.error.household")
         gid = await _resolve_grid(s, person, grid_id, household)
-        await _check_may_create(s, person, gid, source, household, int(draft.slots or 1))
-        if household is not None:  # a visit note may be long: the request keeps its beginning
-            summary = rin.clean_text(draft.summary)
-            summary = summary if len(summary) <= rin.SUMMARY_MAX else summary[:rin.SUMMARY_MAX - 1] + "…"
-            draft = RequestDraft(**{**draft.__dict__, "summary": summary, "address": draft.address or household.address,
-                                    "phone": draft.phone or household.phone})
-        clean = _clean_draft(draft, await local_today(s, core, gid), address_required=source != "visit")
+        await _check_may_create(s, person, gid, source, household, rin.check_slots(draft.slots or 1))
+        if household is not None:
+            draft = _for_household(draft, household)
+        clean = _clean_draft(draft, await local_today(s, core, gid), address_required=household is None)
+        if household is not None and not draft.address:
+            clean.address = household.address[:255]  # the registered address, as the leader typed it
         now = core.clock.now()
         req = HelpRequest(grid_id=gid, resident_id=None if source == "visit" else (person.id if person else None),
                           household_id=household.id if household else None, source=source, created_by=person.id if person else None,
@@ -173,6 +172,21 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
         await _flag_possible_duplicate(core, s, req)
         await post_card(core, s, req)
         return req
+
+
+def _for_household(draft: RequestDraft, household: Household) -> RequestDraft:
+    """On a household's behalf: a long visit note keeps its beginning; the registered phone is
+    used when it reads as one."""
+    summary = rin.clean_text(draft.summary)
+    summary = summary if len(summary) <= rin.SUMMARY_MAX else summary[:rin.SUMMARY_MAX - 1] + "…"
+    phone = draft.phone
+    if phone is None and household.phone:
+        try:
+            phone = rin.check_phone(household.phone)
+        except InvalidInput:
+            phone = None
+    address = draft.address if draft.address and draft.address != household.address else None
+    return RequestDraft(**{**draft.__dict__, "summary": summary, "address": address, "phone": phone})
 
 
 def _norm_address(address: str | None) -> str:
