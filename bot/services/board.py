@@ -168,7 +168,8 @@ async def _end(core: Core, s: AsyncSession, leader: Person, req: HelpRequest, st
     now = core.clock.now()
     if not await claims.set_status(s, req.id or 0, ACTIVE, status, closed_at=now, **values):
         raise Conflict("request.stale.closed", code=req.code or "")
-    volunteers = await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
+    volunteers = [a.volunteer_id for a in await assignments(s, req.id or 0, LIVE + [AssignmentStatus.done.value])]
+    await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
     await s.refresh(req)
     for vid in volunteers:
         await tell(core, s, vid, f"closed:{req.id}:{vid}", "board.closed.to_volunteer", code=req.code or "")
