@@ -7,10 +7,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.i18n import t, tp
 from bot.services import volunteers
+from bot.services.notifier import Button
 from bot.services.volunteers import card_text, decision_buttons
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, int_arg, show
+from .pickers import PER_PAGE, answer, choice_buttons, int_arg, show
 
 PRIVATE = filters.ChatType.PRIVATE
 MAX_CARDS = 10
@@ -56,12 +57,18 @@ async def pending(update: Update, context: Ctx) -> None:
 
 async def _render_list(update: Update, context: Ctx, page: int = 0, *, new: bool = False) -> None:
     lang = lang_of(update, context)
-    views = await volunteers.grid_volunteers(core_of(context), actor_of(update))
+    page = max(0, page)
+    views, total = await volunteers.grid_volunteers(core_of(context), actor_of(update), offset=page * PER_PAGE,
+                                                    limit=PER_PAGE)
+    if not views and page:
+        page = max(0, (total - 1) // PER_PAGE)  # the list got shorter: show its last page
+        views, total = await volunteers.grid_volunteers(core_of(context), actor_of(update), offset=page * PER_PAGE,
+                                                        limit=PER_PAGE)
     if not views:
         await show(update, t(lang, "volunteers.list_empty"), new=new)
         return
-    lines, grid = [t(lang, "volunteers.list_header")], None
-    items = []
+    lines, grid = [t(lang, "volunteers.list_header", n=total)], None
+    rows = []
     for v in views:
         if v.grid.id != grid:
             grid = v.grid.id
@@ -69,12 +76,18 @@ async def _render_list(update: Update, context: Ctx, page: int = 0, *, new: bool
         suspended = v.profile.status == "suspended"
         lines.append(t(lang, "volunteers.list_line_suspended" if suspended else "volunteers.list_line",
                        name=v.person.name, skills=volunteers.skills_text(lang, v.profile.skills) or "—"))
-        items.append(((tp(lang, "volunteers.reinstate_button") if suspended else tp(lang, "volunteers.suspend_button"))
-                      + " " + v.person.name, f"vol:{'rei' if suspended else 'sus'}:{v.profile.id}"))
-    text = "\n".join(lines)
-    if len(text) > 3800:
-        text = text[:3800].rsplit("\n", 1)[0] + "\n…"
-    await show(update, text, choice_buttons(items, lang, page=page, page_data=lambda p: f"vol:ls:{p}"), new=new)
+        rows.append(((tp(lang, "volunteers.reinstate_button") if suspended else tp(lang, "volunteers.suspend_button"))
+                     + " " + v.person.name, f"vol:{'rei' if suspended else 'sus'}:{v.profile.id}"))
+    buttons = choice_buttons(rows, lang)
+    pages = -(-total // PER_PAGE)
+    if pages > 1:
+        nav = [Button(tp(lang, "pick.prev"), data=f"vol:ls:{page - 1}")] if page > 0 else []
+        nav.append(Button(f"{page + 1}/{pages}", data=f"vol:ls:{page}"))
+        if page < pages - 1:
+            nav.append(Button(tp(lang, "pick.next"), data=f"vol:ls:{page + 1}"))
+        buttons.append(nav)
+    context.user_data["vol_list_page"] = page  # type: ignore[index]
+    await show(update, "\n".join(lines), buttons, new=new)
 
 
 @domain_errors
@@ -92,14 +105,14 @@ async def list_page(update: Update, context: Ctx) -> None:
 async def suspend(update: Update, context: Ctx) -> None:
     await volunteers.suspend_volunteer(core_of(context), actor_of(update), int_arg(update))
     await answer(update, tp(lang_of(update, context), "volunteers.suspended_short"))
-    await _render_list(update, context)
+    await _render_list(update, context, int(context.user_data.get("vol_list_page", 0)))  # type: ignore[union-attr]
 
 
 @domain_errors
 async def reinstate(update: Update, context: Ctx) -> None:
     await volunteers.reinstate_volunteer(core_of(context), actor_of(update), int_arg(update))
     await answer(update, tp(lang_of(update, context), "volunteers.reinstated_short"))
-    await _render_list(update, context)
+    await _render_list(update, context, int(context.user_data.get("vol_list_page", 0)))  # type: ignore[union-attr]
 
 
 def build_handlers() -> list[BaseHandler]:

@@ -168,3 +168,20 @@ async def test_the_services_refuse_the_same_way_for_the_web_dashboard(world):
         await volunteers.suspend_volunteer(core, Actor(1001), prof.id)
     notice = await w.sb.wait_bot_message(4106, contains="暂不招募")
     assert "未能通过" in text_of(notice)
+
+
+async def test_a_long_volunteer_list_has_pages_and_suspending_stays_on_the_page(world):
+    w = world
+    for i in range(30):
+        p = await f.person(w.db, 60_000 + i, f"队员{i:02d}", grid_id=w.grid_a.id)
+        await f.volunteer(w.db, p.id, w.grid_a.id)
+    await w.leader.send("/volunteers")
+    first = await w.leader.reply("共 33 人")
+    assert sum(1 for b in buttons_of(first) if b["text"].startswith("⏸")) == 24
+    await w.leader.press("下一页", message=first)
+    second = await w.leader.reply("共 33 人", edited=True)
+    names = [b["text"] for b in buttons_of(second) if b["text"].startswith("⏸")]
+    assert len(names) == 9 and "⏸ 队员29" in names
+    await w.leader.press("⏸ 队员29", message=second)
+    again = await w.leader.reply("共 33 人", edited=True)
+    assert any(b["text"] == "▶️ 队员29" for b in buttons_of(again))  # still on page 2

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
@@ -105,7 +105,12 @@ async def binding_of_chat(core: Core, chat_id: int) -> tuple[ChatBinding, Grid] 
 async def remember_invite_link(core: Core, chat_id: int, link: str | None) -> None:
     """The bot exported a fresh invite link for a bound group (system action, no actor)."""
     async with core.db.session() as s:
-        await s.exec(update(ChatBinding).where(ChatBinding.chat_id == chat_id).values(invite_link=link))  # type: ignore[call-overload]
+        binding = await _chat_binding(s, chat_id)
+        if binding is None or binding.invite_link == link:
+            return
+        binding.invite_link = link
+        s.add(binding)
+        await audit.record(s, None, "chat.invite_link", "grid", binding.grid_id, chat_id=chat_id)
 
 
 async def chat_migrated(core: Core, old_chat_id: int, new_chat_id: int) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t
@@ -244,29 +244,36 @@ class CommunityOverview:
 
 
 async def overview(core: Core, actor: Actor) -> list[CommunityOverview]:
-    """/communities: what each administered community looks like (no private details)."""
+    """/communities: what each administered community looks like (no private details).
+    A handful of grouped queries, however many grids there are."""
     communities = await administered_communities(core, actor)
-    out = []
+    ids = [c.id for c in communities]
     async with core.db.session() as s:
+        grids = list((await s.exec(select(Grid).where(Grid.community_id.in_(ids)).order_by(Grid.name))).scalars())  # type: ignore[call-overload,union-attr]
+        rows = {g.id: GridOverview(g) for g in grids}
+        gids = list(rows)
+        who = func.coalesce(func.nullif(Person.name, ""), func.cast(Person.tg_user_id, String))
+        for gid, name in (await s.exec(select(RoleGrant.grid_id, who).join(Person, Person.id == RoleGrant.person_id)  # type: ignore[call-overload]
+                                       .where(RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id.in_(gids))  # type: ignore[union-attr]
+                                       .order_by(Person.id))).all():
+            rows[gid].leaders.append(name)
+        for gid, status, n in (await s.exec(select(VolunteerProfile.grid_id, VolunteerProfile.status, func.count())  # type: ignore[call-overload]
+                                            .where(VolunteerProfile.grid_id.in_(gids))  # type: ignore[attr-defined]
+                                            .group_by(VolunteerProfile.grid_id, VolunteerProfile.status))).all():
+            if status == VolunteerStatus.approved.value:
+                rows[gid].volunteers = n
+            elif status == VolunteerStatus.pending.value:
+                rows[gid].pending = n
+        for gid, n in (await s.exec(select(Household.grid_id, func.count()).where(  # type: ignore[call-overload]
+                Household.grid_id.in_(gids), Household.erased_at.is_(None)).group_by(Household.grid_id))).all():  # type: ignore[attr-defined,union-attr]
+            rows[gid].households = n
+        for b in (await s.exec(select(ChatBinding).where(ChatBinding.grid_id.in_(gids)))).scalars():  # type: ignore[call-overload,attr-defined]
+            if b.kind == ChatKind.volunteers.value:
+                rows[b.grid_id].volunteer_group = b.title or str(b.chat_id)
+            else:
+                rows[b.grid_id].residents_group = b.title or str(b.chat_id)
+        out = []
         for com in communities:
             admins = [p.name or str(p.tg_user_id) for p in await admins_of(s, com.id)]  # type: ignore[arg-type]
-            grids = (await s.exec(select(Grid).where(Grid.community_id == com.id).order_by(Grid.name))).scalars()  # type: ignore[call-overload]
-            rows = []
-            for g in grids:
-                row = GridOverview(g, [p.name or str(p.tg_user_id) for p in await leaders_of(s, g.id)])
-                for status, n in (await s.exec(select(VolunteerProfile.status, func.count()).where(  # type: ignore[call-overload]
-                        VolunteerProfile.grid_id == g.id).group_by(VolunteerProfile.status))).all():
-                    if status == VolunteerStatus.approved.value:
-                        row.volunteers = n
-                    elif status == VolunteerStatus.pending.value:
-                        row.pending = n
-                row.households = await s.scalar(select(func.count()).select_from(Household).where(
-                    Household.grid_id == g.id, Household.erased_at.is_(None))) or 0  # type: ignore[union-attr]
-                for b in (await s.exec(select(ChatBinding).where(ChatBinding.grid_id == g.id))).scalars():  # type: ignore[call-overload]
-                    if b.kind == ChatKind.volunteers.value:
-                        row.volunteer_group = b.title or str(b.chat_id)
-                    else:
-                        row.residents_group = b.title or str(b.chat_id)
-                rows.append(row)
-            out.append(CommunityOverview(com, admins, rows))
+            out.append(CommunityOverview(com, admins, [r for r in rows.values() if r.grid.community_id == com.id]))
     return out

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, true, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t, tp
 from storage import audit
-from storage.enums import Skill, VolunteerStatus, WorkGroup
-from storage.models import Community, Grid, Pairing, Person, VolunteerProfile
+from storage.enums import RoleKind, Skill, VolunteerStatus, WorkGroup
+from storage.models import Community, Grid, Pairing, Person, RoleGrant, VolunteerProfile
 
 from .core import Core
 from .errors import Conflict, NotAllowed, NotFound
 from .notifier import Button, OutMessage
-from .people import Actor, admins_of, can_lead, ensure_person, leaders_of, led_grids
+from .people import Actor, admins_of, can_lead, ensure_person, leaders_of
 from .places import volunteer_group_of
 
 WORK_GROUP_KEYS = {
@@ -224,34 +225,49 @@ async def _set_standing(core: Core, actor: Actor, profile_id: int, before: Volun
         return prof
 
 
-async def _views(session: AsyncSession, stmt) -> list[VolunteerView]:  # type: ignore[no-untyped-def]
-    return [await view_of(session, p) for p in (await session.exec(stmt)).scalars()]
+def _joined():  # type: ignore[no-untyped-def]
+    """Profiles with their person, grid and community in one query (no query per row)."""
+    return (select(VolunteerProfile, Person, Grid, Community)
+            .join(Person, Person.id == VolunteerProfile.person_id)
+            .join(Grid, Grid.id == VolunteerProfile.grid_id)
+            .join(Community, Community.id == Grid.community_id))
+
+
+async def _led(session: AsyncSession, actor: Actor) -> tuple[Person, Any]:
+    """The actor and a SQL condition "the profile's grid is one they lead"; NotAllowed if none."""
+    me = await ensure_person(session, actor)
+    if me.is_superadmin:
+        return me, true()
+    leads = select(RoleGrant.grid_id).where(RoleGrant.person_id == me.id, RoleGrant.role == RoleKind.leader.value)
+    admin = select(RoleGrant.community_id).where(RoleGrant.person_id == me.id, RoleGrant.role == RoleKind.admin.value)
+    if not await session.scalar(select(RoleGrant.id).where(RoleGrant.person_id == me.id).limit(1)):
+        raise NotAllowed("volunteers.leaders_only")
+    return me, or_(VolunteerProfile.grid_id.in_(leads), Grid.community_id.in_(admin))  # type: ignore[attr-defined]
 
 
 async def pending_volunteers(core: Core, actor: Actor) -> list[VolunteerView]:
     """Applications waiting in the grids this person leads (oldest first)."""
     async with core.db.session() as s:
-        me = await ensure_person(s, actor)
-        grids = [g.id for g in await led_grids(s, me)]
-        if not grids:
-            raise NotAllowed("volunteers.leaders_only")
-        return await _views(s, select(VolunteerProfile).where(
-            VolunteerProfile.grid_id.in_(grids), VolunteerProfile.person_id != me.id,  # type: ignore[attr-defined]
-            VolunteerProfile.status == VolunteerStatus.pending.value).order_by(VolunteerProfile.consent_at))
+        me, led = await _led(s, actor)
+        rows = await s.exec(_joined().where(led, VolunteerProfile.person_id != me.id,  # type: ignore[call-overload]
+                                            VolunteerProfile.status == VolunteerStatus.pending.value)
+                            .order_by(VolunteerProfile.consent_at, VolunteerProfile.id))
+        return [VolunteerView(*row) for row in rows.all()]
 
 
-async def grid_volunteers(core: Core, actor: Actor) -> list[VolunteerView]:
-    """Approved and suspended volunteers of the grids this person leads, for the volunteer list."""
+async def grid_volunteers(core: Core, actor: Actor, *, offset: int = 0,
+                          limit: int = 24) -> tuple[list[VolunteerView], int]:
+    """One page of the approved and suspended volunteers of the grids this person leads (by grid,
+    then name) and how many there are in all."""
     async with core.db.session() as s:
-        me = await ensure_person(s, actor)
-        grids = [g.id for g in await led_grids(s, me)]
-        if not grids:
-            raise NotAllowed("volunteers.leaders_only")
-        stmt = select(VolunteerProfile).join(Person, Person.id == VolunteerProfile.person_id).where(
-            VolunteerProfile.grid_id.in_(grids),  # type: ignore[attr-defined]
-            VolunteerProfile.status.in_([VolunteerStatus.approved.value, VolunteerStatus.suspended.value])  # type: ignore[attr-defined]
-        ).order_by(VolunteerProfile.grid_id, Person.name)
-        return await _views(s, stmt)
+        _, led = await _led(s, actor)
+        live = (led, VolunteerProfile.status.in_([VolunteerStatus.approved.value,  # type: ignore[attr-defined]
+                                                   VolunteerStatus.suspended.value]))
+        total = await s.scalar(select(func.count()).select_from(VolunteerProfile)
+                               .join(Grid, Grid.id == VolunteerProfile.grid_id).where(*live))
+        rows = await s.exec(_joined().where(*live).order_by(Grid.name, Grid.id, Person.name, Person.id)  # type: ignore[call-overload]
+                            .offset(max(0, offset)).limit(limit))
+        return [VolunteerView(*row) for row in rows.all()], int(total or 0)
 
 
 async def end_pairings(session: AsyncSession, person_id: int) -> int:
