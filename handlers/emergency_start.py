@@ -24,6 +24,15 @@ def _draft(context: Ctx) -> dict:
     return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
 
 
+async def _lost(update: Update, context: Ctx, *keys: str) -> bool:
+    """The draft lost a step: say so and end, instead of guessing."""
+    if all(k in _draft(context) for k in keys):
+        return False
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await say(update, t(lang_of(update, context), "emergency.stale"))
+    return True
+
+
 def _cancel_row(lang: str) -> list[Button]:
     return [Button(tp(lang, "emergency.button.cancel"), data="emg:cancel")]
 
@@ -96,6 +105,8 @@ async def choose_scope(update: Update, context: Ctx) -> int | None:
 @domain_errors
 async def got_reason(update: Update, context: Ctx) -> int:
     assert update.message is not None
+    if await _lost(update, context, "scope", "place"):
+        return ConversationHandler.END
     _draft(context)["reason"] = emergency.check_reason(update.message.text)
     await say(update, t(lang_of(update, context), "emergency.ask.target", max=emergency.TARGET_MAX),
               [_cancel_row(lang_of(update, context))])
@@ -105,6 +116,8 @@ async def got_reason(update: Update, context: Ctx) -> int:
 @domain_errors
 async def got_target(update: Update, context: Ctx) -> int:
     assert update.message is not None
+    if await _lost(update, context, "scope", "place", "reason"):
+        return ConversationHandler.END
     d, lang = _draft(context), lang_of(update, context)
     d["target"] = emergency.check_target(update.message.text)
     await say(update, t(lang, "emergency.confirm", place=d["place"], reason=d["reason"], target=d["target"]),
@@ -118,7 +131,7 @@ async def go(update: Update, context: Ctx) -> int:
     d, lang = dict(_draft(context)), lang_of(update, context)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     await q.answer()
-    if "target" not in d:
+    if not all(k in d for k in ("target", "scope", "reason", "place")):
         await edit_or_say(update, t(lang, "emergency.stale"))
         return ConversationHandler.END
     kind, sid = d["scope"].split(":")

@@ -25,6 +25,17 @@ def _draft(context: Ctx) -> dict:
     return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
 
 
+async def _lost(update: Update, context: Ctx, *keys: str) -> bool:
+    """The draft lost a step (e.g. restarted elsewhere): say so and end, instead of guessing."""
+    if all(k in _draft(context) for k in keys):
+        return False
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await say(update, t(lang_of(update, context), "events.stale"))
+    return True
+
+
 def _cancel_row(lang: str) -> list[Button]:
     return [Button(tp(lang, "events.button.cancel"), data="event:new_cancel")]
 
@@ -70,6 +81,8 @@ async def _chosen(update: Update, context: Ctx, key: str) -> int:
 @domain_errors
 async def got_title(update: Update, context: Ctx) -> int:
     assert update.message is not None
+    if await _lost(update, context, "tz", "scope"):
+        return ConversationHandler.END
     _draft(context)["title"] = events.check_title(update.message.text)
     lang, tz = lang_of(update, context), _draft(context)["tz"]
     await say(update, t(lang, "events.ask.time", tz=tz), [_cancel_row(lang)])
@@ -79,6 +92,8 @@ async def got_title(update: Update, context: Ctx) -> int:
 @domain_errors
 async def got_time(update: Update, context: Ctx) -> int:
     assert update.message is not None
+    if await _lost(update, context, "tz", "title"):
+        return ConversationHandler.END
     d = _draft(context)
     when = events.parse_event_time(update.message.text, d["tz"], core_of(context).clock.now())
     d["starts_at"] = when.isoformat()
@@ -89,6 +104,8 @@ async def got_time(update: Update, context: Ctx) -> int:
 @domain_errors
 async def got_place(update: Update, context: Ctx) -> int:
     assert update.message is not None
+    if await _lost(update, context, "starts_at"):
+        return ConversationHandler.END
     _draft(context)["place"] = events.check_place(update.message.text)
     await say(update, t(lang_of(update, context), "events.ask.slots", max=events.SLOTS_MAX),
               [_cancel_row(lang_of(update, context))])
@@ -98,6 +115,8 @@ async def got_place(update: Update, context: Ctx) -> int:
 @domain_errors
 async def got_slots(update: Update, context: Ctx) -> int:
     assert update.message is not None
+    if await _lost(update, context, "place", "starts_at", "tz", "title", "place_name"):
+        return ConversationHandler.END
     d, lang = _draft(context), lang_of(update, context)
     d["slots"] = events.clean_slots(update.message.text)
     when = events.local_time(datetime.fromisoformat(d["starts_at"]), d["tz"])
@@ -113,7 +132,7 @@ async def publish(update: Update, context: Ctx) -> int:
     assert q is not None and q.data is not None
     d, lang = dict(_draft(context)), lang_of(update, context)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    if "slots" not in d:
+    if not all(k in d for k in ("slots", "scope", "title", "starts_at", "place")):
         await q.answer(tp(lang, "events.stale"), show_alert=True)
         return ConversationHandler.END
     kind, (scope, sid) = q.data.split(":")[2], d["scope"].split(":")

@@ -39,6 +39,16 @@ def _matches(context: Ctx, household_id: str) -> bool:
     return str(d.get("hh")) == household_id
 
 
+async def _lost(update: Update, context: Ctx) -> bool:
+    """A typed step whose draft is gone (e.g. the log was restarted elsewhere): say so and end."""
+    d = _draft(context)
+    if d.get("hh") and d.get("outcome") in VisitOutcome.__members__:
+        return False
+    context.user_data.pop("visit", None)  # type: ignore[union-attr]
+    await say(update, t(lang_of(update, context), "visit.stale"))
+    return True
+
+
 async def _stale(update: Update, context: Ctx) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer(tp(lang_of(update, context), "visit.stale"), show_alert=True)
@@ -85,6 +95,8 @@ async def choose_outcome(update: Update, context: Ctx) -> int | None:
 @domain_errors
 async def note_text(update: Update, context: Ctx) -> int | None:
     assert update.message is not None
+    if await _lost(update, context):
+        return ConversationHandler.END
     text = update.message.text or ""
     d = _draft(context)
     d["note"] = "" if text.strip().lower() in SKIP_WORDS else visits.check_note(text)
@@ -170,6 +182,8 @@ async def choose_request(update: Update, context: Ctx) -> int | None:
 @domain_errors
 async def request_text(update: Update, context: Ctx) -> int | None:
     assert update.message is not None
+    if await _lost(update, context):
+        return ConversationHandler.END
     _draft(context)["note"] = visits.check_note(update.message.text, required=True)
     return await _finish(update, context)
 
@@ -178,7 +192,7 @@ async def _finish(update: Update, context: Ctx) -> int:
     lang, d = lang_of(update, context), _draft(context)
     context.user_data.pop("visit", None)  # type: ignore[union-attr]
     try:
-        done = await visits.record_visit(core_of(context), actor_of(update), int(d["hh"]), d["outcome"], d.get("note", ""),
+        done = await visits.record_visit(core_of(context), actor_of(update), int(d["hh"]), d.get("outcome") or "", d.get("note", ""),
                                          d.get("flags") or [], d.get("cat"))
     except DomainError as e:
         await say(update, t(lang, e.key, **e.params))

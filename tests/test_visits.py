@@ -218,3 +218,19 @@ async def test_the_friday_list_button_opens_the_visit_log(world):
     assert [v.outcome for v in await _visits(world.db, hh.id)] == ["not_home"]
     after = await vol.last(with_button=f"visit:log:{hh.id}")
     assert after["message_id"] == friday["message_id"]  # the Friday list itself stays as it was
+
+
+async def test_a_lost_draft_ends_the_log_clearly_without_storing_anything(world):
+    from sqlalchemy import delete
+
+    from storage.models import UserData
+    vol, hh = world.volunteers[0], world.household
+    await _log(vol, hh.id, "见到了")
+    from tests.test_events import settle
+    await settle(world)  # the outcome press is fully handled and its draft written
+    async with world.db.session() as s:  # the draft is gone (e.g. erased by /forgetme meanwhile)
+        await s.exec(delete(UserData).where(UserData.tg_user_id == vol.id))
+    world.bot.app.user_data[vol.id].clear()
+    await vol.send("一切正常")
+    assert "已结束" in text_of(await vol.reply())
+    assert await _visits(world.db) == []
