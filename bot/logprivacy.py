@@ -1,9 +1,9 @@
 """Logs never carry what people typed: addresses, phones, requests, names.
 
 Installed as the logging record factory (`install()`), so it applies to every logger and handler:
-- python-telegram-bot's and SQLAlchemy's own records (Bot API parameters and whole updates at
-  DEBUG; SQL parameters when `database.echo` is on) keep their text but every argument that is not
-  a plain name or number is replaced by `<hidden>`;
+- the records of libraries that log what passes through them (python-telegram-bot: Bot API
+  parameters and whole updates at DEBUG; SQLAlchemy and aiosqlite: SQL parameters) keep their
+  text but every argument that is not a plain name or number is replaced by `<hidden>`;
 - exception tracebacks keep their frames and exception types, but the exception *messages* are
   hidden (they can quote data, e.g. a value that failed to parse), except for the network and
   database failures an operator needs to read.
@@ -20,6 +20,8 @@ from typing import Any
 HIDDEN = "<hidden>"
 _SAFE_ARG = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,63}$")  # method names, not URLs (they hold the token)
 _installed = False
+# libraries that log what passes through them (Bot API calls, updates, SQL parameters) at DEBUG
+LIBRARIES = ("telegram", "sqlalchemy", "aiosqlite", "asyncpg", "httpx", "httpcore", "apscheduler")
 
 
 def _readable_error(exc: BaseException) -> bool:
@@ -68,7 +70,7 @@ def _safe_arg(a: Any) -> Any:
 
 
 def _scrub(record: logging.LogRecord) -> logging.LogRecord:
-    if record.name.startswith(("telegram", "sqlalchemy")) and record.args:  # updates, API and SQL parameters
+    if record.name.startswith(LIBRARIES) and record.args:  # updates, API calls, SQL parameters
         args = record.args if isinstance(record.args, tuple) else (record.args,)
         record.args = tuple(_safe_arg(a) for a in args)
     if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
