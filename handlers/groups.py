@@ -130,8 +130,8 @@ async def chat_migrated(update: Update, context: Ctx) -> None:
 
 def build_handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("bind", bind_command),
-        CommandHandler("unbind", unbind_command),
+        CommandHandler("bind", bind_command, filters=GROUPS | filters.ChatType.PRIVATE),
+        CommandHandler("unbind", unbind_command, filters=GROUPS | filters.ChatType.PRIVATE),
         CallbackQueryHandler(kind_chosen, pattern=r"^grp:k:[vr]$"),
         CallbackQueryHandler(grid_chosen, pattern=r"^grp:b:\d{1,12}:[vr]$"),
         ChatMemberHandler(bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),

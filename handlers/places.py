@@ -2,6 +2,8 @@
 /addadmin, /removeadmin, /communities. All private-chat only; every press is re-checked."""
 from __future__ import annotations
 
+import re
+
 from telegram import MessageOriginHiddenUser, MessageOriginUser, Update
 from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler,
                           MessageHandler, filters)
@@ -17,6 +19,7 @@ from .pickers import answer, choice_buttons, conversation, int_arg, show
 
 NG_COMMUNITY, NG_NAME, SL_GRID, SL_PERSON, AA_COMMUNITY, AA_PERSON = range(1, 7)
 PRIVATE = filters.ChatType.PRIVATE
+TZ_SHAPE = re.compile(r"^([A-Za-z_]+(/[A-Za-z0-9_+\-]+)+|UTC|utc)$")  # Asia/Shanghai, America/Argentina/Salta
 
 
 @domain_errors
@@ -27,7 +30,7 @@ async def new_community(update: Update, context: Ctx) -> None:
         await say(update, t(lang, "places.newcommunity_usage"))
         return
     tz = None
-    if len(args) > 1 and ("/" in args[-1] or args[-1].upper() == "UTC"):
+    if len(args) > 1 and TZ_SHAPE.match(args[-1]):
         tz = args.pop()
     com = await places.create_community(core_of(context), actor_of(update), " ".join(args), tz)
     await say(update, t(lang, "places.community_created", name=com.name, tz=com.timezone))
