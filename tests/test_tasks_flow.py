@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from bot.services.people import Actor
 from bot.services.requests import RequestDraft, create_request
-from storage.models import Assignment, AuditEntry, HelpRequest, PointsEntry, Rating
+from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, PointsEntry, Rating
 from tests.harness import buttons_of, text_of
 
 ADDRESS = "幸福里 3 栋 2 单元 401"
@@ -95,6 +95,9 @@ async def test_full_loop_done_confirm_rate_grants_points_only_after_the_resident
                                                   .order_by(AuditEntry.id))).scalars()]
         assert actions == ["request.create", "task.claim", "task.start", "task.done", "request.confirm",
                            "request.rate", "request.comment"]
+        refused = (await s.exec(select(OutboxMessage.key, OutboxMessage.last_error).where(
+            OutboxMessage.status.in_(["failed", "skipped"]), OutboxMessage.last_error != "superseded"))).all()
+        assert refused == []  # every card, edit and notification was accepted by the Bot API
 
 
 async def test_release_returns_the_task_to_the_board_and_the_card_says_so(world):
