@@ -47,14 +47,14 @@ async def end_and_report(update: Update, context: Ctx, emergency_id: int) -> Non
 
 async def _end_command(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    active = await emergency.active_emergencies(core_of(context), actor_of(update))
-    if not active:
+    choice = await emergency.end_active(core_of(context), actor_of(update))
+    if choice.ended is not None:
+        await say(update, t(lang, "emergency.ended", on_duty=choice.ended.on_duty, awarded=choice.ended.awarded))
+    elif not choice.choices:
         await say(update, t(lang, "emergency.none_active"))
-    elif len(active) == 1:
-        await end_and_report(update, context, active[0][0].id)  # type: ignore[arg-type]
     else:
-        await say(update, t(lang, "emergency.pick_end"),
-                  [[Button(tp(lang, "emergency.button.end_place", place=place), data=f"emg:end:{em.id}")] for em, place in active])
+        await say(update, t(lang, "emergency.pick_end"), [[Button(tp(lang, "emergency.button.end_place", place=place),
+                                                                  data=f"emg:end:{em.id}")] for em, place in choice.choices])
 
 
 @domain_errors
@@ -66,11 +66,11 @@ async def start(update: Update, context: Ctx) -> int | None:
     args = [a.lower() for a in (context.args or [])]
     if args and args != ["end"]:
         raise InvalidInput("emergency.error.bad_command")
-    scopes = await emergency.emergency_scopes(core_of(context), actor_of(update))  # admins only
     if args == ["end"]:
         await _end_command(update, context)
         return ConversationHandler.END
-    active = await emergency.active_emergencies(core_of(context), actor_of(update))
+    menu = await emergency.emergency_menu(core_of(context), actor_of(update))  # admins only
+    scopes, active = menu.scopes, menu.active
     rows: list[list[Button]] = []
     allowed: dict[str, str] = {}
     for sc in scopes:

@@ -112,11 +112,10 @@ async def attendance_button(update: Update, context: Ctx) -> None:
         await q.answer(tp(lang, "events.private_only"), show_alert=True)
         return
     _, _, event_id, person_id, flag = q.data.split(":")
-    core, actor = core_of(context), actor_of(update)
-    res = await events.mark_attendance(core, actor, int(event_id), int(person_id), flag == "1")
+    res, roster = await events.check_in(core_of(context), actor_of(update), int(event_id), int(person_id), flag == "1")
     key = "events.marked" if res.changed else "events.marked_already"
     await q.answer(tp(lang, key, status=tp(lang, STATUS_KEYS[SignupStatus(res.status)])))
-    text, buttons = render_roster(lang, await events.roster(core, actor, int(event_id)))
+    text, buttons = render_roster(lang, roster)
     await edit_or_say(update, text, buttons)
 
 

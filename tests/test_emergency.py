@@ -157,3 +157,21 @@ async def test_duty_hours_run_from_answer_to_end(core):
         em = await s.get(Emergency, started.emergency.id)
     assert entry.hours == 2.5 and entry.points == 10
     assert em.ended_at.replace(tzinfo=None) - em.started_at.replace(tzinfo=None) == timedelta(hours=3)
+
+
+async def test_emergency_end_with_several_on_asks_which(world):
+    admin = world.admin
+    await _start(admin, scope="网格：第一网格", reason="内涝")
+    await _start(admin, scope="网格：第二网格", reason="停电")
+    await admin.send("/emergency end")
+    pick = await admin.reply(contains="解除哪一个")
+    assert {b["text"] for b in buttons_of(pick)} == {"🏁 解除：第一网格", "🏁 解除：第二网格"}
+    await admin.press("解除：第二网格", message=pick)
+    assert "应急状态已解除" in text_of(await admin.reply(contains="应急状态已解除"))
+    async with world.db.session() as s:
+        ended = {e.reason: e.ended_at is not None for e in (await s.exec(select(Emergency))).scalars()}
+    assert ended == {"内涝": False, "停电": True}
+    await admin.send("/emergency now please")
+    assert "/emergency end" in text_of(await admin.reply())
+    await world.leader.send("/emergency end")
+    assert "只有社区管理员" in text_of(await world.leader.reply())

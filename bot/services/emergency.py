@@ -137,6 +137,32 @@ async def active_emergencies(core: Core, actor: Actor) -> list[tuple[Emergency, 
         return out
 
 
+@dataclass
+class EmergencyMenu:
+    scopes: list[EmergencyScope]           # where this admin may start one
+    active: list[tuple[Emergency, str]]    # (emergency, place) still on
+
+
+async def emergency_menu(core: Core, actor: Actor) -> EmergencyMenu:
+    """/emergency: the places an admin may switch, and what is on now (NotAllowed for others)."""
+    return EmergencyMenu(await emergency_scopes(core, actor), await active_emergencies(core, actor))
+
+
+@dataclass
+class EndChoice:
+    ended: Ended | None                   # the only active one, now ended
+    choices: list[tuple[Emergency, str]]  # several on: the admin picks
+
+
+async def end_active(core: Core, actor: Actor) -> EndChoice:
+    """/emergency end: end the only active emergency, or list them when there are several."""
+    await emergency_scopes(core, actor)  # admins only
+    active = await active_emergencies(core, actor)
+    if len(active) == 1:
+        return EndChoice(await end_emergency(core, actor, active[0][0].id), [])  # type: ignore[arg-type]
+    return EndChoice(None, active)
+
+
 def check_reason(text: str | None) -> str:
     return clean_text(text, max_len=REASON_MAX, key="emergency.error.bad_reason", allow_newlines=False)
 

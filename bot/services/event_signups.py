@@ -165,6 +165,13 @@ async def mark_attendance(core: Core, actor: Actor, event_id: int, volunteer_per
         return SignupResult(ev, signed, want, True)
 
 
+async def check_in(core: Core, actor: Actor, event_id: int, volunteer_person_id: int,
+                   attended: bool) -> tuple[SignupResult, Roster]:
+    """The attendance button: mark one volunteer, then the roster as it now stands."""
+    result = await mark_attendance(core, actor, event_id, volunteer_person_id, attended)
+    return result, await roster(core, actor, event_id)
+
+
 async def _reward(core: Core, s: AsyncSession, ev: Event, volunteer_id: int) -> None:
     pts = core.cfg.points.event_attended
     now = core.clock.now()

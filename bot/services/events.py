@@ -19,7 +19,7 @@ from storage.models import ChatBinding, Community, Event, EventSignup, Grid, Per
 
 from .core import Core
 from .event_cards import COUNTED, local_time, may_manage, render_card, signed_count  # noqa: F401
-from .event_signups import mark_attendance, roster, sign_up, withdraw  # noqa: F401  (public names)
+from .event_signups import check_in, mark_attendance, roster, sign_up, withdraw  # noqa: F401  (public names)
 from .errors import InvalidInput, NotAllowed, NotFound
 from .life_common import aware, clean_text, grid_with_community, zone
 from .notifier import OutMessage
