@@ -194,3 +194,21 @@ async def test_communities_overview_in_english_for_the_superadmin(world):
     text = text_of(await boss.reply())
     assert "幸福里社区" in text and "第一网格" in text and "volunteers 3" in text and "households 1" in text
     assert "幸福里 3 栋" not in text  # no addresses in overviews
+
+
+async def test_a_leader_can_be_named_by_forwarding_a_message_from_them(world):
+    w = world
+    newbie = await someone(w, 7401, "转发来的")
+    await w.admin.send("/setleader")
+    await w.admin.reply("哪个网格")
+    await w.admin.press("第二网格")
+    await w.admin.reply("现任网格长", edited=True)
+    state = w.sb.state
+    await w.admin._mark()
+    forwarded = {"text": "我愿意当网格长", "forward_origin": {"type": "user", "date": 1700000000,
+                                                           "sender_user": state.users[newbie.id]},
+                 "forward_date": 1700000000}
+    rec = state.new_message(w.admin.id, state.users[w.admin.id], forwarded, event="user_message", from_bot=False)
+    state._deliver_user_message(w.admin.id, rec)
+    assert "转发来的" in text_of(await w.admin.reply("已成为"))
+    await w.sb.wait_bot_message(newbie.id, contains="网格长")

@@ -261,3 +261,22 @@ async def test_the_start_menu_button_starts_sign_up(world):
 async def _menu(user: TgUser) -> dict:
     await user.send("/start")
     return await user.reply()
+
+
+async def test_someone_elses_contact_is_refused(world):
+    """Telegram lets people share any contact from their address book; only their own counts."""
+    w = world
+    u = await w.bot.user(4009, "借号")
+    await u.send("/volunteer")
+    await u.reply("姓名")
+    await u.send("借号者")
+    await u.reply("手机号")
+    state = w.sb.state
+    await u._mark()
+    rec = state.new_message(u.id, state.users[u.id], {"contact": {
+        "phone_number": "13911112222", "first_name": "别人", "user_id": 999_999}}, event="user_contact", from_bot=False)
+    state._deliver_user_message(u.id, rec)
+    refused = await u.reply("手机号")
+    assert "别人的联系人" in text_of(refused)
+    await u.share_contact("13933334444")
+    await u.reply("哪个社区")
