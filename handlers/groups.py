@@ -9,12 +9,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import groups
+from bot.services import groups, places
 from bot.services.notifier import Button
 from storage.enums import ChatKind
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, show
+from .pickers import answer, paged, picker, show
 
 GROUPS = filters.ChatType.GROUPS
 KINDS = {"v": ChatKind.volunteers, "r": ChatKind.residents}
@@ -67,9 +67,20 @@ async def kind_chosen(update: Update, context: Ctx) -> None:
         await _bind(update, context, grids[0].id, KINDS[kind])
         return
     await answer(update)
-    items = [(g.name, f"grp:b:{g.id}:{kind}") for g in grids]
+    items = [(name, f"grp:b:{g.id}:{kind}") for g, name in await places.grid_labels(core_of(context), grids)]
     await show(update, t(lang, "groups.bind_choose_grid", kind=tp(lang, KIND_KEYS[KINDS[kind].value])),
-               choice_buttons(items, lang))
+               paged(f"bg{kind}", items, lang))
+
+
+def _bindable(kind: str):  # type: ignore[no-untyped-def]
+    async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
+        grids = await groups.bindable_grids(core_of(context), actor_of(update))
+        return [(name, f"grp:b:{g.id}:{kind}") for g, name in await places.grid_labels(core_of(context), grids)]
+    return load
+
+
+picker("bgv")(_bindable("v"))
+picker("bgr")(_bindable("r"))
 
 
 @domain_errors

@@ -16,7 +16,7 @@ from bot.services.notifier import Button
 
 from . import pairings
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, conversation, label, show
+from .pickers import answer, choice_buttons, conversation, grid_items, label, led_grid_picker, paged, show
 
 PRIVATE = filters.ChatType.PRIVATE
 PER_PAGE = 10
@@ -29,6 +29,10 @@ def flags_text(lang: str, flags: str | list[str]) -> str:
     return ", ".join(tp(lang, CARE_FLAG_KEYS[f]) for f in values if f in CARE_FLAG_KEYS)
 
 
+led_grid_picker("hl", "hh:l:{}:0")
+led_grid_picker("ha", "hh:ag:{}")
+
+
 # ------------------------------------------------------------------ /households
 @domain_errors
 async def households_command(update: Update, context: Ctx) -> None:
@@ -37,7 +41,7 @@ async def households_command(update: Update, context: Ctx) -> None:
     if len(grids) == 1:
         await _render_list(update, context, grids[0].id, 0, new=True)
         return
-    await say(update, t(lang, "households.choose_grid"), choice_buttons([(g.name, f"hh:l:{g.id}:0") for g in grids], lang))
+    await say(update, t(lang, "households.choose_grid"), paged("hl", await grid_items(context, grids, "hh:l:{}:0"), lang))
 
 
 @domain_errors
@@ -124,7 +128,7 @@ async def add_start(update: Update, context: Ctx) -> int | None:
         await answer(update)
         _draft(context).update(grid_id=grid.id, grid_name=grid.name)
         return await _ask(update, context, ADDRESS)
-    await say(update, t(lang, "households.choose_grid"), choice_buttons([(g.name, f"hh:ag:{g.id}") for g in grids], lang))
+    await say(update, t(lang, "households.choose_grid"), paged("ha", await grid_items(context, grids, "hh:ag:{}"), lang))
     return GRID
 
 

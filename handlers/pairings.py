@@ -12,7 +12,7 @@ from bot.services import households as hh
 from bot.services.notifier import Button
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, int_arg, label, show
+from .pickers import answer, choice_buttons, grid_items, int_arg, label, led_grid_picker, paged, picker, show
 
 PRIVATE = filters.ChatType.PRIVATE
 SEL = "pairing"
@@ -26,7 +26,7 @@ async def _grids_or_volunteers(update: Update, context: Ctx, mode: str) -> None:
         await _volunteers(update, context, grids[0].id, mode, new=True)
         return
     await say(update, t(lang, "households.choose_grid"),
-              choice_buttons([(g.name, f"hh:{mode}g:{g.id}") for g in grids], lang))
+              paged(f"h{mode}", await grid_items(context, grids, f"hh:{mode}g:{{}}"), lang))
 
 
 async def _volunteers(update: Update, context: Ctx, grid_id: int, mode: str, *, new: bool = False) -> None:
@@ -39,7 +39,24 @@ async def _volunteers(update: Update, context: Ctx, grid_id: int, mode: str, *, 
                              grid=grid.name), new=new)
         return
     items = [(f"{p.name} ({n})", f"hh:{mode}v:{grid.id}:{p.id}") for p, n in vols]
-    await show(update, t(lang, "households.choose_volunteer", grid=grid.name), choice_buttons(items, lang), new=new)
+    context.user_data["pair_grid"] = grid.id  # type: ignore[index]  # for turning the pages of this list
+    await show(update, t(lang, "households.choose_volunteer", grid=grid.name), paged(f"v{mode}", items, lang), new=new)
+
+
+led_grid_picker("hp", "hh:pg:{}")
+led_grid_picker("hu", "hh:ug:{}")
+
+
+def _volunteer_picker(mode: str) -> None:
+    async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
+        grid_id = int(context.user_data.get("pair_grid", 0))  # type: ignore[union-attr]
+        grid, vols = await hh.pairable_volunteers(core_of(context), actor_of(update), grid_id)
+        return [(f"{p.name} ({n})", f"hh:{mode}v:{grid.id}:{p.id}") for p, n in vols if mode == "p" or n]
+    picker(f"v{mode}")(load)
+
+
+_volunteer_picker("p")
+_volunteer_picker("u")
 
 
 @domain_errors

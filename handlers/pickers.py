@@ -1,14 +1,19 @@
 """Button lists shared by the set-up features: communities, grids, people, with pages when long."""
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Awaitable, Callable, Sequence
 
 from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.i18n import tp
+from bot.services.households import leader_grids
 from bot.services.notifier import Button
+from bot.services.places import grid_labels
+from storage.models import Grid
 
-from .base import edit_or_say, say
+from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, markup, say
 
 PER_PAGE = 24  # Telegram allows 100 buttons a keyboard; 24 in two columns stays readable
 MAX_LABEL = 40
@@ -71,3 +76,62 @@ def conversation(**kwargs):  # type: ignore[no-untyped-def]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
         return ConversationHandler(**kwargs)
+
+
+# ------------------------------------------------------------------ long lists with pages
+Loader = Callable[[Update, Ctx], Awaitable[list[tuple[str, str]]]]
+_PICKERS: dict[str, tuple[Loader, int, Callable[[str], list[list[Button]]] | None]] = {}
+
+
+def picker(code: str, *, columns: int = 2, extra: Callable[[str], list[list[Button]]] | None = None):  # type: ignore[no-untyped-def]
+    """Register a list whose items a loader fetches again for every page (`pk:<code>:<page>`).
+    The loader returns (label, callback data) pairs and does its own role checks."""
+    def register(load: Loader) -> Loader:
+        assert code not in _PICKERS and len(code) <= 8, code
+        _PICKERS[code] = (load, columns, extra)
+        return load
+    return register
+
+
+def paged(code: str, items: Sequence[tuple[str, str]], lang: str, page: int = 0) -> list[list[Button]]:
+    """A page of a registered list, from items the caller already has."""
+    _, columns, extra = _PICKERS[code]
+    return choice_buttons(items, lang, page=page, page_data=lambda p: f"pk:{code}:{p}", columns=columns,
+                          extra=extra(lang) if extra else None)
+
+
+async def picker_buttons(update: Update, context: Ctx, code: str, page: int = 0) -> list[list[Button]]:
+    return paged(code, await _PICKERS[code][0](update, context), lang_of(update, context), page)
+
+
+@domain_errors
+async def _turn_page(update: Update, context: Ctx) -> None:
+    q = update.callback_query
+    assert q is not None and q.data is not None
+    _, code, page = q.data.split(":")
+    if code not in _PICKERS:
+        await q.answer()
+        return
+    buttons = await picker_buttons(update, context, code, int(page))
+    await q.answer()
+    try:
+        await q.edit_message_reply_markup(markup(buttons))
+    except BadRequest as e:  # the same page pressed again
+        if "not modified" not in e.message:
+            raise
+
+
+async def grid_items(context: Ctx, grids: list[Grid], fmt: str) -> list[tuple[str, str]]:
+    """(label, data) for grids: community-qualified names when they span communities."""
+    return [(name, fmt.format(g.id)) for g, name in await grid_labels(core_of(context), grids)]
+
+
+def led_grid_picker(code: str, fmt: str) -> None:
+    """A page-by-page list of the grids the person leads; `fmt` makes a grid's callback data."""
+    async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
+        return await grid_items(context, await leader_grids(core_of(context), actor_of(update)), fmt)
+    picker(code)(load)
+
+
+def build_handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(_turn_page, pattern=r"^pk:\w{1,8}:\d{1,4}$")]

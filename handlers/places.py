@@ -12,10 +12,10 @@ from bot.i18n import t, tp
 from bot.services import places
 from bot.services.errors import InvalidInput
 from bot.services.inputs import person_ref
-from bot.services.notifier import Button
 
+from . import pickers
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, conversation, int_arg, show
+from .pickers import answer, choice_buttons, conversation, int_arg, paged, picker, show
 
 NG_COMMUNITY, NG_NAME, SL_GRID, SL_PERSON, AA_COMMUNITY, AA_PERSON = range(1, 7)
 PRIVATE = filters.ChatType.PRIVATE
@@ -45,7 +45,7 @@ async def new_grid(update: Update, context: Ctx) -> int | None:
         await say(update, t(lang, "places.no_communities_yet"))
         return ConversationHandler.END
     await say(update, t(lang, "places.newgrid_choose_community"),
-              choice_buttons([(c.name, f"plc:ng:{c.id}") for c in communities], lang))
+              paged("ng", [(c.name, f"plc:ng:{c.id}") for c in communities], lang))
     return NG_COMMUNITY
 
 
@@ -83,7 +83,7 @@ async def set_leader(update: Update, context: Ctx) -> int | None:
         await say(update, t(lang, "places.no_grids_yet"))
         return ConversationHandler.END
     items = [(f"{c.name} · {g.name}", f"plc:sl:{g.id}") for c, g in pairs]
-    await say(update, t(lang, "places.setleader_choose_grid"), choice_buttons(items, lang, columns=1))
+    await say(update, t(lang, "places.setleader_choose_grid"), paged("sl", items, lang))
     return SL_GRID
 
 
@@ -133,7 +133,7 @@ async def add_admin(update: Update, context: Ctx) -> int | None:
         await say(update, t(lang, "places.no_communities_yet"))
         return ConversationHandler.END
     await say(update, t(lang, "places.addadmin_choose_community"),
-              choice_buttons([(c.name, f"plc:aa:{c.id}") for c in communities], lang))
+              paged("aa", [(c.name, f"plc:aa:{c.id}") for c in communities], lang))
     return AA_COMMUNITY
 
 
@@ -167,7 +167,7 @@ async def remove_leader(update: Update, context: Ctx) -> None:
         await say(update, t(lang, "places.no_grids_yet"))
         return
     items = [(f"{c.name} · {g.name}", f"plc:rlg:{g.id}") for c, g in pairs]
-    await say(update, t(lang, "places.removeleader_choose_grid"), choice_buttons(items, lang, columns=1))
+    await say(update, t(lang, "places.removeleader_choose_grid"), paged("rlg", items, lang))
 
 
 @domain_errors
@@ -199,7 +199,7 @@ async def remove_admin(update: Update, context: Ctx) -> None:
         await say(update, t(lang, "places.no_communities_yet"))
         return
     await say(update, t(lang, "places.removeadmin_choose_community"),
-              choice_buttons([(c.name, f"plc:rag:{c.id}") for c in communities], lang))
+              paged("rag", [(c.name, f"plc:rag:{c.id}") for c in communities], lang))
 
 
 @domain_errors
@@ -251,6 +251,28 @@ async def communities(update: Update, context: Ctx) -> None:
     await say(update, chunk)
 
 
+# ------------------------------------------------------------------ the long lists, page by page
+def _communities(prefix: str):  # type: ignore[no-untyped-def]
+    async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
+        return [(c.name, f"{prefix}:{c.id}") for c in
+                await places.administered_communities(core_of(context), actor_of(update))]
+    return load
+
+
+def _grids(prefix: str):  # type: ignore[no-untyped-def]
+    async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
+        return [(f"{c.name} · {g.name}", f"{prefix}:{g.id}") for c, g in
+                await places.administered_grids(core_of(context), actor_of(update))]
+    return load
+
+
+picker("ng")(_communities("plc:ng"))
+picker("aa")(_communities("plc:aa"))
+picker("rag")(_communities("plc:rag"))
+picker("sl", columns=1)(_grids("plc:sl"))
+picker("rlg", columns=1)(_grids("plc:rlg"))
+
+
 # ------------------------------------------------------------------ conversation plumbing
 async def cancel(update: Update, context: Ctx) -> int:
     context.user_data.pop("places", None)  # type: ignore[union-attr]
@@ -282,6 +304,7 @@ def build_handlers() -> list[BaseHandler]:
     )
     return [
         conv,
+        *pickers.build_handlers(),  # turning the pages of long lists, for every set-up feature
         CommandHandler("newcommunity", new_community, filters=PRIVATE),
         CommandHandler("removeleader", remove_leader, filters=PRIVATE),
         CommandHandler("removeadmin", remove_admin, filters=PRIVATE),

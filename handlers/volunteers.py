@@ -19,7 +19,7 @@ from bot.services.volunteers import SKILL_KEYS, WORK_GROUP_KEYS, skills_text
 from . import volunteer_leaders, volunteer_profile
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
 from .common import group_start
-from .pickers import answer, choice_buttons, conversation, show
+from .pickers import answer, choice_buttons, conversation, picker, picker_buttons, show
 
 NAME, PHONE, COMMUNITY, GRID, WORK, PARTY, SKILLS, AVAIL, CONSENT, CONFIRM = range(1, 11)
 PRIVATE = filters.ChatType.PRIVATE
@@ -42,14 +42,11 @@ async def _ask(update: Update, context: Ctx, step: int, *, edit: bool = False, p
                                  resize_keyboard=True, one_time_keyboard=True)
         await say(update, prefix + t(lang, "volunteers.ask_phone"), reply_markup=kb)
     elif step == COMMUNITY:
-        items = [(c.name, f"vol:su:c:{c.id}") for c in await places.all_communities(core_of(context))]
-        await show(update, prefix + t(lang, "volunteers.ask_community"), choice_buttons(items, lang), new=not edit)
+        await show(update, prefix + t(lang, "volunteers.ask_community"),
+                   await picker_buttons(update, context, "suc"), new=not edit)
     elif step == GRID:
-        com, grids = await residents.grid_choices(core_of(context), int(d.get("community_id", 0)))
-        items = [(g.name, f"vol:su:g:{g.id}") for g in grids]
-        back = [[Button(tp(lang, "volunteers.back"), data="vol:su:back")]]
-        await show(update, prefix + t(lang, "volunteers.ask_grid", community=com.name),
-                   choice_buttons(items, lang, extra=back), new=not edit)
+        await show(update, prefix + t(lang, "volunteers.ask_grid", community=d.get("community_name", "")),
+                   await picker_buttons(update, context, "sug"), new=not edit)
     elif step == WORK:
         items = [(tp(lang, key), f"vol:su:w:{value}") for value, key in WORK_GROUP_KEYS.items()]
         await show(update, prefix + t(lang, "volunteers.ask_work_group"), choice_buttons(items, lang, columns=1),
@@ -75,6 +72,17 @@ async def _ask(update: Update, context: Ctx, step: int, *, edit: bool = False, p
                    [[Button(tp(lang, "volunteers.submit"), data="vol:su:send"),
                      Button(tp(lang, "volunteers.cancel_button"), data="vol:su:stop")]], new=not edit)
     return step
+
+
+@picker("suc")
+async def _communities(update: Update, context: Ctx) -> list[tuple[str, str]]:
+    return [(c.name, f"vol:su:c:{c.id}") for c in await places.all_communities(core_of(context))]
+
+
+@picker("sug", extra=lambda lang: [[Button(tp(lang, "volunteers.back"), data="vol:su:back")]])
+async def _grids(update: Update, context: Ctx) -> list[tuple[str, str]]:
+    _, grids = await residents.grid_choices(core_of(context), int(_draft(context).get("community_id", 0)))
+    return [(g.name, f"vol:su:g:{g.id}") for g in grids]
 
 
 def _summary(lang: str, d: dict[str, Any]) -> str:

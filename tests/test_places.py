@@ -212,3 +212,33 @@ async def test_a_leader_can_be_named_by_forwarding_a_message_from_them(world):
     state._deliver_user_message(w.admin.id, rec)
     assert "转发来的" in text_of(await w.admin.reply("已成为"))
     await w.sb.wait_bot_message(newbie.id, contains="网格长")
+
+
+async def test_long_grid_lists_have_pages(world):
+    from tests import factories as f
+    w = world
+    for i in range(30):
+        await f.grid(w.db, w.community.id, f"网格{i:02d}")
+    await w.admin.send("/setleader")
+    first = await w.admin.reply("哪个网格")
+    assert sum(1 for b in buttons_of(first) if b["callback_data"].startswith("plc:sl:")) == 24
+    await w.admin.press("下一页", message=first)
+    await w.sb.wait_for(lambda ev: ev["type"] == "message_edited" and ev.get("chat_id") == w.admin.id, since=w.admin.since)
+    second = await w.admin.last(with_button="网格29")
+    await w.admin.press("网格29", message=second)
+    assert "网格29" in text_of(await w.admin.reply("现任网格长", edited=True))
+    # a volunteer signing up pages through the grids too
+    u = await w.bot.user(7501, "翻页")
+    await u.send("/volunteer")
+    await u.reply("姓名")
+    await u.send("翻页者")
+    await u.reply("手机号")
+    await u.share_contact("13912340000")
+    await u.reply("哪个社区")
+    await u.press("幸福里社区")
+    grids = await u.reply("哪个网格", edited=True)
+    assert any(b["text"] == "◀ 返回" for b in buttons_of(grids))
+    await u.press("下一页", message=grids)
+    await w.sb.wait_for(lambda ev: ev["type"] == "message_edited" and ev.get("chat_id") == u.id, since=u.since)
+    await u.press("网格29", message=await u.last(with_button="网格29"))
+    await u.reply("哪一类", edited=True)

@@ -90,10 +90,23 @@ async def administered_communities(core: Core, actor: Actor) -> list[Community]:
 
 
 async def administered_grids(core: Core, actor: Actor) -> list[tuple[Community, Grid]]:
-    out = []
-    for com in await administered_communities(core, actor):
-        out += [(com, g) for g in await grids_of_community(core, com.id)]  # type: ignore[arg-type]
-    return out
+    """Every grid of the communities this person administers, by community and grid name."""
+    ids = [c.id for c in await administered_communities(core, actor)]
+    async with core.db.session() as s:
+        rows = await s.exec(select(Community, Grid).join(Grid, Grid.community_id == Community.id)  # type: ignore[call-overload]
+                            .where(Community.id.in_(ids)).order_by(Community.name, Grid.name))  # type: ignore[union-attr]
+        return [(c, g) for c, g in rows.all()]
+
+
+async def grid_labels(core: Core, grids: list[Grid]) -> list[tuple[Grid, str]]:
+    """Names to show for grids on buttons: "community · grid" when they span several communities
+    (many communities have a 第一网格), else just the grid's name. Ordered by those names."""
+    if len({g.community_id for g in grids}) <= 1:
+        return sorted(((g, g.name) for g in grids), key=lambda x: x[1])
+    async with core.db.session() as s:
+        names = dict((await s.exec(select(Community.id, Community.name).where(  # type: ignore[call-overload]
+            Community.id.in_({g.community_id for g in grids})))).all())  # type: ignore[union-attr]
+    return sorted(((g, f"{names.get(g.community_id, '?')} · {g.name}") for g in grids), key=lambda x: x[1])
 
 
 # ------------------------------------------------------------------ creating places
