@@ -27,9 +27,11 @@ async def ensure_person(session: AsyncSession, actor: Actor) -> Person:
                         language=actor.language)
         session.add(person)
         await session.flush()
-    elif person.language != actor.language or person.blocked_bot or (not person.name and actor.name):
+    elif (person.language != actor.language or person.blocked_bot or person.username != actor.username
+          or (not person.name and actor.name)):
         person.language = actor.language or person.language
         person.blocked_bot = False  # they wrote to us, so they can be reached again
+        person.username = actor.username  # /setleader @name must find people who renamed themselves
         person.name = person.name or actor.name[:100]
         session.add(person)
     return person
