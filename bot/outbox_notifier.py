@@ -34,6 +34,15 @@ class OutboxNotifier:
         self._wake_after_commit(session)
         return queued
 
+    async def send_many(self, session: AsyncSession, items: list[tuple[str, OutMessage, bool]]) -> int:
+        """Queue many (key, message, urgent) at once, each once by key; returns how many were new."""
+        rows = [dict(key=key, chat_id=msg.chat_id, payload=msg.payload(), urgent=urgent, binary=msg.photo or msg.document,
+                     kind=OutboxKind.photo if msg.photo else OutboxKind.document if msg.document else OutboxKind.send)
+                for key, msg, urgent in items]
+        queued = await outbox.enqueue_many(session, rows, self.clock.now())
+        self._wake_after_commit(session)
+        return queued
+
     async def edit_card(self, session: AsyncSession, card_ref: str, text: str,
                         buttons: list[list[Button]]) -> None:
         payload = OutMessage(chat_id=0, text=text, buttons=buttons).payload()

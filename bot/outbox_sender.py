@@ -47,44 +47,92 @@ def retry_seconds(e: RetryAfter) -> float:
 
 
 class Pace:
-    """Global spacing between sends plus a sliding 60-second window per group chat."""
+    """Telegram's limits, kept whatever the network does.
+
+    Telegram counts a request at some moment between our sending it and our reading its answer.
+    So if, when a request is sent, the answers read during the last second plus the requests still
+    in flight stay under the limit, Telegram cannot count more than the limit in any second, however
+    the requests bunch up on the way (a stalled server, a busy event loop). The same holds per group
+    over a minute. On top, sends are spaced evenly (1/per_second) so traffic stays smooth.
+    """
 
     def __init__(self, per_second: float, per_group_per_minute: int,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.interval = 1.0 / per_second
+        self.cap = max(1, int(per_second))
         self.per_group = per_group_per_minute
         self.monotonic = monotonic
         self.next_slot = 0.0
         self.paused_until = 0.0
-        self.groups: dict[int, deque[float]] = defaultdict(deque)
+        self.answered: deque[float] = deque()  # when answers were read, last second
+        self.in_flight = 0
+        self.group_answered: dict[int, deque[float]] = defaultdict(deque)  # last minute, per group
+        self.group_in_flight: dict[int, int] = defaultdict(int)
+
+    @staticmethod
+    def _room(answered: deque[float], in_flight: int, cap: int, window: float, now: float) -> float:
+        """Seconds until one more request fits (a short poll when only in-flight ones block)."""
+        while answered and answered[0] <= now - window:
+            answered.popleft()
+        over = len(answered) + in_flight - cap + 1
+        if over <= 0:
+            return 0.0
+        if over > len(answered):
+            return 0.005  # wait for an answer to come back
+        return answered[over - 1] + window - now + 0.001
 
     def group_wait(self, chat_id: int) -> float:
         """Seconds until this group may get another message (0 if now)."""
         if chat_id >= 0:
             return 0.0
-        q, now = self.groups[chat_id], self.monotonic()
-        while q and q[0] <= now - 60:
-            q.popleft()
-        if not q:
-            del self.groups[chat_id]
-            return 0.0
-        return 0.0 if len(q) < self.per_group else q[len(q) - self.per_group] + 60 - now + 0.05
-
-    def reserve(self, chat_id: int) -> float:
-        """Book the next slot for a send to `chat_id`; returns seconds to wait for it."""
         now = self.monotonic()
-        start = max(now, self.next_slot, self.paused_until)
-        self.next_slot = start + self.interval
+        wait = self._room(self.group_answered[chat_id], self.group_in_flight[chat_id], self.per_group, 60.0, now)
+        if not self.group_answered[chat_id] and not self.group_in_flight[chat_id]:
+            del self.group_answered[chat_id], self.group_in_flight[chat_id]
+        return wait
+
+    def wait(self, chat_id: int) -> float:
+        now = self.monotonic()
+        return max(self.next_slot - now, self.paused_until - now, self.group_wait(chat_id),
+                   self._room(self.answered, self.in_flight, self.cap, 1.0, now))
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until a request to `chat_id` fits the limits, then count it as in flight."""
+        while (w := self.wait(chat_id)) > 0:
+            await asyncio.sleep(w)
+        # slots on a fixed grid: a late wake-up is made up by the next slot instead of drifting
+        self.next_slot = max(self.next_slot, self.monotonic() - self.interval) + self.interval
+        self.in_flight += 1
         if chat_id < 0:
-            self.groups[chat_id].append(start)
-        return start - now
+            self.group_in_flight[chat_id] += 1
+
+    def end(self, chat_id: int) -> None:
+        """The answer to a request acquired for `chat_id` was read (or it failed)."""
+        now = self.monotonic()
+        self.in_flight -= 1
+        self.answered.append(now)
+        if chat_id < 0:
+            self.group_in_flight[chat_id] -= 1
+            self.group_answered[chat_id].append(now)
 
     def delay(self) -> float:
-        """How long the next slot is from now (a pause after a 429 shows here)."""
+        """How long until the next slot (a pause after a 429 shows here)."""
         return max(0.0, max(self.next_slot, self.paused_until) - self.monotonic())
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, self.monotonic() + seconds)
+
+
+class Ticket:
+    """One acquired request: ended exactly once, as soon as its answer is read."""
+
+    def __init__(self, pace: Pace, chat_id: int) -> None:
+        self.pace, self.chat_id, self.open = pace, chat_id, True
+
+    def done(self) -> None:
+        if self.open:
+            self.open = False
+            self.pace.end(self.chat_id)
 
 
 class OutboxSender:
@@ -173,13 +221,11 @@ class OutboxSender:
             await asyncio.wait([earlier])
         await self.in_flight.acquire()
         try:
-            wait = self.pace.reserve(row.chat_id)
-            if wait > 0:
-                await asyncio.sleep(wait)
+            await self.pace.acquire(row.chat_id)
         except BaseException:
             self.in_flight.release()
             raise
-        task = asyncio.create_task(self._send_row(row))
+        task = asyncio.create_task(self._send_row(row, Ticket(self.pace, row.chat_id)))
         self._sends.add(task)
         self._by_chat[row.chat_id] = task
         task.add_done_callback(lambda t, chat=row.chat_id: self._done(chat, t))
@@ -189,9 +235,9 @@ class OutboxSender:
         if self._by_chat.get(chat_id) is task:
             del self._by_chat[chat_id]
 
-    async def _send_row(self, row: OutboxMessage) -> None:
+    async def _send_row(self, row: OutboxMessage, ticket: Ticket) -> None:
         try:
-            await self._deliver(row)
+            await self._deliver(row, ticket)
         except Exception as e:  # a bug or a lost database must not strand the row in "sending"
             log.exception("outbox row %s: unexpected failure", row.id)
             try:
@@ -201,16 +247,20 @@ class OutboxSender:
             except Exception:  # the lease brings it back
                 log.exception("outbox row %s: could not record the failure", row.id)
         finally:
+            ticket.done()
             self.in_flight.release()
 
-    async def _deliver(self, row: OutboxMessage) -> None:
-        payload = json.loads(row.payload)
+    async def _deliver(self, row: OutboxMessage, ticket: Ticket) -> None:
         now = self.clock.now()
         try:
+            payload = json.loads(row.payload)
             if row.kind == OutboxKind.edit.value:
-                await self._edit(row, payload)
+                await self._edit(row, payload, ticket)
                 return
-            message = await self._send(row, payload)
+            try:
+                message = await self._send(row, payload)
+            finally:
+                ticket.done()
         except RetryAfter as e:
             await self._rate_limited(row, retry_seconds(e))
             return
@@ -264,7 +314,7 @@ class OutboxSender:
                                                 caption=p["text"][:1024], **common)
         return await self.bot.send_message(text=p["text"], **common)
 
-    async def _edit(self, row: OutboxMessage, p: dict[str, Any]) -> None:
+    async def _edit(self, row: OutboxMessage, p: dict[str, Any], ticket: Ticket) -> None:
         """Edit every posted copy of the card; copies in chats we lost are left alone."""
         assert row.card_ref
         async with self.db.session() as s:
@@ -273,8 +323,9 @@ class OutboxSender:
                 return
             posted = await outbox.cards(s, row.card_ref)
         for n, card in enumerate(posted):
-            if n:  # every edit counts against the global rate
-                await asyncio.sleep(self.pace.reserve(0))
+            if n:  # every copy's edit counts against the global rate
+                await self.pace.acquire(0)
+                ticket = Ticket(self.pace, 0)
             try:
                 await self.bot.edit_message_text(chat_id=card.chat_id, message_id=card.message_id, text=p["text"],
                                                  parse_mode=ParseMode.HTML, reply_markup=keyboard(p.get("buttons") or []))
@@ -283,5 +334,7 @@ class OutboxSender:
             except (BadRequest, Forbidden) as e:
                 if "not modified" not in e.message:
                     log.warning("editing card %s in %s failed: %s", row.card_ref, card.chat_id, e.message)
+            finally:
+                ticket.done()
         async with self.db.session() as s:
             await outbox.mark_sent(s, row.id, self.clock.now(), None)

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .enums import OutboxKind, OutboxStatus
@@ -24,6 +25,23 @@ async def enqueue(session: AsyncSession, *, key: str, chat_id: int, kind: Outbox
         key=key, chat_id=chat_id, kind=kind.value, payload=json.dumps(payload, ensure_ascii=False),
         card_ref=card_ref, urgent=urgent, status=OutboxStatus.pending.value,
         next_attempt_at=now, created_at=now), ["key"])
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> int:
+    """Queue many rows in one statement, each once by key; returns how many were new.
+    Each row: key, chat_id, kind (OutboxKind), payload (dict), urgent, binary (bytes or None)."""
+    if not rows:
+        return 0
+    values = []
+    for r in rows:
+        payload = r["payload"] if r.get("binary") is None else {**r["payload"], "binary_b64": b64encode(r["binary"]).decode()}
+        values.append(dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
+                           payload=json.dumps(payload, ensure_ascii=False), urgent=bool(r.get("urgent")),
+                           status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0))
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    mod = postgresql if dialect == "postgresql" else sqlite
+    result = await session.exec(mod.insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]))  # type: ignore[call-overload]
+    return int(result.rowcount or 0)
 
 
 async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[str, Any],

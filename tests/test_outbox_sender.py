@@ -230,16 +230,35 @@ async def test_an_edit_of_a_card_in_a_chat_we_left_is_finished_not_retried(db, s
     assert [r.status for r in await all_rows(db) if r.kind != "edit"] == ["sent"]  # nothing skipped
 
 
-def test_pace_spaces_sends_and_keeps_each_group_under_its_minute():
+async def test_pace_counts_in_flight_requests_so_bunching_on_the_way_cannot_break_the_limit():
     now = [100.0]
-    pace = Pace(per_second=20, per_group_per_minute=3, monotonic=lambda: now[0])
-    assert [round(pace.reserve(1), 3) for _ in range(3)] == [0.0, 0.05, 0.1]
-    for _ in range(3):
+    pace = Pace(per_second=4, per_group_per_minute=2, monotonic=lambda: now[0])
+    for _ in range(4):  # four requests out, no answer yet (a stalled server)
+        assert pace.wait(1) <= pace.interval
+        now[0] += pace.interval
+        await pace.acquire(1)
+    now[0] += 10
+    assert pace.wait(1) == 0.005  # the fifth waits for answers, however long the stall
+    for _ in range(4):
+        pace.end(1)
+    assert pace.wait(1) == pytest.approx(1.001)  # the answers still count for a second
+    now[0] += 0.5
+    assert pace.wait(1) == pytest.approx(0.501)
+    now[0] += 0.51
+    assert pace.wait(1) == 0
+
+
+async def test_pace_keeps_each_group_under_its_minute():
+    now = [100.0]
+    pace = Pace(per_second=1000, per_group_per_minute=2, monotonic=lambda: now[0])
+    for _ in range(2):
         assert pace.group_wait(-7) == 0
-        pace.reserve(-7)
-    assert 60 < pace.group_wait(-7) <= 60.25  # the first of the three went out at 100.15
+        await pace.acquire(-7)
+        pace.end(-7)
+        now[0] += 1
+    assert 58 < pace.group_wait(-7) <= 58.01  # the first answer leaves the minute at 160
     assert pace.group_wait(-8) == 0 and pace.group_wait(42) == 0
-    now[0] += 61
+    now[0] += 58.01
     assert pace.group_wait(-7) == 0
     pace.pause(5)
-    assert pace.delay() == pytest.approx(5) and pace.reserve(1) == pytest.approx(5)
+    assert pace.delay() == pytest.approx(5) and pace.wait(1) == pytest.approx(5)

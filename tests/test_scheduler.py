@@ -97,17 +97,18 @@ async def test_a_late_digest_goes_out_within_48_hours_only(core, clock, db, up_a
 
 
 class FlakyNotifier(OutboxNotifier):
-    """Queues `fail_after` messages, then the database "goes away"."""
+    """Queues `chunks` chunks of a fan-out, then the database "goes away" (mid-transaction)."""
 
-    def __init__(self, clock, fail_after: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, clock, chunks: int) -> None:  # type: ignore[no-untyped-def]
         super().__init__(clock)
-        self.left = fail_after
+        self.left = chunks
 
-    async def send(self, session, key, msg, **kw):  # type: ignore[no-untyped-def]
+    async def send_many(self, session, items):  # type: ignore[no-untyped-def]
         if self.left <= 0:
+            await super().send_many(session, items[:1])  # half-written when the connection drops
             raise ConnectionError("database connection lost")
         self.left -= 1
-        return await super().send(session, key, msg, **kw)
+        return await super().send_many(session, items)
 
 
 async def test_a_restart_in_the_middle_of_a_fan_out_completes_it_without_duplicates(core, clock, db, cfg, monkeypatch):
@@ -115,7 +116,7 @@ async def test_a_restart_in_the_middle_of_a_fan_out_completes_it_without_duplica
     town = await seed_town(db, volunteers=5, homes_each=1)
     clock.set(at(2026, 11, 20, 8, 0))
     crashing = core_on(db, clock, cfg)
-    crashing.notifier = FlakyNotifier(clock, fail_after=3)
+    crashing.notifier = FlakyNotifier(clock, chunks=1)
     assert await run_due(crashing, jobs=[visit_list.JOB]) == []
     half = await keys(db, "visit-list")
     assert len(half) == 2  # the first chunk committed, the second rolled back

@@ -22,9 +22,14 @@ class Outgoing:
 
 async def fan_out(core: Core, items: list[Outgoing]) -> int:
     """Queue every item; returns how many were new (0 when all were already queued)."""
+    bulk = getattr(core.notifier, "send_many", None)  # one statement per chunk when the notifier can
     new = 0
     for i in range(0, len(items), CHUNK):
+        chunk = items[i:i + CHUNK]
         async with core.db.session() as s:
-            for item in items[i:i + CHUNK]:
+            if bulk is not None:
+                new += await bulk(s, [(it.key, it.msg, it.urgent) for it in chunk])
+                continue
+            for item in chunk:
                 new += bool(await core.notifier.send(s, item.key, item.msg, urgent=item.urgent))
     return new
