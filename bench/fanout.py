@@ -81,13 +81,14 @@ async def seed_volunteers(db: Database, n: int, grids: int = 30) -> list[int]:
         await s.flush()
         gids = [g.id for g in grid_rows]
         tg = [700_000 + i for i in range(n)]
-        await s.execute(insert(Person), [dict(id=i + 1, tg_user_id=tg[i], name=f"志愿者{i}", language="zh-hans",
+        conn = await s.connection()
+        await conn.execute(insert(Person), [dict(id=i + 1, tg_user_id=tg[i], name=f"志愿者{i}", language="zh-hans",
                                            grid_id=gids[i % grids]) for i in range(n)])
-        await s.execute(insert(VolunteerProfile), [dict(person_id=i + 1, grid_id=gids[i % grids], status="approved")
+        await conn.execute(insert(VolunteerProfile), [dict(person_id=i + 1, grid_id=gids[i % grids], status="approved")
                                                 for i in range(n)])
-        await s.execute(insert(Household), [dict(id=i + 1, grid_id=gids[i % grids], address=f"基准路 {i} 号",
+        await conn.execute(insert(Household), [dict(id=i + 1, grid_id=gids[i % grids], address=f"基准路 {i} 号",
                                               members="住户", care_flags="elderly_alone") for i in range(n)])
-        await s.execute(insert(Pairing), [dict(volunteer_id=i + 1, household_id=i + 1) for i in range(n)])
+        await conn.execute(insert(Pairing), [dict(volunteer_id=i + 1, household_id=i + 1) for i in range(n)])
     return tg
 
 
