@@ -14,9 +14,8 @@ import json
 import logging
 import time
 from base64 import b64decode
-from collections import defaultdict, deque
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import update
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import metrics
+from bot.outbox_pace import Pace, Ticket
 from bot.services.clock import Clock
 from storage import outbox
 from storage.db import Database
@@ -44,95 +44,6 @@ def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None
 
 def retry_seconds(e: RetryAfter) -> float:
     return e.retry_after.total_seconds() if isinstance(e.retry_after, timedelta) else float(e.retry_after)
-
-
-class Pace:
-    """Telegram's limits, kept whatever the network does.
-
-    Telegram counts a request at some moment between our sending it and our reading its answer.
-    So if, when a request is sent, the answers read during the last second plus the requests still
-    in flight stay under the limit, Telegram cannot count more than the limit in any second, however
-    the requests bunch up on the way (a stalled server, a busy event loop). The same holds per group
-    over a minute. On top, sends are spaced evenly (1/per_second) so traffic stays smooth.
-    """
-
-    def __init__(self, per_second: float, per_group_per_minute: int,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.interval = 1.0 / per_second
-        self.cap = max(1, int(per_second))
-        self.per_group = per_group_per_minute
-        self.monotonic = monotonic
-        self.next_slot = 0.0
-        self.paused_until = 0.0
-        self.answered: deque[float] = deque()  # when answers were read, last second
-        self.in_flight = 0
-        self.group_answered: dict[int, deque[float]] = defaultdict(deque)  # last minute, per group
-        self.group_in_flight: dict[int, int] = defaultdict(int)
-
-    @staticmethod
-    def _room(answered: deque[float], in_flight: int, cap: int, window: float, now: float) -> float:
-        """Seconds until one more request fits (a short poll when only in-flight ones block)."""
-        while answered and answered[0] <= now - window:
-            answered.popleft()
-        over = len(answered) + in_flight - cap + 1
-        if over <= 0:
-            return 0.0
-        if over > len(answered):
-            return 0.005  # wait for an answer to come back
-        return answered[over - 1] + window - now + 0.001
-
-    def group_wait(self, chat_id: int) -> float:
-        """Seconds until this group may get another message (0 if now)."""
-        if chat_id >= 0:
-            return 0.0
-        now = self.monotonic()
-        wait = self._room(self.group_answered[chat_id], self.group_in_flight[chat_id], self.per_group, 60.0, now)
-        if not self.group_answered[chat_id] and not self.group_in_flight[chat_id]:
-            del self.group_answered[chat_id], self.group_in_flight[chat_id]
-        return wait
-
-    def wait(self, chat_id: int) -> float:
-        now = self.monotonic()
-        return max(self.next_slot - now, self.paused_until - now, self.group_wait(chat_id),
-                   self._room(self.answered, self.in_flight, self.cap, 1.0, now))
-
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a request to `chat_id` fits the limits, then count it as in flight."""
-        while (w := self.wait(chat_id)) > 0:
-            await asyncio.sleep(w)
-        # slots on a fixed grid: a late wake-up is made up by the next slot instead of drifting
-        self.next_slot = max(self.next_slot, self.monotonic() - self.interval) + self.interval
-        self.in_flight += 1
-        if chat_id < 0:
-            self.group_in_flight[chat_id] += 1
-
-    def end(self, chat_id: int) -> None:
-        """The answer to a request acquired for `chat_id` was read (or it failed)."""
-        now = self.monotonic()
-        self.in_flight -= 1
-        self.answered.append(now)
-        if chat_id < 0:
-            self.group_in_flight[chat_id] -= 1
-            self.group_answered[chat_id].append(now)
-
-    def delay(self) -> float:
-        """How long until the next slot (a pause after a 429 shows here)."""
-        return max(0.0, max(self.next_slot, self.paused_until) - self.monotonic())
-
-    def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, self.monotonic() + seconds)
-
-
-class Ticket:
-    """One acquired request: ended exactly once, as soon as its answer is read."""
-
-    def __init__(self, pace: Pace, chat_id: int) -> None:
-        self.pace, self.chat_id, self.open = pace, chat_id, True
-
-    def done(self) -> None:
-        if self.open:
-            self.open = False
-            self.pace.end(self.chat_id)
 
 
 class OutboxSender:
