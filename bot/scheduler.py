@@ -21,8 +21,7 @@ from bot.services.core import Core
 from storage import jobs as job_runs
 
 log = logging.getLogger(__name__)
-TICK_SECOND = 2          # ticks at hh:mm:02
-MISFIRE_GRACE = 50       # a tick delayed by a busy loop still runs, a whole missed minute coalesces
+TICK_SECOND = 2  # ticks at hh:mm:02
 IsLeader = Callable[[], "bool | Awaitable[bool]"]
 
 
@@ -93,7 +92,9 @@ async def start(app: Any) -> None:
     jq = app.job_queue
     if jq is None:
         raise RuntimeError("the scheduler needs python-telegram-bot[job-queue]")
-    kwargs = {"misfire_grace_time": MISFIRE_GRACE, "coalesce": True, "max_instances": 1}
+    # A tick that fires late (a busy loop, a suspended machine) still runs, once (coalesce); what it
+    # then does is decided by each job's own window, never by how late the tick was.
+    kwargs = {"misfire_grace_time": core.cfg.schedule.misfire_grace_seconds, "coalesce": True, "max_instances": 1}
     app.bot_data["scheduler"] = ticker
     app.bot_data["scheduler_jobs"] = [
         jq.run_once(ticker.tick, when=1, name="redvest-catch-up", job_kwargs=dict(kwargs)),

@@ -190,7 +190,7 @@ async def test_start_registers_a_minute_tick_with_an_explicit_misfire_grace(db, 
         jobs = {j.name: j.job for j in app.job_queue.jobs()}
         assert set(jobs) == {"redvest-catch-up", "redvest-tick"}
         for job in jobs.values():
-            assert job.misfire_grace_time == scheduler.MISFIRE_GRACE and job.coalesce and job.max_instances == 1
+            assert job.misfire_grace_time == cfg.schedule.misfire_grace_seconds and job.coalesce and job.max_instances == 1
         assert "second='2'" in str(jobs["redvest-tick"].trigger)
     finally:
         await scheduler.stop(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from babel.dates import format_skeleton
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -79,11 +80,10 @@ async def send_service_day(core: Core, community_id: int, day: date) -> int:
                                     .join(Grid, Grid.id == VolunteerProfile.grid_id).where(
             Grid.community_id == community_id, VolunteerProfile.status == VolunteerStatus.approved.value,
             Person.tg_user_id.is_not(None), Person.blocked_bot == False).order_by(Person.id))).scalars())  # type: ignore[union-attr]  # noqa: E712
-    at = core.cfg.schedule.at("service_day_time")
     items = []
     for p in people:
         lang = core.lang(p.language)
-        when = when_text(datetime.combine(day, at, tzinfo=tz), community.timezone, lang)
+        when = format_skeleton("MMMEd", day, locale="zh_CN" if lang == "zh-CN" else "en")
         lines = [t(lang, "reminders.service_day.event", title=e.title, place=e.place or "—",
                    when=when_text(aware(e.starts_at), community.timezone, lang)) for e in events]
         text = t(lang, "reminders.service_day.announce", community=community.name, when=when)
