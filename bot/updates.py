@@ -35,7 +35,9 @@ GIVE_UP_AFTER = 5  # failed tries of one update while the database answers pings
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Different chats run in parallel; updates of one chat (or user) run one at a time, in order."""
+    """Different people run in parallel; the updates of one person run one at a time, in order,
+    whichever chat they come from (their drafts are per person: a group update of theirs must not
+    interleave with their private conversation). Updates without a person are ordered per chat."""
 
     def __init__(self, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
@@ -45,10 +47,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     @staticmethod
     def _key(update: object) -> Any:
         if isinstance(update, Update):
-            if update.effective_user is not None and update.effective_chat is not None:
-                return (update.effective_chat.id, update.effective_user.id)
+            if update.effective_user is not None:
+                return ("user", update.effective_user.id)
             if update.effective_chat is not None:
-                return update.effective_chat.id
+                return ("chat", update.effective_chat.id)
         return None
 
     @property
