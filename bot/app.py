@@ -35,8 +35,9 @@ UPDATE_IDS_KEPT = timedelta(days=2)
 
 # (command, catalog key of its description); the menu Telegram shows, in both languages
 COMMANDS = [("start", "cmd.start"), ("help", "cmd.help"), ("request", "cmd.request"), ("my", "cmd.my"),
-            ("volunteer", "cmd.volunteer"), ("visits", "cmd.visits"), ("points", "cmd.points"),
-            ("events", "cmd.events"), ("forgetme", "privacy.cmd"), ("cancel", "cmd.cancel")]
+            ("grid", "cmd.grid"), ("volunteer", "cmd.volunteer"), ("tasks", "cmd.tasks"), ("visits", "cmd.visits"),
+            ("points", "cmd.points"), ("events", "cmd.events"), ("profile", "cmd.profile"),
+            ("forgetme", "privacy.cmd"), ("cancel", "cmd.cancel")]
 
 
 def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
