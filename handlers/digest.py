@@ -26,8 +26,8 @@ async def digest_command(update: Update, context: Ctx) -> None:
     if update.effective_chat is None or update.effective_chat.type != "private":
         await say(update, t(lang, "digest.private_only"))
         return
-    week = digests.check_week(context.args[0]) if context.args else ""
     choices = await digests.digest_choices(core_of(context), actor_of(update))
+    week = digests.check_week(context.args[0]) if context.args else ""
     if len(choices) == 1:
         await _show(update, context, choices[0].scope, choices[0].target_id, week)
         return
