@@ -7,7 +7,7 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 
 from bot.i18n import t, tp
 from bot.services import signup
-from bot.services.errors import InvalidInput
+from bot.services.errors import DomainError, InvalidInput
 from bot.services.notifier import Button
 from bot.services.volunteers import SKILL_KEYS, WORK_GROUP_KEYS, VolunteerView, card_text
 
@@ -151,6 +151,9 @@ async def edit_text(update: Update, context: Ctx) -> int | None:
     except InvalidInput as e:
         await say(update, "❗ " + t(lang, e.key, **e.params))
         return None
+    except DomainError as e:  # the profile went meanwhile (left, declined): nothing left to edit
+        await say(update, t(lang, e.key, **e.params))
+        return ConversationHandler.END
     context.user_data.pop("profile_field", None)  # type: ignore[union-attr]
     await say(update, t(lang, "volunteers.saved"))
     await _render(update, context, view, new=True)
@@ -167,6 +170,9 @@ async def edit_phone(update: Update, context: Ctx) -> int | None:
     except InvalidInput as e:
         await say(update, "❗ " + t(lang, e.key, **e.params))
         return None
+    except DomainError as e:  # the profile went meanwhile (left, declined): nothing left to edit
+        await say(update, t(lang, e.key, **e.params), reply_markup=ReplyKeyboardRemove())
+        return ConversationHandler.END
     await say(update, t(lang, "volunteers.saved"), reply_markup=ReplyKeyboardRemove())
     await _render(update, context, view, new=True)
     return ConversationHandler.END

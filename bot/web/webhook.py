@@ -6,12 +6,14 @@ worker holds the update; 401/403 without the right secret; 413 too large; 400 no
 """
 from __future__ import annotations
 
+import functools
 import hmac
+import inspect
 import json
 import logging
 
 from aiohttp import web
-from telegram import Update
+from telegram import TelegramObject, Update
 
 from bot import metrics
 from bot.updates import Outcome
@@ -19,6 +21,32 @@ from bot.updates import Outcome
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CHUNK = 64 * 1024
+
+
+@functools.cache
+def _required(cls: type) -> tuple[str, ...]:
+    """Constructor arguments without a default: Telegram always sends them."""
+    try:
+        params = inspect.signature(cls.__init__).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p.name for p in params if p.name not in ("self", "api_kwargs") and p.default is p.empty
+                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
+def well_formed(obj: object, depth: int = 0) -> bool:
+    """python-telegram-bot builds objects leniently (a missing required field becomes None);
+    handlers may rely on what Telegram guarantees, so such a body is refused here."""
+    if depth > 12:
+        return False
+    if isinstance(obj, (list, tuple)):
+        return all(well_formed(o, depth + 1) for o in obj)
+    if not isinstance(obj, TelegramObject):
+        return True
+    if any(getattr(obj, name, None) is None for name in _required(type(obj))):
+        return False
+    return all(well_formed(getattr(obj, name, None), depth + 1)
+               for cls in type(obj).__mro__ for name in getattr(cls, "__slots__", ()) if not name.startswith("_"))
 
 
 def _answer(status: int, description: str, retry_after: int | None = None) -> web.Response:
@@ -64,7 +92,10 @@ async def receive(request: web.Request) -> web.Response:
         return _answer(400, "not a Telegram update")
     try:
         update = Update.de_json(data, ptb.bot)
+        complete = well_formed(update)
     except Exception:  # noqa: BLE001 - whatever the shape, it is not an update we can handle
+        return _answer(400, "not a Telegram update")
+    if not complete:
         return _answer(400, "not a Telegram update")
     if ptb.bot_data.get("stopping"):
         return _answer(503, "stopping", retry_after=1)
