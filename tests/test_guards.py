@@ -100,3 +100,26 @@ async def test_migrations_build_exactly_the_models(tmp_path):
         diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), SQLModel.metadata))
     await db.dispose()
     assert not diff, f"models changed without a migration (regenerate storage/migrations): {diff[:5]}"
+
+
+@pytest.mark.postgres
+async def test_migrations_build_exactly_the_models_on_postgresql():
+    import uuid
+
+    import asyncpg
+
+    from tests.conftest import PG_ADMIN
+    name = f"redvest_mig_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(PG_ADMIN)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+        await migrate.upgrade_async(url)
+        db = Database(url)
+        async with db.engine.connect() as c:
+            diff = await c.run_sync(lambda sc: compare_metadata(MigrationContext.configure(sc), SQLModel.metadata))
+        await db.dispose()
+        assert not diff, f"PostgreSQL schema differs from the models: {diff[:5]}"
+    finally:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()

@@ -6,6 +6,7 @@ import logging
 import os
 
 from bot.app import build_application, start_running, stop_running
+from bot.config import WebConfig
 from bot.demo import PEOPLE, sandbox_groups, seed_demo
 from sandbox import SandboxState, start_server
 from storage import migrate
@@ -54,10 +55,15 @@ async def _run(cfg, args) -> None:  # type: ignore[no-untyped-def]
         cfg.telegram.token = cfg.sandbox.token
         cfg.telegram.base_url = f"{url}/bot"
         cfg.database.url = db_url
-        app = build_application(cfg, db)
+        if cfg.web.public_url == WebConfig().public_url:  # dashboard links must point at this web server
+            cfg.web.public_url = f"http://{cfg.web.listen}:{cfg.web.port}"
+        app = build_application(cfg, db, run_web=True)
         await start_running(app)
     print(f"\nredvest sandbox is running: open {url}/ in a browser "
-          f"(Bot API for other bots: base_url={url}/bot). Ctrl+C stops it.\n", flush=True)
+          f"(Bot API for other bots: base_url={url}/bot). Ctrl+C stops it.", flush=True)
+    if app is not None:
+        print(f"The web dashboard (send /dashboard to the bot as a leader or admin) is served at "
+              f"{cfg.web.public_url}/dashboard\n", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:45:15.736204
+Create Date: 2026-11-22 09:41:08.051043
 """
 from typing import Sequence, Union
 
@@ -81,6 +81,7 @@ def upgrade() -> None:
     op.create_table('processed_update',
     sa.Column('update_id', sa.BigInteger(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('update_id')
     )
     op.create_table('user_data',
@@ -226,23 +227,30 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
     sa.Column('duplicate_of', sa.Integer(), nullable=True),
+    sa.Column('suspected_duplicate_of', sa.Integer(), nullable=True),
+    sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('close_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('referral', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('first_accepted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('leader_confirm_asked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by'], ['person.id'], ),
     sa.ForeignKeyConstraint(['duplicate_of'], ['help_request.id'], ),
     sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], ),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
     sa.ForeignKeyConstraint(['resident_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['suspected_duplicate_of'], ['help_request.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
     with op.batch_alter_table('help_request', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_help_request_closed_at'), ['closed_at'], unique=False)
+        batch_op.create_index('ix_help_request_grid_accepted', ['grid_id', 'first_accepted_at'], unique=False)
         batch_op.create_index('ix_help_request_grid_created', ['grid_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_help_request_grid_done', ['grid_id', 'done_at'], unique=False)
         batch_op.create_index('ix_help_request_grid_status', ['grid_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_request_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_request_resident_id'), ['resident_id'], unique=False)
@@ -514,7 +522,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_help_request_resident_id'))
         batch_op.drop_index(batch_op.f('ix_help_request_household_id'))
         batch_op.drop_index('ix_help_request_grid_status')
+        batch_op.drop_index('ix_help_request_grid_done')
         batch_op.drop_index('ix_help_request_grid_created')
+        batch_op.drop_index('ix_help_request_grid_accepted')
         batch_op.drop_index(batch_op.f('ix_help_request_closed_at'))
 
     op.drop_table('help_request')
