@@ -64,11 +64,15 @@ class Leadership:
     async def attempt(self) -> None:
         """One beat: connect if needed; try to take the lock, or check we still hold it."""
         try:
+            if self.is_leader:
+                # the lock lives and dies with this very connection: never reconnect while leading
+                if self._conn is None or self._conn.is_closed():
+                    raise ConnectionError("the lock connection is gone")
+                await self._conn.fetchval("SELECT 1", timeout=self.retry)
+                return
             if self._conn is None or self._conn.is_closed():
                 self._conn = await self._connect()
-            if self.is_leader:
-                await self._conn.fetchval("SELECT 1", timeout=self.retry)
-            elif await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY, timeout=self.retry):
+            if await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY, timeout=self.retry):
                 await self._elected()
         except asyncio.CancelledError:
             raise

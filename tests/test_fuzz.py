@@ -22,6 +22,9 @@ from tests.test_fuzz_kit import (EXAMPLES, Driver, callback_patterns, check_inva
                                  forged_data, hostile_text, run_property, walk_handlers)
 
 pytestmark = pytest.mark.timeout(300)
+SENSIBLE = ["帮忙修一下厨房水龙头", "幸福里 3 栋 2 单元 401", "Building 3, Room 401", "11-30", "2026-12-01", "2", "1.5",
+            "王小明", "Alice Wang", "13800138000", "周末上午有空", "门锁修好了", "谢谢", "临时有事", "免费理发", "12",
+            "2026-12-05 09:00", "社区活动室", "台风", "幸福里社区", "第三网格", "ok", "是"]
 
 
 @pytest.fixture
@@ -43,16 +46,19 @@ def steps(driver: Driver, groups: list[int]) -> st.SearchStrategy:
     cmds = commands(driver.app)
     phone = st.one_of(st.sampled_from(["+8613800138000", "13800138000", "1", "+" + "9" * 40, "abc", "+86 (138) 0013-8000"]),
                       st.text(min_size=1, max_size=30))
+    button = st.tuples(st.just("button"), st.integers(0, 40))
+    sensible = st.tuples(st.just("text"), st.sampled_from(SENSIBLE))
+    # weighted towards the buttons the bot offers and sensible answers, so walks get deep into
+    # the conversations; hostile input is mixed in at every depth
     return st.lists(st.one_of(
-        st.tuples(st.just("text"), hostile_text),
+        button, button, button, sensible, sensible,
+        st.tuples(st.just("text"), hostile_text), st.tuples(st.just("text"), hostile_text),
         st.tuples(st.just("command"), st.sampled_from(cmds), st.one_of(st.just(""), hostile_text)),
-        st.tuples(st.just("button"), st.integers(0, 40)),
-        st.tuples(st.just("button"), st.integers(0, 40)),
         st.tuples(st.just("forged"), forged_data(callback_patterns(driver.app))),
         st.tuples(st.just("contact"), st.booleans(), phone),
         st.tuples(st.just("group"), st.sampled_from(groups), st.sampled_from(cmds), hostile_text),
         st.tuples(st.just("group_button"), st.sampled_from(groups), st.integers(0, 40)),
-    ), min_size=1, max_size=10)
+    ), min_size=1, max_size=8)
 
 
 def short(step: object) -> str:
@@ -79,6 +85,14 @@ async def act(driver: Driver, uid: int, step: tuple) -> None:  # type: ignore[ty
         since = driver.state.seq
         await driver.pump()
         assert driver._answered(since, uid), f"no answer to {short(step)}"
+    elif kind == "auto":  # what a cooperative person does: press a button of the newest message, or answer
+        newest = next((m for m in reversed(driver.bot_messages(uid))), None)
+        buttons = [b["callback_data"] for row in ((newest or {}).get("reply_markup") or {}).get("inline_keyboard") or []
+                   for b in row if b.get("callback_data")]
+        if buttons:
+            assert await driver.press(uid, uid, buttons[step[1] % len(buttons)], newest["message_id"]) is not None
+        else:
+            assert await driver.say(uid, SENSIBLE[step[1] % len(SENSIBLE)]), f"no answer to {short(step)}"
     elif kind == "group":
         await driver.say(uid, f"/{step[2]} {step[3]}", chat_id=step[1])
     elif kind == "group_button":
@@ -86,6 +100,14 @@ async def act(driver: Driver, uid: int, step: tuple) -> None:  # type: ignore[ty
         if buttons:
             message_id, data = buttons[step[2] % len(buttons)]
             assert await driver.press(uid, step[1], data, message_id) is not None, f"group press not answered: {data!r}"
+
+
+def journeys(driver: Driver, groups: list[int]) -> st.SearchStrategy:
+    """A command, a few cooperative steps (deep into its conversation, with a real draft), then
+    anything: the hostile part starts at every depth."""
+    cooperative = st.lists(st.tuples(st.just("auto"), st.integers(0, 5)), max_size=9)
+    return st.builds(lambda c, coop, rest: [("command", c, "")] + coop + rest,
+                     st.sampled_from(commands(driver.app)), cooperative, steps(driver, groups))
 
 
 async def walk(world, driver: Driver, user, groups: list[int]) -> None:  # type: ignore[no-untyped-def]
@@ -99,7 +121,7 @@ async def walk(world, driver: Driver, user, groups: list[int]) -> None:  # type:
             await act(driver, user.id, step)
             assert errors_now() == before, f"the error handler ran after {short(step)}"
         await check_invariants(world.db)
-    await asyncio.to_thread(run_property, loop, steps(driver, groups), example)
+    await asyncio.to_thread(run_property, loop, journeys(driver, groups), example)
 
 
 async def test_a_resident_cannot_break_anything(world, driver):
