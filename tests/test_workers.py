@@ -1,8 +1,9 @@
 """Three `redvest run` webhook workers on one PostgreSQL, behind a round-robin load balancer.
 
-Exactly one leads (runs the scheduler, drains the outbox). A stream of updates is spread over
-the workers while a Friday visit-list fan-out is being sent; the leader is killed with SIGKILL in
-the middle of it. Another worker takes over; every update is handled exactly once, every visit
+Exactly one leads (runs the scheduler, drains the outbox). The visit day is configured to be today
+(in a community time zone where it is about noon), so the leader's scheduler finds the Friday visit
+lists due as it starts and fans them out. A stream of updates is spread over the workers while the
+lists are being sent; the leader is killed with SIGKILL in the middle of it. Another worker takes over; every update is handled exactly once, every visit
 list reaches its volunteer exactly once, nothing is lost.
 
 About the kill: the load balancer first stops giving the doomed leader new updates and lets its
@@ -20,11 +21,10 @@ import signal
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import load_config
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.clock import SystemClock
-from bot.services.core import Core
-from bot.services.reminders import send_visit_lists
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import DAY_NAMES
 from storage.enums import OutboxStatus, VolunteerStatus
 from storage.models import (Community, Grid, Household, OutboxMessage, Pairing, Person, ProcessedUpdate,
                             VolunteerProfile)
@@ -34,16 +34,23 @@ from tests.test_workers_kit import (BotApiProxy, PgDatabase, RoundRobinHook, eve
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(150)]
 
-VOLUNTEERS = 120            # Friday visit lists to send
+VOLUNTEERS = 150            # Friday visit lists to send (at 20 a second: several seconds of fan-out)
 STREAM_USERS = 24           # residents writing while it happens
 MESSAGES_EACH = 4
 KILL_AFTER_SENT = 30        # visit lists the first leader delivers before it is killed
-WEEK = "2026-W47"
 
 
-async def seed(db, sandbox_state) -> int:
+def friday_somewhere() -> tuple[str, str]:
+    """A time zone where it is about noon now, and the name of that day there: configured as the
+    visit day, the leader's scheduler finds the Friday visit lists due the moment it starts."""
+    offset = 12 - datetime.now(UTC).hour  # UTC+offset is around noon; Etc/GMT signs are inverted
+    zone = "Etc/GMT" + ("-" if offset > 0 else "+") + str(abs(offset)) if offset else "Etc/GMT"
+    return zone, DAY_NAMES[datetime.now(ZoneInfo(zone)).weekday()]
+
+
+async def seed(db, sandbox_state, tz: str) -> int:  # type: ignore[no-untyped-def]
     async with db.session() as s:
-        com = Community(name="滨江社区")
+        com = Community(name="滨江社区", timezone=tz)
         s.add(com)
         await s.flush()
         grid = Grid(community_id=com.id, name="第一网格")
@@ -82,7 +89,8 @@ async def test_three_workers_share_updates_and_survive_the_leader_being_killed(s
     workers: list = []
     hook = None
     try:
-        community_id = await seed(db, sandbox.state)
+        zone, visit_day = friday_somewhere()
+        await seed(db, sandbox.state, zone)
         # the balancer needs the workers' ports, the workers need the balancer's URL: ports first
         configs = []
         for i in range(3):
@@ -90,7 +98,8 @@ async def test_three_workers_share_updates_and_survive_the_leader_being_killed(s
         hook = RoundRobinHook(targets=[])
         await hook.start()
         for i in range(3):
-            write_config(configs[i], sandbox_url=bot_api.base_url(i), db_url=pgdb.url, webhook_url=hook.url)
+            write_config(configs[i], sandbox_url=bot_api.base_url(i), db_url=pgdb.url, webhook_url=hook.url,
+                         extra=f'[schedule]\nvisit_day = "{visit_day}"\n')
         workers = [spawn_worker(f"w{i}", configs[i], tmp_path) for i in range(3)]
         hook.targets = [w.webhook_url for w in workers]
         hook.in_rotation = [True] * 3
@@ -111,9 +120,8 @@ async def test_three_workers_share_updates_and_survive_the_leader_being_killed(s
                 await asyncio.sleep(0.3)
         streaming = asyncio.create_task(stream())
 
-        core = Core(db=db, notifier=OutboxNotifier(SystemClock()), clock=SystemClock(), cfg=load_config(None, env={}))
-        assert await send_visit_lists(core, community_id, WEEK) == VOLUNTEERS
-
+        # the leader's scheduler has found the visit lists due and is sending them
+        await eventually(lambda: _queued(db), lambda n: n == VOLUNTEERS, 20, "the Friday fan-out queued")
         vol_chats = set(range(50001, 50001 + VOLUNTEERS))
         await eventually(lambda: _async(len(set(bot_api.delivered[idx]) & vol_chats)),
                          lambda n: n >= KILL_AFTER_SENT, 30, "first visit lists sent by the leader")
@@ -173,6 +181,12 @@ async def _sent_chats(db) -> set[int]:  # type: ignore[no-untyped-def]
         rows = await s.exec(select(OutboxMessage.chat_id).where(OutboxMessage.status == OutboxStatus.sent.value,
                                                                 OutboxMessage.key.like("visit-list:%")))
         return {r[0] for r in rows.all()}
+
+
+async def _queued(db) -> int:  # type: ignore[no-untyped-def]
+    async with db.session() as s:
+        return int(await s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.key.like("visit-list:%"))) or 0)
 
 
 async def _count(db, status: OutboxStatus) -> int:  # type: ignore[no-untyped-def]

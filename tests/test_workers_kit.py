@@ -100,7 +100,7 @@ secret_token = "{secret}"
 url = "{db_url}"
 pool_size = 5
 [outbox]
-per_second = 60.0
+per_second = 20.0
 poll_seconds = 0.2
 [workers]
 leader_retry_seconds = 1.0
