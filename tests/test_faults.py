@@ -17,7 +17,7 @@ from storage.migrate import head_revision
 from storage.models import ConversationState, HelpRequest
 from tests import factories as f
 from tests.harness import TgUser, make_user, text_of
-from tests.test_workers_kit import (BotApiProxy, eventually, kill_all, spawn_worker, wait_exit, wait_healthy,
+from tests.test_workers_kit import (BotApiProxy, eventually, free_port, kill_all, spawn_worker, wait_exit, wait_healthy,
                                     write_config)
 
 pytestmark = pytest.mark.timeout(120)
@@ -127,3 +127,38 @@ async def _states(db: Database) -> list:
 
 async def _value(v):  # type: ignore[no-untyped-def]
     return v
+
+
+async def test_sigterm_in_webhook_mode_answers_the_update_in_flight_and_telegram_keeps_the_rest(sandbox, tmp_path):
+    url, db = await sqlite_file_db(tmp_path / "redvest.db")
+    proxy = BotApiProxy(f"http://127.0.0.1:{sandbox.port}")
+    await proxy.start()
+    workers = []
+    try:
+        alice = await make_user(sandbox, 4101, "Alice", "en")
+        ports = (free_port(), free_port())  # the same ports for the restarted process
+        config = write_config(tmp_path / "bot.toml", sandbox_url=proxy.base_url(0), db_url=url,
+                              webhook_url=f"http://127.0.0.1:{ports[1]}/telegram/webhook")
+        for name in ("first", "second"):
+            worker = spawn_worker(name, config, tmp_path, ports=ports)
+            workers.append(worker)
+            await wait_healthy(worker)
+            if name == "first":
+                proxy.delay["sendMessage"] = 1.5
+                await alice.send("/start")
+                await eventually(lambda: _value(proxy.in_flight_by_method[(0, "sendMessage")]), lambda n: n > 0, 10,
+                                 "the answer in flight")
+                worker.proc.send_signal(signal.SIGTERM)
+                assert await wait_exit(worker) == 0, worker.log_tail()
+                assert len(await sandbox.bot_messages(alice.id)) == 1  # answered before it stopped
+                assert (await sandbox.webhook())["pending_update_count"] == 0  # and Telegram got its 200
+                proxy.delay.clear()
+                await alice.send("/help")  # nobody listens now: Telegram keeps it and retries
+                await eventually(sandbox.webhook, lambda i: i.get("failures", 0) > 0, 10, "a failed delivery")
+        await eventually(lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 2, 15, "the kept update answered")
+        await asyncio.sleep(0.5)
+        assert len(await sandbox.bot_messages(alice.id)) == 2
+    finally:
+        kill_all(workers)
+        await proxy.stop()
+        await db.dispose()

@@ -144,10 +144,11 @@ class Worker:
                 return data
 
 
-def spawn_worker(name: str, config: Path, log_dir: Path, *, env: dict | None = None) -> Worker:
-    web_port, webhook_port = free_port(), free_port()
+def spawn_worker(name: str, config: Path, log_dir: Path, *, env: dict | None = None,
+                 ports: tuple[int, int] | None = None) -> Worker:
+    web_port, webhook_port = ports or (free_port(), free_port())
     log_path = log_dir / f"{name}.log"
-    out = open(log_path, "wb")
+    out = open(log_path, "ab")
     cmd = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())",
            "--config", str(config), "-v", "run", "--web-port", str(web_port), "--webhook-port", str(webhook_port)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
