@@ -26,14 +26,18 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
                                                      callback_data=False), update_interval=update_interval)
         self.db = db
+        self._stored: dict[int, str] = {}  # user -> drafts as last read or written (skip unchanged writes)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         async with self.db.session() as s:
             rows = (await s.exec(select(UserData))).scalars().all()  # type: ignore[call-overload]
+        self._stored.update({r.tg_user_id: r.data for r in rows})
         return {r.tg_user_id: json.loads(r.data) for r in rows}
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         body = json.dumps(data, ensure_ascii=False, default=str)
+        if self._stored.get(user_id, "{}") == body:
+            return  # the update did not touch the drafts (most updates): no write
         async with self.db.session() as s:
             row = await s.get(UserData, user_id)
             if row is None:
@@ -41,18 +45,21 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             else:
                 row.data, row.updated_at = body, utcnow()
                 s.add(row)
+        self._stored[user_id] = body
 
     async def drop_user_data(self, user_id: int) -> None:
         async with self.db.session() as s:
             await s.exec(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
+        self._stored.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         """Called by PTB before handlers run: the drafts as another process may have left them."""
         async with self.db.session() as s:
             row = await s.get(UserData, user_id)
-        fresh = json.loads(row.data) if row is not None else {}
+        body = row.data if row is not None else "{}"
+        self._stored[user_id] = body
         user_data.clear()
-        user_data.update(fresh)
+        user_data.update(json.loads(body))
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with self.db.session() as s:
