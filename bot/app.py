@@ -24,7 +24,8 @@ from bot.outbox_sender import OutboxSender
 from bot.persistence import DbPersistence
 from bot.services.clock import Clock, SystemClock
 from bot.services.core import Core
-from bot.updates import ChatOrderedProcessor, UpdateGate, database_guard
+from bot.dbfaults import database_guard
+from bot.updates import ChatOrderedProcessor, UpdateGate
 from storage import handover, inbox
 from storage.db import Database
 from storage.models._base import utcnow

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 import time
 from dataclasses import dataclass, field
@@ -20,12 +19,11 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Awaitable
 
-from sqlalchemy import exc as sa_exc
 from telegram import Update
-from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, BaseUpdateProcessor, ConversationHandler
+from telegram.ext import Application, BaseUpdateProcessor, ConversationHandler
 
 from bot import metrics
+from bot.dbfaults import Attempt, attempt_var, is_db_unavailable
 from storage import inbox
 from storage.db import Database
 from storage.models._base import utcnow
@@ -84,48 +82,6 @@ class Outcome(StrEnum):
     duplicate = "duplicate"
     busy = "busy"     # another process holds it: ask for a re-delivery later
     retry = "retry"   # the database was unreachable: nothing was kept, ask for a re-delivery
-
-
-@dataclass
-class _Attempt:
-    db_down: bool = False
-
-
-_attempt: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar("redvest_update_attempt", default=None)
-
-
-def is_db_unavailable(error: BaseException | None) -> bool:
-    """Is this (or what caused it) the database being away, rather than a bug?"""
-    seen = 0
-    while error is not None and seen < 10:
-        if isinstance(error, TelegramError):
-            return False  # Telegram unreachable or slow: the handler's effects may be done; no retry
-        if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
-                              sa_exc.DisconnectionError, OSError, asyncio.TimeoutError)):
-            return True
-        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-            return True
-        if type(error).__module__.startswith("asyncpg") and any(
-                c.__name__ in ("PostgresConnectionError", "InterfaceError", "ConnectionDoesNotExistError")
-                for c in type(error).__mro__):
-            return True
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return False
-
-
-async def database_guard(update: object, context: Any) -> None:
-    """First error handler: the database being away is not a bug to report to the user. The update
-    is retried (webhook 503 / polling does not confirm it); other error handlers are skipped."""
-    if not is_db_unavailable(context.error):
-        return
-    attempt = _attempt.get()
-    if attempt is not None:
-        attempt.db_down = True
-    metrics.DB_UNAVAILABLE.inc()
-    uid = getattr(update, "update_id", None)
-    log.warning("database unreachable (%s) while handling %s", type(context.error).__name__,
-                f"update {uid}; it will be retried" if uid is not None else "background work")
-    raise ApplicationHandlerStop
 
 
 def update_kind(update: Update) -> str:
@@ -198,8 +154,8 @@ class UpdateGate:
         if claim is not inbox.Claim.taken:
             metrics.UPDATES_SKIPPED.labels(claim.value).inc()
             return Outcome.duplicate if claim is inbox.Claim.done else Outcome.busy
-        attempt = _Attempt()
-        token = _attempt.set(attempt)
+        attempt = Attempt()
+        token = attempt_var.set(attempt)
         started = time.monotonic()
         try:
             try:
@@ -212,7 +168,7 @@ class UpdateGate:
                 await self.app.process_update(update)
                 await self.app.update_persistence()  # state and drafts are durable before we confirm
         finally:
-            _attempt.reset(token)
+            attempt_var.reset(token)
         if attempt.db_down and await self._worth_retrying(uid):
             try:
                 async with self.db.session() as s:

@@ -20,7 +20,8 @@ from sandbox import SandboxClient, start_server
 from storage.db import Database
 from tests.harness import make_user, text_of
 from tests.test_webhook import SECRET, webhook_cfg
-from tests.test_workers_kit import PgDatabase, TcpProxy, eventually
+from tests.test_workers_kit import PgDatabase, eventually
+from tests.test_workers_proxies import TcpProxy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
 OUTAGE_SECONDS = 30

@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
-
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from bot.config import DAY_NAMES
 from storage.enums import OutboxStatus, VolunteerStatus
 from storage.models import (Community, Grid, Household, OutboxMessage, Pairing, Person, ProcessedUpdate,
                             VolunteerProfile)
 from tests.harness import text_of
-from tests.test_workers_kit import (BotApiProxy, PgDatabase, RoundRobinHook, eventually, kill_all, spawn_worker,
-                                    wait_exit, wait_healthy, write_config)
+from tests.test_workers_kit import PgDatabase, eventually, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
+from tests.test_workers_proxies import BotApiProxy, RoundRobinHook
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(150)]
 

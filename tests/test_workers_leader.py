@@ -12,6 +12,7 @@ from bot.leader import LOCK_KEY, Leadership, asyncpg_dsn
 from tests.test_workers_kit import eventually
 
 pytestmark = pytest.mark.postgres
+THIS_DATABASE = "database = (SELECT oid FROM pg_database WHERE datname = current_database())"  # never touch others
 
 
 class Duties:
@@ -63,14 +64,15 @@ async def test_a_leader_whose_connection_is_killed_steps_down_and_someone_takes_
         assert a.is_leader
         # the server ends the leader's session (as when its host dies and keepalives give up)
         killed = await admin.fetchval(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted",
-            LOCK_KEY)
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted"
+            f" AND {THIS_DATABASE}", LOCK_KEY)
         assert killed == 1
         await eventually(lambda: _value(b.is_leader), bool, 5, "b takes over")
         await eventually(lambda: _value(not a.is_leader and not da.running), bool, 5, "a stepped down")
         assert da.log == ["start", "stop"] and db_.running
         holders = await admin.fetchval(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", LOCK_KEY)
+            f"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND {THIS_DATABASE}",
+            LOCK_KEY)
         assert holders == 1
     finally:
         await admin.close()
