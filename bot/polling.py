@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.updates import Outcome, UpdateGate
+from storage import inbox
 
 log = logging.getLogger(__name__)
 MAX_PAUSE = 5.0
@@ -50,6 +51,7 @@ class Poller:
         await self._confirm()
 
     async def run(self) -> None:
+        await self._free_stale_claims()
         pause = 0.0
         while not self._stop.is_set():
             if pause:
@@ -69,6 +71,17 @@ class Poller:
                 pause = 0.0
             else:
                 pause = min(MAX_PAUSE, max(0.25, pause * 2))
+
+    async def _free_stale_claims(self) -> None:
+        """Only one process polls a token, so updates taken but not finished belong to a run that
+        died (SIGKILL, power cut): take them again at once instead of after the lease."""
+        try:
+            async with self.gate.db.session() as s:
+                freed = await inbox.give_back_all(s)
+            if freed:
+                log.info("%s updates a previous run did not finish will be handled again", freed)
+        except Exception as e:  # noqa: BLE001 - the database may be away; the lease frees them later
+            log.warning("could not free unfinished updates (%s)", type(e).__name__)
 
     async def handle_batch(self, updates: list[Update]) -> bool:
         """Handle a fetched batch; move the offset past the leading updates that are done.

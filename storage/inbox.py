@@ -55,3 +55,9 @@ async def purge(session: AsyncSession, before: datetime) -> int:
     result = await session.exec(delete(ProcessedUpdate).where(  # type: ignore[call-overload]
         ProcessedUpdate.at < before))
     return int(result.rowcount or 0)
+
+
+async def give_back_all(session: AsyncSession) -> int:
+    """Polling (one process only): whatever a previous run took and did not finish is free again."""
+    result = await session.exec(delete(ProcessedUpdate).where(ProcessedUpdate.done_at.is_(None)))  # type: ignore[call-overload,union-attr]
+    return int(result.rowcount or 0)

@@ -162,3 +162,32 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_flight_and_telegram
         kill_all(workers)
         await proxy.stop()
         await db.dispose()
+
+
+async def test_an_update_whose_handling_was_killed_is_handled_again_after_a_restart(sandbox, tmp_path):
+    """SIGKILL while the answer to an update is on its way (held, never delivered): the update was
+    not confirmed to Telegram, so the restarted bot fetches it again and handles it at once — it
+    does not wait for the update's lease (120 s here), since only one process polls."""
+    url, db = await sqlite_file_db(tmp_path / "redvest.db")
+    proxy = BotApiProxy(f"http://127.0.0.1:{sandbox.port}")
+    await proxy.start()
+    config = write_config(tmp_path / "bot.toml", sandbox_url=proxy.base_url(0), db_url=url, mode="polling", lease=120)
+    workers = [spawn_worker("first", config, tmp_path)]
+    try:
+        alice = await make_user(sandbox, 4201, "Alice", "en")
+        await wait_healthy(workers[0])
+        proxy.held_methods.add("sendMessage")
+        await alice.send("/help")
+        await eventually(lambda: _value(proxy.held_count), lambda n: n > 0, 10, "the answer held")
+        workers[0].proc.send_signal(signal.SIGKILL)
+        await wait_exit(workers[0])
+        assert await sandbox.bot_messages(alice.id) == []
+        proxy.held_methods.clear()
+        workers.append(spawn_worker("second", config, tmp_path))
+        await wait_healthy(workers[1])
+        await eventually(lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 1, 20, "the update handled again")
+        assert "/request" in text_of((await sandbox.bot_messages(alice.id))[0])
+    finally:
+        kill_all(workers)
+        await proxy.stop()
+        await db.dispose()

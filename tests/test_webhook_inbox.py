@@ -49,3 +49,13 @@ async def test_old_ids_are_purged(any_db):
         assert await inbox.purge(s, T0 + timedelta(days=2)) == 1
     assert await take(any_db, 10, T0 + timedelta(days=4)) is Claim.taken
     assert await take(any_db, 11, T0 + timedelta(days=3, seconds=1)) is Claim.busy
+
+
+async def test_a_polling_restart_frees_what_the_dead_run_had_taken(any_db):
+    assert await take(any_db, 20, T0) is Claim.taken
+    assert await take(any_db, 21, T0) is Claim.taken
+    async with any_db.session() as s:
+        await inbox.finish(s, 21, T0)
+        assert await inbox.give_back_all(s) == 1
+    assert await take(any_db, 20, T0 + timedelta(seconds=1)) is Claim.taken
+    assert await take(any_db, 21, T0 + timedelta(seconds=1)) is Claim.done

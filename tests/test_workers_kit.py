@@ -82,7 +82,7 @@ class PgDatabase:
 
 # ---------------------------------------------------------------- worker processes
 def write_config(path: Path, *, sandbox_url: str, db_url: str, mode: str = "webhook", webhook_url: str = "",
-                 secret: str = "worker-secret", extra: str = "") -> Path:
+                 secret: str = "worker-secret", lease: int = 5, extra: str = "") -> Path:
     path.write_text(f"""
 [telegram]
 token = "123456:sandbox-token-redvest"
@@ -100,7 +100,7 @@ per_second = 20.0
 poll_seconds = 0.2
 [workers]
 leader_retry_seconds = 1.0
-update_lease_seconds = 5
+update_lease_seconds = {lease}
 shutdown_timeout_seconds = 20.0
 {extra}
 """, encoding="utf-8")

@@ -76,7 +76,9 @@ class BotApiProxy:
     sendMessage calls reached."""
     upstream: str  # http://127.0.0.1:PORT
     port: int = 0
-    held: set[int] = field(default_factory=set)
+    held: set[int] = field(default_factory=set)  # workers whose new calls are held
+    held_methods: set[str] = field(default_factory=set)  # methods held for every worker
+    held_count: int = 0
     in_flight: Counter = field(default_factory=Counter)
     in_flight_by_method: Counter = field(default_factory=Counter)  # (worker, method) -> forwarded, unanswered
     delivered: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -106,7 +108,8 @@ class BotApiProxy:
         tail = request.match_info["tail"]
         method = tail.rsplit("/", 1)[-1]
         body = await request.read()
-        if worker in self.held:
+        if worker in self.held or method in self.held_methods:
+            self.held_count += 1
             await self._release.wait()  # never forwarded: the worker dies holding it
             return web.Response(status=502)
         self.in_flight[worker] += 1
