@@ -52,7 +52,9 @@ def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
                .request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=2))
                .defaults(Defaults(tzinfo=cfg.tz))
                .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
-               .rate_limiter(AIORateLimiter(max_retries=3))
+               # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox_pace.py);
+               # a direct answer to the person who just wrote is not held behind 30/s (docs/performance.md)
+               .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
                .persistence(DbPersistence(db, update_interval=60)))
     if cfg.telegram.base_file_url:
         builder = builder.base_file_url(cfg.telegram.base_file_url)

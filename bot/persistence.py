@@ -5,13 +5,21 @@ The database is the truth: bot.updates.UpdateGate reloads a chat's conversation 
 user's drafts before each update and writes them back after it, so several processes (webhook
 workers) can take turns on one conversation, and a crash loses at most the update in flight.
 Drafts must be JSON values (dict keys become strings).
+
+Round trips: the gate loads states and drafts in the transaction that takes the update (`load`),
+and PTB's writes after an update are collected (`collecting()`) and stored by the gate in the
+transaction that marks the update done (`take_pending` / `write`). Drafts that did not change are
+not written again.
 """
 from __future__ import annotations
 
 import json
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterable, Iterator
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict
 
@@ -20,12 +28,103 @@ from storage.models import ConversationState, UserData
 from storage.models._base import utcnow
 from storage.upsert import insert_ignore
 
+_collect: ContextVar[bool] = ContextVar("redvest_persistence_collect", default=False)
+# (tg user id, drafts) loaded by the gate for the update being handled
+_prefetched: ContextVar[tuple[int, dict[Any, Any]] | None] = ContextVar("redvest_prefetched_user_data", default=None)
+DROP = None  # pending value: delete the row
+
 
 class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     def __init__(self, db: Database, update_interval: float = 1.0) -> None:
         super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
                                                      callback_data=False), update_interval=update_interval)
         self.db = db
+        self._stored: dict[int, int] = {}  # hash of each user's drafts as last read or written
+        self.pending_users: dict[int, str | None] = {}
+        self.pending_convs: dict[tuple[str, str], str | None] = {}
+
+    # ---------------------------------------------------------------- the gate's round trips
+    async def load(self, s: AsyncSession, keys: Iterable[tuple[str, tuple[int | str, ...]]],
+                   user_id: int | None) -> tuple[dict[tuple[str, tuple[Any, ...]], object], dict[Any, Any] | None]:
+        """In the gate's transaction: the stored conversation states of these (name, key) pairs,
+        and the user's drafts (for PTB's refresh_user_data of this update; see `prefetched`)."""
+        keys = list(keys)
+        states: dict[tuple[str, tuple[Any, ...]], object] = {}
+        if keys:
+            rows = (await s.exec(select(ConversationState.name, ConversationState.key, ConversationState.state).where(  # type: ignore[call-overload]
+                ConversationState.name.in_({n for n, _ in keys}),  # type: ignore[attr-defined]
+                ConversationState.key.in_({json.dumps(list(k)) for _, k in keys})))).all()  # type: ignore[attr-defined]
+            states = {(n, tuple(json.loads(k))): json.loads(v) for n, k, v in rows if v is not None}
+        drafts = None
+        if user_id is not None:
+            body = (await s.exec(select(UserData.data).where(UserData.tg_user_id == user_id))).scalar()  # type: ignore[call-overload]
+            self._stored[user_id] = hash(body if body is not None else "{}")
+            drafts = json.loads(body) if body is not None else {}
+        return states, drafts
+
+    @contextmanager
+    def prefetched(self, user_id: int | None, drafts: dict[Any, Any] | None) -> Iterator[None]:
+        """While handling the update: PTB's refresh of the user's drafts uses what `load` read."""
+        token = _prefetched.set((user_id, drafts) if user_id is not None and drafts is not None else None)
+        try:
+            yield
+        finally:
+            _prefetched.reset(token)
+
+    @contextmanager
+    def collecting(self) -> Iterator[None]:
+        """PTB's writes inside this block are kept in `pending_*` for the gate to store."""
+        token = _collect.set(True)
+        try:
+            yield
+        finally:
+            _collect.reset(token)
+
+    def take_pending(self) -> tuple[dict[int, str | None], dict[tuple[str, str], str | None]]:
+        users, convs = self.pending_users, self.pending_convs
+        self.pending_users, self.pending_convs = {}, {}
+        return users, convs
+
+    def put_back(self, users: dict[int, str | None], convs: dict[tuple[str, str], str | None]) -> None:
+        """A write failed: keep what was not superseded meanwhile for the next one."""
+        self.pending_users = {**users, **self.pending_users}
+        self.pending_convs = {**convs, **self.pending_convs}
+
+    async def write(self, s: AsyncSession, users: dict[int, str | None],
+                    convs: dict[tuple[str, str], str | None]) -> None:
+        for user_id, body in users.items():
+            await self._write_user(s, user_id, body)
+        for (name, key), state in convs.items():
+            await self._write_conversation(s, name, key, state)
+
+    def stored(self, users: dict[int, str | None]) -> None:
+        """The transaction with these drafts committed."""
+        for user_id, body in users.items():
+            if body is None:
+                self._stored.pop(user_id, None)
+            else:
+                self._stored[user_id] = hash(body)
+
+    async def _write_user(self, s: AsyncSession, user_id: int, body: str | None) -> None:
+        if body is None:
+            await s.exec(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
+            return
+        now = utcnow()
+        result = await s.exec(update(UserData).where(UserData.tg_user_id == user_id)  # type: ignore[call-overload]
+                              .values(data=body, updated_at=now))
+        if not result.rowcount:
+            await insert_ignore(s, UserData, dict(tg_user_id=user_id, data=body, updated_at=now), ["tg_user_id"])
+
+    async def _write_conversation(self, s: AsyncSession, name: str, key: str, state: str | None) -> None:
+        where = (ConversationState.name == name, ConversationState.key == key)
+        if state is None:
+            await s.exec(delete(ConversationState).where(*where))  # type: ignore[call-overload]
+            return
+        now = utcnow()
+        result = await s.exec(update(ConversationState).where(*where).values(state=state, updated_at=now))  # type: ignore[call-overload]
+        if not result.rowcount:
+            await insert_ignore(s, ConversationState, dict(name=name, key=key, state=state, updated_at=now),
+                                ["name", "key"])
         self._stored: dict[int, str] = {}  # user -> drafts as last read or written (skip unchanged writes)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
@@ -36,57 +135,50 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         body = json.dumps(data, ensure_ascii=False, default=str)
-        if self._stored.get(user_id, "{}") == body:
-            return  # the update did not touch the drafts (most updates): no write
+        if _collect.get():
+            if self._stored.get(user_id) != hash(body) or user_id in self.pending_users:
+                self.pending_users[user_id] = body
+            return
+        if self._stored.get(user_id) == hash(body):
+            return  # unchanged since we read or wrote it
         async with self.db.session() as s:
-            row = await s.get(UserData, user_id)
-            if row is None:
-                await insert_ignore(s, UserData, dict(tg_user_id=user_id, data=body, updated_at=utcnow()), ["tg_user_id"])
-            else:
-                row.data, row.updated_at = body, utcnow()
-                s.add(row)
-        self._stored[user_id] = body
+            await self._write_user(s, user_id, body)
+        self._stored[user_id] = hash(body)
 
     async def drop_user_data(self, user_id: int) -> None:
+        if _collect.get():
+            self.pending_users[user_id] = DROP
+            return
         async with self.db.session() as s:
-            await s.exec(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
+            await self._write_user(s, user_id, None)
         self._stored.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         """Called by PTB before handlers run: the drafts as another process may have left them."""
-        async with self.db.session() as s:
-            row = await s.get(UserData, user_id)
-        body = row.data if row is not None else "{}"
-        self._stored[user_id] = body
+        pre = _prefetched.get()
+        if pre is not None and pre[0] == user_id:
+            fresh = pre[1]
+        else:
+            async with self.db.session() as s:
+                row = await s.get(UserData, user_id)
+            fresh = json.loads(row.data) if row is not None else {}
+            self._stored[user_id] = hash(row.data if row is not None else "{}")
         user_data.clear()
-        user_data.update(json.loads(body))
+        user_data.update(fresh)
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with self.db.session() as s:
             rows = (await s.exec(select(ConversationState).where(ConversationState.name == name))).scalars().all()  # type: ignore[call-overload]
         return {tuple(json.loads(r.key)): json.loads(r.state) for r in rows if r.state is not None}
 
-    async def conversation_states(self, keys: set[tuple[int | str, ...]]) -> dict[tuple[str, tuple[Any, ...]], object]:
-        """Stored states of these conversation keys, by (conversation name, key)."""
-        wanted = [json.dumps(list(k)) for k in keys]
-        async with self.db.session() as s:
-            rows = (await s.exec(select(ConversationState).where(  # type: ignore[call-overload]
-                ConversationState.key.in_(wanted)))).scalars().all()  # type: ignore[attr-defined]
-        return {(r.name, tuple(json.loads(r.key))): json.loads(r.state) for r in rows if r.state is not None}
-
     async def update_conversation(self, name: str, key: tuple[int | str, ...], new_state: object | None) -> None:
         k = json.dumps(list(key))
+        state = None if new_state is None else json.dumps(new_state)
+        if _collect.get():
+            self.pending_convs[(name, k)] = state
+            return
         async with self.db.session() as s:
-            if new_state is None:
-                await s.exec(delete(ConversationState).where(  # type: ignore[call-overload]
-                    ConversationState.name == name, ConversationState.key == k))
-                return
-            row = (await s.exec(select(ConversationState).where(  # type: ignore[call-overload]
-                ConversationState.name == name, ConversationState.key == k))).scalars().first()
-            if row is None:
-                row = ConversationState(name=name, key=k)
-            row.state, row.updated_at = json.dumps(new_state), utcnow()
-            s.add(row)
+            await self._write_conversation(s, name, k, state)
 
     # unused stores
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:

@@ -5,13 +5,15 @@
 2. take the update id in the database (storage.inbox): a re-delivery of a handled update is a
    `duplicate`, one another process is handling right now is `busy`;
 3. load the chat's conversation state and drafts from the database (another process may have moved
-   them on), run the handlers, write state and drafts back;
-4. mark the update done. If the database was unreachable on the way, the update is given back and
-   the outcome is `retry`: the webhook answers 503 (Telegram re-sends), polling does not confirm it.
+   them on; in the same transaction as 2), run the handlers;
+4. write state and drafts back and mark the update done, in one transaction. If the database was
+   unreachable on the way, the update is given back and the outcome is `retry`: the webhook
+   answers 503 (Telegram re-sends), polling does not confirm it.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from telegram.ext import Application, BaseUpdateProcessor, ConversationHandler
 
 from bot import metrics
 from bot.dbfaults import Attempt, attempt_var, is_db_unavailable
+from bot.persistence import DbPersistence
 from storage import inbox
 from storage.db import Database
 from storage.models._base import utcnow
@@ -118,6 +121,8 @@ class UpdateGate:
     lease: timedelta = timedelta(seconds=60)
     _failures: dict[int, int] = field(default_factory=dict)
     _stranded: set[int] = field(default_factory=set)  # taken here, could not be given back
+    _store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _handlers: list[ConversationHandler] | None = None
 
     @property
     def processor(self) -> ChatOrderedProcessor:
@@ -142,9 +147,16 @@ class UpdateGate:
 
     async def _handle(self, update: Update) -> Outcome:
         uid = update.update_id
-        try:
+        persistence = self.app.persistence if isinstance(self.app.persistence, DbPersistence) else None
+        keys = self._conversation_keys(update) if persistence is not None else {}
+        user_id = update.effective_user.id if update.effective_user is not None else None
+        states: dict[tuple[str, tuple[Any, ...]], object] = {}
+        drafts: dict[Any, Any] | None = None
+        try:  # one transaction: take the update, read the conversation states and the drafts
             async with self.db.session() as s:
                 claim = await inbox.take(s, uid, utcnow(), self.lease, reclaim=uid in self._stranded)
+                if claim is inbox.Claim.taken and persistence is not None:
+                    states, drafts = await persistence.load(s, keys.items(), user_id)
             self._stranded.discard(uid)
         except Exception as e:  # noqa: BLE001
             if not is_db_unavailable(e):
@@ -157,16 +169,17 @@ class UpdateGate:
         attempt = Attempt()
         token = attempt_var.set(attempt)
         started = time.monotonic()
+        finished = False
         try:
-            try:
-                await self.refresh_conversations(update)
-            except Exception as e:  # noqa: BLE001
-                if not is_db_unavailable(e):
-                    raise
-                attempt.db_down = True
-            if not attempt.db_down:
+            if persistence is None:
                 await self.app.process_update(update)
-                await self.app.update_persistence()  # state and drafts are durable before we confirm
+                await self.app.update_persistence()
+            else:
+                self._apply_states(keys, states)
+                with persistence.prefetched(user_id, drafts):
+                    await self.app.process_update(update)
+                if not attempt.db_down:  # state and drafts durable in the transaction that confirms
+                    finished = await self._store_and_finish(persistence, uid, user_id, keys, attempt)
         finally:
             attempt_var.reset(token)
         if attempt.db_down and await self._worth_retrying(uid):
@@ -180,12 +193,43 @@ class UpdateGate:
         self._failures.pop(uid, None)
         metrics.HANDLER_SECONDS.observe(time.monotonic() - started)
         metrics.UPDATES.labels(update_kind(update)).inc()
-        try:
-            async with self.db.session() as s:
-                await inbox.finish(s, uid, utcnow())
-        except Exception as e:  # noqa: BLE001 - handled; a re-delivery would wait for the lease
-            log.warning("update %s handled but not marked done (%s)", uid, type(e).__name__)
+        if not finished:
+            try:
+                async with self.db.session() as s:
+                    await inbox.finish(s, uid, utcnow())
+            except Exception as e:  # noqa: BLE001 - handled; a re-delivery would wait for the lease
+                log.warning("update %s handled but not marked done (%s)", uid, type(e).__name__)
         return Outcome.done
+
+    async def _store_and_finish(self, persistence: DbPersistence, uid: int, user_id: int | None,
+                                keys: dict[str, tuple[int | str, ...]], attempt: Attempt) -> bool:
+        """Write what PTB changed (this update's and any still pending) and mark the update done,
+        in one transaction. One at a time: when it returns, every earlier write has committed, so
+        no update is confirmed while a write holding its state is still in flight."""
+        async with self._store_lock:
+            with persistence.collecting():
+                await self.app.update_persistence()
+            users, convs = persistence.take_pending()
+            try:
+                async with self.db.session() as s:
+                    await persistence.write(s, users, convs)
+                    await inbox.finish(s, uid, utcnow())
+            except Exception as e:  # noqa: BLE001
+                own = {json.dumps(list(k)) for k in keys.values()}
+                changed = user_id in users or any(k[1] in own for k in convs)
+                # this update's own state goes with its retry; others' stays for the next write
+                persistence.put_back({u: b for u, b in users.items() if u != user_id},
+                                     {k: v for k, v in convs.items() if k[1] not in own})
+                if not is_db_unavailable(e):
+                    raise
+                if not changed:  # nothing of its own to keep: handled, only the done mark is missing
+                    return False
+                log.warning("update %s: storing its state failed (%s); it will be retried", uid, type(e).__name__)
+                metrics.DB_UNAVAILABLE.inc()
+                attempt.db_down = True
+                return False
+            persistence.stored(users)
+            return True
 
     async def _worth_retrying(self, uid: int) -> bool:
         """Retry while the database is away; an update that keeps failing with the database
@@ -200,20 +244,25 @@ class UpdateGate:
         metrics.ERRORS.inc()
         return False
 
-    async def refresh_conversations(self, update: Update) -> None:
-        """Load this chat's conversation states from the database into PTB's in-memory dicts."""
-        persistence = self.app.persistence
+    def _conversation_keys(self, update: Update) -> dict[str, tuple[int | str, ...]]:
         convs = getattr(self.app, "_conversation_handler_conversations", {})
-        if persistence is None or not convs or not hasattr(persistence, "conversation_states"):
-            return
+        if not convs:
+            return {}
         keys: dict[str, tuple[int | str, ...]] = {}
-        for handler in conversation_handlers(self.app):
+        for handler in self._conversations():
             key = conversation_key(handler, update)
             if key is not None and handler.name in convs:
                 keys[handler.name] = key  # type: ignore[index]
-        if not keys:
-            return
-        stored = await persistence.conversation_states(set(keys.values()))
+        return keys
+
+    def _conversations(self) -> list[ConversationHandler]:
+        if self._handlers is None:
+            self._handlers = conversation_handlers(self.app)
+        return self._handlers
+
+    def _apply_states(self, keys: dict[str, tuple[int | str, ...]], stored: dict[tuple[str, tuple[Any, ...]], object]) -> None:
+        """Put this update's stored conversation states into PTB's in-memory dicts."""
+        convs = getattr(self.app, "_conversation_handler_conversations", {})
         for name, key in keys.items():
             states = convs[name]
             state = stored.get((name, key))
@@ -224,6 +273,19 @@ class UpdateGate:
                 states.data.pop(key, None)
             else:
                 states.update_no_track({key: state})
+
+    async def _worth_retrying(self, uid: int) -> bool:
+        """Retry while the database is away; an update that keeps failing with the database
+        reachable is given up after a few tries, so it cannot block the chat for ever."""
+        if not await self.db.ping():
+            return True
+        self._failures[uid] = self._failures.get(uid, 0) + 1
+        if self._failures[uid] < GIVE_UP_AFTER:
+            return True
+        self._failures.pop(uid, None)
+        log.error("update %s failed %s times with the database reachable; given up", uid, GIVE_UP_AFTER)
+        metrics.ERRORS.inc()
+        return False
 
 
 def conversation_handlers(app: Application) -> list[ConversationHandler]:
