@@ -32,6 +32,7 @@ _collect: ContextVar[bool] = ContextVar("redvest_persistence_collect", default=F
 # (tg user id, drafts) loaded by the gate for the update being handled
 _prefetched: ContextVar[tuple[int, dict[Any, Any]] | None] = ContextVar("redvest_prefetched_user_data", default=None)
 DROP = None  # pending value: delete the row
+_USERS, _CONVS = UserData.__table__, ConversationState.__table__  # type: ignore[attr-defined]
 
 
 class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -106,31 +107,31 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
                 self._stored[user_id] = hash(body)
 
     async def _write_user(self, s: AsyncSession, user_id: int, body: str | None) -> None:
+        conn = await s.connection()
         if body is None:
-            await s.exec(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
+            await conn.execute(delete(_USERS).where(_USERS.c.tg_user_id == user_id))
             return
         now = utcnow()
-        result = await s.exec(update(UserData).where(UserData.tg_user_id == user_id)  # type: ignore[call-overload]
-                              .values(data=body, updated_at=now))
+        result = await conn.execute(update(_USERS).where(_USERS.c.tg_user_id == user_id).values(data=body, updated_at=now))
         if not result.rowcount:
             await insert_ignore(s, UserData, dict(tg_user_id=user_id, data=body, updated_at=now), ["tg_user_id"])
 
     async def _write_conversation(self, s: AsyncSession, name: str, key: str, state: str | None) -> None:
-        where = (ConversationState.name == name, ConversationState.key == key)
+        conn = await s.connection()
+        where = (_CONVS.c.name == name, _CONVS.c.key == key)
         if state is None:
-            await s.exec(delete(ConversationState).where(*where))  # type: ignore[call-overload]
+            await conn.execute(delete(_CONVS).where(*where))
             return
         now = utcnow()
-        result = await s.exec(update(ConversationState).where(*where).values(state=state, updated_at=now))  # type: ignore[call-overload]
+        result = await conn.execute(update(_CONVS).where(*where).values(state=state, updated_at=now))
         if not result.rowcount:
             await insert_ignore(s, ConversationState, dict(name=name, key=key, state=state, updated_at=now),
                                 ["name", "key"])
-        self._stored: dict[int, str] = {}  # user -> drafts as last read or written (skip unchanged writes)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         async with self.db.session() as s:
             rows = (await s.exec(select(UserData))).scalars().all()  # type: ignore[call-overload]
-        self._stored.update({r.tg_user_id: r.data for r in rows})
+        self._stored.update({r.tg_user_id: hash(r.data) for r in rows})
         return {r.tg_user_id: json.loads(r.data) for r in rows}
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:

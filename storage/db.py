@@ -29,7 +29,10 @@ class Database:
             kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
             _ensure_parent_dir(url)
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            # as many connections as before (pool_size + as many overflow), all kept open: overflow
+            # connections were closed on return and opened again under load (a new backend, and
+            # every prepared statement again, each time)
+            kwargs.update(pool_size=2 * pool_size, max_overflow=0, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .models import ProcessedUpdate
@@ -39,9 +39,12 @@ async def take(session: AsyncSession, update_id: int, now: datetime, lease: time
     return Claim.taken if result.rowcount else Claim.busy
 
 
+_FINISH = update(ProcessedUpdate.__table__).where(  # type: ignore[attr-defined]
+    ProcessedUpdate.__table__.c.update_id == bindparam("uid")).values(done_at=bindparam("now"))  # type: ignore[attr-defined]
+
+
 async def finish(session: AsyncSession, update_id: int, now: datetime) -> None:
-    await session.exec(update(ProcessedUpdate).where(  # type: ignore[call-overload]
-        ProcessedUpdate.update_id == update_id).values(done_at=now))
+    await (await session.connection()).execute(_FINISH, {"uid": update_id, "now": now})
 
 
 async def give_back(session: AsyncSession, update_id: int) -> None:
