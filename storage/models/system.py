@@ -11,7 +11,10 @@ from ._base import created_at_field, ts_field
 class OutboxMessage(SQLModel, table=True):
     """Every notification the bot sends on its own; `key` makes it exactly-once."""
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    # card_ref: cards are edited and found by it (`= ref`, and `LIKE 'request-lead:42:%'`, which on
+    # PostgreSQL needs the pattern operator class); 120 days of rows are kept (docs/performance.md)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_card_ref", "card_ref", postgresql_ops={"card_ref": "varchar_pattern_ops"}))
     id: Optional[int] = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)

@@ -1,0 +1,189 @@
+"""Claims at city scale: accept a task, list a volunteer's open tasks, read a household's ledger.
+
+    .venv/bin/python bench/claims.py                  # on the city of bench/digests.py --build (PostgreSQL)
+    .venv/bin/python bench/claims.py --explain        # also EXPLAIN ANALYZE every statement of each call
+    .venv/bin/python bench/claims.py --url sqlite+aiosqlite:////tmp/city20.db     # the 1/20 city on SQLite
+
+Calls the real services on the city built by bench/city.py (1,000,000 requests, 850,000
+assignments, 720,000 door visits): `claim_task` for --n open requests, each by an approved volunteer
+of the request's grid; `my_tasks` for --n volunteers; `ledger_of` (the household's 民情台账) for --n
+households by their paired volunteer. Before the first run 2,000,000 sent notifications are put in
+the outbox (what 120 days of retention keep for a city: cards, leader cards, visit lists). Each call is timed on its own, wall clock, one at a time;
+prints the median and p90 (target: each median under 5 ms). The claims are rolled back afterwards
+(the city stays as built). With --explain, the SQL each call runs is captured and shown with
+PostgreSQL's EXPLAIN (ANALYZE) plan.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event, select, text, update  # noqa: E402
+
+from bench.digests import PG_CITY, city_core  # noqa: E402
+from bot.services.core import Core  # noqa: E402
+from bot.services.ledger import ledger_of  # noqa: E402
+from bot.services.people import Actor  # noqa: E402
+from bot.services.tasks import claim_task, my_tasks  # noqa: E402
+from storage.models import Assignment, AuditEntry, Grid, HelpRequest, OutboxMessage, Pairing, Person, VolunteerProfile  # noqa: E402
+
+
+def ms(xs: list[float]) -> str:
+    xs = sorted(xs)
+    return f"median {statistics.median(xs) * 1000:.2f} ms, p90 {xs[int(len(xs) * .9)] * 1000:.2f} ms, max {xs[-1] * 1000:.2f} ms"
+
+
+async def actor_of(core: Core, person_id: int) -> Actor:
+    async with core.db.session() as s:
+        p = await s.get(Person, person_id)
+    return Actor(p.tg_user_id, p.name, language=p.language)  # type: ignore[union-attr,arg-type]
+
+
+async def pick(core: Core, n: int) -> tuple[list[tuple[Actor, int]], list[Actor], list[tuple[Actor, int]]]:
+    """n (volunteer, open request of their grid), n volunteers with tasks, n (volunteer, paired household)."""
+    async with core.db.session() as s:
+        grids = list((await s.exec(select(Grid.id).order_by(Grid.id))).scalars())  # type: ignore[call-overload]
+        claims = []
+        for i in range(n):
+            gid = grids[i % len(grids)]
+            req = (await s.exec(select(HelpRequest.id).where(  # type: ignore[call-overload]
+                HelpRequest.grid_id == gid, HelpRequest.status == "open", HelpRequest.slots_taken < HelpRequest.slots)
+                .order_by(HelpRequest.id).offset(i // len(grids)).limit(1))).scalar()
+            vol = (await s.exec(select(VolunteerProfile.person_id).where(  # type: ignore[call-overload]
+                VolunteerProfile.grid_id == gid, VolunteerProfile.status == "approved")
+                .order_by(VolunteerProfile.person_id).offset(i // len(grids)).limit(1))).scalar()
+            claims.append((vol, req))
+        busy = list((await s.exec(select(Assignment.volunteer_id).distinct().order_by(Assignment.volunteer_id)  # type: ignore[call-overload]
+                                  .limit(n))).scalars())
+        pairs = (await s.exec(select(Pairing.volunteer_id, Pairing.household_id).where(Pairing.active == True)  # type: ignore[call-overload]  # noqa: E712
+                              .order_by(Pairing.id).limit(n))).all()
+    return ([(await actor_of(core, v), r) for v, r in claims], [await actor_of(core, v) for v in busy],
+            [(await actor_of(core, v), h) for v, h in pairs])
+
+
+async def timed(calls: list[Callable[[], Awaitable[Any]]]) -> list[float]:
+    out = []
+    for call in calls:
+        t0 = time.perf_counter()
+        await call()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+class Capture:
+    """The SQL statements (and parameters) the engine runs while on."""
+
+    def __init__(self, core: Core) -> None:
+        self.on, self.seen = False, []  # type: ignore[var-annotated]
+
+        @event.listens_for(core.db.engine.sync_engine, "before_cursor_execute")
+        def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if self.on:
+                self.seen.append((statement, parameters))
+
+
+async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Awaitable[Any]]) -> None:
+    cap.seen, cap.on = [], True
+    await call()
+    cap.on = False
+    print(f"\n### {title}: {len(cap.seen)} statements")
+    async with core.db.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        for sql, params in cap.seen:
+            if not sql.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT", "DELETE")):
+                continue
+            tr = raw.transaction()
+            await tr.start()
+            try:
+                rows = await raw.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + sql, *(params or ()))
+            except Exception:  # noqa: BLE001 - a write the call already made (unique key): the plan only
+                await tr.rollback()
+                tr = raw.transaction()
+                await tr.start()
+                rows = await raw.fetch("EXPLAIN (COSTS OFF) " + sql, *(params or ()))
+            finally:
+                await tr.rollback()
+            print("\n" + " ".join(sql.split())[:400])
+            for r in rows:
+                print("    " + r[0])
+
+
+async def fill_outbox(core: Core, rows: int) -> None:
+    """120 days of sent notifications stay in the outbox (bot/services/retention.py): put that many
+    delivered rows in, with the card refs real cards and leader cards have (PostgreSQL, once)."""
+    async with core.db.session() as s:
+        if await s.scalar(text("SELECT 1 FROM outbox WHERE key = 'bench:1'")):
+            return
+        t0 = time.perf_counter()
+        await s.exec(text(  # type: ignore[call-overload]
+            "INSERT INTO outbox (key, chat_id, kind, payload, card_ref, urgent, status, attempts, next_attempt_at, "
+            "created_at, sent_at, message_id) SELECT 'bench:' || g, 10000000 + g % 100000, 'send', '{}', "
+            "CASE g % 4 WHEN 0 THEN 'request:' || (g / 4) WHEN 1 THEN 'request-lead:' || (g / 4) || ':' || "
+            "(11000000 + g % 1000) ELSE NULL END, false, 'sent', 1, now(), now(), now(), g "
+            "FROM generate_series(1, :n) AS g").bindparams(n=rows))
+    async with core.db.engine.connect() as conn:
+        await conn.execute(text("ANALYZE outbox"))
+    print(f"outbox filled with {rows:,} sent rows in {time.perf_counter() - t0:.0f} s")
+
+
+async def main(a: argparse.Namespace) -> None:
+    core = city_core(a.url)
+    if a.outbox_rows and "postgresql" in a.url:
+        await fill_outbox(core, a.outbox_rows)
+    claims, busy, pairs = await pick(core, a.n + 1)  # the last claim is kept for --explain
+    spare, claims, busy, pairs = claims[-1], claims[:-1], busy[:a.n], pairs[:a.n]
+    async with core.db.session() as s:
+        mark_a = (await s.exec(select(Assignment.id).order_by(Assignment.id.desc()).limit(1))).scalar()  # type: ignore[call-overload,union-attr]
+        mark_o = (await s.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))).scalar() or 0  # type: ignore[call-overload,union-attr]
+        mark_e = (await s.exec(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))).scalar() or 0  # type: ignore[call-overload,union-attr]
+    kind = "PostgreSQL" if "postgresql" in a.url else "SQLite"
+    print(f"{kind} city: {a.n} calls each, one at a time")
+    try:
+        prof = None
+        if a.profile:
+            import cProfile
+            prof = cProfile.Profile()
+            prof.enable()
+        t_claim = await timed([lambda v=v, r=r: claim_task(core, v, r) for v, r in claims])
+        if prof is not None:
+            import pstats
+            prof.disable()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+        print(f"  accept a task (claim_task):           {ms(t_claim)}")
+        t_tasks = await timed([lambda v=v: my_tasks(core, v) for v in busy])
+        print(f"  a volunteer's open tasks (my_tasks):  {ms(t_tasks)}")
+        t_ledger = await timed([lambda v=v, h=h: ledger_of(core, v, h) for v, h in pairs])
+        print(f"  a household's ledger (ledger_of):     {ms(t_ledger)}")
+        if a.explain and kind == "PostgreSQL":
+            cap = Capture(core)
+            await explain(core, cap, "claim_task", lambda: claim_task(core, *spare))
+            await explain(core, cap, "my_tasks", lambda: my_tasks(core, busy[0]))
+            await explain(core, cap, "ledger_of", lambda: ledger_of(core, *pairs[0]))
+    finally:  # put the city back as it was
+        async with core.db.session() as s:
+            new = select(Assignment.request_id).where(Assignment.id > mark_a)
+            await s.exec(update(HelpRequest).where(HelpRequest.id.in_(new)).values(  # type: ignore[call-overload,attr-defined]
+                status="open", slots_taken=0, first_accepted_at=None))
+            for table, col, mark in (("assignment", "id", mark_a), ("outbox", "id", mark_o),
+                                     ("audit_log", "id", mark_e)):
+                await s.exec(text(f"DELETE FROM {table} WHERE {col} > :m").bindparams(m=mark))  # type: ignore[call-overload]
+        await core.db.dispose()
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", default=os.environ.get("REDVEST_CITY_URL", PG_CITY))
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--explain", action="store_true")
+    ap.add_argument("--outbox-rows", type=int, default=2_000_000,
+                    help="sent notifications kept in the outbox (120 days of a city; PostgreSQL, added once)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the claim_task calls")
+    asyncio.run(main(ap.parse_args()))
