@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/fanout.py                  # both cases
     .venv/bin/python bench/fanout.py --case friday    # 3,000 Friday visit lists to private chats
+    .venv/bin/python bench/fanout.py --case friday --volunteers 10000   # the city's Friday: ~6 minutes
     .venv/bin/python bench/fanout.py --case groups    # 500 groups, 20 messages a minute each at most
 
 The sandbox runs in its own process with its real limits (30 messages/s per bot, 20 a minute per
@@ -167,8 +168,9 @@ def report(r: dict, ideal: float) -> None:
     ideal = ideal + 1 / LIMIT_PER_SECOND  # first to last send, plus the last one's own slot
     print(f"\n== {r['case']}")
     print(f"queued {r['queued']} in {r['enqueue_s']:.1f} s; delivered {r['delivered']}")
-    print(f"achieved {rate:.1f} msg/s; ideal time at the limits {ideal:.1f} s, actual {r['span']:.1f} s "
-          f"({(r['span'] / ideal - 1) * 100:+.1f}%; target within +10%)" if ideal else f"achieved {rate:.1f} msg/s")
+    print(f"achieved {rate:.1f} msg/s against Telegram's limit of {LIMIT_PER_SECOND}/s ({rate / LIMIT_PER_SECOND:.1%}); "
+          f"ideal time at the limits {ideal:.1f} s, actual {r['span']:.1f} s "
+          f"({(r['span'] / ideal - 1) * 100:+.1f}%; target within +5%)" if ideal else f"achieved {rate:.1f} msg/s")
     print(f"429 answers: {r['rate_429']} (target 0); busiest second: {r['max_per_second']} msgs; "
           f"busiest group minute: {r['max_group_minute']} msgs; private chats messaged twice: {r['duplicates']}")
 

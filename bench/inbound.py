@@ -127,13 +127,16 @@ class Chats:
                 if m and m.get("from_bot") and e["type"] in ("message_sent", "message_edited", "photo_sent"):
                     self.msgs[e["chat_id"]][m["message_id"]] = m
 
-    def button(self, chat: int, label: str, exact: bool = False) -> tuple[int, str] | None:
-        """(message id, callback data) of the newest bot message in `chat` with such a button."""
+    def button(self, chat: int, label: str, exact: bool = False, prefix: bool = False) -> tuple[int, str] | None:
+        """(message id, callback data) of the newest bot message in `chat` with a button whose text
+        contains `label` (or whose data is `label` / starts with it)."""
         for mid in sorted(self.msgs[chat], reverse=True):
             for row in (self.msgs[chat][mid].get("reply_markup") or {}).get("inline_keyboard") or []:
                 for b in row:
-                    if "callback_data" in b and ((b["callback_data"] == label) if exact else (label in b["text"])):
-                        return mid, b["callback_data"]
+                    data = b.get("callback_data")
+                    if data is not None and (data == label if exact else data.startswith(label) if prefix
+                                             else label in b["text"]):
+                        return mid, data
         return None
 
     def buttons(self, chat: int, label: str) -> list[tuple[int, str]]:
