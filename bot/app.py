@@ -192,7 +192,8 @@ async def start_running(app: Application, *, polling: bool = True, poll_timeout:
 
 def start_polling(app: Application, poll_timeout: int = 10) -> None:
     from bot.polling import Poller
-    poller = Poller(app.bot_data["gate"], timeout=poll_timeout)
+    poller = Poller(app.bot_data["gate"], timeout=poll_timeout,
+                    shutdown_timeout=app.bot_data["core"].cfg.workers.shutdown_timeout_seconds)
     app.bot_data["poller"] = poller
     poller.start()
 

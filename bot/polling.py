@@ -23,8 +23,10 @@ MAX_PAUSE = 5.0
 
 
 class Poller:
-    def __init__(self, gate: UpdateGate, *, timeout: int = 10, limit: int = 100) -> None:
+    def __init__(self, gate: UpdateGate, *, timeout: int = 10, limit: int = 100,
+                 shutdown_timeout: float = 30.0) -> None:
         self.gate = gate
+        self.shutdown_timeout = shutdown_timeout
         self.bot = gate.app.bot
         self.timeout = timeout
         self.limit = limit
@@ -46,7 +48,13 @@ class Poller:
         if self._fetch is not None and not self._fetch.done():
             self._fetch.cancel()
         if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+            done, _ = await asyncio.wait({self._task}, timeout=self.shutdown_timeout)
+            if not done:
+                # a handler that never returns must not keep the process alive; its update is not
+                # confirmed, so the next start fetches and handles it again
+                log.warning("updates still in flight after %.0fs; stopping without them", self.shutdown_timeout)
+                self._task.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
         await self._confirm()
 
