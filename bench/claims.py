@@ -95,6 +95,7 @@ async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Await
     await call()
     cap.on = False
     print(f"\n### {title}: {len(cap.seen)} statements")
+    spent = 0.0
     async with core.db.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         for sql, params in cap.seen:
@@ -114,6 +115,9 @@ async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Await
             print("\n" + " ".join(sql.split())[:400])
             for r in rows:
                 print("    " + r[0])
+                if r[0].startswith(("Execution Time:", "Planning Time:")):
+                    spent += float(r[0].split(":")[1].split()[0])
+    print(f"\n### {title}: the database's own time (planning + execution) for all statements: {spent:.2f} ms")
 
 
 async def fill_outbox(core: Core, rows: int) -> None:

@@ -344,13 +344,13 @@ async def new_db(kind: str, tmp: Path) -> Database:
         finally:
             await conn.close()
         db = Database(PG_ADMIN.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + "/redvest_inbound",
-                      pool_size=20)
+                      pool_size=load_config(None, env={}).database.pool_size)  # as in production
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
     return db
 
 
-async def full_bot(kind: str, users: int, rate: int, seconds: float) -> dict[str, Any]:
+async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency: int | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         db = await new_db(kind, Path(tmp))
         async with sandbox_process() as sb:
@@ -359,6 +359,8 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float) -> dict[str
             cfg.telegram.token = TOKEN  # type: ignore[assignment]
             cfg.telegram.base_url = f"http://127.0.0.1:{sb.port}/bot"  # type: ignore[attr-defined]
             cfg.database.url = db.url
+            if concurrency:
+                cfg.telegram.concurrent_updates = concurrency
             app = build_application(cfg, db, SystemClock(), run_scheduler=False)
             await start_running(app, polling=False)
             run = Run(sb, db, app, w)
@@ -385,7 +387,7 @@ async def main(a: argparse.Namespace) -> None:
           f"chats: {echo:,.0f} updates/s", flush=True)
     out = []
     for kind in (["sqlite", "postgres"] if a.db == "both" else [a.db]):
-        r = await full_bot(kind, a.users, a.rate, a.paced_seconds)
+        r = await full_bot(kind, a.users, a.rate, a.paced_seconds, a.concurrency)
         out.append(r)
     print("\n== summary")
     print(f"echo bot: {echo:,.0f} updates/s")
@@ -413,4 +415,5 @@ if __name__ == "__main__":
     ap.add_argument("--echo-updates", type=int, default=5000)
     ap.add_argument("--rate", type=int, default=200, help="offered updates/s of the open-loop phase")
     ap.add_argument("--paced-seconds", type=float, default=15.0)
+    ap.add_argument("--concurrency", type=int, help="telegram.concurrent_updates (default: the config's)")
     asyncio.run(main(ap.parse_args()))
