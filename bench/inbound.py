@@ -73,6 +73,7 @@ class Meter:
         self.arrival: list[float] = []  # from the getUpdates answer to done (paced phase)
         self.order: dict[int, list[int]] = defaultdict(list)
         self.in_flight = self.max_in_flight = 0
+        self.not_done = 0  # duplicates, busy, retries: a run that has any is not measuring handling
         self.finished = asyncio.Event()
         handle, submit = gate._handle, gate.submit
 
@@ -82,9 +83,13 @@ class Meter:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             t = time.perf_counter()
+            outcome = None
             try:
-                return await handle(update)
+                outcome = await handle(update)
+                return outcome
             finally:
+                if str(outcome) != "done":
+                    self.not_done += 1
                 self.handle.append(time.perf_counter() - t)
                 self.in_flight -= 1
                 self.done += 1
@@ -102,6 +107,7 @@ class Meter:
     def expect(self, n: int) -> None:
         self.done, self.target = 0, n
         self.handle, self.arrival = [], []
+        self.not_done = 0
         self.finished.clear()
 
     def order_kept(self) -> tuple[bool, int]:
@@ -247,8 +253,8 @@ class Run:
         self.results.append((name, len(actions), busy))
         self.handle_all += self.meter.handle
         print(f"  {name:<34} {len(actions):>5} updates in {busy:6.2f} s = {len(actions) / busy:7.0f}/s; "
-              f"gate p50 {pct(self.meter.handle, .5) * 1000:5.1f} ms p99 {pct(self.meter.handle, .99) * 1000:6.1f} ms",
-              flush=True)
+              f"gate p50 {pct(self.meter.handle, .5) * 1000:5.1f} ms p99 {pct(self.meter.handle, .99) * 1000:6.1f} ms"
+              + (f"; NOT DONE: {self.meter.not_done}" if self.meter.not_done else ""), flush=True)
 
     def press_all(self, users: list[int], label: str, chat_of: Any = None, exact: bool = False) -> list:
         out = []

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
 from bench.common import gather_limited, sandbox_process  # noqa: E402
 from bench.digests import PG_CITY  # noqa: E402
@@ -41,7 +41,8 @@ def status_mb(field: str) -> float:
 async def main(url: str, users: int, rounds: int) -> None:
     cfg = load_config(None, env={})
     db = Database(url, pool_size=cfg.database.pool_size)
-    async with db.session() as s:
+    async with db.session() as s:  # a new sandbox numbers its updates from 1 again: forget earlier runs'
+        await s.exec(text("DELETE FROM processed_update"))  # type: ignore[call-overload]
         vols = list((await s.exec(select(Person.tg_user_id).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)  # type: ignore[call-overload]
                                   .where(VolunteerProfile.status == "approved").order_by(Person.id).limit(users))).scalars())
     async with sandbox_process() as sb:
