@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:41:08.051043
+Create Date: 2026-11-22 10:50:26.674931
 """
 from typing import Sequence, Union
 
@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('key')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_card_ref', ['card_ref'], unique=False, postgresql_ops={'card_ref': 'varchar_pattern_ops'})
         batch_op.create_index(batch_op.f('ix_outbox_chat_id'), ['chat_id'], unique=False)
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
 
@@ -567,6 +568,7 @@ def downgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_due')
         batch_op.drop_index(batch_op.f('ix_outbox_chat_id'))
+        batch_op.drop_index('ix_outbox_card_ref', postgresql_ops={'card_ref': 'varchar_pattern_ops'})
 
     op.drop_table('outbox')
     op.drop_table('job_run')
