@@ -3,6 +3,7 @@
     .venv/bin/python bench/inbound.py                    # echo, full bot on SQLite and on PostgreSQL
     .venv/bin/python bench/inbound.py --db sqlite        # one database only
     .venv/bin/python bench/inbound.py --users 200        # a quicker, smaller run
+    .venv/bin/python bench/inbound.py --paced-only --rate 100   # only the open-loop phase, at 100/s
 
 The sandbox Bot API runs in its own process with `--no-limits`. 1,000 sandbox users (half
 residents, half volunteers, in grids of 10 + 10 with a bound volunteer group each) go through a
@@ -356,7 +357,8 @@ async def new_db(kind: str, tmp: Path) -> Database:
     return db
 
 
-async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency: int | None = None) -> dict[str, Any]:
+async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency: int | None = None,
+                   mix: bool = True) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         db = await new_db(kind, Path(tmp))
         async with sandbox_process() as sb:
@@ -373,13 +375,14 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency
             print(f"\nfull bot on {kind} ({len(w['residents']) + len(w['volunteers'])} users, "
                   f"{len(w['grids'])} grids, concurrent_updates={cfg.telegram.concurrent_updates}):", flush=True)
             try:
-                await run.mix()
+                if mix:
+                    await run.mix()
                 paced = await run.paced(sb.port, rate, seconds) if seconds else None  # type: ignore[attr-defined]
             finally:
                 await stop_running(app)
                 await db.dispose()
         n = sum(r[1] for r in run.results)
-        busy = sum(r[2] for r in run.results)
+        busy = sum(r[2] for r in run.results) or float("nan")
         kept, several = run.meter.order_kept()
         return dict(kind=kind, n=n, busy=busy, rate=n / busy, p50=pct(run.handle_all, .5),
                     p99=pct(run.handle_all, .99), paced=paced, order=kept, several=several,
@@ -393,7 +396,7 @@ async def main(a: argparse.Namespace) -> None:
           f"chats: {echo:,.0f} updates/s", flush=True)
     out = []
     for kind in (["sqlite", "postgres"] if a.db == "both" else [a.db]):
-        r = await full_bot(kind, a.users, a.rate, a.paced_seconds, a.concurrency)
+        r = await full_bot(kind, a.users, a.rate, a.paced_seconds, a.concurrency, not a.paced_only)
         out.append(r)
     print("\n== summary")
     print(f"echo bot: {echo:,.0f} updates/s")
@@ -422,4 +425,5 @@ if __name__ == "__main__":
     ap.add_argument("--rate", type=int, default=200, help="offered updates/s of the open-loop phase")
     ap.add_argument("--paced-seconds", type=float, default=15.0)
     ap.add_argument("--concurrency", type=int, help="telegram.concurrent_updates (default: the config's)")
+    ap.add_argument("--paced-only", action="store_true", help="skip the mix: only the open-loop phase")
     asyncio.run(main(ap.parse_args()))
