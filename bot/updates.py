@@ -224,7 +224,8 @@ class UpdateGate:
                     raise
                 if not changed:  # nothing of its own to keep: handled, only the done mark is missing
                     return False
-                log.warning("update %s: storing its state failed (%s); it will be retried", uid, type(e).__name__)
+                log.warning("update %s: storing its state failed (%s); it will be retried",
+                            uid, type(e).__name__)
                 metrics.DB_UNAVAILABLE.inc()
                 attempt.db_down = True
                 return False
@@ -260,7 +261,8 @@ class UpdateGate:
             self._handlers = conversation_handlers(self.app)
         return self._handlers
 
-    def _apply_states(self, keys: dict[str, tuple[int | str, ...]], stored: dict[tuple[str, tuple[Any, ...]], object]) -> None:
+    def _apply_states(self, keys: dict[str, tuple[int | str, ...]],
+                      stored: dict[tuple[str, tuple[Any, ...]], object]) -> None:
         """Put this update's stored conversation states into PTB's in-memory dicts."""
         convs = getattr(self.app, "_conversation_handler_conversations", {})
         for name, key in keys.items():
@@ -273,19 +275,6 @@ class UpdateGate:
                 states.data.pop(key, None)
             else:
                 states.update_no_track({key: state})
-
-    async def _worth_retrying(self, uid: int) -> bool:
-        """Retry while the database is away; an update that keeps failing with the database
-        reachable is given up after a few tries, so it cannot block the chat for ever."""
-        if not await self.db.ping():
-            return True
-        self._failures[uid] = self._failures.get(uid, 0) + 1
-        if self._failures[uid] < GIVE_UP_AFTER:
-            return True
-        self._failures.pop(uid, None)
-        log.error("update %s failed %s times with the database reachable; given up", uid, GIVE_UP_AFTER)
-        metrics.ERRORS.inc()
-        return False
 
 
 def conversation_handlers(app: Application) -> list[ConversationHandler]:
