@@ -377,6 +377,9 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency
             try:
                 if mix:
                     await run.mix()
+                else:  # warm the caches and the connection pool first, as the mix would have
+                    await run.phase("warm-up /points", lambda: [("send", u, u, "/points") for u in w["residents"] + w["volunteers"]])
+                    run.results.clear()
                 paced = await run.paced(sb.port, rate, seconds) if seconds else None  # type: ignore[attr-defined]
             finally:
                 await stop_running(app)
