@@ -57,6 +57,7 @@ from storage.outbox import depth  # noqa: E402
 TOKEN = "123456:sandbox-token-redvest"
 PER_GRID = 10  # residents and volunteers per grid
 RES0, VOL0, LEAD0 = 3_000_000, 2_000_000, 1_000_000
+OFFERED = ["/points", "/tasks", "/visits", "/help"]  # the open-loop phase's commands
 PG_ADMIN = os.environ.get("REDVEST_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -326,16 +327,16 @@ class Run:
 async def offer(port: int, rate: int, n: int, users: list[int]) -> None:
     """(In its own process.) Send n commands at `rate` a second, open loop; each user in turn."""
     from sandbox import SandboxClient
-    texts = ["/points", "/tasks", "/visits", "/help"]
+    texts = OFFERED
     async with SandboxClient(f"http://127.0.0.1:{port}") as sb:
-        t0, tasks = time.perf_counter(), []
-        for i in range(n):
+        await sb.last_seq()  # the connection is open before the clock starts
+        t0 = time.perf_counter()
+        for i in range(n):  # on schedule; a send that was late is followed at once by the next
             delay = t0 + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
             u = users[(i // 3) % len(users)]  # three in a row from one person: order matters
-            tasks.append(asyncio.create_task(sb.send(u, texts[i % len(texts)])))
-        await asyncio.gather(*tasks)
+            await sb.send(u, texts[i % len(texts)])  # one connection: no burst of new connections
         print(f"offered {n} in {time.perf_counter() - t0:.1f} s")
 
 
@@ -378,7 +379,8 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency
                 if mix:
                     await run.mix()
                 else:  # warm the caches and the connection pool first, as the mix would have
-                    await run.phase("warm-up /points", lambda: [("send", u, u, "/points") for u in w["residents"] + w["volunteers"]])
+                    people = w["residents"] + w["volunteers"]
+                    await run.phase("warm-up", lambda: [("send", u, u, OFFERED[i % len(OFFERED)]) for i, u in enumerate(people)])
                     run.results.clear()
                 paced = await run.paced(sb.port, rate, seconds) if seconds else None  # type: ignore[attr-defined]
             finally:
