@@ -50,10 +50,11 @@ class Database:
             # polls, and made concurrent updates ~30x slower). Other processes still meet the busy
             # timeout. A transaction that waits longer than that goes ahead and meets SQLite's own.
             lock = self._write_lock()
-            try:
-                await asyncio.wait_for(lock.acquire(), BUSY_TIMEOUT_MS / 1000)
+            try:  # (not wait_for: on Python 3.11 a cancel racing the acquire can leave the lock held)
+                async with asyncio.timeout(BUSY_TIMEOUT_MS / 1000):
+                    await lock.acquire()
                 held = True
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 held = False
             token = _holding.set(self)
             try:
