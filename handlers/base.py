@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.i18n import t
 from bot.services.core import Core
@@ -84,3 +84,16 @@ def _strip_tags(text: str) -> str:
     import html
     import re
     return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+async def end_conversation(update: Update, context: Ctx, draft_key: str, text_key: str) -> int:
+    """/cancel (or a cancel button) in a guided conversation: drop its draft, say so, end it."""
+    if context.user_data is not None:
+        context.user_data.pop(draft_key, None)
+    text = t(lang_of(update, context), text_key)
+    if update.callback_query:
+        await update.callback_query.answer()
+        await edit_or_say(update, text)
+    else:
+        await say(update, text)
+    return ConversationHandler.END

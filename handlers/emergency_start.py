@@ -14,7 +14,7 @@ from bot.services import emergency
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.notifier import Button
 
-from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
+from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say, end_conversation
 
 SCOPE, REASON, TARGET, CONFIRM = range(4)
 DRAFT = "emergency"
@@ -148,14 +148,7 @@ async def go(update: Update, context: Ctx) -> int:
 
 
 async def cancel(update: Update, context: Ctx) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    lang = lang_of(update, context)
-    if update.callback_query:
-        await update.callback_query.answer()
-        await edit_or_say(update, t(lang, "emergency.cancelled"))
-    else:
-        await say(update, t(lang, "emergency.cancelled"))
-    return ConversationHandler.END
+    return await end_conversation(update, context, DRAFT, "emergency.cancelled")
 
 
 def conversation() -> BaseHandler:

@@ -15,7 +15,7 @@ from bot.services import events
 from bot.services.errors import DomainError
 from bot.services.notifier import Button
 
-from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
+from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say, end_conversation
 
 SCOPE, TITLE, TIME, PLACE, SLOTS, CONFIRM = range(6)
 DRAFT = "newevent"
@@ -152,14 +152,7 @@ async def publish(update: Update, context: Ctx) -> int:
 
 
 async def cancel(update: Update, context: Ctx) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    lang = lang_of(update, context)
-    if update.callback_query:
-        await update.callback_query.answer()
-        await edit_or_say(update, t(lang, "events.cancelled"))
-    else:
-        await say(update, t(lang, "events.cancelled"))
-    return ConversationHandler.END
+    return await end_conversation(update, context, DRAFT, "events.cancelled")
 
 
 def conversation() -> BaseHandler:

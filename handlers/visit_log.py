@@ -20,7 +20,7 @@ from bot.services.notifier import Button
 from bot.services.visits import FLAG_KEYS, NOTE_MAX, OUTCOME_KEYS
 from storage.enums import Category, RedFlag, VisitOutcome
 
-from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
+from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say, end_conversation
 
 OUTCOME, NOTE, FLAGS, ASK_REQUEST, REQUEST_TEXT = range(5)
 SKIP_WORDS = {"skip", "跳过", "-", "无", "没有", "no"}
@@ -212,14 +212,7 @@ async def _finish(update: Update, context: Ctx) -> int:
 
 
 async def cancel(update: Update, context: Ctx) -> int:
-    if context.user_data is not None:
-        context.user_data.pop("visit", None)
-    if update.callback_query:
-        await update.callback_query.answer()
-        await edit_or_say(update, t(lang_of(update, context), "visit.cancelled"))
-    else:
-        await say(update, t(lang_of(update, context), "visit.cancelled"))
-    return ConversationHandler.END
+    return await end_conversation(update, context, "visit", "visit.cancelled")
 
 
 def conversation() -> BaseHandler:
