@@ -1,0 +1,185 @@
+"""Statements and CPU per call of the hot services, on a seeded database: `.venv/bin/python bench/services.py [--db sqlite|postgres|both] [-n 300] [--only my_points,...]`
+
+Calls the services directly (no Telegram, no gate). Statements are counted with a
+`before_cursor_execute` event; CPU is this process's `time.process_time` (on SQLite that includes
+the database itself, on PostgreSQL it does not: the server is another process).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import asyncpg  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from bot.config import load_config  # noqa: E402
+from bot.outbox_notifier import OutboxNotifier  # noqa: E402
+from bot.services import people, points, ratings, requests, tasks, visits  # noqa: E402
+from bot.services.clock import FakeClock  # noqa: E402
+from bot.services.core import Core  # noqa: E402
+from storage.db import Database  # noqa: E402
+
+T = SQLModel.metadata.tables
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "redvest_bench_services"
+GRIDS, VOLS, RESIDENTS = 5, 40, 60  # per grid
+START = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
+
+
+def actor(tg: int) -> people.Actor:
+    return people.Actor(tg, f"user {tg}", None, "zh-hans")
+
+
+async def seed(db: Database, n_rate: int) -> dict[str, Any]:
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+        await conn.execute(T["community"].insert(), [dict(id=1, name="幸福里社区", timezone="Asia/Shanghai", created_at=START)])
+        await conn.execute(T["grid"].insert(), [dict(id=g, community_id=1, name=f"第{g}网格", created_at=START)
+                                                for g in range(1, GRIDS + 1)])
+        ppl, profs, hhs, pairs, grants, pts = [], [], [], [], [], []
+        vols, res = [], []
+        pid = 0
+        for g in range(1, GRIDS + 1):
+            pid += 1
+            ppl.append(dict(id=pid, tg_user_id=1000 + pid, name=f"user {1000 + pid}", language="zh-hans", grid_id=g,
+                            is_superadmin=False, blocked_bot=False, created_at=START))
+            grants.append(dict(person_id=pid, role="leader", grid_id=g, created_at=START))
+            for _ in range(VOLS):
+                pid += 1
+                ppl.append(dict(id=pid, tg_user_id=1000 + pid, name=f"user {1000 + pid}", language="zh-hans", grid_id=g,
+                                is_superadmin=False, blocked_bot=False, created_at=START))
+                profs.append(dict(person_id=pid, grid_id=g, status="approved", created_at=START))
+                hhs.append(dict(id=pid, grid_id=g, address=f"幸福里 {pid} 栋", members="王奶奶", created_at=START))
+                pairs.append(dict(volunteer_id=pid, household_id=pid, active=True, created_at=START))
+                for k in range(3):
+                    pts.append(dict(ref=f"seed:{pid}:{k}", person_id=pid, reason="task", points=10 + pid % 7, hours=1.5,
+                                    grid_id=g, community_id=1, created_at=START - timedelta(days=20 * k)))
+                vols.append((1000 + pid, pid, g))
+            for _ in range(RESIDENTS):
+                pid += 1
+                ppl.append(dict(id=pid, tg_user_id=1000 + pid, name=f"user {1000 + pid}", language="zh-hans", grid_id=g,
+                                is_superadmin=False, blocked_bot=False, created_at=START))
+                res.append((1000 + pid, pid, g))
+        for table, rows in (("person", ppl), ("volunteerprofile", profs), ("household", hhs), ("pairing", pairs),
+                            ("rolegrant", grants), ("points_entry", pts)):
+            await conn.execute(T[table].insert(), rows)
+        reqs, asg = [], []
+        for i in range(n_rate):  # done_reported requests for the rating phases
+            r_tg, r_id, g = res[i % len(res)]
+            v = [x for x in vols if x[2] == g][i % VOLS]
+            reqs.append(dict(id=i + 1, code=f"A-{i + 1:04d}", grid_id=g, resident_id=r_id, source="resident",
+                             category="errands", summary="买菜", when_kind="today", slots=1, slots_taken=1,
+                             status="done_reported", escalation_level=0, created_at=START, done_at=START))
+            asg.append(dict(request_id=i + 1, volunteer_id=v[1], status="done", hours=1.5, created_at=START, done_at=START))
+        await conn.execute(T["help_request"].insert(), reqs)
+        await conn.execute(T["assignment"].insert(), asg)
+    if db.url.startswith("postgresql"):
+        async with db.engine.begin() as conn:
+            from sqlalchemy import text
+            for t in ("person", "help_request", "household", "grid", "community"):
+                await conn.execute(text(f"SELECT setval('{t}_id_seq', (SELECT max(id) FROM {t}))"))
+    return dict(vols=vols, res=res, rate=[(res[i % len(res)][0], i + 1) for i in range(n_rate)])
+
+
+def phases(core: Core, clock: FakeClock, w: dict[str, Any]) -> dict[str, Callable[[int], Awaitable[Any]]]:
+    vols, res, rate = w["vols"], w["res"], w["rate"]
+
+    def vol(i: int) -> tuple[int, int, int]:
+        return vols[i % len(vols)]
+
+    async def ensure(i: int) -> None:
+        async with core.db.session() as s:
+            await people.ensure_person(s, actor(vol(i)[0]))
+
+    async def check_can_log(i: int) -> None:
+        tg, pid, _ = vol(i)
+        await visits.check_can_log(core, actor(tg), pid)
+
+    async def record_visit(i: int) -> None:
+        if i and i % len(vols) == 0:
+            clock.advance(days=7)
+        tg, pid, _ = vol(i)
+        await visits.record_visit(core, actor(tg), pid, "met")
+
+    async def create_request(i: int) -> None:
+        tg, _, g = res[i % len(res)]
+        await requests.create_request(core, actor(tg), requests.RequestDraft(
+            "errands", f"帮忙买菜 {i}", "today", None, f"幸福里 {i} 号", "13800138000"), grid_id=g)
+
+    return {
+        "ensure_person": ensure,
+        "role_summary(/help)": lambda i: people.role_summary(core, actor((vols + res)[i % (len(vols) + len(res))][0])),
+        "my_points": lambda i: points.my_points(core, actor(vol(i)[0])),
+        "my_households(/visits)": lambda i: visits.my_households(core, actor(vol(i)[0])),
+        "my_tasks(/tasks)": lambda i: tasks.my_tasks(core, actor(vol(i)[0])),
+        "check_can_log": check_can_log,
+        "record_visit": record_visit,
+        "begin_request": lambda i: requests.begin_request(core, actor(res[i % len(res)][0])),
+        "check_date": lambda i: requests.check_date(core, res[i % len(res)][2], "12-01"),
+        "create_request": create_request,
+        "my_requests": lambda i: requests.my_requests(core, actor(res[i % len(res)][0])),
+        "confirm_outcome": lambda i: ratings.confirm_outcome(core, actor(rate[i][0]), rate[i][1], "done"),
+        "rate_request": lambda i: ratings.rate_request(core, actor(rate[i][0]), rate[i][1], 5),
+        "comment_rating": lambda i: ratings.comment_rating(core, actor(rate[i][0]), rate[i][1], "谢谢你"),
+    }
+
+
+async def run(kind: str, n: int, warm: int, only: set[str] | None) -> dict[str, tuple[float, float]]:
+    if kind == "postgres":
+        conn = await asyncpg.connect(PG_ADMIN)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+        await conn.close()
+        db = Database(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_NAME}")
+    else:
+        tmp = tempfile.mkdtemp(prefix="redvest-bench-")
+        db = Database(f"sqlite+aiosqlite:///{tmp}/services.db")
+    clock = FakeClock(START)
+    cfg = load_config(None, env={})
+    core = Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
+    world = await seed(db, n + warm)
+    count = [0]
+
+    def on_exec(*_a: Any) -> None:
+        count[0] += 1
+    event.listen(db.engine.sync_engine, "before_cursor_execute", on_exec)
+    out: dict[str, tuple[float, float]] = {}
+    for name, call in phases(core, clock, world).items():
+        if only and name.split("(")[0] not in only:
+            continue
+        for i in range(warm):
+            await call(i)
+        count[0] = 0
+        t0 = time.process_time()
+        for i in range(warm, warm + n):
+            await call(i)
+        cpu = time.process_time() - t0
+        out[name] = (count[0] / n, cpu / n * 1000)
+        print(f"{kind:8} {name:24} {count[0] / n:5.1f} stmts  {cpu / n * 1000:6.2f} ms CPU/call", flush=True)
+    await db.dispose()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("-n", type=int, default=300, help="timed calls per service")
+    ap.add_argument("--warm", type=int, default=30)
+    ap.add_argument("--only", default="", help="comma-separated service names")
+    a = ap.parse_args()
+    only = set(a.only.split(",")) if a.only else None
+    for kind in (["sqlite", "postgres"] if a.db == "both" else [a.db]):
+        asyncio.run(run(kind, a.n, a.warm, only))
+
+
+if __name__ == "__main__":
+    main()
