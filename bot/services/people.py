@@ -1,13 +1,22 @@
-"""People and their roles: who is acting, and what they may do where."""
+"""People and their roles: who is acting, and what they may do where.
+
+The look-ups run on nearly every update, so their statements are built once, here, with bind
+parameters (building an ORM statement costs more CPU than the database spends answering it).
+Services that need more than the person in the same breath pass `load_me` a statement that
+selects the Person first and whatever else they need after it, keyed by `:tg`.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Boolean, Row, Select, bindparam, exists, insert, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Grid, Person, RoleGrant, VolunteerProfile
+
+LEADER, ADMIN = RoleKind.leader.value, RoleKind.admin.value
 
 
 @dataclass(frozen=True)
@@ -19,26 +28,75 @@ class Actor:
     language: str | None = None
 
 
-async def ensure_person(session: AsyncSession, actor: Actor) -> Person:
-    """The Person for this Telegram user, created on first contact; name/language kept fresh."""
-    person = (await session.exec(select(Person).where(Person.tg_user_id == actor.tg_user_id))).scalars().first()  # type: ignore[call-overload]
-    if person is None:
-        person = Person(tg_user_id=actor.tg_user_id, name=actor.name[:100], username=actor.username,
-                        language=actor.language)
-        session.add(person)
-        await session.flush()
-    elif (person.language != actor.language or person.blocked_bot or person.username != actor.username
-          or (not person.name and actor.name)):
+def by_tg(*columns: Any) -> Select:
+    """`select(Person, *columns) ... where tg_user_id = :tg`, to extend and pass to `load_me`."""
+    return select(Person, *columns).where(Person.tg_user_id == bindparam("tg"))
+
+
+def grants(role: str, *where: Any) -> Any:
+    """EXISTS a grant of `role` to the Person of the enclosing statement."""
+    return exists().where(RoleGrant.person_id == Person.id, RoleGrant.role == role, *where)
+
+
+def _grant_ids(column: Any, role: str) -> Select:
+    return select(column).where(RoleGrant.person_id == Person.id, RoleGrant.role == role).correlate(Person)
+
+
+# grids this person leads: as leader, or as admin of their community (see led_grids)
+LEADS_A_GRID = select(Grid.id).where(or_(Grid.id.in_(_grant_ids(RoleGrant.grid_id, LEADER)),  # type: ignore[union-attr]
+                                         Grid.community_id.in_(_grant_ids(RoleGrant.community_id, ADMIN)))
+                                     ).correlate_except(Grid).exists()
+ANY_GRID = select(Grid.id).correlate_except(Grid).exists()
+
+_PERSON = by_tg()
+_INSERT = insert(Person.__table__)  # type: ignore[attr-defined]
+_COLUMNS = [c.key for c in Person.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
+
+
+async def load_me(session: AsyncSession, actor: Actor, stmt: Select, **params: Any) -> Row:
+    """One row of `stmt` (see `by_tg`) for this Telegram user, who is registered on first contact
+    and whose name/language are kept fresh, as `ensure_person` does."""
+    params["tg"] = actor.tg_user_id
+    row = (await session.exec(stmt, params=params)).first()  # type: ignore[call-overload]
+    if row is None:
+        fresh = Person(tg_user_id=actor.tg_user_id, name=actor.name[:100], username=actor.username,
+                       language=actor.language)
+        await (await session.connection()).execute(_INSERT, {k: getattr(fresh, k) for k in _COLUMNS})
+        row = (await session.exec(stmt, params=params)).first()  # type: ignore[call-overload]
+        return row
+    person = row[0]
+    if (person.language != actor.language or person.blocked_bot or person.username != actor.username
+            or (not person.name and actor.name)):
         person.language = actor.language or person.language
         person.blocked_bot = False  # they wrote to us, so they can be reached again
         person.username = actor.username  # /setleader @name must find people who renamed themselves
         person.name = person.name or actor.name[:100]
         session.add(person)
-    return person
+    return row
+
+
+async def ensure_person(session: AsyncSession, actor: Actor) -> Person:
+    """The Person for this Telegram user, created on first contact; name/language kept fresh."""
+    return (await load_me(session, actor, _PERSON))[0]
 
 
 async def person_by_tg(session: AsyncSession, tg_user_id: int) -> Person | None:
-    return (await session.exec(select(Person).where(Person.tg_user_id == tg_user_id))).scalars().first()  # type: ignore[call-overload]
+    return (await session.exec(_PERSON, params={"tg": tg_user_id})).scalars().first()  # type: ignore[call-overload]
+
+
+_PID, _GID, _CID = bindparam("pid"), bindparam("gid"), bindparam("cid")
+_ADMIN_OF = select(RoleGrant.id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN, RoleGrant.community_id == _CID)
+_ANY_ADMIN = select(RoleGrant.id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN).limit(1)
+_LEADER_OF = select(RoleGrant.id).where(RoleGrant.person_id == _PID, RoleGrant.role == LEADER, RoleGrant.grid_id == _GID)
+# is_leader_of, or the grid exists and they are superadmin or an admin of its community
+_CAN_LEAD = select(or_(
+    exists().where(RoleGrant.person_id == _PID, RoleGrant.role == LEADER, RoleGrant.grid_id == _GID),
+    exists().where(Grid.id == _GID, or_(bindparam("sa", type_=Boolean), Grid.community_id.in_(  # type: ignore[arg-type]
+        select(RoleGrant.community_id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN))))))
+
+
+async def _found(session: AsyncSession, stmt: Select, **params: Any) -> bool:
+    return (await (await session.connection()).execute(stmt, params)).first() is not None
 
 
 async def is_admin_of(session: AsyncSession, person: Person, community_id: int | None) -> bool:
@@ -47,61 +105,62 @@ async def is_admin_of(session: AsyncSession, person: Person, community_id: int |
         return True
     if community_id is None:
         return False
-    grant = await session.scalar(select(RoleGrant.id).where(
-        RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.admin.value,
-        RoleGrant.community_id == community_id))
-    return grant is not None
+    return await _found(session, _ADMIN_OF, pid=person.id, cid=community_id)
 
 
 async def is_any_admin(session: AsyncSession, person: Person) -> bool:
-    if person.is_superadmin:
-        return True
-    return await session.scalar(select(RoleGrant.id).where(
-        RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.admin.value).limit(1)) is not None
+    return person.is_superadmin or await _found(session, _ANY_ADMIN, pid=person.id)
 
 
 async def is_leader_of(session: AsyncSession, person: Person, grid_id: int) -> bool:
-    grant = await session.scalar(select(RoleGrant.id).where(
-        RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id == grid_id))
-    return grant is not None
+    return await _found(session, _LEADER_OF, pid=person.id, gid=grid_id)
 
 
 async def can_lead(session: AsyncSession, person: Person, grid_id: int) -> bool:
     """The grid's leader, or an admin of its community."""
-    if await is_leader_of(session, person, grid_id):
-        return True
-    grid = await session.get(Grid, grid_id)
-    return grid is not None and await is_admin_of(session, person, grid.community_id)
+    row = (await (await session.connection()).execute(
+        _CAN_LEAD, {"pid": person.id, "gid": grid_id, "sa": bool(person.is_superadmin)})).first()
+    return bool(row[0])
+
+
+_ALL_GRIDS = select(Grid).order_by(Grid.id)
+_LED_GRIDS = select(Grid).where(or_(
+    Grid.id.in_(select(RoleGrant.grid_id).where(RoleGrant.person_id == _PID, RoleGrant.role == LEADER)),  # type: ignore[union-attr]
+    Grid.community_id.in_(select(RoleGrant.community_id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN)),
+)).order_by(Grid.id)
 
 
 async def led_grids(session: AsyncSession, person: Person) -> list[Grid]:
     """Grids this person may act on as leader (as leader, or as admin of their community)."""
     if person.is_superadmin:
-        return list((await session.exec(select(Grid).order_by(Grid.id))).scalars())  # type: ignore[call-overload]
-    leader = select(RoleGrant.grid_id).where(RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.leader.value)
-    admin = select(RoleGrant.community_id).where(RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.admin.value)
-    stmt = select(Grid).where(or_(Grid.id.in_(leader), Grid.community_id.in_(admin))).order_by(Grid.id)  # type: ignore[union-attr]
-    return list((await session.exec(stmt)).scalars())  # type: ignore[call-overload]
+        return list((await session.exec(_ALL_GRIDS)).scalars())  # type: ignore[call-overload]
+    return list((await session.exec(_LED_GRIDS, params={"pid": person.id})).scalars())  # type: ignore[call-overload]
+
+
+_LEADERS = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
+    RoleGrant.role == LEADER, RoleGrant.grid_id == _GID).order_by(Person.id)
+_ADMINS = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
+    RoleGrant.role == ADMIN, RoleGrant.community_id == _CID).order_by(Person.id)
+_SUPERADMINS = select(Person).where(Person.is_superadmin == True)  # noqa: E712
 
 
 async def leaders_of(session: AsyncSession, grid_id: int) -> list[Person]:
-    stmt = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
-        RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id == grid_id).order_by(Person.id)
-    return list((await session.exec(stmt)).scalars())  # type: ignore[call-overload]
+    return list((await session.exec(_LEADERS, params={"gid": grid_id})).scalars())  # type: ignore[call-overload]
 
 
 async def admins_of(session: AsyncSession, community_id: int) -> list[Person]:
     """Community admins, or the superadmins when the community has none."""
-    stmt = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
-        RoleGrant.role == RoleKind.admin.value, RoleGrant.community_id == community_id).order_by(Person.id)
-    people = list((await session.exec(stmt)).scalars())  # type: ignore[call-overload]
+    people = list((await session.exec(_ADMINS, params={"cid": community_id})).scalars())  # type: ignore[call-overload]
     if not people:
-        people = list((await session.exec(select(Person).where(Person.is_superadmin == True))).scalars())  # type: ignore[call-overload]  # noqa: E712
+        people = list((await session.exec(_SUPERADMINS)).scalars())  # type: ignore[call-overload]
     return people
 
 
+_PROFILE = select(VolunteerProfile).where(VolunteerProfile.person_id == _PID)
+
+
 async def approved_volunteer(session: AsyncSession, person: Person) -> VolunteerProfile | None:
-    prof = (await session.exec(select(VolunteerProfile).where(VolunteerProfile.person_id == person.id))).scalars().first()  # type: ignore[call-overload]
+    prof = (await session.exec(_PROFILE, params={"pid": person.id})).scalars().first()  # type: ignore[call-overload]
     return prof if prof is not None and prof.status == VolunteerStatus.approved.value else None
 
 
@@ -124,11 +183,14 @@ class RoleSummary:
     grid_id: int | None
 
 
+# /start and /help: the person, their volunteer status and what they lead, in one statement
+_ROLE_SUMMARY = by_tg(VolunteerProfile.status, LEADS_A_GRID, ANY_GRID, grants(ADMIN)).outerjoin(
+    VolunteerProfile, VolunteerProfile.person_id == Person.id)
+
+
 async def role_summary(core, actor: Actor) -> RoleSummary:  # type: ignore[no-untyped-def]
     """What this person is, for /start and /help (registers them on first contact)."""
     async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        prof = (await s.exec(select(VolunteerProfile).where(VolunteerProfile.person_id == person.id))).scalars().first()  # type: ignore[call-overload]
-        leads = bool(await led_grids(s, person))
-        admin = await is_any_admin(s, person)
-        return RoleSummary(prof.status if prof else None, leads, admin, person.grid_id)
+        person, status, leads, any_grid, admin = await load_me(s, actor, _ROLE_SUMMARY)
+        sa = bool(person.is_superadmin)
+        return RoleSummary(status, bool(any_grid if sa else leads), sa or bool(admin), person.grid_id)
