@@ -207,6 +207,7 @@ class Run:
         self.results: list[tuple[str, int, float]] = []
         self.handle_all: list[float] = []
         self.missing = 0
+        self.cpu = 0.0  # the bot process's CPU seconds during the timed phases
 
     async def drain(self) -> None:
         """Let the outbox sender deliver what the last phase queued (fast: the sandbox has no limits)."""
@@ -246,14 +247,16 @@ class Run:
                 await self.sb.press(user, chat, arg[0], arg[1])
         await gather_limited([act(a) for a in actions])
         self.meter.expect(len(actions))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         start_polling(self.app, poll_timeout=1)
         await asyncio.wait_for(self.meter.finished.wait(), 600)
-        busy = time.perf_counter() - t0
+        busy, cpu = time.perf_counter() - t0, time.process_time() - c0
         self.results.append((name, len(actions), busy))
+        self.cpu += cpu
         self.handle_all += self.meter.handle
         print(f"  {name:<34} {len(actions):>5} updates in {busy:6.2f} s = {len(actions) / busy:7.0f}/s; "
               f"gate p50 {pct(self.meter.handle, .5) * 1000:5.1f} ms p99 {pct(self.meter.handle, .99) * 1000:6.1f} ms"
+              + f"; bot CPU {cpu / len(actions) * 1000:4.1f} ms/update"
               + (f"; NOT DONE: {self.meter.not_done}" if self.meter.not_done else ""), flush=True)
 
     def press_all(self, users: list[int], label: str, chat_of: Any = None, exact: bool = False) -> list:
@@ -387,7 +390,7 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency
         n = sum(r[1] for r in run.results)
         busy = sum(r[2] for r in run.results) or float("nan")
         kept, several = run.meter.order_kept()
-        return dict(kind=kind, n=n, busy=busy, rate=n / busy, p50=pct(run.handle_all, .5),
+        return dict(kind=kind, n=n, busy=busy, rate=n / busy, cpu=run.cpu / max(1, n), p50=pct(run.handle_all, .5),
                     p99=pct(run.handle_all, .99), paced=paced, order=kept, several=several,
                     missing=run.missing, max_in_flight=run.meter.max_in_flight)
 
@@ -405,7 +408,7 @@ async def main(a: argparse.Namespace) -> None:
     print(f"echo bot: {echo:,.0f} updates/s")
     for r in out:
         print(f"full bot on {r['kind']}: {r['n']} updates in {r['busy']:.1f} s busy = {r['rate']:,.0f} updates/s "
-              f"({r['rate'] / echo:.2f}× echo; target ≥ 1.20×); gate time p50 {r['p50'] * 1000:.1f} ms, "
+              f"({r['rate'] / echo:.2f}× echo; target ≥ 1.20×); bot CPU {r['cpu'] * 1000:.1f} ms/update; gate time p50 {r['p50'] * 1000:.1f} ms, "
               f"p99 {r['p99'] * 1000:.1f} ms; up to {r['max_in_flight']} updates in flight at once; "
               f"per-person order kept: {'yes' if r['order'] else 'NO'} ({r['several']} people with several updates); "
               f"steps without the expected button: {r['missing']}")

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict
@@ -33,6 +34,26 @@ _collect: ContextVar[bool] = ContextVar("redvest_persistence_collect", default=F
 _prefetched: ContextVar[tuple[int, dict[Any, Any]] | None] = ContextVar("redvest_prefetched_user_data", default=None)
 DROP = None  # pending value: delete the row
 _USERS, _CONVS = UserData.__table__, ConversationState.__table__  # type: ignore[attr-defined]
+# the gate's statements for a whole round of updates, built once (building costs more than running)
+_LOAD_STATES = select(_CONVS.c.name, _CONVS.c.key, _CONVS.c.state).where(
+    _CONVS.c.name.in_(bindparam("names", expanding=True)), _CONVS.c.key.in_(bindparam("keys", expanding=True)))
+_LOAD_DRAFTS = select(_USERS.c.tg_user_id, _USERS.c.data).where(
+    _USERS.c.tg_user_id.in_(bindparam("ids", expanding=True)))
+_DROP_USER = delete(_USERS).where(_USERS.c.tg_user_id == bindparam("uid"))
+_DROP_CONV = delete(_CONVS).where(_CONVS.c.name == bindparam("cname"), _CONVS.c.key == bindparam("ckey"))
+
+
+def _upserts(mod: Any) -> tuple[Any, Any]:
+    users = mod.insert(_USERS)
+    users = users.on_conflict_do_update(index_elements=["tg_user_id"], set_=dict(
+        data=users.excluded.data, updated_at=users.excluded.updated_at))
+    convs = mod.insert(_CONVS)
+    convs = convs.on_conflict_do_update(index_elements=["name", "key"], set_=dict(
+        state=convs.excluded.state, updated_at=convs.excluded.updated_at))
+    return users, convs
+
+
+_UPSERTS = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
 
 
 class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -62,6 +83,31 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             self._stored[user_id] = hash(body if body is not None else "{}")
             drafts = json.loads(body) if body is not None else {}
         return states, drafts
+
+    async def load_many(self, s: AsyncSession, wanted: list[tuple[dict[str, tuple[int | str, ...]], int | None]]
+                        ) -> list[tuple[dict[tuple[str, tuple[Any, ...]], object], dict[Any, Any] | None]]:
+        """`load` for a round of updates (each of a different person): two statements in all."""
+        conn = await s.connection()
+        names = {n for keys, _ in wanted for n in keys}
+        jkeys = {json.dumps(list(k)) for keys, _ in wanted for k in keys.values()}
+        found: dict[tuple[str, tuple[Any, ...]], object] = {}
+        if names:
+            rows = await conn.execute(_LOAD_STATES, {"names": list(names), "keys": list(jkeys)})
+            found = {(n, tuple(json.loads(k))): json.loads(v) for n, k, v in rows if v is not None}
+        ids = [u for _, u in wanted if u is not None]
+        bodies: dict[int, str] = {}
+        if ids:
+            bodies = {u: d for u, d in await conn.execute(_LOAD_DRAFTS, {"ids": ids})}
+        out = []
+        for keys, user_id in wanted:
+            states = {(n, k): found[(n, k)] for n, k in keys.items() if (n, k) in found}
+            drafts = None
+            if user_id is not None:
+                body = bodies.get(user_id)
+                self._stored[user_id] = hash(body if body is not None else "{}")
+                drafts = json.loads(body) if body is not None else {}
+            out.append((states, drafts))
+        return out
 
     @contextmanager
     def prefetched(self, user_id: int | None, drafts: dict[Any, Any] | None) -> Iterator[None]:
@@ -93,10 +139,18 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
 
     async def write(self, s: AsyncSession, users: dict[int, str | None],
                     convs: dict[tuple[str, str], str | None]) -> None:
-        for user_id, body in users.items():
-            await self._write_user(s, user_id, body)
-        for (name, key), state in convs.items():
-            await self._write_conversation(s, name, key, state)
+        """Everything pending, at most four statements (upserts and deletes, many rows each)."""
+        conn = await s.connection()
+        up_users, up_convs = _UPSERTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+        now = utcnow()
+        if rows := [dict(tg_user_id=u, data=b, updated_at=now) for u, b in users.items() if b is not None]:
+            await conn.execute(up_users, rows)
+        if rows := [{"uid": u} for u, b in users.items() if b is None]:
+            await conn.execute(_DROP_USER, rows)
+        if rows := [dict(name=n, key=k, state=v, updated_at=now) for (n, k), v in convs.items() if v is not None]:
+            await conn.execute(up_convs, rows)
+        if rows := [{"cname": n, "ckey": k} for (n, k), v in convs.items() if v is None]:
+            await conn.execute(_DROP_CONV, rows)
 
     def stored(self, users: dict[int, str | None]) -> None:
         """The transaction with these drafts committed."""

@@ -25,6 +25,7 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, ConversationHandler
 
 from bot import metrics
+from bot.coalesce import Coalescer
 from bot.dbfaults import Attempt, attempt_var, is_db_unavailable
 from bot.persistence import DbPersistence
 from storage import inbox
@@ -114,6 +115,34 @@ def conversation_key(handler: ConversationHandler, update: Update) -> tuple[int 
     return tuple(key)
 
 
+class Stored(StrEnum):
+    done = "done"          # state written and the update marked done
+    unmarked = "unmarked"  # the write failed but the update had no state of its own: handled
+    retry = "retry"        # the write failed with the update's own state in it: handle it again
+
+
+@dataclass(frozen=True)
+class _Intake:
+    uid: int
+    reclaim: bool
+    keys: dict[str, tuple[int | str, ...]]
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class _Taken:
+    claim: inbox.Claim
+    states: dict[tuple[str, tuple[Any, ...]], object]
+    drafts: dict[Any, Any] | None
+
+
+@dataclass(frozen=True)
+class _Finish:
+    uid: int
+    user_id: int | None
+    keys: dict[str, tuple[int | str, ...]]
+
+
 @dataclass
 class UpdateGate:
     app: Application
@@ -121,7 +150,6 @@ class UpdateGate:
     lease: timedelta = timedelta(seconds=60)
     _failures: dict[int, int] = field(default_factory=dict)
     _stranded: set[int] = field(default_factory=set)  # taken here, could not be given back
-    _store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _handlers: list[ConversationHandler] | None = None
 
     @property
@@ -145,27 +173,31 @@ class UpdateGate:
             blocked_keys.add(key)
         box.append(outcome)
 
+    def __post_init__(self) -> None:
+        # group commit: one transaction takes a round of updates, one stores and confirms a round
+        self._intake: Coalescer[_Intake, _Taken] = Coalescer(self._take_round, "redvest-gate-intake")
+        self._finisher: Coalescer[_Finish, Stored] = Coalescer(self._store_round, "redvest-gate-store")
+
+    @property
+    def _persistence(self) -> DbPersistence | None:
+        return self.app.persistence if isinstance(self.app.persistence, DbPersistence) else None
+
     async def _handle(self, update: Update) -> Outcome:
         uid = update.update_id
-        persistence = self.app.persistence if isinstance(self.app.persistence, DbPersistence) else None
+        persistence = self._persistence
         keys = self._conversation_keys(update) if persistence is not None else {}
         user_id = update.effective_user.id if update.effective_user is not None else None
-        states: dict[tuple[str, tuple[Any, ...]], object] = {}
-        drafts: dict[Any, Any] | None = None
-        try:  # one transaction: take the update, read the conversation states and the drafts
-            async with self.db.session() as s:
-                claim = await inbox.take(s, uid, utcnow(), self.lease, reclaim=uid in self._stranded)
-                if claim is inbox.Claim.taken and persistence is not None:
-                    states, drafts = await persistence.load(s, keys.items(), user_id)
+        try:  # with the round: take the update, read the conversation states and the drafts
+            taken = await self._intake.submit(_Intake(uid, uid in self._stranded, keys, user_id))
             self._stranded.discard(uid)
         except Exception as e:  # noqa: BLE001
             if not is_db_unavailable(e):
                 raise
             metrics.DB_UNAVAILABLE.inc()
             return Outcome.retry
-        if claim is not inbox.Claim.taken:
-            metrics.UPDATES_SKIPPED.labels(claim.value).inc()
-            return Outcome.duplicate if claim is inbox.Claim.done else Outcome.busy
+        if taken.claim is not inbox.Claim.taken:
+            metrics.UPDATES_SKIPPED.labels(taken.claim.value).inc()
+            return Outcome.duplicate if taken.claim is inbox.Claim.done else Outcome.busy
         attempt = Attempt()
         token = attempt_var.set(attempt)
         started = time.monotonic()
@@ -175,11 +207,13 @@ class UpdateGate:
                 await self.app.process_update(update)
                 await self.app.update_persistence()
             else:
-                self._apply_states(keys, states)
-                with persistence.prefetched(user_id, drafts):
+                self._apply_states(keys, taken.states)
+                with persistence.prefetched(user_id, taken.drafts):
                     await self.app.process_update(update)
                 if not attempt.db_down:  # state and drafts durable in the transaction that confirms
-                    finished = await self._store_and_finish(persistence, uid, user_id, keys, attempt)
+                    stored = await self._finisher.submit(_Finish(uid, user_id, keys))
+                    finished = stored is Stored.done
+                    attempt.db_down = stored is Stored.retry
         finally:
             attempt_var.reset(token)
         if attempt.db_down and await self._worth_retrying(uid):
@@ -201,36 +235,64 @@ class UpdateGate:
                 log.warning("update %s handled but not marked done (%s)", uid, type(e).__name__)
         return Outcome.done
 
-    async def _store_and_finish(self, persistence: DbPersistence, uid: int, user_id: int | None,
-                                keys: dict[str, tuple[int | str, ...]], attempt: Attempt) -> bool:
-        """Write what PTB changed (this update's and any still pending) and mark the update done,
-        in one transaction. One at a time: when it returns, every earlier write has committed, so
-        no update is confirmed while a write holding its state is still in flight."""
-        async with self._store_lock:
-            with persistence.collecting():
-                await self.app.update_persistence()
-            users, convs = persistence.take_pending()
-            try:
-                async with self.db.session() as s:
-                    await persistence.write(s, users, convs)
-                    await inbox.finish(s, uid, utcnow())
-            except Exception as e:  # noqa: BLE001
-                own = {json.dumps(list(k)) for k in keys.values()}
-                changed = user_id in users or any(k[1] in own for k in convs)
-                # this update's own state goes with its retry; others' stays for the next write
-                persistence.put_back({u: b for u, b in users.items() if u != user_id},
-                                     {k: v for k, v in convs.items() if k[1] not in own})
-                if not is_db_unavailable(e):
-                    raise
-                if not changed:  # nothing of its own to keep: handled, only the done mark is missing
-                    return False
-                log.warning("update %s: storing its state failed (%s); it will be retried",
-                            uid, type(e).__name__)
-                metrics.DB_UNAVAILABLE.inc()
-                attempt.db_down = True
-                return False
-            persistence.stored(users)
-            return True
+    async def _take_round(self, items: list[_Intake]) -> list[_Taken]:
+        """One transaction for the round: take the updates, read their states and drafts."""
+        persistence = self._persistence
+        claims: dict[int, inbox.Claim] = {}
+        out: list[_Taken] = []
+        async with self.db.session() as s:
+            unique = list(dict.fromkeys(i.uid for i in items))
+            claims = await inbox.take_many(s, unique, utcnow(), self.lease,
+                                           reclaim={i.uid for i in items if i.reclaim})
+            seen: set[int] = set()
+            firsts = []
+            for i in items:  # the same update twice in one round (a re-delivery): the second waits
+                firsts.append(i.uid not in seen)
+                seen.add(i.uid)
+            wanted = [(i.keys, i.user_id) for i, first in zip(items, firsts)
+                      if first and claims[i.uid] is inbox.Claim.taken]
+            loaded = iter(await persistence.load_many(s, wanted) if persistence is not None and wanted
+                          else [({}, None)] * len(wanted))
+        for i, first in zip(items, firsts):
+            claim = claims[i.uid] if first else inbox.Claim.busy
+            states, drafts = next(loaded) if claim is inbox.Claim.taken else ({}, None)
+            out.append(_Taken(claim, states, drafts))
+        return out
+
+    async def _store_round(self, items: list[_Finish]) -> list[Stored]:
+        """Write what PTB changed (these updates' and any still pending) and mark the updates done,
+        in one transaction. Rounds run one at a time: when one returns, every earlier write has
+        committed, so no update is confirmed while a write holding its state is still in flight."""
+        persistence = self._persistence
+        assert persistence is not None
+        with persistence.collecting():
+            await self.app.update_persistence()
+        users, convs = persistence.take_pending()
+        try:
+            async with self.db.session() as s:
+                await persistence.write(s, users, convs)
+                await inbox.finish_many(s, [i.uid for i in items], utcnow())
+        except Exception as e:  # noqa: BLE001
+            owners = {i.user_id for i in items}
+            own = [{json.dumps(list(k)) for k in i.keys.values()} for i in items]
+            everyone = set().union(*own)
+            # the round's own states go with their retries; others' stay for the next write
+            persistence.put_back({u: b for u, b in users.items() if u not in owners},
+                                 {k: v for k, v in convs.items() if k[1] not in everyone})
+            if not is_db_unavailable(e):
+                raise
+            out = []
+            for i, mine in zip(items, own):
+                changed = i.user_id in users or any(k[1] in mine for k in convs)
+                # nothing of its own to keep: handled, only the done mark is missing
+                out.append(Stored.retry if changed else Stored.unmarked)
+                if changed:
+                    log.warning("update %s: storing its state failed (%s); it will be retried",
+                                i.uid, type(e).__name__)
+                    metrics.DB_UNAVAILABLE.inc()
+            return out
+        persistence.stored(users)
+        return [Stored.done] * len(items)
 
     async def _worth_retrying(self, uid: int) -> bool:
         """Retry while the database is away; an update that keeps failing with the database

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from . import models  # noqa: F401  (registers the tables)
+from .sqlite_inline import inline_creator
 
 BUSY_TIMEOUT_MS = 15_000
 _holding: ContextVar[object | None] = ContextVar("redvest_db_write_lock", default=None)
@@ -26,13 +27,16 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+            kwargs["async_creator"] = inline_creator(url, BUSY_TIMEOUT_MS / 1000)
             _ensure_parent_dir(url)
         else:
             # as many connections as before (pool_size + as many overflow), all kept open: overflow
             # connections were closed on return and opened again under load (a new backend, and
             # every prepared statement again, each time)
-            kwargs.update(pool_size=2 * pool_size, max_overflow=0, pool_pre_ping=True)
+            # no pre-ping: it was a round trip on every checkout (3% of the bot's time under load); a
+            # connection that died is invalidated with the pool when a statement fails on it, and
+            # the update gate retries that update (bot.dbfaults)
+            kwargs.update(pool_size=2 * pool_size, max_overflow=0)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
