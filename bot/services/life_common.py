@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm.util import identity_key
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Community, Grid
@@ -30,6 +31,13 @@ def iso_week(when: datetime, tz: str | None) -> str:
     return f"{year}-W{week:02d}"
 
 
+def weeks_around(when: datetime) -> tuple[str, str]:
+    """The ISO weeks `when` falls in somewhere on Earth (every zone is within a day of UTC): lets one
+    statement read this week's rows before it has read the community's time zone."""
+    utc = when.astimezone(UTC)
+    return iso_week(utc - timedelta(days=1), "UTC"), iso_week(utc + timedelta(days=1), "UTC")
+
+
 def month_start(when: datetime, tz: str | None) -> datetime:
     """Midnight of the first day of `when`'s month in the time zone, as aware UTC (SQLite stores
     datetimes without their offset, so every value that reaches SQL must be UTC)."""
@@ -42,11 +50,24 @@ def aware(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
+_GRID_WITH_COMMUNITY = select(Grid, Community).join(Community, Community.id == Grid.community_id).where(
+    Grid.id == bindparam("gid"))
+
+
+def _loaded(session: AsyncSession, model: type, row_id: int):  # type: ignore[no-untyped-def]
+    """The row if this session holds it fully loaded (as `session.get` would return it without SQL)."""
+    obj = session.sync_session.identity_map.get(identity_key(model, row_id))
+    return obj if obj is not None and not inspect(obj).expired_attributes else None
+
+
 async def grid_with_community(session: AsyncSession, grid_id: int) -> tuple[Grid, Community]:
-    grid = await session.get(Grid, grid_id)
-    community = await session.get(Community, grid.community_id) if grid else None
-    if grid is None or community is None:
-        raise NotFound()
+    grid = _loaded(session, Grid, grid_id)
+    community = _loaded(session, Community, grid.community_id) if grid is not None else None
+    if grid is None or community is None:  # one statement for both (a loop over loaded grids reads none)
+        row = (await session.exec(_GRID_WITH_COMMUNITY, params={"gid": grid_id})).first()  # type: ignore[call-overload]
+        if row is None:
+            raise NotFound()
+        grid, community = row
     return grid, community
 
 

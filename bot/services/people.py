@@ -30,7 +30,7 @@ class Actor:
 
 def by_tg(*columns: Any) -> Select:
     """`select(Person, *columns) ... where tg_user_id = :tg`, to extend and pass to `load_me`."""
-    return select(Person, *columns).where(Person.tg_user_id == bindparam("tg"))
+    return select(Person, *columns).select_from(Person).where(Person.tg_user_id == bindparam("tg"))
 
 
 def grants(role: str, *where: Any) -> Any:
@@ -53,18 +53,17 @@ _INSERT = insert(Person.__table__)  # type: ignore[attr-defined]
 _COLUMNS = [c.key for c in Person.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
 
 
-async def load_me(session: AsyncSession, actor: Actor, stmt: Select, **params: Any) -> Row:
-    """One row of `stmt` (see `by_tg`) for this Telegram user, who is registered on first contact
-    and whose name/language are kept fresh, as `ensure_person` does."""
+async def load_rows(session: AsyncSession, actor: Actor, stmt: Select, **params: Any) -> list[Row]:
+    """The rows of `stmt` (see `by_tg`) for this Telegram user, who is registered on first contact
+    and whose name/language are kept fresh, as `ensure_person` does. At least one row."""
     params["tg"] = actor.tg_user_id
-    row = (await session.exec(stmt, params=params)).first()  # type: ignore[call-overload]
-    if row is None:
+    rows = (await session.exec(stmt, params=params)).all()  # type: ignore[call-overload]
+    if not rows:
         fresh = Person(tg_user_id=actor.tg_user_id, name=actor.name[:100], username=actor.username,
                        language=actor.language)
         await (await session.connection()).execute(_INSERT, {k: getattr(fresh, k) for k in _COLUMNS})
-        row = (await session.exec(stmt, params=params)).first()  # type: ignore[call-overload]
-        return row
-    person = row[0]
+        return (await session.exec(stmt, params=params)).all()  # type: ignore[call-overload]
+    person = rows[0][0]
     if (person.language != actor.language or person.blocked_bot or person.username != actor.username
             or (not person.name and actor.name)):
         person.language = actor.language or person.language
@@ -72,7 +71,12 @@ async def load_me(session: AsyncSession, actor: Actor, stmt: Select, **params: A
         person.username = actor.username  # /setleader @name must find people who renamed themselves
         person.name = person.name or actor.name[:100]
         session.add(person)
-    return row
+    return rows
+
+
+async def load_me(session: AsyncSession, actor: Actor, stmt: Select, **params: Any) -> Row:
+    """The one row of `stmt` for this Telegram user (see `load_rows`)."""
+    return (await load_rows(session, actor, stmt, **params))[0]
 
 
 async def ensure_person(session: AsyncSession, actor: Actor) -> Person:
