@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import metrics
+from bot.coalesce import Coalescer
 from bot.outbox_pace import Pace, Ticket
 from bot.services.clock import Clock
 from storage import outbox
@@ -61,6 +62,9 @@ class OutboxSender:
         self._sends: set[asyncio.Task[None]] = set()
         self._by_chat: dict[int, asyncio.Task[None]] = {}
         self._depth_at = 0.0
+        # sends finish a few at a time: their "sent" marks share a transaction (bot/coalesce.py)
+        self._marks: Coalescer[tuple[int, str | None, int, int | None], None] = Coalescer(
+            self._mark_round, "outbox-sent-marks")
 
     def wake(self) -> None:
         self.wakeup.set()
@@ -202,10 +206,17 @@ class OutboxSender:
                                         max_attempts=self.max_attempts)
             return
         metrics.OUTBOX_SENT.labels("sent").inc()
+        await self._marks.submit((row.id, row.card_ref, row.chat_id, message.message_id))
+
+    async def _mark_round(self, sent: list[tuple[int, str | None, int, int | None]]) -> list[None]:
+        """Mark a round of delivered rows sent (and remember where cards were posted), together."""
+        now = self.clock.now()
         async with self.db.session() as s:
-            await outbox.mark_sent(s, row.id, self.clock.now(), message.message_id)
-            if row.card_ref:
-                await outbox.remember_card(s, row.card_ref, row.chat_id, message.message_id)
+            for row_id, card_ref, chat_id, message_id in sent:
+                await outbox.mark_sent(s, row_id, now, message_id)
+                if card_ref and message_id is not None:
+                    await outbox.remember_card(s, card_ref, chat_id, message_id)
+        return [None] * len(sent)
 
     async def _rate_limited(self, row: OutboxMessage, seconds: float) -> None:
         metrics.OUTBOX_429.inc()
@@ -247,5 +258,4 @@ class OutboxSender:
                     log.warning("editing card %s in %s failed: %s", row.card_ref, card.chat_id, e.message)
             finally:
                 ticket.done()
-        async with self.db.session() as s:
-            await outbox.mark_sent(s, row.id, self.clock.now(), None)
+        await self._marks.submit((row.id, None, row.chat_id, None))
