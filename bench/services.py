@@ -1,4 +1,4 @@
-"""Statements and CPU per call of the hot services, on a seeded database: `.venv/bin/python bench/services.py [--db sqlite|postgres|both] [-n 300] [--only my_points,...]`
+"""Statements and CPU per call of the hot services, on a seeded database: `.venv/bin/python bench/services.py [--db sqlite|postgres|both] [-n 300] [--only my_points,...] [--trace]`
 
 Calls the services directly (no Telegram, no gate). Statements are counted with a
 `before_cursor_execute` event; CPU is this process's `time.process_time` (on SQLite that includes
@@ -133,7 +133,7 @@ def phases(core: Core, clock: FakeClock, w: dict[str, Any]) -> dict[str, Callabl
     }
 
 
-async def run(kind: str, n: int, warm: int, only: set[str] | None) -> dict[str, tuple[float, float]]:
+async def run(kind: str, n: int, warm: int, only: set[str] | None, tracing: int = 0) -> dict[str, tuple[float, float]]:
     if kind == "postgres":
         conn = await asyncpg.connect(PG_ADMIN)
         await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
@@ -147,10 +147,12 @@ async def run(kind: str, n: int, warm: int, only: set[str] | None) -> dict[str, 
     cfg = load_config(None, env={})
     core = Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
     world = await seed(db, n + warm)
-    count = [0]
+    count, trace = [0], [False]
 
-    def on_exec(*_a: Any) -> None:
+    def on_exec(_conn: Any, _cursor: Any, statement: str, *_a: Any) -> None:
         count[0] += 1
+        if trace[0]:
+            print("    " + " ".join(statement.split())[:160])
     event.listen(db.engine.sync_engine, "before_cursor_execute", on_exec)
     out: dict[str, tuple[float, float]] = {}
     for name, call in phases(core, clock, world).items():
@@ -158,13 +160,18 @@ async def run(kind: str, n: int, warm: int, only: set[str] | None) -> dict[str, 
             continue
         for i in range(warm):
             await call(i)
+        if tracing:
+            trace[0] = True
+            await call(warm)
+            trace[0] = False
         count[0] = 0
         t0 = time.process_time()
-        for i in range(warm, warm + n):
+        for i in range(warm + tracing, warm + n):
             await call(i)
         cpu = time.process_time() - t0
-        out[name] = (count[0] / n, cpu / n * 1000)
-        print(f"{kind:8} {name:24} {count[0] / n:5.1f} stmts  {cpu / n * 1000:6.2f} ms CPU/call", flush=True)
+        calls = n - tracing
+        out[name] = (count[0] / calls, cpu / calls * 1000)
+        print(f"{kind:8} {name:24} {count[0] / calls:5.1f} stmts  {cpu / calls * 1000:6.2f} ms CPU/call", flush=True)
     await db.dispose()
     return out
 
@@ -175,10 +182,11 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=300, help="timed calls per service")
     ap.add_argument("--warm", type=int, default=30)
     ap.add_argument("--only", default="", help="comma-separated service names")
+    ap.add_argument("--trace", action="store_true", help="print the statements of one call of each")
     a = ap.parse_args()
     only = set(a.only.split(",")) if a.only else None
     for kind in (["sqlite", "postgres"] if a.db == "both" else [a.db]):
-        asyncio.run(run(kind, a.n, a.warm, only))
+        asyncio.run(run(kind, a.n, a.warm, only, int(a.trace)))
 
 
 if __name__ == "__main__":

@@ -5,22 +5,25 @@ requests.leader_confirm_after_hours — never on the volunteer's word alone.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import tp
 from storage import audit, claims, points
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
-from storage.models import Assignment, HelpRequest, Person, Rating
+from storage.models import Assignment, Grid, HelpRequest, Person, Rating
+from storage.rows import set_committed
 
 from . import request_input as rin
 from .cards import refresh_cards
 from .core import Core
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .notifier import Button
-from .people import Actor, admins_of, can_lead, ensure_person, leaders_of
+from .people import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me
 from .request_common import as_utc, community_of, end_relays, get_request, reopen_count, require_status, tell
 from .tasks import reopen_assignments
 
@@ -31,17 +34,42 @@ def stars_buttons(lang: str, request_id: int) -> list[list[Button]]:
     return [[Button(tp(lang, "rating.star_button", n=n), data=f"rate:stars:{request_id}:{n}") for n in range(1, 6)]]
 
 
-async def _own(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
-    person = await ensure_person(s, actor)
-    req = await get_request(s, request_id)
+# the resident, their request, its rating and its community, in one statement
+_OWN = by_tg(HelpRequest, Rating, Grid.community_id).outerjoin(HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(
+    Rating, Rating.request_id == HelpRequest.id).outerjoin(Grid, Grid.id == HelpRequest.grid_id)
+_COMMUNITY = select(Grid.community_id).where(Grid.id == bindparam("gid"))
+# the volunteers who did it, with their Person rows (so `tell` finds them in the session)
+_DONE_BY = select(Assignment.volunteer_id, Assignment.hours, Person).join(Person, Person.id == Assignment.volunteer_id).where(
+    Assignment.request_id == bindparam("rid"), Assignment.status == AssignmentStatus.done.value).order_by(Assignment.id)
+_RATING_TABLE = Rating.__table__  # type: ignore[attr-defined]
+_INSERT_RATING = insert(_RATING_TABLE)
+_RATING_COLUMNS = [c.key for c in _RATING_TABLE.columns if c.key != "id"]
+_RATE = update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id"), _RATING_TABLE.c.stars.is_(None)).values(
+    stars=bindparam("stars")).returning(_RATING_TABLE.c.id)
+_COMMENT = update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id")).values(comment=bindparam("comment"))
+
+
+@dataclass
+class _Own:
+    person: Person
+    req: HelpRequest
+    rating: Rating | None
+    community_id: int | None
+
+
+async def _own(s: AsyncSession, actor: Actor, request_id: int) -> _Own:
+    rid = request_id if 0 < request_id < 2**63 else 0  # as get_request: out of range is not found
+    person, req, rating, community_id = await load_me(s, actor, _OWN, rid=rid)
+    if req is None or req.erased_at is not None:
+        raise NotFound("request.error.not_found")
     if req.resident_id != person.id:
         raise NotAllowed("request.error.not_yours")
-    return person, req
+    return _Own(person, req, rating, community_id)
 
 
-async def _done_assignments(s: AsyncSession, request_id: int) -> list[Assignment]:
-    return list((await s.exec(select(Assignment).where(  # type: ignore[call-overload]
-        Assignment.request_id == request_id, Assignment.status == AssignmentStatus.done.value))).scalars())
+async def _done_assignments(s: AsyncSession, request_id: int) -> list[Any]:
+    """(volunteer_id, hours, Person) of the assignments reported done."""
+    return list((await s.exec(_DONE_BY, params={"rid": request_id})).all())  # type: ignore[call-overload]
 
 
 async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: str) -> HelpRequest:
@@ -49,11 +77,12 @@ async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: st
     if outcome not in {"done", "partly", "not"}:
         raise InvalidInput()
     async with core.db.session() as s:
-        person, req = await _own(s, actor, request_id)
+        own = await _own(s, actor, request_id)
+        req = own.req
         require_status(req, DONE)
         if outcome == "not":
-            return await _reopen(core, s, req, person)
-        await complete(core, s, req, person.id, Outcome(outcome), by_leader=False)
+            return await _reopen(core, s, req, own.person)
+        await complete(core, s, req, own.person.id, Outcome(outcome), by_leader=False, community_id=own.community_id)
         return req
 
 
@@ -63,7 +92,7 @@ async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person)
     if not await claims.set_status(s, req.id or 0, [DONE], back, done_at=None):
         raise Conflict("request.stale.done_reported", code=req.code or "")
     volunteers = await reopen_assignments(s, req.id or 0)
-    await s.refresh(req)
+    set_committed(req, status=back.value, done_at=None)
     await audit.record(s, person.id, "request.reopen", "request", req.id, code=req.code, outcome="not_done")
     for vid in volunteers:
         await tell(core, s, vid, f"reopened:{req.id}:{vid}:{stamp}", "rating.reopened.to_volunteer", code=req.code or "")
@@ -75,21 +104,24 @@ async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person)
 
 
 async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int | None, outcome: Outcome, *,
-                   by_leader: bool) -> None:
+                   by_leader: bool, community_id: int | None = None) -> None:
     """Close a done task as completed, store the outcome and grant the volunteers' points, once."""
     now = core.clock.now()
     if not await claims.set_status(s, req.id or 0, [DONE], RequestStatus.completed, closed_at=now):
         raise Conflict("request.stale.completed", code=req.code or "")
-    await s.refresh(req)
-    s.add(Rating(request_id=req.id or 0, resident_id=req.resident_id, outcome=outcome.value,
-                 confirmed_by_leader=by_leader, created_at=now))
-    com = await community_of(s, req.grid_id)
+    set_committed(req, status=RequestStatus.completed.value, closed_at=now)
+    rating = Rating(request_id=req.id or 0, resident_id=req.resident_id, outcome=outcome.value,
+                    confirmed_by_leader=by_leader, created_at=now)
+    conn = await s.connection()
+    await conn.execute(_INSERT_RATING, {k: getattr(rating, k) for k in _RATING_COLUMNS})
+    if community_id is None:
+        community_id = (await conn.execute(_COMMUNITY, {"gid": req.grid_id})).scalar()
     pts = core.cfg.points
     for a in await _done_assignments(s, req.id or 0):
         hours = a.hours or 0.0
         amount = pts.task_done + round(pts.per_hour * hours)
         await points.award(s, ref=f"task:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id, reason=PointsReason.task,
-                           points=amount, hours=hours, grid_id=req.grid_id, community_id=com.id if com else None, now=now)
+                           points=amount, hours=hours, grid_id=req.grid_id, community_id=community_id, now=now)
         key = "rating.completed.by_leader" if by_leader else "rating.completed.to_volunteer"
         await tell(core, s, a.volunteer_id, f"completed:{req.id}:{a.volunteer_id}", key, code=req.code or "",
                    points=amount, hours=f"{hours:g}")
@@ -104,23 +136,21 @@ async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) ->
     if not 1 <= int(stars) <= 5:
         raise InvalidInput("rating.error.stars")
     async with core.db.session() as s:
-        person, req = await _own(s, actor, request_id)
+        own = await _own(s, actor, request_id)
+        person, req, rating = own.person, own.req, own.rating
         require_status(req, RequestStatus.completed.value)
-        rating = (await s.exec(select(Rating).where(Rating.request_id == req.id))).scalars().first()  # type: ignore[call-overload]
         if rating is None:
             raise NotFound("rating.error.no_rating")
-        done = (await s.exec(update(Rating).where(Rating.id == rating.id, Rating.stars == None)  # type: ignore[call-overload]  # noqa: E711
-                             .values(stars=int(stars)).returning(Rating.id))).first()
+        done = (await (await s.connection()).execute(_RATE, {"rating_id": rating.id, "stars": int(stars)})).first()
         if done is None:
             raise Conflict("rating.error.already_rated", code=req.code or "")
-        await s.refresh(rating)
+        set_committed(rating, stars=int(stars))
         now = core.clock.now()
-        com = await community_of(s, req.grid_id)
         for a in await _done_assignments(s, req.id or 0):
             if stars == 5:
                 await points.award(s, ref=f"five_star:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id,
                                    reason=PointsReason.five_star, points=core.cfg.points.five_star_bonus,
-                                   grid_id=req.grid_id, community_id=com.id if com else None, now=now)
+                                   grid_id=req.grid_id, community_id=own.community_id, now=now)
             await tell(core, s, a.volunteer_id, f"rated:{req.id}:{a.volunteer_id}", "rating.rated.to_volunteer",
                        code=req.code or "", stars="⭐" * int(stars))
         await audit.record(s, person.id, "request.rate", "request", req.id, code=req.code, stars=int(stars))
@@ -131,14 +161,14 @@ async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str
     """An optional comment after the stars; the volunteers see it."""
     text = rin.check_comment(comment)
     async with core.db.session() as s:
-        person, req = await _own(s, actor, request_id)
-        rating = (await s.exec(select(Rating).where(Rating.request_id == req.id))).scalars().first()  # type: ignore[call-overload]
+        own = await _own(s, actor, request_id)
+        person, req, rating = own.person, own.req, own.rating
         if rating is None or rating.stars is None:
             raise NotFound("rating.error.no_rating")
         if rating.comment:
             raise Conflict("rating.error.already_commented", code=req.code or "")
-        rating.comment = text
-        s.add(rating)
+        await (await s.connection()).execute(_COMMENT, {"rating_id": rating.id, "comment": text})
+        set_committed(rating, comment=text)
         for a in await _done_assignments(s, req.id or 0):
             await tell(core, s, a.volunteer_id, f"rating-comment:{req.id}:{a.volunteer_id}", "rating.comment.to_volunteer",
                        code=req.code or "", comment=text)

@@ -7,26 +7,30 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import tp
 from storage import audit, claims
 from storage.enums import AssignmentStatus, RequestStatus, WhenKind
-from storage.models import Grid, HelpRequest, Household, Pairing, Person, Rating
+from storage.models import Community, Grid, HelpRequest, Household, Pairing, Person, RoleGrant
+from storage.rows import set_committed
 
 from . import request_input as rin
 from .cards import post_card, refresh_cards
 from .core import Core
 from .errors import DomainError, InvalidInput, NotAllowed
 from .notifier import Button
-from .people import Actor, approved_volunteer, can_lead, ensure_person, leaders_of, led_grids
-from .request_common import (ACTIVE, HOLDING, assignments, community_of, display_name, end_relays, get_request,
-                             require_status, tell)
+from .people import (ADMIN, LEADER, Actor, approved_volunteer, by_tg, can_lead, ensure_person, grants, leaders_of,
+                     led_grids, load_me)
+from .request_common import ACTIVE, end_relays, get_request, require_status, tell
+from .request_views import RequestView, my_requests, request_of  # noqa: F401  (callers use them from here)
 
 SOURCES = ("resident", "leader", "visit")
 DUPLICATE_WINDOW = timedelta(days=14)
@@ -54,14 +58,6 @@ class RequestStart:
     can_set_slots: bool  # leaders and admins may ask for several volunteers (moving house: 4)
 
 
-@dataclass
-class RequestView:
-    request: HelpRequest
-    takers: list[str] = field(default_factory=list)
-    rating: Rating | None = None
-    volunteers: list[Person] = field(default_factory=list)  # who holds it now (for the Message buttons)
-
-
 async def _home_grid(session: AsyncSession, person: Person) -> Grid | None:
     if person.grid_id is not None:
         return await session.get(Grid, person.grid_id)
@@ -69,23 +65,44 @@ async def _home_grid(session: AsyncSession, person: Person) -> Grid | None:
     return led[0] if len(led) == 1 else None
 
 
+def _can_lead(grid: Any) -> Any:
+    """can_lead(person, grid) for the Person and `grid` of the enclosing statement (see people.can_lead)."""
+    return or_(grants(LEADER, RoleGrant.grid_id == grid.id), and_(grid.id.is_not(None), or_(
+        Person.is_superadmin, grants(ADMIN, RoleGrant.community_id == grid.community_id))))
+
+
+# /request: the person, the grid they live in and whether they may lead it, in one statement
+_BEGIN = by_tg(Grid.id, Grid.name, _can_lead(Grid)).outerjoin(Grid, Grid.id == Person.grid_id)
+
+
 async def begin_request(core: Core, actor: Actor) -> RequestStart:
     """Where this person's request will go; NoGrid if they have not said where they live."""
     async with core.db.session() as s:
-        person = await ensure_person(s, actor)
+        person, grid_id, grid_name, leads = await load_me(s, actor, _BEGIN)
+        if person.grid_id is not None:
+            if grid_id is None:
+                raise NoGrid()
+            return RequestStart(grid_id, grid_name, bool(leads))
         grid = await _home_grid(s, person)
         if grid is None or grid.id is None:
             raise NoGrid()
         return RequestStart(grid.id, grid.name, await can_lead(s, person, grid.id))
 
 
-async def local_today(session: AsyncSession, core: Core, grid_id: int) -> date:
-    com = await community_of(session, grid_id)
+_ZONE = select(Community.timezone).join(Grid, Grid.community_id == Community.id).where(Grid.id == bindparam("gid"))
+
+
+def _today(core: Core, tz: str | None) -> date:
     try:
-        tz = ZoneInfo(com.timezone) if com else core.cfg.tz
+        zone = ZoneInfo(tz) if tz is not None else core.cfg.tz
     except (ValueError, KeyError):
-        tz = core.cfg.tz
-    return core.clock.now().astimezone(tz).date()
+        zone = core.cfg.tz
+    return core.clock.now().astimezone(zone).date()
+
+
+async def local_today(session: AsyncSession, core: Core, grid_id: int) -> date:
+    row = (await (await session.connection()).execute(_ZONE, {"gid": grid_id})).first()
+    return _today(core, row[0] if row else None)
 
 
 async def check_date(core: Core, grid_id: int, text: str | None) -> str:
@@ -121,10 +138,11 @@ async def _resolve_grid(s: AsyncSession, person: Person | None, grid_id: int | N
 
 
 async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int, source: str,
-                            household: Household | None, slots: int) -> None:
+                            household: Household | None, slots: int, leads: bool | None = None) -> None:
     if source not in SOURCES:
         raise InvalidInput()
-    leads = person is not None and await can_lead(s, person, grid_id)
+    if leads is None:
+        leads = person is not None and await can_lead(s, person, grid_id)
     if source == "visit":
         if household is None or person is None:
             raise InvalidInput("request.error.household")
@@ -141,19 +159,37 @@ async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int
         raise NotAllowed("request.error.slots_leaders_only")
 
 
+# a request for a known grid: the person, the grid, whether they may lead it, and its zone
+_CREATE = by_tg(Grid.id, _can_lead(Grid), Community.timezone).outerjoin(Grid, Grid.id == bindparam("gid")).outerjoin(
+    Community, Community.id == Grid.community_id)
+_INSERT = insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id)  # type: ignore[attr-defined]
+_SET_CODE = update(HelpRequest.__table__).where(HelpRequest.__table__.c.id == bindparam("rid")).values(  # type: ignore[attr-defined]
+    code=bindparam("code"))
+_COLUMNS = [c.key for c in HelpRequest.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
+
+
 async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *, grid_id: int | None = None,
                          household_id: int | None = None, source: str = "resident") -> HelpRequest:
     """Record a request, give it its code (A-0042), post its card; see the module docstring."""
     async with core.db.session() as s:
-        person = await ensure_person(s, actor) if actor else None
         household = await s.get(Household, household_id) if household_id else None
         if household_id and (household is None or household.erased_at is not None):
             raise InvalidInput("request.error.household")
-        gid = await _resolve_grid(s, person, grid_id, household)
-        await _check_may_create(s, person, gid, source, household, rin.check_slots(draft.slots or 1))
+        known = household.grid_id if household is not None else grid_id
+        if actor is not None and known is not None:
+            person, found, leads, tz = await load_me(s, actor, _CREATE, gid=known)
+            if found is None:
+                raise NoGrid()
+            gid, today = known, _today(core, tz)
+            await _check_may_create(s, person, gid, source, household, rin.check_slots(draft.slots or 1), bool(leads))
+        else:
+            person = await ensure_person(s, actor) if actor else None
+            gid = await _resolve_grid(s, person, grid_id, household)
+            await _check_may_create(s, person, gid, source, household, rin.check_slots(draft.slots or 1))
+            today = await local_today(s, core, gid)
         if household is not None:
             draft = _for_household(draft, household)
-        clean = _clean_draft(draft, await local_today(s, core, gid), address_required=household is None)
+        clean = _clean_draft(draft, today, address_required=household is None)
         if household is not None and not draft.address:
             clean.address = household.address[:255]  # the registered address, as the leader typed it
         now = core.clock.now()
@@ -162,11 +198,13 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
                           category=clean.category, summary=clean.summary, when_kind=clean.when_kind,
                           when_date=clean.when_date, address=clean.address, phone=clean.phone, slots=clean.slots,
                           status=RequestStatus.open.value, created_at=now)
-        s.add(req)
-        await s.flush()
+        # plain inserts instead of two ORM flushes; the row then joins the session as if loaded
+        conn = await s.connection()
+        req.id = (await conn.execute(_INSERT, {k: getattr(req, k) for k in _COLUMNS})).scalar_one()
         req.code = f"{core.cfg.requests.code_prefix}-{req.id:04d}"
+        await conn.execute(_SET_CODE, {"rid": req.id, "code": req.code})
+        make_transient_to_detached(req)
         s.add(req)
-        await s.flush()
         await audit.record(s, person.id if person else None, "request.create", "request", req.id, code=req.code,
                            category=req.category, source=source, slots=req.slots, when=req.when_kind)
         await _flag_possible_duplicate(core, s, req)
@@ -193,12 +231,16 @@ def _norm_address(address: str | None) -> str:
     return re.sub(r"[\s\W_]+", "", (address or "").lower())
 
 
+_RECENT = select(HelpRequest.id, HelpRequest.code, HelpRequest.resident_id, HelpRequest.household_id, HelpRequest.address,
+                 HelpRequest.category, HelpRequest.summary).where(
+    HelpRequest.grid_id == bindparam("gid"), HelpRequest.id != bindparam("rid"), HelpRequest.status.in_(ACTIVE),  # type: ignore[attr-defined]
+    HelpRequest.created_at >= bindparam("since")).order_by(HelpRequest.id.desc()).limit(200)  # type: ignore[union-attr]
+
+
 async def _flag_possible_duplicate(core: Core, s: AsyncSession, req: HelpRequest) -> None:
     """Same person (or household) or same address, and a similar open request: tell the leaders."""
-    since = req.created_at - DUPLICATE_WINDOW
-    rows = (await s.exec(select(HelpRequest).where(  # type: ignore[call-overload]
-        HelpRequest.grid_id == req.grid_id, HelpRequest.id != req.id, HelpRequest.status.in_(ACTIVE),  # type: ignore[attr-defined]
-        HelpRequest.created_at >= since).order_by(HelpRequest.id.desc()).limit(200))).scalars()  # type: ignore[union-attr]
+    rows = (await (await s.connection()).execute(_RECENT, {
+        "gid": req.grid_id, "rid": req.id, "since": req.created_at - DUPLICATE_WINDOW})).all()
     mine = _norm_address(req.address)
     for other in rows:
         same_person = (req.source == "resident" and other.resident_id == req.resident_id and req.resident_id) or \
@@ -218,7 +260,7 @@ async def _flag_possible_duplicate(core: Core, s: AsyncSession, req: HelpRequest
             return
 
 
-def _dup_buttons(lang: str, req: HelpRequest, other: HelpRequest) -> list[list[Button]]:
+def _dup_buttons(lang: str, req: HelpRequest, other: Any) -> list[list[Button]]:
     return [[Button(tp(lang, "request.dup.mark_button", other=other.code or ""), data=f"board:dupof:{req.id}:{other.id}")],
             [Button(tp(lang, "request.dup.keep_button"), data=f"board:notdup:{req.id}"),
              Button(tp(lang, "board.open_button", code=req.code or ""), data=f"board:req:{req.id}")]]
@@ -236,40 +278,10 @@ async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpReque
         await claims.set_status(s, req.id or 0, [RequestStatus.open.value, RequestStatus.filled.value],
                                 RequestStatus.cancelled, closed_at=now)
         volunteers = await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
-        await s.refresh(req)
+        set_committed(req, status=RequestStatus.cancelled.value, closed_at=now)
         for vid in volunteers:
             await tell(core, s, vid, f"cancelled:{req.id}:{vid}", "request.cancelled.to_volunteer", code=req.code or "")
         await end_relays(s, req.id or 0, now)
         await audit.record(s, person.id, "request.cancel", "request", req.id, code=req.code)
         await refresh_cards(core, s, req)
         return req
-
-
-async def my_requests(core: Core, actor: Actor, limit: int = 10) -> list[RequestView]:
-    """The resident's latest requests with who took them and their rating."""
-    async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        rows = list((await s.exec(select(HelpRequest).where(  # type: ignore[call-overload]
-            HelpRequest.resident_id == person.id, HelpRequest.erased_at == None)  # noqa: E711
-            .order_by(HelpRequest.id.desc()).limit(limit))).scalars())  # type: ignore[union-attr]
-        views = []
-        for r in rows:
-            views.append(await _view(s, r))
-        return views
-
-
-async def request_of(core: Core, actor: Actor, request_id: int) -> RequestView:
-    """One of the resident's own requests."""
-    async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        req = await get_request(s, request_id)
-        if req.resident_id != person.id:
-            raise NotAllowed("request.error.not_yours")
-        return await _view(s, req)
-
-
-async def _view(s: AsyncSession, req: HelpRequest) -> RequestView:
-    rating = (await s.exec(select(Rating).where(Rating.request_id == req.id))).scalars().first()  # type: ignore[call-overload]
-    people = [p for a in await assignments(s, req.id or 0, HOLDING) if (p := await s.get(Person, a.volunteer_id))]
-    return RequestView(req, [display_name(p) for p in people], rating, people)
-
