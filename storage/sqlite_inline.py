@@ -5,24 +5,72 @@ the event loop: two thread switches and a wait in the loop's ready queue per cal
 transactions queue on one lock per process (storage.db), so that wait was paid while the lock was
 held, by every transaction behind it; under load most of a transaction's time was spent there.
 SQLite itself answers our statements in microseconds (WAL, synchronous=NORMAL: a commit does not
-fsync), so they run inline. Only `BEGIN IMMEDIATE` still goes to the worker thread: it is the one
-call that may wait for another process's writer (the busy timeout), and that wait must not stop
-the loop.
+fsync), so they run inline.
+
+`BEGIN IMMEDIATE` is the one call that may wait for another process's writer (the busy timeout),
+and that wait must not stop the loop: it is tried inline without waiting, and only if another
+process holds the write lock does it go to the worker thread to wait there. While anything is on
+the worker thread (that wait, connecting, closing), every call of the connection queues behind it
+there: Python's sqlite3 connection must never be used by two threads at once.
 """
 from __future__ import annotations
 
 import sqlite3
+import threading
+from queue import SimpleQueue
 from typing import Any, Callable
 
 import aiosqlite
+from aiosqlite.core import _connection_worker_thread
+
+
+class _TrackedQueue(SimpleQueue):  # type: ignore[type-arg]
+    """aiosqlite's queue to its worker thread, counting the calls not finished there yet."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self._lock = threading.Lock()
+
+    def put_nowait(self, item: Any) -> None:
+        future, fn = item
+        with self._lock:
+            self.pending += 1
+
+        def run() -> Any:
+            try:
+                return fn()
+            finally:
+                with self._lock:
+                    self.pending -= 1
+        super().put_nowait((future, run))
+
+    put = put_nowait  # type: ignore[assignment]
 
 
 class InlineConnection(aiosqlite.Connection):
+    busy_timeout_ms = 15_000
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
+        super().__init__(connector, iter_chunk_size)
+        self._tx = _TrackedQueue()
+        self._thread = threading.Thread(target=_connection_worker_thread, args=(self._tx,))
+
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
+        if self._tx.pending:  # something runs on the worker thread: queue behind it
             return await super()._execute(fn, *args, **kwargs)
+        if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
+            conn = self._connection
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+            return await super()._execute(fn, *args, **kwargs)  # another process writes: wait there
         return fn(*args, **kwargs)
 
 
@@ -36,7 +84,8 @@ def inline_creator(url: str, timeout: float) -> Callable[[], Any]:
     path = sqlite_path(url)
 
     async def connect() -> InlineConnection:
-        # made on the worker thread, used from the loop's thread as well: calls never overlap
+        # made on the worker thread, used from the loop's thread as well, never at the same time
         conn = InlineConnection(lambda: sqlite3.connect(path, timeout=timeout, check_same_thread=False), 64)
+        conn.busy_timeout_ms = int(timeout * 1000)
         return await conn
     return connect

@@ -20,6 +20,37 @@ async def test_sqlite_uses_wal_and_a_busy_timeout(db):
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
 
 
+async def test_a_writer_in_another_process_does_not_stop_the_bot_while_it_waits(db):
+    """SQLite statements run on the event loop's thread; waiting for another process's write lock
+    must not: the bot keeps answering meanwhile, and the write goes through once the lock is free."""
+    import sqlite3
+
+    from storage.sqlite_inline import sqlite_path
+    other = sqlite3.connect(sqlite_path(db.url), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. `redvest import` writing at the same time
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def release() -> None:
+        await asyncio.sleep(0.5)
+        other.execute("COMMIT")
+
+    tick, done = asyncio.create_task(ticker()), asyncio.create_task(release())
+    async with db.session() as s:
+        s.add(Community(name="等锁的社区"))
+    tick.cancel()
+    await done
+    other.close()
+    assert ticks >= 20  # the loop ran all along (about 50 ticks in the half second)
+    async with db.session() as s:
+        assert (await s.exec(select(Community.name))).scalars().all() == ["等锁的社区"]
+
+
 async def test_rows_round_trip_with_aware_datetimes(any_db):
     async with any_db.session() as s:
         c = Community(name="幸福里", created_at=NOW)
