@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import event, insert  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from bench.common import gather_limited, sandbox_process  # noqa: E402
@@ -208,6 +208,15 @@ class Run:
         self.handle_all: list[float] = []
         self.missing = 0
         self.cpu = 0.0  # the bot process's CPU seconds during the timed phases
+        self.statements = self.commits = 0  # SQL statements and commits the bot ran (all of them)
+
+        def count_statement(*_: Any) -> None:
+            self.statements += 1
+
+        def count_commit(*_: Any) -> None:
+            self.commits += 1
+        event.listen(db.engine.sync_engine, "before_cursor_execute", count_statement)
+        event.listen(db.engine.sync_engine, "commit", count_commit)
 
     async def drain(self) -> None:
         """Let the outbox sender deliver what the last phase queued (fast: the sandbox has no limits)."""
@@ -248,6 +257,7 @@ class Run:
         await gather_limited([act(a) for a in actions])
         self.meter.expect(len(actions))
         t0, c0 = time.perf_counter(), time.process_time()
+        st0, co0 = self.statements, self.commits
         start_polling(self.app, poll_timeout=1)
         await asyncio.wait_for(self.meter.finished.wait(), 600)
         busy, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -257,6 +267,8 @@ class Run:
         print(f"  {name:<34} {len(actions):>5} updates in {busy:6.2f} s = {len(actions) / busy:7.0f}/s; "
               f"gate p50 {pct(self.meter.handle, .5) * 1000:5.1f} ms p99 {pct(self.meter.handle, .99) * 1000:6.1f} ms"
               + f"; bot CPU {cpu / len(actions) * 1000:4.1f} ms/update"
+              + f"; SQL {(self.statements - st0) / len(actions):4.1f} statements, "
+                f"{(self.commits - co0) / len(actions):3.1f} commits/update"
               + (f"; NOT DONE: {self.meter.not_done}" if self.meter.not_done else ""), flush=True)
 
     def press_all(self, users: list[int], label: str, chat_of: Any = None, exact: bool = False) -> list:
