@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from typing import Callable
+from uuid import uuid4
 
 from sqlalchemy import event
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.clock import Clock
 from bot.services.notifier import Button, OutMessage
-from storage import outbox
+from storage import claim_reads, outbox
 from storage.enums import OutboxKind
 
 
@@ -47,4 +48,19 @@ class OutboxNotifier:
                         buttons: list[list[Button]]) -> None:
         payload = OutMessage(chat_id=0, text=text, buttons=buttons).payload()
         await outbox.enqueue_edit(session, card_ref=card_ref, payload=payload, now=self.clock.now())
+        self._wake_after_commit(session)
+
+    async def queue(self, session: AsyncSession, sends: list[tuple[str, OutMessage, str | None, bool]],
+                    edits: list[tuple[str, str, list[list[Button]]]]) -> None:
+        """`send` of each (key, message, card_ref, urgent), then `edit_card` of each (card_ref, text,
+        buttons), in that order, in two statements instead of one or two each."""
+        now = self.clock.now()
+        await claim_reads.supersede_edits(session, [ref for ref, _, _ in edits])
+        rows = [dict(key=key, chat_id=msg.chat_id, payload=msg.payload(), card_ref=card_ref, urgent=urgent,
+                     kind=OutboxKind.photo if msg.photo else OutboxKind.document if msg.document else OutboxKind.send)
+                for key, msg, card_ref, urgent in sends if not (msg.photo or msg.document)]
+        rows += [dict(key=f"edit:{ref}:{uuid4().hex}", chat_id=0, kind=OutboxKind.edit, card_ref=ref,
+                      payload=OutMessage(chat_id=0, text=text, buttons=buttons).payload()) for ref, text, buttons in edits]
+        assert len(rows) == len(sends) + len(edits), "photos and documents go through send()"
+        await outbox.enqueue_rows(session, rows, now)
         self._wake_after_commit(session)

@@ -2,12 +2,18 @@
 import json
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .models import AuditEntry
+from .models._base import utcnow
+
+# a plain insert, built once: the entry is never read back in the transaction that writes it
+_INSERT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
 
 
 async def record(session: AsyncSession, actor_id: int | None, action: str, entity: str,
                  entity_id: int | None, **detail: Any) -> None:
-    session.add(AuditEntry(actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
-                           detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else ""))
+    await (await session.connection()).execute(_INSERT, dict(
+        at=utcnow(), actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else ""))

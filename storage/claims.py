@@ -7,14 +7,15 @@ volunteers pressing Accept at once exactly as many win as there are slots, on SQ
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import DateTime, bindparam, case, func, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
-from .models import Assignment, HelpRequest, VolunteerProfile
+from .models import Assignment, HelpRequest, Person, VolunteerProfile
 
 LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
 
@@ -25,17 +26,30 @@ class Slot:
     slots_taken: int
     slots: int
     status: str
+    request: dict[str, Any] = field(default_factory=dict)  # every column of the request after the update
 
 
 def _is_pg(session: AsyncSession) -> bool:
     return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
+_LOCK = select(VolunteerProfile.id).where(VolunteerProfile.person_id == bindparam("pid")).with_for_update()
+
+
 async def lock_volunteer(session: AsyncSession, person_id: int) -> None:
     """Serialise one volunteer's claims (fair-claiming limit) on PostgreSQL; SQLite already is."""
     if _is_pg(session):
-        await session.exec(select(VolunteerProfile.id).where(  # type: ignore[call-overload]
-            VolunteerProfile.person_id == person_id).with_for_update())
+        await (await session.connection()).execute(_LOCK, {"pid": person_id})
+
+
+# the same lock, found by the Telegram user (before their person row is read with the claim)
+_LOCK_TG = (select(VolunteerProfile.id).join(Person, Person.id == VolunteerProfile.person_id)
+            .where(Person.tg_user_id == bindparam("tg")).with_for_update(of=VolunteerProfile.__table__))  # type: ignore[attr-defined]
+
+
+async def lock_volunteer_tg(session: AsyncSession, tg_user_id: int) -> None:
+    if _is_pg(session):
+        await (await session.connection()).execute(_LOCK_TG, {"tg": tg_user_id})
 
 
 async def open_load(session: AsyncSession, person_id: int) -> int:
@@ -51,6 +65,18 @@ async def holds(session: AsyncSession, request_id: int, person_id: int) -> Assig
     return (await session.exec(stmt)).scalars().first()  # type: ignore[call-overload]
 
 
+_TAKEN = HelpRequest.slots_taken + 1
+# every column back (the caller's copy of the request is then current without a refresh)
+_TAKE = (update(HelpRequest.__table__)  # type: ignore[attr-defined]
+         .where(HelpRequest.id == bindparam("rid"), HelpRequest.status == RequestStatus.open.value,
+                HelpRequest.slots_taken < HelpRequest.slots)
+         .values(slots_taken=_TAKEN,
+                 status=case((_TAKEN >= HelpRequest.slots, RequestStatus.filled.value), else_=RequestStatus.open.value),
+                 first_accepted_at=func.coalesce(HelpRequest.first_accepted_at, bindparam("now", type_=DateTime(timezone=True))))
+         .returning(*HelpRequest.__table__.c))  # type: ignore[attr-defined]
+_ASSIGN = insert(Assignment.__table__).returning(Assignment.id)  # type: ignore[attr-defined]
+
+
 async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, now: datetime,
                     dispatched_by: int | None = None) -> Slot | None:
     """Take one free slot and record the assignment; None when no slot was free (someone was quicker).
@@ -58,24 +84,14 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
     A second live assignment of the same volunteer on the same request violates the partial unique
     index `uq_assignment_live` (IntegrityError): the caller's transaction then rolls back whole.
     """
-    taken = HelpRequest.slots_taken + 1
-    stmt = (update(HelpRequest)
-            .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.open.value,
-                   HelpRequest.slots_taken < HelpRequest.slots)
-            .values(slots_taken=taken,
-                    status=case((taken >= HelpRequest.slots, RequestStatus.filled.value),
-                                else_=RequestStatus.open.value),
-                    first_accepted_at=func.coalesce(HelpRequest.first_accepted_at, now))
-            .returning(HelpRequest.slots_taken, HelpRequest.slots, HelpRequest.status))
-    row = (await session.exec(stmt)).first()  # type: ignore[call-overload]
+    conn = await session.connection()
+    row = (await conn.execute(_TAKE, {"rid": request_id, "now": now})).mappings().first()
     if row is None:
         return None
-    assignment = Assignment(request_id=request_id, volunteer_id=volunteer_id, dispatched_by=dispatched_by,
-                            status=AssignmentStatus.accepted.value, created_at=now)
-    session.add(assignment)
-    await session.flush()
-    assert assignment.id is not None
-    return Slot(assignment.id, int(row[0]), int(row[1]), str(row[2]))
+    assignment_id = (await conn.execute(_ASSIGN, dict(
+        request_id=request_id, volunteer_id=volunteer_id, dispatched_by=dispatched_by,
+        status=AssignmentStatus.accepted.value, created_at=now))).scalar_one()
+    return Slot(int(assignment_id), int(row["slots_taken"]), int(row["slots"]), str(row["status"]), dict(row))
 
 
 async def give_back(session: AsyncSession, assignment_id: int, now: datetime, *, status: AssignmentStatus,

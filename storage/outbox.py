@@ -44,6 +44,28 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
     return int(result.rowcount or 0)
 
 
+_INSERT_IGNORE: dict[str, Any] = {}
+
+
+async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Queue sends and card edits together (one statement; each row once by key), in list order.
+    Each row: key, chat_id, kind (OutboxKind), payload (dict), card_ref, urgent. Edits of a card
+    must be superseded first (`claim_reads.supersede_edits`), as `enqueue_edit` does."""
+    if not rows:
+        return
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    stmt = _INSERT_IGNORE.get(dialect)
+    if stmt is None:  # built once: building it costs more than running it
+        mod = postgresql if dialect == "postgresql" else sqlite
+        stmt = _INSERT_IGNORE[dialect] = mod.insert(OutboxMessage.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["key"])
+    values = [dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
+                   payload=json.dumps(r["payload"], ensure_ascii=False), urgent=bool(r.get("urgent")),
+                   status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0)
+              for r in rows]
+    await (await session.connection()).execute(stmt, values if len(values) > 1 else values[0])
+
+
 async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[str, Any],
                        now: datetime) -> None:
     """Queue an edit of every copy of a card. Older queued edits of it become pointless."""

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t, tp
-from storage.enums import Category, ChatKind, OutboxKind, RequestStatus, Skill, WhenKind
-from storage.models import ChatBinding, Grid, HelpRequest, OutboxMessage, Person
+from storage.enums import Category, ChatKind, RequestStatus, Skill, WhenKind
+from storage import claim_reads
+from storage.models import ChatBinding, Grid, HelpRequest, Person
 
 from .core import Core
 from .notifier import Button, OutMessage
@@ -161,18 +162,34 @@ async def post_card(core: Core, session: AsyncSession, req: HelpRequest) -> str:
     return "leaders" if sent else "nowhere"
 
 
-async def refresh_cards(core: Core, session: AsyncSession, req: HelpRequest, note_key: str | None = None) -> None:
-    """Edit every posted copy of the card in place to the request's current state."""
+Edit = tuple[str, str, list[list[Button]]]  # card ref, text, buttons
+Send = tuple[str, OutMessage, str | None, bool]  # key, message, card ref, urgent
+
+
+async def card_edits(core: Core, session: AsyncSession, req: HelpRequest, note_key: str | None = None) -> list[Edit]:
+    """The edits that bring every posted copy of the card to the request's current state."""
     await session.flush()
     takers = await taker_names(session, req.id or 0)
     lang = core.cfg.bot.default_locale
-    await core.notifier.edit_card(session, f"request:{req.id}", card_text(lang, req, takers, note_key),
-                                  card_buttons(lang, req))
-    refs = (await session.exec(select(OutboxMessage.card_ref, OutboxMessage.chat_id).distinct().where(  # type: ignore[call-overload]
-        OutboxMessage.card_ref.like(f"request-lead:{req.id}:%"),  # type: ignore[union-attr]
-        OutboxMessage.kind != OutboxKind.edit.value))).all()
-    for ref, chat_id in refs:
-        p = (await session.exec(select(Person).where(Person.tg_user_id == chat_id))).scalars().first()  # type: ignore[call-overload]
-        plang = core.lang(p.language if p else None)
-        await core.notifier.edit_card(session, ref, card_text(plang, req, takers, note_key),
-                                      card_buttons(plang, req, lead=True))
+    edits = [(f"request:{req.id}", card_text(lang, req, takers, note_key), card_buttons(lang, req))]
+    for ref, _chat_id, language in await claim_reads.lead_copies(session, req.id or 0):
+        plang = core.lang(language)
+        edits.append((ref, card_text(plang, req, takers, note_key), card_buttons(plang, req, lead=True)))
+    return edits
+
+
+async def queue(core: Core, session: AsyncSession, sends: list[Send], edits: list[Edit]) -> None:
+    """The sends, then the edits, in as few statements as the notifier can."""
+    batch = getattr(core.notifier, "queue", None)
+    if batch is not None:
+        await batch(session, sends, edits)
+        return
+    for key, msg, card_ref, urgent in sends:
+        await core.notifier.send(session, key, msg, card_ref=card_ref, urgent=urgent)
+    for ref, text, buttons in edits:
+        await core.notifier.edit_card(session, ref, text, buttons)
+
+
+async def refresh_cards(core: Core, session: AsyncSession, req: HelpRequest, note_key: str | None = None) -> None:
+    """Edit every posted copy of the card in place to the request's current state."""
+    await queue(core, session, [], await card_edits(core, session, req, note_key))

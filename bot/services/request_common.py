@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t
+from storage import claim_reads
 from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
 from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest, Person, Relay
 
@@ -71,10 +72,9 @@ async def assignments(session: AsyncSession, request_id: int, statuses: list[str
 
 
 async def taker_names(session: AsyncSession, request_id: int) -> list[str]:
-    names = []
-    for a in await assignments(session, request_id, HOLDING):
-        names.append(display_name(await session.get(Person, a.volunteer_id)))
-    return names
+    """Who holds the request, oldest first (one statement: the assignments with their people)."""
+    return [display_name(r) if r.id is not None else "?"  # type: ignore[arg-type]  # a row has name, username, id
+            for r in await claim_reads.takers(session, request_id)]
 
 
 async def community_of(session: AsyncSession, grid_id: int) -> Community | None:
@@ -86,14 +86,19 @@ async def tell(core: Core, session: AsyncSession, person_id: int | None, key: st
                buttons: list[list[Button]] | None = None, *, urgent: bool = False, **params: object) -> bool:
     """Queue a private message to a person in their language (once per key); False if unreachable.
     `buttons` and parameter values may be callables of the language, rendered for the recipient."""
-    p = await person(session, person_id)
+    msg = message_for(core, await person(session, person_id), text_key, buttons, urgent=urgent, **params)
+    return msg is not None and await core.notifier.send(session, key, msg, urgent=urgent)
+
+
+def message_for(core: Core, p: Person | None, text_key: str, buttons: object = None, *, urgent: bool = False,
+                **params: object) -> OutMessage | None:
+    """What `tell` queues for a person already read; None if they cannot be reached."""
     if p is None or p.tg_user_id is None or p.forgotten_at is not None:
-        return False
+        return None
     lang = core.lang(p.language)
     text = t(lang, text_key, **{k: (v(lang) if callable(v) else v) for k, v in params.items()})
     rendered = buttons(lang) if callable(buttons) else (buttons or [])
-    return await core.notifier.send(session, key, OutMessage(chat_id=p.tg_user_id, text=text, buttons=rendered,
-                                                            silent=not urgent), urgent=urgent)
+    return OutMessage(chat_id=p.tg_user_id, text=text, buttons=rendered, silent=not urgent)  # type: ignore[arg-type]
 
 
 async def reopen_count(session: AsyncSession, request_id: int) -> int:

@@ -3,22 +3,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import Raw, t, tp
-from storage import audit, claims
-from storage.enums import AssignmentStatus, RequestStatus
+from storage import audit, claim_reads, claims
+from storage.detached import detached, part
+from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus
 from storage.models import Assignment, HelpRequest, Household, Person
+from storage.rows import set_committed
 
 from . import request_input as rin
-from .cards import refresh_cards
+from .cards import Send, card_edits, queue, refresh_cards
 from .core import Core
-from .errors import AlreadyTaken, Conflict, NotAllowed
+from .errors import AlreadyTaken, Conflict, NotAllowed, NotFound
 from .notifier import Button
-from .people import Actor, approved_volunteer, ensure_person, leaders_of
-from .request_common import ACTIVE, LIVE, display_name, get_request, reopen_count, require_status, tell
+from .people import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows
+from .request_common import ACTIVE, display_name, get_request, message_for, reopen_count, require_status, tell
 from .task_texts import details_buttons, details_text, outcome_buttons, relay_button
 
 
@@ -39,20 +41,19 @@ class TaskView:
     can_message: bool = False
 
 
-async def check_can_take(s: AsyncSession, core: Core, volunteer: Person, req: HelpRequest, *,
-                         dispatched: bool = False) -> None:
+def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: Row, *, dispatched: bool = False) -> None:
     """An approved volunteer of the request's grid, under the open-task limit, not already on it.
-    The refusals speak to the volunteer pressing Accept, or about them to the leader dispatching."""
-    prof = await approved_volunteer(s, volunteer)
-    if prof is None:
+    The refusals speak to the volunteer pressing Accept, or about them to the leader dispatching.
+    `ctx`: their profile, holding and load, read after their row lock (storage/claim_reads.py)."""
+    if ctx.vp_status != VolunteerStatus.approved.value:
         raise NotAllowed("board.error.not_volunteer" if dispatched else "task.error.not_volunteer", name=volunteer.name)
-    if prof.grid_id != req.grid_id:
+    if ctx.vp_grid_id != req.grid_id:
         raise NotAllowed("task.error.other_grid")
-    if await claims.holds(s, req.id or 0, volunteer.id or 0):
+    if ctx.held is not None:
         raise Conflict("board.error.already_holding" if dispatched else "task.error.already_yours",
                        code=req.code or "", name=volunteer.name)
     limit = core.cfg.requests.max_open_tasks_per_volunteer
-    if await claims.open_load(s, volunteer.id or 0) >= limit:
+    if int(ctx.load or 0) >= limit:
         raise NotAllowed("board.error.too_many" if dispatched else "task.error.too_many", max=limit, name=volunteer.name)
 
 
@@ -61,25 +62,47 @@ async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunt
     """Take one slot for `volunteer` atomically, then tell them the details and the resident who is
     coming, and edit the card. AlreadyTaken when the last slot went to someone quicker."""
     await claims.lock_volunteer(s, volunteer.id or 0)
-    await check_can_take(s, core, volunteer, req, dispatched=dispatched_by is not None)
-    slot = await claims.take_slot(s, req.id or 0, volunteer.id or 0, core.clock.now(), dispatched_by)
+    ctx = await claim_reads.claim_context(s, req.id or 0, volunteer.id or 0)
+    return await _assign(core, s, req, volunteer, ctx, dispatched_by)
+
+
+async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: Row,
+                  dispatched_by: int | None) -> ClaimResult:
+    check_can_take(core, volunteer, req, ctx, dispatched=dispatched_by is not None)
+    now = core.clock.now()
+    slot = await claims.take_slot(s, req.id or 0, volunteer.id or 0, now, dispatched_by)
     if slot is None:
         raise AlreadyTaken("task.error.taken", code=req.code or "")
-    await s.refresh(req)
+    set_committed(req, **slot.request)  # what a refresh would read, from the UPDATE's RETURNING
     action = "task.dispatch" if dispatched_by else "task.claim"
     await audit.record(s, dispatched_by or volunteer.id, action, "request", req.id, code=req.code,
                        volunteer=volunteer.id, slots_taken=slot.slots_taken, slots=slot.slots)
-    view = await _view(s, req, (await s.get(Assignment, slot.assignment_id)))  # type: ignore[arg-type]
+    a = detached(Assignment, dict(id=slot.assignment_id, request_id=req.id, volunteer_id=volunteer.id,
+                                  status=AssignmentStatus.accepted.value, dispatched_by=dispatched_by, created_at=now,
+                                  started_at=None, done_at=None, hours=None, note=None, release_reason=None))
+    resident, household = _people_of(ctx)
+    view = _view_of(req, a, resident, household)
     intro = "task.details.dispatched_intro" if dispatched_by else "task.details.taken_intro"
     lang = core.lang(volunteer.language)
-    await tell(core, s, volunteer.id, f"task-details:{slot.assignment_id}", "task.details.wrap",
-               details_buttons(lang, view), intro=_raw(lang, intro, req), details=_raw_details(lang, view))
+    sends: list[Send] = []
+    msg = message_for(core, volunteer, "task.details.wrap", details_buttons(lang, view),
+                      intro=_raw(lang, intro, req), details=_raw_details(lang, view))
+    if msg is not None:
+        sends.append((f"task-details:{slot.assignment_id}", msg, None, False))
     if req.resident_id:
-        await tell(core, s, req.resident_id, f"coming:{slot.assignment_id}", "request.coming",
-                   lambda lg: [[relay_button(lg, req.id or 0, volunteer)]], code=req.code or "",
-                   name=display_name(volunteer))
-    await refresh_cards(core, s, req)
+        msg = message_for(core, resident, "request.coming", lambda lg: [[relay_button(lg, req.id or 0, volunteer)]],
+                          code=req.code or "", name=display_name(volunteer))
+        if msg is not None:
+            sends.append((f"coming:{slot.assignment_id}", msg, None, False))
+    await queue(core, s, sends, await card_edits(core, s, req))
     return ClaimResult(req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value)
+
+
+def _people_of(ctx: Row) -> tuple[Person | None, Household | None]:
+    """The resident and household a claim's context row read (storage/claim_reads.py)."""
+    m = ctx._mapping
+    p, h = part(m, claim_reads.RES, "p_"), part(m, claim_reads.HH, "h_")
+    return (detached(Person, p) if p else None), (detached(Household, h) if h else None)
 
 
 def _raw(lang: str, key: str, req: HelpRequest) -> Raw:
@@ -90,16 +113,26 @@ def _raw_details(lang: str, view: TaskView) -> Raw:
     return Raw(details_text(lang, view))
 
 
+# the volunteer (Person first, as load_me wants), locked profile, and what the claim checks: one row
+_CLAIM = by_tg(*claim_reads.claim_columns(Person.id)).select_from(  # type: ignore[arg-type]
+    claim_reads.claim_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
+
+
 async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
     """A volunteer presses Accept: exactly as many win as there are slots (see storage/claims.py)."""
     try:
         async with core.db.session() as s:
-            volunteer = await ensure_person(s, actor)
-            req = await get_request(s, request_id)
+            # the volunteer's row lock first: what the claim checks is read after it (fair-claiming limit)
+            await claims.lock_volunteer_tg(s, actor.tg_user_id)
+            ctx = await load_me(s, actor, _CLAIM, rid=request_id if 0 < request_id < 2**31 else 0)
+            volunteer, values = ctx[0], part(ctx._mapping, claim_reads.HR, "r_")
+            if values is None or values["erased_at"] is not None:
+                raise NotFound("request.error.not_found")
+            req = detached(HelpRequest, values)
             if req.status == RequestStatus.filled.value:
                 raise AlreadyTaken("task.error.taken", code=req.code or "")
             require_status(req, RequestStatus.open.value)
-            return await assign_volunteer(core, s, req, volunteer)
+            return await _assign(core, s, req, volunteer, ctx, None)
     except IntegrityError:  # the same volunteer's two presses raced on PostgreSQL; one of them won
         raise Conflict("task.error.already_yours", code="")
 
@@ -116,6 +149,10 @@ async def _holding(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Pers
 async def _view(s: AsyncSession, req: HelpRequest, a: Assignment) -> TaskView:
     resident = await s.get(Person, req.resident_id) if req.resident_id else None
     household = await s.get(Household, req.household_id) if req.household_id else None
+    return _view_of(req, a, resident, household)
+
+
+def _view_of(req: HelpRequest, a: Assignment, resident: Person | None, household: Household | None) -> TaskView:
     return TaskView(req, a, display_name(resident) if resident else None, household,
                     bool(resident and resident.tg_user_id and req.status in ACTIVE))
 
@@ -188,15 +225,25 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
         return req
 
 
+# the volunteer (Person first, as load_me wants), then one row per unfinished task with its
+# request, resident and household (a row of NULLs when there is none)
+_MY_TASKS = by_tg(*claim_reads.task_columns()).select_from(  # type: ignore[arg-type]
+    claim_reads.task_joins(Person.__table__, Person.id)).order_by(claim_reads.HR.c.id)  # type: ignore[attr-defined]
+
+
 async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
     """The volunteer's tasks not yet finished: taken, started, or done and waiting for confirmation."""
     async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        rows = (await s.exec(select(Assignment, HelpRequest).join(HelpRequest, HelpRequest.id == Assignment.request_id)  # type: ignore[call-overload]
-                .where(Assignment.volunteer_id == person.id,
-                       Assignment.status.in_(LIVE + [AssignmentStatus.done.value]),  # type: ignore[attr-defined]
-                       HelpRequest.status.in_(ACTIVE)).order_by(HelpRequest.id))).all()  # type: ignore[attr-defined]
-        return [await _view(s, req, a) for a, req in rows]
+        views = []
+        for row in await load_rows(s, actor, _MY_TASKS):
+            m = row._mapping
+            values = part(m, claim_reads.HR, "r_")
+            if values is None:
+                continue
+            resident, household = _people_of(row)
+            a = detached(Assignment, part(m, claim_reads.AS, "a_"))  # type: ignore[arg-type]
+            views.append(_view_of(detached(HelpRequest, values), a, resident, household))
+        return views
 
 
 async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:

@@ -1,0 +1,102 @@
+"""The reads of the request loop's hot paths, built once with bind parameters.
+
+Accepting a task reads, in one statement after the volunteer's row lock: the request, whether the
+volunteer already holds it, how many tasks they hold, and the resident and household the details
+name. The card edits read the takers' names and the leaders' copies (with their language) in one
+statement each. Building these as ORM statements on every call cost more than running them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, and_, bindparam, func, literal, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .detached import labelled
+from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, OutboxKind, OutboxStatus, RequestStatus
+from .models import Assignment, HelpRequest, Household, OutboxMessage, Person, VolunteerProfile
+
+LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
+HOLDING = LIVE + [AssignmentStatus.done.value]
+ACTIVE = [RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value]
+
+HR = HelpRequest.__table__  # type: ignore[attr-defined]
+HH = Household.__table__  # type: ignore[attr-defined]
+AS = Assignment.__table__  # type: ignore[attr-defined]
+PE = Person.__table__  # type: ignore[attr-defined]
+VP = VolunteerProfile.__table__  # type: ignore[attr-defined]
+OB = OutboxMessage.__table__  # type: ignore[attr-defined]
+RES = PE.alias("res")  # the request's resident
+TAKER = PE.alias("taker")
+
+
+def claim_columns(person_id: Any) -> list[Any]:
+    """What a claim checks and tells, for the volunteer `person_id` (a column or a bind parameter)
+    and the request `:rid`: the profile, the holding and the load, request, resident, household."""
+    held = select(AS.c.id).where(AS.c.request_id == HR.c.id, AS.c.volunteer_id == person_id,
+                                 AS.c.status.in_(HOLDING)).limit(1).scalar_subquery()
+    load = select(func.count()).select_from(AS).where(AS.c.volunteer_id == person_id,
+                                                      AS.c.status.in_(LIVE)).scalar_subquery()
+    return [VP.c.grid_id.label("vp_grid_id"), VP.c.status.label("vp_status"), held.label("held"),
+            load.label("load"), *labelled(HR, "r_"), *labelled(RES, "p_"), *labelled(HH, "h_")]
+
+
+def claim_joins(left: Any, person_id: Any) -> Any:
+    return (left.outerjoin(VP, VP.c.person_id == person_id)
+            .outerjoin(HR, HR.c.id == bindparam("rid"))
+            .outerjoin(RES, RES.c.id == HR.c.resident_id)
+            .outerjoin(HH, HH.c.id == HR.c.household_id))
+
+
+# a leader dispatching: the same for a volunteer chosen by person id (:pid); one row
+_FOR_PERSON = select(*claim_columns(bindparam("pid"))).select_from(
+    claim_joins(select(literal(1).label("one")).subquery("one"), bindparam("pid")))
+
+
+async def claim_context(session: AsyncSession, request_id: int, person_id: int) -> Row:
+    return (await (await session.connection()).execute(_FOR_PERSON, {"rid": request_id, "pid": person_id})).one()
+
+
+def task_columns() -> list[Any]:
+    """A volunteer's unfinished task with its request, resident and household (see task_joins)."""
+    return [*labelled(AS, "a_"), *labelled(HR, "r_"), *labelled(RES, "p_"), *labelled(HH, "h_")]
+
+
+def task_joins(left: Any, person_id: Any) -> Any:
+    return (left.outerjoin(AS, and_(AS.c.volunteer_id == person_id, AS.c.status.in_(HOLDING)))
+            .outerjoin(HR, and_(HR.c.id == AS.c.request_id, HR.c.status.in_(ACTIVE)))
+            .outerjoin(RES, RES.c.id == HR.c.resident_id)
+            .outerjoin(HH, HH.c.id == HR.c.household_id))
+
+
+_TAKERS = (select(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_id)
+           .select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
+           .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)).order_by(AS.c.id))
+
+
+async def takers(session: AsyncSession, request_id: int) -> list[Row]:
+    """Who holds the request (oldest first): id, name, username of each (None if the person is gone)."""
+    return list((await (await session.connection()).execute(_TAKERS, {"rid": request_id})).all())
+
+
+# the reader's language as a subquery (few rows): joined, the planner hashed the whole person table
+_LANGUAGE = select(PE.c.language).where(PE.c.tg_user_id == OB.c.chat_id).scalar_subquery()
+_LEAD_COPIES = (select(OB.c.card_ref, OB.c.chat_id, _LANGUAGE.label("language")).distinct()
+                .where(OB.c.card_ref.like(bindparam("pattern")), OB.c.kind != OutboxKind.edit.value))
+
+
+async def lead_copies(session: AsyncSession, request_id: int) -> list[Row]:
+    """The leaders' private copies of a request's card: card ref, chat, the reader's language."""
+    return list((await (await session.connection()).execute(
+        _LEAD_COPIES, {"pattern": f"request-lead:{request_id}:%"})).all())
+
+
+_SUPERSEDE = (update(OB).where(OB.c.card_ref.in_(bindparam("refs", expanding=True)),
+                               and_(OB.c.kind == OutboxKind.edit.value, OB.c.status == OutboxStatus.pending.value))
+              .values(status=OutboxStatus.skipped.value, last_error="superseded"))
+
+
+async def supersede_edits(session: AsyncSession, refs: list[str]) -> None:
+    """Queued edits of these cards become pointless: a newer edit of each follows."""
+    if refs:
+        await (await session.connection()).execute(_SUPERSEDE, {"refs": refs})
