@@ -4,15 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person
+from storage.detached import detached, labelled, part
+from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
 
 from .core import Core
 from .errors import NotAllowed, NotFound
-from .life_common import aware, grid_with_community, zone
-from .people import Actor, can_lead, ensure_person, led_grids
+from .life_common import aware, zone
+from .people import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me
 
 PAGE_SIZE = 8
 LEDGER_LIMIT = 20
@@ -45,27 +46,39 @@ class HouseholdPage:
     pages: int
 
 
-async def _may_read(s: AsyncSession, person: Person, hh: Household) -> bool:
-    paired = await s.scalar(select(Pairing.id).where(Pairing.volunteer_id == person.id, Pairing.household_id == hh.id,
-                                                     Pairing.active == True))  # noqa: E712
-    return paired is not None or await can_lead(s, person, hh.grid_id)
+_HH, _GRID, _COM = Household.__table__, Grid.__table__, Community.__table__  # type: ignore[attr-defined]
+_DV, _VOL = DoorVisit.__table__, Person.__table__.alias("vol")  # type: ignore[attr-defined]
+_HID = bindparam("hid")
+# the reader (Person first, as load_me wants), the household, whether they may read its ledger
+# (paired, its grid's leader, an admin of its community), the community's zone and the visit count
+_CONTEXT = by_tg(
+    *labelled(_HH, "h_"), _GRID.c.id.label("grid_id"), _COM.c.timezone.label("timezone"),
+    exists().where(Pairing.volunteer_id == Person.id, Pairing.household_id == _HID, Pairing.active == True).label("paired"),  # noqa: E712
+    grants(LEADER, RoleGrant.grid_id == _HH.c.grid_id).label("leads"),
+    grants(ADMIN, RoleGrant.community_id == _GRID.c.community_id).label("admins"),
+    select(func.count()).select_from(_DV).where(_DV.c.household_id == _HID).scalar_subquery().label("total"),
+).select_from(Person.__table__.outerjoin(_HH, _HH.c.id == _HID).outerjoin(  # type: ignore[attr-defined]
+    _GRID, _GRID.c.id == _HH.c.grid_id).outerjoin(_COM, _COM.c.id == _GRID.c.community_id))
+_VISITS = (select(*_DV.c, _VOL.c.name.label("volunteer_name")).select_from(_DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id))
+           .where(_DV.c.household_id == _HID).order_by(_DV.c.created_at.desc(), _DV.c.id.desc()).limit(bindparam("lim")))
 
 
 async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LEDGER_LIMIT) -> Ledger:
     async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        hh = await s.get(Household, household_id)
-        if hh is None or hh.erased_at is not None:
+        row = await load_me(s, actor, _CONTEXT, hid=household_id if 0 < household_id < 2**31 else 0)
+        person, m = row[0], row._mapping
+        values = part(m, _HH, "h_")
+        if values is None or values["erased_at"] is not None:
             raise NotFound("visit.error.no_household")
-        if not await _may_read(s, person, hh):
+        # the paired volunteer, the grid's leader, or an admin of its community (can_lead)
+        if not (m["paired"] or m["leads"] or (m["grid_id"] is not None and (person.is_superadmin or m["admins"]))):
             raise NotAllowed("visit.error.ledger_not_allowed")
-        total = int(await s.scalar(select(func.count()).select_from(DoorVisit).where(
-            DoorVisit.household_id == hh.id)) or 0)
-        rows = (await s.exec(select(DoorVisit, Person.name).join(Person, Person.id == DoorVisit.volunteer_id)  # type: ignore[call-overload]
-                             .where(DoorVisit.household_id == hh.id)
-                             .order_by(DoorVisit.created_at.desc(), DoorVisit.id.desc()).limit(limit))).all()  # type: ignore[union-attr]
-        _, community = await grid_with_community(s, hh.grid_id)
-        return Ledger(hh, [LedgerEntry(v, name or "—") for v, name in rows], total, community.timezone)
+        if m["timezone"] is None:
+            raise NotFound()
+        visits = (await (await s.connection()).execute(_VISITS, {"hid": household_id, "lim": limit})).mappings().all()
+        entries = [LedgerEntry(detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}), v["volunteer_name"] or "—")
+                   for v in visits]
+        return Ledger(detached(Household, values), entries, int(m["total"] or 0), m["timezone"])
 
 
 async def household_ledger(core: Core, actor: Actor, household_id: int) -> list[DoorVisit]:
