@@ -86,8 +86,8 @@ class Capture:
 
         @event.listens_for(core.db.engine.sync_engine, "before_cursor_execute")
         def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-            if self.on:
-                self.seen.append((statement, parameters))
+            if self.on:  # an executemany (the outbox rows of one call): the plan of its first row
+                self.seen.append((statement, parameters[0] if executemany else parameters))
 
 
 async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Awaitable[Any]]) -> None:
