@@ -90,6 +90,30 @@ class Capture:
                 self.seen.append((statement, parameters[0] if executemany else parameters))
 
 
+class StatementTimes:
+    """Wall time of each statement the engine runs while on (driver round trip included), by statement."""
+
+    def __init__(self, core: Core) -> None:
+        self.on, self.times = False, {}  # type: ignore[var-annotated]
+
+        @event.listens_for(core.db.engine.sync_engine, "before_cursor_execute")
+        def start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            context._bench_t0 = time.perf_counter()
+
+        @event.listens_for(core.db.engine.sync_engine, "after_cursor_execute")
+        def stop(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if self.on:
+                self.times.setdefault(" ".join(statement.split())[:90], []).append(time.perf_counter() - context._bench_t0)
+
+    def report(self, title: str) -> None:
+        print(f"    {title}, per statement (median / p90 / max ms, calls):")
+        for sql, xs in self.times.items():
+            xs = sorted(xs)
+            print(f"      {statistics.median(xs) * 1000:6.2f} {xs[int(len(xs) * .9)] * 1000:6.2f} {xs[-1] * 1000:7.2f} "
+                  f"{len(xs):4d}  {sql}")
+        self.times = {}
+
+
 async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Awaitable[Any]]) -> None:
     cap.seen, cap.on = [], True
     await call()
@@ -156,7 +180,12 @@ async def main(a: argparse.Namespace) -> None:
             import cProfile
             prof = cProfile.Profile()
             prof.enable()
+        st = StatementTimes(core) if a.statements else None
+        if st is not None:
+            st.on = True
         t_claim = await timed([lambda v=v, r=r: claim_task(core, v, r) for v, r in claims])
+        if st is not None:
+            st.report("claim_task")
         if prof is not None:
             import pstats
             prof.disable()
@@ -190,4 +219,5 @@ if __name__ == "__main__":
     ap.add_argument("--outbox-rows", type=int, default=2_000_000,
                     help="sent notifications kept in the outbox (120 days of a city; PostgreSQL, added once)")
     ap.add_argument("--profile", action="store_true", help="cProfile the claim_task calls")
+    ap.add_argument("--statements", action="store_true", help="wall time of each statement of the claim_task calls")
     asyncio.run(main(ap.parse_args()))
