@@ -13,6 +13,9 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 
+_JSON = {"Content-Type": "application/json"}
+
+
 class AiohttpRequest(BaseRequest):
     def __init__(self, *, connection_pool_size: int = 256, read_timeout: float | None = 5.0,
                  connect_timeout: float = 5.0, write_timeout: float = 5.0, media_write_timeout: float = 20.0) -> None:
@@ -46,7 +49,8 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        data: aiohttp.FormData | dict[str, str] | None = None
+        data: aiohttp.FormData | bytes | None = None
+        headers: dict[str, str] | None = None
         files = request_data.multipart_data if request_data and request_data.contains_files else None
         write = self._media_write_timeout if files else self._write_timeout
         if not isinstance(write_timeout, DefaultValue) and write_timeout is not None:
@@ -60,11 +64,13 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=filename, content_type=mime[0] if mime else None)
             data = form
         elif request_data is not None:
-            data = request_data.json_parameters
+            # one JSON body, as the Bot API accepts: url-encoding every field (each byte of Chinese
+            # text as %XX) cost more CPU than the rest of building the request
+            data, headers = request_data.json_payload, _JSON
         total = None if read is None else read + (write or 0) + (connect or 0)
         timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as resp:
+            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as resp:
                 return resp.status, await resp.read()
         except asyncio.TimeoutError as err:
             raise TimedOut from err
