@@ -89,10 +89,11 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         """`load` for a round of updates (each of a different person): two statements in all."""
         conn = await s.connection()
         names = {n for keys, _ in wanted for n in keys}
-        jkeys = {json.dumps(list(k)) for keys, _ in wanted for k in keys.values()}
+        # every conversation of an update mostly has the same key (chat, user): encode each once
+        jkeys = [json.dumps(list(k)) for k in {k for keys, _ in wanted for k in keys.values()}]
         found: dict[tuple[str, tuple[Any, ...]], object] = {}
         if names:
-            rows = await conn.execute(_LOAD_STATES, {"names": list(names), "keys": list(jkeys)})
+            rows = await conn.execute(_LOAD_STATES, {"names": list(names), "keys": jkeys})
             found = {(n, tuple(json.loads(k))): json.loads(v) for n, k, v in rows if v is not None}
         ids = [u for _, u in wanted if u is not None]
         bodies: dict[int, str] = {}
