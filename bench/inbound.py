@@ -256,17 +256,18 @@ class Run:
                 await self.sb.press(user, chat, arg[0], arg[1])
         await gather_limited([act(a) for a in actions])
         self.meter.expect(len(actions))
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0, sys0 = time.perf_counter(), time.process_time(), os.times().system
         st0, co0 = self.statements, self.commits
         start_polling(self.app, poll_timeout=1)
         await asyncio.wait_for(self.meter.finished.wait(), 600)
         busy, cpu = time.perf_counter() - t0, time.process_time() - c0
+        kernel = os.times().system - sys0  # of which in the kernel (socket writes, mostly)
         self.results.append((name, len(actions), busy))
         self.cpu += cpu
         self.handle_all += self.meter.handle
         print(f"  {name:<34} {len(actions):>5} updates in {busy:6.2f} s = {len(actions) / busy:7.0f}/s; "
               f"gate p50 {pct(self.meter.handle, .5) * 1000:5.1f} ms p99 {pct(self.meter.handle, .99) * 1000:6.1f} ms"
-              + f"; bot CPU {cpu / len(actions) * 1000:4.1f} ms/update"
+              + f"; bot CPU {cpu / len(actions) * 1000:4.1f} ms/update ({kernel / max(cpu, 1e-9):.0%} kernel)"
               + f"; SQL {(self.statements - st0) / len(actions):4.1f} statements, "
                 f"{(self.commits - co0) / len(actions):3.1f} commits/update"
               + (f"; NOT DONE: {self.meter.not_done}" if self.meter.not_done else ""), flush=True)
