@@ -22,7 +22,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot import metrics
+from bot import metrics, raw_api
 from bot.coalesce import Coalescer
 from bot.outbox_pace import Pace, Ticket
 from bot.services.clock import Clock
@@ -226,8 +226,7 @@ class OutboxSender:
         log.warning("outbox: 429 from Telegram, pausing %.1f s", seconds)
 
     async def _send(self, row: OutboxMessage, p: dict[str, Any]) -> int:
-        """Send the row; the new message's id. (A text's answer is read raw: only its id is needed,
-        and parsing it into a Message cost about as much CPU as the rest of the send.)"""
+        """Send the row; the new message's id (a text's answer is read raw: bot/raw_api.py)."""
         common = dict(chat_id=row.chat_id, reply_markup=keyboard(p.get("buttons") or []),
                       disable_notification=bool(p.get("silent", True)) and not row.urgent,
                       parse_mode=ParseMode.HTML)
@@ -237,7 +236,7 @@ class OutboxSender:
         if row.kind == OutboxKind.document.value:
             return (await self.bot.send_document(document=b64decode(p["binary_b64"]), filename=p.get("filename"),
                                                  caption=p["text"][:1024], **common)).message_id
-        return int((await self.bot.do_api_request("sendMessage", api_kwargs=dict(text=p["text"], **common)))["message_id"])
+        return int((await raw_api.call(self.bot, "sendMessage", text=p["text"], **common))["message_id"])
 
     async def _edit(self, row: OutboxMessage, p: dict[str, Any], ticket: Ticket) -> None:
         """Edit every posted copy of the card; copies in chats we lost are left alone."""
@@ -252,9 +251,8 @@ class OutboxSender:
                 await self.pace.acquire(0)
                 ticket = Ticket(self.pace, 0)
             try:
-                await self.bot.do_api_request("editMessageText", api_kwargs=dict(
-                    chat_id=card.chat_id, message_id=card.message_id, text=p["text"], parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(p.get("buttons") or [])))
+                await raw_api.call(self.bot, "editMessageText", chat_id=card.chat_id, message_id=card.message_id,
+                                   text=p["text"], parse_mode=ParseMode.HTML, reply_markup=keyboard(p.get("buttons") or []))
             except RetryAfter:
                 raise  # the whole edit is retried later ("not modified" copies are harmless)
             except (BadRequest, Forbidden) as e:

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot import raw_api
 from bot.i18n import t
 from bot.services.core import Core
 from bot.services.errors import DomainError
@@ -45,16 +46,12 @@ def markup(buttons: list[list[Button]] | None) -> InlineKeyboardMarkup | None:
 
 async def say(update: Update, text: str, buttons: list[list[Button]] | None = None, **kwargs: Any) -> None:
     """Reply in the chat of the update (message or button press). Telegram's answer is not turned
-    into a Message object: no handler reads it, and parsing it cost about as much CPU as the rest
-    of the send (docs/performance.md)."""
+    into a Message object (bot/raw_api.py): no handler reads it."""
     chat = update.effective_chat
     assert chat is not None
-    api: dict[str, Any] = {"chat_id": chat.id, "text": text, "parse_mode": ParseMode.HTML}
     reply_markup = kwargs.pop("reply_markup", None) or markup(buttons)
-    if reply_markup is not None:
-        api["reply_markup"] = reply_markup
-    api.update(kwargs)
-    await chat.get_bot().do_api_request("sendMessage", api_kwargs=api)
+    await raw_api.call(chat.get_bot(), "sendMessage", chat_id=chat.id, text=text, parse_mode=ParseMode.HTML,
+                       reply_markup=reply_markup, **kwargs)
 
 
 async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | None = None) -> None:
