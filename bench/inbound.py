@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -330,12 +331,25 @@ class Run:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--offer", str(port), str(rate), str(n), json.dumps(users[:200]),
             stdout=asyncio.subprocess.PIPE)
+        pauses: list[float] = []  # the garbage collector's pauses meanwhile (they stop every update)
+        started: list[float] = []
+
+        def gc_pause(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                started.append(time.perf_counter())
+            elif started:
+                pauses.append(time.perf_counter() - started.pop())
+        gc.callbacks.append(gc_pause)
         t0 = time.perf_counter()
-        await asyncio.wait_for(self.meter.finished.wait(), seconds * 3 + 60)
+        try:
+            await asyncio.wait_for(self.meter.finished.wait(), seconds * 3 + 60)
+        finally:
+            gc.callbacks.remove(gc_pause)
         busy = time.perf_counter() - t0
         out = (await proc.communicate())[0].decode().strip()
         return dict(n=n, busy=busy, offered=out, p50=pct(self.meter.arrival, .5), p99=pct(self.meter.arrival, .99),
-                    hp50=pct(self.meter.handle, .5), hp99=pct(self.meter.handle, .99))
+                    hp50=pct(self.meter.handle, .5), hp99=pct(self.meter.handle, .99),
+                    gc_n=len(pauses), gc_max=max(pauses, default=0.0), gc_total=sum(pauses))
 
 
 async def offer(port: int, rate: int, n: int, users: list[int]) -> None:
@@ -429,7 +443,8 @@ async def main(a: argparse.Namespace) -> None:
         if p:
             print(f"  open loop at {a.rate}/s ({p['offered']}): {p['n']} handled in {p['busy']:.1f} s; latency from "
                   f"arrival to done p50 {p['p50'] * 1000:.1f} ms, p99 {p['p99'] * 1000:.1f} ms (target < 100 ms); "
-                  f"gate time p50 {p['hp50'] * 1000:.1f} ms, p99 {p['hp99'] * 1000:.1f} ms")
+                  f"gate time p50 {p['hp50'] * 1000:.1f} ms, p99 {p['hp99'] * 1000:.1f} ms; garbage collector: "
+                  f"{p['gc_n']} runs, longest {p['gc_max'] * 1000:.1f} ms, {p['gc_total'] * 1000:.0f} ms in all")
 
 
 if __name__ == "__main__":
