@@ -82,17 +82,29 @@ async def seed(db: Database, n_rate: int) -> dict[str, Any]:
                              status="done_reported", escalation_level=0, created_at=START, done_at=START))
             asg.append(dict(request_id=i + 1, volunteer_id=v[1], status="done", hours=1.5, created_at=START, done_at=START))
         await conn.execute(T["help_request"].insert(), reqs)
+        reqs, done = [], []
+        for i in range(n_rate):  # filled requests with an accepted assignment, for task_view and report_done
+            r_tg, r_id, g = res[(i + 7) % len(res)]
+            v = [x for x in vols if x[2] == g][(i + 3) % VOLS]
+            rid = n_rate + i + 1
+            reqs.append(dict(id=rid, code=f"A-{rid:04d}", grid_id=g, resident_id=r_id, source="resident",
+                             category="errands", summary="买菜", when_kind="today", address="幸福里 1 号", slots=1,
+                             slots_taken=1, status="filled", escalation_level=0, created_at=START,
+                             first_accepted_at=START))
+            asg.append(dict(request_id=rid, volunteer_id=v[1], status="accepted", hours=None, created_at=START, done_at=None))
+            done.append((v[0], rid))
+        await conn.execute(T["help_request"].insert(), reqs)
         await conn.execute(T["assignment"].insert(), asg)
     if db.url.startswith("postgresql"):
         async with db.engine.begin() as conn:
             from sqlalchemy import text
             for t in ("person", "help_request", "household", "grid", "community"):
                 await conn.execute(text(f"SELECT setval('{t}_id_seq', (SELECT max(id) FROM {t}))"))
-    return dict(vols=vols, res=res, rate=[(res[i % len(res)][0], i + 1) for i in range(n_rate)])
+    return dict(vols=vols, res=res, rate=[(res[i % len(res)][0], i + 1) for i in range(n_rate)], done=done)
 
 
 def phases(core: Core, clock: FakeClock, w: dict[str, Any]) -> dict[str, Callable[[int], Awaitable[Any]]]:
-    vols, res, rate = w["vols"], w["res"], w["rate"]
+    vols, res, rate, done = w["vols"], w["res"], w["rate"], w["done"]
 
     def vol(i: int) -> tuple[int, int, int]:
         return vols[i % len(vols)]
@@ -128,6 +140,8 @@ def phases(core: Core, clock: FakeClock, w: dict[str, Any]) -> dict[str, Callabl
         "check_date": lambda i: requests.check_date(core, res[i % len(res)][2], "12-01"),
         "create_request": create_request,
         "my_requests": lambda i: requests.my_requests(core, actor(res[i % len(res)][0])),
+        "task_view(done button)": lambda i: tasks.task_view(core, actor(done[i][0]), done[i][1]),
+        "report_done": lambda i: tasks.report_done(core, actor(done[i][0]), done[i][1], "1.5", "买好了，放在门口"),
         "confirm_outcome": lambda i: ratings.confirm_outcome(core, actor(rate[i][0]), rate[i][1], "done"),
         "rate_request": lambda i: ratings.rate_request(core, actor(rate[i][0]), rate[i][1], 5),
         "comment_rating": lambda i: ratings.comment_rating(core, actor(rate[i][0]), rate[i][1], "谢谢你"),
