@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .detached import labelled
 from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, OutboxKind, OutboxStatus, RequestStatus
-from .models import Assignment, HelpRequest, Household, OutboxMessage, Person, VolunteerProfile
+from .models import Assignment, AuditEntry, HelpRequest, Household, OutboxMessage, Person, VolunteerProfile
 
 LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
 HOLDING = LIVE + [AssignmentStatus.done.value]
@@ -26,6 +26,7 @@ AS = Assignment.__table__  # type: ignore[attr-defined]
 PE = Person.__table__  # type: ignore[attr-defined]
 VP = VolunteerProfile.__table__  # type: ignore[attr-defined]
 OB = OutboxMessage.__table__  # type: ignore[attr-defined]
+AU = AuditEntry.__table__  # type: ignore[attr-defined]
 RES = PE.alias("res")  # the request's resident
 TAKER = PE.alias("taker")
 
@@ -67,6 +68,20 @@ def task_joins(left: Any, person_id: Any) -> Any:
             .outerjoin(HR, and_(HR.c.id == AS.c.request_id, HR.c.status.in_(ACTIVE)))
             .outerjoin(RES, RES.c.id == HR.c.resident_id)
             .outerjoin(HH, HH.c.id == HR.c.household_id))
+
+
+def holding_joins(left: Any, person_id: Any) -> Any:
+    """The request `:rid`, the volunteer's assignment on it (accepted, started or done; NULLs when
+    none), its resident and household: what Start, Done and the details check and show."""
+    return (left.outerjoin(HR, HR.c.id == bindparam("rid"))
+            .outerjoin(AS, and_(AS.c.request_id == HR.c.id, AS.c.volunteer_id == person_id, AS.c.status.in_(HOLDING)))
+            .outerjoin(RES, RES.c.id == HR.c.resident_id)
+            .outerjoin(HH, HH.c.id == HR.c.household_id))
+
+
+# how often the resident said "not done" (numbers the done/reopen rounds in outbox keys)
+REOPENS = (select(func.count()).select_from(AU).where(AU.c.entity == "request", AU.c.entity_id == HR.c.id,
+                                                    AU.c.action == "request.reopen").scalar_subquery())
 
 
 _TAKERS = (select(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_id)

@@ -110,24 +110,35 @@ async def give_back(session: AsyncSession, assignment_id: int, now: datetime, *,
     return True
 
 
-async def finish(session: AsyncSession, assignment_id: int, now: datetime, hours: float, note: str | None) -> bool:
+_AS, _HR = Assignment.__table__, HelpRequest.__table__  # type: ignore[attr-defined]
+# every column back, so the caller's copies are current without a refresh
+_FINISH = (update(_AS).where(_AS.c.id == bindparam("aid"), _AS.c.status.in_(LIVE))
+           .values(status=AssignmentStatus.done.value, done_at=bindparam("now", type_=DateTime(timezone=True)),
+                   hours=bindparam("hours"), note=bindparam("note")).returning(*_AS.c))
+# done_reported once nobody on the request is still working: the count and the update in one statement
+_LIVE_LEFT = select(_AS.c.id).where(_AS.c.request_id == bindparam("rid"), _AS.c.status.in_(LIVE)).exists()
+_REPORTED = (update(_HR).where(_HR.c.id == bindparam("rid"),
+                               _HR.c.status.in_([RequestStatus.open.value, RequestStatus.filled.value]), ~_LIVE_LEFT)
+             .values(status=RequestStatus.done_reported.value, done_at=bindparam("now", type_=DateTime(timezone=True)))
+             .returning(*_HR.c))
+
+
+@dataclass(frozen=True)
+class Finished:
+    assignment: dict[str, Any]  # every column after the update
+    request: dict[str, Any] | None  # every column, when the request became done_reported; else None
+
+
+async def finish(session: AsyncSession, assignment_id: int, now: datetime, hours: float,
+                 note: str | None) -> Finished | None:
     """Mark a live assignment done; then, if nobody on the request is still working, the request is
-    done_reported. Returns False if the assignment was not live (a replayed Done)."""
-    done = (await session.exec(update(Assignment)  # type: ignore[call-overload]
-            .where(Assignment.id == assignment_id, Assignment.status.in_(LIVE))  # type: ignore[attr-defined]
-            .values(status=AssignmentStatus.done.value, done_at=now, hours=hours, note=note)
-            .returning(Assignment.request_id))).first()
+    done_reported. None if the assignment was not live (a replayed Done)."""
+    conn = await session.connection()
+    done = (await conn.execute(_FINISH, {"aid": assignment_id, "now": now, "hours": hours, "note": note})).mappings().first()
     if done is None:
-        return False
-    request_id = done[0]
-    still_working = await session.scalar(select(func.count()).select_from(Assignment).where(
-        Assignment.request_id == request_id, Assignment.status.in_(LIVE)))  # type: ignore[attr-defined]
-    if not still_working:
-        await session.exec(update(HelpRequest)  # type: ignore[call-overload]
-                           .where(HelpRequest.id == request_id,
-                                  HelpRequest.status.in_([RequestStatus.open.value, RequestStatus.filled.value]))  # type: ignore[attr-defined]
-                           .values(status=RequestStatus.done_reported.value, done_at=now))
-    return True
+        return None
+    reported = (await conn.execute(_REPORTED, {"rid": done["request_id"], "now": now})).mappings().first()
+    return Finished(dict(done), dict(reported) if reported is not None else None)
 
 
 async def set_status(session: AsyncSession, request_id: int, expected: list[str], new: RequestStatus,

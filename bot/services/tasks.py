@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Row, update
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import Raw, t, tp
 from storage import audit, claim_reads, claims
-from storage.detached import detached, part
+from storage.detached import detached, labelled, part
 from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus
 from storage.models import Assignment, HelpRequest, Household, Person
 from storage.rows import set_committed
@@ -20,7 +21,7 @@ from .core import Core
 from .errors import AlreadyTaken, Conflict, NotAllowed, NotFound
 from .notifier import Button
 from .people import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows
-from .request_common import ACTIVE, display_name, get_request, message_for, reopen_count, require_status, tell
+from .request_common import ACTIVE, display_name, get_request, message_for, require_status, tell
 from .task_texts import details_buttons, details_text, outcome_buttons, relay_button
 
 
@@ -172,35 +173,66 @@ async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
         return await _view(s, req, a)
 
 
+# the volunteer (Person first, as load_me wants), the request, their assignment on it, its resident
+# and household, and the reopen count (for the confirmation's key): everything Done needs, one row
+_HELD_COLUMNS = [*labelled(claim_reads.AS, "a_"), *labelled(claim_reads.HR, "r_"), *labelled(claim_reads.RES, "p_"),
+                 *labelled(claim_reads.HH, "h_")]
+_HELD = by_tg(*_HELD_COLUMNS).select_from(claim_reads.holding_joins(Person.__table__, Person.id))  # type: ignore[arg-type, attr-defined]
+_DONE = by_tg(*_HELD_COLUMNS, claim_reads.REOPENS.label("reopens")).select_from(  # type: ignore[arg-type]
+    claim_reads.holding_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Held:
+    person: Person
+    req: HelpRequest
+    a: Assignment
+    row: Row
+
+
+async def _held(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _HELD) -> _Held:
+    """As `_holding` (same refusals, same order), in one statement; the rows come back detached."""
+    row = await load_me(s, actor, stmt, rid=request_id if 0 < request_id < 2**31 else 0)
+    m = row._mapping
+    values = part(m, claim_reads.HR, "r_")
+    if values is None or values["erased_at"] is not None:
+        raise NotFound("request.error.not_found")
+    req = detached(HelpRequest, values)
+    a = part(m, claim_reads.AS, "a_")
+    if a is None:
+        raise NotAllowed("task.error.not_yours", code=req.code or "")
+    return _Held(row[0], req, detached(Assignment, a), row)
+
+
 async def report_done(core: Core, actor: Actor, request_id: int, hours: float | str, note: str | None) -> TaskView:
     """The volunteer says it is done (hours, a note). Points wait for the resident's confirmation."""
     hours_v = rin.parse_hours(hours)
     note_v = rin.check_comment(note) if note and rin.clean_text(note) else None
     async with core.db.session() as s:
-        person, req, a = await _holding(s, actor, request_id)
+        h = await _held(s, actor, request_id, _DONE)
+        person, req = h.person, h.req
         require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
-        now = core.clock.now()
-        if not await claims.finish(s, a.id or 0, now, hours_v, note_v):
+        done = await claims.finish(s, h.a.id or 0, core.clock.now(), hours_v, note_v)
+        if done is None:
             raise Conflict("task.error.already_done", code=req.code or "")
-        await s.refresh(req)
-        await s.refresh(a)
+        a = detached(Assignment, done.assignment)  # the UPDATEs' RETURNING instead of two refreshes
+        if done.request is not None:
+            req = detached(HelpRequest, done.request)
         await audit.record(s, person.id, "task.done", "request", req.id, code=req.code, hours=hours_v)
+        resident, household = _people_of(h.row)
+        sends: list[Send] = []
         if req.status == RequestStatus.done_reported.value:
-            await _ask_confirmation(core, s, req, person, hours_v, note_v)
-        await refresh_cards(core, s, req)
-        return await _view(s, req, a)
-
-
-async def _ask_confirmation(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, hours: float,
-                            note: str | None) -> None:
-    from .ratings import ask_leaders_to_confirm
-    resident = await s.get(Person, req.resident_id) if req.resident_id else None
-    if resident is not None and resident.tg_user_id is not None and resident.forgotten_at is None:
-        await tell(core, s, resident.id, f"done:{req.id}:{await reopen_count(s, req.id or 0)}", "request.done_ask",
-                   lambda lg: outcome_buttons(lg, req.id or 0), code=req.code or "",
-                   name=display_name(volunteer), hours=f"{hours:g}", note=note or "—")
-    else:  # nobody to confirm (a household's request): the leaders confirm right away
-        await ask_leaders_to_confirm(core, s, req)
+            if resident is not None and resident.tg_user_id is not None and resident.forgotten_at is None:
+                msg = message_for(core, resident, "request.done_ask", lambda lg: outcome_buttons(lg, req.id or 0),
+                                  code=req.code or "", name=display_name(person), hours=f"{hours_v:g}", note=note_v or "—")
+                if msg is not None:
+                    sends.append((f"done:{req.id}:{int(h.row.reopens or 0)}", msg, None, False))
+            else:  # nobody to confirm (a household's request): the leaders confirm right away
+                from .ratings import ask_leaders_to_confirm
+                await ask_leaders_to_confirm(core, s, req)
+        # the resident's question and the card edits in one insert
+        await queue(core, s, sends, await card_edits(core, s, req))
+        return _view_of(req, a, resident, household)
 
 
 async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -> HelpRequest:
@@ -249,8 +281,9 @@ async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
 async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:
     """The private details of a task, for the volunteer who holds it."""
     async with core.db.session() as s:
-        _, req, a = await _holding(s, actor, request_id)
-        return await _view(s, req, a)
+        h = await _held(s, actor, request_id)
+        resident, household = _people_of(h.row)
+        return _view_of(h.req, h.a, resident, household)
 
 
 async def reopen_assignments(s: AsyncSession, request_id: int) -> list[int]:
