@@ -89,6 +89,17 @@ _TAKERS = (select(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_id)
            .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)).order_by(AS.c.id))
 
 
+# the takers with every column of their person (NULLs when gone), their assignment's status and
+# hours: the card's names and the volunteers a confirmation pays and tells, in one statement
+_TAKERS_FULL = (select(AS.c.volunteer_id, AS.c.status, AS.c.hours, *labelled(TAKER, "p_"))
+                .select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
+                .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)).order_by(AS.c.id))
+
+
+async def takers_full(session: AsyncSession, request_id: int) -> list[Row]:
+    return list((await (await session.connection()).execute(_TAKERS_FULL, {"rid": request_id})).all())
+
+
 async def takers(session: AsyncSession, request_id: int) -> list[Row]:
     """Who holds the request (oldest first): id, name, username of each (None if the person is gone)."""
     return list((await (await session.connection()).execute(_TAKERS, {"rid": request_id})).all())

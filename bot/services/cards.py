@@ -166,10 +166,13 @@ Edit = tuple[str, str, list[list[Button]]]  # card ref, text, buttons
 Send = tuple[str, OutMessage, str | None, bool]  # key, message, card ref, urgent
 
 
-async def card_edits(core: Core, session: AsyncSession, req: HelpRequest, note_key: str | None = None) -> list[Edit]:
-    """The edits that bring every posted copy of the card to the request's current state."""
+async def card_edits(core: Core, session: AsyncSession, req: HelpRequest, note_key: str | None = None,
+                     takers: list[str] | None = None) -> list[Edit]:
+    """The edits that bring every posted copy of the card to the request's current state.
+    `takers`: their names, oldest first, when the caller already read them (see taker_names)."""
     await session.flush()
-    takers = await taker_names(session, req.id or 0)
+    if takers is None:
+        takers = await taker_names(session, req.id or 0)
     lang = core.cfg.bot.default_locale
     edits = [(f"request:{req.id}", card_text(lang, req, takers, note_key), card_buttons(lang, req))]
     for ref, _chat_id, language in await claim_reads.lead_copies(session, req.id or 0):

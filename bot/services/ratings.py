@@ -13,18 +13,20 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import tp
-from storage import audit, claims, points
+from storage import audit, claim_reads, claims, points
+from storage.detached import detached, part
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
 from storage.models import Assignment, Grid, HelpRequest, Person, Rating
 from storage.rows import set_committed
 
 from . import request_input as rin
-from .cards import refresh_cards
+from .cards import Send, card_edits, queue, refresh_cards
 from .core import Core
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .notifier import Button
 from .people import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me
-from .request_common import as_utc, community_of, end_relays, get_request, reopen_count, require_status, tell
+from .request_common import (as_utc, community_of, display_name, end_relays, get_request, message_for, reopen_count,
+                             require_status, tell)
 from .tasks import reopen_assignments
 
 DONE = RequestStatus.done_reported.value
@@ -117,18 +119,26 @@ async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int 
     if community_id is None:
         community_id = (await conn.execute(_COMMUNITY, {"gid": req.grid_id})).scalar()
     pts = core.cfg.points
-    for a in await _done_assignments(s, req.id or 0):
+    rows = await claim_reads.takers_full(s, req.id or 0)
+    takers = [detached(Person, part(a._mapping, claim_reads.TAKER, "p_")) if a.p_id is not None else None  # type: ignore[arg-type]
+              for a in rows]
+    sends: list[Send] = []
+    key = "rating.completed.by_leader" if by_leader else "rating.completed.to_volunteer"
+    for a, taker in zip(rows, takers):
+        if a.status != AssignmentStatus.done.value or taker is None:
+            continue
         hours = a.hours or 0.0
         amount = pts.task_done + round(pts.per_hour * hours)
         await points.award(s, ref=f"task:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id, reason=PointsReason.task,
                            points=amount, hours=hours, grid_id=req.grid_id, community_id=community_id, now=now)
-        key = "rating.completed.by_leader" if by_leader else "rating.completed.to_volunteer"
-        await tell(core, s, a.volunteer_id, f"completed:{req.id}:{a.volunteer_id}", key, code=req.code or "",
-                   points=amount, hours=f"{hours:g}")
+        msg = message_for(core, taker, key, code=req.code or "", points=amount, hours=f"{hours:g}")
+        if msg is not None:
+            sends.append((f"completed:{req.id}:{a.volunteer_id}", msg, None, False))
     await end_relays(s, req.id or 0, now)
     await audit.record(s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value,
                        by_leader=by_leader)
-    await refresh_cards(core, s, req)
+    # the volunteers' messages and the card edits in one insert; the takers' names already read
+    await queue(core, s, sends, await card_edits(core, s, req, takers=[display_name(p) for p in takers]))
 
 
 async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) -> Rating:
