@@ -6,6 +6,7 @@ skills that fit, who took it. NEVER the address or the phone.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -127,12 +128,14 @@ async def volunteer_group(session: AsyncSession, grid_id: int) -> int | None:
 
 
 async def send_lead_copy(core: Core, session: AsyncSession, req: HelpRequest, p: Person, key: str,
-                         intro_key: str | None = None, *, urgent: bool = False, **params: object) -> bool:
-    """A leader's (or admin's) private copy of the card, with a Dispatch button; edited with the card."""
+                         intro_key: str | None = None, *, urgent: bool = False, takers: list[str] | None = None,
+                         **params: object) -> bool:
+    """A leader's (or admin's) private copy of the card, with a Dispatch button; edited with the card.
+    `takers`: their names when the caller knows them (a new request has none)."""
     if p.tg_user_id is None:
         return False
     lang = core.lang(p.language)
-    text = card_text(lang, req, await taker_names(session, req.id or 0))
+    text = card_text(lang, req, await taker_names(session, req.id or 0) if takers is None else takers)
     if intro_key:
         text = t(lang, intro_key, code=req.code or "", **params) + "\n\n" + text
     return await core.notifier.send(session, key, OutMessage(chat_id=p.tg_user_id, text=text,
@@ -140,10 +143,15 @@ async def send_lead_copy(core: Core, session: AsyncSession, req: HelpRequest, p:
                                     card_ref=f"request-lead:{req.id}:{p.tg_user_id}", urgent=urgent)
 
 
-async def post_card(core: Core, session: AsyncSession, req: HelpRequest) -> str:
+UNKNOWN: Any = object()  # post_card's group not read yet (None: the grid has none)
+
+
+async def post_card(core: Core, session: AsyncSession, req: HelpRequest, group: Any = UNKNOWN) -> str:
     """Post the new card to the grid's volunteer group; with no bound group, to its leaders. Returns
-    where it went: 'group', 'leaders' or 'nowhere'."""
-    group = await volunteer_group(session, req.grid_id)
+    where it went: 'group', 'leaders' or 'nowhere'. `group`: the volunteer group's chat when the
+    caller read it already (see volunteer_group)."""
+    if group is UNKNOWN:
+        group = await volunteer_group(session, req.grid_id)
     urgent = req.when_kind == WhenKind.urgent.value
     if group is not None:
         lang = core.cfg.bot.default_locale
@@ -158,7 +166,7 @@ async def post_card(core: Core, session: AsyncSession, req: HelpRequest) -> str:
         people = await admins_of(session, grid.community_id) if grid else []
     for leader in people:
         sent |= await send_lead_copy(core, session, req, leader, f"request-card:{req.id}:lead:{leader.id}",
-                                     "request.card.no_group_intro", urgent=urgent)
+                                     "request.card.no_group_intro", urgent=urgent, takers=[])  # new: nobody took it yet
     return "leaders" if sent else "nowhere"
 
 

@@ -18,12 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import tp
 from storage import audit, claims
-from storage.enums import AssignmentStatus, RequestStatus, WhenKind
-from storage.models import Community, Grid, HelpRequest, Household, Pairing, Person, RoleGrant
+from storage.enums import AssignmentStatus, ChatKind, RequestStatus, WhenKind
+from storage.models import ChatBinding, Community, Grid, HelpRequest, Household, Pairing, Person, RoleGrant
 from storage.rows import set_committed
 
 from . import request_input as rin
-from .cards import post_card, refresh_cards
+from .cards import UNKNOWN, post_card, refresh_cards
 from .core import Core
 from .errors import DomainError, InvalidInput, NotAllowed
 from .notifier import Button
@@ -160,7 +160,10 @@ async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int
 
 
 # a request for a known grid: the person, the grid, whether they may lead it, and its zone
-_CREATE = by_tg(Grid.id, _can_lead(Grid), Community.timezone).outerjoin(Grid, Grid.id == bindparam("gid")).outerjoin(
+# and its volunteer group (where the card goes)
+_GROUP = select(ChatBinding.chat_id).where(ChatBinding.grid_id == Grid.id, ChatBinding.kind == ChatKind.volunteers.value
+                                           ).limit(1).scalar_subquery()
+_CREATE = by_tg(Grid.id, _can_lead(Grid), Community.timezone, _GROUP).outerjoin(Grid, Grid.id == bindparam("gid")).outerjoin(
     Community, Community.id == Grid.community_id)
 _INSERT = insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id)  # type: ignore[attr-defined]
 _SET_CODE = update(HelpRequest.__table__).where(HelpRequest.__table__.c.id == bindparam("rid")).values(  # type: ignore[attr-defined]
@@ -173,11 +176,12 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
     """Record a request, give it its code (A-0042), post its card; see the module docstring."""
     async with core.db.session() as s:
         household = await s.get(Household, household_id) if household_id else None
+        group: Any = UNKNOWN
         if household_id and (household is None or household.erased_at is not None):
             raise InvalidInput("request.error.household")
         known = household.grid_id if household is not None else grid_id
         if actor is not None and known is not None:
-            person, found, leads, tz = await load_me(s, actor, _CREATE, gid=known)
+            person, found, leads, tz, group = await load_me(s, actor, _CREATE, gid=known)
             if found is None:
                 raise NoGrid()
             gid, today = known, _today(core, tz)
@@ -208,7 +212,7 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
         await audit.record(s, person.id if person else None, "request.create", "request", req.id, code=req.code,
                            category=req.category, source=source, slots=req.slots, when=req.when_kind)
         await _flag_possible_duplicate(core, s, req)
-        await post_card(core, s, req)
+        await post_card(core, s, req, group)
         return req
 
 
