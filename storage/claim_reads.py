@@ -79,6 +79,26 @@ def holding_joins(left: Any, person_id: Any) -> Any:
             .outerjoin(HH, HH.c.id == HR.c.household_id))
 
 
+def held_columns() -> list[Any]:
+    """The columns of holding_joins: assignment, request, resident, household."""
+    return [*labelled(AS, "a_"), *labelled(HR, "r_"), *labelled(RES, "p_"), *labelled(HH, "h_")]
+
+
+TA = AS.alias("ta")  # every taker of the request, beside the volunteer's own assignment
+
+
+def taker_columns() -> list[Any]:
+    """One row per taker (oldest first, order by TA.c.id): assignment id, and their person's id,
+    name, username (NULL when gone). What the card edits name, read with what the step needs."""
+    return [TA.c.id.label("t_aid"), TAKER.c.id.label("t_id"), TAKER.c.name.label("t_name"),
+            TAKER.c.username.label("t_username")]
+
+
+def taker_joins(left: Any) -> Any:
+    return (left.outerjoin(TA, and_(TA.c.request_id == HR.c.id, TA.c.status.in_(HOLDING)))
+            .outerjoin(TAKER, TAKER.c.id == TA.c.volunteer_id))
+
+
 # how often the resident said "not done" (numbers the done/reopen rounds in outbox keys)
 REOPENS = (select(func.count()).select_from(AU).where(AU.c.entity == "request", AU.c.entity_id == HR.c.id,
                                                     AU.c.action == "request.reopen").scalar_subquery())

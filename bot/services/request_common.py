@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -75,6 +76,18 @@ async def taker_names(session: AsyncSession, request_id: int) -> list[str]:
     """Who holds the request, oldest first (one statement: the assignments with their people)."""
     return [display_name(r) if r.id is not None else "?"  # type: ignore[arg-type]  # a row has name, username, id
             for r in await claim_reads.takers(session, request_id)]
+
+
+def taker_names_of(rows: list[Any]) -> list[str]:
+    """taker_names from rows that read `claim_reads.taker_columns` along with something else."""
+    seen: set[int] = set()
+    names = []
+    for r in rows:
+        if r.t_aid is None or r.t_aid in seen:
+            continue
+        seen.add(r.t_aid)
+        names.append("?" if r.t_id is None else (r.t_name or (r.t_username or f"#{r.t_id}")))
+    return names
 
 
 async def community_of(session: AsyncSession, grid_id: int) -> Community | None:

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import Raw, t, tp
 from storage import audit, claim_reads, claims
-from storage.detached import detached, labelled, part
+from storage.detached import detached, part
 from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus
 from storage.models import Assignment, HelpRequest, Household, Person
 from storage.rows import set_committed
@@ -21,7 +21,7 @@ from .core import Core
 from .errors import AlreadyTaken, Conflict, NotAllowed, NotFound
 from .notifier import Button
 from .people import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows
-from .request_common import ACTIVE, display_name, get_request, message_for, require_status, tell
+from .request_common import ACTIVE, display_name, get_request, message_for, require_status, taker_names_of, tell
 from .task_texts import details_buttons, details_text, outcome_buttons, relay_button
 
 
@@ -174,12 +174,12 @@ async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
 
 
 # the volunteer (Person first, as load_me wants), the request, their assignment on it, its resident
-# and household, and the reopen count (for the confirmation's key): everything Done needs, one row
-_HELD_COLUMNS = [*labelled(claim_reads.AS, "a_"), *labelled(claim_reads.HR, "r_"), *labelled(claim_reads.RES, "p_"),
-                 *labelled(claim_reads.HH, "h_")]
-_HELD = by_tg(*_HELD_COLUMNS).select_from(claim_reads.holding_joins(Person.__table__, Person.id))  # type: ignore[arg-type, attr-defined]
-_DONE = by_tg(*_HELD_COLUMNS, claim_reads.REOPENS.label("reopens")).select_from(  # type: ignore[arg-type]
+# and household: what the details show, one row. Done adds the reopen count (the confirmation's key)
+# and one row per taker (the card's names)
+_HELD = by_tg(*claim_reads.held_columns()).select_from(  # type: ignore[arg-type]
     claim_reads.holding_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
+_DONE = by_tg(*claim_reads.held_columns(), claim_reads.REOPENS.label("reopens"), *claim_reads.taker_columns()).select_from(  # type: ignore[arg-type]
+    claim_reads.taker_joins(claim_reads.holding_joins(Person.__table__, Person.id))).order_by(claim_reads.TA.c.id)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -188,11 +188,13 @@ class _Held:
     req: HelpRequest
     a: Assignment
     row: Row
+    rows: list[Row]
 
 
 async def _held(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _HELD) -> _Held:
     """As `_holding` (same refusals, same order), in one statement; the rows come back detached."""
-    row = await load_me(s, actor, stmt, rid=request_id if 0 < request_id < 2**31 else 0)
+    rows = await load_rows(s, actor, stmt, rid=request_id if 0 < request_id < 2**31 else 0)
+    row = rows[0]
     m = row._mapping
     values = part(m, claim_reads.HR, "r_")
     if values is None or values["erased_at"] is not None:
@@ -201,7 +203,7 @@ async def _held(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _HEL
     a = part(m, claim_reads.AS, "a_")
     if a is None:
         raise NotAllowed("task.error.not_yours", code=req.code or "")
-    return _Held(row[0], req, detached(Assignment, a), row)
+    return _Held(row[0], req, detached(Assignment, a), row, rows)
 
 
 async def report_done(core: Core, actor: Actor, request_id: int, hours: float | str, note: str | None) -> TaskView:
@@ -231,7 +233,7 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
                 from .ratings import ask_leaders_to_confirm
                 await ask_leaders_to_confirm(core, s, req)
         # the resident's question and the card edits in one insert
-        await queue(core, s, sends, await card_edits(core, s, req))
+        await queue(core, s, sends, await card_edits(core, s, req, takers=taker_names_of(h.rows)))
         return _view_of(req, a, resident, household)
 
 
