@@ -109,10 +109,14 @@ _TAKERS = (select(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_id)
            .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)).order_by(AS.c.id))
 
 
-# the takers with every column of their person (NULLs when gone), their assignment's status and
-# hours: the card's names and the volunteers a confirmation pays and tells, in one statement
-_TAKERS_FULL = (select(AS.c.volunteer_id, AS.c.status, AS.c.hours, *labelled(TAKER, "p_"))
-                .select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
+def full_taker_columns(assignment: Any) -> list[Any]:
+    """A taker's assignment id, volunteer, status and hours, and every column of their person
+    (NULLs when gone): the card's names and the volunteers a confirmation pays and tells."""
+    return [assignment.c.id.label("t_aid"), assignment.c.volunteer_id.label("t_vid"), assignment.c.status.label("t_status"),
+            assignment.c.hours.label("t_hours"), *labelled(TAKER, "p_")]
+
+
+_TAKERS_FULL = (select(*full_taker_columns(AS)).select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
                 .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)).order_by(AS.c.id))
 
 

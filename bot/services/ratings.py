@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import tp
@@ -24,7 +24,7 @@ from .cards import Send, card_edits, queue, refresh_cards
 from .core import Core
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .notifier import Button
-from .people import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me
+from .people import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_rows
 from .request_common import (as_utc, community_of, display_name, end_relays, get_request, message_for, reopen_count,
                              require_status, tell)
 from .tasks import reopen_assignments
@@ -39,6 +39,13 @@ def stars_buttons(lang: str, request_id: int) -> list[list[Button]]:
 # the resident, their request, its rating and its community, in one statement
 _OWN = by_tg(HelpRequest, Rating, Grid.community_id).outerjoin(HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(
     Rating, Rating.request_id == HelpRequest.id).outerjoin(Grid, Grid.id == HelpRequest.grid_id)
+# the same, and one row per taker with their person (what a confirmation pays, tells and names)
+_TA = claim_reads.TA
+_OWN_TAKERS = by_tg(HelpRequest, Rating, Grid.community_id, *claim_reads.full_taker_columns(_TA)).outerjoin(
+    HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(Rating, Rating.request_id == HelpRequest.id).outerjoin(
+    Grid, Grid.id == HelpRequest.grid_id).outerjoin(_TA, and_(_TA.c.request_id == HelpRequest.id,
+                                                          _TA.c.status.in_(claim_reads.HOLDING))).outerjoin(
+    claim_reads.TAKER, claim_reads.TAKER.c.id == _TA.c.volunteer_id).order_by(_TA.c.id)
 _COMMUNITY = select(Grid.community_id).where(Grid.id == bindparam("gid"))
 # the volunteers who did it, with their Person rows (so `tell` finds them in the session)
 _DONE_BY = select(Assignment.volunteer_id, Assignment.hours, Person).join(Person, Person.id == Assignment.volunteer_id).where(
@@ -57,16 +64,18 @@ class _Own:
     req: HelpRequest
     rating: Rating | None
     community_id: int | None
+    rows: list[Any]  # with _OWN_TAKERS: one per taker of the request
 
 
-async def _own(s: AsyncSession, actor: Actor, request_id: int) -> _Own:
+async def _own(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _OWN) -> _Own:
     rid = request_id if 0 < request_id < 2**63 else 0  # as get_request: out of range is not found
-    person, req, rating, community_id = await load_me(s, actor, _OWN, rid=rid)
+    rows = await load_rows(s, actor, stmt, rid=rid)
+    person, req, rating, community_id = rows[0][:4]
     if req is None or req.erased_at is not None:
         raise NotFound("request.error.not_found")
     if req.resident_id != person.id:
         raise NotAllowed("request.error.not_yours")
-    return _Own(person, req, rating, community_id)
+    return _Own(person, req, rating, community_id, rows)
 
 
 async def _done_assignments(s: AsyncSession, request_id: int) -> list[Any]:
@@ -79,12 +88,13 @@ async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: st
     if outcome not in {"done", "partly", "not"}:
         raise InvalidInput()
     async with core.db.session() as s:
-        own = await _own(s, actor, request_id)
+        own = await _own(s, actor, request_id, _OWN_TAKERS)
         req = own.req
         require_status(req, DONE)
         if outcome == "not":
             return await _reopen(core, s, req, own.person)
-        await complete(core, s, req, own.person.id, Outcome(outcome), by_leader=False, community_id=own.community_id)
+        await complete(core, s, req, own.person.id, Outcome(outcome), by_leader=False, community_id=own.community_id,
+                       rows=own.rows)
         return req
 
 
@@ -106,8 +116,9 @@ async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person)
 
 
 async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int | None, outcome: Outcome, *,
-                   by_leader: bool, community_id: int | None = None) -> None:
-    """Close a done task as completed, store the outcome and grant the volunteers' points, once."""
+                   by_leader: bool, community_id: int | None = None, rows: list[Any] | None = None) -> None:
+    """Close a done task as completed, store the outcome and grant the volunteers' points, once.
+    `rows`: the takers (claim_reads.full_taker_columns) when the caller read them already."""
     now = core.clock.now()
     if not await claims.set_status(s, req.id or 0, [DONE], RequestStatus.completed, closed_at=now):
         raise Conflict("request.stale.completed", code=req.code or "")
@@ -119,21 +130,23 @@ async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int 
     if community_id is None:
         community_id = (await conn.execute(_COMMUNITY, {"gid": req.grid_id})).scalar()
     pts = core.cfg.points
-    rows = await claim_reads.takers_full(s, req.id or 0)
+    if rows is None:
+        rows = await claim_reads.takers_full(s, req.id or 0)
+    rows = [a for a in rows if a.t_aid is not None]
     takers = [detached(Person, part(a._mapping, claim_reads.TAKER, "p_")) if a.p_id is not None else None  # type: ignore[arg-type]
               for a in rows]
     sends: list[Send] = []
     key = "rating.completed.by_leader" if by_leader else "rating.completed.to_volunteer"
     for a, taker in zip(rows, takers):
-        if a.status != AssignmentStatus.done.value or taker is None:
+        if a.t_status != AssignmentStatus.done.value or taker is None:
             continue
-        hours = a.hours or 0.0
+        hours = a.t_hours or 0.0
         amount = pts.task_done + round(pts.per_hour * hours)
-        await points.award(s, ref=f"task:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id, reason=PointsReason.task,
+        await points.award(s, ref=f"task:{req.id}:{a.t_vid}", person_id=a.t_vid, reason=PointsReason.task,
                            points=amount, hours=hours, grid_id=req.grid_id, community_id=community_id, now=now)
         msg = message_for(core, taker, key, code=req.code or "", points=amount, hours=f"{hours:g}")
         if msg is not None:
-            sends.append((f"completed:{req.id}:{a.volunteer_id}", msg, None, False))
+            sends.append((f"completed:{req.id}:{a.t_vid}", msg, None, False))
     await end_relays(s, req.id or 0, now)
     await audit.record(s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value,
                        by_leader=by_leader)
