@@ -17,3 +17,12 @@ async def record(session: AsyncSession, actor_id: int | None, action: str, entit
     await (await session.connection()).execute(_INSERT, dict(
         at=utcnow(), actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
         detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else ""))
+
+
+async def record_many(session: AsyncSession, entries: list[tuple[int | None, str, str, int | None, dict[str, Any]]]) -> None:
+    """`record` of each (actor_id, action, entity, entity_id, detail), in order, in one statement."""
+    if entries:
+        rows = [dict(at=utcnow(), actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
+                     detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "")
+                for actor_id, action, entity, entity_id, detail in entries]
+        await (await session.connection()).execute(_INSERT, rows if len(rows) > 1 else rows[0])

@@ -202,6 +202,9 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
                           category=clean.category, summary=clean.summary, when_kind=clean.when_kind,
                           when_date=clean.when_date, address=clean.address, phone=clean.phone, slots=clean.slots,
                           status=RequestStatus.open.value, created_at=now)
+        dup = await _possible_duplicate(s, req)
+        if dup is not None:  # stored flagged, instead of an UPDATE after the insert
+            req.suspected_duplicate_of = dup[0].id
         # plain inserts instead of two ORM flushes; the row then joins the session as if loaded
         conn = await s.connection()
         req.id = (await conn.execute(_INSERT, {k: getattr(req, k) for k in _COLUMNS})).scalar_one()
@@ -209,9 +212,13 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
         await conn.execute(_SET_CODE, {"rid": req.id, "code": req.code})
         make_transient_to_detached(req)
         s.add(req)
-        await audit.record(s, person.id if person else None, "request.create", "request", req.id, code=req.code,
-                           category=req.category, source=source, slots=req.slots, when=req.when_kind)
-        await _flag_possible_duplicate(core, s, req)
+        entries = [(person.id if person else None, "request.create", "request", req.id,
+                    dict(code=req.code, category=req.category, source=source, slots=req.slots, when=req.when_kind))]
+        if dup is not None:
+            entries.append((None, "request.possible_duplicate", "request", req.id, dict(of=dup[0].id)))
+        await audit.record_many(s, entries)  # one statement for both
+        if dup is not None:
+            await _tell_leaders_duplicate(core, s, req, *dup)
         await post_card(core, s, req, group)
         return req
 
@@ -241,10 +248,11 @@ _RECENT = select(HelpRequest.id, HelpRequest.code, HelpRequest.resident_id, Help
     HelpRequest.created_at >= bindparam("since")).order_by(HelpRequest.id.desc()).limit(200)  # type: ignore[union-attr]
 
 
-async def _flag_possible_duplicate(core: Core, s: AsyncSession, req: HelpRequest) -> None:
-    """Same person (or household) or same address, and a similar open request: tell the leaders."""
+async def _possible_duplicate(s: AsyncSession, req: HelpRequest) -> tuple[Any, str] | None:
+    """Same person (or household) or same address, and a similar open request: that request and
+    why. Read before the new request is inserted, so that it is stored already flagged."""
     rows = (await (await s.connection()).execute(_RECENT, {
-        "gid": req.grid_id, "rid": req.id, "since": req.created_at - DUPLICATE_WINDOW})).all()
+        "gid": req.grid_id, "rid": req.id or 0, "since": req.created_at - DUPLICATE_WINDOW})).all()
     mine = _norm_address(req.address)
     for other in rows:
         same_person = (req.source == "resident" and other.resident_id == req.resident_id and req.resident_id) or \
@@ -253,15 +261,15 @@ async def _flag_possible_duplicate(core: Core, s: AsyncSession, req: HelpRequest
         similar = other.category == req.category or \
             difflib.SequenceMatcher(None, other.summary, req.summary).ratio() >= 0.5
         if (same_person or same_address) and similar:
-            req.suspected_duplicate_of = other.id
-            s.add(req)
-            await audit.record(s, None, "request.possible_duplicate", "request", req.id, of=other.id)
-            why = "request.dup.same_person" if same_person else "request.dup.same_address"
-            for leader in await leaders_of(s, req.grid_id):
-                await tell(core, s, leader.id, f"dup-flag:{req.id}:{leader.id}", "request.dup.flag",
-                           lambda lang, r=req, o=other: _dup_buttons(lang, r, o), code=req.code or "",
-                           other=other.code or "", why=lambda lang, k=why: tp(lang, k))
-            return
+            return other, "request.dup.same_person" if same_person else "request.dup.same_address"
+    return None
+
+
+async def _tell_leaders_duplicate(core: Core, s: AsyncSession, req: HelpRequest, other: Any, why: str) -> None:
+    for leader in await leaders_of(s, req.grid_id):
+        await tell(core, s, leader.id, f"dup-flag:{req.id}:{leader.id}", "request.dup.flag",
+                   lambda lang, r=req, o=other: _dup_buttons(lang, r, o), code=req.code or "",
+                   other=other.code or "", why=lambda lang, k=why: tp(lang, k))
 
 
 def _dup_buttons(lang: str, req: HelpRequest, other: Any) -> list[list[Button]]:
