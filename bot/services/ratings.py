@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import tp
 from storage import audit, claim_reads, claims, points
 from storage.detached import detached, part
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
-from storage.models import Assignment, Grid, HelpRequest, Person, Rating
+from storage.models import Assignment, Grid, HelpRequest, Person, Rating, Relay
 from storage.rows import set_committed
 
 from . import request_input as rin
@@ -39,9 +39,11 @@ def stars_buttons(lang: str, request_id: int) -> list[list[Button]]:
 # the resident, their request, its rating and its community, in one statement
 _OWN = by_tg(HelpRequest, Rating, Grid.community_id).outerjoin(HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(
     Rating, Rating.request_id == HelpRequest.id).outerjoin(Grid, Grid.id == HelpRequest.grid_id)
-# the same, and one row per taker with their person (what a confirmation pays, tells and names)
+# the same, and one row per taker with their person (what a confirmation pays, tells and names),
+# and whether any relayed conversation is open (none: no UPDATE to end them)
 _TA = claim_reads.TA
-_OWN_TAKERS = by_tg(HelpRequest, Rating, Grid.community_id, *claim_reads.full_taker_columns(_TA)).outerjoin(
+_RELAYS = exists().where(Relay.request_id == HelpRequest.id, Relay.active == True).label("relays")  # noqa: E712
+_OWN_TAKERS = by_tg(HelpRequest, Rating, Grid.community_id, *claim_reads.full_taker_columns(_TA), _RELAYS).outerjoin(
     HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(Rating, Rating.request_id == HelpRequest.id).outerjoin(
     Grid, Grid.id == HelpRequest.grid_id).outerjoin(_TA, and_(_TA.c.request_id == HelpRequest.id,
                                                           _TA.c.status.in_(claim_reads.HOLDING))).outerjoin(
@@ -94,7 +96,7 @@ async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: st
         if outcome == "not":
             return await _reopen(core, s, req, own.person)
         await complete(core, s, req, own.person.id, Outcome(outcome), by_leader=False, community_id=own.community_id,
-                       rows=own.rows)
+                       rows=own.rows, relays=bool(own.rows[0].relays))
         return req
 
 
@@ -116,7 +118,8 @@ async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person)
 
 
 async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int | None, outcome: Outcome, *,
-                   by_leader: bool, community_id: int | None = None, rows: list[Any] | None = None) -> None:
+                   by_leader: bool, community_id: int | None = None, rows: list[Any] | None = None,
+                   relays: bool = True) -> None:
     """Close a done task as completed, store the outcome and grant the volunteers' points, once.
     `rows`: the takers (claim_reads.full_taker_columns) when the caller read them already."""
     now = core.clock.now()
@@ -147,7 +150,8 @@ async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int 
         msg = message_for(core, taker, key, code=req.code or "", points=amount, hours=f"{hours:g}")
         if msg is not None:
             sends.append((f"completed:{req.id}:{a.t_vid}", msg, None, False))
-    await end_relays(s, req.id or 0, now)
+    if relays:  # False: the caller read in this transaction that none is open
+        await end_relays(s, req.id or 0, now)
     await audit.record(s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value,
                        by_leader=by_leader)
     # the volunteers' messages and the card edits in one insert; the takers' names already read
