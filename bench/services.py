@@ -4,6 +4,7 @@ Calls the services directly (no Telegram, no gate). Statements are counted with 
 `before_cursor_execute` event; CPU is this process's `time.process_time` (on SQLite that includes
 the database itself, on PostgreSQL it does not: the server is another process). The rating phases
 use the requests confirmed by the phase before them: with --only, name confirm_outcome too.
+task_view (the Done button) and report_done use filled requests seeded with one accepted assignment.
 """
 from __future__ import annotations
 
