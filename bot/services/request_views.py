@@ -40,13 +40,19 @@ async def my_requests(core: Core, actor: Actor, limit: int = 10) -> list[Request
         return await _views(s, rows)
 
 
+async def own_request(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
+    """The resident and one of their own requests; NotAllowed for anyone else's."""
+    person = await ensure_person(s, actor)
+    req = await get_request(s, request_id)
+    if req.resident_id != person.id:
+        raise NotAllowed("request.error.not_yours")
+    return person, req
+
+
 async def request_of(core: Core, actor: Actor, request_id: int) -> RequestView:
     """One of the resident's own requests."""
     async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        req = await get_request(s, request_id)
-        if req.resident_id != person.id:
-            raise NotAllowed("request.error.not_yours")
+        _, req = await own_request(s, actor, request_id)
         rating = (await s.exec(_RATING, params={"rid": req.id})).scalars().first()  # type: ignore[call-overload]
         return (await _views(s, [(req, rating)]))[0]
 

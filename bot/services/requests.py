@@ -29,8 +29,8 @@ from .errors import DomainError, InvalidInput, NotAllowed
 from .notifier import Button
 from .people import (ADMIN, LEADER, Actor, approved_volunteer, by_tg, can_lead, ensure_person, grants, leaders_of,
                      led_grids, load_me)
-from .request_common import ACTIVE, end_relays, get_request, require_status, tell
-from .request_views import RequestView, my_requests, request_of  # noqa: F401  (callers use them from here)
+from .request_common import ACTIVE, end_relays, require_status, tell
+from .request_views import RequestView, my_requests, own_request, request_of  # noqa: F401  (callers use them from here)
 
 SOURCES = ("resident", "leader", "visit")
 DUPLICATE_WINDOW = timedelta(days=14)
@@ -281,10 +281,7 @@ def _dup_buttons(lang: str, req: HelpRequest, other: Any) -> list[list[Button]]:
 async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpRequest:
     """The resident withdraws their own request while it is still open or taken."""
     async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        req = await get_request(s, request_id)
-        if req.resident_id != person.id:
-            raise NotAllowed("request.error.not_yours")
+        person, req = await own_request(s, actor, request_id)
         require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
         now = core.clock.now()
         await claims.set_status(s, req.id or 0, [RequestStatus.open.value, RequestStatus.filled.value],
