@@ -26,6 +26,9 @@ def _keys() -> tuple[set[str], set[str]]:
                     actions.add(node.args[2].value)
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_end" and len(node.args) > 5:
                 actions.add(node.args[5].value)  # _end(core, s, leader, req, status, action, resident_key)
+            if (isinstance(node, ast.Tuple) and len(node.elts) == 5  # an entry for audit.record_many
+                    and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts[1:3])):
+                actions.add(node.elts[1].value)  # (actor_id, action, entity, entity_id, detail)
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "action":
                 actions |= {c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)}
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and SHAPE.match(node.value):
