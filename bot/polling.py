@@ -5,8 +5,8 @@ if the database is away then, they are lost. Here updates are handled first (thr
 UpdateGate, people in parallel, each person in order) and the offset only moves past the leading
 updates that are done.
 
-Updates keep flowing while others are in hand: while some are in flight, getUpdates is asked again
-(without waiting, at most every `lookahead` seconds) from the same offset. Telegram answers with
+Updates keep flowing while others are in hand: while some are in flight (at most half of `limit`),
+getUpdates is asked again (without waiting, at most every `lookahead` seconds) from the same offset. Telegram answers with
 the unconfirmed updates again plus any new ones; the ones already in hand are recognised by id in
 the raw answer and only the new ones are parsed and started. (Waiting for a whole batch before
 fetching the next made every update that arrived meanwhile wait for the slowest of the batch.)
@@ -87,7 +87,8 @@ class Poller:
                         break
                     except asyncio.TimeoutError:
                         pass
-                if not self._retrying():
+                # with half the window (limit) in hand an answer would mostly bring the same ones back
+                if not self._retrying() and len(self._in_flight) + len(self._finished) <= self.limit // 2:
                     raw = await self._get_updates(0 if self._in_flight else self.timeout)
                     if raw is None:  # stopping, or Telegram unreachable
                         pause = min(MAX_PAUSE, max(0.5, pause * 2))
