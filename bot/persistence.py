@@ -6,7 +6,7 @@ user's drafts before each update and writes them back after it, so several proce
 workers) can take turns on one conversation, and a crash loses at most the update in flight.
 Drafts must be JSON values (dict keys become strings).
 
-Round trips: the gate loads states and drafts in the transaction that takes the update (`load`),
+Round trips: the gate loads states and drafts in the transaction that takes the updates (`load_many`),
 and PTB's writes after an update are collected (`collecting()`) and stored by the gate in the
 transaction that marks the update done (`take_pending` / `write`). Drafts that did not change are
 not written again.
@@ -16,10 +16,9 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict
@@ -27,7 +26,7 @@ from telegram.ext._utils.types import ConversationDict
 from storage.db import Database
 from storage.models import ConversationState, UserData
 from storage.models._base import utcnow
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, per_dialect
 
 _collect: ContextVar[bool] = ContextVar("redvest_persistence_collect", default=False)
 # (tg user id, drafts) loaded by the gate for the update being handled
@@ -43,17 +42,17 @@ _DROP_USER = delete(_USERS).where(_USERS.c.tg_user_id == bindparam("uid"))
 _DROP_CONV = delete(_CONVS).where(_CONVS.c.name == bindparam("cname"), _CONVS.c.key == bindparam("ckey"))
 
 
-def _upserts(mod: Any) -> tuple[Any, Any]:
-    users = mod.insert(_USERS)
+def _upserts(insert: Any) -> tuple[Any, Any]:
+    users = insert(_USERS)
     users = users.on_conflict_do_update(index_elements=["tg_user_id"], set_=dict(
         data=users.excluded.data, updated_at=users.excluded.updated_at))
-    convs = mod.insert(_CONVS)
+    convs = insert(_CONVS)
     convs = convs.on_conflict_do_update(index_elements=["name", "key"], set_=dict(
         state=convs.excluded.state, updated_at=convs.excluded.updated_at))
     return users, convs
 
 
-_UPSERTS = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
+_UPSERTS = per_dialect(_upserts)
 
 
 class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -66,27 +65,11 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         self.pending_convs: dict[tuple[str, str], str | None] = {}
 
     # ---------------------------------------------------------------- the gate's round trips
-    async def load(self, s: AsyncSession, keys: Iterable[tuple[str, tuple[int | str, ...]]],
-                   user_id: int | None) -> tuple[dict[tuple[str, tuple[Any, ...]], object], dict[Any, Any] | None]:
-        """In the gate's transaction: the stored conversation states of these (name, key) pairs,
-        and the user's drafts (for PTB's refresh_user_data of this update; see `prefetched`)."""
-        keys = list(keys)
-        states: dict[tuple[str, tuple[Any, ...]], object] = {}
-        if keys:
-            rows = (await s.exec(select(ConversationState.name, ConversationState.key, ConversationState.state).where(  # type: ignore[call-overload]
-                ConversationState.name.in_({n for n, _ in keys}),  # type: ignore[attr-defined]
-                ConversationState.key.in_({json.dumps(list(k)) for _, k in keys})))).all()  # type: ignore[attr-defined]
-            states = {(n, tuple(json.loads(k))): json.loads(v) for n, k, v in rows if v is not None}
-        drafts = None
-        if user_id is not None:
-            body = (await s.exec(select(UserData.data).where(UserData.tg_user_id == user_id))).scalar()  # type: ignore[call-overload]
-            self._stored[user_id] = hash(body if body is not None else "{}")
-            drafts = json.loads(body) if body is not None else {}
-        return states, drafts
-
     async def load_many(self, s: AsyncSession, wanted: list[tuple[dict[str, tuple[int | str, ...]], int | None]]
                         ) -> list[tuple[dict[tuple[str, tuple[Any, ...]], object], dict[Any, Any] | None]]:
-        """`load` for a round of updates (each of a different person): two statements in all."""
+        """In the gate's transaction, for a round of updates (each of a different person): the
+        stored conversation states of each update's (name, key) pairs and its user's drafts (for
+        PTB's refresh_user_data; see `prefetched`). Two statements for the whole round."""
         conn = await s.connection()
         names = {n for keys, _ in wanted for n in keys}
         # every conversation of an update mostly has the same key (chat, user): encode each once
@@ -112,7 +95,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
 
     @contextmanager
     def prefetched(self, user_id: int | None, drafts: dict[Any, Any] | None) -> Iterator[None]:
-        """While handling the update: PTB's refresh of the user's drafts uses what `load` read."""
+        """While handling the update: PTB's refresh of the user's drafts uses what `load_many` read."""
         token = _prefetched.set((user_id, drafts) if user_id is not None and drafts is not None else None)
         try:
             yield
@@ -142,7 +125,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
                     convs: dict[tuple[str, str], str | None]) -> None:
         """Everything pending, at most four statements (upserts and deletes, many rows each)."""
         conn = await s.connection()
-        up_users, up_convs = _UPSERTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+        up_users, up_convs = _UPSERTS[conn.dialect.name]
         now = utcnow()
         if rows := [dict(tg_user_id=u, data=b, updated_at=now) for u, b in users.items() if b is not None]:
             await conn.execute(up_users, rows)

@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .models import ProcessedUpdate
-from .upsert import insert_ignore
+from .upsert import dialect, insert_ignore, per_dialect
 
 
 class Claim(StrEnum):
@@ -41,20 +40,18 @@ async def take(session: AsyncSession, update_id: int, now: datetime, lease: time
 
 
 _TABLE = ProcessedUpdate.__table__  # type: ignore[attr-defined]
-# built once per dialect: a multi-row insert of the ids not seen before, returning those it wrote
-_TAKE_NEW = {mod.__name__.rsplit(".", 1)[-1]: mod.insert(_TABLE).on_conflict_do_nothing(
-    index_elements=["update_id"]).returning(_TABLE.c.update_id) for mod in (postgresql, sqlite)}
+# the ids not seen before, inserted together; it returns those it wrote
+_TAKE_NEW = per_dialect(lambda insert: insert(_TABLE).on_conflict_do_nothing(
+    index_elements=["update_id"]).returning(_TABLE.c.update_id))
 
 
 async def take_many(session: AsyncSession, update_ids: list[int], now: datetime, lease: timedelta, *,
                     reclaim: set[int] | frozenset[int] = frozenset()) -> dict[int, Claim]:
     """`take` for several updates in one statement (the usual case: none was seen before); the
     ones already known go through `take` one by one."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
     conn = await session.connection()
     rows = [dict(update_id=u, at=now, done_at=None) for u in update_ids]
-    # one row per statement on SQLite's insertmanyvalues is the same statement; the ids come back
-    fresh = {r[0] for r in await conn.execute(_TAKE_NEW[dialect], rows)} if rows else set()
+    fresh = {r[0] for r in await conn.execute(_TAKE_NEW[dialect(session)], rows)} if rows else set()
     out = {u: Claim.taken for u in fresh}
     for u in update_ids:
         if u not in fresh:

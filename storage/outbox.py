@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .enums import OutboxKind, OutboxStatus
 from .models import OutboxMessage, PostedCard
-from .upsert import insert_ignore
+from .upsert import dialect, insert_ignore, per_dialect
 
 
 async def enqueue(session: AsyncSession, *, key: str, chat_id: int, kind: OutboxKind,
@@ -38,13 +38,13 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
         values.append(dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
                            payload=json.dumps(payload, ensure_ascii=False), urgent=bool(r.get("urgent")),
                            status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0))
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    mod = postgresql if dialect == "postgresql" else sqlite
+    mod = postgresql if dialect(session) == "postgresql" else sqlite
     result = await session.exec(mod.insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]))  # type: ignore[call-overload]
     return int(result.rowcount or 0)
 
 
-_INSERT_IGNORE: dict[str, Any] = {}
+_INSERT_IGNORE = per_dialect(lambda insert: insert(OutboxMessage.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    index_elements=["key"]))
 
 
 async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:
@@ -53,12 +53,7 @@ async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: d
     must be superseded first (`claim_reads.supersede_edits`), as `enqueue_edit` does."""
     if not rows:
         return
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    stmt = _INSERT_IGNORE.get(dialect)
-    if stmt is None:  # built once: building it costs more than running it
-        mod = postgresql if dialect == "postgresql" else sqlite
-        stmt = _INSERT_IGNORE[dialect] = mod.insert(OutboxMessage.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
-            index_elements=["key"])
+    stmt = _INSERT_IGNORE[dialect(session)]
     values = [dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
                    payload=json.dumps(r["payload"], ensure_ascii=False), urgent=bool(r.get("urgent")),
                    status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0)

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import and_, bindparam, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +20,7 @@ from storage import audit
 from storage.enums import Category, PointsReason, RedFlag, VisitOutcome, VolunteerStatus, WhenKind
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, VolunteerProfile
 from storage.points import award
+from storage.upsert import per_dialect
 
 from . import requests as request_service
 from .core import Core
@@ -192,9 +192,8 @@ async def log_door_visit(core: Core, actor: Actor, household_id: int, outcome: s
     return (await record_visit(core, actor, household_id, outcome, note, red_flags, make_request)).visit
 
 
-_INSERT_VISIT = {mod.dialect.name: mod.insert(DoorVisit.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
-    index_elements=["household_id", "volunteer_id", "week"]).returning(DoorVisit.__table__.c.id)  # type: ignore[attr-defined]
-    for mod in (sqlite, postgresql)}
+_INSERT_VISIT = per_dialect(lambda insert: insert(DoorVisit.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    index_elements=["household_id", "volunteer_id", "week"]).returning(DoorVisit.__table__.c.id))  # type: ignore[attr-defined]
 
 
 async def record_visit(core: Core, actor: Actor, household_id: int, outcome: str, note: str = "",
