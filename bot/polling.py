@@ -99,8 +99,7 @@ class Poller:
                 if self._collect():
                     pause = 0.0
                 elif not self._in_flight:  # the retries' turn: from the first unhandled update
-                    waiting = sum(o in (Outcome.retry, Outcome.busy) for o in self._finished.values())
-                    log.warning("%s updates could not be handled yet; fetching them again", waiting)
+                    log.warning("%s updates could not be handled yet; fetching them again", self._waiting())
                     self._finished.clear()
                     self._blocked = set()
                     pause = min(MAX_PAUSE, max(0.25, pause * 2))
@@ -109,9 +108,13 @@ class Poller:
                 await asyncio.wait(self._in_flight.values())
             self._collect()
 
+    def _waiting(self) -> int:
+        """Finished updates that must be tried again."""
+        return sum(o in (Outcome.retry, Outcome.busy) for o in self._finished.values())
+
     def _retrying(self) -> bool:
         """An update must be tried again: start nothing new until what is in flight is done."""
-        return bool(self._blocked) or any(o in (Outcome.retry, Outcome.busy) for o in self._finished.values())
+        return bool(self._blocked) or self._waiting() > 0
 
     def _start_new(self, raw: list[dict[str, Any]]) -> None:
         """Start handling the updates of a getUpdates answer that are not in hand yet, in order."""
@@ -130,17 +133,14 @@ class Poller:
             if task.done():
                 del self._in_flight[uid]
                 self._finished[uid] = self._outcome(uid, task)
-        ok = True
         first_in_flight = min(self._in_flight, default=None)
         for uid in sorted(self._finished):
-            if first_in_flight is not None and uid > first_in_flight:
-                break
-            if self._finished[uid] in (Outcome.retry, Outcome.busy):
-                ok = False
+            if (first_in_flight is not None and uid > first_in_flight
+                    or self._finished[uid] in (Outcome.retry, Outcome.busy)):
                 break
             del self._finished[uid]
             self.offset = uid + 1
-        return ok and not any(o in (Outcome.retry, Outcome.busy) for o in self._finished.values())
+        return not self._waiting()
 
     @staticmethod
     def _outcome(uid: int, task: asyncio.Task[Outcome]) -> Outcome:

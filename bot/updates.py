@@ -238,8 +238,6 @@ class UpdateGate:
     async def _take_round(self, items: list[_Intake]) -> list[_Taken]:
         """One transaction for the round: take the updates, read their states and drafts."""
         persistence = self._persistence
-        claims: dict[int, inbox.Claim] = {}
-        out: list[_Taken] = []
         async with self.db.session() as s:
             unique = list(dict.fromkeys(i.uid for i in items))
             claims = await inbox.take_many(s, unique, utcnow(), self.lease,
@@ -253,6 +251,7 @@ class UpdateGate:
                       if first and claims[i.uid] is inbox.Claim.taken]
             loaded = iter(await persistence.load_many(s, wanted) if persistence is not None and wanted
                           else [({}, None)] * len(wanted))
+        out: list[_Taken] = []
         for i, first in zip(items, firsts):
             claim = claims[i.uid] if first else inbox.Claim.busy
             states, drafts = next(loaded) if claim is inbox.Claim.taken else ({}, None)
