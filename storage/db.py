@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from . import models  # noqa: F401  (registers the tables)
-from .sqlite_inline import inline_creator
+from .sqlite_inline import inline_creator, sqlite_path
 
 BUSY_TIMEOUT_MS = 15_000
 _holding: ContextVar[object | None] = ContextVar("redvest_db_write_lock", default=None)
@@ -93,8 +93,8 @@ class Database:
 
 
 def _ensure_parent_dir(url: str) -> None:
-    path = url.split(":///", 1)[-1].split("?", 1)[0]
-    if path and path != ":memory:":
+    path = sqlite_path(url)
+    if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
