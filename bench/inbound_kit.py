@@ -1,0 +1,102 @@
+"""What bench/inbound.py watches the bot with: the gate's timings and order (`Meter`), the
+messages the bot has shown (`Chats`), percentiles."""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from typing import Any
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+
+class Meter:
+    """Wraps the gate: time each update's handling, count the done ones, keep each person's order."""
+
+    def __init__(self, gate: Any) -> None:
+        self.gate, self.done, self.target = gate, 0, 0
+        self.handle: list[float] = []   # gate time per update (take → done)
+        self.arrival: list[float] = []  # from the getUpdates answer to done (paced phase)
+        self.order: dict[int, list[int]] = defaultdict(list)
+        self.in_flight = self.max_in_flight = 0
+        self.not_done = 0  # duplicates, busy, retries: a run that has any is not measuring handling
+        self.finished = asyncio.Event()
+        handle, submit = gate._handle, gate.submit
+
+        async def timed_handle(update: Any) -> Any:
+            if update.effective_user is not None:
+                self.order[update.effective_user.id].append(update.update_id)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            t = time.perf_counter()
+            outcome = None
+            try:
+                outcome = await handle(update)
+                return outcome
+            finally:
+                if str(outcome) != "done":
+                    self.not_done += 1
+                self.handle.append(time.perf_counter() - t)
+                self.in_flight -= 1
+                self.done += 1
+                if self.done >= self.target:
+                    self.finished.set()
+
+        async def timed_submit(update: Any, blocked: Any = None) -> Any:
+            t = time.perf_counter()
+            try:
+                return await submit(update, blocked)
+            finally:
+                self.arrival.append(time.perf_counter() - t)
+        gate._handle, gate.submit = timed_handle, timed_submit
+
+    def expect(self, n: int) -> None:
+        self.done, self.target = 0, n
+        self.handle, self.arrival = [], []
+        self.not_done = 0
+        self.finished.clear()
+
+    def order_kept(self) -> tuple[bool, int]:
+        several = [ids for ids in self.order.values() if len(ids) > 1]
+        return all(ids == sorted(ids) for ids in several), len(several)
+
+
+class Chats:
+    """What the bot has shown: the newest version of every bot message, per chat."""
+
+    def __init__(self, sb: Any) -> None:
+        self.sb, self.seq = sb, 0
+        self.msgs: dict[int, dict[int, dict]] = defaultdict(dict)
+
+    async def sync(self) -> None:
+        while True:
+            evs = await self.sb.events(self.seq)
+            if not evs:
+                return
+            for e in evs:
+                self.seq = max(self.seq, e["seq"])
+                m = e.get("message")
+                if m and m.get("from_bot") and e["type"] in ("message_sent", "message_edited", "photo_sent"):
+                    self.msgs[e["chat_id"]][m["message_id"]] = m
+
+    def button(self, chat: int, label: str, exact: bool = False, prefix: bool = False) -> tuple[int, str] | None:
+        """(message id, callback data) of the newest bot message in `chat` with a button whose text
+        contains `label` (or whose data is `label` / starts with it)."""
+        for mid in sorted(self.msgs[chat], reverse=True):
+            for row in (self.msgs[chat][mid].get("reply_markup") or {}).get("inline_keyboard") or []:
+                for b in row:
+                    data = b.get("callback_data")
+                    if data is not None and (data == label if exact else data.startswith(label) if prefix
+                                             else label in b["text"]):
+                        return mid, data
+        return None
+
+    def buttons(self, chat: int, label: str) -> list[tuple[int, str]]:
+        out = []
+        for mid in sorted(self.msgs[chat]):
+            for row in (self.msgs[chat][mid].get("reply_markup") or {}).get("inline_keyboard") or []:
+                out += [(mid, b["callback_data"]) for b in row if label in b.get("text", "") and "callback_data" in b]
+        return out
