@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
@@ -15,6 +16,19 @@ import aiohttp
 from sandbox import SandboxClient
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = os.environ.get("REDVEST_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+async def fresh_pg_database(name: str) -> str:
+    """An empty PostgreSQL database `name` (dropped first if a run left one); its asyncpg URL."""
+    import asyncpg
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return PG_ADMIN.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + f"/{name}"
 
 
 def free_port() -> int:

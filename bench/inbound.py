@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from bench.common import gather_limited, sandbox_process  # noqa: E402
+from bench.common import fresh_pg_database, gather_limited, sandbox_process  # noqa: E402
 from bench.echo import run_echo  # noqa: E402
 from bench.inbound_kit import Chats, Meter, pct  # noqa: E402
 from bot.app import build_application, start_polling, start_running, stop_running  # noqa: E402
@@ -57,7 +57,6 @@ TOKEN = "123456:sandbox-token-redvest"
 PER_GRID = 10  # residents and volunteers per grid
 RES0, VOL0, LEAD0 = 3_000_000, 2_000_000, 1_000_000
 OFFERED = ["/points", "/tasks", "/visits", "/help"]  # the open-loop phase's commands
-PG_ADMIN = os.environ.get("REDVEST_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 async def seed(db: Database, sb: Any, grids: int) -> dict[str, Any]:
@@ -278,15 +277,7 @@ async def new_db(kind: str, tmp: Path) -> Database:
     if kind == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{tmp / 'inbound.db'}")
     else:
-        import asyncpg
-        conn = await asyncpg.connect(PG_ADMIN)
-        try:
-            await conn.execute('DROP DATABASE IF EXISTS "redvest_inbound" WITH (FORCE)')
-            await conn.execute('CREATE DATABASE "redvest_inbound"')
-        finally:
-            await conn.close()
-        db = Database(PG_ADMIN.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + "/redvest_inbound",
-                      pool_size=load_config(None, env={}).database.pool_size)  # as in production
+        db = Database(await fresh_pg_database("redvest_inbound"), pool_size=load_config(None, env={}).database.pool_size)  # as in production
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
     return db

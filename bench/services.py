@@ -19,10 +19,10 @@ from typing import Any, Awaitable, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import asyncpg  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+from bench.common import fresh_pg_database  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.outbox_notifier import OutboxNotifier  # noqa: E402
 from bot.services import people, points, ratings, requests, tasks, visits  # noqa: E402
@@ -31,7 +31,6 @@ from bot.services.core import Core  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 T = SQLModel.metadata.tables
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "redvest_bench_services"
 GRIDS, VOLS, RESIDENTS = 5, 40, 60  # per grid
 START = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
@@ -151,11 +150,7 @@ def phases(core: Core, clock: FakeClock, w: dict[str, Any]) -> dict[str, Callabl
 
 async def run(kind: str, n: int, warm: int, only: set[str] | None, tracing: int = 0) -> dict[str, tuple[float, float]]:
     if kind == "postgres":
-        conn = await asyncpg.connect(PG_ADMIN)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        await conn.close()
-        db = Database(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_NAME}")
+        db = Database(await fresh_pg_database(PG_NAME))
     else:
         tmp = tempfile.mkdtemp(prefix="redvest-bench-")
         db = Database(f"sqlite+aiosqlite:///{tmp}/services.db")
