@@ -28,6 +28,7 @@ class Raw:
         return self.value
 
 
+@lru_cache(maxsize=256)  # Babel's parse is a few regex matches: once per code, not once per message
 def pick_locale(language_code: str | None, default: str = "zh-CN") -> str:
     """Map a Telegram language_code (en-GB, zh-hans, zh...) to one of our catalogs."""
     if not language_code:

@@ -5,7 +5,7 @@ turns them into Bot API calls. Nothing here knows Telegram.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -29,9 +29,11 @@ class OutMessage:
     filename: str | None = None
 
     def payload(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("photo"), data.pop("document")
-        return data
+        """What the outbox keeps (the bytes of a photo or document are kept apart). Built by hand:
+        dataclasses.asdict deep-copies every field, a tenth of an accept's CPU."""
+        return dict(chat_id=self.chat_id, text=self.text,
+                    buttons=[[dict(label=b.label, data=b.data, url=b.url) for b in row] for row in self.buttons],
+                    silent=self.silent, filename=self.filename)
 
 
 class Notifier(Protocol):
