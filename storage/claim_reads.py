@@ -2,18 +2,17 @@
 
 Accepting a task reads, in one statement after the volunteer's row lock: the request, whether the
 volunteer already holds it, how many tasks they hold, and the resident and household the details
-name. The card edits read the takers' names and the leaders' copies (with their language) in one
-statement each. Building these as ORM statements on every call cost more than running them.
+name. (What the card edits read is in storage/card_reads.py.) Building these as ORM statements on every call cost more than running them.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, literal, select, update
+from sqlalchemy import Row, and_, bindparam, func, literal, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .detached import labelled
-from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, OutboxKind, OutboxStatus, RequestStatus
+from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
 from .models import Assignment, AuditEntry, HelpRequest, Household, OutboxMessage, Person, VolunteerProfile
 
 LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
@@ -127,32 +126,3 @@ async def takers_full(session: AsyncSession, request_id: int) -> list[Row]:
 async def takers(session: AsyncSession, request_id: int) -> list[Row]:
     """Who holds the request (oldest first): id, name, username of each (None if the person is gone)."""
     return list((await (await session.connection()).execute(_TAKERS, {"rid": request_id})).all())
-
-
-# the copies, then their readers' languages: joined (or as a subquery) the planner's estimate for the
-# LIKE (thousands of rows, for 1-4) priced the person look-ups over PostgreSQL's JIT threshold, and
-# the JIT compilation took 10 ms of every claim
-_LEAD_COPIES = (select(OB.c.card_ref, OB.c.chat_id).distinct()
-                .where(OB.c.card_ref.like(bindparam("pattern")), OB.c.kind != OutboxKind.edit.value))
-_LANGUAGES = select(PE.c.tg_user_id, PE.c.language).where(PE.c.tg_user_id.in_(bindparam("chats", expanding=True)))
-
-
-async def lead_copies(session: AsyncSession, request_id: int) -> list[tuple[str, int, str | None]]:
-    """The leaders' private copies of a request's card: card ref, chat, the reader's language."""
-    conn = await session.connection()
-    copies = (await conn.execute(_LEAD_COPIES, {"pattern": f"request-lead:{request_id}:%"})).all()
-    if not copies:
-        return []
-    languages = dict((await conn.execute(_LANGUAGES, {"chats": list({c.chat_id for c in copies})})).all())
-    return [(c.card_ref, c.chat_id, languages.get(c.chat_id)) for c in copies]
-
-
-_SUPERSEDE = (update(OB).where(OB.c.card_ref.in_(bindparam("refs", expanding=True)),
-                               and_(OB.c.kind == OutboxKind.edit.value, OB.c.status == OutboxStatus.pending.value))
-              .values(status=OutboxStatus.skipped.value, last_error="superseded"))
-
-
-async def supersede_edits(session: AsyncSession, refs: list[str]) -> None:
-    """Queued edits of these cards become pointless: a newer edit of each follows."""
-    if refs:
-        await (await session.connection()).execute(_SUPERSEDE, {"refs": refs})

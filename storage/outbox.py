@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import DateTime, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -47,18 +47,51 @@ _INSERT_IGNORE = per_dialect(lambda insert: insert(OutboxMessage.__table__).on_c
     index_elements=["key"]))
 
 
-async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Queue sends and card edits together (one statement; each row once by key), in list order.
-    Each row: key, chat_id, kind (OutboxKind), payload (dict), card_ref, urgent. Edits of a card
-    must be superseded first (`claim_reads.supersede_edits`), as `enqueue_edit` does."""
+_SUPERSEDE = (update(OutboxMessage.__table__)  # type: ignore[attr-defined]
+              .where(OutboxMessage.card_ref.in_(bindparam("refs", expanding=True)),  # type: ignore[union-attr]
+                     OutboxMessage.kind == OutboxKind.edit.value, OutboxMessage.status == OutboxStatus.pending.value)
+              .values(status=OutboxStatus.skipped.value, last_error="superseded"))
+# PostgreSQL: the supersede and the insert in one statement, the rows as arrays (one prepared
+# statement whatever their number; WITH ORDINALITY keeps their order, so their ids follow the list).
+# The UPDATE sees the edits earlier statements of the transaction queued, not the ones inserted here.
+_SUPERSEDE_AND_QUEUE_PG = text("""
+WITH superseded AS (
+    UPDATE outbox SET status = :skipped, last_error = 'superseded'
+    WHERE card_ref = ANY(CAST(:refs AS varchar[])) AND kind = :edit AND status = :pending)
+INSERT INTO outbox (key, chat_id, kind, card_ref, payload, urgent, status, attempts, next_attempt_at, created_at)
+SELECT r.key, r.chat_id, r.kind, r.card_ref, r.payload, r.urgent, :pending, 0, :now, :now
+FROM unnest(CAST(:keys AS varchar[]), CAST(:chats AS bigint[]), CAST(:kinds AS varchar[]), CAST(:card_refs AS varchar[]),
+            CAST(:payloads AS text[]), CAST(:urgents AS boolean[])) WITH ORDINALITY
+     AS r(key, chat_id, kind, card_ref, payload, urgent, n)
+ORDER BY r.n
+ON CONFLICT (key) DO NOTHING""").bindparams(
+    bindparam("now", type_=DateTime(timezone=True)), skipped=OutboxStatus.skipped.value, edit=OutboxKind.edit.value,
+    pending=OutboxStatus.pending.value)
+
+
+async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: datetime,
+                       supersede: list[str] | None = None) -> None:
+    """Queue sends and card edits together (each row once by key), in list order. Each row: key,
+    chat_id, kind (OutboxKind), payload (dict), card_ref, urgent. Queued edits of the cards in
+    `supersede` become pointless first (the rows bring newer ones), as `enqueue_edit` does.
+    One statement on PostgreSQL, two on SQLite."""
+    conn = await session.connection()
+    payloads = [json.dumps(r["payload"], ensure_ascii=False) for r in rows]
+    if dialect(session) == "postgresql" and rows:
+        await conn.execute(_SUPERSEDE_AND_QUEUE_PG, dict(
+            refs=supersede or [], now=now, keys=[r["key"] for r in rows], chats=[r["chat_id"] for r in rows],
+            kinds=[r["kind"].value for r in rows], card_refs=[r.get("card_ref") for r in rows], payloads=payloads,
+            urgents=[bool(r.get("urgent")) for r in rows]))
+        return
+    if supersede:
+        await conn.execute(_SUPERSEDE, {"refs": supersede})
     if not rows:
         return
-    stmt = _INSERT_IGNORE[dialect(session)]
     values = [dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
-                   payload=json.dumps(r["payload"], ensure_ascii=False), urgent=bool(r.get("urgent")),
-                   status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0)
-              for r in rows]
-    await (await session.connection()).execute(stmt, values if len(values) > 1 else values[0])
+                   payload=payload, urgent=bool(r.get("urgent")), status=OutboxStatus.pending.value,
+                   next_attempt_at=now, created_at=now, attempts=0)
+              for r, payload in zip(rows, payloads)]
+    await conn.execute(_INSERT_IGNORE[dialect(session)], values if len(values) > 1 else values[0])
 
 
 async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[str, Any],

@@ -13,13 +13,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t, tp
 from storage.enums import Category, ChatKind, RequestStatus, Skill, WhenKind
-from storage import claim_reads
+from storage.card_reads import card_audience
 from storage.models import ChatBinding, Grid, HelpRequest, Person
 
 from .core import Core
 from .notifier import Button, OutMessage
 from .people import admins_of, leaders_of
-from .request_common import taker_names
+from .request_common import display_name, taker_names
 from .request_input import mask_phones
 
 CATEGORY_KEYS = {
@@ -179,11 +179,12 @@ async def card_edits(core: Core, session: AsyncSession, req: HelpRequest, note_k
     """The edits that bring every posted copy of the card to the request's current state.
     `takers`: their names, oldest first, when the caller already read them (see taker_names)."""
     await session.flush()
+    people, copies = await card_audience(session, req.id or 0, with_takers=takers is None)
     if takers is None:
-        takers = await taker_names(session, req.id or 0)
+        takers = [display_name(p) if p.id is not None else "?" for p in people]  # type: ignore[arg-type]
     lang = core.cfg.bot.default_locale
     edits = [(f"request:{req.id}", card_text(lang, req, takers, note_key), card_buttons(lang, req))]
-    for ref, _chat_id, language in await claim_reads.lead_copies(session, req.id or 0):
+    for ref, _chat_id, language in copies:
         plang = core.lang(language)
         edits.append((ref, card_text(plang, req, takers, note_key), card_buttons(plang, req, lead=True)))
     return edits
