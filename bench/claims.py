@@ -37,8 +37,10 @@ from storage.models import Assignment, AuditEntry, Grid, HelpRequest, OutboxMess
 
 
 def ms(xs: list[float]) -> str:
+    cpu = CPU.get(id(xs))
     xs = sorted(xs)
-    return f"median {statistics.median(xs) * 1000:.2f} ms, p90 {xs[int(len(xs) * .9)] * 1000:.2f} ms, max {xs[-1] * 1000:.2f} ms"
+    return (f"median {statistics.median(xs) * 1000:.2f} ms, p90 {xs[int(len(xs) * .9)] * 1000:.2f} ms, max {xs[-1] * 1000:.2f} ms"
+            + (f" (this process's CPU: median {cpu * 1000:.2f} ms a call)" if cpu is not None else ""))
 
 
 async def actor_of(core: Core, person_id: int) -> Actor:
@@ -69,12 +71,18 @@ async def pick(core: Core, n: int) -> tuple[list[tuple[Actor, int]], list[Actor]
             [(await actor_of(core, v), h) for v, h in pairs])
 
 
+CPU: dict[int, float] = {}  # this process's median CPU per call, by the list of wall times it belongs to
+
+
 async def timed(calls: list[Callable[[], Awaitable[Any]]]) -> list[float]:
-    out = []
+    out: list[float] = []
+    cpu: list[float] = []
     for call in calls:
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         await call()
         out.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    CPU[id(out)] = statistics.median(cpu)
     return out
 
 
@@ -189,7 +197,7 @@ async def main(a: argparse.Namespace) -> None:
         if prof is not None:
             import pstats
             prof.disable()
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(prof).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(60)
         print(f"  accept a task (claim_task):           {ms(t_claim)}")
         t_tasks = await timed([lambda v=v: my_tasks(core, v) for v in busy])
         print(f"  a volunteer's open tasks (my_tasks):  {ms(t_tasks)}")

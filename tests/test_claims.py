@@ -84,6 +84,24 @@ async def test_the_same_volunteer_pressing_twice_at_once_holds_one_slot(setup):
         assert (await s.get(HelpRequest, req.id)).slots_taken == 1
 
 
+async def test_one_volunteer_pressing_accept_on_eight_tasks_at_once_gets_no_more_than_the_limit(setup):
+    """Each press reads the volunteer's load before it waits for their lock; the take checks it again."""
+    import json
+    core, _, _, vols = setup
+    reqs = [await _request(core, slots=2) for _ in range(8)]
+    results = await asyncio.gather(*(claim_task(core, vols[0], r.id) for r in reqs), return_exceptions=True)
+    won = [r for r in results if isinstance(r, ClaimResult)]
+    refused = [r for r in results if isinstance(r, NotAllowed)]
+    assert len(won) == 5 and len(refused) == 3, results
+    assert {e.key for e in refused} == {"task.error.too_many"}
+    async with core.db.session() as s:
+        me = (await s.exec(select(Person.id).where(Person.tg_user_id == vols[0].tg_user_id))).scalar_one()
+        assert await s.scalar(select(func.count()).select_from(Assignment).where(Assignment.volunteer_id == me)) == 5
+        claimed = (await s.exec(select(AuditEntry).where(AuditEntry.action == "task.claim"))).scalars().all()
+        assert sorted(json.loads(e.detail)["slots_taken"] for e in claimed) == [1] * 5
+        assert {e.entity_id for e in claimed} == {r.request.id for r in won} and {e.actor_id for e in claimed} == {me}
+
+
 async def test_storage_take_slot_under_forty_sessions(setup):
     core, _, _, _ = setup
     req = await _request(core, slots=2)

@@ -31,6 +31,8 @@ def _keys() -> tuple[set[str], set[str]]:
                 actions.add(node.elts[1].value)  # (actor_id, action, entity, entity_id, detail)
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "action":
                 actions |= {c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)}
+            if isinstance(node, ast.keyword) and node.arg == "audit_action":  # claims.take_slot(..., audit_action=...)
+                actions |= {c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)}
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and SHAPE.match(node.value):
                 literals.add(node.value)
     return literals - actions - PREFIXES, actions

@@ -50,11 +50,16 @@ def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: Row, *,
         raise NotAllowed("board.error.not_volunteer" if dispatched else "task.error.not_volunteer", name=volunteer.name)
     if ctx.vp_grid_id != req.grid_id:
         raise NotAllowed("task.error.other_grid")
-    if ctx.held is not None:
+    check_load(core, volunteer, req, ctx.held is not None, int(ctx.load or 0), dispatched=dispatched)
+
+
+def check_load(core: Core, volunteer: Person, req: HelpRequest, held: bool, load: int, *, dispatched: bool) -> None:
+    """Not already on the request, under the open-task limit (checked again by the take itself)."""
+    if held:
         raise Conflict("board.error.already_holding" if dispatched else "task.error.already_yours",
                        code=req.code or "", name=volunteer.name)
     limit = core.cfg.requests.max_open_tasks_per_volunteer
-    if int(ctx.load or 0) >= limit:
+    if load >= limit:
         raise NotAllowed("board.error.too_many" if dispatched else "task.error.too_many", max=limit, name=volunteer.name)
 
 
@@ -69,15 +74,17 @@ async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunt
 
 async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: Row,
                   dispatched_by: int | None) -> ClaimResult:
-    check_can_take(core, volunteer, req, ctx, dispatched=dispatched_by is not None)
+    dispatched = dispatched_by is not None
+    check_can_take(core, volunteer, req, ctx, dispatched=dispatched)
     now = core.clock.now()
-    slot = await claims.take_slot(s, req.id or 0, volunteer.id or 0, now, dispatched_by)
-    if slot is None:
+    slot = await claims.take_slot(s, req.id or 0, volunteer.id or 0, now, dispatched_by,
+                                  limit=core.cfg.requests.max_open_tasks_per_volunteer,
+                                  audit_action="task.dispatch" if dispatched_by else "task.claim")
+    if isinstance(slot, claims.Refused):  # a claim of theirs committed while this one waited for the lock
+        check_load(core, volunteer, req, slot.held, slot.load, dispatched=dispatched)
+    if not isinstance(slot, claims.Slot):
         raise AlreadyTaken("task.error.taken", code=req.code or "")
     set_committed(req, **slot.request)  # what a refresh would read, from the UPDATE's RETURNING
-    action = "task.dispatch" if dispatched_by else "task.claim"
-    await audit.record(s, dispatched_by or volunteer.id, action, "request", req.id, code=req.code,
-                       volunteer=volunteer.id, slots_taken=slot.slots_taken, slots=slot.slots)
     a = detached(Assignment, dict(id=slot.assignment_id, request_id=req.id, volunteer_id=volunteer.id,
                                   status=AssignmentStatus.accepted.value, dispatched_by=dispatched_by, created_at=now,
                                   started_at=None, done_at=None, hours=None, note=None, release_reason=None))
@@ -114,8 +121,8 @@ def _raw_details(lang: str, view: TaskView) -> Raw:
     return Raw(details_text(lang, view))
 
 
-# the volunteer (Person first, as load_me wants), locked profile, and what the claim checks: one row
-_CLAIM = by_tg(*claim_reads.claim_columns(Person.id)).select_from(  # type: ignore[arg-type]
+# the volunteer (Person first, as load_me wants), their profile locked, and what the claim checks: one row
+_CLAIM = by_tg(*claim_reads.claim_columns(Person.id), claims.LOCK_TG_COLUMN).select_from(  # type: ignore[arg-type]
     claim_reads.claim_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
 
 
@@ -123,8 +130,8 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
     """A volunteer presses Accept: exactly as many win as there are slots (see storage/claims.py)."""
     try:
         async with core.db.session() as s:
-            # the volunteer's row lock first: what the claim checks is read after it (fair-claiming limit)
-            await claims.lock_volunteer_tg(s, actor.tg_user_id)
+            # the volunteer's row lock is taken by this read (PostgreSQL), held to the commit: the take
+            # then checks their holding and load again, seeing every claim of theirs before (fair-claiming limit)
             ctx = await load_me(s, actor, _CLAIM, rid=request_id if 0 < request_id < 2**31 else 0)
             volunteer, values = ctx[0], part(ctx._mapping, claim_reads.HR, "r_")
             if values is None or values["erased_at"] is not None:
