@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, bindparam, case, cast, func, insert, literal, select, true, update
+from sqlalchemy import JSON, DateTime, Integer, String, Text, bindparam, case, cast, func, insert, literal, select, true, type_coerce, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
 from . import audit
+from .card_reads import LEAD_COPIES, LeadCopy, Taker
 from .models import Assignment, AuditEntry, HelpRequest, Person, VolunteerProfile
 from .models._base import utcnow
 
@@ -29,27 +31,38 @@ class Slot:
     slots: int
     status: str
     request: dict[str, Any] = field(default_factory=dict)  # every column of the request after the update
+    # read with the take (PostgreSQL): the other takers, oldest first, and the leaders' copies of the
+    # card; None when not read
+    others: list[Taker] | None = None
+    copies: list[LeadCopy] | None = None
 
 
 def _is_pg(session: AsyncSession) -> bool:
     return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
-_LOCK = select(VolunteerProfile.id).where(VolunteerProfile.person_id == bindparam("pid")).with_for_update()
+# the volunteer's profile and the request, locked (both exist, or nothing is locked and the claim fails)
+_LOCK = (select(VolunteerProfile.id, HelpRequest.id).where(VolunteerProfile.person_id == bindparam("pid"),
+                                                          HelpRequest.id == bindparam("rid")).with_for_update())
 
 
-async def lock_volunteer(session: AsyncSession, person_id: int) -> None:
-    """Serialise one volunteer's claims (fair-claiming limit) on PostgreSQL; SQLite already is."""
+async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> None:
+    """On PostgreSQL, lock the volunteer (their claims one at a time: the fair-claiming limit) and the
+    request (whoever takes or gives back a slot updates it, so after this nobody changes its takers
+    until we commit: take_slot's list of them stays true); SQLite's transactions run one at a time."""
     if _is_pg(session):
-        await (await session.connection()).execute(_LOCK, {"pid": person_id})
+        await (await session.connection()).execute(_LOCK, {"pid": person_id, "rid": request_id})
 
 
-# the same lock, found by the Telegram user, as a column of the read that starts their claim (one
-# profile per person; the column reads the CTE, so it runs and locks; SQLite has no row locks: ignored)
+# the same locks, the volunteer found by their Telegram id and the request by :rid, as columns of the
+# read that starts their claim (the columns read the CTEs, so they run and lock, the volunteer first;
+# one profile per person; SQLite has no row locks: ignored)
 _LOCKED_TG = (select(VolunteerProfile.id).join(Person, Person.id == VolunteerProfile.person_id)
               .where(Person.tg_user_id == bindparam("tg")).with_for_update(of=VolunteerProfile.__table__)  # type: ignore[attr-defined]
               .cte("locked"))
-LOCK_TG_COLUMN = select(_LOCKED_TG.c.id).scalar_subquery().label("locked")
+_LOCKED_REQUEST = select(HelpRequest.id).where(HelpRequest.id == bindparam("rid")).with_for_update().cte("locked_request")
+LOCK_COLUMNS = [select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
+                select(_LOCKED_REQUEST.c.id).scalar_subquery().label("locked_request")]
 
 
 async def open_load(session: AsyncSession, person_id: int) -> int:
@@ -95,8 +108,18 @@ _audited = insert(_AU).from_select(
            literal("request"), _taken.c.id,
            cast(func.json_build_object("code", _taken.c.code, "volunteer", _VID, "slots_taken", _taken.c.slots_taken,
                                        "slots", _taken.c.slots), Text))).cte("audited")
+# the card's audience as the statement's snapshot has it: with the request locked since the claim's
+# first read, nobody else changed its takers (see lock_claim); this claim's own assignment is not in it
+_TAKER = Person.__table__.alias("taker")  # type: ignore[attr-defined]
+_TAKERS = (select(func.json_agg(aggregate_order_by(func.json_build_array(_TAKER.c.id, _TAKER.c.name, _TAKER.c.username),
+                                                   _AS.c.id)))
+           .select_from(_AS.outerjoin(_TAKER, _TAKER.c.id == _AS.c.volunteer_id))
+           .where(_AS.c.request_id == bindparam("rid"), _AS.c.status.in_(LIVE + [AssignmentStatus.done.value]))
+           .scalar_subquery())
+_COPIES = select(func.json_agg(func.json_build_array(*LEAD_COPIES.c))).select_from(LEAD_COPIES).scalar_subquery()
 _one = select(literal(1).label("one")).subquery("one")
-_TAKE_PG = (select(_HELD.label("held"), _LOAD.label("load"), _assigned.c.id.label("assignment_id"), *_taken.c)
+_TAKE_PG = (select(_HELD.label("held"), _LOAD.label("load"), _assigned.c.id.label("assignment_id"),
+                   type_coerce(_TAKERS, JSON).label("takers"), type_coerce(_COPIES, JSON).label("copies"), *_taken.c)
             .select_from(_one.outerjoin(_taken, true()).outerjoin(_assigned, true())).add_cte(_audited))
 
 
@@ -114,7 +137,8 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
     its actor the dispatcher or the volunteer); None when no slot was free (someone was quicker).
 
     With `limit`, on PostgreSQL the volunteer must not hold the request already nor `limit` tasks:
-    Refused otherwise (lock the volunteer first, see lock_volunteer). On SQLite, where transactions
+    Refused otherwise; the Slot then also holds the card's other takers and the leaders' copies (lock
+    the claim first, see lock_claim). On SQLite, where transactions
     run one at a time, the caller's own check of what it read suffices.
     A second live assignment of the same volunteer on the same request violates the partial unique
     index `uq_assignment_live` (IntegrityError): the caller's transaction then rolls back whole.
@@ -123,13 +147,15 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
     if _is_pg(session) and limit is not None and audit_action is not None:
         row = (await conn.execute(_TAKE_PG, {"rid": request_id, "vid": volunteer_id, "by": dispatched_by, "now": now,
                                              "limit": limit, "at": utcnow(), "actor": dispatched_by or volunteer_id,
-                                             "action": audit_action})).mappings().one()
+                                             "action": audit_action, "pattern": f"request-lead:{request_id}:%"})).mappings().one()
         if row["held"] is not None or row["load"] >= limit:
             return Refused(row["held"] is not None, int(row["load"]))
         if row["assignment_id"] is None:
             return None
         request = {c.name: row[c.name] for c in _HR.c}
-        return Slot(int(row["assignment_id"]), int(request["slots_taken"]), int(request["slots"]), str(request["status"]), request)
+        return Slot(int(row["assignment_id"]), int(request["slots_taken"]), int(request["slots"]), str(request["status"]),
+                    request, [Taker(*t) for t in row["takers"] or []],
+                    [LeadCopy(*c) for c in row["copies"] or []])
     row = (await conn.execute(_TAKE, {"rid": request_id, "now": now})).mappings().first()
     if row is None:
         return None

@@ -1,5 +1,6 @@
 """The atomic claim on SQLite and PostgreSQL: 40 volunteers press Accept at once."""
 import asyncio
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -72,6 +73,14 @@ async def test_forty_concurrent_claims_on_a_four_slot_task_fill_it_exactly(setup
         assert (r.status, r.slots_taken) == ("filled", 4)
         people = (await s.exec(select(Assignment.volunteer_id))).scalars().all()
         assert len(people) == len(set(people)) == 4
+        # the card's edit that is still to be sent names all four, in the order they took the task
+        names = (await s.exec(select(Person.name).join(Assignment, Assignment.volunteer_id == Person.id)
+                               .order_by(Assignment.id))).scalars().all()
+        edits = (await s.exec(select(OutboxMessage).where(OutboxMessage.card_ref == f"request:{req.id}",
+                                                          OutboxMessage.kind == "edit"))).scalars().all()
+        pending = [e for e in edits if e.status == "pending"]
+        assert len(edits) == 4 and len(pending) == 1, [(e.status, e.last_error) for e in edits]
+        assert "、".join(names) in json.loads(pending[0].payload)["text"]
 
 
 async def test_the_same_volunteer_pressing_twice_at_once_holds_one_slot(setup):
@@ -86,7 +95,6 @@ async def test_the_same_volunteer_pressing_twice_at_once_holds_one_slot(setup):
 
 async def test_one_volunteer_pressing_accept_on_eight_tasks_at_once_gets_no_more_than_the_limit(setup):
     """Each press reads the volunteer's load before it waits for their lock; the take checks it again."""
-    import json
     core, _, _, vols = setup
     reqs = [await _request(core, slots=2) for _ in range(8)]
     results = await asyncio.gather(*(claim_task(core, vols[0], r.id) for r in reqs), return_exceptions=True)

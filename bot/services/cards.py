@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t, tp
 from storage.enums import Category, ChatKind, RequestStatus, Skill, WhenKind
-from storage.card_reads import card_audience
+from storage.card_reads import LeadCopy, Taker, card_audience
 from storage.models import ChatBinding, Grid, HelpRequest, Person
 
 from .core import Core
@@ -175,11 +175,15 @@ Send = tuple[str, OutMessage, str | None, bool]  # key, message, card ref, urgen
 
 
 async def card_edits(core: Core, session: AsyncSession, req: HelpRequest, note_key: str | None = None,
-                     takers: list[str] | None = None) -> list[Edit]:
+                     takers: list[str] | None = None, copies: list[LeadCopy] | None = None) -> list[Edit]:
     """The edits that bring every posted copy of the card to the request's current state.
-    `takers`: their names, oldest first, when the caller already read them (see taker_names)."""
+    `takers`: their names, oldest first, and `copies`: the leaders' copies, when the caller already
+    read them (see taker_names, storage.card_reads)."""
     await session.flush()
-    people, copies = await card_audience(session, req.id or 0, with_takers=takers is None)
+    people: list[Taker] = []
+    if copies is None or takers is None:
+        people, read = await card_audience(session, req.id or 0, with_takers=takers is None)
+        copies = read if copies is None else copies
     if takers is None:
         takers = [display_name(p) if p.id is not None else "?" for p in people]  # type: ignore[arg-type]
     lang = core.cfg.bot.default_locale

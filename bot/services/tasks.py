@@ -67,7 +67,7 @@ async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunt
                            dispatched_by: int | None = None) -> ClaimResult:
     """Take one slot for `volunteer` atomically, then tell them the details and the resident who is
     coming, and edit the card. AlreadyTaken when the last slot went to someone quicker."""
-    await claims.lock_volunteer(s, volunteer.id or 0)
+    await claims.lock_claim(s, volunteer.id or 0, req.id or 0)
     ctx = await claim_reads.claim_context(s, req.id or 0, volunteer.id or 0)
     return await _assign(core, s, req, volunteer, ctx, dispatched_by)
 
@@ -102,7 +102,9 @@ async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Pers
                           code=req.code or "", name=display_name(volunteer))
         if msg is not None:
             sends.append((f"coming:{slot.assignment_id}", msg, None, False))
-    await queue(core, s, sends, await card_edits(core, s, req))
+    takers = None if slot.others is None else [display_name(p) if p.id is not None else "?" for p in slot.others] + [
+        display_name(volunteer)]  # type: ignore[arg-type]
+    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=slot.copies))
     return ClaimResult(req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value)
 
 
@@ -121,8 +123,8 @@ def _raw_details(lang: str, view: TaskView) -> Raw:
     return Raw(details_text(lang, view))
 
 
-# the volunteer (Person first, as load_me wants), their profile locked, and what the claim checks: one row
-_CLAIM = by_tg(*claim_reads.claim_columns(Person.id), claims.LOCK_TG_COLUMN).select_from(  # type: ignore[arg-type]
+# the volunteer (Person first, as load_me wants), their profile and the request locked, what the claim checks: one row
+_CLAIM = by_tg(*claim_reads.claim_columns(Person.id), *claims.LOCK_COLUMNS).select_from(  # type: ignore[arg-type]
     claim_reads.claim_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
 
 
@@ -130,8 +132,9 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
     """A volunteer presses Accept: exactly as many win as there are slots (see storage/claims.py)."""
     try:
         async with core.db.session() as s:
-            # the volunteer's row lock is taken by this read (PostgreSQL), held to the commit: the take
-            # then checks their holding and load again, seeing every claim of theirs before (fair-claiming limit)
+            # this read locks the volunteer's profile and the request (PostgreSQL) to the commit: the take
+            # then checks their holding and load again, seeing every claim of theirs before (fair-claiming
+            # limit), and reads the card's other takers as they stay (see claims.lock_claim)
             ctx = await load_me(s, actor, _CLAIM, rid=request_id if 0 < request_id < 2**31 else 0)
             volunteer, values = ctx[0], part(ctx._mapping, claim_reads.HR, "r_")
             if values is None or values["erased_at"] is not None:
