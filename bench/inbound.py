@@ -57,6 +57,7 @@ TOKEN = "123456:sandbox-token-redvest"
 PER_GRID = 10  # residents and volunteers per grid
 RES0, VOL0, LEAD0 = 3_000_000, 2_000_000, 1_000_000
 OFFERED = ["/points", "/tasks", "/visits", "/help"]  # the open-loop phase's commands
+BURST = 3  # the open loop sends this many in a row from each person
 
 
 async def seed(db: Database, sb: Any, grids: int) -> dict[str, Any]:
@@ -252,7 +253,8 @@ class Run:
             gc.callbacks.remove(gc_pause)
         busy = time.perf_counter() - t0
         out = (await proc.communicate())[0].decode().strip()
-        return dict(n=n, busy=busy, offered=out, p50=pct(self.meter.arrival, .5), p99=pct(self.meter.arrival, .99),
+        places = [(pct(xs, .5), pct(xs, .99)) for xs in self.meter.arrival_by_position(BURST)]
+        return dict(n=n, busy=busy, offered=out, p50=pct(self.meter.arrival, .5), p99=pct(self.meter.arrival, .99), places=places,
                     hp50=pct(self.meter.handle, .5), hp99=pct(self.meter.handle, .99),
                     gc_n=len(pauses), gc_max=max(pauses, default=0.0), gc_total=sum(pauses))
 
@@ -268,7 +270,7 @@ async def offer(port: int, rate: int, n: int, users: list[int]) -> None:
             delay = t0 + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            u = users[(i // 3) % len(users)]  # three in a row from one person: order matters
+            u = users[(i // BURST) % len(users)]  # three in a row from one person: order matters
             await sb.send(u, texts[i % len(texts)])  # one connection: no burst of new connections
         print(f"offered {n} in {time.perf_counter() - t0:.1f} s")
 
@@ -342,6 +344,8 @@ async def main(a: argparse.Namespace) -> None:
                   f"arrival to done p50 {p['p50'] * 1000:.1f} ms, p99 {p['p99'] * 1000:.1f} ms (target < 100 ms); "
                   f"gate time p50 {p['hp50'] * 1000:.1f} ms, p99 {p['hp99'] * 1000:.1f} ms; garbage collector: "
                   f"{p['gc_n']} runs, longest {p['gc_max'] * 1000:.1f} ms, {p['gc_total'] * 1000:.0f} ms in all")
+            print("    by place in each person's three (each waits for the one before: per-person order): "
+                  + "; ".join(f"#{k + 1} p50 {a * 1000:.1f} ms, p99 {b * 1000:.1f} ms" for k, (a, b) in enumerate(p["places"])))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ class Meter:
         self.gate, self.done, self.target = gate, 0, 0
         self.handle: list[float] = []   # gate time per update (take → done)
         self.arrival: list[float] = []  # from the getUpdates answer to done (paced phase)
+        self.arrival_ids: list[int] = []  # the update of each of those
         self.order: dict[int, list[int]] = defaultdict(list)
         self.in_flight = self.max_in_flight = 0
         self.not_done = 0  # duplicates, busy, retries: a run that has any is not measuring handling
@@ -51,13 +52,23 @@ class Meter:
                 return await submit(update, blocked)
             finally:
                 self.arrival.append(time.perf_counter() - t)
+                self.arrival_ids.append(update.update_id)
         gate._handle, gate.submit = timed_handle, timed_submit
 
     def expect(self, n: int) -> None:
         self.done, self.target = 0, n
-        self.handle, self.arrival = [], []
+        self.handle, self.arrival, self.arrival_ids = [], [], []
         self.not_done = 0
         self.finished.clear()
+
+    def arrival_by_position(self, burst: int) -> list[list[float]]:
+        """The arrival-to-done latencies split by place in a person's burst of `burst` updates sent in
+        a row (the open loop's updates are numbered in the order they were offered)."""
+        first = min(self.arrival_ids, default=0)
+        out: list[list[float]] = [[] for _ in range(burst)]
+        for uid, x in zip(self.arrival_ids, self.arrival):
+            out[(uid - first) % burst].append(x)
+        return out
 
     def order_kept(self) -> tuple[bool, int]:
         several = [ids for ids in self.order.values() if len(ids) > 1]
