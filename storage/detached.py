@@ -32,7 +32,14 @@ def labelled(table: Any, prefix: str) -> list[Any]:
     return [c.label(prefix + c.name) for c in table.c]
 
 
+_keys: dict[tuple[Table, str], list[tuple[str, str]]] = {}
+
+
 def part(row: Mapping[str, Any], table: Table, prefix: str) -> dict[str, Any] | None:
     """The columns of `table` read with `labelled(table, prefix)`; None when an outer join found none."""
-    values = {c.name: row[prefix + c.name] for c in table.c}
-    return None if values["id"] is None else values
+    keys = _keys.get((table, prefix))
+    if keys is None:  # iterating table.c and building the labels per row was a fifth of /tasks' CPU
+        keys = _keys[(table, prefix)] = [(c.name, prefix + c.name) for c in table.c]
+    if row[prefix + "id"] is None:
+        return None
+    return {name: row[key] for name, key in keys}
