@@ -31,8 +31,6 @@ _copies = (select(OB.c.card_ref, OB.c.chat_id).distinct()
            .where(OB.c.card_ref.like(bindparam("pattern")), OB.c.kind != OutboxKind.edit.value).subquery("copies"))
 # the reader's language (tg_user_id is unique, so at most one)
 _language = select(PE.c.language).where(PE.c.tg_user_id == _copies.c.chat_id).scalar_subquery()
-# card ref, chat, language of each leader's copy of the request whose refs `:pattern` matches
-LEAD_COPIES = select(_copies.c.card_ref, _copies.c.chat_id, _language.label("language")).subquery("lead_copies")
 _COPY_ROWS = select(literal(1).label("k"), literal(0).label("ord"), cast(null(), Integer).label("pid"),
                     cast(null(), String).label("name"), cast(null(), String).label("username"),
                     _copies.c.card_ref, _copies.c.chat_id, _language.label("language"))

@@ -17,8 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
 from . import audit
-from .card_reads import LEAD_COPIES, LeadCopy, Taker
-from .models import Assignment, AuditEntry, HelpRequest, Person, VolunteerProfile
+from .card_reads import LeadCopy, Taker
+from .models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Person, VolunteerProfile
 from .models._base import utcnow
 
 LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
@@ -116,7 +116,15 @@ _TAKERS = (select(func.json_agg(aggregate_order_by(func.json_build_array(_TAKER.
            .select_from(_AS.outerjoin(_TAKER, _TAKER.c.id == _AS.c.volunteer_id))
            .where(_AS.c.request_id == bindparam("rid"), _AS.c.status.in_(LIVE + [AssignmentStatus.done.value]))
            .scalar_subquery())
-_COPIES = select(func.json_agg(func.json_build_array(*LEAD_COPIES.c))).select_from(LEAD_COPIES).scalar_subquery()
+# the leaders' copies (as storage/card_reads.py reads them), the prefix as a range of varchar_pattern_ops
+# (~>=~, ~<~) rather than a LIKE: a generic plan can use the index for a range given as parameters, not
+# for a LIKE pattern given as one (which leaves PostgreSQL planning this statement on every execution)
+_OB = OutboxMessage.__table__  # type: ignore[attr-defined]
+_copies = (select(_OB.c.card_ref, _OB.c.chat_id).distinct()
+           .where(_OB.c.card_ref.op("~>=~")(bindparam("lo", type_=String)), _OB.c.card_ref.op("~<~")(bindparam("hi", type_=String)),
+                  _OB.c.kind != "edit").subquery("copies"))
+_lang = select(Person.language).where(Person.tg_user_id == _copies.c.chat_id).scalar_subquery()
+_COPIES = select(func.json_agg(func.json_build_array(_copies.c.card_ref, _copies.c.chat_id, _lang))).select_from(_copies).scalar_subquery()
 _one = select(literal(1).label("one")).subquery("one")
 _TAKE_PG = (select(_HELD.label("held"), _LOAD.label("load"), _assigned.c.id.label("assignment_id"),
                    type_coerce(_TAKERS, JSON).label("takers"), type_coerce(_COPIES, JSON).label("copies"), *_taken.c)
@@ -147,7 +155,7 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
     if _is_pg(session) and limit is not None and audit_action is not None:
         row = (await conn.execute(_TAKE_PG, {"rid": request_id, "vid": volunteer_id, "by": dispatched_by, "now": now,
                                              "limit": limit, "at": utcnow(), "actor": dispatched_by or volunteer_id,
-                                             "action": audit_action, "pattern": f"request-lead:{request_id}:%"})).mappings().one()
+                                             "action": audit_action, "lo": f"request-lead:{request_id}:", "hi": f"request-lead:{request_id};"})).mappings().one()
         if row["held"] is not None or row["load"] >= limit:
             return Refused(row["held"] is not None, int(row["load"]))
         if row["assignment_id"] is None:

@@ -133,3 +133,24 @@ async def test_release_frees_the_slot_and_a_released_press_cannot_release_twice(
         await release_task(core, vols[0], req.id, "再来一次")
     again = await claim_task(core, vols[1], req.id)
     assert again.filled and again.slots_left == 0
+
+
+async def test_an_accept_edits_the_leaders_private_copies_when_the_grid_has_no_group(any_db, clock, cfg: Config):
+    """No volunteer group: the card went to the leaders; the accept edits each copy, naming the taker."""
+    core = Core(db=any_db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
+    com = await f.community(any_db)
+    grid = await f.grid(any_db, com.id)
+    await f.person(any_db, 3001, "王奶奶", grid_id=grid.id)
+    for tg, name in ((1001, "李网格长"), (1002, "赵网格长")):
+        leader = await f.person(any_db, tg, name, grid_id=grid.id)
+        await f.leader(any_db, leader.id, grid.id)
+    vol = await f.person(any_db, 5000, "志愿者甲", grid_id=grid.id)
+    await f.volunteer(any_db, vol.id, grid.id)
+    req = await create_request(core, Actor(3001, "王奶奶", language="zh-hans"),
+                               RequestDraft("moving", "搬家", "today", None, "3 栋 401", None, 1), source="resident")
+    await claim_task(core, Actor(5000, "志愿者甲", language="zh-hans"), req.id)
+    async with core.db.session() as s:
+        edits = (await s.exec(select(OutboxMessage).where(OutboxMessage.kind == "edit",
+                                                          OutboxMessage.card_ref.like(f"request-lead:{req.id}:%")))).scalars().all()
+    assert sorted(e.card_ref for e in edits) == [f"request-lead:{req.id}:1001", f"request-lead:{req.id}:1002"]
+    assert all("志愿者甲" in json.loads(e.payload)["text"] for e in edits)
