@@ -46,6 +46,7 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_on_begin)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")  # see reading()
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -77,6 +78,20 @@ class Database:
         async with self.sessions() as s:
             async with s.begin():
                 yield s
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for a step that shows what is stored (registering or refreshing the person who
+        asks is its only write). On PostgreSQL it runs without BEGIN and COMMIT around it, each
+        statement committing by itself: two of a light command's four round trips, and about a
+        third of its database CPU. On SQLite the same as `session()`."""
+        if self.is_sqlite:
+            async with self.session() as s:
+                yield s
+            return
+        async with self.sessions(bind=self._autocommit) as s:
+            yield s
+            await s.commit()  # flushes the person's refreshed name or language, if any
 
     def _write_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()

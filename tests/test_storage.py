@@ -135,3 +135,30 @@ async def test_conversation_state_and_drafts_survive_a_new_persistence(any_db):
     assert (await second.get_user_data())[5] == {"draft": {"summary": "买药"}}
     await second.update_conversation("request", (5, 5), None)
     assert await DbPersistence(any_db).get_conversations("request") == {}
+
+
+async def test_a_reading_step_registers_and_refreshes_the_person_who_asks(any_db, clock, cfg):
+    """Database.reading(): no transaction around it on PostgreSQL, yet the person written on first
+    contact and their new language and username are kept."""
+    from bot.outbox_notifier import OutboxNotifier
+    from bot.services.core import Core
+    from bot.services.people import Actor, role_summary
+    core = Core(db=any_db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
+    await role_summary(core, Actor(7001, "王奶奶", language="zh-hans"))
+    await role_summary(core, Actor(7001, "王奶奶", username="wang", language="en"))
+    async with any_db.session() as s:
+        people = (await s.exec(select(Person).where(Person.tg_user_id == 7001))).scalars().all()
+    assert [(p.name, p.language, p.username) for p in people] == [("王奶奶", "en", "wang")]
+
+
+async def test_a_failing_reading_step_leaves_no_refresh_behind(any_db):
+    async with any_db.session() as s:
+        s.add(Person(tg_user_id=7002, name="李", language="zh-hans"))
+    with pytest.raises(RuntimeError):
+        async with any_db.reading() as s:
+            p = (await s.exec(select(Person).where(Person.tg_user_id == 7002))).scalars().one()
+            p.language = "en"
+            s.add(p)
+            raise RuntimeError
+    async with any_db.session() as s:
+        assert (await s.exec(select(Person.language).where(Person.tg_user_id == 7002))).scalar_one() == "zh-hans"

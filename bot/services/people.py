@@ -194,7 +194,7 @@ _ROLE_SUMMARY = by_tg(VolunteerProfile.status, LEADS_A_GRID, ANY_GRID, grants(AD
 
 async def role_summary(core, actor: Actor) -> RoleSummary:  # type: ignore[no-untyped-def]
     """What this person is, for /start and /help (registers them on first contact)."""
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         person, status, leads, any_grid, admin = await load_me(s, actor, _ROLE_SUMMARY)
         sa = bool(person.is_superadmin)
         return RoleSummary(status, bool(any_grid if sa else leads), sa or bool(admin), person.grid_id)

@@ -150,7 +150,7 @@ async def _sum(s: AsyncSession, person_id: int, since: datetime | None) -> tuple
 
 
 async def my_points(core: Core, actor: Actor) -> MyPoints:
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         home = await _home_grid(s, actor)
         since = month_start(core.clock.now(), home.timezone)
         pts, hrs, mpts, mhrs, above, ranked = (await (await s.connection()).execute(

@@ -277,7 +277,7 @@ _MY_TASKS = by_tg(*claim_reads.task_columns()).select_from(  # type: ignore[arg-
 
 async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
     """The volunteer's tasks not yet finished: taken, started, or done and waiting for confirmation."""
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         views = []
         for row in await load_rows(s, actor, _MY_TASKS):
             m = row._mapping
@@ -292,7 +292,7 @@ async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
 
 async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:
     """The private details of a task, for the volunteer who holds it."""
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         h = await _held(s, actor, request_id)
         resident, household = _people_of(h.row)
         return _view_of(h.req, h.a, resident, household)

@@ -126,7 +126,7 @@ async def my_households(core: Core, actor: Actor) -> MyHouseholds:
     """The households paired with this volunteer, each with this week's visit (if logged)."""
     now = core.clock.now()
     w1, w2 = weeks_around(now)
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         rows = await load_rows(s, actor, _MINE, w1=w1, w2=w2)
         person, households = rows[0][0], [r for r in rows if r[1] is not None]
         week = ""
