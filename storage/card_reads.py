@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Integer, String, bindparam, cast, literal, null, select, union_all
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .claim_reads import AS, HOLDING, OB, PE, TAKER
+from .claim_reads import AS, OB, PE, TAKER, of_takers
 from .enums import OutboxKind
 
 
@@ -27,18 +27,21 @@ class Taker(NamedTuple):
     username: str | None
 
 
-_copies = (select(OB.c.card_ref, OB.c.chat_id).distinct()
-           .where(OB.c.card_ref.like(bindparam("pattern")), OB.c.kind != OutboxKind.edit.value).subquery("copies"))
-# the reader's language (tg_user_id is unique, so at most one)
-_language = select(PE.c.language).where(PE.c.tg_user_id == _copies.c.chat_id).scalar_subquery()
+def lead_copies(ref_matches: Any) -> Any:
+    """card_ref, chat_id and the reader's language of every leader's copy whose ref `ref_matches`."""
+    copies = (select(OB.c.card_ref, OB.c.chat_id).distinct()
+              .where(ref_matches, OB.c.kind != OutboxKind.edit.value).subquery("copies"))
+    # the reader's language (tg_user_id is unique, so at most one)
+    language = select(PE.c.language).where(PE.c.tg_user_id == copies.c.chat_id).scalar_subquery()
+    return select(copies.c.card_ref, copies.c.chat_id, language.label("language")).subquery("lead_copies")
+
+
+_copies = lead_copies(OB.c.card_ref.like(bindparam("pattern")))
 _COPY_ROWS = select(literal(1).label("k"), literal(0).label("ord"), cast(null(), Integer).label("pid"),
-                    cast(null(), String).label("name"), cast(null(), String).label("username"),
-                    _copies.c.card_ref, _copies.c.chat_id, _language.label("language"))
-_TAKER_ROWS = (select(literal(0).label("k"), AS.c.id.label("ord"), TAKER.c.id.label("pid"), TAKER.c.name, TAKER.c.username,
-                      cast(null(), String).label("card_ref"), cast(null(), Integer).label("chat_id"),
-                      cast(null(), String).label("language"))
-               .select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
-               .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)))
+                    cast(null(), String).label("name"), cast(null(), String).label("username"), *_copies.c)
+_TAKER_ROWS = of_takers(literal(0).label("k"), AS.c.id.label("ord"), TAKER.c.id.label("pid"), TAKER.c.name, TAKER.c.username,
+                        cast(null(), String).label("card_ref"), cast(null(), Integer).label("chat_id"),
+                        cast(null(), String).label("language"))
 _both = union_all(_TAKER_ROWS, _COPY_ROWS).subquery("audience")
 _AUDIENCE = select(_both).order_by(_both.c.k, _both.c.ord)  # takers oldest first, then the copies
 

@@ -30,15 +30,23 @@ RES = PE.alias("res")  # the request's resident
 TAKER = PE.alias("taker")
 
 
+def holding(request_id: Any, person_id: Any) -> Any:
+    """The id of the volunteer's assignment on the request (accepted, started or done), or NULL."""
+    return select(AS.c.id).where(AS.c.request_id == request_id, AS.c.volunteer_id == person_id,
+                                 AS.c.status.in_(HOLDING)).limit(1).scalar_subquery()
+
+
+def load(person_id: Any) -> Any:
+    """How many tasks the volunteer holds and has not finished (the fair-claiming limit's count)."""
+    return select(func.count()).select_from(AS).where(AS.c.volunteer_id == person_id,
+                                                      AS.c.status.in_(LIVE)).scalar_subquery()
+
+
 def claim_columns(person_id: Any) -> list[Any]:
     """What a claim checks and tells, for the volunteer `person_id` (a column or a bind parameter)
     and the request `:rid`: the profile, the holding and the load, request, resident, household."""
-    held = select(AS.c.id).where(AS.c.request_id == HR.c.id, AS.c.volunteer_id == person_id,
-                                 AS.c.status.in_(HOLDING)).limit(1).scalar_subquery()
-    load = select(func.count()).select_from(AS).where(AS.c.volunteer_id == person_id,
-                                                      AS.c.status.in_(LIVE)).scalar_subquery()
-    return [VP.c.grid_id.label("vp_grid_id"), VP.c.status.label("vp_status"), held.label("held"),
-            load.label("load"), *labelled(HR, "r_"), *labelled(RES, "p_"), *labelled(HH, "h_")]
+    return [VP.c.grid_id.label("vp_grid_id"), VP.c.status.label("vp_status"), holding(HR.c.id, person_id).label("held"),
+            load(person_id).label("load"), *labelled(HR, "r_"), *labelled(RES, "p_"), *labelled(HH, "h_")]
 
 
 def claim_joins(left: Any, person_id: Any) -> Any:
@@ -103,9 +111,14 @@ REOPENS = (select(func.count()).select_from(AU).where(AU.c.entity == "request", 
                                                     AU.c.action == "request.reopen").scalar_subquery())
 
 
-_TAKERS = (select(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_id)
-           .select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
-           .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)).order_by(AS.c.id))
+def of_takers(*columns: Any) -> Any:
+    """`columns` of every taker of the request `:rid` (assignment accepted, started or done) and of
+    their person (NULLs when gone); order by AS.c.id for the oldest first."""
+    return (select(*columns).select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
+            .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)))
+
+
+_TAKERS = of_takers(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_id).order_by(AS.c.id)
 
 
 def full_taker_columns(assignment: Any) -> list[Any]:
@@ -115,8 +128,7 @@ def full_taker_columns(assignment: Any) -> list[Any]:
             assignment.c.hours.label("t_hours"), *labelled(TAKER, "p_")]
 
 
-_TAKERS_FULL = (select(*full_taker_columns(AS)).select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
-                .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)).order_by(AS.c.id))
+_TAKERS_FULL = of_takers(*full_taker_columns(AS)).order_by(AS.c.id)
 
 
 async def takers_full(session: AsyncSession, request_id: int) -> list[Row]:

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, bindparam, case, cast, func, insert, literal, select, true, type_coerce, update
+from sqlalchemy import JSON, DateTime, and_, Integer, String, Text, bindparam, case, cast, func, insert, literal, select, true, type_coerce, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
 from . import audit
-from .card_reads import LeadCopy, Taker
-from .models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Person, VolunteerProfile
+from .card_reads import LeadCopy, Taker, lead_copies
+from .claim_reads import HOLDING, LIVE, OB, TAKER, holding, load, of_takers
+from .enums import AssignmentStatus, RequestStatus
+from .models import Assignment, AuditEntry, HelpRequest, Person, VolunteerProfile
 from .models._base import utcnow
-
-LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
+from .upsert import dialect
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,6 @@ class Slot:
     copies: list[LeadCopy] | None = None
 
 
-def _is_pg(session: AsyncSession) -> bool:
-    return session.bind is not None and session.bind.dialect.name == "postgresql"
-
-
 # the volunteer's profile and the request, locked (both exist, or nothing is locked and the claim fails)
 _LOCK = (select(VolunteerProfile.id, HelpRequest.id).where(VolunteerProfile.person_id == bindparam("pid"),
                                                           HelpRequest.id == bindparam("rid")).with_for_update())
@@ -50,7 +46,7 @@ async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> 
     """On PostgreSQL, lock the volunteer (their claims one at a time: the fair-claiming limit) and the
     request (whoever takes or gives back a slot updates it, so after this nobody changes its takers
     until we commit: take_slot's list of them stays true); SQLite's transactions run one at a time."""
-    if _is_pg(session):
+    if dialect(session) == "postgresql":
         await (await session.connection()).execute(_LOCK, {"pid": person_id, "rid": request_id})
 
 
@@ -65,16 +61,10 @@ LOCK_COLUMNS = [select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
                 select(_LOCKED_REQUEST.c.id).scalar_subquery().label("locked_request")]
 
 
-async def open_load(session: AsyncSession, person_id: int) -> int:
-    """How many tasks this volunteer holds and has not finished."""
-    return int(await session.scalar(select(func.count()).select_from(Assignment).where(
-        Assignment.volunteer_id == person_id, Assignment.status.in_(LIVE))) or 0)  # type: ignore[attr-defined]
-
-
 async def holds(session: AsyncSession, request_id: int, person_id: int) -> Assignment | None:
     """The volunteer's live (accepted, started or done) assignment on this request."""
     stmt = select(Assignment).where(Assignment.request_id == request_id, Assignment.volunteer_id == person_id,
-                                    Assignment.status.in_(LIVE + [AssignmentStatus.done.value]))  # type: ignore[attr-defined]
+                                    Assignment.status.in_(HOLDING))  # type: ignore[attr-defined]
     return (await session.exec(stmt)).scalars().first()  # type: ignore[call-overload]
 
 
@@ -93,9 +83,7 @@ _ASSIGN = insert(Assignment.__table__).returning(Assignment.id)  # type: ignore[
 # lock, so the holding and the load it checks include every claim of theirs that committed before.
 _AS, _HR, _AU = Assignment.__table__, HelpRequest.__table__, AuditEntry.__table__  # type: ignore[attr-defined]
 _VID = bindparam("vid", type_=Integer)
-_HELD = (select(_AS.c.id).where(_AS.c.request_id == bindparam("rid"), _AS.c.volunteer_id == _VID,
-                                _AS.c.status.in_(LIVE + [AssignmentStatus.done.value])).limit(1).scalar_subquery())
-_LOAD = select(func.count()).select_from(_AS).where(_AS.c.volunteer_id == _VID, _AS.c.status.in_(LIVE)).scalar_subquery()
+_HELD, _LOAD = holding(bindparam("rid"), _VID), load(_VID)
 _taken = (update(_HR).where(*_FREE, _HELD.is_(None), _LOAD < bindparam("limit")).values(**_TAKE_VALUES)
           .returning(*_HR.c).cte("taken"))
 _assigned = (insert(_AS).from_select(
@@ -110,21 +98,14 @@ _audited = insert(_AU).from_select(
                                        "slots", _taken.c.slots), Text))).cte("audited")
 # the card's audience as the statement's snapshot has it: with the request locked since the claim's
 # first read, nobody else changed its takers (see lock_claim); this claim's own assignment is not in it
-_TAKER = Person.__table__.alias("taker")  # type: ignore[attr-defined]
-_TAKERS = (select(func.json_agg(aggregate_order_by(func.json_build_array(_TAKER.c.id, _TAKER.c.name, _TAKER.c.username),
-                                                   _AS.c.id)))
-           .select_from(_AS.outerjoin(_TAKER, _TAKER.c.id == _AS.c.volunteer_id))
-           .where(_AS.c.request_id == bindparam("rid"), _AS.c.status.in_(LIVE + [AssignmentStatus.done.value]))
-           .scalar_subquery())
-# the leaders' copies (as storage/card_reads.py reads them), the prefix as a range of varchar_pattern_ops
-# (~>=~, ~<~) rather than a LIKE: a generic plan can use the index for a range given as parameters, not
-# for a LIKE pattern given as one (which leaves PostgreSQL planning this statement on every execution)
-_OB = OutboxMessage.__table__  # type: ignore[attr-defined]
-_copies = (select(_OB.c.card_ref, _OB.c.chat_id).distinct()
-           .where(_OB.c.card_ref.op("~>=~")(bindparam("lo", type_=String)), _OB.c.card_ref.op("~<~")(bindparam("hi", type_=String)),
-                  _OB.c.kind != "edit").subquery("copies"))
-_lang = select(Person.language).where(Person.tg_user_id == _copies.c.chat_id).scalar_subquery()
-_COPIES = select(func.json_agg(func.json_build_array(_copies.c.card_ref, _copies.c.chat_id, _lang))).select_from(_copies).scalar_subquery()
+_TAKERS = of_takers(func.json_agg(aggregate_order_by(func.json_build_array(TAKER.c.id, TAKER.c.name, TAKER.c.username),
+                                                     _AS.c.id))).scalar_subquery()
+# the leaders' copies, the prefix as a range of varchar_pattern_ops (~>=~, ~<~) rather than a LIKE: a
+# generic plan can use the index for a range given as parameters, not for a LIKE pattern given as one
+# (which leaves PostgreSQL planning this statement on every execution)
+_copies = lead_copies(and_(OB.c.card_ref.op("~>=~")(bindparam("lo", type_=String)),
+                           OB.c.card_ref.op("~<~")(bindparam("hi", type_=String))))
+_COPIES = select(func.json_agg(func.json_build_array(*_copies.c))).scalar_subquery()
 _one = select(literal(1).label("one")).subquery("one")
 _TAKE_PG = (select(_HELD.label("held"), _LOAD.label("load"), _assigned.c.id.label("assignment_id"),
                    type_coerce(_TAKERS, JSON).label("takers"), type_coerce(_COPIES, JSON).label("copies"), *_taken.c)
@@ -152,7 +133,7 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
     index `uq_assignment_live` (IntegrityError): the caller's transaction then rolls back whole.
     """
     conn = await session.connection()
-    if _is_pg(session) and limit is not None and audit_action is not None:
+    if dialect(session) == "postgresql" and limit is not None and audit_action is not None:
         row = (await conn.execute(_TAKE_PG, {"rid": request_id, "vid": volunteer_id, "by": dispatched_by, "now": now,
                                              "limit": limit, "at": utcnow(), "actor": dispatched_by or volunteer_id,
                                              "action": audit_action, "lo": f"request-lead:{request_id}:", "hi": f"request-lead:{request_id};"})).mappings().one()

@@ -73,7 +73,7 @@ async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: d
                        supersede: list[str] | None = None) -> None:
     """Queue sends and card edits together (each row once by key), in list order. Each row: key,
     chat_id, kind (OutboxKind), payload (dict), card_ref, urgent. Queued edits of the cards in
-    `supersede` become pointless first (the rows bring newer ones), as `enqueue_edit` does.
+    `supersede` become pointless first (the rows bring newer ones).
     One statement on PostgreSQL, two on SQLite."""
     conn = await session.connection()
     payloads = [json.dumps(r["payload"], ensure_ascii=False) for r in rows]
@@ -97,12 +97,8 @@ async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: d
 async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[str, Any],
                        now: datetime) -> None:
     """Queue an edit of every copy of a card. Older queued edits of it become pointless."""
-    await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
-        OutboxMessage.card_ref == card_ref, OutboxMessage.kind == OutboxKind.edit.value,
-        OutboxMessage.status == OutboxStatus.pending.value).values(status=OutboxStatus.skipped.value,
-                                                                   last_error="superseded"))
-    await enqueue(session, key=f"edit:{card_ref}:{uuid4().hex}", chat_id=0, kind=OutboxKind.edit,
-                  payload=payload, now=now, card_ref=card_ref)
+    await enqueue_rows(session, [dict(key=f"edit:{card_ref}:{uuid4().hex}", chat_id=0, kind=OutboxKind.edit,
+                                      payload=payload, card_ref=card_ref)], now, supersede=[card_ref])
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:

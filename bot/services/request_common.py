@@ -9,16 +9,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t
 from storage import claim_reads
-from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
+from storage.enums import RequestStatus
 from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest, Person, Relay
 
 from .core import Core
 from .errors import Conflict, NotFound
 from .notifier import Button, OutMessage
 
-LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
-HOLDING = LIVE + [AssignmentStatus.done.value]
-ACTIVE = [RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value]
+LIVE, HOLDING, ACTIVE = claim_reads.LIVE, claim_reads.HOLDING, claim_reads.ACTIVE  # as the storage reads them
 TERMINAL = [RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
             RequestStatus.out_of_scope.value, RequestStatus.duplicate.value]
 
