@@ -63,12 +63,11 @@ class OutboxNotifier:
                     edits: list[tuple[str, str, list[list[Button]]]]) -> None:
         """`send` of each (key, message, card_ref, urgent), then `edit_card` of each (card_ref, text,
         buttons), in that order, in one statement (two on SQLite) instead of one or two each."""
+        assert not any(msg.photo or msg.document for _, msg, _, _ in sends), "photos and documents go through send()"
         now = self.clock.now()
         rows = [dict(key=key, chat_id=msg.chat_id, payload=msg.payload(), card_ref=card_ref, urgent=urgent,
-                     kind=OutboxKind.photo if msg.photo else OutboxKind.document if msg.document else OutboxKind.send)
-                for key, msg, card_ref, urgent in sends if not (msg.photo or msg.document)]
+                     kind=OutboxKind.send) for key, msg, card_ref, urgent in sends]
         rows += [dict(key=f"edit:{ref}:{uuid4().hex}", chat_id=0, kind=OutboxKind.edit, card_ref=ref,
                       payload=OutMessage(chat_id=0, text=text, buttons=buttons).payload()) for ref, text, buttons in edits]
-        assert len(rows) == len(sends) + len(edits), "photos and documents go through send()"
         await outbox.enqueue_rows(session, rows, now, supersede=[ref for ref, _, _ in edits])
         self._wake_after_commit(session)

@@ -19,7 +19,7 @@ from storage.models import ChatBinding, Grid, HelpRequest, Person
 from .core import Core
 from .notifier import Button, OutMessage
 from .people import admins_of, leaders_of
-from .request_common import display_name, taker_names
+from .request_common import taker_name, taker_names
 from .request_input import mask_phones
 
 CATEGORY_KEYS = {
@@ -185,7 +185,7 @@ async def card_edits(core: Core, session: AsyncSession, req: HelpRequest, note_k
         people, read = await card_audience(session, req.id or 0, with_takers=takers is None)
         copies = read if copies is None else copies
     if takers is None:
-        takers = [display_name(p) if p.id is not None else "?" for p in people]  # type: ignore[arg-type]
+        takers = [taker_name(p) for p in people]
     lang = core.cfg.bot.default_locale
     edits = [(f"request:{req.id}", card_text(lang, req, takers, note_key), card_buttons(lang, req))]
     for ref, _chat_id, language in copies:

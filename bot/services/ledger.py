@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, exists, func, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.detached import detached, labelled, part
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
@@ -13,7 +12,7 @@ from storage.models import Community, DoorVisit, Grid, Household, Pairing, Perso
 from .core import Core
 from .errors import NotAllowed, NotFound
 from .life_common import aware, zone
-from .people import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me
+from .people import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
 
 PAGE_SIZE = 8
 LEDGER_LIMIT = 20
@@ -65,7 +64,7 @@ _VISITS = (select(*_DV.c, _VOL.c.name.label("volunteer_name")).select_from(_DV.j
 
 async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LEDGER_LIMIT) -> Ledger:
     async with core.db.session() as s:
-        row = await load_me(s, actor, _CONTEXT, hid=household_id if 0 < household_id < 2**31 else 0)
+        row = await load_me(s, actor, _CONTEXT, hid=row_id(household_id))
         person, m = row[0], row._mapping
         values = part(m, _HH, "h_")
         if values is None or values["erased_at"] is not None:

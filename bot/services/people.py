@@ -53,6 +53,12 @@ _INSERT = insert(Person.__table__)  # type: ignore[attr-defined]
 _COLUMNS = [c.key for c in Person.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
 
 
+def row_id(value: int) -> int:
+    """An id from callback data as a bind parameter of an INTEGER column: out of its range (which
+    the database would refuse) it is 0, which matches nothing."""
+    return value if 0 < value < 2**31 else 0
+
+
 async def load_rows(session: AsyncSession, actor: Actor, stmt: Select, **params: Any) -> list[Row]:
     """The rows of `stmt` (see `by_tg`) for this Telegram user, who is registered on first contact
     and whose name/language are kept fresh, as `ensure_person` does. At least one row."""

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t
 from storage import claim_reads
+from storage.card_reads import Taker
 from storage.enums import RequestStatus
 from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest, Person, Relay
 
@@ -70,10 +71,14 @@ async def assignments(session: AsyncSession, request_id: int, statuses: list[str
     return list((await session.exec(stmt.order_by(Assignment.id))).scalars())  # type: ignore[call-overload]
 
 
+def taker_name(p: Any) -> str:
+    """A taker's name on the card (`p`: id, name, username; id None when the person is gone)."""
+    return display_name(p) if p.id is not None else "?"
+
+
 async def taker_names(session: AsyncSession, request_id: int) -> list[str]:
     """Who holds the request, oldest first (one statement: the assignments with their people)."""
-    return [display_name(r) if r.id is not None else "?"  # type: ignore[arg-type]  # a row has name, username, id
-            for r in await claim_reads.takers(session, request_id)]
+    return [taker_name(r) for r in await claim_reads.takers(session, request_id)]
 
 
 def taker_names_of(rows: list[Any]) -> list[str]:
@@ -84,7 +89,7 @@ def taker_names_of(rows: list[Any]) -> list[str]:
         if r.t_aid is None or r.t_aid in seen:
             continue
         seen.add(r.t_aid)
-        names.append("?" if r.t_id is None else (r.t_name or (r.t_username or f"#{r.t_id}")))
+        names.append(taker_name(Taker(r.t_id, r.t_name, r.t_username)))
     return names
 
 

@@ -20,8 +20,9 @@ from .cards import Send, card_edits, queue, refresh_cards
 from .core import Core
 from .errors import AlreadyTaken, Conflict, NotAllowed, NotFound
 from .notifier import Button
-from .people import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows
-from .request_common import ACTIVE, display_name, get_request, message_for, require_status, taker_names_of, tell
+from .people import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows, row_id
+from .request_common import (ACTIVE, display_name, get_request, message_for, require_status, taker_name,
+                             taker_names_of, tell)
 from .task_texts import details_buttons, details_text, outcome_buttons, relay_button
 
 
@@ -45,7 +46,8 @@ class TaskView:
 def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: Row, *, dispatched: bool = False) -> None:
     """An approved volunteer of the request's grid, under the open-task limit, not already on it.
     The refusals speak to the volunteer pressing Accept, or about them to the leader dispatching.
-    `ctx`: their profile, holding and load, read after their row lock (storage/claim_reads.py)."""
+    `ctx`: their profile, holding and load (storage/claim_reads.py); on PostgreSQL the take checks
+    the holding and load again after the locks (see check_load)."""
     if ctx.vp_status != VolunteerStatus.approved.value:
         raise NotAllowed("board.error.not_volunteer" if dispatched else "task.error.not_volunteer", name=volunteer.name)
     if ctx.vp_grid_id != req.grid_id:
@@ -102,8 +104,7 @@ async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Pers
                           code=req.code or "", name=display_name(volunteer))
         if msg is not None:
             sends.append((f"coming:{slot.assignment_id}", msg, None, False))
-    takers = None if slot.others is None else [display_name(p) if p.id is not None else "?" for p in slot.others] + [
-        display_name(volunteer)]  # type: ignore[arg-type]
+    takers = None if slot.others is None else [taker_name(p) for p in slot.others] + [display_name(volunteer)]
     await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=slot.copies))
     return ClaimResult(req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value)
 
@@ -135,7 +136,7 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
             # this read locks the volunteer's profile and the request (PostgreSQL) to the commit: the take
             # then checks their holding and load again, seeing every claim of theirs before (fair-claiming
             # limit), and reads the card's other takers as they stay (see claims.lock_claim)
-            ctx = await load_me(s, actor, _CLAIM, rid=request_id if 0 < request_id < 2**31 else 0)
+            ctx = await load_me(s, actor, _CLAIM, rid=row_id(request_id))
             volunteer, values = ctx[0], part(ctx._mapping, claim_reads.HR, "r_")
             if values is None or values["erased_at"] is not None:
                 raise NotFound("request.error.not_found")
@@ -203,7 +204,7 @@ class _Held:
 
 async def _held(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _HELD) -> _Held:
     """As `_holding` (same refusals, same order), in one statement; the rows come back detached."""
-    rows = await load_rows(s, actor, stmt, rid=request_id if 0 < request_id < 2**31 else 0)
+    rows = await load_rows(s, actor, stmt, rid=row_id(request_id))
     row = rows[0]
     m = row._mapping
     values = part(m, claim_reads.HR, "r_")
@@ -234,11 +235,10 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
         resident, household = _people_of(h.row)
         sends: list[Send] = []
         if req.status == RequestStatus.done_reported.value:
-            if resident is not None and resident.tg_user_id is not None and resident.forgotten_at is None:
-                msg = message_for(core, resident, "request.done_ask", lambda lg: outcome_buttons(lg, req.id or 0),
-                                  code=req.code or "", name=display_name(person), hours=f"{hours_v:g}", note=note_v or "—")
-                if msg is not None:
-                    sends.append((f"done:{req.id}:{int(h.row.reopens or 0)}", msg, None, False))
+            msg = message_for(core, resident, "request.done_ask", lambda lg: outcome_buttons(lg, req.id or 0),
+                              code=req.code or "", name=display_name(person), hours=f"{hours_v:g}", note=note_v or "—")
+            if msg is not None:
+                sends.append((f"done:{req.id}:{int(h.row.reopens or 0)}", msg, None, False))
             else:  # nobody to confirm (a household's request): the leaders confirm right away
                 from .ratings import ask_leaders_to_confirm
                 await ask_leaders_to_confirm(core, s, req)
