@@ -14,12 +14,12 @@ from telegram import Bot
 from telegram.warnings import PTBUserWarning
 
 # PTB points to its typed method when a known endpoint is called raw; here the raw answer is the point
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText|getUpdates)'",
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText|editMessageReplyMarkup|getUpdates)'",
                         category=PTBUserWarning)
 
 
 async def call(bot: Bot, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
-    """`method` ("sendMessage", "editMessageText", "getUpdates") with `params`; Telegram's
+    """`method` ("sendMessage", "editMessageText", "editMessageReplyMarkup", "getUpdates") with `params`; Telegram's
     `result`, raw. `read_timeout`: for a long poll, longer than its `timeout`."""
     if read_timeout is None:
         return await bot.do_api_request(method, api_kwargs=params)

@@ -58,8 +58,10 @@ async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | N
     """Replace the pressed message's text (keeps chats tidy); fall back to a new message."""
     q = update.callback_query
     if q is not None and q.message is not None:
-        try:
-            await q.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup(buttons))
+        try:  # Telegram's answer is not read (as in `say`)
+            await raw_api.call(q.get_bot(), "editMessageText", chat_id=q.message.chat.id,
+                               message_id=q.message.message_id, text=text, parse_mode=ParseMode.HTML,
+                               reply_markup=markup(buttons))
             return
         except BadRequest as e:
             if "not modified" in e.message:

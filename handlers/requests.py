@@ -12,6 +12,7 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
                           filters)
 from telegram.warnings import PTBUserWarning
 
+from bot import raw_api
 from bot.i18n import LANGUAGES, t, tp
 from bot.services import request_input as rin
 from bot.services import requests as svc
@@ -248,7 +249,8 @@ async def _strip_buttons(update: Update) -> None:
     q = update.callback_query
     if q is not None and q.message is not None:
         try:
-            await q.edit_message_reply_markup(None)
+            await raw_api.call(q.get_bot(), "editMessageReplyMarkup", chat_id=q.message.chat.id,
+                               message_id=q.message.message_id)
         except Exception:  # noqa: BLE001 - tidying only; the request is already sent
             pass
 
