@@ -212,8 +212,8 @@ class OutboxSender:
         """Mark a round of delivered rows sent (and remember where cards were posted), together."""
         now = self.clock.now()
         async with self.db.session() as s:
-            for row_id, card_ref, chat_id, message_id in sent:
-                await outbox.mark_sent(s, row_id, now, message_id)
+            await outbox.mark_sent(s, [(row_id, message_id) for row_id, _, _, message_id in sent], now)
+            for _, card_ref, chat_id, message_id in sent:
                 if card_ref and message_id is not None:
                     await outbox.remember_card(s, card_ref, chat_id, message_id)
         return [None] * len(sent)

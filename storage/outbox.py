@@ -123,9 +123,17 @@ async def release(session: AsyncSession, row_id: int, at: datetime) -> None:
         status=OutboxStatus.pending.value, next_attempt_at=at))
 
 
-async def mark_sent(session: AsyncSession, row_id: int, now: datetime, message_id: int | None) -> None:
-    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row_id).values(  # type: ignore[call-overload]
-        status=OutboxStatus.sent.value, sent_at=now, message_id=message_id, attempts=OutboxMessage.attempts + 1))
+_OB = OutboxMessage.__table__  # type: ignore[attr-defined]
+# a Core statement built once: the ORM-enabled UPDATE it replaced was built and evaluated per row
+_SENT = update(_OB).where(_OB.c.id == bindparam("rid")).values(
+    status=OutboxStatus.sent.value, sent_at=bindparam("at", type_=DateTime(timezone=True)),
+    message_id=bindparam("mid"), attempts=_OB.c.attempts + 1)
+
+
+async def mark_sent(session: AsyncSession, sent: list[tuple[int, int | None]], now: datetime) -> None:
+    """Mark delivered rows sent: (row id, the new message's id), in one executemany."""
+    if sent:
+        await session.execute(_SENT, [dict(rid=rid, at=now, mid=mid) for rid, mid in sent])
 
 
 async def mark_retry(session: AsyncSession, row_id: int, at: datetime, error: str, *,

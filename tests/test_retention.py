@@ -66,7 +66,7 @@ async def test_old_outbox_texts_are_forgotten_but_their_keys_still_block_a_resen
         await core.notifier.send(s, "visit-list:9:2026-W44", OutMessage(chat_id=1, text="幸福里 3 栋 401"))
     async with db.session() as s:
         [row] = (await s.exec(select(OutboxMessage))).scalars()
-        await outbox.mark_sent(s, row.id, clock.now(), 5)
+        await outbox.mark_sent(s, [(row.id, 5)], clock.now())
     clock.set(NOW)
     result = await run_retention(core)
     assert result.payloads_forgotten == 1
