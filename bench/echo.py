@@ -1,17 +1,27 @@
 """Baseline: a bare python-telegram-bot echo bot with default settings (httpx), over getUpdates.
 
-    python bench/echo.py --updates 5000 --chats 1000
+    .venv/bin/python bench/echo.py --updates 5000 --chats 1000
+    .venv/bin/python bench/echo.py --aiohttp --concurrent 64    # the ceiling: PTB alone, on the bot's HTTP backend
+
+The second form is not the baseline of issue 9; it shows how many updates/s python-telegram-bot
+itself can take on this machine with the full bot's settings (bot/net.py's aiohttp requests, 64
+updates at once), i.e. what is left for the bot's own work.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
+from pathlib import Path
 
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from bench.common import gather_limited, sandbox_process, wait_stats
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import gather_limited, sandbox_process, wait_stats  # noqa: E402
+from bot.net import AiohttpRequest  # noqa: E402
 
 TOKEN = "123456:bench-echo-token"
 
@@ -20,13 +30,17 @@ async def _echo(update: Update, _context) -> None:  # type: ignore[no-untyped-de
     await update.effective_message.reply_text(update.effective_message.text)  # type: ignore[union-attr]
 
 
-async def run_echo(sb, updates: int, chats: int, concurrent: int | bool = False) -> float:  # type: ignore[no-untyped-def]
+async def run_echo(sb, updates: int, chats: int, concurrent: int | bool = False,  # type: ignore[no-untyped-def]
+                   aiohttp: bool = False) -> float:
     """Preload `updates` text messages from `chats` users, then time the bare echo bot answering all."""
     await gather_limited([sb.add_user(700_000 + c, f"u{c}", started=True) for c in range(chats)])
     await gather_limited([sb.send(700_000 + i % chats, f"hello {i}") for i in range(updates)])
     before = (await sb.stats())["sent"]
-    app = (Application.builder().token(TOKEN).base_url(f"http://127.0.0.1:{sb.port}/bot")
-           .concurrent_updates(concurrent).build())
+    builder = (Application.builder().token(TOKEN).base_url(f"http://127.0.0.1:{sb.port}/bot")
+               .concurrent_updates(concurrent))
+    if aiohttp:
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=2))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, _echo))
     await app.initialize()
     await app.start()
@@ -39,15 +53,18 @@ async def run_echo(sb, updates: int, chats: int, concurrent: int | bool = False)
     return updates / (t1 - t0)
 
 
-async def main(updates: int, chats: int) -> None:
+async def main(updates: int, chats: int, concurrent: int, aiohttp: bool) -> None:
     async with sandbox_process() as sb:
-        rate = await run_echo(sb, updates, chats)
-    print(f"bare PTB echo bot (default httpx, sequential): {rate:,.0f} updates/s")
+        rate = await run_echo(sb, updates, chats, concurrent or False, aiohttp)
+    how = f"{'aiohttp' if aiohttp else 'default httpx'}, {f'{concurrent} at once' if concurrent else 'sequential'}"
+    print(f"bare PTB echo bot ({how}): {rate:,.0f} updates/s")
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--updates", type=int, default=5000)
     ap.add_argument("--chats", type=int, default=1000)
+    ap.add_argument("--concurrent", type=int, default=0, help="concurrent_updates (default: sequential)")
+    ap.add_argument("--aiohttp", action="store_true", help="the bot's aiohttp requests instead of httpx")
     a = ap.parse_args()
-    asyncio.run(main(a.updates, a.chats))
+    asyncio.run(main(a.updates, a.chats, a.concurrent, a.aiohttp))
