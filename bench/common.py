@@ -57,6 +57,7 @@ async def sandbox_process(limits: bool = False) -> AsyncIterator[SandboxClient]:
             await asyncio.sleep(0.1)
         client = SandboxClient(f"http://127.0.0.1:{port}")
         client.port = port  # type: ignore[attr-defined]
+        client.pid = proc.pid  # type: ignore[attr-defined]
         async with client:
             yield client
     finally:

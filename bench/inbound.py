@@ -21,7 +21,11 @@ users sending several in a row) for --paced-seconds; latency is measured inside 
 update's arrival (getUpdates answer) to its being done (handlers finished, state stored, marked done).
 
 Prints updates/s, p50/p99 handler time (in the gate: take, state, handlers, persist, done), whether
-each person's updates ran in their order, and the ratio to the echo bot.
+each person's updates ran in their order, and the ratio to the echo bot. For scale it also runs the
+echo bot on the bot's own settings (aiohttp requests, 64 updates at once: python-telegram-bot's
+ceiling on this machine), and splits the CPU of the mix between the bot, the sandbox and the
+PostgreSQL server (read from /proc), with the rate all of it would allow if it were spread perfectly
+over the machine's cores.
 """
 from __future__ import annotations
 
@@ -43,7 +47,7 @@ from sqlmodel import SQLModel  # noqa: E402
 
 from bench.common import fresh_pg_database, gather_limited, sandbox_process  # noqa: E402
 from bench.echo import run_echo  # noqa: E402
-from bench.inbound_kit import Chats, Meter, pct  # noqa: E402
+from bench.inbound_kit import Chats, Meter, OtherCpu, pct  # noqa: E402
 from bot.app import build_application, start_polling, start_running, stop_running  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.outbox_pace import Pace  # noqa: E402
@@ -115,6 +119,8 @@ class Run:
         self.handle_all: list[float] = []
         self.missing = 0
         self.cpu = 0.0  # the bot process's CPU seconds during the timed phases
+        self.others = OtherCpu(getattr(sb, "pid", None))
+        self.sandbox_cpu = self.server_cpu = 0.0  # the sandbox's and PostgreSQL's, same phases
         self.statements = self.commits = 0  # SQL statements and commits the bot ran (all of them)
 
         def count_statement(*_: Any) -> None:
@@ -163,12 +169,16 @@ class Run:
                 await self.sb.press(user, chat, arg[0], arg[1])
         await gather_limited([act(a) for a in actions])
         self.meter.expect(len(actions))
-        t0, c0, sys0 = time.perf_counter(), time.process_time(), os.times().system
+        t0, c0, sys0, o0 = time.perf_counter(), time.process_time(), os.times().system, self.others.read()
         st0, co0 = self.statements, self.commits
         start_polling(self.app, poll_timeout=1)
         await asyncio.wait_for(self.meter.finished.wait(), 600)
         busy, cpu = time.perf_counter() - t0, time.process_time() - c0
         kernel = os.times().system - sys0  # of which in the kernel (socket writes, mostly)
+        o1 = self.others.read()
+        if o0 is not None and o1 is not None:
+            self.sandbox_cpu += o1[0] - o0[0]
+            self.server_cpu += o1[1] - o0[1]
         self.results.append((name, len(actions), busy))
         self.cpu += cpu
         self.handle_all += self.meter.handle
@@ -316,7 +326,9 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency
         n = sum(r[1] for r in run.results)
         busy = sum(r[2] for r in run.results) or float("nan")
         kept, several = run.meter.order_kept()
-        return dict(kind=kind, n=n, busy=busy, rate=n / busy, cpu=run.cpu / max(1, n), p50=pct(run.handle_all, .5),
+        return dict(kind=kind, n=n, busy=busy, rate=n / busy, cpu=run.cpu / max(1, n),
+                    sandbox_cpu=run.sandbox_cpu / max(1, n), server_cpu=run.server_cpu / max(1, n),
+                    p50=pct(run.handle_all, .5),
                     p99=pct(run.handle_all, .99), paced=paced, order=kept, several=several,
                     missing=run.missing, max_in_flight=run.meter.max_in_flight)
 
@@ -326,18 +338,29 @@ async def main(a: argparse.Namespace) -> None:
         echo = await run_echo(sb, a.echo_updates, a.users)
     print(f"bare PTB echo bot (default settings, httpx, sequential), {a.echo_updates} updates from {a.users} "
           f"chats: {echo:,.0f} updates/s", flush=True)
+    async with sandbox_process() as sb:  # not the baseline: what PTB itself takes, on the bot's settings
+        ceiling = await run_echo(sb, a.echo_updates, a.users, concurrent=64, aiohttp=True)
+    print(f"  for scale, not the baseline: the same echo bot on the bot's aiohttp requests, 64 at once: "
+          f"{ceiling:,.0f} updates/s ({ceiling / echo:.2f}× the baseline; python-telegram-bot's own ceiling here)",
+          flush=True)
     out = []
     for kind in (["sqlite", "postgres"] if a.db == "both" else [a.db]):
         r = await full_bot(kind, a.users, a.rate, a.paced_seconds, a.concurrency, not a.paced_only)
         out.append(r)
     print("\n== summary")
-    print(f"echo bot: {echo:,.0f} updates/s")
+    print(f"echo bot: {echo:,.0f} updates/s (PTB's ceiling, aiohttp and 64 at once: {ceiling:,.0f} updates/s)")
     for r in out:
         print(f"full bot on {r['kind']}: {r['n']} updates in {r['busy']:.1f} s busy = {r['rate']:,.0f} updates/s "
               f"({r['rate'] / echo:.2f}× echo; target ≥ 1.20×); bot CPU {r['cpu'] * 1000:.1f} ms/update; gate time p50 {r['p50'] * 1000:.1f} ms, "
               f"p99 {r['p99'] * 1000:.1f} ms; up to {r['max_in_flight']} updates in flight at once; "
               f"per-person order kept: {'yes' if r['order'] else 'NO'} ({r['several']} people with several updates); "
               f"steps without the expected button: {r['missing']}")
+        machine = r["cpu"] + r["sandbox_cpu"] + (r["server_cpu"] if r["kind"] == "postgres" else 0.0)
+        cores = os.cpu_count() or 1
+        print(f"  CPU per update of the mix: bot {r['cpu'] * 1000:.2f} ms, sandbox {r['sandbox_cpu'] * 1000:.2f} ms"
+              + (f", PostgreSQL server {r['server_cpu'] * 1000:.2f} ms" if r["kind"] == "postgres" else "")
+              + f"; all of it spread perfectly over this machine's {cores} cores would allow at most "
+              f"{cores / machine:,.0f} updates/s = {cores / machine / echo:.2f}× echo")
         p = r["paced"]
         if p:
             print(f"  open loop at {a.rate}/s ({p['offered']}): {p['n']} handled in {p['busy']:.1f} s; latency from "

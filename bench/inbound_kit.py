@@ -1,8 +1,9 @@
 """What bench/inbound.py watches the bot with: the gate's timings and order (`Meter`), the
-messages the bot has shown (`Chats`), percentiles."""
+messages the bot has shown (`Chats`), the other processes' CPU (`OtherCpu`), percentiles."""
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import defaultdict
 from typing import Any
@@ -11,6 +12,39 @@ from typing import Any
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+
+class OtherCpu:
+    """CPU seconds of the processes the bot shares the machine with: the sandbox (the stand-in for
+    Telegram) and the PostgreSQL server's processes. Read from /proc (Linux); None elsewhere."""
+
+    def __init__(self, sandbox_pid: int | None) -> None:
+        self.sandbox_pid = sandbox_pid
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def _cpu(self, pid: int | str) -> float:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
+
+    def read(self) -> tuple[float, float] | None:
+        """(sandbox, PostgreSQL server) CPU seconds so far."""
+        if not os.path.isdir("/proc") or self.sandbox_pid is None:
+            return None
+        server = 0.0
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    with open(f"/proc/{pid}/comm") as f:
+                        if f.read().strip() != "postgres":
+                            continue
+                except OSError:
+                    continue
+                server += self._cpu(pid)
+        return self._cpu(self.sandbox_pid), server
 
 
 class Meter:
