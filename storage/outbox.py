@@ -133,7 +133,7 @@ _SENT = update(_OB).where(_OB.c.id == bindparam("rid")).values(
 async def mark_sent(session: AsyncSession, sent: list[tuple[int, int | None]], now: datetime) -> None:
     """Mark delivered rows sent: (row id, the new message's id), in one executemany."""
     if sent:
-        await session.execute(_SENT, [dict(rid=rid, at=now, mid=mid) for rid, mid in sent])
+        await (await session.connection()).execute(_SENT, [dict(rid=rid, at=now, mid=mid) for rid, mid in sent])
 
 
 async def mark_retry(session: AsyncSession, row_id: int, at: datetime, error: str, *,
