@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.i18n import tp
 from bot.services.households import leader_grids
 from bot.services.notifier import Button
+from bot.services.people import row_id
 from bot.services.places import grid_labels
 from storage.models import Grid
 
@@ -45,10 +46,11 @@ def choice_buttons(items: Sequence[tuple[str, str]], lang: str, *, page: int = 0
 
 
 def int_arg(update: Update, index: int = -1) -> int:
-    """The numeric part of callback data like `res:g:12` (index -1) - never trusted further."""
+    """The numeric part of callback data like `res:g:12` (index -1) - never trusted further. Beyond
+    the INTEGER columns' range (which PostgreSQL refuses as a parameter) it is 0: no row, page 0."""
     q = update.callback_query
     assert q is not None and q.data is not None
-    return int(q.data.split(":")[index])
+    return row_id(int(q.data.split(":")[index]))
 
 
 async def answer(update: Update, text: str | None = None, alert: bool = False) -> None:

@@ -19,7 +19,7 @@ from . import request_input as rin
 from .cards import refresh_cards, skills_fit
 from .core import Core
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
-from .people import Actor, can_lead, ensure_person, led_grids
+from .people import Actor, can_lead, ensure_person, led_grids, row_id
 from .request_common import ACTIVE, LIVE, assignments, display_name, end_relays, get_request, require_status, tell
 from .tasks import ClaimResult, assign_volunteer
 
@@ -129,7 +129,7 @@ async def volunteers_for(core: Core, actor: Actor, request_id: int) -> tuple[Hel
 
 
 async def _volunteer(s: AsyncSession, person_id: int) -> Person:
-    p = await s.get(Person, person_id) if 0 < person_id < 2**63 else None
+    p = await s.get(Person, person_id) if row_id(person_id) else None
     if p is None:
         raise NotFound("board.error.no_volunteer")
     return p

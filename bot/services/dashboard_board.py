@@ -16,6 +16,7 @@ from .core import Core
 from .dashboard import GridInfo, Scope
 from .errors import InvalidInput, NotFound
 from .life_common import zone
+from .people import row_id
 from .request_common import ACTIVE, HOLDING, LIVE
 
 PAGE_SIZE = 50
@@ -182,7 +183,7 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
     """One request the viewer may see; NotFound otherwise (no hint that it exists)."""
     tz = zone(scope.timezone)
     async with core.db.session() as s:
-        req = await s.get(HelpRequest, request_id) if 0 < request_id < 2**63 else None
+        req = await s.get(HelpRequest, request_id) if row_id(request_id) else None
         if req is None or req.erased_at is not None or req.grid_id not in scope.grid_ids:
             raise NotFound("dash.error.not_found")
         resident = await s.get(Person, req.resident_id) if req.resident_id else None

@@ -24,7 +24,7 @@ from .cards import Send, card_edits, queue, refresh_cards
 from .core import Core
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .notifier import Button
-from .people import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_rows
+from .people import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_rows, row_id
 from .request_common import (as_utc, community_of, display_name, end_relays, get_request, message_for, reopen_count,
                              require_status, tell)
 from .tasks import reopen_assignments
@@ -70,7 +70,7 @@ class _Own:
 
 
 async def _own(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _OWN) -> _Own:
-    rid = request_id if 0 < request_id < 2**63 else 0  # as get_request: out of range is not found
+    rid = row_id(request_id)  # as get_request: out of range is not found
     rows = await load_rows(s, actor, stmt, rid=rid)
     person, req, rating, community_id = rows[0][:4]
     if req is None or req.erased_at is not None:

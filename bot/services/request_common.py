@@ -16,6 +16,7 @@ from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest,
 from .core import Core
 from .errors import Conflict, NotFound
 from .notifier import Button, OutMessage
+from .people import row_id
 
 LIVE, HOLDING, ACTIVE = claim_reads.LIVE, claim_reads.HOLDING, claim_reads.ACTIVE  # as the storage reads them
 TERMINAL = [RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
@@ -30,7 +31,7 @@ def as_utc(when: datetime | None) -> datetime | None:
 
 
 async def get_request(session: AsyncSession, request_id: int) -> HelpRequest:
-    req = await session.get(HelpRequest, request_id) if 0 < request_id < 2**63 else None
+    req = await session.get(HelpRequest, request_id) if row_id(request_id) else None
     if req is None or req.erased_at is not None:
         raise NotFound("request.error.not_found")
     return req

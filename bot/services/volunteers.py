@@ -21,7 +21,7 @@ from storage.models import Community, Grid, Pairing, Person, RoleGrant, Voluntee
 from .core import Core
 from .errors import Conflict, NotAllowed, NotFound
 from .notifier import Button, OutMessage
-from .people import Actor, admins_of, can_lead, ensure_person, leaders_of
+from .people import Actor, admins_of, can_lead, ensure_person, leaders_of, row_id
 from .places import volunteer_group_of
 
 WORK_GROUP_KEYS = {
@@ -110,7 +110,7 @@ async def post_application_cards(core: Core, session: AsyncSession, view: Volunt
 
 async def _decidable(session: AsyncSession, actor: Actor, profile_id: int) -> tuple[Person, VolunteerView]:
     me = await ensure_person(session, actor)
-    profile = await session.get(VolunteerProfile, profile_id)
+    profile = await session.get(VolunteerProfile, profile_id) if row_id(profile_id) else None
     if profile is None:
         raise NotFound("volunteers.not_found")
     if profile.person_id == me.id:
