@@ -28,6 +28,13 @@ SENSIBLE = ["帮忙修一下厨房水龙头", "幸福里 3 栋 2 单元 401", "B
 
 
 @pytest.fixture
+def db(any_db):  # type: ignore[no-untyped-def]
+    """On SQLite and on PostgreSQL: PostgreSQL refuses what SQLite lets through (an id past an
+    INTEGER column, a string past its VARCHAR), so hostile input must be stopped before either."""
+    return any_db
+
+
+@pytest.fixture
 async def driver(world):  # type: ignore[no-untyped-def]
     """The world's bot, no longer polling: the tests hand it each update themselves."""
     await world.bot.app.bot_data["poller"].stop()
