@@ -66,7 +66,7 @@ async def test_day_boundaries_are_the_communitys_days(office):
 
 async def test_cells_a_spreadsheet_would_run_are_written_as_text(office):
     await add_request(office.db, office.grid_a.id, "A-0003", '=HYPERLINK("http://evil.example","click")',
-                      address="x", phone="1")
+                      address="x", phone="1", created_at=office.core.clock.now())
     rows = _csv(await _export(office, office.leader_a.id, "requests"))
     assert rows[2][5] == '\'=HYPERLINK("http://evil.example","click")'
     wb = openpyxl.load_workbook(io.BytesIO(await _export(office, office.leader_a.id, "requests", "xlsx")))
@@ -78,7 +78,7 @@ async def test_cells_a_spreadsheet_would_run_are_written_as_text(office):
 async def test_xlsx_has_a_header_row_real_dates_and_every_row(office):
     async with office.db.session() as s:  # more than one batch
         s.add_all([HelpRequest(grid_id=office.grid_a.id, code=f"A-{i:04d}", category="errands", summary=f"第 {i} 件",
-                               when_kind="today") for i in range(4, 1204)])
+                               when_kind="today", created_at=office.core.clock.now()) for i in range(4, 1204)])
     data = await _export(office, office.leader_a.id, "requests", "xlsx", lang="en")
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows(values_only=True))
