@@ -27,6 +27,11 @@ class Taker(NamedTuple):
     username: str | None
 
 
+def lead_ref_prefix(request_id: int) -> str:
+    """A leader's copy of a request's card has this card ref, followed by the leader's chat id."""
+    return f"request-lead:{request_id}:"
+
+
 def lead_copies(ref_matches: Any) -> Any:
     """card_ref, chat_id and the reader's language of every leader's copy whose ref `ref_matches`."""
     copies = (select(OB.c.card_ref, OB.c.chat_id).distinct()
@@ -50,7 +55,7 @@ async def card_audience(session: AsyncSession, request_id: int, *, with_takers: 
                         ) -> tuple[list[Taker], list[LeadCopy]]:
     """The request's takers (oldest first; none read unless `with_takers`) and its leaders' copies."""
     conn = await session.connection()
-    params: dict[str, Any] = {"pattern": f"request-lead:{request_id}:%"}
+    params: dict[str, Any] = {"pattern": lead_ref_prefix(request_id) + "%"}
     if not with_takers:
         return [], [LeadCopy(r.card_ref, r.chat_id, r.language) for r in await conn.execute(_COPY_ROWS, params)]
     params["rid"] = request_id

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from . import audit
-from .card_reads import LeadCopy, Taker, lead_copies
+from .card_reads import LeadCopy, Taker, lead_copies, lead_ref_prefix
 from .claim_reads import HOLDING, LIVE, OB, TAKER, holding, load, of_takers
 from .enums import AssignmentStatus, RequestStatus
 from .models import Assignment, AuditEntry, HelpRequest, Person, VolunteerProfile
@@ -134,9 +134,10 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
     """
     conn = await session.connection()
     if dialect(session) == "postgresql" and limit is not None and audit_action is not None:
+        prefix = lead_ref_prefix(request_id)  # the copies' refs: from the prefix up to the next string (";" follows ":")
         row = (await conn.execute(_TAKE_PG, {"rid": request_id, "vid": volunteer_id, "by": dispatched_by, "now": now,
                                              "limit": limit, "at": utcnow(), "actor": dispatched_by or volunteer_id,
-                                             "action": audit_action, "lo": f"request-lead:{request_id}:", "hi": f"request-lead:{request_id};"})).mappings().one()
+                                             "action": audit_action, "lo": prefix, "hi": prefix[:-1] + ";"})).mappings().one()
         if row["held"] is not None or row["load"] >= limit:
             return Refused(row["held"] is not None, int(row["load"]))
         if row["assignment_id"] is None:

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import t, tp
 from storage.enums import Category, ChatKind, RequestStatus, Skill, WhenKind
-from storage.card_reads import LeadCopy, Taker, card_audience
+from storage.card_reads import LeadCopy, Taker, card_audience, lead_ref_prefix
 from storage.models import ChatBinding, Grid, HelpRequest, Person
 
 from .core import Core
@@ -140,7 +140,7 @@ async def send_lead_copy(core: Core, session: AsyncSession, req: HelpRequest, p:
         text = t(lang, intro_key, code=req.code or "", **params) + "\n\n" + text
     return await core.notifier.send(session, key, OutMessage(chat_id=p.tg_user_id, text=text,
                                                             buttons=card_buttons(lang, req, lead=True), silent=not urgent),
-                                    card_ref=f"request-lead:{req.id}:{p.tg_user_id}", urgent=urgent)
+                                    card_ref=f"{lead_ref_prefix(req.id or 0)}{p.tg_user_id}", urgent=urgent)
 
 
 UNKNOWN: Any = object()  # post_card's group not read yet (None: the grid has none)
