@@ -43,13 +43,12 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
     return int(result.rowcount or 0)
 
 
-_INSERT_IGNORE = per_dialect(lambda insert: insert(OutboxMessage.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
-    index_elements=["key"]))
+_OB = OutboxMessage.__table__  # type: ignore[attr-defined]
+_INSERT_IGNORE = per_dialect(lambda insert: insert(_OB).on_conflict_do_nothing(index_elements=["key"]))
 
 
-_SUPERSEDE = (update(OutboxMessage.__table__)  # type: ignore[attr-defined]
-              .where(OutboxMessage.card_ref.in_(bindparam("refs", expanding=True)),  # type: ignore[union-attr]
-                     OutboxMessage.kind == OutboxKind.edit.value, OutboxMessage.status == OutboxStatus.pending.value)
+_SUPERSEDE = (update(_OB).where(_OB.c.card_ref.in_(bindparam("refs", expanding=True)),
+                                _OB.c.kind == OutboxKind.edit.value, _OB.c.status == OutboxStatus.pending.value)
               .values(status=OutboxStatus.skipped.value, last_error="superseded"))
 # PostgreSQL: the supersede and the insert in one statement, the rows as arrays (one prepared
 # statement whatever their number; WITH ORDINALITY keeps their order, so their ids follow the list).
@@ -123,7 +122,6 @@ async def release(session: AsyncSession, row_id: int, at: datetime) -> None:
         status=OutboxStatus.pending.value, next_attempt_at=at))
 
 
-_OB = OutboxMessage.__table__  # type: ignore[attr-defined]
 # a Core statement built once: the ORM-enabled UPDATE it replaced was built and evaluated per row
 _SENT = update(_OB).where(_OB.c.id == bindparam("rid")).values(
     status=OutboxStatus.sent.value, sent_at=bindparam("at", type_=DateTime(timezone=True)),
