@@ -9,10 +9,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.i18n import t, tp
 from bot.services import digest as digests
 from bot.services.notifier import Button
-from bot.services.people import row_id
 from bot.services.periods import iso_week, next_week, previous_week
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .pickers import int_arg
 
 SCOPES = {"g": "grid", "c": "community"}
 
@@ -45,7 +45,7 @@ async def show_button(update: Update, context: Ctx) -> None:
     if len(parts) != 5 or parts[2] not in SCOPES or not parts[3].isdigit() or len(parts[3]) > 12:
         await q.answer(tp(lang_of(update, context), "error.stale_button"), show_alert=True)
         return
-    await _show(update, context, SCOPES[parts[2]], row_id(int(parts[3])), parts[4])
+    await _show(update, context, SCOPES[parts[2]], int_arg(update, 3), parts[4])
     await q.answer()
 
 

@@ -13,11 +13,10 @@ from bot.services import households as hh
 from bot.services.errors import DomainError, InvalidInput, NotAllowed
 from bot.services.households import CARE_FLAG_KEYS
 from bot.services.notifier import Button
-from bot.services.people import row_id
 
 from . import pairings
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, conversation, grid_items, label, led_grid_picker, paged, show
+from .pickers import answer, choice_buttons, conversation, grid_items, int_arg, label, led_grid_picker, paged, show
 
 PRIVATE = filters.ChatType.PRIVATE
 PER_PAGE = 10
@@ -47,8 +46,7 @@ async def households_command(update: Update, context: Ctx) -> None:
 
 @domain_errors
 async def list_page(update: Update, context: Ctx) -> None:
-    _, _, grid_id, page = (update.callback_query.data or "").split(":")  # type: ignore[union-attr]
-    await _render_list(update, context, row_id(int(grid_id)), int(page))
+    await _render_list(update, context, int_arg(update, 2), int_arg(update, 3))
     await answer(update)
 
 

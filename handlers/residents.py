@@ -11,7 +11,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.i18n import t, tp
 from bot.services import places, residents
 from bot.services.notifier import Button
-from bot.services.people import row_id
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of
 from .common import group_start
@@ -71,7 +70,7 @@ async def community_page(update: Update, context: Ctx) -> None:
 @domain_errors
 async def community_chosen(update: Update, context: Ctx) -> None:
     parts = (update.callback_query.data or "").split(":")  # type: ignore[union-attr]
-    await _grid_step(update, context, row_id(int(parts[2])), page=int(parts[3]) if len(parts) > 3 else 0)
+    await _grid_step(update, context, int_arg(update, 2), page=int_arg(update, 3) if len(parts) > 3 else 0)
     await answer(update)
 
 
