@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, select, text, update  # noqa: E402
 
 from bench.digests import PG_CITY, city_core  # noqa: E402
-from bot.services.core import Core  # noqa: E402
-from bot.services.ledger import ledger_of  # noqa: E402
-from bot.services.people import Actor  # noqa: E402
-from bot.services.tasks import claim_task, my_tasks  # noqa: E402
+from bot.services.kernel.core import Core  # noqa: E402
+from bot.services.visits.ledger import ledger_of  # noqa: E402
+from bot.services.people.roles import Actor  # noqa: E402
+from bot.services.requests.tasks import claim_task, my_tasks  # noqa: E402
 from storage.models import Assignment, AuditEntry, Grid, HelpRequest, OutboxMessage, Pairing, Person, VolunteerProfile  # noqa: E402
 
 
@@ -153,7 +153,7 @@ async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Await
 
 
 async def fill_outbox(core: Core, rows: int) -> None:
-    """120 days of sent notifications stay in the outbox (bot/services/retention.py): put that many
+    """120 days of sent notifications stay in the outbox (bot/services/people/retention.py): put that many
     delivered rows in, with the card refs real cards and leader cards have (PostgreSQL, once)."""
     async with core.db.session() as s:
         if await s.scalar(text("SELECT 1 FROM outbox WHERE key = 'bench:1'")):

@@ -7,7 +7,7 @@
 
 The city comes from bench/city.py (seeded: 1,000 grids, 100,000 volunteers, 200,000 households,
 ~1,000,000 requests, ~720,000 door visits). The real digest service computes every grid's figures
-for ISO week 2026-W47 (`bot.services.digest.grid_digests`). Each run is timed on its own; peak
+for ISO week 2026-W47 (`bot.services.digests.weekly.grid_digests`). Each run is timed on its own; peak
 memory is measured in a second run under tracemalloc (Python allocations of the computation), and
 the process's peak resident size (ru_maxrss) is printed as well.
 """
@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from bench.city import build_city  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from bot.outbox_notifier import OutboxNotifier  # noqa: E402
-from bot.services.clock import FakeClock  # noqa: E402
-from bot.services.core import Core  # noqa: E402
-from bot.services.digest import grid_digests  # noqa: E402
+from bot.services.kernel.config import load_config  # noqa: E402
+from bot.outbox.notifier import OutboxNotifier  # noqa: E402
+from bot.services.kernel.clock import FakeClock  # noqa: E402
+from bot.services.kernel.core import Core  # noqa: E402
+from bot.services.digests.weekly import grid_digests  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Grid  # noqa: E402
 

@@ -4,7 +4,7 @@
     .venv/bin/python bench/echo.py --aiohttp --concurrent 64    # the ceiling: PTB alone, on the bot's HTTP backend
 
 The second form is not the baseline of issue 9; it shows how many updates/s python-telegram-bot
-itself can take on this machine with the full bot's settings (bot/net.py's aiohttp requests, 64
+itself can take on this machine with the full bot's settings (bot/transport/http.py's aiohttp requests, 64
 updates at once), i.e. what is left for the bot's own work.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from telegram.ext import Application, MessageHandler, filters
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import gather_limited, sandbox_process, wait_stats  # noqa: E402
-from bot.net import AiohttpRequest  # noqa: E402
+from bot.transport.http import AiohttpRequest  # noqa: E402
 
 TOKEN = "123456:bench-echo-token"
 

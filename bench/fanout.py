@@ -30,13 +30,13 @@ from sqlalchemy import insert  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from bot.app import build_application, start_running, stop_running  # noqa: E402
-from bot.config import load_config  # noqa: E402
+from bot.services.kernel.config import load_config  # noqa: E402
 from bot.jobs import visit_list  # noqa: E402
 from bot.scheduler import run_due  # noqa: E402
-from bot.services.clock import FakeClock  # noqa: E402
-from bot.services.core import Core  # noqa: E402
-from bot.services.fanout import Outgoing, fan_out  # noqa: E402
-from bot.services.notifier import OutMessage  # noqa: E402
+from bot.services.kernel.clock import FakeClock  # noqa: E402
+from bot.services.kernel.core import Core  # noqa: E402
+from bot.services.kernel.fanout import Outgoing, fan_out  # noqa: E402
+from bot.services.kernel.notifier import OutMessage  # noqa: E402
 from sandbox.client import SandboxClient  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Community, Grid, Household, Pairing, Person, VolunteerProfile  # noqa: E402

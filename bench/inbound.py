@@ -49,9 +49,9 @@ from bench.common import fresh_pg_database, gather_limited, sandbox_process  # n
 from bench.echo import run_echo  # noqa: E402
 from bench.inbound_kit import Chats, Meter, OtherCpu, pct  # noqa: E402
 from bot.app import build_application, start_polling, start_running, stop_running  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from bot.outbox_pace import Pace  # noqa: E402
-from bot.services.clock import SystemClock  # noqa: E402
+from bot.services.kernel.config import load_config  # noqa: E402
+from bot.outbox.pace import Pace  # noqa: E402
+from bot.services.kernel.clock import SystemClock  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import (ChatBinding, Community, Grid, Household, Pairing, Person, RoleGrant,  # noqa: E402
                             VolunteerProfile)

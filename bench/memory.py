@@ -25,8 +25,8 @@ from bench.common import gather_limited, sandbox_process  # noqa: E402
 from bench.digests import PG_CITY  # noqa: E402
 from bench.inbound import TOKEN, Run  # noqa: E402
 from bot.app import build_application, start_running, stop_running  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from bot.services.clock import SystemClock  # noqa: E402
+from bot.services.kernel.config import load_config  # noqa: E402
+from bot.services.kernel.clock import SystemClock  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Person, VolunteerProfile  # noqa: E402
 

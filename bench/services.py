@@ -23,11 +23,16 @@ from sqlalchemy import event  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from bench.common import fresh_pg_database  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from bot.outbox_notifier import OutboxNotifier  # noqa: E402
-from bot.services import people, points, ratings, requests, tasks, visits  # noqa: E402
-from bot.services.clock import FakeClock  # noqa: E402
-from bot.services.core import Core  # noqa: E402
+from bot.services.kernel.config import load_config  # noqa: E402
+from bot.outbox.notifier import OutboxNotifier  # noqa: E402
+from bot.services.people import roles as people
+from bot.services.points import standing as points
+from bot.services.requests import ratings
+from bot.services.requests import intake as requests
+from bot.services.requests import tasks
+from bot.services.visits import door_visits as visits  # noqa: E402
+from bot.services.kernel.clock import FakeClock  # noqa: E402
+from bot.services.kernel.core import Core  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 T = SQLModel.metadata.tables

@@ -1,7 +1,7 @@
 """Wiring: the PTB Application with our handlers, the core, the outbox sender, the scheduler.
 
-Updates come in through bot.updates.UpdateGate (exactly once, per-chat order, state kept in the
-database), fetched by bot.polling.Poller or posted to the webhook of bot/web. The scheduler and the
+Updates come in through bot.gate.updates.UpdateGate (exactly once, per-chat order, state kept in the
+database), fetched by bot.gate.polling.Poller or posted to the webhook of bot/web. The scheduler and the
 outbox sender run only in the leader process (bot.leader); the web server (health, metrics,
 dashboard, webhook) when `run_web` is set.
 """
@@ -17,16 +17,16 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 import handlers
 from bot import logprivacy
-from bot.config import Config
+from bot.services.kernel.config import Config
 from bot.i18n import tp
-from bot.net import AiohttpRequest
-from bot.outbox_notifier import OutboxNotifier
-from bot.outbox_sender import OutboxSender
+from bot.transport.http import AiohttpRequest
+from bot.outbox.notifier import OutboxNotifier
+from bot.outbox.sender import OutboxSender
 from bot.persistence import DbPersistence
-from bot.services.clock import Clock, SystemClock
-from bot.services.core import Core
-from bot.dbfaults import database_guard
-from bot.updates import ChatOrderedProcessor, UpdateGate
+from bot.services.kernel.clock import Clock, SystemClock
+from bot.services.kernel.core import Core
+from bot.gate.dbfaults import database_guard
+from bot.gate.updates import ChatOrderedProcessor, UpdateGate
 from storage import handover, inbox
 from storage.db import Database
 from storage.models._base import utcnow
@@ -53,14 +53,14 @@ def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
                .request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=2))
                .defaults(Defaults(tzinfo=cfg.tz))
                .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
-               # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox_pace.py);
+               # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox/pace.py);
                # a direct answer to the person who just wrote is not held behind 30/s (docs/performance.md)
                .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
                .persistence(DbPersistence(db, update_interval=60)))
     if cfg.telegram.base_file_url:
         builder = builder.base_file_url(cfg.telegram.base_file_url)
     app = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
-    notifier = OutboxNotifier(clock)
+    notifier = OutboxNotifier(clock, locale=cfg.bot.default_locale)
     app.bot_data.update(core=Core(db=db, notifier=notifier, clock=clock, cfg=cfg),
                         run_sender=run_sender, run_scheduler=run_scheduler, run_web=run_web,
                         gate=UpdateGate(app, db, lease=timedelta(seconds=cfg.workers.update_lease_seconds)))
@@ -157,7 +157,7 @@ async def _step_down(app: Application) -> None:
 
 async def seed_config_admins(core: Core) -> None:
     """telegram.admins from the config are admins everywhere (like `redvest admin add`)."""
-    from bot.services.people import grant_superadmin
+    from bot.services.people.roles import grant_superadmin
     if core.cfg.telegram.admins:
         async with core.db.session() as s:
             for tg_user_id in core.cfg.telegram.admins:
@@ -202,7 +202,7 @@ def settle_memory() -> None:
 
 
 def start_polling(app: Application, poll_timeout: int = 10) -> None:
-    from bot.polling import Poller
+    from bot.gate.polling import Poller
     poller = Poller(app.bot_data["gate"], timeout=poll_timeout,
                     shutdown_timeout=app.bot_data["core"].cfg.workers.shutdown_timeout_seconds)
     app.bot_data["poller"] = poller

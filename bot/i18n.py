@@ -9,9 +9,10 @@ import html
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from babel.messages.pofile import read_po
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -92,3 +93,12 @@ def t(lang: str, key: str, **params: Any) -> str:
 
 def tp(lang: str, key: str, **params: Any) -> str:
     return catalogs().plain(lang, key, **params)
+
+
+_LIST_LOCALES = {"zh-CN": "zh_CN", "en": "en_GB"}  # en_GB: "A, B and C", as the programme's English texts write
+
+
+def join_list(lang: str, items: Iterable[str]) -> str:
+    """Items as one phrase in the reader's language: "A、B和C", "A, B and C" (Babel, CLDR)."""
+    values = [str(i) for i in items]
+    return format_list(values, locale=_LIST_LOCALES.get(lang, "en_GB")) if values else ""

@@ -1,7 +1,7 @@
 """PTB persistence in our database: conversation states and per-user drafts survive restarts.
 
 Only conversations and user_data are kept (JSON); bot_data and chat_data are not used.
-The database is the truth: bot.updates.UpdateGate reloads a chat's conversation states and the
+The database is the truth: bot.gate.updates.UpdateGate reloads a chat's conversation states and the
 user's drafts before each update and writes them back after it, so several processes (webhook
 workers) can take turns on one conversation, and a crash loses at most the update in flight.
 Drafts must be JSON values (dict keys become strings).

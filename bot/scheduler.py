@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable
 
 from bot.jobs import Due, Job, all_jobs
-from bot.services.core import Core
+from bot.services.kernel.core import Core
 from storage import jobs as job_runs
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import raw_api
+from bot.transport import raw_api
 from bot.i18n import t
-from bot.services.core import Core
-from bot.services.errors import DomainError
-from bot.services.notifier import Button
-from bot.services.people import Actor
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import DomainError
+from bot.services.kernel.notifier import Button
+from bot.services.people.roles import Actor
 
 log = logging.getLogger(__name__)
 Ctx = ContextTypes.DEFAULT_TYPE
@@ -46,7 +46,7 @@ def markup(buttons: list[list[Button]] | None) -> InlineKeyboardMarkup | None:
 
 async def say(update: Update, text: str, buttons: list[list[Button]] | None = None, **kwargs: Any) -> None:
     """Reply in the chat of the update (message or button press). Telegram's answer is not turned
-    into a Message object (bot/raw_api.py): no handler reads it."""
+    into a Message object (bot/transport/raw_api.py): no handler reads it."""
     chat = update.effective_chat
     assert chat is not None
     reply_markup = kwargs.pop("reply_markup", None) or markup(buttons)

@@ -12,13 +12,13 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services import board as svc
-from bot.services import ratings
-from bot.services.cards import category_label, status_label, when_label
-from bot.services.errors import Conflict
-from bot.services.notifier import Button
-from bot.services.request_common import require_status
-from bot.services.task_texts import ASSIGNMENT_KEYS, short
+from bot.services.requests import board as svc
+from bot.services.requests import ratings
+from bot.services.requests.cards import category_label, status_label, when_label
+from bot.services.kernel.errors import Conflict
+from bot.services.kernel.notifier import Button
+from bot.services.requests.common import require_status
+from bot.services.requests.task_texts import ASSIGNMENT_KEYS, short
 from storage.enums import RequestStatus, WhenKind
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say

@@ -5,8 +5,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import people
-from bot.services.notifier import Button
+from bot.services.people import roles as people
+from bot.services.kernel.notifier import Button
 
 from .base import Ctx, actor_of, core_of, lang_of, say
 

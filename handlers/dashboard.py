@@ -5,7 +5,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.i18n import t
-from bot.services.login import LINK_TTL, issue_login_link
+from bot.services.office.login import LINK_TTL, issue_login_link
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
 

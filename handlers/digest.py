@@ -7,9 +7,9 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import t, tp
-from bot.services import digest as digests
-from bot.services.notifier import Button
-from bot.services.periods import iso_week, next_week, previous_week
+from bot.services.digests import weekly as digests
+from bot.services.kernel.notifier import Button
+from bot.services.kernel.periods import iso_week, next_week, previous_week
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
 from .pickers import int_arg

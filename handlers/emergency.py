@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.i18n import t, tp
-from bot.services import emergency
-from bot.services.emergency import callup_buttons
+from bot.services.emergency import callups as emergency
+from bot.services.emergency.callups import callup_buttons
 
 from . import emergency_start
 from .emergency_start import end_and_report

@@ -10,9 +10,9 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services import emergency
-from bot.services.errors import DomainError, InvalidInput
-from bot.services.notifier import Button
+from bot.services.emergency import callups as emergency
+from bot.services.kernel.errors import DomainError, InvalidInput
+from bot.services.kernel.notifier import Button
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say, end_conversation
 

@@ -11,9 +11,9 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services import events
-from bot.services.errors import DomainError
-from bot.services.notifier import Button
+from bot.services.events import planning as events
+from bot.services.kernel.errors import DomainError
+from bot.services.kernel.notifier import Button
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say, end_conversation
 

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import t, tp
-from bot.services import events
-from bot.services.event_signups import Roster
-from bot.services.notifier import Button
+from bot.services.events import planning as events
+from bot.services.events.signups import Roster
+from bot.services.kernel.notifier import Button
 from storage.enums import SignupStatus
 
 from . import event_new

@@ -9,8 +9,9 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import groups, places
-from bot.services.notifier import Button
+from bot.services.places import groups
+from bot.services.places import grids as places
+from bot.services.kernel.notifier import Button
 from storage.enums import ChatKind
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say

@@ -9,10 +9,10 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
                           MessageHandler, filters)
 
 from bot.i18n import t, tp
-from bot.services import households as hh
-from bot.services.errors import DomainError, InvalidInput, NotAllowed
-from bot.services.households import CARE_FLAG_KEYS
-from bot.services.notifier import Button
+from bot.services.places import households as hh
+from bot.services.kernel.errors import DomainError, InvalidInput, NotAllowed
+from bot.services.places.households import CARE_FLAG_KEYS
+from bot.services.kernel.notifier import Button
 
 from . import pairings
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say

@@ -12,12 +12,12 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services import ratings
-from bot.services import requests as svc
-from bot.services.cards import category_label, status_label, when_label
-from bot.services.notifier import Button
-from bot.services.ratings import stars_buttons
-from bot.services.task_texts import outcome_buttons, relay_button
+from bot.services.requests import ratings
+from bot.services.requests import intake as svc
+from bot.services.requests.cards import category_label, status_label, when_label
+from bot.services.kernel.notifier import Button
+from bot.services.requests.ratings import stars_buttons
+from bot.services.requests.task_texts import outcome_buttons, relay_button
 from storage.enums import RequestStatus
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say

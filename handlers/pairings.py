@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import households as hh
-from bot.services.notifier import Button
+from bot.services.places import households as hh
+from bot.services.kernel.notifier import Button
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
 from .pickers import answer, choice_buttons, grid_items, int_arg, label, led_grid_picker, paged, picker, show

@@ -8,10 +8,10 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.i18n import tp
-from bot.services.households import leader_grids
-from bot.services.notifier import Button
-from bot.services.people import row_id
-from bot.services.places import grid_labels
+from bot.services.places.households import leader_grids
+from bot.services.kernel.notifier import Button
+from bot.services.people.roles import row_id
+from bot.services.places.grids import grid_labels
 from storage.models import Grid
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, markup, say

@@ -9,9 +9,9 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
                           MessageHandler, filters)
 
 from bot.i18n import t, tp
-from bot.services import places
-from bot.services.errors import InvalidInput
-from bot.services.inputs import person_ref
+from bot.services.places import grids as places
+from bot.services.kernel.errors import InvalidInput
+from bot.services.kernel.inputs import person_ref
 
 from . import pickers
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say

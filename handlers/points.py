@@ -5,9 +5,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import t, tp
-from bot.services import points
-from bot.services.notifier import Button
-from bot.services.points import Board
+from bot.services.points import standing as points
+from bot.services.kernel.notifier import Button
+from bot.services.points.standing import Board
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
 

@@ -7,8 +7,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import privacy
-from bot.services.notifier import Button
+from bot.services.people import privacy
+from bot.services.kernel.notifier import Button
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
 

@@ -14,7 +14,7 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
-from bot.services import relay as svc
+from bot.services.requests import relay as svc
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
 from .tasks import cb_args, cb_int, expired, in_group, last_step, remember, take_pending

@@ -12,13 +12,13 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
                           filters)
 from telegram.warnings import PTBUserWarning
 
-from bot import raw_api
+from bot.transport import raw_api
 from bot.i18n import LANGUAGES, t, tp
-from bot.services import request_input as rin
-from bot.services import requests as svc
-from bot.services.cards import CATEGORY_KEYS, category_label, when_label
-from bot.services.errors import DomainError
-from bot.services.notifier import Button
+from bot.services.requests import fields as rin
+from bot.services.requests import intake as svc
+from bot.services.requests.cards import CATEGORY_KEYS, category_label, when_label
+from bot.services.kernel.errors import DomainError
+from bot.services.kernel.notifier import Button
 from storage.enums import Category, WhenKind
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say

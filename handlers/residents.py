@@ -1,7 +1,7 @@
 """/grid and the "📍 My grid" button: a resident says which community and grid they live in.
 
 Other features call `ask_for_grid(update, context)` when someone without a grid tries
-something grid-bound (or raise bot.services.residents.NoGrid from a service).
+something grid-bound (or raise bot.services.people.residents.NoGrid from a service).
 """
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import places, residents
-from bot.services.notifier import Button
+from bot.services.places import grids as places
+from bot.services.people import residents
+from bot.services.kernel.notifier import Button
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of
 from .common import group_start

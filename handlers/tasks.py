@@ -13,11 +13,11 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services import tasks as svc
-from bot.services.cards import category_label
-from bot.services.errors import Conflict, DomainError, InvalidInput
-from bot.services.notifier import Button
-from bot.services.task_texts import details_buttons, details_text
+from bot.services.requests import tasks as svc
+from bot.services.requests.cards import category_label
+from bot.services.kernel.errors import Conflict, DomainError, InvalidInput
+from bot.services.kernel.notifier import Button
+from bot.services.requests.task_texts import details_buttons, details_text
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
 
@@ -153,7 +153,7 @@ async def done_button(update: Update, context: Ctx) -> object:
 
 @domain_errors
 async def hours_input(update: Update, context: Ctx) -> object:
-    from bot.services.request_input import parse_hours
+    from bot.services.requests.fields import parse_hours
     lang = lang_of(update, context)
     raw = cb_args(update)[-1] if update.callback_query else (update.effective_message.text or "")  # type: ignore[union-attr]
     hours = parse_hours(raw)

@@ -14,10 +14,10 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import Raw, t, tp
-from bot.services import visits
-from bot.services.errors import DomainError
-from bot.services.notifier import Button
-from bot.services.visits import FLAG_KEYS, NOTE_MAX, OUTCOME_KEYS
+from bot.services.visits import door_visits as visits
+from bot.services.kernel.errors import DomainError
+from bot.services.kernel.notifier import Button
+from bot.services.visits.door_visits import FLAG_KEYS, NOTE_MAX, OUTCOME_KEYS
 from storage.enums import Category, RedFlag, VisitOutcome
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say, end_conversation

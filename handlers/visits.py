@@ -9,12 +9,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import t, tp
-from bot.services import ledger, visits
-from bot.services.errors import InvalidInput
-from bot.services.ledger import Ledger
-from bot.services.life_common import aware, zone
-from bot.services.notifier import Button
-from bot.services.visits import FLAG_KEYS, OUTCOME_KEYS
+from bot.services.visits import ledger
+from bot.services.visits import door_visits as visits
+from bot.services.kernel.errors import InvalidInput
+from bot.services.visits.ledger import Ledger
+from bot.services.kernel.life_common import aware, zone
+from bot.services.kernel.notifier import Button
+from bot.services.visits.door_visits import FLAG_KEYS, OUTCOME_KEYS
 from storage.enums import CareFlag, RedFlag, VisitOutcome
 from storage.models import Household
 

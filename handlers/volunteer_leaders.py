@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import volunteers
-from bot.services.notifier import Button
-from bot.services.volunteers import card_text, decision_buttons
+from bot.services.people import volunteers
+from bot.services.kernel.notifier import Button
+from bot.services.people.volunteers import card_text, decision_buttons
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
 from .pickers import PER_PAGE, answer, choice_buttons, int_arg, show

@@ -6,10 +6,10 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
                           MessageHandler, filters)
 
 from bot.i18n import t, tp
-from bot.services import signup
-from bot.services.errors import DomainError, InvalidInput
-from bot.services.notifier import Button
-from bot.services.volunteers import SKILL_KEYS, WORK_GROUP_KEYS, VolunteerView, card_text
+from bot.services.people import signup
+from bot.services.kernel.errors import DomainError, InvalidInput
+from bot.services.kernel.notifier import Button
+from bot.services.people.volunteers import SKILL_KEYS, WORK_GROUP_KEYS, VolunteerView, card_text
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
 from .pickers import answer, choice_buttons, conversation, show

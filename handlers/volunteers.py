@@ -11,10 +11,12 @@ from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, Con
                           MessageHandler, filters)
 
 from bot.i18n import t, tp
-from bot.services import places, residents, signup
-from bot.services.errors import DomainError, InvalidInput
-from bot.services.notifier import Button
-from bot.services.volunteers import SKILL_KEYS, WORK_GROUP_KEYS, skills_text
+from bot.services.places import grids as places
+from bot.services.people import residents
+from bot.services.people import signup
+from bot.services.kernel.errors import DomainError, InvalidInput
+from bot.services.kernel.notifier import Button
+from bot.services.people.volunteers import SKILL_KEYS, WORK_GROUP_KEYS, skills_text
 
 from . import volunteer_leaders, volunteer_profile
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say

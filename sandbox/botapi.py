@@ -9,6 +9,7 @@ import time
 from aiohttp import web
 
 from .errors import ApiError, bad
+from .registry import METHODS, chat_id_of, method
 from .limits import SEND_METHODS
 from .media import file_param, media_fields
 from .validate import check_markup, parse_text, reply_target
@@ -23,15 +24,6 @@ INT_FIELDS = {"message_id", "user_id", "offset", "limit", "timeout", "reply_to_m
 BOOL_FIELDS = {"drop_pending_updates", "show_alert", "disable_notification", "protect_content",
                "creates_join_request", "disable_web_page_preview", "allow_sending_without_reply",
                "only_if_banned", "for_channels"}
-METHODS: dict = {}
-
-
-def method(*names):
-    def deco(fn):
-        for n in names or (fn.__name__,):
-            METHODS[n.lower()] = (n, fn)
-        return fn
-    return deco
 
 
 def _coerce(name: str, value):
@@ -128,19 +120,11 @@ async def handle_file(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    from . import botchat  # noqa: F401  (registers the chat/update methods)
     app.router.add_route("*", "/bot{token}/{method}", handle)
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file)
 
 
 # ------------------------------------------------------------------ helpers
-def chat_id_of(params: dict) -> int:
-    cid = params.get("chat_id")
-    if cid is None or cid == "":
-        raise bad("chat_id is empty")
-    if not isinstance(cid, int):
-        raise bad("chat not found")
-    return cid
 
 
 def _common_fields(state, chat_id: int, params: dict) -> tuple[dict, dict]:

@@ -7,7 +7,7 @@ import json
 import re
 import secrets
 
-from .botapi import chat_id_of, method
+from .registry import chat_id_of, method
 from .errors import ApiError, bad
 from .media import get_file
 from .state import DEFAULT_ALLOWED, admin_member

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import botapi, userapi
+from . import botapi, botchat, userapi  # noqa: F401  (botchat registers the chat/update methods)
 from .state import SandboxState
 from .webhook import stop_delivery
 

@@ -35,7 +35,7 @@ class Database:
             # every prepared statement again, each time)
             # no pre-ping: it was a round trip on every checkout (3% of the bot's time under load); a
             # connection that died is invalidated with the pool when a statement fails on it, and
-            # the update gate retries that update (bot.dbfaults)
+            # the update gate retries that update (bot.gate.dbfaults)
             kwargs.update(pool_size=2 * pool_size, max_overflow=0)
             # the bot runs short transactions: a misestimated LIKE on the outbox's card refs (thousands
             # of rows guessed for a handful) made PostgreSQL start parallel workers (+5 ms) or JIT-compile

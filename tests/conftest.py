@@ -20,10 +20,10 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from bot.app import build_application, start_running, stop_running
-from bot.config import Config, load_config
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.clock import FakeClock, SystemClock
-from bot.services.core import Core
+from bot.services.kernel.config import Config, load_config
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.clock import FakeClock, SystemClock
+from bot.services.kernel.core import Core
 from sandbox import SandboxClient, start_server
 from storage.db import Database
 from storage.enums import ChatKind

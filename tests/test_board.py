@@ -2,11 +2,11 @@
 import pytest
 from sqlalchemy import select
 
-from bot.services import board
-from bot.services.errors import Conflict, InvalidInput, NotAllowed
-from bot.services.people import Actor
-from bot.services.requests import RequestDraft, create_request
-from bot.services.tasks import claim_task
+from bot.services.requests import board
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
+from bot.services.people.roles import Actor
+from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.tasks import claim_task
 from storage.models import Assignment, AuditEntry, HelpRequest
 from tests import factories as f
 from tests.harness import buttons_of, text_of

@@ -5,13 +5,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import Config
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.core import Core
-from bot.services.errors import AlreadyTaken, Conflict, NotAllowed
-from bot.services.people import Actor
-from bot.services.requests import RequestDraft, create_request
-from bot.services.tasks import ClaimResult, claim_task, release_task
+from bot.services.kernel.config import Config
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import AlreadyTaken, Conflict, NotAllowed
+from bot.services.people.roles import Actor
+from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.tasks import ClaimResult, claim_task, release_task
 from storage import claims
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Person
 from tests import factories as f

@@ -11,9 +11,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.services.errors import NotAllowed
-from bot.services.login import issue_login_link
-from bot.services.people import Actor
+from bot.services.kernel.errors import NotAllowed
+from bot.services.office.login import issue_login_link
+from bot.services.people.roles import Actor
 from bot.web.dashboard import add_routes
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, HelpRequest, LoginToken, VolunteerProfile, WebSession
@@ -199,7 +199,7 @@ async def test_expired_or_forged_links_are_refused(office, web_base, tamper):
     elif tamper == "forged_signature":
         token = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     elif tamper == "unknown_token":
-        from bot.services import login
+        from bot.services.office import login
         raw = "x" * 43
         token = f"{raw}.{login._sign(office.core, raw)}"  # correctly signed, never issued
     else:
@@ -336,7 +336,7 @@ async def test_dashboard_command_sends_a_personal_one_time_link(world):
 
 
 async def test_without_a_secret_key_a_random_one_is_used_and_never_logged(office, caplog):
-    from bot.services import login
+    from bot.services.office import login
     login._process_key = None
     office.core.cfg.web.secret_key = ""  # type: ignore[assignment]
     with caplog.at_level("WARNING"):

@@ -16,8 +16,8 @@ import pytest
 from playwright.async_api import async_playwright
 from sqlalchemy import select, update
 
-from bot.services.people import Actor
-from bot.services.requests import RequestDraft, create_request
+from bot.services.people.roles import Actor
+from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import Assignment, AuditEntry, LoginToken
 
 from .harness import text_of

@@ -8,17 +8,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.core import Core
-from bot.services.dashboard import load_scope, week_figures
-from bot.services.dashboard_board import BoardFilter, list_requests
-from bot.services.dashboard_life import emergency_rows, event_rows
-from bot.services.dashboard_people import household_page, volunteer_lists
-from bot.services.dashboard_trends import weekly_trends
-from bot.services.exports import ExportRequest, export_bytes, viewer_export_scope
-from bot.services.login import issue_login_link, redeem_login_link
-from bot.services.errors import NotAllowed
-from bot.services.people import Actor
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import load_scope, week_figures
+from bot.services.office.board import BoardFilter, list_requests
+from bot.services.office.life import emergency_rows, event_rows
+from bot.services.office.people import household_page, volunteer_lists
+from bot.services.office.trends import weekly_trends
+from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
+from bot.services.office.login import issue_login_link, redeem_login_link
+from bot.services.kernel.errors import NotAllowed
+from bot.services.people.roles import Actor
 from storage.enums import PointsReason, VolunteerStatus
 from storage.models import (Assignment, DoorVisit, DutyResponse, Emergency, Event, EventSignup, HelpRequest,
                             Rating)

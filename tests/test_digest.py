@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
-from bot.services import digest as digests
-from bot.services import digest_chart
-from bot.services.digest_text import render_text
-from bot.services.errors import InvalidInput, NotAllowed
-from bot.services.people import Actor
+from bot.services.digests import weekly as digests
+from bot.services.digests import chart as digest_chart
+from bot.services.digests.text import render_text
+from bot.services.kernel.errors import InvalidInput, NotAllowed
+from bot.services.people.roles import Actor
 from storage.enums import PointsReason, RequestStatus
 from storage.models import (DutyResponse, Emergency, HelpRequest, Household, PointsEntry, Rating,
                             VolunteerProfile)

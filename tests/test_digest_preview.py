@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.cli import main
-from bot.services.periods import iso_week, previous_week
+from bot.services.kernel.periods import iso_week, previous_week
 from storage.migrate import head_revision
 
 from . import factories as f

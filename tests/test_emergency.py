@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.services import emergency
-from bot.services.people import Actor
+from bot.services.emergency import callups as emergency
+from bot.services.people.roles import Actor
 from storage.models import DutyResponse, Emergency, OutboxMessage, PointsEntry
 from tests import factories as f
 from tests.harness import buttons_of, text_of

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.services.escalation import escalate_overdue
-from bot.services.people import Actor
-from bot.services.requests import RequestDraft, create_request
-from bot.services.tasks import claim_task
+from bot.services.requests.escalation import escalate_overdue
+from bot.services.people.roles import Actor
+from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.tasks import claim_task
 from storage.models import AuditEntry, HelpRequest, OutboxMessage
 from tests import factories as f
 from tests.harness import buttons_of, text_of

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import update
 
 from bot.cli import main as cli_main
-from bot.services.dashboard import load_scope
-from bot.services.exports import ExportRequest, export_bytes, viewer_export_scope
+from bot.services.office.dashboard import load_scope
+from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
 from storage.enums import PointsReason
 from storage.models import DoorVisit, HelpRequest
 from storage.points import award

@@ -15,7 +15,7 @@ import pytest
 
 from bot import metrics
 from bot.app import build_application, start_running, stop_running
-from bot.services.clock import SystemClock
+from bot.services.kernel.clock import SystemClock
 from sandbox import SandboxClient, start_server
 from storage.db import Database
 from tests.harness import make_user, text_of

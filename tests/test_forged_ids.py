@@ -9,11 +9,11 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.dashboard import Scope
-from bot.services.dashboard_board import request_detail
-from bot.services.errors import NotFound
-from bot.services.people import Actor
-from bot.services.volunteers import approve_volunteer
+from bot.services.office.dashboard import Scope
+from bot.services.office.board import request_detail
+from bot.services.kernel.errors import NotFound
+from bot.services.people.roles import Actor
+from bot.services.people.volunteers import approve_volunteer
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Rating
 from tests.test_tasks_flow import new_request
 

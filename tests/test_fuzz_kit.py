@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import metrics
-from bot.updates import Outcome
+from bot.gate.updates import Outcome
 from storage import enums
 
 # ---------------------------------------------------------------- hostile inputs

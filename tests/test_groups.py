@@ -6,9 +6,9 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from bot.services import groups
-from bot.services.errors import InvalidInput
-from bot.services.people import Actor
+from bot.services.places import groups
+from bot.services.kernel.errors import InvalidInput
+from bot.services.people.roles import Actor
 from storage.enums import ChatKind
 from storage.models import AuditEntry, ChatBinding
 from tests.harness import buttons_of, text_of

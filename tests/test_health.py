@@ -4,10 +4,10 @@ from __future__ import annotations
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.clock import SystemClock
-from bot.services.core import Core
-from bot.services.notifier import OutMessage
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.core import Core
+from bot.services.kernel.notifier import OutMessage
 from bot.web.server import build_web_app
 from storage.db import Database
 from tests.harness import make_user

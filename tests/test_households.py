@@ -6,9 +6,9 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from bot.services import households
-from bot.services.errors import Conflict, NotAllowed
-from bot.services.people import Actor
+from bot.services.places import households
+from bot.services.kernel.errors import Conflict, NotAllowed
+from bot.services.people.roles import Actor
 from storage.models import AuditEntry, Household, Pairing
 from tests import factories as f
 from tests.harness import buttons_of, text_of

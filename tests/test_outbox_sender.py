@@ -11,10 +11,10 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.error import NetworkError
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.outbox_sender import OutboxSender, Pace
-from bot.services.clock import FakeClock, SystemClock
-from bot.services.notifier import Button, OutMessage
+from bot.outbox.notifier import OutboxNotifier
+from bot.outbox.sender import OutboxSender, Pace
+from bot.services.kernel.clock import FakeClock, SystemClock
+from bot.services.kernel.notifier import Button, OutMessage
 from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxKind

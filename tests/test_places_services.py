@@ -6,12 +6,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.services import groups, households, places, residents, signup, volunteers
-from bot.services.core import Core
-from bot.services.errors import Conflict, InvalidInput, NotAllowed
-from bot.services.imports import import_csv
-from bot.services.people import Actor
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.places import groups
+from bot.services.places import households
+from bot.services.places import grids as places
+from bot.services.people import residents
+from bot.services.people import signup
+from bot.services.people import volunteers
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
+from bot.services.exchange.imports import import_csv
+from bot.services.people.roles import Actor
 from storage.enums import ChatKind, VolunteerStatus
 from storage.models import ChatBinding, Household, OutboxMessage, Pairing
 from tests import factories as f

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import points
-from bot.services.errors import InvalidInput, NotAllowed
-from bot.services.people import Actor
+from bot.services.points import standing as points
+from bot.services.kernel.errors import InvalidInput, NotAllowed
+from bot.services.people.roles import Actor
 from storage.enums import PointsReason
 from storage.points import award
 from tests import factories as f

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.services import events
-from bot.services.core import Core
-from bot.services.errors import Conflict
-from bot.services.people import Actor
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.events import planning as events
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict
+from bot.services.people.roles import Actor
 from storage.models import Event, EventSignup, PointsEntry
 from tests import factories as f
 from tests.test_events import _event, _new_event

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.services.notifier import OutMessage
+from bot.services.kernel.notifier import OutMessage
 from storage import points
 from storage.enums import PointsReason, RequestStatus
 from storage.models import (AuditEntry, HelpRequest, OutboxMessage, Pairing, Person, PointsEntry, Rating, UserData,

@@ -4,11 +4,11 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.services import ratings
-from bot.services.errors import Conflict, InvalidInput, NotAllowed
-from bot.services.people import Actor
-from bot.services.requests import RequestDraft, create_request
-from bot.services.tasks import claim_task, report_done
+from bot.services.requests import ratings
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
+from bot.services.people.roles import Actor
+from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.tasks import claim_task, report_done
 from storage.models import Assignment, HelpRequest, OutboxMessage, PointsEntry, Rating
 from tests import factories as f
 from tests.harness import buttons_of, text_of

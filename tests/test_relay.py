@@ -1,12 +1,12 @@
 """💬 The resident and the volunteer talk through the bot, without sharing usernames or phones."""
 import pytest
 
-from bot.services import relay
-from bot.services.errors import Conflict, NotAllowed
-from bot.services.people import Actor
-from bot.services.ratings import confirm_outcome
-from bot.services.requests import RequestDraft, create_request
-from bot.services.tasks import claim_task, report_done
+from bot.services.requests import relay
+from bot.services.kernel.errors import Conflict, NotAllowed
+from bot.services.people.roles import Actor
+from bot.services.requests.ratings import confirm_outcome
+from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.tasks import claim_task, report_done
 from tests.harness import buttons_of, text_of
 
 RESIDENT = Actor(3001, "王奶奶", language="zh-hans")

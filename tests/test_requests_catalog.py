@@ -8,9 +8,9 @@ from bot.i18n import LANGUAGES, catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = [ROOT / p for p in (
-    "bot/services/requests.py", "bot/services/tasks.py", "bot/services/board.py", "bot/services/ratings.py",
-    "bot/services/relay.py", "bot/services/escalation.py", "bot/services/cards.py", "bot/services/request_common.py",
-    "bot/services/request_input.py", "bot/services/task_texts.py", "handlers/requests.py", "handlers/tasks.py",
+    "bot/services/requests/intake.py", "bot/services/requests/tasks.py", "bot/services/requests/board.py", "bot/services/requests/ratings.py",
+    "bot/services/requests/relay.py", "bot/services/requests/escalation.py", "bot/services/requests/cards.py", "bot/services/requests/common.py",
+    "bot/services/requests/fields.py", "bot/services/requests/task_texts.py", "handlers/requests.py", "handlers/tasks.py",
     "handlers/board.py", "handlers/my_requests.py", "handlers/relay.py")]
 PREFIXES = {"request.error.date"}  # matched with startswith, not a text
 SHAPE = re.compile(r"^(request|task|board|rating|relay|error)\.[a-z0-9_]+(\.[a-z0-9_]+)*$")

@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.services import request_input as rin
-from bot.services.errors import InvalidInput, NotAllowed
-from bot.services.people import Actor
-from bot.services.requests import NoGrid, RequestDraft, create_request
+from bot.services.requests import fields as rin
+from bot.services.kernel.errors import InvalidInput, NotAllowed
+from bot.services.people.roles import Actor
+from bot.services.requests.intake import NoGrid, RequestDraft, create_request
 from storage.models import HelpRequest, OutboxMessage
 from tests import factories as f
 

@@ -1,9 +1,9 @@
 """/my: the resident follows and cancels their own requests; nobody else can."""
 from sqlalchemy import select
 
-from bot.services.people import Actor
-from bot.services.requests import RequestDraft, create_request
-from bot.services.tasks import claim_task
+from bot.services.people.roles import Actor
+from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.tasks import claim_task
 from storage.models import Assignment, AuditEntry, HelpRequest
 from tests.harness import buttons_of, text_of
 

@@ -7,8 +7,8 @@ import pytest
 
 from sqlalchemy import select
 
-from bot.services import residents
-from bot.services.people import Actor
+from bot.services.people import residents
+from bot.services.people.roles import Actor
 from storage.models import AuditEntry, Person
 from tests import factories as f
 from tests.harness import buttons_of, text_of

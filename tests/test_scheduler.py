@@ -11,9 +11,9 @@ from bot import scheduler
 from bot.jobs import Job
 from bot.jobs import digest as digest_job
 from bot.jobs import visit_list, visit_overview, visit_reminder
-from bot.outbox_notifier import OutboxNotifier
+from bot.outbox.notifier import OutboxNotifier
 from bot.scheduler import Ticker, due_jobs, run_due
-from bot.services import fanout
+from bot.services.kernel import fanout
 from storage.db import Database
 
 from .test_scheduler_seed import at, core_on, job_runs, keys, log_visit, seed_town

@@ -3,7 +3,7 @@ sends the Friday list, whose log button works; the evening tick then knows the v
 from __future__ import annotations
 
 from bot.app import build_application, start_running, stop_running
-from bot.services.clock import FakeClock
+from bot.services.kernel.clock import FakeClock
 from storage.enums import ChatKind
 
 from . import factories as f

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.clock import FakeClock
-from bot.services.core import Core
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.clock import FakeClock
+from bot.services.kernel.core import Core
 from storage.db import Database
 from storage.enums import VolunteerStatus
 from storage.models import DoorVisit, Household, JobRun, OutboxMessage, Person

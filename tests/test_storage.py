@@ -140,9 +140,9 @@ async def test_conversation_state_and_drafts_survive_a_new_persistence(any_db):
 async def test_a_reading_step_registers_and_refreshes_the_person_who_asks(any_db, clock, cfg):
     """Database.reading(): no transaction around it on PostgreSQL, yet the person written on first
     contact and their new language and username are kept."""
-    from bot.outbox_notifier import OutboxNotifier
-    from bot.services.core import Core
-    from bot.services.people import Actor, role_summary
+    from bot.outbox.notifier import OutboxNotifier
+    from bot.services.kernel.core import Core
+    from bot.services.people.roles import Actor, role_summary
     core = Core(db=any_db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
     await role_summary(core, Actor(7001, "王奶奶", language="zh-hans"))
     await role_summary(core, Actor(7001, "王奶奶", username="wang", language="en"))

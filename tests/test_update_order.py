@@ -3,7 +3,7 @@ import asyncio
 
 from telegram import Chat, Message, Update, User
 
-from bot.updates import ChatOrderedProcessor
+from bot.gate.updates import ChatOrderedProcessor
 
 
 def _update(uid: int, user_id: int, chat_id: int) -> Update:

@@ -202,8 +202,8 @@ async def test_english_volunteer_logs_a_visit(world):
 
 
 async def test_the_friday_list_button_opens_the_visit_log(world):
-    from bot.services.life_common import iso_week
-    from bot.services.reminders import send_visit_lists
+    from bot.services.kernel.life_common import iso_week
+    from bot.services.visits.reminders import send_visit_lists
     vol, hh = world.volunteers[0], world.household
     await vol.send("/start")
     await vol.reply()

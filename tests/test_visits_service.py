@@ -8,11 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.services import emergency, ledger, points, visits
-from bot.services.core import Core
-from bot.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from bot.services.people import Actor
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.emergency import callups as emergency
+from bot.services.visits import ledger
+from bot.services.points import standing as points
+from bot.services.visits import door_visits as visits
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.people.roles import Actor
 from tests import factories as f
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -6,9 +6,9 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from bot.services import volunteers
-from bot.services.errors import Conflict, NotAllowed
-from bot.services.people import Actor
+from bot.services.people import volunteers
+from bot.services.kernel.errors import Conflict, NotAllowed
+from bot.services.people.roles import Actor
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, ChatBinding, Person, VolunteerProfile
 from tests import factories as f

@@ -7,8 +7,8 @@ import pytest
 
 from sqlalchemy import select
 
-from bot.services import households
-from bot.services.people import Actor
+from bot.services.places import households
+from bot.services.people.roles import Actor
 from storage.models import Pairing, Person, VolunteerProfile
 from tests.harness import buttons_of, text_of
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_application, start_running, stop_running
-from bot.config import Config
-from bot.services.clock import SystemClock
+from bot.services.kernel.config import Config
+from bot.services.kernel.clock import SystemClock
 from sandbox import SandboxClient
 from storage.db import Database
 from storage.models import ProcessedUpdate

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import DAY_NAMES
+from bot.services.kernel.config import DAY_NAMES
 from storage.enums import OutboxStatus, VolunteerStatus
 from storage.models import (Community, Grid, Household, OutboxMessage, Pairing, Person, ProcessedUpdate,
                             VolunteerProfile)

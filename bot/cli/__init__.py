@@ -9,7 +9,7 @@ import importlib
 import logging
 import sys
 
-from bot.config import ConfigError, load_config
+from bot.services.kernel.config import ConfigError, load_config
 from storage.migrate import NeedsMigration
 
 # sub-command modules under bot/cli/, in the order `redvest --help` lists them

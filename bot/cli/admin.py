@@ -5,7 +5,7 @@ import asyncio
 
 from sqlalchemy import select
 
-from bot.services.people import grant_superadmin, person_by_tg
+from bot.services.people.roles import grant_superadmin, person_by_tg
 from storage.db import Database
 from storage.migrate import check_current
 from storage.models import Person

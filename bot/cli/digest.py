@@ -10,13 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.outbox_notifier import OutboxNotifier
-from bot.services import digest as digests
-from bot.services.clock import SystemClock
-from bot.services.core import Core
-from bot.services.digest_chart import render_chart
-from bot.services.errors import DomainError
-from bot.services.periods import parse_week
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.digests import weekly as digests
+from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.core import Core
+from bot.services.digests.chart import render_chart
+from bot.services.kernel.errors import DomainError
+from bot.services.kernel.periods import parse_week
 from storage.db import Database
 from storage.migrate import check_current
 from storage.models import Community, Grid

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.i18n import LANGUAGES, pick_locale, tp
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.clock import SystemClock
-from bot.services.core import Core
-from bot.services.errors import DomainError
-from bot.services.exports import FORMATS, KINDS, ExportRequest, check_request, operator_scope, write_export
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import DomainError
+from bot.services.exchange.exports import FORMATS, KINDS, ExportRequest, check_request, operator_scope, write_export
 from storage.db import Database
 from storage.migrate import check_current
 

@@ -13,12 +13,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from bot.config import Config
-from bot.outbox_notifier import OutboxNotifier
-from bot.services.clock import SystemClock
-from bot.services.core import Core
-from bot.services.import_rows import KINDS
-from bot.services.imports import ImportFailed, ImportResult, decode, import_csv, parse
+from bot.services.kernel.config import Config
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.core import Core
+from bot.services.exchange.import_rows import KINDS
+from bot.services.exchange.imports import ImportFailed, ImportResult, decode, import_csv, parse
 from storage.db import Database
 from storage.migrate import check_current
 

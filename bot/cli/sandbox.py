@@ -6,7 +6,7 @@ import logging
 import os
 
 from bot.app import build_application, start_running, stop_running
-from bot.config import WebConfig
+from bot.services.kernel.config import WebConfig
 from bot.demo import PEOPLE, sandbox_groups, seed_demo
 from sandbox import SandboxState, start_server
 from storage import migrate

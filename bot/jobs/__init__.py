@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy import select
 
-from bot.services.core import Core
+from bot.services.kernel.core import Core
 from storage.models import Community
 
 

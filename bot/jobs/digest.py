@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.config import ScheduleConfig
-from bot.services.core import Core
-from bot.services.digest import send_weekly_digests
-from bot.services.periods import last_weekly, previous_week, week_of_day, zone
+from bot.services.kernel.config import ScheduleConfig
+from bot.services.kernel.core import Core
+from bot.services.digests.weekly import send_weekly_digests
+from bot.services.kernel.periods import last_weekly, previous_week, week_of_day, zone
 
 from . import Due, Job, communities, open_at
 

@@ -8,13 +8,13 @@ import importlib
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.services.core import Core
+from bot.services.kernel.core import Core
 
 from . import Due, Job
 
 log = logging.getLogger(__name__)
 NAME = "escalation-check"
-CHECKS = (("bot.services.escalation", "escalate_overdue"), ("bot.services.ratings", "auto_confirm_due"))
+CHECKS = (("bot.services.requests.escalation", "escalate_overdue"), ("bot.services.requests.ratings", "auto_confirm_due"))
 _missing: set[str] = set()
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from bot.services.core import Core
-from bot.services.periods import aware, local_at, zone
-from bot.services.retention import run_retention
+from bot.services.kernel.core import Core
+from bot.services.kernel.periods import aware, local_at, zone
+from bot.services.people.retention import run_retention
 
 from . import Due, Job
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.config import ScheduleConfig
-from bot.services.core import Core
-from bot.services.periods import last_weekly, local_at, local_midnight, week_of_day, zone
-from bot.services.reminders import send_visit_lists
+from bot.services.kernel.config import ScheduleConfig
+from bot.services.kernel.core import Core
+from bot.services.kernel.periods import last_weekly, local_at, local_midnight, week_of_day, zone
+from bot.services.visits.reminders import send_visit_lists
 
 from . import Due, Job, communities, open_at
 

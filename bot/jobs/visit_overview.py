@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.services.core import Core
-from bot.services.periods import week_of_day
-from bot.services.reminders import send_visit_overviews
+from bot.services.kernel.core import Core
+from bot.services.kernel.periods import week_of_day
+from bot.services.visits.reminders import send_visit_overviews
 
 from . import Due, Job, communities, open_at
 from .visit_list import evening_window

@@ -17,14 +17,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram.ext import Application
 
 from bot import metrics
-from bot.services.core import Core
+from bot.services.kernel.core import Core
 from storage import outbox
 
 from . import webhook
+from .keys import CORE, PTB
 
 log = logging.getLogger(__name__)
-CORE = web.AppKey("core", Core)
-PTB = web.AppKey("ptb", Application)
 PROBE_SECONDS = 3.0
 
 

@@ -1,4 +1,4 @@
-"""The Telegram webhook endpoint, and `run_webhook` for `redvest run` in webhook mode.
+"""The Telegram webhook endpoint (`redvest run` in webhook mode serves it on the bot's web server).
 
 Telegram re-sends an update until it gets a 2xx, so the answer is 200 only once the update is
 handled and recorded (or was handled before); 503 when the database is unreachable or another
@@ -16,7 +16,9 @@ from aiohttp import web
 from telegram import TelegramObject, Update
 
 from bot import metrics
-from bot.updates import Outcome
+
+from .keys import CORE, PTB
+from bot.gate.updates import Outcome
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -70,7 +72,6 @@ async def _read_limited(request: web.Request, limit: int) -> bytes | None:
 
 
 async def receive(request: web.Request) -> web.Response:
-    from .server import CORE, PTB
     core, ptb = request.app[CORE], request.app[PTB]
     cfg = core.cfg.bot.webhook
     secret = cfg.secret_token.get_secret_value()
@@ -108,8 +109,3 @@ async def receive(request: web.Request) -> web.Response:
         return _answer(503, "being handled by another worker", retry_after=1)
     return _answer(503, "database unreachable", retry_after=1)
 
-
-def run_webhook(cfg, app) -> int:  # type: ignore[no-untyped-def]
-    """`redvest run` in webhook mode (kept for callers of the older entry point)."""
-    from bot.cli.run import serve_until_signalled
-    return serve_until_signalled(cfg, app)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.services.core import Core
+from bot.services.kernel.core import Core
 
 from . import auth, board, exports, life, overview, people
 

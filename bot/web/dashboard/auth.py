@@ -13,10 +13,10 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.i18n import LANGUAGES, pick_locale, tp
-from bot.services import login
-from bot.services.core import Core
-from bot.services.dashboard import load_scope
-from bot.services.errors import DomainError, NotAllowed
+from bot.services.office import login
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import load_scope
+from bot.services.kernel.errors import DomainError, NotAllowed
 
 from .html import View, layout, message_page, plain_error
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services import board
-from bot.services.dashboard_board import (ACTIVE_FILTER, BoardFilter, RequestDetail, list_requests,
+from bot.services.requests import board
+from bot.services.office.board import (ACTIVE_FILTER, BoardFilter, RequestDetail, list_requests,
                                           parse_board_filter, request_detail)
-from bot.services.errors import InvalidInput
-from bot.services.request_common import ACTIVE, LIVE
+from bot.services.kernel.errors import InvalidInput
+from bot.services.requests.common import ACTIVE, LIVE
 from storage.enums import Category, RequestStatus
 
 from .auth import viewer_page

@@ -6,10 +6,10 @@ from datetime import timedelta
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.dashboard_board import parse_date, parse_grid
-from bot.services.errors import InvalidInput
-from bot.services.life_common import zone
-from bot.services.exports import FORMATS, KINDS, ExportRequest, check_request, export_bytes, filename, viewer_export_scope
+from bot.services.office.board import parse_date, parse_grid
+from bot.services.kernel.errors import InvalidInput
+from bot.services.kernel.life_common import zone
+from bot.services.exchange.exports import FORMATS, KINDS, ExportRequest, check_request, export_bytes, filename, viewer_export_scope
 
 from .auth import viewer_page
 from .html import View, layout, options

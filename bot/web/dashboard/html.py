@@ -13,8 +13,8 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.i18n import LANGUAGES, t, tp
-from bot.services.core import Core
-from bot.services.dashboard import Scope, tp_or
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import Scope, tp_or
 from storage.models import WebSession
 
 NAV = (("overview", "/dashboard/", "dash.nav.overview"), ("requests", "/dashboard/requests", "dash.nav.requests"),

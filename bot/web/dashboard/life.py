@@ -4,8 +4,8 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.dashboard_board import parse_grid
-from bot.services.dashboard_life import emergency_rows, event_rows
+from bot.services.office.board import parse_grid
+from bot.services.office.life import emergency_rows, event_rows
 
 from .auth import viewer_page
 from .html import View, grid_picker, layout, table, when

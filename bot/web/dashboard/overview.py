@@ -4,9 +4,9 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.dashboard import week_figures
-from bot.services.dashboard_board import parse_grid
-from bot.services.dashboard_trends import STATUS_GROUPS, weekly_trends
+from bot.services.office.dashboard import week_figures
+from bot.services.office.board import parse_grid
+from bot.services.office.trends import STATUS_GROUPS, weekly_trends
 
 from .auth import viewer_page
 from .html import View, banner, figure, grid_picker, layout, url

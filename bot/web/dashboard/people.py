@@ -4,9 +4,9 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services import volunteers
-from bot.services.dashboard_board import parse_grid
-from bot.services.dashboard_people import household_page, volunteer_lists
+from bot.services.people import volunteers
+from bot.services.office.board import parse_grid
+from bot.services.office.people import household_page, volunteer_lists
 
 from .auth import viewer_page
 from .html import View, banner, figure, grid_picker, layout, table, url, when

@@ -1,0 +1,1 @@
+"""The update gate: every update handled once, in order per person, by polling or webhook."""

@@ -1,0 +1,1 @@
+"""The weekly digest for grid leaders and admins."""

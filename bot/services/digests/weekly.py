@@ -1,0 +1,200 @@
+"""The weekly digest (每周简报): figures of a grid's (or a community's) week for its leaders and
+admins, sent on schedule, previewed on demand with /digest, printed by `redvest digest`."""
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import outbox
+from storage.enums import RoleKind
+from storage.models import Community, Grid, Person, RoleGrant
+
+from bot.services.digests import queries as q
+from bot.services.kernel.core import Core
+from bot.services.digests.chart import render_chart
+from bot.services.digests.text import Digest, is_partial, render_text, title_line
+from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.fanout import Outgoing, fan_out
+from bot.services.kernel.notifier import OutMessage
+from bot.services.people.roles import Actor, admins_of, ensure_person, is_admin_of, led_grids, can_lead
+from bot.services.kernel.periods import iso_week, parse_week, previous_week, week_range, zone
+
+GRIDS_PER_FANOUT = 50  # digests rendered and queued per batch (bounds the PNGs held in memory)
+MAX_CHOICES = 30
+
+
+@dataclass(frozen=True)
+class DigestChoice:
+    scope: str
+    target_id: int
+    name: str
+
+
+def _span(core: Core, week: str, tz: str) -> q.Span:
+    wr = week_range(week, tz)
+    return q.Span(wr.start, wr.end, min(wr.end, core.clock.now()),
+                  timedelta(minutes=core.cfg.requests.escalate_to_leader_minutes))
+
+
+async def compute_digests(core: Core, scope: str, targets: list[tuple[int, str, str]], week: str) -> list[Digest]:
+    """Digests for many grids or communities: targets are (id, name, time zone). The week is
+    cut in each community's zone, so targets are grouped by zone (usually just one)."""
+    by_tz: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for tid, name, tz in targets:
+        by_tz[tz].append((tid, name))
+    out = []
+    async with core.db.session() as s:
+        for tz, items in by_tz.items():
+            span = _span(core, week, tz)
+            figures = await q.compute(s, scope, [tid for tid, _ in items], week, span)
+            partial = is_partial(week_range(week, tz), core.clock.now())
+            out += [Digest(scope, tid, name, tz, week_range(week, tz), figures[tid], partial) for tid, name in items]
+    return out
+
+
+async def _grid_targets(s: AsyncSession, grid_ids: list[int]) -> list[tuple[int, str, str]]:
+    rows = (await s.exec(select(Grid.id, Grid.name, Community.timezone).join(Community, Community.id == Grid.community_id)  # type: ignore[call-overload]
+                         .where(Grid.id.in_(grid_ids)).order_by(Grid.id))).all()  # type: ignore[union-attr]
+    return [(gid, name, tz) for gid, name, tz in rows]
+
+
+async def grid_digests(core: Core, grid_ids: list[int], week: str) -> list[Digest]:
+    """Digests of many grids at once (nine grouped queries per time zone, whatever the number)."""
+    async with core.db.session() as s:
+        targets = await _grid_targets(s, grid_ids)
+    return await compute_digests(core, "grid", targets, week)
+
+
+async def community_digest(core: Core, community_id: int, week: str) -> Digest:
+    async with core.db.session() as s:
+        com = await s.get(Community, community_id)
+    if com is None:
+        raise NotFound("digest.error.no_community")
+    return (await compute_digests(core, "community", [(com.id, com.name, com.timezone)], week))[0]  # type: ignore[list-item]
+
+
+async def grid_digest(core: Core, grid_id: int, week: str) -> Digest:
+    found = await grid_digests(core, [grid_id], week)
+    if not found:
+        raise NotFound("digest.error.no_grid")
+    return found[0]
+
+
+def check_week(week: str) -> str:
+    try:
+        parse_week(week)
+    except ValueError:
+        raise InvalidInput("digest.error.bad_week") from None
+    return week.strip()
+
+
+async def digest_choices(core: Core, actor: Actor) -> list[DigestChoice]:
+    """What this person may preview: the grids they lead (or administer) and their communities."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        grids = await led_grids(s, person)
+        stmt = select(Community).order_by(Community.id)
+        if not person.is_superadmin:
+            stmt = stmt.where(Community.id.in_(select(RoleGrant.community_id).where(  # type: ignore[union-attr]
+                RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.admin.value)))
+        communities = list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+    choices = [DigestChoice("community", c.id, c.name) for c in communities]  # type: ignore[arg-type]
+    choices += [DigestChoice("grid", g.id, g.name) for g in grids]  # type: ignore[arg-type]
+    if not choices:
+        raise NotAllowed("digest.error.not_leader")
+    return choices[:MAX_CHOICES]
+
+
+async def preview_digest(core: Core, actor: Actor, scope: str, target_id: int, week: str | None = None) -> Digest:
+    """A digest on demand (default: this week so far), for the grid's leader or the community's admins."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        if scope == "grid":
+            grid = await s.get(Grid, target_id)
+            if grid is None:
+                raise NotFound("digest.error.no_grid")
+            allowed = await can_lead(s, person, target_id)
+            com = await s.get(Community, grid.community_id)
+        elif scope == "community":
+            com = await s.get(Community, target_id)
+            if com is None:
+                raise NotFound("digest.error.no_community")
+            allowed = await is_admin_of(s, person, target_id)
+        else:
+            raise NotFound("digest.error.no_grid")
+    if not allowed:
+        raise NotAllowed("digest.error.not_leader")
+    week = check_week(week) if week else iso_week(core.clock.now(), com.timezone if com else None)
+    if scope == "grid":
+        return await grid_digest(core, target_id, week)
+    return await community_digest(core, target_id, week)
+
+
+def last_full_week(core: Core, tz: str | None) -> str:
+    return previous_week(iso_week(core.clock.now(), zone(tz)))
+
+
+async def chart_png(d: Digest, lang: str) -> bytes | None:
+    """The chart, drawn off the event loop (matplotlib is CPU-bound); None for a quiet week."""
+    if d.quiet:
+        return None
+    return await asyncio.to_thread(render_chart, d.figures, lang, d.name, d.week)
+
+
+def _base_key(d: Digest, p: Person) -> str:
+    return f"digest:{d.scope}:{d.target_id}:{d.week}:{p.id}"
+
+
+async def digest_messages(core: Core, d: Digest, recipients: list[Person]) -> list[Outgoing]:
+    """Chart then text for each recipient not served yet, keyed by scope, target, week and person
+    (the text goes last, so a queued text means that recipient is complete)."""
+    async with core.db.session() as s:
+        served = await outbox.existing_keys(s, [f"{_base_key(d, p)}:text" for p in recipients])
+    rendered: dict[str, tuple[str, str, bytes | None]] = {}
+    items = []
+    for p in recipients:
+        if f"{_base_key(d, p)}:text" in served:
+            continue
+        lang = core.lang(p.language)
+        if lang not in rendered:
+            rendered[lang] = (render_text(lang, d), title_line(lang, d), await chart_png(d, lang))
+        text, caption, png = rendered[lang]
+        base = _base_key(d, p)
+        if png is not None:
+            items.append(Outgoing(f"{base}:chart", OutMessage(chat_id=p.tg_user_id, text=caption, photo=png)))  # type: ignore[arg-type]
+        items.append(Outgoing(f"{base}:text", OutMessage(chat_id=p.tg_user_id, text=text)))  # type: ignore[arg-type]
+    return items
+
+
+def _reachable(people: list[Person]) -> list[Person]:
+    return [p for p in people if p.tg_user_id is not None and not p.blocked_bot]
+
+
+async def send_weekly_digests(core: Core, community_id: int, week: str) -> int:
+    """Each grid leader gets their grid's digest; the community's admins get the community's."""
+    async with core.db.session() as s:
+        com = await s.get(Community, community_id)
+        if com is None:
+            return 0
+        grids = list((await s.exec(select(Grid.id, Grid.name).where(Grid.community_id == community_id).order_by(Grid.id))).all())  # type: ignore[call-overload]
+        leaders: dict[int, list[Person]] = defaultdict(list)
+        for gid, person in (await s.exec(select(RoleGrant.grid_id, Person).join(Person, Person.id == RoleGrant.person_id).where(  # type: ignore[call-overload]
+                RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id.in_([g for g, _ in grids])).order_by(Person.id))).all():  # type: ignore[union-attr]
+            leaders[gid].append(person)
+        admins = _reachable(await admins_of(s, community_id))
+    queued = 0
+    led = [(gid, name, com.timezone) for gid, name in grids if _reachable(leaders[gid])]
+    for i in range(0, len(led), GRIDS_PER_FANOUT):
+        items: list[Outgoing] = []
+        for d in await compute_digests(core, "grid", led[i:i + GRIDS_PER_FANOUT], week):
+            items += await digest_messages(core, d, _reachable(leaders[d.target_id]))
+        queued += await fan_out(core, items)
+    if admins:
+        d = (await compute_digests(core, "community", [(com.id, com.name, com.timezone)], week))[0]  # type: ignore[list-item]
+        queued += await fan_out(core, await digest_messages(core, d, admins))
+    return queued

@@ -1,0 +1,1 @@
+"""Emergency call-ups (平急转换)."""

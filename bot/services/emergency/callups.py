@@ -1,0 +1,286 @@
+"""Emergency call-up (平急转换): an admin switches a community or a grid into emergency mode.
+
+The shock team (approved volunteers with VolunteerProfile.shock_team) in that place gets an
+urgent call-up with On duty / Can't buttons; the admin who started it gets a headcount card that
+is edited in place as answers come. Ending records the span and awards emergency-duty points
+(hours = from answering "on duty" to the end) to everyone on duty at that moment, once.
+An answer may be changed while the emergency lasts; after the end every answer is refused.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.sql import Select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import t, tp
+from storage import audit
+from storage.enums import DutyAnswer, PointsReason, RoleKind, VolunteerStatus
+from storage.models import Community, DutyResponse, Emergency, Grid, Person, RoleGrant, VolunteerProfile
+from storage.points import award
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.life_common import aware, clean_text, lock, zone
+from bot.services.kernel.notifier import Button, OutMessage
+from bot.services.people.roles import Actor, ensure_person, is_admin_of
+
+REASON_MAX, TARGET_MAX, NAMES_SHOWN = 300, 10_000, 40
+
+
+@dataclass
+class EmergencyScope:
+    community_id: int
+    community: str
+    grids: list[tuple[int, str]]
+
+
+@dataclass
+class Started:
+    emergency: Emergency
+    called: int  # shock-team volunteers sent a call-up
+
+
+@dataclass
+class Answered:
+    emergency: Emergency
+    answer: str
+    changed: bool
+    place: str
+
+
+@dataclass
+class Ended:
+    emergency: Emergency
+    on_duty: int
+    awarded: int
+
+
+def _shock_team(em: Emergency) -> Select:
+    stmt = (select(Person).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+            .where(VolunteerProfile.shock_team == True, VolunteerProfile.status == VolunteerStatus.approved.value))  # noqa: E712
+    if em.grid_id is not None:
+        return stmt.where(VolunteerProfile.grid_id == em.grid_id).order_by(Person.id)
+    return (stmt.join(Grid, Grid.id == VolunteerProfile.grid_id)
+            .where(Grid.community_id == em.community_id).order_by(Person.id))
+
+
+async def _place(s: AsyncSession, em: Emergency) -> tuple[str, str]:
+    """(place name, time zone) of the emergency."""
+    community = await s.get(Community, em.community_id)
+    grid = await s.get(Grid, em.grid_id) if em.grid_id else None
+    return (grid.name if grid else community.name), community.timezone  # type: ignore[union-attr]
+
+
+def _local(when: datetime, tz: str) -> str:
+    return aware(when).astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+async def _headcount_text(core: Core, s: AsyncSession, em: Emergency, lang: str) -> tuple[str, list[list[Button]]]:
+    place, tz = await _place(s, em)
+    rows = (await s.exec(select(Person.name, DutyResponse.answer).join(  # type: ignore[call-overload]
+        DutyResponse, DutyResponse.volunteer_id == Person.id).where(DutyResponse.emergency_id == em.id)
+        .order_by(DutyResponse.answered_at, DutyResponse.id))).all()
+    on = [n or "—" for n, a in rows if a == DutyAnswer.on_duty.value]
+    called = int(await s.scalar(select(func.count()).select_from(_shock_team(em).subquery())) or 0)
+    names = "、".join(on[:NAMES_SHOWN]) + ("…" if len(on) > NAMES_SHOWN else "") if on else "—"
+    text = t(lang, "emergency.headcount", place=place, reason=em.reason, started=_local(em.started_at, tz),
+             on_duty=len(on), target=em.target, cant=len(rows) - len(on),
+             waiting=max(0, called - len(rows)), names=names)
+    if em.ended_at is not None:
+        span = int((aware(em.ended_at) - aware(em.started_at)).total_seconds() // 60)
+        return text + "\n" + t(lang, "emergency.headcount.ended", ended=_local(em.ended_at, tz),
+                               hours=span // 60, minutes=span % 60), []
+    return text, [[Button(tp(lang, "emergency.button.end"), data=f"emg:end:{em.id}")]]
+
+
+async def _refresh_headcount(core: Core, s: AsyncSession, em: Emergency) -> None:
+    starter = await s.get(Person, em.started_by) if em.started_by else None
+    lang = core.lang(starter.language if starter else None)
+    text, buttons = await _headcount_text(core, s, em, lang)
+    await core.notifier.edit_card(s, f"emergency:{em.id}:hc", text, buttons)
+
+
+def callup_buttons(lang: str, emergency_id: int) -> list[list[Button]]:
+    return [[Button(tp(lang, "emergency.button.on_duty"), data=f"emg:on:{emergency_id}"),
+             Button(tp(lang, "emergency.button.cant"), data=f"emg:cant:{emergency_id}")]]
+
+
+async def emergency_scopes(core: Core, actor: Actor) -> list[EmergencyScope]:
+    """Communities (and their grids) this person administers."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        stmt = select(Community).order_by(Community.id)
+        if not person.is_superadmin:
+            stmt = stmt.where(Community.id.in_(select(RoleGrant.community_id).where(  # type: ignore[union-attr]
+                RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.admin.value)))
+        out = []
+        for c in (await s.exec(stmt)).scalars():  # type: ignore[call-overload]
+            grids = (await s.exec(select(Grid.id, Grid.name).where(Grid.community_id == c.id).order_by(Grid.id))).all()  # type: ignore[call-overload]
+            out.append(EmergencyScope(c.id, c.name, [(g, n) for g, n in grids]))
+        if not out:
+            raise NotAllowed("emergency.error.not_admin")
+        return out
+
+
+async def active_emergencies(core: Core, actor: Actor) -> list[tuple[Emergency, str]]:
+    """Emergencies still on in communities this person administers, with their place names."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        out = []
+        for em in (await s.exec(select(Emergency).where(Emergency.ended_at.is_(None)).order_by(Emergency.id))).scalars():  # type: ignore[call-overload, union-attr]
+            if await is_admin_of(s, person, em.community_id):
+                out.append((em, (await _place(s, em))[0]))
+        return out
+
+
+@dataclass
+class EmergencyMenu:
+    scopes: list[EmergencyScope]           # where this admin may start one
+    active: list[tuple[Emergency, str]]    # (emergency, place) still on
+
+
+async def emergency_menu(core: Core, actor: Actor) -> EmergencyMenu:
+    """/emergency: the places an admin may switch, and what is on now (NotAllowed for others)."""
+    return EmergencyMenu(await emergency_scopes(core, actor), await active_emergencies(core, actor))
+
+
+@dataclass
+class EndChoice:
+    ended: Ended | None                   # the only active one, now ended
+    choices: list[tuple[Emergency, str]]  # several on: the admin picks
+
+
+async def end_active(core: Core, actor: Actor) -> EndChoice:
+    """/emergency end: end the only active emergency, or list them when there are several."""
+    await emergency_scopes(core, actor)  # admins only
+    active = await active_emergencies(core, actor)
+    if len(active) == 1:
+        return EndChoice(await end_emergency(core, actor, active[0][0].id), [])  # type: ignore[arg-type]
+    return EndChoice(None, active)
+
+
+def check_reason(text: str | None) -> str:
+    return clean_text(text, max_len=REASON_MAX, key="emergency.error.bad_reason", allow_newlines=False)
+
+
+def check_target(text: str | None) -> int:
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    if not value.isdigit() or len(value) > 6 or not 1 <= int(value) <= TARGET_MAX:
+        raise InvalidInput("emergency.error.bad_target", max=TARGET_MAX)
+    return int(value)
+
+
+async def start_emergency(core: Core, actor: Actor, *, community_id: int | None = None, grid_id: int | None = None,
+                          reason: str, target: int) -> Started:
+    """Emergency mode for a whole community (community_id) or one grid (grid_id)."""
+    reason = check_reason(reason)
+    if not 1 <= target <= TARGET_MAX:
+        raise InvalidInput("emergency.error.bad_target", max=TARGET_MAX)
+    now = core.clock.now()
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        if grid_id is not None:
+            grid = await s.get(Grid, grid_id)
+            if grid is None or community_id not in (None, grid.community_id):
+                raise NotFound("emergency.error.no_place")
+            community_id = grid.community_id
+        community = await lock(s, Community, community_id) if community_id is not None else None
+        if community is None:
+            raise NotFound("emergency.error.no_place")
+        if not await is_admin_of(s, person, community.id):
+            raise NotAllowed("emergency.error.not_admin")
+        overlap = or_(Emergency.grid_id.is_(None), grid_id is None, Emergency.grid_id == grid_id)  # type: ignore[union-attr]
+        if await s.scalar(select(Emergency.id).where(and_(Emergency.community_id == community.id,
+                                                          Emergency.ended_at.is_(None), overlap))) is not None:  # type: ignore[union-attr]
+            raise Conflict("emergency.error.already_active")
+        em = Emergency(community_id=community.id, grid_id=grid_id, reason=reason, target=target,
+                       started_by=person.id, started_at=now)
+        s.add(em)
+        await s.flush()
+        place, _ = await _place(s, em)
+        team = list((await s.exec(_shock_team(em))).scalars())  # type: ignore[call-overload]
+        for vol in team:
+            if vol.tg_user_id is None:
+                continue
+            lang = core.lang(vol.language)
+            msg = OutMessage(chat_id=vol.tg_user_id, silent=False, buttons=callup_buttons(lang, em.id),  # type: ignore[arg-type]
+                             text=t(lang, "emergency.callup", place=place, reason=reason, target=target))
+            await core.notifier.send(s, f"callup:{em.id}:{vol.id}", msg, card_ref=f"emergency:{em.id}:callup:{vol.id}",
+                                     urgent=True)
+        if person.tg_user_id is not None:
+            text, buttons = await _headcount_text(core, s, em, core.lang(person.language))
+            await core.notifier.send(s, f"emergency-hc:{em.id}", OutMessage(chat_id=person.tg_user_id, text=text,
+                                     buttons=buttons), card_ref=f"emergency:{em.id}:hc")
+        await audit.record(s, person.id, "emergency.started", "emergency", em.id, grid_id=grid_id, target=target,
+                           called=len(team))
+        return Started(em, len(team))
+
+
+async def answer_call_up(core: Core, actor: Actor, emergency_id: int, answer: str) -> Answered:
+    if answer not in DutyAnswer.__members__:
+        raise InvalidInput("emergency.error.bad_answer")
+    now = core.clock.now()
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        em = await lock(s, Emergency, emergency_id)
+        if em is None:
+            raise NotFound("emergency.error.no_emergency")
+        if em.ended_at is not None:
+            raise Conflict("emergency.error.ended")
+        if await s.scalar(_shock_team(em).where(Person.id == person.id).with_only_columns(Person.id)) is None:
+            raise NotAllowed("emergency.error.not_called")
+        place, _ = await _place(s, em)
+        row = (await s.exec(select(DutyResponse).where(DutyResponse.emergency_id == em.id,  # type: ignore[call-overload]
+                                                       DutyResponse.volunteer_id == person.id))).scalars().first()
+        if row is not None and row.answer == answer:
+            return Answered(em, answer, False, place)
+        if row is None:
+            row = DutyResponse(emergency_id=em.id, volunteer_id=person.id, answer=answer)  # type: ignore[arg-type]
+        row.answer, row.answered_at = answer, now
+        s.add(row)
+        await s.flush()
+        await _refresh_headcount(core, s, em)
+        await audit.record(s, person.id, "emergency.answered", "emergency", em.id, answer=answer)
+        return Answered(em, answer, True, place)
+
+
+async def end_emergency(core: Core, actor: Actor, emergency_id: int) -> Ended:
+    now = core.clock.now()
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        em = await lock(s, Emergency, emergency_id)
+        if em is None:
+            raise NotFound("emergency.error.no_emergency")
+        if not await is_admin_of(s, person, em.community_id):
+            raise NotAllowed("emergency.error.not_admin")
+        ended = await s.exec(update(Emergency).where(Emergency.id == em.id, Emergency.ended_at.is_(None))  # type: ignore[call-overload, union-attr]
+                             .values(ended_at=now))
+        if not ended.rowcount:
+            raise Conflict("emergency.error.already_ended")
+        em.ended_at = now
+        place, _ = await _place(s, em)
+        answers = {r.volunteer_id: r for r in (await s.exec(select(DutyResponse).where(  # type: ignore[call-overload]
+            DutyResponse.emergency_id == em.id))).scalars()}
+        team = {p.id: p for p in (await s.exec(_shock_team(em))).scalars()}  # type: ignore[call-overload]
+        team.update({p.id: p for p in (await s.exec(select(Person).where(Person.id.in_(list(answers))))).scalars()})  # type: ignore[call-overload, union-attr]
+        pts, awarded, on_duty = core.cfg.points.emergency_duty, 0, 0
+        for pid, vol in team.items():
+            resp = answers.get(pid)
+            lang = core.lang(vol.language)
+            text = t(lang, "emergency.callup.ended", place=place, reason=em.reason)
+            if resp is not None and resp.answer == DutyAnswer.on_duty.value:
+                on_duty += 1
+                hours = round(max(0.0, (now - aware(resp.answered_at)).total_seconds() / 3600), 1)
+                if await award(s, ref=f"emergency:{em.id}:{pid}", person_id=pid, reason=PointsReason.emergency,
+                               points=pts, hours=hours, grid_id=em.grid_id or vol.grid_id,
+                               community_id=em.community_id, now=now):
+                    awarded += 1
+                text += "\n" + t(lang, "emergency.callup.thanks", points=pts, hours=hours)
+            await core.notifier.edit_card(s, f"emergency:{em.id}:callup:{pid}", text, [])
+        await _refresh_headcount(core, s, em)
+        await audit.record(s, person.id, "emergency.ended", "emergency", em.id, on_duty=on_duty, awarded=awarded)
+        return Ended(em, on_duty, awarded)

@@ -1,0 +1,1 @@
+"""Community events: planning, sign-ups, reminders."""

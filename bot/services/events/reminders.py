@@ -1,0 +1,94 @@
+"""Reminders for events (the day before and an hour before, to those signed up) and the
+announcement of the monthly red service day (红色服务日) to every approved volunteer."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_skeleton
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import Raw, t
+from storage.enums import EventKind, SignupStatus, VolunteerStatus
+from storage.models import Community, Event, EventSignup, Grid, Person, VolunteerProfile
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.fanout import Outgoing, fan_out
+from bot.services.kernel.notifier import OutMessage
+from bot.services.kernel.periods import aware, local_midnight, zone
+from bot.services.visits.reminders import when_text
+
+DAY_BEFORE = timedelta(hours=24)
+HOUR_BEFORE = timedelta(hours=1)
+MAX_EVENTS_LISTED = 10
+
+
+async def events_starting(session: AsyncSession, start: datetime, end: datetime) -> list[Event]:
+    """Events (not cancelled) starting in [start, end)."""
+    return list((await session.exec(select(Event).where(  # type: ignore[call-overload]
+        Event.cancelled == False, Event.starts_at >= start, Event.starts_at < end)  # noqa: E712
+        .order_by(Event.starts_at, Event.id))).scalars())
+
+
+def stamp(when: datetime) -> str:
+    """A compact UTC stamp for keys: a moved event gets its reminders again."""
+    return aware(when).strftime("%Y%m%d%H%M")
+
+
+async def send_event_reminders(core: Core, event_id: int, which: str) -> int:
+    """`which` is "day" (24 h before; to those signed up by then) or "hour" (1 h before)."""
+    async with core.db.session() as s:
+        event = await s.get(Event, event_id)
+        if event is None or event.cancelled:
+            return 0
+        starts = aware(event.starts_at)
+        community = await s.get(Community, event.community_id)
+        stmt = (select(Person).join(EventSignup, EventSignup.volunteer_id == Person.id).where(
+            EventSignup.event_id == event_id, EventSignup.status == SignupStatus.signed.value,
+            Person.tg_user_id.is_not(None), Person.blocked_bot == False)  # type: ignore[union-attr]  # noqa: E712
+            .order_by(Person.id))
+        if which == "day":
+            stmt = stmt.where(EventSignup.created_at <= starts - DAY_BEFORE)
+        people = list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+    tz = community.timezone if community else None
+    key = "event-reminder-day" if which == "day" else "event-reminder-hour"
+    items = []
+    for p in people:
+        lang = core.lang(p.language)
+        text = t(lang, "reminders.event.day" if which == "day" else "reminders.event.hour",
+                 title=event.title, place=event.place or "—", when=when_text(starts, tz, lang))
+        # the hour-before one rings: it is the one that gets people out of the door
+        msg = OutMessage(chat_id=p.tg_user_id, text=text, silent=(which == "day"))  # type: ignore[arg-type]
+        items.append(Outgoing(f"{key}:{event_id}:{p.id}:{stamp(starts)}", msg))
+    return await fan_out(core, items)
+
+
+async def send_service_day(core: Core, community_id: int, day: date) -> int:
+    """The day before the monthly service day: every approved volunteer of the community hears of
+    it, with that day's service-day events if any were created."""
+    async with core.db.session() as s:
+        community = await s.get(Community, community_id)
+        if community is None:
+            return 0
+        tz = zone(community.timezone)
+        start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
+        events = list((await s.exec(select(Event).where(  # type: ignore[call-overload]
+            Event.community_id == community_id, Event.kind == EventKind.service_day.value,
+            Event.cancelled == False, Event.starts_at >= start, Event.starts_at < end)  # noqa: E712
+            .order_by(Event.starts_at).limit(MAX_EVENTS_LISTED))).scalars())
+        people = list((await s.exec(select(Person).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)  # type: ignore[call-overload]
+                                    .join(Grid, Grid.id == VolunteerProfile.grid_id).where(
+            Grid.community_id == community_id, VolunteerProfile.status == VolunteerStatus.approved.value,
+            Person.tg_user_id.is_not(None), Person.blocked_bot == False).order_by(Person.id))).scalars())  # type: ignore[union-attr]  # noqa: E712
+    items = []
+    for p in people:
+        lang = core.lang(p.language)
+        when = format_skeleton("MMMEd", day, locale="zh_CN" if lang == "zh-CN" else "en")
+        lines = [t(lang, "reminders.service_day.event", title=e.title, place=e.place or "—",
+                   when=when_text(aware(e.starts_at), community.timezone, lang)) for e in events]
+        text = t(lang, "reminders.service_day.announce", community=community.name, when=when)
+        text += "\n" + ("\n".join(lines) if lines else t(lang, "reminders.service_day.no_events"))
+        text += "\n\n" + t(lang, "reminders.service_day.sign_up", events=Raw("/events"))
+        items.append(Outgoing(f"service-day:{community_id}:{day.isoformat()}:{p.id}",
+                              OutMessage(chat_id=p.tg_user_id, text=text, silent=True)))  # type: ignore[arg-type]
+    return await fan_out(core, items)

@@ -1,0 +1,191 @@
+"""Signing up to events, withdrawing, and the leader's attendance check (attendance earns points).
+
+Each change locks the event row (PostgreSQL `FOR UPDATE`; SQLite transactions hold the write
+lock from the start), so the last free slot goes to exactly one volunteer. Repeating an action
+changes nothing: a second sign-up, withdrawal or identical attendance mark reports `changed=False`.
+Attendance is final once marked "attended" (its points are in the append-only ledger); a
+no-show can still be corrected to attended.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import t
+from storage import audit
+from storage.enums import PointsReason, SignupStatus
+from storage.models import Community, Event, EventSignup, Grid, Person
+from storage.points import award
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
+from bot.services.events.cards import local_time, may_manage, refresh_card, signed_count
+from bot.services.kernel.life_common import aware, lock
+from bot.services.kernel.notifier import OutMessage
+from bot.services.people.roles import Actor, approved_volunteer, ensure_person
+
+CHECK_IN_FROM = timedelta(hours=1)  # attendance can be taken from an hour before the start
+
+
+@dataclass
+class SignupResult:
+    event: Event
+    signed: int         # places taken now
+    status: str | None  # the volunteer's sign-up status now
+    changed: bool
+
+
+@dataclass
+class RosterLine:
+    person_id: int
+    name: str
+    status: str
+
+
+@dataclass
+class Roster:
+    event: Event
+    lines: list[RosterLine]
+    timezone: str
+    open_for_check_in: bool
+
+
+async def _open_event(s: AsyncSession, event_id: int, now) -> Event:  # type: ignore[no-untyped-def]
+    ev = await lock(s, Event, event_id)
+    if ev is None:
+        raise NotFound("events.error.no_event")
+    if ev.cancelled:
+        raise Conflict("events.error.cancelled")
+    if aware(ev.starts_at) <= now:
+        raise Conflict("events.error.started")
+    return ev
+
+
+async def _signup(s: AsyncSession, event_id: int, person_id: int) -> EventSignup | None:
+    return (await s.exec(select(EventSignup).where(EventSignup.event_id == event_id,  # type: ignore[call-overload]
+                                                   EventSignup.volunteer_id == person_id))).scalars().first()
+
+
+async def sign_up(core: Core, actor: Actor, event_id: int) -> SignupResult:
+    now = core.clock.now()
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        ev = await _open_event(s, event_id, now)
+        prof = await approved_volunteer(s, person)
+        if prof is None:
+            raise NotAllowed("events.error.not_volunteer")
+        if ev.grid_id is not None and prof.grid_id != ev.grid_id:
+            raise NotAllowed("events.error.other_grid")
+        if ev.grid_id is None and (await s.get(Grid, prof.grid_id)).community_id != ev.community_id:  # type: ignore[union-attr]
+            raise NotAllowed("events.error.other_grid")
+        row = await _signup(s, ev.id, person.id)  # type: ignore[arg-type]
+        if row is not None and row.status != SignupStatus.withdrawn.value:
+            return SignupResult(ev, await signed_count(s, ev.id), row.status, False)  # type: ignore[arg-type]
+        if await signed_count(s, ev.id) >= ev.slots:  # type: ignore[arg-type]
+            raise Conflict("events.error.full")
+        if row is None:
+            row = EventSignup(event_id=ev.id, volunteer_id=person.id, created_at=now)  # type: ignore[arg-type]
+        row.status = SignupStatus.signed.value
+        s.add(row)
+        await s.flush()
+        signed = await refresh_card(core, s, ev)
+        await audit.record(s, person.id, "event.signed_up", "event", ev.id)
+        return SignupResult(ev, signed, row.status, True)
+
+
+async def withdraw(core: Core, actor: Actor, event_id: int) -> SignupResult:
+    now = core.clock.now()
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        ev = await _open_event(s, event_id, now)
+        row = await _signup(s, ev.id, person.id)  # type: ignore[arg-type]
+        if row is None or row.status == SignupStatus.withdrawn.value:
+            return SignupResult(ev, await signed_count(s, ev.id), row.status if row else None, False)  # type: ignore[arg-type]
+        if row.status != SignupStatus.signed.value:
+            raise Conflict("events.error.already_checked")
+        row.status = SignupStatus.withdrawn.value
+        s.add(row)
+        await s.flush()
+        signed = await refresh_card(core, s, ev)
+        await audit.record(s, person.id, "event.withdrawn", "event", ev.id)
+        return SignupResult(ev, signed, row.status, True)
+
+
+async def _managed_event(s: AsyncSession, person: Person, event_id: int) -> Event:
+    ev = await lock(s, Event, event_id)
+    if ev is None:
+        raise NotFound("events.error.no_event")
+    if not await may_manage(s, person, ev):
+        raise NotAllowed("events.error.not_leader")
+    return ev
+
+
+async def roster(core: Core, actor: Actor, event_id: int) -> Roster:
+    """Who signed up (withdrawals left out), for the leader's attendance check."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        ev = await _managed_event(s, person, event_id)
+        rows = (await s.exec(select(EventSignup.volunteer_id, Person.name, EventSignup.status)  # type: ignore[call-overload]
+                             .join(Person, Person.id == EventSignup.volunteer_id)
+                             .where(EventSignup.event_id == ev.id, EventSignup.status != SignupStatus.withdrawn.value)
+                             .order_by(EventSignup.id))).all()
+        tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
+        is_open = core.clock.now() >= aware(ev.starts_at) - CHECK_IN_FROM
+        return Roster(ev, [RosterLine(pid, name or "—", st) for pid, name, st in rows], tz, is_open)
+
+
+async def mark_attendance(core: Core, actor: Actor, event_id: int, volunteer_person_id: int,
+                          attended: bool) -> SignupResult:
+    now = core.clock.now()
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        ev = await _managed_event(s, person, event_id)
+        if ev.cancelled:
+            raise Conflict("events.error.cancelled")
+        if now < aware(ev.starts_at) - CHECK_IN_FROM:
+            raise Conflict("events.error.too_early")
+        row = await _signup(s, ev.id, volunteer_person_id)  # type: ignore[arg-type]
+        if row is None or row.status == SignupStatus.withdrawn.value:
+            raise NotFound("events.error.not_signed")
+        want = SignupStatus.attended.value if attended else SignupStatus.no_show.value
+        signed = await signed_count(s, ev.id)  # type: ignore[arg-type]
+        if row.status == want:
+            return SignupResult(ev, signed, row.status, False)
+        if row.status == SignupStatus.attended.value:
+            raise Conflict("events.error.attended_final")
+        row.status = want
+        s.add(row)
+        if attended:
+            await _reward(core, s, ev, volunteer_person_id)
+        await audit.record(s, person.id, "event.attendance", "event", ev.id, volunteer_id=volunteer_person_id,
+                           status=want)
+        return SignupResult(ev, signed, want, True)
+
+
+async def check_in(core: Core, actor: Actor, event_id: int, volunteer_person_id: int,
+                   attended: bool) -> tuple[SignupResult, Roster]:
+    """The attendance button: mark one volunteer, then the roster as it now stands."""
+    result = await mark_attendance(core, actor, event_id, volunteer_person_id, attended)
+    return result, await roster(core, actor, event_id)
+
+
+async def _reward(core: Core, s: AsyncSession, ev: Event, volunteer_id: int) -> None:
+    pts = core.cfg.points.event_attended
+    now = core.clock.now()
+    grid_id = ev.grid_id
+    if grid_id is None:
+        grid_id = (await s.exec(select(Grid.id).join(Person, Person.grid_id == Grid.id).where(  # type: ignore[call-overload]
+            Person.id == volunteer_id, Grid.community_id == ev.community_id))).scalars().first()
+    if not await award(s, ref=f"event:{ev.id}:{volunteer_id}", person_id=volunteer_id, reason=PointsReason.event,
+                       points=pts, grid_id=grid_id, community_id=ev.community_id, now=now):
+        return
+    vol = await s.get(Person, volunteer_id)
+    if vol is not None and vol.tg_user_id is not None:
+        lang = core.lang(vol.language)
+        tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
+        await core.notifier.send(s, f"event-attended:{ev.id}:{volunteer_id}", OutMessage(
+            chat_id=vol.tg_user_id, text=t(lang, "events.attended_thanks", title=ev.title,
+                                           when=local_time(ev.starts_at, tz), points=pts)))

@@ -1,0 +1,179 @@
+"""The rows of each export, fetched in batches (keyset paging on the id, so memory stays flat
+and a large community's year does not sit in one result set). Values are plain Python: str,
+int, float, naive local datetimes; the writers format them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, AsyncIterator
+
+from sqlalchemy import func, select
+
+from storage.enums import AssignmentStatus, SignupStatus
+from storage.models import (Assignment, DoorVisit, Event, EventSignup, HelpRequest, Household, Person, PointsEntry,
+                            Rating)
+
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import tp_or
+from bot.services.kernel.life_common import zone
+
+BATCH = 1000
+Row = list[Any]
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """What an export may contain: these grids (id -> name), times in `timezone`, and
+    addresses/phones/notes only when `contacts` (the viewer leads every one of the grids)."""
+    grids: dict[int, str]
+    timezone: str
+    contacts: bool = False
+
+
+def local(when: datetime | None, tz: str) -> datetime | None:
+    """Naive local time for the sheet (Excel has no time zones)."""
+    if when is None:
+        return None
+    aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+    return aware.astimezone(zone(tz)).replace(tzinfo=None, microsecond=0)
+
+
+def columns(kind: str, contacts: bool) -> list[str]:
+    """Column names (catalog keys `export.col.<name>`) of each kind of export."""
+    cols = {
+        "requests": ["code", "created", "grid", "category", "status", "summary", "slots", "volunteers",
+                     "accepted", "minutes_to_accept", "done", "hours", "stars"],
+        "visits": ["week", "date", "grid", "household", "volunteer", "outcome", "red_flags", "request"],
+        "points": ["date", "volunteer", "grid", "reason", "points", "hours", "ref"],
+        "hours": ["volunteer", "grid", "points", "hours", "tasks_done", "visits", "events_attended"],
+    }[kind]
+    if contacts and kind == "requests":
+        cols += ["address", "phone"]
+    if contacts and kind == "visits":
+        cols += ["address", "note"]
+    return cols
+
+
+async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime) -> int:
+    grids = list(sc.grids)
+    stmt = {
+        "requests": select(func.count()).select_from(HelpRequest).where(
+            HelpRequest.grid_id.in_(grids), HelpRequest.created_at >= lo, HelpRequest.created_at < hi,  # type: ignore[attr-defined]
+            HelpRequest.erased_at.is_(None)),  # type: ignore[union-attr]
+        "visits": select(func.count()).select_from(DoorVisit).where(
+            DoorVisit.grid_id.in_(grids), DoorVisit.created_at >= lo, DoorVisit.created_at < hi),  # type: ignore[attr-defined]
+        "points": select(func.count()).select_from(PointsEntry).where(
+            PointsEntry.grid_id.in_(grids), PointsEntry.created_at >= lo, PointsEntry.created_at < hi),  # type: ignore[union-attr]
+        "hours": select(func.count(func.distinct(PointsEntry.person_id))).where(
+            PointsEntry.grid_id.in_(grids), PointsEntry.created_at >= lo, PointsEntry.created_at < hi),  # type: ignore[union-attr]
+    }[kind]
+    async with core.db.session() as s:
+        return int(await s.scalar(stmt) or 0)
+
+
+async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime,
+                  lang: str) -> AsyncIterator[list[Row]]:
+    fetch = {"requests": _requests, "visits": _visits, "points": _points, "hours": _hours}[kind]
+    after = 0
+    while True:
+        rows, after = await fetch(core, sc, lo, hi, lang, after)
+        if not rows:
+            return
+        yield rows
+        if after < 0:
+            return
+
+
+async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+    R = HelpRequest
+    async with core.db.session() as s:
+        reqs = (await s.exec(select(R).where(  # type: ignore[call-overload]
+            R.grid_id.in_(list(sc.grids)), R.created_at >= lo, R.created_at < hi, R.erased_at.is_(None),  # type: ignore[attr-defined,union-attr]
+            R.id > after).order_by(R.id).limit(BATCH))).scalars().all()
+        ids = [r.id for r in reqs]
+        names: dict[int, list[str]] = {}
+        hours: dict[int, float] = {}
+        stars: dict[int, int | None] = {}
+        if ids:
+            for rid, name, status, h in (await s.exec(select(  # type: ignore[call-overload]
+                    Assignment.request_id, Person.name, Assignment.status, Assignment.hours).join(
+                    Person, Person.id == Assignment.volunteer_id).where(Assignment.request_id.in_(ids))  # type: ignore[attr-defined]
+                    .order_by(Assignment.id))).all():
+                if status not in (AssignmentStatus.released.value, AssignmentStatus.removed.value):
+                    names.setdefault(rid, []).append(name)
+                hours[rid] = hours.get(rid, 0.0) + (h or 0.0)
+            stars = dict((await s.exec(select(Rating.request_id, Rating.stars).where(  # type: ignore[call-overload]
+                Rating.request_id.in_(ids)))).all())  # type: ignore[attr-defined]
+    out = []
+    for r in reqs:
+        wait = ((_utc(r.first_accepted_at) - _utc(r.created_at)).total_seconds() // 60
+                if r.first_accepted_at else None)
+        row: Row = [r.code or f"#{r.id}", local(r.created_at, sc.timezone), sc.grids[r.grid_id],
+                    tp_or(lang, f"dash.category.{r.category}", r.category), tp_or(lang, f"dash.status.{r.status}", r.status), r.summary,
+                    f"{r.slots_taken}/{r.slots}", ", ".join(names.get(r.id, [])),
+                    local(r.first_accepted_at, sc.timezone), int(wait) if wait is not None else None,
+                    local(r.done_at, sc.timezone), round(hours.get(r.id, 0.0), 2), stars.get(r.id)]
+        if sc.contacts:
+            row += [r.address or "", r.phone or ""]
+        out.append(row)
+    return out, (reqs[-1].id if reqs else 0)
+
+
+def _utc(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+    V = DoorVisit
+    async with core.db.session() as s:
+        rows = (await s.exec(select(V, Person.name, Household.address, HelpRequest.code).join(  # type: ignore[call-overload]
+            Person, Person.id == V.volunteer_id).join(Household, Household.id == V.household_id)
+            .outerjoin(HelpRequest, HelpRequest.id == V.request_id).where(
+            V.grid_id.in_(list(sc.grids)), V.created_at >= lo, V.created_at < hi, V.id > after)  # type: ignore[attr-defined]
+            .order_by(V.id).limit(BATCH))).all()
+    out = []
+    for v, volunteer, address, code in rows:
+        flags = ", ".join(tp_or(lang, f"dash.flag.{f}", f) for f in v.red_flags.split(",") if f)
+        row: Row = [v.week, local(v.created_at, sc.timezone), sc.grids[v.grid_id], f"#{v.household_id}", volunteer,
+                    tp_or(lang, f"dash.visit.{v.outcome}", v.outcome), flags, code or ""]
+        if sc.contacts:
+            row += [address or "", v.note]
+        out.append(row)
+    return out, (rows[-1][0].id if rows else 0)
+
+
+async def _points(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+    P = PointsEntry
+    async with core.db.session() as s:
+        rows = (await s.exec(select(P, Person.name).join(Person, Person.id == P.person_id).where(  # type: ignore[call-overload]
+            P.grid_id.in_(list(sc.grids)), P.created_at >= lo, P.created_at < hi, P.id > after)  # type: ignore[union-attr]
+            .order_by(P.id).limit(BATCH))).all()
+    out = [[local(p.created_at, sc.timezone), name, sc.grids.get(p.grid_id or 0, ""),
+            tp_or(lang, f"dash.reason.{p.reason}", p.reason), p.points, round(p.hours, 2), p.ref] for p, name in rows]
+    return out, (rows[-1][0].id if rows else 0)
+
+
+async def _hours(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+    """Totals per volunteer and grid for the period: one grouped query per measure."""
+    P, grids = PointsEntry, list(sc.grids)
+    in_period = [P.grid_id.in_(grids), P.created_at >= lo, P.created_at < hi]  # type: ignore[union-attr]
+    async with core.db.session() as s:
+        totals = (await s.exec(select(P.person_id, P.grid_id, Person.name, func.sum(P.points), func.sum(P.hours))  # type: ignore[call-overload]
+                               .join(Person, Person.id == P.person_id).where(*in_period)
+                               .group_by(P.person_id, P.grid_id, Person.name)
+                               .order_by(func.sum(P.points).desc(), P.person_id))).all()
+        tasks = dict((await s.exec(select(Assignment.volunteer_id, func.count()).join(  # type: ignore[call-overload]
+            HelpRequest, HelpRequest.id == Assignment.request_id).where(
+            HelpRequest.grid_id.in_(grids), Assignment.status == AssignmentStatus.done.value,  # type: ignore[attr-defined]
+            Assignment.done_at >= lo, Assignment.done_at < hi).group_by(Assignment.volunteer_id))).all())  # type: ignore[operator]
+        visits = dict((await s.exec(select(DoorVisit.volunteer_id, func.count()).where(  # type: ignore[call-overload]
+            DoorVisit.grid_id.in_(grids), DoorVisit.created_at >= lo, DoorVisit.created_at < hi)  # type: ignore[attr-defined]
+            .group_by(DoorVisit.volunteer_id))).all())
+        events = dict((await s.exec(select(EventSignup.volunteer_id, func.count()).join(  # type: ignore[call-overload]
+            Event, Event.id == EventSignup.event_id).where(
+            EventSignup.status == SignupStatus.attended.value, Event.starts_at >= lo, Event.starts_at < hi,
+            (Event.grid_id.in_(grids)) | (Event.grid_id.is_(None))).group_by(EventSignup.volunteer_id))).all())  # type: ignore[union-attr]
+    out = [[name, sc.grids.get(grid_id or 0, ""), int(points or 0), round(float(hours or 0.0), 2),
+            tasks.get(pid, 0), visits.get(pid, 0), events.get(pid, 0)]
+           for pid, grid_id, name, points, hours in totals]
+    return out, -1  # one batch: a row per volunteer

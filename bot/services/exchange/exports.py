@@ -1,0 +1,156 @@
+"""Exports for a date range: requests, visits, points and hours, as CSV or XLSX.
+
+Column headers are in the viewer's language. Addresses, phones and visit notes are included
+only on request AND only when the viewer may see them for every grid in the export. Cells that
+a spreadsheet would run as a formula (=, +, -, @ ...) are written as text.
+"""
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any, Callable
+
+from sqlalchemy import select
+
+from bot.i18n import tp
+from storage.models import Community, Grid
+
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import Scope
+from bot.services.office.board import day_bounds
+from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.exchange.export_rows import ExportScope, batches, columns, count_rows
+
+KINDS = ("requests", "visits", "points", "hours")
+FORMATS = ("csv", "xlsx")
+MAX_DAYS = 3 * 366
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    kind: str
+    start: date
+    end: date
+    fmt: str = "csv"
+    lang: str = "zh-CN"
+
+
+def check_request(kind: str, start: date | None, end: date | None, fmt: str) -> None:
+    if kind not in KINDS:
+        raise InvalidInput("export.error.kind")
+    if fmt not in FORMATS:
+        raise InvalidInput("export.error.format")
+    if start is None or end is None:
+        raise InvalidInput("export.error.dates")
+    if start > end:
+        raise InvalidInput("dash.error.dates_reversed")
+    if (end - start).days > MAX_DAYS:
+        raise InvalidInput("export.error.too_long", days=MAX_DAYS)
+
+
+def viewer_export_scope(scope: Scope, grid_id: int | None, contacts: bool) -> ExportScope:
+    """What a dashboard viewer's export may hold; contacts only where their role allows them."""
+    grids = scope.pick(grid_id)
+    if contacts and not all(scope.can_see_private(g) for g in grids):
+        raise NotAllowed("export.error.contacts")
+    return ExportScope({g: scope.grid(g).name for g in grids}, scope.timezone, contacts)
+
+
+async def operator_scope(core: Core, grid: str | None = None, community: str | None = None,
+                         contacts: bool = False) -> ExportScope:
+    """The terminal's scope (`redvest export`): whoever runs it has the database already, so every
+    grid, narrowed by a grid or community given by id or exact name."""
+    async with core.db.session() as s:
+        rows = (await s.exec(select(Grid, Community).join(Community, Community.id == Grid.community_id)  # type: ignore[call-overload]
+                             .order_by(Community.id, Grid.id))).all()
+    if community:
+        rows = [(g, c) for g, c in rows if _matches(community, c.id, c.name)]
+        if not rows:
+            raise NotFound("export.error.no_community", ref=community)
+    if grid:
+        rows = [(g, c) for g, c in rows if _matches(grid, g.id, g.name)]
+        if not rows:
+            raise NotFound("export.error.no_grid", ref=grid)
+        if len(rows) > 1:
+            raise InvalidInput("export.error.ambiguous_grid", ref=grid)
+    communities = {c.id: c for _, c in rows}
+    several = len(communities) > 1
+    names = {g.id: f"{c.name} / {g.name}" if several else g.name for g, c in rows}
+    tz = next(iter(communities.values())).timezone if len(communities) == 1 else core.cfg.bot.timezone
+    return ExportScope(names, tz, contacts)
+
+
+def _matches(ref: str, row_id: int | None, name: str) -> bool:
+    ref = ref.strip()
+    return (ref.isdigit() and int(ref) == row_id) or ref == name
+
+
+def filename(req: ExportRequest) -> str:
+    return f"redvest-{req.kind}-{req.start.isoformat()}-{req.end.isoformat()}.{req.fmt}"
+
+
+def safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else safe_cell(value)
+
+
+async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[bytes],
+                       progress: Progress | None = None) -> int:
+    """Write the export to the binary stream `out`; returns the number of data rows.
+    `progress(done, total)` is called after each batch (for a progress bar)."""
+    check_request(req.kind, req.start, req.end, req.fmt)
+    lo, hi = day_bounds(sc.timezone, req.start, req.end)
+    assert lo is not None and hi is not None
+    total = await count_rows(core, req.kind, sc, lo, hi)
+    headers = [tp(req.lang, f"export.col.{c}") for c in columns(req.kind, sc.contacts)]
+    done = 0
+    if progress:
+        progress(0, total)
+    if req.fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # BOM: Excel then reads Chinese right
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        async for rows in batches(core, req.kind, sc, lo, hi, req.lang):
+            writer.writerows([[_csv_cell(v) for v in row] for row in rows])
+            done += len(rows)
+            if progress:
+                progress(done, max(total, done))
+        text.flush()
+        text.detach()
+        return done
+    from openpyxl import Workbook
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=tp(req.lang, f"export.kind.{req.kind}")[:31])
+    ws.append(headers)
+    # openpyxl's XML writing is slow pure Python: do it in a thread so the bot's event loop
+    # (updates, webhook, other pages) keeps running during a large export
+    async for rows in batches(core, req.kind, sc, lo, hi, req.lang):
+        await asyncio.to_thread(_append_rows, ws, rows)
+        done += len(rows)
+        if progress:
+            progress(done, max(total, done))
+    await asyncio.to_thread(wb.save, out)
+    return done
+
+
+def _append_rows(ws, rows: list[list[Any]]) -> None:  # type: ignore[no-untyped-def]
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+
+
+async def export_bytes(core: Core, req: ExportRequest, sc: ExportScope) -> bytes:
+    buf = io.BytesIO()
+    await write_export(core, req, sc, buf)
+    return buf.getvalue()

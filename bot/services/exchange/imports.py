@@ -1,0 +1,131 @@
+"""CSV import of communities, grids, households and volunteers (`redvest import KIND FILE.csv`).
+
+All or nothing: every row is checked first (against the file itself and the database); if any
+row is bad, nothing is written and every bad row is reported with its line number and reason.
+Reasons never repeat addresses or phone numbers. Excel files are welcome: UTF-8 with a BOM,
+or GB18030 (what Excel on Chinese Windows writes), and Chinese column names.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from storage import audit
+
+from bot.services.kernel.core import Core
+from bot.services.exchange.import_rows import KINDS, Checker
+
+Progress = Callable[[int], None]
+
+
+class ImportFailed(Exception):
+    """A file that cannot be read at all (not a row problem)."""
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    encoding: str = "utf-8"
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text of the file (line ends made \\n) and the encoding used: UTF-8 (with or without BOM), else GB18030."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text.replace("\r\n", "\n").replace("\r", "\n"), "utf-8" if encoding == "utf-8-sig" else encoding
+    raise ImportFailed("the file is neither UTF-8 nor GB18030 text; in Excel use “Save as → CSV UTF-8”")
+
+
+def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """Rows as (line number, {canonical column: value}); header problems as errors at line 1."""
+    spec = KINDS[kind]
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(1, "the file is empty (expected a header line)")]
+    except csv.Error as e:
+        return [], [RowError(1, f"not a readable CSV header ({e})")]
+    columns: list[str | None] = []
+    errors: list[RowError] = []
+    for name in header:
+        canonical = spec.column(name)
+        if canonical is None and name.strip():
+            errors.append(RowError(1, f"unknown column {name.strip()[:40]!r} (expected: {', '.join(spec.columns)})"))
+        if canonical is not None and canonical in columns:
+            errors.append(RowError(1, f"column {canonical!r} appears twice"))
+        columns.append(canonical)
+    missing = [c for c in spec.required if c not in columns]
+    if missing:
+        errors.append(RowError(1, f"missing column(s): {', '.join(missing)}"))
+    if errors:
+        return [], errors
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = 1
+    try:
+        for record in reader:
+            start, line = line + 1, reader.line_num
+            if not any(v.strip() for v in record):
+                continue  # blank lines are fine (Excel leaves them)
+            if len(record) > len(columns) and any(v.strip() for v in record[len(columns):]):
+                errors.append(RowError(start, f"{len(record)} values but the header has {len(columns)} columns"))
+                continue
+            values = {c: (record[i].strip() if i < len(record) else "") for i, c in enumerate(columns) if c}
+            rows.append((start, values))
+    except csv.Error as e:
+        errors.append(RowError(line + 1, f"not readable as CSV ({e})"))
+    return rows, errors
+
+
+async def import_csv(core: Core, kind: str, data: bytes, *, source: str = "",
+                     progress: Progress | None = None) -> ImportResult:
+    """Check every row, then (only if all are good) write them all in one transaction."""
+    if kind not in KINDS:
+        raise ImportFailed(f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
+    text, encoding = decode(data)
+    rows, errors = parse(text, kind)
+    result = ImportResult(kind=kind, rows=len(rows), encoding=encoding, errors=errors)
+    if any(e.line == 1 for e in errors):
+        return result  # the header is wrong: the rows cannot be read
+    if not rows and not errors:
+        result.errors.append(RowError(2, "no rows to import below the header"))
+        return result
+    tick = progress or (lambda n: None)
+    async with core.db.session() as s:
+        checker: Checker = KINDS[kind].checker(s, core)
+        checked: list[tuple[int, Any]] = []
+        for line, values in rows:
+            try:
+                checked.append((line, await checker.check(values)))
+            except ValueError as e:
+                result.errors.append(RowError(line, str(e)))
+            tick(1)
+        if result.errors:
+            result.errors.sort(key=lambda e: e.line)
+            return result  # nothing written: the session has only read
+        for line, item in checked:
+            await checker.write(item)
+            tick(1)
+        result.created = len(checked)
+        await audit.record(s, None, f"import.{kind}", "import", None, source=source[-200:], rows=len(checked))
+    return result

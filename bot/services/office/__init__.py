@@ -1,0 +1,1 @@
+"""The web dashboard's reads and actions (the community office)."""

@@ -1,0 +1,123 @@
+"""The dashboard's community-life pages: events with their sign-ups, and emergency status."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from storage.enums import DutyAnswer, SignupStatus, VolunteerStatus
+from storage.models import DutyResponse, Emergency, Event, EventSignup, Person, VolunteerProfile
+
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import Scope
+from bot.services.kernel.life_common import zone
+
+PAST_DAYS = 30
+MAX_EVENTS = 100
+
+
+def _local(when: datetime | None, tz: str) -> datetime | None:
+    if when is None:
+        return None
+    return (when.replace(tzinfo=UTC) if when.tzinfo is None else when).astimezone(zone(tz))
+
+
+@dataclass
+class EventRow:
+    id: int
+    title: str
+    kind: str
+    place: str
+    grid: str | None  # None: the whole community
+    starts_at: datetime
+    slots: int
+    cancelled: bool
+    signed: list[str] = field(default_factory=list)
+    attended: list[str] = field(default_factory=list)
+    no_show: list[str] = field(default_factory=list)
+
+
+def _visible(scope: Scope, grid_id: int | None, community_id: int, grids: list[int]) -> bool:
+    """Community-wide things show on the community's pages; grid things on their grid's."""
+    if grid_id is not None:
+        return grid_id in grids
+    return any(g.community_id == community_id for g in scope.grids if g.id in grids)
+
+
+async def event_rows(core: Core, scope: Scope, grid_id: int | None = None) -> list[EventRow]:
+    """Events from the last 30 days and every upcoming one, soonest upcoming first."""
+    grids = scope.pick(grid_id)
+    communities = {g.community_id for g in scope.grids if g.id in grids}
+    since = core.clock.now() - timedelta(days=PAST_DAYS)
+    async with core.db.session() as s:
+        events = [e for e in (await s.exec(select(Event).where(  # type: ignore[call-overload]
+            Event.community_id.in_(communities), Event.starts_at >= since,  # type: ignore[attr-defined]
+            or_(Event.grid_id.is_(None), Event.grid_id.in_(grids)))  # type: ignore[union-attr]
+            .order_by(Event.starts_at.desc()).limit(MAX_EVENTS))).scalars().all()  # type: ignore[attr-defined]
+            if _visible(scope, e.grid_id, e.community_id, grids)]
+        rows = {e.id: EventRow(e.id, e.title, e.kind, e.place, scope.grid(e.grid_id).name if e.grid_id else None,
+                               _local(e.starts_at, scope.timezone), e.slots, e.cancelled)  # type: ignore[arg-type]
+                for e in events}
+        if rows:
+            signups = (await s.exec(select(EventSignup.event_id, EventSignup.status, Person.name).join(  # type: ignore[call-overload]
+                Person, Person.id == EventSignup.volunteer_id).where(EventSignup.event_id.in_(list(rows)))  # type: ignore[attr-defined]
+                .order_by(EventSignup.id))).all()
+            for event_id, status, name in signups:
+                row = rows[event_id]
+                if status == SignupStatus.signed.value:
+                    row.signed.append(name)
+                elif status == SignupStatus.attended.value:
+                    row.attended.append(name)
+                elif status == SignupStatus.no_show.value:
+                    row.no_show.append(name)
+    return list(rows.values())
+
+
+@dataclass
+class EmergencyRow:
+    id: int
+    reason: str
+    grid: str | None  # None: the whole community
+    community: str
+    started_at: datetime
+    ended_at: datetime | None
+    target: int
+    on_duty: list[str] = field(default_factory=list)
+    cant: list[str] = field(default_factory=list)
+    shock_team: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+
+async def emergency_rows(core: Core, scope: Scope, grid_id: int | None = None) -> list[EmergencyRow]:
+    """Active emergencies, then those ended in the last 30 days, with who answered the call-up."""
+    grids = scope.pick(grid_id)
+    communities = {g.community_id: g.community_name for g in scope.grids if g.id in grids}
+    since = core.clock.now() - timedelta(days=PAST_DAYS)
+    async with core.db.session() as s:
+        ems = [e for e in (await s.exec(select(Emergency).where(  # type: ignore[call-overload]
+            Emergency.community_id.in_(list(communities)),  # type: ignore[attr-defined]
+            or_(Emergency.ended_at.is_(None), Emergency.ended_at >= since))  # type: ignore[union-attr,operator]
+            .order_by(Emergency.started_at.desc()).limit(MAX_EVENTS))).scalars().all()  # type: ignore[attr-defined]
+            if _visible(scope, e.grid_id, e.community_id, grids)]
+        out = []
+        for em in ems:
+            row = EmergencyRow(em.id, em.reason, scope.grid(em.grid_id).name if em.grid_id else None,  # type: ignore[arg-type]
+                               communities[em.community_id], _local(em.started_at, scope.timezone),  # type: ignore[arg-type]
+                               _local(em.ended_at, scope.timezone), em.target)
+            answers = (await s.exec(select(DutyResponse.answer, Person.name).join(  # type: ignore[call-overload]
+                Person, Person.id == DutyResponse.volunteer_id).where(DutyResponse.emergency_id == em.id)
+                .order_by(DutyResponse.answered_at))).all()
+            row.on_duty = [n for a, n in answers if a == DutyAnswer.on_duty.value]
+            row.cant = [n for a, n in answers if a == DutyAnswer.cant.value]
+            team = select(VolunteerProfile.id).where(VolunteerProfile.shock_team == True,  # noqa: E712
+                                                     VolunteerProfile.status == VolunteerStatus.approved.value)
+            team = team.where(VolunteerProfile.grid_id == em.grid_id) if em.grid_id else team.where(
+                VolunteerProfile.grid_id.in_([g.id for g in scope.grids if g.community_id == em.community_id]))  # type: ignore[attr-defined]
+            row.shock_team = len((await s.exec(team)).all())  # type: ignore[call-overload]
+            out.append(row)
+    out.sort(key=lambda r: (not r.active, -r.started_at.timestamp()))
+    return out

@@ -1,0 +1,169 @@
+"""The dashboard's people pages: volunteers (approval queue, points, hours, last activity)
+and households (visit coverage, those not visited for two weeks or more)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from storage.enums import AssignmentStatus, VolunteerStatus
+from storage.models import Assignment, DoorVisit, Household, Pairing, Person, PointsEntry, VolunteerProfile
+
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import STALE_VISIT_DAYS, Scope
+from bot.services.kernel.life_common import zone
+
+PAGE_SIZE = 100
+
+
+def _local(when: datetime | None, tz: str) -> datetime | None:
+    if when is None:
+        return None
+    return (when.replace(tzinfo=UTC) if when.tzinfo is None else when).astimezone(zone(tz))
+
+
+@dataclass
+class VolunteerRow:
+    profile_id: int
+    person_id: int
+    name: str
+    grid: str
+    status: str
+    work_group: str
+    party_member: bool
+    skills: list[str]
+    shock_team: bool
+    applied_at: datetime | None
+    phone: str | None  # only where the viewer may see it
+    points: int = 0
+    hours: float = 0.0
+    tasks_done: int = 0
+    last_active: datetime | None = None
+
+
+@dataclass
+class VolunteerLists:
+    pending: list[VolunteerRow]
+    active: list[VolunteerRow]
+    total_active: int
+    page: int
+    pages: int
+
+
+async def volunteer_lists(core: Core, scope: Scope, grid_id: int | None = None, page: int = 1) -> VolunteerLists:
+    grids = scope.pick(grid_id)
+    V = VolunteerProfile
+    # every aggregate only over the people of these grids, so a page costs what its grids hold
+    people = select(V.person_id).where(V.grid_id.in_(grids))  # type: ignore[attr-defined]
+    pts = (select(PointsEntry.person_id.label("pid"), func.sum(PointsEntry.points).label("points"),  # type: ignore[attr-defined]
+                  func.sum(PointsEntry.hours).label("hours"), func.max(PointsEntry.created_at).label("at"))
+           .where(PointsEntry.person_id.in_(people)).group_by(PointsEntry.person_id).subquery())  # type: ignore[attr-defined]
+    done = (select(Assignment.volunteer_id.label("pid"), func.count().label("n"),  # type: ignore[attr-defined]
+                   func.max(func.coalesce(Assignment.done_at, Assignment.created_at)).label("at"))
+            .where(Assignment.status != AssignmentStatus.removed.value, Assignment.volunteer_id.in_(people))  # type: ignore[attr-defined]
+            .group_by(Assignment.volunteer_id).subquery())
+    done_n = (select(Assignment.volunteer_id.label("pid"), func.count().label("n"))  # type: ignore[attr-defined]
+              .where(Assignment.status == AssignmentStatus.done.value, Assignment.volunteer_id.in_(people))  # type: ignore[attr-defined]
+              .group_by(Assignment.volunteer_id).subquery())
+    visits = (select(DoorVisit.volunteer_id.label("pid"), func.max(DoorVisit.created_at).label("at"))  # type: ignore[attr-defined]
+              .where(DoorVisit.volunteer_id.in_(people)).group_by(DoorVisit.volunteer_id).subquery())  # type: ignore[attr-defined]
+    base = (select(V, Person, pts.c.points, pts.c.hours, pts.c.at, done_n.c.n, done.c.at, visits.c.at)
+            .join(Person, Person.id == V.person_id)
+            .outerjoin(pts, pts.c.pid == V.person_id).outerjoin(done, done.c.pid == V.person_id)
+            .outerjoin(done_n, done_n.c.pid == V.person_id).outerjoin(visits, visits.c.pid == V.person_id))
+    in_grids = V.grid_id.in_(grids)  # type: ignore[attr-defined]
+    approved = V.status == VolunteerStatus.approved.value
+    async with core.db.session() as s:
+        pending = (await s.exec(base.where(in_grids, V.status == VolunteerStatus.pending.value)  # type: ignore[call-overload]
+                                .order_by(V.created_at, V.id))).all()
+        total = int(await s.scalar(select(func.count()).select_from(V).where(in_grids, approved)) or 0)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        active = (await s.exec(base.where(in_grids, approved)  # type: ignore[call-overload]
+                               .order_by(func.coalesce(pts.c.points, 0).desc(), Person.name, V.id)
+                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
+    return VolunteerLists([_vrow(scope, r) for r in pending], [_vrow(scope, r) for r in active], total, page, pages)
+
+
+def _vrow(scope: Scope, row) -> VolunteerRow:  # type: ignore[no-untyped-def]
+    prof, person, points, hours, pts_at, n_done, task_at, visit_at = row
+    stamps = [_local(x, scope.timezone) for x in (pts_at, task_at, visit_at) if x is not None]
+    return VolunteerRow(prof.id, person.id, person.name, scope.grid(prof.grid_id).name, prof.status, prof.work_group,
+                        prof.party_member, [x for x in prof.skills.split(",") if x], prof.shock_team,
+                        _local(prof.created_at, scope.timezone),
+                        person.phone if scope.can_see_private(prof.grid_id) else None,
+                        int(points or 0), float(hours or 0.0), int(n_done or 0), max(stamps) if stamps else None)
+
+
+@dataclass
+class HouseholdRow:
+    id: int
+    grid: str
+    address: str | None  # only where the viewer may see it
+    members: str | None
+    care_flags: list[str]
+    volunteers: list[str]
+    last_visit: datetime | None
+    last_outcome: str | None
+    stale: bool
+
+
+@dataclass
+class HouseholdPage:
+    rows: list[HouseholdRow]
+    total: int
+    visited_recently: int  # at least one visit in the last two weeks
+    stale: int
+    page: int
+    pages: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.visited_recently / self.total if self.total else None
+
+
+async def household_page(core: Core, scope: Scope, grid_id: int | None = None, *, only_stale: bool = False,
+                         page: int = 1) -> HouseholdPage:
+    grids = scope.pick(grid_id)
+    now = core.clock.now()
+    cutoff = now - timedelta(days=STALE_VISIT_DAYS)
+    H = Household
+    last = (select(DoorVisit.household_id.label("hid"), func.max(DoorVisit.created_at).label("at"))  # type: ignore[attr-defined]
+            .where(DoorVisit.grid_id.in_(grids)).group_by(DoorVisit.household_id).subquery())  # type: ignore[attr-defined]
+    where = [H.grid_id.in_(grids), H.erased_at.is_(None)]  # type: ignore[attr-defined,union-attr]
+    stale_cond = (last.c.at.is_(None)) | (last.c.at < cutoff)
+    async with core.db.session() as s:
+        count = select(func.count()).select_from(H).outerjoin(last, last.c.hid == H.id)
+        total = int(await s.scalar(count.where(*where)) or 0)
+        stale = int(await s.scalar(count.where(*where, stale_cond)) or 0)
+        shown = where + ([stale_cond] if only_stale else [])
+        n_shown = stale if only_stale else total
+        pages = max(1, -(-n_shown // PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        rows = (await s.exec(select(H, last.c.at).outerjoin(last, last.c.hid == H.id).where(*shown)  # type: ignore[call-overload]
+                             .order_by(last.c.at.is_not(None), last.c.at, H.id)
+                             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
+        ids = [h.id for h, _ in rows]
+        vols: dict[int, list[str]] = {}
+        outcomes: dict[int, str] = {}
+        if ids:
+            for hid, name in (await s.exec(select(Pairing.household_id, Person.name).join(  # type: ignore[call-overload]
+                    Person, Person.id == Pairing.volunteer_id).where(Pairing.household_id.in_(ids),  # type: ignore[attr-defined]
+                                                                     Pairing.active == True)  # noqa: E712
+                    .order_by(Pairing.id))).all():
+                vols.setdefault(hid, []).append(name)
+            latest = select(DoorVisit.household_id, DoorVisit.outcome).join(last, (  # type: ignore[call-overload]
+                last.c.hid == DoorVisit.household_id) & (last.c.at == DoorVisit.created_at)).where(
+                DoorVisit.household_id.in_(ids)).order_by(DoorVisit.id)  # type: ignore[attr-defined]
+            for hid, outcome in (await s.exec(latest)).all():
+                outcomes[hid] = outcome
+    out = []
+    for h, at in rows:
+        private = scope.can_see_private(h.grid_id)
+        visited = _local(at, scope.timezone)
+        out.append(HouseholdRow(h.id, scope.grid(h.grid_id).name, h.address if private else None,
+                                h.members if private else None, [x for x in h.care_flags.split(",") if x],
+                                vols.get(h.id, []), visited, outcomes.get(h.id),
+                                visited is None or visited < cutoff))
+    return HouseholdPage(out, total, total - stale, stale, page, pages)

@@ -1,0 +1,90 @@
+"""Weekly series for the dashboard charts: requests by status, time to accept, satisfaction,
+visit coverage. One GROUP BY per series; weeks are bucketed in SQL with a CASE over the week
+boundaries (computed in the community's time zone), so it works on SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from storage.models import DoorVisit, HelpRequest, Rating
+
+from bot.services.kernel.core import Core
+from bot.services.office.dashboard import DONE_STATUSES, ENDED_STATUSES, Scope, paired_household_count, week_start
+
+STATUS_GROUPS = ("open", "done", "ended")  # chart series; see status_group()
+
+
+def status_group(status: str) -> str:
+    if status in DONE_STATUSES:
+        return "done"
+    if status in ENDED_STATUSES:
+        return "ended"
+    return "open"
+
+
+@dataclass
+class Trends:
+    week_starts: list[datetime]  # aware, community time zone, oldest first
+    requests: dict[str, list[int]] = field(default_factory=dict)  # status group -> count per week
+    accept_minutes: list[float | None] = field(default_factory=list)  # median per week
+    satisfaction: list[float | None] = field(default_factory=list)  # share of 4-5 stars per week
+    ratings: list[int] = field(default_factory=list)
+    visited: list[int] = field(default_factory=list)  # distinct households visited per week
+    paired_households: int = 0
+
+    @property
+    def coverage(self) -> list[float | None]:
+        if not self.paired_households:
+            return [None for _ in self.visited]
+        return [min(1.0, v / self.paired_households) for v in self.visited]
+
+
+def _bucket(col, starts: list[datetime]):  # type: ignore[no-untyped-def]
+    """The index of the week `col` falls in (NULL outside the window)."""
+    return case(*[(and_(col >= starts[i], col < starts[i + 1]), i) for i in range(len(starts) - 1)], else_=None)
+
+
+async def weekly_trends(core: Core, scope: Scope, grid_id: int | None = None, weeks: int = 8) -> Trends:
+    grids = scope.pick(grid_id)
+    first = week_start(core.clock.now(), scope.timezone)
+    # aware arithmetic in the local zone is wall-clock: every start stays a Monday midnight
+    local = [first - timedelta(weeks=weeks - 1 - i) for i in range(weeks + 1)]
+    starts = [w.astimezone(UTC) for w in local]  # SQLite compares wall-clock text: query in UTC
+    tr = Trends(week_starts=local[:-1])
+    tr.requests = {g: [0] * weeks for g in STATUS_GROUPS}
+    R = HelpRequest
+    async with core.db.session() as s:
+        b = _bucket(R.created_at, starts)
+        rows = (await s.exec(select(b, R.status, func.count()).where(  # type: ignore[call-overload]
+            R.grid_id.in_(grids), R.created_at >= starts[0], R.created_at < starts[-1])  # type: ignore[attr-defined]
+            .group_by(b, R.status))).all()
+        for week, status, n in rows:
+            if week is not None:
+                tr.requests[status_group(status)][int(week)] += int(n)
+        waits: dict[int, list[float]] = defaultdict(list)
+        rows = (await s.exec(select(b, R.created_at, R.first_accepted_at).where(  # type: ignore[call-overload]
+            R.grid_id.in_(grids), R.created_at >= starts[0], R.first_accepted_at.is_not(None)))).all()  # type: ignore[attr-defined,union-attr]
+        for week, created, accepted in rows:
+            if week is not None:
+                waits[int(week)].append((accepted - created).total_seconds() / 60)
+        tr.accept_minutes = [statistics.median(waits[i]) if waits[i] else None for i in range(weeks)]
+        rb = _bucket(Rating.created_at, starts)
+        good = func.sum(case((Rating.stars >= 4, 1), else_=0))  # type: ignore[operator]
+        rows = (await s.exec(select(rb, good, func.count(Rating.stars)).join(R, R.id == Rating.request_id).where(  # type: ignore[call-overload]
+            R.grid_id.in_(grids), Rating.created_at >= starts[0], Rating.stars.is_not(None))  # type: ignore[attr-defined,union-attr]
+            .group_by(rb))).all()
+        by_week = {int(w): (int(g or 0), int(n)) for w, g, n in rows if w is not None}
+        tr.ratings = [by_week.get(i, (0, 0))[1] for i in range(weeks)]
+        tr.satisfaction = [by_week[i][0] / by_week[i][1] if by_week.get(i, (0, 0))[1] else None
+                           for i in range(weeks)]
+        vb = _bucket(DoorVisit.created_at, starts)
+        rows = (await s.exec(select(vb, func.count(func.distinct(DoorVisit.household_id))).where(  # type: ignore[call-overload]
+            DoorVisit.grid_id.in_(grids), DoorVisit.created_at >= starts[0]).group_by(vb))).all()  # type: ignore[attr-defined]
+        visited = {int(w): int(n) for w, n in rows if w is not None}
+        tr.visited = [visited.get(i, 0) for i in range(weeks)]
+        tr.paired_households = await paired_household_count(s, grids)
+    return tr

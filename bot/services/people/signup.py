@@ -1,0 +1,177 @@
+"""双报到: a volunteer signs up with the grid they live in, and keeps their own profile."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import t
+from storage import audit
+from storage.enums import Skill, VolunteerStatus, WorkGroup
+from storage.models import Grid, Person, VolunteerProfile
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.inputs import clean_line, clean_name, clean_phone
+from bot.services.kernel.notifier import OutMessage
+from bot.services.people.roles import Actor, ensure_person
+from bot.services.people.volunteers import VolunteerView, card_ref, deciders_of, end_pairings, post_application_cards, view_of
+
+SKILLS = [s.value for s in Skill]
+WORK_GROUPS = [w.value for w in WorkGroup]
+
+
+@dataclass(frozen=True)
+class Signup:
+    """A checked sign-up, ready to store."""
+    name: str
+    phone: str
+    grid_id: int
+    work_group: str
+    party_member: bool
+    skills: tuple[str, ...]
+    availability: str
+
+
+def clean_availability(text: str | None) -> str:
+    return clean_line(text, max_len=200, min_len=2, key="volunteers.bad_availability", allow_newlines=True)
+
+
+def clean_work_group(value: str | None) -> str:
+    if value not in WORK_GROUPS:
+        raise InvalidInput("volunteers.bad_work_group")
+    return value  # type: ignore[return-value]
+
+
+def clean_skills(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, (list, tuple)) or not values or any(v not in SKILLS for v in values):
+        raise InvalidInput("volunteers.skills_needed")
+    return tuple(v for v in SKILLS if v in values)  # catalogue order, no duplicates
+
+
+def check_draft(draft: dict[str, Any]) -> Signup:
+    """Every field of a sign-up draft (a conversation's user_data), checked again before storing."""
+    if draft.get("consent") is not True:
+        raise InvalidInput("volunteers.consent_needed")
+    party = draft.get("party_member")
+    if not isinstance(party, bool):
+        raise InvalidInput("volunteers.bad_party")
+    grid_id = draft.get("grid_id")
+    if not isinstance(grid_id, int):
+        raise InvalidInput("volunteers.choose_grid_first")
+    return Signup(name=clean_name(draft.get("name")), phone=clean_phone(draft.get("phone")), grid_id=grid_id,
+                  work_group=clean_work_group(draft.get("work_group")), party_member=party,
+                  skills=clean_skills(draft.get("skills")), availability=clean_availability(draft.get("availability")))
+
+
+async def _profile(session: AsyncSession, person: Person) -> VolunteerProfile | None:
+    return (await session.exec(select(VolunteerProfile).where(  # type: ignore[call-overload]
+        VolunteerProfile.person_id == person.id))).scalars().first()
+
+
+def _refuse_reapply(profile: VolunteerProfile | None) -> None:
+    if profile is None or profile.status in (VolunteerStatus.declined.value, VolunteerStatus.left.value):
+        return
+    if profile.status == VolunteerStatus.approved.value:
+        raise Conflict("volunteers.you_are_volunteer")
+    if profile.status == VolunteerStatus.pending.value:
+        raise Conflict("volunteers.you_are_pending")
+    raise NotAllowed("volunteers.you_are_suspended")
+
+
+async def can_sign_up(core: Core, actor: Actor) -> None:
+    """Before the first question: refuse people who are volunteers already, waiting, or suspended."""
+    async with core.db.session() as s:
+        _refuse_reapply(await _profile(s, await ensure_person(s, actor)))
+
+
+async def submit_signup(core: Core, actor: Actor, draft: dict[str, Any]) -> VolunteerProfile:
+    """Store the application (pending) and send a card to the grid's leaders."""
+    signup = check_draft(draft)
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        grid = await s.get(Grid, signup.grid_id)
+        if grid is None:
+            raise NotFound("places.grid_not_found")
+        profile = await _profile(s, person)
+        _refuse_reapply(profile)
+        now = core.clock.now()
+        if profile is None:
+            profile = VolunteerProfile(person_id=person.id, grid_id=grid.id, created_at=now)  # type: ignore[arg-type]
+        profile.grid_id, profile.status = grid.id, VolunteerStatus.pending.value  # type: ignore[assignment]
+        profile.work_group, profile.party_member = signup.work_group, signup.party_member
+        profile.skills, profile.availability = ",".join(signup.skills), signup.availability
+        profile.consent_at, profile.decided_by, profile.decided_at, profile.shock_team = now, None, None, False
+        person.name, person.phone = signup.name, signup.phone
+        person.grid_id = person.grid_id or grid.id
+        s.add_all([profile, person])
+        await s.flush()
+        await audit.record(s, person.id, "volunteer.apply", "volunteer", profile.id, grid_id=grid.id,
+                           work_group=signup.work_group, skills=list(signup.skills))
+        await post_application_cards(core, s, await view_of(s, profile))
+        return profile
+
+
+async def my_profile(core: Core, actor: Actor) -> VolunteerView | None:
+    async with core.db.session() as s:
+        profile = await _profile(s, await ensure_person(s, actor))
+        return None if profile is None else await view_of(s, profile)
+
+
+EDITABLE = ("name", "phone", "availability", "skills", "work_group", "party_member", "shock_team")
+
+
+async def update_profile(core: Core, actor: Actor, field: str, value: Any) -> VolunteerView:
+    """A volunteer edits one field of their own profile (not their grid: that needs a new sign-up)."""
+    if field not in EDITABLE:
+        raise InvalidInput("volunteers.bad_field")
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        profile = await _profile(s, person)
+        if profile is None or profile.status in (VolunteerStatus.left.value, VolunteerStatus.declined.value):
+            raise NotFound("volunteers.no_profile")
+        if field == "name":
+            person.name = clean_name(value)
+        elif field == "phone":
+            person.phone = clean_phone(value)
+        elif field == "availability":
+            profile.availability = clean_availability(value)
+        elif field == "skills":
+            profile.skills = ",".join(clean_skills(value))
+        elif field == "work_group":
+            profile.work_group = clean_work_group(value)
+        elif field == "party_member":
+            profile.party_member = bool(value)
+        else:
+            if profile.status != VolunteerStatus.approved.value:
+                raise NotAllowed("volunteers.shock_team_approved_only")
+            profile.shock_team = bool(value)
+        s.add_all([person, profile])
+        await audit.record(s, person.id, "volunteer.edit", "volunteer", profile.id, field=field)
+        return await view_of(s, profile)
+
+
+async def leave_programme(core: Core, actor: Actor) -> VolunteerProfile:
+    """The volunteer leaves: no more tasks, visits or call-ups; their households need a new volunteer."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        profile = await _profile(s, person)
+        if profile is None or profile.status in (VolunteerStatus.left.value, VolunteerStatus.declined.value):
+            raise NotFound("volunteers.no_profile")
+        was = profile.status
+        profile.status, profile.shock_team = VolunteerStatus.left.value, False
+        s.add(profile)
+        ended = await end_pairings(s, person.id)
+        await audit.record(s, person.id, "volunteer.leave", "volunteer", profile.id, was=was, pairings_ended=ended)
+        view = await view_of(s, profile)
+        if was == VolunteerStatus.pending.value:
+            await core.notifier.edit_card(s, card_ref(profile), t(core.cfg.bot.default_locale, "volunteers.card_withdrawn",
+                                                                  name=person.name), [])
+        for leader in await deciders_of(s, view.grid):
+            lang = core.lang(leader.language)
+            await core.notifier.send(s, f"{card_ref(profile)}:left:{leader.id}", OutMessage(
+                chat_id=leader.tg_user_id, text=t(lang, "volunteers.left_notice", name=person.name,  # type: ignore[arg-type]
+                                                  grid=view.grid.name, households=ended)))
+        return profile

@@ -1,0 +1,1 @@
+"""Communities, grids, their group chats and households."""

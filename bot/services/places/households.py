@@ -1,0 +1,236 @@
+"""Households of a grid and their pairings with volunteers (党员中心户: one volunteer, several households).
+
+Addresses and phones are private: they are shown to the grid's leaders and to the paired
+volunteer in private chats, never in groups, logs, audit details or error messages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import t
+from storage import audit
+from storage.enums import CareFlag, VolunteerStatus
+from storage.models import Grid, Household, Pairing, Person, VolunteerProfile
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
+from bot.services.kernel.notifier import OutMessage
+from bot.services.people.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
+from bot.services.places.grids import get_grid
+
+CARE_FLAGS = [f.value for f in CareFlag]
+CARE_FLAG_KEYS = {
+    CareFlag.elderly_alone.value: "households.flag.elderly_alone",
+    CareFlag.left_behind_children.value: "households.flag.left_behind_children",
+    CareFlag.disability.value: "households.flag.disability",
+    CareFlag.other.value: "households.flag.other",
+}
+MAX_MEMBERS = 30
+
+
+@dataclass(frozen=True)
+class NewHousehold:
+    address: str
+    members: str
+    member_count: int
+    care_flags: tuple[str, ...] = ()
+    phone: str | None = None
+    note: str = ""
+
+
+@dataclass
+class HouseholdRow:
+    household: Household
+    volunteers: list[str] = field(default_factory=list)  # names of the paired volunteers
+
+
+def clean_address(text: str | None) -> str:
+    return clean_line(text, max_len=255, min_len=2, key="households.bad_address")
+
+
+def clean_members(text: str | None) -> str:
+    return clean_line(text, max_len=500, key="households.bad_members", allow_newlines=True)
+
+
+def clean_member_count(text: str | int | None) -> int:
+    return clean_int(str(text if text is not None else ""), lo=1, hi=MAX_MEMBERS, key="households.bad_count")
+
+
+def clean_flags(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, (list, tuple)) or any(v not in CARE_FLAGS for v in values):
+        raise InvalidInput("households.bad_flags")
+    return tuple(v for v in CARE_FLAGS if v in values)
+
+
+def check_new(draft: dict[str, Any]) -> NewHousehold:
+    phone = draft.get("phone")
+    return NewHousehold(address=clean_address(draft.get("address")), members=clean_members(draft.get("members")),
+                        member_count=clean_member_count(draft.get("member_count")),
+                        care_flags=clean_flags(draft.get("care_flags") or []),
+                        phone=clean_phone(phone) if phone else None,
+                        note=clean_line(draft["note"], max_len=1000, key="households.bad_note", allow_newlines=True)
+                        if draft.get("note") else "")
+
+
+async def _leading(session: AsyncSession, actor: Actor, grid_id: int) -> tuple[Person, Grid]:
+    me = await ensure_person(session, actor)
+    grid = await get_grid(session, grid_id)
+    if not await can_lead(session, me, grid_id):
+        raise NotAllowed("households.not_your_grid", grid=grid.name)
+    return me, grid
+
+
+async def leader_grids(core: Core, actor: Actor) -> list[Grid]:
+    async with core.db.session() as s:
+        grids = await led_grids(s, await ensure_person(s, actor))
+    if not grids:
+        raise NotAllowed("households.leaders_only")
+    return grids
+
+
+async def address_taken(session: AsyncSession, grid_id: int, address: str) -> bool:
+    return bool(await session.scalar(select(Household.id).where(
+        Household.grid_id == grid_id, func.lower(Household.address) == address.lower(),
+        Household.erased_at.is_(None))))  # type: ignore[union-attr]
+
+
+async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehold | dict[str, Any]) -> Household:
+    if isinstance(new, dict):
+        new = check_new(new)
+    async with core.db.session() as s:
+        me, grid = await _leading(s, actor, grid_id)
+        if await address_taken(s, grid_id, new.address):
+            raise Conflict("households.address_exists", grid=grid.name)
+        h = Household(grid_id=grid_id, address=new.address, members=new.members, member_count=new.member_count,
+                      care_flags=",".join(new.care_flags), phone=new.phone, note=new.note, created_at=core.clock.now())
+        s.add(h)
+        await s.flush()
+        await audit.record(s, me.id, "household.create", "household", h.id, grid_id=grid_id,
+                           care_flags=list(new.care_flags), member_count=new.member_count)
+        return h
+
+
+async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Grid, list[HouseholdRow]]:
+    async with core.db.session() as s:
+        _, grid = await _leading(s, actor, grid_id)
+        rows = [HouseholdRow(h) for h in (await s.exec(select(Household).where(  # type: ignore[call-overload]
+            Household.grid_id == grid_id, Household.erased_at.is_(None)).order_by(Household.address))).scalars()]  # type: ignore[union-attr]
+        by_id = {r.household.id: r for r in rows}
+        pairs = await s.exec(select(Pairing.household_id, Person.name).join(Person, Person.id == Pairing.volunteer_id)  # type: ignore[call-overload]
+                             .join(Household, Household.id == Pairing.household_id)
+                             .where(Household.grid_id == grid_id, Pairing.active == True))  # noqa: E712
+        for hid, name in pairs.all():
+            if hid in by_id:
+                by_id[hid].volunteers.append(name)
+        return grid, rows
+
+
+async def pairable_volunteers(core: Core, actor: Actor, grid_id: int) -> tuple[Grid, list[tuple[Person, int]]]:
+    """Approved volunteers of the grid with how many households each looks after now."""
+    async with core.db.session() as s:
+        _, grid = await _leading(s, actor, grid_id)
+        count = select(func.count()).select_from(Pairing).where(
+            Pairing.volunteer_id == Person.id, Pairing.active == True).scalar_subquery()  # noqa: E712
+        stmt = select(Person, count).join(VolunteerProfile, VolunteerProfile.person_id == Person.id).where(
+            VolunteerProfile.grid_id == grid_id, VolunteerProfile.status == VolunteerStatus.approved.value
+        ).order_by(Person.name)
+        return grid, [(p, n) for p, n in (await s.exec(stmt)).all()]  # type: ignore[call-overload]
+
+
+async def _pairable(session: AsyncSession, actor: Actor, volunteer_id: int) -> tuple[Person, Grid, Person]:
+    """The volunteer must be approved; the actor must lead the volunteer's grid."""
+    vol = await session.get(Person, volunteer_id)
+    prof = await approved_volunteer(session, vol) if vol else None
+    if vol is None or prof is None:
+        raise Conflict("households.volunteer_not_approved")
+    me, grid = await _leading(session, actor, prof.grid_id)
+    return me, grid, vol
+
+
+async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[int]) -> list[Pairing]:
+    """Pair one approved volunteer with households of their own grid; ones already paired stay as they are."""
+    if not household_ids:
+        raise InvalidInput("households.choose_some")
+    async with core.db.session() as s:
+        me, grid, vol = await _pairable(s, actor, volunteer_id)
+        grid_id = grid.id
+        made: list[Pairing] = []
+        for hid in sorted(set(household_ids)):
+            h = await s.get(Household, hid)
+            if h is None or h.erased_at is not None or h.grid_id != grid_id:
+                raise Conflict("households.household_not_in_grid", grid=grid.name)
+            p = (await s.exec(select(Pairing).where(Pairing.volunteer_id == vol.id,  # type: ignore[call-overload]
+                                                    Pairing.household_id == hid))).scalars().first()
+            if p is not None and p.active:
+                continue
+            p = p or Pairing(volunteer_id=vol.id, household_id=hid)  # type: ignore[arg-type]
+            p.active, p.created_at = True, core.clock.now()
+            s.add(p)
+            made.append(p)
+        await s.flush()
+        for p in made:
+            await audit.record(s, me.id, "pairing.create", "pairing", p.id, grid_id=grid_id,
+                               volunteer_id=vol.id, household_id=p.household_id)
+        if made and vol.tg_user_id is not None:
+            lang = core.lang(vol.language)
+            stamp = f"{core.clock.now().timestamp():.3f}"
+            await core.notifier.send(s, f"paired:{vol.id}:{','.join(str(p.id) for p in made)}:{stamp}", OutMessage(
+                chat_id=vol.tg_user_id, text=t(lang, "households.paired_notice", n=len(made), grid=grid.name)))
+        return made
+
+
+async def pairings_of(core: Core, actor: Actor, volunteer_id: int, grid_id: int) -> list[tuple[Pairing, Household]]:
+    async with core.db.session() as s:
+        await _leading(s, actor, grid_id)
+        stmt = select(Pairing, Household).join(Household, Household.id == Pairing.household_id).where(
+            Pairing.volunteer_id == volunteer_id, Pairing.active == True, Household.grid_id == grid_id  # noqa: E712
+        ).order_by(Household.address)
+        return [(p, h) for p, h in (await s.exec(stmt)).all()]  # type: ignore[call-overload]
+
+
+async def unpair(core: Core, actor: Actor, pairing_id: int) -> tuple[Pairing, Household]:
+    async with core.db.session() as s:
+        p = await s.get(Pairing, pairing_id)
+        h = await s.get(Household, p.household_id) if p else None
+        if p is None or h is None:
+            raise NotFound("households.pairing_not_found")
+        me, _ = await _leading(s, actor, h.grid_id)
+        if not p.active:
+            raise Conflict("households.already_unpaired")
+        p.active = False
+        s.add(p)
+        await audit.record(s, me.id, "pairing.end", "pairing", p.id, grid_id=h.grid_id,
+                           volunteer_id=p.volunteer_id, household_id=h.id)
+        return p, h
+
+
+async def households_of_volunteer(core: Core, actor: Actor) -> list[Household]:
+    """The households this volunteer is paired with (approved volunteers only), by address."""
+    async with core.db.session() as s:
+        me = await ensure_person(s, actor)
+        prof = await approved_volunteer(s, me)
+        if prof is None:
+            return []
+        stmt = select(Household).join(Pairing, Pairing.household_id == Household.id).where(
+            Pairing.volunteer_id == me.id, Pairing.active == True, Household.erased_at.is_(None)  # type: ignore[union-attr]  # noqa: E712
+        ).order_by(Household.address)
+        return list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+
+
+async def household_for(core: Core, actor: Actor, household_id: int) -> Household:
+    """One household's details, for its paired volunteer or a leader of its grid."""
+    async with core.db.session() as s:
+        me = await ensure_person(s, actor)
+        h = await s.get(Household, household_id)
+        if h is None or h.erased_at is not None:
+            raise NotFound("households.not_found")
+        paired = await s.scalar(select(Pairing.id).where(Pairing.volunteer_id == me.id, Pairing.household_id == h.id,
+                                                         Pairing.active == True))  # noqa: E712
+        if not ((paired and await approved_volunteer(s, me)) or await can_lead(s, me, h.grid_id)):
+            raise NotAllowed("households.not_yours")
+        return h

@@ -1,0 +1,1 @@
+"""Red points (红色积分): a person's points and the leaderboards."""

@@ -1,0 +1,183 @@
+"""Red points (红色积分) read from the append-only ledger: my points, hours, rank, leaderboards.
+
+A grid's board ranks the volunteers registered in that grid (VolunteerProfile.grid_id) by the
+points they earned anywhere; the community's board ranks every volunteer of its grids. "This
+month" starts at midnight on the 1st in the community's time zone. Ties share a rank.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import bindparam, case, exists, func, select
+from sqlalchemy.sql import Select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Community, Grid, Person, PointsEntry, RoleGrant, VolunteerProfile
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.life_common import month_start
+from bot.services.people.roles import Actor, by_tg, led_grids, load_me
+
+Scope = Literal["grid", "community"]
+Period = Literal["month", "all"]
+BOARD_SIZE = 10
+
+
+@dataclass
+class MyPoints:
+    points: int
+    hours: float
+    month_points: int
+    month_hours: float
+    rank: int | None  # in the grid, all time; None when not a volunteer of a grid
+    ranked: int       # volunteers in that grid
+    grid_name: str
+
+
+@dataclass
+class BoardRow:
+    rank: int
+    person_id: int
+    name: str
+    points: int
+    hours: float
+    is_me: bool = False
+
+
+@dataclass
+class Board:
+    scope: str
+    period: str
+    place: str  # grid or community name
+    rows: list[BoardRow]
+    me: BoardRow | None  # the actor's own line when they are on this board
+
+
+@dataclass(frozen=True)
+class _Home:
+    """The grid whose board this person sees, with its community."""
+    person: Person
+    has_profile: bool
+    profile_grid_id: int | None
+    grid_id: int
+    grid_name: str
+    community_id: int
+    community_name: str
+    timezone: str
+
+
+# the person, their volunteer grid and its community, and whether they hold any role: one statement
+_HOME = by_tg(VolunteerProfile.id, Grid.id, Grid.name, Grid.community_id, Community.name, Community.timezone,
+              exists().where(RoleGrant.person_id == Person.id)).outerjoin(
+    VolunteerProfile, VolunteerProfile.person_id == Person.id).outerjoin(
+    Grid, Grid.id == VolunteerProfile.grid_id).outerjoin(Community, Community.id == Grid.community_id)
+_PLACE = select(Grid.name, Grid.community_id, Community.name, Community.timezone).join(
+    Community, Community.id == Grid.community_id).where(Grid.id == bindparam("gid"))
+
+
+async def _home_grid(s: AsyncSession, actor: Actor) -> _Home:
+    """Their volunteer grid, else a grid they lead, else where they live (registers them on first contact)."""
+    person, prof_id, grid_id, grid_name, com_id, com_name, tz, any_role = await load_me(s, actor, _HOME)
+    if prof_id is not None:
+        return _Home(person, True, grid_id, grid_id, grid_name, com_id, com_name, tz)
+    if not (person.is_superadmin or any_role):
+        raise NotAllowed("points.error.volunteers_only")
+    led = await led_grids(s, person)
+    grid_id = led[0].id if led else person.grid_id
+    place = (await (await s.connection()).execute(_PLACE, {"gid": grid_id})).first() if grid_id is not None else None
+    if place is None:
+        raise NotFound("points.error.no_grid" if grid_id is None else None)
+    return _Home(person, False, None, grid_id, *place)
+
+
+_PE, _SINCE = PointsEntry, bindparam("since")
+
+
+def _in_month(column: Any) -> Any:
+    return case((_PE.created_at >= _SINCE, column), else_=0)
+
+
+# /points in one statement: my totals, all time and this month, and my rank on my grid's board
+_MINE = select(func.coalesce(func.sum(_PE.points), 0).label("pts"), func.coalesce(func.sum(_PE.hours), 0.0),
+               func.coalesce(func.sum(_in_month(_PE.points)), 0), func.coalesce(func.sum(_in_month(_PE.hours)), 0.0)
+               ).where(_PE.person_id == bindparam("pid")).subquery("mine")
+_GRID_TOTALS = select(_PE.person_id, func.sum(_PE.points).label("pts")).where(_PE.person_id.in_(  # type: ignore[attr-defined]
+    select(VolunteerProfile.person_id).where(VolunteerProfile.grid_id == bindparam("gid")))).group_by(_PE.person_id).subquery()
+_ABOVE = select(func.count()).select_from(VolunteerProfile).outerjoin(
+    _GRID_TOTALS, _GRID_TOTALS.c.person_id == VolunteerProfile.person_id).where(
+    VolunteerProfile.grid_id == bindparam("gid"), func.coalesce(_GRID_TOTALS.c.pts, 0) > _MINE.c.pts).scalar_subquery()
+_RANKED = select(func.count()).select_from(VolunteerProfile).where(
+    VolunteerProfile.grid_id == bindparam("gid")).correlate_except(VolunteerProfile).scalar_subquery()
+_MY_POINTS = select(*_MINE.c, _ABOVE, _RANKED).select_from(_MINE)
+
+
+def _totals(since: datetime | None) -> Select:
+    stmt = select(PointsEntry.person_id.label("person_id"), func.sum(PointsEntry.points).label("pts"),  # type: ignore[attr-defined]
+                  func.sum(PointsEntry.hours).label("hrs"))
+    if since is not None:
+        stmt = stmt.where(PointsEntry.created_at >= since)
+    return stmt.group_by(PointsEntry.person_id)
+
+
+def _members(scope: str, home: _Home) -> Select:
+    """Volunteers on the board: registered in the grid, or in any grid of its community."""
+    stmt = select(VolunteerProfile.person_id).join(Grid, Grid.id == VolunteerProfile.grid_id)
+    return stmt.where(VolunteerProfile.grid_id == home.grid_id) if scope == "grid" else stmt.where(
+        Grid.community_id == home.community_id)
+
+
+async def _rank(s: AsyncSession, members: Select, since: datetime | None, mine: int) -> tuple[int, int]:
+    """(1 + volunteers with more points than `mine`, volunteers on the board)."""
+    totals = _totals(since).where(PointsEntry.person_id.in_(members)).subquery()  # type: ignore[attr-defined]
+    pts = func.coalesce(totals.c.pts, 0)
+    base = select(func.count()).select_from(VolunteerProfile).outerjoin(
+        totals, totals.c.person_id == VolunteerProfile.person_id).where(VolunteerProfile.person_id.in_(members))  # type: ignore[attr-defined]
+    above = int(await s.scalar(base.where(pts > mine)) or 0)
+    count = int(await s.scalar(base) or 0)
+    return above + 1, count
+
+
+async def _sum(s: AsyncSession, person_id: int, since: datetime | None) -> tuple[int, float]:
+    stmt = select(func.coalesce(func.sum(PointsEntry.points), 0), func.coalesce(func.sum(PointsEntry.hours), 0.0)).where(
+        PointsEntry.person_id == person_id)
+    if since is not None:
+        stmt = stmt.where(PointsEntry.created_at >= since)
+    pts, hrs = (await s.exec(stmt)).one()  # type: ignore[call-overload]
+    return int(pts), round(float(hrs), 1)
+
+
+async def my_points(core: Core, actor: Actor) -> MyPoints:
+    async with core.db.reading() as s:
+        home = await _home_grid(s, actor)
+        since = month_start(core.clock.now(), home.timezone)
+        pts, hrs, mpts, mhrs, above, ranked = (await (await s.connection()).execute(
+            _MY_POINTS, {"pid": home.person.id, "gid": home.grid_id, "since": since})).one()
+        rank, ranked = (int(above) + 1, int(ranked)) if home.has_profile else (None, 0)
+        return MyPoints(int(pts), round(float(hrs), 1), int(mpts), round(float(mhrs), 1), rank, ranked, home.grid_name)
+
+
+async def leaderboard(core: Core, actor: Actor, scope: str, period: str, limit: int = BOARD_SIZE) -> Board:
+    if scope not in ("grid", "community") or period not in ("month", "all"):
+        raise InvalidInput("points.error.bad_board")
+    async with core.db.session() as s:
+        home = await _home_grid(s, actor)
+        person = home.person
+        since = month_start(core.clock.now(), home.timezone) if period == "month" else None
+        members = _members(scope, home)
+        totals = _totals(since).where(PointsEntry.person_id.in_(members)).subquery()  # type: ignore[attr-defined]
+        stmt = (select(Person.id, Person.name, totals.c.pts, totals.c.hrs)
+                .join(totals, totals.c.person_id == Person.id).where(totals.c.pts > 0)
+                .order_by(totals.c.pts.desc(), totals.c.hrs.desc(), Person.id).limit(limit))
+        rows: list[BoardRow] = []
+        for pid, name, pts, hrs in (await s.exec(stmt)).all():  # type: ignore[call-overload]
+            rank = rows[-1].rank if rows and rows[-1].points == int(pts) else len(rows) + 1
+            rows.append(BoardRow(rank, pid, name or "—", int(pts), round(float(hrs or 0), 1), pid == person.id))
+        me = next((r for r in rows if r.is_me), None)
+        if me is None and home.has_profile and (scope == "community" or home.profile_grid_id == home.grid_id):
+            pts, hrs = await _sum(s, person.id, since)
+            rank, _ = await _rank(s, members, since, pts)
+            me = BoardRow(rank, person.id, person.name or "—", pts, hrs, True)
+        return Board(scope, period, home.grid_name if scope == "grid" else home.community_name, rows, me)

@@ -1,0 +1,139 @@
+"""Checking what a resident types into the request conversation, one step at a time.
+
+Pure functions: each returns the cleaned value or raises InvalidInput with a catalog key
+that says what is wrong and what would be right.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from storage.enums import Category, WhenKind
+
+from bot.services.kernel.errors import InvalidInput
+
+SUMMARY_MIN, SUMMARY_MAX = 2, 500
+ADDRESS_MIN, ADDRESS_MAX = 2, 200
+REASON_MIN, REASON_MAX = 2, 300
+COMMENT_MAX = 500
+MAX_SLOTS = 20
+MAX_DAYS_AHEAD = 366
+MAX_HOURS = 24.0
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_PHONE = re.compile(r"^\+?\d{5,17}$")
+_ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_MD = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
+
+
+def clean_text(text: str | None) -> str:
+    """Strip control and direction-override characters and outer whitespace; keep the rest as typed."""
+    text = unicodedata.normalize("NFC", text or "")
+    return _CONTROL.sub("", text).strip()
+
+
+def _bounded(text: str | None, lo: int, hi: int, empty_key: str, long_key: str) -> str:
+    value = clean_text(text)
+    if len(value) < lo:
+        raise InvalidInput(empty_key, min=lo)
+    if len(value) > hi:
+        raise InvalidInput(long_key, max=hi, length=len(value))
+    return value
+
+
+def check_category(value: str) -> str:
+    if value not in {c.value for c in Category}:
+        raise InvalidInput("request.error.category")
+    return value
+
+
+def check_summary(text: str | None) -> str:
+    return _bounded(text, SUMMARY_MIN, SUMMARY_MAX, "request.error.summary_short", "request.error.summary_long")
+
+
+def check_address(text: str | None) -> str:
+    return _bounded(text, ADDRESS_MIN, ADDRESS_MAX, "request.error.address_short", "request.error.address_long")
+
+
+def check_reason(text: str | None) -> str:
+    return _bounded(text, REASON_MIN, REASON_MAX, "request.error.reason_short", "request.error.reason_long")
+
+
+def check_comment(text: str | None) -> str:
+    return _bounded(text, 1, COMMENT_MAX, "request.error.comment_empty", "request.error.comment_long")
+
+
+def check_phone(text: str | None) -> str:
+    """A phone number as typed or shared: digits with an optional +; spaces, dashes and dots ignored."""
+    raw = re.sub(r"[\s\-().]", "", clean_text(text))
+    if not _PHONE.match(raw):
+        raise InvalidInput("request.error.phone")
+    return raw
+
+
+def check_when_kind(value: str) -> str:
+    if value not in {w.value for w in WhenKind}:
+        raise InvalidInput("request.error.when")
+    return value
+
+
+def parse_date(text: str | None, today: date) -> date:
+    """2026-11-20, 2026/11/20, 11-20, 11/20, 11月20日 → a date from today up to a year ahead.
+    A month-day without a year means the next such day (today counts)."""
+    value = re.sub(r"\s+", "", clean_text(text))
+    value = value.translate(str.maketrans("０１２３４５６７８９－／", "0123456789-/"))
+    m = _ISO.match(value)
+    try:
+        if m:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        elif (m := _MD.match(value)):
+            day = date(today.year, int(m[1]), int(m[2]))
+            if day < today:
+                day = date(today.year + 1, int(m[1]), int(m[2]))
+        else:
+            raise InvalidInput("request.error.date_format")
+    except ValueError:  # 2-30, 13-01 ...
+        raise InvalidInput("request.error.date_invalid")
+    if day < today:
+        raise InvalidInput("request.error.date_past")
+    if day > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidInput("request.error.date_far")
+    return day
+
+
+def check_slots(text: str | int | None) -> int:
+    try:
+        n = int(clean_text(str(text)))
+    except ValueError:
+        raise InvalidInput("request.error.slots", max=MAX_SLOTS)
+    if not 1 <= n <= MAX_SLOTS:
+        raise InvalidInput("request.error.slots", max=MAX_SLOTS)
+    return n
+
+
+def parse_hours(text: str | float | None) -> float:
+    """Hours spent: 1, 1.5, 1,5, 2h, 2小时, 90分钟/90min → hours (0 < h ≤ 24), to the quarter hour."""
+    value = clean_text(str(text)).lower().replace(",", ".").replace(" ", "")
+    m = re.match(r"^(\d+(?:\.\d+)?)(h|hr|hrs|hours?|小时|个小时|钟头)?$", value)
+    minutes = re.match(r"^(\d+)(m|min|mins|minutes?|分钟|分)$", value)
+    try:
+        if m:
+            hours = float(m[1])
+        elif minutes:
+            hours = int(minutes[1]) / 60
+        else:
+            raise InvalidInput("task.error.hours", max=int(MAX_HOURS))
+    except (ValueError, OverflowError):
+        raise InvalidInput("task.error.hours", max=int(MAX_HOURS))
+    if not 0 < hours <= MAX_HOURS:
+        raise InvalidInput("task.error.hours", max=int(MAX_HOURS))
+    return max(0.25, round(hours * 4) / 4)
+
+
+_PHONEISH = re.compile(r"(?<!\d)\+?\d[\d\s\-]{5,}\d(?!\d)")
+
+
+def mask_phones(text: str) -> str:
+    """Hide phone-like digit runs a resident typed into a summary, before it goes to a group."""
+    return _PHONEISH.sub("***", text)

@@ -1,0 +1,296 @@
+"""点单: a resident (or a leader, or a visiting volunteer) asks for help; the resident follows and cancels.
+
+create_request gives the request its short code, posts the card (group, or leaders when the grid
+has no volunteer group) and flags a possible duplicate to the leaders, all in one transaction.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import tp
+from storage import audit, claims
+from storage.enums import AssignmentStatus, ChatKind, RequestStatus, WhenKind
+from storage.models import ChatBinding, Community, Grid, HelpRequest, Household, Pairing, Person, RoleGrant
+from storage.rows import set_committed
+
+from bot.services.requests import fields as rin
+from bot.services.requests.cards import UNKNOWN, post_card, refresh_cards
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import DomainError, InvalidInput, NotAllowed
+from bot.services.kernel.notifier import Button
+from bot.services.people.roles import (ADMIN, LEADER, Actor, approved_volunteer, by_tg, can_lead, ensure_person, grants, leaders_of,
+                     led_grids, load_me)
+from bot.services.requests.common import ACTIVE, end_relays, require_status, tell
+from bot.services.requests.listing import RequestView, my_requests, own_request, request_of  # noqa: F401  (callers use them from here)
+
+SOURCES = ("resident", "leader", "visit")
+DUPLICATE_WINDOW = timedelta(days=14)
+
+
+class NoGrid(DomainError):
+    key = "request.error.no_grid"
+
+
+@dataclass
+class RequestDraft:
+    category: str
+    summary: str
+    when_kind: str
+    when_date: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    slots: int = 1
+
+
+@dataclass(frozen=True)
+class RequestStart:
+    grid_id: int
+    grid_name: str
+    can_set_slots: bool  # leaders and admins may ask for several volunteers (moving house: 4)
+
+
+async def _home_grid(session: AsyncSession, person: Person) -> Grid | None:
+    if person.grid_id is not None:
+        return await session.get(Grid, person.grid_id)
+    led = await led_grids(session, person)
+    return led[0] if len(led) == 1 else None
+
+
+def _can_lead(grid: Any) -> Any:
+    """can_lead(person, grid) for the Person and `grid` of the enclosing statement (see people.can_lead)."""
+    return or_(grants(LEADER, RoleGrant.grid_id == grid.id), and_(grid.id.is_not(None), or_(
+        Person.is_superadmin, grants(ADMIN, RoleGrant.community_id == grid.community_id))))
+
+
+# /request: the person, the grid they live in and whether they may lead it, in one statement
+_BEGIN = by_tg(Grid.id, Grid.name, _can_lead(Grid)).outerjoin(Grid, Grid.id == Person.grid_id)
+
+
+async def begin_request(core: Core, actor: Actor) -> RequestStart:
+    """Where this person's request will go; NoGrid if they have not said where they live."""
+    async with core.db.session() as s:
+        person, grid_id, grid_name, leads = await load_me(s, actor, _BEGIN)
+        if person.grid_id is not None:
+            if grid_id is None:
+                raise NoGrid()
+            return RequestStart(grid_id, grid_name, bool(leads))
+        grid = await _home_grid(s, person)
+        if grid is None or grid.id is None:
+            raise NoGrid()
+        return RequestStart(grid.id, grid.name, await can_lead(s, person, grid.id))
+
+
+_ZONE = select(Community.timezone).join(Grid, Grid.community_id == Community.id).where(Grid.id == bindparam("gid"))
+
+
+def _today(core: Core, tz: str | None) -> date:
+    try:
+        zone = ZoneInfo(tz) if tz is not None else core.cfg.tz
+    except (ValueError, KeyError):
+        zone = core.cfg.tz
+    return core.clock.now().astimezone(zone).date()
+
+
+async def local_today(session: AsyncSession, core: Core, grid_id: int) -> date:
+    row = (await (await session.connection()).execute(_ZONE, {"gid": grid_id})).first()
+    return _today(core, row[0] if row else None)
+
+
+async def check_date(core: Core, grid_id: int, text: str | None) -> str:
+    """A typed date as ISO, checked against today in the grid's community time zone."""
+    async with core.db.session() as s:
+        today = await local_today(s, core, grid_id)
+    return rin.parse_date(text, today).isoformat()
+
+
+def _clean_draft(draft: RequestDraft, today: date, *, address_required: bool) -> RequestDraft:
+    when_kind = rin.check_when_kind(draft.when_kind)
+    when_date = None
+    if when_kind == WhenKind.date.value:
+        when_date = rin.parse_date(draft.when_date, today).isoformat()
+    address = rin.check_address(draft.address) if (draft.address or address_required) else None
+    phone = rin.check_phone(draft.phone) if draft.phone else None
+    return RequestDraft(rin.check_category(draft.category), rin.check_summary(draft.summary), when_kind, when_date,
+                        address, phone, rin.check_slots(draft.slots))
+
+
+async def _resolve_grid(s: AsyncSession, person: Person | None, grid_id: int | None,
+                        household: Household | None) -> int:
+    if household is not None:
+        return household.grid_id
+    if grid_id is not None:
+        if await s.get(Grid, grid_id) is None:
+            raise NoGrid()
+        return grid_id
+    grid = await _home_grid(s, person) if person else None
+    if grid is None or grid.id is None:
+        raise NoGrid()
+    return grid.id
+
+
+async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int, source: str,
+                            household: Household | None, slots: int, leads: bool | None = None) -> None:
+    if source not in SOURCES:
+        raise InvalidInput()
+    if leads is None:
+        leads = person is not None and await can_lead(s, person, grid_id)
+    if source == "visit":
+        if household is None or person is None:
+            raise InvalidInput("request.error.household")
+        vol = await approved_volunteer(s, person)
+        paired = await s.scalar(select(Pairing.id).where(Pairing.volunteer_id == person.id,
+                                                         Pairing.household_id == household.id, Pairing.active == True))  # noqa: E712
+        if not (leads or (vol is not None and vol.grid_id == grid_id and paired)):
+            raise NotAllowed("request.error.not_paired")
+    elif source == "leader" and not leads:
+        raise NotAllowed("request.error.leaders_only")
+    elif person is not None and person.grid_id != grid_id and not leads:
+        raise NotAllowed("request.error.other_grid")
+    if slots > 1 and not leads:
+        raise NotAllowed("request.error.slots_leaders_only")
+
+
+# a request for a known grid: the person, the grid, whether they may lead it, and its zone
+# and its volunteer group (where the card goes)
+_GROUP = select(ChatBinding.chat_id).where(ChatBinding.grid_id == Grid.id, ChatBinding.kind == ChatKind.volunteers.value
+                                           ).limit(1).scalar_subquery()
+_CREATE = by_tg(Grid.id, _can_lead(Grid), Community.timezone, _GROUP).outerjoin(Grid, Grid.id == bindparam("gid")).outerjoin(
+    Community, Community.id == Grid.community_id)
+_INSERT = insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id)  # type: ignore[attr-defined]
+_SET_CODE = update(HelpRequest.__table__).where(HelpRequest.__table__.c.id == bindparam("rid")).values(  # type: ignore[attr-defined]
+    code=bindparam("code"))
+_COLUMNS = [c.key for c in HelpRequest.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
+
+
+async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *, grid_id: int | None = None,
+                         household_id: int | None = None, source: str = "resident") -> HelpRequest:
+    """Record a request, give it its code (A-0042), post its card; see the module docstring."""
+    async with core.db.session() as s:
+        household = await s.get(Household, household_id) if household_id else None
+        group: Any = UNKNOWN
+        if household_id and (household is None or household.erased_at is not None):
+            raise InvalidInput("request.error.household")
+        known = household.grid_id if household is not None else grid_id
+        if actor is not None and known is not None:
+            person, found, leads, tz, group = await load_me(s, actor, _CREATE, gid=known)
+            if found is None:
+                raise NoGrid()
+            gid, today = known, _today(core, tz)
+            await _check_may_create(s, person, gid, source, household, rin.check_slots(draft.slots or 1), bool(leads))
+        else:
+            person = await ensure_person(s, actor) if actor else None
+            gid = await _resolve_grid(s, person, grid_id, household)
+            await _check_may_create(s, person, gid, source, household, rin.check_slots(draft.slots or 1))
+            today = await local_today(s, core, gid)
+        if household is not None:
+            draft = _for_household(draft, household)
+        clean = _clean_draft(draft, today, address_required=household is None)
+        if household is not None and not draft.address:
+            clean.address = household.address[:255]  # the registered address, as the leader typed it
+        now = core.clock.now()
+        req = HelpRequest(grid_id=gid, resident_id=None if source == "visit" else (person.id if person else None),
+                          household_id=household.id if household else None, source=source, created_by=person.id if person else None,
+                          category=clean.category, summary=clean.summary, when_kind=clean.when_kind,
+                          when_date=clean.when_date, address=clean.address, phone=clean.phone, slots=clean.slots,
+                          status=RequestStatus.open.value, created_at=now)
+        dup = await _possible_duplicate(s, req)
+        if dup is not None:  # stored flagged, instead of an UPDATE after the insert
+            req.suspected_duplicate_of = dup[0].id
+        # plain inserts instead of two ORM flushes; the row then joins the session as if loaded
+        conn = await s.connection()
+        req.id = (await conn.execute(_INSERT, {k: getattr(req, k) for k in _COLUMNS})).scalar_one()
+        req.code = f"{core.cfg.requests.code_prefix}-{req.id:04d}"
+        await conn.execute(_SET_CODE, {"rid": req.id, "code": req.code})
+        make_transient_to_detached(req)
+        s.add(req)
+        entries = [(person.id if person else None, "request.create", "request", req.id,
+                    dict(code=req.code, category=req.category, source=source, slots=req.slots, when=req.when_kind))]
+        if dup is not None:
+            entries.append((None, "request.possible_duplicate", "request", req.id, dict(of=dup[0].id)))
+        await audit.record_many(s, entries)  # one statement for both
+        if dup is not None:
+            await _tell_leaders_duplicate(core, s, req, *dup)
+        await post_card(core, s, req, group)
+        return req
+
+
+def _for_household(draft: RequestDraft, household: Household) -> RequestDraft:
+    """On a household's behalf: a long visit note keeps its beginning; the registered phone is
+    used when it reads as one."""
+    summary = rin.clean_text(draft.summary)
+    summary = summary if len(summary) <= rin.SUMMARY_MAX else summary[:rin.SUMMARY_MAX - 1] + "…"
+    phone = draft.phone
+    if phone is None and household.phone:
+        try:
+            phone = rin.check_phone(household.phone)
+        except InvalidInput:
+            phone = None
+    address = draft.address if draft.address and draft.address != household.address else None
+    return RequestDraft(**{**draft.__dict__, "summary": summary, "address": address, "phone": phone})
+
+
+def _norm_address(address: str | None) -> str:
+    return re.sub(r"[\s\W_]+", "", (address or "").lower())
+
+
+_RECENT = select(HelpRequest.id, HelpRequest.code, HelpRequest.resident_id, HelpRequest.household_id, HelpRequest.address,
+                 HelpRequest.category, HelpRequest.summary).where(
+    HelpRequest.grid_id == bindparam("gid"), HelpRequest.id != bindparam("rid"), HelpRequest.status.in_(ACTIVE),  # type: ignore[attr-defined]
+    HelpRequest.created_at >= bindparam("since")).order_by(HelpRequest.id.desc()).limit(200)  # type: ignore[union-attr]
+
+
+async def _possible_duplicate(s: AsyncSession, req: HelpRequest) -> tuple[Any, str] | None:
+    """Same person (or household) or same address, and a similar open request: that request and
+    why. Read before the new request is inserted, so that it is stored already flagged."""
+    rows = (await (await s.connection()).execute(_RECENT, {
+        "gid": req.grid_id, "rid": req.id or 0, "since": req.created_at - DUPLICATE_WINDOW})).all()
+    mine = _norm_address(req.address)
+    for other in rows:
+        same_person = (req.source == "resident" and other.resident_id == req.resident_id and req.resident_id) or \
+            (req.household_id is not None and other.household_id == req.household_id)
+        same_address = bool(mine) and _norm_address(other.address) == mine
+        similar = other.category == req.category or \
+            difflib.SequenceMatcher(None, other.summary, req.summary).ratio() >= 0.5
+        if (same_person or same_address) and similar:
+            return other, "request.dup.same_person" if same_person else "request.dup.same_address"
+    return None
+
+
+async def _tell_leaders_duplicate(core: Core, s: AsyncSession, req: HelpRequest, other: Any, why: str) -> None:
+    for leader in await leaders_of(s, req.grid_id):
+        await tell(core, s, leader.id, f"dup-flag:{req.id}:{leader.id}", "request.dup.flag",
+                   lambda lang, r=req, o=other: _dup_buttons(lang, r, o), code=req.code or "",
+                   other=other.code or "", why=lambda lang, k=why: tp(lang, k))
+
+
+def _dup_buttons(lang: str, req: HelpRequest, other: Any) -> list[list[Button]]:
+    return [[Button(tp(lang, "request.dup.mark_button", other=other.code or ""), data=f"board:dupof:{req.id}:{other.id}")],
+            [Button(tp(lang, "request.dup.keep_button"), data=f"board:notdup:{req.id}"),
+             Button(tp(lang, "board.open_button", code=req.code or ""), data=f"board:req:{req.id}")]]
+
+
+async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpRequest:
+    """The resident withdraws their own request while it is still open or taken."""
+    async with core.db.session() as s:
+        person, req = await own_request(s, actor, request_id)
+        require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
+        now = core.clock.now()
+        await claims.set_status(s, req.id or 0, [RequestStatus.open.value, RequestStatus.filled.value],
+                                RequestStatus.cancelled, closed_at=now)
+        volunteers = await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
+        set_committed(req, status=RequestStatus.cancelled.value, closed_at=now)
+        for vid in volunteers:
+            await tell(core, s, vid, f"cancelled:{req.id}:{vid}", "request.cancelled.to_volunteer", code=req.code or "")
+        await end_relays(s, req.id or 0, now)
+        await audit.record(s, person.id, "request.cancel", "request", req.id, code=req.code)
+        await refresh_cards(core, s, req)
+        return req

@@ -1,0 +1,66 @@
+"""What a resident sees of their own requests: the latest ones, or one, with who holds it and its rating."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, bindparam, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Assignment, HelpRequest, Person, Rating
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import NotAllowed
+from bot.services.people.roles import Actor, by_tg, ensure_person, load_rows
+from bot.services.requests.common import HOLDING, display_name, get_request
+
+
+@dataclass
+class RequestView:
+    request: HelpRequest
+    takers: list[str] = field(default_factory=list)
+    rating: Rating | None = None
+    volunteers: list[Person] = field(default_factory=list)  # who holds it now (for the Message buttons)
+
+
+# /myrequests: the person and their latest requests with their ratings, in one statement
+_MINE = by_tg(HelpRequest, Rating).outerjoin(HelpRequest, and_(
+    HelpRequest.resident_id == Person.id, HelpRequest.erased_at == None)).outerjoin(  # noqa: E711
+    Rating, Rating.request_id == HelpRequest.id).order_by(HelpRequest.id.desc()).limit(bindparam("limit"))  # type: ignore[union-attr]
+_RATING = select(Rating).where(Rating.request_id == bindparam("rid"))
+# who holds each request now, in assignment order
+_HOLDERS = select(Assignment.request_id, Person).join(Person, Person.id == Assignment.volunteer_id).where(
+    Assignment.request_id.in_(bindparam("rids", expanding=True)), Assignment.status.in_(HOLDING)).order_by(  # type: ignore[attr-defined]
+    Assignment.id)
+
+
+async def my_requests(core: Core, actor: Actor, limit: int = 10) -> list[RequestView]:
+    """The resident's latest requests with who took them and their rating."""
+    async with core.db.session() as s:
+        rows = [(r, rating) for _, r, rating in await load_rows(s, actor, _MINE, limit=limit) if r is not None]
+        return await _views(s, rows)
+
+
+async def own_request(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
+    """The resident and one of their own requests; NotAllowed for anyone else's."""
+    person = await ensure_person(s, actor)
+    req = await get_request(s, request_id)
+    if req.resident_id != person.id:
+        raise NotAllowed("request.error.not_yours")
+    return person, req
+
+
+async def request_of(core: Core, actor: Actor, request_id: int) -> RequestView:
+    """One of the resident's own requests."""
+    async with core.db.session() as s:
+        _, req = await own_request(s, actor, request_id)
+        rating = (await s.exec(_RATING, params={"rid": req.id})).scalars().first()  # type: ignore[call-overload]
+        return (await _views(s, [(req, rating)]))[0]
+
+
+async def _views(s: AsyncSession, rows: list[tuple[HelpRequest, Rating | None]]) -> list[RequestView]:
+    views = {r.id: RequestView(r, [], rating, []) for r, rating in rows}
+    if views:
+        for rid, p in (await s.exec(_HOLDERS, params={"rids": list(views)})).all():  # type: ignore[call-overload]
+            views[rid].volunteers.append(p)
+            views[rid].takers.append(display_name(p))
+    return list(views.values())

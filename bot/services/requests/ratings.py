@@ -1,0 +1,254 @@
+"""评单: the resident confirms (done / partly / not done) and rates; points follow confirmation only.
+
+Points for a task are granted when the resident confirms, or the grid leader confirms after
+requests.leader_confirm_after_hours — never on the volunteer's word alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import tp
+from storage import audit, claim_reads, claims, points
+from storage.detached import detached, part
+from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
+from storage.models import Assignment, Grid, HelpRequest, Person, Rating, Relay
+from storage.rows import set_committed
+
+from bot.services.requests import fields as rin
+from bot.services.requests.cards import Send, card_edits, queue, refresh_cards
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.notifier import Button
+from bot.services.people.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_rows, row_id
+from bot.services.requests.common import (as_utc, community_of, display_name, end_relays, get_request, message_for, reopen_count,
+                             require_status, tell)
+from bot.services.requests.tasks import reopen_assignments
+
+DONE = RequestStatus.done_reported.value
+
+
+def stars_buttons(lang: str, request_id: int) -> list[list[Button]]:
+    return [[Button(tp(lang, "rating.star_button", n=n), data=f"rate:stars:{request_id}:{n}") for n in range(1, 6)]]
+
+
+# the resident, their request, its rating and its community, in one statement
+_OWN = by_tg(HelpRequest, Rating, Grid.community_id).outerjoin(HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(
+    Rating, Rating.request_id == HelpRequest.id).outerjoin(Grid, Grid.id == HelpRequest.grid_id)
+# the same, and one row per taker with their person (what a confirmation pays, tells and names),
+# and whether any relayed conversation is open (none: no UPDATE to end them)
+_TA = claim_reads.TA
+_RELAYS = exists().where(Relay.request_id == HelpRequest.id, Relay.active == True).label("relays")  # noqa: E712
+_OWN_TAKERS = by_tg(HelpRequest, Rating, Grid.community_id, *claim_reads.full_taker_columns(_TA), _RELAYS).outerjoin(
+    HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(Rating, Rating.request_id == HelpRequest.id).outerjoin(
+    Grid, Grid.id == HelpRequest.grid_id).outerjoin(_TA, and_(_TA.c.request_id == HelpRequest.id,
+                                                          _TA.c.status.in_(claim_reads.HOLDING))).outerjoin(
+    claim_reads.TAKER, claim_reads.TAKER.c.id == _TA.c.volunteer_id).order_by(_TA.c.id)
+_COMMUNITY = select(Grid.community_id).where(Grid.id == bindparam("gid"))
+# the volunteers who did it, with their Person rows (so `tell` finds them in the session)
+_DONE_BY = select(Assignment.volunteer_id, Assignment.hours, Person).join(Person, Person.id == Assignment.volunteer_id).where(
+    Assignment.request_id == bindparam("rid"), Assignment.status == AssignmentStatus.done.value).order_by(Assignment.id)
+_RATING_TABLE = Rating.__table__  # type: ignore[attr-defined]
+_INSERT_RATING = insert(_RATING_TABLE)
+_RATING_COLUMNS = [c.key for c in _RATING_TABLE.columns if c.key != "id"]
+_RATE = update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id"), _RATING_TABLE.c.stars.is_(None)).values(
+    stars=bindparam("stars")).returning(_RATING_TABLE.c.id)
+_COMMENT = update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id")).values(comment=bindparam("comment"))
+
+
+@dataclass
+class _Own:
+    person: Person
+    req: HelpRequest
+    rating: Rating | None
+    community_id: int | None
+    rows: list[Any]  # with _OWN_TAKERS: one per taker of the request
+
+
+async def _own(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _OWN) -> _Own:
+    rid = row_id(request_id)  # as get_request: out of range is not found
+    rows = await load_rows(s, actor, stmt, rid=rid)
+    person, req, rating, community_id = rows[0][:4]
+    if req is None or req.erased_at is not None:
+        raise NotFound("request.error.not_found")
+    if req.resident_id != person.id:
+        raise NotAllowed("request.error.not_yours")
+    return _Own(person, req, rating, community_id, rows)
+
+
+async def _done_assignments(s: AsyncSession, request_id: int) -> list[Any]:
+    """(volunteer_id, hours, Person) of the assignments reported done."""
+    return list((await s.exec(_DONE_BY, params={"rid": request_id})).all())  # type: ignore[call-overload]
+
+
+async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: str) -> HelpRequest:
+    """The resident's one tap after Done. 'not' reopens the task for the same volunteers."""
+    if outcome not in {"done", "partly", "not"}:
+        raise InvalidInput()
+    async with core.db.session() as s:
+        own = await _own(s, actor, request_id, _OWN_TAKERS)
+        req = own.req
+        require_status(req, DONE)
+        if outcome == "not":
+            return await _reopen(core, s, req, own.person)
+        await complete(core, s, req, own.person.id, Outcome(outcome), by_leader=False, community_id=own.community_id,
+                       rows=own.rows, relays=bool(own.rows[0].relays))
+        return req
+
+
+async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person) -> HelpRequest:
+    stamp = await reopen_count(s, req.id or 0)
+    back = RequestStatus.filled if req.slots_taken >= req.slots else RequestStatus.open
+    if not await claims.set_status(s, req.id or 0, [DONE], back, done_at=None):
+        raise Conflict("request.stale.done_reported", code=req.code or "")
+    volunteers = await reopen_assignments(s, req.id or 0)
+    set_committed(req, status=back.value, done_at=None)
+    await audit.record(s, person.id, "request.reopen", "request", req.id, code=req.code, outcome="not_done")
+    for vid in volunteers:
+        await tell(core, s, vid, f"reopened:{req.id}:{vid}:{stamp}", "rating.reopened.to_volunteer", code=req.code or "")
+    for leader in await leaders_of(s, req.grid_id):
+        await tell(core, s, leader.id, f"reopened:{req.id}:lead:{leader.id}:{stamp}", "rating.reopened.to_leader",
+                   code=req.code or "")
+    await refresh_cards(core, s, req)
+    return req
+
+
+async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int | None, outcome: Outcome, *,
+                   by_leader: bool, community_id: int | None = None, rows: list[Any] | None = None,
+                   relays: bool = True) -> None:
+    """Close a done task as completed, store the outcome and grant the volunteers' points, once.
+    `rows`: the takers (claim_reads.full_taker_columns) when the caller read them already."""
+    now = core.clock.now()
+    if not await claims.set_status(s, req.id or 0, [DONE], RequestStatus.completed, closed_at=now):
+        raise Conflict("request.stale.completed", code=req.code or "")
+    set_committed(req, status=RequestStatus.completed.value, closed_at=now)
+    rating = Rating(request_id=req.id or 0, resident_id=req.resident_id, outcome=outcome.value,
+                    confirmed_by_leader=by_leader, created_at=now)
+    conn = await s.connection()
+    await conn.execute(_INSERT_RATING, {k: getattr(rating, k) for k in _RATING_COLUMNS})
+    if community_id is None:
+        community_id = (await conn.execute(_COMMUNITY, {"gid": req.grid_id})).scalar()
+    pts = core.cfg.points
+    if rows is None:
+        rows = await claim_reads.takers_full(s, req.id or 0)
+    rows = [a for a in rows if a.t_aid is not None]
+    takers = [detached(Person, part(a._mapping, claim_reads.TAKER, "p_")) if a.p_id is not None else None  # type: ignore[arg-type]
+              for a in rows]
+    sends: list[Send] = []
+    key = "rating.completed.by_leader" if by_leader else "rating.completed.to_volunteer"
+    for a, taker in zip(rows, takers):
+        if a.t_status != AssignmentStatus.done.value or taker is None:
+            continue
+        hours = a.t_hours or 0.0
+        amount = pts.task_done + round(pts.per_hour * hours)
+        await points.award(s, ref=f"task:{req.id}:{a.t_vid}", person_id=a.t_vid, reason=PointsReason.task,
+                           points=amount, hours=hours, grid_id=req.grid_id, community_id=community_id, now=now)
+        msg = message_for(core, taker, key, code=req.code or "", points=amount, hours=f"{hours:g}")
+        if msg is not None:
+            sends.append((f"completed:{req.id}:{a.t_vid}", msg, None, False))
+    if relays:  # False: the caller read in this transaction that none is open
+        await end_relays(s, req.id or 0, now)
+    await audit.record(s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value,
+                       by_leader=by_leader)
+    # the volunteers' messages and the card edits in one insert; the takers' names already read
+    await queue(core, s, sends, await card_edits(core, s, req, takers=[display_name(p) for p in takers]))
+
+
+async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) -> Rating:
+    """1-5 stars, once; 5 stars earns the volunteers a bonus."""
+    if not 1 <= int(stars) <= 5:
+        raise InvalidInput("rating.error.stars")
+    async with core.db.session() as s:
+        own = await _own(s, actor, request_id)
+        person, req, rating = own.person, own.req, own.rating
+        require_status(req, RequestStatus.completed.value)
+        if rating is None:
+            raise NotFound("rating.error.no_rating")
+        done = (await (await s.connection()).execute(_RATE, {"rating_id": rating.id, "stars": int(stars)})).first()
+        if done is None:
+            raise Conflict("rating.error.already_rated", code=req.code or "")
+        set_committed(rating, stars=int(stars))
+        now = core.clock.now()
+        for a in await _done_assignments(s, req.id or 0):
+            if stars == 5:
+                await points.award(s, ref=f"five_star:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id,
+                                   reason=PointsReason.five_star, points=core.cfg.points.five_star_bonus,
+                                   grid_id=req.grid_id, community_id=own.community_id, now=now)
+            await tell(core, s, a.volunteer_id, f"rated:{req.id}:{a.volunteer_id}", "rating.rated.to_volunteer",
+                       code=req.code or "", stars="⭐" * int(stars))
+        await audit.record(s, person.id, "request.rate", "request", req.id, code=req.code, stars=int(stars))
+        return rating
+
+
+async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str) -> Rating:
+    """An optional comment after the stars; the volunteers see it."""
+    text = rin.check_comment(comment)
+    async with core.db.session() as s:
+        own = await _own(s, actor, request_id)
+        person, req, rating = own.person, own.req, own.rating
+        if rating is None or rating.stars is None:
+            raise NotFound("rating.error.no_rating")
+        if rating.comment:
+            raise Conflict("rating.error.already_commented", code=req.code or "")
+        await (await s.connection()).execute(_COMMENT, {"rating_id": rating.id, "comment": text})
+        set_committed(rating, comment=text)
+        for a in await _done_assignments(s, req.id or 0):
+            await tell(core, s, a.volunteer_id, f"rating-comment:{req.id}:{a.volunteer_id}", "rating.comment.to_volunteer",
+                       code=req.code or "", comment=text)
+        await audit.record(s, person.id, "request.comment", "request", req.id, code=req.code, length=len(text))
+        return rating
+
+
+async def ask_leaders_to_confirm(core: Core, s: AsyncSession, req: HelpRequest) -> bool:
+    """Ask the grid's leaders (or, without any, the community admins) to confirm a done task, once."""
+    marked = (await s.exec(update(HelpRequest).where(  # type: ignore[call-overload]
+        HelpRequest.id == req.id, HelpRequest.leader_confirm_asked_at == None)  # noqa: E711
+        .values(leader_confirm_asked_at=core.clock.now()).returning(HelpRequest.id))).first()
+    if marked is None:
+        return False
+    people = await leaders_of(s, req.grid_id)
+    if not people:
+        com = await community_of(s, req.grid_id)
+        people = await admins_of(s, com.id) if com and com.id else []
+    for p in people:
+        await tell(core, s, p.id, f"leader-confirm:{req.id}:{p.id}", "rating.leader_confirm.ask",
+                   lambda lang, r=req: [[Button(tp(lang, "rating.leader_confirm.button"), data=f"board:confirm:{r.id}"),
+                                         Button(tp(lang, "board.open_button", code=r.code or ""), data=f"board:req:{r.id}")]],
+                   code=req.code or "")
+    return True
+
+
+async def auto_confirm_due(core: Core) -> int:
+    """Scheduler: done tasks the resident has not confirmed within the wait go to the leaders."""
+    cutoff = core.clock.now() - timedelta(hours=core.cfg.requests.leader_confirm_after_hours)
+    async with core.db.session() as s:
+        due = list((await s.exec(select(HelpRequest).where(  # type: ignore[call-overload]
+            HelpRequest.status == DONE, HelpRequest.done_at <= cutoff,  # type: ignore[operator]
+            HelpRequest.leader_confirm_asked_at == None).limit(500))).scalars())  # noqa: E711
+        asked = 0
+        for req in due:
+            asked += await ask_leaders_to_confirm(core, s, req)
+        return asked
+
+
+async def leader_confirm(core: Core, actor: Actor, request_id: int) -> HelpRequest:
+    """The leader confirms a done task the resident did not confirm, after the configured wait."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        req = await get_request(s, request_id)
+        if not await can_lead(s, person, req.grid_id):
+            raise NotAllowed("board.error.not_leader")
+        require_status(req, DONE)
+        wait = timedelta(hours=core.cfg.requests.leader_confirm_after_hours)
+        done_at = as_utc(req.done_at)
+        if req.leader_confirm_asked_at is None and done_at and done_at + wait > core.clock.now():
+            raise NotAllowed("rating.error.too_early", hours=core.cfg.requests.leader_confirm_after_hours)
+        await complete(core, s, req, person.id, Outcome.done, by_leader=True)
+        if req.resident_id:
+            await tell(core, s, req.resident_id, f"leader-confirmed:{req.id}", "rating.leader_confirmed.to_resident",
+                       lambda lang: stars_buttons(lang, req.id or 0), code=req.code or "")
+        return req

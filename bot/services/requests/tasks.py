@@ -1,0 +1,306 @@
+"""接单: volunteers take tasks from the board, start them, report them done or give them back."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import Raw, t, tp
+from storage import audit, claim_reads, claims
+from storage.detached import detached, part
+from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus
+from storage.models import Assignment, HelpRequest, Household, Person
+from storage.rows import set_committed
+
+from bot.services.requests import fields as rin
+from bot.services.requests.cards import Send, card_edits, queue, refresh_cards
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import AlreadyTaken, Conflict, NotAllowed, NotFound
+from bot.services.kernel.notifier import Button
+from bot.services.people.roles import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows, row_id
+from bot.services.requests.common import (ACTIVE, display_name, get_request, message_for, require_status, taker_name,
+                             taker_names_of, tell)
+from bot.services.requests.task_texts import details_buttons, details_text, outcome_buttons, relay_button
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    request: HelpRequest
+    assignment_id: int
+    slots_left: int
+    filled: bool
+
+
+@dataclass
+class TaskView:
+    request: HelpRequest
+    assignment: Assignment
+    resident_name: str | None = None
+    household: Household | None = None
+    can_message: bool = False
+
+
+def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: Row, *, dispatched: bool = False) -> None:
+    """An approved volunteer of the request's grid, under the open-task limit, not already on it.
+    The refusals speak to the volunteer pressing Accept, or about them to the leader dispatching.
+    `ctx`: their profile, holding and load (storage/claim_reads.py); on PostgreSQL the take checks
+    the holding and load again after the locks (see check_load)."""
+    if ctx.vp_status != VolunteerStatus.approved.value:
+        raise NotAllowed("board.error.not_volunteer" if dispatched else "task.error.not_volunteer", name=volunteer.name)
+    if ctx.vp_grid_id != req.grid_id:
+        raise NotAllowed("task.error.other_grid")
+    check_load(core, volunteer, req, ctx.held is not None, int(ctx.load or 0), dispatched=dispatched)
+
+
+def check_load(core: Core, volunteer: Person, req: HelpRequest, held: bool, load: int, *, dispatched: bool) -> None:
+    """Not already on the request, under the open-task limit (checked again by the take itself)."""
+    if held:
+        raise Conflict("board.error.already_holding" if dispatched else "task.error.already_yours",
+                       code=req.code or "", name=volunteer.name)
+    limit = core.cfg.requests.max_open_tasks_per_volunteer
+    if load >= limit:
+        raise NotAllowed("board.error.too_many" if dispatched else "task.error.too_many", max=limit, name=volunteer.name)
+
+
+async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person,
+                           dispatched_by: int | None = None) -> ClaimResult:
+    """Take one slot for `volunteer` atomically, then tell them the details and the resident who is
+    coming, and edit the card. AlreadyTaken when the last slot went to someone quicker."""
+    await claims.lock_claim(s, volunteer.id or 0, req.id or 0)
+    ctx = await claim_reads.claim_context(s, req.id or 0, volunteer.id or 0)
+    return await _assign(core, s, req, volunteer, ctx, dispatched_by)
+
+
+async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: Row,
+                  dispatched_by: int | None) -> ClaimResult:
+    dispatched = dispatched_by is not None
+    check_can_take(core, volunteer, req, ctx, dispatched=dispatched)
+    now = core.clock.now()
+    slot = await claims.take_slot(s, req.id or 0, volunteer.id or 0, now, dispatched_by,
+                                  limit=core.cfg.requests.max_open_tasks_per_volunteer,
+                                  audit_action="task.dispatch" if dispatched_by else "task.claim")
+    if isinstance(slot, claims.Refused):  # a claim of theirs committed while this one waited for the lock
+        check_load(core, volunteer, req, slot.held, slot.load, dispatched=dispatched)
+    if not isinstance(slot, claims.Slot):
+        raise AlreadyTaken("task.error.taken", code=req.code or "")
+    set_committed(req, **slot.request)  # what a refresh would read, from the UPDATE's RETURNING
+    a = detached(Assignment, dict(id=slot.assignment_id, request_id=req.id, volunteer_id=volunteer.id,
+                                  status=AssignmentStatus.accepted.value, dispatched_by=dispatched_by, created_at=now,
+                                  started_at=None, done_at=None, hours=None, note=None, release_reason=None))
+    resident, household = _people_of(ctx)
+    view = _view_of(req, a, resident, household)
+    intro = "task.details.dispatched_intro" if dispatched_by else "task.details.taken_intro"
+    lang = core.lang(volunteer.language)
+    sends: list[Send] = []
+    msg = message_for(core, volunteer, "task.details.wrap", details_buttons(lang, view),
+                      intro=_raw(lang, intro, req), details=_raw_details(lang, view))
+    if msg is not None:
+        sends.append((f"task-details:{slot.assignment_id}", msg, None, False))
+    if req.resident_id:
+        msg = message_for(core, resident, "request.coming", lambda lg: [[relay_button(lg, req.id or 0, volunteer)]],
+                          code=req.code or "", name=display_name(volunteer))
+        if msg is not None:
+            sends.append((f"coming:{slot.assignment_id}", msg, None, False))
+    takers = None if slot.others is None else [taker_name(p) for p in slot.others] + [display_name(volunteer)]
+    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=slot.copies))
+    return ClaimResult(req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value)
+
+
+def _people_of(ctx: Row) -> tuple[Person | None, Household | None]:
+    """The resident and household a claim's context row read (storage/claim_reads.py)."""
+    m = ctx._mapping
+    p, h = part(m, claim_reads.RES, "p_"), part(m, claim_reads.HH, "h_")
+    return (detached(Person, p) if p else None), (detached(Household, h) if h else None)
+
+
+def _raw(lang: str, key: str, req: HelpRequest) -> Raw:
+    return Raw(t(lang, key, code=req.code or ""))
+
+
+def _raw_details(lang: str, view: TaskView) -> Raw:
+    return Raw(details_text(lang, view))
+
+
+# the volunteer (Person first, as load_me wants), their profile and the request locked, what the claim checks: one row
+_CLAIM = by_tg(*claim_reads.claim_columns(Person.id), *claims.LOCK_COLUMNS).select_from(  # type: ignore[arg-type]
+    claim_reads.claim_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
+
+
+async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
+    """A volunteer presses Accept: exactly as many win as there are slots (see storage/claims.py)."""
+    try:
+        async with core.db.session() as s:
+            # this read locks the volunteer's profile and the request (PostgreSQL) to the commit: the take
+            # then checks their holding and load again, seeing every claim of theirs before (fair-claiming
+            # limit), and reads the card's other takers as they stay (see claims.lock_claim)
+            ctx = await load_me(s, actor, _CLAIM, rid=row_id(request_id))
+            volunteer, values = ctx[0], part(ctx._mapping, claim_reads.HR, "r_")
+            if values is None or values["erased_at"] is not None:
+                raise NotFound("request.error.not_found")
+            req = detached(HelpRequest, values)
+            if req.status == RequestStatus.filled.value:
+                raise AlreadyTaken("task.error.taken", code=req.code or "")
+            require_status(req, RequestStatus.open.value)
+            return await _assign(core, s, req, volunteer, ctx, None)
+    except IntegrityError:  # the same volunteer's two presses raced on PostgreSQL; one of them won
+        raise Conflict("task.error.already_yours", code="")
+
+
+async def _holding(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest, Assignment]:
+    person = await ensure_person(s, actor)
+    req = await get_request(s, request_id)
+    a = await claims.holds(s, request_id, person.id or 0)
+    if a is None:
+        raise NotAllowed("task.error.not_yours", code=req.code or "")
+    return person, req, a
+
+
+async def _view(s: AsyncSession, req: HelpRequest, a: Assignment) -> TaskView:
+    resident = await s.get(Person, req.resident_id) if req.resident_id else None
+    household = await s.get(Household, req.household_id) if req.household_id else None
+    return _view_of(req, a, resident, household)
+
+
+def _view_of(req: HelpRequest, a: Assignment, resident: Person | None, household: Household | None) -> TaskView:
+    return TaskView(req, a, display_name(resident) if resident else None, household,
+                    bool(resident and resident.tg_user_id and req.status in ACTIVE))
+
+
+async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
+    async with core.db.session() as s:
+        person, req, a = await _holding(s, actor, request_id)
+        require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
+        if a.status != AssignmentStatus.accepted.value:
+            raise Conflict("task.error.already_started", code=req.code or "")
+        a.status, a.started_at = AssignmentStatus.started.value, core.clock.now()
+        s.add(a)
+        await audit.record(s, person.id, "task.start", "request", req.id, code=req.code)
+        if req.resident_id:
+            await tell(core, s, req.resident_id, f"started:{a.id}", "request.started", code=req.code or "",
+                       name=display_name(person))
+        return await _view(s, req, a)
+
+
+# the volunteer (Person first, as load_me wants), the request, their assignment on it, its resident
+# and household: what the details show, one row. Done adds the reopen count (the confirmation's key)
+# and one row per taker (the card's names)
+_HELD = by_tg(*claim_reads.held_columns()).select_from(  # type: ignore[arg-type]
+    claim_reads.holding_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
+_DONE = by_tg(*claim_reads.held_columns(), claim_reads.REOPENS.label("reopens"), *claim_reads.taker_columns()).select_from(  # type: ignore[arg-type]
+    claim_reads.taker_joins(claim_reads.holding_joins(Person.__table__, Person.id))).order_by(claim_reads.TA.c.id)  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Held:
+    person: Person
+    req: HelpRequest
+    a: Assignment
+    row: Row
+    rows: list[Row]
+
+
+async def _held(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _HELD) -> _Held:
+    """As `_holding` (same refusals, same order), in one statement; the rows come back detached."""
+    rows = await load_rows(s, actor, stmt, rid=row_id(request_id))
+    row = rows[0]
+    m = row._mapping
+    values = part(m, claim_reads.HR, "r_")
+    if values is None or values["erased_at"] is not None:
+        raise NotFound("request.error.not_found")
+    req = detached(HelpRequest, values)
+    a = part(m, claim_reads.AS, "a_")
+    if a is None:
+        raise NotAllowed("task.error.not_yours", code=req.code or "")
+    return _Held(row[0], req, detached(Assignment, a), row, rows)
+
+
+async def report_done(core: Core, actor: Actor, request_id: int, hours: float | str, note: str | None) -> TaskView:
+    """The volunteer says it is done (hours, a note). Points wait for the resident's confirmation."""
+    hours_v = rin.parse_hours(hours)
+    note_v = rin.check_comment(note) if note and rin.clean_text(note) else None
+    async with core.db.session() as s:
+        h = await _held(s, actor, request_id, _DONE)
+        person, req = h.person, h.req
+        require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
+        done = await claims.finish(s, h.a.id or 0, core.clock.now(), hours_v, note_v)
+        if done is None:
+            raise Conflict("task.error.already_done", code=req.code or "")
+        a = detached(Assignment, done.assignment)  # the UPDATEs' RETURNING instead of two refreshes
+        if done.request is not None:
+            req = detached(HelpRequest, done.request)
+        await audit.record(s, person.id, "task.done", "request", req.id, code=req.code, hours=hours_v)
+        resident, household = _people_of(h.row)
+        sends: list[Send] = []
+        if req.status == RequestStatus.done_reported.value:
+            msg = message_for(core, resident, "request.done_ask", lambda lg: outcome_buttons(lg, req.id or 0),
+                              code=req.code or "", name=display_name(person), hours=f"{hours_v:g}", note=note_v or "—")
+            if msg is not None:
+                sends.append((f"done:{req.id}:{int(h.row.reopens or 0)}", msg, None, False))
+            else:  # nobody to confirm (a household's request): the leaders confirm right away
+                from bot.services.requests.ratings import ask_leaders_to_confirm
+                await ask_leaders_to_confirm(core, s, req)
+        # the resident's question and the card edits in one insert
+        await queue(core, s, sends, await card_edits(core, s, req, takers=taker_names_of(h.rows)))
+        return _view_of(req, a, resident, household)
+
+
+async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -> HelpRequest:
+    """Give a task back with a reason; it returns to the board and the card says so."""
+    reason_v = rin.check_reason(reason)
+    async with core.db.session() as s:
+        person, req, a = await _holding(s, actor, request_id)
+        require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
+        if not await claims.give_back(s, a.id or 0, core.clock.now(), status=AssignmentStatus.released, reason=reason_v):
+            raise Conflict("task.error.already_done", code=req.code or "")
+        await s.refresh(req)
+        await audit.record(s, person.id, "task.release", "request", req.id, code=req.code,
+                           reason=rin.mask_phones(reason_v)[:200])
+        if req.resident_id:
+            await tell(core, s, req.resident_id, f"released:{a.id}", "request.released", code=req.code or "",
+                       name=display_name(person))
+        for leader in await leaders_of(s, req.grid_id):
+            await tell(core, s, leader.id, f"released:{a.id}:lead:{leader.id}", "board.released.to_leader",
+                       lambda lg, r=req: [[Button(tp(lg, "board.open_button", code=r.code or ""), data=f"board:req:{r.id}")]],
+                       code=req.code or "", name=display_name(person), reason=reason_v)
+        await refresh_cards(core, s, req, note_key="request.card.returned")
+        return req
+
+
+# the volunteer (Person first, as load_me wants), then one row per unfinished task with its
+# request, resident and household (a row of NULLs when there is none)
+_MY_TASKS = by_tg(*claim_reads.task_columns()).select_from(  # type: ignore[arg-type]
+    claim_reads.task_joins(Person.__table__, Person.id)).order_by(claim_reads.HR.c.id)  # type: ignore[attr-defined]
+
+
+async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
+    """The volunteer's tasks not yet finished: taken, started, or done and waiting for confirmation."""
+    async with core.db.reading() as s:
+        views = []
+        for row in await load_rows(s, actor, _MY_TASKS):
+            m = row._mapping
+            values = part(m, claim_reads.HR, "r_")
+            if values is None:
+                continue
+            resident, household = _people_of(row)
+            a = detached(Assignment, part(m, claim_reads.AS, "a_"))  # type: ignore[arg-type]
+            views.append(_view_of(detached(HelpRequest, values), a, resident, household))
+        return views
+
+
+async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:
+    """The private details of a task, for the volunteer who holds it."""
+    async with core.db.reading() as s:
+        h = await _held(s, actor, request_id)
+        resident, household = _people_of(h.row)
+        return _view_of(h.req, h.a, resident, household)
+
+
+async def reopen_assignments(s: AsyncSession, request_id: int) -> list[int]:
+    """'Not done': the volunteers who reported done are back on the task; their person ids."""
+    rows = (await s.exec(update(Assignment).where(  # type: ignore[call-overload]
+        Assignment.request_id == request_id, Assignment.status == AssignmentStatus.done.value)
+        .values(status=AssignmentStatus.accepted.value, done_at=None).returning(Assignment.volunteer_id))).all()
+    return [int(r[0]) for r in rows]

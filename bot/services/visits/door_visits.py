@@ -1,0 +1,280 @@
+"""Friday door visits (周五入户): a volunteer's paired households and logging what they found.
+
+One visit per household, volunteer and ISO week (in the community's time zone). A second log in
+the same week changes nothing and raises `AlreadyLogged` (no amendments: the first record stands,
+its points, its red-flag alert and its request were already issued; later findings go into next
+week's visit or straight into /request).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import t, tp
+from storage import audit
+from storage.enums import Category, PointsReason, RedFlag, VisitOutcome, VolunteerStatus, WhenKind
+from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, VolunteerProfile
+from storage.points import award
+from storage.upsert import per_dialect
+
+from bot.services.requests import intake as request_service
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
+from bot.services.kernel.notifier import Button, OutMessage
+from bot.services.people.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me, load_rows
+
+NOTE_MAX = 1000
+OUTCOME_KEYS = {VisitOutcome.met: "visit.outcome.met", VisitOutcome.not_home: "visit.outcome.not_home",
+                VisitOutcome.needs_help: "visit.outcome.needs_help"}
+FLAG_KEYS = {RedFlag.fall: "visit.flag.fall", RedFlag.no_food: "visit.flag.no_food",
+             RedFlag.no_heating: "visit.flag.no_heating", RedFlag.safety: "visit.flag.safety"}
+
+
+class AlreadyLogged(Conflict):
+    key = "visit.error.already_logged"
+
+
+@dataclass
+class PairedHousehold:
+    household: Household
+    visit: DoorVisit | None  # this week's visit by this volunteer, if logged
+
+
+@dataclass
+class MyHouseholds:
+    week: str
+    items: list[PairedHousehold] = field(default_factory=list)
+
+
+@dataclass
+class VisitLogged:
+    visit: DoorVisit
+    points: int  # points awarded for it (0 when the award already existed)
+    alerted: int  # leaders (or admins) told about red flags
+    request_code: str | None = None
+    request_error: str | None = None  # catalog key when the request could not be created
+    request_error_params: dict = field(default_factory=dict)
+
+
+def check_note(text: str | None, required: bool = False) -> str:
+    """A visit note as it will be stored (InvalidInput says what is wrong; the text is never echoed)."""
+    return clean_text(text, max_len=NOTE_MAX, key="visit.error.bad_note", required=required)
+
+
+def parse_flags(flags: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for f in flags:
+        if f not in RedFlag.__members__:
+            raise InvalidInput("visit.error.bad_flag")
+        if f not in out:
+            out.append(f)
+    return out
+
+
+_PAIRED = select(Pairing.id).where(Pairing.volunteer_id == bindparam("pid"), Pairing.household_id == bindparam("hh"),
+                                   Pairing.active == True)  # noqa: E712
+_HOUSEHOLD = select(Household).where(Household.id == bindparam("hh"))
+
+
+async def _paired(session: AsyncSession, person_id: int, household_id: int) -> bool:
+    return (await (await session.connection()).execute(_PAIRED, {"pid": person_id, "hh": household_id})).first() is not None
+
+
+async def _live_household(session: AsyncSession, household_id: int) -> Household:
+    hh = (await session.exec(_HOUSEHOLD, params={"hh": household_id})).scalars().first()  # type: ignore[call-overload]
+    if hh is None or hh.erased_at is not None:
+        raise NotFound("visit.error.no_household")
+    return hh
+
+
+def _logged_in(week: str) -> Any:
+    return exists().where(DoorVisit.household_id == Household.id, DoorVisit.volunteer_id == Person.id,
+                          DoorVisit.week == bindparam(week))
+
+
+_HomeGrid, _HomeCommunity = aliased(Grid), aliased(Community)
+# /visits in one statement: the person, each paired household with the time zone of its community
+# and its visit by them in the weeks it may be this week (w1, w2), and the zone where they live
+_MINE = by_tg(Household, DoorVisit, Community.timezone, _HomeCommunity.timezone).outerjoin(
+    Pairing, and_(Pairing.volunteer_id == Person.id, Pairing.active == True)).outerjoin(  # noqa: E712
+    Household, and_(Household.id == Pairing.household_id, Household.erased_at.is_(None))).outerjoin(  # type: ignore[union-attr]
+    Grid, Grid.id == Household.grid_id).outerjoin(Community, Community.id == Grid.community_id).outerjoin(
+    DoorVisit, and_(DoorVisit.household_id == Household.id, DoorVisit.volunteer_id == Person.id,
+                    DoorVisit.week.in_([bindparam("w1"), bindparam("w2")]))).outerjoin(  # type: ignore[attr-defined]
+    _HomeGrid, _HomeGrid.id == Person.grid_id).outerjoin(
+    _HomeCommunity, _HomeCommunity.id == _HomeGrid.community_id).order_by(Household.id, DoorVisit.id)
+# logging a visit: the person, the household, the pairing, their volunteer status, the household's
+# community and whether they logged it already in the weeks it may be this week
+_LOG = by_tg(Household, exists().where(Pairing.volunteer_id == Person.id, Pairing.household_id == Household.id,
+                                        Pairing.active == True),  # noqa: E712
+             VolunteerProfile.status, Community.id, Community.timezone, _logged_in("w1"), _logged_in("w2")).outerjoin(
+    Household, Household.id == bindparam("hh")).outerjoin(
+    VolunteerProfile, VolunteerProfile.person_id == Person.id).outerjoin(
+    Grid, Grid.id == Household.grid_id).outerjoin(Community, Community.id == Grid.community_id)
+_VISITS_IN = select(DoorVisit).where(DoorVisit.volunteer_id == bindparam("pid"), DoorVisit.week == bindparam("week"))
+_DONE_IN = select(DoorVisit.id).where(DoorVisit.household_id == bindparam("hh"), DoorVisit.volunteer_id == bindparam("pid"),
+                                      DoorVisit.week == bindparam("week"))
+
+
+async def my_households(core: Core, actor: Actor) -> MyHouseholds:
+    """The households paired with this volunteer, each with this week's visit (if logged)."""
+    now = core.clock.now()
+    w1, w2 = weeks_around(now)
+    async with core.db.reading() as s:
+        rows = await load_rows(s, actor, _MINE, w1=w1, w2=w2)
+        person, households = rows[0][0], [r for r in rows if r[1] is not None]
+        week = ""
+        if households:
+            week = iso_week(now, households[0][3])
+        elif person.grid_id:
+            week = iso_week(now, rows[0][4])
+        items: dict[int, PairedHousehold] = {}
+        for _, hh, visit, _, _ in households:
+            item = items.setdefault(hh.id, PairedHousehold(hh, None))
+            if visit is not None and visit.week == week:
+                item.visit = visit
+        if items and week not in (w1, w2):  # cannot happen (see weeks_around); read them as before
+            visits = {v.household_id: v for v in (await s.exec(_VISITS_IN, params={  # type: ignore[call-overload]
+                "pid": person.id, "week": week})).scalars()}
+            for item in items.values():
+                item.visit = visits.get(item.household.id)
+        return MyHouseholds(week, list(items.values()))
+
+
+async def household_details(core: Core, actor: Actor, household_id: int) -> Household:
+    """A household's private details, for its paired volunteer or the grid's leader."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        hh = await _live_household(s, household_id)
+        if not (await _paired(s, person.id, hh.id) or await can_lead(s, person, hh.grid_id)):
+            raise NotAllowed("visit.error.not_paired")
+        return hh
+
+
+async def _may_log(s: AsyncSession, actor: Actor, household_id: int, now: datetime) -> tuple[Person, Household, int, str, bool]:
+    """(person, household, community id, this week, logged already) or the reason they may not log it."""
+    w1, w2 = weeks_around(now)
+    person, hh, paired, status, com_id, tz, in_w1, in_w2 = await load_me(s, actor, _LOG, hh=household_id, w1=w1, w2=w2)
+    if hh is None or hh.erased_at is not None:
+        raise NotFound("visit.error.no_household")
+    if not paired:
+        raise NotAllowed("visit.error.not_paired")
+    if status != VolunteerStatus.approved.value:
+        raise NotAllowed("visit.error.not_volunteer")
+    if com_id is None:
+        raise NotFound()
+    week = iso_week(now, tz)
+    if week in (w1, w2):
+        done = bool(in_w1 if week == w1 else in_w2)
+    else:  # cannot happen (see weeks_around)
+        done = (await (await s.connection()).execute(_DONE_IN, {"hh": hh.id, "pid": person.id, "week": week})).first() is not None
+    return person, hh, com_id, week, done
+
+
+async def check_can_log(core: Core, actor: Actor, household_id: int) -> str:
+    """Before the buttons are drawn: may this volunteer log this household now? Returns the week."""
+    async with core.db.session() as s:
+        _, _, _, week, done = await _may_log(s, actor, household_id, core.clock.now())
+        if done:
+            raise AlreadyLogged(week=week)
+        return week
+
+
+async def log_door_visit(core: Core, actor: Actor, household_id: int, outcome: str, note: str = "",
+                         red_flags: Iterable[str] = (), make_request: str | None = None) -> DoorVisit:
+    """Log this week's visit. `make_request` is a request Category: the note becomes its summary."""
+    return (await record_visit(core, actor, household_id, outcome, note, red_flags, make_request)).visit
+
+
+_INSERT_VISIT = per_dialect(lambda insert: insert(DoorVisit.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    index_elements=["household_id", "volunteer_id", "week"]).returning(DoorVisit.__table__.c.id))  # type: ignore[attr-defined]
+
+
+async def record_visit(core: Core, actor: Actor, household_id: int, outcome: str, note: str = "",
+                       red_flags: Iterable[str] = (), make_request: str | None = None) -> VisitLogged:
+    if outcome not in VisitOutcome.__members__:
+        raise InvalidInput("visit.error.bad_outcome")
+    flags = parse_flags(red_flags)
+    note = check_note(note)
+    if outcome != VisitOutcome.needs_help and (flags or make_request):
+        raise InvalidInput("visit.error.flags_need_help")
+    if make_request is not None:
+        if make_request not in Category.__members__:
+            raise InvalidInput("visit.error.bad_category")
+        if not note:
+            raise InvalidInput("visit.error.request_needs_note")
+    now = core.clock.now()
+    async with core.db.session() as s:
+        person, hh, community_id, week, done = await _may_log(s, actor, household_id, now)
+        values = dict(household_id=hh.id, volunteer_id=person.id, grid_id=hh.grid_id, week=week, outcome=outcome,
+                      note=note, red_flags=",".join(flags), created_at=now)
+        conn = await s.connection()
+        row = None if done else (await conn.execute(_INSERT_VISIT[conn.dialect.name], values)).first()
+        if row is None:
+            raise AlreadyLogged(week=week)
+        visit = DoorVisit(id=row[0], request_id=None, **values)
+        pts = core.cfg.points.visit_logged
+        awarded = await award(s, ref=f"visit:{hh.id}:{person.id}:{week}", person_id=person.id,
+                              reason=PointsReason.visit, points=pts, grid_id=hh.grid_id, community_id=community_id, now=now)
+        await audit.record(s, person.id, "visit.logged", "household", hh.id, week=week, outcome=outcome,
+                           red_flags=flags, wants_request=make_request is not None)
+        alerted = await _alert_red_flags(core, s, visit, hh, person, community_id) if flags else 0
+    result = VisitLogged(visit, pts if awarded else 0, alerted)
+    if make_request is not None:
+        await _turn_into_request(core, actor, result, hh, make_request, urgent=bool(flags))
+    return result
+
+
+async def _alert_red_flags(core: Core, s: AsyncSession, visit: DoorVisit, hh: Household, volunteer: Person,
+                           community_id: int) -> int:
+    """Red flags go to the grid's leaders (or the community's admins) privately, with sound."""
+    people = await leaders_of(s, hh.grid_id) or await admins_of(s, community_id)
+    sent = 0
+    for leader in people:
+        if leader.tg_user_id is None:
+            continue
+        lang = core.lang(leader.language)
+        flags = "、".join(tp(lang, FLAG_KEYS[RedFlag(f)]) for f in visit.red_flags.split(",") if f)
+        text = t(lang, "visit.alert.red_flags", flags=flags, volunteer=volunteer.name or "—",
+                 address=hh.address, members=hh.members or "—", note=visit.note or "—")
+        msg = OutMessage(chat_id=leader.tg_user_id, text=text, silent=False,
+                         buttons=[[Button(tp(lang, "visit.button.ledger"), data=f"visit:ledger:{hh.id}")]])
+        sent += await core.notifier.send(s, f"visit-flag:{visit.id}:{leader.id}", msg, urgent=True)
+    return sent
+
+
+async def _turn_into_request(core: Core, actor: Actor, result: VisitLogged, hh: Household,
+                             category: str, *, urgent: bool) -> None:
+    """The need goes into the request loop on the household's behalf (source "visit")."""
+    draft = request_service.RequestDraft(
+        category=category, summary=result.visit.note,
+        when_kind=(WhenKind.urgent if urgent else WhenKind.this_week).value,
+        address=hh.address, phone=hh.phone, slots=1)
+    try:
+        req = await request_service.create_request(core, actor, draft, grid_id=hh.grid_id,
+                                                   household_id=hh.id, source="visit")
+    except DomainError as e:
+        result.request_error, result.request_error_params = e.key, e.params
+        return
+    async with core.db.session() as s:
+        await s.exec(update(DoorVisit).where(DoorVisit.id == result.visit.id).values(request_id=req.id))  # type: ignore[call-overload]
+    result.visit.request_id = req.id
+    result.request_code = req.code or f"#{req.id}"
+
+
+async def unlogged_visits(core: Core, volunteer_person_id: int, week: str) -> list[Household]:
+    """The volunteer's paired households with no visit logged by them in `week`."""
+    logged = exists().where(and_(DoorVisit.household_id == Household.id,
+                                 DoorVisit.volunteer_id == volunteer_person_id, DoorVisit.week == week))
+    stmt = (select(Household).join(Pairing, Pairing.household_id == Household.id)
+            .where(Pairing.volunteer_id == volunteer_person_id, Pairing.active == True,  # noqa: E712
+                   Household.erased_at.is_(None), ~logged)  # type: ignore[union-attr]
+            .order_by(Household.id))
+    async with core.db.session() as s:
+        return list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]

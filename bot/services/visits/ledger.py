@@ -1,0 +1,109 @@
+"""The household ledger (民情台账): every door visit of a household, for its volunteer and leader."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, exists, func, or_, select
+
+from storage.detached import detached, labelled, part
+from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import NotAllowed, NotFound
+from bot.services.kernel.life_common import aware, zone
+from bot.services.people.roles import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
+
+PAGE_SIZE = 8
+LEDGER_LIMIT = 20
+
+
+@dataclass
+class LedgerEntry:
+    visit: DoorVisit
+    volunteer_name: str
+
+
+@dataclass
+class Ledger:
+    household: Household
+    entries: list[LedgerEntry]  # newest first, at most `limit`
+    total: int
+    timezone: str
+
+
+@dataclass
+class HouseholdRow:
+    household: Household
+    last_visit: date | None  # in the community's time zone
+
+
+@dataclass
+class HouseholdPage:
+    rows: list[HouseholdRow]
+    page: int
+    pages: int
+
+
+_HH, _GRID, _COM = Household.__table__, Grid.__table__, Community.__table__  # type: ignore[attr-defined]
+_DV, _VOL = DoorVisit.__table__, Person.__table__.alias("vol")  # type: ignore[attr-defined]
+_HID = bindparam("hid")
+# the reader (Person first, as load_me wants), the household, whether they may read its ledger
+# (paired, its grid's leader, an admin of its community), the community's zone and the visit count
+_CONTEXT = by_tg(
+    *labelled(_HH, "h_"), _GRID.c.id.label("grid_id"), _COM.c.timezone.label("timezone"),
+    exists().where(Pairing.volunteer_id == Person.id, Pairing.household_id == _HID, Pairing.active == True).label("paired"),  # noqa: E712
+    grants(LEADER, RoleGrant.grid_id == _HH.c.grid_id).label("leads"),
+    grants(ADMIN, RoleGrant.community_id == _GRID.c.community_id).label("admins"),
+    select(func.count()).select_from(_DV).where(_DV.c.household_id == _HID).scalar_subquery().label("total"),
+).select_from(Person.__table__.outerjoin(_HH, _HH.c.id == _HID).outerjoin(  # type: ignore[attr-defined]
+    _GRID, _GRID.c.id == _HH.c.grid_id).outerjoin(_COM, _COM.c.id == _GRID.c.community_id))
+_VISITS = (select(*_DV.c, _VOL.c.name.label("volunteer_name")).select_from(_DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id))
+           .where(_DV.c.household_id == _HID).order_by(_DV.c.created_at.desc(), _DV.c.id.desc()).limit(bindparam("lim")))
+
+
+async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LEDGER_LIMIT) -> Ledger:
+    async with core.db.session() as s:
+        row = await load_me(s, actor, _CONTEXT, hid=row_id(household_id))
+        person, m = row[0], row._mapping
+        values = part(m, _HH, "h_")
+        if values is None or values["erased_at"] is not None:
+            raise NotFound("visit.error.no_household")
+        # the paired volunteer, the grid's leader, or an admin of its community (can_lead)
+        if not (m["paired"] or m["leads"] or (m["grid_id"] is not None and (person.is_superadmin or m["admins"]))):
+            raise NotAllowed("visit.error.ledger_not_allowed")
+        if m["timezone"] is None:
+            raise NotFound()
+        visits = (await (await s.connection()).execute(_VISITS, {"hid": household_id, "lim": limit})).mappings().all()
+        entries = [LedgerEntry(detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}), v["volunteer_name"] or "—")
+                   for v in visits]
+        return Ledger(detached(Household, values), entries, int(m["total"] or 0), m["timezone"])
+
+
+async def household_ledger(core: Core, actor: Actor, household_id: int) -> list[DoorVisit]:
+    """Past visits of the household, newest first (the paired volunteer or the grid's leader)."""
+    return [e.visit for e in (await ledger_of(core, actor, household_id, limit=1000)).entries]
+
+
+async def ledger_households(core: Core, actor: Actor, page: int = 0) -> HouseholdPage:
+    """Households whose ledger this person may read: paired ones, and every one in grids they lead."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        grids = [g.id for g in await led_grids(s, person)]
+        paired = select(Pairing.household_id).where(Pairing.volunteer_id == person.id, Pairing.active == True)  # noqa: E712
+        visible = Household.erased_at.is_(None) & or_(Household.id.in_(paired), Household.grid_id.in_(grids))  # type: ignore[union-attr]
+        total = int(await s.scalar(select(func.count()).select_from(Household).where(visible)) or 0)
+        if total == 0:
+            raise NotFound("visit.error.no_ledgers")
+        pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+        page = min(max(page, 0), pages - 1)
+        households = list((await s.exec(select(Household).where(visible).order_by(Household.grid_id, Household.id)  # type: ignore[call-overload]
+                                        .offset(page * PAGE_SIZE).limit(PAGE_SIZE))).scalars())
+        last = dict((await s.exec(select(DoorVisit.household_id, func.max(DoorVisit.created_at))  # type: ignore[call-overload]
+                                  .where(DoorVisit.household_id.in_([h.id for h in households]))  # type: ignore[attr-defined]
+                                  .group_by(DoorVisit.household_id))).all())
+        zones = dict((await s.exec(select(Grid.id, Community.timezone).join(Community, Community.id == Grid.community_id)  # type: ignore[call-overload]
+                                   .where(Grid.id.in_({h.grid_id for h in households})))).all())  # type: ignore[union-attr]
+        rows = [HouseholdRow(h, aware(last[h.id]).astimezone(zone(zones.get(h.grid_id))).date() if h.id in last else None)
+                for h in households]
+        return HouseholdPage(rows, page, pages)

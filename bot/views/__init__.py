@@ -1,0 +1,14 @@
+"""The rendering layer: every text, keyboard and callback string the bot shows, in its reader's language.
+
+One module a feature. Services return facts and hand over notices (bot/services/kernel/notices.py);
+the modules here turn them into messages (`render`), and build and read every button's callback
+data (bot/views/callbacks.py). Handlers and the outbox call this layer; services never do.
+"""
+from __future__ import annotations
+
+from .render import render
+
+# Every feature's view module, imported here once so that each registers the notices it renders.
+from . import digests, emergency, events, exchange, office, people, places, points, requests, visits  # noqa: E402,F401,I001
+
+__all__ = ["render"]

@@ -1,0 +1,2 @@
+"""Views of office (see bot/views/__init__.py)."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""Views of places (see bot/views/__init__.py)."""
+from __future__ import annotations
