@@ -15,6 +15,8 @@ PostgreSQL's EXPLAIN (ANALYZE) plan.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import argparse
 import asyncio
 import os
@@ -52,21 +54,21 @@ async def actor_of(core: Core, person_id: int) -> Actor:
 async def pick(core: Core, n: int) -> tuple[list[tuple[Actor, int]], list[Actor], list[tuple[Actor, int]]]:
     """n (volunteer, open request of their grid), n volunteers with tasks, n (volunteer, paired household)."""
     async with core.db.session() as s:
-        grids = list((await s.exec(select(Grid.id).order_by(Grid.id))).scalars())  # type: ignore[call-overload]
+        grids = list((await s.execute(select(col(Grid.id)).order_by(col(Grid.id)))).scalars())
         claims = []
         for i in range(n):
             gid = grids[i % len(grids)]
-            req = (await s.exec(select(HelpRequest.id).where(  # type: ignore[call-overload]
-                HelpRequest.grid_id == gid, HelpRequest.status == "open", HelpRequest.slots_taken < HelpRequest.slots)
-                .order_by(HelpRequest.id).offset(i // len(grids)).limit(1))).scalar()
-            vol = (await s.exec(select(VolunteerProfile.person_id).where(  # type: ignore[call-overload]
-                VolunteerProfile.grid_id == gid, VolunteerProfile.status == "approved")
-                .order_by(VolunteerProfile.person_id).offset(i // len(grids)).limit(1))).scalar()
+            req = (await s.execute(select(col(HelpRequest.id)).where(
+                col(HelpRequest.grid_id) == gid, col(HelpRequest.status) == "open", col(HelpRequest.slots_taken) < col(HelpRequest.slots))
+                .order_by(col(HelpRequest.id)).offset(i // len(grids)).limit(1))).scalar()
+            vol = (await s.execute(select(col(VolunteerProfile.person_id)).where(
+                col(VolunteerProfile.grid_id) == gid, col(VolunteerProfile.status) == "approved")
+                .order_by(col(VolunteerProfile.person_id)).offset(i // len(grids)).limit(1))).scalar()
             claims.append((vol, req))
-        busy = list((await s.exec(select(Assignment.volunteer_id).distinct().order_by(Assignment.volunteer_id)  # type: ignore[call-overload]
+        busy = list((await s.execute(select(col(Assignment.volunteer_id)).distinct().order_by(col(Assignment.volunteer_id))
                                   .limit(n))).scalars())
-        pairs = (await s.exec(select(Pairing.volunteer_id, Pairing.household_id).where(Pairing.active == True)  # type: ignore[call-overload]  # noqa: E712
-                              .order_by(Pairing.id).limit(n))).all()
+        pairs = (await s.execute(select(col(Pairing.volunteer_id), col(Pairing.household_id)).where(col(Pairing.active) == True)  # noqa: E712
+                              .order_by(col(Pairing.id)).limit(n))).all()
     return ([(await actor_of(core, v), r) for v, r in claims], [await actor_of(core, v) for v in busy],
             [(await actor_of(core, v), h) for v, h in pairs])
 
@@ -159,7 +161,7 @@ async def fill_outbox(core: Core, rows: int) -> None:
         if await s.scalar(text("SELECT 1 FROM outbox WHERE key = 'bench:1'")):
             return
         t0 = time.perf_counter()
-        await s.exec(text(  # type: ignore[call-overload]
+        await s.execute(text(
             "INSERT INTO outbox (key, chat_id, kind, payload, card_ref, urgent, status, attempts, next_attempt_at, "
             "created_at, sent_at, message_id) SELECT 'bench:' || g, 10000000 + g % 100000, 'send', '{}', "
             "CASE g % 4 WHEN 0 THEN 'request:' || (g / 4) WHEN 1 THEN 'request-lead:' || (g / 4) || ':' || "
@@ -177,9 +179,9 @@ async def main(a: argparse.Namespace) -> None:
     claims, busy, pairs = await pick(core, a.n + 1)  # the last claim is kept for --explain
     spare, claims, busy, pairs = claims[-1], claims[:-1], busy[:a.n], pairs[:a.n]
     async with core.db.session() as s:
-        mark_a = (await s.exec(select(Assignment.id).order_by(Assignment.id.desc()).limit(1))).scalar()  # type: ignore[call-overload,union-attr]
-        mark_o = (await s.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))).scalar() or 0  # type: ignore[call-overload,union-attr]
-        mark_e = (await s.exec(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))).scalar() or 0  # type: ignore[call-overload,union-attr]
+        mark_a = (await s.execute(select(col(Assignment.id)).order_by(col(Assignment.id).desc()).limit(1))).scalar()
+        mark_o = (await s.execute(select(col(OutboxMessage.id)).order_by(col(OutboxMessage.id).desc()).limit(1))).scalar() or 0
+        mark_e = (await s.execute(select(col(AuditEntry.id)).order_by(col(AuditEntry.id).desc()).limit(1))).scalar() or 0
     kind = "PostgreSQL" if "postgresql" in a.url else "SQLite"
     print(f"{kind} city: {a.n} calls each, one at a time")
     try:
@@ -210,12 +212,12 @@ async def main(a: argparse.Namespace) -> None:
             await explain(core, cap, "ledger_of", lambda: ledger_of(core, *pairs[0]))
     finally:  # put the city back as it was
         async with core.db.session() as s:
-            new = select(Assignment.request_id).where(Assignment.id > mark_a)
-            await s.exec(update(HelpRequest).where(HelpRequest.id.in_(new)).values(  # type: ignore[call-overload,attr-defined]
+            new = select(col(Assignment.request_id)).where(col(Assignment.id) > mark_a)
+            await s.execute(update(HelpRequest).where(col(HelpRequest.id).in_(new)).values(
                 status="open", slots_taken=0, first_accepted_at=None))
             for table, col, mark in (("assignment", "id", mark_a), ("outbox", "id", mark_o),
                                      ("audit_log", "id", mark_e)):
-                await s.exec(text(f"DELETE FROM {table} WHERE {col} > :m").bindparams(m=mark))  # type: ignore[call-overload]
+                await s.execute(text(f"DELETE FROM {table} WHERE {col} > :m").bindparams(m=mark))
         await core.db.dispose()
 
 

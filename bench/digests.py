@@ -13,6 +13,8 @@ the process's peak resident size (ru_maxrss) is printed as well.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import argparse
 import asyncio
 import os
@@ -57,7 +59,7 @@ def city_core(url: str) -> Core:
 async def run(url: str, repeats: int) -> None:
     core = city_core(url)
     async with core.db.session() as s:
-        grid_ids = list((await s.exec(select(Grid.id).order_by(Grid.id))).scalars())  # type: ignore[call-overload]
+        grid_ids = list((await s.execute(select(col(Grid.id)).order_by(col(Grid.id)))).scalars())
     rss0 = rss_mb()
     times = []
     for _ in range(repeats):

@@ -10,6 +10,8 @@ before and after, and its peak (VmHWM), against the 300 MB target, with the thro
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import argparse
 import asyncio
 import os
@@ -42,9 +44,9 @@ async def main(url: str, users: int, rounds: int) -> None:
     cfg = load_config(None, env={})
     db = Database(url, pool_size=cfg.database.pool_size)
     async with db.session() as s:  # a new sandbox numbers its updates from 1 again: forget earlier runs'
-        await s.exec(text("DELETE FROM processed_update"))  # type: ignore[call-overload]
-        vols = list((await s.exec(select(Person.tg_user_id).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)  # type: ignore[call-overload]
-                                  .where(VolunteerProfile.status == "approved").order_by(Person.id).limit(users))).scalars())
+        await s.execute(text("DELETE FROM processed_update"))
+        vols = list((await s.execute(select(col(Person.tg_user_id)).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                                  .where(col(VolunteerProfile.status) == "approved").order_by(col(Person.id)).limit(users))).scalars())
     async with sandbox_process() as sb:
         await gather_limited([sb.add_user(u, f"P{u - 10_000_000}", language_code="zh-hans", started=True) for u in vols])
         cfg.telegram.token = TOKEN  # type: ignore[assignment]

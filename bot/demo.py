@@ -1,6 +1,8 @@
 """A seeded demo community for the sandbox (wording from the programmes we serve)."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -47,7 +49,7 @@ RESIDENT_GROUP_IDS = [-200001, -200002, -200003]
 async def seed_demo(db: Database) -> bool:
     """Create the demo community unless it exists; True when it was created."""
     async with db.session() as s:
-        if (await s.exec(select(Community).where(Community.name == "滨江社区"))).scalars().first():  # type: ignore[call-overload]
+        if (await s.execute(select(Community).where(col(Community.name) == "滨江社区"))).scalars().first():
             return False
         com = Community(name="滨江社区", timezone="Asia/Shanghai")
         s.add(com)

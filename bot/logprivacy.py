@@ -45,7 +45,7 @@ def _hide_messages(te: traceback.TracebackException, exc: BaseException | None, 
     elif exc is not None and type(exc).__module__.startswith("sqlalchemy") and getattr(exc, "orig", None) is not None:
         te._str = f"{type(exc.orig).__name__}: {exc.orig}"  # type: ignore[attr-defined]  # not the SQL parameters
         # some exceptions add notes (PEP 678); they can quote data too
-        te.__notes__ = None  # type: ignore[attr-defined]
+        te.__notes__ = None
     if te.__cause__ is not None:
         _hide_messages(te.__cause__, exc.__cause__ if exc is not None else None, depth + 1)
     if te.__context__ is not None:

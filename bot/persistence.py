@@ -13,13 +13,15 @@ not written again.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterator
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict
 
@@ -168,7 +170,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         async with self.db.session() as s:
-            rows = (await s.exec(select(UserData))).scalars().all()  # type: ignore[call-overload]
+            rows = (await s.execute(select(UserData))).scalars().all()
         self._stored.update({r.tg_user_id: hash(r.data) for r in rows})
         return {r.tg_user_id: json.loads(r.data) for r in rows}
 
@@ -207,7 +209,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with self.db.session() as s:
-            rows = (await s.exec(select(ConversationState).where(ConversationState.name == name))).scalars().all()  # type: ignore[call-overload]
+            rows = (await s.execute(select(ConversationState).where(col(ConversationState.name) == name))).scalars().all()
         return {tuple(json.loads(r.key)): json.loads(r.state) for r in rows if r.state is not None}
 
     async def update_conversation(self, name: str, key: tuple[int | str, ...], new_state: object | None) -> None:

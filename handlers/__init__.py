@@ -7,30 +7,26 @@ from __future__ import annotations
 
 from telegram.ext import Application, BaseHandler
 
-from . import common, errors
-
-# Feature modules, each exposing build_handlers() -> list[BaseHandler]. Guided conversations
-# (requests, sign-up) come first so their steps see text before anything else does.
-FEATURES: list[str] = [
-    "requests", "volunteers", "places", "groups", "residents", "households",   # conversations, set-up
-    "tasks", "board", "my_requests",                                            # the request loop
-    "visits", "points", "events", "emergency",                                  # community life
-    "digest", "dashboard", "privacy",                                           # leaders' views, privacy
-]
-# Modules whose build_fallbacks() catch what no feature took (relayed chat, unbound groups).
-FALLBACKS: list[str] = ["relay", "groups"]
+from . import (board, common, dashboard, digest, emergency, errors, events, groups, households, my_requests, places,
+               points, privacy, relay, requests, residents, tasks, visits, volunteers)
 
 
 def build_all() -> list[BaseHandler]:
-    import importlib
-    handlers: list[BaseHandler] = []
-    for name in FEATURES:
-        handlers += importlib.import_module(f"handlers.{name}").build_handlers()
-    handlers += common.build_handlers()
-    for name in FALLBACKS:
-        handlers += importlib.import_module(f"handlers.{name}").build_fallbacks()
-    handlers += common.build_fallbacks()
-    return handlers
+    return [
+        # guided conversations and set-up first, so their steps see text before anything else does
+        *requests.build_handlers(), *volunteers.build_handlers(), *places.build_handlers(),
+        *groups.build_handlers(), *residents.build_handlers(), *households.build_handlers(),
+        # the request loop
+        *tasks.build_handlers(), *board.build_handlers(), *my_requests.build_handlers(),
+        # community life
+        *visits.build_handlers(), *points.build_handlers(), *events.build_handlers(), *emergency.build_handlers(),
+        # leaders' views, privacy
+        *digest.build_handlers(), *dashboard.build_handlers(), *privacy.build_handlers(),
+        # /start, /help and the rest of the common commands
+        *common.build_handlers(),
+        # what no feature took: relayed chat, unbound groups, then anything else
+        *relay.build_fallbacks(), *groups.build_fallbacks(), *common.build_fallbacks(),
+    ]
 
 
 def register(app: Application) -> None:

@@ -32,7 +32,7 @@ async def forgetme_command(update: Update, context: Ctx) -> None:
 @domain_errors
 async def erase_button(update: Update, context: Ctx) -> None:
     q, lang = update.callback_query, lang_of(update, context)
-    match = ERASE.match(q.data or "") if q else None  # type: ignore[union-attr]
+    match = ERASE.match(q.data or "") if q else None
     if q is None or match is None or update.effective_chat is None or update.effective_chat.type != "private":
         if q is not None:
             await q.answer(tp(lang, "error.stale_button"), show_alert=True)

@@ -3,7 +3,7 @@ import json
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import AuditEntry
 from .models._base import utcnow

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, String, bindparam, cast, literal, null, select, union_all
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .claim_reads import AS, OB, PE, TAKER, of_takers
 from .enums import OutboxKind

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, func, literal, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .detached import labelled
 from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus

@@ -7,13 +7,15 @@ volunteers pressing Accept at once exactly as many win as there are slots, on SQ
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, and_, Integer, String, Text, bindparam, case, cast, func, insert, literal, select, true, type_coerce, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import audit
 from .card_reads import LeadCopy, Taker, lead_copies, lead_ref_prefix
@@ -38,8 +40,8 @@ class Slot:
 
 
 # the volunteer's profile and the request, locked (both exist, or nothing is locked and the claim fails)
-_LOCK = (select(VolunteerProfile.id, HelpRequest.id).where(VolunteerProfile.person_id == bindparam("pid"),
-                                                          HelpRequest.id == bindparam("rid")).with_for_update())
+_LOCK = (select(col(VolunteerProfile.id), col(HelpRequest.id)).where(col(VolunteerProfile.person_id) == bindparam("pid"),
+                                                          col(HelpRequest.id) == bindparam("rid")).with_for_update())
 
 
 async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> None:
@@ -53,30 +55,30 @@ async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> 
 # the same locks, the volunteer found by their Telegram id and the request by :rid, as columns of the
 # read that starts their claim (the columns read the CTEs, so they run and lock, the volunteer first;
 # one profile per person; SQLite has no row locks: ignored)
-_LOCKED_TG = (select(VolunteerProfile.id).join(Person, Person.id == VolunteerProfile.person_id)
-              .where(Person.tg_user_id == bindparam("tg")).with_for_update(of=VolunteerProfile.__table__)  # type: ignore[attr-defined]
+_LOCKED_TG = (select(col(VolunteerProfile.id)).join(Person, col(Person.id) == col(VolunteerProfile.person_id))
+              .where(col(Person.tg_user_id) == bindparam("tg")).with_for_update(of=VolunteerProfile.__table__)  # type: ignore[attr-defined]
               .cte("locked"))
-_LOCKED_REQUEST = select(HelpRequest.id).where(HelpRequest.id == bindparam("rid")).with_for_update().cte("locked_request")
+_LOCKED_REQUEST = select(col(HelpRequest.id)).where(col(HelpRequest.id) == bindparam("rid")).with_for_update().cte("locked_request")
 LOCK_COLUMNS = [select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
                 select(_LOCKED_REQUEST.c.id).scalar_subquery().label("locked_request")]
 
 
 async def holds(session: AsyncSession, request_id: int, person_id: int) -> Assignment | None:
     """The volunteer's live (accepted, started or done) assignment on this request."""
-    stmt = select(Assignment).where(Assignment.request_id == request_id, Assignment.volunteer_id == person_id,
-                                    Assignment.status.in_(HOLDING))  # type: ignore[attr-defined]
-    return (await session.exec(stmt)).scalars().first()  # type: ignore[call-overload]
+    stmt = select(Assignment).where(col(Assignment.request_id) == request_id, col(Assignment.volunteer_id) == person_id,
+                                    col(Assignment.status).in_(HOLDING))
+    return (await session.execute(stmt)).scalars().first()
 
 
-_TAKEN = HelpRequest.slots_taken + 1
-_FREE = (HelpRequest.id == bindparam("rid"), HelpRequest.status == RequestStatus.open.value,
-         HelpRequest.slots_taken < HelpRequest.slots)
+_TAKEN = col(HelpRequest.slots_taken) + 1
+_FREE = (col(HelpRequest.id) == bindparam("rid"), col(HelpRequest.status) == RequestStatus.open.value,
+         col(HelpRequest.slots_taken) < col(HelpRequest.slots))
 _TAKE_VALUES = dict(
-    slots_taken=_TAKEN, status=case((_TAKEN >= HelpRequest.slots, RequestStatus.filled.value), else_=RequestStatus.open.value),
-    first_accepted_at=func.coalesce(HelpRequest.first_accepted_at, bindparam("now", type_=DateTime(timezone=True))))
+    slots_taken=_TAKEN, status=case((_TAKEN >= col(HelpRequest.slots), RequestStatus.filled.value), else_=RequestStatus.open.value),
+    first_accepted_at=func.coalesce(col(HelpRequest.first_accepted_at), bindparam("now", type_=DateTime(timezone=True))))
 # every column back (the caller's copy of the request is then current without a refresh)
 _TAKE = update(HelpRequest.__table__).where(*_FREE).values(**_TAKE_VALUES).returning(*HelpRequest.__table__.c)  # type: ignore[attr-defined]
-_ASSIGN = insert(Assignment.__table__).returning(Assignment.id)  # type: ignore[attr-defined]
+_ASSIGN = insert(Assignment.__table__).returning(col(Assignment.id))  # type: ignore[attr-defined]
 
 # PostgreSQL: the checks, the slot, the assignment and the audit entry in one statement (four round
 # trips were half of an accept's time at city scale). Its snapshot is taken after the volunteer's row
@@ -162,16 +164,16 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
 async def give_back(session: AsyncSession, assignment_id: int, now: datetime, *, status: AssignmentStatus,
                     reason: str | None = None) -> bool:
     """End a live assignment (released or removed) and free its slot; False if it was not live."""
-    ended = (await session.exec(update(Assignment)  # type: ignore[call-overload]
-             .where(Assignment.id == assignment_id, Assignment.status.in_(LIVE))  # type: ignore[attr-defined]
+    ended = (await session.execute(update(Assignment)
+             .where(col(Assignment.id) == assignment_id, col(Assignment.status).in_(LIVE))
              .values(status=status.value, release_reason=reason, done_at=None)
-             .returning(Assignment.request_id))).first()
+             .returning(col(Assignment.request_id)))).first()
     if ended is None:
         return False
-    await session.exec(update(HelpRequest)  # type: ignore[call-overload]
-                       .where(HelpRequest.id == ended[0], HelpRequest.slots_taken > 0,
-                              HelpRequest.status.in_([RequestStatus.open.value, RequestStatus.filled.value]))  # type: ignore[attr-defined]
-                       .values(slots_taken=HelpRequest.slots_taken - 1, status=RequestStatus.open.value))
+    await session.execute(update(HelpRequest)
+                       .where(col(HelpRequest.id) == ended[0], col(HelpRequest.slots_taken) > 0,
+                              col(HelpRequest.status).in_([RequestStatus.open.value, RequestStatus.filled.value]))
+                       .values(slots_taken=col(HelpRequest.slots_taken) - 1, status=RequestStatus.open.value))
     return True
 
 
@@ -228,7 +230,7 @@ async def set_status(session: AsyncSession, request_id: int, expected: list[str]
 
 async def end_assignments(session: AsyncSession, request_id: int, status: AssignmentStatus) -> list[int]:
     """End every live assignment of a request (closed, cancelled); the volunteers' person ids."""
-    rows = (await session.exec(update(Assignment)  # type: ignore[call-overload]
-            .where(Assignment.request_id == request_id, Assignment.status.in_(LIVE))  # type: ignore[attr-defined]
-            .values(status=status.value).returning(Assignment.volunteer_id))).all()
+    rows = (await session.execute(update(Assignment)
+            .where(col(Assignment.request_id) == request_id, col(Assignment.status).in_(LIVE))
+            .values(status=status.value).returning(col(Assignment.volunteer_id)))).all()
     return [int(r[0]) for r in rows]

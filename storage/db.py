@@ -9,7 +9,7 @@ from typing import AsyncIterator
 
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import models  # noqa: F401  (registers the tables)
 from .sqlite_inline import inline_creator, sqlite_path

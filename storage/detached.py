@@ -24,7 +24,7 @@ def detached(cls: type[T], values: Mapping[str, Any]) -> T:
     obj = manager.new_instance()
     obj.__dict__.update(values)
     make_transient_to_detached(obj)
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 def labelled(table: Any, prefix: str) -> list[Any]:

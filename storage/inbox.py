@@ -6,11 +6,13 @@ recognised for as long as the row is kept (Telegram gives up re-delivering after
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import ProcessedUpdate
 from .upsert import dialect, insert_ignore, per_dialect
@@ -29,13 +31,13 @@ async def take(session: AsyncSession, update_id: int, now: datetime, lease: time
     if await insert_ignore(session, ProcessedUpdate, dict(update_id=update_id, at=now, done_at=None),
                            ["update_id"]):
         return Claim.taken
-    row = (await session.exec(select(ProcessedUpdate.done_at).where(  # type: ignore[call-overload]
-        ProcessedUpdate.update_id == update_id))).first()
+    row = (await session.execute(select(col(ProcessedUpdate.done_at)).where(
+        col(ProcessedUpdate.update_id) == update_id))).first()
     if row is not None and row[0] is not None:
         return Claim.done
-    result = await session.exec(update(ProcessedUpdate).where(  # type: ignore[call-overload]
-        ProcessedUpdate.update_id == update_id, ProcessedUpdate.done_at.is_(None),  # type: ignore[union-attr]
-        *(() if reclaim else (ProcessedUpdate.at < now - lease,))).values(at=now))
+    result = await session.execute(update(ProcessedUpdate).where(
+        col(ProcessedUpdate.update_id) == update_id, col(ProcessedUpdate.done_at).is_(None),
+        *(() if reclaim else (col(ProcessedUpdate.at) < now - lease,))).values(at=now))
     return Claim.taken if result.rowcount else Claim.busy
 
 
@@ -74,18 +76,18 @@ async def finish_many(session: AsyncSession, update_ids: list[int], now: datetim
 
 async def give_back(session: AsyncSession, update_id: int) -> None:
     """The update could not be handled (database away): let the next delivery take it at once."""
-    await session.exec(delete(ProcessedUpdate).where(  # type: ignore[call-overload]
-        ProcessedUpdate.update_id == update_id, ProcessedUpdate.done_at.is_(None)))  # type: ignore[union-attr]
+    await session.execute(delete(ProcessedUpdate).where(
+        col(ProcessedUpdate.update_id) == update_id, col(ProcessedUpdate.done_at).is_(None)))
 
 
 async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget update ids handled before `before` (Telegram no longer re-delivers them)."""
-    result = await session.exec(delete(ProcessedUpdate).where(  # type: ignore[call-overload]
-        ProcessedUpdate.at < before))
+    result = await session.execute(delete(ProcessedUpdate).where(
+        col(ProcessedUpdate.at) < before))
     return int(result.rowcount or 0)
 
 
 async def give_back_all(session: AsyncSession) -> int:
     """Polling (one process only): whatever a previous run took and did not finish is free again."""
-    result = await session.exec(delete(ProcessedUpdate).where(ProcessedUpdate.done_at.is_(None)))  # type: ignore[call-overload,union-attr]
+    result = await session.execute(delete(ProcessedUpdate).where(col(ProcessedUpdate.done_at).is_(None)))
     return int(result.rowcount or 0)

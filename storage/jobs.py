@@ -2,11 +2,13 @@
 period's fan-out is fully in the outbox. The scheduler's memory is never trusted for this."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from datetime import datetime
 from typing import Iterable
 
 from sqlalchemy import delete, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import JobRun
 from .upsert import insert_ignore
@@ -17,7 +19,7 @@ async def done_periods(session: AsyncSession, job: str, periods: Iterable[str]) 
     wanted = list(periods)
     if not wanted:
         return set()
-    rows = await session.exec(select(JobRun.period).where(JobRun.job == job, JobRun.period.in_(wanted)))  # type: ignore[call-overload,attr-defined]
+    rows = await session.execute(select(col(JobRun.period)).where(col(JobRun.job) == job, col(JobRun.period).in_(wanted)))
     return set(rows.scalars())
 
 
@@ -32,5 +34,5 @@ async def mark_done(session: AsyncSession, job: str, period: str, now: datetime)
 
 async def forget_before(session: AsyncSession, job: str, before: datetime) -> int:
     """Drop old rows of a frequent job (e.g. the five-minute escalation check)."""
-    result = await session.exec(delete(JobRun).where(JobRun.job == job, JobRun.done_at < before))  # type: ignore[call-overload]
+    result = await session.execute(delete(JobRun).where(col(JobRun.job) == job, col(JobRun.done_at) < before))
     return int(result.rowcount or 0)

@@ -1,6 +1,8 @@
 """The persistent outbox: queue once by key, take due rows, record the outcome."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 import json
 from base64 import b64encode
 from datetime import datetime, timedelta
@@ -9,7 +11,7 @@ from uuid import uuid4
 
 from sqlalchemy import DateTime, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .enums import OutboxKind, OutboxStatus
 from .models import OutboxMessage, PostedCard
@@ -39,7 +41,7 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
                            payload=json.dumps(payload, ensure_ascii=False), urgent=bool(r.get("urgent")),
                            status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0))
     mod = postgresql if dialect(session) == "postgresql" else sqlite
-    result = await session.exec(mod.insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]))  # type: ignore[call-overload]
+    result = await session.execute(mod.insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]))
     return int(result.rowcount or 0)
 
 
@@ -103,12 +105,12 @@ async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[st
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
     """Claim due rows for sending (oldest, urgent first). A claim is a lease: rows of a sender
     that died come back when it expires. SKIP LOCKED lets several PostgreSQL workers share."""
-    due = or_(OutboxMessage.status == OutboxStatus.pending.value, OutboxMessage.status == OutboxStatus.sending.value)
-    stmt = (select(OutboxMessage).where(due, OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id).limit(limit))
+    due = or_(col(OutboxMessage.status) == OutboxStatus.pending.value, col(OutboxMessage.status) == OutboxStatus.sending.value)
+    stmt = (select(OutboxMessage).where(due, col(OutboxMessage.next_attempt_at) <= now)
+            .order_by(col(OutboxMessage.urgent).desc(), col(OutboxMessage.id)).limit(limit))
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    rows = list((await session.exec(stmt)).scalars())  # type: ignore[call-overload]
+    rows = list((await session.execute(stmt)).scalars())
     for row in rows:
         row.status = OutboxStatus.sending.value
         row.next_attempt_at = now + lease
@@ -118,7 +120,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
 
 async def release(session: AsyncSession, row_id: int, at: datetime) -> None:
     """Give a claimed row back without counting an attempt (rate limit, card not posted yet)."""
-    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row_id).values(  # type: ignore[call-overload]
+    await session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(
         status=OutboxStatus.pending.value, next_attempt_at=at))
 
 
@@ -151,15 +153,15 @@ async def mark_retry(session: AsyncSession, row_id: int, at: datetime, error: st
 
 
 async def mark_skipped(session: AsyncSession, row_id: int, error: str) -> None:
-    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row_id).values(  # type: ignore[call-overload]
+    await session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(
         status=OutboxStatus.skipped.value, last_error=error[:500]))
 
 
 async def skip_chat(session: AsyncSession, chat_id: int, error: str) -> None:
     """The recipient blocked the bot: drop everything else queued for them too."""
-    await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
-        OutboxMessage.chat_id == chat_id,
-        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value])  # type: ignore[attr-defined]
+    await session.execute(update(OutboxMessage).where(
+        col(OutboxMessage.chat_id) == chat_id,
+        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value])
     ).values(status=OutboxStatus.skipped.value, last_error=error[:500]))
 
 
@@ -169,20 +171,20 @@ async def remember_card(session: AsyncSession, ref: str, chat_id: int, message_i
 
 
 async def cards(session: AsyncSession, ref: str) -> list[PostedCard]:
-    return list((await session.exec(select(PostedCard).where(PostedCard.ref == ref))).scalars())  # type: ignore[call-overload]
+    return list((await session.execute(select(PostedCard).where(col(PostedCard.ref) == ref))).scalars())
 
 
 async def card_pending(session: AsyncSession, ref: str) -> bool:
     """Is a send of this card still queued (so an edit must wait for it)?"""
     n = await session.scalar(select(func.count()).select_from(OutboxMessage).where(and_(
-        OutboxMessage.card_ref == ref, OutboxMessage.kind != OutboxKind.edit.value,
-        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))))  # type: ignore[attr-defined]
+        col(OutboxMessage.card_ref) == ref, col(OutboxMessage.kind) != OutboxKind.edit.value,
+        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))))
     return bool(n)
 
 
 async def depth(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))) or 0)  # type: ignore[attr-defined]
+        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))) or 0)
 
 
 FINISHED = (OutboxStatus.sent.value, OutboxStatus.failed.value, OutboxStatus.skipped.value)
@@ -192,40 +194,40 @@ async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
     """Which of these keys are already in the outbox (queued or done)."""
     found: set[str] = set()
     for i in range(0, len(keys), 500):
-        rows = await session.exec(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[i:i + 500])))  # type: ignore[call-overload,attr-defined]
+        rows = await session.execute(select(col(OutboxMessage.key)).where(col(OutboxMessage.key).in_(keys[i:i + 500])))
         found.update(rows.scalars())
     return found
 
 
 async def release_many(session: AsyncSession, row_ids: list[int], at: datetime) -> None:
     if row_ids:
-        await session.exec(update(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).values(  # type: ignore[call-overload,union-attr]
+        await session.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(row_ids)).values(
             status=OutboxStatus.pending.value, next_attempt_at=at))
 
 
 async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
     """A group became a supergroup: queued rows (and the group's binding) follow it."""
     from .models import ChatBinding
-    await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
-        OutboxMessage.chat_id == old_chat_id,
-        OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value])  # type: ignore[attr-defined]
+    await session.execute(update(OutboxMessage).where(
+        col(OutboxMessage.chat_id) == old_chat_id,
+        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value])
     ).values(chat_id=new_chat_id))
-    await session.exec(update(ChatBinding).where(ChatBinding.chat_id == old_chat_id).values(chat_id=new_chat_id))  # type: ignore[call-overload]
+    await session.execute(update(ChatBinding).where(col(ChatBinding.chat_id) == old_chat_id).values(chat_id=new_chat_id))
 
 
 async def forget_payloads(session: AsyncSession, before: datetime) -> int:
     """Finished rows older than `before` lose their text (it may hold an address) but keep their
     key, so nothing is ever sent twice."""
-    result = await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
-        OutboxMessage.status.in_(FINISHED), OutboxMessage.created_at < before,  # type: ignore[attr-defined]
-        OutboxMessage.payload != "{}").values(payload="{}"))
+    result = await session.execute(update(OutboxMessage).where(
+        col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before,
+        col(OutboxMessage.payload) != "{}").values(payload="{}"))
     return int(result.rowcount or 0)
 
 
 async def purge_finished(session: AsyncSession, before: datetime) -> int:
     """Delete finished rows created before `before` (long after any job could re-queue their key)."""
-    result = await session.exec(delete(OutboxMessage).where(  # type: ignore[call-overload]
-        OutboxMessage.status.in_(FINISHED), OutboxMessage.created_at < before))  # type: ignore[attr-defined]
+    result = await session.execute(delete(OutboxMessage).where(
+        col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before))
     return int(result.rowcount or 0)
 
 

@@ -8,11 +8,13 @@ What stays, under the now anonymous row: counts, statuses, times, stars, hours a
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .enums import OutboxStatus, VolunteerStatus
 from .models import (ConversationState, HelpRequest, LoginToken, OutboxMessage, Pairing, Person, Rating, RoleGrant,
@@ -33,33 +35,33 @@ def _like(value: str) -> str:
 
 async def erase_person(session: AsyncSession, person: Person, now: datetime) -> Erased:
     pid, tg = person.id, person.tg_user_id
-    requests = list((await session.exec(select(HelpRequest).where(HelpRequest.resident_id == pid))).scalars())  # type: ignore[call-overload]
+    requests = list((await session.execute(select(HelpRequest).where(col(HelpRequest.resident_id) == pid))).scalars())
     secrets = {v for v in [person.phone] + [r.phone for r in requests] + [r.address for r in requests]
                if v and len(v.strip()) >= 4}
     for r in requests:
         r.address, r.phone, r.summary, r.close_reason, r.erased_at = None, None, "", None, r.erased_at or now
         session.add(r)
-    await session.exec(update(Rating).where(Rating.resident_id == pid).values(comment=None))  # type: ignore[call-overload]
-    await session.exec(update(VolunteerProfile).where(VolunteerProfile.person_id == pid).values(  # type: ignore[call-overload]
+    await session.execute(update(Rating).where(col(Rating.resident_id) == pid).values(comment=None))
+    await session.execute(update(VolunteerProfile).where(col(VolunteerProfile.person_id) == pid).values(
         skills="", availability="", party_member=False, work_group="resident", shock_team=False, consent_at=None,
         status=VolunteerStatus.left.value))
-    await session.exec(delete(RoleGrant).where(RoleGrant.person_id == pid))  # type: ignore[call-overload]
-    await session.exec(update(Pairing).where(Pairing.volunteer_id == pid).values(active=False))  # type: ignore[call-overload]
-    await session.exec(delete(WebSession).where(WebSession.person_id == pid))  # type: ignore[call-overload]
-    await session.exec(delete(LoginToken).where(LoginToken.person_id == pid))  # type: ignore[call-overload]
+    await session.execute(delete(RoleGrant).where(col(RoleGrant.person_id) == pid))
+    await session.execute(update(Pairing).where(col(Pairing.volunteer_id) == pid).values(active=False))
+    await session.execute(delete(WebSession).where(col(WebSession.person_id) == pid))
+    await session.execute(delete(LoginToken).where(col(LoginToken.person_id) == pid))
     notified = 0
     if tg is not None:
-        await session.exec(delete(UserData).where(UserData.tg_user_id == tg))  # type: ignore[call-overload]
-        await session.exec(delete(ConversationState).where(or_(  # type: ignore[call-overload]
-            ConversationState.key == f"[{tg}]", ConversationState.key.like(f"%, {tg}]"))))  # type: ignore[attr-defined]
-        await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
-            OutboxMessage.chat_id == tg, OutboxMessage.status == OutboxStatus.pending.value).values(
+        await session.execute(delete(UserData).where(col(UserData.tg_user_id) == tg))
+        await session.execute(delete(ConversationState).where(or_(
+            col(ConversationState.key) == f"[{tg}]", col(ConversationState.key).like(f"%, {tg}]"))))
+        await session.execute(update(OutboxMessage).where(
+            col(OutboxMessage.chat_id) == tg, col(OutboxMessage.status) == OutboxStatus.pending.value).values(
             status=OutboxStatus.skipped.value, last_error=FORGOTTEN_NOTE))
-        result = await session.exec(update(OutboxMessage).where(OutboxMessage.chat_id == tg).values(payload="{}"))  # type: ignore[call-overload]
+        result = await session.execute(update(OutboxMessage).where(col(OutboxMessage.chat_id) == tg).values(payload="{}"))
         notified += int(result.rowcount or 0)
     for value in secrets:  # notifications to others that quoted the phone or an address
-        result = await session.exec(update(OutboxMessage).where(  # type: ignore[call-overload]
-            OutboxMessage.payload.like(_like(value), escape="\\")).values(payload="{}"))  # type: ignore[attr-defined]
+        result = await session.execute(update(OutboxMessage).where(
+            col(OutboxMessage.payload).like(_like(value), escape="\\")).values(payload="{}"))
         notified += int(result.rowcount or 0)
     person.name, person.username, person.phone, person.language = "", None, None, None
     person.tg_user_id, person.forgotten_at, person.blocked_bot = None, now, False

@@ -6,7 +6,7 @@ ON CONFLICT is spelled per dialect, so such statements are built once for each d
 from typing import Any, Callable
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 _statements: dict[tuple[str, Any, tuple[str, ...], tuple[str, ...]], Any] = {}
 

@@ -74,7 +74,7 @@ async def test_reassign_moves_the_task_and_tells_everyone(world):
     card = await w.sb.wait_bot_message(w.volunteer_group, contains="王志愿", edited=True)
     assert "张志愿" not in text_of(card)
     async with w.db.session() as s:
-        assert (await s.exec(select(AuditEntry).where(AuditEntry.action == "task.reassign"))).scalars().one()
+        assert (await s.execute(select(AuditEntry).where(AuditEntry.action == "task.reassign"))).scalars().one()
 
 
 async def test_close_with_a_reason_tells_the_resident_and_the_volunteer(world):
@@ -135,7 +135,7 @@ async def test_a_different_request_of_another_resident_is_not_flagged(world):
     await new(w, summary="厨房水管漏水")
     await new(w, summary="帮忙取快递", category="errands", who=Actor(3002, "Alice", language="en"), address="5 栋 102")
     async with w.db.session() as s:
-        assert all(r.suspected_duplicate_of is None for r in (await s.exec(select(HelpRequest))).scalars())
+        assert all(r.suspected_duplicate_of is None for r in (await s.execute(select(HelpRequest))).scalars())
 
 
 async def test_leader_of_another_grid_cannot_act_and_forged_presses_change_nothing(world):
@@ -162,7 +162,7 @@ async def test_dispatch_rules(world):
     req = await new(w)
     from storage.models import Person
     async with w.db.session() as s:
-        other = (await s.exec(select(Person).where(Person.tg_user_id == 2101))).scalars().one()
+        other = (await s.execute(select(Person).where(Person.tg_user_id == 2101))).scalars().one()
     with pytest.raises(NotAllowed) as e:
         await board.dispatch_task(core, LEADER, req.id, other.id)
     assert e.value.key == "task.error.other_grid"
@@ -183,7 +183,7 @@ async def test_dispatch_rules(world):
         await board.reassign_task(core, LEADER, req.id, w.volunteer_people[0].id, w.volunteer_people[1].id)
     assert e.value.key == "board.error.too_many"
     async with w.db.session() as s:  # the failed reassignment changed nothing
-        holders = (await s.exec(select(Assignment.volunteer_id, Assignment.status).where(
+        holders = (await s.execute(select(Assignment.volunteer_id, Assignment.status).where(
             Assignment.request_id == req.id))).all()
         assert holders == [(w.volunteer_people[0].id, "accepted")]
 
@@ -205,7 +205,7 @@ async def test_a_grid_without_volunteer_group_sends_the_card_to_its_leader(world
     from storage.models import ChatBinding
     from sqlalchemy import delete
     async with w.db.session() as s:
-        await s.exec(delete(ChatBinding).where(ChatBinding.grid_id == w.grid_b.id))
+        await s.execute(delete(ChatBinding).where(ChatBinding.grid_id == w.grid_b.id))
     req = await create_request(w.bot.core, Actor(3101, "钱大爷"), RequestDraft("health", "量血压", "today", None, "7 栋"))
     card = await w.sb.wait_bot_message(1002, contains=req.code)
     assert "还没有绑定志愿者群" in text_of(card) and "7 栋" not in text_of(card)

@@ -57,7 +57,7 @@ async def test_forty_concurrent_claims_on_a_one_slot_task_exactly_one_wins(setup
         assert await s.scalar(select(func.count()).select_from(Assignment)) == 1
         assert await s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "task.claim")) == 1
         # one details message for the winner and one "who is coming" for the resident, nothing for the others
-        keys = set((await s.exec(select(OutboxMessage.key))).scalars())
+        keys = set((await s.execute(select(OutboxMessage.key))).scalars())
         assert sum(k.startswith("task-details:") for k in keys) == 1 and sum(k.startswith("coming:") for k in keys) == 1
 
 
@@ -71,12 +71,12 @@ async def test_forty_concurrent_claims_on_a_four_slot_task_fill_it_exactly(setup
     async with core.db.session() as s:
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken) == ("filled", 4)
-        people = (await s.exec(select(Assignment.volunteer_id))).scalars().all()
+        people = (await s.execute(select(Assignment.volunteer_id))).scalars().all()
         assert len(people) == len(set(people)) == 4
         # the card's edit that is still to be sent names all four, in the order they took the task
-        names = (await s.exec(select(Person.name).join(Assignment, Assignment.volunteer_id == Person.id)
+        names = (await s.execute(select(Person.name).join(Assignment, Assignment.volunteer_id == Person.id)
                                .order_by(Assignment.id))).scalars().all()
-        edits = (await s.exec(select(OutboxMessage).where(OutboxMessage.card_ref == f"request:{req.id}",
+        edits = (await s.execute(select(OutboxMessage).where(OutboxMessage.card_ref == f"request:{req.id}",
                                                           OutboxMessage.kind == "edit"))).scalars().all()
         pending = [e for e in edits if e.status == "pending"]
         assert len(edits) == 4 and len(pending) == 1, [(e.status, e.last_error) for e in edits]
@@ -103,9 +103,9 @@ async def test_one_volunteer_pressing_accept_on_eight_tasks_at_once_gets_no_more
     assert len(won) == 5 and len(refused) == 3, results
     assert {e.key for e in refused} == {"task.error.too_many"}
     async with core.db.session() as s:
-        me = (await s.exec(select(Person.id).where(Person.tg_user_id == vols[0].tg_user_id))).scalar_one()
+        me = (await s.execute(select(Person.id).where(Person.tg_user_id == vols[0].tg_user_id))).scalar_one()
         assert await s.scalar(select(func.count()).select_from(Assignment).where(Assignment.volunteer_id == me)) == 5
-        claimed = (await s.exec(select(AuditEntry).where(AuditEntry.action == "task.claim"))).scalars().all()
+        claimed = (await s.execute(select(AuditEntry).where(AuditEntry.action == "task.claim"))).scalars().all()
         assert sorted(json.loads(e.detail)["slots_taken"] for e in claimed) == [1] * 5
         assert {e.entity_id for e in claimed} == {r.request.id for r in won} and {e.actor_id for e in claimed} == {me}
 
@@ -114,7 +114,7 @@ async def test_storage_take_slot_under_forty_sessions(setup):
     core, _, _, _ = setup
     req = await _request(core, slots=2)
     async with core.db.session() as s:
-        people = list((await s.exec(select(Person.id).where(Person.tg_user_id >= 5000))).scalars())
+        people = list((await s.execute(select(Person.id).where(Person.tg_user_id >= 5000))).scalars())
 
     async def one(pid):
         async with core.db.session() as s:
@@ -150,7 +150,7 @@ async def test_an_accept_edits_the_leaders_private_copies_when_the_grid_has_no_g
                                RequestDraft("moving", "搬家", "today", None, "3 栋 401", None, 1), source="resident")
     await claim_task(core, Actor(5000, "志愿者甲", language="zh-hans"), req.id)
     async with core.db.session() as s:
-        edits = (await s.exec(select(OutboxMessage).where(OutboxMessage.kind == "edit",
+        edits = (await s.execute(select(OutboxMessage).where(OutboxMessage.kind == "edit",
                                                           OutboxMessage.card_ref.like(f"request-lead:{req.id}:%")))).scalars().all()
     assert sorted(e.card_ref for e in edits) == [f"request-lead:{req.id}:1001", f"request-lead:{req.id}:1002"]
     assert all("志愿者甲" in json.loads(e.payload)["text"] for e in edits)

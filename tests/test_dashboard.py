@@ -141,7 +141,7 @@ async def test_people_who_lead_nothing_get_no_link(office):
         with pytest.raises(NotAllowed):
             await issue_login_link(office.core, Actor(tg_user_id=tg))
     async with office.db.session() as s:
-        assert (await s.exec(select(LoginToken))).scalars().all() == []
+        assert (await s.execute(select(LoginToken))).scalars().all() == []
 
 
 async def test_pages_need_a_session(office, web_base):
@@ -159,7 +159,7 @@ async def test_a_leader_who_loses_the_role_is_signed_out(office, web_base):
     async with new_client() as c:
         await sign_in(c, office.core, 1001)
         async with office.db.session() as s:
-            for g in (await s.exec(select(RoleGrant).where(RoleGrant.person_id == office.leader_a.id))).scalars():
+            for g in (await s.execute(select(RoleGrant).where(RoleGrant.person_id == office.leader_a.id))).scalars():
                 await s.delete(g)
         status, body = await page(c, f"{web_base}/dashboard/requests")
         assert status == 401 and "A-0001" not in body
@@ -177,9 +177,9 @@ async def test_link_works_once_and_the_cookie_is_httponly_and_samesite(office, w
             cookie = r.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/dashboard" in cookie
     async with office.db.session() as s:
-        row = (await s.exec(select(LoginToken))).scalars().one()
+        row = (await s.execute(select(LoginToken))).scalars().one()
         assert row.token_hash not in link.url and token.split(".")[0] not in row.token_hash  # only a hash is kept
-        sess = (await s.exec(select(WebSession))).scalars().one()
+        sess = (await s.execute(select(WebSession))).scalars().one()
         assert sess.person_id == office.leader_a.id
     async with new_client() as c:
         status, body = await page(c, link.url)
@@ -225,7 +225,7 @@ async def test_post_without_the_csrf_token_is_refused_and_changes_nothing(office
             assert r.status == 403
     async with office.db.session() as s:
         assert (await s.get(HelpRequest, office.req_a.id)).status == "open"
-        assert (await s.exec(select(WebSession))).scalars().one().locale == "zh-CN"
+        assert (await s.execute(select(WebSession))).scalars().one().locale == "zh-CN"
 
 
 async def test_language_switch_and_logout(office, web_base):
@@ -264,7 +264,7 @@ async def test_approving_a_volunteer_uses_the_bots_service_and_its_checks(office
             assert r.status == 200 and ("已通过" in await r.text())
     async with office.db.session() as s:
         assert (await s.get(VolunteerProfile, prof.id)).status == "approved"
-        audit = (await s.exec(select(AuditEntry).where(AuditEntry.action == "volunteer.approve"))).scalars().all()
+        audit = (await s.execute(select(AuditEntry).where(AuditEntry.action == "volunteer.approve"))).scalars().all()
         assert [a.actor_id for a in audit] == [office.leader_a.id]
 
 
@@ -322,7 +322,7 @@ async def test_dashboard_command_is_refused_in_groups_and_to_people_who_lead_not
     await world.volunteers[0].send("/dashboard")
     assert "网格长和社区管理员" in text_of(await world.volunteers[0].reply())
     async with world.db.session() as s:
-        assert (await s.exec(select(LoginToken))).scalars().all() == []
+        assert (await s.execute(select(LoginToken))).scalars().all() == []
 
 
 async def test_dashboard_command_sends_a_personal_one_time_link(world):
@@ -368,9 +368,9 @@ async def test_dispatch_and_reassign_keep_the_bots_rules(office, web_base):
             assert r.status == 200 and "已改派" in body and "改派" in body
     from storage.models import Assignment
     async with office.db.session() as s:
-        rows = (await s.exec(select(Assignment).where(Assignment.request_id == office.req_a.id)
+        rows = (await s.execute(select(Assignment).where(Assignment.request_id == office.req_a.id)
                              .order_by(Assignment.id))).scalars().all()
         assert [(a.volunteer_id, a.status) for a in rows] == [(office.vol_a.id, "removed"), (other.id, "accepted")]
-        actions = (await s.exec(select(AuditEntry.action).where(AuditEntry.entity == "request")
+        actions = (await s.execute(select(AuditEntry.action).where(AuditEntry.entity == "request")
                                 .order_by(AuditEntry.id))).scalars().all()
         assert actions == ["task.dispatch", "task.reassign", "task.dispatch"]

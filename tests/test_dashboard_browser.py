@@ -126,9 +126,9 @@ async def test_leader_signs_in_from_the_bot_filters_dispatches_and_exports(world
     assert by_code[fix.code][rows[0].index("志愿者")] == "张志愿"
     assert "幸福里" not in saved.read_text(encoding="utf-8-sig")  # contacts were not asked for
     async with core.db.session() as s:
-        a = (await s.exec(select(Assignment).where(Assignment.request_id == fix.id))).scalars().one()
+        a = (await s.execute(select(Assignment).where(Assignment.request_id == fix.id))).scalars().one()
         assert a.volunteer_id == world.volunteer_people[0].id and a.dispatched_by is not None
-        assert (await s.exec(select(AuditEntry).where(AuditEntry.action == "task.dispatch"))).scalars().one()
+        assert (await s.execute(select(AuditEntry).where(AuditEntry.action == "task.dispatch"))).scalars().one()
     details = await volunteer.reply(contains=fix.code)  # the volunteer got the task through the bot
     assert "幸福里 3 栋 2 单元 401" in text_of(details)
 
@@ -139,7 +139,7 @@ async def test_forged_and_expired_links_are_refused_and_the_overview_fits_a_phon
     try:
         expired = await _link_from_bot(world.leader)
         async with core.db.session() as s:  # tamper the expiry: as if 11 minutes had gone by
-            await s.exec(update(LoginToken).values(expires_at=core.clock.now() - timedelta(minutes=1)))
+            await s.execute(update(LoginToken).values(expires_at=core.clock.now() - timedelta(minutes=1)))
         good = await _link_from_bot(world.admin)
         await _request(core, 3001, "repairs", "门锁坏了")  # some figures for the charts
         await _request(core, 3001, "errands", "帮忙取快递")

@@ -62,7 +62,7 @@ async def busy_week(db):  # type: ignore[no-untyped-def]
     h1, h2 = town.homes[v1.id]
     h3, h4 = town.homes[v2.id]
     async with db.session() as s:
-        await s.exec(update(Household).values(created_at=u(2026, 10, 1, 9)))
+        await s.execute(update(Household).values(created_at=u(2026, 10, 1, 9)))
     await log_visit(db, h1, v1, WEEK, when=at(2026, 11, 20, 10))
     await log_visit(db, h2, v1, WEEK, outcome="needs_help", red_flags="fall,no_food", when=at(2026, 11, 20, 11))
     await log_visit(db, h3, v2, WEEK, outcome="not_home", when=at(2026, 11, 20, 12))
@@ -185,7 +185,7 @@ async def test_previews_are_for_leaders_and_admins_only(core, clock, db):
 async def test_suspended_volunteers_do_not_count_as_planned_visits(core, clock, db):
     town = await seed_town(db, volunteers=2, homes_each=1)
     async with db.session() as s:
-        await s.exec(update(VolunteerProfile).where(VolunteerProfile.person_id == town.vols[1].id)
+        await s.execute(update(VolunteerProfile).where(VolunteerProfile.person_id == town.vols[1].id)
                      .values(status="suspended"))
     clock.set(at(2026, 11, 23, 8, 0))
     assert (await digests.grid_digest(core, town.grid.id, WEEK)).figures.visits_planned == 1

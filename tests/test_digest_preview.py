@@ -78,8 +78,8 @@ async def test_forged_and_stale_presses_change_nothing(world):
 async def migrated(db, monkeypatch):  # type: ignore[no-untyped-def]
     """The test database marked as migrated, and the CLI pointed at it."""
     async with db.session() as s:
-        await s.exec(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
-        await s.exec(text("INSERT INTO alembic_version VALUES (:v)"), params={"v": head_revision()})
+        await s.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        await s.execute(text("INSERT INTO alembic_version VALUES (:v)"), params={"v": head_revision()})
     monkeypatch.setenv("REDVEST_DATABASE_URL", db.url)
     monkeypatch.delenv("REDVEST_CONFIG", raising=False)
     monkeypatch.chdir(db.url.split(":///")[1].rsplit("/", 1)[0])

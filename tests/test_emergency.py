@@ -30,7 +30,7 @@ async def _start(admin, scope="网格：第一网格", reason="台风“海葵�
 
 async def _emergency(db) -> Emergency:
     async with db.session() as s:
-        return (await s.exec(select(Emergency))).scalars().one()
+        return (await s.execute(select(Emergency))).scalars().one()
 
 
 async def test_call_up_answers_live_headcount_and_end_awards_points_once(world):
@@ -43,7 +43,7 @@ async def test_call_up_answers_live_headcount_and_end_awards_points_once(world):
     callup = await shock.reply(contains="应急集结")
     assert "台风“海葵”登陆" in text_of(callup) and "第一网格" in text_of(callup)
     async with world.db.session() as s:
-        row = (await s.exec(select(OutboxMessage).where(OutboxMessage.key.startswith("callup:")))).scalars().one()
+        row = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.startswith("callup:")))).scalars().one()
     assert row.urgent and row.chat_id == shock.id  # with sound, privately
     answer = await shock.press("到岗")
     assert "已记录：到岗" in answer["text"]
@@ -74,8 +74,8 @@ async def test_call_up_answers_live_headcount_and_end_awards_points_once(world):
     await admin.send("/emergency end")
     assert "没有应急状态" in text_of(await admin.reply())
     async with world.db.session() as s:
-        answers = [(r.volunteer_id, r.answer) for r in (await s.exec(select(DutyResponse))).scalars()]
-        pts = [(p.ref, p.points) for p in (await s.exec(select(PointsEntry))).scalars()]
+        answers = [(r.volunteer_id, r.answer) for r in (await s.execute(select(DutyResponse))).scalars()]
+        pts = [(p.ref, p.points) for p in (await s.execute(select(PointsEntry))).scalars()]
     assert answers == [(world.volunteer_people[0].id, "on_duty")]
     assert pts == [(f"emergency:{em.id}:{world.volunteer_people[0].id}", 10)]
 
@@ -102,8 +102,8 @@ async def test_only_admins_start_and_only_the_shock_team_answers(world):
     await world.admin.press("启动并集结突击队")
     assert "已经处于应急状态" in text_of(await world.admin.reply(edited=True))
     async with world.db.session() as s:
-        assert len((await s.exec(select(Emergency))).scalars().all()) == 1
-        assert (await s.exec(select(DutyResponse))).scalars().first() is None
+        assert len((await s.execute(select(Emergency))).scalars().all()) == 1
+        assert (await s.execute(select(DutyResponse))).scalars().first() is None
 
 
 async def test_bad_reason_and_target_are_explained(world):
@@ -123,7 +123,7 @@ async def test_bad_reason_and_target_are_explained(world):
     await admin.send("/cancel")
     await admin.reply(contains="已取消")
     async with world.db.session() as s:
-        assert (await s.exec(select(Emergency))).scalars().first() is None
+        assert (await s.execute(select(Emergency))).scalars().first() is None
 
 
 async def test_english_shock_team_member_answers_in_english(world):
@@ -155,7 +155,7 @@ async def test_duty_hours_run_from_answer_to_end(core):
     ended = await emergency.end_emergency(core, admin, started.emergency.id)
     assert (ended.on_duty, ended.awarded) == (1, 1)
     async with db.session() as s:
-        entry = (await s.exec(select(PointsEntry))).scalars().one()
+        entry = (await s.execute(select(PointsEntry))).scalars().one()
         em = await s.get(Emergency, started.emergency.id)
     assert entry.hours == 2.5 and entry.points == 10
     assert em.ended_at.replace(tzinfo=None) - em.started_at.replace(tzinfo=None) == timedelta(hours=3)
@@ -171,7 +171,7 @@ async def test_emergency_end_with_several_on_asks_which(world):
     await admin.press("解除：第二网格", message=pick)
     assert "应急状态已解除" in text_of(await admin.reply(contains="应急状态已解除"))
     async with world.db.session() as s:
-        ended = {e.reason: e.ended_at is not None for e in (await s.exec(select(Emergency))).scalars()}
+        ended = {e.reason: e.ended_at is not None for e in (await s.execute(select(Emergency))).scalars()}
     assert ended == {"内涝": False, "停电": True}
     await admin.send("/emergency now please")
     assert "/emergency end" in text_of(await admin.reply())

@@ -36,7 +36,7 @@ async def seed(core, *, leader=True, admin=True):
 
 async def outbox(core, prefix):
     async with core.db.session() as s:
-        rows = (await s.exec(select(OutboxMessage).where(OutboxMessage.key.like(prefix + "%")))).scalars().all()
+        rows = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like(prefix + "%")))).scalars().all()
     return {r.key: (r.chat_id, json.loads(r.payload)) for r in rows}
 
 
@@ -67,7 +67,7 @@ async def test_leader_then_admins_each_told_once_and_the_resident_hears_each_ste
     assert await escalate_overdue(core) == 0
     async with core.db.session() as s:
         assert (await s.get(HelpRequest, req.id)).escalation_level == 2
-        levels = [json.loads(e.detail)["level"] for e in (await s.exec(select(AuditEntry).where(
+        levels = [json.loads(e.detail)["level"] for e in (await s.execute(select(AuditEntry).where(
             AuditEntry.action == "request.escalate"))).scalars()]
         assert levels == [1, 2]
 
@@ -106,7 +106,7 @@ async def test_leader_gets_the_escalated_card_and_dispatches_from_it(world):
     req = await create_request(core, RESIDENT, RequestDraft("repairs", "修水管", "today", None, "3 栋 401"))
     await w.sb.wait_bot_message(w.volunteer_group, contains=req.code)
     async with w.db.session() as s:
-        await s.exec(update(HelpRequest).where(HelpRequest.id == req.id).values(
+        await s.execute(update(HelpRequest).where(HelpRequest.id == req.id).values(
             created_at=datetime.now(UTC) - timedelta(minutes=90)))
     assert await escalate_overdue(core) == 1
     card = await w.sb.wait_bot_message(w.leader.id, contains="60 分钟")

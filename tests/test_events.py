@@ -54,12 +54,12 @@ async def _new_event(leader, title="老人免费理发", slots="2", place="社�
 
 async def _signups(db):
     async with db.session() as s:
-        return {(r.volunteer_id, r.status) for r in (await s.exec(select(EventSignup))).scalars()}
+        return {(r.volunteer_id, r.status) for r in (await s.execute(select(EventSignup))).scalars()}
 
 
 async def _event(db) -> Event:
     async with db.session() as s:
-        return (await s.exec(select(Event))).scalars().one()
+        return (await s.execute(select(Event))).scalars().one()
 
 
 async def test_leader_creates_event_posted_to_the_volunteer_group_with_live_count(world):
@@ -113,7 +113,7 @@ async def test_attendance_check_awards_points_once_and_records_no_shows(world):
     answer = await world.leader.press("x", data=f"event:att:{ev.id}:{world.volunteer_people[0].id}:1", force=True)
     assert answer["show_alert"] and "一小时" in answer["text"]
     async with world.db.session() as s:  # the event begins
-        await s.exec(update(Event).values(starts_at=datetime.now(UTC) - timedelta(minutes=5)))
+        await s.execute(update(Event).values(starts_at=datetime.now(UTC) - timedelta(minutes=5)))
     await world.leader.press(f"event:roll:{ev.id}", data=f"event:roll:{ev.id}", force=True)
     roster = await world.leader.reply(contains="签到：")
     await world.leader.press("✅ 张志愿", message=roster)
@@ -125,7 +125,7 @@ async def test_attendance_check_awards_points_once_and_records_no_shows(world):
     thanks = await v1.reply(contains="感谢您参加")
     assert "+5" in text_of(thanks)
     async with world.db.session() as s:
-        entries = list((await s.exec(select(PointsEntry))).scalars())
+        entries = list((await s.execute(select(PointsEntry))).scalars())
     assert [(e.ref, e.points) for e in entries] == [(f"event:{ev.id}:{world.volunteer_people[0].id}", 5)]
     ids = [p.id for p in world.volunteer_people]
     assert await _signups(world.db) == {(ids[0], "attended"), (ids[1], "no_show")}
@@ -180,7 +180,7 @@ async def test_bad_answers_in_newevent_are_explained_and_nothing_is_created(worl
     await leader.press("取消")
     await leader.reply(edited=True, contains="已取消")
     async with world.db.session() as s:
-        assert (await s.exec(select(Event))).scalars().first() is None
+        assert (await s.execute(select(Event))).scalars().first() is None
 
 
 async def test_admin_community_service_day_goes_to_every_grid_group(world):

@@ -26,7 +26,7 @@ NOV = (datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date())
 async def _at(db, request_id: int, when: datetime) -> None:  # type: ignore[no-untyped-def]
     async with db.session() as s:
         # stored in UTC, like every timestamp the services write (SQLite keeps the wall-clock text)
-        await s.exec(update(HelpRequest).where(HelpRequest.id == request_id).values(created_at=when.astimezone(UTC)))
+        await s.execute(update(HelpRequest).where(HelpRequest.id == request_id).values(created_at=when.astimezone(UTC)))
 
 
 def _csv(data: bytes) -> list[list[str]]:

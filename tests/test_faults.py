@@ -75,7 +75,7 @@ async def test_a_resident_half_way_through_a_request_continues_after_the_bot_is_
         await alice.press("req:send")
         await alice.reply("A-")
         async with db.session() as s:
-            req = (await s.exec(select(HelpRequest))).scalars().one()
+            req = (await s.execute(select(HelpRequest))).scalars().one()
         assert (req.summary, req.address, req.category) == ("The kitchen tap drips", "Building 3, Room 401", "repairs")
     finally:
         kill_all(workers)
@@ -121,7 +121,7 @@ async def test_sigterm_finishes_the_updates_in_flight_and_loses_none(sandbox, tm
 
 async def _states(db: Database) -> list:
     async with db.session() as s:
-        rows = (await s.exec(select(ConversationState).where(ConversationState.name == "request"))).scalars().all()
+        rows = (await s.execute(select(ConversationState).where(ConversationState.name == "request"))).scalars().all()
     return [json.loads(r.state) for r in rows]
 
 

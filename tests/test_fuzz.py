@@ -45,8 +45,8 @@ async def driver(world):  # type: ignore[no-untyped-def]
 async def reset(db, user_id: int) -> None:  # type: ignore[no-untyped-def]
     """Out of every conversation (the bot reads the states from the database before each update)."""
     async with db.session() as s:
-        await s.exec(delete(ConversationState).where(ConversationState.key.like(f"%, {user_id}]")))  # type: ignore[attr-defined]
-        await s.exec(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
+        await s.execute(delete(ConversationState).where(ConversationState.key.like(f"%, {user_id}]")))  # type: ignore[attr-defined]
+        await s.execute(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
 
 
 def steps(driver: Driver, groups: list[int]) -> st.SearchStrategy:

@@ -32,7 +32,7 @@ NEW_GROUP = -5001
 
 async def binding(db, chat_id: int) -> ChatBinding | None:
     async with db.session() as s:
-        return (await s.exec(select(ChatBinding).where(ChatBinding.chat_id == chat_id))).scalars().first()
+        return (await s.execute(select(ChatBinding).where(ChatBinding.chat_id == chat_id))).scalars().first()
 
 
 async def test_leader_binds_a_new_group_as_volunteer_group_with_an_invite_link(world):
@@ -48,7 +48,7 @@ async def test_leader_binds_a_new_group_as_volunteer_group_with_an_invite_link(w
     assert b.invite_link and b.invite_link.startswith("https://t.me/+")  # exported: the bot is an admin
     assert await binding(w.db, w.volunteer_group) is None  # a grid has one volunteer group
     async with w.db.session() as s:
-        actions = [a.action for a in (await s.exec(select(AuditEntry))).scalars()]
+        actions = [a.action for a in (await s.execute(select(AuditEntry))).scalars()]
     assert actions.count("chat.bind") == 1 and actions.count("chat.unbind") == 1
 
 

@@ -29,7 +29,7 @@ async def world(world):
 
 async def active_pairings(db, volunteer_id: int) -> set[int]:
     async with db.session() as s:
-        rows = await s.exec(select(Pairing.household_id).where(Pairing.volunteer_id == volunteer_id,
+        rows = await s.execute(select(Pairing.household_id).where(Pairing.volunteer_id == volunteer_id,
                                                                Pairing.active == True))  # noqa: E712
         return set(rows.scalars())
 
@@ -56,8 +56,8 @@ async def test_leader_registers_a_household_in_chat(world):
     await w.leader.press("保存")
     await w.leader.reply("已在", edited=True)
     async with w.db.session() as s:
-        h = (await s.exec(select(Household).where(Household.address == "幸福里 5 栋 1 单元 302"))).scalars().one()
-        audit = (await s.exec(select(AuditEntry).where(AuditEntry.action == "household.create"))).scalars().one()
+        h = (await s.execute(select(Household).where(Household.address == "幸福里 5 栋 1 单元 302"))).scalars().one()
+        audit = (await s.execute(select(AuditEntry).where(AuditEntry.action == "household.create"))).scalars().one()
     assert h.grid_id == w.grid_a.id and h.member_count == 2 and h.care_flags == "elderly_alone,disability"
     assert "幸福里" not in audit.detail  # no addresses in the audit log
     await w.leader.send("/households")
@@ -85,7 +85,7 @@ async def test_same_address_twice_is_refused_and_cancel_stores_nothing(world):
     await w.leader.send("/cancel")
     await w.leader.reply("未保存")
     async with w.db.session() as s:
-        assert len((await s.exec(select(Household))).all()) == 1
+        assert len((await s.execute(select(Household))).all()) == 1
 
 
 async def test_non_leaders_are_told_households_are_for_leaders(world):
@@ -150,7 +150,7 @@ async def test_a_leader_of_grid_a_cannot_pair_grid_b_households_or_volunteers(wo
     # grid B's volunteer, forged into leader A's list
     async with w.db.session() as s:
         from storage.models import Person
-        sun = (await s.exec(select(Person).where(Person.tg_user_id == 2101))).scalars().one()
+        sun = (await s.execute(select(Person).where(Person.tg_user_id == 2101))).scalars().one()
     answer = await w.leader.press("x", message=msg, data=f"hh:pv:{w.grid_b.id}:{sun.id}", force=True)
     assert answer["show_alert"] and "第二网格" in answer["text"]
     # and the services refuse the same way

@@ -43,12 +43,12 @@ async def seed(core) -> None:
 async def test_the_four_files_import_in_order(core):
     await seed(core)
     async with core.db.session() as s:
-        coms = {c.name: c for c in (await s.exec(select(Community))).scalars()}
-        grids = {g.name: g for g in (await s.exec(select(Grid))).scalars()}
-        leaders = (await s.exec(select(Person.tg_user_id).join(RoleGrant, RoleGrant.person_id == Person.id).where(
+        coms = {c.name: c for c in (await s.execute(select(Community))).scalars()}
+        grids = {g.name: g for g in (await s.execute(select(Grid))).scalars()}
+        leaders = (await s.execute(select(Person.tg_user_id).join(RoleGrant, RoleGrant.person_id == Person.id).where(
             RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id == grids["阳光二格"].id))).scalars().all()
-        homes = {h.address: h for h in (await s.exec(select(Household))).scalars()}
-        vols = {p.tg_user_id: (p, v) for p, v in (await s.exec(select(Person, VolunteerProfile).join(
+        homes = {h.address: h for h in (await s.execute(select(Household))).scalars()}
+        vols = {p.tg_user_id: (p, v) for p, v in (await s.execute(select(Person, VolunteerProfile).join(
             VolunteerProfile, VolunteerProfile.person_id == Person.id))).all()}
     assert set(coms) == {"阳光社区", "Riverside, East", "月亮湾社区"}
     assert coms["Riverside, East"].timezone == "UTC" and coms["月亮湾社区"].timezone == "Asia/Shanghai"
@@ -63,7 +63,7 @@ async def test_the_four_files_import_in_order(core):
     assert tom.phone == "+447700900123" and prof.skills == "tutoring,transport" and not prof.party_member
     assert await count(core.db, AuditEntry, AuditEntry.action == "import.households") == 1
     async with core.db.session() as s:
-        details = " ".join((await s.exec(select(AuditEntry.detail))).scalars())
+        details = " ".join((await s.execute(select(AuditEntry.detail))).scalars())
     assert "阳光路" not in details and "13800001111" not in details  # no addresses or phones in the audit log
 
 

@@ -35,7 +35,7 @@ async def queue(db: Database, clock, items: list[tuple[str, OutMessage]]) -> Non
 
 async def all_rows(db: Database) -> list[OutboxMessage]:
     async with db.session() as s:
-        return list((await s.exec(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())  # type: ignore[call-overload]
+        return list((await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())  # type: ignore[call-overload]
 
 
 async def drain(sender: OutboxSender, db: Database, timeout: float = 20) -> None:
@@ -124,7 +124,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_skipped(db, sandbox, tg)
     assert by_key["b:1"].status == "skipped" and by_key["b:2"].status == "skipped"
     assert by_key["ok"].status == "sent"
     async with db.session() as s:
-        assert (await s.exec(select(Person.blocked_bot).where(Person.tg_user_id == 502))).scalar_one() is True
+        assert (await s.execute(select(Person.blocked_bot).where(Person.tg_user_id == 502))).scalar_one() is True
     assert await texts_in(sandbox, 502) == []
 
 

@@ -44,7 +44,7 @@ async def test_admin_creates_a_community_with_time_zone_and_refusals_are_explain
     await w.admin.send("/newcommunity 阳光社区 Asia/Urumqi")
     assert "阳光社区" in text_of(await w.admin.reply("已创建社区"))
     async with w.db.session() as s:
-        com = (await s.exec(select(Community).where(Community.name == "阳光社区"))).scalars().one()
+        com = (await s.execute(select(Community).where(Community.name == "阳光社区"))).scalars().one()
     assert com.timezone == "Asia/Urumqi"
     await w.admin.send("/newcommunity 阳光社区")
     assert "已经有" in text_of(await w.admin.reply())
@@ -77,8 +77,8 @@ async def test_admin_creates_a_grid_in_chat_and_bad_names_are_asked_again(world)
     await w.admin.send("第三网格")
     assert "第三网格" in text_of(await w.admin.reply("已创建网格"))
     async with w.db.session() as s:
-        grid = (await s.exec(select(Grid).where(Grid.name == "第三网格"))).scalars().one()
-        audit = (await s.exec(select(AuditEntry).where(AuditEntry.action == "grid.create"))).scalars().all()
+        grid = (await s.execute(select(Grid).where(Grid.name == "第三网格"))).scalars().one()
+        audit = (await s.execute(select(AuditEntry).where(AuditEntry.action == "grid.create"))).scalars().all()
     assert grid.community_id == w.community.id and len(audit) == 1
 
 
@@ -97,7 +97,7 @@ async def test_leader_is_named_by_username_and_told_and_can_be_removed(world):
     assert "新网格长" in text_of(await w.admin.reply("已成为"))
     assert "第二网格" in text_of(await w.sb.wait_bot_message(newbie.id, contains="网格长"))
     async with w.db.session() as s:
-        leaders = (await s.exec(select(RoleGrant).where(RoleGrant.grid_id == w.grid_b.id,
+        leaders = (await s.execute(select(RoleGrant).where(RoleGrant.grid_id == w.grid_b.id,
                                                         RoleGrant.role == RoleKind.leader.value))).scalars().all()
     assert len(leaders) == 2
     # the new leader now leads grid B: /pending works for them
@@ -142,7 +142,7 @@ async def test_non_admins_cannot_name_leaders_even_with_forged_buttons(world):
 async def _person_id(db, tg: int) -> int:
     from storage.models import Person
     async with db.session() as s:
-        return (await s.exec(select(Person.id).where(Person.tg_user_id == tg))).scalars().one()
+        return (await s.execute(select(Person.id).where(Person.tg_user_id == tg))).scalars().one()
 
 
 async def test_community_admins_are_added_and_act_only_in_their_community(world):
@@ -163,7 +163,7 @@ async def test_community_admins_are_added_and_act_only_in_their_community(world)
     labels = [b["text"] for b in buttons_of(msg)]
     assert labels == ["幸福里社区"]
     async with w.db.session() as s:
-        sunny = (await s.exec(select(Community).where(Community.name == "阳光社区"))).scalars().one()
+        sunny = (await s.execute(select(Community).where(Community.name == "阳光社区"))).scalars().one()
     answer = await deputy.press("x", message=msg, data=f"plc:ng:{sunny.id}", force=True)
     assert answer["show_alert"]
     await deputy.press("幸福里社区")

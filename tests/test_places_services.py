@@ -55,7 +55,7 @@ async def test_sign_up_approve_and_the_rules_around_it(setup):
     with pytest.raises(Conflict):
         await signup.submit_signup(core, NEWBIE, draft(ga.id))  # already waiting
     async with core.db.session() as s:
-        cards = (await s.exec(select(OutboxMessage).where(OutboxMessage.key.like(f"volunteer:{prof.id}:%")))).scalars().all()  # type: ignore[attr-defined]
+        cards = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like(f"volunteer:{prof.id}:%")))).scalars().all()  # type: ignore[attr-defined]
     assert [c.chat_id for c in cards] == [1001]  # grid A's leader only
     with pytest.raises(NotAllowed):
         await volunteers.approve_volunteer(core, LEADER_B, prof.id)

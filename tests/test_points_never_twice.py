@@ -21,7 +21,7 @@ from tests.test_visits import _log
 
 async def _ledger(db) -> list[tuple[str, int]]:
     async with db.session() as s:
-        return sorted((p.ref, p.points) for p in (await s.exec(select(PointsEntry))).scalars())
+        return sorted((p.ref, p.points) for p in (await s.execute(select(PointsEntry))).scalars())
 
 
 async def test_every_action_repeated_earns_once(world):
@@ -40,7 +40,7 @@ async def test_every_action_repeated_earns_once(world):
     await vol.press("报名", chat=world.volunteer_group)
     ev = await _event(world.db)
     async with world.db.session() as s:
-        await s.exec(update(Event).values(starts_at=datetime.now(UTC) - timedelta(minutes=1)))
+        await s.execute(update(Event).values(starts_at=datetime.now(UTC) - timedelta(minutes=1)))
     for _ in range(2):
         await leader.press("x", data=f"event:att:{ev.id}:{me}:1", force=True)
     # an emergency: the call-up answered twice, ended twice
@@ -68,7 +68,7 @@ async def test_every_action_repeated_earns_once(world):
 async def _visit_week(db) -> str:
     from storage.models import DoorVisit
     async with db.session() as s:
-        return (await s.exec(select(DoorVisit.week))).scalars().one()
+        return (await s.execute(select(DoorVisit.week))).scalars().one()
 
 
 async def test_last_place_goes_to_exactly_one_of_many(any_db, clock, cfg):
@@ -92,7 +92,7 @@ async def test_last_place_goes_to_exactly_one_of_many(any_db, clock, cfg):
             return False
     results = await asyncio.gather(*(press(a) for a in actors + actors))  # everyone presses twice
     async with any_db.session() as s:
-        signed = (await s.exec(select(EventSignup).where(EventSignup.status == "signed"))).scalars().all()
+        signed = (await s.execute(select(EventSignup).where(EventSignup.status == "signed"))).scalars().all()
     assert len(signed) == 3 and len({r.volunteer_id for r in signed}) == 3
     # the 9 others are told it is full on both presses; each winner's second press changes nothing
     assert results.count(False) == 18 and results.count(True) == 6

@@ -32,14 +32,14 @@ async def a_past_request(db, resident_id: int, grid_id: int, status=RequestStatu
 
 async def _status(db, key: str) -> str:  # type: ignore[no-untyped-def]
     async with db.session() as s:
-        return (await s.exec(select(OutboxMessage.status).where(OutboxMessage.key == key))).one()[0]
+        return (await s.execute(select(OutboxMessage.status).where(OutboxMessage.key == key))).one()[0]
 
 
 async def person(db, tg: int | None = None, pid: int | None = None) -> Person | None:  # type: ignore[no-untyped-def]
     async with db.session() as s:
         if pid is not None:
             return await s.get(Person, pid)
-        return (await s.exec(select(Person).where(Person.tg_user_id == tg))).scalars().first()
+        return (await s.execute(select(Person).where(Person.tg_user_id == tg))).scalars().first()
 
 
 async def test_forgetme_erases_a_residents_details_and_keeps_the_figures(world):
@@ -66,10 +66,10 @@ async def test_forgetme_erases_a_residents_details_and_keeps_the_figures(world):
     assert (gone.tg_user_id, gone.name, gone.phone, gone.username) == (None, "", None, None)
     async with db.session() as s:
         r = await s.get(HelpRequest, req.id)
-        rating = (await s.exec(select(Rating).where(Rating.request_id == req.id))).scalars().one()
-        payloads = [row.payload for row in (await s.exec(select(OutboxMessage))).scalars()]
-        drafts = (await s.exec(select(UserData).where(UserData.tg_user_id == resident.id))).scalars().all()
-        audit = (await s.exec(select(AuditEntry).where(AuditEntry.action == "privacy.forget"))).scalars().one()
+        rating = (await s.execute(select(Rating).where(Rating.request_id == req.id))).scalars().one()
+        payloads = [row.payload for row in (await s.execute(select(OutboxMessage))).scalars()]
+        drafts = (await s.execute(select(UserData).where(UserData.tg_user_id == resident.id))).scalars().all()
+        audit = (await s.execute(select(AuditEntry).where(AuditEntry.action == "privacy.forget"))).scalars().one()
     assert (r.address, r.phone, r.summary) == (None, None, "") and r.erased_at is not None
     assert (r.status, r.category, r.code) == ("completed", "repairs", req.code)  # the figures stay
     assert rating.comment is None and rating.stars == 5
@@ -94,9 +94,9 @@ async def test_a_volunteer_keeps_points_and_hours_under_the_anonymous_row(world)
     await vol.press("删除我的信息")
     await vol.reply("已删除", edited=True)
     async with db.session() as s:
-        prof = (await s.exec(select(VolunteerProfile).where(VolunteerProfile.person_id == vp.id))).scalars().one()
-        ledger = (await s.exec(select(PointsEntry).where(PointsEntry.person_id == vp.id))).scalars().all()
-        pairings = (await s.exec(select(Pairing).where(Pairing.volunteer_id == vp.id))).scalars().all()
+        prof = (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == vp.id))).scalars().one()
+        ledger = (await s.execute(select(PointsEntry).where(PointsEntry.person_id == vp.id))).scalars().all()
+        pairings = (await s.execute(select(Pairing).where(Pairing.volunteer_id == vp.id))).scalars().all()
     assert (prof.status, prof.skills, prof.shock_team, prof.consent_at) == ("left", "", False, None)
     assert [(e.points, e.hours) for e in ledger] == [(12, 1.5)]
     assert pairings and not any(p.active for p in pairings)
@@ -112,7 +112,7 @@ async def test_nothing_is_erased_while_a_request_is_open_or_when_kept(world):
     assert "1 open request" in text_of(await resident.reply())
     assert (await person(db, resident.id)).forgotten_at is None
     async with db.session() as s:
-        r = (await s.exec(select(HelpRequest).where(HelpRequest.resident_id == me.id))).scalars().one()
+        r = (await s.execute(select(HelpRequest).where(HelpRequest.resident_id == me.id))).scalars().one()
         r.status = RequestStatus.cancelled.value
         s.add(r)
     await resident.send("/forgetme")

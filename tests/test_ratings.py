@@ -38,12 +38,12 @@ async def done_request(core):
 
 async def points(core):
     async with core.db.session() as s:
-        return {p.ref: p.points for p in (await s.exec(select(PointsEntry))).scalars()}
+        return {p.ref: p.points for p in (await s.execute(select(PointsEntry))).scalars()}
 
 
 async def keys(core, prefix):
     async with core.db.session() as s:
-        return set((await s.exec(select(OutboxMessage.key).where(OutboxMessage.key.like(prefix + "%")))).scalars())
+        return set((await s.execute(select(OutboxMessage.key).where(OutboxMessage.key.like(prefix + "%")))).scalars())
 
 
 async def test_not_done_reopens_for_the_same_volunteer_and_grants_nothing(core, done_request):
@@ -53,7 +53,7 @@ async def test_not_done_reopens_for_the_same_volunteer_and_grants_nothing(core, 
     async with core.db.session() as s:
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken, r.done_at) == ("filled", 1, None)
-        assert (await s.exec(select(Assignment.status))).scalars().one() == "accepted"
+        assert (await s.execute(select(Assignment.status))).scalars().one() == "accepted"
     assert any(k.startswith(f"reopened:{req.id}:{vol.id}:") for k in await keys(core, "reopened:"))
     assert any(":lead:" in k for k in await keys(core, "reopened:"))
     with pytest.raises(Conflict):  # the old confirm buttons are stale now
@@ -63,7 +63,7 @@ async def test_not_done_reopens_for_the_same_volunteer_and_grants_nothing(core, 
     await ratings.confirm_outcome(core, RESIDENT, req.id, "partly")
     assert await points(core) == {f"task:{req.id}:{vol.id}": 10 + 2 * 1}
     async with core.db.session() as s:
-        assert (await s.exec(select(Rating.outcome))).scalars().one() == "partly"
+        assert (await s.execute(select(Rating.outcome))).scalars().one() == "partly"
 
 
 async def test_only_the_resident_confirms_and_rates_once(core, done_request):
@@ -90,9 +90,9 @@ async def test_only_the_resident_confirms_and_rates_once(core, done_request):
     pts = await points(core)
     assert len(pts) == 1 and list(pts.values()) == [14]  # 4 stars: no bonus
     async with core.db.session() as s:
-        rating = (await s.exec(select(Rating))).scalars().one()
+        rating = (await s.execute(select(Rating))).scalars().one()
         assert (rating.stars, rating.comment, rating.confirmed_by_leader) == (4, "<b>谢谢</b>", False)
-        msg = (await s.exec(select(OutboxMessage).where(OutboxMessage.key.like("rating-comment:%")))).scalars().one()
+        msg = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like("rating-comment:%")))).scalars().one()
         assert "&lt;b&gt;谢谢&lt;/b&gt;" in json.loads(msg.payload)["text"]  # escaped, not markup
 
 
@@ -112,7 +112,7 @@ async def test_leaders_are_asked_to_confirm_after_the_wait_once_and_not_before(c
     await ratings.leader_confirm(core, LEADER, req.id)
     assert await points(core) == {f"task:{req.id}:{vol.id}": 14}
     async with core.db.session() as s:
-        rating = (await s.exec(select(Rating))).scalars().one()
+        rating = (await s.execute(select(Rating))).scalars().one()
         assert rating.confirmed_by_leader and rating.outcome == "done"
     await ratings.rate_request(core, RESIDENT, req.id, 5)  # the resident may still rate afterwards
     assert await points(core) == {f"task:{req.id}:{vol.id}": 14, f"five_star:{req.id}:{vol.id}": 2}
@@ -121,7 +121,7 @@ async def test_leaders_are_asked_to_confirm_after_the_wait_once_and_not_before(c
 async def _leader_id(core):
     from storage.models import Person
     async with core.db.session() as s:
-        return (await s.exec(select(Person.id).where(Person.tg_user_id == 1001))).scalars().one()
+        return (await s.execute(select(Person.id).where(Person.tg_user_id == 1001))).scalars().one()
 
 
 async def test_not_done_then_resident_and_leader_flow_through_the_sandbox(world):
@@ -144,7 +144,7 @@ async def test_not_done_then_resident_and_leader_flow_through_the_sandbox(world)
     async with w.db.session() as s:  # the resident never answers; the wait passes
         from datetime import UTC, datetime, timedelta
         from sqlalchemy import update
-        await s.exec(update(HelpRequest).where(HelpRequest.id == req.id).values(
+        await s.execute(update(HelpRequest).where(HelpRequest.id == req.id).values(
             done_at=datetime.now(UTC) - timedelta(hours=49)))
     assert await ratings.auto_confirm_due(core) == 1
     prompt = await w.leader.reply(contains="一直没有确认")

@@ -84,9 +84,9 @@ async def test_only_approved_reachable_volunteers_with_live_pairings_get_a_list(
     h = await f.household(db, town.grid.id)
     await f.pair(db, newbie.id, h.id)
     async with db.session() as s:
-        await s.exec(update(Person).where(Person.id == blocked.id).values(blocked_bot=True))
-        await s.exec(update(Pairing).where(Pairing.volunteer_id == unpaired.id).values(active=False))
-        await s.exec(update(Household).where(Household.id == town.homes[erased.id][0].id).values(
+        await s.execute(update(Person).where(Person.id == blocked.id).values(blocked_bot=True))
+        await s.execute(update(Pairing).where(Pairing.volunteer_id == unpaired.id).values(active=False))
+        await s.execute(update(Household).where(Household.id == town.homes[erased.id][0].id).values(
             erased_at=clock.now()))
     clock.set(at(2026, 11, 20, 8, 0))
     await run_due(core, jobs=VISITS)
@@ -159,11 +159,11 @@ async def test_a_moved_event_is_reminded_again_and_a_cancelled_one_not_at_all(co
     for e in (moved, cancelled):
         await _signup(db, e, v, at(2026, 11, 1, 9, 0))
     async with db.session() as s:
-        await s.exec(update(Event).where(Event.id == cancelled.id).values(cancelled=True))
+        await s.execute(update(Event).where(Event.id == cancelled.id).values(cancelled=True))
     clock.set(at(2026, 11, 20, 9, 30))
     await run_due(core, jobs=[event_jobs.DAY_JOB])
     async with db.session() as s:
-        await s.exec(update(Event).where(Event.id == moved.id).values(starts_at=at(2026, 11, 22, 9, 0).astimezone(UTC)))
+        await s.execute(update(Event).where(Event.id == moved.id).values(starts_at=at(2026, 11, 22, 9, 0).astimezone(UTC)))
     clock.set(at(2026, 11, 21, 9, 30))
     await run_due(core, jobs=[event_jobs.DAY_JOB])
     got = await keys(db, "event-reminder-day")

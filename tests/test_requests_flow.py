@@ -39,9 +39,9 @@ async def test_resident_asks_for_help_and_the_card_reaches_the_volunteer_group_w
     assert ADDRESS not in body and "401" not in body and "13900001111" not in body
     assert any("接单" in b["text"] for b in buttons_of(card))
     async with w.db.session() as s:
-        req = (await s.exec(select(HelpRequest))).scalars().one()
+        req = (await s.execute(select(HelpRequest))).scalars().one()
         assert (req.code, req.status, req.address, req.phone, req.slots) == ("A-0001", "open", ADDRESS, "13900001111", 1)
-        entry = (await s.exec(select(AuditEntry).where(AuditEntry.action == "request.create"))).scalars().one()
+        entry = (await s.execute(select(AuditEntry).where(AuditEntry.action == "request.create"))).scalars().one()
         assert ADDRESS not in entry.detail and "13900001111" not in entry.detail
 
 

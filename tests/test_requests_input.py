@@ -111,7 +111,7 @@ async def test_create_checks_grid_slots_and_fields(core, places):
     req = await create_request(core, Actor(3001, "王奶奶"), RequestDraft("repairs", "修水管", "date", "2026-11-20", "3 栋"))
     assert (req.code, req.when_date, req.grid_id) == ("A-0001", "2026-11-20", ga.id)
     async with core.db.session() as s:
-        assert len((await s.exec(select(HelpRequest))).scalars().all()) == 1
+        assert len((await s.execute(select(HelpRequest))).scalars().all()) == 1
 
 
 async def test_a_visiting_volunteer_asks_on_a_households_behalf(core, places):
@@ -123,7 +123,7 @@ async def test_a_visiting_volunteer_asks_on_a_households_behalf(core, places):
                                household_id=hh.id, source="visit")
     assert (req.resident_id, req.household_id, req.address, req.source) == (None, hh.id, hh.address, "visit")
     async with core.db.session() as s:
-        card = (await s.exec(select(OutboxMessage).where(OutboxMessage.key == f"request-card:{req.id}"))).scalars().one()
+        card = (await s.execute(select(OutboxMessage).where(OutboxMessage.key == f"request-card:{req.id}"))).scalars().one()
         assert card.chat_id == -1001 and hh.address not in card.payload
 
 
@@ -136,8 +136,8 @@ async def test_a_similar_request_for_the_same_address_is_flagged_to_the_leader(c
     second = await create_request(core, Actor(3002, "儿子"), RequestDraft("repairs", "水管坏了", "today", None, "3栋 401 "))
     third = await create_request(core, Actor(3002, "儿子"), RequestDraft("health", "量血压", "today", None, "5 栋 101"))
     async with core.db.session() as s:
-        flagged = {r.id: r.suspected_duplicate_of for r in (await s.exec(select(HelpRequest))).scalars()}
-        flags = (await s.exec(select(OutboxMessage).where(OutboxMessage.key.like("dup-flag:%")))).scalars().all()
+        flagged = {r.id: r.suspected_duplicate_of for r in (await s.execute(select(HelpRequest))).scalars()}
+        flags = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like("dup-flag:%")))).scalars().all()
     assert flagged == {first.id: None, second.id: first.id, third.id: None}
     assert [m.key for m in flags] == [f"dup-flag:{second.id}:{leader.id}"]
     assert "同一地址" in flags[0].payload and "3 栋 401" not in flags[0].payload

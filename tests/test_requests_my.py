@@ -39,8 +39,8 @@ async def test_resident_cancels_their_own_request_and_everyone_sees_it(world):
     async with w.db.session() as s:
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken) == ("cancelled", 1)
-        assert (await s.exec(select(Assignment.status))).scalars().one() == "removed"
-        assert (await s.exec(select(AuditEntry).where(AuditEntry.action == "request.cancel"))).scalars().one().actor_id
+        assert (await s.execute(select(Assignment.status))).scalars().one() == "removed"
+        assert (await s.execute(select(AuditEntry).where(AuditEntry.action == "request.cancel"))).scalars().one().actor_id
 
 
 async def test_another_resident_cannot_see_cancel_or_rate_someone_elses_request(world):

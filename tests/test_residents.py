@@ -29,7 +29,7 @@ async def world(world):
 
 async def grid_id_of(db, tg: int) -> int | None:
     async with db.session() as s:
-        return (await s.exec(select(Person.grid_id).where(Person.tg_user_id == tg))).scalars().one()
+        return (await s.execute(select(Person.grid_id).where(Person.tg_user_id == tg))).scalars().one()
 
 
 async def test_newcomer_chooses_their_grid_from_the_start_menu(world):
@@ -66,7 +66,7 @@ async def test_resident_changes_grid_with_two_communities_and_back_button(world)
     await w.resident.reply("已保存", edited=True)
     assert await grid_id_of(w.db, 3001) == sunny.id
     async with w.db.session() as s:
-        audit = (await s.exec(select(AuditEntry).where(AuditEntry.action == "resident.grid"))).scalars().one()
+        audit = (await s.execute(select(AuditEntry).where(AuditEntry.action == "resident.grid"))).scalars().one()
     assert str(sunny.id) in audit.detail
 
 

@@ -43,10 +43,10 @@ async def test_requests_closed_longer_than_the_retention_period_lose_their_perso
     result = await run_retention(core)
     assert result.requests_erased == 2
     async with db.session() as s:
-        reqs = {r.id: r for r in (await s.exec(select(HelpRequest))).scalars()}
-        ratings = {r.request_id: r for r in (await s.exec(select(Rating))).scalars()}
-        assignments = {a.request_id: a for a in (await s.exec(select(Assignment))).scalars()}
-        audit = list((await s.exec(select(AuditEntry))).scalars())
+        reqs = {r.id: r for r in (await s.execute(select(HelpRequest))).scalars()}
+        ratings = {r.request_id: r for r in (await s.execute(select(Rating))).scalars()}
+        assignments = {a.request_id: a for a in (await s.execute(select(Assignment))).scalars()}
+        audit = list((await s.execute(select(AuditEntry))).scalars())
     for rid in (old, old_cancelled):
         r = reqs[rid]
         assert (r.address, r.phone, r.summary, r.close_reason) == (None, None, "", None) and r.erased_at is not None
@@ -65,13 +65,13 @@ async def test_old_outbox_texts_are_forgotten_but_their_keys_still_block_a_resen
     async with db.session() as s:
         await core.notifier.send(s, "visit-list:9:2026-W44", OutMessage(chat_id=1, text="幸福里 3 栋 401"))
     async with db.session() as s:
-        [row] = (await s.exec(select(OutboxMessage))).scalars()
+        [row] = (await s.execute(select(OutboxMessage))).scalars()
         await outbox.mark_sent(s, [(row.id, 5)], clock.now())
     clock.set(NOW)
     result = await run_retention(core)
     assert result.payloads_forgotten == 1
     async with db.session() as s:
-        [row] = (await s.exec(select(OutboxMessage))).scalars()
+        [row] = (await s.execute(select(OutboxMessage))).scalars()
         assert row.payload == "{}" and row.status == "sent"
         assert await core.notifier.send(s, "visit-list:9:2026-W44", OutMessage(chat_id=1, text="again")) is False
 

@@ -79,7 +79,7 @@ async def rows(db: Database, prefix: str = "") -> list[OutboxMessage]:
         stmt = select(OutboxMessage).order_by(OutboxMessage.id)
         if prefix:
             stmt = stmt.where(OutboxMessage.key.startswith(prefix))  # type: ignore[attr-defined]
-        return list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+        return list((await s.execute(stmt)).scalars())  # type: ignore[call-overload]
 
 
 async def keys(db: Database, prefix: str = "") -> list[str]:
@@ -88,7 +88,7 @@ async def keys(db: Database, prefix: str = "") -> list[str]:
 
 async def job_runs(db: Database) -> set[tuple[str, str]]:
     async with db.session() as s:
-        return {(j.job, j.period) for j in (await s.exec(select(JobRun))).scalars()}  # type: ignore[call-overload]
+        return {(j.job, j.period) for j in (await s.execute(select(JobRun))).scalars()}  # type: ignore[call-overload]
 
 
 def payload(row: OutboxMessage) -> dict:

@@ -48,7 +48,7 @@ async def test_a_writer_in_another_process_does_not_stop_the_bot_while_it_waits(
     other.close()
     assert ticks >= 20  # the loop ran all along (about 50 ticks in the half second)
     async with db.session() as s:
-        assert (await s.exec(select(Community.name))).scalars().all() == ["等锁的社区"]
+        assert (await s.execute(select(Community.name))).scalars().all() == ["等锁的社区"]
 
 
 async def test_rows_round_trip_with_aware_datetimes(any_db):
@@ -58,7 +58,7 @@ async def test_rows_round_trip_with_aware_datetimes(any_db):
         await s.flush()
         s.add(Grid(community_id=c.id, name="一网格"))
     async with any_db.session() as s:
-        grid = (await s.exec(select(Grid))).scalars().one()
+        grid = (await s.execute(select(Grid))).scalars().one()
         com = await s.get(Community, grid.community_id)
         assert com.name == "幸福里" and com.created_at.astimezone(UTC) == NOW
 
@@ -80,7 +80,7 @@ async def test_outbox_key_is_used_once(any_db):
         assert not await outbox.enqueue(s, key="visit-reminder:7:2026-W47", chat_id=7, kind=OutboxKind.send,
                                         payload={"text": "again"}, now=NOW)
     async with any_db.session() as s:
-        rows = (await s.exec(select(OutboxMessage))).scalars().all()
+        rows = (await s.execute(select(OutboxMessage))).scalars().all()
         assert [r.payload for r in rows] == ['{"text": "hi"}']
 
 
@@ -122,7 +122,7 @@ async def test_audit_entries_record_who_and_what(any_db):
     async with any_db.session() as s:
         await audit.record(s, None, "request.created", "request", 42, code="A-0042")
     async with any_db.session() as s:
-        entry = (await s.exec(select(AuditEntry))).scalars().one()
+        entry = (await s.execute(select(AuditEntry))).scalars().one()
         assert entry.action == "request.created" and entry.entity_id == 42 and "A-0042" in entry.detail
 
 
@@ -147,7 +147,7 @@ async def test_a_reading_step_registers_and_refreshes_the_person_who_asks(any_db
     await role_summary(core, Actor(7001, "王奶奶", language="zh-hans"))
     await role_summary(core, Actor(7001, "王奶奶", username="wang", language="en"))
     async with any_db.session() as s:
-        people = (await s.exec(select(Person).where(Person.tg_user_id == 7001))).scalars().all()
+        people = (await s.execute(select(Person).where(Person.tg_user_id == 7001))).scalars().all()
     assert [(p.name, p.language, p.username) for p in people] == [("王奶奶", "en", "wang")]
 
 
@@ -156,9 +156,9 @@ async def test_a_failing_reading_step_leaves_no_refresh_behind(any_db):
         s.add(Person(tg_user_id=7002, name="李", language="zh-hans"))
     with pytest.raises(RuntimeError):
         async with any_db.reading() as s:
-            p = (await s.exec(select(Person).where(Person.tg_user_id == 7002))).scalars().one()
+            p = (await s.execute(select(Person).where(Person.tg_user_id == 7002))).scalars().one()
             p.language = "en"
             s.add(p)
             raise RuntimeError
     async with any_db.session() as s:
-        assert (await s.exec(select(Person.language).where(Person.tg_user_id == 7002))).scalar_one() == "zh-hans"
+        assert (await s.execute(select(Person.language).where(Person.tg_user_id == 7002))).scalar_one() == "zh-hans"

@@ -51,7 +51,7 @@ async def test_volunteer_accepts_gets_private_details_and_the_resident_hears_who
     async with w.db.session() as s:
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken) == ("filled", 1)
-        entry = (await s.exec(select(AuditEntry).where(AuditEntry.action == "task.claim"))).scalars().one()
+        entry = (await s.execute(select(AuditEntry).where(AuditEntry.action == "task.claim"))).scalars().one()
         assert entry.actor_id == w.volunteer_people[0].id and entry.entity_id == req.id and entry.at is not None
 
 
@@ -71,7 +71,7 @@ async def test_full_loop_done_confirm_rate_grants_points_only_after_the_resident
     await vol.send("灯泡已换好，旧灯泡带走了")
     await vol.reply(contains="已报完成")
     async with w.db.session() as s:
-        assert (await s.exec(select(PointsEntry))).scalars().all() == []  # not on the volunteer's word
+        assert (await s.execute(select(PointsEntry))).scalars().all() == []  # not on the volunteer's word
     ask = await w.resident.reply(contains="办好了吗")
     assert "灯泡已换好" in text_of(ask) and "1.5" in text_of(ask)
     await w.resident.press("办好了", message=ask)
@@ -86,16 +86,16 @@ async def test_full_loop_done_confirm_rate_grants_points_only_after_the_resident
     async with w.db.session() as s:
         r = await s.get(HelpRequest, req.id)
         assert r.status == "completed"
-        rating = (await s.exec(select(Rating))).scalars().one()
+        rating = (await s.execute(select(Rating))).scalars().one()
         assert (rating.outcome, rating.stars, rating.comment) == ("done", 5, "非常感谢小张！")
-        pts = {p.ref: (p.points, p.hours) for p in (await s.exec(select(PointsEntry))).scalars()}
+        pts = {p.ref: (p.points, p.hours) for p in (await s.execute(select(PointsEntry))).scalars()}
         vid = w.volunteer_people[0].id
         assert pts == {f"task:{req.id}:{vid}": (13, 1.5), f"five_star:{req.id}:{vid}": (2, 0.0)}
-        actions = [e.action for e in (await s.exec(select(AuditEntry).where(AuditEntry.entity_id == req.id)
+        actions = [e.action for e in (await s.execute(select(AuditEntry).where(AuditEntry.entity_id == req.id)
                                                   .order_by(AuditEntry.id))).scalars()]
         assert actions == ["request.create", "task.claim", "task.start", "task.done", "request.confirm",
                            "request.rate", "request.comment"]
-        refused = (await s.exec(select(OutboxMessage.key, OutboxMessage.last_error).where(
+        refused = (await s.execute(select(OutboxMessage.key, OutboxMessage.last_error).where(
             OutboxMessage.status.in_(["failed", "skipped"]), OutboxMessage.last_error != "superseded"))).all()
         assert refused == []  # every card, edit and notification was accepted by the Bot API
 
@@ -121,7 +121,7 @@ async def test_release_returns_the_task_to_the_board_and_the_card_says_so(world)
     async with w.db.session() as s:
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken) == ("open", 0)
-        a = (await s.exec(select(Assignment))).scalars().one()
+        a = (await s.execute(select(Assignment))).scalars().one()
         assert (a.status, a.release_reason) == ("released", "临时要加班，去不了")
     # someone else can take it now
     answer = await accept(w.volunteers[2], w, req.code)
@@ -137,7 +137,7 @@ async def test_several_volunteers_pressing_accept_at_once_exactly_one_wins(world
     lost = [a for a in answers if "手慢了一步" in (a["text"] or "")]
     assert len(won) == 1 and len(lost) == 2
     async with w.db.session() as s:
-        assert len((await s.exec(select(Assignment))).scalars().all()) == 1
+        assert len((await s.execute(select(Assignment))).scalars().all()) == 1
         assert (await s.get(HelpRequest, req.id)).slots_taken == 1
 
 
@@ -193,7 +193,7 @@ async def test_forged_and_replayed_presses_change_nothing(world):
     again = await vol.press("接单", chat=w.volunteer_group, message=card, force=True)
     assert "手慢了一步" in again["text"] or "已经接下" in again["text"]
     async with w.db.session() as s:
-        assert len((await s.exec(select(Assignment))).scalars().all()) == 1
+        assert len((await s.execute(select(Assignment))).scalars().all()) == 1
 
 
 async def test_tasks_lists_open_tasks_and_english_volunteer_sees_english(world):

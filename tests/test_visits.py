@@ -14,12 +14,12 @@ async def _visits(db, household_id=None):
         stmt = select(DoorVisit)
         if household_id is not None:
             stmt = stmt.where(DoorVisit.household_id == household_id)
-        return list((await s.exec(stmt)).scalars())
+        return list((await s.execute(stmt)).scalars())
 
 
 async def _points(db, ref_prefix="visit:"):
     async with db.session() as s:
-        return list((await s.exec(select(PointsEntry).where(PointsEntry.ref.startswith(ref_prefix)))).scalars())
+        return list((await s.execute(select(PointsEntry).where(PointsEntry.ref.startswith(ref_prefix)))).scalars())
 
 
 async def _log(vol, household_id, outcome_label, note=None):
@@ -100,7 +100,7 @@ async def test_needs_help_red_flags_alert_the_leader_privately_and_urgently(worl
     [v] = await _visits(world.db, hh.id)
     assert v.red_flags == "fall,no_heating" and v.request_id is None
     async with world.db.session() as s:
-        rows = list((await s.exec(select(OutboxMessage).where(OutboxMessage.key.startswith("visit-flag:")))).scalars())
+        rows = list((await s.execute(select(OutboxMessage).where(OutboxMessage.key.startswith("visit-flag:")))).scalars())
     assert [r.chat_id for r in rows] == [1001] and rows[0].urgent
     for group in (world.volunteer_group, world.resident_group):
         assert all("幸福里" not in t for t in await vol.texts(group))
@@ -229,7 +229,7 @@ async def test_a_lost_draft_ends_the_log_clearly_without_storing_anything(world)
     from tests.test_events import settle
     await settle(world)  # the outcome press is fully handled and its draft written
     async with world.db.session() as s:  # the draft is gone (e.g. erased by /forgetme meanwhile)
-        await s.exec(delete(UserData).where(UserData.tg_user_id == vol.id))
+        await s.execute(delete(UserData).where(UserData.tg_user_id == vol.id))
     world.bot.app.user_data[vol.id].clear()
     await vol.send("一切正常")
     assert "已结束" in text_of(await vol.reply())

@@ -34,7 +34,7 @@ async def applicant(w, tg: int, name: str, grid_id: int) -> tuple[TgUser, Volunt
     await u.send("/start")
     await u.reply()
     async with w.db.session() as s:
-        person = (await s.exec(select(Person).where(Person.tg_user_id == tg))).scalars().one()
+        person = (await s.execute(select(Person).where(Person.tg_user_id == tg))).scalars().one()
     prof = await f.volunteer(w.db, person.id, grid_id, status=VolunteerStatus.pending)
     return u, prof
 
@@ -89,7 +89,7 @@ async def test_pending_list_approve_and_a_second_press_changes_nothing(world):
     assert "已处理过" in again["text"]
     assert await status(w.db, prof.id) == "approved"
     async with w.db.session() as s:
-        approvals = (await s.exec(select(AuditEntry).where(AuditEntry.action == "volunteer.approve"))).scalars().all()
+        approvals = (await s.execute(select(AuditEntry).where(AuditEntry.action == "volunteer.approve"))).scalars().all()
     assert len(approvals) == 1
 
 
@@ -108,7 +108,7 @@ async def test_approved_volunteer_gets_the_group_invite_link_when_the_bot_can_ma
     notice = await w.sb.wait_bot_message(u.id, contains="欢迎")
     links = [b for b in buttons_of(notice) if b.get("url")]
     async with w.db.session() as s:
-        b = (await s.exec(select(ChatBinding).where(ChatBinding.chat_id == group))).scalars().one()
+        b = (await s.execute(select(ChatBinding).where(ChatBinding.chat_id == group))).scalars().one()
     assert links and links[0]["url"] == b.invite_link
 
 
@@ -139,7 +139,7 @@ async def test_leader_suspends_and_reinstates_from_the_volunteer_list(world):
     assert "已暂停" in text_of(relisted)
     assert "暂停" in text_of(await w.sb.wait_bot_message(vol.id, contains="暂停"))
     async with w.db.session() as s:
-        prof = (await s.exec(select(VolunteerProfile).where(
+        prof = (await s.execute(select(VolunteerProfile).where(
             VolunteerProfile.person_id == w.volunteer_people[1].id))).scalars().one()
     assert prof.status == "suspended"
     # the volunteer themself cannot reinstate (or suspend others)

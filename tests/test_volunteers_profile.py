@@ -28,7 +28,7 @@ async def world(world):
 
 async def my_profile(db, person_id: int) -> tuple[Person, VolunteerProfile]:
     async with db.session() as s:
-        prof = (await s.exec(select(VolunteerProfile).where(VolunteerProfile.person_id == person_id))).scalars().one()
+        prof = (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == person_id))).scalars().one()
         return await s.get(Person, person_id), prof
 
 
@@ -101,7 +101,7 @@ async def test_leaving_ends_pairings_and_tells_the_leader(world):
     _, prof = await my_profile(w.db, pid)
     assert prof.status == "left" and not prof.shock_team
     async with w.db.session() as s:
-        assert not (await s.exec(select(Pairing).where(Pairing.volunteer_id == pid, Pairing.active == True))).all()  # noqa: E712
+        assert not (await s.execute(select(Pairing).where(Pairing.volunteer_id == pid, Pairing.active == True))).all()  # noqa: E712
     notice = await w.sb.wait_bot_message(w.leader.id, contains="已退出")
     assert "张志愿" in text_of(notice) and "1 个住户" in text_of(notice)
     assert await households.households_of_volunteer(w.bot.core, Actor(vol.id)) == []

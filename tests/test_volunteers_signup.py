@@ -60,8 +60,8 @@ async def sign_up_zh(u: TgUser, name: str = "刘新人", phone: str = "139123456
 
 async def profile_of(db, tg_id: int) -> tuple[Person, VolunteerProfile | None]:
     async with db.session() as s:
-        person = (await s.exec(select(Person).where(Person.tg_user_id == tg_id))).scalars().one()
-        prof = (await s.exec(select(VolunteerProfile).where(VolunteerProfile.person_id == person.id))).scalars().first()
+        person = (await s.execute(select(Person).where(Person.tg_user_id == tg_id))).scalars().one()
+        prof = (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == person.id))).scalars().first()
         return person, prof
 
 
@@ -90,8 +90,8 @@ async def test_sign_up_in_chinese_reaches_the_leader_who_approves_it(world):
     _, prof = await profile_of(w.db, 4001)
     assert prof.status == VolunteerStatus.approved.value
     async with w.db.session() as s:
-        actions = [a.action for a in (await s.exec(select(AuditEntry).order_by(AuditEntry.id))).scalars()]
-        details = " ".join(a.detail for a in (await s.exec(select(AuditEntry))).scalars())
+        actions = [a.action for a in (await s.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()]
+        details = " ".join(a.detail for a in (await s.execute(select(AuditEntry))).scalars())
     assert "volunteer.apply" in actions and "volunteer.approve" in actions
     assert "13912345678" not in details  # phones never in the audit log
     edited = await w.sb.wait_bot_message(w.leader.id, contains="审核通过", edited=True)

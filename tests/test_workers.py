@@ -177,7 +177,7 @@ async def _async(value):  # type: ignore[no-untyped-def]
 
 async def _sent_chats(db) -> set[int]:  # type: ignore[no-untyped-def]
     async with db.session() as s:
-        rows = await s.exec(select(OutboxMessage.chat_id).where(OutboxMessage.status == OutboxStatus.sent.value,
+        rows = await s.execute(select(OutboxMessage.chat_id).where(OutboxMessage.status == OutboxStatus.sent.value,
                                                                 OutboxMessage.key.like("visit-list:%")))
         return {r[0] for r in rows.all()}
 

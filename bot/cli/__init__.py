@@ -5,19 +5,18 @@ Configuration errors and databases that need migrating end with one line and exi
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 
 from bot.services.kernel.config import ConfigError, load_config
 from storage.migrate import NeedsMigration
 
-# sub-command modules under bot/cli/, in the order `redvest --help` lists them
-SUBCOMMANDS = ["run", "sandbox", "db", "admin", "importer", "digest", "export"]
+from . import admin, db, digest, export, importer, run, sandbox
+from .errors import CliError
 
-
-class CliError(Exception):
-    """A user error: printed as one line, exit code 2."""
+# the sub-commands, in the order `redvest --help` lists them
+SUBCOMMANDS = [run, sandbox, db, admin, importer, digest, export]
+__all__ = ["CliError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="PATH", help="TOML config file (default: ./redvest.toml if present)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
-        module = importlib.import_module(f"bot.cli.{name}")
+    for module in SUBCOMMANDS:
         module.add_parser(subs)
     return parser
 

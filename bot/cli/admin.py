@@ -1,6 +1,8 @@
 """`redvest admin add|remove|list ID`: the first (super) admins by Telegram user id."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 import asyncio
 
 from sqlalchemy import select
@@ -10,7 +12,7 @@ from storage.db import Database
 from storage.migrate import check_current
 from storage.models import Person
 
-from . import CliError
+from .errors import CliError
 
 
 def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
@@ -42,7 +44,7 @@ async def _run(url: str, action: str, tg_user_id: int | None) -> int:
                 s.add(person)
                 print(f"{tg_user_id} is no longer an admin")
             else:
-                rows = (await s.exec(select(Person).where(Person.is_superadmin == True))).scalars().all()  # type: ignore[call-overload]  # noqa: E712
+                rows = (await s.execute(select(Person).where(col(Person.is_superadmin) == True))).scalars().all()  # noqa: E712
                 for p in rows:
                     print(f"{p.tg_user_id}\t{p.name}")
                 if not rows:

@@ -21,7 +21,7 @@ from storage.db import Database
 from storage.migrate import check_current
 from storage.models import Community, Grid
 
-from . import CliError
+from .errors import CliError
 
 
 def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
@@ -56,7 +56,7 @@ async def _resolve(db: Database, model: type, x: str, what: str) -> int:
             if await s.get(model, int(x)) is None:
                 raise CliError(f"no {what} with id {x}")
             return int(x)
-        rows = list((await s.exec(select(model.id, model.name).where(model.name == x.strip()))).all())  # type: ignore[attr-defined,call-overload]
+        rows = list((await s.execute(select(model.id, model.name).where(model.name == x.strip()))).all())  # type: ignore[attr-defined]
         if not rows:
             raise CliError(f"no {what} named {x!r}")
         if len(rows) > 1:

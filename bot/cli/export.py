@@ -20,7 +20,7 @@ from bot.services.exchange.exports import FORMATS, KINDS, ExportRequest, check_r
 from storage.db import Database
 from storage.migrate import check_current
 
-from . import CliError
+from .errors import CliError
 
 
 def _day(raw: str) -> date:

@@ -22,7 +22,7 @@ from bot.services.exchange.imports import ImportFailed, ImportResult, decode, im
 from storage.db import Database
 from storage.migrate import check_current
 
-from . import CliError
+from .errors import CliError
 
 MAX_BYTES = 200 * 1024 * 1024
 

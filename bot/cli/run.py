@@ -15,7 +15,7 @@ from bot.app import build_application, start_polling, start_running, stop_runnin
 from storage.db import Database
 from storage.migrate import check_current
 
-from . import CliError
+from .errors import CliError
 
 log = logging.getLogger(__name__)
 NO_TOKEN = ("no Telegram bot token: get one from @BotFather (https://t.me/BotFather) and set "

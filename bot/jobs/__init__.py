@@ -4,6 +4,8 @@ and runs one period. Whether a period is done is read from the database (JobRun)
 the scheduler's memory; the fan-out itself is exactly-once through the outbox keys."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Awaitable, Callable
@@ -33,7 +35,7 @@ class Job:
 async def communities(core: Core) -> list[tuple[int, str]]:
     """(id, time zone) of every community: calendar jobs are cut in each one's own zone."""
     async with core.db.session() as s:
-        return [(cid, tz) for cid, tz in (await s.exec(select(Community.id, Community.timezone).order_by(Community.id))).all()]  # type: ignore[call-overload]
+        return [(cid, tz) for cid, tz in (await s.execute(select(col(Community.id), col(Community.timezone)).order_by(col(Community.id)))).all()]
 
 
 def open_at(due: Due, now: datetime) -> bool:

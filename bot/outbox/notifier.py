@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.kernel.clock import Clock
 from bot.services.kernel.notices import Notice

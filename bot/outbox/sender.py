@@ -9,6 +9,8 @@ Run one sender per bot token: the pace is per process (several processes would e
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import asyncio
 import json
 import logging
@@ -192,7 +194,7 @@ class OutboxSender:
             async with self.db.session() as s:
                 await outbox.skip_chat(s, row.chat_id, str(e))
                 if row.chat_id > 0:
-                    await s.exec(update(Person).where(Person.tg_user_id == row.chat_id)  # type: ignore[call-overload]
+                    await s.execute(update(Person).where(col(Person.tg_user_id) == row.chat_id)
                                  .values(blocked_bot=True))
             log.info("outbox: chat %s is not reachable (%s); skipped", row.chat_id, e.message)
             return

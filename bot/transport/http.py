@@ -42,7 +42,7 @@ class AiohttpRequest(BaseRequest):
         self._session = None
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout=BaseRequest.DEFAULT_NONE, write_timeout=BaseRequest.DEFAULT_NONE,  # type: ignore[no-untyped-def]
+                         read_timeout=BaseRequest.DEFAULT_NONE, write_timeout=BaseRequest.DEFAULT_NONE,
                          connect_timeout=BaseRequest.DEFAULT_NONE, pool_timeout=BaseRequest.DEFAULT_NONE,
                          ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:

@@ -6,8 +6,6 @@ webhook route is served on the same application, on `web.port` and on `bot.webho
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import logging
 import os
 from typing import Any
@@ -20,7 +18,7 @@ from bot import metrics
 from bot.services.kernel.core import Core
 from storage import outbox
 
-from . import webhook
+from . import dashboard, webhook
 from .keys import CORE, PTB
 
 log = logging.getLogger(__name__)
@@ -36,8 +34,7 @@ def build_web_app(core: Core, ptb_app: Application | None) -> web.Application:
     app.router.add_get("/metrics", metrics_view)
     if ptb_app is not None and core.cfg.bot.mode == "webhook":
         app.router.add_post(core.cfg.bot.webhook.path, webhook.receive)
-    if importlib.util.find_spec("bot.web.dashboard") is not None:
-        importlib.import_module("bot.web.dashboard").add_routes(app, core)
+    dashboard.add_routes(app, core)
     return app
 
 

@@ -5,13 +5,15 @@ asked for at once with GROUP BY, so 1,000 grids cost the same nine statements as
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, extract, func, literal, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import DutyAnswer, RedFlag, RequestStatus, VisitOutcome, VolunteerStatus
 from storage.models import (DoorVisit, DutyResponse, Emergency, Grid, HelpRequest, Household, Pairing, Person,
@@ -74,13 +76,13 @@ class Span:
 
 
 def _key(scope: str, grid_col: Any) -> tuple[Any, bool]:
-    return (grid_col, False) if scope == "grid" else (Grid.community_id, True)
+    return (grid_col, False) if scope == "grid" else (col(Grid.community_id), True)
 
 
 def _keyed(stmt: Any, scope: str, grid_col: Any, keys: list[int]) -> tuple[Any, Any]:
     key, join = _key(scope, grid_col)
     if join:
-        stmt = stmt.join(Grid, Grid.id == grid_col)
+        stmt = stmt.join(Grid, col(Grid.id) == grid_col)
     return stmt.where(key.in_(keys)), key
 
 
@@ -108,7 +110,7 @@ async def request_counts(s: AsyncSession, scope: str, keys: list[int], span: Spa
                   _count(and_(_in(hr.created_at, span), hr.escalation_level > 0))).select_from(hr)
     stmt, key = _keyed(stmt, scope, hr.grid_id, keys)
     stmt = stmt.where(or_(_in(hr.created_at, span), _in(hr.first_accepted_at, span), _in(hr.done_at, span), waiting))
-    for k, opened, accepted, done, overdue, escalated in (await s.exec(stmt.group_by(key))).all():  # type: ignore[call-overload]
+    for k, opened, accepted, done, overdue, escalated in (await s.execute(stmt.group_by(key))).all():
         f = out[k]
         f.opened, f.accepted, f.done, f.overdue, f.escalated = int(opened), int(accepted), int(done), int(overdue), int(escalated)
 
@@ -130,18 +132,18 @@ async def medians(s: AsyncSession, scope: str, keys: list[int], span: Span, out:
     stmt = (select(ranked.c.k, ranked.c.m, func.avg(ranked.c.d))
             .where(or_(ranked.c.rn == (ranked.c.cnt + 1) // 2, ranked.c.rn == (ranked.c.cnt + 2) // 2))
             .group_by(ranked.c.k, ranked.c.m))
-    for k, metric, value in (await s.exec(stmt)).all():  # type: ignore[call-overload]
+    for k, metric, value in (await s.execute(stmt)).all():
         setattr(out[k], "median_accept" if metric == "accept" else "median_done", max(0.0, float(value)))
 
 
 async def ratings(s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]) -> None:
-    key, _ = _key(scope, HelpRequest.grid_id)
-    stmt = select(key, func.count(Rating.stars), _count(Rating.stars >= 4), func.avg(Rating.stars)).select_from(Rating).join(
-        HelpRequest, HelpRequest.id == Rating.request_id)
-    stmt, key = _keyed(stmt, scope, HelpRequest.grid_id, keys)
-    stmt = stmt.where(_in(Rating.created_at, span), Rating.stars.is_not(None),  # type: ignore[union-attr]
-                      HelpRequest.status.not_in(NOT_RATED_STATUSES))  # type: ignore[attr-defined]
-    for k, n, good, avg in (await s.exec(stmt.group_by(key))).all():  # type: ignore[call-overload]
+    key, _ = _key(scope, col(HelpRequest.grid_id))
+    stmt = select(key, func.count(col(Rating.stars)), _count(col(Rating.stars) >= 4), func.avg(col(Rating.stars))).select_from(Rating).join(
+        HelpRequest, col(HelpRequest.id) == col(Rating.request_id))
+    stmt, key = _keyed(stmt, scope, col(HelpRequest.grid_id), keys)
+    stmt = stmt.where(_in(col(Rating.created_at), span), col(Rating.stars).is_not(None),
+                      col(HelpRequest.status).not_in(NOT_RATED_STATUSES))
+    for k, n, good, avg in (await s.execute(stmt.group_by(key))).all():
         out[k].rated, out[k].good, out[k].avg_stars = int(n), int(good), float(avg) if avg is not None else None
 
 
@@ -151,81 +153,81 @@ async def visits(s: AsyncSession, scope: str, keys: list[int], week: str, out: d
     key, _ = _key(scope, dv.grid_id)
     stmt = select(key, func.count(), _count(dv.outcome == VisitOutcome.needs_help.value), *flag_cols).select_from(dv)
     stmt, key = _keyed(stmt, scope, dv.grid_id, keys)
-    for k, n, needs, *flags in (await s.exec(stmt.where(dv.week == week).group_by(key))).all():  # type: ignore[call-overload]
+    for k, n, needs, *flags in (await s.execute(stmt.where(dv.week == week).group_by(key))).all():
         out[k].visits_done, out[k].needs_help = int(n), int(needs)
         out[k].flags = {flag.value: int(c) for flag, c in zip(RedFlag, flags) if c}
 
 
 async def visits_planned(s: AsyncSession, scope: str, keys: list[int], out: dict[int, DigestFigures]) -> None:
-    key, _ = _key(scope, Household.grid_id)
-    stmt = (select(key, func.count()).select_from(Pairing).join(Household, Household.id == Pairing.household_id)
-            .join(VolunteerProfile, VolunteerProfile.person_id == Pairing.volunteer_id))
-    stmt, key = _keyed(stmt, scope, Household.grid_id, keys)
-    stmt = stmt.where(Pairing.active == True, Household.erased_at.is_(None),  # type: ignore[union-attr]  # noqa: E712
-                      VolunteerProfile.status == VolunteerStatus.approved.value)
-    for k, n in (await s.exec(stmt.group_by(key))).all():  # type: ignore[call-overload]
+    key, _ = _key(scope, col(Household.grid_id))
+    stmt = (select(key, func.count()).select_from(Pairing).join(Household, col(Household.id) == col(Pairing.household_id))
+            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Pairing.volunteer_id)))
+    stmt, key = _keyed(stmt, scope, col(Household.grid_id), keys)
+    stmt = stmt.where(col(Pairing.active) == True, col(Household.erased_at).is_(None),  # noqa: E712
+                      col(VolunteerProfile.status) == VolunteerStatus.approved.value)
+    for k, n in (await s.execute(stmt.group_by(key))).all():
         out[k].visits_planned = int(n)
 
 
 async def stale_households(s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]) -> None:
     """Households nobody has met (a "not home" visit does not count) for two weeks or more."""
     since = span.as_of - STALE_AFTER
-    seen = exists().where(DoorVisit.household_id == Household.id, DoorVisit.outcome != VisitOutcome.not_home.value,
-                          DoorVisit.created_at >= since, DoorVisit.created_at < span.as_of)
-    key, _ = _key(scope, Household.grid_id)
+    seen = exists().where(col(DoorVisit.household_id) == col(Household.id), col(DoorVisit.outcome) != VisitOutcome.not_home.value,
+                          col(DoorVisit.created_at) >= since, col(DoorVisit.created_at) < span.as_of)
+    key, _ = _key(scope, col(Household.grid_id))
     stmt = select(key, func.count()).select_from(Household)
-    stmt, key = _keyed(stmt, scope, Household.grid_id, keys)
-    stmt = stmt.where(Household.erased_at.is_(None), Household.created_at < since, ~seen)  # type: ignore[union-attr]
-    for k, n in (await s.exec(stmt.group_by(key))).all():  # type: ignore[call-overload]
+    stmt, key = _keyed(stmt, scope, col(Household.grid_id), keys)
+    stmt = stmt.where(col(Household.erased_at).is_(None), col(Household.created_at) < since, ~seen)
+    for k, n in (await s.execute(stmt.group_by(key))).all():
         out[k].households_stale = int(n)
 
 
 def _points_base(scope: str) -> tuple[Any, Any]:
     """PointsEntry with its key: the entry's own grid/community, else the volunteer's grid."""
-    grid = func.coalesce(PointsEntry.grid_id, VolunteerProfile.grid_id)
-    base = select().select_from(PointsEntry).outerjoin(VolunteerProfile, VolunteerProfile.person_id == PointsEntry.person_id)
+    grid = func.coalesce(col(PointsEntry.grid_id), col(VolunteerProfile.grid_id))
+    base = select().select_from(PointsEntry).outerjoin(VolunteerProfile, col(VolunteerProfile.person_id) == col(PointsEntry.person_id))
     if scope == "grid":
         return base, grid
-    return base.outerjoin(Grid, Grid.id == grid), func.coalesce(PointsEntry.community_id, Grid.community_id)
+    return base.outerjoin(Grid, col(Grid.id) == grid), func.coalesce(col(PointsEntry.community_id), col(Grid.community_id))
 
 
 async def points(s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]) -> None:
     base, key = _points_base(scope)
-    week = and_(_in(PointsEntry.created_at, span), key.in_(keys))
-    totals = base.add_columns(key, func.sum(PointsEntry.points), func.sum(PointsEntry.hours)).where(week).group_by(key)
-    for k, pts, hours in (await s.exec(totals)).all():  # type: ignore[call-overload]
+    week = and_(_in(col(PointsEntry.created_at), span), key.in_(keys))
+    totals = base.add_columns(key, func.sum(col(PointsEntry.points)), func.sum(col(PointsEntry.hours))).where(week).group_by(key)
+    for k, pts, hours in (await s.execute(totals)).all():
         out[k].points, out[k].hours = int(pts or 0), round(float(hours or 0.0), 1)
-    per = base.add_columns(key.label("k"), PointsEntry.person_id.label("pid"),
-                           func.sum(PointsEntry.points).label("pts")).where(week).group_by(key, PointsEntry.person_id).subquery()
+    per = base.add_columns(key.label("k"), col(PointsEntry.person_id).label("pid"),
+                           func.sum(col(PointsEntry.points)).label("pts")).where(week).group_by(key, col(PointsEntry.person_id)).subquery()
     ranked = select(per.c.k, per.c.pid, per.c.pts, func.row_number().over(
         partition_by=per.c.k, order_by=(per.c.pts.desc(), per.c.pid)).label("rn")).subquery()
-    top = (select(ranked.c.k, Person.name, Person.id, ranked.c.pts).join(Person, Person.id == ranked.c.pid)
+    top = (select(ranked.c.k, col(Person.name), col(Person.id), ranked.c.pts).join(Person, col(Person.id) == ranked.c.pid)
            .where(ranked.c.rn <= TOP_N, ranked.c.pts > 0).order_by(ranked.c.k, ranked.c.rn))
-    for k, name, pid, pts in (await s.exec(top)).all():  # type: ignore[call-overload]
+    for k, name, pid, pts in (await s.execute(top)).all():
         out[k].top.append((name or f"#{pid}", int(pts)))
 
 
 async def pending_volunteers(s: AsyncSession, scope: str, keys: list[int], out: dict[int, DigestFigures]) -> None:
-    key, _ = _key(scope, VolunteerProfile.grid_id)
+    key, _ = _key(scope, col(VolunteerProfile.grid_id))
     stmt = select(key, func.count()).select_from(VolunteerProfile)
-    stmt, key = _keyed(stmt, scope, VolunteerProfile.grid_id, keys)
-    for k, n in (await s.exec(stmt.where(VolunteerProfile.status == VolunteerStatus.pending.value).group_by(key))).all():  # type: ignore[call-overload]
+    stmt, key = _keyed(stmt, scope, col(VolunteerProfile.grid_id), keys)
+    for k, n in (await s.execute(stmt.where(col(VolunteerProfile.status) == VolunteerStatus.pending.value).group_by(key))).all():
         out[k].pending = int(n)
 
 
 async def emergencies(s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]) -> None:
     """Emergencies that overlapped the week: a grid sees its own and its community's."""
-    on_duty = (select(func.count()).where(DutyResponse.emergency_id == Emergency.id,
-                                          DutyResponse.answer == DutyAnswer.on_duty.value).scalar_subquery())
-    overlap = and_(Emergency.started_at < span.end, or_(Emergency.ended_at.is_(None), Emergency.ended_at >= span.start))  # type: ignore[union-attr]
+    on_duty = (select(func.count()).where(col(DutyResponse.emergency_id) == col(Emergency.id),
+                                          col(DutyResponse.answer) == DutyAnswer.on_duty.value).scalar_subquery())
+    overlap = and_(col(Emergency.started_at) < span.end, or_(col(Emergency.ended_at).is_(None), col(Emergency.ended_at) >= span.start))
     if scope == "grid":
-        stmt = select(Grid.id, Emergency.reason, Emergency.started_at, Emergency.ended_at, on_duty).join(
-            Emergency, or_(Emergency.grid_id == Grid.id,
-                           and_(Emergency.grid_id.is_(None), Emergency.community_id == Grid.community_id))).where(Grid.id.in_(keys))  # type: ignore[union-attr]
+        stmt = select(col(Grid.id), col(Emergency.reason), col(Emergency.started_at), col(Emergency.ended_at), on_duty).join(
+            Emergency, or_(col(Emergency.grid_id) == col(Grid.id),
+                           and_(col(Emergency.grid_id).is_(None), col(Emergency.community_id) == col(Grid.community_id)))).where(col(Grid.id).in_(keys))
     else:
-        stmt = select(Emergency.community_id, Emergency.reason, Emergency.started_at, Emergency.ended_at,
-                      on_duty).where(Emergency.community_id.in_(keys))  # type: ignore[attr-defined]
-    for k, reason, started, ended, n in (await s.exec(stmt.where(overlap).order_by(Emergency.started_at))).all():  # type: ignore[call-overload]
+        stmt = select(col(Emergency.community_id), col(Emergency.reason), col(Emergency.started_at), col(Emergency.ended_at),
+                      on_duty).where(col(Emergency.community_id).in_(keys))
+    for k, reason, started, ended, n in (await s.execute(stmt.where(overlap).order_by(col(Emergency.started_at)))).all():
         out[k].emergencies.append(EmergencyLine(reason, aware(started), aware(ended) if ended else None, int(n)))
 
 

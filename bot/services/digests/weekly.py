@@ -2,13 +2,15 @@
 admins, sent on schedule, previewed on demand with /digest, printed by `redvest digest`."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
 from storage.enums import RoleKind
@@ -58,8 +60,8 @@ async def compute_digests(core: Core, scope: str, targets: list[tuple[int, str, 
 
 
 async def _grid_targets(s: AsyncSession, grid_ids: list[int]) -> list[tuple[int, str, str]]:
-    rows = (await s.exec(select(Grid.id, Grid.name, Community.timezone).join(Community, Community.id == Grid.community_id)  # type: ignore[call-overload]
-                         .where(Grid.id.in_(grid_ids)).order_by(Grid.id))).all()  # type: ignore[union-attr]
+    rows = (await s.execute(select(col(Grid.id), col(Grid.name), col(Community.timezone)).join(Community, col(Community.id) == col(Grid.community_id))
+                         .where(col(Grid.id).in_(grid_ids)).order_by(col(Grid.id)))).all()
     return [(gid, name, tz) for gid, name, tz in rows]
 
 
@@ -98,11 +100,11 @@ async def digest_choices(core: Core, actor: Actor) -> list[DigestChoice]:
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         grids = await led_grids(s, person)
-        stmt = select(Community).order_by(Community.id)
+        stmt = select(Community).order_by(col(Community.id))
         if not person.is_superadmin:
-            stmt = stmt.where(Community.id.in_(select(RoleGrant.community_id).where(  # type: ignore[union-attr]
-                RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.admin.value)))
-        communities = list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+            stmt = stmt.where(col(Community.id).in_(select(col(RoleGrant.community_id)).where(
+                col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value)))
+        communities = list((await s.execute(stmt)).scalars())
     choices = [DigestChoice("community", c.id, c.name) for c in communities]  # type: ignore[arg-type]
     choices += [DigestChoice("grid", g.id, g.name) for g in grids]  # type: ignore[arg-type]
     if not choices:
@@ -181,10 +183,10 @@ async def send_weekly_digests(core: Core, community_id: int, week: str) -> int:
         com = await s.get(Community, community_id)
         if com is None:
             return 0
-        grids = list((await s.exec(select(Grid.id, Grid.name).where(Grid.community_id == community_id).order_by(Grid.id))).all())  # type: ignore[call-overload]
+        grids = list((await s.execute(select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == community_id).order_by(col(Grid.id)))).all())
         leaders: dict[int, list[Person]] = defaultdict(list)
-        for gid, person in (await s.exec(select(RoleGrant.grid_id, Person).join(Person, Person.id == RoleGrant.person_id).where(  # type: ignore[call-overload]
-                RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id.in_([g for g, _ in grids])).order_by(Person.id))).all():  # type: ignore[union-attr]
+        for gid, person in (await s.execute(select(col(RoleGrant.grid_id), Person).join(Person, col(Person.id) == col(RoleGrant.person_id)).where(
+                col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_([g for g, _ in grids])).order_by(col(Person.id)))).all():
             leaders[gid].append(person)
         admins = _reachable(await admins_of(s, community_id))
     queued = 0

@@ -1,6 +1,6 @@
 """Emergency call-up (平急转换): an admin switches a community or a grid into emergency mode.
 
-The shock team (approved volunteers with VolunteerProfile.shock_team) in that place gets an
+The shock team (approved volunteers with col(VolunteerProfile.shock_team)) in that place gets an
 urgent call-up with On duty / Can't buttons; the admin who started it gets a headcount card that
 is edited in place as answers come. Ending records the span and awards emergency-duty points
 (hours = from answering "on duty" to the end) to everyone on duty at that moment, once.
@@ -8,13 +8,15 @@ An answer may be changed while the emergency lasts; after the end every answer i
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.sql import Select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t, tp
 from storage import audit
@@ -60,12 +62,12 @@ class Ended:
 
 
 def _shock_team(em: Emergency) -> Select:
-    stmt = (select(Person).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
-            .where(VolunteerProfile.shock_team == True, VolunteerProfile.status == VolunteerStatus.approved.value))  # noqa: E712
+    stmt = (select(Person).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+            .where(col(VolunteerProfile.shock_team) == True, col(VolunteerProfile.status) == VolunteerStatus.approved.value))  # noqa: E712
     if em.grid_id is not None:
-        return stmt.where(VolunteerProfile.grid_id == em.grid_id).order_by(Person.id)
-    return (stmt.join(Grid, Grid.id == VolunteerProfile.grid_id)
-            .where(Grid.community_id == em.community_id).order_by(Person.id))
+        return stmt.where(col(VolunteerProfile.grid_id) == em.grid_id).order_by(col(Person.id))
+    return (stmt.join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+            .where(col(Grid.community_id) == em.community_id).order_by(col(Person.id)))
 
 
 async def _place(s: AsyncSession, em: Emergency) -> tuple[str, str]:
@@ -81,9 +83,9 @@ def _local(when: datetime, tz: str) -> str:
 
 async def _headcount_text(core: Core, s: AsyncSession, em: Emergency, lang: str) -> tuple[str, list[list[Button]]]:
     place, tz = await _place(s, em)
-    rows = (await s.exec(select(Person.name, DutyResponse.answer).join(  # type: ignore[call-overload]
-        DutyResponse, DutyResponse.volunteer_id == Person.id).where(DutyResponse.emergency_id == em.id)
-        .order_by(DutyResponse.answered_at, DutyResponse.id))).all()
+    rows = (await s.execute(select(col(Person.name), col(DutyResponse.answer)).join(
+        DutyResponse, col(DutyResponse.volunteer_id) == col(Person.id)).where(col(DutyResponse.emergency_id) == em.id)
+        .order_by(col(DutyResponse.answered_at), col(DutyResponse.id)))).all()
     on = [n or "—" for n, a in rows if a == DutyAnswer.on_duty.value]
     called = int(await s.scalar(select(func.count()).select_from(_shock_team(em).subquery())) or 0)
     names = "、".join(on[:NAMES_SHOWN]) + ("…" if len(on) > NAMES_SHOWN else "") if on else "—"
@@ -113,13 +115,13 @@ async def emergency_scopes(core: Core, actor: Actor) -> list[EmergencyScope]:
     """Communities (and their grids) this person administers."""
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
-        stmt = select(Community).order_by(Community.id)
+        stmt = select(Community).order_by(col(Community.id))
         if not person.is_superadmin:
-            stmt = stmt.where(Community.id.in_(select(RoleGrant.community_id).where(  # type: ignore[union-attr]
-                RoleGrant.person_id == person.id, RoleGrant.role == RoleKind.admin.value)))
+            stmt = stmt.where(col(Community.id).in_(select(col(RoleGrant.community_id)).where(
+                col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value)))
         out = []
-        for c in (await s.exec(stmt)).scalars():  # type: ignore[call-overload]
-            grids = (await s.exec(select(Grid.id, Grid.name).where(Grid.community_id == c.id).order_by(Grid.id))).all()  # type: ignore[call-overload]
+        for c in (await s.execute(stmt)).scalars():
+            grids = (await s.execute(select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == c.id).order_by(col(Grid.id)))).all()
             out.append(EmergencyScope(c.id, c.name, [(g, n) for g, n in grids]))
         if not out:
             raise NotAllowed("emergency.error.not_admin")
@@ -131,7 +133,7 @@ async def active_emergencies(core: Core, actor: Actor) -> list[tuple[Emergency, 
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         out = []
-        for em in (await s.exec(select(Emergency).where(Emergency.ended_at.is_(None)).order_by(Emergency.id))).scalars():  # type: ignore[call-overload, union-attr]
+        for em in (await s.execute(select(Emergency).where(col(Emergency.ended_at).is_(None)).order_by(col(Emergency.id)))).scalars():
             if await is_admin_of(s, person, em.community_id):
                 out.append((em, (await _place(s, em))[0]))
         return out
@@ -193,16 +195,16 @@ async def start_emergency(core: Core, actor: Actor, *, community_id: int | None 
             raise NotFound("emergency.error.no_place")
         if not await is_admin_of(s, person, community.id):
             raise NotAllowed("emergency.error.not_admin")
-        overlap = or_(Emergency.grid_id.is_(None), grid_id is None, Emergency.grid_id == grid_id)  # type: ignore[union-attr]
-        if await s.scalar(select(Emergency.id).where(and_(Emergency.community_id == community.id,
-                                                          Emergency.ended_at.is_(None), overlap))) is not None:  # type: ignore[union-attr]
+        overlap = or_(col(Emergency.grid_id).is_(None), grid_id is None, col(Emergency.grid_id) == grid_id)
+        if await s.scalar(select(col(Emergency.id)).where(and_(col(Emergency.community_id) == community.id,
+                                                          col(Emergency.ended_at).is_(None), overlap))) is not None:
             raise Conflict("emergency.error.already_active")
         em = Emergency(community_id=community.id, grid_id=grid_id, reason=reason, target=target,
                        started_by=person.id, started_at=now)
         s.add(em)
         await s.flush()
         place, _ = await _place(s, em)
-        team = list((await s.exec(_shock_team(em))).scalars())  # type: ignore[call-overload]
+        team = list((await s.execute(_shock_team(em))).scalars())
         for vol in team:
             if vol.tg_user_id is None:
                 continue
@@ -231,11 +233,11 @@ async def answer_call_up(core: Core, actor: Actor, emergency_id: int, answer: st
             raise NotFound("emergency.error.no_emergency")
         if em.ended_at is not None:
             raise Conflict("emergency.error.ended")
-        if await s.scalar(_shock_team(em).where(Person.id == person.id).with_only_columns(Person.id)) is None:
+        if await s.scalar(_shock_team(em).where(col(Person.id) == person.id).with_only_columns(col(Person.id))) is None:
             raise NotAllowed("emergency.error.not_called")
         place, _ = await _place(s, em)
-        row = (await s.exec(select(DutyResponse).where(DutyResponse.emergency_id == em.id,  # type: ignore[call-overload]
-                                                       DutyResponse.volunteer_id == person.id))).scalars().first()
+        row = (await s.execute(select(DutyResponse).where(col(DutyResponse.emergency_id) == em.id,
+                                                       col(DutyResponse.volunteer_id) == person.id))).scalars().first()
         if row is not None and row.answer == answer:
             return Answered(em, answer, False, place)
         if row is None:
@@ -257,16 +259,16 @@ async def end_emergency(core: Core, actor: Actor, emergency_id: int) -> Ended:
             raise NotFound("emergency.error.no_emergency")
         if not await is_admin_of(s, person, em.community_id):
             raise NotAllowed("emergency.error.not_admin")
-        ended = await s.exec(update(Emergency).where(Emergency.id == em.id, Emergency.ended_at.is_(None))  # type: ignore[call-overload, union-attr]
+        ended = await s.execute(update(Emergency).where(col(Emergency.id) == em.id, col(Emergency.ended_at).is_(None))
                              .values(ended_at=now))
         if not ended.rowcount:
             raise Conflict("emergency.error.already_ended")
         em.ended_at = now
         place, _ = await _place(s, em)
-        answers = {r.volunteer_id: r for r in (await s.exec(select(DutyResponse).where(  # type: ignore[call-overload]
-            DutyResponse.emergency_id == em.id))).scalars()}
-        team = {p.id: p for p in (await s.exec(_shock_team(em))).scalars()}  # type: ignore[call-overload]
-        team.update({p.id: p for p in (await s.exec(select(Person).where(Person.id.in_(list(answers))))).scalars()})  # type: ignore[call-overload, union-attr]
+        answers = {r.volunteer_id: r for r in (await s.execute(select(DutyResponse).where(
+            col(DutyResponse.emergency_id) == em.id))).scalars()}
+        team = {p.id: p for p in (await s.execute(_shock_team(em))).scalars()}
+        team.update({p.id: p for p in (await s.execute(select(Person).where(col(Person.id).in_(list(answers))))).scalars()})
         pts, awarded, on_duty = core.cfg.points.emergency_duty, 0, 0
         for pid, vol in team.items():
             resp = answers.get(pid)

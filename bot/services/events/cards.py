@@ -1,10 +1,12 @@
 """The event card posted in volunteer groups, and the small reads shared by the event services."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t, tp
 from storage.enums import EventKind, SignupStatus
@@ -24,7 +26,7 @@ def local_time(when: datetime, tz: str) -> str:
 
 async def signed_count(s: AsyncSession, event_id: int) -> int:
     return int(await s.scalar(select(func.count()).select_from(EventSignup).where(
-        EventSignup.event_id == event_id, EventSignup.status.in_(COUNTED))) or 0)  # type: ignore[attr-defined]
+        col(EventSignup.event_id) == event_id, col(EventSignup.status).in_(COUNTED))) or 0)
 
 
 def render_card(lang: str, ev: Event, signed: int, tz: str, now: datetime) -> tuple[str, list[list[Button]]]:

@@ -6,6 +6,8 @@ event is for every volunteer of the community and is posted to every grid's volu
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -93,10 +95,10 @@ async def event_scopes(core: Core, actor: Actor) -> list[EventScope]:
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         out: list[EventScope] = []
-        communities = {c.id: c for c in (await s.exec(select(Community))).scalars()} if person.is_superadmin else {}  # type: ignore[call-overload]
+        communities = {c.id: c for c in (await s.execute(select(Community))).scalars()} if person.is_superadmin else {}
         if not person.is_superadmin:
-            ids = select(RoleGrant.community_id).where(RoleGrant.person_id == person.id, RoleGrant.role == "admin")
-            communities = {c.id: c for c in (await s.exec(select(Community).where(Community.id.in_(ids)))).scalars()}  # type: ignore[call-overload, union-attr]
+            ids = select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == "admin")
+            communities = {c.id: c for c in (await s.execute(select(Community).where(col(Community.id).in_(ids)))).scalars()}
         for c in sorted(communities.values(), key=lambda c: c.id or 0):
             out.append(EventScope("community", c.id, c.name, c.timezone))  # type: ignore[arg-type]
         for g in await led_grids(s, person):
@@ -130,14 +132,14 @@ async def create_event(core: Core, actor: Actor, *, title: str, starts_at: datet
                 raise NotFound("events.error.no_place")
             if not await is_admin_of(s, person, community.id):
                 raise NotAllowed("events.error.not_admin")
-            grids = list((await s.exec(select(Grid).where(Grid.community_id == community.id))).scalars())  # type: ignore[call-overload]
+            grids = list((await s.execute(select(Grid).where(col(Grid.community_id) == community.id))).scalars())
         ev = Event(community_id=community.id, grid_id=grid_id, kind=kind, title=title, place=place,  # type: ignore[arg-type]
                    starts_at=aware(starts_at).astimezone(UTC), slots=slots, created_by=person.id, created_at=now)
         s.add(ev)
         await s.flush()
         text, buttons = render_card(core.cfg.bot.default_locale, ev, 0, community.timezone, now)
-        chats = (await s.exec(select(ChatBinding.chat_id).where(  # type: ignore[call-overload]
-            ChatBinding.grid_id.in_([g.id for g in grids]), ChatBinding.kind == ChatKind.volunteers.value))).scalars().all()  # type: ignore[attr-defined]
+        chats = (await s.execute(select(col(ChatBinding.chat_id)).where(
+            col(ChatBinding.grid_id).in_([g.id for g in grids]), col(ChatBinding.kind) == ChatKind.volunteers.value))).scalars().all()
         for chat_id in chats:
             await core.notifier.send(s, f"event-card:{ev.id}:{chat_id}", OutMessage(chat_id=chat_id, text=text, buttons=buttons),
                                      card_ref=f"event:{ev.id}")
@@ -154,20 +156,20 @@ async def visible_events(core: Core, actor: Actor) -> list[EventView]:
         prof = await approved_volunteer(s, person)
         grid_ids = {g.id for g in await led_grids(s, person)} | ({prof.grid_id} if prof else set())
         home_community = (await s.get(Grid, prof.grid_id)).community_id if prof else None  # type: ignore[union-attr]
-        community_ids = set((await s.exec(select(Grid.community_id).where(Grid.id.in_(grid_ids)))).scalars()) if grid_ids else set()  # type: ignore[call-overload, union-attr]
+        community_ids = set((await s.execute(select(col(Grid.community_id)).where(col(Grid.id).in_(grid_ids)))).scalars()) if grid_ids else set()
         if not grid_ids and not community_ids:
             raise NotFound("events.error.no_grid")
-        stmt = (select(Event).where(Event.cancelled == False, Event.starts_at >= now - RECENT,  # noqa: E712
-                                    or_(Event.grid_id.in_(grid_ids),  # type: ignore[union-attr]
-                                        Event.grid_id.is_(None) & Event.community_id.in_(community_ids)))  # type: ignore[union-attr]
-                .order_by(Event.starts_at, Event.id).limit(30))
+        stmt = (select(Event).where(col(Event.cancelled) == False, col(Event.starts_at) >= now - RECENT,  # noqa: E712
+                                    or_(col(Event.grid_id).in_(grid_ids),
+                                        col(Event.grid_id).is_(None) & col(Event.community_id).in_(community_ids)))
+                .order_by(col(Event.starts_at), col(Event.id)).limit(30))
         views: list[EventView] = []
-        for ev in (await s.exec(stmt)).scalars():  # type: ignore[call-overload]
+        for ev in (await s.execute(stmt)).scalars():
             manage = await may_manage(s, person, ev)
             if aware(ev.starts_at) <= now and not manage:
                 continue
-            mine = await s.scalar(select(EventSignup.status).where(EventSignup.event_id == ev.id,
-                                                                  EventSignup.volunteer_id == person.id))
+            mine = await s.scalar(select(col(EventSignup.status)).where(col(EventSignup.event_id) == ev.id,
+                                                                  col(EventSignup.volunteer_id) == person.id))
             tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
             can_join = prof is not None and (prof.grid_id == ev.grid_id if ev.grid_id else home_community == ev.community_id)
             views.append(EventView(ev, await signed_count(s, ev.id), mine, manage, can_join,  # type: ignore[arg-type]
@@ -178,8 +180,8 @@ async def visible_events(core: Core, actor: Actor) -> list[EventView]:
 async def signed_volunteers(core: Core, event_id: int) -> list[Person]:
     """Volunteers signed up and not withdrawn (for reminders)."""
     async with core.db.session() as s:
-        stmt = select(Person).join(EventSignup, EventSignup.volunteer_id == Person.id).where(
-            EventSignup.event_id == event_id, EventSignup.status == SignupStatus.signed.value).order_by(Person.id)
-        return list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+        stmt = select(Person).join(EventSignup, col(EventSignup.volunteer_id) == col(Person.id)).where(
+            col(EventSignup.event_id) == event_id, col(EventSignup.status) == SignupStatus.signed.value).order_by(col(Person.id))
+        return list((await s.execute(stmt)).scalars())
 
 

@@ -2,11 +2,13 @@
 announcement of the monthly red service day (红色服务日) to every approved volunteer."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_skeleton
 from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Raw, t
 from storage.enums import EventKind, SignupStatus, VolunteerStatus
@@ -25,9 +27,9 @@ MAX_EVENTS_LISTED = 10
 
 async def events_starting(session: AsyncSession, start: datetime, end: datetime) -> list[Event]:
     """Events (not cancelled) starting in [start, end)."""
-    return list((await session.exec(select(Event).where(  # type: ignore[call-overload]
-        Event.cancelled == False, Event.starts_at >= start, Event.starts_at < end)  # noqa: E712
-        .order_by(Event.starts_at, Event.id))).scalars())
+    return list((await session.execute(select(Event).where(
+        col(Event.cancelled) == False, col(Event.starts_at) >= start, col(Event.starts_at) < end)  # noqa: E712
+        .order_by(col(Event.starts_at), col(Event.id)))).scalars())
 
 
 def stamp(when: datetime) -> str:
@@ -43,13 +45,13 @@ async def send_event_reminders(core: Core, event_id: int, which: str) -> int:
             return 0
         starts = aware(event.starts_at)
         community = await s.get(Community, event.community_id)
-        stmt = (select(Person).join(EventSignup, EventSignup.volunteer_id == Person.id).where(
-            EventSignup.event_id == event_id, EventSignup.status == SignupStatus.signed.value,
-            Person.tg_user_id.is_not(None), Person.blocked_bot == False)  # type: ignore[union-attr]  # noqa: E712
-            .order_by(Person.id))
+        stmt = (select(Person).join(EventSignup, col(EventSignup.volunteer_id) == col(Person.id)).where(
+            col(EventSignup.event_id) == event_id, col(EventSignup.status) == SignupStatus.signed.value,
+            col(Person.tg_user_id).is_not(None), col(Person.blocked_bot) == False)  # noqa: E712
+            .order_by(col(Person.id)))
         if which == "day":
-            stmt = stmt.where(EventSignup.created_at <= starts - DAY_BEFORE)
-        people = list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+            stmt = stmt.where(col(EventSignup.created_at) <= starts - DAY_BEFORE)
+        people = list((await s.execute(stmt)).scalars())
     tz = community.timezone if community else None
     key = "event-reminder-day" if which == "day" else "event-reminder-hour"
     items = []
@@ -72,14 +74,14 @@ async def send_service_day(core: Core, community_id: int, day: date) -> int:
             return 0
         tz = zone(community.timezone)
         start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
-        events = list((await s.exec(select(Event).where(  # type: ignore[call-overload]
-            Event.community_id == community_id, Event.kind == EventKind.service_day.value,
-            Event.cancelled == False, Event.starts_at >= start, Event.starts_at < end)  # noqa: E712
-            .order_by(Event.starts_at).limit(MAX_EVENTS_LISTED))).scalars())
-        people = list((await s.exec(select(Person).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)  # type: ignore[call-overload]
-                                    .join(Grid, Grid.id == VolunteerProfile.grid_id).where(
-            Grid.community_id == community_id, VolunteerProfile.status == VolunteerStatus.approved.value,
-            Person.tg_user_id.is_not(None), Person.blocked_bot == False).order_by(Person.id))).scalars())  # type: ignore[union-attr]  # noqa: E712
+        events = list((await s.execute(select(Event).where(
+            col(Event.community_id) == community_id, col(Event.kind) == EventKind.service_day.value,
+            col(Event.cancelled) == False, col(Event.starts_at) >= start, col(Event.starts_at) < end)  # noqa: E712
+            .order_by(col(Event.starts_at)).limit(MAX_EVENTS_LISTED))).scalars())
+        people = list((await s.execute(select(Person).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                                    .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id)).where(
+            col(Grid.community_id) == community_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+            col(Person.tg_user_id).is_not(None), col(Person.blocked_bot) == False).order_by(col(Person.id)))).scalars())  # noqa: E712
     items = []
     for p in people:
         lang = core.lang(p.language)

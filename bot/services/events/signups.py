@@ -8,11 +8,13 @@ no-show can still be corrected to attended.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from storage import audit
@@ -65,8 +67,8 @@ async def _open_event(s: AsyncSession, event_id: int, now) -> Event:  # type: ig
 
 
 async def _signup(s: AsyncSession, event_id: int, person_id: int) -> EventSignup | None:
-    return (await s.exec(select(EventSignup).where(EventSignup.event_id == event_id,  # type: ignore[call-overload]
-                                                   EventSignup.volunteer_id == person_id))).scalars().first()
+    return (await s.execute(select(EventSignup).where(col(EventSignup.event_id) == event_id,
+                                                   col(EventSignup.volunteer_id) == person_id))).scalars().first()
 
 
 async def sign_up(core: Core, actor: Actor, event_id: int) -> SignupResult:
@@ -128,10 +130,10 @@ async def roster(core: Core, actor: Actor, event_id: int) -> Roster:
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         ev = await _managed_event(s, person, event_id)
-        rows = (await s.exec(select(EventSignup.volunteer_id, Person.name, EventSignup.status)  # type: ignore[call-overload]
-                             .join(Person, Person.id == EventSignup.volunteer_id)
-                             .where(EventSignup.event_id == ev.id, EventSignup.status != SignupStatus.withdrawn.value)
-                             .order_by(EventSignup.id))).all()
+        rows = (await s.execute(select(col(EventSignup.volunteer_id), col(Person.name), col(EventSignup.status))
+                             .join(Person, col(Person.id) == col(EventSignup.volunteer_id))
+                             .where(col(EventSignup.event_id) == ev.id, col(EventSignup.status) != SignupStatus.withdrawn.value)
+                             .order_by(col(EventSignup.id)))).all()
         tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
         is_open = core.clock.now() >= aware(ev.starts_at) - CHECK_IN_FROM
         return Roster(ev, [RosterLine(pid, name or "—", st) for pid, name, st in rows], tz, is_open)
@@ -177,8 +179,8 @@ async def _reward(core: Core, s: AsyncSession, ev: Event, volunteer_id: int) -> 
     now = core.clock.now()
     grid_id = ev.grid_id
     if grid_id is None:
-        grid_id = (await s.exec(select(Grid.id).join(Person, Person.grid_id == Grid.id).where(  # type: ignore[call-overload]
-            Person.id == volunteer_id, Grid.community_id == ev.community_id))).scalars().first()
+        grid_id = (await s.execute(select(col(Grid.id)).join(Person, col(Person.grid_id) == col(Grid.id)).where(
+            col(Person.id) == volunteer_id, col(Grid.community_id) == ev.community_id))).scalars().first()
     if not await award(s, ref=f"event:{ev.id}:{volunteer_id}", person_id=volunteer_id, reason=PointsReason.event,
                        points=pts, grid_id=grid_id, community_id=ev.community_id, now=now):
         return

@@ -3,6 +3,8 @@ and a large community's year does not sit in one result set). Values are plain P
 int, float, naive local datetimes; the writers format them."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, AsyncIterator
@@ -58,14 +60,14 @@ async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: d
     grids = list(sc.grids)
     stmt = {
         "requests": select(func.count()).select_from(HelpRequest).where(
-            HelpRequest.grid_id.in_(grids), HelpRequest.created_at >= lo, HelpRequest.created_at < hi,  # type: ignore[attr-defined]
-            HelpRequest.erased_at.is_(None)),  # type: ignore[union-attr]
+            col(HelpRequest.grid_id).in_(grids), col(HelpRequest.created_at) >= lo, col(HelpRequest.created_at) < hi,
+            col(HelpRequest.erased_at).is_(None)),
         "visits": select(func.count()).select_from(DoorVisit).where(
-            DoorVisit.grid_id.in_(grids), DoorVisit.created_at >= lo, DoorVisit.created_at < hi),  # type: ignore[attr-defined]
+            col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= lo, col(DoorVisit.created_at) < hi),
         "points": select(func.count()).select_from(PointsEntry).where(
-            PointsEntry.grid_id.in_(grids), PointsEntry.created_at >= lo, PointsEntry.created_at < hi),  # type: ignore[union-attr]
-        "hours": select(func.count(func.distinct(PointsEntry.person_id))).where(
-            PointsEntry.grid_id.in_(grids), PointsEntry.created_at >= lo, PointsEntry.created_at < hi),  # type: ignore[union-attr]
+            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= lo, col(PointsEntry.created_at) < hi),
+        "hours": select(func.count(func.distinct(col(PointsEntry.person_id)))).where(
+            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= lo, col(PointsEntry.created_at) < hi),
     }[kind]
     async with core.db.session() as s:
         return int(await s.scalar(stmt) or 0)
@@ -87,7 +89,7 @@ async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: date
 async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
     R = HelpRequest
     async with core.db.session() as s:
-        reqs = (await s.exec(select(R).where(  # type: ignore[call-overload]
+        reqs = (await s.execute(select(R).where(
             R.grid_id.in_(list(sc.grids)), R.created_at >= lo, R.created_at < hi, R.erased_at.is_(None),  # type: ignore[attr-defined,union-attr]
             R.id > after).order_by(R.id).limit(BATCH))).scalars().all()
         ids = [r.id for r in reqs]
@@ -95,15 +97,15 @@ async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lan
         hours: dict[int, float] = {}
         stars: dict[int, int | None] = {}
         if ids:
-            for rid, name, status, h in (await s.exec(select(  # type: ignore[call-overload]
-                    Assignment.request_id, Person.name, Assignment.status, Assignment.hours).join(
-                    Person, Person.id == Assignment.volunteer_id).where(Assignment.request_id.in_(ids))  # type: ignore[attr-defined]
-                    .order_by(Assignment.id))).all():
+            for rid, name, status, h in (await s.execute(select(
+                    col(Assignment.request_id), col(Person.name), col(Assignment.status), col(Assignment.hours)).join(
+                    Person, col(Person.id) == col(Assignment.volunteer_id)).where(col(Assignment.request_id).in_(ids))
+                    .order_by(col(Assignment.id)))).all():
                 if status not in (AssignmentStatus.released.value, AssignmentStatus.removed.value):
                     names.setdefault(rid, []).append(name)
                 hours[rid] = hours.get(rid, 0.0) + (h or 0.0)
-            stars = dict((await s.exec(select(Rating.request_id, Rating.stars).where(  # type: ignore[call-overload]
-                Rating.request_id.in_(ids)))).all())  # type: ignore[attr-defined]
+            stars = dict((await s.execute(select(col(Rating.request_id), col(Rating.stars)).where(
+                col(Rating.request_id).in_(ids)))).all())
     out = []
     for r in reqs:
         wait = ((_utc(r.first_accepted_at) - _utc(r.created_at)).total_seconds() // 60
@@ -126,9 +128,9 @@ def _utc(when: datetime) -> datetime:
 async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
     V = DoorVisit
     async with core.db.session() as s:
-        rows = (await s.exec(select(V, Person.name, Household.address, HelpRequest.code).join(  # type: ignore[call-overload]
-            Person, Person.id == V.volunteer_id).join(Household, Household.id == V.household_id)
-            .outerjoin(HelpRequest, HelpRequest.id == V.request_id).where(
+        rows = (await s.execute(select(V, col(Person.name), col(Household.address), col(HelpRequest.code)).join(
+            Person, col(Person.id) == V.volunteer_id).join(Household, col(Household.id) == V.household_id)
+            .outerjoin(HelpRequest, col(HelpRequest.id) == V.request_id).where(
             V.grid_id.in_(list(sc.grids)), V.created_at >= lo, V.created_at < hi, V.id > after)  # type: ignore[attr-defined]
             .order_by(V.id).limit(BATCH))).all()
     out = []
@@ -145,7 +147,7 @@ async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang:
 async def _points(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
     P = PointsEntry
     async with core.db.session() as s:
-        rows = (await s.exec(select(P, Person.name).join(Person, Person.id == P.person_id).where(  # type: ignore[call-overload]
+        rows = (await s.execute(select(P, col(Person.name)).join(Person, col(Person.id) == P.person_id).where(
             P.grid_id.in_(list(sc.grids)), P.created_at >= lo, P.created_at < hi, P.id > after)  # type: ignore[union-attr]
             .order_by(P.id).limit(BATCH))).all()
     out = [[local(p.created_at, sc.timezone), name, sc.grids.get(p.grid_id or 0, ""),
@@ -158,21 +160,21 @@ async def _hours(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: 
     P, grids = PointsEntry, list(sc.grids)
     in_period = [P.grid_id.in_(grids), P.created_at >= lo, P.created_at < hi]  # type: ignore[union-attr]
     async with core.db.session() as s:
-        totals = (await s.exec(select(P.person_id, P.grid_id, Person.name, func.sum(P.points), func.sum(P.hours))  # type: ignore[call-overload]
-                               .join(Person, Person.id == P.person_id).where(*in_period)
-                               .group_by(P.person_id, P.grid_id, Person.name)
+        totals = (await s.execute(select(P.person_id, P.grid_id, col(Person.name), func.sum(P.points), func.sum(P.hours))  # type: ignore[call-overload]
+                               .join(Person, col(Person.id) == P.person_id).where(*in_period)
+                               .group_by(P.person_id, P.grid_id, col(Person.name))
                                .order_by(func.sum(P.points).desc(), P.person_id))).all()
-        tasks = dict((await s.exec(select(Assignment.volunteer_id, func.count()).join(  # type: ignore[call-overload]
-            HelpRequest, HelpRequest.id == Assignment.request_id).where(
-            HelpRequest.grid_id.in_(grids), Assignment.status == AssignmentStatus.done.value,  # type: ignore[attr-defined]
-            Assignment.done_at >= lo, Assignment.done_at < hi).group_by(Assignment.volunteer_id))).all())  # type: ignore[operator]
-        visits = dict((await s.exec(select(DoorVisit.volunteer_id, func.count()).where(  # type: ignore[call-overload]
-            DoorVisit.grid_id.in_(grids), DoorVisit.created_at >= lo, DoorVisit.created_at < hi)  # type: ignore[attr-defined]
-            .group_by(DoorVisit.volunteer_id))).all())
-        events = dict((await s.exec(select(EventSignup.volunteer_id, func.count()).join(  # type: ignore[call-overload]
-            Event, Event.id == EventSignup.event_id).where(
-            EventSignup.status == SignupStatus.attended.value, Event.starts_at >= lo, Event.starts_at < hi,
-            (Event.grid_id.in_(grids)) | (Event.grid_id.is_(None))).group_by(EventSignup.volunteer_id))).all())  # type: ignore[union-attr]
+        tasks = dict((await s.execute(select(col(Assignment.volunteer_id), func.count()).join(
+            HelpRequest, col(HelpRequest.id) == col(Assignment.request_id)).where(
+            col(HelpRequest.grid_id).in_(grids), col(Assignment.status) == AssignmentStatus.done.value,
+            col(Assignment.done_at) >= lo, col(Assignment.done_at) < hi).group_by(col(Assignment.volunteer_id)))).all())
+        visits = dict((await s.execute(select(col(DoorVisit.volunteer_id), func.count()).where(
+            col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= lo, col(DoorVisit.created_at) < hi)
+            .group_by(col(DoorVisit.volunteer_id)))).all())
+        events = dict((await s.execute(select(col(EventSignup.volunteer_id), func.count()).join(
+            Event, col(Event.id) == col(EventSignup.event_id)).where(
+            col(EventSignup.status) == SignupStatus.attended.value, col(Event.starts_at) >= lo, col(Event.starts_at) < hi,
+            (col(Event.grid_id).in_(grids)) | (col(Event.grid_id).is_(None))).group_by(col(EventSignup.volunteer_id)))).all())
     out = [[name, sc.grids.get(grid_id or 0, ""), int(points or 0), round(float(hours or 0.0), 2),
             tasks.get(pid, 0), visits.get(pid, 0), events.get(pid, 0)]
            for pid, grid_id, name, points, hours in totals]

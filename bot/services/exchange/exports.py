@@ -6,6 +6,8 @@ a spreadsheet would run as a formula (=, +, -, @ ...) are written as text.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import asyncio
 import csv
 import io
@@ -66,8 +68,8 @@ async def operator_scope(core: Core, grid: str | None = None, community: str | N
     """The terminal's scope (`redvest export`): whoever runs it has the database already, so every
     grid, narrowed by a grid or community given by id or exact name."""
     async with core.db.session() as s:
-        rows = (await s.exec(select(Grid, Community).join(Community, Community.id == Grid.community_id)  # type: ignore[call-overload]
-                             .order_by(Community.id, Grid.id))).all()
+        rows = (await s.execute(select(Grid, Community).join(Community, col(Community.id) == col(Grid.community_id))
+                             .order_by(col(Community.id), col(Grid.id)))).all()
     if community:
         rows = [(g, c) for g, c in rows if _matches(community, c.id, c.name)]
         if not rows:

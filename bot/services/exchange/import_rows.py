@@ -6,12 +6,14 @@ file are caught too. Column names may be English or Chinese (docs/import.md).
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import tp
 from storage import audit
@@ -109,7 +111,7 @@ class Checker:
 
     async def community(self, name: str) -> Community:
         if name not in self._communities:
-            self._communities[name] = (await self.s.exec(select(Community).where(Community.name == name))).scalars().first()  # type: ignore[call-overload]
+            self._communities[name] = (await self.s.execute(select(Community).where(col(Community.name) == name))).scalars().first()
         com = self._communities[name]
         if com is None:
             raise ValueError(f"community: no community called {name[:50]!r} (import communities first)")
@@ -119,15 +121,15 @@ class Checker:
         com = await self.community(community)
         key = (com.id, name)
         if key not in self._grids:
-            self._grids[key] = (await self.s.exec(select(Grid).where(  # type: ignore[call-overload]
-                Grid.community_id == com.id, Grid.name == name))).scalars().first()
+            self._grids[key] = (await self.s.execute(select(Grid).where(
+                col(Grid.community_id) == com.id, col(Grid.name) == name))).scalars().first()
         grid = self._grids[key]
         if grid is None:
             raise ValueError(f"grid: {community[:50]!r} has no grid called {name[:50]!r} (import grids first)")
         return grid
 
     async def person(self, tg_user_id: int, name: str = "") -> Person:
-        person = (await self.s.exec(select(Person).where(Person.tg_user_id == tg_user_id))).scalars().first()  # type: ignore[call-overload]
+        person = (await self.s.execute(select(Person).where(col(Person.tg_user_id) == tg_user_id))).scalars().first()
         if person is None:
             person = Person(tg_user_id=tg_user_id, name=name, created_at=self.core.clock.now())
             self.s.add(person)
@@ -140,7 +142,7 @@ class CommunityRows(Checker):
         name = _clean("name", lambda v: clean_line(v, max_len=100, key="places.bad_community_name"), values["name"])
         tz = _clean("timezone", lambda v: clean_timezone(v or None, self.core.cfg.bot.timezone), values.get("timezone", ""))
         self.once(name, f"community {name[:50]!r}")
-        if await self.s.scalar(select(Community.id).where(Community.name == name)):
+        if await self.s.scalar(select(col(Community.id)).where(col(Community.name) == name)):
             raise ValueError(f"name: community {name[:50]!r} already exists")
         return name, tz
 
@@ -156,7 +158,7 @@ class GridRows(Checker):
         com = await self.community(values["community"])
         name = _clean("name", lambda v: clean_line(v, max_len=100, key="places.bad_grid_name"), values["name"])
         self.once((com.id, name), f"grid {name[:50]!r}")
-        if await self.s.scalar(select(Grid.id).where(Grid.community_id == com.id, Grid.name == name)):
+        if await self.s.scalar(select(col(Grid.id)).where(col(Grid.community_id) == com.id, col(Grid.name) == name)):
             raise ValueError(f"name: {com.name[:50]!r} already has a grid called {name[:50]!r}")
         return com.id, name, _tg_ids("leader_tg_id", values.get("leader_tg_id", ""))  # type: ignore[return-value]
 
@@ -183,9 +185,9 @@ class HouseholdRows(Checker):
         grid = await self.grid(values["community"], values["grid"])
         address = _clean("address", clean_address, values["address"])
         if grid.id not in self._addresses:
-            rows = await self.s.exec(select(func.lower(Household.address)).where(  # type: ignore[call-overload]
-                Household.grid_id == grid.id, Household.erased_at.is_(None)))  # type: ignore[union-attr]
-            self._addresses[grid.id] = set(rows.scalars())  # type: ignore[arg-type]
+            rows = await self.s.execute(select(func.lower(col(Household.address))).where(
+                col(Household.grid_id) == grid.id, col(Household.erased_at).is_(None)))
+            self._addresses[grid.id] = set(rows.scalars())
         if address.lower() in self._addresses[grid.id]:
             raise ValueError(f"address: a household with this address is already in grid {grid.name[:50]!r}"
                              " (in the database or earlier in this file)")
@@ -202,12 +204,12 @@ class HouseholdRows(Checker):
         return item
 
     async def volunteer(self, tg_id: int, grid: Grid) -> Person:
-        key = (tg_id, grid.id)  # type: ignore[assignment]
+        key = (tg_id, grid.id)
         if key not in self._volunteers:
-            self._volunteers[key] = (await self.s.exec(select(Person).join(  # type: ignore[call-overload]
-                VolunteerProfile, VolunteerProfile.person_id == Person.id).where(
-                Person.tg_user_id == tg_id, VolunteerProfile.grid_id == grid.id,
-                VolunteerProfile.status == VolunteerStatus.approved.value))).scalars().first()
+            self._volunteers[key] = (await self.s.execute(select(Person).join(
+                VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).where(
+                col(Person.tg_user_id) == tg_id, col(VolunteerProfile.grid_id) == grid.id,
+                col(VolunteerProfile.status) == VolunteerStatus.approved.value))).scalars().first()
         vol = self._volunteers[key]
         if vol is None:
             raise ValueError(f"volunteer_tg_id: {tg_id} is not an approved volunteer of grid {grid.name[:50]!r}")
@@ -235,8 +237,8 @@ class VolunteerRows(Checker):
         if not _bool("consent", values.get("consent", "")):
             raise ValueError("consent: the volunteer's consent to the use of their data is needed (yes / 是)")
         grid = await self.grid(values["community"], values["grid"])
-        existing = await self.s.scalar(select(VolunteerProfile.status).join(Person, Person.id == VolunteerProfile.person_id)
-                                       .where(Person.tg_user_id == ids[0]))
+        existing = await self.s.scalar(select(col(VolunteerProfile.status)).join(Person, col(Person.id) == col(VolunteerProfile.person_id))
+                                       .where(col(Person.tg_user_id) == ids[0]))
         if existing is not None and existing not in (VolunteerStatus.left.value, VolunteerStatus.declined.value):
             raise ValueError(f"tg_user_id: {ids[0]} already has a volunteer profile ({existing})")
         work = values.get("work_group", "").strip().lower() or "resident"
@@ -258,7 +260,7 @@ class VolunteerRows(Checker):
         person = await self.person(item["tg"], item["name"])
         person.name, person.phone = item["name"], item["phone"]
         person.grid_id = person.grid_id or item["grid"].id
-        prof = (await self.s.exec(select(VolunteerProfile).where(VolunteerProfile.person_id == person.id))).scalars().first()  # type: ignore[call-overload]
+        prof = (await self.s.execute(select(VolunteerProfile).where(col(VolunteerProfile.person_id) == person.id))).scalars().first()
         prof = prof or VolunteerProfile(person_id=person.id, grid_id=item["grid"].id, created_at=now)  # type: ignore[arg-type]
         prof.grid_id, prof.status, prof.work_group = item["grid"].id, item["status"], item["work_group"]
         prof.party_member, prof.skills, prof.availability = item["party"], ",".join(item["skills"]), item["availability"]

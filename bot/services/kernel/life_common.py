@@ -1,6 +1,8 @@
 """Small pieces the community-life services share: time zones, ISO weeks, row locks, free text."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
@@ -8,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.util import identity_key
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Community, Grid
 
@@ -50,8 +52,8 @@ def aware(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
-_GRID_WITH_COMMUNITY = select(Grid, Community).join(Community, Community.id == Grid.community_id).where(
-    Grid.id == bindparam("gid"))
+_GRID_WITH_COMMUNITY = select(Grid, Community).join(Community, col(Community.id) == col(Grid.community_id)).where(
+    col(Grid.id) == bindparam("gid"))
 
 
 def _loaded(session: AsyncSession, model: type, row_id: int):  # type: ignore[no-untyped-def]
@@ -64,7 +66,7 @@ async def grid_with_community(session: AsyncSession, grid_id: int) -> tuple[Grid
     grid = _loaded(session, Grid, grid_id)
     community = _loaded(session, Community, grid.community_id) if grid is not None else None
     if grid is None or community is None:  # one statement for both (a loop over loaded grids reads none)
-        row = (await session.exec(_GRID_WITH_COMMUNITY, params={"gid": grid_id})).first()  # type: ignore[call-overload]
+        row = (await session.execute(_GRID_WITH_COMMUNITY, params={"gid": grid_id})).first()
         if row is None:
             raise NotFound()
         grid, community = row
@@ -76,7 +78,7 @@ async def lock(session: AsyncSession, model: type, row_id: int):  # type: ignore
     stmt = select(model).where(model.id == row_id).execution_options(populate_existing=True)  # type: ignore[attr-defined]
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
-    return (await session.exec(stmt)).scalars().first()  # type: ignore[call-overload]
+    return (await session.execute(stmt)).scalars().first()
 
 
 def clean_text(text: str | None, *, max_len: int, key: str, required: bool = True,

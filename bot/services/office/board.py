@@ -1,6 +1,8 @@
 """The dashboard's request board: filtered, paged lists and one request with its timeline."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -121,14 +123,14 @@ async def list_requests(core: Core, scope: Scope, f: BoardFilter) -> BoardPage:
         total = int(await s.scalar(select(func.count()).select_from(R).where(*where)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(f.page, pages)
-        reqs = (await s.exec(select(R).where(*where).order_by(R.created_at.desc(), R.id.desc())  # type: ignore[call-overload,attr-defined,union-attr]
+        reqs = (await s.execute(select(R).where(*where).order_by(R.created_at.desc(), R.id.desc())  # type: ignore[attr-defined,union-attr]
                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).scalars().all()
         names: dict[int, list[str]] = {}
         if reqs:
-            rows = (await s.exec(select(Assignment.request_id, Person.name).join(  # type: ignore[call-overload]
-                Person, Person.id == Assignment.volunteer_id).where(
-                Assignment.request_id.in_([r.id for r in reqs]), Assignment.status.in_(HOLDING))  # type: ignore[attr-defined]
-                .order_by(Assignment.id))).all()
+            rows = (await s.execute(select(col(Assignment.request_id), col(Person.name)).join(
+                Person, col(Person.id) == col(Assignment.volunteer_id)).where(
+                col(Assignment.request_id).in_([r.id for r in reqs]), col(Assignment.status).in_(HOLDING))
+                .order_by(col(Assignment.id)))).all()
             for rid, name in rows:
                 names.setdefault(rid, []).append(name)
     tz = zone(scope.timezone)
@@ -187,19 +189,19 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
         if req is None or req.erased_at is not None or req.grid_id not in scope.grid_ids:
             raise NotFound("dash.error.not_found")
         resident = await s.get(Person, req.resident_id) if req.resident_id else None
-        rows = (await s.exec(select(Assignment, Person.name).join(Person, Person.id == Assignment.volunteer_id)  # type: ignore[call-overload]
-                             .where(Assignment.request_id == req.id).order_by(Assignment.id))).all()
+        rows = (await s.execute(select(Assignment, col(Person.name)).join(Person, col(Person.id) == col(Assignment.volunteer_id))
+                             .where(col(Assignment.request_id) == req.id).order_by(col(Assignment.id)))).all()
         holders = [Holder(a.volunteer_id, name, a.status, a.hours) for a, name in rows]
-        rating = (await s.exec(select(Rating).where(Rating.request_id == req.id))).scalars().first()  # type: ignore[call-overload]
-        audit = (await s.exec(select(AuditEntry, Person.name).outerjoin(Person, Person.id == AuditEntry.actor_id)  # type: ignore[call-overload]
-                              .where(AuditEntry.entity == "request", AuditEntry.entity_id == req.id)
-                              .order_by(AuditEntry.at, AuditEntry.id))).all()
+        rating = (await s.execute(select(Rating).where(col(Rating.request_id) == req.id))).scalars().first()
+        audit = (await s.execute(select(AuditEntry, col(Person.name)).outerjoin(Person, col(Person.id) == col(AuditEntry.actor_id))
+                              .where(col(AuditEntry.entity) == "request", col(AuditEntry.entity_id) == req.id)
+                              .order_by(col(AuditEntry.at), col(AuditEntry.id)))).all()
         timeline = [TimelineEntry(_aware(e.at).astimezone(tz), name, e.action, _detail(e.detail)) for e, name in audit]
         live = {a.volunteer_id for a, _ in rows if a.status in LIVE or a.status == "done"}
-        cands = (await s.exec(select(Person.id, Person.name).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)  # type: ignore[call-overload]
-                              .where(VolunteerProfile.grid_id == req.grid_id,
-                                     VolunteerProfile.status == VolunteerStatus.approved.value)
-                              .order_by(Person.name, Person.id))).all()
+        cands = (await s.execute(select(col(Person.id), col(Person.name)).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                              .where(col(VolunteerProfile.grid_id) == req.grid_id,
+                                     col(VolunteerProfile.status) == VolunteerStatus.approved.value)
+                              .order_by(col(Person.name), col(Person.id)))).all()
     return RequestDetail(req, scope.grid(req.grid_id), scope.can_see_private(req.grid_id),
                          resident.name if resident else None, holders, rating, timeline,
                          [(pid, name) for pid, name in cands if pid not in live], _aware(req.created_at).astimezone(tz))

@@ -6,12 +6,14 @@ the viewer is the leader or an admin of the grid's community (`Scope.can_see_pri
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OPEN_REQUEST_STATUSES, RequestStatus, RoleKind, VolunteerStatus
 from storage.models import (Community, DoorVisit, Emergency, Grid, HelpRequest, Household, Pairing, Person,
@@ -88,13 +90,13 @@ class Scope:
 
 
 async def scope_of(session: AsyncSession, person: Person) -> Scope:
-    grants = (await session.exec(select(RoleGrant).where(RoleGrant.person_id == person.id))).scalars().all()  # type: ignore[call-overload]
+    grants = (await session.execute(select(RoleGrant).where(col(RoleGrant.person_id) == person.id))).scalars().all()
     leader_of = frozenset(g.grid_id for g in grants if g.role == RoleKind.leader.value and g.grid_id)
     admin_of = frozenset(g.community_id for g in grants if g.role == RoleKind.admin.value and g.community_id)
-    stmt = select(Grid, Community).join(Community, Community.id == Grid.community_id)
+    stmt = select(Grid, Community).join(Community, col(Community.id) == col(Grid.community_id))
     if not person.is_superadmin:
-        stmt = stmt.where(or_(Grid.id.in_(leader_of), Grid.community_id.in_(admin_of)))  # type: ignore[union-attr]
-    rows = (await session.exec(stmt.order_by(Community.id, Grid.id))).all()  # type: ignore[call-overload]
+        stmt = stmt.where(or_(col(Grid.id).in_(leader_of), col(Grid.community_id).in_(admin_of)))
+    rows = (await session.execute(stmt.order_by(col(Community.id), col(Grid.id)))).all()
     grids = tuple(GridInfo(g.id, g.name, c.id, c.name, c.timezone) for g, c in rows)
     if not grids and not person.is_superadmin and not admin_of:
         raise NotAllowed("dashboard.not_allowed")
@@ -152,21 +154,21 @@ async def week_figures(core: Core, scope: Scope, grid_id: int | None = None) -> 
         open_statuses = [st.value for st in OPEN_REQUEST_STATUSES]
         fig.open_now = await _count(s, R, in_grids, R.status.in_(open_statuses))  # type: ignore[attr-defined]
         fig.escalated_open = await _count(s, R, in_grids, R.status.in_(open_statuses), R.escalation_level > 0)  # type: ignore[attr-defined]
-        waits = (await s.exec(select(R.created_at, R.first_accepted_at).where(  # type: ignore[call-overload]
+        waits = (await s.execute(select(R.created_at, R.first_accepted_at).where(  # type: ignore[call-overload]
             in_grids, R.first_accepted_at >= since))).all()  # type: ignore[operator]
         if waits:
             fig.median_accept_minutes = statistics.median((b - a).total_seconds() / 60 for a, b in waits)
-        stars = (await s.exec(select(Rating.stars).join(R, R.id == Rating.request_id).where(  # type: ignore[call-overload]
-            in_grids, Rating.created_at >= since, Rating.stars.is_not(None)))).scalars().all()  # type: ignore[union-attr]
+        stars = (await s.execute(select(col(Rating.stars)).join(R, R.id == col(Rating.request_id)).where(
+            in_grids, col(Rating.created_at) >= since, col(Rating.stars).is_not(None)))).scalars().all()
         fig.ratings = len(stars)
         if stars:
             fig.satisfaction = sum(1 for x in stars if x >= 4) / len(stars)
-        fig.visits = await _count(s, DoorVisit, DoorVisit.grid_id.in_(grids), DoorVisit.created_at >= since)  # type: ignore[attr-defined]
+        fig.visits = await _count(s, DoorVisit, col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= since)
         fig.paired_households = await paired_household_count(s, grids)
         fig.stale_households = await stale_household_count(s, grids, now)
-        pts = (await s.exec(select(func.coalesce(func.sum(PointsEntry.hours), 0.0),  # type: ignore[call-overload]
-                                   func.coalesce(func.sum(PointsEntry.points), 0)).where(
-            PointsEntry.grid_id.in_(grids), PointsEntry.created_at >= since))).one()  # type: ignore[union-attr]
+        pts = (await s.execute(select(func.coalesce(func.sum(col(PointsEntry.hours)), 0.0),
+                                   func.coalesce(func.sum(col(PointsEntry.points)), 0)).where(
+            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= since))).one()
         fig.hours, fig.points = float(pts[0]), int(pts[1])
         V = VolunteerProfile
         fig.pending_volunteers = await _count(s, V, V.grid_id.in_(grids), V.status == VolunteerStatus.pending.value)  # type: ignore[attr-defined]
@@ -181,22 +183,22 @@ async def _count(session: AsyncSession, model: type, *where) -> int:  # type: ig
 
 async def paired_household_count(session: AsyncSession, grids: list[int]) -> int:
     """Households (not erased) that have at least one active volunteer pairing."""
-    paired = select(Pairing.household_id).where(Pairing.active == True)  # noqa: E712
-    return await _count(session, Household, Household.grid_id.in_(grids), Household.erased_at.is_(None),  # type: ignore[attr-defined,union-attr]
-                        Household.id.in_(paired))  # type: ignore[union-attr]
+    paired = select(col(Pairing.household_id)).where(col(Pairing.active) == True)  # noqa: E712
+    return await _count(session, Household, col(Household.grid_id).in_(grids), col(Household.erased_at).is_(None),
+                        col(Household.id).in_(paired))
 
 
 async def stale_household_count(session: AsyncSession, grids: list[int], now: datetime) -> int:
     """Households with no door visit for two weeks or more (or never visited)."""
-    recent = select(DoorVisit.household_id).where(DoorVisit.grid_id.in_(grids),  # type: ignore[attr-defined]
-                                                   DoorVisit.created_at >= now - timedelta(days=STALE_VISIT_DAYS))
-    return await _count(session, Household, Household.grid_id.in_(grids), Household.erased_at.is_(None),  # type: ignore[attr-defined,union-attr]
-                        Household.id.not_in(recent))  # type: ignore[union-attr]
+    recent = select(col(DoorVisit.household_id)).where(col(DoorVisit.grid_id).in_(grids),
+                                                   col(DoorVisit.created_at) >= now - timedelta(days=STALE_VISIT_DAYS))
+    return await _count(session, Household, col(Household.grid_id).in_(grids), col(Household.erased_at).is_(None),
+                        col(Household.id).not_in(recent))
 
 
 async def active_emergency_reasons(session: AsyncSession, scope: Scope, grids: list[int]) -> list[str]:
     communities = {g.community_id for g in scope.grids if g.id in grids}
-    rows = (await session.exec(select(Emergency.reason).where(  # type: ignore[call-overload]
-        Emergency.ended_at.is_(None), Emergency.community_id.in_(communities),  # type: ignore[union-attr,attr-defined]
-        or_(Emergency.grid_id.is_(None), Emergency.grid_id.in_(grids))))).scalars().all()  # type: ignore[union-attr]
+    rows = (await session.execute(select(col(Emergency.reason)).where(
+        col(Emergency.ended_at).is_(None), col(Emergency.community_id).in_(communities),
+        or_(col(Emergency.grid_id).is_(None), col(Emergency.grid_id).in_(grids))))).scalars().all()
     return list(rows)

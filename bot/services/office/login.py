@@ -7,6 +7,8 @@ cookie, the database only its hash, and every form carries the session's CSRF to
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import hashlib
 import hmac
 import logging
@@ -16,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.models import LoginToken, Person, WebSession
@@ -113,8 +115,8 @@ async def issue_login_link(core: Core, actor: Actor) -> LoginLink:
 
 async def _purge(session: AsyncSession, now: datetime) -> None:
     """Drop spent links and sessions so the tables stay small."""
-    await session.exec(delete(LoginToken).where(LoginToken.expires_at < now - timedelta(days=1)))  # type: ignore[call-overload]
-    await session.exec(delete(WebSession).where(WebSession.expires_at < now))  # type: ignore[call-overload]
+    await session.execute(delete(LoginToken).where(col(LoginToken.expires_at) < now - timedelta(days=1)))
+    await session.execute(delete(WebSession).where(col(WebSession.expires_at) < now))
 
 
 async def check_login_link(core: Core, token: str) -> LinkState:
@@ -123,7 +125,7 @@ async def check_login_link(core: Core, token: str) -> LinkState:
     if raw is None:
         return LinkState.invalid
     async with core.db.session() as s:
-        row = (await s.exec(select(LoginToken).where(LoginToken.token_hash == _sha256(raw)))).scalars().first()  # type: ignore[call-overload]
+        row = (await s.execute(select(LoginToken).where(col(LoginToken.token_hash) == _sha256(raw)))).scalars().first()
     if row is None:
         return LinkState.invalid
     if row.used_at is not None:
@@ -142,8 +144,8 @@ async def redeem_login_link(core: Core, token: str) -> NewSession:
     now = core.clock.now()
     async with core.db.session() as s:
         person_id = await s.scalar(update(LoginToken).where(
-            LoginToken.token_hash == _sha256(raw), LoginToken.used_at.is_(None),  # type: ignore[union-attr]
-            LoginToken.expires_at > now).values(used_at=now).returning(LoginToken.person_id))
+            col(LoginToken.token_hash) == _sha256(raw), col(LoginToken.used_at).is_(None),
+            col(LoginToken.expires_at) > now).values(used_at=now).returning(col(LoginToken.person_id)))
         if person_id is None:  # someone used it between the check and now
             raise NotAllowed("dashboard.refused.used")
         person = await s.get(Person, person_id)
@@ -162,8 +164,8 @@ async def session_by_token(core: Core, session_token: str) -> tuple[WebSession, 
     if not session_token or len(session_token) > 200:
         return None
     async with core.db.session() as s:
-        ws = (await s.exec(select(WebSession).where(  # type: ignore[call-overload]
-            WebSession.session_hash == _sha256(session_token)))).scalars().first()
+        ws = (await s.execute(select(WebSession).where(
+            col(WebSession.session_hash) == _sha256(session_token)))).scalars().first()
         if ws is None or as_utc(ws.expires_at) <= core.clock.now():
             return None
         person = await s.get(Person, ws.person_id)
@@ -174,7 +176,7 @@ async def session_by_token(core: Core, session_token: str) -> tuple[WebSession, 
 
 async def set_session_locale(core: Core, session_id: int, locale: str) -> None:
     async with core.db.session() as s:
-        await s.exec(update(WebSession).where(WebSession.id == session_id).values(locale=locale))  # type: ignore[call-overload]
+        await s.execute(update(WebSession).where(col(WebSession.id) == session_id).values(locale=locale))
 
 
 async def end_session(core: Core, session_id: int) -> None:

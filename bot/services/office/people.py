@@ -2,6 +2,8 @@
 and households (visit coverage, those not visited for two weeks or more)."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -56,32 +58,32 @@ async def volunteer_lists(core: Core, scope: Scope, grid_id: int | None = None, 
     V = VolunteerProfile
     # every aggregate only over the people of these grids, so a page costs what its grids hold
     people = select(V.person_id).where(V.grid_id.in_(grids))  # type: ignore[attr-defined]
-    pts = (select(PointsEntry.person_id.label("pid"), func.sum(PointsEntry.points).label("points"),  # type: ignore[attr-defined]
-                  func.sum(PointsEntry.hours).label("hours"), func.max(PointsEntry.created_at).label("at"))
-           .where(PointsEntry.person_id.in_(people)).group_by(PointsEntry.person_id).subquery())  # type: ignore[attr-defined]
-    done = (select(Assignment.volunteer_id.label("pid"), func.count().label("n"),  # type: ignore[attr-defined]
-                   func.max(func.coalesce(Assignment.done_at, Assignment.created_at)).label("at"))
-            .where(Assignment.status != AssignmentStatus.removed.value, Assignment.volunteer_id.in_(people))  # type: ignore[attr-defined]
-            .group_by(Assignment.volunteer_id).subquery())
-    done_n = (select(Assignment.volunteer_id.label("pid"), func.count().label("n"))  # type: ignore[attr-defined]
-              .where(Assignment.status == AssignmentStatus.done.value, Assignment.volunteer_id.in_(people))  # type: ignore[attr-defined]
-              .group_by(Assignment.volunteer_id).subquery())
-    visits = (select(DoorVisit.volunteer_id.label("pid"), func.max(DoorVisit.created_at).label("at"))  # type: ignore[attr-defined]
-              .where(DoorVisit.volunteer_id.in_(people)).group_by(DoorVisit.volunteer_id).subquery())  # type: ignore[attr-defined]
+    pts = (select(col(PointsEntry.person_id).label("pid"), func.sum(col(PointsEntry.points)).label("points"),
+                  func.sum(col(PointsEntry.hours)).label("hours"), func.max(col(PointsEntry.created_at)).label("at"))
+           .where(col(PointsEntry.person_id).in_(people)).group_by(col(PointsEntry.person_id)).subquery())
+    done = (select(col(Assignment.volunteer_id).label("pid"), func.count().label("n"),
+                   func.max(func.coalesce(col(Assignment.done_at), col(Assignment.created_at))).label("at"))
+            .where(col(Assignment.status) != AssignmentStatus.removed.value, col(Assignment.volunteer_id).in_(people))
+            .group_by(col(Assignment.volunteer_id)).subquery())
+    done_n = (select(col(Assignment.volunteer_id).label("pid"), func.count().label("n"))
+              .where(col(Assignment.status) == AssignmentStatus.done.value, col(Assignment.volunteer_id).in_(people))
+              .group_by(col(Assignment.volunteer_id)).subquery())
+    visits = (select(col(DoorVisit.volunteer_id).label("pid"), func.max(col(DoorVisit.created_at)).label("at"))
+              .where(col(DoorVisit.volunteer_id).in_(people)).group_by(col(DoorVisit.volunteer_id)).subquery())
     base = (select(V, Person, pts.c.points, pts.c.hours, pts.c.at, done_n.c.n, done.c.at, visits.c.at)
-            .join(Person, Person.id == V.person_id)
+            .join(Person, col(Person.id) == V.person_id)
             .outerjoin(pts, pts.c.pid == V.person_id).outerjoin(done, done.c.pid == V.person_id)
             .outerjoin(done_n, done_n.c.pid == V.person_id).outerjoin(visits, visits.c.pid == V.person_id))
     in_grids = V.grid_id.in_(grids)  # type: ignore[attr-defined]
     approved = V.status == VolunteerStatus.approved.value
     async with core.db.session() as s:
-        pending = (await s.exec(base.where(in_grids, V.status == VolunteerStatus.pending.value)  # type: ignore[call-overload]
+        pending = (await s.execute(base.where(in_grids, V.status == VolunteerStatus.pending.value)
                                 .order_by(V.created_at, V.id))).all()
         total = int(await s.scalar(select(func.count()).select_from(V).where(in_grids, approved)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        active = (await s.exec(base.where(in_grids, approved)  # type: ignore[call-overload]
-                               .order_by(func.coalesce(pts.c.points, 0).desc(), Person.name, V.id)
+        active = (await s.execute(base.where(in_grids, approved)
+                               .order_by(func.coalesce(pts.c.points, 0).desc(), col(Person.name), V.id)
                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
     return VolunteerLists([_vrow(scope, r) for r in pending], [_vrow(scope, r) for r in active], total, page, pages)
 
@@ -129,8 +131,8 @@ async def household_page(core: Core, scope: Scope, grid_id: int | None = None, *
     now = core.clock.now()
     cutoff = now - timedelta(days=STALE_VISIT_DAYS)
     H = Household
-    last = (select(DoorVisit.household_id.label("hid"), func.max(DoorVisit.created_at).label("at"))  # type: ignore[attr-defined]
-            .where(DoorVisit.grid_id.in_(grids)).group_by(DoorVisit.household_id).subquery())  # type: ignore[attr-defined]
+    last = (select(col(DoorVisit.household_id).label("hid"), func.max(col(DoorVisit.created_at)).label("at"))
+            .where(col(DoorVisit.grid_id).in_(grids)).group_by(col(DoorVisit.household_id)).subquery())
     where = [H.grid_id.in_(grids), H.erased_at.is_(None)]  # type: ignore[attr-defined,union-attr]
     stale_cond = (last.c.at.is_(None)) | (last.c.at < cutoff)
     async with core.db.session() as s:
@@ -141,22 +143,22 @@ async def household_page(core: Core, scope: Scope, grid_id: int | None = None, *
         n_shown = stale if only_stale else total
         pages = max(1, -(-n_shown // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        rows = (await s.exec(select(H, last.c.at).outerjoin(last, last.c.hid == H.id).where(*shown)  # type: ignore[call-overload]
+        rows = (await s.execute(select(H, last.c.at).outerjoin(last, last.c.hid == H.id).where(*shown)
                              .order_by(last.c.at.is_not(None), last.c.at, H.id)
                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
         ids = [h.id for h, _ in rows]
         vols: dict[int, list[str]] = {}
         outcomes: dict[int, str] = {}
         if ids:
-            for hid, name in (await s.exec(select(Pairing.household_id, Person.name).join(  # type: ignore[call-overload]
-                    Person, Person.id == Pairing.volunteer_id).where(Pairing.household_id.in_(ids),  # type: ignore[attr-defined]
-                                                                     Pairing.active == True)  # noqa: E712
-                    .order_by(Pairing.id))).all():
+            for hid, name in (await s.execute(select(col(Pairing.household_id), col(Person.name)).join(
+                    Person, col(Person.id) == col(Pairing.volunteer_id)).where(col(Pairing.household_id).in_(ids),
+                                                                     col(Pairing.active) == True)  # noqa: E712
+                    .order_by(col(Pairing.id)))).all():
                 vols.setdefault(hid, []).append(name)
-            latest = select(DoorVisit.household_id, DoorVisit.outcome).join(last, (  # type: ignore[call-overload]
-                last.c.hid == DoorVisit.household_id) & (last.c.at == DoorVisit.created_at)).where(
-                DoorVisit.household_id.in_(ids)).order_by(DoorVisit.id)  # type: ignore[attr-defined]
-            for hid, outcome in (await s.exec(latest)).all():
+            latest = select(col(DoorVisit.household_id), col(DoorVisit.outcome)).join(last, (
+                last.c.hid == col(DoorVisit.household_id)) & (last.c.at == col(DoorVisit.created_at))).where(
+                col(DoorVisit.household_id).in_(ids)).order_by(col(DoorVisit.id))
+            for hid, outcome in (await s.execute(latest)).all():
                 outcomes[hid] = outcome
     out = []
     for h, at in rows:

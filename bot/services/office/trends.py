@@ -3,6 +3,8 @@ visit coverage. One GROUP BY per series; weeks are bucketed in SQL with a CASE o
 boundaries (computed in the community's time zone), so it works on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -59,31 +61,31 @@ async def weekly_trends(core: Core, scope: Scope, grid_id: int | None = None, we
     R = HelpRequest
     async with core.db.session() as s:
         b = _bucket(R.created_at, starts)
-        rows = (await s.exec(select(b, R.status, func.count()).where(  # type: ignore[call-overload]
+        rows = (await s.execute(select(b, R.status, func.count()).where(  # type: ignore[call-overload]
             R.grid_id.in_(grids), R.created_at >= starts[0], R.created_at < starts[-1])  # type: ignore[attr-defined]
             .group_by(b, R.status))).all()
         for week, status, n in rows:
             if week is not None:
                 tr.requests[status_group(status)][int(week)] += int(n)
         waits: dict[int, list[float]] = defaultdict(list)
-        rows = (await s.exec(select(b, R.created_at, R.first_accepted_at).where(  # type: ignore[call-overload]
+        rows = (await s.execute(select(b, R.created_at, R.first_accepted_at).where(  # type: ignore[call-overload]
             R.grid_id.in_(grids), R.created_at >= starts[0], R.first_accepted_at.is_not(None)))).all()  # type: ignore[attr-defined,union-attr]
         for week, created, accepted in rows:
             if week is not None:
                 waits[int(week)].append((accepted - created).total_seconds() / 60)
         tr.accept_minutes = [statistics.median(waits[i]) if waits[i] else None for i in range(weeks)]
-        rb = _bucket(Rating.created_at, starts)
-        good = func.sum(case((Rating.stars >= 4, 1), else_=0))  # type: ignore[operator]
-        rows = (await s.exec(select(rb, good, func.count(Rating.stars)).join(R, R.id == Rating.request_id).where(  # type: ignore[call-overload]
-            R.grid_id.in_(grids), Rating.created_at >= starts[0], Rating.stars.is_not(None))  # type: ignore[attr-defined,union-attr]
+        rb = _bucket(col(Rating.created_at), starts)
+        good = func.sum(case((col(Rating.stars) >= 4, 1), else_=0))
+        rows = (await s.execute(select(rb, good, func.count(col(Rating.stars))).join(R, R.id == col(Rating.request_id)).where(
+            R.grid_id.in_(grids), col(Rating.created_at) >= starts[0], col(Rating.stars).is_not(None))  # type: ignore[attr-defined]
             .group_by(rb))).all()
         by_week = {int(w): (int(g or 0), int(n)) for w, g, n in rows if w is not None}
         tr.ratings = [by_week.get(i, (0, 0))[1] for i in range(weeks)]
         tr.satisfaction = [by_week[i][0] / by_week[i][1] if by_week.get(i, (0, 0))[1] else None
                            for i in range(weeks)]
-        vb = _bucket(DoorVisit.created_at, starts)
-        rows = (await s.exec(select(vb, func.count(func.distinct(DoorVisit.household_id))).where(  # type: ignore[call-overload]
-            DoorVisit.grid_id.in_(grids), DoorVisit.created_at >= starts[0]).group_by(vb))).all()  # type: ignore[attr-defined]
+        vb = _bucket(col(DoorVisit.created_at), starts)
+        rows = (await s.execute(select(vb, func.count(func.distinct(col(DoorVisit.household_id)))).where(
+            col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= starts[0]).group_by(vb))).all()
         visited = {int(w): int(n) for w, n in rows if w is not None}
         tr.visited = [visited.get(i, 0) for i in range(weeks)]
         tr.paired_households = await paired_household_count(s, grids)

@@ -5,11 +5,13 @@ address), tasks being done, or a leader's or admin's role (someone must take it 
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, OPEN_REQUEST_STATUSES
@@ -49,16 +51,16 @@ async def check_can_forget(core: Core, actor: Actor) -> None:
 
 async def _still_needed(s: AsyncSession, person: Person) -> None:
     open_requests = await s.scalar(select(func.count()).select_from(HelpRequest).where(
-        HelpRequest.resident_id == person.id,
-        HelpRequest.status.in_([st.value for st in OPEN_REQUEST_STATUSES])))  # type: ignore[attr-defined]
+        col(HelpRequest.resident_id) == person.id,
+        col(HelpRequest.status).in_([st.value for st in OPEN_REQUEST_STATUSES])))
     if open_requests:
         raise StillNeeded("privacy.error.open_requests", count=open_requests)
     tasks = await s.scalar(select(func.count()).select_from(Assignment).where(
-        Assignment.volunteer_id == person.id,
-        Assignment.status.in_([st.value for st in ACTIVE_ASSIGNMENT_STATUSES])))  # type: ignore[attr-defined]
+        col(Assignment.volunteer_id) == person.id,
+        col(Assignment.status).in_([st.value for st in ACTIVE_ASSIGNMENT_STATUSES])))
     if tasks:
         raise StillNeeded("privacy.error.active_tasks", count=tasks)
-    roles = await s.scalar(select(func.count()).select_from(RoleGrant).where(RoleGrant.person_id == person.id))
+    roles = await s.scalar(select(func.count()).select_from(RoleGrant).where(col(RoleGrant.person_id) == person.id))
     if roles or person.is_superadmin:
         raise StillNeeded("privacy.error.roles")
 

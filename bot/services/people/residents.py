@@ -1,6 +1,8 @@
 """Where a resident lives: the grid their requests go to."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from sqlalchemy import select
 
 from storage import audit
@@ -43,7 +45,7 @@ async def where_i_live(core: Core, actor: Actor) -> tuple[Community, Grid] | Non
 async def grid_choices(core: Core, community_id: int) -> tuple[Community, list[Grid]]:
     async with core.db.session() as s:
         com = await get_community(s, community_id)
-        grids = (await s.exec(select(Grid).where(Grid.community_id == community_id).order_by(Grid.name))).scalars()  # type: ignore[call-overload]
+        grids = (await s.execute(select(Grid).where(col(Grid.community_id) == community_id).order_by(col(Grid.name)))).scalars()
         return com, list(grids)
 
 

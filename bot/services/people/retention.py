@@ -3,6 +3,8 @@ are erased (address, phone, free text that may hold them); the figures stay (cat
 status, stars), so digests and exports of old weeks still add up. Runs daily from the scheduler."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,17 +34,17 @@ async def erase_expired_requests(core: Core) -> int:
     """Erase personal details of requests closed before the retention cut-off; returns how many."""
     now = core.clock.now()
     cutoff = now - timedelta(days=core.cfg.requests.retention_days)
-    closed_at = func.coalesce(HelpRequest.closed_at, HelpRequest.done_at, HelpRequest.created_at)
-    expired = select(HelpRequest.id).where(HelpRequest.status.in_(FINAL), HelpRequest.erased_at.is_(None),  # type: ignore[attr-defined,union-attr]
+    closed_at = func.coalesce(col(HelpRequest.closed_at), col(HelpRequest.done_at), col(HelpRequest.created_at))
+    expired = select(col(HelpRequest.id)).where(col(HelpRequest.status).in_(FINAL), col(HelpRequest.erased_at).is_(None),
                                            closed_at < cutoff)
     async with core.db.session() as s:
-        ids = list((await s.exec(expired)).scalars())  # type: ignore[call-overload]
+        ids = list((await s.execute(expired)).scalars())
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            await s.exec(update(Rating).where(Rating.request_id.in_(chunk)).values(comment=None))  # type: ignore[call-overload,attr-defined]
-            await s.exec(update(Assignment).where(Assignment.request_id.in_(chunk)).values(  # type: ignore[call-overload,attr-defined]
+            await s.execute(update(Rating).where(col(Rating.request_id).in_(chunk)).values(comment=None))
+            await s.execute(update(Assignment).where(col(Assignment.request_id).in_(chunk)).values(
                 note=None, release_reason=None))
-            await s.exec(update(HelpRequest).where(HelpRequest.id.in_(chunk)).values(  # type: ignore[call-overload,union-attr]
+            await s.execute(update(HelpRequest).where(col(HelpRequest.id).in_(chunk)).values(
                 address=None, phone=None, summary="", close_reason=None, erased_at=now))
         if ids:
             await audit.record(s, None, "retention.erase", "help_request", None, count=len(ids),

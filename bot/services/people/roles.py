@@ -7,11 +7,13 @@ selects the Person first and whatever else they need after it, keyed by `:tg`.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Boolean, Row, Select, bindparam, exists, insert, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Grid, Person, RoleGrant, VolunteerProfile
@@ -30,23 +32,23 @@ class Actor:
 
 def by_tg(*columns: Any) -> Select:
     """`select(Person, *columns) ... where tg_user_id = :tg`, to extend and pass to `load_me`."""
-    return select(Person, *columns).select_from(Person).where(Person.tg_user_id == bindparam("tg"))
+    return select(Person, *columns).select_from(Person).where(col(Person.tg_user_id) == bindparam("tg"))
 
 
 def grants(role: str, *where: Any) -> Any:
     """EXISTS a grant of `role` to the Person of the enclosing statement."""
-    return exists().where(RoleGrant.person_id == Person.id, RoleGrant.role == role, *where)
+    return exists().where(col(RoleGrant.person_id) == col(Person.id), col(RoleGrant.role) == role, *where)
 
 
 def _grant_ids(column: Any, role: str) -> Select:
-    return select(column).where(RoleGrant.person_id == Person.id, RoleGrant.role == role).correlate(Person)
+    return select(column).where(col(RoleGrant.person_id) == col(Person.id), col(RoleGrant.role) == role).correlate(Person)
 
 
 # grids this person leads: as leader, or as admin of their community (see led_grids)
-LEADS_A_GRID = select(Grid.id).where(or_(Grid.id.in_(_grant_ids(RoleGrant.grid_id, LEADER)),  # type: ignore[union-attr]
-                                         Grid.community_id.in_(_grant_ids(RoleGrant.community_id, ADMIN)))
+LEADS_A_GRID = select(col(Grid.id)).where(or_(col(Grid.id).in_(_grant_ids(col(RoleGrant.grid_id), LEADER)),
+                                         col(Grid.community_id).in_(_grant_ids(col(RoleGrant.community_id), ADMIN)))
                                      ).correlate_except(Grid).exists()
-ANY_GRID = select(Grid.id).correlate_except(Grid).exists()
+ANY_GRID = select(col(Grid.id)).correlate_except(Grid).exists()
 
 _PERSON = by_tg()
 _INSERT = insert(Person.__table__)  # type: ignore[attr-defined]
@@ -63,12 +65,12 @@ async def load_rows(session: AsyncSession, actor: Actor, stmt: Select, **params:
     """The rows of `stmt` (see `by_tg`) for this Telegram user, who is registered on first contact
     and whose name/language are kept fresh, as `ensure_person` does. At least one row."""
     params["tg"] = actor.tg_user_id
-    rows = (await session.exec(stmt, params=params)).all()  # type: ignore[call-overload]
+    rows = (await session.execute(stmt, params=params)).all()
     if not rows:
         fresh = Person(tg_user_id=actor.tg_user_id, name=actor.name[:100], username=actor.username,
                        language=actor.language)
         await (await session.connection()).execute(_INSERT, {k: getattr(fresh, k) for k in _COLUMNS})
-        return (await session.exec(stmt, params=params)).all()  # type: ignore[call-overload]
+        return (await session.execute(stmt, params=params)).all()
     person = rows[0][0]
     if (person.language != actor.language or person.blocked_bot or person.username != actor.username
             or (not person.name and actor.name)):
@@ -91,18 +93,18 @@ async def ensure_person(session: AsyncSession, actor: Actor) -> Person:
 
 
 async def person_by_tg(session: AsyncSession, tg_user_id: int) -> Person | None:
-    return (await session.exec(_PERSON, params={"tg": tg_user_id})).scalars().first()  # type: ignore[call-overload]
+    return (await session.execute(_PERSON, params={"tg": tg_user_id})).scalars().first()
 
 
 _PID, _GID, _CID = bindparam("pid"), bindparam("gid"), bindparam("cid")
-_ADMIN_OF = select(RoleGrant.id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN, RoleGrant.community_id == _CID)
-_ANY_ADMIN = select(RoleGrant.id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN).limit(1)
-_LEADER_OF = select(RoleGrant.id).where(RoleGrant.person_id == _PID, RoleGrant.role == LEADER, RoleGrant.grid_id == _GID)
+_ADMIN_OF = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN, col(RoleGrant.community_id) == _CID)
+_ANY_ADMIN = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN).limit(1)
+_LEADER_OF = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID)
 # is_leader_of, or the grid exists and they are superadmin or an admin of its community
 _CAN_LEAD = select(or_(
-    exists().where(RoleGrant.person_id == _PID, RoleGrant.role == LEADER, RoleGrant.grid_id == _GID),
-    exists().where(Grid.id == _GID, or_(bindparam("sa", type_=Boolean), Grid.community_id.in_(  # type: ignore[arg-type]
-        select(RoleGrant.community_id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN))))))
+    exists().where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID),
+    exists().where(col(Grid.id) == _GID, or_(bindparam("sa", type_=Boolean), col(Grid.community_id).in_(
+        select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN))))))
 
 
 async def _found(session: AsyncSession, stmt: Select, **params: Any) -> bool:
@@ -133,44 +135,44 @@ async def can_lead(session: AsyncSession, person: Person, grid_id: int) -> bool:
     return bool(row[0])
 
 
-_ALL_GRIDS = select(Grid).order_by(Grid.id)
+_ALL_GRIDS = select(Grid).order_by(col(Grid.id))
 _LED_GRIDS = select(Grid).where(or_(
-    Grid.id.in_(select(RoleGrant.grid_id).where(RoleGrant.person_id == _PID, RoleGrant.role == LEADER)),  # type: ignore[union-attr]
-    Grid.community_id.in_(select(RoleGrant.community_id).where(RoleGrant.person_id == _PID, RoleGrant.role == ADMIN)),
-)).order_by(Grid.id)
+    col(Grid.id).in_(select(col(RoleGrant.grid_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER)),
+    col(Grid.community_id).in_(select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN)),
+)).order_by(col(Grid.id))
 
 
 async def led_grids(session: AsyncSession, person: Person) -> list[Grid]:
     """Grids this person may act on as leader (as leader, or as admin of their community)."""
     if person.is_superadmin:
-        return list((await session.exec(_ALL_GRIDS)).scalars())  # type: ignore[call-overload]
-    return list((await session.exec(_LED_GRIDS, params={"pid": person.id})).scalars())  # type: ignore[call-overload]
+        return list((await session.execute(_ALL_GRIDS)).scalars())
+    return list((await session.execute(_LED_GRIDS, params={"pid": person.id})).scalars())
 
 
-_LEADERS = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
-    RoleGrant.role == LEADER, RoleGrant.grid_id == _GID).order_by(Person.id)
-_ADMINS = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
-    RoleGrant.role == ADMIN, RoleGrant.community_id == _CID).order_by(Person.id)
-_SUPERADMINS = select(Person).where(Person.is_superadmin == True)  # noqa: E712
+_LEADERS = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id)).where(
+    col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID).order_by(col(Person.id))
+_ADMINS = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id)).where(
+    col(RoleGrant.role) == ADMIN, col(RoleGrant.community_id) == _CID).order_by(col(Person.id))
+_SUPERADMINS = select(Person).where(col(Person.is_superadmin) == True)  # noqa: E712
 
 
 async def leaders_of(session: AsyncSession, grid_id: int) -> list[Person]:
-    return list((await session.exec(_LEADERS, params={"gid": grid_id})).scalars())  # type: ignore[call-overload]
+    return list((await session.execute(_LEADERS, params={"gid": grid_id})).scalars())
 
 
 async def admins_of(session: AsyncSession, community_id: int) -> list[Person]:
     """Community admins, or the superadmins when the community has none."""
-    people = list((await session.exec(_ADMINS, params={"cid": community_id})).scalars())  # type: ignore[call-overload]
+    people = list((await session.execute(_ADMINS, params={"cid": community_id})).scalars())
     if not people:
-        people = list((await session.exec(_SUPERADMINS)).scalars())  # type: ignore[call-overload]
+        people = list((await session.execute(_SUPERADMINS)).scalars())
     return people
 
 
-_PROFILE = select(VolunteerProfile).where(VolunteerProfile.person_id == _PID)
+_PROFILE = select(VolunteerProfile).where(col(VolunteerProfile.person_id) == _PID)
 
 
 async def approved_volunteer(session: AsyncSession, person: Person) -> VolunteerProfile | None:
-    prof = (await session.exec(_PROFILE, params={"pid": person.id})).scalars().first()  # type: ignore[call-overload]
+    prof = (await session.execute(_PROFILE, params={"pid": person.id})).scalars().first()
     return prof if prof is not None and prof.status == VolunteerStatus.approved.value else None
 
 
@@ -194,8 +196,8 @@ class RoleSummary:
 
 
 # /start and /help: the person, their volunteer status and what they lead, in one statement
-_ROLE_SUMMARY = by_tg(VolunteerProfile.status, LEADS_A_GRID, ANY_GRID, grants(ADMIN)).outerjoin(
-    VolunteerProfile, VolunteerProfile.person_id == Person.id)
+_ROLE_SUMMARY = by_tg(col(VolunteerProfile.status), LEADS_A_GRID, ANY_GRID, grants(ADMIN)).outerjoin(
+    VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
 
 
 async def role_summary(core, actor: Actor) -> RoleSummary:  # type: ignore[no-untyped-def]

@@ -1,11 +1,13 @@
 """双报到: a volunteer signs up with the grid they live in, and keeps their own profile."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from storage import audit
@@ -42,7 +44,7 @@ def clean_availability(text: str | None) -> str:
 def clean_work_group(value: str | None) -> str:
     if value not in WORK_GROUPS:
         raise InvalidInput("volunteers.bad_work_group")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def clean_skills(values: Any) -> tuple[str, ...]:
@@ -67,8 +69,8 @@ def check_draft(draft: dict[str, Any]) -> Signup:
 
 
 async def _profile(session: AsyncSession, person: Person) -> VolunteerProfile | None:
-    return (await session.exec(select(VolunteerProfile).where(  # type: ignore[call-overload]
-        VolunteerProfile.person_id == person.id))).scalars().first()
+    return (await session.execute(select(VolunteerProfile).where(
+        col(VolunteerProfile.person_id) == person.id))).scalars().first()
 
 
 def _refuse_reapply(profile: VolunteerProfile | None) -> None:

@@ -6,12 +6,14 @@ button was drawn for. Sign-up and the volunteer's own profile are in signup.py.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, true, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t, tp
 from storage import audit
@@ -140,8 +142,8 @@ async def _transition(session: AsyncSession, prof: VolunteerProfile, before: Vol
     values: dict = dict(status=after.value, decided_by=me.id, decided_at=now)
     if after != VolunteerStatus.approved:
         values["shock_team"] = False
-    result = await session.exec(update(VolunteerProfile).where(  # type: ignore[call-overload]
-        VolunteerProfile.id == prof.id, VolunteerProfile.status == before.value).values(**values))
+    result = await session.execute(update(VolunteerProfile).where(
+        col(VolunteerProfile.id) == prof.id, col(VolunteerProfile.status) == before.value).values(**values))
     if not result.rowcount:
         await session.refresh(prof)
         raise _stale(prof)
@@ -228,9 +230,9 @@ async def _set_standing(core: Core, actor: Actor, profile_id: int, before: Volun
 def _joined():  # type: ignore[no-untyped-def]
     """Profiles with their person, grid and community in one query (no query per row)."""
     return (select(VolunteerProfile, Person, Grid, Community)
-            .join(Person, Person.id == VolunteerProfile.person_id)
-            .join(Grid, Grid.id == VolunteerProfile.grid_id)
-            .join(Community, Community.id == Grid.community_id))
+            .join(Person, col(Person.id) == col(VolunteerProfile.person_id))
+            .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+            .join(Community, col(Community.id) == col(Grid.community_id)))
 
 
 async def _led(session: AsyncSession, actor: Actor) -> tuple[Person, Any]:
@@ -238,20 +240,20 @@ async def _led(session: AsyncSession, actor: Actor) -> tuple[Person, Any]:
     me = await ensure_person(session, actor)
     if me.is_superadmin:
         return me, true()
-    leads = select(RoleGrant.grid_id).where(RoleGrant.person_id == me.id, RoleGrant.role == RoleKind.leader.value)
-    admin = select(RoleGrant.community_id).where(RoleGrant.person_id == me.id, RoleGrant.role == RoleKind.admin.value)
-    if not await session.scalar(select(RoleGrant.id).where(RoleGrant.person_id == me.id).limit(1)):
+    leads = select(col(RoleGrant.grid_id)).where(col(RoleGrant.person_id) == me.id, col(RoleGrant.role) == RoleKind.leader.value)
+    admin = select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == me.id, col(RoleGrant.role) == RoleKind.admin.value)
+    if not await session.scalar(select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == me.id).limit(1)):
         raise NotAllowed("volunteers.leaders_only")
-    return me, or_(VolunteerProfile.grid_id.in_(leads), Grid.community_id.in_(admin))  # type: ignore[attr-defined]
+    return me, or_(col(VolunteerProfile.grid_id).in_(leads), col(Grid.community_id).in_(admin))
 
 
 async def pending_volunteers(core: Core, actor: Actor) -> list[VolunteerView]:
     """Applications waiting in the grids this person leads (oldest first)."""
     async with core.db.session() as s:
         me, led = await _led(s, actor)
-        rows = await s.exec(_joined().where(led, VolunteerProfile.person_id != me.id,  # type: ignore[call-overload]
-                                            VolunteerProfile.status == VolunteerStatus.pending.value)
-                            .order_by(VolunteerProfile.consent_at, VolunteerProfile.id))
+        rows = await s.execute(_joined().where(led, col(VolunteerProfile.person_id) != me.id,
+                                            col(VolunteerProfile.status) == VolunteerStatus.pending.value)
+                            .order_by(col(VolunteerProfile.consent_at), col(VolunteerProfile.id)))
         return [VolunteerView(*row) for row in rows.all()]
 
 
@@ -261,16 +263,16 @@ async def grid_volunteers(core: Core, actor: Actor, *, offset: int = 0,
     then name) and how many there are in all."""
     async with core.db.session() as s:
         _, led = await _led(s, actor)
-        live = (led, VolunteerProfile.status.in_([VolunteerStatus.approved.value,  # type: ignore[attr-defined]
+        live = (led, col(VolunteerProfile.status).in_([VolunteerStatus.approved.value,
                                                    VolunteerStatus.suspended.value]))
         total = await s.scalar(select(func.count()).select_from(VolunteerProfile)
-                               .join(Grid, Grid.id == VolunteerProfile.grid_id).where(*live))
-        rows = await s.exec(_joined().where(*live).order_by(Grid.name, Grid.id, Person.name, Person.id)  # type: ignore[call-overload]
+                               .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id)).where(*live))
+        rows = await s.execute(_joined().where(*live).order_by(col(Grid.name), col(Grid.id), col(Person.name), col(Person.id))
                             .offset(max(0, offset)).limit(limit))
         return [VolunteerView(*row) for row in rows.all()], int(total or 0)
 
 
 async def end_pairings(session: AsyncSession, person_id: int) -> int:
-    result = await session.exec(update(Pairing).where(  # type: ignore[call-overload]
-        Pairing.volunteer_id == person_id, Pairing.active == True).values(active=False))  # noqa: E712
+    result = await session.execute(update(Pairing).where(
+        col(Pairing.volunteer_id) == person_id, col(Pairing.active) == True).values(active=False))  # noqa: E712
     return int(result.rowcount or 0)

@@ -1,11 +1,13 @@
 """Communities, grids, their leaders and admins (who is in charge where)."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import String, delete, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from storage import audit
@@ -29,17 +31,17 @@ async def residents_group_of(session: AsyncSession, grid_id: int) -> ChatBinding
 
 
 async def _binding(session: AsyncSession, grid_id: int, kind: ChatKind) -> ChatBinding | None:
-    return (await session.exec(select(ChatBinding).where(  # type: ignore[call-overload]
-        ChatBinding.grid_id == grid_id, ChatBinding.kind == kind.value))).scalars().first()
+    return (await session.execute(select(ChatBinding).where(
+        col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == kind.value))).scalars().first()
 
 
 async def find_person(session: AsyncSession, ref: int | str) -> Person | None:
     """By Telegram user id, or by @username (case-insensitive) of someone who has used the bot."""
     if isinstance(ref, int):
-        stmt = select(Person).where(Person.tg_user_id == ref)
+        stmt = select(Person).where(col(Person.tg_user_id) == ref)
     else:
-        stmt = select(Person).where(func.lower(Person.username) == ref.lower().lstrip("@"))
-    return (await session.exec(stmt.where(Person.forgotten_at.is_(None)))).scalars().first()  # type: ignore[call-overload,union-attr]
+        stmt = select(Person).where(func.lower(col(Person.username)) == ref.lower().lstrip("@"))
+    return (await session.execute(stmt.where(col(Person.forgotten_at).is_(None)))).scalars().first()
 
 
 async def get_grid(session: AsyncSession, grid_id: int) -> Grid:
@@ -58,14 +60,14 @@ async def get_community(session: AsyncSession, community_id: int) -> Community:
 
 async def all_communities(core: Core) -> list[Community]:
     async with core.db.session() as s:
-        return list((await s.exec(select(Community).order_by(Community.name))).scalars())  # type: ignore[call-overload]
+        return list((await s.execute(select(Community).order_by(col(Community.name)))).scalars())
 
 
 async def grids_of_community(core: Core, community_id: int) -> list[Grid]:
     async with core.db.session() as s:
         await get_community(s, community_id)
-        return list((await s.exec(select(Grid).where(Grid.community_id == community_id)  # type: ignore[call-overload]
-                                  .order_by(Grid.name))).scalars())
+        return list((await s.execute(select(Grid).where(col(Grid.community_id) == community_id)
+                                  .order_by(col(Grid.name)))).scalars())
 
 
 async def _admin_person(session: AsyncSession, actor: Actor, community_id: int | None) -> Person:
@@ -81,20 +83,20 @@ async def administered_communities(core: Core, actor: Actor) -> list[Community]:
         person = await ensure_person(s, actor)
         if not await is_any_admin(s, person):
             raise NotAllowed("places.admins_only")
-        stmt = select(Community).order_by(Community.name)
+        stmt = select(Community).order_by(col(Community.name))
         if not person.is_superadmin:
-            mine = select(RoleGrant.community_id).where(RoleGrant.person_id == person.id,
-                                                        RoleGrant.role == RoleKind.admin.value)
-            stmt = stmt.where(Community.id.in_(mine))  # type: ignore[union-attr]
-        return list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+            mine = select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == person.id,
+                                                        col(RoleGrant.role) == RoleKind.admin.value)
+            stmt = stmt.where(col(Community.id).in_(mine))
+        return list((await s.execute(stmt)).scalars())
 
 
 async def administered_grids(core: Core, actor: Actor) -> list[tuple[Community, Grid]]:
     """Every grid of the communities this person administers, by community and grid name."""
     ids = [c.id for c in await administered_communities(core, actor)]
     async with core.db.session() as s:
-        rows = await s.exec(select(Community, Grid).join(Grid, Grid.community_id == Community.id)  # type: ignore[call-overload]
-                            .where(Community.id.in_(ids)).order_by(Community.name, Grid.name))  # type: ignore[union-attr]
+        rows = await s.execute(select(Community, Grid).join(Grid, col(Grid.community_id) == col(Community.id))
+                            .where(col(Community.id).in_(ids)).order_by(col(Community.name), col(Grid.name)))
         return [(c, g) for c, g in rows.all()]
 
 
@@ -104,8 +106,8 @@ async def grid_labels(core: Core, grids: list[Grid]) -> list[tuple[Grid, str]]:
     if len({g.community_id for g in grids}) <= 1:
         return sorted(((g, g.name) for g in grids), key=lambda x: x[1])
     async with core.db.session() as s:
-        names = dict((await s.exec(select(Community.id, Community.name).where(  # type: ignore[call-overload]
-            Community.id.in_({g.community_id for g in grids})))).all())  # type: ignore[union-attr]
+        names = dict((await s.execute(select(col(Community.id), col(Community.name)).where(
+            col(Community.id).in_({g.community_id for g in grids})))).all())
     return sorted(((g, f"{names.get(g.community_id, '?')} · {g.name}") for g in grids), key=lambda x: x[1])
 
 
@@ -127,7 +129,7 @@ async def create_community(core: Core, actor: Actor, name: str, tz: str | None =
         person = await ensure_person(s, actor)
         if not person.is_superadmin:
             raise NotAllowed("places.superadmins_only")
-        if await s.scalar(select(Community.id).where(Community.name == name)):
+        if await s.scalar(select(col(Community.id)).where(col(Community.name) == name)):
             raise Conflict("places.community_exists", name=name)
         com = Community(name=name, timezone=timezone, created_at=core.clock.now())
         s.add(com)
@@ -141,7 +143,7 @@ async def create_grid(core: Core, actor: Actor, community_id: int, name: str) ->
     async with core.db.session() as s:
         person = await _admin_person(s, actor, community_id)
         await get_community(s, community_id)
-        if await s.scalar(select(Grid.id).where(Grid.community_id == community_id, Grid.name == name)):
+        if await s.scalar(select(col(Grid.id)).where(col(Grid.community_id) == community_id, col(Grid.name) == name)):
             raise Conflict("places.grid_exists", name=name)
         grid = Grid(community_id=community_id, name=name, created_at=core.clock.now())
         s.add(grid)
@@ -181,8 +183,8 @@ async def remove_leader(core: Core, actor: Actor, grid_id: int, person_id: int) 
         grid = await get_grid(s, grid_id)
         me = await _admin_person(s, actor, grid.community_id)
         target = await s.get(Person, person_id)
-        result = await s.exec(delete(RoleGrant).where(  # type: ignore[call-overload]
-            RoleGrant.person_id == person_id, RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id == grid_id))
+        result = await s.execute(delete(RoleGrant).where(
+            col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id) == grid_id))
         if target is None or not result.rowcount:
             raise Conflict("places.not_a_leader")
         await audit.record(s, me.id, "leader.revoke", "grid", grid_id, person_id=person_id)
@@ -195,8 +197,8 @@ async def add_admin(core: Core, actor: Actor, community_id: int, ref: int | str)
         com = await get_community(s, community_id)
         me = await _admin_person(s, actor, community_id)
         target = await _target(s, ref)
-        if await s.scalar(select(RoleGrant.id).where(RoleGrant.person_id == target.id, RoleGrant.role ==
-                                                     RoleKind.admin.value, RoleGrant.community_id == community_id)):
+        if await s.scalar(select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == target.id, col(RoleGrant.role) ==
+                                                     RoleKind.admin.value, col(RoleGrant.community_id) == community_id)):
             raise Conflict("places.already_admin", name=target.name)
         s.add(RoleGrant(person_id=target.id, role=RoleKind.admin.value, community_id=community_id,
                         granted_by=me.id, created_at=core.clock.now()))
@@ -212,9 +214,9 @@ async def remove_admin(core: Core, actor: Actor, community_id: int, person_id: i
     async with core.db.session() as s:
         me = await _admin_person(s, actor, community_id)
         target = await s.get(Person, person_id)
-        result = await s.exec(delete(RoleGrant).where(  # type: ignore[call-overload]
-            RoleGrant.person_id == person_id, RoleGrant.role == RoleKind.admin.value,
-            RoleGrant.community_id == community_id))
+        result = await s.execute(delete(RoleGrant).where(
+            col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.admin.value,
+            col(RoleGrant.community_id) == community_id))
         if target is None or not result.rowcount:
             raise Conflict("places.not_an_admin")
         await audit.record(s, me.id, "admin.revoke", "community", community_id, person_id=person_id)
@@ -232,9 +234,9 @@ async def community_admins(core: Core, actor: Actor, community_id: int) -> tuple
     async with core.db.session() as s:
         com = await get_community(s, community_id)
         await _admin_person(s, actor, community_id)
-        stmt = select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
-            RoleGrant.role == RoleKind.admin.value, RoleGrant.community_id == community_id).order_by(Person.id)
-        return com, list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+        stmt = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id)).where(
+            col(RoleGrant.role) == RoleKind.admin.value, col(RoleGrant.community_id) == community_id).order_by(col(Person.id))
+        return com, list((await s.execute(stmt)).scalars())
 
 
 # ------------------------------------------------------------------ overview
@@ -262,25 +264,25 @@ async def overview(core: Core, actor: Actor) -> list[CommunityOverview]:
     communities = await administered_communities(core, actor)
     ids = [c.id for c in communities]
     async with core.db.session() as s:
-        grids = list((await s.exec(select(Grid).where(Grid.community_id.in_(ids)).order_by(Grid.name))).scalars())  # type: ignore[call-overload,union-attr]
+        grids = list((await s.execute(select(Grid).where(col(Grid.community_id).in_(ids)).order_by(col(Grid.name)))).scalars())
         rows = {g.id: GridOverview(g) for g in grids}
         gids = list(rows)
-        who = func.coalesce(func.nullif(Person.name, ""), func.cast(Person.tg_user_id, String))
-        for gid, name in (await s.exec(select(RoleGrant.grid_id, who).join(Person, Person.id == RoleGrant.person_id)  # type: ignore[call-overload]
-                                       .where(RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id.in_(gids))  # type: ignore[union-attr]
-                                       .order_by(Person.id))).all():
+        who = func.coalesce(func.nullif(col(Person.name), ""), func.cast(col(Person.tg_user_id), String))
+        for gid, name in (await s.execute(select(col(RoleGrant.grid_id), who).join(Person, col(Person.id) == col(RoleGrant.person_id))
+                                       .where(col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_(gids))
+                                       .order_by(col(Person.id)))).all():
             rows[gid].leaders.append(name)
-        for gid, status, n in (await s.exec(select(VolunteerProfile.grid_id, VolunteerProfile.status, func.count())  # type: ignore[call-overload]
-                                            .where(VolunteerProfile.grid_id.in_(gids))  # type: ignore[attr-defined]
-                                            .group_by(VolunteerProfile.grid_id, VolunteerProfile.status))).all():
+        for gid, status, n in (await s.execute(select(col(VolunteerProfile.grid_id), col(VolunteerProfile.status), func.count())
+                                            .where(col(VolunteerProfile.grid_id).in_(gids))
+                                            .group_by(col(VolunteerProfile.grid_id), col(VolunteerProfile.status)))).all():
             if status == VolunteerStatus.approved.value:
                 rows[gid].volunteers = n
             elif status == VolunteerStatus.pending.value:
                 rows[gid].pending = n
-        for gid, n in (await s.exec(select(Household.grid_id, func.count()).where(  # type: ignore[call-overload]
-                Household.grid_id.in_(gids), Household.erased_at.is_(None)).group_by(Household.grid_id))).all():  # type: ignore[attr-defined,union-attr]
+        for gid, n in (await s.execute(select(col(Household.grid_id), func.count()).where(
+                col(Household.grid_id).in_(gids), col(Household.erased_at).is_(None)).group_by(col(Household.grid_id)))).all():
             rows[gid].households = n
-        for b in (await s.exec(select(ChatBinding).where(ChatBinding.grid_id.in_(gids)))).scalars():  # type: ignore[call-overload,attr-defined]
+        for b in (await s.execute(select(ChatBinding).where(col(ChatBinding.grid_id).in_(gids)))).scalars():
             if b.kind == ChatKind.volunteers.value:
                 rows[b.grid_id].volunteer_group = b.title or str(b.chat_id)
             else:

@@ -1,10 +1,12 @@
 """Group chats bound to grids: each grid has one volunteer group and one residents group."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.enums import ChatKind
@@ -34,7 +36,7 @@ async def bindable_grids(core: Core, actor: Actor) -> list[Grid]:
 
 
 async def _chat_binding(session: AsyncSession, chat_id: int) -> ChatBinding | None:
-    return (await session.exec(select(ChatBinding).where(ChatBinding.chat_id == chat_id))).scalars().first()  # type: ignore[call-overload]
+    return (await session.execute(select(ChatBinding).where(col(ChatBinding.chat_id) == chat_id))).scalars().first()
 
 
 async def bind_chat(core: Core, actor: Actor, *, chat_id: int, title: str, grid_id: int, kind: ChatKind,
@@ -63,8 +65,8 @@ async def bind_chat(core: Core, actor: Actor, *, chat_id: int, title: str, grid_
             await audit.record(s, person.id, "chat.unbind", "grid", current.grid_id, chat_id=chat_id,
                                kind=current.kind, reason="rebound")
             await s.delete(current)
-        replaced = (await s.exec(select(ChatBinding).where(  # type: ignore[call-overload]
-            ChatBinding.grid_id == grid_id, ChatBinding.kind == kind.value))).scalars().first()
+        replaced = (await s.execute(select(ChatBinding).where(
+            col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == kind.value))).scalars().first()
         replaced_title = None
         if replaced is not None:
             replaced_title = replaced.title or str(replaced.chat_id)

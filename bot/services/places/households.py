@@ -5,11 +5,13 @@ volunteer in private chats, never in groups, logs, audit details or error messag
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from storage import audit
@@ -94,9 +96,9 @@ async def leader_grids(core: Core, actor: Actor) -> list[Grid]:
 
 
 async def address_taken(session: AsyncSession, grid_id: int, address: str) -> bool:
-    return bool(await session.scalar(select(Household.id).where(
-        Household.grid_id == grid_id, func.lower(Household.address) == address.lower(),
-        Household.erased_at.is_(None))))  # type: ignore[union-attr]
+    return bool(await session.scalar(select(col(Household.id)).where(
+        col(Household.grid_id) == grid_id, func.lower(col(Household.address)) == address.lower(),
+        col(Household.erased_at).is_(None))))
 
 
 async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehold | dict[str, Any]) -> Household:
@@ -118,12 +120,12 @@ async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehol
 async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Grid, list[HouseholdRow]]:
     async with core.db.session() as s:
         _, grid = await _leading(s, actor, grid_id)
-        rows = [HouseholdRow(h) for h in (await s.exec(select(Household).where(  # type: ignore[call-overload]
-            Household.grid_id == grid_id, Household.erased_at.is_(None)).order_by(Household.address))).scalars()]  # type: ignore[union-attr]
+        rows = [HouseholdRow(h) for h in (await s.execute(select(Household).where(
+            col(Household.grid_id) == grid_id, col(Household.erased_at).is_(None)).order_by(col(Household.address)))).scalars()]
         by_id = {r.household.id: r for r in rows}
-        pairs = await s.exec(select(Pairing.household_id, Person.name).join(Person, Person.id == Pairing.volunteer_id)  # type: ignore[call-overload]
-                             .join(Household, Household.id == Pairing.household_id)
-                             .where(Household.grid_id == grid_id, Pairing.active == True))  # noqa: E712
+        pairs = await s.execute(select(col(Pairing.household_id), col(Person.name)).join(Person, col(Person.id) == col(Pairing.volunteer_id))
+                             .join(Household, col(Household.id) == col(Pairing.household_id))
+                             .where(col(Household.grid_id) == grid_id, col(Pairing.active) == True))  # noqa: E712
         for hid, name in pairs.all():
             if hid in by_id:
                 by_id[hid].volunteers.append(name)
@@ -135,11 +137,11 @@ async def pairable_volunteers(core: Core, actor: Actor, grid_id: int) -> tuple[G
     async with core.db.session() as s:
         _, grid = await _leading(s, actor, grid_id)
         count = select(func.count()).select_from(Pairing).where(
-            Pairing.volunteer_id == Person.id, Pairing.active == True).scalar_subquery()  # noqa: E712
-        stmt = select(Person, count).join(VolunteerProfile, VolunteerProfile.person_id == Person.id).where(
-            VolunteerProfile.grid_id == grid_id, VolunteerProfile.status == VolunteerStatus.approved.value
-        ).order_by(Person.name)
-        return grid, [(p, n) for p, n in (await s.exec(stmt)).all()]  # type: ignore[call-overload]
+            col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == True).scalar_subquery()  # noqa: E712
+        stmt = select(Person, count).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).where(
+            col(VolunteerProfile.grid_id) == grid_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value
+        ).order_by(col(Person.name))
+        return grid, [(p, n) for p, n in (await s.execute(stmt)).all()]
 
 
 async def _pairable(session: AsyncSession, actor: Actor, volunteer_id: int) -> tuple[Person, Grid, Person]:
@@ -164,8 +166,8 @@ async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[
             h = await s.get(Household, hid)
             if h is None or h.erased_at is not None or h.grid_id != grid_id:
                 raise Conflict("households.household_not_in_grid", grid=grid.name)
-            p = (await s.exec(select(Pairing).where(Pairing.volunteer_id == vol.id,  # type: ignore[call-overload]
-                                                    Pairing.household_id == hid))).scalars().first()
+            p = (await s.execute(select(Pairing).where(col(Pairing.volunteer_id) == vol.id,
+                                                    col(Pairing.household_id) == hid))).scalars().first()
             if p is not None and p.active:
                 continue
             p = p or Pairing(volunteer_id=vol.id, household_id=hid)  # type: ignore[arg-type]
@@ -187,10 +189,10 @@ async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[
 async def pairings_of(core: Core, actor: Actor, volunteer_id: int, grid_id: int) -> list[tuple[Pairing, Household]]:
     async with core.db.session() as s:
         await _leading(s, actor, grid_id)
-        stmt = select(Pairing, Household).join(Household, Household.id == Pairing.household_id).where(
-            Pairing.volunteer_id == volunteer_id, Pairing.active == True, Household.grid_id == grid_id  # noqa: E712
-        ).order_by(Household.address)
-        return [(p, h) for p, h in (await s.exec(stmt)).all()]  # type: ignore[call-overload]
+        stmt = select(Pairing, Household).join(Household, col(Household.id) == col(Pairing.household_id)).where(
+            col(Pairing.volunteer_id) == volunteer_id, col(Pairing.active) == True, col(Household.grid_id) == grid_id  # noqa: E712
+        ).order_by(col(Household.address))
+        return [(p, h) for p, h in (await s.execute(stmt)).all()]
 
 
 async def unpair(core: Core, actor: Actor, pairing_id: int) -> tuple[Pairing, Household]:
@@ -216,10 +218,10 @@ async def households_of_volunteer(core: Core, actor: Actor) -> list[Household]:
         prof = await approved_volunteer(s, me)
         if prof is None:
             return []
-        stmt = select(Household).join(Pairing, Pairing.household_id == Household.id).where(
-            Pairing.volunteer_id == me.id, Pairing.active == True, Household.erased_at.is_(None)  # type: ignore[union-attr]  # noqa: E712
-        ).order_by(Household.address)
-        return list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+        stmt = select(Household).join(Pairing, col(Pairing.household_id) == col(Household.id)).where(
+            col(Pairing.volunteer_id) == me.id, col(Pairing.active) == True, col(Household.erased_at).is_(None)  # noqa: E712
+        ).order_by(col(Household.address))
+        return list((await s.execute(stmt)).scalars())
 
 
 async def household_for(core: Core, actor: Actor, household_id: int) -> Household:
@@ -229,8 +231,8 @@ async def household_for(core: Core, actor: Actor, household_id: int) -> Househol
         h = await s.get(Household, household_id)
         if h is None or h.erased_at is not None:
             raise NotFound("households.not_found")
-        paired = await s.scalar(select(Pairing.id).where(Pairing.volunteer_id == me.id, Pairing.household_id == h.id,
-                                                         Pairing.active == True))  # noqa: E712
+        paired = await s.scalar(select(col(Pairing.id)).where(col(Pairing.volunteer_id) == me.id, col(Pairing.household_id) == h.id,
+                                                         col(Pairing.active) == True))  # noqa: E712
         if not ((paired and await approved_volunteer(s, me)) or await can_lead(s, me, h.grid_id)):
             raise NotAllowed("households.not_yours")
         return h

@@ -1,10 +1,12 @@
 """Red points (红色积分) read from the append-only ledger: my points, hours, rank, leaderboards.
 
-A grid's board ranks the volunteers registered in that grid (VolunteerProfile.grid_id) by the
+A grid's board ranks the volunteers registered in that grid (col(VolunteerProfile.grid_id)) by the
 points they earned anywhere; the community's board ranks every volunteer of its grids. "This
 month" starts at midnight on the 1st in the community's time zone. Ties share a rank.
 """
 from __future__ import annotations
+
+from sqlmodel import col
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +14,7 @@ from typing import Any, Literal
 
 from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.sql import Select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Community, Grid, Person, PointsEntry, RoleGrant, VolunteerProfile
 
@@ -70,12 +72,12 @@ class _Home:
 
 
 # the person, their volunteer grid and its community, and whether they hold any role: one statement
-_HOME = by_tg(VolunteerProfile.id, Grid.id, Grid.name, Grid.community_id, Community.name, Community.timezone,
-              exists().where(RoleGrant.person_id == Person.id)).outerjoin(
-    VolunteerProfile, VolunteerProfile.person_id == Person.id).outerjoin(
-    Grid, Grid.id == VolunteerProfile.grid_id).outerjoin(Community, Community.id == Grid.community_id)
-_PLACE = select(Grid.name, Grid.community_id, Community.name, Community.timezone).join(
-    Community, Community.id == Grid.community_id).where(Grid.id == bindparam("gid"))
+_HOME = by_tg(col(VolunteerProfile.id), col(Grid.id), col(Grid.name), col(Grid.community_id), col(Community.name), col(Community.timezone),
+              exists().where(col(RoleGrant.person_id) == col(Person.id))).outerjoin(
+    VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).outerjoin(
+    Grid, col(Grid.id) == col(VolunteerProfile.grid_id)).outerjoin(Community, col(Community.id) == col(Grid.community_id))
+_PLACE = select(col(Grid.name), col(Grid.community_id), col(Community.name), col(Community.timezone)).join(
+    Community, col(Community.id) == col(Grid.community_id)).where(col(Grid.id) == bindparam("gid"))
 
 
 async def _home_grid(s: AsyncSession, actor: Actor) -> _Home:
@@ -105,47 +107,47 @@ _MINE = select(func.coalesce(func.sum(_PE.points), 0).label("pts"), func.coalesc
                func.coalesce(func.sum(_in_month(_PE.points)), 0), func.coalesce(func.sum(_in_month(_PE.hours)), 0.0)
                ).where(_PE.person_id == bindparam("pid")).subquery("mine")
 _GRID_TOTALS = select(_PE.person_id, func.sum(_PE.points).label("pts")).where(_PE.person_id.in_(  # type: ignore[attr-defined]
-    select(VolunteerProfile.person_id).where(VolunteerProfile.grid_id == bindparam("gid")))).group_by(_PE.person_id).subquery()
+    select(col(VolunteerProfile.person_id)).where(col(VolunteerProfile.grid_id) == bindparam("gid")))).group_by(_PE.person_id).subquery()
 _ABOVE = select(func.count()).select_from(VolunteerProfile).outerjoin(
-    _GRID_TOTALS, _GRID_TOTALS.c.person_id == VolunteerProfile.person_id).where(
-    VolunteerProfile.grid_id == bindparam("gid"), func.coalesce(_GRID_TOTALS.c.pts, 0) > _MINE.c.pts).scalar_subquery()
+    _GRID_TOTALS, _GRID_TOTALS.c.person_id == col(VolunteerProfile.person_id)).where(
+    col(VolunteerProfile.grid_id) == bindparam("gid"), func.coalesce(_GRID_TOTALS.c.pts, 0) > _MINE.c.pts).scalar_subquery()
 _RANKED = select(func.count()).select_from(VolunteerProfile).where(
-    VolunteerProfile.grid_id == bindparam("gid")).correlate_except(VolunteerProfile).scalar_subquery()
+    col(VolunteerProfile.grid_id) == bindparam("gid")).correlate_except(VolunteerProfile).scalar_subquery()
 _MY_POINTS = select(*_MINE.c, _ABOVE, _RANKED).select_from(_MINE)
 
 
 def _totals(since: datetime | None) -> Select:
-    stmt = select(PointsEntry.person_id.label("person_id"), func.sum(PointsEntry.points).label("pts"),  # type: ignore[attr-defined]
-                  func.sum(PointsEntry.hours).label("hrs"))
+    stmt = select(col(PointsEntry.person_id).label("person_id"), func.sum(col(PointsEntry.points)).label("pts"),
+                  func.sum(col(PointsEntry.hours)).label("hrs"))
     if since is not None:
-        stmt = stmt.where(PointsEntry.created_at >= since)
-    return stmt.group_by(PointsEntry.person_id)
+        stmt = stmt.where(col(PointsEntry.created_at) >= since)
+    return stmt.group_by(col(PointsEntry.person_id))
 
 
 def _members(scope: str, home: _Home) -> Select:
     """Volunteers on the board: registered in the grid, or in any grid of its community."""
-    stmt = select(VolunteerProfile.person_id).join(Grid, Grid.id == VolunteerProfile.grid_id)
-    return stmt.where(VolunteerProfile.grid_id == home.grid_id) if scope == "grid" else stmt.where(
-        Grid.community_id == home.community_id)
+    stmt = select(col(VolunteerProfile.person_id)).join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+    return stmt.where(col(VolunteerProfile.grid_id) == home.grid_id) if scope == "grid" else stmt.where(
+        col(Grid.community_id) == home.community_id)
 
 
 async def _rank(s: AsyncSession, members: Select, since: datetime | None, mine: int) -> tuple[int, int]:
     """(1 + volunteers with more points than `mine`, volunteers on the board)."""
-    totals = _totals(since).where(PointsEntry.person_id.in_(members)).subquery()  # type: ignore[attr-defined]
+    totals = _totals(since).where(col(PointsEntry.person_id).in_(members)).subquery()
     pts = func.coalesce(totals.c.pts, 0)
     base = select(func.count()).select_from(VolunteerProfile).outerjoin(
-        totals, totals.c.person_id == VolunteerProfile.person_id).where(VolunteerProfile.person_id.in_(members))  # type: ignore[attr-defined]
+        totals, totals.c.person_id == col(VolunteerProfile.person_id)).where(col(VolunteerProfile.person_id).in_(members))
     above = int(await s.scalar(base.where(pts > mine)) or 0)
     count = int(await s.scalar(base) or 0)
     return above + 1, count
 
 
 async def _sum(s: AsyncSession, person_id: int, since: datetime | None) -> tuple[int, float]:
-    stmt = select(func.coalesce(func.sum(PointsEntry.points), 0), func.coalesce(func.sum(PointsEntry.hours), 0.0)).where(
-        PointsEntry.person_id == person_id)
+    stmt = select(func.coalesce(func.sum(col(PointsEntry.points)), 0), func.coalesce(func.sum(col(PointsEntry.hours)), 0.0)).where(
+        col(PointsEntry.person_id) == person_id)
     if since is not None:
-        stmt = stmt.where(PointsEntry.created_at >= since)
-    pts, hrs = (await s.exec(stmt)).one()  # type: ignore[call-overload]
+        stmt = stmt.where(col(PointsEntry.created_at) >= since)
+    pts, hrs = (await s.execute(stmt)).one()
     return int(pts), round(float(hrs), 1)
 
 
@@ -167,12 +169,12 @@ async def leaderboard(core: Core, actor: Actor, scope: str, period: str, limit: 
         person = home.person
         since = month_start(core.clock.now(), home.timezone) if period == "month" else None
         members = _members(scope, home)
-        totals = _totals(since).where(PointsEntry.person_id.in_(members)).subquery()  # type: ignore[attr-defined]
-        stmt = (select(Person.id, Person.name, totals.c.pts, totals.c.hrs)
-                .join(totals, totals.c.person_id == Person.id).where(totals.c.pts > 0)
-                .order_by(totals.c.pts.desc(), totals.c.hrs.desc(), Person.id).limit(limit))
+        totals = _totals(since).where(col(PointsEntry.person_id).in_(members)).subquery()
+        stmt = (select(col(Person.id), col(Person.name), totals.c.pts, totals.c.hrs)
+                .join(totals, totals.c.person_id == col(Person.id)).where(totals.c.pts > 0)
+                .order_by(totals.c.pts.desc(), totals.c.hrs.desc(), col(Person.id)).limit(limit))
         rows: list[BoardRow] = []
-        for pid, name, pts, hrs in (await s.exec(stmt)).all():  # type: ignore[call-overload]
+        for pid, name, pts, hrs in (await s.execute(stmt)).all():
             rank = rows[-1].rank if rows and rows[-1].points == int(pts) else len(rows) + 1
             rows.append(BoardRow(rank, pid, name or "—", int(pts), round(float(hrs or 0), 1), pid == person.id))
         me = next((r for r in rows if r.is_me), None)

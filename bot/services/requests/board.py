@@ -5,10 +5,12 @@ the web dashboard calls the same functions.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import tp
 from storage import audit, claims
@@ -68,13 +70,13 @@ async def _leader_of_request(s: AsyncSession, actor: Actor, request_id: int) -> 
 
 async def volunteer_loads(s: AsyncSession, grid_id: int, category: str | None = None) -> list[VolunteerLoad]:
     """Approved volunteers of the grid with their open tasks; those whose skills fit first."""
-    load = (select(Assignment.volunteer_id, func.count().label("n")).where(Assignment.status.in_(LIVE))  # type: ignore[attr-defined]
-            .group_by(Assignment.volunteer_id).subquery())
-    rows = (await s.exec(select(Person, VolunteerProfile.skills, func.coalesce(load.c.n, 0))  # type: ignore[call-overload]
-                         .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
-                         .outerjoin(load, load.c.volunteer_id == Person.id)
-                         .where(VolunteerProfile.grid_id == grid_id,
-                                VolunteerProfile.status == VolunteerStatus.approved.value))).all()
+    load = (select(col(Assignment.volunteer_id), func.count().label("n")).where(col(Assignment.status).in_(LIVE))
+            .group_by(col(Assignment.volunteer_id)).subquery())
+    rows = (await s.execute(select(Person, col(VolunteerProfile.skills), func.coalesce(load.c.n, 0))
+                         .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                         .outerjoin(load, load.c.volunteer_id == col(Person.id))
+                         .where(col(VolunteerProfile.grid_id) == grid_id,
+                                col(VolunteerProfile.status) == VolunteerStatus.approved.value))).all()
     fit = set(skills_fit(category)) if category else set()
     out = [VolunteerLoad(p, int(n), [x for x in (skills or "").split(",") if x]) for p, skills, n in rows]
     for v in out:
@@ -91,9 +93,9 @@ async def board_for(core: Core, actor: Actor) -> list[Board]:
             raise NotAllowed("board.error.not_leader")
         boards = []
         for g in grids[:10]:
-            reqs = (await s.exec(select(HelpRequest).where(  # type: ignore[call-overload]
-                HelpRequest.grid_id == g.id, HelpRequest.status.in_(ACTIVE))  # type: ignore[attr-defined]
-                .order_by((HelpRequest.when_kind != WhenKind.urgent.value), HelpRequest.id).limit(BOARD_LIMIT))).scalars()
+            reqs = (await s.execute(select(HelpRequest).where(
+                col(HelpRequest.grid_id) == g.id, col(HelpRequest.status).in_(ACTIVE))
+                .order_by((col(HelpRequest.when_kind) != WhenKind.urgent.value), col(HelpRequest.id)).limit(BOARD_LIMIT))).scalars()
             items = []
             for r in reqs:
                 names = [display_name(p) for p, _ in await _holders(s, r.id or 0)]
@@ -240,8 +242,8 @@ async def duplicate_candidates(core: Core, actor: Actor, request_id: int) -> tup
     """Other active requests of the grid this one could duplicate (the flagged one first)."""
     async with core.db.session() as s:
         _, req = await _leader_of_request(s, actor, request_id)
-        rows = list((await s.exec(select(HelpRequest).where(  # type: ignore[call-overload]
-            HelpRequest.grid_id == req.grid_id, HelpRequest.id != req.id, HelpRequest.status.in_(ACTIVE))  # type: ignore[attr-defined]
-            .order_by(HelpRequest.id.desc()).limit(10))).scalars())
+        rows = list((await s.execute(select(HelpRequest).where(
+            col(HelpRequest.grid_id) == req.grid_id, col(HelpRequest.id) != req.id, col(HelpRequest.status).in_(ACTIVE))
+            .order_by(col(HelpRequest.id).desc()).limit(10))).scalars())
         rows.sort(key=lambda r: r.id != req.suspected_duplicate_of)
         return req, rows

@@ -5,11 +5,13 @@ skills that fit, who took it. NEVER the address or the phone.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t, tp
 from storage.enums import Category, ChatKind, RequestStatus, Skill, WhenKind
@@ -123,8 +125,8 @@ def card_buttons(lang: str, req: HelpRequest, *, lead: bool = False) -> list[lis
 
 
 async def volunteer_group(session: AsyncSession, grid_id: int) -> int | None:
-    return await session.scalar(select(ChatBinding.chat_id).where(
-        ChatBinding.grid_id == grid_id, ChatBinding.kind == ChatKind.volunteers.value))
+    return await session.scalar(select(col(ChatBinding.chat_id)).where(
+        col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == ChatKind.volunteers.value))
 
 
 async def send_lead_copy(core: Core, session: AsyncSession, req: HelpRequest, p: Person, key: str,

@@ -1,11 +1,13 @@
 """What every step of the request loop shares: loading a request, names, telling a person."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from storage import claim_reads
@@ -66,10 +68,10 @@ def display_name(p: Person | None) -> str:
 
 
 async def assignments(session: AsyncSession, request_id: int, statuses: list[str] | None = None) -> list[Assignment]:
-    stmt = select(Assignment).where(Assignment.request_id == request_id)
+    stmt = select(Assignment).where(col(Assignment.request_id) == request_id)
     if statuses is not None:
-        stmt = stmt.where(Assignment.status.in_(statuses))  # type: ignore[attr-defined]
-    return list((await session.exec(stmt.order_by(Assignment.id))).scalars())  # type: ignore[call-overload]
+        stmt = stmt.where(col(Assignment.status).in_(statuses))
+    return list((await session.execute(stmt.order_by(col(Assignment.id)))).scalars())
 
 
 def taker_name(p: Any) -> str:
@@ -121,10 +123,10 @@ def message_for(core: Core, p: Person | None, text_key: str, buttons: object = N
 async def reopen_count(session: AsyncSession, request_id: int) -> int:
     """How often the resident said "not done": numbers the done/reopen rounds for outbox keys."""
     return int(await session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.entity == "request", AuditEntry.entity_id == request_id, AuditEntry.action == "request.reopen")) or 0)
+        col(AuditEntry.entity) == "request", col(AuditEntry.entity_id) == request_id, col(AuditEntry.action) == "request.reopen")) or 0)
 
 
 async def end_relays(session: AsyncSession, request_id: int, now) -> None:  # type: ignore[no-untyped-def]
     """A closed task ends its relayed conversations."""
-    await session.exec(update(Relay).where(Relay.request_id == request_id, Relay.active == True)  # type: ignore[call-overload]  # noqa: E712
+    await session.execute(update(Relay).where(col(Relay.request_id) == request_id, col(Relay.active) == True)  # noqa: E712
                        .values(active=False, ended_at=now))

@@ -5,10 +5,12 @@ The scheduler calls escalate_overdue every few minutes. Each step happens once p
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.enums import RequestStatus
@@ -23,9 +25,9 @@ BATCH = 500
 
 
 async def _raise_level(s: AsyncSession, req: HelpRequest, level: int) -> bool:
-    done = (await s.exec(update(HelpRequest).where(  # type: ignore[call-overload]
-        HelpRequest.id == req.id, HelpRequest.status == RequestStatus.open.value,
-        HelpRequest.escalation_level < level).values(escalation_level=level).returning(HelpRequest.id))).first()
+    done = (await s.execute(update(HelpRequest).where(
+        col(HelpRequest.id) == req.id, col(HelpRequest.status) == RequestStatus.open.value,
+        col(HelpRequest.escalation_level) < level).values(escalation_level=level).returning(col(HelpRequest.id)))).first()
     if done:
         req.escalation_level = level
     return done is not None
@@ -62,9 +64,9 @@ async def escalate_overdue(core: Core) -> int:
     lead_cut = now - timedelta(minutes=cfg.escalate_to_leader_minutes)
     admin_cut = now - timedelta(minutes=cfg.escalate_to_admins_minutes)
     async with core.db.session() as s:
-        ids = list((await s.exec(select(HelpRequest.id).where(  # type: ignore[call-overload]
-            HelpRequest.status == RequestStatus.open.value, HelpRequest.escalation_level < 2,
-            HelpRequest.created_at <= lead_cut).order_by(HelpRequest.id).limit(BATCH))).scalars())
+        ids = list((await s.execute(select(col(HelpRequest.id)).where(
+            col(HelpRequest.status) == RequestStatus.open.value, col(HelpRequest.escalation_level) < 2,
+            col(HelpRequest.created_at) <= lead_cut).order_by(col(HelpRequest.id)).limit(BATCH))).scalars())
     steps = 0
     for rid in ids:  # one short transaction per request
         async with core.db.session() as s:

@@ -5,6 +5,8 @@ has no volunteer group) and flags a possible duplicate to the leaders, all in on
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 import difflib
 import re
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import tp
 from storage import audit, claims
@@ -67,12 +69,12 @@ async def _home_grid(session: AsyncSession, person: Person) -> Grid | None:
 
 def _can_lead(grid: Any) -> Any:
     """can_lead(person, grid) for the Person and `grid` of the enclosing statement (see people.can_lead)."""
-    return or_(grants(LEADER, RoleGrant.grid_id == grid.id), and_(grid.id.is_not(None), or_(
-        Person.is_superadmin, grants(ADMIN, RoleGrant.community_id == grid.community_id))))
+    return or_(grants(LEADER, col(RoleGrant.grid_id) == grid.id), and_(grid.id.is_not(None), or_(
+        col(Person.is_superadmin), grants(ADMIN, col(RoleGrant.community_id) == grid.community_id))))
 
 
 # /request: the person, the grid they live in and whether they may lead it, in one statement
-_BEGIN = by_tg(Grid.id, Grid.name, _can_lead(Grid)).outerjoin(Grid, Grid.id == Person.grid_id)
+_BEGIN = by_tg(col(Grid.id), col(Grid.name), _can_lead(Grid)).outerjoin(Grid, col(Grid.id) == col(Person.grid_id))
 
 
 async def begin_request(core: Core, actor: Actor) -> RequestStart:
@@ -89,7 +91,7 @@ async def begin_request(core: Core, actor: Actor) -> RequestStart:
         return RequestStart(grid.id, grid.name, await can_lead(s, person, grid.id))
 
 
-_ZONE = select(Community.timezone).join(Grid, Grid.community_id == Community.id).where(Grid.id == bindparam("gid"))
+_ZONE = select(col(Community.timezone)).join(Grid, col(Grid.community_id) == col(Community.id)).where(col(Grid.id) == bindparam("gid"))
 
 
 def _today(core: Core, tz: str | None) -> date:
@@ -147,8 +149,8 @@ async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int
         if household is None or person is None:
             raise InvalidInput("request.error.household")
         vol = await approved_volunteer(s, person)
-        paired = await s.scalar(select(Pairing.id).where(Pairing.volunteer_id == person.id,
-                                                         Pairing.household_id == household.id, Pairing.active == True))  # noqa: E712
+        paired = await s.scalar(select(col(Pairing.id)).where(col(Pairing.volunteer_id) == person.id,
+                                                         col(Pairing.household_id) == household.id, col(Pairing.active) == True))  # noqa: E712
         if not (leads or (vol is not None and vol.grid_id == grid_id and paired)):
             raise NotAllowed("request.error.not_paired")
     elif source == "leader" and not leads:
@@ -161,10 +163,10 @@ async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int
 
 # a request for a known grid: the person, the grid, whether they may lead it, and its zone
 # and its volunteer group (where the card goes)
-_GROUP = select(ChatBinding.chat_id).where(ChatBinding.grid_id == Grid.id, ChatBinding.kind == ChatKind.volunteers.value
+_GROUP = select(col(ChatBinding.chat_id)).where(col(ChatBinding.grid_id) == col(Grid.id), col(ChatBinding.kind) == ChatKind.volunteers.value
                                            ).limit(1).scalar_subquery()
-_CREATE = by_tg(Grid.id, _can_lead(Grid), Community.timezone, _GROUP).outerjoin(Grid, Grid.id == bindparam("gid")).outerjoin(
-    Community, Community.id == Grid.community_id)
+_CREATE = by_tg(col(Grid.id), _can_lead(Grid), col(Community.timezone), _GROUP).outerjoin(Grid, col(Grid.id) == bindparam("gid")).outerjoin(
+    Community, col(Community.id) == col(Grid.community_id))
 _INSERT = insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id)  # type: ignore[attr-defined]
 _SET_CODE = update(HelpRequest.__table__).where(HelpRequest.__table__.c.id == bindparam("rid")).values(  # type: ignore[attr-defined]
     code=bindparam("code"))
@@ -242,10 +244,10 @@ def _norm_address(address: str | None) -> str:
     return re.sub(r"[\s\W_]+", "", (address or "").lower())
 
 
-_RECENT = select(HelpRequest.id, HelpRequest.code, HelpRequest.resident_id, HelpRequest.household_id, HelpRequest.address,
-                 HelpRequest.category, HelpRequest.summary).where(
-    HelpRequest.grid_id == bindparam("gid"), HelpRequest.id != bindparam("rid"), HelpRequest.status.in_(ACTIVE),  # type: ignore[attr-defined]
-    HelpRequest.created_at >= bindparam("since")).order_by(HelpRequest.id.desc()).limit(200)  # type: ignore[union-attr]
+_RECENT = select(col(HelpRequest.id), col(HelpRequest.code), col(HelpRequest.resident_id), col(HelpRequest.household_id), col(HelpRequest.address),
+                 col(HelpRequest.category), col(HelpRequest.summary)).where(
+    col(HelpRequest.grid_id) == bindparam("gid"), col(HelpRequest.id) != bindparam("rid"), col(HelpRequest.status).in_(ACTIVE),
+    col(HelpRequest.created_at) >= bindparam("since")).order_by(col(HelpRequest.id).desc()).limit(200)
 
 
 async def _possible_duplicate(s: AsyncSession, req: HelpRequest) -> tuple[Any, str] | None:

@@ -1,10 +1,12 @@
 """What a resident sees of their own requests: the latest ones, or one, with who holds it and its rating."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Assignment, HelpRequest, Person, Rating
 
@@ -24,13 +26,13 @@ class RequestView:
 
 # /myrequests: the person and their latest requests with their ratings, in one statement
 _MINE = by_tg(HelpRequest, Rating).outerjoin(HelpRequest, and_(
-    HelpRequest.resident_id == Person.id, HelpRequest.erased_at == None)).outerjoin(  # noqa: E711
-    Rating, Rating.request_id == HelpRequest.id).order_by(HelpRequest.id.desc()).limit(bindparam("limit"))  # type: ignore[union-attr]
-_RATING = select(Rating).where(Rating.request_id == bindparam("rid"))
+    col(HelpRequest.resident_id) == col(Person.id), col(HelpRequest.erased_at) == None)).outerjoin(  # noqa: E711
+    Rating, col(Rating.request_id) == col(HelpRequest.id)).order_by(col(HelpRequest.id).desc()).limit(bindparam("limit"))
+_RATING = select(Rating).where(col(Rating.request_id) == bindparam("rid"))
 # who holds each request now, in assignment order
-_HOLDERS = select(Assignment.request_id, Person).join(Person, Person.id == Assignment.volunteer_id).where(
-    Assignment.request_id.in_(bindparam("rids", expanding=True)), Assignment.status.in_(HOLDING)).order_by(  # type: ignore[attr-defined]
-    Assignment.id)
+_HOLDERS = select(col(Assignment.request_id), Person).join(Person, col(Person.id) == col(Assignment.volunteer_id)).where(
+    col(Assignment.request_id).in_(bindparam("rids", expanding=True)), col(Assignment.status).in_(HOLDING)).order_by(
+    col(Assignment.id))
 
 
 async def my_requests(core: Core, actor: Actor, limit: int = 10) -> list[RequestView]:
@@ -53,14 +55,14 @@ async def request_of(core: Core, actor: Actor, request_id: int) -> RequestView:
     """One of the resident's own requests."""
     async with core.db.session() as s:
         _, req = await own_request(s, actor, request_id)
-        rating = (await s.exec(_RATING, params={"rid": req.id})).scalars().first()  # type: ignore[call-overload]
+        rating = (await s.execute(_RATING, params={"rid": req.id})).scalars().first()
         return (await _views(s, [(req, rating)]))[0]
 
 
 async def _views(s: AsyncSession, rows: list[tuple[HelpRequest, Rating | None]]) -> list[RequestView]:
     views = {r.id: RequestView(r, [], rating, []) for r, rating in rows}
     if views:
-        for rid, p in (await s.exec(_HOLDERS, params={"rids": list(views)})).all():  # type: ignore[call-overload]
+        for rid, p in (await s.execute(_HOLDERS, params={"rids": list(views)})).all():
             views[rid].volunteers.append(p)
             views[rid].takers.append(display_name(p))
     return list(views.values())

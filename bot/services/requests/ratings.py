@@ -5,12 +5,14 @@ requests.leader_confirm_after_hours — never on the volunteer's word alone.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, insert, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import tp
 from storage import audit, claim_reads, claims, points
@@ -37,21 +39,21 @@ def stars_buttons(lang: str, request_id: int) -> list[list[Button]]:
 
 
 # the resident, their request, its rating and its community, in one statement
-_OWN = by_tg(HelpRequest, Rating, Grid.community_id).outerjoin(HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(
-    Rating, Rating.request_id == HelpRequest.id).outerjoin(Grid, Grid.id == HelpRequest.grid_id)
+_OWN = by_tg(HelpRequest, Rating, col(Grid.community_id)).outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid")).outerjoin(
+    Rating, col(Rating.request_id) == col(HelpRequest.id)).outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))
 # the same, and one row per taker with their person (what a confirmation pays, tells and names),
 # and whether any relayed conversation is open (none: no UPDATE to end them)
 _TA = claim_reads.TA
-_RELAYS = exists().where(Relay.request_id == HelpRequest.id, Relay.active == True).label("relays")  # noqa: E712
-_OWN_TAKERS = by_tg(HelpRequest, Rating, Grid.community_id, *claim_reads.full_taker_columns(_TA), _RELAYS).outerjoin(
-    HelpRequest, HelpRequest.id == bindparam("rid")).outerjoin(Rating, Rating.request_id == HelpRequest.id).outerjoin(
-    Grid, Grid.id == HelpRequest.grid_id).outerjoin(_TA, and_(_TA.c.request_id == HelpRequest.id,
+_RELAYS = exists().where(col(Relay.request_id) == col(HelpRequest.id), col(Relay.active) == True).label("relays")  # noqa: E712
+_OWN_TAKERS = by_tg(HelpRequest, Rating, col(Grid.community_id), *claim_reads.full_taker_columns(_TA), _RELAYS).outerjoin(
+    HelpRequest, col(HelpRequest.id) == bindparam("rid")).outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id)).outerjoin(
+    Grid, col(Grid.id) == col(HelpRequest.grid_id)).outerjoin(_TA, and_(_TA.c.request_id == col(HelpRequest.id),
                                                           _TA.c.status.in_(claim_reads.HOLDING))).outerjoin(
     claim_reads.TAKER, claim_reads.TAKER.c.id == _TA.c.volunteer_id).order_by(_TA.c.id)
-_COMMUNITY = select(Grid.community_id).where(Grid.id == bindparam("gid"))
+_COMMUNITY = select(col(Grid.community_id)).where(col(Grid.id) == bindparam("gid"))
 # the volunteers who did it, with their Person rows (so `tell` finds them in the session)
-_DONE_BY = select(Assignment.volunteer_id, Assignment.hours, Person).join(Person, Person.id == Assignment.volunteer_id).where(
-    Assignment.request_id == bindparam("rid"), Assignment.status == AssignmentStatus.done.value).order_by(Assignment.id)
+_DONE_BY = select(col(Assignment.volunteer_id), col(Assignment.hours), Person).join(Person, col(Person.id) == col(Assignment.volunteer_id)).where(
+    col(Assignment.request_id) == bindparam("rid"), col(Assignment.status) == AssignmentStatus.done.value).order_by(col(Assignment.id))
 _RATING_TABLE = Rating.__table__  # type: ignore[attr-defined]
 _INSERT_RATING = insert(_RATING_TABLE)
 _RATING_COLUMNS = [c.key for c in _RATING_TABLE.columns if c.key != "id"]
@@ -82,7 +84,7 @@ async def _own(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _OWN)
 
 async def _done_assignments(s: AsyncSession, request_id: int) -> list[Any]:
     """(volunteer_id, hours, Person) of the assignments reported done."""
-    return list((await s.exec(_DONE_BY, params={"rid": request_id})).all())  # type: ignore[call-overload]
+    return list((await s.execute(_DONE_BY, params={"rid": request_id})).all())
 
 
 async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: str) -> HelpRequest:
@@ -205,9 +207,9 @@ async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str
 
 async def ask_leaders_to_confirm(core: Core, s: AsyncSession, req: HelpRequest) -> bool:
     """Ask the grid's leaders (or, without any, the community admins) to confirm a done task, once."""
-    marked = (await s.exec(update(HelpRequest).where(  # type: ignore[call-overload]
-        HelpRequest.id == req.id, HelpRequest.leader_confirm_asked_at == None)  # noqa: E711
-        .values(leader_confirm_asked_at=core.clock.now()).returning(HelpRequest.id))).first()
+    marked = (await s.execute(update(HelpRequest).where(
+        col(HelpRequest.id) == req.id, col(HelpRequest.leader_confirm_asked_at) == None)  # noqa: E711
+        .values(leader_confirm_asked_at=core.clock.now()).returning(col(HelpRequest.id)))).first()
     if marked is None:
         return False
     people = await leaders_of(s, req.grid_id)
@@ -226,9 +228,9 @@ async def auto_confirm_due(core: Core) -> int:
     """Scheduler: done tasks the resident has not confirmed within the wait go to the leaders."""
     cutoff = core.clock.now() - timedelta(hours=core.cfg.requests.leader_confirm_after_hours)
     async with core.db.session() as s:
-        due = list((await s.exec(select(HelpRequest).where(  # type: ignore[call-overload]
-            HelpRequest.status == DONE, HelpRequest.done_at <= cutoff,  # type: ignore[operator]
-            HelpRequest.leader_confirm_asked_at == None).limit(500))).scalars())  # noqa: E711
+        due = list((await s.execute(select(HelpRequest).where(
+            col(HelpRequest.status) == DONE, col(HelpRequest.done_at) <= cutoff,
+            col(HelpRequest.leader_confirm_asked_at) == None).limit(500))).scalars())  # noqa: E711
         asked = 0
         for req in due:
             asked += await ask_leaders_to_confirm(core, s, req)

@@ -5,10 +5,12 @@ is open while the task is active and ends when the task closes.
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import tp
 from storage import claims
@@ -57,7 +59,7 @@ async def _target(s: AsyncSession, actor: Actor, request_id: int, volunteer_id: 
 async def _relay_row(s: AsyncSession, req: HelpRequest, volunteer_id: int) -> Relay:
     await insert_ignore(s, Relay, dict(request_id=req.id, resident_id=req.resident_id, volunteer_id=volunteer_id,
                                        active=True), ["request_id", "volunteer_id"])
-    row = (await s.exec(select(Relay).where(Relay.request_id == req.id, Relay.volunteer_id == volunteer_id))).scalars().first()  # type: ignore[call-overload]
+    row = (await s.execute(select(Relay).where(col(Relay.request_id) == req.id, col(Relay.volunteer_id) == volunteer_id))).scalars().first()
     assert row is not None
     if not row.active:
         raise Conflict("relay.error.closed", code=req.code or "")

@@ -1,12 +1,14 @@
 """接单: volunteers take tasks from the board, start them, report them done or give them back."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Raw, t, tp
 from storage import audit, claim_reads, claims
@@ -125,8 +127,8 @@ def _raw_details(lang: str, view: TaskView) -> Raw:
 
 
 # the volunteer (Person first, as load_me wants), their profile and the request locked, what the claim checks: one row
-_CLAIM = by_tg(*claim_reads.claim_columns(Person.id), *claims.LOCK_COLUMNS).select_from(  # type: ignore[arg-type]
-    claim_reads.claim_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
+_CLAIM = by_tg(*claim_reads.claim_columns(col(Person.id)), *claims.LOCK_COLUMNS).select_from(
+    claim_reads.claim_joins(Person.__table__, col(Person.id)))  # type: ignore[attr-defined]
 
 
 async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
@@ -187,10 +189,10 @@ async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
 # the volunteer (Person first, as load_me wants), the request, their assignment on it, its resident
 # and household: what the details show, one row. Done adds the reopen count (the confirmation's key)
 # and one row per taker (the card's names)
-_HELD = by_tg(*claim_reads.held_columns()).select_from(  # type: ignore[arg-type]
-    claim_reads.holding_joins(Person.__table__, Person.id))  # type: ignore[attr-defined]
-_DONE = by_tg(*claim_reads.held_columns(), claim_reads.REOPENS.label("reopens"), *claim_reads.taker_columns()).select_from(  # type: ignore[arg-type]
-    claim_reads.taker_joins(claim_reads.holding_joins(Person.__table__, Person.id))).order_by(claim_reads.TA.c.id)  # type: ignore[attr-defined]
+_HELD = by_tg(*claim_reads.held_columns()).select_from(
+    claim_reads.holding_joins(Person.__table__, col(Person.id)))  # type: ignore[attr-defined]
+_DONE = by_tg(*claim_reads.held_columns(), claim_reads.REOPENS.label("reopens"), *claim_reads.taker_columns()).select_from(
+    claim_reads.taker_joins(claim_reads.holding_joins(Person.__table__, col(Person.id)))).order_by(claim_reads.TA.c.id)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -271,8 +273,8 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
 
 # the volunteer (Person first, as load_me wants), then one row per unfinished task with its
 # request, resident and household (a row of NULLs when there is none)
-_MY_TASKS = by_tg(*claim_reads.task_columns()).select_from(  # type: ignore[arg-type]
-    claim_reads.task_joins(Person.__table__, Person.id)).order_by(claim_reads.HR.c.id)  # type: ignore[attr-defined]
+_MY_TASKS = by_tg(*claim_reads.task_columns()).select_from(
+    claim_reads.task_joins(Person.__table__, col(Person.id))).order_by(claim_reads.HR.c.id)  # type: ignore[attr-defined]
 
 
 async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
@@ -300,7 +302,7 @@ async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:
 
 async def reopen_assignments(s: AsyncSession, request_id: int) -> list[int]:
     """'Not done': the volunteers who reported done are back on the task; their person ids."""
-    rows = (await s.exec(update(Assignment).where(  # type: ignore[call-overload]
-        Assignment.request_id == request_id, Assignment.status == AssignmentStatus.done.value)
-        .values(status=AssignmentStatus.accepted.value, done_at=None).returning(Assignment.volunteer_id))).all()
+    rows = (await s.execute(update(Assignment).where(
+        col(Assignment.request_id) == request_id, col(Assignment.status) == AssignmentStatus.done.value)
+        .values(status=AssignmentStatus.accepted.value, done_at=None).returning(col(Assignment.volunteer_id)))).all()
     return [int(r[0]) for r in rows]

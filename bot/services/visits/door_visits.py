@@ -7,13 +7,15 @@ week's visit or straight into /request).
 """
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import and_, bindparam, exists, select, update
 from sqlalchemy.orm import aliased
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t, tp
 from storage import audit
@@ -77,9 +79,9 @@ def parse_flags(flags: Iterable[str]) -> list[str]:
     return out
 
 
-_PAIRED = select(Pairing.id).where(Pairing.volunteer_id == bindparam("pid"), Pairing.household_id == bindparam("hh"),
-                                   Pairing.active == True)  # noqa: E712
-_HOUSEHOLD = select(Household).where(Household.id == bindparam("hh"))
+_PAIRED = select(col(Pairing.id)).where(col(Pairing.volunteer_id) == bindparam("pid"), col(Pairing.household_id) == bindparam("hh"),
+                                   col(Pairing.active) == True)  # noqa: E712
+_HOUSEHOLD = select(Household).where(col(Household.id) == bindparam("hh"))
 
 
 async def _paired(session: AsyncSession, person_id: int, household_id: int) -> bool:
@@ -87,39 +89,39 @@ async def _paired(session: AsyncSession, person_id: int, household_id: int) -> b
 
 
 async def _live_household(session: AsyncSession, household_id: int) -> Household:
-    hh = (await session.exec(_HOUSEHOLD, params={"hh": household_id})).scalars().first()  # type: ignore[call-overload]
+    hh = (await session.execute(_HOUSEHOLD, params={"hh": household_id})).scalars().first()
     if hh is None or hh.erased_at is not None:
         raise NotFound("visit.error.no_household")
     return hh
 
 
 def _logged_in(week: str) -> Any:
-    return exists().where(DoorVisit.household_id == Household.id, DoorVisit.volunteer_id == Person.id,
-                          DoorVisit.week == bindparam(week))
+    return exists().where(col(DoorVisit.household_id) == col(Household.id), col(DoorVisit.volunteer_id) == col(Person.id),
+                          col(DoorVisit.week) == bindparam(week))
 
 
 _HomeGrid, _HomeCommunity = aliased(Grid), aliased(Community)
 # /visits in one statement: the person, each paired household with the time zone of its community
 # and its visit by them in the weeks it may be this week (w1, w2), and the zone where they live
-_MINE = by_tg(Household, DoorVisit, Community.timezone, _HomeCommunity.timezone).outerjoin(
-    Pairing, and_(Pairing.volunteer_id == Person.id, Pairing.active == True)).outerjoin(  # noqa: E712
-    Household, and_(Household.id == Pairing.household_id, Household.erased_at.is_(None))).outerjoin(  # type: ignore[union-attr]
-    Grid, Grid.id == Household.grid_id).outerjoin(Community, Community.id == Grid.community_id).outerjoin(
-    DoorVisit, and_(DoorVisit.household_id == Household.id, DoorVisit.volunteer_id == Person.id,
-                    DoorVisit.week.in_([bindparam("w1"), bindparam("w2")]))).outerjoin(  # type: ignore[attr-defined]
-    _HomeGrid, _HomeGrid.id == Person.grid_id).outerjoin(
-    _HomeCommunity, _HomeCommunity.id == _HomeGrid.community_id).order_by(Household.id, DoorVisit.id)
+_MINE = by_tg(Household, DoorVisit, col(Community.timezone), _HomeCommunity.timezone).outerjoin(
+    Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == True)).outerjoin(  # noqa: E712
+    Household, and_(col(Household.id) == col(Pairing.household_id), col(Household.erased_at).is_(None))).outerjoin(
+    Grid, col(Grid.id) == col(Household.grid_id)).outerjoin(Community, col(Community.id) == col(Grid.community_id)).outerjoin(
+    DoorVisit, and_(col(DoorVisit.household_id) == col(Household.id), col(DoorVisit.volunteer_id) == col(Person.id),
+                    col(DoorVisit.week).in_([bindparam("w1"), bindparam("w2")]))).outerjoin(
+    _HomeGrid, _HomeGrid.id == col(Person.grid_id)).outerjoin(
+    _HomeCommunity, _HomeCommunity.id == _HomeGrid.community_id).order_by(col(Household.id), col(DoorVisit.id))
 # logging a visit: the person, the household, the pairing, their volunteer status, the household's
 # community and whether they logged it already in the weeks it may be this week
-_LOG = by_tg(Household, exists().where(Pairing.volunteer_id == Person.id, Pairing.household_id == Household.id,
-                                        Pairing.active == True),  # noqa: E712
-             VolunteerProfile.status, Community.id, Community.timezone, _logged_in("w1"), _logged_in("w2")).outerjoin(
-    Household, Household.id == bindparam("hh")).outerjoin(
-    VolunteerProfile, VolunteerProfile.person_id == Person.id).outerjoin(
-    Grid, Grid.id == Household.grid_id).outerjoin(Community, Community.id == Grid.community_id)
-_VISITS_IN = select(DoorVisit).where(DoorVisit.volunteer_id == bindparam("pid"), DoorVisit.week == bindparam("week"))
-_DONE_IN = select(DoorVisit.id).where(DoorVisit.household_id == bindparam("hh"), DoorVisit.volunteer_id == bindparam("pid"),
-                                      DoorVisit.week == bindparam("week"))
+_LOG = by_tg(Household, exists().where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.household_id) == col(Household.id),
+                                        col(Pairing.active) == True),  # noqa: E712
+             col(VolunteerProfile.status), col(Community.id), col(Community.timezone), _logged_in("w1"), _logged_in("w2")).outerjoin(
+    Household, col(Household.id) == bindparam("hh")).outerjoin(
+    VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).outerjoin(
+    Grid, col(Grid.id) == col(Household.grid_id)).outerjoin(Community, col(Community.id) == col(Grid.community_id))
+_VISITS_IN = select(DoorVisit).where(col(DoorVisit.volunteer_id) == bindparam("pid"), col(DoorVisit.week) == bindparam("week"))
+_DONE_IN = select(col(DoorVisit.id)).where(col(DoorVisit.household_id) == bindparam("hh"), col(DoorVisit.volunteer_id) == bindparam("pid"),
+                                      col(DoorVisit.week) == bindparam("week"))
 
 
 async def my_households(core: Core, actor: Actor) -> MyHouseholds:
@@ -140,7 +142,7 @@ async def my_households(core: Core, actor: Actor) -> MyHouseholds:
             if visit is not None and visit.week == week:
                 item.visit = visit
         if items and week not in (w1, w2):  # cannot happen (see weeks_around); read them as before
-            visits = {v.household_id: v for v in (await s.exec(_VISITS_IN, params={  # type: ignore[call-overload]
+            visits = {v.household_id: v for v in (await s.execute(_VISITS_IN, params={
                 "pid": person.id, "week": week})).scalars()}
             for item in items.values():
                 item.visit = visits.get(item.household.id)
@@ -263,18 +265,18 @@ async def _turn_into_request(core: Core, actor: Actor, result: VisitLogged, hh: 
         result.request_error, result.request_error_params = e.key, e.params
         return
     async with core.db.session() as s:
-        await s.exec(update(DoorVisit).where(DoorVisit.id == result.visit.id).values(request_id=req.id))  # type: ignore[call-overload]
+        await s.execute(update(DoorVisit).where(col(DoorVisit.id) == result.visit.id).values(request_id=req.id))
     result.visit.request_id = req.id
     result.request_code = req.code or f"#{req.id}"
 
 
 async def unlogged_visits(core: Core, volunteer_person_id: int, week: str) -> list[Household]:
     """The volunteer's paired households with no visit logged by them in `week`."""
-    logged = exists().where(and_(DoorVisit.household_id == Household.id,
-                                 DoorVisit.volunteer_id == volunteer_person_id, DoorVisit.week == week))
-    stmt = (select(Household).join(Pairing, Pairing.household_id == Household.id)
-            .where(Pairing.volunteer_id == volunteer_person_id, Pairing.active == True,  # noqa: E712
-                   Household.erased_at.is_(None), ~logged)  # type: ignore[union-attr]
-            .order_by(Household.id))
+    logged = exists().where(and_(col(DoorVisit.household_id) == col(Household.id),
+                                 col(DoorVisit.volunteer_id) == volunteer_person_id, col(DoorVisit.week) == week))
+    stmt = (select(Household).join(Pairing, col(Pairing.household_id) == col(Household.id))
+            .where(col(Pairing.volunteer_id) == volunteer_person_id, col(Pairing.active) == True,  # noqa: E712
+                   col(Household.erased_at).is_(None), ~logged)
+            .order_by(col(Household.id)))
     async with core.db.session() as s:
-        return list((await s.exec(stmt)).scalars())  # type: ignore[call-overload]
+        return list((await s.execute(stmt)).scalars())

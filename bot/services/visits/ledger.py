@@ -1,6 +1,8 @@
 """The household ledger (民情台账): every door visit of a household, for its volunteer and leader."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,9 +54,9 @@ _HID = bindparam("hid")
 # (paired, its grid's leader, an admin of its community), the community's zone and the visit count
 _CONTEXT = by_tg(
     *labelled(_HH, "h_"), _GRID.c.id.label("grid_id"), _COM.c.timezone.label("timezone"),
-    exists().where(Pairing.volunteer_id == Person.id, Pairing.household_id == _HID, Pairing.active == True).label("paired"),  # noqa: E712
-    grants(LEADER, RoleGrant.grid_id == _HH.c.grid_id).label("leads"),
-    grants(ADMIN, RoleGrant.community_id == _GRID.c.community_id).label("admins"),
+    exists().where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.household_id) == _HID, col(Pairing.active) == True).label("paired"),  # noqa: E712
+    grants(LEADER, col(RoleGrant.grid_id) == _HH.c.grid_id).label("leads"),
+    grants(ADMIN, col(RoleGrant.community_id) == _GRID.c.community_id).label("admins"),
     select(func.count()).select_from(_DV).where(_DV.c.household_id == _HID).scalar_subquery().label("total"),
 ).select_from(Person.__table__.outerjoin(_HH, _HH.c.id == _HID).outerjoin(  # type: ignore[attr-defined]
     _GRID, _GRID.c.id == _HH.c.grid_id).outerjoin(_COM, _COM.c.id == _GRID.c.community_id))
@@ -90,20 +92,20 @@ async def ledger_households(core: Core, actor: Actor, page: int = 0) -> Househol
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         grids = [g.id for g in await led_grids(s, person)]
-        paired = select(Pairing.household_id).where(Pairing.volunteer_id == person.id, Pairing.active == True)  # noqa: E712
-        visible = Household.erased_at.is_(None) & or_(Household.id.in_(paired), Household.grid_id.in_(grids))  # type: ignore[union-attr]
+        paired = select(col(Pairing.household_id)).where(col(Pairing.volunteer_id) == person.id, col(Pairing.active) == True)  # noqa: E712
+        visible = col(Household.erased_at).is_(None) & or_(col(Household.id).in_(paired), col(Household.grid_id).in_(grids))
         total = int(await s.scalar(select(func.count()).select_from(Household).where(visible)) or 0)
         if total == 0:
             raise NotFound("visit.error.no_ledgers")
         pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
         page = min(max(page, 0), pages - 1)
-        households = list((await s.exec(select(Household).where(visible).order_by(Household.grid_id, Household.id)  # type: ignore[call-overload]
+        households = list((await s.execute(select(Household).where(visible).order_by(col(Household.grid_id), col(Household.id))
                                         .offset(page * PAGE_SIZE).limit(PAGE_SIZE))).scalars())
-        last = dict((await s.exec(select(DoorVisit.household_id, func.max(DoorVisit.created_at))  # type: ignore[call-overload]
-                                  .where(DoorVisit.household_id.in_([h.id for h in households]))  # type: ignore[attr-defined]
-                                  .group_by(DoorVisit.household_id))).all())
-        zones = dict((await s.exec(select(Grid.id, Community.timezone).join(Community, Community.id == Grid.community_id)  # type: ignore[call-overload]
-                                   .where(Grid.id.in_({h.grid_id for h in households})))).all())  # type: ignore[union-attr]
+        last = dict((await s.execute(select(col(DoorVisit.household_id), func.max(col(DoorVisit.created_at)))
+                                  .where(col(DoorVisit.household_id).in_([h.id for h in households]))
+                                  .group_by(col(DoorVisit.household_id)))).all())
+        zones = dict((await s.execute(select(col(Grid.id), col(Community.timezone)).join(Community, col(Community.id) == col(Grid.community_id))
+                                   .where(col(Grid.id).in_({h.grid_id for h in households})))).all())
         rows = [HouseholdRow(h, aware(last[h.id]).astimezone(zone(zones.get(h.grid_id))).date() if h.id in last else None)
                 for h in households]
         return HouseholdPage(rows, page, pages)

@@ -4,13 +4,15 @@ re-run never sends a second copy. The log button's data is `visit:log:<household
 the door-visit feature in handlers/visits.py)."""
 from __future__ import annotations
 
+from sqlmodel import col
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from babel.dates import format_skeleton
 from sqlalchemy import and_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Raw, t, tp
 from storage.enums import CareFlag, RoleKind, VisitOutcome, VolunteerStatus
@@ -64,22 +66,22 @@ def when_text(when: datetime, tz: str | None, lang: str) -> str:
 async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> list[VolunteerWeek]:
     """Every approved volunteer of the community with active pairings, their households and
     whether each visit of `week` is logged: one query for the whole community."""
-    stmt = (select(Person.id, Person.tg_user_id, Person.name, Person.language, Person.blocked_bot,
-                   Household.id, Household.grid_id, Household.address, Household.members, Household.care_flags,
-                   DoorVisit.id, DoorVisit.outcome)
+    stmt = (select(col(Person.id), col(Person.tg_user_id), col(Person.name), col(Person.language), col(Person.blocked_bot),
+                   col(Household.id), col(Household.grid_id), col(Household.address), col(Household.members), col(Household.care_flags),
+                   col(DoorVisit.id), col(DoorVisit.outcome))
             .select_from(Pairing)
-            .join(Household, Household.id == Pairing.household_id)
-            .join(Grid, Grid.id == Household.grid_id)
-            .join(Person, Person.id == Pairing.volunteer_id)
-            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
-            .outerjoin(DoorVisit, and_(DoorVisit.household_id == Household.id,
-                                       DoorVisit.volunteer_id == Person.id, DoorVisit.week == week))
-            .where(Grid.community_id == community_id, Pairing.active == True,  # noqa: E712
-                   Household.erased_at.is_(None), VolunteerProfile.status == VolunteerStatus.approved.value,  # type: ignore[union-attr]
-                   Person.forgotten_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Person.id, Household.id))
+            .join(Household, col(Household.id) == col(Pairing.household_id))
+            .join(Grid, col(Grid.id) == col(Household.grid_id))
+            .join(Person, col(Person.id) == col(Pairing.volunteer_id))
+            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+            .outerjoin(DoorVisit, and_(col(DoorVisit.household_id) == col(Household.id),
+                                       col(DoorVisit.volunteer_id) == col(Person.id), col(DoorVisit.week) == week))
+            .where(col(Grid.community_id) == community_id, col(Pairing.active) == True,  # noqa: E712
+                   col(Household.erased_at).is_(None), col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+                   col(Person.forgotten_at).is_(None))
+            .order_by(col(Person.id), col(Household.id)))
     out: dict[int, VolunteerWeek] = {}
-    for pid, tg, name, language, blocked, hid, gid, address, members, flags, visit_id, outcome in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+    for pid, tg, name, language, blocked, hid, gid, address, members, flags, visit_id, outcome in (await session.execute(stmt)).all():
         vw = out.get(pid)
         if vw is None:
             vw = out[pid] = VolunteerWeek(pid, tg, name, language, reachable=tg is not None and not blocked)
@@ -162,10 +164,10 @@ async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
     """Friday evening: each grid leader sees who has logged their visits and who has not."""
     async with core.db.session() as s:
         weeks = await paired_weeks(s, community_id, week)
-        grids = {g.id: g for g in (await s.exec(select(Grid).where(Grid.community_id == community_id))).scalars()}  # type: ignore[call-overload]
-        leaders = (await s.exec(select(RoleGrant.grid_id, Person).join(Person, Person.id == RoleGrant.person_id).where(  # type: ignore[call-overload]
-            RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id.in_(list(grids)),  # type: ignore[union-attr]
-            Person.tg_user_id.is_not(None), Person.blocked_bot == False))).all()  # type: ignore[union-attr]  # noqa: E712
+        grids = {g.id: g for g in (await s.execute(select(Grid).where(col(Grid.community_id) == community_id))).scalars()}
+        leaders = (await s.execute(select(col(RoleGrant.grid_id), Person).join(Person, col(Person.id) == col(RoleGrant.person_id)).where(
+            col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_(list(grids)),
+            col(Person.tg_user_id).is_not(None), col(Person.blocked_bot) == False))).all()  # noqa: E712
     by_grid: dict[int, list[VolunteerWeek]] = defaultdict(list)
     for vw in weeks:
         for gid in vw.grid_ids:
