@@ -28,8 +28,8 @@ from sandbox import SandboxClient, start_server
 from storage.db import Database
 from storage.enums import ChatKind
 
-from . import factories as f
-from .harness import TgUser, make_user
+from .support import factories as f
+from .support.harness import TgUser, make_user
 
 PG_ADMIN = os.environ.get("REDVEST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 TOKEN = "123456:sandbox-token-redvest"

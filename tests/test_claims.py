@@ -14,7 +14,7 @@ from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import ClaimResult, claim_task, release_task
 from storage import claims
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Person
-from tests import factories as f
+from tests.support import factories as f
 
 N = 40
 

@@ -18,8 +18,8 @@ from bot.web.dashboard import add_routes
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, HelpRequest, LoginToken, VolunteerProfile, WebSession
 
-from . import factories as f
-from .harness import text_of
+from .support import factories as f
+from .support.harness import text_of
 
 
 # ---------------------------------------------------------------- fixtures and helpers

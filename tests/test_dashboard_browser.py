@@ -20,7 +20,7 @@ from bot.services.people.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import Assignment, AuditEntry, LoginToken
 
-from .harness import text_of
+from .support.harness import text_of
 from .test_dashboard import start_web
 
 CHROMIUM = "/usr/bin/chromium"

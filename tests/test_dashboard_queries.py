@@ -24,7 +24,7 @@ from storage.models import (Assignment, DoorVisit, DutyResponse, Emergency, Even
                             Rating)
 from storage.points import award
 
-from . import factories as f
+from .support import factories as f
 from .conftest import SHANGHAI
 
 

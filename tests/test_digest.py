@@ -15,7 +15,7 @@ from storage.enums import PointsReason, RequestStatus
 from storage.models import (DutyResponse, Emergency, HelpRequest, Household, PointsEntry, Rating,
                             VolunteerProfile)
 
-from . import factories as f
+from .support import factories as f
 from .test_scheduler_seed import at, core_on, keys, log_visit, payload, pending_volunteer, rows, seed_town
 
 WEEK = "2026-W47"  # Monday 16 to Sunday 22 November 2026, Shanghai

@@ -8,8 +8,8 @@ from bot.cli import main
 from bot.services.kernel.periods import iso_week, previous_week
 from storage.migrate import head_revision
 
-from . import factories as f
-from .harness import buttons_of, text_of
+from .support import factories as f
+from .support.harness import buttons_of, text_of
 from .test_scheduler_seed import seed_town
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from bot.services.emergency import callups as emergency
 from bot.services.people.roles import Actor
 from storage.models import DutyResponse, Emergency, OutboxMessage, PointsEntry
-from tests import factories as f
-from tests.harness import buttons_of, text_of
+from tests.support import factories as f
+from tests.support.harness import buttons_of, text_of
 
 
 async def _start(admin, scope="网格：第一网格", reason="台风“海葵”登陆", target="2"):

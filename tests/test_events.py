@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from storage.models import Event, EventSignup, PointsEntry
-from tests import factories as f
-from tests.harness import buttons_of, text_of
+from tests.support import factories as f
+from tests.support.harness import buttons_of, text_of
 
 SH = ZoneInfo("Asia/Shanghai")
 

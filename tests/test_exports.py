@@ -89,7 +89,7 @@ async def test_xlsx_has_a_header_row_real_dates_and_every_row(office):
 
 async def test_visits_points_and_hours_exports(office):
     now = office.core.clock.now()
-    household = await __import__("tests.factories", fromlist=["household"]).household(office.db, office.grid_a.id)
+    household = await __import__("tests.support.factories", fromlist=["household"]).household(office.db, office.grid_a.id)
     async with office.db.session() as s:
         s.add(DoorVisit(household_id=household.id, volunteer_id=office.vol_a.id, grid_id=office.grid_a.id,
                         week="2026-W47", outcome="needs_help", note="厨房漏水", red_flags="safety", created_at=now))

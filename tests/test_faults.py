@@ -15,9 +15,9 @@ from storage.db import Database
 from storage.enums import ChatKind
 from storage.migrate import head_revision
 from storage.models import ConversationState, HelpRequest
-from tests import factories as f
-from tests.harness import TgUser, make_user, text_of
-from tests.test_workers_kit import eventually, free_port, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
+from tests.support import factories as f
+from tests.support.harness import TgUser, make_user, text_of
+from tests.support.workers import eventually, free_port, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
 from tests.test_workers_proxies import BotApiProxy
 
 pytestmark = pytest.mark.timeout(120)

@@ -18,9 +18,9 @@ from bot.app import build_application, start_running, stop_running
 from bot.services.kernel.clock import SystemClock
 from sandbox import SandboxClient, start_server
 from storage.db import Database
-from tests.harness import make_user, text_of
+from tests.support.harness import make_user, text_of
 from tests.test_webhook import SECRET, webhook_cfg
-from tests.test_workers_kit import PgDatabase, eventually
+from tests.support.workers import PgDatabase, eventually
 from tests.test_workers_proxies import TcpProxy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text
 
 from storage.models import ConversationState, UserData
-from tests.test_fuzz_kit import (EXAMPLES, Driver, callback_patterns, check_invariants, commands, errors_now,
+from tests.support.fuzz import (EXAMPLES, Driver, callback_patterns, check_invariants, commands, errors_now,
                                  forged_data, hostile_text, run_property, walk_handlers)
 
 pytestmark = pytest.mark.timeout(300)

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from hypothesis import strategies as st
 
-from tests.test_fuzz_kit import EXAMPLES, errors_now, hostile_text, run_property
+from tests.support.fuzz import EXAMPLES, errors_now, hostile_text, run_property
 from tests.test_webhook import HEADER, SECRET, start_update, started_user, webhook_bot
 
 pytestmark = pytest.mark.timeout(300)

@@ -11,7 +11,7 @@ from bot.services.kernel.errors import InvalidInput
 from bot.services.people.roles import Actor
 from storage.enums import ChatKind
 from storage.models import AuditEntry, ChatBinding
-from tests.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, text_of
 
 
 @pytest.fixture

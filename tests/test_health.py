@@ -10,9 +10,9 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.notifier import OutMessage
 from bot.web.server import build_web_app
 from storage.db import Database
-from tests.harness import make_user
+from tests.support.harness import make_user
 from tests.test_webhook import webhook_bot
-from tests.test_workers_kit import eventually, free_port
+from tests.support.workers import eventually, free_port
 
 
 async def get(port: int, path: str) -> tuple[int, str, str]:

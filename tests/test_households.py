@@ -10,8 +10,8 @@ from bot.services.places import households
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.people.roles import Actor
 from storage.models import AuditEntry, Household, Pairing
-from tests import factories as f
-from tests.harness import buttons_of, text_of
+from tests.support import factories as f
+from tests.support.harness import buttons_of, text_of
 
 
 @pytest.fixture

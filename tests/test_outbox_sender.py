@@ -20,7 +20,7 @@ from storage.db import Database
 from storage.enums import OutboxKind
 from storage.models import OutboxMessage, Person
 
-from . import factories as f
+from .support import factories as f
 from .conftest import TOKEN
 
 GROUP = -100500

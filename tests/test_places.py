@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from storage.enums import RoleKind
 from storage.models import AuditEntry, Community, Grid, RoleGrant
-from tests.harness import TgUser, buttons_of, text_of
+from tests.support.harness import TgUser, buttons_of, text_of
 
 
 @pytest.fixture
@@ -215,7 +215,7 @@ async def test_a_leader_can_be_named_by_forwarding_a_message_from_them(world):
 
 
 async def test_long_grid_lists_have_pages(world):
-    from tests import factories as f
+    from tests.support import factories as f
     w = world
     for i in range(30):
         await f.grid(w.db, w.community.id, f"网格{i:02d}")

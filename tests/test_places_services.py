@@ -19,7 +19,7 @@ from bot.services.exchange.imports import import_csv
 from bot.services.people.roles import Actor
 from storage.enums import ChatKind, VolunteerStatus
 from storage.models import ChatBinding, Household, OutboxMessage, Pairing
-from tests import factories as f
+from tests.support import factories as f
 
 DATA = Path(__file__).parent / "data"
 ADMIN, LEADER_A, LEADER_B, VOL, NEWBIE = Actor(9001, "书记"), Actor(1001, "李"), Actor(1002, "赵"), Actor(2001, "张"), Actor(4001, "新")

@@ -12,8 +12,8 @@ from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
 from storage.enums import PointsReason
 from storage.points import award
-from tests import factories as f
-from tests.harness import text_of
+from tests.support import factories as f
+from tests.support.harness import text_of
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -14,7 +14,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict
 from bot.services.people.roles import Actor
 from storage.models import Event, EventSignup, PointsEntry
-from tests import factories as f
+from tests.support import factories as f
 from tests.test_events import _event, _new_event
 from tests.test_visits import _log
 

@@ -11,8 +11,8 @@ from storage import points
 from storage.enums import PointsReason, RequestStatus
 from storage.models import (AuditEntry, HelpRequest, OutboxMessage, Pairing, Person, PointsEntry, Rating, UserData,
                             VolunteerProfile)
-from tests.harness import buttons_of, text_of
-from tests.test_workers_kit import eventually
+from tests.support.harness import buttons_of, text_of
+from tests.support.workers import eventually
 
 ADDRESS = "幸福里 7 栋 3 单元 502"
 PHONE = "13912345678"

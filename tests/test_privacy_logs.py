@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 
 from bot.services.requests import fields as request_input
-from tests.harness import text_of
+from tests.support.harness import text_of
 
 ADDRESS = "幸福里 9 栋 1 单元 1203"
 ADDRESS_PART = "1 单元 1203"

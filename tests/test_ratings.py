@@ -10,8 +10,8 @@ from bot.services.people.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import claim_task, report_done
 from storage.models import Assignment, HelpRequest, OutboxMessage, PointsEntry, Rating
-from tests import factories as f
-from tests.harness import buttons_of, text_of
+from tests.support import factories as f
+from tests.support.harness import buttons_of, text_of
 
 RESIDENT = Actor(3001, "王奶奶", language="zh-hans")
 OTHER = Actor(3002, "Alice", language="en")

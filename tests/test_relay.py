@@ -7,7 +7,7 @@ from bot.services.people.roles import Actor
 from bot.services.requests.ratings import confirm_outcome
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import claim_task, report_done
-from tests.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, text_of
 
 RESIDENT = Actor(3001, "王奶奶", language="zh-hans")
 VOL = Actor(2001, "张志愿", language="zh-hans")

@@ -14,8 +14,8 @@ from bot.services.kernel.clock import FakeClock
 from storage.enums import EventKind
 from storage.models import Event, EventSignup, Household, Pairing, Person
 
-from . import factories as f
-from .harness import buttons_of, text_of
+from .support import factories as f
+from .support.harness import buttons_of, text_of
 from .test_scheduler_seed import at, button_data, keys, log_visit, payload, pending_volunteer, rows, seed_town
 
 VISITS = [visit_list.JOB, visit_reminder.JOB, visit_overview.JOB]

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import HelpRequest
-from tests.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, text_of
 
 
 async def count(w):

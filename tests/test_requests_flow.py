@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from storage.models import AuditEntry, HelpRequest
-from tests.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, text_of
 
 ADDRESS = "幸福里 3 栋 2 单元 401"
 

@@ -9,7 +9,7 @@ from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
 from bot.services.requests.intake import NoGrid, RequestDraft, create_request
 from storage.models import HelpRequest, OutboxMessage
-from tests import factories as f
+from tests.support import factories as f
 
 TODAY = date(2026, 11, 18)
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.services.people import residents
 from bot.services.people.roles import Actor
 from storage.models import AuditEntry, Person
-from tests import factories as f
-from tests.harness import buttons_of, text_of
+from tests.support import factories as f
+from tests.support.harness import buttons_of, text_of
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from bot.services.people.retention import run_retention
 from storage import outbox
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Rating
 
-from . import factories as f
+from .support import factories as f
 
 NOW = datetime(2026, 11, 20, 3, 30, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from bot.app import build_application, start_running, stop_running
 from bot.services.kernel.clock import FakeClock
 from storage.enums import ChatKind
 
-from . import factories as f
-from .harness import buttons_of, make_user, text_of
+from .support import factories as f
+from .support.harness import buttons_of, make_user, text_of
 from .test_scheduler_seed import at, keys
 
 

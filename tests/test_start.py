@@ -1,5 +1,5 @@
 """/start and /help through the sandbox, in both languages."""
-from tests.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, text_of
 
 
 async def test_start_in_private_chat_shows_welcome_with_ask_for_help_button(bot):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from bot.services.people.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, PointsEntry, Rating
-from tests.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, text_of
 
 ADDRESS = "幸福里 3 栋 2 单元 401"
 
@@ -200,7 +200,7 @@ async def test_tasks_lists_open_tasks_and_english_volunteer_sees_english(world):
     w = world
     await started(w)
     alice_vol = await w.bot.user(2004, "Bob", lang="en")
-    from tests import factories as f
+    from tests.support import factories as f
     p = await f.person(w.db, 2004, "Bob", grid_id=w.grid_a.id, language="en")
     await f.volunteer(w.db, p.id, w.grid_a.id)
     await w.sb.member(w.volunteer_group, 2004)

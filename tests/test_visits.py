@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.models import DoorVisit, HelpRequest, OutboxMessage, PointsEntry
-from tests import factories as f
-from tests.harness import buttons_of, text_of
+from tests.support import factories as f
+from tests.support.harness import buttons_of, text_of
 
 
 async def _visits(db, household_id=None):

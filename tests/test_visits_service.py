@@ -16,7 +16,7 @@ from bot.services.visits import door_visits as visits
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.people.roles import Actor
-from tests import factories as f
+from tests.support import factories as f
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -11,8 +11,8 @@ from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.people.roles import Actor
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, ChatBinding, Person, VolunteerProfile
-from tests import factories as f
-from tests.harness import TgUser, buttons_of, text_of
+from tests.support import factories as f
+from tests.support.harness import TgUser, buttons_of, text_of
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.services.places import households
 from bot.services.people.roles import Actor
 from storage.models import Pairing, Person, VolunteerProfile
-from tests.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, text_of
 
 
 @pytest.fixture

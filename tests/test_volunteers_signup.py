@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, Person, VolunteerProfile
-from tests.harness import TgUser, buttons_of, text_of
+from tests.support.harness import TgUser, buttons_of, text_of
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.services.kernel.clock import SystemClock
 from sandbox import SandboxClient
 from storage.db import Database
 from storage.models import ProcessedUpdate
-from tests.harness import make_user, text_of
+from tests.support.harness import make_user, text_of
 
 SECRET = "webhook-secret_42"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -27,8 +27,8 @@ from bot.services.kernel.config import DAY_NAMES
 from storage.enums import OutboxStatus, VolunteerStatus
 from storage.models import (Community, Grid, Household, OutboxMessage, Pairing, Person, ProcessedUpdate,
                             VolunteerProfile)
-from tests.harness import text_of
-from tests.test_workers_kit import PgDatabase, eventually, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
+from tests.support.harness import text_of
+from tests.support.workers import PgDatabase, eventually, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
 from tests.test_workers_proxies import BotApiProxy, RoundRobinHook
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(150)]

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from bot.leader import LOCK_KEY, Leadership, asyncpg_dsn
-from tests.test_workers_kit import eventually
+from tests.support.workers import eventually
 
 pytestmark = pytest.mark.postgres
 THIS_DATABASE = "database = (SELECT oid FROM pg_database WHERE datname = current_database())"  # never touch others

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 import aiohttp
 from aiohttp import web
 
-from tests.test_workers_kit import free_port
+from tests.support.workers import free_port
 
 
 # ---------------------------------------------------------------- HTTP proxies

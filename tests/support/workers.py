@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 from storage.db import Database
 from storage.migrate import head_revision
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = os.environ.get("REDVEST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
