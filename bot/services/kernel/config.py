@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -19,6 +20,10 @@ DEFAULT_PATH = Path("redvest.toml")
 TELEGRAM_API = "https://api.telegram.org/bot"
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# the programmes redvest serves are in China; `bot.timezone` changes it for a whole installation
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
 class ConfigError(Exception):
@@ -61,7 +66,7 @@ class WebhookConfig(_Section):
 class BotConfig(_Section):
     mode: Literal["polling", "webhook"] = "polling"
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIME_ZONE  # new communities' zone, and the fallback for an unknown one
     webhook: WebhookConfig = Field(default_factory=WebhookConfig)
 
     @field_validator("timezone")
@@ -70,7 +75,7 @@ class BotConfig(_Section):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Asia/Shanghai)")
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Asia/Shanghai)") from None
         return v
 
 
@@ -232,7 +237,7 @@ def _set_dotted(data: dict[str, Any], dotted: str, raw: str) -> None:
         try:
             node[leaf] = [int(x) for x in raw.replace(" ", "").split(",") if x]
         except ValueError:
-            raise ConfigError(dotted, f"{raw!r} is not a comma-separated list of Telegram user ids")
+            raise ConfigError(dotted, f"{raw!r} is not a comma-separated list of Telegram user ids") from None
     else:
         node[leaf] = raw
 
@@ -248,9 +253,9 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(str(p), "file not found")
+            raise ConfigError(str(p), "file not found") from None
         except tomllib.TOMLDecodeError as e:
-            raise ConfigError(str(p), f"not valid TOML ({e})")
+            raise ConfigError(str(p), f"not valid TOML ({e})") from None
     for dotted, raw in _env_overrides(env).items():
         _set_dotted(data, dotted, raw)
     try:

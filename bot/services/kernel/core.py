@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.kernel.config import Config
-from storage.db import Database
-
 from bot.services.kernel.clock import Clock
+from bot.services.kernel.config import Config
 from bot.services.kernel.notifier import Notifier
+from storage.db import Database
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.kernel.core import Core
-from bot.services.kernel.notifier import OutMessage
+from bot.services.kernel.notices import Notice
 
 CHUNK = 250  # rows per transaction: short write locks on SQLite, bounded redo after a crash
 
@@ -16,7 +16,7 @@ CHUNK = 250  # rows per transaction: short write locks on SQLite, bounded redo a
 @dataclass
 class Outgoing:
     key: str
-    msg: OutMessage
+    msg: Notice  # (an OutMessage still works while the features move to notices)
     urgent: bool = False
 
 

@@ -10,11 +10,10 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .notices import Notice
-
 # TRANSITION: Button and OutMessage moved to bot/views/message.py; these names go when no service uses them.
-from bot.views.message import Button, OutMessage  # noqa: E402,F401
+from bot.views.message import Button, OutMessage  # noqa: F401
 
+from .notices import Notice
 
 
 class Notifier(Protocol):

@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .config import DEFAULT_TIME_ZONE
+
 DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _WEEK_RE = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
 
 
-def zone(name: str | None) -> ZoneInfo:
-    """The community's zone; an unknown name falls back to Asia/Shanghai rather than failing a job."""
+def zone(name: str | None, fallback: str = DEFAULT_TIME_ZONE) -> ZoneInfo:
+    """The community's zone; an unknown name falls back (to `bot.timezone`'s default) rather than failing a job."""
     try:
-        return ZoneInfo(name or "Asia/Shanghai")
+        return ZoneInfo(name or fallback)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
+        return ZoneInfo(fallback)
 
 
 def aware(when: datetime) -> datetime:

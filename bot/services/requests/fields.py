@@ -12,6 +12,9 @@ from datetime import date, timedelta
 from storage.enums import Category, WhenKind
 
 from bot.services.kernel.errors import InvalidInput
+from bot.services.kernel.phones import clean_phone
+from bot.services.kernel.phones import mask_phones as mask_phones  # the card masks phones in summaries
+from bot.services.kernel.text import strip_invisible
 
 SUMMARY_MIN, SUMMARY_MAX = 2, 500
 ADDRESS_MIN, ADDRESS_MAX = 2, 200
@@ -21,16 +24,11 @@ MAX_SLOTS = 20
 MAX_DAYS_AHEAD = 366
 MAX_HOURS = 24.0
 
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_PHONE = re.compile(r"^\+?\d{5,17}$")
 _ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _MD = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 
 
-def clean_text(text: str | None) -> str:
-    """Strip control and direction-override characters and outer whitespace; keep the rest as typed."""
-    text = unicodedata.normalize("NFC", text or "")
-    return _CONTROL.sub("", text).strip()
+clean_text = strip_invisible  # control and direction characters out, outer whitespace trimmed, else as typed
 
 
 def _bounded(text: str | None, lo: int, hi: int, empty_key: str, long_key: str) -> str:
@@ -66,10 +64,7 @@ def check_comment(text: str | None) -> str:
 
 def check_phone(text: str | None) -> str:
     """A phone number as typed or shared: digits with an optional +; spaces, dashes and dots ignored."""
-    raw = re.sub(r"[\s\-().]", "", clean_text(text))
-    if not _PHONE.match(raw):
-        raise InvalidInput("request.error.phone")
-    return raw
+    return clean_phone(text, "request.error.phone")
 
 
 def check_when_kind(value: str) -> str:
@@ -131,9 +126,4 @@ def parse_hours(text: str | float | None) -> float:
     return max(0.25, round(hours * 4) / 4)
 
 
-_PHONEISH = re.compile(r"(?<!\d)\+?\d[\d\s\-]{5,}\d(?!\d)")
 
-
-def mask_phones(text: str) -> str:
-    """Hide phone-like digit runs a resident typed into a summary, before it goes to a group."""
-    return _PHONEISH.sub("***", text)
