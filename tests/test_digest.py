@@ -16,7 +16,7 @@ from storage.models import (DutyResponse, Emergency, HelpRequest, Household, Poi
                             VolunteerProfile)
 
 from .support import factories as f
-from .test_scheduler_seed import at, core_on, keys, log_visit, payload, pending_volunteer, rows, seed_town
+from .support.town import at, core_on, keys, log_visit, payload, pending_volunteer, rows, seed_town
 
 WEEK = "2026-W47"  # Monday 16 to Sunday 22 November 2026, Shanghai
 

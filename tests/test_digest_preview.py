@@ -10,7 +10,7 @@ from storage.migrate import head_revision
 
 from .support import factories as f
 from .support.harness import buttons_of, text_of
-from .test_scheduler_seed import seed_town
+from .support.town import seed_town
 
 
 def this_week() -> str:

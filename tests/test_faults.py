@@ -18,7 +18,7 @@ from storage.models import ConversationState, HelpRequest
 from tests.support import factories as f
 from tests.support.harness import TgUser, make_user, text_of
 from tests.support.workers import eventually, free_port, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
-from tests.test_workers_proxies import BotApiProxy
+from tests.support.proxies import BotApiProxy
 
 pytestmark = pytest.mark.timeout(120)
 

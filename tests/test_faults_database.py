@@ -21,7 +21,7 @@ from storage.db import Database
 from tests.support.harness import make_user, text_of
 from tests.test_webhook import SECRET, webhook_cfg
 from tests.support.workers import PgDatabase, eventually
-from tests.test_workers_proxies import TcpProxy
+from tests.support.proxies import TcpProxy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
 OUTAGE_SECONDS = 30

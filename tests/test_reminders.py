@@ -16,7 +16,7 @@ from storage.models import Event, EventSignup, Household, Pairing, Person
 
 from .support import factories as f
 from .support.harness import buttons_of, text_of
-from .test_scheduler_seed import at, button_data, keys, log_visit, payload, pending_volunteer, rows, seed_town
+from .support.town import at, button_data, keys, log_visit, payload, pending_volunteer, rows, seed_town
 
 VISITS = [visit_list.JOB, visit_reminder.JOB, visit_overview.JOB]
 

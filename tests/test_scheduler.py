@@ -16,7 +16,7 @@ from bot.scheduler import Ticker, due_jobs, run_due
 from bot.services.kernel import fanout
 from storage.db import Database
 
-from .test_scheduler_seed import at, core_on, job_runs, keys, log_visit, seed_town
+from .support.town import at, core_on, job_runs, keys, log_visit, seed_town
 
 VISIT_JOBS = [visit_list.JOB, visit_reminder.JOB, visit_overview.JOB]
 

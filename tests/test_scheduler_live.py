@@ -8,7 +8,7 @@ from storage.enums import ChatKind
 
 from .support import factories as f
 from .support.harness import buttons_of, make_user, text_of
-from .test_scheduler_seed import at, keys
+from .support.town import at, keys
 
 
 async def test_a_bot_started_on_friday_morning_sends_the_list_and_the_button_logs_the_visit(sandbox, db, cfg):

@@ -13,7 +13,7 @@ from bot.jobs.visit_list import evening_window, morning_window
 from bot.scheduler import run_due
 from bot.services.kernel.periods import iso_week, nth_weekday, parse_week, week_range
 
-from .test_scheduler_seed import at, job_runs, keys, seed_town
+from .support.town import at, job_runs, keys, seed_town
 
 UTC_ = UTC
 

@@ -29,7 +29,7 @@ from storage.models import (Community, Grid, Household, OutboxMessage, Pairing, 
                             VolunteerProfile)
 from tests.support.harness import text_of
 from tests.support.workers import PgDatabase, eventually, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
-from tests.test_workers_proxies import BotApiProxy, RoundRobinHook
+from tests.support.proxies import BotApiProxy, RoundRobinHook
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(150)]
 

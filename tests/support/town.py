@@ -16,7 +16,7 @@ from storage.db import Database
 from storage.enums import VolunteerStatus
 from storage.models import DoorVisit, Household, JobRun, OutboxMessage, Person
 
-from .support import factories as f
+from . import factories as f
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

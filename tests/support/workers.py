@@ -1,5 +1,5 @@
 """Tools for the multi-process and fault tests (no tests here): a fresh PostgreSQL database and
-`redvest run` worker processes (the proxies are in test_workers_proxies.py). Everything listens
+`redvest run` worker processes (the proxies are in proxies.py). Everything listens
 on 127.0.0.1 only; every process started is killed in teardown."""
 from __future__ import annotations
 
