@@ -6,10 +6,11 @@ Texts are Telegram HTML. `text()` escapes every parameter unless it is wrapped i
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list

@@ -5,13 +5,31 @@ Order matters: feature conversations come before the common /start so that deep 
 """
 from __future__ import annotations
 
-from telegram.ext import Application, BaseHandler
+from . import (
+    board,
+    common,
+    dashboard,
+    digest,
+    emergency,
+    errors,
+    events,
+    groups,
+    households,
+    my_requests,
+    places,
+    points,
+    privacy,
+    relay,
+    requests,
+    residents,
+    tasks,
+    visits,
+    volunteers,
+)
+from .base import AnyHandler, App
 
-from . import (board, common, dashboard, digest, emergency, errors, events, groups, households, my_requests, places,
-               points, privacy, relay, requests, residents, tasks, visits, volunteers)
 
-
-def build_all() -> list[BaseHandler]:
+def build_all() -> list[AnyHandler]:
     return [
         # guided conversations and set-up first, so their steps see text before anything else does
         *requests.build_handlers(), *volunteers.build_handlers(), *places.build_handlers(),
@@ -29,6 +47,6 @@ def build_all() -> list[BaseHandler]:
     ]
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handlers(build_all())
     app.add_error_handler(errors.error_handler)

@@ -3,27 +3,31 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHandler
 
-from bot.transport import raw_api
 from bot.i18n import t
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
-from bot.services.kernel.notifier import Button
 from bot.services.people.roles import Actor
+from bot.transport import raw_api
+from bot.views.message import Button
 
 log = logging.getLogger(__name__)
 Ctx = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Update, Ctx], Awaitable[Any]]
+AnyHandler = BaseHandler[Any, Any, Any]  # what build_handlers() returns: commands, buttons, conversations
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 def core_of(context: Ctx) -> Core:
-    return context.bot_data["core"]
+    core: Core = context.bot_data["core"]
+    return core
 
 
 def actor_of(update: Update) -> Actor:
