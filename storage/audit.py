@@ -5,11 +5,11 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import AuditEntry
+from .models import AuditEntry, table_of
 from .models._base import utcnow
 
 # a plain insert, built once: the entry is never read back in the transaction that writes it
-_INSERT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+_INSERT = insert(table_of(AuditEntry))
 
 
 async def record(session: AsyncSession, actor_id: int | None, action: str, entity: str,

@@ -8,24 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, literal, select
+from sqlalchemy import and_, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .detached import labelled
 from .enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, RequestStatus
-from .models import Assignment, AuditEntry, HelpRequest, Household, OutboxMessage, Person, VolunteerProfile
+from .models import Assignment, AuditEntry, HelpRequest, Household, OutboxMessage, Person, VolunteerProfile, table_of
+from .rows import AnyRow
 
 LIVE = [s.value for s in ACTIVE_ASSIGNMENT_STATUSES]
 HOLDING = LIVE + [AssignmentStatus.done.value]
 ACTIVE = [RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value]
 
-HR = HelpRequest.__table__  # type: ignore[attr-defined]
-HH = Household.__table__  # type: ignore[attr-defined]
-AS = Assignment.__table__  # type: ignore[attr-defined]
-PE = Person.__table__  # type: ignore[attr-defined]
-VP = VolunteerProfile.__table__  # type: ignore[attr-defined]
-OB = OutboxMessage.__table__  # type: ignore[attr-defined]
-AU = AuditEntry.__table__  # type: ignore[attr-defined]
+HR = table_of(HelpRequest)
+HH = table_of(Household)
+AS = table_of(Assignment)
+PE = table_of(Person)
+VP = table_of(VolunteerProfile)
+OB = table_of(OutboxMessage)
+AU = table_of(AuditEntry)
 RES = PE.alias("res")  # the request's resident
 TAKER = PE.alias("taker")
 
@@ -61,7 +62,7 @@ _FOR_PERSON = select(*claim_columns(bindparam("pid"))).select_from(
     claim_joins(select(literal(1).label("one")).subquery("one"), bindparam("pid")))
 
 
-async def claim_context(session: AsyncSession, request_id: int, person_id: int) -> Row:
+async def claim_context(session: AsyncSession, request_id: int, person_id: int) -> AnyRow:
     return (await (await session.connection()).execute(_FOR_PERSON, {"rid": request_id, "pid": person_id})).one()
 
 
@@ -131,10 +132,10 @@ def full_taker_columns(assignment: Any) -> list[Any]:
 _TAKERS_FULL = of_takers(*full_taker_columns(AS)).order_by(AS.c.id)
 
 
-async def takers_full(session: AsyncSession, request_id: int) -> list[Row]:
+async def takers_full(session: AsyncSession, request_id: int) -> list[AnyRow]:
     return list((await (await session.connection()).execute(_TAKERS_FULL, {"rid": request_id})).all())
 
 
-async def takers(session: AsyncSession, request_id: int) -> list[Row]:
+async def takers(session: AsyncSession, request_id: int) -> list[AnyRow]:
     """Who holds the request (oldest first): id, name, username of each (None if the person is gone)."""
     return list((await (await session.connection()).execute(_TAKERS, {"rid": request_id})).all())

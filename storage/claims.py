@@ -7,21 +7,37 @@ volunteers pressing Accept at once exactly as many win as there are slots, on SQ
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, and_, Integer, String, Text, bindparam, case, cast, func, insert, literal, select, true, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from . import audit
 from .card_reads import LeadCopy, Taker, lead_copies, lead_ref_prefix
 from .claim_reads import HOLDING, LIVE, OB, TAKER, holding, load, of_takers
 from .enums import AssignmentStatus, RequestStatus
-from .models import Assignment, AuditEntry, HelpRequest, Person, VolunteerProfile
+from .models import Assignment, AuditEntry, HelpRequest, Person, VolunteerProfile, table_of
 from .models._base import utcnow
 from .upsert import dialect
 
@@ -56,7 +72,7 @@ async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> 
 # read that starts their claim (the columns read the CTEs, so they run and lock, the volunteer first;
 # one profile per person; SQLite has no row locks: ignored)
 _LOCKED_TG = (select(col(VolunteerProfile.id)).join(Person, col(Person.id) == col(VolunteerProfile.person_id))
-              .where(col(Person.tg_user_id) == bindparam("tg")).with_for_update(of=VolunteerProfile.__table__)  # type: ignore[attr-defined]
+              .where(col(Person.tg_user_id) == bindparam("tg")).with_for_update(of=table_of(VolunteerProfile))
               .cte("locked"))
 _LOCKED_REQUEST = select(col(HelpRequest.id)).where(col(HelpRequest.id) == bindparam("rid")).with_for_update().cte("locked_request")
 LOCK_COLUMNS = [select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
@@ -77,13 +93,13 @@ _TAKE_VALUES = dict(
     slots_taken=_TAKEN, status=case((_TAKEN >= col(HelpRequest.slots), RequestStatus.filled.value), else_=RequestStatus.open.value),
     first_accepted_at=func.coalesce(col(HelpRequest.first_accepted_at), bindparam("now", type_=DateTime(timezone=True))))
 # every column back (the caller's copy of the request is then current without a refresh)
-_TAKE = update(HelpRequest.__table__).where(*_FREE).values(**_TAKE_VALUES).returning(*HelpRequest.__table__.c)  # type: ignore[attr-defined]
-_ASSIGN = insert(Assignment.__table__).returning(col(Assignment.id))  # type: ignore[attr-defined]
+_TAKE = update(table_of(HelpRequest)).where(*_FREE).values(**_TAKE_VALUES).returning(*table_of(HelpRequest).c)
+_ASSIGN = insert(table_of(Assignment)).returning(col(Assignment.id))
 
 # PostgreSQL: the checks, the slot, the assignment and the audit entry in one statement (four round
 # trips were half of an accept's time at city scale). Its snapshot is taken after the volunteer's row
 # lock, so the holding and the load it checks include every claim of theirs that committed before.
-_AS, _HR, _AU = Assignment.__table__, HelpRequest.__table__, AuditEntry.__table__  # type: ignore[attr-defined]
+_AS, _HR, _AU = table_of(Assignment), table_of(HelpRequest), table_of(AuditEntry)
 _VID = bindparam("vid", type_=Integer)
 _HELD, _LOAD = holding(bindparam("rid"), _VID), load(_VID)
 _taken = (update(_HR).where(*_FREE, _HELD.is_(None), _LOAD < bindparam("limit")).values(**_TAKE_VALUES)
@@ -148,15 +164,16 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
         return Slot(int(row["assignment_id"]), int(request["slots_taken"]), int(request["slots"]), str(request["status"]),
                     request, [Taker(*t) for t in row["takers"] or []],
                     [LeadCopy(*c) for c in row["copies"] or []])
-    row = (await conn.execute(_TAKE, {"rid": request_id, "now": now})).mappings().first()
-    if row is None:
+    taken = (await conn.execute(_TAKE, {"rid": request_id, "now": now})).mappings().first()
+    if taken is None:
         return None
     assignment_id = (await conn.execute(_ASSIGN, dict(
         request_id=request_id, volunteer_id=volunteer_id, dispatched_by=dispatched_by,
         status=AssignmentStatus.accepted.value, created_at=now))).scalar_one()
-    slot = Slot(int(assignment_id), int(row["slots_taken"]), int(row["slots"]), str(row["status"]), dict(row))
+    assert assignment_id is not None  # the key of the row just inserted
+    slot = Slot(assignment_id, int(taken["slots_taken"]), int(taken["slots"]), str(taken["status"]), dict(taken))
     if audit_action is not None:
-        await audit.record(session, dispatched_by or volunteer_id, audit_action, "request", request_id, code=row["code"],
+        await audit.record(session, dispatched_by or volunteer_id, audit_action, "request", request_id, code=taken["code"],
                            volunteer=volunteer_id, slots_taken=slot.slots_taken, slots=slot.slots)
     return slot
 

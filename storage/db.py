@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any
 
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from . import models  # noqa: F401  (registers the tables)
 from .sqlite_inline import inline_creator, sqlite_path
@@ -25,7 +26,7 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict = {"echo": echo}
+        kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["async_creator"] = inline_creator(url, BUSY_TIMEOUT_MS / 1000)
             _ensure_parent_dir(url)
@@ -107,7 +108,7 @@ class Database:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
             return True
-        except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        except Exception:  # any failure means "not reachable"
             return False
 
 
@@ -117,7 +118,7 @@ def _ensure_parent_dir(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     # pysqlite's own transaction handling would defeat BEGIN IMMEDIATE; we issue BEGIN ourselves
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
@@ -128,7 +129,7 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-
     cur.close()
 
 
-def _sqlite_on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_on_begin(conn: Connection) -> None:
     # Every transaction takes the write lock up front: read-then-write transactions
     # (claims, ledger appends) then never fail half-way with "database is locked".
     conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,7 +6,8 @@ The objects are detached: read them, never `session.add` them.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.orm import class_mapper, make_transient_to_detached

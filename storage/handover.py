@@ -1,15 +1,15 @@
 """What a new scheduler leader takes over from the one before it."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from .enums import OutboxStatus
 from .models import OutboxMessage
+from .rows import affected
 
 
 async def release_claimed_sends(session: AsyncSession, now: datetime) -> int:
@@ -18,4 +18,4 @@ async def release_claimed_sends(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(update(OutboxMessage).where(
         col(OutboxMessage.status) == OutboxStatus.sending.value).values(
         status=OutboxStatus.pending.value, next_attempt_at=now))
-    return int(result.rowcount or 0)
+    return affected(result)

@@ -6,15 +6,15 @@ recognised for as long as the row is kept (Telegram gives up re-delivering after
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from .models import ProcessedUpdate
+from .models import ProcessedUpdate, table_of
+from .rows import affected
 from .upsert import dialect, insert_ignore, per_dialect
 
 
@@ -38,10 +38,10 @@ async def take(session: AsyncSession, update_id: int, now: datetime, lease: time
     result = await session.execute(update(ProcessedUpdate).where(
         col(ProcessedUpdate.update_id) == update_id, col(ProcessedUpdate.done_at).is_(None),
         *(() if reclaim else (col(ProcessedUpdate.at) < now - lease,))).values(at=now))
-    return Claim.taken if result.rowcount else Claim.busy
+    return Claim.taken if affected(result) else Claim.busy
 
 
-_TABLE = ProcessedUpdate.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(ProcessedUpdate)
 # the ids not seen before, inserted together; it returns those it wrote
 _TAKE_NEW = per_dialect(lambda insert: insert(_TABLE).on_conflict_do_nothing(
     index_elements=["update_id"]).returning(_TABLE.c.update_id))
@@ -61,8 +61,7 @@ async def take_many(session: AsyncSession, update_ids: list[int], now: datetime,
     return out
 
 
-_FINISH = update(ProcessedUpdate.__table__).where(  # type: ignore[attr-defined]
-    ProcessedUpdate.__table__.c.update_id == bindparam("uid")).values(done_at=bindparam("now"))  # type: ignore[attr-defined]
+_FINISH = update(_TABLE).where(_TABLE.c.update_id == bindparam("uid")).values(done_at=bindparam("now"))
 
 
 async def finish(session: AsyncSession, update_id: int, now: datetime) -> None:
@@ -84,10 +83,10 @@ async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget update ids handled before `before` (Telegram no longer re-delivers them)."""
     result = await session.execute(delete(ProcessedUpdate).where(
         col(ProcessedUpdate.at) < before))
-    return int(result.rowcount or 0)
+    return affected(result)
 
 
 async def give_back_all(session: AsyncSession) -> int:
     """Polling (one process only): whatever a previous run took and did not finish is free again."""
     result = await session.execute(delete(ProcessedUpdate).where(col(ProcessedUpdate.done_at).is_(None)))
-    return int(result.rowcount or 0)
+    return affected(result)

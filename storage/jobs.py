@@ -2,15 +2,15 @@
 period's fan-out is fully in the outbox. The scheduler's memory is never trusted for this."""
 from __future__ import annotations
 
-from sqlmodel import col
-
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from .models import JobRun
+from .rows import affected
 from .upsert import insert_ignore
 
 
@@ -35,4 +35,4 @@ async def mark_done(session: AsyncSession, job: str, period: str, now: datetime)
 async def forget_before(session: AsyncSession, job: str, before: datetime) -> int:
     """Drop old rows of a frequent job (e.g. the five-minute escalation check)."""
     result = await session.execute(delete(JobRun).where(col(JobRun.job) == job, col(JobRun.done_at) < before))
-    return int(result.rowcount or 0)
+    return affected(result)

@@ -1,8 +1,6 @@
 """The persistent outbox: queue once by key, take due rows, record the outcome."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 import json
 from base64 import b64encode
 from datetime import datetime, timedelta
@@ -12,9 +10,11 @@ from uuid import uuid4
 from sqlalchemy import DateTime, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from .enums import OutboxKind, OutboxStatus
-from .models import OutboxMessage, PostedCard
+from .models import OutboxMessage, PostedCard, table_of
+from .rows import affected
 from .upsert import dialect, insert_ignore, per_dialect
 
 
@@ -42,10 +42,10 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
                            status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0))
     mod = postgresql if dialect(session) == "postgresql" else sqlite
     result = await session.execute(mod.insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]))
-    return int(result.rowcount or 0)
+    return affected(result)
 
 
-_OB = OutboxMessage.__table__  # type: ignore[attr-defined]
+_OB = table_of(OutboxMessage)
 _INSERT_IGNORE = per_dialect(lambda insert: insert(_OB).on_conflict_do_nothing(index_elements=["key"]))
 
 
@@ -91,7 +91,7 @@ async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: d
     values = [dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
                    payload=payload, urgent=bool(r.get("urgent")), status=OutboxStatus.pending.value,
                    next_attempt_at=now, created_at=now, attempts=0)
-              for r, payload in zip(rows, payloads)]
+              for r, payload in zip(rows, payloads, strict=False)]
     await conn.execute(_INSERT_IGNORE[dialect(session)], values if len(values) > 1 else values[0])
 
 
@@ -221,14 +221,14 @@ async def forget_payloads(session: AsyncSession, before: datetime) -> int:
     result = await session.execute(update(OutboxMessage).where(
         col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before,
         col(OutboxMessage.payload) != "{}").values(payload="{}"))
-    return int(result.rowcount or 0)
+    return affected(result)
 
 
 async def purge_finished(session: AsyncSession, before: datetime) -> int:
     """Delete finished rows created before `before` (long after any job could re-queue their key)."""
     result = await session.execute(delete(OutboxMessage).where(
         col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before))
-    return int(result.rowcount or 0)
+    return affected(result)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -8,17 +8,28 @@ What stays, under the now anonymous row: counts, statuses, times, stars, hours a
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from .enums import OutboxStatus, VolunteerStatus
-from .models import (ConversationState, HelpRequest, LoginToken, OutboxMessage, Pairing, Person, Rating, RoleGrant,
-                     UserData, VolunteerProfile, WebSession)
+from .models import (
+    ConversationState,
+    HelpRequest,
+    LoginToken,
+    OutboxMessage,
+    Pairing,
+    Person,
+    Rating,
+    RoleGrant,
+    UserData,
+    VolunteerProfile,
+    WebSession,
+)
+from .rows import affected
 
 FORGOTTEN_NOTE = "recipient erased their details"
 
@@ -58,11 +69,11 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime) -> 
             col(OutboxMessage.chat_id) == tg, col(OutboxMessage.status) == OutboxStatus.pending.value).values(
             status=OutboxStatus.skipped.value, last_error=FORGOTTEN_NOTE))
         result = await session.execute(update(OutboxMessage).where(col(OutboxMessage.chat_id) == tg).values(payload="{}"))
-        notified += int(result.rowcount or 0)
+        notified += affected(result)
     for value in secrets:  # notifications to others that quoted the phone or an address
         result = await session.execute(update(OutboxMessage).where(
             col(OutboxMessage.payload).like(_like(value), escape="\\")).values(payload="{}"))
-        notified += int(result.rowcount or 0)
+        notified += affected(result)
     person.name, person.username, person.phone, person.language = "", None, None, None
     person.tg_user_id, person.forgotten_at, person.blocked_bot = None, now, False
     session.add(person)

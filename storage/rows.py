@@ -1,7 +1,13 @@
-"""Keeping loaded rows in step with the statements that change them, without reading them back."""
-from typing import Any
+"""Keeping loaded rows in step with the statements that change them, without reading them back;
+the types of the rows and results of Core statements."""
+from typing import Any, TypeAlias, cast
 
+from sqlalchemy.engine import CursorResult, Result, Row
 from sqlalchemy.orm.attributes import set_committed_value
+
+# a row / result of a statement whose columns are not typed one by one (Core selects of many columns)
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+AnyResult: TypeAlias = Result[*tuple[Any, ...]]
 
 
 def set_committed(obj: Any, **values: Any) -> None:
@@ -9,3 +15,9 @@ def set_committed(obj: Any, **values: Any) -> None:
     of every column), and without marking the row changed (which would write it again)."""
     for key, value in values.items():
         set_committed_value(obj, key, value)
+
+
+def affected(result: AnyResult) -> int:
+    """How many rows an INSERT, UPDATE or DELETE wrote. AsyncSession.execute is typed to return a
+    Result for every statement, but for these it returns a CursorResult (which has the rowcount)."""
+    return int(cast(CursorResult[*tuple[Any, ...]], result).rowcount or 0)

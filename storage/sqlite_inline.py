@@ -15,23 +15,27 @@ there: Python's sqlite3 connection must never be used by two threads at once.
 """
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
+from collections.abc import Awaitable, Callable
 from queue import SimpleQueue
-from typing import Any, Callable
+from typing import Any, cast
 
 import aiosqlite
-from aiosqlite.core import _connection_worker_thread
+from aiosqlite.core import _connection_worker_thread  # private: an ImportError here if aiosqlite drops it
+
+_Call = tuple["asyncio.Future[Any] | None", Callable[[], Any]]
 
 
-class _TrackedQueue(SimpleQueue):  # type: ignore[type-arg]
+class _TrackedQueue(SimpleQueue[_Call]):
     """aiosqlite's queue to its worker thread, counting the calls not finished there yet."""
 
     def __init__(self) -> None:
         self.pending = 0
         self._lock = threading.Lock()
 
-    def put_nowait(self, item: Any) -> None:
+    def put_nowait(self, item: _Call) -> None:
         future, fn = item
         with self._lock:
             self.pending += 1
@@ -44,7 +48,13 @@ class _TrackedQueue(SimpleQueue):  # type: ignore[type-arg]
                     self.pending -= 1
         super().put_nowait((future, run))
 
-    put = put_nowait  # type: ignore[assignment]
+    def put(self, item: _Call, block: bool = True, timeout: float | None = None) -> None:
+        self.put_nowait(item)  # unbounded: never blocks
+
+
+# aiosqlite's private attributes this module replaces or reads; checked on every new connection so
+# that a release that renames them fails the first connection (and every test), not silently later
+_PRIVATE = ("_tx", "_thread", "_running", "_connection", "_execute")
 
 
 class InlineConnection(aiosqlite.Connection):
@@ -52,14 +62,24 @@ class InlineConnection(aiosqlite.Connection):
 
     def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
         super().__init__(connector, iter_chunk_size)
-        self._tx = _TrackedQueue()
+        missing = [name for name in _PRIVATE if not hasattr(self, name)]
+        if missing or not isinstance(self._thread, threading.Thread) or self._thread.is_alive():
+            raise RuntimeError(f"aiosqlite's internals changed ({', '.join(missing) or '_thread'}): "
+                               "storage.sqlite_inline needs updating")
+        self._tracked = _TrackedQueue()
+        self._tx = self._tracked
         self._thread = threading.Thread(target=_connection_worker_thread, args=(self._tx,))
+
+    async def _on_worker(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """aiosqlite's own way: the call goes to the worker thread (its `_execute` is not annotated)."""
+        queue_it = cast(Callable[..., Awaitable[Any]], super()._execute)
+        return await queue_it(fn, *args, **kwargs)
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if self._tx.pending:  # something runs on the worker thread: queue behind it
-            return await super()._execute(fn, *args, **kwargs)
+        if self._tracked.pending:  # something runs on the worker thread: queue behind it
+            return await self._on_worker(fn, *args, **kwargs)
         if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
             conn = self._connection
             conn.execute("PRAGMA busy_timeout=0")
@@ -70,7 +90,7 @@ class InlineConnection(aiosqlite.Connection):
                     raise
             finally:
                 conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
-            return await super()._execute(fn, *args, **kwargs)  # another process writes: wait there
+            return await self._on_worker(fn, *args, **kwargs)  # another process writes: wait there
         return fn(*args, **kwargs)
 
 
@@ -87,5 +107,6 @@ def inline_creator(url: str, timeout: float) -> Callable[[], Any]:
         # made on the worker thread, used from the loop's thread as well, never at the same time
         conn = InlineConnection(lambda: sqlite3.connect(path, timeout=timeout, check_same_thread=False), 64)
         conn.busy_timeout_ms = int(timeout * 1000)
-        return await conn
+        await conn
+        return conn
     return connect

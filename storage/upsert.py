@@ -3,7 +3,8 @@
 ON CONFLICT is spelled per dialect, so such statements are built once for each database we run on
 (building one costs more than running it): `per_dialect`, looked up by `dialect(session)`.
 """
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession

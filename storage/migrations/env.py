@@ -1,7 +1,10 @@
 """Alembic environment (async). The URL comes from redvest's config, set by storage.migrate."""
+from __future__ import annotations
+
 import asyncio
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
@@ -11,7 +14,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def _configure(connection=None, url=None):  # type: ignore[no-untyped-def]
+def _configure(connection: Connection | None = None, url: str | None = None) -> None:
     context.configure(connection=connection, url=url, target_metadata=target_metadata,
                       render_as_batch=True, compare_type=True)
 
@@ -22,7 +25,7 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _run_sync(connection) -> None:  # type: ignore[no-untyped-def]
+def _run_sync(connection: Connection) -> None:
     _configure(connection=connection)
     with context.begin_transaction():
         context.run_migrations()
@@ -33,7 +36,10 @@ async def run_migrations_online() -> None:
     if connectable is not None:
         await connectable.run_sync(_run_sync)
         return
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("no sqlalchemy.url: storage.migrate sets it from redvest's config")
+    engine = create_async_engine(url)
     async with engine.connect() as connection:
         await connection.run_sync(_run_sync)
         await connection.commit()

@@ -1,6 +1,5 @@
 """Who is who: people, their roles, volunteer profiles."""
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -9,34 +8,34 @@ from ._base import created_at_field, ts_field
 
 
 class Person(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
-    tg_user_id: Optional[int] = Field(default=None, sa_type=BigInteger, unique=True)
+    id: int | None = Field(default=None, primary_key=True)
+    tg_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
     name: str = Field(default="", max_length=100)
-    username: Optional[str] = Field(default=None, max_length=64)
-    phone: Optional[str] = Field(default=None, max_length=32)
-    language: Optional[str] = Field(default=None, max_length=16)
-    grid_id: Optional[int] = Field(default=None, foreign_key="grid.id", index=True)  # where they live
+    username: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+    language: str | None = Field(default=None, max_length=16)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", index=True)  # where they live
     is_superadmin: bool = Field(default=False)  # first admins: config or `redvest admin add`
     blocked_bot: bool = Field(default=False)
     created_at: datetime = created_at_field()
-    forgotten_at: Optional[datetime] = ts_field()
+    forgotten_at: datetime | None = ts_field()
 
 
 class RoleGrant(SQLModel, table=True):
     """A leader of a grid, or an admin of a community."""
     __table_args__ = (UniqueConstraint("person_id", "role", "grid_id", "community_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str = Field(max_length=16)  # RoleKind
-    grid_id: Optional[int] = Field(default=None, foreign_key="grid.id", index=True)
-    community_id: Optional[int] = Field(default=None, foreign_key="community.id", index=True)
-    granted_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", index=True)
+    community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
+    granted_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = created_at_field()
 
 
 class VolunteerProfile(SQLModel, table=True):
     """双报到: a volunteer registered with the grid they live in."""
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", unique=True)
     grid_id: int = Field(foreign_key="grid.id", index=True)
     status: str = Field(default="pending", max_length=16, index=True)  # VolunteerStatus
@@ -45,7 +44,7 @@ class VolunteerProfile(SQLModel, table=True):
     skills: str = Field(default="", max_length=300)  # comma-separated Skill values
     availability: str = Field(default="", max_length=300)
     shock_team: bool = Field(default=False)
-    consent_at: Optional[datetime] = ts_field()
-    decided_by: Optional[int] = Field(default=None, foreign_key="person.id")
-    decided_at: Optional[datetime] = ts_field()
+    consent_at: datetime | None = ts_field()
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = ts_field()
     created_at: datetime = created_at_field()

@@ -1,6 +1,5 @@
 """Where things happen: communities, grids, bound group chats, households, pairings."""
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -9,7 +8,7 @@ from ._base import created_at_field, ts_field
 
 
 class Community(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
     created_at: datetime = created_at_field()
@@ -17,7 +16,7 @@ class Community(SQLModel, table=True):
 
 class Grid(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("community_id", "name"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id", index=True)
     name: str = Field(max_length=100)
     created_at: datetime = created_at_field()
@@ -26,33 +25,33 @@ class Grid(SQLModel, table=True):
 class ChatBinding(SQLModel, table=True):
     """A Telegram group bound to a grid as its volunteer or residents group."""
     __table_args__ = (UniqueConstraint("grid_id", "kind"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, unique=True)
     grid_id: int = Field(foreign_key="grid.id", index=True)
     kind: str = Field(max_length=16)  # ChatKind
     title: str = Field(default="", max_length=255)
-    invite_link: Optional[str] = Field(default=None, max_length=255)
-    bound_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    invite_link: str | None = Field(default=None, max_length=255)
+    bound_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = created_at_field()
 
 
 class Household(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     grid_id: int = Field(foreign_key="grid.id", index=True)
     address: str = Field(max_length=255)
     members: str = Field(default="", max_length=500)
     member_count: int = Field(default=1)
     care_flags: str = Field(default="", max_length=200)  # comma-separated CareFlag values
-    phone: Optional[str] = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32)
     note: str = Field(default="", max_length=1000)
     created_at: datetime = created_at_field()
-    erased_at: Optional[datetime] = ts_field()
+    erased_at: datetime | None = ts_field()
 
 
 class Pairing(SQLModel, table=True):
     """One volunteer looks after several households (党员中心户)."""
     __table_args__ = (UniqueConstraint("volunteer_id", "household_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     volunteer_id: int = Field(foreign_key="person.id", index=True)
     household_id: int = Field(foreign_key="household.id", index=True)
     active: bool = Field(default=True)

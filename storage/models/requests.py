@@ -1,6 +1,5 @@
 """The request loop: requests (点单), assignments (接单), ratings (评单), relays."""
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -15,33 +14,33 @@ class HelpRequest(SQLModel, table=True):
                       # the dashboard's "accepted / done this week" figures
                       Index("ix_help_request_grid_accepted", "grid_id", "first_accepted_at"),
                       Index("ix_help_request_grid_done", "grid_id", "done_at"))
-    id: Optional[int] = Field(default=None, primary_key=True)
-    code: Optional[str] = Field(default=None, max_length=16, unique=True)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, max_length=16, unique=True)
     grid_id: int = Field(foreign_key="grid.id")
-    resident_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
-    household_id: Optional[int] = Field(default=None, foreign_key="household.id", index=True)
+    resident_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
     source: str = Field(default="resident", max_length=16)  # resident | visit | leader
     category: str = Field(max_length=32)  # Category
     summary: str = Field(max_length=1000)
     when_kind: str = Field(max_length=16)  # WhenKind
-    when_date: Optional[str] = Field(default=None, max_length=10)  # ISO date
-    address: Optional[str] = Field(default=None, max_length=255)  # private
-    phone: Optional[str] = Field(default=None, max_length=32)  # private
+    when_date: str | None = Field(default=None, max_length=10)  # ISO date
+    address: str | None = Field(default=None, max_length=255)  # private
+    phone: str | None = Field(default=None, max_length=32)  # private
     slots: int = Field(default=1, ge=1)
     slots_taken: int = Field(default=0)
     status: str = Field(default="open", max_length=16)  # RequestStatus
     escalation_level: int = Field(default=0)  # 0 none, 1 leader told, 2 admins told
-    duplicate_of: Optional[int] = Field(default=None, foreign_key="help_request.id")
-    suspected_duplicate_of: Optional[int] = Field(default=None, foreign_key="help_request.id")
-    created_by: Optional[int] = Field(default=None, foreign_key="person.id")  # who typed it in (resident, leader, visiting volunteer)
-    close_reason: Optional[str] = Field(default=None, max_length=500)
-    referral: Optional[str] = Field(default=None, max_length=200)  # where an out-of-scope request belongs
+    duplicate_of: int | None = Field(default=None, foreign_key="help_request.id")
+    suspected_duplicate_of: int | None = Field(default=None, foreign_key="help_request.id")
+    created_by: int | None = Field(default=None, foreign_key="person.id")  # who typed it in (resident, leader, visiting volunteer)
+    close_reason: str | None = Field(default=None, max_length=500)
+    referral: str | None = Field(default=None, max_length=200)  # where an out-of-scope request belongs
     created_at: datetime = created_at_field()
-    first_accepted_at: Optional[datetime] = ts_field()
-    done_at: Optional[datetime] = ts_field()
-    closed_at: Optional[datetime] = ts_field(index=True)
-    leader_confirm_asked_at: Optional[datetime] = ts_field()  # leaders asked to confirm a done task
-    erased_at: Optional[datetime] = ts_field()
+    first_accepted_at: datetime | None = ts_field()
+    done_at: datetime | None = ts_field()
+    closed_at: datetime | None = ts_field(index=True)
+    leader_confirm_asked_at: datetime | None = ts_field()  # leaders asked to confirm a done task
+    erased_at: datetime | None = ts_field()
 
 
 class Assignment(SQLModel, table=True):
@@ -52,26 +51,26 @@ class Assignment(SQLModel, table=True):
               postgresql_where=text("status IN ('accepted','started','done')")),
         Index("ix_assignment_volunteer_status", "volunteer_id", "status"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="help_request.id", index=True)
     volunteer_id: int = Field(foreign_key="person.id")
     status: str = Field(default="accepted", max_length=16)  # AssignmentStatus
-    dispatched_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    dispatched_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = created_at_field()
-    started_at: Optional[datetime] = ts_field()
-    done_at: Optional[datetime] = ts_field()
-    hours: Optional[float] = Field(default=None)
-    note: Optional[str] = Field(default=None, max_length=1000)
-    release_reason: Optional[str] = Field(default=None, max_length=500)
+    started_at: datetime | None = ts_field()
+    done_at: datetime | None = ts_field()
+    hours: float | None = Field(default=None)
+    note: str | None = Field(default=None, max_length=1000)
+    release_reason: str | None = Field(default=None, max_length=500)
 
 
 class Rating(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="help_request.id", unique=True)
-    resident_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    resident_id: int | None = Field(default=None, foreign_key="person.id")
     outcome: str = Field(max_length=16)  # Outcome
-    stars: Optional[int] = Field(default=None, ge=1, le=5)
-    comment: Optional[str] = Field(default=None, max_length=1000)
+    stars: int | None = Field(default=None, ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=1000)
     confirmed_by_leader: bool = Field(default=False)
     created_at: datetime = created_at_field()
 
@@ -79,10 +78,10 @@ class Rating(SQLModel, table=True):
 class Relay(SQLModel, table=True):
     """A relayed conversation between a resident and a volunteer, tied to one task."""
     __table_args__ = (UniqueConstraint("request_id", "volunteer_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="help_request.id", index=True)
     resident_id: int = Field(foreign_key="person.id")
     volunteer_id: int = Field(foreign_key="person.id")
     active: bool = Field(default=True)
     created_at: datetime = created_at_field()
-    ended_at: Optional[datetime] = ts_field()
+    ended_at: datetime | None = ts_field()

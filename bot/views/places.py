@@ -1,2 +1,0 @@
-"""Views of places (see bot/views/__init__.py)."""
-from __future__ import annotations
