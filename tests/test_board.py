@@ -215,25 +215,28 @@ async def test_a_grid_without_volunteer_group_sends_the_card_to_its_leader(world
 
 async def test_an_old_unanswered_question_never_swallows_a_later_message(world):
     """A leader pressed Close and walked away; what they type the next day does not close anything."""
-    import asyncio
     import json
+
     from storage.models import UserData
+    from tests.support.waiting import wait_for
     w = world
     await start_all(w, w.leader, w.resident)
     req = await new(w)
     detail = await open_detail(w, req)
     await w.leader.press("关闭", message=detail)
     await w.leader.reply(contains="原因")
-    for _ in range(100):  # the draft is written back once the update is done
+
+    async def draft_written() -> bool:  # the draft is written back once the update is done
         async with w.db.session() as s:
             row = await s.get(UserData, 1001)
-            data = json.loads(row.data) if row else {}
-            if "board_reason" in data:
-                data["board_reason"]["at"] -= 24 * 3600
-                row.data = json.dumps(data)
-                s.add(row)
-                break
-        await asyncio.sleep(0.05)
+            return row is not None and "board_reason" in json.loads(row.data)
+    await wait_for(draft_written, what="the leader's draft written back")
+    async with w.db.session() as s:  # the question was asked a day ago
+        row = await s.get(UserData, 1001)
+        data = json.loads(row.data)
+        data["board_reason"]["at"] -= 24 * 3600
+        row.data = json.dumps(data)
+        s.add(row)
     w.bot.app.user_data[1001]["board_reason"]["at"] -= 24 * 3600  # in case the drafts are not reloaded
     await w.leader.send("明天记得买菜")
     assert "过了很久" in text_of(await w.leader.reply())

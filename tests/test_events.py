@@ -2,7 +2,6 @@
 withdrawal from buttons, a full event, the attendance check and its points."""
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,20 +10,9 @@ from sqlalchemy import select, update
 from storage.models import Event, EventSignup, PointsEntry
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of
+from tests.support.waiting import settle
 
 SH = ZoneInfo("Asia/Shanghai")
-
-
-async def settle(world) -> None:
-    """Wait until the bot has handled the updates the world fixture caused (joining the groups
-    makes `my_chat_member` updates from the leader). Until the update gate serialises one user's
-    updates across chats, a leader's draft written meanwhile can be overwritten by the reload of
-    that concurrent group update (see the report); the tests start from a quiet bot."""
-    for _ in range(250):
-        if (await world.sb.stats())["pending_updates"] == 0 and not world.bot.app.update_processor.in_flight:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the bot did not settle")
 
 
 def _in_days(days: int) -> str:

@@ -1,8 +1,6 @@
 """Binding group chats to grids (/bind, /unbind) and what unbound groups hear, through the sandbox."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +10,7 @@ from bot.services.people.roles import Actor
 from storage.enums import ChatKind
 from storage.models import AuditEntry, ChatBinding
 from tests.support.harness import buttons_of, text_of
+from tests.support.waiting import settle, wait_for
 
 
 @pytest.fixture
@@ -19,11 +18,7 @@ async def world(world):
     """The shared world, once the bot has handled its set-up updates (the groups it was added to).
     Those updates come "from" people of the world; letting them finish first keeps each test about
     its own steps."""
-    state = world.sb.state
-    for _ in range(400):
-        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
-            break
-        await asyncio.sleep(0.01)
+    await settle(world)
     return world
 
 
@@ -155,9 +150,9 @@ async def test_making_the_bot_admin_later_stores_an_invite_link(world):
     assert "设为本群管理员" in text_of(done)
     assert (await binding(w.db, NEW_GROUP)).invite_link is None
     await w.sb.add_group(NEW_GROUP, "先普通后管理", [1001], bot_admin=True)  # promoted: a my_chat_member update
-    import asyncio
-    for _ in range(100):
-        if (await binding(w.db, NEW_GROUP)).invite_link:
-            break
-        await asyncio.sleep(0.05)
-    assert (await binding(w.db, NEW_GROUP)).invite_link.startswith("https://t.me/+")
+    link = await wait_for(lambda: _invite_link(w.db, NEW_GROUP), what="the invite link stored")
+    assert link.startswith("https://t.me/+")
+
+
+async def _invite_link(db, chat_id: int) -> str | None:
+    return (await binding(db, chat_id)).invite_link

@@ -39,16 +39,19 @@ async def all_rows(db: Database) -> list[OutboxMessage]:
 
 
 async def drain(sender: OutboxSender, db: Database, timeout: float = 20) -> None:
-    """Run the sender until nothing is pending or in flight (or the timeout)."""
+    """Run the sender until nothing is pending or in flight; fail the test if that takes over `timeout` s."""
     deadline = time.monotonic() + timeout
+    left: list[OutboxMessage] = []
     while time.monotonic() < deadline:
         claimed = await sender.drain_once()
         if sender._sends:
             await asyncio.gather(*list(sender._sends), return_exceptions=True)
-        if not claimed and not [r for r in await all_rows(db) if r.status in ("pending", "sending")]:
-            return
         if not claimed:
+            left = [r for r in await all_rows(db) if r.status in ("pending", "sending")]
+            if not left:
+                return
             await asyncio.sleep(0.1)
+    raise AssertionError(f"the outbox was not drained within {timeout:g}s: {[(r.key, r.status) for r in left]}")
 
 
 @pytest.fixture

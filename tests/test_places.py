@@ -1,7 +1,6 @@
 """Admins set up communities, grids, leaders and admins, end to end through the sandbox."""
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -10,6 +9,7 @@ from sqlalchemy import func, select
 from storage.enums import RoleKind
 from storage.models import AuditEntry, Community, Grid, RoleGrant
 from tests.support.harness import TgUser, buttons_of, text_of
+from tests.support.waiting import settle
 
 
 @pytest.fixture
@@ -17,11 +17,7 @@ async def world(world):
     """The shared world, once the bot has handled its set-up updates (the groups it was added to).
     Those updates come "from" people of the world; letting them finish first keeps each test about
     its own steps."""
-    state = world.sb.state
-    for _ in range(400):
-        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
-            break
-        await asyncio.sleep(0.01)
+    await settle(world)
     return world
 
 

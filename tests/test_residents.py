@@ -1,7 +1,6 @@
 """Residents say which community and grid they live in (/grid, the 📍 My grid button)."""
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -12,6 +11,7 @@ from bot.services.people.roles import Actor
 from storage.models import AuditEntry, Person
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of
+from tests.support.waiting import settle
 
 
 @pytest.fixture
@@ -19,11 +19,7 @@ async def world(world):
     """The shared world, once the bot has handled its set-up updates (the groups it was added to).
     Those updates come "from" people of the world; letting them finish first keeps each test about
     its own steps."""
-    state = world.sb.state
-    for _ in range(400):
-        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
-            break
-        await asyncio.sleep(0.01)
+    await settle(world)
     return world
 
 

@@ -18,6 +18,7 @@ from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from sandbox import SandboxClient, SandboxState, start_server
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*timedelta")
 
@@ -247,9 +248,7 @@ async def test_webhook_delivery_and_retry(env):
             await bot.get_updates()
         await sb.send(ALICE, "one")
         await sb.send(ALICE, "two")
-        deadline = time.monotonic() + 5
-        while len(got) < 2 and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        await wait_for(lambda: len(got) >= 2, what="both updates posted to the webhook")
         assert [u["message"]["text"] for _, u in got] == ["one", "two"]
         assert all(secret == "s3cret_X" for secret, _ in got)
         info = await bot.get_webhook_info()

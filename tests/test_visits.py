@@ -226,7 +226,7 @@ async def test_a_lost_draft_ends_the_log_clearly_without_storing_anything(world)
     from storage.models import UserData
     vol, hh = world.volunteers[0], world.household
     await _log(vol, hh.id, "见到了")
-    from tests.test_events import settle
+    from tests.support.waiting import settle
     await settle(world)  # the outcome press is fully handled and its draft written
     async with world.db.session() as s:  # the draft is gone (e.g. erased by /forgetme meanwhile)
         await s.execute(delete(UserData).where(UserData.tg_user_id == vol.id))

@@ -2,7 +2,6 @@
 bad answers at each step, /cancel, refusing consent, someone else's contact."""
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -11,6 +10,7 @@ from sqlalchemy import select
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, Person, VolunteerProfile
 from tests.support.harness import TgUser, buttons_of, text_of
+from tests.support.waiting import settle
 
 
 @pytest.fixture
@@ -18,11 +18,7 @@ async def world(world):
     """The shared world, once the bot has handled its set-up updates (the groups it was added to).
     Those updates come "from" people of the world; letting them finish first keeps each test about
     its own steps."""
-    state = world.sb.state
-    for _ in range(400):
-        if not state.updates and not getattr(world.bot.app.update_processor, "in_flight", 0):
-            break
-        await asyncio.sleep(0.01)
+    await settle(world)
     return world
 
 

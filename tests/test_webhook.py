@@ -2,7 +2,6 @@
 bad bodies refused, each update handled once (remembered in the database, across processes)."""
 from __future__ import annotations
 
-import asyncio
 import time
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -18,6 +17,7 @@ from sandbox import SandboxClient
 from storage.db import Database
 from storage.models import ProcessedUpdate
 from tests.support.harness import make_user, text_of
+from tests.support.workers import eventually
 
 SECRET = "webhook-secret_42"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -86,16 +86,6 @@ async def started_user(sb: SandboxClient, user_id: int) -> None:
     await sb.add_user(user_id, "Alice", language_code="en", started=True)
 
 
-async def eventually(fetch, ok, timeout: float = 5.0):  # type: ignore[no-untyped-def]
-    """Poll `fetch()` until `ok(value)`, at most `timeout` seconds; returns the last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await fetch()
-        if ok(value) or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.05)
-
-
 async def processed(db: Database) -> int:
     async with db.session() as s:
         return int(await s.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0)
@@ -112,7 +102,7 @@ async def test_updates_arrive_through_the_webhook_and_get_answers(sandbox, db, c
         assert "red vest" in text_of(await alice.reply())
         await alice.send("/help")
         assert "/request" in text_of(await alice.reply())
-        info = await eventually(sandbox.webhook, lambda i: i["delivered"] >= 2)
+        info = await eventually(sandbox.webhook, lambda i: i["delivered"] >= 2, 5, "both updates delivered")
         assert info["url"] == bot.url and info["pending_update_count"] == 0
         assert await processed(db) == 2
 
