@@ -2,23 +2,23 @@
 database going away for 30 seconds — nothing is lost, nothing is done twice, the bot recovers."""
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
 from storage.db import Database
 from storage.enums import ChatKind
 from storage.migrate import head_revision
-from storage.models import ConversationState, HelpRequest
+from storage.models import ConversationState, HelpRequest, OutboxMessage
 from tests.support import factories as f
 from tests.support.harness import TgUser, make_user, text_of
 from tests.support.workers import eventually, free_port, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
 from tests.support.proxies import BotApiProxy
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -110,9 +110,11 @@ async def test_sigterm_finishes_the_updates_in_flight_and_loses_none(sandbox, tm
         await wait_healthy(workers[1])
         for u in users:
             await eventually(lambda u=u: sandbox.bot_messages(u.id), lambda ms: len(ms) >= 1, 10, f"answer to {u.id}")
-        await asyncio.sleep(0.5)  # a repeated answer would have arrived by now
+        # every update confirmed and the outbox empty: nothing is left that could answer again
+        await wait_for(lambda: nothing_left(sandbox, db), 10, "every update confirmed and nothing left to send")
         for u in users:
-            assert len(await sandbox.bot_messages(u.id)) == 1, u.id
+            texts = [text_of(m) for m in await sandbox.bot_messages(u.id)]
+            assert len(texts) == 1 and "red vest" in texts[0], (u.id, texts)  # one welcome each, none twice
     finally:
         kill_all(workers)
         await proxy.stop()
@@ -125,8 +127,19 @@ async def _states(db: Database) -> list:
     return [json.loads(r.state) for r in rows]
 
 
-async def _value(v):  # type: ignore[no-untyped-def]
+async def _value(v):
     return v
+
+
+async def nothing_left(sandbox, db: Database) -> bool:
+    """Telegram (the sandbox) holds no update the bot has not confirmed, and the outbox has nothing
+    to send: no answer can still come, so the answers counted now are all there will be."""
+    if (await sandbox.stats())["pending_updates"]:
+        return False
+    async with db.session() as s:
+        unsent = await s.scalar(select(func.count()).select_from(OutboxMessage)
+                                .where(OutboxMessage.status.in_(("pending", "sending"))))
+    return not unsent
 
 
 async def test_sigterm_in_webhook_mode_answers_the_update_in_flight_and_telegram_keeps_the_rest(sandbox, tmp_path):
@@ -156,8 +169,9 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_flight_and_telegram
                 await alice.send("/help")  # nobody listens now: Telegram keeps it and retries
                 await eventually(sandbox.webhook, lambda i: i.get("failures", 0) > 0, 10, "a failed delivery")
         await eventually(lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 2, 15, "the kept update answered")
-        await asyncio.sleep(0.5)
-        assert len(await sandbox.bot_messages(alice.id)) == 2
+        await wait_for(lambda: nothing_left(sandbox, db), 10, "every update delivered and nothing left to send")
+        texts = [text_of(m) for m in await sandbox.bot_messages(alice.id)]
+        assert len(texts) == 2 and "red vest" in texts[0] and "/request" in texts[1], texts  # /start, then /help
     finally:
         kill_all(workers)
         await proxy.stop()
@@ -186,7 +200,9 @@ async def test_an_update_whose_handling_was_killed_is_handled_again_after_a_rest
         workers.append(spawn_worker("second", config, tmp_path))
         await wait_healthy(workers[1])
         await eventually(lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 1, 20, "the update handled again")
-        assert "/request" in text_of((await sandbox.bot_messages(alice.id))[0])
+        await wait_for(lambda: nothing_left(sandbox, db), 10, "every update confirmed and nothing left to send")
+        texts = [text_of(m) for m in await sandbox.bot_messages(alice.id)]
+        assert len(texts) == 1 and "/request" in texts[0], texts  # the help, once
     finally:
         kill_all(workers)
         await proxy.stop()
