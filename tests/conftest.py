@@ -71,7 +71,7 @@ def pg_url() -> str:
     _in_thread(lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def _in_thread(make_coro) -> None:  # type: ignore[no-untyped-def]
+def _in_thread(make_coro) -> None:
     """Run a coroutine to completion even when called from inside a running event loop."""
     with ThreadPoolExecutor(1) as pool:
         pool.submit(lambda: asyncio.run(make_coro())).result()
@@ -120,7 +120,7 @@ async def any_db(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path
 @pytest.fixture
 def cfg(tmp_path: Path) -> Config:
     c = load_config(None, env={})
-    c.telegram.token = TOKEN  # type: ignore[assignment]
+    c.telegram.token = TOKEN
     c.database.url = f"sqlite+aiosqlite:///{tmp_path / 'redvest.db'}"
     c.outbox.poll_seconds = 0.05
     return c
@@ -142,8 +142,8 @@ def core(db: Database, clock: FakeClock, cfg: Config) -> Core:
 async def sandbox() -> AsyncIterator[SandboxClient]:
     runner, port = await start_server("127.0.0.1", 0)
     client = SandboxClient(f"http://127.0.0.1:{port}")
-    client.port = port  # type: ignore[attr-defined]
-    client.state = runner.app["state"]  # type: ignore[attr-defined]
+    client.port = port
+    client.state = runner.app["state"]
     async with client:
         yield client
     await runner.cleanup()
@@ -167,7 +167,7 @@ async def bot(sandbox: SandboxClient, db: Database, cfg: Config) -> AsyncIterato
 
 
 async def _run_bot(sandbox: SandboxClient, db: Database, cfg: Config) -> AsyncIterator[RunningBot]:
-    cfg.telegram.base_url = f"http://127.0.0.1:{sandbox.port}/bot"  # type: ignore[attr-defined]
+    cfg.telegram.base_url = f"http://127.0.0.1:{sandbox.port}/bot"
     app = build_application(cfg, db, SystemClock(), run_scheduler=False)
     await start_running(app, poll_timeout=1)
     try:
@@ -176,7 +176,7 @@ async def _run_bot(sandbox: SandboxClient, db: Database, cfg: Config) -> AsyncIt
         await _stop_bounded(app)
 
 
-async def _stop_bounded(app, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+async def _stop_bounded(app, seconds: float = 30.0) -> None:
     """Stop the bot; a stop that hangs (seen rarely in full CI runs, cause not found yet) is reported
     with every task's stack instead of hanging the suite."""
     task = asyncio.ensure_future(stop_running(app))

@@ -23,7 +23,7 @@ from .support.harness import text_of
 
 
 # ---------------------------------------------------------------- fixtures and helpers
-async def start_web(core) -> tuple[web.AppRunner, str]:  # type: ignore[no-untyped-def]
+async def start_web(core) -> tuple[web.AppRunner, str]:
     """The dashboard on its own aiohttp app (the production server mounts it the same way)."""
     app = web.Application()
     add_routes(app, core)
@@ -31,20 +31,20 @@ async def start_web(core) -> tuple[web.AppRunner, str]:  # type: ignore[no-untyp
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = site._server.sockets[0].getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     core.cfg.web.public_url = base
     return runner, base
 
 
 @pytest.fixture
-async def web_base(core):  # type: ignore[no-untyped-def]
+async def web_base(core):
     runner, base = await start_web(core)
     yield base
     await runner.cleanup()
 
 
-async def add_request(db, grid_id: int, code: str, summary: str, *, address: str, phone: str,  # type: ignore[no-untyped-def]
+async def add_request(db, grid_id: int, code: str, summary: str, *, address: str, phone: str,
                       category: str = "elder_care", resident_id: int | None = None,
                       created_at: dt.datetime | None = None) -> HelpRequest:
     """`created_at`: the test clock's time, so that what a test counts by date does not depend on
@@ -59,7 +59,7 @@ async def add_request(db, grid_id: int, code: str, summary: str, *, address: str
 
 
 @pytest.fixture
-async def office(core):  # type: ignore[no-untyped-def]
+async def office(core):
     """A community with grids A and B, a leader each, an admin, volunteers and one request per grid."""
     db = core.db
     com = await f.community(db)
@@ -88,18 +88,18 @@ def new_client() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
-async def sign_in(client: aiohttp.ClientSession, core, tg_user_id: int) -> None:  # type: ignore[no-untyped-def]
+async def sign_in(client: aiohttp.ClientSession, core, tg_user_id: int) -> None:
     link = await issue_login_link(core, Actor(tg_user_id=tg_user_id))
     async with client.get(link.url) as r:
         assert r.status == 200
-        token = re.search(r'name="t" value="([^"]+)"', await r.text()).group(1)  # type: ignore[union-attr]
+        token = re.search(r'name="t" value="([^"]+)"', await r.text()).group(1)
     async with client.post(link.url.split("?")[0], data={"t": token}) as r:
         assert r.status == 200 and str(r.url).endswith("/dashboard/")
 
 
 async def csrf_of(client: aiohttp.ClientSession, url: str) -> str:
     async with client.get(url) as r:
-        return re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)  # type: ignore[union-attr]
+        return re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)
 
 
 async def page(client: aiohttp.ClientSession, url: str) -> tuple[int, str]:
@@ -338,12 +338,12 @@ async def test_dashboard_command_sends_a_personal_one_time_link(world):
 async def test_without_a_secret_key_a_random_one_is_used_and_never_logged(office, caplog):
     from bot.services.office import login
     login._process_key = None
-    office.core.cfg.web.secret_key = ""  # type: ignore[assignment]
+    office.core.cfg.web.secret_key = ""
     with caplog.at_level("WARNING"):
         link = await issue_login_link(office.core, Actor(tg_user_id=1001))
     assert "web.secret_key is not set" in caplog.text
     assert login._process_key is not None and login._process_key.hex() not in caplog.text
-    office.core.cfg.web.secret_key = "configured-secret"  # type: ignore[assignment]
+    office.core.cfg.web.secret_key = "configured-secret"
     assert await login.check_login_link(office.core, link.url.split("t=")[1]) == login.LinkState.invalid
 
 

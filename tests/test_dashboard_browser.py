@@ -47,11 +47,11 @@ def chromium() -> str:
     return CHROMIUM
 
 
-async def _browser(pw, path: str):  # type: ignore[no-untyped-def]
+async def _browser(pw, path: str):
     return await pw.chromium.launch(executable_path=path, args=ARGS, headless=True)
 
 
-async def _link_from_bot(user) -> str:  # type: ignore[no-untyped-def]
+async def _link_from_bot(user) -> str:
     await user.send("/dashboard")
     msg = await user.reply()
     urls = [e["url"] for e in msg.get("entities") or [] if e.get("type") == "text_link"]
@@ -59,7 +59,7 @@ async def _link_from_bot(user) -> str:  # type: ignore[no-untyped-def]
     return urls[0]
 
 
-async def _request(core, resident_tg: int, category: str, summary: str):  # type: ignore[no-untyped-def]
+async def _request(core, resident_tg: int, category: str, summary: str):
     return await create_request(core, Actor(tg_user_id=resident_tg, name="王奶奶"),
                                 RequestDraft(category=category, summary=summary, when_kind="today",
                                              address="幸福里 3 栋 2 单元 401", phone="13900000001"))

@@ -75,7 +75,7 @@ async def test_forged_and_stale_presses_change_nothing(world):
 
 
 @pytest.fixture
-async def migrated(db, monkeypatch):  # type: ignore[no-untyped-def]
+async def migrated(db, monkeypatch):
     """The test database marked as migrated, and the CLI pointed at it."""
     async with db.session() as s:
         await s.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))

@@ -34,7 +34,7 @@ async def sqlite_file_db(path: Path) -> tuple[str, Database]:
     return url, db
 
 
-async def seed_resident(db: Database, sb) -> TgUser:  # type: ignore[no-untyped-def]
+async def seed_resident(db: Database, sb) -> TgUser:
     com = await f.community(db)
     grid = await f.grid(db, com.id)
     await f.person(db, 3002, "Alice", grid_id=grid.id, language="en")

@@ -34,12 +34,12 @@ PRESSES = {
 
 
 @pytest.fixture
-def db(any_db):  # type: ignore[no-untyped-def]
+def db(any_db):
     """This module's bot runs on SQLite and on PostgreSQL (the one that refuses such ids)."""
     return any_db
 
 
-async def _counts(db) -> list[int]:  # type: ignore[no-untyped-def]
+async def _counts(db) -> list[int]:
     async with db.session() as s:
         return [await s.scalar(select(func.count()).select_from(m))
                 for m in (HelpRequest, Assignment, Rating, AuditEntry, OutboxMessage)]

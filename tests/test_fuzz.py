@@ -28,25 +28,25 @@ SENSIBLE = ["帮忙修一下厨房水龙头", "幸福里 3 栋 2 单元 401", "B
 
 
 @pytest.fixture
-def db(any_db):  # type: ignore[no-untyped-def]
+def db(any_db):
     """On SQLite and on PostgreSQL: PostgreSQL refuses what SQLite lets through (an id past an
     INTEGER column, a string past its VARCHAR), so hostile input must be stopped before either."""
     return any_db
 
 
 @pytest.fixture
-async def driver(world):  # type: ignore[no-untyped-def]
+async def driver(world):
     """The world's bot, no longer polling: the tests hand it each update themselves."""
     await world.bot.app.bot_data["poller"].stop()
     world.sb.state.updates.clear()
     return Driver(world.bot.app, world.sb.state)
 
 
-async def reset(db, user_id: int) -> None:  # type: ignore[no-untyped-def]
+async def reset(db, user_id: int) -> None:
     """Out of every conversation (the bot reads the states from the database before each update)."""
     async with db.session() as s:
-        await s.execute(delete(ConversationState).where(ConversationState.key.like(f"%, {user_id}]")))  # type: ignore[attr-defined]
-        await s.execute(delete(UserData).where(UserData.tg_user_id == user_id))  # type: ignore[call-overload]
+        await s.execute(delete(ConversationState).where(ConversationState.key.like(f"%, {user_id}]")))
+        await s.execute(delete(UserData).where(UserData.tg_user_id == user_id))
 
 
 def steps(driver: Driver, groups: list[int]) -> st.SearchStrategy:
@@ -73,7 +73,7 @@ def short(step: object) -> str:
     return r if len(r) <= 160 else r[:150] + f"...({len(r)} chars)"
 
 
-async def act(driver: Driver, uid: int, step: tuple) -> None:  # type: ignore[type-arg]
+async def act(driver: Driver, uid: int, step: tuple) -> None:
     kind = step[0]
     if kind == "text":
         assert await driver.say(uid, step[1]), f"no answer to {short(step)}"
@@ -117,11 +117,11 @@ def journeys(driver: Driver, groups: list[int]) -> st.SearchStrategy:
                      st.sampled_from(commands(driver.app)), cooperative, steps(driver, groups))
 
 
-async def walk(world, driver: Driver, user, groups: list[int]) -> None:  # type: ignore[no-untyped-def]
+async def walk(world, driver: Driver, user, groups: list[int]) -> None:
     loop = asyncio.get_running_loop()
     await driver.say(user.id, "/start")
 
-    async def example(walk_steps: list) -> None:  # type: ignore[type-arg]
+    async def example(walk_steps: list) -> None:
         await reset(world.db, user.id)
         before = errors_now()
         for step in walk_steps:
@@ -147,7 +147,7 @@ async def test_an_admin_cannot_break_anything(world, driver):
     await walk(world, driver, world.admin, [world.volunteer_group])
 
 
-def conversation_states(app) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
+def conversation_states(app) -> list[tuple[str, object]]:
     from telegram.ext import ConversationHandler
     out = []
     for h in walk_handlers(app):
@@ -172,7 +172,7 @@ async def test_every_conversation_step_survives_hostile_input_and_forged_presses
                      st.lists(st.one_of(st.tuples(st.just("text"), hostile_text), st.tuples(st.just("forged"), forged)),
                               min_size=1, max_size=3))
 
-    async def example(case: tuple) -> None:  # type: ignore[type-arg]
+    async def example(case: tuple) -> None:
         (name, state), user, pokes = case
         await reset(world.db, user.id)
         async with world.db.session() as s:
@@ -190,7 +190,7 @@ IMPORTANT = ["help_request", "assignment", "rating", "points_entry", "volunteerp
              "grid", "outbox"]
 
 
-async def snapshot(db) -> dict[str, list]:  # type: ignore[no-untyped-def]
+async def snapshot(db) -> dict[str, list]:
     out = {}
     async with db.session() as s:
         for table in IMPORTANT:

@@ -66,7 +66,7 @@ async def test_metrics_count_updates_by_kind_latency_sends_and_outbox_depth(sand
             await bot.core.notifier.send(s, "health-test:1", OutMessage(chat_id=7101, text="hello"))
         await alice.reply("hello")
 
-        def grew(name: str, by: float = 1):  # type: ignore[no-untyped-def]
+        def grew(name: str, by: float = 1):
             return lambda text: sample(text, name) >= sample(before, name) + by
         sent, answered = grew('redvest_outbox_sends_total{result="sent"}'), grew('redvest_webhook_requests_total{status="200"}', 2)
         after = await eventually(lambda: _metrics(bot.web_port), lambda t: sent(t) and answered(t), 5,

@@ -20,7 +20,7 @@ def console() -> Console:
 
 
 def output(c: Console) -> str:
-    return c.file.getvalue()  # type: ignore[attr-defined]
+    return c.file.getvalue()
 
 
 async def run(core, kind: str, name: str | None = None, data: bytes | None = None) -> tuple[int, str]:

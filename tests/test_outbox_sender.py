@@ -26,7 +26,7 @@ from .conftest import TOKEN
 GROUP = -100500
 
 
-async def queue(db: Database, clock, items: list[tuple[str, OutMessage]]) -> None:  # type: ignore[no-untyped-def]
+async def queue(db: Database, clock, items: list[tuple[str, OutMessage]]) -> None:
     notifier = OutboxNotifier(clock)
     async with db.session() as s:
         for key, msg in items:
@@ -35,7 +35,7 @@ async def queue(db: Database, clock, items: list[tuple[str, OutMessage]]) -> Non
 
 async def all_rows(db: Database) -> list[OutboxMessage]:
     async with db.session() as s:
-        return list((await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())  # type: ignore[call-overload]
+        return list((await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
 
 
 async def drain(sender: OutboxSender, db: Database, timeout: float = 20) -> None:
@@ -55,7 +55,7 @@ async def drain(sender: OutboxSender, db: Database, timeout: float = 20) -> None
 
 
 @pytest.fixture
-async def tg(sandbox):  # type: ignore[no-untyped-def]
+async def tg(sandbox):
     """A plain Bot (no PTB rate limiter) on the sandbox, and three users who started it."""
     for uid in (501, 502, 503):
         await sandbox.add_user(uid, f"u{uid}", started=True)
@@ -66,7 +66,7 @@ async def tg(sandbox):  # type: ignore[no-untyped-def]
     await bot.shutdown()
 
 
-async def texts_in(sandbox, chat: int) -> list[str]:  # type: ignore[no-untyped-def]
+async def texts_in(sandbox, chat: int) -> list[str]:
     return [m.get("text") or m.get("caption") or "" for m in await sandbox.bot_messages(chat)]
 
 
@@ -162,7 +162,7 @@ class FlakyBot:
 async def test_failures_are_retried_with_back_off_then_given_up(db):
     clock = FakeClock(datetime(2026, 11, 20, 8, 0, tzinfo=UTC))
     await queue(db, clock, [("flaky", OutMessage(chat_id=501, text="hi"))])
-    sender = OutboxSender(db, FlakyBot(failures=2), clock, max_attempts=5)  # type: ignore[arg-type]
+    sender = OutboxSender(db, FlakyBot(failures=2), clock, max_attempts=5)
     await drain_once(sender)
     [row] = await all_rows(db)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "connection reset")
@@ -176,7 +176,7 @@ async def test_failures_are_retried_with_back_off_then_given_up(db):
     assert (row.status, row.message_id, row.attempts) == ("sent", 77, 3)
 
     await queue(db, clock, [("doomed", OutMessage(chat_id=501, text="never"))])
-    hopeless = OutboxSender(db, FlakyBot(failures=99), clock, max_attempts=3)  # type: ignore[arg-type]
+    hopeless = OutboxSender(db, FlakyBot(failures=99), clock, max_attempts=3)
     for _ in range(5):
         await drain_once(hopeless)
         clock.advance(seconds=600)
@@ -194,7 +194,7 @@ async def test_a_broken_row_is_not_stranded_in_sending(db):
     async with db.session() as s:
         s.add(OutboxMessage(key="broken", chat_id=501, kind=OutboxKind.send.value, payload="{not json",
                             next_attempt_at=clock.now(), created_at=clock.now()))
-    await drain_once(OutboxSender(db, FlakyBot(0), clock))  # type: ignore[arg-type]
+    await drain_once(OutboxSender(db, FlakyBot(0), clock))
     [row] = await all_rows(db)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "JSONDecodeError")
 
@@ -205,7 +205,7 @@ async def test_rows_of_a_sender_that_died_come_back_after_the_lease(db):
     async with db.session() as s:
         assert len(await outbox.claim_due(s, clock.now(), 10, timedelta(seconds=60))) == 1  # then it "dies"
     bot = FlakyBot(0)
-    sender = OutboxSender(db, bot, clock)  # type: ignore[arg-type]
+    sender = OutboxSender(db, bot, clock)
     await drain_once(sender)
     assert bot.calls == 0
     clock.advance(seconds=61)

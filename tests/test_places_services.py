@@ -55,7 +55,7 @@ async def test_sign_up_approve_and_the_rules_around_it(setup):
     with pytest.raises(Conflict):
         await signup.submit_signup(core, NEWBIE, draft(ga.id))  # already waiting
     async with core.db.session() as s:
-        cards = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like(f"volunteer:{prof.id}:%")))).scalars().all()  # type: ignore[attr-defined]
+        cards = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like(f"volunteer:{prof.id}:%")))).scalars().all()
     assert [c.chat_id for c in cards] == [1001]  # grid A's leader only
     with pytest.raises(NotAllowed):
         await volunteers.approve_volunteer(core, LEADER_B, prof.id)
@@ -95,7 +95,7 @@ async def test_binding_replaces_and_refuses_other_grids(setup):
                                     bot_is_member=True, invite_link="https://t.me/+abc")
     assert result.replaced_title == "一"
     async with core.db.session() as s:
-        assert (await places.volunteer_group_of(s, ga.id)).chat_id == -11  # type: ignore[union-attr]
+        assert (await places.volunteer_group_of(s, ga.id)).chat_id == -11
     # the same chat as residents group: it moves (still grid A, so allowed)
     moved = await groups.bind_chat(core, LEADER_A, chat_id=-11, title="二", grid_id=ga.id, kind=ChatKind.residents,
                                    bot_is_member=True)
@@ -139,7 +139,7 @@ async def test_residents_choose_and_places_need_admins(setup):
     with pytest.raises(residents.NoGrid):
         await residents.require_grid(core, NEWBIE)
     await residents.choose_grid(core, NEWBIE, gb.id)
-    assert (await residents.grid_of(core, NEWBIE)).id == gb.id  # type: ignore[union-attr]
+    assert (await residents.grid_of(core, NEWBIE)).id == gb.id
     with pytest.raises(NotAllowed):
         await places.create_grid(core, LEADER_A, com.id, "第三网格")
     with pytest.raises(NotAllowed):

@@ -18,7 +18,7 @@ ADDRESS = "幸福里 7 栋 3 单元 502"
 PHONE = "13912345678"
 
 
-async def a_past_request(db, resident_id: int, grid_id: int, status=RequestStatus.completed) -> HelpRequest:  # type: ignore[no-untyped-def]
+async def a_past_request(db, resident_id: int, grid_id: int, status=RequestStatus.completed) -> HelpRequest:
     async with db.session() as s:
         r = HelpRequest(code=f"A-{resident_id % 1000:04d}", grid_id=grid_id, resident_id=resident_id, category="repairs",
                         summary="厨房水龙头漏水，家里电话 " + PHONE, when_kind="today", address=ADDRESS, phone=PHONE,
@@ -30,12 +30,12 @@ async def a_past_request(db, resident_id: int, grid_id: int, status=RequestStatu
         return r
 
 
-async def _status(db, key: str) -> str:  # type: ignore[no-untyped-def]
+async def _status(db, key: str) -> str:
     async with db.session() as s:
         return (await s.execute(select(OutboxMessage.status).where(OutboxMessage.key == key))).one()[0]
 
 
-async def person(db, tg: int | None = None, pid: int | None = None) -> Person | None:  # type: ignore[no-untyped-def]
+async def person(db, tg: int | None = None, pid: int | None = None) -> Person | None:
     async with db.session() as s:
         if pid is not None:
             return await s.get(Person, pid)

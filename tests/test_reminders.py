@@ -109,7 +109,7 @@ async def test_a_long_list_is_cut_with_a_pointer_to_visits_and_markup_is_escaped
     assert len(text) < 4096
 
 
-async def _event(db, town, starts, title="义剪", kind=EventKind.event) -> Event:  # type: ignore[no-untyped-def]
+async def _event(db, town, starts, title="义剪", kind=EventKind.event) -> Event:
     async with db.session() as s:
         e = Event(community_id=town.community.id, grid_id=town.grid.id, title=title, place="社区活动室",
                   starts_at=starts.astimezone(UTC), kind=kind.value)  # SQLite keeps no offset: store UTC
@@ -118,7 +118,7 @@ async def _event(db, town, starts, title="义剪", kind=EventKind.event) -> Even
         return e
 
 
-async def _signup(db, event, person, created, status="signed") -> None:  # type: ignore[no-untyped-def]
+async def _signup(db, event, person, created, status="signed") -> None:
     async with db.session() as s:
         s.add(EventSignup(event_id=event.id, volunteer_id=person.id, status=status, created_at=created.astimezone(UTC)))
 

@@ -17,7 +17,7 @@ from .support import factories as f
 NOW = datetime(2026, 11, 20, 3, 30, tzinfo=UTC)
 
 
-async def _request(db, grid_id, status, closed_days_ago, *, done=False) -> int:  # type: ignore[no-untyped-def]
+async def _request(db, grid_id, status, closed_days_ago, *, done=False) -> int:
     closed = NOW - timedelta(days=closed_days_ago)
     async with db.session() as s:
         r = HelpRequest(grid_id=grid_id, category="repairs", summary="修水管，电话 13800000000", when_kind="today",
@@ -28,7 +28,7 @@ async def _request(db, grid_id, status, closed_days_ago, *, done=False) -> int: 
         await s.flush()
         s.add(Rating(request_id=r.id, outcome="done", stars=5, comment="王师傅 13900000000 很好", created_at=closed))
         s.add(Assignment(request_id=r.id, volunteer_id=1, status="done", hours=2.0, note="地址 3 栋 401"))
-        return r.id  # type: ignore[return-value]
+        return r.id
 
 
 async def test_requests_closed_longer_than_the_retention_period_lose_their_personal_details(core, clock, db):

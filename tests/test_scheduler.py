@@ -21,7 +21,7 @@ from .support.town import at, core_on, job_runs, keys, log_visit, seed_town
 VISIT_JOBS = [visit_list.JOB, visit_reminder.JOB, visit_overview.JOB]
 
 
-def names(dues) -> set[str]:  # type: ignore[no-untyped-def]
+def names(dues) -> set[str]:
     return {d.job for d in dues}
 
 
@@ -99,11 +99,11 @@ async def test_a_late_digest_goes_out_within_48_hours_only(core, clock, db, up_a
 class FlakyNotifier(OutboxNotifier):
     """Queues `chunks` chunks of a fan-out, then the database "goes away" (mid-transaction)."""
 
-    def __init__(self, clock, chunks: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, clock, chunks: int) -> None:
         super().__init__(clock)
         self.left = chunks
 
-    async def send_many(self, session, items):  # type: ignore[no-untyped-def]
+    async def send_many(self, session, items):
         if self.left <= 0:
             await super().send_many(session, items[:1])  # half-written when the connection drops
             raise ConnectionError("database connection lost")
@@ -172,7 +172,7 @@ async def test_the_ticker_runs_only_on_the_elected_process(core, clock, db):
 async def test_a_failing_job_does_not_stop_the_others(core, clock, db):
     await seed_town(db, volunteers=1)
 
-    async def broken(core, d):  # type: ignore[no-untyped-def]
+    async def broken(core, d):
         raise RuntimeError("boom")
     jobs = [Job(visit_list.NAME, visit_list.due, broken), visit_reminder.JOB]
     clock.set(at(2026, 11, 20, 17, 0))

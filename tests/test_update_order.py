@@ -8,7 +8,7 @@ from bot.gate.updates import ChatOrderedProcessor
 
 def _update(uid: int, user_id: int, chat_id: int) -> Update:
     chat = Chat(chat_id, "private" if chat_id > 0 else "group")
-    msg = Message(message_id=uid, date=None, chat=chat, from_user=User(user_id, "u", False), text="x")  # type: ignore[arg-type]
+    msg = Message(message_id=uid, date=None, chat=chat, from_user=User(user_id, "u", False), text="x")
     return Update(uid, message=msg)
 
 

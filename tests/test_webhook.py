@@ -48,7 +48,7 @@ class WebhookBot:
 def webhook_cfg(cfg: Config, sandbox_port: int) -> Config:
     cfg.telegram.base_url = f"http://127.0.0.1:{sandbox_port}/bot"
     cfg.bot.mode = "webhook"
-    cfg.bot.webhook.secret_token = SECRET  # type: ignore[assignment]
+    cfg.bot.webhook.secret_token = SECRET
     cfg.bot.webhook.url = "http://127.0.0.1/unused"
     cfg.bot.webhook.port = 0
     cfg.web.port = 0
@@ -58,7 +58,7 @@ def webhook_cfg(cfg: Config, sandbox_port: int) -> Config:
 @asynccontextmanager
 async def webhook_bot(sb: SandboxClient, db: Database, cfg: Config, *, set_webhook: bool = True,
                       run_sender: bool = True) -> AsyncIterator[WebhookBot]:
-    app = build_application(webhook_cfg(cfg, sb.port), db, SystemClock(), run_scheduler=False,  # type: ignore[attr-defined]
+    app = build_application(webhook_cfg(cfg, sb.port), db, SystemClock(), run_scheduler=False,
                             run_sender=run_sender, run_web=True)
     await start_running(app, polling=False)
     try:

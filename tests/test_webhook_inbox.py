@@ -9,7 +9,7 @@ T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
 
 
-async def take(db, uid, at, **kw):  # type: ignore[no-untyped-def]
+async def take(db, uid, at, **kw):
     async with db.session() as s:
         return await inbox.take(s, uid, at, LEASE, **kw)
 

@@ -47,7 +47,7 @@ def friday_somewhere() -> tuple[str, str]:
     return zone, DAY_NAMES[datetime.now(ZoneInfo(zone)).weekday()]
 
 
-async def seed(db, sandbox_state, tz: str) -> int:  # type: ignore[no-untyped-def]
+async def seed(db, sandbox_state, tz: str) -> int:
     async with db.session() as s:
         com = Community(name="滨江社区", timezone=tz)
         s.add(com)
@@ -67,7 +67,7 @@ async def seed(db, sandbox_state, tz: str) -> int:  # type: ignore[no-untyped-de
         return com.id
 
 
-async def leader_of(workers) -> list:  # type: ignore[no-untyped-def]
+async def leader_of(workers) -> list:
     out = []
     for w in workers:
         if w.alive():
@@ -166,35 +166,35 @@ async def test_three_workers_share_updates_and_survive_the_leader_being_killed(s
         await pgdb.drop()
 
 
-async def _user(sandbox, uid: int) -> int:  # type: ignore[no-untyped-def]
+async def _user(sandbox, uid: int) -> int:
     await sandbox.add_user(uid, f"居民{uid}", language_code="zh-hans")
     return uid
 
 
-async def _async(value):  # type: ignore[no-untyped-def]
+async def _async(value):
     return value
 
 
-async def _sent_chats(db) -> set[int]:  # type: ignore[no-untyped-def]
+async def _sent_chats(db) -> set[int]:
     async with db.session() as s:
         rows = await s.execute(select(OutboxMessage.chat_id).where(OutboxMessage.status == OutboxStatus.sent.value,
                                                                 OutboxMessage.key.like("visit-list:%")))
         return {r[0] for r in rows.all()}
 
 
-async def _queued(db) -> int:  # type: ignore[no-untyped-def]
+async def _queued(db) -> int:
     async with db.session() as s:
         return int(await s.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.key.like("visit-list:%"))) or 0)
 
 
-async def _count(db, status: OutboxStatus) -> int:  # type: ignore[no-untyped-def]
+async def _count(db, status: OutboxStatus) -> int:
     async with db.session() as s:
         return int(await s.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.status == status.value)) or 0)
 
 
-async def _done_updates(db) -> int:  # type: ignore[no-untyped-def]
+async def _done_updates(db) -> int:
     async with db.session() as s:
         return int(await s.scalar(select(func.count()).select_from(ProcessedUpdate).where(
             ProcessedUpdate.done_at.is_not(None))) or 0)

@@ -33,7 +33,7 @@ def candidate(url: str) -> tuple[Leadership, Duties]:
     return Leadership(url, retry_seconds=0.2, on_elected=d.start, on_deposed=d.stop), d
 
 
-async def _value(v):  # type: ignore[no-untyped-def]
+async def _value(v):
     return v
 
 

@@ -35,7 +35,7 @@ class RoundRobinHook:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = site._server.sockets[0].getsockname()[1]
         self._http = aiohttp.ClientSession()
 
     @property
@@ -94,7 +94,7 @@ class BotApiProxy:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = site._server.sockets[0].getsockname()[1]
         self._http = aiohttp.ClientSession()
         self._release = asyncio.Event()
 

@@ -78,8 +78,8 @@ async def rows(db: Database, prefix: str = "") -> list[OutboxMessage]:
     async with db.session() as s:
         stmt = select(OutboxMessage).order_by(OutboxMessage.id)
         if prefix:
-            stmt = stmt.where(OutboxMessage.key.startswith(prefix))  # type: ignore[attr-defined]
-        return list((await s.execute(stmt)).scalars())  # type: ignore[call-overload]
+            stmt = stmt.where(OutboxMessage.key.startswith(prefix))
+        return list((await s.execute(stmt)).scalars())
 
 
 async def keys(db: Database, prefix: str = "") -> list[str]:
@@ -88,7 +88,7 @@ async def keys(db: Database, prefix: str = "") -> list[str]:
 
 async def job_runs(db: Database) -> set[tuple[str, str]]:
     async with db.session() as s:
-        return {(j.job, j.period) for j in (await s.execute(select(JobRun))).scalars()}  # type: ignore[call-overload]
+        return {(j.job, j.period) for j in (await s.execute(select(JobRun))).scalars()}
 
 
 def payload(row: OutboxMessage) -> dict:
@@ -99,7 +99,7 @@ def button_data(row: OutboxMessage) -> list[str]:
     return [b["data"] for line in payload(row)["buttons"] for b in line]
 
 
-def core_on(db: Database, clock: FakeClock, cfg) -> Core:  # type: ignore[no-untyped-def]
+def core_on(db: Database, clock: FakeClock, cfg) -> Core:
     return Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
 
 

@@ -32,7 +32,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def eventually(fetch, ok, timeout: float, what: str = "condition"):  # type: ignore[no-untyped-def]
+async def eventually(fetch, ok, timeout: float, what: str = "condition"):
     """Poll `fetch()` (async) until `ok(value)`; AssertionError naming `what` after `timeout` s."""
     deadline = time.monotonic() + timeout
     value = None
