@@ -29,6 +29,7 @@ from storage.db import Database
 from storage.enums import ChatKind
 
 from .support import factories as f
+from .support.dashboard import office, web_base  # noqa: F401 (fixtures of the dashboard and export tests)
 from .support.harness import TgUser, make_user
 
 PG_ADMIN = os.environ.get("REDVEST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -21,7 +21,7 @@ from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import Assignment, AuditEntry, LoginToken
 
 from .support.harness import text_of
-from .test_dashboard import start_web
+from .support.dashboard import start_web
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -18,7 +18,7 @@ from storage.models import DoorVisit, HelpRequest
 from storage.points import award
 
 from .conftest import SHANGHAI
-from .test_dashboard import add_request, csrf_of, new_client, office, sign_in, web_base  # noqa: F401 (fixtures)
+from .support.dashboard import add_request, new_client, sign_in
 
 NOV = (datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date())
 
