@@ -4,40 +4,43 @@ from __future__ import annotations
 
 import warnings
 from datetime import datetime
+from typing import Any
 
 from telegram import Update
-from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler,
-                          filters)
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services.events import planning as events
+from bot.services import events
 from bot.services.kernel.errors import DomainError
-from bot.services.kernel.notifier import Button
+from bot.views import events as view
 
-from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say, end_conversation
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, end_conversation, lang_of, say
 
 SCOPE, TITLE, TIME, PLACE, SLOTS, CONFIRM = range(6)
 DRAFT = "newevent"
 
 
-def _draft(context: Ctx) -> dict:
-    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+def _user_data(context: Ctx) -> dict[str, Any]:
+    """This user's data (always there for updates from a user)."""
+    assert context.user_data is not None
+    return context.user_data
+
+
+def _draft(context: Ctx) -> dict[str, Any]:
+    draft: dict[str, Any] = _user_data(context).setdefault(DRAFT, {})
+    return draft
 
 
 async def _lost(update: Update, context: Ctx, *keys: str) -> bool:
     """The draft lost a step (e.g. restarted elsewhere): say so and end, instead of guessing."""
     if all(k in _draft(context) for k in keys):
         return False
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(DRAFT, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
     await say(update, t(lang_of(update, context), "events.stale"))
     return True
-
-
-def _cancel_row(lang: str) -> list[Button]:
-    return [Button(tp(lang, "events.button.cancel"), data="event:new_cancel")]
 
 
 @domain_errors
@@ -50,19 +53,19 @@ async def start(update: Update, context: Ctx) -> int | None:
     if not scopes:
         await say(update, t(lang, "events.error.not_leader"))
         return ConversationHandler.END
-    context.user_data[DRAFT] = {"scopes": {f"{s.kind}:{s.id}": [s.name, s.timezone] for s in scopes}}  # type: ignore[index]
+    _user_data(context)[DRAFT] = {"scopes": {view.scope_key(s): [s.name, s.timezone] for s in scopes}}
     if len(scopes) == 1:
-        return await _chosen(update, context, f"{scopes[0].kind}:{scopes[0].id}")
-    rows = [[Button(tp(lang, "events.scope.community" if s.kind == "community" else "events.scope.grid", name=s.name),
-                    data=f"event:scope:{s.kind}:{s.id}")] for s in scopes[:40]]
-    await say(update, t(lang, "events.ask.scope"), rows + [_cancel_row(lang)])
+        return await _chosen(update, context, view.scope_key(scopes[0]))
+    await say(update, *view.ask_scope(lang, scopes))
     return SCOPE
 
 
+@domain_errors
 async def choose_scope(update: Update, context: Ctx) -> int | None:
     q = update.callback_query
     assert q is not None and q.data is not None
-    key = q.data.split(":", 2)[2]
+    view.SCOPE.parse(q.data)
+    key = q.data
     if key not in _draft(context).get("scopes", {}):
         await q.answer(tp(lang_of(update, context), "events.stale"), show_alert=True)
         return None
@@ -74,7 +77,7 @@ async def _chosen(update: Update, context: Ctx, key: str) -> int:
     d, lang = _draft(context), lang_of(update, context)
     name, tz = d["scopes"][key]
     d.update(scope=key, place_name=name, tz=tz)
-    await say(update, t(lang, "events.ask.title", place=name), [_cancel_row(lang)])
+    await say(update, *view.ask_title(lang, name))
     return TITLE
 
 
@@ -85,7 +88,7 @@ async def got_title(update: Update, context: Ctx) -> int:
         return ConversationHandler.END
     _draft(context)["title"] = events.check_title(update.message.text)
     lang, tz = lang_of(update, context), _draft(context)["tz"]
-    await say(update, t(lang, "events.ask.time", tz=tz), [_cancel_row(lang)])
+    await say(update, *view.ask_time(lang, tz))
     return TIME
 
 
@@ -97,7 +100,7 @@ async def got_time(update: Update, context: Ctx) -> int:
     d = _draft(context)
     when = events.parse_event_time(update.message.text, d["tz"], core_of(context).clock.now())
     d["starts_at"] = when.isoformat()
-    await say(update, t(lang_of(update, context), "events.ask.place"), [_cancel_row(lang_of(update, context))])
+    await say(update, *view.ask_place(lang_of(update, context)))
     return PLACE
 
 
@@ -107,8 +110,7 @@ async def got_place(update: Update, context: Ctx) -> int:
     if await _lost(update, context, "starts_at"):
         return ConversationHandler.END
     _draft(context)["place"] = events.check_place(update.message.text)
-    await say(update, t(lang_of(update, context), "events.ask.slots", max=events.SLOTS_MAX),
-              [_cancel_row(lang_of(update, context))])
+    await say(update, *view.ask_slots(lang_of(update, context), events.SLOTS_MAX))
     return SLOTS
 
 
@@ -119,11 +121,9 @@ async def got_slots(update: Update, context: Ctx) -> int:
         return ConversationHandler.END
     d, lang = _draft(context), lang_of(update, context)
     d["slots"] = events.clean_slots(update.message.text)
-    when = events.local_time(datetime.fromisoformat(d["starts_at"]), d["tz"])
-    text = t(lang, "events.confirm", where=d["place_name"], title=d["title"], when=when, place=d["place"], slots=d["slots"])
-    await say(update, text, [[Button(tp(lang, "events.button.publish"), data="event:publish:event")],
-                             [Button(tp(lang, "events.button.publish_service_day"), data="event:publish:service_day")],
-                             _cancel_row(lang)])
+    await say(update, *view.confirm(lang, where=d["place_name"], title=d["title"],
+                                    starts_at=datetime.fromisoformat(d["starts_at"]), tz=d["tz"], place=d["place"],
+                                    slots=d["slots"]))
     return CONFIRM
 
 
@@ -131,23 +131,22 @@ async def publish(update: Update, context: Ctx) -> int:
     q = update.callback_query
     assert q is not None and q.data is not None
     d, lang = dict(_draft(context)), lang_of(update, context)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(DRAFT, None)
     if not all(k in d for k in ("slots", "scope", "title", "starts_at", "place")):
         await q.answer(tp(lang, "events.stale"), show_alert=True)
         return ConversationHandler.END
-    kind, (scope, sid) = q.data.split(":")[2], d["scope"].split(":")
     try:
+        (kind,), (scope, sid) = view.PUBLISH.parse(q.data), view.SCOPE.parse(d["scope"])
         created = await events.create_event(
             core_of(context), actor_of(update), title=d["title"], starts_at=datetime.fromisoformat(d["starts_at"]),
             place=d["place"], slots=int(d["slots"]), kind=kind,
-            grid_id=int(sid) if scope == "grid" else None, community_id=int(sid) if scope == "community" else None)
+            grid_id=sid if scope == "grid" else None, community_id=sid if scope == "community" else None)
     except DomainError as e:
         await q.answer()
         await edit_or_say(update, t(lang, e.key, **e.params))
         return ConversationHandler.END
     await q.answer()
-    key = "events.created" if created.groups else "events.created_no_group"
-    await edit_or_say(update, t(lang, key, title=created.event.title, groups=created.groups))
+    await edit_or_say(update, view.created(lang, created.event.title, created.groups))
     return ConversationHandler.END
 
 
@@ -155,19 +154,19 @@ async def cancel(update: Update, context: Ctx) -> int:
     return await end_conversation(update, context, DRAFT, "events.cancelled")
 
 
-def conversation() -> BaseHandler:
+def conversation() -> AnyHandler:
     text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
     with warnings.catch_warnings():  # message and button steps mixed: per_message=False is intended
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
             entry_points=[CommandHandler("newevent", start)],
             states={
-                SCOPE: [CallbackQueryHandler(choose_scope, pattern=r"^event:scope:(grid|community):\d{1,9}$")],
+                SCOPE: [CallbackQueryHandler(choose_scope, pattern=view.SCOPE.pattern)],
                 TITLE: [MessageHandler(text, got_title)],
                 TIME: [MessageHandler(text, got_time)],
                 PLACE: [MessageHandler(text, got_place)],
                 SLOTS: [MessageHandler(text, got_slots)],
-                CONFIRM: [CallbackQueryHandler(publish, pattern=r"^event:publish:(event|service_day)$")],
+                CONFIRM: [CallbackQueryHandler(publish, pattern=view.PUBLISH.pattern)],
             },
-            fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(cancel, pattern=r"^event:new_cancel$")],
+            fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(cancel, pattern=view.NEW_CANCEL.pattern)],
             name="new_event", persistent=True, allow_reentry=True)

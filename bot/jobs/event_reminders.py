@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.services.events import DAY_BEFORE, HOUR_BEFORE, events_starting, send_event_reminders, stamp
 from bot.services.kernel.core import Core
-from bot.services.events.reminders import DAY_BEFORE, HOUR_BEFORE, events_starting, send_event_reminders, stamp
 from bot.services.kernel.periods import aware
 
 from . import Due, Job, open_at

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.services.events import send_service_day
 from bot.services.kernel.config import ScheduleConfig
 from bot.services.kernel.core import Core
-from bot.services.events.reminders import send_service_day
 from bot.services.kernel.periods import local_at, service_days_near, zone
 
 from . import Due, Job, communities, open_at

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from bot.services.kernel.config import ScheduleConfig
 from bot.services.kernel.core import Core
 from bot.services.kernel.periods import last_weekly, local_at, local_midnight, week_of_day, zone
-from bot.services.visits.reminders import send_visit_lists
+from bot.services.visits import send_visit_lists
 
 from . import Due, Job, communities, open_at
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.periods import week_of_day
-from bot.services.visits.reminders import send_visit_reminders
+from bot.services.visits import send_visit_reminders
 
 from . import Due, Job, communities, open_at
 from .visit_list import evening_window

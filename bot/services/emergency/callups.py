@@ -8,29 +8,27 @@ An answer may be changed while the emergency lasts; after the end every answer i
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.sql import Select
+from sqlalchemy import CursorResult, and_, false, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+from sqlmodel import col
 
-from bot.i18n import t, tp
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.life_common import aware, clean_text, lock
+from bot.services.people.roles import Actor, ensure_person, is_admin_of
 from storage import audit
 from storage.enums import DutyAnswer, PointsReason, RoleKind, VolunteerStatus
 from storage.models import Community, DutyResponse, Emergency, Grid, Person, RoleGrant, VolunteerProfile
 from storage.points import award
 
-from bot.services.kernel.core import Core
-from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from bot.services.kernel.life_common import aware, clean_text, lock, zone
-from bot.services.kernel.notifier import Button, OutMessage
-from bot.services.people.roles import Actor, ensure_person, is_admin_of
+from .notices import CallUp, CallUpEnded, Headcount
 
-REASON_MAX, TARGET_MAX, NAMES_SHOWN = 300, 10_000, 40
+REASON_MAX, TARGET_MAX = 300, 10_000
 
 
 @dataclass
@@ -61,7 +59,13 @@ class Ended:
     awarded: int
 
 
-def _shock_team(em: Emergency) -> Select:
+def _id(row: Any) -> int:
+    """The id of a row read from the database (always set once flushed)."""
+    assert row.id is not None
+    return cast(int, row.id)
+
+
+def _shock_team(em: Emergency) -> Select[Person]:
     stmt = (select(Person).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
             .where(col(VolunteerProfile.shock_team) == True, col(VolunteerProfile.status) == VolunteerStatus.approved.value))  # noqa: E712
     if em.grid_id is not None:
@@ -73,42 +77,29 @@ def _shock_team(em: Emergency) -> Select:
 async def _place(s: AsyncSession, em: Emergency) -> tuple[str, str]:
     """(place name, time zone) of the emergency."""
     community = await s.get(Community, em.community_id)
+    if community is None:
+        raise NotFound("emergency.error.no_place")
     grid = await s.get(Grid, em.grid_id) if em.grid_id else None
-    return (grid.name if grid else community.name), community.timezone  # type: ignore[union-attr]
+    return (grid.name if grid else community.name), community.timezone
 
 
-def _local(when: datetime, tz: str) -> str:
-    return aware(when).astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
-
-
-async def _headcount_text(core: Core, s: AsyncSession, em: Emergency, lang: str) -> tuple[str, list[list[Button]]]:
+async def _headcount(s: AsyncSession, em: Emergency, chat_id: int, language: str | None) -> Headcount:
     place, tz = await _place(s, em)
     rows = (await s.execute(select(col(Person.name), col(DutyResponse.answer)).join(
         DutyResponse, col(DutyResponse.volunteer_id) == col(Person.id)).where(col(DutyResponse.emergency_id) == em.id)
         .order_by(col(DutyResponse.answered_at), col(DutyResponse.id)))).all()
-    on = [n or "—" for n, a in rows if a == DutyAnswer.on_duty.value]
+    on = tuple(n for n, a in rows if a == DutyAnswer.on_duty.value)
     called = int(await s.scalar(select(func.count()).select_from(_shock_team(em).subquery())) or 0)
-    names = "、".join(on[:NAMES_SHOWN]) + ("…" if len(on) > NAMES_SHOWN else "") if on else "—"
-    text = t(lang, "emergency.headcount", place=place, reason=em.reason, started=_local(em.started_at, tz),
-             on_duty=len(on), target=em.target, cant=len(rows) - len(on),
-             waiting=max(0, called - len(rows)), names=names)
-    if em.ended_at is not None:
-        span = int((aware(em.ended_at) - aware(em.started_at)).total_seconds() // 60)
-        return text + "\n" + t(lang, "emergency.headcount.ended", ended=_local(em.ended_at, tz),
-                               hours=span // 60, minutes=span % 60), []
-    return text, [[Button(tp(lang, "emergency.button.end"), data=f"emg:end:{em.id}")]]
+    return Headcount(chat_id=chat_id, language=language, emergency_id=_id(em), place=place, reason=em.reason,
+                     timezone=tz, started_at=aware(em.started_at),
+                     ended_at=aware(em.ended_at) if em.ended_at is not None else None, target=em.target,
+                     on_duty=on, cant=len(rows) - len(on), waiting=max(0, called - len(rows)))
 
 
 async def _refresh_headcount(core: Core, s: AsyncSession, em: Emergency) -> None:
     starter = await s.get(Person, em.started_by) if em.started_by else None
-    lang = core.lang(starter.language if starter else None)
-    text, buttons = await _headcount_text(core, s, em, lang)
-    await core.notifier.edit_card(s, f"emergency:{em.id}:hc", text, buttons)
-
-
-def callup_buttons(lang: str, emergency_id: int) -> list[list[Button]]:
-    return [[Button(tp(lang, "emergency.button.on_duty"), data=f"emg:on:{emergency_id}"),
-             Button(tp(lang, "emergency.button.cant"), data=f"emg:cant:{emergency_id}")]]
+    card = await _headcount(s, em, 0, starter.language if starter else None)
+    await core.notifier.edit_card(s, f"emergency:{em.id}:hc", card)
 
 
 async def emergency_scopes(core: Core, actor: Actor) -> list[EmergencyScope]:
@@ -122,7 +113,7 @@ async def emergency_scopes(core: Core, actor: Actor) -> list[EmergencyScope]:
         out = []
         for c in (await s.execute(stmt)).scalars():
             grids = (await s.execute(select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == c.id).order_by(col(Grid.id)))).all()
-            out.append(EmergencyScope(c.id, c.name, [(g, n) for g, n in grids]))
+            out.append(EmergencyScope(_id(c), c.name, [(cast(int, g), n) for g, n in grids]))
         if not out:
             raise NotAllowed("emergency.error.not_admin")
         return out
@@ -161,7 +152,7 @@ async def end_active(core: Core, actor: Actor) -> EndChoice:
     await emergency_scopes(core, actor)  # admins only
     active = await active_emergencies(core, actor)
     if len(active) == 1:
-        return EndChoice(await end_emergency(core, actor, active[0][0].id), [])  # type: ignore[arg-type]
+        return EndChoice(await end_emergency(core, actor, _id(active[0][0])), [])
     return EndChoice(None, active)
 
 
@@ -195,11 +186,12 @@ async def start_emergency(core: Core, actor: Actor, *, community_id: int | None 
             raise NotFound("emergency.error.no_place")
         if not await is_admin_of(s, person, community.id):
             raise NotAllowed("emergency.error.not_admin")
-        overlap = or_(col(Emergency.grid_id).is_(None), grid_id is None, col(Emergency.grid_id) == grid_id)
+        overlap = or_(col(Emergency.grid_id).is_(None), true() if grid_id is None else false(),
+                      col(Emergency.grid_id) == grid_id)
         if await s.scalar(select(col(Emergency.id)).where(and_(col(Emergency.community_id) == community.id,
                                                           col(Emergency.ended_at).is_(None), overlap))) is not None:
             raise Conflict("emergency.error.already_active")
-        em = Emergency(community_id=community.id, grid_id=grid_id, reason=reason, target=target,
+        em = Emergency(community_id=_id(community), grid_id=grid_id, reason=reason, target=target,
                        started_by=person.id, started_at=now)
         s.add(em)
         await s.flush()
@@ -208,15 +200,13 @@ async def start_emergency(core: Core, actor: Actor, *, community_id: int | None 
         for vol in team:
             if vol.tg_user_id is None:
                 continue
-            lang = core.lang(vol.language)
-            msg = OutMessage(chat_id=vol.tg_user_id, silent=False, buttons=callup_buttons(lang, em.id),  # type: ignore[arg-type]
-                             text=t(lang, "emergency.callup", place=place, reason=reason, target=target))
-            await core.notifier.send(s, f"callup:{em.id}:{vol.id}", msg, card_ref=f"emergency:{em.id}:callup:{vol.id}",
+            callup = CallUp(chat_id=vol.tg_user_id, language=vol.language, emergency_id=_id(em), place=place,
+                            reason=reason, target=target)
+            await core.notifier.send(s, f"callup:{em.id}:{vol.id}", callup, card_ref=f"emergency:{em.id}:callup:{vol.id}",
                                      urgent=True)
         if person.tg_user_id is not None:
-            text, buttons = await _headcount_text(core, s, em, core.lang(person.language))
-            await core.notifier.send(s, f"emergency-hc:{em.id}", OutMessage(chat_id=person.tg_user_id, text=text,
-                                     buttons=buttons), card_ref=f"emergency:{em.id}:hc")
+            card = await _headcount(s, em, person.tg_user_id, person.language)
+            await core.notifier.send(s, f"emergency-hc:{em.id}", card, card_ref=f"emergency:{em.id}:hc")
         await audit.record(s, person.id, "emergency.started", "emergency", em.id, grid_id=grid_id, target=target,
                            called=len(team))
         return Started(em, len(team))
@@ -241,7 +231,7 @@ async def answer_call_up(core: Core, actor: Actor, emergency_id: int, answer: st
         if row is not None and row.answer == answer:
             return Answered(em, answer, False, place)
         if row is None:
-            row = DutyResponse(emergency_id=em.id, volunteer_id=person.id, answer=answer)  # type: ignore[arg-type]
+            row = DutyResponse(emergency_id=_id(em), volunteer_id=_id(person), answer=answer)
         row.answer, row.answered_at = answer, now
         s.add(row)
         await s.flush()
@@ -259,21 +249,20 @@ async def end_emergency(core: Core, actor: Actor, emergency_id: int) -> Ended:
             raise NotFound("emergency.error.no_emergency")
         if not await is_admin_of(s, person, em.community_id):
             raise NotAllowed("emergency.error.not_admin")
-        ended = await s.execute(update(Emergency).where(col(Emergency.id) == em.id, col(Emergency.ended_at).is_(None))
-                             .values(ended_at=now))
+        ended = cast(CursorResult[Any], await s.execute(update(Emergency).where(col(Emergency.id) == em.id, col(Emergency.ended_at).is_(None))
+                             .values(ended_at=now)))
         if not ended.rowcount:
             raise Conflict("emergency.error.already_ended")
         em.ended_at = now
         place, _ = await _place(s, em)
         answers = {r.volunteer_id: r for r in (await s.execute(select(DutyResponse).where(
             col(DutyResponse.emergency_id) == em.id))).scalars()}
-        team = {p.id: p for p in (await s.execute(_shock_team(em))).scalars()}
-        team.update({p.id: p for p in (await s.execute(select(Person).where(col(Person.id).in_(list(answers))))).scalars()})
+        team = {_id(p): p for p in (await s.execute(_shock_team(em))).scalars()}
+        team.update({_id(p): p for p in (await s.execute(select(Person).where(col(Person.id).in_(list(answers))))).scalars()})
         pts, awarded, on_duty = core.cfg.points.emergency_duty, 0, 0
         for pid, vol in team.items():
             resp = answers.get(pid)
-            lang = core.lang(vol.language)
-            text = t(lang, "emergency.callup.ended", place=place, reason=em.reason)
+            card = CallUpEnded(chat_id=0, language=vol.language, place=place, reason=em.reason)
             if resp is not None and resp.answer == DutyAnswer.on_duty.value:
                 on_duty += 1
                 hours = round(max(0.0, (now - aware(resp.answered_at)).total_seconds() / 3600), 1)
@@ -281,8 +270,8 @@ async def end_emergency(core: Core, actor: Actor, emergency_id: int) -> Ended:
                                points=pts, hours=hours, grid_id=em.grid_id or vol.grid_id,
                                community_id=em.community_id, now=now):
                     awarded += 1
-                text += "\n" + t(lang, "emergency.callup.thanks", points=pts, hours=hours)
-            await core.notifier.edit_card(s, f"emergency:{em.id}:callup:{pid}", text, [])
+                card = CallUpEnded(chat_id=0, language=vol.language, place=place, reason=em.reason, points=pts, hours=hours)
+            await core.notifier.edit_card(s, f"emergency:{em.id}:callup:{pid}", card)
         await _refresh_headcount(core, s, em)
         await audit.record(s, person.id, "emergency.ended", "emergency", em.id, on_duty=on_duty, awarded=awarded)
         return Ended(em, on_duty, awarded)

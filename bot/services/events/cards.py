@@ -1,27 +1,29 @@
-"""The event card posted in volunteer groups, and the small reads shared by the event services."""
+"""The event card posted in volunteer groups (as a notice), and the small reads shared by the event services."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import t, tp
-from storage.enums import EventKind, SignupStatus
-from storage.models import Community, Event, EventSignup, Person
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.kernel.life_common import aware, zone
-from bot.services.kernel.notifier import Button
+from bot.services.kernel.errors import NotFound
+from bot.services.kernel.life_common import aware
 from bot.services.people.roles import can_lead, is_admin_of
+from storage.enums import SignupStatus
+from storage.models import Community, Event, EventSignup, Person
+
+from .notices import CardState, EventCard
 
 COUNTED = (SignupStatus.signed.value, SignupStatus.attended.value, SignupStatus.no_show.value)
 
 
-def local_time(when: datetime, tz: str) -> str:
-    return aware(when).astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
+def id_of(row: Any) -> int:
+    """The id of a row read from (or flushed to) the database."""
+    assert row.id is not None
+    return cast(int, row.id)
 
 
 async def signed_count(s: AsyncSession, event_id: int) -> int:
@@ -29,27 +31,33 @@ async def signed_count(s: AsyncSession, event_id: int) -> int:
         col(EventSignup.event_id) == event_id, col(EventSignup.status).in_(COUNTED))) or 0)
 
 
-def render_card(lang: str, ev: Event, signed: int, tz: str, now: datetime) -> tuple[str, list[list[Button]]]:
-    """The event card in a volunteer group: live count, sign-up / withdraw while it is open."""
-    kind = tp(lang, "events.kind.service_day" if ev.kind == EventKind.service_day.value else "events.kind.event")
-    text = t(lang, "events.card", kind=kind, title=ev.title, when=local_time(ev.starts_at, tz), place=ev.place,
-             signed=signed, slots=ev.slots)
+async def timezone_of(s: AsyncSession, ev: Event) -> str:
+    community = await s.get(Community, ev.community_id)
+    if community is None:
+        raise NotFound("events.error.no_place")
+    return community.timezone
+
+
+def card_state(ev: Event, signed: int, now: datetime) -> CardState:
     if ev.cancelled:
-        return text + "\n" + t(lang, "events.card.cancelled"), []
+        return CardState.cancelled
     if aware(ev.starts_at) <= now:
-        return text + "\n" + t(lang, "events.card.closed"), []
-    if signed >= ev.slots:
-        text += "\n" + t(lang, "events.card.full")
-    return text, [[Button(tp(lang, "events.button.join"), data=f"event:join:{ev.id}"),
-                   Button(tp(lang, "events.button.leave"), data=f"event:leave:{ev.id}")]]
+        return CardState.closed
+    return CardState.full if signed >= ev.slots else CardState.open
+
+
+def event_card(ev: Event, signed: int, tz: str, now: datetime, chat_id: int = 0) -> EventCard:
+    """The card in a volunteer group (community's default language): live count, its state."""
+    return EventCard(chat_id=chat_id, event_id=id_of(ev), kind=ev.kind, title=ev.title, place=ev.place,
+                     starts_at=aware(ev.starts_at), timezone=tz, signed=signed, slots=ev.slots,
+                     state=card_state(ev, signed, now))
 
 
 async def refresh_card(core: Core, s: AsyncSession, ev: Event) -> int:
     """Edit every posted copy of the card with the current count (in the caller's transaction)."""
-    signed = await signed_count(s, ev.id)  # type: ignore[arg-type]
-    tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
-    text, buttons = render_card(core.cfg.bot.default_locale, ev, signed, tz, core.clock.now())
-    await core.notifier.edit_card(s, f"event:{ev.id}", text, buttons)
+    signed = await signed_count(s, id_of(ev))
+    card = event_card(ev, signed, await timezone_of(s, ev), core.clock.now())
+    await core.notifier.edit_card(s, f"event:{ev.id}", card)
     return signed
 
 

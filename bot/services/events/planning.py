@@ -6,26 +6,24 @@ event is for every volunteer of the community and is posted to every grid's volu
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlmodel import col
 
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.life_common import aware, clean_text, grid_with_community, zone
+from bot.services.people.roles import Actor, approved_volunteer, can_lead, ensure_person, is_admin_of, led_grids
 from storage import audit
 from storage.enums import ChatKind, EventKind, SignupStatus
 from storage.models import ChatBinding, Community, Event, EventSignup, Grid, Person, RoleGrant
 
-from bot.services.kernel.core import Core
-from bot.services.events.cards import COUNTED, local_time, may_manage, render_card, signed_count  # noqa: F401
-from bot.services.events.signups import check_in, mark_attendance, roster, sign_up, withdraw  # noqa: F401  (public names)
-from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.kernel.life_common import aware, clean_text, grid_with_community, zone
-from bot.services.kernel.notifier import OutMessage
-from bot.services.people.roles import Actor, approved_volunteer, can_lead, ensure_person, is_admin_of, led_grids
+from .cards import event_card, id_of, may_manage, signed_count, timezone_of
+from .signups import check_in, mark_attendance, roster, sign_up, withdraw  # noqa: F401  (public names, re-exported)
 
 TITLE_MAX, PLACE_MAX, SLOTS_MAX = 200, 200, 500
 HORIZON = timedelta(days=366)
@@ -64,7 +62,8 @@ def parse_event_time(text: str | None, tz: str, now: datetime) -> datetime:
     if not m:
         raise InvalidInput("events.error.bad_time")
     try:
-        local = datetime(*(int(x) for x in m.groups()), tzinfo=zone(tz))  # type: ignore[misc]
+        year, month, day, hour, minute = (int(x) for x in m.groups())
+        local = datetime(year, month, day, hour, minute, tzinfo=zone(tz))
     except ValueError:
         raise InvalidInput("events.error.bad_time") from None
     when = local.astimezone(UTC)
@@ -100,10 +99,10 @@ async def event_scopes(core: Core, actor: Actor) -> list[EventScope]:
             ids = select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == "admin")
             communities = {c.id: c for c in (await s.execute(select(Community).where(col(Community.id).in_(ids)))).scalars()}
         for c in sorted(communities.values(), key=lambda c: c.id or 0):
-            out.append(EventScope("community", c.id, c.name, c.timezone))  # type: ignore[arg-type]
+            out.append(EventScope("community", id_of(c), c.name, c.timezone))
         for g in await led_grids(s, person):
-            _, c = await grid_with_community(s, g.id)  # type: ignore[arg-type]
-            out.append(EventScope("grid", g.id, g.name, c.timezone))  # type: ignore[arg-type]
+            _, c = await grid_with_community(s, id_of(g))
+            out.append(EventScope("grid", id_of(g), g.name, c.timezone))
         return out
 
 
@@ -123,25 +122,25 @@ async def create_event(core: Core, actor: Actor, *, title: str, starts_at: datet
         person = await ensure_person(s, actor)
         if grid_id is not None:
             grid, community = await grid_with_community(s, grid_id)
-            if not await can_lead(s, person, grid.id):  # type: ignore[arg-type]
+            if not await can_lead(s, person, id_of(grid)):
                 raise NotAllowed("events.error.not_leader")
             grids = [grid]
         else:
-            community = await s.get(Community, community_id) if community_id else None
-            if community is None:
+            found = await s.get(Community, community_id) if community_id else None
+            if found is None:
                 raise NotFound("events.error.no_place")
+            community = found
             if not await is_admin_of(s, person, community.id):
                 raise NotAllowed("events.error.not_admin")
             grids = list((await s.execute(select(Grid).where(col(Grid.community_id) == community.id))).scalars())
-        ev = Event(community_id=community.id, grid_id=grid_id, kind=kind, title=title, place=place,  # type: ignore[arg-type]
+        ev = Event(community_id=id_of(community), grid_id=grid_id, kind=kind, title=title, place=place,
                    starts_at=aware(starts_at).astimezone(UTC), slots=slots, created_by=person.id, created_at=now)
         s.add(ev)
         await s.flush()
-        text, buttons = render_card(core.cfg.bot.default_locale, ev, 0, community.timezone, now)
         chats = (await s.execute(select(col(ChatBinding.chat_id)).where(
             col(ChatBinding.grid_id).in_([g.id for g in grids]), col(ChatBinding.kind) == ChatKind.volunteers.value))).scalars().all()
         for chat_id in chats:
-            await core.notifier.send(s, f"event-card:{ev.id}:{chat_id}", OutMessage(chat_id=chat_id, text=text, buttons=buttons),
+            await core.notifier.send(s, f"event-card:{ev.id}:{chat_id}", event_card(ev, 0, community.timezone, now, chat_id),
                                      card_ref=f"event:{ev.id}")
         await audit.record(s, person.id, "event.created", "event", ev.id, grid_id=grid_id, slots=slots,
                            starts_at=ev.starts_at.isoformat(), groups=len(chats))
@@ -155,7 +154,8 @@ async def visible_events(core: Core, actor: Actor) -> list[EventView]:
         person = await ensure_person(s, actor)
         prof = await approved_volunteer(s, person)
         grid_ids = {g.id for g in await led_grids(s, person)} | ({prof.grid_id} if prof else set())
-        home_community = (await s.get(Grid, prof.grid_id)).community_id if prof else None  # type: ignore[union-attr]
+        home_grid = await s.get(Grid, prof.grid_id) if prof else None
+        home_community = home_grid.community_id if home_grid else None
         community_ids = set((await s.execute(select(col(Grid.community_id)).where(col(Grid.id).in_(grid_ids)))).scalars()) if grid_ids else set()
         if not grid_ids and not community_ids:
             raise NotFound("events.error.no_grid")
@@ -170,9 +170,9 @@ async def visible_events(core: Core, actor: Actor) -> list[EventView]:
                 continue
             mine = await s.scalar(select(col(EventSignup.status)).where(col(EventSignup.event_id) == ev.id,
                                                                   col(EventSignup.volunteer_id) == person.id))
-            tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
+            tz = await timezone_of(s, ev)
             can_join = prof is not None and (prof.grid_id == ev.grid_id if ev.grid_id else home_community == ev.community_id)
-            views.append(EventView(ev, await signed_count(s, ev.id), mine, manage, can_join,  # type: ignore[arg-type]
+            views.append(EventView(ev, await signed_count(s, id_of(ev)), mine, manage, can_join,
                                    aware(ev.starts_at) <= now, tz))
         return views[:20]
 

@@ -2,23 +2,19 @@
 announcement of the monthly red service day (红色服务日) to every approved volunteer."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_skeleton
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import Raw, t
-from storage.enums import EventKind, SignupStatus, VolunteerStatus
-from storage.models import Community, Event, EventSignup, Grid, Person, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.fanout import Outgoing, fan_out
-from bot.services.kernel.notifier import OutMessage
 from bot.services.kernel.periods import aware, local_midnight, zone
-from bot.services.visits.reminders import when_text
+from storage.enums import EventKind, SignupStatus, VolunteerStatus
+from storage.models import Community, Event, EventSignup, Grid, Person, VolunteerProfile
+
+from .notices import EventReminder, ServiceDayAnnounced, ServiceDayEvent
 
 DAY_BEFORE = timedelta(hours=24)
 HOUR_BEFORE = timedelta(hours=1)
@@ -56,11 +52,10 @@ async def send_event_reminders(core: Core, event_id: int, which: str) -> int:
     key = "event-reminder-day" if which == "day" else "event-reminder-hour"
     items = []
     for p in people:
-        lang = core.lang(p.language)
-        text = t(lang, "reminders.event.day" if which == "day" else "reminders.event.hour",
-                 title=event.title, place=event.place or "—", when=when_text(starts, tz, lang))
-        # the hour-before one rings: it is the one that gets people out of the door
-        msg = OutMessage(chat_id=p.tg_user_id, text=text, silent=(which == "day"))  # type: ignore[arg-type]
+        if p.tg_user_id is None:  # the query reads only people with one
+            continue
+        msg = EventReminder(chat_id=p.tg_user_id, language=p.language, hour=which != "day", title=event.title,
+                            place=event.place, starts_at=starts, timezone=tz)
         items.append(Outgoing(f"{key}:{event_id}:{p.id}:{stamp(starts)}", msg))
     return await fan_out(core, items)
 
@@ -82,15 +77,12 @@ async def send_service_day(core: Core, community_id: int, day: date) -> int:
                                     .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id)).where(
             col(Grid.community_id) == community_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value,
             col(Person.tg_user_id).is_not(None), col(Person.blocked_bot) == False).order_by(col(Person.id)))).scalars())  # noqa: E712
+    listed = tuple(ServiceDayEvent(e.title, e.place, aware(e.starts_at)) for e in events)
     items = []
     for p in people:
-        lang = core.lang(p.language)
-        when = format_skeleton("MMMEd", day, locale="zh_CN" if lang == "zh-CN" else "en")
-        lines = [t(lang, "reminders.service_day.event", title=e.title, place=e.place or "—",
-                   when=when_text(aware(e.starts_at), community.timezone, lang)) for e in events]
-        text = t(lang, "reminders.service_day.announce", community=community.name, when=when)
-        text += "\n" + ("\n".join(lines) if lines else t(lang, "reminders.service_day.no_events"))
-        text += "\n\n" + t(lang, "reminders.service_day.sign_up", events=Raw("/events"))
-        items.append(Outgoing(f"service-day:{community_id}:{day.isoformat()}:{p.id}",
-                              OutMessage(chat_id=p.tg_user_id, text=text, silent=True)))  # type: ignore[arg-type]
+        if p.tg_user_id is None:  # the query reads only people with one
+            continue
+        msg = ServiceDayAnnounced(chat_id=p.tg_user_id, language=p.language, community=community.name, day=day,
+                                  timezone=community.timezone, events=listed)
+        items.append(Outgoing(f"service-day:{community_id}:{day.isoformat()}:{p.id}", msg))
     return await fan_out(core, items)

@@ -8,26 +8,24 @@ no-show can still be corrected to attended.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import t
-from storage import audit
-from storage.enums import PointsReason, SignupStatus
-from storage.models import Community, Event, EventSignup, Grid, Person
-from storage.points import award
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
-from bot.services.events.cards import local_time, may_manage, refresh_card, signed_count
 from bot.services.kernel.life_common import aware, lock
-from bot.services.kernel.notifier import OutMessage
 from bot.services.people.roles import Actor, approved_volunteer, ensure_person
+from storage import audit
+from storage.enums import PointsReason, SignupStatus
+from storage.models import Event, EventSignup, Grid, Person
+from storage.points import award
+
+from .cards import id_of, may_manage, refresh_card, signed_count, timezone_of
+from .notices import AttendedThanks
 
 CHECK_IN_FROM = timedelta(hours=1)  # attendance can be taken from an hour before the start
 
@@ -55,7 +53,7 @@ class Roster:
     open_for_check_in: bool
 
 
-async def _open_event(s: AsyncSession, event_id: int, now) -> Event:  # type: ignore[no-untyped-def]
+async def _open_event(s: AsyncSession, event_id: int, now: datetime) -> Event:
     ev = await lock(s, Event, event_id)
     if ev is None:
         raise NotFound("events.error.no_event")
@@ -81,15 +79,16 @@ async def sign_up(core: Core, actor: Actor, event_id: int) -> SignupResult:
             raise NotAllowed("events.error.not_volunteer")
         if ev.grid_id is not None and prof.grid_id != ev.grid_id:
             raise NotAllowed("events.error.other_grid")
-        if ev.grid_id is None and (await s.get(Grid, prof.grid_id)).community_id != ev.community_id:  # type: ignore[union-attr]
+        home = await s.get(Grid, prof.grid_id) if ev.grid_id is None else None
+        if ev.grid_id is None and (home is None or home.community_id != ev.community_id):
             raise NotAllowed("events.error.other_grid")
-        row = await _signup(s, ev.id, person.id)  # type: ignore[arg-type]
+        row = await _signup(s, id_of(ev), id_of(person))
         if row is not None and row.status != SignupStatus.withdrawn.value:
-            return SignupResult(ev, await signed_count(s, ev.id), row.status, False)  # type: ignore[arg-type]
-        if await signed_count(s, ev.id) >= ev.slots:  # type: ignore[arg-type]
+            return SignupResult(ev, await signed_count(s, id_of(ev)), row.status, False)
+        if await signed_count(s, id_of(ev)) >= ev.slots:
             raise Conflict("events.error.full")
         if row is None:
-            row = EventSignup(event_id=ev.id, volunteer_id=person.id, created_at=now)  # type: ignore[arg-type]
+            row = EventSignup(event_id=id_of(ev), volunteer_id=id_of(person), created_at=now)
         row.status = SignupStatus.signed.value
         s.add(row)
         await s.flush()
@@ -103,9 +102,9 @@ async def withdraw(core: Core, actor: Actor, event_id: int) -> SignupResult:
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         ev = await _open_event(s, event_id, now)
-        row = await _signup(s, ev.id, person.id)  # type: ignore[arg-type]
+        row = await _signup(s, id_of(ev), id_of(person))
         if row is None or row.status == SignupStatus.withdrawn.value:
-            return SignupResult(ev, await signed_count(s, ev.id), row.status if row else None, False)  # type: ignore[arg-type]
+            return SignupResult(ev, await signed_count(s, id_of(ev)), row.status if row else None, False)
         if row.status != SignupStatus.signed.value:
             raise Conflict("events.error.already_checked")
         row.status = SignupStatus.withdrawn.value
@@ -134,7 +133,7 @@ async def roster(core: Core, actor: Actor, event_id: int) -> Roster:
                              .join(Person, col(Person.id) == col(EventSignup.volunteer_id))
                              .where(col(EventSignup.event_id) == ev.id, col(EventSignup.status) != SignupStatus.withdrawn.value)
                              .order_by(col(EventSignup.id)))).all()
-        tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
+        tz = await timezone_of(s, ev)
         is_open = core.clock.now() >= aware(ev.starts_at) - CHECK_IN_FROM
         return Roster(ev, [RosterLine(pid, name or "—", st) for pid, name, st in rows], tz, is_open)
 
@@ -149,11 +148,11 @@ async def mark_attendance(core: Core, actor: Actor, event_id: int, volunteer_per
             raise Conflict("events.error.cancelled")
         if now < aware(ev.starts_at) - CHECK_IN_FROM:
             raise Conflict("events.error.too_early")
-        row = await _signup(s, ev.id, volunteer_person_id)  # type: ignore[arg-type]
+        row = await _signup(s, id_of(ev), volunteer_person_id)
         if row is None or row.status == SignupStatus.withdrawn.value:
             raise NotFound("events.error.not_signed")
         want = SignupStatus.attended.value if attended else SignupStatus.no_show.value
-        signed = await signed_count(s, ev.id)  # type: ignore[arg-type]
+        signed = await signed_count(s, id_of(ev))
         if row.status == want:
             return SignupResult(ev, signed, row.status, False)
         if row.status == SignupStatus.attended.value:
@@ -186,8 +185,6 @@ async def _reward(core: Core, s: AsyncSession, ev: Event, volunteer_id: int) -> 
         return
     vol = await s.get(Person, volunteer_id)
     if vol is not None and vol.tg_user_id is not None:
-        lang = core.lang(vol.language)
-        tz = (await s.get(Community, ev.community_id)).timezone  # type: ignore[union-attr]
-        await core.notifier.send(s, f"event-attended:{ev.id}:{volunteer_id}", OutMessage(
-            chat_id=vol.tg_user_id, text=t(lang, "events.attended_thanks", title=ev.title,
-                                           when=local_time(ev.starts_at, tz), points=pts)))
+        thanks = AttendedThanks(chat_id=vol.tg_user_id, language=vol.language, title=ev.title,
+                                starts_at=aware(ev.starts_at), timezone=await timezone_of(s, ev), points=pts)
+        await core.notifier.send(s, f"event-attended:{ev.id}:{volunteer_id}", thanks)

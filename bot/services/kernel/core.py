@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.services.kernel.clock import Clock
 from bot.services.kernel.config import Config
-from bot.services.kernel.notifier import Notifier
 from storage.db import Database
+
+if TYPE_CHECKING:  # a type only: importing it here would close a cycle through bot.views (notifier's TRANSITION)
+    from bot.services.kernel.notifier import Notifier
 
 
 @dataclass

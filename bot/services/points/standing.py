@@ -6,22 +6,20 @@ month" starts at midnight on the 1st in the community's time zone. Ties share a 
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import bindparam, case, exists, func, select
-from sqlalchemy.sql import Select
+from sqlalchemy import BindParameter, Table, bindparam, case, exists, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage.models import Community, Grid, Person, PointsEntry, RoleGrant, VolunteerProfile
+from sqlalchemy.sql import Select
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.life_common import month_start
 from bot.services.people.roles import Actor, by_tg, led_grids, load_me
+from storage.models import Community, Grid, Person, PointsEntry, RoleGrant, VolunteerProfile
 
 Scope = Literal["grid", "community"]
 Period = Literal["month", "all"]
@@ -88,14 +86,16 @@ async def _home_grid(s: AsyncSession, actor: Actor) -> _Home:
     if not (person.is_superadmin or any_role):
         raise NotAllowed("points.error.volunteers_only")
     led = await led_grids(s, person)
-    grid_id = led[0].id if led else person.grid_id
-    place = (await (await s.connection()).execute(_PLACE, {"gid": grid_id})).first() if grid_id is not None else None
-    if place is None:
-        raise NotFound("points.error.no_grid" if grid_id is None else None)
-    return _Home(person, False, None, grid_id, *place)
+    home_id = led[0].id if led else person.grid_id
+    place = (await (await s.connection()).execute(_PLACE, {"gid": home_id})).first() if home_id is not None else None
+    if place is None or home_id is None:
+        raise NotFound("points.error.no_grid" if home_id is None else None)
+    name, community_id, community_name, timezone = place
+    return _Home(person, False, None, home_id, name, community_id, community_name, timezone)
 
 
-_PE, _SINCE = PointsEntry, bindparam("since")
+_PE = cast(Table, inspect(PointsEntry).local_table).c
+_SINCE: BindParameter[datetime] = bindparam("since")
 
 
 def _in_month(column: Any) -> Any:
@@ -106,7 +106,7 @@ def _in_month(column: Any) -> Any:
 _MINE = select(func.coalesce(func.sum(_PE.points), 0).label("pts"), func.coalesce(func.sum(_PE.hours), 0.0),
                func.coalesce(func.sum(_in_month(_PE.points)), 0), func.coalesce(func.sum(_in_month(_PE.hours)), 0.0)
                ).where(_PE.person_id == bindparam("pid")).subquery("mine")
-_GRID_TOTALS = select(_PE.person_id, func.sum(_PE.points).label("pts")).where(_PE.person_id.in_(  # type: ignore[attr-defined]
+_GRID_TOTALS = select(_PE.person_id, func.sum(_PE.points).label("pts")).where(_PE.person_id.in_(
     select(col(VolunteerProfile.person_id)).where(col(VolunteerProfile.grid_id) == bindparam("gid")))).group_by(_PE.person_id).subquery()
 _ABOVE = select(func.count()).select_from(VolunteerProfile).outerjoin(
     _GRID_TOTALS, _GRID_TOTALS.c.person_id == col(VolunteerProfile.person_id)).where(
@@ -116,22 +116,23 @@ _RANKED = select(func.count()).select_from(VolunteerProfile).where(
 _MY_POINTS = select(*_MINE.c, _ABOVE, _RANKED).select_from(_MINE)
 
 
-def _totals(since: datetime | None) -> Select:
-    stmt = select(col(PointsEntry.person_id).label("person_id"), func.sum(col(PointsEntry.points)).label("pts"),
-                  func.sum(col(PointsEntry.hours)).label("hrs"))
+def _totals(since: datetime | None) -> Select[int, int, float]:
+    stmt: Select[int, int, float] = select(col(PointsEntry.person_id).label("person_id"),
+                                           func.sum(col(PointsEntry.points)).label("pts"),
+                                           func.sum(col(PointsEntry.hours)).label("hrs"))
     if since is not None:
         stmt = stmt.where(col(PointsEntry.created_at) >= since)
     return stmt.group_by(col(PointsEntry.person_id))
 
 
-def _members(scope: str, home: _Home) -> Select:
+def _members(scope: str, home: _Home) -> Select[int]:
     """Volunteers on the board: registered in the grid, or in any grid of its community."""
     stmt = select(col(VolunteerProfile.person_id)).join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
     return stmt.where(col(VolunteerProfile.grid_id) == home.grid_id) if scope == "grid" else stmt.where(
         col(Grid.community_id) == home.community_id)
 
 
-async def _rank(s: AsyncSession, members: Select, since: datetime | None, mine: int) -> tuple[int, int]:
+async def _rank(s: AsyncSession, members: Select[int], since: datetime | None, mine: int) -> tuple[int, int]:
     """(1 + volunteers with more points than `mine`, volunteers on the board)."""
     totals = _totals(since).where(col(PointsEntry.person_id).in_(members)).subquery()
     pts = func.coalesce(totals.c.pts, 0)
@@ -155,8 +156,9 @@ async def my_points(core: Core, actor: Actor) -> MyPoints:
     async with core.db.reading() as s:
         home = await _home_grid(s, actor)
         since = month_start(core.clock.now(), home.timezone)
-        pts, hrs, mpts, mhrs, above, ranked = (await (await s.connection()).execute(
+        row = (await (await s.connection()).execute(
             _MY_POINTS, {"pid": home.person.id, "gid": home.grid_id, "since": since})).one()
+        pts, hrs, mpts, mhrs, above, ranked = tuple(row)
         rank, ranked = (int(above) + 1, int(ranked)) if home.has_profile else (None, 0)
         return MyPoints(int(pts), round(float(hrs), 1), int(mpts), round(float(mhrs), 1), rank, ranked, home.grid_name)
 
@@ -179,7 +181,8 @@ async def leaderboard(core: Core, actor: Actor, scope: str, period: str, limit: 
             rows.append(BoardRow(rank, pid, name or "—", int(pts), round(float(hrs or 0), 1), pid == person.id))
         me = next((r for r in rows if r.is_me), None)
         if me is None and home.has_profile and (scope == "community" or home.profile_grid_id == home.grid_id):
-            pts, hrs = await _sum(s, person.id, since)
-            rank, _ = await _rank(s, members, since, pts)
-            me = BoardRow(rank, person.id, person.name or "—", pts, hrs, True)
+            assert person.id is not None
+            mine, hours = await _sum(s, person.id, since)
+            rank, _ = await _rank(s, members, since, mine)
+            me = BoardRow(rank, person.id, person.name or "—", mine, hours, True)
         return Board(scope, period, home.grid_name if scope == "grid" else home.community_name, rows, me)

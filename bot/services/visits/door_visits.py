@@ -7,35 +7,37 @@ week's visit or straight into /request).
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, exists, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Table, and_, bindparam, exists, inspect, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
-from bot.i18n import t, tp
+from bot.services import requests as request_service
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
+from bot.services.people.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me, load_rows
 from storage import audit
 from storage.enums import Category, PointsReason, RedFlag, VisitOutcome, VolunteerStatus, WhenKind
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, VolunteerProfile
 from storage.points import award
 from storage.upsert import per_dialect
 
-from bot.services.requests import intake as request_service
-from bot.services.kernel.core import Core
-from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
-from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
-from bot.services.kernel.notifier import Button, OutMessage
-from bot.services.people.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me, load_rows
+from .notices import RedFlagAlert
 
 NOTE_MAX = 1000
-OUTCOME_KEYS = {VisitOutcome.met: "visit.outcome.met", VisitOutcome.not_home: "visit.outcome.not_home",
-                VisitOutcome.needs_help: "visit.outcome.needs_help"}
-FLAG_KEYS = {RedFlag.fall: "visit.flag.fall", RedFlag.no_food: "visit.flag.no_food",
-             RedFlag.no_heating: "visit.flag.no_heating", RedFlag.safety: "visit.flag.safety"}
+
+
+def _id(row: Any) -> int:
+    """The id of a row read from the database."""
+    assert row.id is not None
+    return cast(int, row.id)
 
 
 class AlreadyLogged(Conflict):
@@ -61,7 +63,7 @@ class VisitLogged:
     alerted: int  # leaders (or admins) told about red flags
     request_code: str | None = None
     request_error: str | None = None  # catalog key when the request could not be created
-    request_error_params: dict = field(default_factory=dict)
+    request_error_params: dict[str, Any] = field(default_factory=dict)
 
 
 def check_note(text: str | None, required: bool = False) -> str:
@@ -101,16 +103,24 @@ def _logged_in(week: str) -> Any:
 
 
 _HomeGrid, _HomeCommunity = aliased(Grid), aliased(Community)
+
+
+def _attr(column: Any) -> ColumnElement[Any]:
+    """A column of an aliased model, as SQL (its annotation says the Python value)."""
+    return cast("ColumnElement[Any]", column)
+
+
+
 # /visits in one statement: the person, each paired household with the time zone of its community
 # and its visit by them in the weeks it may be this week (w1, w2), and the zone where they live
 _MINE = by_tg(Household, DoorVisit, col(Community.timezone), _HomeCommunity.timezone).outerjoin(
-    Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == True)).outerjoin(  # noqa: E712
+    Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == true())).outerjoin(
     Household, and_(col(Household.id) == col(Pairing.household_id), col(Household.erased_at).is_(None))).outerjoin(
     Grid, col(Grid.id) == col(Household.grid_id)).outerjoin(Community, col(Community.id) == col(Grid.community_id)).outerjoin(
     DoorVisit, and_(col(DoorVisit.household_id) == col(Household.id), col(DoorVisit.volunteer_id) == col(Person.id),
                     col(DoorVisit.week).in_([bindparam("w1"), bindparam("w2")]))).outerjoin(
-    _HomeGrid, _HomeGrid.id == col(Person.grid_id)).outerjoin(
-    _HomeCommunity, _HomeCommunity.id == _HomeGrid.community_id).order_by(col(Household.id), col(DoorVisit.id))
+    _HomeGrid, _attr(_HomeGrid.id) == col(Person.grid_id)).outerjoin(
+    _HomeCommunity, _attr(_HomeCommunity.id) == _attr(_HomeGrid.community_id)).order_by(col(Household.id), col(DoorVisit.id))
 # logging a visit: the person, the household, the pairing, their volunteer status, the household's
 # community and whether they logged it already in the weeks it may be this week
 _LOG = by_tg(Household, exists().where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.household_id) == col(Household.id),
@@ -145,7 +155,7 @@ async def my_households(core: Core, actor: Actor) -> MyHouseholds:
             visits = {v.household_id: v for v in (await s.execute(_VISITS_IN, params={
                 "pid": person.id, "week": week})).scalars()}
             for item in items.values():
-                item.visit = visits.get(item.household.id)
+                item.visit = visits.get(_id(item.household))
         return MyHouseholds(week, list(items.values()))
 
 
@@ -154,7 +164,7 @@ async def household_details(core: Core, actor: Actor, household_id: int) -> Hous
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         hh = await _live_household(s, household_id)
-        if not (await _paired(s, person.id, hh.id) or await can_lead(s, person, hh.grid_id)):
+        if not (await _paired(s, _id(person), _id(hh)) or await can_lead(s, person, hh.grid_id)):
             raise NotAllowed("visit.error.not_paired")
         return hh
 
@@ -194,8 +204,9 @@ async def log_door_visit(core: Core, actor: Actor, household_id: int, outcome: s
     return (await record_visit(core, actor, household_id, outcome, note, red_flags, make_request)).visit
 
 
-_INSERT_VISIT = per_dialect(lambda insert: insert(DoorVisit.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
-    index_elements=["household_id", "volunteer_id", "week"]).returning(DoorVisit.__table__.c.id))  # type: ignore[attr-defined]
+_DV = cast(Table, inspect(DoorVisit).local_table)
+_INSERT_VISIT = per_dialect(lambda insert: insert(_DV).on_conflict_do_nothing(
+    index_elements=["household_id", "volunteer_id", "week"]).returning(_DV.c.id))
 
 
 async def record_visit(core: Core, actor: Actor, household_id: int, outcome: str, note: str = "",
@@ -214,15 +225,15 @@ async def record_visit(core: Core, actor: Actor, household_id: int, outcome: str
     now = core.clock.now()
     async with core.db.session() as s:
         person, hh, community_id, week, done = await _may_log(s, actor, household_id, now)
-        values = dict(household_id=hh.id, volunteer_id=person.id, grid_id=hh.grid_id, week=week, outcome=outcome,
-                      note=note, red_flags=",".join(flags), created_at=now)
+        values: dict[str, Any] = dict(household_id=hh.id, volunteer_id=person.id, grid_id=hh.grid_id, week=week,
+                                      outcome=outcome, note=note, red_flags=",".join(flags), created_at=now)
         conn = await s.connection()
         row = None if done else (await conn.execute(_INSERT_VISIT[conn.dialect.name], values)).first()
         if row is None:
             raise AlreadyLogged(week=week)
         visit = DoorVisit(id=row[0], request_id=None, **values)
         pts = core.cfg.points.visit_logged
-        awarded = await award(s, ref=f"visit:{hh.id}:{person.id}:{week}", person_id=person.id,
+        awarded = await award(s, ref=f"visit:{hh.id}:{person.id}:{week}", person_id=_id(person),
                               reason=PointsReason.visit, points=pts, grid_id=hh.grid_id, community_id=community_id, now=now)
         await audit.record(s, person.id, "visit.logged", "household", hh.id, week=week, outcome=outcome,
                            red_flags=flags, wants_request=make_request is not None)
@@ -238,16 +249,13 @@ async def _alert_red_flags(core: Core, s: AsyncSession, visit: DoorVisit, hh: Ho
     """Red flags go to the grid's leaders (or the community's admins) privately, with sound."""
     people = await leaders_of(s, hh.grid_id) or await admins_of(s, community_id)
     sent = 0
+    flags = tuple(f for f in visit.red_flags.split(",") if f)
     for leader in people:
         if leader.tg_user_id is None:
             continue
-        lang = core.lang(leader.language)
-        flags = "、".join(tp(lang, FLAG_KEYS[RedFlag(f)]) for f in visit.red_flags.split(",") if f)
-        text = t(lang, "visit.alert.red_flags", flags=flags, volunteer=volunteer.name or "—",
-                 address=hh.address, members=hh.members or "—", note=visit.note or "—")
-        msg = OutMessage(chat_id=leader.tg_user_id, text=text, silent=False,
-                         buttons=[[Button(tp(lang, "visit.button.ledger"), data=f"visit:ledger:{hh.id}")]])
-        sent += await core.notifier.send(s, f"visit-flag:{visit.id}:{leader.id}", msg, urgent=True)
+        alert = RedFlagAlert(chat_id=leader.tg_user_id, language=leader.language, household_id=_id(hh), flags=flags,
+                             volunteer=volunteer.name, address=hh.address, members=hh.members, note=visit.note)
+        sent += await core.notifier.send(s, f"visit-flag:{visit.id}:{leader.id}", alert, urgent=True)
     return sent
 
 

@@ -1,20 +1,20 @@
 """The household ledger (民情台账): every door visit of a household, for its volunteer and leader."""
 from __future__ import annotations
 
-from sqlmodel import col
-
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import bindparam, exists, func, or_, select
-
-from storage.detached import detached, labelled, part
-from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
+from sqlalchemy import BindParameter, Table, bindparam, exists, func, inspect, or_, select
+from sqlmodel import SQLModel, col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, zone
 from bot.services.people.roles import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
+from storage.detached import detached, labelled, part
+from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
 
 PAGE_SIZE = 8
 LEDGER_LIMIT = 20
@@ -47,9 +47,13 @@ class HouseholdPage:
     pages: int
 
 
-_HH, _GRID, _COM = Household.__table__, Grid.__table__, Community.__table__  # type: ignore[attr-defined]
-_DV, _VOL = DoorVisit.__table__, Person.__table__.alias("vol")  # type: ignore[attr-defined]
-_HID = bindparam("hid")
+def _table(model: type[SQLModel]) -> Table:
+    return cast(Table, inspect(model).local_table)
+
+
+_HH, _GRID, _COM, _PERSON = _table(Household), _table(Grid), _table(Community), _table(Person)
+_DV, _VOL = _table(DoorVisit), _PERSON.alias("vol")
+_HID: BindParameter[int] = bindparam("hid")
 # the reader (Person first, as load_me wants), the household, whether they may read its ledger
 # (paired, its grid's leader, an admin of its community), the community's zone and the visit count
 _CONTEXT = by_tg(
@@ -58,7 +62,7 @@ _CONTEXT = by_tg(
     grants(LEADER, col(RoleGrant.grid_id) == _HH.c.grid_id).label("leads"),
     grants(ADMIN, col(RoleGrant.community_id) == _GRID.c.community_id).label("admins"),
     select(func.count()).select_from(_DV).where(_DV.c.household_id == _HID).scalar_subquery().label("total"),
-).select_from(Person.__table__.outerjoin(_HH, _HH.c.id == _HID).outerjoin(  # type: ignore[attr-defined]
+).select_from(_PERSON.outerjoin(_HH, _HH.c.id == _HID).outerjoin(
     _GRID, _GRID.c.id == _HH.c.grid_id).outerjoin(_COM, _COM.c.id == _GRID.c.community_id))
 _VISITS = (select(*_DV.c, _VOL.c.name.label("volunteer_name")).select_from(_DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id))
            .where(_DV.c.household_id == _HID).order_by(_DV.c.created_at.desc(), _DV.c.id.desc()).limit(bindparam("lim")))
@@ -68,7 +72,7 @@ async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LE
     async with core.db.session() as s:
         row = await load_me(s, actor, _CONTEXT, hid=row_id(household_id))
         person, m = row[0], row._mapping
-        values = part(m, _HH, "h_")
+        values = part(cast("Mapping[str, Any]", m), _HH, "h_")
         if values is None or values["erased_at"] is not None:
             raise NotFound("visit.error.no_household")
         # the paired volunteer, the grid's leader, or an admin of its community (can_lead)

@@ -4,41 +4,23 @@ re-run never sends a second copy. The log button's data is `visit:log:<household
 the door-visit feature in handlers/visits.py)."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from babel.dates import format_skeleton
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import Raw, t, tp
-from storage.enums import CareFlag, RoleKind, VisitOutcome, VolunteerStatus
-from storage.models import DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.fanout import Outgoing, fan_out
-from bot.services.kernel.notifier import Button, OutMessage
 from bot.services.kernel.periods import zone
+from storage.enums import RoleKind, VisitOutcome, VolunteerStatus
+from storage.models import DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
-MAX_LISTED = 20     # households listed (with a button each) in one message; the rest via /visits
-MAX_OVERVIEW = 40   # volunteers listed in a leader's overview
-CARE_KEYS = {CareFlag.elderly_alone: "reminders.care.elderly_alone",
-             CareFlag.left_behind_children: "reminders.care.left_behind_children",
-             CareFlag.disability: "reminders.care.disability", CareFlag.other: "reminders.care.other"}
-
-
-@dataclass
-class PairedRow:
-    household_id: int
-    grid_id: int
-    address: str
-    members: str
-    care_flags: str
-    logged: bool
-    outcome: str | None
+from .notices import PairedRow, VisitList, VisitOverview, VolunteerTally
 
 
 @dataclass
@@ -57,7 +39,8 @@ class VolunteerWeek:
 
 
 def when_text(when: datetime, tz: str | None, lang: str) -> str:
-    """`11月21日周六 09:00` / `Sat, Nov 21 09:00` in the community's zone."""
+    """TRANSITION: moved to bot/views/events.py (`when_text`); kept here only while
+    bot/services/digests/text.py still imports it from here."""
     local = when.astimezone(zone(tz))
     loc = "zh_CN" if lang == "zh-CN" else "en"
     return f"{format_skeleton('MMMEd', local, locale=loc)} {format_skeleton('Hm', local, locale=loc)}"
@@ -81,7 +64,9 @@ async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> l
                    col(Person.forgotten_at).is_(None))
             .order_by(col(Person.id), col(Household.id)))
     out: dict[int, VolunteerWeek] = {}
-    for pid, tg, name, language, blocked, hid, gid, address, members, flags, visit_id, outcome in (await session.execute(stmt)).all():
+    for row in (await session.execute(stmt)).all():
+        pid, tg, name, language, blocked, hid, gid, address, members, flags, visit_id, outcome = cast(
+            "tuple[int, int | None, str, str | None, bool, int, int, str, str, str, int | None, str | None]", tuple(row))
         vw = out.get(pid)
         if vw is None:
             vw = out[pid] = VolunteerWeek(pid, tg, name, language, reachable=tg is not None and not blocked)
@@ -90,32 +75,13 @@ async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> l
     return list(out.values())
 
 
-def _household_line(lang: str, n: int, row: PairedRow) -> str:
-    care = "、" if lang == "zh-CN" else ", "
-    flags = care.join(tp(lang, CARE_KEYS[CareFlag(f)]) for f in row.care_flags.split(",") if f in CareFlag.__members__)
-    key = "reminders.visit.line_logged" if row.logged else "reminders.visit.line"
-    return t(lang, key, n=n, address=row.address, members=row.members or "—", flags=flags or "—")
-
-
-def _log_button(lang: str, n: int, row: PairedRow) -> list[Button]:
-    short = row.address if len(row.address) <= 24 else row.address[:23] + "…"
-    return [Button(tp(lang, "reminders.visit.log_button", n=n, address=short), data=f"visit:log:{row.household_id}")]
-
-
-def visit_message(core: Core, vw: VolunteerWeek, week: str, *, evening: bool) -> OutMessage | None:
+def visit_list(vw: VolunteerWeek, week: str, *, evening: bool) -> VisitList | None:
     """The morning list (every paired household) or the evening reminder (only unlogged ones)."""
-    lang = core.lang(vw.language)
     rows = vw.unlogged if evening else vw.rows
     if not rows or vw.tg_user_id is None:
         return None
-    shown = rows[:MAX_LISTED]
-    lines = [_household_line(lang, n, r) for n, r in enumerate(shown, start=1)]
-    if len(rows) > len(shown):
-        lines.append(t(lang, "reminders.visit.more", n=len(rows) - len(shown)))
-    head = "reminders.visit.evening" if evening else "reminders.visit.morning"
-    text = t(lang, head, week=week, count=len(rows), unlogged=len(vw.unlogged), lines=Raw("\n".join(lines)))
-    buttons = [_log_button(lang, n, r) for n, r in enumerate(shown, start=1) if not r.logged]
-    return OutMessage(chat_id=vw.tg_user_id, text=text, buttons=buttons, silent=True)
+    return VisitList(chat_id=vw.tg_user_id, language=vw.language, week=week, evening=evening, rows=tuple(rows),
+                     unlogged=len(vw.unlogged))
 
 
 async def visit_fanout(core: Core, community_id: int, week: str, *, evening: bool) -> list[Outgoing]:
@@ -124,7 +90,7 @@ async def visit_fanout(core: Core, community_id: int, week: str, *, evening: boo
     kind = "visit-reminder" if evening else "visit-list"
     out = []
     for vw in weeks:
-        msg = visit_message(core, vw, week, evening=evening) if vw.reachable else None
+        msg = visit_list(vw, week, evening=evening) if vw.reachable else None
         if msg is not None:
             out.append(Outgoing(f"{kind}:{vw.person_id}:{week}", msg))
     return out
@@ -140,24 +106,13 @@ async def send_visit_reminders(core: Core, community_id: int, week: str) -> int:
     return await fan_out(core, await visit_fanout(core, community_id, week, evening=True))
 
 
-def overview_message(lang: str, grid_name: str, week: str, vols: list[VolunteerWeek], grid_id: int) -> str:
-    stats = []
+def tallies(vols: list[VolunteerWeek], grid_id: int) -> tuple[VolunteerTally, ...]:
+    out = []
     for vw in vols:
         mine = [r for r in vw.rows if r.grid_id == grid_id]
-        stats.append((sum(r.logged for r in mine), len(mine), vw.name or f"#{vw.person_id}",
-                      sum(r.outcome == VisitOutcome.needs_help.value for r in mine)))
-    stats.sort(key=lambda s: (s[0] == s[1], s[0] - s[1], s[2]))  # who still has visits to log first
-    done, planned = sum(s[0] for s in stats), sum(s[1] for s in stats)
-    lines = [t(lang, "reminders.overview.done_line" if d == p else "reminders.overview.open_line",
-               name=name, done=d, planned=p) for d, p, name, _ in stats[:MAX_OVERVIEW]]
-    if len(stats) > MAX_OVERVIEW:
-        lines.append(t(lang, "reminders.overview.more", n=len(stats) - MAX_OVERVIEW))
-    needs = sum(s[3] for s in stats)
-    text = t(lang, "reminders.overview.head", grid=grid_name, week=week, done=done, planned=planned,
-             complete=sum(s[0] == s[1] for s in stats), volunteers=len(stats), lines=Raw("\n".join(lines)))
-    if needs:
-        text += "\n\n" + t(lang, "reminders.overview.needs_help", n=needs)
-    return text
+        out.append(VolunteerTally(vw.person_id, vw.name, sum(r.logged for r in mine), len(mine),
+                                  sum(r.outcome == VisitOutcome.needs_help.value for r in mine)))
+    return tuple(out)
 
 
 async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
@@ -173,11 +128,12 @@ async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
         for gid in vw.grid_ids:
             by_grid[gid].append(vw)
     items = []
-    for gid, leader in leaders:
-        if not by_grid.get(gid):
+    for grid_id, leader in leaders:
+        if grid_id is None or not by_grid.get(grid_id):
             continue
-        lang = core.lang(leader.language)
-        text = overview_message(lang, grids[gid].name, week, by_grid[gid], gid)
-        items.append(Outgoing(f"visit-overview:{gid}:{week}:{leader.id}",
-                              OutMessage(chat_id=leader.tg_user_id, text=text, silent=True)))
+        if leader.tg_user_id is None:  # the query reads only leaders with one
+            continue
+        overview = VisitOverview(chat_id=leader.tg_user_id, language=leader.language, grid=grids[grid_id].name,
+                                 week=week, volunteers=tallies(by_grid[grid_id], grid_id))
+        items.append(Outgoing(f"visit-overview:{grid_id}:{week}:{leader.id}", overview))
     return await fan_out(core, items)

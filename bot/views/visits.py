@@ -1,2 +1,0 @@
-"""Views of visits (see bot/views/__init__.py)."""
-from __future__ import annotations

@@ -1,0 +1,99 @@
+"""/visits (my paired households), a household's details, and the ledger 民情台账 (/ledger)."""
+from __future__ import annotations
+
+from bot.i18n import t, tp
+from bot.services.kernel.periods import aware, zone
+from bot.services.visits import HouseholdPage, Ledger, MyHouseholds
+from storage.models import Household
+
+from ..message import Button, Keyboard
+from .common import INFO, LEDGER, LEDGER_PAGE, LOG, care_labels, flag_labels, outcome_label, short
+
+MAX_LISTED = 30
+NOTE_SHOWN = 160
+LEDGER_CHARS = 3800  # a ledger message stops before Telegram's 4096
+
+
+def _id(hh: Household) -> int:
+    assert hh.id is not None
+    return hh.id
+
+
+def private_only(lang: str, bot_username: str) -> tuple[str, Keyboard]:
+    """In a group: addresses are never shown there; a pointer to the private chat."""
+    url = f"https://t.me/{bot_username}"
+    return t(lang, "visit.private_only"), [[Button(tp(lang, "visit.button.open_private"), url=url)]]
+
+
+def private_only_alert(lang: str) -> str:
+    return tp(lang, "visit.private_only")
+
+
+def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
+    if not mine.items:
+        return t(lang, "visit.list.none"), []
+    lines, buttons = [t(lang, "visit.list.header", week=mine.week, count=len(mine.items))], []
+    for item in mine.items[:MAX_LISTED]:
+        hh = item.household
+        status = (t(lang, "visit.list.logged", outcome=outcome_label(lang, item.visit.outcome))
+                  if item.visit else t(lang, "visit.list.not_logged"))
+        lines.append(t(lang, "visit.list.line", id=hh.id, address=short(hh.address, 60),
+                       members=short(hh.members or "—", 40), status=status))
+        label = short(hh.members or hh.address, 18)
+        buttons.append([Button(tp(lang, "visit.button.details", name=label), data=INFO.data(_id(hh))),
+                        Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
+                        Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh)))])
+    if len(mine.items) > MAX_LISTED:
+        lines.append(t(lang, "visit.list.more", n=len(mine.items) - MAX_LISTED))
+    return "\n".join(lines), buttons
+
+
+def household(lang: str, hh: Household) -> tuple[str, Keyboard]:
+    text = t(lang, "visit.details", id=hh.id, address=hh.address, members=hh.members or "—", count=hh.member_count,
+             care=care_labels(lang, hh.care_flags), phone=hh.phone or "—", note=hh.note or "—")
+    return text, [[Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
+                   Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh)))]]
+
+
+def ledger(lang: str, book: Ledger) -> str:
+    hh, tz = book.household, book.timezone
+    lines = [t(lang, "visit.ledger.header", id=hh.id, address=hh.address, members=hh.members or "—",
+               care=care_labels(lang, hh.care_flags), total=book.total)]
+    if not book.entries:
+        lines.append(t(lang, "visit.ledger.empty"))
+    for e in book.entries:
+        v = e.visit
+        flags = flag_labels(lang, v.red_flags)
+        line = t(lang, "visit.ledger.line", week=v.week, date=aware(v.created_at).astimezone(zone(tz)).strftime("%m-%d"),
+                 volunteer=e.volunteer_name, outcome=outcome_label(lang, v.outcome))
+        if flags:
+            line += "\n" + t(lang, "visit.ledger.flags", flags=flags)
+        if v.note:
+            line += "\n" + t(lang, "visit.ledger.note", note=short(v.note, NOTE_SHOWN))
+        if v.request_id:
+            line += "\n" + t(lang, "visit.ledger.request", id=v.request_id)
+        if sum(len(x) for x in lines) + len(line) > LEDGER_CHARS:
+            break
+        lines.append(line)
+    if book.total > len(lines) - 1 and book.entries:
+        lines.append(t(lang, "visit.ledger.older", n=book.total - (len(lines) - 1)))
+    return "\n\n".join(lines)
+
+
+def ledger_page(lang: str, result: HouseholdPage) -> tuple[str, Keyboard]:
+    lines = [t(lang, "visit.ledger.pick", page=result.page + 1, pages=result.pages)]
+    buttons: Keyboard = []
+    for row in result.rows:
+        hh = row.household
+        last = row.last_visit.isoformat() if row.last_visit else tp(lang, "visit.ledger.never")
+        lines.append(t(lang, "visit.ledger.pick_line", id=hh.id, address=short(hh.address, 50), last=last))
+        buttons.append([Button(tp(lang, "visit.button.ledger_of", id=hh.id, name=short(hh.members or hh.address, 20)),
+                               data=LEDGER.data(_id(hh)))])
+    nav = []
+    if result.page > 0:
+        nav.append(Button(tp(lang, "visit.button.prev"), data=LEDGER_PAGE.data(result.page - 1)))
+    if result.page + 1 < result.pages:
+        nav.append(Button(tp(lang, "visit.button.next"), data=LEDGER_PAGE.data(result.page + 1)))
+    if nav:
+        buttons.append(nav)
+    return "\n".join(lines), buttons

@@ -1,0 +1,66 @@
+"""Door visits' notices: the Friday list and evening reminder, the leader's overview, the red-flag alert."""
+from __future__ import annotations
+
+from bot.i18n import Raw, join_list, t, tp
+from bot.services.visits import PairedRow, RedFlagAlert, VisitList, VisitOverview
+from storage.enums import CareFlag
+
+from ..message import Button, OutMessage
+from ..render import renders
+from .common import LEDGER, LOG, flag_labels
+
+MAX_LISTED = 20     # households listed (with a button each) in one message; the rest via /visits
+MAX_OVERVIEW = 40   # volunteers listed in a leader's overview
+CARE_KEYS = {CareFlag.elderly_alone: "reminders.care.elderly_alone",
+             CareFlag.left_behind_children: "reminders.care.left_behind_children",
+             CareFlag.disability: "reminders.care.disability", CareFlag.other: "reminders.care.other"}
+
+
+def _household_line(lang: str, n: int, row: PairedRow) -> str:
+    flags = join_list(lang, [tp(lang, CARE_KEYS[CareFlag(f)]) for f in row.care_flags.split(",")
+                             if f in CareFlag.__members__])
+    key = "reminders.visit.line_logged" if row.logged else "reminders.visit.line"
+    return t(lang, key, n=n, address=row.address, members=row.members or "—", flags=flags or "—")
+
+
+def _log_button(lang: str, n: int, row: PairedRow) -> list[Button]:
+    short = row.address if len(row.address) <= 24 else row.address[:23] + "…"
+    return [Button(tp(lang, "reminders.visit.log_button", n=n, address=short), data=LOG.data(row.household_id))]
+
+
+@renders(VisitList)
+def visit_list(n: VisitList, lang: str) -> OutMessage:
+    """The morning list (every paired household) or the evening reminder (only unlogged ones)."""
+    shown = n.rows[:MAX_LISTED]
+    lines = [_household_line(lang, i, r) for i, r in enumerate(shown, start=1)]
+    if len(n.rows) > len(shown):
+        lines.append(t(lang, "reminders.visit.more", n=len(n.rows) - len(shown)))
+    head = "reminders.visit.evening" if n.evening else "reminders.visit.morning"
+    text = t(lang, head, week=n.week, count=len(n.rows), unlogged=n.unlogged, lines=Raw("\n".join(lines)))
+    buttons = [_log_button(lang, i, r) for i, r in enumerate(shown, start=1) if not r.logged]
+    return OutMessage(chat_id=n.chat_id, text=text, buttons=buttons, silent=True)
+
+
+@renders(VisitOverview)
+def overview(n: VisitOverview, lang: str) -> OutMessage:
+    stats = [(v.done, v.planned, v.name or f"#{v.person_id}", v.needs_help) for v in n.volunteers]
+    stats.sort(key=lambda s: (s[0] == s[1], s[0] - s[1], s[2]))  # who still has visits to log first
+    done, planned = sum(s[0] for s in stats), sum(s[1] for s in stats)
+    lines = [t(lang, "reminders.overview.done_line" if d == p else "reminders.overview.open_line",
+               name=name, done=d, planned=p) for d, p, name, _ in stats[:MAX_OVERVIEW]]
+    if len(stats) > MAX_OVERVIEW:
+        lines.append(t(lang, "reminders.overview.more", n=len(stats) - MAX_OVERVIEW))
+    needs = sum(s[3] for s in stats)
+    text = t(lang, "reminders.overview.head", grid=n.grid, week=n.week, done=done, planned=planned,
+             complete=sum(s[0] == s[1] for s in stats), volunteers=len(stats), lines=Raw("\n".join(lines)))
+    if needs:
+        text += "\n\n" + t(lang, "reminders.overview.needs_help", n=needs)
+    return OutMessage(chat_id=n.chat_id, text=text, silent=True)
+
+
+@renders(RedFlagAlert)
+def red_flags(n: RedFlagAlert, lang: str) -> OutMessage:
+    text = t(lang, "visit.alert.red_flags", flags=flag_labels(lang, n.flags), volunteer=n.volunteer or "—",
+             address=n.address, members=n.members or "—", note=n.note or "—")
+    return OutMessage(chat_id=n.chat_id, text=text, silent=False,
+                      buttons=[[Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(n.household_id))]])
