@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from telegram import LinkPreviewOptions, Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.i18n import t
-from bot.services.office.login import LINK_TTL, issue_login_link
+from bot.services.office import LINK_TTL, issue_login_link
 
-from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
 
 
 @domain_errors
@@ -21,5 +21,5 @@ async def dashboard_command(update: Update, context: Ctx) -> None:
               link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     return [CommandHandler("dashboard", dashboard_command)]

@@ -16,6 +16,7 @@ from bot.services.office.life import emergency_rows, event_rows
 from bot.services.office.people import household_page, volunteer_lists
 from bot.services.office.trends import weekly_trends
 from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
+from bot.views.exchange import export_labels
 from bot.services.office.login import issue_login_link, redeem_login_link
 from bot.services.kernel.errors import NotAllowed
 from bot.services.people.roles import Actor
@@ -130,7 +131,8 @@ async def test_board_volunteers_households_events_emergency(history):
 async def test_exports_on_this_database(history):
     sc = viewer_export_scope(history.scope, None, contacts=True)
     for kind in ("requests", "visits", "points", "hours"):
-        data = await export_bytes(history.core, ExportRequest(kind, at(1, 0).date(), at(30, 0).date(), "csv", "en"), sc)
+        data = await export_bytes(history.core, ExportRequest(kind, at(1, 0).date(), at(30, 0).date(), "csv", "en"), sc,
+                                    export_labels("en"))
         lines = data.decode("utf-8-sig").strip().splitlines()
         assert len(lines) == 1 + {"requests": 5, "visits": 2, "points": 2, "hours": 1}[kind], kind
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import update
 
 from bot.services.digests import weekly as digests
-from bot.services.digests import chart as digest_chart
-from bot.services.digests.text import render_text
+from bot.views.digests import chart as digest_chart
+from bot.views.digests import chart_png, render_text
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
 from storage.enums import PointsReason, RequestStatus
@@ -127,7 +127,7 @@ async def test_a_quiet_week_says_so_in_one_line_and_has_no_chart(core, clock, db
     clock.set(at(2026, 11, 23, 8, 0))
     d = await digests.grid_digest(core, town.grid.id, WEEK)
     assert d.quiet and "\n" not in render_text("zh-CN", d) and "本周平静" in render_text("zh-CN", d)
-    assert await digests.chart_png(d, "zh-CN") is None
+    assert chart_png(d, "zh-CN") is None
     await digests.send_weekly_digests(core, town.community.id, WEEK)
     assert await keys(db, "digest:") == [f"digest:grid:{town.grid.id}:{WEEK}:{town.leader.id}:text",
                                          f"digest:community:{town.community.id}:{WEEK}:{town.admin.id}:text"]
@@ -156,7 +156,7 @@ async def test_leaders_and_admins_get_chart_then_text_once(core, clock, db, monk
     assert "社区" in payload(sent[3])["text"] and str(no_leader.id) not in [r.key.split(":")[2] for r in sent]
 
     drawn = []
-    monkeypatch.setattr(digests, "render_chart", lambda *a: drawn.append(a) or b"png")
+    monkeypatch.setattr(digest_chart, "render_chart", lambda *a: drawn.append(a) or b"png")
     assert await digests.send_weekly_digests(core, town.community.id, WEEK) == 0
     assert drawn == []  # a re-run does not even redraw what was already queued
 

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from bot.cli import main as cli_main
 from bot.services.office.dashboard import load_scope
 from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
+from bot.views.exchange import export_labels
 from storage.enums import PointsReason
 from storage.models import DoorVisit, HelpRequest
 from storage.points import award
@@ -37,7 +38,8 @@ def _csv(data: bytes) -> list[list[str]]:
 async def _export(o, tg_person_id: int, kind: str, fmt: str = "csv", lang: str = "zh-CN", *,  # type: ignore[no-untyped-def]
                   contacts: bool = False, grid_id: int | None = None) -> bytes:
     scope = await load_scope(o.core, tg_person_id)
-    return await export_bytes(o.core, ExportRequest(kind, *NOV, fmt, lang), viewer_export_scope(scope, grid_id, contacts))
+    return await export_bytes(o.core, ExportRequest(kind, *NOV, fmt, lang), viewer_export_scope(scope, grid_id, contacts),
+                              export_labels(lang))
 
 
 async def test_requests_export_has_headers_in_the_viewers_language_and_only_their_grids(office):

@@ -13,10 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.i18n import LANGUAGES, pick_locale, tp
 from bot.outbox.notifier import OutboxNotifier
+from bot.services.exchange import FORMATS, KINDS, ExportRequest, check_request, operator_scope, write_export
 from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
-from bot.services.exchange.exports import FORMATS, KINDS, ExportRequest, check_request, operator_scope, write_export
+from bot.views.exchange import export_labels
 from storage.db import Database
 from storage.migrate import check_current
 
@@ -30,7 +32,7 @@ def _day(raw: str) -> date:
         raise argparse.ArgumentTypeError(f"{raw!r} is not a date like 2026-11-30") from None
 
 
-def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
+def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subs.add_parser("export", help="export requests, visits, points or hours as CSV or XLSX")
     p.add_argument("kind", choices=KINDS)
     p.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help="first day, e.g. 2026-11-01")
@@ -45,7 +47,7 @@ def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
     p.set_defaults(func=run)
 
 
-def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
+def run(cfg: Config, args: argparse.Namespace) -> int:
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out != "-" else "csv")
     if fmt not in FORMATS:
         fmt = "csv"
@@ -58,7 +60,7 @@ def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
     return asyncio.run(_export(cfg, req, args))
 
 
-async def _export(cfg, req: ExportRequest, args) -> int:  # type: ignore[no-untyped-def]
+async def _export(cfg: Config, req: ExportRequest, args: argparse.Namespace) -> int:
     await check_current(cfg.database.url)
     db = Database(cfg.database.url)
     clock = SystemClock()
@@ -67,7 +69,7 @@ async def _export(cfg, req: ExportRequest, args) -> int:  # type: ignore[no-unty
         check_request(req.kind, req.start, req.end, req.fmt)
         scope = await operator_scope(core, args.grid, args.community, args.with_contacts)
         if args.out == "-":
-            await write_export(core, req, scope, sys.stdout.buffer)
+            await write_export(core, req, scope, sys.stdout.buffer, export_labels(req.lang))
             return 0
         out = Path(args.out)
         tmp = out.with_name(out.name + ".part")  # never leave half a file under the real name
@@ -75,7 +77,7 @@ async def _export(cfg, req: ExportRequest, args) -> int:  # type: ignore[no-unty
                       console=Console(stderr=True)) as bar:
             task = bar.add_task(tp(req.lang, "export.progress", kind=tp(req.lang, f"export.kind.{req.kind}")), total=None)
             with tmp.open("wb") as fh:
-                n = await write_export(core, req, scope, fh,
+                n = await write_export(core, req, scope, fh, export_labels(req.lang),
                                        progress=lambda done, total: bar.update(task, completed=done, total=total))
         tmp.replace(out)
         print(tp(req.lang, "export.done", n=n, path=str(out)))

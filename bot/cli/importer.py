@@ -5,6 +5,7 @@ with its line number and reason (exit code 1). One transaction per file.
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 from pathlib import Path
 
@@ -13,12 +14,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from bot.services.kernel.config import Config
 from bot.outbox.notifier import OutboxNotifier
+from bot.services.exchange import IMPORT_KINDS as KINDS
+from bot.services.exchange import ImportFailed, ImportResult, decode, import_csv, parse
 from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
-from bot.services.exchange.import_rows import KINDS
-from bot.services.exchange.imports import ImportFailed, ImportResult, decode, import_csv, parse
+from bot.views.exchange import import_vocabulary
 from storage.db import Database
 from storage.migrate import check_current
 
@@ -27,7 +29,7 @@ from .errors import CliError
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
+def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subs.add_parser("import", help="import communities, grids, households or volunteers from a CSV file",
                         description="Import a CSV file (UTF-8, Excel's CSV UTF-8 or GB18030). Nothing is imported "
                                     "if any row is bad; every bad row is listed. Formats: docs/import.md")
@@ -36,7 +38,7 @@ def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
     p.set_defaults(func=run)
 
 
-def run(cfg: Config, args) -> int:  # type: ignore[no-untyped-def]
+def run(cfg: Config, args: argparse.Namespace) -> int:
     data = read_file(args.file)
     return asyncio.run(_run(cfg, args.kind, data, str(args.file)))
 
@@ -72,7 +74,8 @@ async def import_file(core: Core, kind: str, data: bytes, source: str, console: 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task(f"{kind}: checking and importing", total=max(1, 2 * len(rows)))
-        result = await import_csv(core, kind, data, source=source, progress=lambda n: progress.advance(task, n))
+        result = await import_csv(core, kind, data, vocabulary=import_vocabulary(), source=source,
+                                  progress=lambda n: progress.advance(task, n))
     return report(result, source, console)
 
 

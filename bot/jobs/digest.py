@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.services.digests import send_weekly_digests
 from bot.services.kernel.config import ScheduleConfig
 from bot.services.kernel.core import Core
-from bot.services.digests.weekly import send_weekly_digests
 from bot.services.kernel.periods import last_weekly, previous_week, week_of_day, zone
+from bot.views.digests import chart_preparer
 
 from . import Due, Job, communities, open_at
 
@@ -39,7 +40,8 @@ async def due(core: Core, now: datetime) -> list[Due]:
 
 async def run(core: Core, d: Due) -> int:
     community_id, week = d.args
-    return await send_weekly_digests(core, community_id, week)
+    return await send_weekly_digests(core, community_id, week,
+                                     prepare=chart_preparer(core.cfg.bot.default_locale))
 
 
 JOB = Job(NAME, due, run)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.services.kernel.errors import Conflict
 from bot.services.kernel.ids import MAX_ROW_ID
@@ -74,9 +74,16 @@ class One:
         return text
 
 
+class Part(Protocol):
+    """What a callback's part does: Int and One, or a feature's own (e.g. an ISO week)."""
+
+    def dump(self, value: Any) -> str: ...
+
+    def load(self, text: str) -> Any: ...
+
+
 ID = Int()
 PAGE = Int(0, 9999)
-Part = Int | One
 
 
 class Callback:

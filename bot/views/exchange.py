@@ -1,2 +1,70 @@
-"""Views of exchange (see bot/views/__init__.py)."""
+"""Views of exchange: the words of an export (headers, sheet, enum values, lists in a cell) and of
+an import (the labels a CSV may use for a value, a refused value's reason)."""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.i18n import join_list, tp
+from bot.services.exchange import ImportVocabulary, Term
+from bot.services.kernel.errors import DomainError
+
+from .office import label_or
+from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS
+from .places.labels import CARE_FLAG_KEYS
+
+__all__ = ["ExportWords", "export_labels", "import_vocabulary", "refusal"]
+
+# Each Term's family and the catalog keys of its labels (the dashboard's: dash.status.open...).
+TERM_KEYS = {"category": "dash.category", "status": "dash.status", "flag": "dash.flag", "outcome": "dash.visit",
+             "reason": "dash.reason"}
+
+
+@dataclass(frozen=True)
+class ExportWords:
+    """ExportLabels in one language."""
+    lang: str
+
+    def header(self, column: str) -> str:
+        return tp(self.lang, f"export.col.{column}")
+
+    def sheet(self, kind: str) -> str:
+        return tp(self.lang, f"export.kind.{kind}")
+
+    def term(self, term: Term) -> str:
+        return label_or(self.lang, f"{TERM_KEYS[term.group]}.{term.value}", term.value)
+
+    def several(self, items: list[str]) -> str:
+        return join_list(self.lang, items)
+
+
+def export_labels(lang: str) -> ExportWords:
+    return ExportWords(lang)
+
+
+def _choices(keys: dict[str, str]) -> dict[str, str]:
+    """Every way to write a value: the code, its English and Chinese labels (lower case)."""
+    out = {}
+    for value, key in keys.items():
+        for name in (value, tp("en", key), tp("zh-CN", key)):
+            out[name.strip().lower()] = value
+    return out
+
+
+@lru_cache(maxsize=1)
+def import_vocabulary() -> ImportVocabulary:
+    """The words a CSV may use for work groups, skills and care flags: the codes, both languages'
+    labels, and a few common Chinese names."""
+    return ImportVocabulary(
+        work_groups={**_choices(WORK_GROUP_KEYS), "在职党员": "party_in_service", "退休": "retired", "青年": "youth",
+                     "新就业群体": "new_economy", "居民": "resident"},
+        skills=_choices(SKILL_KEYS),
+        care_flags={**_choices(CARE_FLAG_KEYS), "残疾": "disability", "其他": "other", "独居": "elderly_alone"},
+        refusal=refusal)
+
+
+def refusal(e: DomainError) -> str:
+    """A refused value's reason, for an import's report (English, without Telegram's tags)."""
+    text = tp("en", e.key, **e.params) if e.params else tp("en", e.key)
+    return re.sub(r"<[^>]+>", "", text)

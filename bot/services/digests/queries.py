@@ -5,21 +5,30 @@ asked for at once with GROUP BY, so 1,000 grids cost the same nine statements as
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, extract, func, literal, or_, select, union_all
-from sqlalchemy.sql import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage.enums import DutyAnswer, RedFlag, RequestStatus, VisitOutcome, VolunteerStatus
-from storage.models import (DoorVisit, DutyResponse, Emergency, Grid, HelpRequest, Household, Pairing, Person,
-                            PointsEntry, Rating, VolunteerProfile)
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
 from bot.services.kernel.periods import aware
+from storage.enums import DutyAnswer, RedFlag, RequestStatus, VisitOutcome, VolunteerStatus
+from storage.models import (
+    DoorVisit,
+    DutyResponse,
+    Emergency,
+    Grid,
+    HelpRequest,
+    Household,
+    Pairing,
+    Person,
+    PointsEntry,
+    Rating,
+    VolunteerProfile,
+)
 
 TOP_N = 3
 STALE_AFTER = timedelta(days=14)
@@ -86,30 +95,31 @@ def _keyed(stmt: Any, scope: str, grid_col: Any, keys: list[int]) -> tuple[Any, 
     return stmt.where(key.in_(keys)), key
 
 
-def _epoch(session: AsyncSession, col: Any) -> ColumnElement:
+def _epoch(session: AsyncSession, column: Any) -> ColumnElement[Any]:
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        return extract("epoch", col)
-    return (func.julianday(col) - 2440587.5) * 86400.0
+        return extract("epoch", column)
+    return (func.julianday(column) - 2440587.5) * 86400.0
 
 
-def _in(col: Any, span: Span) -> ColumnElement:
-    return and_(col >= span.start, col < span.end)
+def _in(column: Any, span: Span) -> ColumnElement[bool]:
+    return and_(column >= span.start, column < span.end)
 
 
-def _count(cond: ColumnElement) -> ColumnElement:
+def _count(cond: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
 async def request_counts(s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]) -> None:
     hr = HelpRequest
-    waiting = and_(hr.created_at < span.as_of - span.overdue_after, hr.status.not_in(NOT_WAITING),  # type: ignore[attr-defined]
-                   or_(hr.first_accepted_at.is_(None), hr.first_accepted_at >= span.as_of))  # type: ignore[union-attr]
-    key, join = _key(scope, hr.grid_id)
-    stmt = select(key, _count(_in(hr.created_at, span)), _count(_in(hr.first_accepted_at, span)),
-                  _count(_in(hr.done_at, span)), _count(waiting),
-                  _count(and_(_in(hr.created_at, span), hr.escalation_level > 0))).select_from(hr)
-    stmt, key = _keyed(stmt, scope, hr.grid_id, keys)
-    stmt = stmt.where(or_(_in(hr.created_at, span), _in(hr.first_accepted_at, span), _in(hr.done_at, span), waiting))
+    created, taken, finished = col(hr.created_at), col(hr.first_accepted_at), col(hr.done_at)
+    waiting = and_(created < span.as_of - span.overdue_after, col(hr.status).not_in(NOT_WAITING),
+                   or_(taken.is_(None), taken >= span.as_of))
+    key, join = _key(scope, col(hr.grid_id))
+    stmt = select(key, _count(_in(created, span)), _count(_in(taken, span)),
+                  _count(_in(finished, span)), _count(waiting),
+                  _count(and_(_in(created, span), col(hr.escalation_level) > 0))).select_from(hr)
+    stmt, key = _keyed(stmt, scope, col(hr.grid_id), keys)
+    stmt = stmt.where(or_(_in(created, span), _in(taken, span), _in(finished, span), waiting))
     for k, opened, accepted, done, overdue, escalated in (await s.execute(stmt.group_by(key))).all():
         f = out[k]
         f.opened, f.accepted, f.done, f.overdue, f.escalated = int(opened), int(accepted), int(done), int(overdue), int(escalated)
@@ -119,12 +129,12 @@ async def medians(s: AsyncSession, scope: str, keys: list[int], span: Span, out:
     """Median minutes to accept and to finish, per key, in SQL (window functions: SQLite and PostgreSQL)."""
     hr = HelpRequest
     parts = []
-    for metric, col in (("accept", hr.first_accepted_at), ("done", hr.done_at)):
-        key, _ = _key(scope, hr.grid_id)
+    for metric, column in (("accept", col(hr.first_accepted_at)), ("done", col(hr.done_at))):
+        key, _ = _key(scope, col(hr.grid_id))
         part = select(key.label("k"), literal(metric).label("m"),
-                      (_epoch(s, col) - _epoch(s, hr.created_at)).label("d")).select_from(hr)
-        part, _ = _keyed(part, scope, hr.grid_id, keys)
-        parts.append(part.where(_in(col, span)))
+                      (_epoch(s, column) - _epoch(s, col(hr.created_at))).label("d")).select_from(hr)
+        part, _ = _keyed(part, scope, col(hr.grid_id), keys)
+        parts.append(part.where(_in(column, span)))
     durations = union_all(*parts).subquery("durations")
     ranked = select(durations.c.k, durations.c.m, durations.c.d,
                     func.row_number().over(partition_by=(durations.c.k, durations.c.m), order_by=durations.c.d).label("rn"),
@@ -149,13 +159,13 @@ async def ratings(s: AsyncSession, scope: str, keys: list[int], span: Span, out:
 
 async def visits(s: AsyncSession, scope: str, keys: list[int], week: str, out: dict[int, DigestFigures]) -> None:
     dv = DoorVisit
-    flag_cols = [_count(dv.red_flags.contains(flag.value)) for flag in RedFlag]  # type: ignore[attr-defined]
-    key, _ = _key(scope, dv.grid_id)
-    stmt = select(key, func.count(), _count(dv.outcome == VisitOutcome.needs_help.value), *flag_cols).select_from(dv)
-    stmt, key = _keyed(stmt, scope, dv.grid_id, keys)
-    for k, n, needs, *flags in (await s.execute(stmt.where(dv.week == week).group_by(key))).all():
+    flag_cols = [_count(col(dv.red_flags).contains(flag.value)) for flag in RedFlag]
+    key, _ = _key(scope, col(dv.grid_id))
+    stmt = select(key, func.count(), _count(col(dv.outcome) == VisitOutcome.needs_help.value), *flag_cols).select_from(dv)
+    stmt, key = _keyed(stmt, scope, col(dv.grid_id), keys)
+    for k, n, needs, *flags in (await s.execute(stmt.where(col(dv.week) == week).group_by(key))).all():
         out[k].visits_done, out[k].needs_help = int(n), int(needs)
-        out[k].flags = {flag.value: int(c) for flag, c in zip(RedFlag, flags) if c}
+        out[k].flags = {flag.value: int(c) for flag, c in zip(RedFlag, flags, strict=True) if c}
 
 
 async def visits_planned(s: AsyncSession, scope: str, keys: list[int], out: dict[int, DigestFigures]) -> None:

@@ -2,39 +2,33 @@
 admins, sent on schedule, previewed on demand with /digest, printed by `redvest digest`."""
 from __future__ import annotations
 
-from sqlmodel import col
-
-import asyncio
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from bot.services.digests import queries as q
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.fanout import Outgoing, fan_out
+from bot.services.kernel.notices import Notice
+from bot.services.kernel.periods import iso_week, parse_week, previous_week, week_range, zone
+from bot.services.people.roles import Actor, admins_of, can_lead, ensure_person, is_admin_of, led_grids
 from storage import outbox
 from storage.enums import RoleKind
 from storage.models import Community, Grid, Person, RoleGrant
 
-from bot.services.digests import queries as q
-from bot.services.kernel.core import Core
-from bot.services.digests.chart import render_chart
-from bot.services.digests.text import Digest, is_partial, render_text, title_line
-from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.kernel.fanout import Outgoing, fan_out
-from bot.services.kernel.notifier import OutMessage
-from bot.services.people.roles import Actor, admins_of, ensure_person, is_admin_of, led_grids, can_lead
-from bot.services.kernel.periods import iso_week, parse_week, previous_week, week_range, zone
+from .facts import Digest, DigestChoice, is_partial
+from .notices import DigestChart, DigestText
 
-GRIDS_PER_FANOUT = 50  # digests rendered and queued per batch (bounds the PNGs held in memory)
+GRIDS_PER_FANOUT = 50  # digests queued per batch (bounds the charts drawn and held in memory at once)
 MAX_CHOICES = 30
-
-
-@dataclass(frozen=True)
-class DigestChoice:
-    scope: str
-    target_id: int
-    name: str
+# What the app may do with a batch's notices before they are queued: draw the charts off the event
+# loop (bot/views/digests.prepare_charts), so that rendering them at queue time costs nothing.
+Prepare = Callable[[Sequence[Notice]], Awaitable[None]]
 
 
 def _span(core: Core, week: str, tz: str) -> q.Span:
@@ -62,7 +56,7 @@ async def compute_digests(core: Core, scope: str, targets: list[tuple[int, str, 
 async def _grid_targets(s: AsyncSession, grid_ids: list[int]) -> list[tuple[int, str, str]]:
     rows = (await s.execute(select(col(Grid.id), col(Grid.name), col(Community.timezone)).join(Community, col(Community.id) == col(Grid.community_id))
                          .where(col(Grid.id).in_(grid_ids)).order_by(col(Grid.id)))).all()
-    return [(gid, name, tz) for gid, name, tz in rows]
+    return [(gid, name, tz) for gid, name, tz in rows if gid is not None]
 
 
 async def grid_digests(core: Core, grid_ids: list[int], week: str) -> list[Digest]:
@@ -75,9 +69,9 @@ async def grid_digests(core: Core, grid_ids: list[int], week: str) -> list[Diges
 async def community_digest(core: Core, community_id: int, week: str) -> Digest:
     async with core.db.session() as s:
         com = await s.get(Community, community_id)
-    if com is None:
+    if com is None or com.id is None:
         raise NotFound("digest.error.no_community")
-    return (await compute_digests(core, "community", [(com.id, com.name, com.timezone)], week))[0]  # type: ignore[list-item]
+    return (await compute_digests(core, "community", [(com.id, com.name, com.timezone)], week))[0]
 
 
 async def grid_digest(core: Core, grid_id: int, week: str) -> Digest:
@@ -105,8 +99,8 @@ async def digest_choices(core: Core, actor: Actor) -> list[DigestChoice]:
             stmt = stmt.where(col(Community.id).in_(select(col(RoleGrant.community_id)).where(
                 col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value)))
         communities = list((await s.execute(stmt)).scalars())
-    choices = [DigestChoice("community", c.id, c.name) for c in communities]  # type: ignore[arg-type]
-    choices += [DigestChoice("grid", g.id, g.name) for g in grids]  # type: ignore[arg-type]
+    choices = [DigestChoice("community", c.id, c.name) for c in communities if c.id is not None]
+    choices += [DigestChoice("grid", g.id, g.name) for g in grids if g.id is not None]
     if not choices:
         raise NotAllowed("digest.error.not_leader")
     return choices[:MAX_CHOICES]
@@ -141,35 +135,23 @@ def last_full_week(core: Core, tz: str | None) -> str:
     return previous_week(iso_week(core.clock.now(), zone(tz)))
 
 
-async def chart_png(d: Digest, lang: str) -> bytes | None:
-    """The chart, drawn off the event loop (matplotlib is CPU-bound); None for a quiet week."""
-    if d.quiet:
-        return None
-    return await asyncio.to_thread(render_chart, d.figures, lang, d.name, d.week)
-
-
 def _base_key(d: Digest, p: Person) -> str:
     return f"digest:{d.scope}:{d.target_id}:{d.week}:{p.id}"
 
 
-async def digest_messages(core: Core, d: Digest, recipients: list[Person]) -> list[Outgoing]:
+async def digest_notices(core: Core, d: Digest, recipients: list[Person]) -> list[Outgoing]:
     """Chart then text for each recipient not served yet, keyed by scope, target, week and person
-    (the text goes last, so a queued text means that recipient is complete)."""
+    (the text goes last, so a queued text means that recipient is complete). A quiet week has no chart."""
     async with core.db.session() as s:
         served = await outbox.existing_keys(s, [f"{_base_key(d, p)}:text" for p in recipients])
-    rendered: dict[str, tuple[str, str, bytes | None]] = {}
     items = []
     for p in recipients:
-        if f"{_base_key(d, p)}:text" in served:
-            continue
-        lang = core.lang(p.language)
-        if lang not in rendered:
-            rendered[lang] = (render_text(lang, d), title_line(lang, d), await chart_png(d, lang))
-        text, caption, png = rendered[lang]
         base = _base_key(d, p)
-        if png is not None:
-            items.append(Outgoing(f"{base}:chart", OutMessage(chat_id=p.tg_user_id, text=caption, photo=png)))  # type: ignore[arg-type]
-        items.append(Outgoing(f"{base}:text", OutMessage(chat_id=p.tg_user_id, text=text)))  # type: ignore[arg-type]
+        if f"{base}:text" in served or p.tg_user_id is None:
+            continue
+        if not d.quiet:
+            items.append(Outgoing(f"{base}:chart", DigestChart(chat_id=p.tg_user_id, language=p.language, digest=d)))
+        items.append(Outgoing(f"{base}:text", DigestText(chat_id=p.tg_user_id, language=p.language, digest=d)))
     return items
 
 
@@ -177,26 +159,36 @@ def _reachable(people: list[Person]) -> list[Person]:
     return [p for p in people if p.tg_user_id is not None and not p.blocked_bot]
 
 
-async def send_weekly_digests(core: Core, community_id: int, week: str) -> int:
+async def _queue(core: Core, items: list[Outgoing], prepare: Prepare | None) -> int:
+    if prepare is not None and items:
+        await prepare([it.msg for it in items])
+    return await fan_out(core, items)
+
+
+async def send_weekly_digests(core: Core, community_id: int, week: str, *, prepare: Prepare | None = None) -> int:
     """Each grid leader gets their grid's digest; the community's admins get the community's."""
     async with core.db.session() as s:
         com = await s.get(Community, community_id)
-        if com is None:
+        if com is None or com.id is None:
             return 0
-        grids = list((await s.execute(select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == community_id).order_by(col(Grid.id)))).all())
+        grids = [(gid, name) for gid, name in (await s.execute(select(col(Grid.id), col(Grid.name)).where(
+            col(Grid.community_id) == community_id).order_by(col(Grid.id)))).all() if gid is not None]
         leaders: dict[int, list[Person]] = defaultdict(list)
-        for gid, person in (await s.execute(select(col(RoleGrant.grid_id), Person).join(Person, col(Person.id) == col(RoleGrant.person_id)).where(
-                col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_([g for g, _ in grids])).order_by(col(Person.id)))).all():
-            leaders[gid].append(person)
+        for gid, person in (await s.execute(select(col(RoleGrant.grid_id), Person).join(
+                Person, col(Person.id) == col(RoleGrant.person_id)).where(
+                col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_([g for g, _ in grids]))
+                .order_by(col(Person.id)))).all():
+            if gid is not None:
+                leaders[gid].append(person)
         admins = _reachable(await admins_of(s, community_id))
     queued = 0
     led = [(gid, name, com.timezone) for gid, name in grids if _reachable(leaders[gid])]
     for i in range(0, len(led), GRIDS_PER_FANOUT):
         items: list[Outgoing] = []
         for d in await compute_digests(core, "grid", led[i:i + GRIDS_PER_FANOUT], week):
-            items += await digest_messages(core, d, _reachable(leaders[d.target_id]))
-        queued += await fan_out(core, items)
+            items += await digest_notices(core, d, _reachable(leaders[d.target_id]))
+        queued += await _queue(core, items, prepare)
     if admins:
-        d = (await compute_digests(core, "community", [(com.id, com.name, com.timezone)], week))[0]  # type: ignore[list-item]
-        queued += await fan_out(core, await digest_messages(core, d, admins))
+        d = (await compute_digests(core, "community", [(com.id, com.name, com.timezone)], week))[0]
+        queued += await _queue(core, await digest_notices(core, d, admins), prepare)
     return queued

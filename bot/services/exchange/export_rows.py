@@ -1,26 +1,49 @@
 """The rows of each export, fetched in batches (keyset paging on the id, so memory stays flat
-and a large community's year does not sit in one result set). Values are plain Python: str,
-int, float, naive local datetimes; the writers format them."""
+and a large community's year does not sit in one result set). Values are facts: str, int, float,
+naive local datetimes, a `Term` (an enum value the reader sees by its label) or `Several` of them
+in one cell; the writers format them, and the caller's labels (bot/views/exchange) name them."""
 from __future__ import annotations
 
-from sqlmodel import col
-
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, AsyncIterator
+from typing import Any
 
 from sqlalchemy import func, select
-
-from storage.enums import AssignmentStatus, SignupStatus
-from storage.models import (Assignment, DoorVisit, Event, EventSignup, HelpRequest, Household, Person, PointsEntry,
-                            Rating)
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import tp_or
 from bot.services.kernel.life_common import zone
+from bot.services.office.dashboard import stored_id
+from storage.enums import AssignmentStatus, SignupStatus
+from storage.models import (
+    Assignment,
+    DoorVisit,
+    Event,
+    EventSignup,
+    HelpRequest,
+    Household,
+    Person,
+    PointsEntry,
+    Rating,
+)
 
 BATCH = 1000
 Row = list[Any]
+
+
+@dataclass(frozen=True)
+class Term:
+    """An enum value shown by its label in the reader's language; `group` is its family:
+    category, status, flag (a red flag), outcome (of a door visit) or reason (for points)."""
+    group: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Several:
+    """Several values in one cell (a request's volunteers, a visit's red flags)."""
+    items: tuple[str | Term, ...]
 
 
 @dataclass(frozen=True)
@@ -73,12 +96,11 @@ async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: d
         return int(await s.scalar(stmt) or 0)
 
 
-async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime,
-                  lang: str) -> AsyncIterator[list[Row]]:
+async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime) -> AsyncIterator[list[Row]]:
     fetch = {"requests": _requests, "visits": _visits, "points": _points, "hours": _hours}[kind]
     after = 0
     while True:
-        rows, after = await fetch(core, sc, lo, hi, lang, after)
+        rows, after = await fetch(core, sc, lo, hi, after)
         if not rows:
             return
         yield rows
@@ -86,12 +108,12 @@ async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: date
             return
 
 
-async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
     R = HelpRequest
     async with core.db.session() as s:
         reqs = (await s.execute(select(R).where(
-            R.grid_id.in_(list(sc.grids)), R.created_at >= lo, R.created_at < hi, R.erased_at.is_(None),  # type: ignore[attr-defined,union-attr]
-            R.id > after).order_by(R.id).limit(BATCH))).scalars().all()
+            col(R.grid_id).in_(list(sc.grids)), col(R.created_at) >= lo, col(R.created_at) < hi, col(R.erased_at).is_(None),
+            col(R.id) > after).order_by(col(R.id)).limit(BATCH))).scalars().all()
         ids = [r.id for r in reqs]
         names: dict[int, list[str]] = {}
         hours: dict[int, float] = {}
@@ -108,62 +130,63 @@ async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lan
                 col(Rating.request_id).in_(ids)))).all())
     out = []
     for r in reqs:
+        rid = stored_id(r.id)
         wait = ((_utc(r.first_accepted_at) - _utc(r.created_at)).total_seconds() // 60
                 if r.first_accepted_at else None)
         row: Row = [r.code or f"#{r.id}", local(r.created_at, sc.timezone), sc.grids[r.grid_id],
-                    tp_or(lang, f"dash.category.{r.category}", r.category), tp_or(lang, f"dash.status.{r.status}", r.status), r.summary,
-                    f"{r.slots_taken}/{r.slots}", ", ".join(names.get(r.id, [])),
+                    Term("category", r.category), Term("status", r.status), r.summary,
+                    f"{r.slots_taken}/{r.slots}", Several(tuple(names.get(rid, []))),
                     local(r.first_accepted_at, sc.timezone), int(wait) if wait is not None else None,
-                    local(r.done_at, sc.timezone), round(hours.get(r.id, 0.0), 2), stars.get(r.id)]
+                    local(r.done_at, sc.timezone), round(hours.get(rid, 0.0), 2), stars.get(rid)]
         if sc.contacts:
             row += [r.address or "", r.phone or ""]
         out.append(row)
-    return out, (reqs[-1].id if reqs else 0)
+    return out, (stored_id(reqs[-1].id) if reqs else 0)
 
 
 def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
-async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
     V = DoorVisit
     async with core.db.session() as s:
         rows = (await s.execute(select(V, col(Person.name), col(Household.address), col(HelpRequest.code)).join(
-            Person, col(Person.id) == V.volunteer_id).join(Household, col(Household.id) == V.household_id)
-            .outerjoin(HelpRequest, col(HelpRequest.id) == V.request_id).where(
-            V.grid_id.in_(list(sc.grids)), V.created_at >= lo, V.created_at < hi, V.id > after)  # type: ignore[attr-defined]
-            .order_by(V.id).limit(BATCH))).all()
+            Person, col(Person.id) == col(V.volunteer_id)).join(Household, col(Household.id) == col(V.household_id))
+            .outerjoin(HelpRequest, col(HelpRequest.id) == col(V.request_id)).where(
+            col(V.grid_id).in_(list(sc.grids)), col(V.created_at) >= lo, col(V.created_at) < hi, col(V.id) > after)
+            .order_by(col(V.id)).limit(BATCH))).all()
     out = []
     for v, volunteer, address, code in rows:
-        flags = ", ".join(tp_or(lang, f"dash.flag.{f}", f) for f in v.red_flags.split(",") if f)
+        flags = Several(tuple(Term("flag", f) for f in v.red_flags.split(",") if f))
         row: Row = [v.week, local(v.created_at, sc.timezone), sc.grids[v.grid_id], f"#{v.household_id}", volunteer,
-                    tp_or(lang, f"dash.visit.{v.outcome}", v.outcome), flags, code or ""]
+                    Term("outcome", v.outcome), flags, code or ""]
         if sc.contacts:
             row += [address or "", v.note]
         out.append(row)
-    return out, (rows[-1][0].id if rows else 0)
+    return out, (stored_id(rows[-1][0].id) if rows else 0)
 
 
-async def _points(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+async def _points(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
     P = PointsEntry
     async with core.db.session() as s:
-        rows = (await s.execute(select(P, col(Person.name)).join(Person, col(Person.id) == P.person_id).where(
-            P.grid_id.in_(list(sc.grids)), P.created_at >= lo, P.created_at < hi, P.id > after)  # type: ignore[union-attr]
-            .order_by(P.id).limit(BATCH))).all()
+        rows = (await s.execute(select(P, col(Person.name)).join(Person, col(Person.id) == col(P.person_id)).where(
+            col(P.grid_id).in_(list(sc.grids)), col(P.created_at) >= lo, col(P.created_at) < hi, col(P.id) > after)
+            .order_by(col(P.id)).limit(BATCH))).all()
     out = [[local(p.created_at, sc.timezone), name, sc.grids.get(p.grid_id or 0, ""),
-            tp_or(lang, f"dash.reason.{p.reason}", p.reason), p.points, round(p.hours, 2), p.ref] for p, name in rows]
-    return out, (rows[-1][0].id if rows else 0)
+            Term("reason", p.reason), p.points, round(p.hours, 2), p.ref] for p, name in rows]
+    return out, (stored_id(rows[-1][0].id) if rows else 0)
 
 
-async def _hours(core: Core, sc: ExportScope, lo: datetime, hi: datetime, lang: str, after: int) -> tuple[list[Row], int]:
+async def _hours(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
     """Totals per volunteer and grid for the period: one grouped query per measure."""
     P, grids = PointsEntry, list(sc.grids)
-    in_period = [P.grid_id.in_(grids), P.created_at >= lo, P.created_at < hi]  # type: ignore[union-attr]
+    in_period = [col(P.grid_id).in_(grids), col(P.created_at) >= lo, col(P.created_at) < hi]
     async with core.db.session() as s:
-        totals = (await s.execute(select(P.person_id, P.grid_id, col(Person.name), func.sum(P.points), func.sum(P.hours))  # type: ignore[call-overload]
-                               .join(Person, col(Person.id) == P.person_id).where(*in_period)
-                               .group_by(P.person_id, P.grid_id, col(Person.name))
-                               .order_by(func.sum(P.points).desc(), P.person_id))).all()
+        totals = (await s.execute(select(col(P.person_id), col(P.grid_id), col(Person.name), func.sum(col(P.points)), func.sum(col(P.hours)))
+                               .join(Person, col(Person.id) == col(P.person_id)).where(*in_period)
+                               .group_by(col(P.person_id), col(P.grid_id), col(Person.name))
+                               .order_by(func.sum(col(P.points)).desc(), col(P.person_id)))).all()
         tasks = dict((await s.execute(select(col(Assignment.volunteer_id), func.count()).join(
             HelpRequest, col(HelpRequest.id) == col(Assignment.request_id)).where(
             col(HelpRequest.grid_id).in_(grids), col(Assignment.status) == AssignmentStatus.done.value,

@@ -1,30 +1,30 @@
 """Exports for a date range: requests, visits, points and hours, as CSV or XLSX.
 
-Column headers are in the viewer's language. Addresses, phones and visit notes are included
+Column headers, enum values and the sheet's name are in the viewer's language: the caller passes
+the labels (bot/views/exchange.export_labels), this module only lays the cells out. Addresses, phones and visit notes are included
 only on request AND only when the viewer may see them for every grid in the export. Cells that
 a spreadsheet would run as a formula (=, +, -, @ ...) are written as text.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import asyncio
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any, Callable
+from typing import IO, Any, Protocol
 
 from sqlalchemy import select
-
-from bot.i18n import tp
-from storage.models import Community, Grid
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import Scope
-from bot.services.office.board import day_bounds
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.exchange.export_rows import ExportScope, batches, columns, count_rows
+from bot.services.office.board import day_bounds
+from bot.services.office.dashboard import Scope, stored_id
+from storage.models import Community, Grid
+
+from .export_rows import ExportScope, Row, Several, Term, batches, columns, count_rows
 
 KINDS = ("requests", "visits", "points", "hours")
 FORMATS = ("csv", "xlsx")
@@ -39,7 +39,19 @@ class ExportRequest:
     start: date
     end: date
     fmt: str = "csv"
-    lang: str = "zh-CN"
+    lang: str = "zh-CN"  # the reader's: the caller picks the labels for it
+
+
+class ExportLabels(Protocol):
+    """How the reader names what an export holds (bot/views/exchange.export_labels)."""
+
+    def header(self, column: str) -> str: ...
+
+    def sheet(self, kind: str) -> str: ...
+
+    def term(self, term: Term) -> str: ...
+
+    def several(self, items: list[str]) -> str: ...
 
 
 def check_request(kind: str, start: date | None, end: date | None, fmt: str) -> None:
@@ -68,8 +80,8 @@ async def operator_scope(core: Core, grid: str | None = None, community: str | N
     """The terminal's scope (`redvest export`): whoever runs it has the database already, so every
     grid, narrowed by a grid or community given by id or exact name."""
     async with core.db.session() as s:
-        rows = (await s.execute(select(Grid, Community).join(Community, col(Community.id) == col(Grid.community_id))
-                             .order_by(col(Community.id), col(Grid.id)))).all()
+        rows = [(g, c) for g, c in (await s.execute(select(Grid, Community).join(
+            Community, col(Community.id) == col(Grid.community_id)).order_by(col(Community.id), col(Grid.id)))).all()]
     if community:
         rows = [(g, c) for g, c in rows if _matches(community, c.id, c.name)]
         if not rows:
@@ -82,7 +94,7 @@ async def operator_scope(core: Core, grid: str | None = None, community: str | N
             raise InvalidInput("export.error.ambiguous_grid", ref=grid)
     communities = {c.id: c for _, c in rows}
     several = len(communities) > 1
-    names = {g.id: f"{c.name} / {g.name}" if several else g.name for g, c in rows}
+    names = {stored_id(g.id): f"{c.name} / {g.name}" if several else g.name for g, c in rows}
     tz = next(iter(communities.values())).timezone if len(communities) == 1 else core.cfg.bot.timezone
     return ExportScope(names, tz, contacts)
 
@@ -108,7 +120,14 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else safe_cell(value)
 
 
-async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[bytes],
+def _named(row: Row, labels: ExportLabels) -> Row:
+    """The row with its terms in the reader's words."""
+    return [labels.term(v) if isinstance(v, Term) else
+            labels.several([labels.term(i) if isinstance(i, Term) else i for i in v.items]) if isinstance(v, Several)
+            else v for v in row]
+
+
+async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[bytes], labels: ExportLabels,
                        progress: Progress | None = None) -> int:
     """Write the export to the binary stream `out`; returns the number of data rows.
     `progress(done, total)` is called after each batch (for a progress bar)."""
@@ -116,7 +135,7 @@ async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[
     lo, hi = day_bounds(sc.timezone, req.start, req.end)
     assert lo is not None and hi is not None
     total = await count_rows(core, req.kind, sc, lo, hi)
-    headers = [tp(req.lang, f"export.col.{c}") for c in columns(req.kind, sc.contacts)]
+    headers = [labels.header(c) for c in columns(req.kind, sc.contacts)]
     done = 0
     if progress:
         progress(0, total)
@@ -124,8 +143,8 @@ async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # BOM: Excel then reads Chinese right
         writer = csv.writer(text)
         writer.writerow(headers)
-        async for rows in batches(core, req.kind, sc, lo, hi, req.lang):
-            writer.writerows([[_csv_cell(v) for v in row] for row in rows])
+        async for rows in batches(core, req.kind, sc, lo, hi):
+            writer.writerows([[_csv_cell(v) for v in _named(row, labels)] for row in rows])
             done += len(rows)
             if progress:
                 progress(done, max(total, done))
@@ -134,12 +153,12 @@ async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[
         return done
     from openpyxl import Workbook
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=tp(req.lang, f"export.kind.{req.kind}")[:31])
+    ws = wb.create_sheet(title=labels.sheet(req.kind)[:31])
     ws.append(headers)
     # openpyxl's XML writing is slow pure Python: do it in a thread so the bot's event loop
     # (updates, webhook, other pages) keeps running during a large export
-    async for rows in batches(core, req.kind, sc, lo, hi, req.lang):
-        await asyncio.to_thread(_append_rows, ws, rows)
+    async for rows in batches(core, req.kind, sc, lo, hi):
+        await asyncio.to_thread(_append_rows, ws, [_named(row, labels) for row in rows])
         done += len(rows)
         if progress:
             progress(done, max(total, done))
@@ -147,12 +166,12 @@ async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[
     return done
 
 
-def _append_rows(ws, rows: list[list[Any]]) -> None:  # type: ignore[no-untyped-def]
+def _append_rows(ws: Any, rows: list[Row]) -> None:  # ws: openpyxl's WriteOnlyWorksheet (untyped)
     for row in rows:
         ws.append([safe_cell(v) for v in row])
 
 
-async def export_bytes(core: Core, req: ExportRequest, sc: ExportScope) -> bytes:
+async def export_bytes(core: Core, req: ExportRequest, sc: ExportScope, labels: ExportLabels) -> bytes:
     buf = io.BytesIO()
-    await write_export(core, req, sc, buf)
+    await write_export(core, req, sc, buf, labels)
     return buf.getvalue()

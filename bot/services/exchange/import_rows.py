@@ -6,43 +6,39 @@ file are caught too. Column names may be English or Chinese (docs/import.md).
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import tp
-from storage import audit
-from storage.enums import RoleKind, VolunteerStatus
-from storage.models import Community, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
-from bot.services.places.households import CARE_FLAG_KEYS, MAX_MEMBERS, clean_address, clean_members
 from bot.services.kernel.inputs import clean_int, clean_line, clean_name, clean_phone
-from bot.services.places.grids import clean_timezone
+from bot.services.office.dashboard import stored_id
 from bot.services.people.signup import clean_availability
-from bot.services.people.volunteers import SKILL_KEYS, WORK_GROUP_KEYS
+from bot.services.places.grids import clean_timezone
+from bot.services.places.households import MAX_MEMBERS, clean_address, clean_members
+from storage import audit
+from storage.enums import RoleKind, VolunteerStatus
+from storage.models import Community, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
 TRUE = {"yes", "y", "true", "1", "是", "同意", "x", "✓", "√"}
 FALSE = {"no", "n", "false", "0", "否", "不同意", ""}
 SPLIT = re.compile(r"[;；|、,，/]+")
 
 
-def _reason(field: str, e: DomainError) -> ValueError:
-    text = tp("en", e.key, **e.params) if e.params else tp("en", e.key)
-    return ValueError(f"{field}: {re.sub(r'<[^>]+>', '', text)}")
-
-
-def _clean(field: str, fn, value: Any) -> Any:  # type: ignore[no-untyped-def]
-    try:
-        return fn(value)
-    except DomainError as e:
-        raise _reason(field, e) from None
+@dataclass(frozen=True)
+class ImportVocabulary:
+    """The words a file may use for a value (lower case -> code), and how a refused value is told
+    (a DomainError's reason, in words): the caller's, from the catalogs (bot/views/exchange)."""
+    work_groups: dict[str, str]
+    skills: dict[str, str]
+    care_flags: dict[str, str]
+    refusal: Callable[[DomainError], str]
 
 
 def _bool(field: str, value: str) -> bool:
@@ -52,21 +48,6 @@ def _bool(field: str, value: str) -> bool:
     if v in FALSE:
         return False
     raise ValueError(f"{field}: {value[:20]!r} is not yes/no (是/否)")
-
-
-def _choices(keys: dict[str, str]) -> dict[str, str]:
-    """Every way to write a value: the code, its English and Chinese labels (lower case)."""
-    out = {}
-    for value, key in keys.items():
-        for name in (value, tp("en", key), tp("zh-CN", key)):
-            out[name.strip().lower()] = value
-    return out
-
-
-WORK_GROUPS = {**_choices(WORK_GROUP_KEYS), "在职党员": "party_in_service", "退休": "retired", "青年": "youth",
-               "新就业群体": "new_economy", "居民": "resident"}
-SKILLS = _choices(SKILL_KEYS)
-FLAGS = {**_choices(CARE_FLAG_KEYS), "残疾": "disability", "其他": "other", "独居": "elderly_alone"}
 
 
 def _many(field: str, value: str, table: dict[str, str]) -> list[str]:
@@ -92,8 +73,8 @@ def _tg_ids(field: str, value: str) -> list[int]:
 
 
 class Checker:
-    def __init__(self, session: AsyncSession, core: Core) -> None:
-        self.s, self.core = session, core
+    def __init__(self, session: AsyncSession, core: Core, vocabulary: ImportVocabulary) -> None:
+        self.s, self.core, self.words = session, core, vocabulary
         self._communities: dict[str, Community | None] = {}
         self._grids: dict[tuple[int, str], Grid | None] = {}
         self.seen: set[Any] = set()
@@ -103,6 +84,12 @@ class Checker:
 
     async def write(self, item: Any) -> None:
         raise NotImplementedError
+
+    def clean(self, field: str, fn: Callable[[str], Any], value: str) -> Any:
+        try:
+            return fn(value)
+        except DomainError as e:
+            raise ValueError(f"{field}: {self.words.refusal(e)}") from None
 
     def once(self, key: Any, what: str) -> None:
         if key in self.seen:
@@ -119,7 +106,7 @@ class Checker:
 
     async def grid(self, community: str, name: str) -> Grid:
         com = await self.community(community)
-        key = (com.id, name)
+        key = (stored_id(com.id), name)
         if key not in self._grids:
             self._grids[key] = (await self.s.execute(select(Grid).where(
                 col(Grid.community_id) == com.id, col(Grid.name) == name))).scalars().first()
@@ -139,8 +126,8 @@ class Checker:
 
 class CommunityRows(Checker):
     async def check(self, values: dict[str, str]) -> tuple[str, str]:
-        name = _clean("name", lambda v: clean_line(v, max_len=100, key="places.bad_community_name"), values["name"])
-        tz = _clean("timezone", lambda v: clean_timezone(v or None, self.core.cfg.bot.timezone), values.get("timezone", ""))
+        name = self.clean("name", lambda v: clean_line(v, max_len=100, key="places.bad_community_name"), values["name"])
+        tz = self.clean("timezone", lambda v: clean_timezone(v or None, self.core.cfg.bot.timezone), values.get("timezone", ""))
         self.once(name, f"community {name[:50]!r}")
         if await self.s.scalar(select(col(Community.id)).where(col(Community.name) == name)):
             raise ValueError(f"name: community {name[:50]!r} already exists")
@@ -156,11 +143,11 @@ class CommunityRows(Checker):
 class GridRows(Checker):
     async def check(self, values: dict[str, str]) -> tuple[int, str, list[int]]:
         com = await self.community(values["community"])
-        name = _clean("name", lambda v: clean_line(v, max_len=100, key="places.bad_grid_name"), values["name"])
+        name = self.clean("name", lambda v: clean_line(v, max_len=100, key="places.bad_grid_name"), values["name"])
         self.once((com.id, name), f"grid {name[:50]!r}")
         if await self.s.scalar(select(col(Grid.id)).where(col(Grid.community_id) == com.id, col(Grid.name) == name)):
             raise ValueError(f"name: {com.name[:50]!r} already has a grid called {name[:50]!r}")
-        return com.id, name, _tg_ids("leader_tg_id", values.get("leader_tg_id", ""))  # type: ignore[return-value]
+        return stored_id(com.id), name, _tg_ids("leader_tg_id", values.get("leader_tg_id", ""))
 
     async def write(self, item: tuple[int, str, list[int]]) -> None:
         com_id, name, leaders = item
@@ -170,41 +157,42 @@ class GridRows(Checker):
         await audit.record(self.s, None, "grid.create", "grid", grid.id, name=name, source="import")
         for tg_id in leaders:
             person = await self.person(tg_id)
-            self.s.add(RoleGrant(person_id=person.id, role=RoleKind.leader.value, grid_id=grid.id,  # type: ignore[arg-type]
+            self.s.add(RoleGrant(person_id=stored_id(person.id), role=RoleKind.leader.value, grid_id=grid.id,
                                  created_at=self.core.clock.now()))
             await audit.record(self.s, None, "leader.grant", "grid", grid.id, person_id=person.id, source="import")
 
 
 class HouseholdRows(Checker):
-    def __init__(self, session: AsyncSession, core: Core) -> None:
-        super().__init__(session, core)
+    def __init__(self, session: AsyncSession, core: Core, vocabulary: ImportVocabulary) -> None:
+        super().__init__(session, core, vocabulary)
         self._addresses: dict[int, set[str]] = {}
         self._volunteers: dict[tuple[int, int], Person | None] = {}
 
     async def check(self, values: dict[str, str]) -> dict[str, Any]:
         grid = await self.grid(values["community"], values["grid"])
-        address = _clean("address", clean_address, values["address"])
-        if grid.id not in self._addresses:
+        gid = stored_id(grid.id)
+        address = self.clean("address", clean_address, values["address"])
+        if gid not in self._addresses:
             rows = await self.s.execute(select(func.lower(col(Household.address))).where(
                 col(Household.grid_id) == grid.id, col(Household.erased_at).is_(None)))
-            self._addresses[grid.id] = set(rows.scalars())
-        if address.lower() in self._addresses[grid.id]:
+            self._addresses[gid] = set(rows.scalars())
+        if address.lower() in self._addresses[gid]:
             raise ValueError(f"address: a household with this address is already in grid {grid.name[:50]!r}"
                              " (in the database or earlier in this file)")
-        self._addresses[grid.id].add(address.lower())
-        item = dict(grid=grid, address=address, members=_clean("members", clean_members, values["members"]) if values.get("members") else "",
-                    member_count=_clean("member_count", lambda v: clean_int(v or "1", lo=1, hi=MAX_MEMBERS,
+        self._addresses[gid].add(address.lower())
+        item = dict(grid=grid, address=address, members=self.clean("members", clean_members, values["members"]) if values.get("members") else "",
+                    member_count=self.clean("member_count", lambda v: clean_int(v or "1", lo=1, hi=MAX_MEMBERS,
                                                                              key="households.bad_count"),
                                         values.get("member_count", "")),
-                    care_flags=_many("care_flags", values.get("care_flags", ""), FLAGS),
-                    phone=_clean("phone", clean_phone, values["phone"]) if values.get("phone") else None,
-                    note=_clean("note", lambda v: clean_line(v, max_len=1000, key="households.bad_note",
+                    care_flags=_many("care_flags", values.get("care_flags", ""), self.words.care_flags),
+                    phone=self.clean("phone", clean_phone, values["phone"]) if values.get("phone") else None,
+                    note=self.clean("note", lambda v: clean_line(v, max_len=1000, key="households.bad_note",
                                                              allow_newlines=True), values["note"]) if values.get("note") else "")
         item["volunteers"] = [await self.volunteer(tg, grid) for tg in _tg_ids("volunteer_tg_id", values.get("volunteer_tg_id", ""))]
         return item
 
     async def volunteer(self, tg_id: int, grid: Grid) -> Person:
-        key = (tg_id, grid.id)
+        key = (tg_id, stored_id(grid.id))
         if key not in self._volunteers:
             self._volunteers[key] = (await self.s.execute(select(Person).join(
                 VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).where(
@@ -224,7 +212,7 @@ class HouseholdRows(Checker):
         await self.s.flush()
         await audit.record(self.s, None, "household.create", "household", h.id, grid_id=grid.id, source="import")
         for vol in item["volunteers"]:
-            self.s.add(Pairing(volunteer_id=vol.id, household_id=h.id, created_at=self.core.clock.now()))
+            self.s.add(Pairing(volunteer_id=vol.id, household_id=stored_id(h.id), created_at=self.core.clock.now()))
             await audit.record(self.s, None, "pairing.create", "household", h.id, volunteer_id=vol.id, source="import")
 
 
@@ -242,16 +230,16 @@ class VolunteerRows(Checker):
         if existing is not None and existing not in (VolunteerStatus.left.value, VolunteerStatus.declined.value):
             raise ValueError(f"tg_user_id: {ids[0]} already has a volunteer profile ({existing})")
         work = values.get("work_group", "").strip().lower() or "resident"
-        if work not in WORK_GROUPS:
+        if work not in self.words.work_groups:
             raise ValueError(f"work_group: unknown value {work[:30]!r}")
-        skills = _many("skills", values.get("skills", ""), SKILLS)
+        skills = _many("skills", values.get("skills", ""), self.words.skills)
         status = values.get("status", "").strip().lower() or "approved"
         if status not in ("approved", "pending"):
             raise ValueError("status: approved or pending")
-        return dict(tg=ids[0], grid=grid, name=_clean("name", clean_name, values["name"]),
-                    phone=_clean("phone", clean_phone, values["phone"]), work_group=WORK_GROUPS[work],
+        return dict(tg=ids[0], grid=grid, name=self.clean("name", clean_name, values["name"]),
+                    phone=self.clean("phone", clean_phone, values["phone"]), work_group=self.words.work_groups[work],
                     party=_bool("party_member", values.get("party_member", "")), skills=skills,
-                    availability=_clean("availability", clean_availability, values["availability"])
+                    availability=self.clean("availability", clean_availability, values["availability"])
                     if values.get("availability") else "", status=status,
                     shock=_bool("shock_team", values.get("shock_team", "")))
 
@@ -261,7 +249,7 @@ class VolunteerRows(Checker):
         person.name, person.phone = item["name"], item["phone"]
         person.grid_id = person.grid_id or item["grid"].id
         prof = (await self.s.execute(select(VolunteerProfile).where(col(VolunteerProfile.person_id) == person.id))).scalars().first()
-        prof = prof or VolunteerProfile(person_id=person.id, grid_id=item["grid"].id, created_at=now)  # type: ignore[arg-type]
+        prof = prof or VolunteerProfile(person_id=stored_id(person.id), grid_id=item["grid"].id, created_at=now)
         prof.grid_id, prof.status, prof.work_group = item["grid"].id, item["status"], item["work_group"]
         prof.party_member, prof.skills, prof.availability = item["party"], ",".join(item["skills"]), item["availability"]
         prof.shock_team = item["shock"] and item["status"] == "approved"

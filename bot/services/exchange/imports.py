@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
-
-from storage import audit
+from typing import Any
 
 from bot.services.kernel.core import Core
-from bot.services.exchange.import_rows import KINDS, Checker
+from storage import audit
+
+from .import_rows import KINDS, Checker, ImportVocabulary
 
 Progress = Callable[[int], None]
 
@@ -97,9 +98,10 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
     return rows, errors
 
 
-async def import_csv(core: Core, kind: str, data: bytes, *, source: str = "",
+async def import_csv(core: Core, kind: str, data: bytes, *, vocabulary: ImportVocabulary, source: str = "",
                      progress: Progress | None = None) -> ImportResult:
-    """Check every row, then (only if all are good) write them all in one transaction."""
+    """Check every row, then (only if all are good) write them all in one transaction.
+    `vocabulary`: the words the file may use for values (bot/views/exchange.import_vocabulary)."""
     if kind not in KINDS:
         raise ImportFailed(f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
     text, encoding = decode(data)
@@ -112,7 +114,7 @@ async def import_csv(core: Core, kind: str, data: bytes, *, source: str = "",
         return result
     tick = progress or (lambda n: None)
     async with core.db.session() as s:
-        checker: Checker = KINDS[kind].checker(s, core)
+        checker: Checker = KINDS[kind].checker(s, core, vocabulary)
         checked: list[tuple[int, Any]] = []
         for line, values in rows:
             try:
@@ -123,7 +125,7 @@ async def import_csv(core: Core, kind: str, data: bytes, *, source: str = "",
         if result.errors:
             result.errors.sort(key=lambda e: e.line)
             return result  # nothing written: the session has only read
-        for line, item in checked:
+        for _line, item in checked:
             await checker.write(item)
             tick(1)
         result.created = len(checked)

@@ -1,25 +1,24 @@
 """The dashboard's request board: filtered, paged lists and one request with its timeline."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Mapping
+from typing import Any
 
-from sqlalchemy import func, select
-
-from storage.enums import Category, RequestStatus, VolunteerStatus
-from storage.models import Assignment, AuditEntry, HelpRequest, Person, Rating, VolunteerProfile
+from sqlalchemy import ColumnElement, func, select
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import GridInfo, Scope
 from bot.services.kernel.errors import InvalidInput, NotFound
 from bot.services.kernel.life_common import zone
+from bot.services.office.dashboard import GridInfo, Scope, stored_id
 from bot.services.people.roles import row_id
-from bot.services.requests.common import ACTIVE, HOLDING, LIVE
+from bot.services.requests import ACTIVE, HOLDING, LIVE
+from storage.enums import Category, RequestStatus, VolunteerStatus
+from storage.models import Assignment, AuditEntry, HelpRequest, Person, Rating, VolunteerProfile
 
 PAGE_SIZE = 50
 ACTIVE_FILTER = "active"  # the statuses still needing someone: open, filled, done_reported
@@ -107,23 +106,23 @@ class BoardPage:
 
 async def list_requests(core: Core, scope: Scope, f: BoardFilter) -> BoardPage:
     R = HelpRequest
-    where = [R.grid_id.in_(scope.pick(f.grid_id)), R.erased_at.is_(None)]  # type: ignore[attr-defined,union-attr]
+    where: list[ColumnElement[bool]] = [col(R.grid_id).in_(scope.pick(f.grid_id)), col(R.erased_at).is_(None)]
     if f.status == ACTIVE_FILTER:
-        where.append(R.status.in_(ACTIVE))  # type: ignore[attr-defined]
+        where.append(col(R.status).in_(ACTIVE))
     elif f.status:
-        where.append(R.status == f.status)
+        where.append(col(R.status) == f.status)
     if f.category:
-        where.append(R.category == f.category)
+        where.append(col(R.category) == f.category)
     lo, hi = day_bounds(scope.timezone, f.date_from, f.date_to)
     if lo:
-        where.append(R.created_at >= lo)
+        where.append(col(R.created_at) >= lo)
     if hi:
-        where.append(R.created_at < hi)
+        where.append(col(R.created_at) < hi)
     async with core.db.session() as s:
         total = int(await s.scalar(select(func.count()).select_from(R).where(*where)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(f.page, pages)
-        reqs = (await s.execute(select(R).where(*where).order_by(R.created_at.desc(), R.id.desc())  # type: ignore[attr-defined,union-attr]
+        reqs = (await s.execute(select(R).where(*where).order_by(col(R.created_at).desc(), col(R.id).desc())
                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).scalars().all()
         names: dict[int, list[str]] = {}
         if reqs:
@@ -134,8 +133,9 @@ async def list_requests(core: Core, scope: Scope, f: BoardFilter) -> BoardPage:
             for rid, name in rows:
                 names.setdefault(rid, []).append(name)
     tz = zone(scope.timezone)
-    out = [BoardRow(r.id, r.code or f"#{r.id}", scope.grid(r.grid_id).name, r.category, r.status, r.summary,
-                    _aware(r.created_at).astimezone(tz), r.slots, r.slots_taken, r.escalation_level, names.get(r.id, []))
+    out = [BoardRow(stored_id(r.id), r.code or f"#{r.id}", scope.grid(r.grid_id).name, r.category, r.status, r.summary,
+                    _aware(r.created_at).astimezone(tz), r.slots, r.slots_taken, r.escalation_level,
+                    names.get(stored_id(r.id), []))
            for r in reqs]
     return BoardPage(out, total, page, pages)
 
@@ -204,7 +204,7 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
                               .order_by(col(Person.name), col(Person.id)))).all()
     return RequestDetail(req, scope.grid(req.grid_id), scope.can_see_private(req.grid_id),
                          resident.name if resident else None, holders, rating, timeline,
-                         [(pid, name) for pid, name in cands if pid not in live], _aware(req.created_at).astimezone(tz))
+                         [(pid, name) for pid, name in cands if pid is not None and pid not in live], _aware(req.created_at).astimezone(tz))
 
 
 def _detail(raw: str) -> dict[str, Any]:

@@ -6,23 +6,33 @@ the viewer is the leader or an admin of the grid's community (`Scope.can_see_pri
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage.enums import OPEN_REQUEST_STATUSES, RequestStatus, RoleKind, VolunteerStatus
-from storage.models import (Community, DoorVisit, Emergency, Grid, HelpRequest, Household, Pairing, Person,
-                            PointsEntry, Rating, RoleGrant, VolunteerProfile)
+from sqlmodel import SQLModel, col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.life_common import zone
 from bot.services.people.roles import Actor
+from storage.enums import OPEN_REQUEST_STATUSES, RequestStatus, RoleKind, VolunteerStatus
+from storage.models import (
+    Community,
+    DoorVisit,
+    Emergency,
+    Grid,
+    HelpRequest,
+    Household,
+    Pairing,
+    Person,
+    PointsEntry,
+    Rating,
+    RoleGrant,
+    VolunteerProfile,
+)
 
 DONE_STATUSES = (RequestStatus.done_reported.value, RequestStatus.completed.value)
 ENDED_STATUSES = (RequestStatus.cancelled.value, RequestStatus.closed.value, RequestStatus.out_of_scope.value,
@@ -30,10 +40,10 @@ ENDED_STATUSES = (RequestStatus.cancelled.value, RequestStatus.closed.value, Req
 STALE_VISIT_DAYS = 14
 
 
-def tp_or(lang: str, key: str, fallback: str) -> str:
-    """A label from the catalogs, or the raw value for an enum member newer than the catalog."""
-    from bot.i18n import catalogs, tp
-    return tp(lang, key) if key in catalogs().messages.get(lang, {}) else fallback
+def stored_id(value: int | None) -> int:
+    """The id of a row read from the database (only a row not yet flushed has none)."""
+    assert value is not None, "a stored row has an id"
+    return value
 
 
 @dataclass(frozen=True)
@@ -97,8 +107,9 @@ async def scope_of(session: AsyncSession, person: Person) -> Scope:
     if not person.is_superadmin:
         stmt = stmt.where(or_(col(Grid.id).in_(leader_of), col(Grid.community_id).in_(admin_of)))
     rows = (await session.execute(stmt.order_by(col(Community.id), col(Grid.id)))).all()
-    grids = tuple(GridInfo(g.id, g.name, c.id, c.name, c.timezone) for g, c in rows)
-    if not grids and not person.is_superadmin and not admin_of:
+    grids = tuple(GridInfo(g.id, g.name, c.id, c.name, c.timezone) for g, c in rows
+                  if g.id is not None and c.id is not None)
+    if person.id is None or (not grids and not person.is_superadmin and not admin_of):
         raise NotAllowed("dashboard.not_allowed")
     return Scope(person.id, person.tg_user_id, person.name, person.language, grids, admin_of, leader_of,
                  person.is_superadmin)
@@ -146,20 +157,21 @@ async def week_figures(core: Core, scope: Scope, grid_id: int | None = None) -> 
     fig = WeekFigures(since=week_start(now, scope.timezone))
     since = fig.since.astimezone(UTC)  # SQLite compares wall-clock text: always query in UTC
     R = HelpRequest
-    in_grids = R.grid_id.in_(grids)  # type: ignore[attr-defined]
+    in_grids = col(R.grid_id).in_(grids)
+    accepted, status = col(R.first_accepted_at), col(R.status)
     async with core.db.session() as s:
-        fig.opened = await _count(s, R, in_grids, R.created_at >= since)
-        fig.accepted = await _count(s, R, in_grids, R.first_accepted_at >= since)  # type: ignore[operator]
-        fig.done = await _count(s, R, in_grids, R.done_at >= since, R.status.in_(DONE_STATUSES))  # type: ignore[operator,attr-defined]
+        fig.opened = await _count(s, R, in_grids, col(R.created_at) >= since)
+        fig.accepted = await _count(s, R, in_grids, accepted >= since)
+        fig.done = await _count(s, R, in_grids, col(R.done_at) >= since, status.in_(DONE_STATUSES))
         open_statuses = [st.value for st in OPEN_REQUEST_STATUSES]
-        fig.open_now = await _count(s, R, in_grids, R.status.in_(open_statuses))  # type: ignore[attr-defined]
-        fig.escalated_open = await _count(s, R, in_grids, R.status.in_(open_statuses), R.escalation_level > 0)  # type: ignore[attr-defined]
-        waits = (await s.execute(select(R.created_at, R.first_accepted_at).where(  # type: ignore[call-overload]
-            in_grids, R.first_accepted_at >= since))).all()  # type: ignore[operator]
+        fig.open_now = await _count(s, R, in_grids, status.in_(open_statuses))
+        fig.escalated_open = await _count(s, R, in_grids, status.in_(open_statuses), col(R.escalation_level) > 0)
+        waits = (await s.execute(select(col(R.created_at), accepted).where(in_grids, accepted >= since))).all()
         if waits:
-            fig.median_accept_minutes = statistics.median((b - a).total_seconds() / 60 for a, b in waits)
-        stars = (await s.execute(select(col(Rating.stars)).join(R, R.id == col(Rating.request_id)).where(
+            fig.median_accept_minutes = statistics.median((b - a).total_seconds() / 60 for a, b in waits if b is not None)
+        rated = (await s.execute(select(col(Rating.stars)).join(R, col(R.id) == col(Rating.request_id)).where(
             in_grids, col(Rating.created_at) >= since, col(Rating.stars).is_not(None)))).scalars().all()
+        stars = [x for x in rated if x is not None]
         fig.ratings = len(stars)
         if stars:
             fig.satisfaction = sum(1 for x in stars if x >= 4) / len(stars)
@@ -171,13 +183,13 @@ async def week_figures(core: Core, scope: Scope, grid_id: int | None = None) -> 
             col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= since))).one()
         fig.hours, fig.points = float(pts[0]), int(pts[1])
         V = VolunteerProfile
-        fig.pending_volunteers = await _count(s, V, V.grid_id.in_(grids), V.status == VolunteerStatus.pending.value)  # type: ignore[attr-defined]
-        fig.active_volunteers = await _count(s, V, V.grid_id.in_(grids), V.status == VolunteerStatus.approved.value)  # type: ignore[attr-defined]
+        fig.pending_volunteers = await _count(s, V, col(V.grid_id).in_(grids), col(V.status) == VolunteerStatus.pending.value)
+        fig.active_volunteers = await _count(s, V, col(V.grid_id).in_(grids), col(V.status) == VolunteerStatus.approved.value)
         fig.emergencies = await active_emergency_reasons(s, scope, grids)
     return fig
 
 
-async def _count(session: AsyncSession, model: type, *where) -> int:  # type: ignore[no-untyped-def]
+async def _count(session: AsyncSession, model: type[SQLModel], *where: ColumnElement[bool]) -> int:
     return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 

@@ -1,24 +1,27 @@
 """The dashboard's community-life pages: events with their sign-ups, and emergency status."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from sqlalchemy import or_, select
-
-from storage.enums import DutyAnswer, SignupStatus, VolunteerStatus
-from storage.models import DutyResponse, Emergency, Event, EventSignup, Person, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import Scope
 from bot.services.kernel.life_common import zone
+from bot.services.office.dashboard import Scope, stored_id
+from storage.enums import DutyAnswer, SignupStatus, VolunteerStatus
+from storage.models import DutyResponse, Emergency, Event, EventSignup, Person, VolunteerProfile
 
 PAST_DAYS = 30
 MAX_EVENTS = 100
 
 
+@overload
+def _local(when: datetime, tz: str) -> datetime: ...
+@overload
+def _local(when: datetime | None, tz: str) -> datetime | None: ...
 def _local(when: datetime | None, tz: str) -> datetime | None:
     if when is None:
         return None
@@ -58,8 +61,8 @@ async def event_rows(core: Core, scope: Scope, grid_id: int | None = None) -> li
             or_(col(Event.grid_id).is_(None), col(Event.grid_id).in_(grids)))
             .order_by(col(Event.starts_at).desc()).limit(MAX_EVENTS))).scalars().all()
             if _visible(scope, e.grid_id, e.community_id, grids)]
-        rows = {e.id: EventRow(e.id, e.title, e.kind, e.place, scope.grid(e.grid_id).name if e.grid_id else None,
-                               _local(e.starts_at, scope.timezone), e.slots, e.cancelled)  # type: ignore[arg-type]
+        rows = {stored_id(e.id): EventRow(stored_id(e.id), e.title, e.kind, e.place, scope.grid(e.grid_id).name if e.grid_id else None,
+                               _local(e.starts_at, scope.timezone), e.slots, e.cancelled)
                 for e in events}
         if rows:
             signups = (await s.execute(select(col(EventSignup.event_id), col(EventSignup.status), col(Person.name)).join(
@@ -107,8 +110,8 @@ async def emergency_rows(core: Core, scope: Scope, grid_id: int | None = None) -
             if _visible(scope, e.grid_id, e.community_id, grids)]
         out = []
         for em in ems:
-            row = EmergencyRow(em.id, em.reason, scope.grid(em.grid_id).name if em.grid_id else None,  # type: ignore[arg-type]
-                               communities[em.community_id], _local(em.started_at, scope.timezone),  # type: ignore[arg-type]
+            row = EmergencyRow(stored_id(em.id), em.reason, scope.grid(em.grid_id).name if em.grid_id else None,
+                               communities[em.community_id], _local(em.started_at, scope.timezone),
                                _local(em.ended_at, scope.timezone), em.target)
             answers = (await s.execute(select(col(DutyResponse.answer), col(Person.name)).join(
                 Person, col(Person.id) == col(DutyResponse.volunteer_id)).where(col(DutyResponse.emergency_id) == em.id)

@@ -7,8 +7,6 @@ cookie, the database only its hash, and every form carries the session's CSRF to
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import hashlib
 import hmac
 import logging
@@ -19,13 +17,14 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage import audit
-from storage.models import LoginToken, Person, WebSession
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
+from bot.services.office.dashboard import stored_id
 from bot.services.people.roles import Actor, ensure_person, is_any_admin, led_grids
+from storage import audit
+from storage.models import LoginToken, Person, WebSession
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +106,7 @@ async def issue_login_link(core: Core, actor: Actor) -> LoginLink:
         if not await may_use_dashboard(s, person):
             raise NotAllowed("dashboard.not_allowed")
         await _purge(s, now)
-        s.add(LoginToken(token_hash=_sha256(raw), person_id=person.id, expires_at=now + LINK_TTL))
+        s.add(LoginToken(token_hash=_sha256(raw), person_id=stored_id(person.id), expires_at=now + LINK_TTL))
         await audit.record(s, person.id, "dashboard.link", "person", person.id)
     url = f"{core.cfg.web.public_url.rstrip('/')}{LOGIN_PATH}?t={raw}.{_sign(core, raw)}"
     return LoginLink(url=url, expires_at=now + LINK_TTL)

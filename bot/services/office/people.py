@@ -2,19 +2,18 @@
 and households (visit coverage, those not visited for two weeks or more)."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
-
-from storage.enums import AssignmentStatus, VolunteerStatus
-from storage.models import Assignment, DoorVisit, Household, Pairing, Person, PointsEntry, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import STALE_VISIT_DAYS, Scope
 from bot.services.kernel.life_common import zone
+from bot.services.office.dashboard import STALE_VISIT_DAYS, Scope
+from storage.enums import AssignmentStatus, VolunteerStatus
+from storage.models import Assignment, DoorVisit, Household, Pairing, Person, PointsEntry, VolunteerProfile
+from storage.rows import AnyRow
 
 PAGE_SIZE = 100
 
@@ -57,7 +56,7 @@ async def volunteer_lists(core: Core, scope: Scope, grid_id: int | None = None, 
     grids = scope.pick(grid_id)
     V = VolunteerProfile
     # every aggregate only over the people of these grids, so a page costs what its grids hold
-    people = select(V.person_id).where(V.grid_id.in_(grids))  # type: ignore[attr-defined]
+    people = select(col(V.person_id)).where(col(V.grid_id).in_(grids))
     pts = (select(col(PointsEntry.person_id).label("pid"), func.sum(col(PointsEntry.points)).label("points"),
                   func.sum(col(PointsEntry.hours)).label("hours"), func.max(col(PointsEntry.created_at)).label("at"))
            .where(col(PointsEntry.person_id).in_(people)).group_by(col(PointsEntry.person_id)).subquery())
@@ -71,26 +70,26 @@ async def volunteer_lists(core: Core, scope: Scope, grid_id: int | None = None, 
     visits = (select(col(DoorVisit.volunteer_id).label("pid"), func.max(col(DoorVisit.created_at)).label("at"))
               .where(col(DoorVisit.volunteer_id).in_(people)).group_by(col(DoorVisit.volunteer_id)).subquery())
     base = (select(V, Person, pts.c.points, pts.c.hours, pts.c.at, done_n.c.n, done.c.at, visits.c.at)
-            .join(Person, col(Person.id) == V.person_id)
-            .outerjoin(pts, pts.c.pid == V.person_id).outerjoin(done, done.c.pid == V.person_id)
-            .outerjoin(done_n, done_n.c.pid == V.person_id).outerjoin(visits, visits.c.pid == V.person_id))
-    in_grids = V.grid_id.in_(grids)  # type: ignore[attr-defined]
-    approved = V.status == VolunteerStatus.approved.value
+            .join(Person, col(Person.id) == col(V.person_id))
+            .outerjoin(pts, pts.c.pid == col(V.person_id)).outerjoin(done, done.c.pid == col(V.person_id))
+            .outerjoin(done_n, done_n.c.pid == col(V.person_id)).outerjoin(visits, visits.c.pid == col(V.person_id)))
+    in_grids = col(V.grid_id).in_(grids)
+    approved = col(V.status) == VolunteerStatus.approved.value
     async with core.db.session() as s:
-        pending = (await s.execute(base.where(in_grids, V.status == VolunteerStatus.pending.value)
-                                .order_by(V.created_at, V.id))).all()
+        pending = (await s.execute(base.where(in_grids, col(V.status) == VolunteerStatus.pending.value)
+                                .order_by(col(V.created_at), col(V.id)))).all()
         total = int(await s.scalar(select(func.count()).select_from(V).where(in_grids, approved)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
         active = (await s.execute(base.where(in_grids, approved)
-                               .order_by(func.coalesce(pts.c.points, 0).desc(), col(Person.name), V.id)
+                               .order_by(func.coalesce(pts.c.points, 0).desc(), col(Person.name), col(V.id))
                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
     return VolunteerLists([_vrow(scope, r) for r in pending], [_vrow(scope, r) for r in active], total, page, pages)
 
 
-def _vrow(scope: Scope, row) -> VolunteerRow:  # type: ignore[no-untyped-def]
+def _vrow(scope: Scope, row: AnyRow) -> VolunteerRow:
     prof, person, points, hours, pts_at, n_done, task_at, visit_at = row
-    stamps = [_local(x, scope.timezone) for x in (pts_at, task_at, visit_at) if x is not None]
+    stamps = [stamp for x in (pts_at, task_at, visit_at) if (stamp := _local(x, scope.timezone)) is not None]
     return VolunteerRow(prof.id, person.id, person.name, scope.grid(prof.grid_id).name, prof.status, prof.work_group,
                         prof.party_member, [x for x in prof.skills.split(",") if x], prof.shock_team,
                         _local(prof.created_at, scope.timezone),
@@ -133,18 +132,18 @@ async def household_page(core: Core, scope: Scope, grid_id: int | None = None, *
     H = Household
     last = (select(col(DoorVisit.household_id).label("hid"), func.max(col(DoorVisit.created_at)).label("at"))
             .where(col(DoorVisit.grid_id).in_(grids)).group_by(col(DoorVisit.household_id)).subquery())
-    where = [H.grid_id.in_(grids), H.erased_at.is_(None)]  # type: ignore[attr-defined,union-attr]
+    where = [col(H.grid_id).in_(grids), col(H.erased_at).is_(None)]
     stale_cond = (last.c.at.is_(None)) | (last.c.at < cutoff)
     async with core.db.session() as s:
-        count = select(func.count()).select_from(H).outerjoin(last, last.c.hid == H.id)
+        count = select(func.count()).select_from(H).outerjoin(last, last.c.hid == col(H.id))
         total = int(await s.scalar(count.where(*where)) or 0)
         stale = int(await s.scalar(count.where(*where, stale_cond)) or 0)
         shown = where + ([stale_cond] if only_stale else [])
         n_shown = stale if only_stale else total
         pages = max(1, -(-n_shown // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        rows = (await s.execute(select(H, last.c.at).outerjoin(last, last.c.hid == H.id).where(*shown)
-                             .order_by(last.c.at.is_not(None), last.c.at, H.id)
+        rows = (await s.execute(select(H, last.c.at).outerjoin(last, last.c.hid == col(H.id)).where(*shown)
+                             .order_by(last.c.at.is_not(None), last.c.at, col(H.id))
                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
         ids = [h.id for h, _ in rows]
         vols: dict[int, list[str]] = {}

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import warnings
+from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import cast
 
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from bot.i18n import tp  # noqa: E402
-
-from bot.services.digests.queries import DigestFigures  # noqa: E402
+from bot.i18n import tp
+from bot.services.digests import Digest, DigestFigures
 
 log = logging.getLogger(__name__)
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
@@ -69,12 +74,41 @@ def render_chart(figures: DigestFigures, lang: str, title: str, week: str) -> by
     return buf.getvalue()
 
 
-def _bars(ax, labels: list[str], values: list[int], title: str, colors) -> None:  # type: ignore[no-untyped-def]
+def _bars(ax: Axes, labels: list[str], values: list[int], title: str, colors: Sequence[str]) -> None:
     bars = ax.bar(range(len(values)), values, color=list(colors)[:len(values)])
     ax.set_xticks(range(len(values)), labels, fontsize=9)
     ax.set_title(title, fontsize=10)
     ax.set_ylim(0, max(max(values), 1) * 1.25)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    for bar, v in zip(bars, values):
+    cast(MaxNLocator, ax.yaxis.get_major_locator()).set_params(integer=True)  # bars' AutoLocator is one
+    for bar, v in zip(bars, values, strict=True):
         ax.annotate(str(v), (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom", fontsize=9)
+
+
+# A digest's chart, drawn once per language however many readers share it: the weekly fan-out renders
+# a chart notice per reader (bot/views/digests), and the job draws them beforehand, off the event loop.
+# Keyed by the digest object itself (kept alive by the entry, so its id is never reused meanwhile).
+CACHE_SIZE = 256  # a fan-out batch's charts in both languages, ~30 KB each
+_cache: OrderedDict[tuple[int, str], tuple[Digest, bytes]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def chart_png(d: Digest, lang: str, *, cached: bool = True) -> bytes | None:
+    """The digest's chart as PNG (None for a quiet week): drawn now, or taken from the cache
+    (`cached=False`: a one-off, e.g. a preview, neither read from nor kept in the cache)."""
+    if d.quiet:
+        return None
+    if not cached:
+        return render_chart(d.figures, lang, d.name, d.week)
+    key = (id(d), lang)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is d:
+            _cache.move_to_end(key)
+            return hit[1]
+    png = render_chart(d.figures, lang, d.name, d.week)
+    with _lock:
+        _cache[key] = (d, png)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return png

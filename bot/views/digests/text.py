@@ -1,40 +1,28 @@
 """The weekly digest as text (Telegram HTML) in the reader's language."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from babel.dates import format_skeleton
 
-from bot.i18n import Raw, t, tp
+from bot.i18n import Raw, join_list, t, tp
+from bot.services.digests import Digest, DigestFigures
+from bot.services.kernel.periods import WeekRange, zone
 from storage.enums import RedFlag
-
-from bot.services.digests.queries import DigestFigures
-from bot.services.kernel.periods import WeekRange
-from bot.services.visits.reminders import when_text
 
 FLAG_KEYS = {RedFlag.fall: "digest.flag.fall", RedFlag.no_food: "digest.flag.no_food",
              RedFlag.no_heating: "digest.flag.no_heating", RedFlag.safety: "digest.flag.safety"}
 MAX_EMERGENCIES = 5
 
 
-@dataclass
-class Digest:
-    scope: str          # "grid" or "community"
-    target_id: int
-    name: str
-    tz: str
-    span: WeekRange
-    figures: DigestFigures
-    partial: bool = False  # the week is not over yet (a preview)
+def _babel(lang: str) -> str:
+    return "zh_CN" if lang == "zh-CN" else "en"
 
-    @property
-    def week(self) -> str:
-        return self.span.week
 
-    @property
-    def quiet(self) -> bool:
-        return self.figures.quiet
+def when_text(when: datetime, tz: str | None, lang: str) -> str:
+    """`11月21日周六 09:00` / `Sat, Nov 21 09:00` in the community's zone."""
+    local, loc = when.astimezone(zone(tz)), _babel(lang)
+    return f"{format_skeleton('MMMEd', local, locale=loc)} {format_skeleton('Hm', local, locale=loc)}"
 
 
 def duration(lang: str, seconds: float | None) -> str:
@@ -51,7 +39,7 @@ def duration(lang: str, seconds: float | None) -> str:
 
 
 def _dates(lang: str, span: WeekRange) -> str:
-    loc = "zh_CN" if lang == "zh-CN" else "en"
+    loc = _babel(lang)
     first, last = span.monday, span.monday + timedelta(days=6)
     return f"{format_skeleton('MMMd', first, locale=loc)} – {format_skeleton('MMMd', last, locale=loc)}"
 
@@ -91,8 +79,7 @@ def _visits(lang: str, f: DigestFigures) -> str:
              t(lang, "digest.visits.counts", done=f.visits_done, planned=f.visits_planned, stale=f.households_stale)]
     flags = sum(f.flags.values())
     if f.needs_help or flags:
-        sep = "、" if lang == "zh-CN" else ", "
-        detail = sep.join(f"{tp(lang, FLAG_KEYS[RedFlag(k)])} {n}" for k, n in f.flags.items())
+        detail = join_list(lang, (f"{tp(lang, FLAG_KEYS[RedFlag(k)])} {n}" for k, n in f.flags.items()))
         lines.append(t(lang, "digest.visits.problems", needs=f.needs_help, flags=flags, detail=detail or "—"))
     else:
         lines.append(t(lang, "digest.visits.no_problems"))
@@ -120,8 +107,4 @@ def _emergencies(lang: str, f: DigestFigures, tz: str) -> str:
     if len(f.emergencies) > MAX_EMERGENCIES:
         lines.append(t(lang, "digest.emergency.more", n=len(f.emergencies) - MAX_EMERGENCIES))
     return "\n".join(lines)
-
-
-def is_partial(span: WeekRange, now: datetime) -> bool:
-    return now < span.end
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from markupsafe import Markup
 
 from bot.i18n import LANGUAGES, pick_locale, tp
-from bot.services.office import login
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import load_scope
 from bot.services.kernel.errors import DomainError, NotAllowed
+from bot.services.office import load_scope, login
 
 from .html import View, layout, message_page, plain_error
 

@@ -2,14 +2,22 @@
 (dispatch, reassign, close) through the very services the bot's buttons call."""
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.requests import board
-from bot.services.office.board import (ACTIVE_FILTER, BoardFilter, RequestDetail, list_requests,
-                                          parse_board_filter, request_detail)
+from bot.services import requests as board
 from bot.services.kernel.errors import InvalidInput
-from bot.services.requests.common import ACTIVE, LIVE
+from bot.services.office import (
+    ACTIVE_FILTER,
+    BoardFilter,
+    RequestDetail,
+    list_requests,
+    parse_board_filter,
+    request_detail,
+)
+from bot.services.requests import ACTIVE, LIVE
 from storage.enums import Category, RequestStatus
 
 from .auth import viewer_page
@@ -125,7 +133,7 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
     return layout(v, v.t("dash.request.title", code=req.code or f"#{req.id}"), body, active="requests")
 
 
-def _event_text(v: View, action: str, detail: dict) -> str:
+def _event_text(v: View, action: str, detail: dict[str, Any]) -> str:
     """The audit action in words; details that are ids of people are not shown raw."""
     text = v.t(f"dash.audit.{action.replace('.', '_')}") if action in KNOWN_ACTIONS else action
     extra = [f"{k}: {val}" for k, val in detail.items() if k in ("hours", "reason", "slots_taken", "stars", "level")]

@@ -6,10 +6,19 @@ from datetime import timedelta
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.office.board import parse_date, parse_grid
+from bot.services.exchange import (
+    FORMATS,
+    KINDS,
+    ExportRequest,
+    check_request,
+    export_bytes,
+    filename,
+    viewer_export_scope,
+)
 from bot.services.kernel.errors import InvalidInput
 from bot.services.kernel.life_common import zone
-from bot.services.exchange.exports import FORMATS, KINDS, ExportRequest, check_request, export_bytes, filename, viewer_export_scope
+from bot.services.office import parse_date, parse_grid
+from bot.views.exchange import export_labels
 
 from .auth import viewer_page
 from .html import View, layout, options
@@ -50,7 +59,7 @@ async def download(request: web.Request, v: View) -> web.StreamResponse:
     if not scope.grids:
         raise InvalidInput("export.error.no_grids")
     req = ExportRequest(kind, start, end, fmt, v.lang)
-    data = await export_bytes(v.core, req, scope)
+    data = await export_bytes(v.core, req, scope, export_labels(v.lang))
     return web.Response(body=data, content_type=MIME[fmt], headers={
         "Content-Disposition": f'attachment; filename="{filename(req)}"', "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff"})

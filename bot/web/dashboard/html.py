@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html as _html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -14,7 +15,8 @@ from markupsafe import Markup
 
 from bot.i18n import LANGUAGES, t, tp
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import Scope, tp_or
+from bot.services.office import Scope
+from bot.views.office import label_or
 from storage.models import WebSession
 
 NAV = (("overview", "/dashboard/", "dash.nav.overview"), ("requests", "/dashboard/requests", "dash.nav.requests"),
@@ -46,7 +48,7 @@ class View:
 
     def label(self, key: str, value: str) -> str:
         """An enum value's label (`dash.status.open`...), or the value itself if it is newer."""
-        return tp_or(self.lang, key, value)
+        return label_or(self.lang, key, value)
 
     @property
     def csrf(self) -> Markup:
@@ -74,7 +76,7 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[Any]], *, empty: str =
         return Markup('<p class="empty">{}</p>').format(empty)
     head = Markup("").join(Markup("<th>{}</th>").format(h) for h in headers)
     body = Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(
-        Markup('<td data-label="{}">{}</td>').format(h, c) for h, c in zip(headers, r))) for r in rows)
+        Markup('<td data-label="{}">{}</td>').format(h, c) for h, c in zip(headers, r, strict=False))) for r in rows)
     return Markup('<div class="scroll"><table class="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>'
                   ).format(cls, head, body)
 

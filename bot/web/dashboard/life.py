@@ -4,8 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.office.board import parse_grid
-from bot.services.office.life import emergency_rows, event_rows
+from bot.services.office import EventRow, emergency_rows, event_rows, parse_grid
 
 from .auth import viewer_page
 from .html import View, grid_picker, layout, table, when
@@ -26,7 +25,7 @@ async def events_page(request: web.Request, v: View) -> web.StreamResponse:
     heads = [v.t(k) for k in ("dash.col.when", "dash.col.event", "dash.col.place", "dash.col.grid",
                               "dash.col.signed", "dash.col.names")]
 
-    def row(r):  # type: ignore[no-untyped-def]
+    def row(r: EventRow) -> tuple[str, ...]:
         title = r.title + (f" ({v.t('dash.events.cancelled')})" if r.cancelled else "")
         if r.kind == "service_day":
             title = f"{v.t('dash.events.service_day')} · {title}"

@@ -4,9 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.office.dashboard import week_figures
-from bot.services.office.board import parse_grid
-from bot.services.office.trends import STATUS_GROUPS, weekly_trends
+from bot.services.office import STATUS_GROUPS, parse_grid, week_figures, weekly_trends
 
 from .auth import viewer_page
 from .html import View, banner, figure, grid_picker, layout, url

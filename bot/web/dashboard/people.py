@@ -4,9 +4,8 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.services.office import household_page, parse_grid, volunteer_lists
 from bot.services.people import volunteers
-from bot.services.office.board import parse_grid
-from bot.services.office.people import household_page, volunteer_lists
 
 from .auth import viewer_page
 from .html import View, banner, figure, grid_picker, layout, table, url, when
@@ -29,7 +28,8 @@ def _pager(v: View, path: str, page: int, pages: int, **keep) -> Markup:  # type
 async def volunteers_page(request: web.Request, v: View) -> web.StreamResponse:
     grid_id = parse_grid(request.query.get("grid"), v.scope)
     lists = await volunteer_lists(v.core, v.scope, grid_id, _page_no(request))
-    skills = lambda xs: ", ".join(v.label(f"dash.skill.{x}", x) for x in xs) or "—"  # noqa: E731
+    def skills(xs: list[str]) -> str:
+        return ", ".join(v.label(f"dash.skill.{x}", x) for x in xs) or "—"
     pending_rows = [(r.name, r.grid, v.label(f"dash.work_group.{r.work_group}", r.work_group), v.t("dash.yes") if r.party_member else "",
                      skills(r.skills), r.phone or "—", when(r.applied_at),
                      Markup('<form method="post" action="/dashboard/volunteers/{}/approve">{}<button class="primary">{}</button></form>'

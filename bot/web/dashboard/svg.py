@@ -2,8 +2,8 @@
 and the text stays real text (translatable, readable by screen readers)."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from markupsafe import Markup
 

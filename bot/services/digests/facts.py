@@ -1,0 +1,40 @@
+"""What a digest is, as facts: whose week, which figures, whether the week is over yet."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.services.kernel.periods import WeekRange
+
+from .queries import DigestFigures
+
+
+@dataclass
+class Digest:
+    scope: str          # "grid" or "community"
+    target_id: int
+    name: str
+    tz: str
+    span: WeekRange
+    figures: DigestFigures
+    partial: bool = False  # the week is not over yet (a preview)
+
+    @property
+    def week(self) -> str:
+        return self.span.week
+
+    @property
+    def quiet(self) -> bool:
+        return self.figures.quiet
+
+
+@dataclass(frozen=True)
+class DigestChoice:
+    """A digest this person may preview: a grid they lead or a community they administer."""
+    scope: str
+    target_id: int
+    name: str
+
+
+def is_partial(span: WeekRange, now: datetime) -> bool:
+    return now < span.end
