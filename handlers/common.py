@@ -2,20 +2,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services.people import roles as people
-from bot.services.kernel.notifier import Button
+from bot.services.people import role_summary
+from bot.views.people.callbacks import MENU_HELP
+from bot.views.people.start import help_text, main_menu, to_private, welcome
 
-from .base import Ctx, actor_of, core_of, lang_of, say
-
-
-def main_menu(lang: str) -> list[list[Button]]:
-    return [[Button(tp(lang, "menu.ask_help"), data="menu:request")],
-            [Button(tp(lang, "menu.volunteer"), data="menu:volunteer"),
-             Button(tp(lang, "menu.my_grid"), data="menu:grid")],
-            [Button(tp(lang, "menu.help"), data="menu:help")]]
+from .base import AnyHandler, Ctx, actor_of, core_of, lang_of, say
 
 
 async def start_command(update: Update, context: Ctx) -> None:
@@ -23,30 +17,19 @@ async def start_command(update: Update, context: Ctx) -> None:
     if update.effective_chat and update.effective_chat.type != "private":
         await group_start(update, context)
         return
-    summary = await people.role_summary(core_of(context), actor_of(update))
-    text = t(lang, "start.welcome", name=update.effective_user.first_name if update.effective_user else "")
-    if summary.grid_id is None:
-        text += "\n\n" + t(lang, "start.no_grid_hint")
-    await say(update, text, main_menu(lang))
+    summary = await role_summary(core_of(context), actor_of(update))
+    name = update.effective_user.first_name if update.effective_user else ""
+    await say(update, welcome(lang, name, summary), main_menu(lang))
 
 
 async def group_start(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    url = f"https://t.me/{context.bot.username}?start=menu"
-    await say(update, t(lang, "start.group"), [[Button(tp(lang, "start.open_private"), url=url)]])
+    await say(update, t(lang, "start.group"), to_private(lang, context.bot.username, "menu"))
 
 
 async def help_command(update: Update, context: Ctx) -> None:
-    lang = lang_of(update, context)
-    summary = await people.role_summary(core_of(context), actor_of(update))
-    parts = [t(lang, "help.intro"), t(lang, "help.resident")]
-    if summary.volunteer_status == "approved":
-        parts.append(t(lang, "help.volunteer"))
-    if summary.leads:
-        parts.append(t(lang, "help.leader"))
-    if summary.admin:
-        parts.append(t(lang, "help.admin"))
-    await say(update, "\n\n".join(parts))
+    summary = await role_summary(core_of(context), actor_of(update))
+    await say(update, help_text(lang_of(update, context), summary))
 
 
 async def help_button(update: Update, context: Ctx) -> None:
@@ -70,15 +53,15 @@ async def stale_button(update: Update, context: Ctx) -> None:
         await update.callback_query.answer(tp(lang_of(update, context), "error.stale_button"), show_alert=True)
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     return [
         CommandHandler("start", start_command),
         CommandHandler("help", help_command),
-        CallbackQueryHandler(help_button, pattern=r"^menu:help$"),
+        CallbackQueryHandler(help_button, pattern=MENU_HELP.pattern),
     ]
 
 
-def build_fallbacks() -> list[BaseHandler]:
+def build_fallbacks() -> list[AnyHandler]:
     """Registered last: only what no feature handled reaches these."""
     return [
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),

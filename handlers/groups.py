@@ -6,20 +6,20 @@ from datetime import timedelta
 
 from telegram import ChatMember, MessageEntity, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services.places import groups
-from bot.services.places import grids as places
-from bot.services.kernel.notifier import Button
+from bot.services import places as groups
+from bot.views.places import groups as views
+from bot.views.places.callbacks import GRP_BIND, GRP_KIND, PICK_BIND
+from bot.views.places.labels import kind_text
 from storage.enums import ChatKind
 
-from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, paged, picker, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .pickers import answer, paged, picker, press_data, show
 
 GROUPS = filters.ChatType.GROUPS
 KINDS = {"v": ChatKind.volunteers, "r": ChatKind.residents}
-KIND_KEYS = {ChatKind.volunteers.value: "groups.kind_volunteers", ChatKind.residents.value: "groups.kind_residents"}
 EXPLAIN_EVERY = timedelta(minutes=30)
 
 
@@ -51,43 +51,42 @@ async def bind_command(update: Update, context: Ctx) -> None:
         return
     await groups.bindable_grids(core_of(context), actor_of(update))  # refuses people who lead nothing
     current = await groups.binding_of_chat(core_of(context), chat.id)
-    text = t(lang, "groups.bind_choose_kind")
-    if current is not None:
-        text = t(lang, "groups.currently_bound", grid=current[1].name,
-                 kind=tp(lang, KIND_KEYS[current[0].kind])) + "\n\n" + text
-    await say(update, text, [[Button(tp(lang, "groups.kind_volunteers_button"), data="grp:k:v"),
-                              Button(tp(lang, "groups.kind_residents_button"), data="grp:k:r")]])
+    await say(update, views.choose_kind(lang, None if current is None else (current[1].name, current[0].kind)),
+              views.kind_buttons(lang))
 
 
 @domain_errors
 async def kind_chosen(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    kind = (update.callback_query.data or "").split(":")[2]  # type: ignore[union-attr]
+    (kind,) = GRP_KIND.parse(press_data(update))
     grids = await groups.bindable_grids(core_of(context), actor_of(update))
     if len(grids) == 1:
-        await _bind(update, context, grids[0].id, KINDS[kind])
+        await _bind(update, context, grids[0].id or 0, KINDS[kind])
         return
     await answer(update)
-    items = [(name, f"grp:b:{g.id}:{kind}") for g, name in await places.grid_labels(core_of(context), grids)]
-    await show(update, t(lang, "groups.bind_choose_grid", kind=tp(lang, KIND_KEYS[KINDS[kind].value])),
-               paged(f"bg{kind}", items, lang))
+    await show(update, t(lang, "groups.bind_choose_grid", kind=kind_text(lang, KINDS[kind].value)),
+               paged(PICK_BIND[kind], await _bindable_items(update, context, kind), lang))
 
 
-def _bindable(kind: str):  # type: ignore[no-untyped-def]
+async def _bindable_items(update: Update, context: Ctx, kind: str) -> list[tuple[str, str]]:
+    grids = await groups.bindable_grids(core_of(context), actor_of(update))
+    return views.grid_items(await groups.with_communities(core_of(context), grids), kind)
+
+
+def _bindable(kind: str) -> None:
     async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
-        grids = await groups.bindable_grids(core_of(context), actor_of(update))
-        return [(name, f"grp:b:{g.id}:{kind}") for g, name in await places.grid_labels(core_of(context), grids)]
-    return load
+        return await _bindable_items(update, context, kind)
+    picker(PICK_BIND[kind])(load)
 
 
-picker("bgv")(_bindable("v"))
-picker("bgr")(_bindable("r"))
+_bindable("v")
+_bindable("r")
 
 
 @domain_errors
 async def grid_chosen(update: Update, context: Ctx) -> None:
-    _, _, grid_id, kind = (update.callback_query.data or "").split(":")  # type: ignore[union-attr]
-    await _bind(update, context, int(grid_id), KINDS[kind])
+    grid_id, kind = GRP_BIND.parse(press_data(update))
+    await _bind(update, context, grid_id, KINDS[kind])
 
 
 async def _bind(update: Update, context: Ctx, grid_id: int, kind: ChatKind) -> None:
@@ -100,13 +99,7 @@ async def _bind(update: Update, context: Ctx, grid_id: int, kind: ChatKind) -> N
     result = await groups.bind_chat(core_of(context), actor_of(update), chat_id=chat.id, title=chat.title or "",
                                     grid_id=grid_id, kind=kind, bot_is_member=member, invite_link=link)
     await answer(update, tp(lang, "groups.bound_short"))
-    kind_label = tp(lang, KIND_KEYS[kind.value])
-    text = t(lang, "groups.already_bound" if result.unchanged else "groups.bound", grid=result.grid.name, kind=kind_label)
-    if result.replaced_title:
-        text += "\n" + t(lang, "groups.replaced", old=result.replaced_title)
-    if kind == ChatKind.volunteers and not result.binding.invite_link:
-        text += "\n\n" + t(lang, "groups.make_me_admin")
-    await show(update, text)
+    await show(update, views.bound(lang, result))
 
 
 @domain_errors
@@ -118,7 +111,7 @@ async def unbind_command(update: Update, context: Ctx) -> None:
         await say(update, t(lang, "groups.bind_in_group"))
         return
     binding, grid = await groups.unbind_chat(core_of(context), actor_of(update), chat.id)
-    await say(update, t(lang, "groups.unbound", grid=grid.name, kind=tp(lang, KIND_KEYS[binding.kind])))
+    await say(update, t(lang, "groups.unbound", grid=grid.name, kind=kind_text(lang, binding.kind)))
 
 
 async def bot_membership(update: Update, context: Ctx) -> None:
@@ -140,12 +133,12 @@ async def chat_migrated(update: Update, context: Ctx) -> None:
         await groups.chat_migrated(core_of(context), msg.chat_id, msg.migrate_to_chat_id)
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     return [
         CommandHandler("bind", bind_command, filters=GROUPS | filters.ChatType.PRIVATE),
         CommandHandler("unbind", unbind_command, filters=GROUPS | filters.ChatType.PRIVATE),
-        CallbackQueryHandler(kind_chosen, pattern=r"^grp:k:[vr]$"),
-        CallbackQueryHandler(grid_chosen, pattern=r"^grp:b:\d{1,12}:[vr]$"),
+        CallbackQueryHandler(kind_chosen, pattern=GRP_KIND.pattern),
+        CallbackQueryHandler(grid_chosen, pattern=GRP_BIND.pattern),
         ChatMemberHandler(bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]
@@ -186,6 +179,6 @@ async def unbound_group(update: Update, context: Ctx) -> None:
     await say(update, t(lang_of(update, context), "groups.unbound_explain"))
 
 
-def build_fallbacks() -> list[BaseHandler]:
+def build_fallbacks() -> list[AnyHandler]:
     return [MessageHandler(GROUPS & (filters.COMMAND | filters.Entity(MessageEntity.MENTION) | filters.REPLY),
                            unbound_group)]

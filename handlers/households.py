@@ -5,32 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler,
-                          MessageHandler, filters)
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services.places import households as hh
+from bot.services import places as hh
 from bot.services.kernel.errors import DomainError, InvalidInput, NotAllowed
-from bot.services.places.households import CARE_FLAG_KEYS
-from bot.services.kernel.notifier import Button
+from bot.views.places import households as views
+from bot.views.places.callbacks import (
+    HH_ADD,
+    HH_ADD_GRID,
+    HH_FLAG,
+    HH_LIST,
+    HH_SAVE,
+    HH_STOP,
+    PICK_ADD_GRID,
+    PICK_LIST_GRID,
+)
 
 from . import pairings
-from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, choice_buttons, conversation, grid_items, int_arg, label, led_grid_picker, paged, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .pickers import answer, conversation, grid_items, led_grid_picker, paged, press_data, show
 
 PRIVATE = filters.ChatType.PRIVATE
-PER_PAGE = 10
 GRID, ADDRESS, MEMBERS, COUNT, FLAGS, CONFIRM = range(1, 7)
 DRAFT = "household"
 
-
-def flags_text(lang: str, flags: str | list[str]) -> str:
-    values = flags.split(",") if isinstance(flags, str) else flags
-    return ", ".join(tp(lang, CARE_FLAG_KEYS[f]) for f in values if f in CARE_FLAG_KEYS)
-
-
-led_grid_picker("hl", "hh:l:{}:0")
-led_grid_picker("ha", "hh:ag:{}")
+led_grid_picker(PICK_LIST_GRID, views.list_first_page)
+led_grid_picker(PICK_ADD_GRID, HH_ADD_GRID.data)
 
 
 # ------------------------------------------------------------------ /households
@@ -41,42 +42,31 @@ async def households_command(update: Update, context: Ctx) -> None:
     if len(grids) == 1:
         await _render_list(update, context, grids[0].id, 0, new=True)
         return
-    await say(update, t(lang, "households.choose_grid"), paged("hl", await grid_items(context, grids, "hh:l:{}:0"), lang))
+    await say(update, t(lang, "households.choose_grid"),
+              paged(PICK_LIST_GRID, await grid_items(context, grids, views.list_first_page), lang))
 
 
 @domain_errors
 async def list_page(update: Update, context: Ctx) -> None:
-    await _render_list(update, context, int_arg(update, 2), int_arg(update, 3))
+    grid_id, page = HH_LIST.parse(press_data(update))
+    await _render_list(update, context, grid_id, page)
     await answer(update)
 
 
 async def _render_list(update: Update, context: Ctx, grid_id: int, page: int, *, new: bool = False) -> None:
-    lang = lang_of(update, context)
     grid, rows = await hh.households_of_grid(core_of(context), actor_of(update), grid_id)
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    lines = [t(lang, "households.list_header", grid=grid.name, n=len(rows),
-               unpaired=sum(1 for r in rows if not r.volunteers))]
-    for i, r in enumerate(rows[page * PER_PAGE:(page + 1) * PER_PAGE], start=page * PER_PAGE + 1):
-        h = r.household
-        lines.append(t(lang, "households.list_line", i=i, address=label(h.address), members=label(h.members) or "—",
-                       count=h.member_count, flags=flags_text(lang, h.care_flags) or "—",
-                       volunteers=", ".join(r.volunteers) or tp(lang, "households.not_paired")))
-    if not rows:
-        lines.append(t(lang, "households.none_yet"))
-    nav = []
-    if page > 0:
-        nav.append(Button(tp(lang, "pick.prev"), data=f"hh:l:{grid_id}:{page - 1}"))
-    if page < pages - 1:
-        nav.append(Button(tp(lang, "pick.next"), data=f"hh:l:{grid_id}:{page + 1}"))
-    actions = [Button(tp(lang, "households.add_button"), data=f"hh:add:{grid_id}"),
-               Button(tp(lang, "households.pair_button"), data=f"hh:pg:{grid_id}")]
-    await show(update, "\n".join(lines), [row for row in (nav, actions) if row], new=new)
+    await show(update, *views.household_list(lang_of(update, context), grid_id, grid.name, rows, page), new=new)
 
 
 # ------------------------------------------------------------------ /addhousehold
+def _user_data(context: Ctx) -> dict[Any, Any]:
+    assert context.user_data is not None  # a private chat's update: PTB gives it user data
+    return context.user_data
+
+
 def _draft(context: Ctx) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+    draft: dict[str, Any] = _user_data(context).setdefault(DRAFT, {})
+    return draft
 
 
 async def _ask(update: Update, context: Ctx, step: int, prefix: str = "", edit: bool = False) -> int:
@@ -90,17 +80,11 @@ async def _ask(update: Update, context: Ctx, step: int, prefix: str = "", edit: 
     elif step == COUNT:
         await say(update, prefix + t(lang, "households.ask_count", max=hh.MAX_MEMBERS))
     elif step == FLAGS:
-        chosen = d.get("care_flags") or []
-        items = [(("✅ " if f in chosen else "▫️ ") + tp(lang, key), f"hh:af:{f}") for f, key in CARE_FLAG_KEYS.items()]
-        await show(update, prefix + t(lang, "households.ask_flags"),
-                   choice_buttons(items, lang, extra=[[Button(tp(lang, "households.flags_done"), data="hh:af:done")]]),
+        await show(update, prefix + t(lang, "households.ask_flags"), views.flag_buttons(lang, d.get("care_flags") or []),
                    new=not edit)
     elif step == CONFIRM:
-        await show(update, prefix + t(lang, "households.summary", grid=d.get("grid_name", ""), address=d.get("address"),
-                                      members=d.get("members"), count=d.get("member_count"),
-                                      flags=flags_text(lang, d.get("care_flags") or []) or "—"),
-                   [[Button(tp(lang, "households.save"), data="hh:as:save"),
-                     Button(tp(lang, "households.cancel_button"), data="hh:as:stop")]], new=not edit)
+        text, buttons = views.summary(lang, d)
+        await show(update, prefix + text, buttons, new=not edit)
     return step
 
 
@@ -117,9 +101,9 @@ async def _again(update: Update, context: Ctx, err: DomainError) -> int:
 async def add_start(update: Update, context: Ctx) -> int | None:
     lang = lang_of(update, context)
     grids = await hh.leader_grids(core_of(context), actor_of(update))
-    data = update.callback_query.data if update.callback_query else None
-    context.user_data[DRAFT] = {}  # type: ignore[index]
-    wanted = int(data.rsplit(":", 1)[1]) if data else None
+    data = press_data(update)
+    _user_data(context)[DRAFT] = {}
+    wanted = HH_ADD.parse_id(data) if data else None
     if wanted is not None or len(grids) == 1:
         grid = next((g for g in grids if g.id == wanted), None) if wanted is not None else grids[0]
         if grid is None:
@@ -127,13 +111,14 @@ async def add_start(update: Update, context: Ctx) -> int | None:
         await answer(update)
         _draft(context).update(grid_id=grid.id, grid_name=grid.name)
         return await _ask(update, context, ADDRESS)
-    await say(update, t(lang, "households.choose_grid"), paged("ha", await grid_items(context, grids, "hh:ag:{}"), lang))
+    await say(update, t(lang, "households.choose_grid"),
+              paged(PICK_ADD_GRID, await grid_items(context, grids, HH_ADD_GRID.data), lang))
     return GRID
 
 
 @domain_errors
 async def add_grid(update: Update, context: Ctx) -> int | None:
-    grid_id = int((update.callback_query.data or "").rsplit(":", 1)[1])  # type: ignore[union-attr]
+    grid_id = HH_ADD_GRID.parse_id(press_data(update))
     grid = next((g for g in await hh.leader_grids(core_of(context), actor_of(update)) if g.id == grid_id), None)
     if grid is None:
         raise NotAllowed("households.leaders_only")
@@ -144,7 +129,7 @@ async def add_grid(update: Update, context: Ctx) -> int | None:
 
 async def add_text(update: Update, context: Ctx) -> int:
     d = _draft(context)
-    text = update.effective_message.text  # type: ignore[union-attr]
+    text = update.effective_message.text if update.effective_message else None
     step = int(d.get("step", ADDRESS))
     try:
         if step == ADDRESS:
@@ -162,12 +147,13 @@ async def add_text(update: Update, context: Ctx) -> int:
 
 async def add_flag(update: Update, context: Ctx) -> int:
     d = _draft(context)
-    value = (update.callback_query.data or "").rsplit(":", 1)[1]  # type: ignore[union-attr]
+    try:
+        (value,) = HH_FLAG.parse(press_data(update))
+    except DomainError as e:
+        return await _again(update, context, e)
     if value == "done":
         await answer(update)
         return await _ask(update, context, CONFIRM, edit=True)
-    if value not in CARE_FLAG_KEYS:
-        return await _again(update, context, InvalidInput("households.bad_flags"))
     chosen = d.get("care_flags") or []
     d["care_flags"] = [f for f in chosen if f != value] if value in chosen else chosen + [value]
     await answer(update)
@@ -183,21 +169,20 @@ async def add_save(update: Update, context: Ctx) -> int:
         if isinstance(e, InvalidInput) or e.key == "households.address_exists":
             await answer(update)
             await show(update, "❗ " + t(lang, e.key, **e.params) + "\n\n" + t(lang, "households.start_again"))
-            context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+            _user_data(context).pop(DRAFT, None)
             return ConversationHandler.END
         await answer(update, tp(lang, e.key, **e.params), alert=True)
         return CONFIRM
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(DRAFT, None)
     await answer(update)
     await show(update, t(lang, "households.saved", grid=d.get("grid_name", "")),
-               [[Button(tp(lang, "households.add_another"), data=f"hh:add:{d.get('grid_id')}"),
-                 Button(tp(lang, "households.show_list"), data=f"hh:l:{d.get('grid_id')}:0")]])
+               views.saved_buttons(lang, int(d.get("grid_id", 0))))
     return ConversationHandler.END
 
 
 async def add_cancel(update: Update, context: Ctx) -> int:
     await answer(update)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(DRAFT, None)
     await show(update, t(lang_of(update, context), "households.cancelled"), new=update.callback_query is None)
     return ConversationHandler.END
 
@@ -212,20 +197,20 @@ async def add_busy(update: Update, context: Ctx) -> None:
     await say(update, t(lang_of(update, context), "households.busy"))
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
     conv = conversation(
         name="household_add", persistent=True, allow_reentry=True,
         entry_points=[CommandHandler("addhousehold", add_start, filters=PRIVATE),
-                      CallbackQueryHandler(add_start, pattern=r"^hh:add:\d{1,12}$")],
-        states={GRID: [CallbackQueryHandler(add_grid, pattern=r"^hh:ag:\d{1,12}$")],
+                      CallbackQueryHandler(add_start, pattern=HH_ADD.pattern)],
+        states={GRID: [CallbackQueryHandler(add_grid, pattern=HH_ADD_GRID.pattern)],
                 ADDRESS: [MessageHandler(text, add_text)], MEMBERS: [MessageHandler(text, add_text)],
                 COUNT: [MessageHandler(text, add_text)],
-                FLAGS: [CallbackQueryHandler(add_flag, pattern=r"^hh:af:\w{1,32}$")],
-                CONFIRM: [CallbackQueryHandler(add_save, pattern=r"^hh:as:save$"),
-                          CallbackQueryHandler(add_cancel, pattern=r"^hh:as:stop$")]},
+                FLAGS: [CallbackQueryHandler(add_flag, pattern=HH_FLAG.pattern)],
+                CONFIRM: [CallbackQueryHandler(add_save, pattern=HH_SAVE.pattern),
+                          CallbackQueryHandler(add_cancel, pattern=HH_STOP.pattern)]},
         fallbacks=[CommandHandler("cancel", add_cancel), MessageHandler(PRIVATE & filters.COMMAND, add_busy),
                    MessageHandler(PRIVATE & ~filters.COMMAND, add_wrong)],
     )
     return [conv, CommandHandler("households", households_command, filters=PRIVATE),
-            CallbackQueryHandler(list_page, pattern=r"^hh:l:\d{1,12}:\d{1,4}$")] + pairings.build_handlers()
+            CallbackQueryHandler(list_page, pattern=HH_LIST.pattern)] + pairings.build_handlers()

@@ -1,21 +1,21 @@
 """/grid and the "📍 My grid" button: a resident says which community and grid they live in.
 
 Other features call `ask_for_grid(update, context)` when someone without a grid tries
-something grid-bound (or raise bot.services.people.residents.NoGrid from a service).
+something grid-bound (or raise bot.services.people.NoGrid from a service).
 """
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.i18n import t, tp
-from bot.services.places import grids as places
-from bot.services.people import residents
-from bot.services.kernel.notifier import Button
+from bot.i18n import t
+from bot.services import people, places
+from bot.views.people import residents as views
+from bot.views.people.callbacks import MENU_GRID, RES_COMMUNITIES_PAGE, RES_COMMUNITY, RES_GRID, community_press
 
-from .base import Ctx, actor_of, core_of, domain_errors, lang_of
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of
 from .common import group_start
-from .pickers import answer, choice_buttons, int_arg, show
+from .pickers import answer, press_data, show
 
 
 async def _community_step(update: Update, context: Ctx, intro: str, page: int = 0, new: bool = False) -> None:
@@ -25,70 +25,62 @@ async def _community_step(update: Update, context: Ctx, intro: str, page: int = 
         await show(update, t(lang, "residents.no_communities"), new=new)
         return
     if len(communities) == 1:  # one community: go straight to its grids
-        await _grid_step(update, context, communities[0].id, intro, new=new)
+        await _grid_step(update, context, communities[0].id or 0, intro, new=new)
         return
-    items = [(c.name, f"res:c:{c.id}") for c in communities]
-    await show(update, intro + t(lang, "residents.choose_community"),
-                      choice_buttons(items, lang, page=page, page_data=lambda p: f"res:cp:{p}"), new=new)
+    await show(update, *views.communities_step(lang, intro, communities, page), new=new)
 
 
 async def _grid_step(update: Update, context: Ctx, community_id: int, intro: str = "", page: int = 0,
                      new: bool = False) -> None:
     lang = lang_of(update, context)
-    com, grids = await residents.grid_choices(core_of(context), community_id)
+    com, grids = await people.grid_choices(core_of(context), community_id)
     if not grids:
         await show(update, t(lang, "residents.no_grids", community=com.name), new=new)
         return
     many = len(await places.all_communities(core_of(context))) > 1
-    back = [[Button(tp(lang, "residents.back"), data="res:cp:0")]] if many else []
-    items = [(g.name, f"res:g:{g.id}") for g in grids]
-    await show(update, intro + t(lang, "residents.choose_grid", community=com.name),
-                      choice_buttons(items, lang, page=page, page_data=lambda p: f"res:c:{community_id}:{p}",
-                                     extra=back), new=new)
+    await show(update, *views.grids_step(lang, intro, com, grids, page, back=many), new=new)
 
 
 async def ask_for_grid(update: Update, context: Ctx) -> None:
     """Guide someone with no grid: why it matters, then the community/grid buttons."""
-    await _community_step(update, context, t(lang_of(update, context), "residents.why_grid") + "\n\n", new=True)
+    await _community_step(update, context, views.current(lang_of(update, context), None), new=True)
 
 
 @domain_errors
 async def grid_command(update: Update, context: Ctx) -> None:
     await answer(update)
-    lang = lang_of(update, context)
-    where = await residents.where_i_live(core_of(context), actor_of(update))
-    intro = t(lang, "residents.current", community=where[0].name, grid=where[1].name) + "\n\n" if where else \
-        t(lang, "residents.why_grid") + "\n\n"
-    await _community_step(update, context, intro)
+    where = await people.where_i_live(core_of(context), actor_of(update))
+    await _community_step(update, context, views.current(lang_of(update, context), where))
 
 
 @domain_errors
 async def community_page(update: Update, context: Ctx) -> None:
+    page = RES_COMMUNITIES_PAGE.parse_id(press_data(update))
     await answer(update)
-    await _community_step(update, context, "", page=int_arg(update))
+    await _community_step(update, context, "", page=page)
 
 
 @domain_errors
 async def community_chosen(update: Update, context: Ctx) -> None:
-    parts = (update.callback_query.data or "").split(":")  # type: ignore[union-attr]
-    await _grid_step(update, context, int_arg(update, 2), page=int_arg(update, 3) if len(parts) > 3 else 0)
+    community_id, page = community_press(press_data(update))
+    await _grid_step(update, context, community_id, page=page)
     await answer(update)
 
 
 @domain_errors
 async def grid_chosen(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    com, grid = await residents.choose_grid(core_of(context), actor_of(update), int_arg(update))
+    com, grid = await people.choose_grid(core_of(context), actor_of(update), RES_GRID.parse_id(press_data(update)))
     await answer(update, t(lang, "residents.saved_short"))
     await show(update, t(lang, "residents.saved", community=com.name, grid=grid.name))
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     return [
         CommandHandler("grid", grid_command, filters=filters.ChatType.PRIVATE),
         CommandHandler("grid", group_start, filters=filters.ChatType.GROUPS),
-        CallbackQueryHandler(grid_command, pattern=r"^menu:grid$"),
-        CallbackQueryHandler(community_page, pattern=r"^res:cp:\d{1,4}$"),
-        CallbackQueryHandler(community_chosen, pattern=r"^res:c:\d{1,12}(:\d{1,4})?$"),
-        CallbackQueryHandler(grid_chosen, pattern=r"^res:g:\d{1,12}$"),
+        CallbackQueryHandler(grid_command, pattern=MENU_GRID.pattern),
+        CallbackQueryHandler(community_page, pattern=RES_COMMUNITIES_PAGE.pattern),
+        CallbackQueryHandler(community_chosen, pattern=RES_COMMUNITY.pattern),
+        CallbackQueryHandler(grid_chosen, pattern=RES_GRID.pattern),
     ]

@@ -6,22 +6,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler,
-                          MessageHandler, filters)
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services.places import grids as places
-from bot.services.people import residents
-from bot.services.people import signup
+from bot.services import people, places
 from bot.services.kernel.errors import DomainError, InvalidInput
-from bot.services.kernel.notifier import Button
-from bot.services.people.volunteers import SKILL_KEYS, WORK_GROUP_KEYS, skills_text
+from bot.services.kernel.inputs import clean_name, clean_phone
+from bot.views.people import signup as views
+from bot.views.people.callbacks import (
+    MENU_VOLUNTEER,
+    PICK_SU_COMMUNITY,
+    PICK_SU_GRID,
+    SU_BACK,
+    SU_COMMUNITY,
+    SU_CONSENT,
+    SU_GRID,
+    SU_PARTY,
+    SU_SEND,
+    SU_SKILL,
+    SU_STOP,
+    SU_WORK_GROUP,
+)
+from bot.views.people.labels import skills_text
 
 from . import volunteer_leaders, volunteer_profile
-from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
 from .common import group_start
-from .pickers import answer, choice_buttons, conversation, picker, picker_buttons, show
+from .pickers import answer, conversation, picker, picker_buttons, press_data, show
+from .volunteer_profile import share_phone
 
 NAME, PHONE, COMMUNITY, GRID, WORK, PARTY, SKILLS, AVAIL, CONSENT, CONFIRM = range(1, 11)
 PRIVATE = filters.ChatType.PRIVATE
@@ -40,59 +53,38 @@ async def _ask(update: Update, context: Ctx, step: int, *, edit: bool = False, p
     if step == NAME:
         await say(update, prefix + t(lang, "volunteers.ask_name"), reply_markup=ReplyKeyboardRemove())
     elif step == PHONE:
-        kb = ReplyKeyboardMarkup([[KeyboardButton(tp(lang, "volunteers.share_phone_button"), request_contact=True)]],
-                                 resize_keyboard=True, one_time_keyboard=True)
-        await say(update, prefix + t(lang, "volunteers.ask_phone"), reply_markup=kb)
+        await say(update, prefix + t(lang, "volunteers.ask_phone"), reply_markup=share_phone(lang))
     elif step == COMMUNITY:
         await show(update, prefix + t(lang, "volunteers.ask_community"),
-                   await picker_buttons(update, context, "suc"), new=not edit)
+                   await picker_buttons(update, context, PICK_SU_COMMUNITY), new=not edit)
     elif step == GRID:
         await show(update, prefix + t(lang, "volunteers.ask_grid", community=d.get("community_name", "")),
-                   await picker_buttons(update, context, "sug"), new=not edit)
+                   await picker_buttons(update, context, PICK_SU_GRID), new=not edit)
     elif step == WORK:
-        items = [(tp(lang, key), f"vol:su:w:{value}") for value, key in WORK_GROUP_KEYS.items()]
-        await show(update, prefix + t(lang, "volunteers.ask_work_group"), choice_buttons(items, lang, columns=1),
-                   new=not edit)
+        await show(update, prefix + t(lang, "volunteers.ask_work_group"), views.work_group_buttons(lang), new=not edit)
     elif step == PARTY:
-        await show(update, prefix + t(lang, "volunteers.ask_party"),
-                   [[Button(tp(lang, "volunteers.yes"), data="vol:su:p:1"),
-                     Button(tp(lang, "volunteers.no"), data="vol:su:p:0")]], new=not edit)
+        await show(update, prefix + t(lang, "volunteers.ask_party"), views.party_buttons(lang), new=not edit)
     elif step == SKILLS:
-        chosen = d.get("skills") or []
-        items = [(("✅ " if v in chosen else "▫️ ") + tp(lang, key), f"vol:su:s:{v}") for v, key in SKILL_KEYS.items()]
-        done = [[Button(tp(lang, "volunteers.skills_done"), data="vol:su:s:done")]]
-        await show(update, prefix + t(lang, "volunteers.ask_skills"), choice_buttons(items, lang, extra=done),
+        await show(update, prefix + t(lang, "volunteers.ask_skills"), views.skill_buttons(lang, d.get("skills") or []),
                    new=not edit)
     elif step == AVAIL:
         await show(update, prefix + t(lang, "volunteers.ask_availability"), new=True)
     elif step == CONSENT:
-        await show(update, prefix + t(lang, "volunteers.ask_consent"),
-                   [[Button(tp(lang, "volunteers.consent_yes"), data="vol:su:ok:1"),
-                     Button(tp(lang, "volunteers.consent_no"), data="vol:su:ok:0")]], new=not edit)
+        await show(update, prefix + t(lang, "volunteers.ask_consent"), views.consent_buttons(lang), new=not edit)
     elif step == CONFIRM:
-        await show(update, prefix + _summary(lang, d),
-                   [[Button(tp(lang, "volunteers.submit"), data="vol:su:send"),
-                     Button(tp(lang, "volunteers.cancel_button"), data="vol:su:stop")]], new=not edit)
+        await show(update, prefix + views.summary(lang, d), views.confirm_buttons(lang), new=not edit)
     return step
 
 
-@picker("suc")
+@picker(PICK_SU_COMMUNITY)
 async def _communities(update: Update, context: Ctx) -> list[tuple[str, str]]:
-    return [(c.name, f"vol:su:c:{c.id}") for c in await places.all_communities(core_of(context))]
+    return views.community_items(await places.all_communities(core_of(context)))
 
 
-@picker("sug", extra=lambda lang: [[Button(tp(lang, "volunteers.back"), data="vol:su:back")]])
+@picker(PICK_SU_GRID, extra=views.back_button)
 async def _grids(update: Update, context: Ctx) -> list[tuple[str, str]]:
-    _, grids = await residents.grid_choices(core_of(context), int(_draft(context).get("community_id", 0)))
-    return [(g.name, f"vol:su:g:{g.id}") for g in grids]
-
-
-def _summary(lang: str, d: dict[str, Any]) -> str:
-    return t(lang, "volunteers.summary", name=d.get("name", ""), phone=d.get("phone", ""),
-             community=d.get("community_name", ""), grid=d.get("grid_name", ""),
-             work_group=tp(lang, WORK_GROUP_KEYS.get(d.get("work_group", ""), "volunteers.wg.resident")),
-             party=tp(lang, "volunteers.yes" if d.get("party_member") else "volunteers.no"),
-             skills=skills_text(lang, d.get("skills") or []), availability=d.get("availability", ""))
+    _, grids = await people.grid_choices(core_of(context), int(_draft(context).get("community_id", 0)))
+    return views.grid_items(grids)
 
 
 async def _again(update: Update, context: Ctx, err: DomainError) -> int:
@@ -108,7 +100,7 @@ async def _again(update: Update, context: Ctx, err: DomainError) -> int:
 # ------------------------------------------------------------------ entry and text steps
 @domain_errors
 async def start(update: Update, context: Ctx) -> int | None:
-    await signup.can_sign_up(core_of(context), actor_of(update))
+    await people.can_sign_up(core_of(context), actor_of(update))
     await answer(update)
     if not await places.all_communities(core_of(context)):
         await say(update, t(lang_of(update, context), "residents.no_communities"))
@@ -120,7 +112,7 @@ async def start(update: Update, context: Ctx) -> int | None:
 
 async def got_name(update: Update, context: Ctx) -> int:
     try:
-        _draft(context)["name"] = signup.clean_name(update.effective_message.text)  # type: ignore[union-attr]
+        _draft(context)["name"] = clean_name(update.effective_message.text)  # type: ignore[union-attr]
     except InvalidInput as e:
         return await _again(update, context, e)
     return await _ask(update, context, PHONE)
@@ -131,7 +123,7 @@ async def got_contact(update: Update, context: Ctx) -> int:
     try:
         if contact is None or contact.user_id != update.effective_user.id:  # type: ignore[union-attr]
             raise InvalidInput("volunteers.not_your_contact")
-        _draft(context)["phone"] = signup.clean_phone(contact.phone_number)
+        _draft(context)["phone"] = clean_phone(contact.phone_number)
     except InvalidInput as e:
         return await _again(update, context, e)
     await say(update, t(lang_of(update, context), "volunteers.phone_saved"), reply_markup=ReplyKeyboardRemove())
@@ -140,21 +132,16 @@ async def got_contact(update: Update, context: Ctx) -> int:
 
 async def got_availability(update: Update, context: Ctx) -> int:
     try:
-        _draft(context)["availability"] = signup.clean_availability(update.effective_message.text)  # type: ignore[union-attr]
+        _draft(context)["availability"] = people.clean_availability(update.effective_message.text)  # type: ignore[union-attr]
     except InvalidInput as e:
         return await _again(update, context, e)
     return await _ask(update, context, CONSENT)
 
 
 # ------------------------------------------------------------------ button steps
-def _data(update: Update) -> str:
-    return (update.callback_query.data or "").split(":", 2)[2]  # type: ignore[union-attr]
-
-
 async def got_community(update: Update, context: Ctx) -> int:
-    com_id = int(_data(update).split(":")[1])
     try:
-        com, grids = await residents.grid_choices(core_of(context), com_id)
+        com, grids = await people.grid_choices(core_of(context), SU_COMMUNITY.parse_id(press_data(update)))
     except DomainError as e:
         return await _again(update, context, e)
     await answer(update)
@@ -164,9 +151,9 @@ async def got_community(update: Update, context: Ctx) -> int:
 
 async def got_grid(update: Update, context: Ctx) -> int:
     d = _draft(context)
-    grid_id = int(_data(update).split(":")[1])
     try:
-        com, grids = await residents.grid_choices(core_of(context), int(d.get("community_id", 0)))
+        grid_id = SU_GRID.parse_id(press_data(update))
+        com, grids = await people.grid_choices(core_of(context), int(d.get("community_id", 0)))
         grid = next((g for g in grids if g.id == grid_id), None)
         if grid is None:
             raise InvalidInput("volunteers.choose_grid_first")
@@ -184,33 +171,39 @@ async def back_to_community(update: Update, context: Ctx) -> int:
 
 async def got_work_group(update: Update, context: Ctx) -> int:
     try:
-        _draft(context)["work_group"] = signup.clean_work_group(_data(update).split(":")[1])
-    except InvalidInput as e:
+        (value,) = SU_WORK_GROUP.parse(press_data(update))
+        _draft(context)["work_group"] = people.clean_work_group(value)
+    except DomainError as e:
         return await _again(update, context, e)
     await answer(update)
     return await _ask(update, context, PARTY, edit=True)
 
 
 async def got_party(update: Update, context: Ctx) -> int:
+    try:
+        party = SU_PARTY.parse_id(press_data(update)) == 1
+    except DomainError as e:
+        return await _again(update, context, e)
     await answer(update)
-    _draft(context)["party_member"] = _data(update).endswith(":1")
+    _draft(context)["party_member"] = party
     return await _ask(update, context, SKILLS, edit=True)
 
 
 async def toggle_skill(update: Update, context: Ctx) -> int:
     d = _draft(context)
-    value = _data(update).split(":")[1]
+    try:
+        (value,) = SU_SKILL.parse(press_data(update))
+    except DomainError as e:
+        return await _again(update, context, e)
     if value == "done":
         try:
-            d["skills"] = list(signup.clean_skills(d.get("skills") or []))
+            d["skills"] = list(people.clean_skills(d.get("skills") or []))
         except InvalidInput as e:
             return await _again(update, context, e)
         await answer(update)
         await show(update, t(lang_of(update, context), "volunteers.skills_chosen",
                              skills=skills_text(lang_of(update, context), d["skills"])))
         return await _ask(update, context, AVAIL)
-    if value not in SKILL_KEYS:
-        return await _again(update, context, InvalidInput("volunteers.skills_needed"))
     chosen = [v for v in d.get("skills") or [] if v != value] + ([] if value in (d.get("skills") or []) else [value])
     d["skills"] = chosen
     await answer(update)
@@ -219,8 +212,12 @@ async def toggle_skill(update: Update, context: Ctx) -> int:
 
 async def got_consent(update: Update, context: Ctx) -> int:
     lang = lang_of(update, context)
+    try:
+        consent = SU_CONSENT.parse_id(press_data(update)) == 1
+    except DomainError as e:
+        return await _again(update, context, e)
     await answer(update)
-    if not _data(update).endswith(":1"):
+    if not consent:
         context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
         await show(update, t(lang, "volunteers.no_consent"))
         return ConversationHandler.END
@@ -231,7 +228,7 @@ async def got_consent(update: Update, context: Ctx) -> int:
 async def submit(update: Update, context: Ctx) -> int:
     lang = lang_of(update, context)
     try:
-        await signup.submit_signup(core_of(context), actor_of(update), _draft(context))
+        await people.submit_signup(core_of(context), actor_of(update), _draft(context))
     except DomainError as e:
         context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
         await answer(update)
@@ -263,25 +260,25 @@ async def busy(update: Update, context: Ctx) -> None:
     await say(update, t(lang_of(update, context), "volunteers.busy"))
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
     conv = conversation(
         name="volunteer_signup", persistent=True, allow_reentry=True,
         entry_points=[CommandHandler("volunteer", start, filters=PRIVATE),
-                      CallbackQueryHandler(start, pattern=r"^menu:volunteer$")],
+                      CallbackQueryHandler(start, pattern=MENU_VOLUNTEER.pattern)],
         states={
             NAME: [MessageHandler(text, got_name)],
             PHONE: [MessageHandler(PRIVATE & filters.CONTACT, got_contact)],
-            COMMUNITY: [CallbackQueryHandler(got_community, pattern=r"^vol:su:c:\d{1,12}$")],
-            GRID: [CallbackQueryHandler(got_grid, pattern=r"^vol:su:g:\d{1,12}$"),
-                   CallbackQueryHandler(back_to_community, pattern=r"^vol:su:back$")],
-            WORK: [CallbackQueryHandler(got_work_group, pattern=r"^vol:su:w:\w{1,32}$")],
-            PARTY: [CallbackQueryHandler(got_party, pattern=r"^vol:su:p:[01]$")],
-            SKILLS: [CallbackQueryHandler(toggle_skill, pattern=r"^vol:su:s:\w{1,32}$")],
+            COMMUNITY: [CallbackQueryHandler(got_community, pattern=SU_COMMUNITY.pattern)],
+            GRID: [CallbackQueryHandler(got_grid, pattern=SU_GRID.pattern),
+                   CallbackQueryHandler(back_to_community, pattern=SU_BACK.pattern)],
+            WORK: [CallbackQueryHandler(got_work_group, pattern=SU_WORK_GROUP.pattern)],
+            PARTY: [CallbackQueryHandler(got_party, pattern=SU_PARTY.pattern)],
+            SKILLS: [CallbackQueryHandler(toggle_skill, pattern=SU_SKILL.pattern)],
             AVAIL: [MessageHandler(text, got_availability)],
-            CONSENT: [CallbackQueryHandler(got_consent, pattern=r"^vol:su:ok:[01]$")],
-            CONFIRM: [CallbackQueryHandler(submit, pattern=r"^vol:su:send$"),
-                      CallbackQueryHandler(cancel, pattern=r"^vol:su:stop$")],
+            CONSENT: [CallbackQueryHandler(got_consent, pattern=SU_CONSENT.pattern)],
+            CONFIRM: [CallbackQueryHandler(submit, pattern=SU_SEND.pattern),
+                      CallbackQueryHandler(cancel, pattern=SU_STOP.pattern)],
         },
         fallbacks=[CommandHandler("cancel", cancel),
                    MessageHandler(PRIVATE & filters.COMMAND, busy),

@@ -124,3 +124,25 @@ class Callback:
         """For a press of one part that is a row id."""
         (value,) = self.parse(data)
         return int(value)
+
+
+class Step(Callback):
+    """`feature:action:word[:part...]`: presses of one action told apart by a fixed word (a step of a
+    guided conversation: `vol:su:g:12`, `vol:su:back`). Its pattern includes the word, so each kind
+    gets its own handler; `data` and `parse` leave the word out."""
+
+    def __init__(self, feature: str, action: str, word: str, *parts: Part) -> None:
+        if not _TOKEN.match(word):
+            raise ValueError(f"bad callback word {word!r}")
+        super().__init__(feature, action, One(word), *parts)
+        self.word = word
+        self.pattern = "^" + re.escape(f"{self.prefix}:{word}") + ("(:|$)" if parts else "$")
+
+    def __repr__(self) -> str:
+        return f"Step({self.prefix!r}, {self.word!r}, {len(self.parts) - 1} parts)"
+
+    def data(self, *values: Any) -> str:
+        return super().data(self.word, *values)
+
+    def parse(self, data: str | None) -> tuple[Any, ...]:
+        return super().parse(data)[1:]

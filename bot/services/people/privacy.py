@@ -5,22 +5,20 @@ address), tasks being done, or a leader's or admin's role (someone must take it 
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage import audit
-from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, OPEN_REQUEST_STATUSES
-from storage.models import Assignment, HelpRequest, Person, RoleGrant
-from storage.privacy import erase_person
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, DomainError, NotAllowed
 from bot.services.people.roles import Actor, person_by_tg
+from storage import audit
+from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, OPEN_REQUEST_STATUSES
+from storage.models import Assignment, HelpRequest, Person, RoleGrant
+from storage.privacy import erase_person
 
 log = logging.getLogger(__name__)
 CONFIRM_MINUTES = 10  # a confirmation button older than this is refused
@@ -74,10 +72,10 @@ async def forget_me(core: Core, actor: Actor, *, for_user: int, stamp: int) -> F
         raise Conflict("privacy.error.expired")
     async with core.db.session() as s:
         person = await person_by_tg(s, actor.tg_user_id)
-        if person is None:
+        if person is None or person.id is None:
             return None
         await _still_needed(s, person)
         erased = await erase_person(s, person, core.clock.now())
         await audit.record(s, person.id, "privacy.forget", "person", person.id)
     log.info("person %s erased their personal details", person.id)
-    return Forgotten(person_id=person.id, requests_erased=erased.requests)  # type: ignore[arg-type]
+    return Forgotten(person_id=person.id, requests_erased=erased.requests)

@@ -1,17 +1,15 @@
 """Where a resident lives: the grid their requests go to."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from sqlalchemy import select
-
-from storage import audit
-from storage.models import Community, Grid
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
 from bot.services.people.roles import Actor, ensure_person
 from bot.services.places.grids import get_community, get_grid
+from storage import audit
+from storage.models import Community, Grid
 
 
 class NoGrid(DomainError):

@@ -3,18 +3,16 @@ are erased (address, phone, free text that may hold them); the figures stay (cat
 status, stars), so digests and exports of old weeks still add up. Runs daily from the scheduler."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
+from sqlmodel import col
 
+from bot.services.kernel.core import Core
 from storage import audit, jobs, outbox
 from storage.enums import RequestStatus
 from storage.models import Assignment, HelpRequest, Rating
-
-from bot.services.kernel.core import Core
 
 FINAL = (RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
          RequestStatus.out_of_scope.value, RequestStatus.duplicate.value)

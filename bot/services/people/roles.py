@@ -7,18 +7,23 @@ selects the Person first and whatever else they need after it, keyed by `:tg`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import BindParameter, Boolean, Row, Select, Table, bindparam, exists, insert, inspect, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Boolean, Row, Select, bindparam, exists, insert, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.services.kernel.ids import row_id as row_id  # TRANSITION: callers import it from kernel.ids
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Grid, Person, RoleGrant, VolunteerProfile
 
+if TYPE_CHECKING:
+    from bot.services.kernel.core import Core
+
 LEADER, ADMIN = RoleKind.leader.value, RoleKind.admin.value
+AnySelect = Select[*tuple[Any, ...]]  # a statement of any columns (the Person first, see by_tg)
+AnyRow = Row[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class Actor:
     language: str | None = None
 
 
-def by_tg(*columns: Any) -> Select:
+def by_tg(*columns: Any) -> AnySelect:
     """`select(Person, *columns) ... where tg_user_id = :tg`, to extend and pass to `load_me`."""
     return select(Person, *columns).select_from(Person).where(col(Person.tg_user_id) == bindparam("tg"))
 
@@ -40,7 +45,7 @@ def grants(role: str, *where: Any) -> Any:
     return exists().where(col(RoleGrant.person_id) == col(Person.id), col(RoleGrant.role) == role, *where)
 
 
-def _grant_ids(column: Any, role: str) -> Select:
+def _grant_ids(column: Any, role: str) -> AnySelect:
     return select(column).where(col(RoleGrant.person_id) == col(Person.id), col(RoleGrant.role) == role).correlate(Person)
 
 
@@ -51,26 +56,21 @@ LEADS_A_GRID = select(col(Grid.id)).where(or_(col(Grid.id).in_(_grant_ids(col(Ro
 ANY_GRID = select(col(Grid.id)).correlate_except(Grid).exists()
 
 _PERSON = by_tg()
-_INSERT = insert(Person.__table__)  # type: ignore[attr-defined]
-_COLUMNS = [c.key for c in Person.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
+_TABLE = cast(Table, inspect(Person).local_table)
+_INSERT = insert(_TABLE)
+_COLUMNS = [c.key for c in _TABLE.columns if c.key != "id"]
 
 
-def row_id(value: int) -> int:
-    """An id from callback data as a bind parameter of an INTEGER column: out of its range (which
-    the database would refuse) it is 0, which matches nothing."""
-    return value if 0 < value < 2**31 else 0
-
-
-async def load_rows(session: AsyncSession, actor: Actor, stmt: Select, **params: Any) -> list[Row]:
+async def load_rows(session: AsyncSession, actor: Actor, stmt: AnySelect, **params: Any) -> list[AnyRow]:
     """The rows of `stmt` (see `by_tg`) for this Telegram user, who is registered on first contact
     and whose name/language are kept fresh, as `ensure_person` does. At least one row."""
     params["tg"] = actor.tg_user_id
-    rows = (await session.execute(stmt, params=params)).all()
+    rows = list((await session.execute(stmt, params=params)).all())
     if not rows:
         fresh = Person(tg_user_id=actor.tg_user_id, name=actor.name[:100], username=actor.username,
                        language=actor.language)
         await (await session.connection()).execute(_INSERT, {k: getattr(fresh, k) for k in _COLUMNS})
-        return (await session.execute(stmt, params=params)).all()
+        return list((await session.execute(stmt, params=params)).all())
     person = rows[0][0]
     if (person.language != actor.language or person.blocked_bot or person.username != actor.username
             or (not person.name and actor.name)):
@@ -82,21 +82,23 @@ async def load_rows(session: AsyncSession, actor: Actor, stmt: Select, **params:
     return rows
 
 
-async def load_me(session: AsyncSession, actor: Actor, stmt: Select, **params: Any) -> Row:
+async def load_me(session: AsyncSession, actor: Actor, stmt: AnySelect, **params: Any) -> AnyRow:
     """The one row of `stmt` for this Telegram user (see `load_rows`)."""
     return (await load_rows(session, actor, stmt, **params))[0]
 
 
 async def ensure_person(session: AsyncSession, actor: Actor) -> Person:
     """The Person for this Telegram user, created on first contact; name/language kept fresh."""
-    return (await load_me(session, actor, _PERSON))[0]
+    return cast(Person, (await load_me(session, actor, _PERSON))[0])
 
 
 async def person_by_tg(session: AsyncSession, tg_user_id: int) -> Person | None:
-    return (await session.execute(_PERSON, params={"tg": tg_user_id})).scalars().first()
+    return cast("Person | None", (await session.execute(_PERSON, params={"tg": tg_user_id})).scalars().first())
 
 
-_PID, _GID, _CID = bindparam("pid"), bindparam("gid"), bindparam("cid")
+_PID: BindParameter[int] = bindparam("pid")
+_GID: BindParameter[int] = bindparam("gid")
+_CID: BindParameter[int] = bindparam("cid")
 _ADMIN_OF = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN, col(RoleGrant.community_id) == _CID)
 _ANY_ADMIN = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN).limit(1)
 _LEADER_OF = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID)
@@ -107,7 +109,7 @@ _CAN_LEAD = select(or_(
         select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN))))))
 
 
-async def _found(session: AsyncSession, stmt: Select, **params: Any) -> bool:
+async def _found(session: AsyncSession, stmt: AnySelect, **params: Any) -> bool:
     return (await (await session.connection()).execute(stmt, params)).first() is not None
 
 
@@ -132,7 +134,7 @@ async def can_lead(session: AsyncSession, person: Person, grid_id: int) -> bool:
     """The grid's leader, or an admin of its community."""
     row = (await (await session.connection()).execute(
         _CAN_LEAD, {"pid": person.id, "gid": grid_id, "sa": bool(person.is_superadmin)})).first()
-    return bool(row[0])
+    return row is not None and bool(row[0])
 
 
 _ALL_GRIDS = select(Grid).order_by(col(Grid.id))
@@ -200,7 +202,7 @@ _ROLE_SUMMARY = by_tg(col(VolunteerProfile.status), LEADS_A_GRID, ANY_GRID, gran
     VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
 
 
-async def role_summary(core, actor: Actor) -> RoleSummary:  # type: ignore[no-untyped-def]
+async def role_summary(core: Core, actor: Actor) -> RoleSummary:
     """What this person is, for /start and /help (registers them on first contact)."""
     async with core.db.reading() as s:
         person, status, leads, any_grid, admin = await load_me(s, actor, _ROLE_SUMMARY)

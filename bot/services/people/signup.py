@@ -1,25 +1,29 @@
 """双报到: a volunteer signs up with the grid they live in, and keeps their own profile."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import t
-from storage import audit
-from storage.enums import Skill, VolunteerStatus, WorkGroup
-from storage.models import Grid, Person, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_line, clean_name, clean_phone
-from bot.services.kernel.notifier import OutMessage
+from bot.services.people.notices import ApplicationWithdrawn, VolunteerLeft
 from bot.services.people.roles import Actor, ensure_person
-from bot.services.people.volunteers import VolunteerView, card_ref, deciders_of, end_pairings, post_application_cards, view_of
+from bot.services.people.volunteers import (
+    VolunteerView,
+    card_ref,
+    deciders_of,
+    end_pairings,
+    post_application_cards,
+    view_of,
+)
+from storage import audit
+from storage.enums import Skill, VolunteerStatus, WorkGroup
+from storage.models import Grid, Person, VolunteerProfile
 
 SKILLS = [s.value for s in Skill]
 WORK_GROUPS = [w.value for w in WorkGroup]
@@ -42,7 +46,7 @@ def clean_availability(text: str | None) -> str:
 
 
 def clean_work_group(value: str | None) -> str:
-    if value not in WORK_GROUPS:
+    if value is None or value not in WORK_GROUPS:
         raise InvalidInput("volunteers.bad_work_group")
     return value
 
@@ -101,13 +105,13 @@ async def submit_signup(core: Core, actor: Actor, draft: dict[str, Any]) -> Volu
         _refuse_reapply(profile)
         now = core.clock.now()
         if profile is None:
-            profile = VolunteerProfile(person_id=person.id, grid_id=grid.id, created_at=now)  # type: ignore[arg-type]
-        profile.grid_id, profile.status = grid.id, VolunteerStatus.pending.value  # type: ignore[assignment]
+            profile = VolunteerProfile(person_id=person.id or 0, grid_id=signup.grid_id, created_at=now)
+        profile.grid_id, profile.status = signup.grid_id, VolunteerStatus.pending.value
         profile.work_group, profile.party_member = signup.work_group, signup.party_member
         profile.skills, profile.availability = ",".join(signup.skills), signup.availability
         profile.consent_at, profile.decided_by, profile.decided_at, profile.shock_team = now, None, None, False
         person.name, person.phone = signup.name, signup.phone
-        person.grid_id = person.grid_id or grid.id
+        person.grid_id = person.grid_id or signup.grid_id
         s.add_all([profile, person])
         await s.flush()
         await audit.record(s, person.id, "volunteer.apply", "volunteer", profile.id, grid_id=grid.id,
@@ -165,15 +169,12 @@ async def leave_programme(core: Core, actor: Actor) -> VolunteerProfile:
         was = profile.status
         profile.status, profile.shock_team = VolunteerStatus.left.value, False
         s.add(profile)
-        ended = await end_pairings(s, person.id)
+        ended = await end_pairings(s, person.id or 0)
         await audit.record(s, person.id, "volunteer.leave", "volunteer", profile.id, was=was, pairings_ended=ended)
         view = await view_of(s, profile)
         if was == VolunteerStatus.pending.value:
-            await core.notifier.edit_card(s, card_ref(profile), t(core.cfg.bot.default_locale, "volunteers.card_withdrawn",
-                                                                  name=person.name), [])
-        for leader in await deciders_of(s, view.grid):
-            lang = core.lang(leader.language)
-            await core.notifier.send(s, f"{card_ref(profile)}:left:{leader.id}", OutMessage(
-                chat_id=leader.tg_user_id, text=t(lang, "volunteers.left_notice", name=person.name,  # type: ignore[arg-type]
-                                                  grid=view.grid.name, households=ended)))
+            await core.notifier.edit_card(s, card_ref(profile), ApplicationWithdrawn(chat_id=0, name=person.name))
+        for leader, chat in await deciders_of(s, view.grid):
+            await core.notifier.send(s, f"{card_ref(profile)}:left:{leader.id}", VolunteerLeft(
+                chat_id=chat, language=leader.language, name=person.name, grid=view.grid.name, households=ended))
         return profile

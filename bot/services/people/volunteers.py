@@ -6,47 +6,31 @@ button was drawn for. Sign-up and the volunteer's own profile are in signup.py.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import CursorResult, Select, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import t, tp
-from storage import audit
-from storage.enums import RoleKind, Skill, VolunteerStatus, WorkGroup
-from storage.models import Community, Grid, Pairing, Person, RoleGrant, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
-from bot.services.kernel.notifier import Button, OutMessage
-from bot.services.people.roles import Actor, admins_of, can_lead, ensure_person, leaders_of, row_id
+from bot.services.kernel.ids import row_id
+from bot.services.people.notices import (
+    ApplicationDecided,
+    Decision,
+    StandingChanged,
+    VolunteerApplied,
+    VolunteerApproved,
+    VolunteerCard,
+    VolunteerDeclined,
+)
+from bot.services.people.roles import Actor, admins_of, can_lead, ensure_person, leaders_of
 from bot.services.places.grids import volunteer_group_of
-
-WORK_GROUP_KEYS = {
-    WorkGroup.party_in_service.value: "volunteers.wg.party_in_service",
-    WorkGroup.retired.value: "volunteers.wg.retired",
-    WorkGroup.youth.value: "volunteers.wg.youth",
-    WorkGroup.new_economy.value: "volunteers.wg.new_economy",
-    WorkGroup.resident.value: "volunteers.wg.resident",
-}
-SKILL_KEYS = {
-    Skill.elder_care.value: "volunteers.skill.elder_care", Skill.repairs.value: "volunteers.skill.repairs",
-    Skill.paperwork.value: "volunteers.skill.paperwork", Skill.health.value: "volunteers.skill.health",
-    Skill.haircut.value: "volunteers.skill.haircut", Skill.tutoring.value: "volunteers.skill.tutoring",
-    Skill.legal.value: "volunteers.skill.legal", Skill.psychology.value: "volunteers.skill.psychology",
-    Skill.transport.value: "volunteers.skill.transport", Skill.moving.value: "volunteers.skill.moving",
-}
-STATUS_KEYS = {
-    VolunteerStatus.pending.value: "volunteers.status.pending",
-    VolunteerStatus.approved.value: "volunteers.status.approved",
-    VolunteerStatus.declined.value: "volunteers.status.declined",
-    VolunteerStatus.suspended.value: "volunteers.status.suspended",
-    VolunteerStatus.left.value: "volunteers.status.left",
-}
+from storage import audit
+from storage.enums import RoleKind, VolunteerStatus
+from storage.models import Community, Grid, Pairing, Person, RoleGrant, VolunteerProfile
 
 
 @dataclass
@@ -56,27 +40,13 @@ class VolunteerView:
     grid: Grid
     community: Community
 
-
-def skills_text(lang: str, skills: str | list[str]) -> str:
-    values = skills.split(",") if isinstance(skills, str) else skills
-    return "、".join(tp(lang, SKILL_KEYS[v]) for v in values if v in SKILL_KEYS) if lang == "zh-CN" else \
-        ", ".join(tp(lang, SKILL_KEYS[v]) for v in values if v in SKILL_KEYS)
-
-
-def card_text(lang: str, v: VolunteerView, *, with_phone: bool = True) -> str:
-    """The volunteer as a leader sees them (private chat only: it has the phone number)."""
-    p, prof = v.person, v.profile
-    yes_no = tp(lang, "volunteers.yes") if prof.party_member else tp(lang, "volunteers.no")
-    return t(lang, "volunteers.card", name=p.name, grid=v.grid.name, community=v.community.name,
-             phone=(p.phone or "—") if with_phone else "—",
-             work_group=tp(lang, WORK_GROUP_KEYS.get(prof.work_group, "volunteers.wg.resident")),
-             party=yes_no, skills=skills_text(lang, prof.skills) or "—", availability=prof.availability or "—",
-             status=tp(lang, STATUS_KEYS.get(prof.status, "volunteers.status.pending")))
-
-
-def decision_buttons(lang: str, profile_id: int) -> list[list[Button]]:
-    return [[Button(tp(lang, "volunteers.approve_button"), data=f"vol:ok:{profile_id}"),
-             Button(tp(lang, "volunteers.decline_button"), data=f"vol:no:{profile_id}")]]
+    @property
+    def card(self) -> VolunteerCard:
+        p, prof = self.person, self.profile
+        return VolunteerCard(profile_id=prof.id or 0, name=p.name, grid=self.grid.name, community=self.community.name,
+                             phone=p.phone, work_group=prof.work_group, party_member=prof.party_member,
+                             skills=tuple(v for v in prof.skills.split(",") if v), availability=prof.availability,
+                             status=prof.status)
 
 
 def card_ref(profile: VolunteerProfile) -> str:
@@ -86,28 +56,26 @@ def card_ref(profile: VolunteerProfile) -> str:
 
 
 async def view_of(session: AsyncSession, profile: VolunteerProfile) -> VolunteerView:
-    person = await session.get(Person, profile.person_id)
-    grid = await session.get(Grid, profile.grid_id)
-    com = await session.get(Community, grid.community_id)  # type: ignore[union-attr]
-    return VolunteerView(profile, person, grid, com)  # type: ignore[arg-type]
+    """The profile with its person, grid and community (all three exist: foreign keys)."""
+    person = await session.get_one(Person, profile.person_id)
+    grid = await session.get_one(Grid, profile.grid_id)
+    com = await session.get_one(Community, grid.community_id)
+    return VolunteerView(profile, person, grid, com)
 
 
-async def deciders_of(session: AsyncSession, grid: Grid) -> list[Person]:
-    """Who gets the sign-up card: the grid's leaders, else the community's admins."""
-    people = await leaders_of(session, grid.id) or await admins_of(session, grid.community_id)  # type: ignore[arg-type]
-    return [p for p in people if p.tg_user_id is not None]
+async def deciders_of(session: AsyncSession, grid: Grid) -> list[tuple[Person, int]]:
+    """Who gets the sign-up card: the grid's leaders, else the community's admins (with their chat)."""
+    people = await leaders_of(session, grid.id or 0) or await admins_of(session, grid.community_id)
+    return [(p, p.tg_user_id) for p in people if p.tg_user_id is not None]
 
 
 async def post_application_cards(core: Core, session: AsyncSession, view: VolunteerView) -> None:
-    ref = card_ref(view.profile)
-    for leader in await deciders_of(session, view.grid):
+    ref, card = card_ref(view.profile), view.card
+    for leader, chat in await deciders_of(session, view.grid):
         if leader.id == view.person.id:
             continue  # nobody decides about themselves
-        lang = core.lang(leader.language)
-        text = t(lang, "volunteers.new_application") + "\n\n" + card_text(lang, view)
-        await core.notifier.send(session, f"{ref}:card:{leader.id}", OutMessage(
-            chat_id=leader.tg_user_id, text=text, buttons=decision_buttons(lang, view.profile.id)),  # type: ignore[arg-type]
-            card_ref=ref)
+        await core.notifier.send(session, f"{ref}:card:{leader.id}",
+                                 VolunteerApplied(chat_id=chat, language=leader.language, card=card), card_ref=ref)
 
 
 async def _decidable(session: AsyncSession, actor: Actor, profile_id: int) -> tuple[Person, VolunteerView]:
@@ -139,21 +107,20 @@ def _stale(profile: VolunteerProfile) -> Conflict:
 async def _transition(session: AsyncSession, prof: VolunteerProfile, before: VolunteerStatus, after: VolunteerStatus,
                       me: Person, now: datetime) -> None:
     """Change the status only if it is still `before` (two leaders pressing at once: one wins)."""
-    values: dict = dict(status=after.value, decided_by=me.id, decided_at=now)
+    values: dict[str, Any] = dict(status=after.value, decided_by=me.id, decided_at=now)
     if after != VolunteerStatus.approved:
         values["shock_team"] = False
-    result = await session.execute(update(VolunteerProfile).where(
-        col(VolunteerProfile.id) == prof.id, col(VolunteerProfile.status) == before.value).values(**values))
+    result = cast(CursorResult[Any], await session.execute(update(VolunteerProfile).where(
+        col(VolunteerProfile.id) == prof.id, col(VolunteerProfile.status) == before.value).values(**values)))
     if not result.rowcount:
         await session.refresh(prof)
         raise _stale(prof)
     await session.refresh(prof)
 
 
-async def _close_card(core: Core, session: AsyncSession, view: VolunteerView, me: Person, key: str) -> None:
-    lang = core.cfg.bot.default_locale
-    text = card_text(lang, view, with_phone=False) + "\n\n" + t(lang, key, name=me.name)
-    await core.notifier.edit_card(session, card_ref(view.profile), text, [])
+async def _close_card(core: Core, session: AsyncSession, view: VolunteerView, me: Person, decision: Decision) -> None:
+    await core.notifier.edit_card(session, card_ref(view.profile),
+                                  ApplicationDecided(chat_id=0, card=view.card, decision=decision, by=me.name))
 
 
 async def approve_volunteer(core: Core, actor: Actor, profile_id: int) -> VolunteerProfile:
@@ -165,21 +132,13 @@ async def approve_volunteer(core: Core, actor: Actor, profile_id: int) -> Volunt
             view.person.grid_id = prof.grid_id
             s.add(view.person)
         await audit.record(s, me.id, "volunteer.approve", "volunteer", prof.id, grid_id=prof.grid_id)
-        lang = core.lang(view.person.language)
         group = await volunteer_group_of(s, prof.grid_id)
-        buttons: list[list[Button]] = []
-        if group is None:
-            extra = t(lang, "volunteers.no_group_yet")
-        elif group.invite_link:
-            extra = t(lang, "volunteers.join_group", group=group.title)
-            buttons = [[Button(tp(lang, "volunteers.join_button"), url=group.invite_link)]]
-        else:
-            extra = t(lang, "volunteers.leader_adds_you", group=group.title)
-        text = t(lang, "volunteers.approved_notice", grid=view.grid.name) + "\n\n" + extra
         if view.person.tg_user_id is not None:
-            await core.notifier.send(s, f"{card_ref(prof)}:approved", OutMessage(
-                chat_id=view.person.tg_user_id, text=text, buttons=buttons))
-        await _close_card(core, s, view, me, "volunteers.card_approved_by")
+            await core.notifier.send(s, f"{card_ref(prof)}:approved", VolunteerApproved(
+                chat_id=view.person.tg_user_id, language=view.person.language, grid=view.grid.name,
+                group=group.title if group is not None else None,
+                invite_link=group.invite_link if group is not None else None))
+        await _close_card(core, s, view, me, Decision.approved)
         return prof
 
 
@@ -191,43 +150,39 @@ async def decline_volunteer(core: Core, actor: Actor, profile_id: int, reason: s
         await _transition(s, prof, VolunteerStatus.pending, VolunteerStatus.declined, me, core.clock.now())
         await audit.record(s, me.id, "volunteer.decline", "volunteer", prof.id, grid_id=prof.grid_id,
                            with_reason=reason is not None)
-        lang = core.lang(view.person.language)
-        text = t(lang, "volunteers.declined_notice", grid=view.grid.name)
-        if reason:
-            text += "\n" + t(lang, "volunteers.declined_reason", reason=reason)
         if view.person.tg_user_id is not None:
-            await core.notifier.send(s, f"{card_ref(prof)}:declined", OutMessage(
-                chat_id=view.person.tg_user_id, text=text))
-        await _close_card(core, s, view, me, "volunteers.card_declined_by")
+            await core.notifier.send(s, f"{card_ref(prof)}:declined", VolunteerDeclined(
+                chat_id=view.person.tg_user_id, language=view.person.language, grid=view.grid.name, reason=reason))
+        await _close_card(core, s, view, me, Decision.declined)
         return prof
 
 
 async def suspend_volunteer(core: Core, actor: Actor, profile_id: int) -> VolunteerProfile:
     """An approved volunteer stops getting tasks and visits until reinstated."""
     return await _set_standing(core, actor, profile_id, VolunteerStatus.approved, VolunteerStatus.suspended,
-                               "volunteer.suspend", "volunteers.suspended_notice")
+                               "volunteer.suspend")
 
 
 async def reinstate_volunteer(core: Core, actor: Actor, profile_id: int) -> VolunteerProfile:
     return await _set_standing(core, actor, profile_id, VolunteerStatus.suspended, VolunteerStatus.approved,
-                               "volunteer.reinstate", "volunteers.reinstated_notice")
+                               "volunteer.reinstate")
 
 
 async def _set_standing(core: Core, actor: Actor, profile_id: int, before: VolunteerStatus, after: VolunteerStatus,
-                        action: str, notice: str) -> VolunteerProfile:
+                        action: str) -> VolunteerProfile:
     async with core.db.session() as s:
         me, view = await _decidable(s, actor, profile_id)
         prof = view.profile
         await _transition(s, prof, before, after, me, core.clock.now())
         await audit.record(s, me.id, action, "volunteer", prof.id, grid_id=prof.grid_id)
         if view.person.tg_user_id is not None:
-            lang = core.lang(view.person.language)
-            await core.notifier.send(s, f"{action}:{prof.id}:{core.clock.now().timestamp():.3f}", OutMessage(
-                chat_id=view.person.tg_user_id, text=t(lang, notice, grid=view.grid.name)))
+            await core.notifier.send(s, f"{action}:{prof.id}:{core.clock.now().timestamp():.3f}", StandingChanged(
+                chat_id=view.person.tg_user_id, language=view.person.language, grid=view.grid.name,
+                suspended=after == VolunteerStatus.suspended))
         return prof
 
 
-def _joined():  # type: ignore[no-untyped-def]
+def _joined() -> Select[VolunteerProfile, Person, Grid, Community]:
     """Profiles with their person, grid and community in one query (no query per row)."""
     return (select(VolunteerProfile, Person, Grid, Community)
             .join(Person, col(Person.id) == col(VolunteerProfile.person_id))
@@ -254,7 +209,7 @@ async def pending_volunteers(core: Core, actor: Actor) -> list[VolunteerView]:
         rows = await s.execute(_joined().where(led, col(VolunteerProfile.person_id) != me.id,
                                             col(VolunteerProfile.status) == VolunteerStatus.pending.value)
                             .order_by(col(VolunteerProfile.consent_at), col(VolunteerProfile.id)))
-        return [VolunteerView(*row) for row in rows.all()]
+        return [VolunteerView(p, person, grid, com) for p, person, grid, com in rows.all()]
 
 
 async def grid_volunteers(core: Core, actor: Actor, *, offset: int = 0,
@@ -269,10 +224,10 @@ async def grid_volunteers(core: Core, actor: Actor, *, offset: int = 0,
                                .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id)).where(*live))
         rows = await s.execute(_joined().where(*live).order_by(col(Grid.name), col(Grid.id), col(Person.name), col(Person.id))
                             .offset(max(0, offset)).limit(limit))
-        return [VolunteerView(*row) for row in rows.all()], int(total or 0)
+        return [VolunteerView(p, person, grid, com) for p, person, grid, com in rows.all()], int(total or 0)
 
 
 async def end_pairings(session: AsyncSession, person_id: int) -> int:
-    result = await session.execute(update(Pairing).where(
-        col(Pairing.volunteer_id) == person_id, col(Pairing.active) == True).values(active=False))  # noqa: E712
+    result = cast(CursorResult[Any], await session.execute(update(Pairing).where(
+        col(Pairing.volunteer_id) == person_id, col(Pairing.active) == True).values(active=False)))  # noqa: E712
     return int(result.rowcount or 0)

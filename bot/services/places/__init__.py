@@ -1,1 +1,81 @@
-"""Communities, grids, their group chats and households."""
+"""Communities, grids, their group chats and households.
+
+Other features, handlers and views import from here.
+"""
+from __future__ import annotations
+
+# people first: its modules use this package's (volunteers look up a grid's group), and ours use its roles
+from bot.services import people as _people  # noqa: F401
+
+from .grids import (
+                    CommunityOverview,
+                    GridOverview,
+                    add_admin,
+                    administered_communities,
+                    administered_grids,
+                    all_communities,
+                    clean_timezone,
+                    community_admins,
+                    create_community,
+                    create_grid,
+                    find_person,
+                    get_community,
+                    get_grid,
+                    grid_leaders,
+                    grids_of_community,
+                    overview,
+                    remove_admin,
+                    remove_leader,
+                    residents_group_of,
+                    set_leader,
+                    volunteer_group_of,
+                    with_communities,
+)
+from .groups import (
+                    BindResult,
+                    bind_chat,
+                    bindable_grids,
+                    binding_of_chat,
+                    chat_migrated,
+                    remember_invite_link,
+                    unbind_chat,
+)
+from .households import (
+                    CARE_FLAGS,
+                    MAX_MEMBERS,
+                    HouseholdRow,
+                    NewHousehold,
+                    add_household,
+                    address_taken,
+                    check_new,
+                    clean_address,
+                    clean_flags,
+                    clean_member_count,
+                    clean_members,
+                    household_for,
+                    households_of_grid,
+                    households_of_volunteer,
+                    leader_grids,
+                    pair,
+                    pairable_volunteers,
+                    pairings_of,
+                    unpair,
+)
+from .notices import AdminGranted, HouseholdsPaired, LeaderGranted
+
+__all__ = [
+    # communities, grids, who leads and administers them
+    "CommunityOverview", "GridOverview", "add_admin", "administered_communities", "administered_grids",
+    "all_communities", "clean_timezone", "community_admins", "create_community", "create_grid", "find_person",
+    "get_community", "get_grid", "grid_leaders", "grids_of_community", "overview", "remove_admin", "remove_leader",
+    "residents_group_of", "set_leader", "volunteer_group_of", "with_communities",
+    # group chats bound to grids
+    "BindResult", "bind_chat", "bindable_grids", "binding_of_chat", "chat_migrated", "remember_invite_link",
+    "unbind_chat",
+    # households and pairings
+    "CARE_FLAGS", "MAX_MEMBERS", "HouseholdRow", "NewHousehold", "add_household", "address_taken", "check_new",
+    "clean_address", "clean_flags", "clean_member_count", "clean_members", "household_for", "households_of_grid",
+    "households_of_volunteer", "leader_grids", "pair", "pairable_volunteers", "pairings_of", "unpair",
+    # notices
+    "AdminGranted", "HouseholdsPaired", "LeaderGranted",
+]

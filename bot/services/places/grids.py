@@ -1,24 +1,22 @@
 """Communities, grids, their leaders and admins (who is in charge where)."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass, field
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import String, delete, func, select
+from sqlalchemy import CursorResult, String, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import t
-from storage import audit
-from storage.enums import ChatKind, RoleKind, VolunteerStatus
-from storage.models import ChatBinding, Community, Grid, Household, Person, RoleGrant, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_line
-from bot.services.kernel.notifier import OutMessage
 from bot.services.people.roles import Actor, admins_of, ensure_person, is_admin_of, is_any_admin, leaders_of
+from bot.services.places.notices import AdminGranted, LeaderGranted
+from storage import audit
+from storage.enums import ChatKind, RoleKind, VolunteerStatus
+from storage.models import ChatBinding, Community, Grid, Household, Person, RoleGrant, VolunteerProfile
 
 
 # ------------------------------------------------------------------ lookups
@@ -100,15 +98,15 @@ async def administered_grids(core: Core, actor: Actor) -> list[tuple[Community, 
         return [(c, g) for c, g in rows.all()]
 
 
-async def grid_labels(core: Core, grids: list[Grid]) -> list[tuple[Grid, str]]:
-    """Names to show for grids on buttons: "community · grid" when they span several communities
-    (many communities have a 第一网格), else just the grid's name. Ordered by those names."""
+async def with_communities(core: Core, grids: list[Grid]) -> list[tuple[Grid, str | None]]:
+    """Each grid with its community's name when the grids span several communities (many
+    communities have a 第一网格, so their buttons must say which), else with None."""
     if len({g.community_id for g in grids}) <= 1:
-        return sorted(((g, g.name) for g in grids), key=lambda x: x[1])
+        return [(g, None) for g in grids]
     async with core.db.session() as s:
-        names = dict((await s.execute(select(col(Community.id), col(Community.name)).where(
-            col(Community.id).in_({g.community_id for g in grids})))).all())
-    return sorted(((g, f"{names.get(g.community_id, '?')} · {g.name}") for g in grids), key=lambda x: x[1])
+        names = {cid: name for cid, name in (await s.execute(select(col(Community.id), col(Community.name)).where(
+            col(Community.id).in_({g.community_id for g in grids})))).all()}
+    return [(g, names.get(g.community_id, "?")) for g in grids]
 
 
 # ------------------------------------------------------------------ creating places
@@ -153,11 +151,12 @@ async def create_grid(core: Core, actor: Actor, community_id: int, name: str) ->
 
 
 # ------------------------------------------------------------------ leaders and admins
-async def _target(session: AsyncSession, ref: int | str) -> Person:
+async def _target(session: AsyncSession, ref: int | str) -> tuple[Person, int]:
+    """The person meant, and their chat (they have started the bot)."""
     person = await find_person(session, ref)
     if person is None or person.tg_user_id is None:
         raise NotFound("places.person_unknown")
-    return person
+    return person, person.tg_user_id
 
 
 async def set_leader(core: Core, actor: Actor, grid_id: int, ref: int | str) -> Person:
@@ -165,16 +164,15 @@ async def set_leader(core: Core, actor: Actor, grid_id: int, ref: int | str) -> 
     async with core.db.session() as s:
         grid = await get_grid(s, grid_id)
         me = await _admin_person(s, actor, grid.community_id)
-        target = await _target(s, ref)
+        target, chat = await _target(s, ref)
         if target.id in {p.id for p in await leaders_of(s, grid_id)}:
             raise Conflict("places.already_leader", name=target.name)
-        s.add(RoleGrant(person_id=target.id, role=RoleKind.leader.value, grid_id=grid_id, granted_by=me.id,
+        s.add(RoleGrant(person_id=target.id or 0, role=RoleKind.leader.value, grid_id=grid_id, granted_by=me.id,
                         created_at=core.clock.now()))
         await s.flush()
         await audit.record(s, me.id, "leader.grant", "grid", grid_id, person_id=target.id)
-        lang = core.lang(target.language)
         await core.notifier.send(s, f"leader-granted:{grid_id}:{target.id}:{core.clock.now().timestamp():.0f}",
-                                 OutMessage(chat_id=target.tg_user_id, text=t(lang, "places.you_lead", grid=grid.name)))  # type: ignore[arg-type]
+                                 LeaderGranted(chat_id=chat, language=target.language, grid=grid.name))
         return target
 
 
@@ -183,8 +181,9 @@ async def remove_leader(core: Core, actor: Actor, grid_id: int, person_id: int) 
         grid = await get_grid(s, grid_id)
         me = await _admin_person(s, actor, grid.community_id)
         target = await s.get(Person, person_id)
-        result = await s.execute(delete(RoleGrant).where(
-            col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id) == grid_id))
+        result = cast(CursorResult[Any], await s.execute(delete(RoleGrant).where(
+            col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.leader.value,
+            col(RoleGrant.grid_id) == grid_id)))
         if target is None or not result.rowcount:
             raise Conflict("places.not_a_leader")
         await audit.record(s, me.id, "leader.revoke", "grid", grid_id, person_id=person_id)
@@ -196,17 +195,16 @@ async def add_admin(core: Core, actor: Actor, community_id: int, ref: int | str)
     async with core.db.session() as s:
         com = await get_community(s, community_id)
         me = await _admin_person(s, actor, community_id)
-        target = await _target(s, ref)
+        target, chat = await _target(s, ref)
         if await s.scalar(select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == target.id, col(RoleGrant.role) ==
                                                      RoleKind.admin.value, col(RoleGrant.community_id) == community_id)):
             raise Conflict("places.already_admin", name=target.name)
-        s.add(RoleGrant(person_id=target.id, role=RoleKind.admin.value, community_id=community_id,
+        s.add(RoleGrant(person_id=target.id or 0, role=RoleKind.admin.value, community_id=community_id,
                         granted_by=me.id, created_at=core.clock.now()))
         await s.flush()
         await audit.record(s, me.id, "admin.grant", "community", community_id, person_id=target.id)
         await core.notifier.send(s, f"admin-granted:{community_id}:{target.id}:{core.clock.now().timestamp():.0f}",
-                                 OutMessage(chat_id=target.tg_user_id,  # type: ignore[arg-type]
-                                            text=t(core.lang(target.language), "places.you_admin", community=com.name)))
+                                 AdminGranted(chat_id=chat, language=target.language, community=com.name))
         return target
 
 
@@ -214,9 +212,9 @@ async def remove_admin(core: Core, actor: Actor, community_id: int, person_id: i
     async with core.db.session() as s:
         me = await _admin_person(s, actor, community_id)
         target = await s.get(Person, person_id)
-        result = await s.execute(delete(RoleGrant).where(
+        result = cast(CursorResult[Any], await s.execute(delete(RoleGrant).where(
             col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.admin.value,
-            col(RoleGrant.community_id) == community_id))
+            col(RoleGrant.community_id) == community_id)))
         if target is None or not result.rowcount:
             raise Conflict("places.not_an_admin")
         await audit.record(s, me.id, "admin.revoke", "community", community_id, person_id=person_id)
@@ -289,6 +287,6 @@ async def overview(core: Core, actor: Actor) -> list[CommunityOverview]:
                 rows[b.grid_id].residents_group = b.title or str(b.chat_id)
         out = []
         for com in communities:
-            admins = [p.name or str(p.tg_user_id) for p in await admins_of(s, com.id)]  # type: ignore[arg-type]
+            admins = [p.name or str(p.tg_user_id) for p in await admins_of(s, com.id or 0)]
             out.append(CommunityOverview(com, admins, [r for r in rows.values() if r.grid.community_id == com.id]))
     return out

@@ -1,21 +1,19 @@
 """Group chats bound to grids: each grid has one volunteer group and one residents group."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage import audit
-from storage.enums import ChatKind
-from storage.models import ChatBinding, Grid
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.people.roles import Actor, can_lead, ensure_person, led_grids
 from bot.services.places.grids import get_grid
+from storage import audit
+from storage.enums import ChatKind
+from storage.models import ChatBinding, Grid
 
 
 @dataclass

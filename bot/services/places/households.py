@@ -5,33 +5,24 @@ volunteer in private chats, never in groups, logs, audit details or error messag
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import t
-from storage import audit
-from storage.enums import CareFlag, VolunteerStatus
-from storage.models import Grid, Household, Pairing, Person, VolunteerProfile
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
-from bot.services.kernel.notifier import OutMessage
 from bot.services.people.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
 from bot.services.places.grids import get_grid
+from bot.services.places.notices import HouseholdsPaired
+from storage import audit
+from storage.enums import CareFlag, VolunteerStatus
+from storage.models import Grid, Household, Pairing, Person, VolunteerProfile
 
 CARE_FLAGS = [f.value for f in CareFlag]
-CARE_FLAG_KEYS = {
-    CareFlag.elderly_alone.value: "households.flag.elderly_alone",
-    CareFlag.left_behind_children.value: "households.flag.left_behind_children",
-    CareFlag.disability.value: "households.flag.disability",
-    CareFlag.other.value: "households.flag.other",
-}
 MAX_MEMBERS = 30
 
 
@@ -170,7 +161,7 @@ async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[
                                                     col(Pairing.household_id) == hid))).scalars().first()
             if p is not None and p.active:
                 continue
-            p = p or Pairing(volunteer_id=vol.id, household_id=hid)  # type: ignore[arg-type]
+            p = p or Pairing(volunteer_id=vol.id or 0, household_id=hid)
             p.active, p.created_at = True, core.clock.now()
             s.add(p)
             made.append(p)
@@ -179,10 +170,9 @@ async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[
             await audit.record(s, me.id, "pairing.create", "pairing", p.id, grid_id=grid_id,
                                volunteer_id=vol.id, household_id=p.household_id)
         if made and vol.tg_user_id is not None:
-            lang = core.lang(vol.language)
             stamp = f"{core.clock.now().timestamp():.3f}"
-            await core.notifier.send(s, f"paired:{vol.id}:{','.join(str(p.id) for p in made)}:{stamp}", OutMessage(
-                chat_id=vol.tg_user_id, text=t(lang, "households.paired_notice", n=len(made), grid=grid.name)))
+            await core.notifier.send(s, f"paired:{vol.id}:{','.join(str(p.id) for p in made)}:{stamp}", HouseholdsPaired(
+                chat_id=vol.tg_user_id, language=vol.language, count=len(made), grid=grid.name))
         return made
 
 

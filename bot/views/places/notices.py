@@ -1,0 +1,22 @@
+"""The places' notices, rendered."""
+from __future__ import annotations
+
+from bot.i18n import t
+from bot.services.places.notices import AdminGranted, HouseholdsPaired, LeaderGranted
+from bot.views.message import OutMessage
+from bot.views.render import renders
+
+
+@renders(LeaderGranted)
+def leader_granted(n: LeaderGranted, lang: str) -> OutMessage:
+    return OutMessage(chat_id=n.chat_id, text=t(lang, "places.you_lead", grid=n.grid))
+
+
+@renders(AdminGranted)
+def admin_granted(n: AdminGranted, lang: str) -> OutMessage:
+    return OutMessage(chat_id=n.chat_id, text=t(lang, "places.you_admin", community=n.community))
+
+
+@renders(HouseholdsPaired)
+def households_paired(n: HouseholdsPaired, lang: str) -> OutMessage:
+    return OutMessage(chat_id=n.chat_id, text=t(lang, "households.paired_notice", n=n.count, grid=n.grid))
