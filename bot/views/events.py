@@ -140,9 +140,10 @@ def roster_message(lang: str, roster: Roster) -> tuple[str, Keyboard]:
         lines.append(t(lang, "events.roll.not_yet"))
     buttons = []
     for line in roster.lines:
-        lines.append(t(lang, "events.roll.line", name=line.name, status=status_label(lang, line.status)))
+        name = line.name or "—"
+        lines.append(t(lang, "events.roll.line", name=name, status=status_label(lang, line.status)))
         if roster.open_for_check_in and line.status != SignupStatus.attended.value:
-            buttons.append([Button(tp(lang, "events.button.attended", name=_short(line.name, 16)),
+            buttons.append([Button(tp(lang, "events.button.attended", name=_short(name, 16)),
                                    data=ATTENDANCE.data(ev.id, line.person_id, "1")),
                             Button(tp(lang, "events.button.no_show"), data=ATTENDANCE.data(ev.id, line.person_id, "0"))])
     if not roster.lines:

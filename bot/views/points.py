@@ -43,7 +43,7 @@ def board(lang: str, b: Board) -> tuple[str, Keyboard]:
         lines.append(t(lang, "points.board.empty"))
     for r in b.rows:
         key = "points.board.line_me" if r.is_me else "points.board.line"
-        lines.append(t(lang, key, medal=MEDALS.get(r.rank, ""), rank=r.rank, name=r.name, points=r.points,
+        lines.append(t(lang, key, medal=MEDALS.get(r.rank, ""), rank=r.rank, name=r.name or "—", points=r.points,
                        hours=_hours(r.hours)))
     if b.me is not None and not any(r.is_me for r in b.rows):
         lines.append(t(lang, "points.board.me", rank=b.me.rank, points=b.me.points, hours=_hours(b.me.hours)))

@@ -41,7 +41,7 @@ class SignupResult:
 @dataclass
 class RosterLine:
     person_id: int
-    name: str
+    name: str | None
     status: str
 
 
@@ -135,7 +135,7 @@ async def roster(core: Core, actor: Actor, event_id: int) -> Roster:
                              .order_by(col(EventSignup.id)))).all()
         tz = await timezone_of(s, ev)
         is_open = core.clock.now() >= aware(ev.starts_at) - CHECK_IN_FROM
-        return Roster(ev, [RosterLine(pid, name or "—", st) for pid, name, st in rows], tz, is_open)
+        return Roster(ev, [RosterLine(pid, name, st) for pid, name, st in rows], tz, is_open)
 
 
 async def mark_attendance(core: Core, actor: Actor, event_id: int, volunteer_person_id: int,

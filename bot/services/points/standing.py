@@ -41,7 +41,7 @@ class MyPoints:
 class BoardRow:
     rank: int
     person_id: int
-    name: str
+    name: str | None
     points: int
     hours: float
     is_me: bool = False
@@ -178,11 +178,11 @@ async def leaderboard(core: Core, actor: Actor, scope: str, period: str, limit: 
         rows: list[BoardRow] = []
         for pid, name, pts, hrs in (await s.execute(stmt)).all():
             rank = rows[-1].rank if rows and rows[-1].points == int(pts) else len(rows) + 1
-            rows.append(BoardRow(rank, pid, name or "—", int(pts), round(float(hrs or 0), 1), pid == person.id))
+            rows.append(BoardRow(rank, pid, name, int(pts), round(float(hrs or 0), 1), pid == person.id))
         me = next((r for r in rows if r.is_me), None)
         if me is None and home.has_profile and (scope == "community" or home.profile_grid_id == home.grid_id):
             assert person.id is not None
             mine, hours = await _sum(s, person.id, since)
             rank, _ = await _rank(s, members, since, mine)
-            me = BoardRow(rank, person.id, person.name or "—", mine, hours, True)
+            me = BoardRow(rank, person.id, person.name, mine, hours, True)
         return Board(scope, period, home.grid_name if scope == "grid" else home.community_name, rows, me)

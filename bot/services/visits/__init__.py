@@ -27,18 +27,11 @@ from .ledger import (
                           ledger_of,
 )
 from .notices import PairedRow, RedFlagAlert, VisitList, VisitOverview, VolunteerTally
-from .reminders import (
-                          VolunteerWeek,
-                          paired_weeks,
-                          send_visit_lists,
-                          send_visit_overviews,
-                          send_visit_reminders,
-                          when_text,
-)
+from .reminders import VolunteerWeek, paired_weeks, send_visit_lists, send_visit_overviews, send_visit_reminders
 
 __all__ = ["LEDGER_LIMIT", "NOTE_MAX", "PAGE_SIZE", "AlreadyLogged", "HouseholdPage", "HouseholdRow", "Ledger",
            "LedgerEntry", "MyHouseholds", "PairedHousehold", "PairedRow", "RedFlagAlert", "VisitList", "VisitLogged",
            "VisitOverview", "VolunteerTally", "VolunteerWeek", "check_can_log", "check_note", "household_details",
            "household_ledger", "ledger_households", "ledger_of", "log_door_visit", "my_households", "paired_weeks",
            "parse_flags", "record_visit", "send_visit_lists", "send_visit_overviews", "send_visit_reminders",
-           "unlogged_visits", "when_text"]
+           "unlogged_visits"]

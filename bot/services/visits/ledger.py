@@ -23,7 +23,7 @@ LEDGER_LIMIT = 20
 @dataclass
 class LedgerEntry:
     visit: DoorVisit
-    volunteer_name: str
+    volunteer_name: str | None
 
 
 @dataclass
@@ -81,7 +81,7 @@ async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LE
         if m["timezone"] is None:
             raise NotFound()
         visits = (await (await s.connection()).execute(_VISITS, {"hid": household_id, "lim": limit})).mappings().all()
-        entries = [LedgerEntry(detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}), v["volunteer_name"] or "—")
+        entries = [LedgerEntry(detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}), v["volunteer_name"])
                    for v in visits]
         return Ledger(detached(Household, values), entries, int(m["total"] or 0), m["timezone"])
 

@@ -1,22 +1,19 @@
 """Friday door visits (周五入户) on schedule: the morning list, the evening reminder for visits not
 yet logged, and the grid leader's overview. Each message is keyed by person and ISO week, so a
-re-run never sends a second copy. The log button's data is `visit:log:<household_id>` (handled by
-the door-visit feature in handlers/visits.py)."""
+re-run never sends a second copy. Each is a notice (notices.py) that bot/views/visits renders, with
+a log button per household (handled by the door-visit feature in handlers/visit_log.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import cast
 
-from babel.dates import format_skeleton
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.fanout import Outgoing, fan_out
-from bot.services.kernel.periods import zone
 from storage.enums import RoleKind, VisitOutcome, VolunteerStatus
 from storage.models import DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
@@ -36,14 +33,6 @@ class VolunteerWeek:
     @property
     def unlogged(self) -> list[PairedRow]:
         return [r for r in self.rows if not r.logged]
-
-
-def when_text(when: datetime, tz: str | None, lang: str) -> str:
-    """TRANSITION: moved to bot/views/events.py (`when_text`); kept here only while
-    bot/services/digests/text.py still imports it from here."""
-    local = when.astimezone(zone(tz))
-    loc = "zh_CN" if lang == "zh-CN" else "en"
-    return f"{format_skeleton('MMMEd', local, locale=loc)} {format_skeleton('Hm', local, locale=loc)}"
 
 
 async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> list[VolunteerWeek]:

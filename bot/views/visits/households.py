@@ -65,7 +65,7 @@ def ledger(lang: str, book: Ledger) -> str:
         v = e.visit
         flags = flag_labels(lang, v.red_flags)
         line = t(lang, "visit.ledger.line", week=v.week, date=aware(v.created_at).astimezone(zone(tz)).strftime("%m-%d"),
-                 volunteer=e.volunteer_name, outcome=outcome_label(lang, v.outcome))
+                 volunteer=e.volunteer_name or "—", outcome=outcome_label(lang, v.outcome))
         if flags:
             line += "\n" + t(lang, "visit.ledger.flags", flags=flags)
         if v.note:
