@@ -16,6 +16,7 @@ from bot.services.people import volunteers
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.exchange.imports import import_csv
+from bot.views.exchange import import_vocabulary
 from bot.services.people.roles import Actor
 from storage.enums import ChatKind, VolunteerStatus
 from storage.models import ChatBinding, Household, OutboxMessage, Pairing
@@ -152,9 +153,9 @@ async def test_residents_choose_and_places_need_admins(setup):
 async def test_import_on_both_databases(setup):
     core, *_ = setup
     for kind in ("communities", "grids", "households", "volunteers"):
-        result = await import_csv(core, kind, (DATA / f"{kind}.csv").read_bytes())
+        result = await import_csv(core, kind, (DATA / f"{kind}.csv").read_bytes(), vocabulary=import_vocabulary())
         assert result.ok, result.errors
-    bad = await import_csv(core, "households", (DATA / "households_bad.csv").read_bytes())
+    bad = await import_csv(core, "households", (DATA / "households_bad.csv").read_bytes(), vocabulary=import_vocabulary())
     assert [e.line for e in bad.errors] == [3, 4, 5, 6, 7, 9, 10]
     async with core.db.session() as s:
         assert await s.scalar(select(func.count()).select_from(Household)) == 4
