@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,7 +20,7 @@ from bot.views.message import Button
 
 log = logging.getLogger(__name__)
 Ctx = ContextTypes.DEFAULT_TYPE
-Callback = Callable[[Update, Ctx], Awaitable[Any]]
+Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
 AnyHandler = BaseHandler[Any, Any, Any]  # what build_handlers() returns: commands, buttons, conversations
 App = Application[Any, Any, Any, Any, Any, Any]
 
