@@ -40,7 +40,7 @@ async def households_command(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     grids = await hh.leader_grids(core_of(context), actor_of(update))
     if len(grids) == 1:
-        await _render_list(update, context, grids[0].id, 0, new=True)
+        await _render_list(update, context, grids[0].id or 0, 0, new=True)
         return
     await say(update, t(lang, "households.choose_grid"),
               paged(PICK_LIST_GRID, await grid_items(context, grids, views.list_first_page), lang))

@@ -41,8 +41,18 @@ PRIVATE = filters.ChatType.PRIVATE
 DRAFT = "signup"
 
 
+def _user_data(context: Ctx) -> dict[Any, Any]:
+    assert context.user_data is not None  # an update from a user: PTB gives it user data
+    return context.user_data
+
+
 def _draft(context: Ctx) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+    draft: dict[str, Any] = _user_data(context).setdefault(DRAFT, {})
+    return draft
+
+
+def _text(update: Update) -> str | None:
+    return update.effective_message.text if update.effective_message else None
 
 
 async def _ask(update: Update, context: Ctx, step: int, *, edit: bool = False, prefix: str = "") -> int:
@@ -105,23 +115,23 @@ async def start(update: Update, context: Ctx) -> int | None:
     if not await places.all_communities(core_of(context)):
         await say(update, t(lang_of(update, context), "residents.no_communities"))
         return ConversationHandler.END
-    context.user_data[DRAFT] = {}  # type: ignore[index]
+    _user_data(context)[DRAFT] = {}
     await say(update, t(lang_of(update, context), "volunteers.intro"))
     return await _ask(update, context, NAME)
 
 
 async def got_name(update: Update, context: Ctx) -> int:
     try:
-        _draft(context)["name"] = clean_name(update.effective_message.text)  # type: ignore[union-attr]
+        _draft(context)["name"] = clean_name(_text(update))
     except InvalidInput as e:
         return await _again(update, context, e)
     return await _ask(update, context, PHONE)
 
 
 async def got_contact(update: Update, context: Ctx) -> int:
-    contact = update.effective_message.contact  # type: ignore[union-attr]
+    contact, user = update.effective_message.contact if update.effective_message else None, update.effective_user
     try:
-        if contact is None or contact.user_id != update.effective_user.id:  # type: ignore[union-attr]
+        if contact is None or user is None or contact.user_id != user.id:
             raise InvalidInput("volunteers.not_your_contact")
         _draft(context)["phone"] = clean_phone(contact.phone_number)
     except InvalidInput as e:
@@ -132,7 +142,7 @@ async def got_contact(update: Update, context: Ctx) -> int:
 
 async def got_availability(update: Update, context: Ctx) -> int:
     try:
-        _draft(context)["availability"] = people.clean_availability(update.effective_message.text)  # type: ignore[union-attr]
+        _draft(context)["availability"] = people.clean_availability(_text(update))
     except InvalidInput as e:
         return await _again(update, context, e)
     return await _ask(update, context, CONSENT)
@@ -218,7 +228,7 @@ async def got_consent(update: Update, context: Ctx) -> int:
         return await _again(update, context, e)
     await answer(update)
     if not consent:
-        context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+        _user_data(context).pop(DRAFT, None)
         await show(update, t(lang, "volunteers.no_consent"))
         return ConversationHandler.END
     _draft(context)["consent"] = True
@@ -230,11 +240,11 @@ async def submit(update: Update, context: Ctx) -> int:
     try:
         await people.submit_signup(core_of(context), actor_of(update), _draft(context))
     except DomainError as e:
-        context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+        _user_data(context).pop(DRAFT, None)
         await answer(update)
         await show(update, t(lang, e.key, **e.params))
         return ConversationHandler.END
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(DRAFT, None)
     await answer(update)
     await show(update, t(lang, "volunteers.submitted"))
     return ConversationHandler.END
@@ -242,7 +252,7 @@ async def submit(update: Update, context: Ctx) -> int:
 
 async def cancel(update: Update, context: Ctx) -> int:
     await answer(update)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(DRAFT, None)
     await say(update, t(lang_of(update, context), "volunteers.cancelled"), reply_markup=ReplyKeyboardRemove())
     return ConversationHandler.END
 
@@ -285,5 +295,5 @@ def build_handlers() -> list[AnyHandler]:
                    MessageHandler(PRIVATE & ~filters.COMMAND, wrong_input)],
     )
     return [conv, CommandHandler(["volunteer", "profile", "pending", "volunteers"], group_start,
-                                 filters=filters.ChatType.GROUPS)] \
-        + volunteer_profile.build_handlers() + volunteer_leaders.build_handlers()
+                                 filters=filters.ChatType.GROUPS),
+            *volunteer_profile.build_handlers(), *volunteer_leaders.build_handlers()]

@@ -25,7 +25,6 @@ from .roles import (
                       LEADER,
                       LEADS_A_GRID,
                       Actor,
-                      AnyRow,
                       AnySelect,
                       RoleSummary,
                       admins_of,
@@ -74,7 +73,7 @@ from .volunteers import (
 
 __all__ = [
     # roles: who is acting, and what they may do where
-    "ADMIN", "ANY_GRID", "LEADER", "LEADS_A_GRID", "Actor", "AnyRow", "AnySelect", "RoleSummary", "admins_of",
+    "ADMIN", "ANY_GRID", "LEADER", "LEADS_A_GRID", "Actor", "AnySelect", "RoleSummary", "admins_of",
     "approved_volunteer", "by_tg", "can_lead", "ensure_person", "grant_superadmin", "grants", "is_admin_of",
     "is_any_admin", "is_leader_of", "led_grids", "leaders_of", "load_me", "load_rows", "person_by_tg", "role_summary",
     # volunteers: sign-up, profile, leaders' decisions

@@ -10,20 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BindParameter, Boolean, Row, Select, Table, bindparam, exists, insert, inspect, or_, select
+from sqlalchemy import BindParameter, Boolean, Select, bindparam, exists, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.ids import row_id as row_id  # TRANSITION: callers import it from kernel.ids
 from storage.enums import RoleKind, VolunteerStatus
-from storage.models import Grid, Person, RoleGrant, VolunteerProfile
+from storage.models import Grid, Person, RoleGrant, VolunteerProfile, table_of
+from storage.rows import AnyRow
 
 if TYPE_CHECKING:
     from bot.services.kernel.core import Core
 
 LEADER, ADMIN = RoleKind.leader.value, RoleKind.admin.value
 AnySelect = Select[*tuple[Any, ...]]  # a statement of any columns (the Person first, see by_tg)
-AnyRow = Row[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ LEADS_A_GRID = select(col(Grid.id)).where(or_(col(Grid.id).in_(_grant_ids(col(Ro
 ANY_GRID = select(col(Grid.id)).correlate_except(Grid).exists()
 
 _PERSON = by_tg()
-_TABLE = cast(Table, inspect(Person).local_table)
+_TABLE = table_of(Person)
 _INSERT = insert(_TABLE)
 _COLUMNS = [c.key for c in _TABLE.columns if c.key != "id"]
 

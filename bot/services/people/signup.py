@@ -24,6 +24,7 @@ from bot.services.people.volunteers import (
 from storage import audit
 from storage.enums import Skill, VolunteerStatus, WorkGroup
 from storage.models import Grid, Person, VolunteerProfile
+from storage.rows import key_of
 
 SKILLS = [s.value for s in Skill]
 WORK_GROUPS = [w.value for w in WorkGroup]
@@ -105,7 +106,7 @@ async def submit_signup(core: Core, actor: Actor, draft: dict[str, Any]) -> Volu
         _refuse_reapply(profile)
         now = core.clock.now()
         if profile is None:
-            profile = VolunteerProfile(person_id=person.id or 0, grid_id=signup.grid_id, created_at=now)
+            profile = VolunteerProfile(person_id=key_of(person), grid_id=signup.grid_id, created_at=now)
         profile.grid_id, profile.status = signup.grid_id, VolunteerStatus.pending.value
         profile.work_group, profile.party_member = signup.work_group, signup.party_member
         profile.skills, profile.availability = ",".join(signup.skills), signup.availability
@@ -169,7 +170,7 @@ async def leave_programme(core: Core, actor: Actor) -> VolunteerProfile:
         was = profile.status
         profile.status, profile.shock_team = VolunteerStatus.left.value, False
         s.add(profile)
-        ended = await end_pairings(s, person.id or 0)
+        ended = await end_pairings(s, key_of(person))
         await audit.record(s, person.id, "volunteer.leave", "volunteer", profile.id, was=was, pairings_ended=ended)
         view = await view_of(s, profile)
         if was == VolunteerStatus.pending.value:

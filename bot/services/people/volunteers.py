@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Select, func, or_, select, true, update
+from sqlalchemy import Select, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -31,6 +31,7 @@ from bot.services.places.grids import volunteer_group_of
 from storage import audit
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Community, Grid, Pairing, Person, RoleGrant, VolunteerProfile
+from storage.rows import affected, key_of
 
 
 @dataclass
@@ -43,7 +44,7 @@ class VolunteerView:
     @property
     def card(self) -> VolunteerCard:
         p, prof = self.person, self.profile
-        return VolunteerCard(profile_id=prof.id or 0, name=p.name, grid=self.grid.name, community=self.community.name,
+        return VolunteerCard(profile_id=key_of(prof), name=p.name, grid=self.grid.name, community=self.community.name,
                              phone=p.phone, work_group=prof.work_group, party_member=prof.party_member,
                              skills=tuple(v for v in prof.skills.split(",") if v), availability=prof.availability,
                              status=prof.status)
@@ -65,7 +66,7 @@ async def view_of(session: AsyncSession, profile: VolunteerProfile) -> Volunteer
 
 async def deciders_of(session: AsyncSession, grid: Grid) -> list[tuple[Person, int]]:
     """Who gets the sign-up card: the grid's leaders, else the community's admins (with their chat)."""
-    people = await leaders_of(session, grid.id or 0) or await admins_of(session, grid.community_id)
+    people = await leaders_of(session, key_of(grid)) or await admins_of(session, grid.community_id)
     return [(p, p.tg_user_id) for p in people if p.tg_user_id is not None]
 
 
@@ -110,9 +111,9 @@ async def _transition(session: AsyncSession, prof: VolunteerProfile, before: Vol
     values: dict[str, Any] = dict(status=after.value, decided_by=me.id, decided_at=now)
     if after != VolunteerStatus.approved:
         values["shock_team"] = False
-    result = cast(CursorResult[Any], await session.execute(update(VolunteerProfile).where(
-        col(VolunteerProfile.id) == prof.id, col(VolunteerProfile.status) == before.value).values(**values)))
-    if not result.rowcount:
+    result = await session.execute(update(VolunteerProfile).where(
+        col(VolunteerProfile.id) == prof.id, col(VolunteerProfile.status) == before.value).values(**values))
+    if not affected(result):
         await session.refresh(prof)
         raise _stale(prof)
     await session.refresh(prof)
@@ -228,6 +229,5 @@ async def grid_volunteers(core: Core, actor: Actor, *, offset: int = 0,
 
 
 async def end_pairings(session: AsyncSession, person_id: int) -> int:
-    result = cast(CursorResult[Any], await session.execute(update(Pairing).where(
+    return affected(await session.execute(update(Pairing).where(
         col(Pairing.volunteer_id) == person_id, col(Pairing.active) == True).values(active=False)))  # noqa: E712
-    return int(result.rowcount or 0)

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import CursorResult, String, delete, func, select
+from sqlalchemy import String, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -17,6 +16,7 @@ from bot.services.places.notices import AdminGranted, LeaderGranted
 from storage import audit
 from storage.enums import ChatKind, RoleKind, VolunteerStatus
 from storage.models import ChatBinding, Community, Grid, Household, Person, RoleGrant, VolunteerProfile
+from storage.rows import affected, key_of
 
 
 # ------------------------------------------------------------------ lookups
@@ -167,7 +167,7 @@ async def set_leader(core: Core, actor: Actor, grid_id: int, ref: int | str) -> 
         target, chat = await _target(s, ref)
         if target.id in {p.id for p in await leaders_of(s, grid_id)}:
             raise Conflict("places.already_leader", name=target.name)
-        s.add(RoleGrant(person_id=target.id or 0, role=RoleKind.leader.value, grid_id=grid_id, granted_by=me.id,
+        s.add(RoleGrant(person_id=key_of(target), role=RoleKind.leader.value, grid_id=grid_id, granted_by=me.id,
                         created_at=core.clock.now()))
         await s.flush()
         await audit.record(s, me.id, "leader.grant", "grid", grid_id, person_id=target.id)
@@ -181,10 +181,10 @@ async def remove_leader(core: Core, actor: Actor, grid_id: int, person_id: int) 
         grid = await get_grid(s, grid_id)
         me = await _admin_person(s, actor, grid.community_id)
         target = await s.get(Person, person_id)
-        result = cast(CursorResult[Any], await s.execute(delete(RoleGrant).where(
+        result = await s.execute(delete(RoleGrant).where(
             col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.leader.value,
-            col(RoleGrant.grid_id) == grid_id)))
-        if target is None or not result.rowcount:
+            col(RoleGrant.grid_id) == grid_id))
+        if target is None or not affected(result):
             raise Conflict("places.not_a_leader")
         await audit.record(s, me.id, "leader.revoke", "grid", grid_id, person_id=person_id)
         return target
@@ -199,7 +199,7 @@ async def add_admin(core: Core, actor: Actor, community_id: int, ref: int | str)
         if await s.scalar(select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == target.id, col(RoleGrant.role) ==
                                                      RoleKind.admin.value, col(RoleGrant.community_id) == community_id)):
             raise Conflict("places.already_admin", name=target.name)
-        s.add(RoleGrant(person_id=target.id or 0, role=RoleKind.admin.value, community_id=community_id,
+        s.add(RoleGrant(person_id=key_of(target), role=RoleKind.admin.value, community_id=community_id,
                         granted_by=me.id, created_at=core.clock.now()))
         await s.flush()
         await audit.record(s, me.id, "admin.grant", "community", community_id, person_id=target.id)
@@ -212,10 +212,10 @@ async def remove_admin(core: Core, actor: Actor, community_id: int, person_id: i
     async with core.db.session() as s:
         me = await _admin_person(s, actor, community_id)
         target = await s.get(Person, person_id)
-        result = cast(CursorResult[Any], await s.execute(delete(RoleGrant).where(
+        result = await s.execute(delete(RoleGrant).where(
             col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.admin.value,
-            col(RoleGrant.community_id) == community_id)))
-        if target is None or not result.rowcount:
+            col(RoleGrant.community_id) == community_id))
+        if target is None or not affected(result):
             raise Conflict("places.not_an_admin")
         await audit.record(s, me.id, "admin.revoke", "community", community_id, person_id=person_id)
         return target
@@ -287,6 +287,6 @@ async def overview(core: Core, actor: Actor) -> list[CommunityOverview]:
                 rows[b.grid_id].residents_group = b.title or str(b.chat_id)
         out = []
         for com in communities:
-            admins = [p.name or str(p.tg_user_id) for p in await admins_of(s, com.id or 0)]
+            admins = [p.name or str(p.tg_user_id) for p in await admins_of(s, key_of(com))]
             out.append(CommunityOverview(com, admins, [r for r in rows.values() if r.grid.community_id == com.id]))
     return out

@@ -21,6 +21,7 @@ from bot.services.places.notices import HouseholdsPaired
 from storage import audit
 from storage.enums import CareFlag, VolunteerStatus
 from storage.models import Grid, Household, Pairing, Person, VolunteerProfile
+from storage.rows import key_of
 
 CARE_FLAGS = [f.value for f in CareFlag]
 MAX_MEMBERS = 30
@@ -161,7 +162,7 @@ async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[
                                                     col(Pairing.household_id) == hid))).scalars().first()
             if p is not None and p.active:
                 continue
-            p = p or Pairing(volunteer_id=vol.id or 0, household_id=hid)
+            p = p or Pairing(volunteer_id=key_of(vol), household_id=hid)
             p.active, p.created_at = True, core.clock.now()
             s.add(p)
             made.append(p)
