@@ -6,12 +6,12 @@ import asyncio
 import os
 import shutil
 import uuid
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import AsyncIterator
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -20,9 +20,9 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from bot.app import build_application, start_running, stop_running
-from bot.services.kernel.config import Config, load_config
 from bot.outbox.notifier import OutboxNotifier
 from bot.services.kernel.clock import FakeClock, SystemClock
+from bot.services.kernel.config import Config, load_config
 from bot.services.kernel.core import Core
 from sandbox import SandboxClient, start_server
 from storage.db import Database
@@ -191,7 +191,8 @@ async def _stop_bounded(app, seconds: float = 30.0) -> None:
     for t in asyncio.all_tasks():
         t.print_stack(file=out)
     task.cancel()
-    warnings.warn(f"bot did not stop within {seconds}s; tasks:\n{out.getvalue()[-6000:]}", RuntimeWarning)
+    warnings.warn(f"bot did not stop within {seconds}s; tasks:\n{out.getvalue()[-6000:]}", RuntimeWarning,
+                  stacklevel=2)
 
 
 VOLUNTEER_GROUP = -1001

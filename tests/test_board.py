@@ -2,9 +2,9 @@
 import pytest
 from sqlalchemy import select
 
-from bot.services.requests import board
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
+from bot.services.requests import board
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import claim_task
 from storage.models import Assignment, AuditEntry, HelpRequest
@@ -202,8 +202,9 @@ async def test_a_grid_without_volunteer_group_sends_the_card_to_its_leader(world
     w = world
     await start_all(w, w.leader_b)
     resident_b = await f.person(w.db, 3101, "钱大爷", grid_id=w.grid_b.id)
-    from storage.models import ChatBinding
     from sqlalchemy import delete
+
+    from storage.models import ChatBinding
     async with w.db.session() as s:
         await s.execute(delete(ChatBinding).where(ChatBinding.grid_id == w.grid_b.id))
     req = await create_request(w.bot.core, Actor(3101, "钱大爷"), RequestDraft("health", "量血压", "today", None, "7 栋"))

@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.kernel.config import Config
 from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import AlreadyTaken, Conflict, NotAllowed
 from bot.services.people.roles import Actor

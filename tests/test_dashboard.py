@@ -2,7 +2,6 @@
 and the actions that go through the bot's own services."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import select
 

@@ -20,8 +20,8 @@ from bot.services.people.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import Assignment, AuditEntry, LoginToken
 
-from .support.harness import text_of
 from .support.dashboard import start_web
+from .support.harness import text_of
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -9,24 +9,23 @@ from types import SimpleNamespace
 import pytest
 
 from bot.outbox.notifier import OutboxNotifier
+from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
 from bot.services.kernel.core import Core
-from bot.services.office.dashboard import load_scope, week_figures
+from bot.services.kernel.errors import NotAllowed
 from bot.services.office.board import BoardFilter, list_requests
+from bot.services.office.dashboard import load_scope, week_figures
 from bot.services.office.life import emergency_rows, event_rows
+from bot.services.office.login import issue_login_link, redeem_login_link
 from bot.services.office.people import household_page, volunteer_lists
 from bot.services.office.trends import weekly_trends
-from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
-from bot.views.exchange import export_labels
-from bot.services.office.login import issue_login_link, redeem_login_link
-from bot.services.kernel.errors import NotAllowed
 from bot.services.people.roles import Actor
+from bot.views.exchange import export_labels
 from storage.enums import PointsReason, VolunteerStatus
-from storage.models import (Assignment, DoorVisit, DutyResponse, Emergency, Event, EventSignup, HelpRequest,
-                            Rating)
+from storage.models import Assignment, DoorVisit, DutyResponse, Emergency, Event, EventSignup, HelpRequest, Rating
 from storage.points import award
 
-from .support import factories as f
 from .conftest import SHANGHAI
+from .support import factories as f
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
@@ -35,7 +34,7 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 
 
 @pytest.fixture
-async def history(any_db, clock, cfg):  # type: ignore[no-untyped-def]
+async def history(any_db, clock, cfg):
     core = Core(db=any_db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)  # "now": Wed 18 Nov 10:00
     db = any_db
     com = await f.community(db)
@@ -54,7 +53,7 @@ async def history(any_db, clock, cfg):  # type: ignore[no-untyped-def]
     await f.pair(db, vol.id, h1.id)
     await f.pair(db, vol.id, h2.id)
     async with db.session() as s:
-        def req(code, grid, status, created, accepted=None, done=None, level=0):  # type: ignore[no-untyped-def]
+        def req(code, grid, status, created, accepted=None, done=None, level=0):
             r = HelpRequest(code=code, grid_id=grid, category="errands", summary=code, when_kind="today", status=status,
                             created_at=created, first_accepted_at=accepted, done_at=done, escalation_level=level)
             s.add(r)

@@ -7,13 +7,12 @@ import pytest
 from sqlalchemy import update
 
 from bot.services.digests import weekly as digests
-from bot.views.digests import chart as digest_chart
-from bot.views.digests import chart_png, render_text
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
+from bot.views.digests import chart as digest_chart
+from bot.views.digests import chart_png, render_text
 from storage.enums import PointsReason, RequestStatus
-from storage.models import (DutyResponse, Emergency, HelpRequest, Household, PointsEntry, Rating,
-                            VolunteerProfile)
+from storage.models import DutyResponse, Emergency, HelpRequest, Household, PointsEntry, Rating, VolunteerProfile
 
 from .support import factories as f
 from .support.town import at, core_on, keys, log_visit, payload, pending_volunteer, rows, seed_town
@@ -26,7 +25,7 @@ def u(*args: int) -> datetime:
     return at(*args).astimezone(UTC)
 
 
-async def _request(db, grid_id, created, *, accepted=None, done=None, status="completed", level=0,  # type: ignore[no-untyped-def]
+async def _request(db, grid_id, created, *, accepted=None, done=None, status="completed", level=0,
                    stars=None, rated=None) -> HelpRequest:
     async with db.session() as s:
         r = HelpRequest(grid_id=grid_id, category="errands", summary="买菜", when_kind="today", created_at=created,
@@ -39,13 +38,13 @@ async def _request(db, grid_id, created, *, accepted=None, done=None, status="co
         return r
 
 
-async def _points(db, person, points, hours, when, grid_id=None) -> None:  # type: ignore[no-untyped-def]
+async def _points(db, person, points, hours, when, grid_id=None) -> None:
     async with db.session() as s:
         s.add(PointsEntry(ref=f"t:{person.id}:{when.isoformat()}:{points}", person_id=person.id, grid_id=grid_id,
                           reason=PointsReason.task.value, points=points, hours=hours, created_at=when))
 
 
-async def busy_week(db):  # type: ignore[no-untyped-def]
+async def busy_week(db):
     town = await seed_town(db, volunteers=2, homes_each=2)
     ga, gb = town.grid.id, town.grid_b.id
     v1, v2 = town.vols

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import update
 
 from bot.cli import main as cli_main
-from bot.services.office.dashboard import load_scope
 from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
+from bot.services.office.dashboard import load_scope
 from bot.views.exchange import export_labels
 from storage.enums import PointsReason
 from storage.models import DoorVisit, HelpRequest
@@ -24,7 +24,7 @@ from .support.dashboard import add_request, new_client, sign_in
 NOV = (datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date())
 
 
-async def _at(db, request_id: int, when: datetime) -> None:  # type: ignore[no-untyped-def]
+async def _at(db, request_id: int, when: datetime) -> None:
     async with db.session() as s:
         # stored in UTC, like every timestamp the services write (SQLite keeps the wall-clock text)
         await s.execute(update(HelpRequest).where(HelpRequest.id == request_id).values(created_at=when.astimezone(UTC)))
@@ -35,7 +35,7 @@ def _csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-async def _export(o, tg_person_id: int, kind: str, fmt: str = "csv", lang: str = "zh-CN", *,  # type: ignore[no-untyped-def]
+async def _export(o, tg_person_id: int, kind: str, fmt: str = "csv", lang: str = "zh-CN", *,
                   contacts: bool = False, grid_id: int | None = None) -> bytes:
     scope = await load_scope(o.core, tg_person_id)
     return await export_bytes(o.core, ExportRequest(kind, *NOV, fmt, lang), viewer_export_scope(scope, grid_id, contacts),
@@ -113,7 +113,7 @@ async def test_visits_points_and_hours_exports(office):
     assert hours[1][:6] == ["张志愿", "第一网格", "17", "2.0", "0", "1"] and hours[2][0] == "孙志愿"
 
 
-async def test_web_download_is_scoped_to_the_viewer(office, web_base):  # noqa: F811
+async def test_web_download_is_scoped_to_the_viewer(office, web_base):
     async with new_client() as c:
         await sign_in(c, office.core, 1001)
         url = f"{web_base}/dashboard/exports/download?kind=requests&from=2026-11-01&to=2026-11-30&format=csv"
@@ -129,9 +129,10 @@ async def test_web_download_is_scoped_to_the_viewer(office, web_base):  # noqa: 
 
 # ---------------------------------------------------------------- the terminal
 @pytest.fixture
-def stamped(office, monkeypatch):  # type: ignore[no-untyped-def]
+def stamped(office, monkeypatch):
     """The test database marked as migrated, and the CLI pointed at it."""
     from alembic import command
+
     from storage.migrate import alembic_config
     url = office.db.url
     command.stamp(alembic_config(url), "head")

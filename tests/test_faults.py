@@ -16,9 +16,9 @@ from storage.migrate import head_revision
 from storage.models import ConversationState, HelpRequest, OutboxMessage
 from tests.support import factories as f
 from tests.support.harness import TgUser, make_user, text_of
-from tests.support.workers import eventually, free_port, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
 from tests.support.proxies import BotApiProxy
 from tests.support.waiting import wait_for
+from tests.support.workers import eventually, free_port, kill_all, spawn_worker, wait_exit, wait_healthy, write_config
 
 pytestmark = pytest.mark.timeout(120)
 

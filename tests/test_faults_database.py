@@ -18,10 +18,10 @@ from bot.services.kernel.clock import SystemClock
 from sandbox import SandboxClient, start_server
 from storage.db import Database
 from tests.support.harness import make_user, text_of
-from tests.test_webhook import SECRET, webhook_cfg
-from tests.support.workers import PgDatabase, eventually
 from tests.support.proxies import TcpProxy
 from tests.support.waiting import holds, wait_for
+from tests.support.workers import PgDatabase, eventually
+from tests.test_webhook import SECRET, webhook_cfg
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
 OUTAGE_SECONDS = 30

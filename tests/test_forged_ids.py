@@ -9,9 +9,9 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.office.dashboard import Scope
-from bot.services.office.board import request_detail
 from bot.services.kernel.errors import NotFound
+from bot.services.office.board import request_detail
+from bot.services.office.dashboard import Scope
 from bot.services.people.roles import Actor
 from bot.services.people.volunteers import approve_volunteer
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Rating

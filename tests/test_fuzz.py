@@ -18,8 +18,18 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text
 
 from storage.models import ConversationState, UserData
-from tests.support.fuzz import (EXAMPLES, Driver, callback_patterns, check_invariants, commands, errors_now,
-                                 forged_data, hostile_text, run_property, walk_handlers)
+from tests.support.fuzz import (
+    EXAMPLES,
+    Driver,
+    callback_patterns,
+    check_invariants,
+    commands,
+    errors_now,
+    forged_data,
+    hostile_text,
+    run_property,
+    walk_handlers,
+)
 
 pytestmark = pytest.mark.timeout(300)
 SENSIBLE = ["帮忙修一下厨房水龙头", "幸福里 3 栋 2 单元 401", "Building 3, Room 401", "11-30", "2026-12-01", "2", "1.5",

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services.places import groups
 from bot.services.kernel.errors import InvalidInput
 from bot.services.people.roles import Actor
+from bot.services.places import groups
 from storage.enums import ChatKind
 from storage.models import AuditEntry, ChatBinding
 from tests.support.harness import buttons_of, text_of

@@ -89,7 +89,7 @@ def test_services_do_not_import_telegram_or_aiohttp():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             for n in names:
-                assert not n.split(".")[0] in ("telegram", "aiohttp"), f"{path.name} imports {n}"
+                assert n.split(".")[0] not in ("telegram", "aiohttp"), f"{path.name} imports {n}"
 
 
 async def test_migrations_build_exactly_the_models(tmp_path):

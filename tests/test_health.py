@@ -7,12 +7,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.outbox.notifier import OutboxNotifier
 from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.core import Core
-from bot.services.kernel.notifier import OutMessage
+from bot.views.message import OutMessage
 from bot.web.server import build_web_app
 from storage.db import Database
 from tests.support.harness import make_user
-from tests.test_webhook import webhook_bot
 from tests.support.workers import eventually, free_port
+from tests.test_webhook import webhook_bot
 
 
 async def get(port: int, path: str) -> tuple[int, str, str]:

@@ -1,13 +1,12 @@
 """Households and pairings: leaders register households in chat and pair volunteers with them."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import select
 
-from bot.services.places import households
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.people.roles import Actor
+from bot.services.places import households
 from storage.models import AuditEntry, Household, Pairing
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of

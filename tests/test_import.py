@@ -103,9 +103,9 @@ async def test_header_problems_and_odd_files(core):
     assert code == 1 and "unknown column" in out and "missing column" in out
     code, out = await run(core, "communities", data=b"")
     assert code == 1 and "empty" in out
-    code, out = await run(core, "communities", data="name\n".encode())
+    code, out = await run(core, "communities", data=b"name\n")
     assert code == 1 and "no rows" in out
-    code, out = await run(core, "communities", data="name\n<b>x</b>'; DROP TABLE community;--\n".encode())
+    code, out = await run(core, "communities", data=b"name\n<b>x</b>'; DROP TABLE community;--\n")
     assert code == 0  # stored literally; the text is escaped wherever it is shown
     assert await count(core.db, Community, Community.name == "<b>x</b>'; DROP TABLE community;--") == 1
 

@@ -14,14 +14,14 @@ from telegram.error import NetworkError
 from bot.outbox.notifier import OutboxNotifier
 from bot.outbox.sender import OutboxSender, Pace
 from bot.services.kernel.clock import FakeClock, SystemClock
-from bot.services.kernel.notifier import Button, OutMessage
+from bot.views.message import Button, OutMessage
 from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxKind
 from storage.models import OutboxMessage, Person
 
-from .support import factories as f
 from .conftest import TOKEN
+from .support import factories as f
 
 GROUP = -100500
 

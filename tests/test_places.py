@@ -1,9 +1,7 @@
 """Admins set up communities, grids, leaders and admins, end to end through the sandbox."""
 from __future__ import annotations
 
-
 import pytest
-
 from sqlalchemy import func, select
 
 from storage.enums import RoleKind

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.points import standing as points
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
+from bot.services.points import standing as points
 from storage.enums import PointsReason
 from storage.points import award
 from tests.support import factories as f

@@ -6,11 +6,20 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.services.kernel.notifier import OutMessage
+from bot.views.message import OutMessage
 from storage import points
 from storage.enums import PointsReason, RequestStatus
-from storage.models import (AuditEntry, HelpRequest, OutboxMessage, Pairing, Person, PointsEntry, Rating, UserData,
-                            VolunteerProfile)
+from storage.models import (
+    AuditEntry,
+    HelpRequest,
+    OutboxMessage,
+    Pairing,
+    Person,
+    PointsEntry,
+    Rating,
+    UserData,
+    VolunteerProfile,
+)
 from tests.support.harness import buttons_of, text_of
 from tests.support.workers import eventually
 

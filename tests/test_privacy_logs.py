@@ -9,7 +9,7 @@ no error message contains the address or the phone.
 from __future__ import annotations
 
 import logging
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

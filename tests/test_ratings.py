@@ -4,9 +4,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.services.requests import ratings
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
+from bot.services.requests import ratings
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import claim_task, report_done
 from storage.models import Assignment, HelpRequest, OutboxMessage, PointsEntry, Rating
@@ -143,6 +143,7 @@ async def test_not_done_then_resident_and_leader_flow_through_the_sandbox(world)
     await report_done(core, VOL, req.id, "1", None)
     async with w.db.session() as s:  # the resident never answers; the wait passes
         from datetime import UTC, datetime, timedelta
+
         from sqlalchemy import update
         await s.execute(update(HelpRequest).where(HelpRequest.id == req.id).values(
             done_at=datetime.now(UTC) - timedelta(hours=49)))

@@ -1,11 +1,11 @@
 """💬 The resident and the volunteer talk through the bot, without sharing usernames or phones."""
 import pytest
 
-from bot.services.requests import relay
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.people.roles import Actor
-from bot.services.requests.ratings import confirm_outcome
+from bot.services.requests import relay
 from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.ratings import confirm_outcome
 from bot.services.requests.tasks import claim_task, report_done
 from tests.support.harness import buttons_of, text_of
 

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from bot.jobs import event_reminders as event_jobs
 from bot.jobs import service_day, visit_list, visit_overview, visit_reminder
 from bot.scheduler import run_due
-from bot.services.kernel.core import Core
 from bot.services.kernel.clock import FakeClock
+from bot.services.kernel.core import Core
 from storage.enums import EventKind
 from storage.models import Event, EventSignup, Household, Pairing, Person
 

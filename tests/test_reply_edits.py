@@ -8,7 +8,7 @@ import zlib
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, CommandHandler
 
-from bot.services.kernel.notifier import Button
+from bot.views.message import Button
 from handlers.base import edit_or_say, markup, say
 from sandbox import SandboxClient, SandboxState, start_server
 

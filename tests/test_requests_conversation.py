@@ -186,7 +186,7 @@ async def test_the_draft_survives_a_restart_of_the_bot(world):
     await to_summary(u)
     await u.send("修水管")
     await u.reply(contains="3")
-    from bot.app import stop_running, start_running, build_application
+    from bot.app import build_application, start_running, stop_running
     from bot.services.kernel.clock import SystemClock
     await stop_running(w.bot.app)
     app = build_application(w.bot.core.cfg, w.db, SystemClock(), run_scheduler=False)

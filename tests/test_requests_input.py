@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.services.requests import fields as rin
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.people.roles import Actor
+from bot.services.requests import fields as rin
 from bot.services.requests.intake import NoGrid, RequestDraft, create_request
 from storage.models import HelpRequest, OutboxMessage
 from tests.support import factories as f

@@ -1,9 +1,7 @@
 """Residents say which community and grid they live in (/grid, the 📍 My grid button)."""
 from __future__ import annotations
 
-
 import pytest
-
 from sqlalchemy import select
 
 from bot.services.people import residents

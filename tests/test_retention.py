@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.jobs import retention as retention_job
 from bot.scheduler import run_due
-from bot.services.kernel.notifier import OutMessage
+from bot.views.message import OutMessage
 from bot.services.people.retention import run_retention
 from storage import outbox
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Rating

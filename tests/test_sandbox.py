@@ -13,11 +13,11 @@ import aiohttp
 import pytest
 import telegram
 from aiohttp import web
-from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
-                      ReplyKeyboardMarkup)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from sandbox import SandboxClient, SandboxState, start_server
+from sandbox.client import SandboxError
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*timedelta")
@@ -121,7 +121,7 @@ async def test_callback_press_answer(env):
     await bot.answer_callback_query(cq.id, "Joined!", show_alert=True)
     ans = await sb.callback_answer(qid)
     assert ans["text"] == "Joined!" and ans["show_alert"] is True
-    with pytest.raises(Exception):
+    with pytest.raises(SandboxError, match="no button with this callback_data"):
         await sb.press(ALICE, ALICE, m.message_id, "forged")
     assert await sb.press(ALICE, ALICE, m.message_id, "forged", force=True)
     # offset confirms: earlier updates are gone
@@ -297,8 +297,7 @@ async def test_browser_ui_is_served(env):
 
 async def test_ptb_application_polling(env):
     """A real PTB Application (polling, AIORateLimiter) drives a conversation."""
-    from telegram.ext import (AIORateLimiter, ApplicationBuilder, CallbackQueryHandler,
-                              CommandHandler)
+    from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, CommandHandler
     bot, sb, state, base = env
 
     async def start(update, context):

@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bot import scheduler
-from bot.jobs import Job
+from bot.jobs import Job, visit_list, visit_overview, visit_reminder
 from bot.jobs import digest as digest_job
-from bot.jobs import visit_list, visit_overview, visit_reminder
 from bot.outbox.notifier import OutboxNotifier
 from bot.scheduler import Ticker, due_jobs, run_due
 from bot.services.kernel import fanout

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.services.kernel.config import ScheduleConfig
 from bot.jobs import digest as digest_job
 from bot.jobs import retention as retention_job
 from bot.jobs import service_day, visit_list
 from bot.jobs.visit_list import evening_window, morning_window
 from bot.scheduler import run_due
+from bot.services.kernel.config import ScheduleConfig
 from bot.services.kernel.periods import iso_week, nth_weekday, parse_week, week_range
 
 from .support.town import at, job_runs, keys, seed_town

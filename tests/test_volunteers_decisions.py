@@ -1,12 +1,11 @@
 """Leaders decide about volunteers: approve, decline, suspend, reinstate; the refusals."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import select
 
-from bot.services.people import volunteers
 from bot.services.kernel.errors import Conflict, NotAllowed
+from bot.services.people import volunteers
 from bot.services.people.roles import Actor
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, ChatBinding, Person, VolunteerProfile

@@ -1,13 +1,11 @@
 """/profile: a volunteer views and edits their profile, and leaves the programme."""
 from __future__ import annotations
 
-
 import pytest
-
 from sqlalchemy import select
 
-from bot.services.places import households
 from bot.services.people.roles import Actor
+from bot.services.places import households
 from storage.models import Pairing, Person, VolunteerProfile
 from tests.support.harness import buttons_of, text_of
 from tests.support.waiting import settle

@@ -2,9 +2,7 @@
 bad answers at each step, /cancel, refusing consent, someone else's contact."""
 from __future__ import annotations
 
-
 import pytest
-
 from sqlalchemy import select
 
 from storage.enums import VolunteerStatus

@@ -3,16 +3,16 @@ bad bodies refused, each update handled once (remembered in the database, across
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 import aiohttp
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_application, start_running, stop_running
-from bot.services.kernel.config import Config
 from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.config import Config
 from sandbox import SandboxClient
 from storage.db import Database
 from storage.models import ProcessedUpdate

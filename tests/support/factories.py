@@ -5,8 +5,7 @@ from datetime import UTC, datetime
 
 from storage.db import Database
 from storage.enums import ChatKind, RoleKind, VolunteerStatus
-from storage.models import (ChatBinding, Community, Grid, Household, Pairing, Person, RoleGrant,
-                            VolunteerProfile)
+from storage.models import ChatBinding, Community, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
 
 async def community(db: Database, name: str = "幸福里社区", tz: str = "Asia/Shanghai") -> Community:

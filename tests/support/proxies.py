@@ -62,7 +62,7 @@ class RoundRobinHook:
                     payload = await r.read()
                     self.served[(i, r.status)] += 1
                     return web.Response(status=r.status, body=payload, content_type="application/json")
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 continue
             finally:
                 self.in_flight[i] -= 1

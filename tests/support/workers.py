@@ -39,7 +39,7 @@ async def eventually(fetch, ok, timeout: float, what: str = "condition"):
     while time.monotonic() < deadline:
         try:
             value = await fetch()
-        except Exception as e:  # noqa: BLE001 - not up yet
+        except Exception as e:
             value = e
         if not isinstance(value, Exception) and ok(value):
             return value
