@@ -7,17 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.outbox.notifier import OutboxNotifier
-from bot.services.places import groups
-from bot.services.places import households
-from bot.services.places import grids as places
-from bot.services.people import residents
-from bot.services.people import signup
-from bot.services.people import volunteers
+from bot.services.exchange.imports import import_csv
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
-from bot.services.exchange.imports import import_csv
-from bot.views.exchange import import_vocabulary
+from bot.services.people import residents, signup, volunteers
 from bot.services.people.roles import Actor
+from bot.services.places import grids as places
+from bot.services.places import groups, households
+from bot.views.exchange import import_vocabulary
 from storage.enums import ChatKind, VolunteerStatus
 from storage.models import ChatBinding, Household, OutboxMessage, Pairing
 from tests.support import factories as f

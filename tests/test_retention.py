@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from bot.jobs import retention as retention_job
 from bot.scheduler import run_due
-from bot.views.message import OutMessage
 from bot.services.people.retention import run_retention
+from bot.views.message import OutMessage
 from storage import outbox
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Rating
 
