@@ -26,20 +26,20 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
+from sqlalchemy import insert
+from sqlmodel import SQLModel
 
-from bot.app import build_application, start_running, stop_running  # noqa: E402
-from bot.services.kernel.config import load_config  # noqa: E402
-from bot.jobs import visit_list  # noqa: E402
-from bot.scheduler import run_due  # noqa: E402
-from bot.services.kernel.clock import FakeClock  # noqa: E402
-from bot.services.kernel.core import Core  # noqa: E402
-from bot.services.kernel.fanout import Outgoing, fan_out  # noqa: E402
-from bot.services.kernel.notifier import OutMessage  # noqa: E402
-from sandbox.client import SandboxClient  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.models import Community, Grid, Household, Pairing, Person, VolunteerProfile  # noqa: E402
+from bot.app import build_application, start_running, stop_running
+from bot.jobs import visit_list
+from bot.scheduler import run_due
+from bot.services.kernel.clock import FakeClock
+from bot.services.kernel.config import load_config
+from bot.services.kernel.core import Core
+from bot.services.kernel.fanout import Outgoing, fan_out
+from bot.views.message import OutMessage
+from sandbox.client import SandboxClient
+from storage.db import Database
+from storage.models import Community, Grid, Household, Pairing, Person, VolunteerProfile
 
 TOKEN = "123456:sandbox-token-redvest"
 FRIDAY_0800 = datetime(2026, 11, 20, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

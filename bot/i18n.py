@@ -12,12 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from babel.messages.pofile import read_po
 
+from bot.services.kernel.languages import LANGUAGES
+from bot.services.kernel.languages import pick_locale as pick_locale  # the catalogs are chosen by it
+
 LOCALES_DIR = Path(__file__).parent / "locales"
-LANGUAGES = ("zh-CN", "en")
 _DIRS = {"zh-CN": "zh_CN", "en": "en"}
 
 
@@ -28,22 +29,6 @@ class Raw:
 
     def __str__(self) -> str:
         return self.value
-
-
-@lru_cache(maxsize=256)  # Babel's parse is a few regex matches: once per code, not once per message
-def pick_locale(language_code: str | None, default: str = "zh-CN") -> str:
-    """Map a Telegram language_code (en-GB, zh-hans, zh...) to one of our catalogs."""
-    if not language_code:
-        return default
-    try:
-        parsed = Locale.parse(language_code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return default
-    if parsed.language == "zh":
-        return "zh-CN"
-    if parsed.language == "en":
-        return "en"
-    return default
 
 
 class Catalogs:

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.services.kernel.clock import Clock
 from bot.services.kernel.config import Config
+from bot.services.kernel.languages import pick_locale
+from bot.services.kernel.notifier import Notifier
 from storage.db import Database
-
-if TYPE_CHECKING:  # a type only: importing it here would close a cycle through bot.views (notifier's TRANSITION)
-    from bot.services.kernel.notifier import Notifier
 
 
 @dataclass
@@ -21,5 +19,5 @@ class Core:
     bot_username: str = "redvest_bot"
 
     def lang(self, language: str | None) -> str:
-        from bot.i18n import pick_locale
+        """Which of our languages a person with this Telegram language code reads."""
         return pick_locale(language, self.cfg.bot.default_locale)

@@ -8,19 +8,17 @@ from typing import TypeVar, cast
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import col
-
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from storage.models import Community, Grid
-
-M = TypeVar("M", bound=SQLModel)  # a table model with an integer `id`
 
 from .errors import NotFound
 from .periods import aware, iso_week, zone
 from .text import clean_text
 
 __all__ = ["aware", "clean_text", "grid_with_community", "iso_week", "lock", "month_start", "weeks_around", "zone"]
+M = TypeVar("M", bound=SQLModel)  # a table model with an integer `id`
+
 
 def weeks_around(when: datetime) -> tuple[str, str]:
     """The ISO weeks `when` falls in somewhere on Earth (every zone is within a day of UTC): lets one

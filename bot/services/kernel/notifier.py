@@ -10,14 +10,11 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# TRANSITION: Button and OutMessage moved to bot/views/message.py; these names go when no service uses them.
-from bot.views.message import Button, OutMessage  # noqa: F401
-
 from .notices import Notice
 
 
 class Notifier(Protocol):
-    async def send(self, session: AsyncSession, key: str, msg: Notice | OutMessage, *,
+    async def send(self, session: AsyncSession, key: str, msg: Notice, *,
                    card_ref: str | None = None, urgent: bool = False) -> bool:
         """Queue `msg` once under `key` in the caller's transaction; False if the key was used."""
         ...
