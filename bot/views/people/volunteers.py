@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.i18n import t, tp
+from bot.services.people import VolunteerView
 from bot.services.people.notices import (
     ApplicationDecided,
     ApplicationWithdrawn,
@@ -13,7 +14,6 @@ from bot.services.people.notices import (
     VolunteerDeclined,
     VolunteerLeft,
 )
-from bot.services.people.volunteers import VolunteerView
 from bot.views.message import Button, Keyboard, OutMessage
 from bot.views.places.lists import PER_PAGE, choice_buttons, page_nav
 from bot.views.render import renders
