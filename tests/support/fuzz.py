@@ -42,8 +42,11 @@ hostile_text = st.one_of(
 
 
 def callback_patterns(app: Any) -> list[str]:
+    """The regular expressions of the button handlers (a handler whose pattern is a function or a
+    type has none to sample from; random and junk data still reach it)."""
     return sorted({h.pattern.pattern if isinstance(h.pattern, re.Pattern) else h.pattern
-                   for h in walk_handlers(app) if isinstance(h, CallbackQueryHandler) and h.pattern})
+                   for h in walk_handlers(app) if isinstance(h, CallbackQueryHandler)
+                   and isinstance(h.pattern, (str, re.Pattern)) and h.pattern})
 
 
 def commands(app: Any) -> list[str]:
