@@ -7,25 +7,20 @@ from __future__ import annotations
 import warnings
 
 from telegram import Update
-from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler,
-                          filters)
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.i18n import t, tp
-from bot.services.requests import ratings
-from bot.services.requests import intake as svc
-from bot.services.requests.cards import category_label, status_label, when_label
-from bot.services.kernel.notifier import Button
-from bot.services.requests.ratings import stars_buttons
-from bot.services.requests.task_texts import outcome_buttons, relay_button
-from storage.enums import RequestStatus
+from bot.i18n import t
+from bot.services.requests import cancel_request, comment_rating, confirm_outcome, my_requests, rate_request, request_of
+from bot.views.requests.callbacks import MY_CANCEL, MY_CANCEL_YES, MY_LIST, MY_SHOW, RATE_OUTCOME, RATE_SKIP, RATE_STARS
+from bot.views.requests.mine import cancel_confirm_buttons, my_detail, my_list
+from bot.views.requests.ratings import skip_comment_buttons, stars, stars_buttons
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
-from .tasks import cb_args, cb_int, expired, in_group, join_lines, last_step, remember, take_pending
+from .tasks import data_of, expired, group_hint, in_group, join_lines, last_step, remember, take_pending
 
 COMMENT = "comment"
 END = ConversationHandler.END
-OPEN = (RequestStatus.open.value, RequestStatus.filled.value)
 
 
 async def _answer(update: Update, text: str | None = None) -> None:
@@ -37,69 +32,37 @@ async def my_command(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     await _answer(update)
     if in_group(update):
-        url = f"https://t.me/{context.bot.username}?start=menu"
-        await say(update, t(lang, "task.group_hint"), [[Button(tp(lang, "task.open_private_button"), url=url)]])
+        await group_hint(update, context)
         return
-    views = await svc.my_requests(core_of(context), actor_of(update))
+    views = await my_requests(core_of(context), actor_of(update))
     if not views:
         await say(update, t(lang, "request.my.empty"))
         return
-    lines, rows = [t(lang, "request.my.head")], []
-    for v in views:
-        r = v.request
-        lines.append(t(lang, "request.my.item", code=r.code or "", category=category_label(lang, r.category),
-                       status=status_label(lang, r.status), summary=r.summary[:40]))
-        rows.append([Button(tp(lang, "request.my.open_button", code=r.code or "", status=status_label(lang, r.status)),
-                            data=f"my:show:{r.id}")])
+    lines, rows = my_list(lang, views)
     await say(update, join_lines(lines), rows)
-
-
-def _detail(lang: str, v: svc.RequestView) -> tuple[str, list[list[Button]]]:
-    r = v.request
-    lines = [t(lang, "request.my.detail_head", code=r.code or "", category=category_label(lang, r.category)),
-             t(lang, "request.confirm.summary", summary=r.summary),
-             t(lang, "request.confirm.when", when=when_label(lang, r.when_kind, r.when_date)),
-             t(lang, "request.my.status", status=status_label(lang, r.status))]
-    if v.takers:
-        lines.append(t(lang, "request.my.takers", names=", ".join(v.takers)))
-    if v.rating and v.rating.stars:
-        lines.append(t(lang, "request.my.rated", stars="⭐" * v.rating.stars))
-    rows: list[list[Button]] = []
-    if r.status == RequestStatus.done_reported.value:
-        rows += outcome_buttons(lang, r.id or 0)
-    if r.status == RequestStatus.completed.value and v.rating and v.rating.stars is None and v.rating.outcome != "not_done":
-        rows += stars_buttons(lang, r.id or 0)
-    if r.status in OPEN + (RequestStatus.done_reported.value,):
-        rows += [[relay_button(lang, r.id or 0, p)] for p in v.volunteers]
-    if r.status in OPEN:
-        rows.append([Button(tp(lang, "request.my.cancel_button"), data=f"my:cancel:{r.id}")])
-    rows.append([Button(tp(lang, "request.my.back_button"), data="my:list")])
-    return "\n".join(lines), rows
 
 
 @domain_errors
 async def show_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await svc.request_of(core_of(context), actor_of(update), cb_int(update, 2))
+    view = await request_of(core_of(context), actor_of(update), MY_SHOW.parse_id(data_of(update)))
     await _answer(update)
-    await edit_or_say(update, *_detail(lang, view))
+    await edit_or_say(update, *my_detail(lang, view))
 
 
 @domain_errors
 async def cancel_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await svc.request_of(core_of(context), actor_of(update), cb_int(update, 2))
+    view = await request_of(core_of(context), actor_of(update), MY_CANCEL.parse_id(data_of(update)))
     await _answer(update)
-    rid = view.request.id
     await edit_or_say(update, t(lang, "request.my.cancel_confirm", code=view.request.code or ""),
-                      [[Button(tp(lang, "request.my.cancel_yes_button"), data=f"my:cancel_yes:{rid}"),
-                        Button(tp(lang, "request.my.cancel_no_button"), data=f"my:show:{rid}")]])
+                      cancel_confirm_buttons(lang, view.request.id or 0))
 
 
 @domain_errors
 async def cancel_yes_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    req = await svc.cancel_request(core_of(context), actor_of(update), cb_int(update, 2))
+    req = await cancel_request(core_of(context), actor_of(update), MY_CANCEL_YES.parse_id(data_of(update)))
     await _answer(update)
     await edit_or_say(update, t(lang, "request.my.cancelled", code=req.code or ""))
 
@@ -107,8 +70,8 @@ async def cancel_yes_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def outcome_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    outcome = cb_args(update)[-1]
-    req = await ratings.confirm_outcome(core_of(context), actor_of(update), cb_int(update, 2), outcome)
+    rid, outcome = RATE_OUTCOME.parse(data_of(update))
+    req = await confirm_outcome(core_of(context), actor_of(update), rid, outcome)
     await _answer(update)
     if outcome == "not":
         await edit_or_say(update, t(lang, "rating.reopened.to_resident", code=req.code or ""))
@@ -119,12 +82,11 @@ async def outcome_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def stars_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    rid = cb_int(update, 2)
-    rating = await ratings.rate_request(core_of(context), actor_of(update), rid, cb_int(update, 3))
+    rid, n = RATE_STARS.parse(data_of(update))
+    rating = await rate_request(core_of(context), actor_of(update), rid, n)
     await _answer(update)
     remember(context, "rating", id=rid)
-    await edit_or_say(update, t(lang, "rating.ask_comment", stars="⭐" * (rating.stars or 0)),
-                      [[Button(tp(lang, "rating.skip_comment_button"), data=f"rate:skip:{rid}")]])
+    await edit_or_say(update, t(lang, "rating.ask_comment", stars=stars(rating.stars or 0)), skip_comment_buttons(lang, rid))
     return COMMENT
 
 
@@ -133,7 +95,7 @@ async def comment_text(update: Update, context: Ctx) -> object:
     pending = take_pending(context, "rating")
     if pending is None:
         return await expired(update, context)
-    await ratings.comment_rating(core_of(context), actor_of(update), int(pending.get("id", 0)),
+    await comment_rating(core_of(context), actor_of(update), int(pending.get("id", 0)),
                                  update.effective_message.text or "")  # type: ignore[union-attr]
     context.user_data.pop("rating", None)  # type: ignore[union-attr]
     await say(update, t(lang_of(update, context), "rating.thanks_comment"))
@@ -162,16 +124,16 @@ def build_handlers() -> list[BaseHandler]:
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         comment = ConversationHandler(
             name="rating", persistent=True, allow_reentry=True,
-            entry_points=[CallbackQueryHandler(stars_button, pattern=r"^rate:stars:")],
+            entry_points=[CallbackQueryHandler(stars_button, pattern=RATE_STARS.pattern)],
             states={COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, comment_text),
-                              CallbackQueryHandler(skip_button, pattern=r"^rate:skip:"),
+                              CallbackQueryHandler(skip_button, pattern=RATE_SKIP.pattern),
                               MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only)]},
             fallbacks=[CommandHandler("cancel", cancel)])
     return [comment,
             CommandHandler("my", my_command),
-            CallbackQueryHandler(my_command, pattern=r"^my:list$"),
-            CallbackQueryHandler(show_button, pattern=r"^my:show:"),
-            CallbackQueryHandler(cancel_button, pattern=r"^my:cancel:"),
-            CallbackQueryHandler(cancel_yes_button, pattern=r"^my:cancel_yes:"),
-            CallbackQueryHandler(outcome_button, pattern=r"^rate:out:"),
-            CallbackQueryHandler(skip_button, pattern=r"^rate:skip:")]
+            CallbackQueryHandler(my_command, pattern=MY_LIST.pattern),
+            CallbackQueryHandler(show_button, pattern=MY_SHOW.pattern),
+            CallbackQueryHandler(cancel_button, pattern=MY_CANCEL.pattern),
+            CallbackQueryHandler(cancel_yes_button, pattern=MY_CANCEL_YES.pattern),
+            CallbackQueryHandler(outcome_button, pattern=RATE_OUTCOME.pattern),
+            CallbackQueryHandler(skip_button, pattern=RATE_SKIP.pattern)]

@@ -9,15 +9,15 @@ from __future__ import annotations
 import warnings
 
 from telegram import Update
-from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler,
-                          filters)
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
-from bot.services.requests import relay as svc
+from bot.services.requests import open_relay, relay_message
+from bot.views.requests.callbacks import RELAY_OPEN_PATTERN, parse_relay
 
 from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .tasks import cb_args, cb_int, expired, in_group, last_step, remember, take_pending
+from .tasks import data_of, expired, in_group, last_step, remember, take_pending
 
 WRITING = "writing"
 END = ConversationHandler.END
@@ -30,9 +30,8 @@ async def open_button(update: Update, context: Ctx) -> object:
     if in_group(update):
         await update.callback_query.answer()  # type: ignore[union-attr]
         return END
-    rid = cb_int(update, 2)
-    volunteer = cb_int(update, 3) if len(cb_args(update)) > 3 else None
-    target = await svc.open_relay(core_of(context), actor_of(update), rid, volunteer)
+    rid, volunteer = parse_relay(data_of(update))
+    target = await open_relay(core_of(context), actor_of(update), rid, volunteer)
     await update.callback_query.answer()  # type: ignore[union-attr]
     remember(context, PENDING, id=rid, volunteer=None if target.to_resident else target.volunteer_id)
     key = "relay.write_to_resident" if target.to_resident else "relay.write_to_volunteer"
@@ -46,7 +45,7 @@ async def message_text(update: Update, context: Ctx) -> object:
     if pending is None:
         return await expired(update, context)
     msg = update.effective_message
-    target = await svc.relay_message(core_of(context), actor_of(update), int(pending.get("id", 0)),
+    target = await relay_message(core_of(context), actor_of(update), int(pending.get("id", 0)),
                                      pending.get("volunteer"), msg.text or "",  # type: ignore[union-attr]
                                      f"{update.effective_user.id}:{msg.message_id}")  # type: ignore[union-attr]
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
@@ -74,7 +73,7 @@ def build_fallbacks() -> list[BaseHandler]:
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         return [ConversationHandler(
             name="relay", persistent=True, allow_reentry=True,
-            entry_points=[CallbackQueryHandler(open_button, pattern=r"^relay:open:")],
+            entry_points=[CallbackQueryHandler(open_button, pattern=RELAY_OPEN_PATTERN)],
             states={WRITING: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, message_text),
                               MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
                                              text_only)]},

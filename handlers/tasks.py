@@ -8,16 +8,30 @@ import functools
 import warnings
 
 from telegram import Update
-from telegram.ext import (BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler,
-                          filters)
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services.requests import tasks as svc
-from bot.services.requests.cards import category_label
-from bot.services.kernel.errors import Conflict, DomainError, InvalidInput
-from bot.services.kernel.notifier import Button
-from bot.services.requests.task_texts import details_buttons, details_text
+from bot.services.kernel.errors import DomainError, InvalidInput
+from bot.services.requests import claim_task, my_tasks, parse_hours, release_task, report_done, start_task, task_view
+from bot.views.requests.callbacks import (
+    QUICK_HOURS,
+    TASK_ACCEPT,
+    TASK_DONE,
+    TASK_HOURS,
+    TASK_NOTE_SKIP,
+    TASK_RELEASE,
+    TASK_SHOW,
+    TASK_START,
+)
+from bot.views.requests.tasks import (
+    details_buttons,
+    details_text,
+    hours_buttons,
+    note_buttons,
+    open_private_button,
+    task_list,
+)
 
 from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
 
@@ -27,20 +41,9 @@ PENDING = "task_report"
 ANSWER_WINDOW_SECONDS = 30 * 60
 
 
-def cb_args(update: Update) -> list[str]:
-    return ((update.callback_query.data if update.callback_query else None) or "").split(":")
-
-
-def cb_int(update: Update, index: int) -> int:
-    """An id from the callback data; anything else is a forged or broken press."""
-    parts = cb_args(update)
-    try:
-        value = int(parts[index])
-    except (IndexError, ValueError):
-        raise Conflict("error.stale_button")
-    if not 0 < value < 2**53:
-        raise Conflict("error.stale_button")
-    return value
+def data_of(update: Update) -> str | None:
+    """The callback data of a press (None for a typed message)."""
+    return update.callback_query.data if update.callback_query else None
 
 
 def join_lines(lines: list[str], limit: int = 3900) -> str:
@@ -92,15 +95,15 @@ def last_step(fn):  # type: ignore[no-untyped-def]
     return domain_errors(wrapper)
 
 
-async def _group_hint(update: Update, context: Ctx, payload: str = "menu") -> None:
+async def group_hint(update: Update, context: Ctx, payload: str = "menu") -> None:
+    """In a group the bot shows nothing private: a button that opens the private chat."""
     lang = lang_of(update, context)
-    url = f"https://t.me/{context.bot.username}?start={payload}"
-    await say(update, t(lang, "task.group_hint"), [[Button(tp(lang, "task.open_private_button"), url=url)]])
+    await say(update, t(lang, "task.group_hint"), open_private_button(lang, context.bot.username, payload))
 
 
 @domain_errors
 async def accept_button(update: Update, context: Ctx) -> None:
-    result = await svc.claim_task(core_of(context), actor_of(update), cb_int(update, 2))
+    result = await claim_task(core_of(context), actor_of(update), TASK_ACCEPT.parse_id(data_of(update)))
     key = "task.accepted_filled" if result.filled else "task.accepted"
     await update.callback_query.answer(tp(lang_of(update, context), key, code=result.request.code or "",  # type: ignore[union-attr]
                                           bot=context.bot.username), show_alert=True)
@@ -108,26 +111,21 @@ async def accept_button(update: Update, context: Ctx) -> None:
 
 async def tasks_command(update: Update, context: Ctx) -> None:
     if in_group(update):
-        await _group_hint(update, context)
+        await group_hint(update, context)
         return
     lang = lang_of(update, context)
-    views = await svc.my_tasks(core_of(context), actor_of(update))
+    views = await my_tasks(core_of(context), actor_of(update))
     if not views:
         await say(update, t(lang, "task.list.empty"))
         return
-    lines = [t(lang, "task.list.head", count=len(views))]
-    rows = []
-    for v in views:
-        lines.append(t(lang, "task.list.item", code=v.request.code or "", category=category_label(lang, v.request.category),
-                       summary=v.request.summary[:40]))
-        rows.append([Button(tp(lang, "task.list.open_button", code=v.request.code or ""), data=f"task:show:{v.request.id}")])
+    lines, rows = task_list(lang, views)
     await say(update, join_lines(lines), rows[:30])
 
 
 @domain_errors
 async def show_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
+    view = await task_view(core_of(context), actor_of(update), TASK_SHOW.parse_id(data_of(update)))
     await update.callback_query.answer()  # type: ignore[union-attr]
     await say(update, details_text(lang, view), details_buttons(lang, view))
 
@@ -135,7 +133,7 @@ async def show_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def start_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await svc.start_task(core_of(context), actor_of(update), cb_int(update, 2))
+    view = await start_task(core_of(context), actor_of(update), TASK_START.parse_id(data_of(update)))
     await update.callback_query.answer(tp(lang, "task.started", code=view.request.code or ""))  # type: ignore[union-attr]
     await edit_or_say(update, details_text(lang, view), details_buttons(lang, view))
 
@@ -143,19 +141,21 @@ async def start_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def done_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
+    view = await task_view(core_of(context), actor_of(update), TASK_DONE.parse_id(data_of(update)))
     await update.callback_query.answer()  # type: ignore[union-attr]
     remember(context, PENDING, id=view.request.id)
-    hours = [Button(h, data=f"task:hours:{h}") for h in ("0.5", "1", "2", "3", "4")]
-    await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), [hours])
+    await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), hours_buttons())
     return HOURS
 
 
 @domain_errors
 async def hours_input(update: Update, context: Ctx) -> object:
-    from bot.services.requests.fields import parse_hours
     lang = lang_of(update, context)
-    raw = cb_args(update)[-1] if update.callback_query else (update.effective_message.text or "")  # type: ignore[union-attr]
+    if update.callback_query:
+        (token,) = TASK_HOURS.parse(data_of(update))
+        raw = QUICK_HOURS[token]
+    else:
+        raw = update.effective_message.text or ""  # type: ignore[union-attr]
     hours = parse_hours(raw)
     if update.callback_query:
         await update.callback_query.answer()
@@ -163,8 +163,7 @@ async def hours_input(update: Update, context: Ctx) -> object:
     if pending is None:
         return await expired(update, context)
     pending["hours"] = hours
-    await say(update, t(lang, "task.ask.note", hours=f"{hours:g}"),
-              [[Button(tp(lang, "task.skip_note_button"), data="task:note:skip")]])
+    await say(update, t(lang, "task.ask.note", hours=f"{hours:g}"), note_buttons(lang))
     return NOTE
 
 
@@ -173,11 +172,12 @@ async def note_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     note = None if update.callback_query else (update.effective_message.text or "")  # type: ignore[union-attr]
     if update.callback_query:
+        TASK_NOTE_SKIP.parse(data_of(update))
         await update.callback_query.answer()
     pending = take_pending(context, PENDING)
     if pending is None:
         return await expired(update, context)
-    view = await svc.report_done(core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note)
+    view = await report_done(core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note)
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
     key = "task.done_reported" if view.request.status == "done_reported" else "task.done_part"
     await say(update, t(lang, key, code=view.request.code or ""))
@@ -187,7 +187,7 @@ async def note_input(update: Update, context: Ctx) -> object:
 @domain_errors
 async def release_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    view = await svc.task_view(core_of(context), actor_of(update), cb_int(update, 2))
+    view = await task_view(core_of(context), actor_of(update), TASK_RELEASE.parse_id(data_of(update)))
     await update.callback_query.answer()  # type: ignore[union-attr]
     remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.reason", code=view.request.code or ""))
@@ -200,7 +200,7 @@ async def reason_input(update: Update, context: Ctx) -> object:
     pending = take_pending(context, PENDING)
     if pending is None:
         return await expired(update, context)
-    req = await svc.release_task(core_of(context), actor_of(update), int(pending.get("id", 0)),
+    req = await release_task(core_of(context), actor_of(update), int(pending.get("id", 0)),
                                  update.effective_message.text or "")  # type: ignore[union-attr]
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
     await say(update, t(lang, "task.released", code=req.code or ""))
@@ -224,16 +224,16 @@ def build_handlers() -> list[BaseHandler]:
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         report = ConversationHandler(
             name="task_report", persistent=True, allow_reentry=True,
-            entry_points=[CallbackQueryHandler(done_button, pattern=r"^task:done:"),
-                          CallbackQueryHandler(release_button, pattern=r"^task:rel:")],
-            states={HOURS: [CallbackQueryHandler(hours_input, pattern=r"^task:hours:"), MessageHandler(text, hours_input),
+            entry_points=[CallbackQueryHandler(done_button, pattern=TASK_DONE.pattern),
+                          CallbackQueryHandler(release_button, pattern=TASK_RELEASE.pattern)],
+            states={HOURS: [CallbackQueryHandler(hours_input, pattern=TASK_HOURS.pattern), MessageHandler(text, hours_input),
                             MessageHandler(other, text_only)],
-                    NOTE: [CallbackQueryHandler(note_input, pattern=r"^task:note:skip$"), MessageHandler(text, note_input),
+                    NOTE: [CallbackQueryHandler(note_input, pattern=TASK_NOTE_SKIP.pattern), MessageHandler(text, note_input),
                            MessageHandler(other, text_only)],
                     REASON: [MessageHandler(text, reason_input), MessageHandler(other, text_only)]},
             fallbacks=[CommandHandler("cancel", cancel)])
     return [report,
-            CallbackQueryHandler(accept_button, pattern=r"^task:accept:"),
-            CallbackQueryHandler(show_button, pattern=r"^task:show:"),
-            CallbackQueryHandler(start_button, pattern=r"^task:start:"),
+            CallbackQueryHandler(accept_button, pattern=TASK_ACCEPT.pattern),
+            CallbackQueryHandler(show_button, pattern=TASK_SHOW.pattern),
+            CallbackQueryHandler(start_button, pattern=TASK_START.pattern),
             CommandHandler("tasks", tasks_command)]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.services.requests import fields as request_input
+from bot.services import requests as request_input  # the handlers read check_address from the package
 from tests.support.harness import text_of
 
 ADDRESS = "幸福里 9 栋 1 单元 1203"

@@ -7,11 +7,9 @@ from pathlib import Path
 from bot.i18n import LANGUAGES, catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = [ROOT / p for p in (
-    "bot/services/requests/intake.py", "bot/services/requests/tasks.py", "bot/services/requests/board.py", "bot/services/requests/ratings.py",
-    "bot/services/requests/relay.py", "bot/services/requests/escalation.py", "bot/services/requests/cards.py", "bot/services/requests/common.py",
-    "bot/services/requests/fields.py", "bot/services/requests/task_texts.py", "handlers/requests.py", "handlers/tasks.py",
-    "handlers/board.py", "handlers/my_requests.py", "handlers/relay.py")]
+FILES = sorted((ROOT / "bot/services/requests").glob("*.py")) + sorted((ROOT / "bot/views/requests").glob("*.py")) + [
+    ROOT / p for p in ("handlers/requests.py", "handlers/tasks.py", "handlers/board.py", "handlers/my_requests.py",
+                       "handlers/relay.py")]
 PREFIXES = {"request.error.date"}  # matched with startswith, not a text
 SHAPE = re.compile(r"^(request|task|board|rating|relay|error)\.[a-z0-9_]+(\.[a-z0-9_]+)*$")
 

@@ -8,8 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.services.kernel.core import Core
-from bot.services.requests.escalation import escalate_overdue
-from bot.services.requests.ratings import auto_confirm_due
+from bot.services.requests import auto_confirm_due, escalate_overdue
 
 from . import Due, Job
 

@@ -1,1 +1,91 @@
-"""Requests for help: 点单 (asking), 派单 (the board), 接单 (claiming), 评单 (rating)."""
+"""Requests for help: 点单 (asking), 派单 (the board), 接单 (claiming), 评单 (rating).
+
+The public API of the request loop: handlers, views and other features import from here, never
+from the modules. Services return facts (facts.py) and hand over notices (notices.py); the words
+and buttons are bot/views/requests'.
+"""
+from __future__ import annotations
+
+from .board import (
+                    Board,
+                    BoardItem,
+                    LeaderView,
+                    VolunteerLoad,
+                    board_for,
+                    close_request,
+                    dismiss_duplicate,
+                    dispatch_task,
+                    duplicate_candidates,
+                    mark_duplicate,
+                    mark_out_of_scope,
+                    reassign_task,
+                    request_for_leader,
+                    volunteers_for,
+)
+from .common import ACTIVE, HOLDING, LIVE, TERMINAL, require_status
+from .escalation import escalate_overdue
+from .facts import REFERRALS, SKILL_FIT, CardFacts, TaskView, skills_fit
+from .fields import (
+                    MAX_SLOTS,
+                    SUMMARY_MAX,
+                    check_address,
+                    check_phone,
+                    check_slots,
+                    check_summary,
+                    clean_text,
+                    mask_phones,
+                    parse_hours,
+)
+from .intake import NoGrid, RequestDraft, RequestStart, begin_request, cancel_request, check_date, create_request
+from .listing import RequestView, my_requests, request_of
+from .notices import (
+                    ClosedToResident,
+                    ClosedToVolunteer,
+                    Completed,
+                    ConfirmAsked,
+                    DoneReported,
+                    DuplicateFlagged,
+                    FollowedUp,
+                    LeaderConfirmed,
+                    LeadIntro,
+                    Rated,
+                    RatingCommented,
+                    Reassigned,
+                    Relayed,
+                    ReleasedToLeader,
+                    Reopened,
+                    RequestCancelled,
+                    RequestCard,
+                    TaskReleased,
+                    TaskStarted,
+                    TaskTaken,
+                    VolunteerComing,
+)
+from .ratings import auto_confirm_due, comment_rating, confirm_outcome, leader_confirm, rate_request
+from .relay import RelayTarget, open_relay, relay_message
+from .tasks import ClaimResult, claim_task, my_tasks, release_task, report_done, start_task, task_view
+
+__all__ = [
+    # 点单
+    "NoGrid", "RequestDraft", "RequestStart", "begin_request", "cancel_request", "check_date", "create_request",
+    "RequestView", "my_requests", "request_of",
+    # 接单
+    "ClaimResult", "TaskView", "claim_task", "my_tasks", "release_task", "report_done", "start_task", "task_view",
+    # 派单
+    "Board", "BoardItem", "LeaderView", "VolunteerLoad", "board_for", "close_request", "dismiss_duplicate",
+    "dispatch_task", "duplicate_candidates", "mark_duplicate", "mark_out_of_scope", "reassign_task",
+    "request_for_leader", "volunteers_for", "escalate_overdue",
+    # 评单
+    "auto_confirm_due", "comment_rating", "confirm_outcome", "leader_confirm", "rate_request",
+    # 💬
+    "RelayTarget", "open_relay", "relay_message",
+    # facts: states, inputs, what a card shows
+    "ACTIVE", "HOLDING", "LIVE", "TERMINAL", "require_status", "REFERRALS", "SKILL_FIT", "CardFacts", "skills_fit",
+    "MAX_SLOTS", "SUMMARY_MAX", "check_address", "check_phone", "check_slots", "check_summary", "clean_text",
+    "mask_phones", "parse_hours",
+    # notices
+    "ClosedToResident", "ClosedToVolunteer", "Completed", "ConfirmAsked", "DoneReported", "DuplicateFlagged",
+    "FollowedUp", "LeadIntro", "LeaderConfirmed", "Rated", "RatingCommented", "Reassigned", "Relayed",
+    "ReleasedToLeader", "Reopened", "RequestCancelled", "RequestCard", "TaskReleased", "TaskStarted", "TaskTaken",
+    "VolunteerComing",
+]

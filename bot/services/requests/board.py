@@ -5,29 +5,26 @@ the web dashboard calls the same functions.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from bot.i18n import tp
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids, row_id
 from storage import audit, claims
 from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus, WhenKind
 from storage.models import Assignment, Grid, HelpRequest, Person, VolunteerProfile
 
-from bot.services.requests import fields as rin
-from bot.services.requests.cards import refresh_cards, skills_fit
-from bot.services.kernel.core import Core
-from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from bot.services.people.roles import Actor, can_lead, ensure_person, led_grids, row_id
-from bot.services.requests.common import ACTIVE, LIVE, assignments, display_name, end_relays, get_request, require_status, tell
-from bot.services.requests.tasks import ClaimResult, assign_volunteer
+from . import fields as rin
+from .common import ACTIVE, LIVE, assignments, display_name, end_relays, get_request, require_status, tell
+from .facts import REFERRALS, skills_fit
+from .notices import ClosedToResident, ClosedToVolunteer, Reassigned
+from .posting import refresh_cards
+from .tasks import ClaimResult, assign_volunteer
 
-REFERRALS = {"hotline": "board.referral.hotline", "property": "board.referral.property",
-             "police": "board.referral.police", "street": "board.referral.street",
-             "medical": "board.referral.medical", "other": "board.referral.other"}
 BOARD_LIMIT = 30
 
 
@@ -159,14 +156,14 @@ async def reassign_task(core: Core, actor: Actor, request_id: int, from_person_i
         if not await claims.give_back(s, held.id or 0, core.clock.now(), status=AssignmentStatus.removed):
             raise Conflict("board.error.not_holding", code=req.code or "")
         await s.refresh(req)
-        await tell(core, s, from_person_id, f"reassigned:{held.id}", "board.reassigned.to_old", code=req.code or "")
+        await tell(core, s, from_person_id, f"reassigned:{held.id}", Reassigned, code=req.code or "")
         await audit.record(s, leader.id, "task.reassign", "request", req.id, code=req.code,
                            from_volunteer=from_person_id, to_volunteer=to_person_id)
         return await assign_volunteer(core, s, req, target, dispatched_by=leader.id)
 
 
 async def _end(core: Core, s: AsyncSession, leader: Person, req: HelpRequest, status: RequestStatus, action: str,
-               resident_key: str, **values: object) -> HelpRequest:
+               **values: object) -> HelpRequest:
     now = core.clock.now()
     if not await claims.set_status(s, req.id or 0, ACTIVE, status, closed_at=now, **values):
         raise Conflict("request.stale.closed", code=req.code or "")
@@ -174,12 +171,11 @@ async def _end(core: Core, s: AsyncSession, leader: Person, req: HelpRequest, st
     await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
     await s.refresh(req)
     for vid in volunteers:
-        await tell(core, s, vid, f"closed:{req.id}:{vid}", "board.closed.to_volunteer", code=req.code or "")
+        await tell(core, s, vid, f"closed:{req.id}:{vid}", ClosedToVolunteer, code=req.code or "")
     if req.resident_id and req.resident_id != leader.id:
-        referral = REFERRALS.get(req.referral or "", "board.referral.other")
-        await tell(core, s, req.resident_id, f"closed:{req.id}", resident_key, code=req.code or "",
-                   reason=req.close_reason or "", referral=lambda lang: tp(lang, referral),
-                   other=await _code(s, req.duplicate_of))
+        await tell(core, s, req.resident_id, f"closed:{req.id}", ClosedToResident, code=req.code or "",
+                   status=status.value, reason=req.close_reason or "", referral=req.referral,
+                   other_code=await _code(s, req.duplicate_of))
     await end_relays(s, req.id or 0, now)
     await audit.record(s, leader.id, action, "request", req.id, code=req.code,
                        reason=rin.mask_phones(req.close_reason or "")[:200], referral=req.referral, of=req.duplicate_of)
@@ -198,8 +194,7 @@ async def close_request(core: Core, actor: Actor, request_id: int, reason: str) 
     async with core.db.session() as s:
         leader, req = await _leader_of_request(s, actor, request_id)
         require_status(req, *ACTIVE)
-        return await _end(core, s, leader, req, RequestStatus.closed, "request.close", "board.closed.to_resident",
-                          close_reason=reason_v)
+        return await _end(core, s, leader, req, RequestStatus.closed, "request.close", close_reason=reason_v)
 
 
 async def mark_out_of_scope(core: Core, actor: Actor, request_id: int, referral: str, reason: str) -> HelpRequest:
@@ -211,7 +206,7 @@ async def mark_out_of_scope(core: Core, actor: Actor, request_id: int, referral:
         leader, req = await _leader_of_request(s, actor, request_id)
         require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
         return await _end(core, s, leader, req, RequestStatus.out_of_scope, "request.out_of_scope",
-                          "board.out_of_scope.to_resident", close_reason=reason_v, referral=referral)
+                          close_reason=reason_v, referral=referral)
 
 
 async def mark_duplicate(core: Core, actor: Actor, request_id: int, of_request_id: int) -> HelpRequest:
@@ -222,8 +217,7 @@ async def mark_duplicate(core: Core, actor: Actor, request_id: int, of_request_i
         if other.id == req.id or other.grid_id != req.grid_id:
             raise InvalidInput("board.error.duplicate_target")
         require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
-        return await _end(core, s, leader, req, RequestStatus.duplicate, "request.duplicate",
-                          "board.duplicate.to_resident", duplicate_of=other.id)
+        return await _end(core, s, leader, req, RequestStatus.duplicate, "request.duplicate", duplicate_of=other.id)
 
 
 async def dismiss_duplicate(core: Core, actor: Actor, request_id: int) -> HelpRequest:

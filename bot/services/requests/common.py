@@ -1,24 +1,23 @@
 """What every step of the request loop shares: loading a request, names, telling a person."""
 from __future__ import annotations
 
-from sqlmodel import col
-
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import t
-from storage import claim_reads
-from storage.card_reads import Taker
-from storage.enums import RequestStatus
-from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest, Person, Relay
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotFound
-from bot.services.kernel.notifier import Button, OutMessage
-from bot.services.people.roles import row_id
+from bot.services.kernel.ids import row_id
+from bot.services.kernel.notices import Notice
+from storage import claim_reads
+from storage.card_reads import Taker
+from storage.detached import part
+from storage.enums import RequestStatus
+from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest, Person, Relay
 
 LIVE, HOLDING, ACTIVE = claim_reads.LIVE, claim_reads.HOLDING, claim_reads.ACTIVE  # as the storage reads them
 TERMINAL = [RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
@@ -30,6 +29,12 @@ def as_utc(when: datetime | None) -> datetime | None:
     if when is None or when.tzinfo is not None:
         return when
     return when.replace(tzinfo=UTC)
+
+
+def part_of(row: Any, table: Any, prefix: str) -> dict[str, Any] | None:
+    """The columns of `table` (or of an alias of it) that `row` read labelled with `prefix`
+    (storage.detached.part); None when an outer join found none."""
+    return part(cast(Mapping[str, Any], row._mapping), table, prefix)
 
 
 async def get_request(session: AsyncSession, request_id: int) -> HelpRequest:
@@ -101,23 +106,21 @@ async def community_of(session: AsyncSession, grid_id: int) -> Community | None:
     return await session.get(Community, grid.community_id) if grid else None
 
 
-async def tell(core: Core, session: AsyncSession, person_id: int | None, key: str, text_key: str,
-               buttons: list[list[Button]] | None = None, *, urgent: bool = False, **params: object) -> bool:
-    """Queue a private message to a person in their language (once per key); False if unreachable.
-    `buttons` and parameter values may be callables of the language, rendered for the recipient."""
-    msg = message_for(core, await person(session, person_id), text_key, buttons, urgent=urgent, **params)
-    return msg is not None and await core.notifier.send(session, key, msg, urgent=urgent)
+N = TypeVar("N", bound=Notice)
 
 
-def message_for(core: Core, p: Person | None, text_key: str, buttons: object = None, *, urgent: bool = False,
-                **params: object) -> OutMessage | None:
-    """What `tell` queues for a person already read; None if they cannot be reached."""
+def notice_for(p: Person | None, kind: type[N], **facts: Any) -> N | None:
+    """A notice of `kind` to a person already read, in their language; None if they cannot be reached."""
     if p is None or p.tg_user_id is None or p.forgotten_at is not None:
         return None
-    lang = core.lang(p.language)
-    text = t(lang, text_key, **{k: (v(lang) if callable(v) else v) for k, v in params.items()})
-    rendered = buttons(lang) if callable(buttons) else (buttons or [])
-    return OutMessage(chat_id=p.tg_user_id, text=text, buttons=rendered, silent=not urgent)  # type: ignore[arg-type]
+    return kind(chat_id=p.tg_user_id, language=p.language, **facts)
+
+
+async def tell(core: Core, session: AsyncSession, person_id: int | None, key: str, kind: type[Notice],
+               **facts: Any) -> bool:
+    """Queue a notice of `kind` to a person (once per key); False if they cannot be reached."""
+    notice = notice_for(await person(session, person_id), kind, **facts)
+    return notice is not None and await core.notifier.send(session, key, notice)
 
 
 async def reopen_count(session: AsyncSession, request_id: int) -> int:
@@ -126,7 +129,7 @@ async def reopen_count(session: AsyncSession, request_id: int) -> int:
         col(AuditEntry.entity) == "request", col(AuditEntry.entity_id) == request_id, col(AuditEntry.action) == "request.reopen")) or 0)
 
 
-async def end_relays(session: AsyncSession, request_id: int, now) -> None:  # type: ignore[no-untyped-def]
+async def end_relays(session: AsyncSession, request_id: int, now: datetime) -> None:
     """A closed task ends its relayed conversations."""
     await session.execute(update(Relay).where(col(Relay.request_id) == request_id, col(Relay.active) == True)  # noqa: E712
                        .values(active=False, ended_at=now))

@@ -5,21 +5,21 @@ The scheduler calls escalate_overdue every few minutes. Each step happens once p
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from bot.services.kernel.core import Core
+from bot.services.kernel.roles import admins_of, leaders_of
 from storage import audit
 from storage.enums import RequestStatus
 from storage.models import Grid, HelpRequest, Person
 
-from bot.services.requests.cards import send_lead_copy
-from bot.services.kernel.core import Core
-from bot.services.people.roles import admins_of, leaders_of
-from bot.services.requests.common import as_utc, tell
+from .common import as_utc, tell
+from .notices import FollowedUp, LeadIntro
+from .posting import send_lead_copy
 
 BATCH = 500
 
@@ -45,13 +45,12 @@ async def _escalate(core: Core, s: AsyncSession, req: HelpRequest, level: int, m
     people = await leaders_of(s, req.grid_id) if level == 1 else []
     if not people:  # no leader: the admins hear of it at once
         people = await _admins(s, req.grid_id)
-    intro = "request.escalate.leader_intro" if level == 1 else "request.escalate.admin_intro"
+    intro = LeadIntro.to_leader if level == 1 else LeadIntro.to_admins
     for p in people:
         await send_lead_copy(core, s, req, p, f"escalate:{req.id}:{level}:{p.id}", intro, urgent=True,
                              minutes=minutes, grid=grid.name if grid else "")
-    followup = "request.followup.leader" if level == 1 else "request.followup.admin"
     if req.resident_id:
-        await tell(core, s, req.resident_id, f"followup:{req.id}:{level}", followup, code=req.code or "")
+        await tell(core, s, req.resident_id, f"followup:{req.id}:{level}", FollowedUp, code=req.code or "", level=level)
     await audit.record(s, None, "request.escalate", "request", req.id, code=req.code, level=level,
                        told=[p.id for p in people])
     return True

@@ -6,15 +6,13 @@ that says what is wrong and what would be right.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, timedelta
-
-from storage.enums import Category, WhenKind
 
 from bot.services.kernel.errors import InvalidInput
 from bot.services.kernel.phones import clean_phone
 from bot.services.kernel.phones import mask_phones as mask_phones  # the card masks phones in summaries
 from bot.services.kernel.text import strip_invisible
+from storage.enums import Category, WhenKind
 
 SUMMARY_MIN, SUMMARY_MAX = 2, 500
 ADDRESS_MIN, ADDRESS_MAX = 2, 200
@@ -89,7 +87,7 @@ def parse_date(text: str | None, today: date) -> date:
         else:
             raise InvalidInput("request.error.date_format")
     except ValueError:  # 2-30, 13-01 ...
-        raise InvalidInput("request.error.date_invalid")
+        raise InvalidInput("request.error.date_invalid") from None
     if day < today:
         raise InvalidInput("request.error.date_past")
     if day > today + timedelta(days=MAX_DAYS_AHEAD):
@@ -101,7 +99,7 @@ def check_slots(text: str | int | None) -> int:
     try:
         n = int(clean_text(str(text)))
     except ValueError:
-        raise InvalidInput("request.error.slots", max=MAX_SLOTS)
+        raise InvalidInput("request.error.slots", max=MAX_SLOTS) from None
     if not 1 <= n <= MAX_SLOTS:
         raise InvalidInput("request.error.slots", max=MAX_SLOTS)
     return n
@@ -120,7 +118,7 @@ def parse_hours(text: str | float | None) -> float:
         else:
             raise InvalidInput("task.error.hours", max=int(MAX_HOURS))
     except (ValueError, OverflowError):
-        raise InvalidInput("task.error.hours", max=int(MAX_HOURS))
+        raise InvalidInput("task.error.hours", max=int(MAX_HOURS)) from None
     if not 0 < hours <= MAX_HOURS:
         raise InvalidInput("task.error.hours", max=int(MAX_HOURS))
     return max(0.25, round(hours * 4) / 4)

@@ -5,37 +5,43 @@ has no volunteer group) and flags a possible duplicate to the leaders, all in on
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
-import difflib
-import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import col
 
-from bot.i18n import tp
-from storage import audit, claims
-from storage.enums import AssignmentStatus, ChatKind, RequestStatus, WhenKind
-from storage.models import ChatBinding, Community, Grid, HelpRequest, Household, Pairing, Person, RoleGrant
-from storage.rows import set_committed
-
-from bot.services.requests import fields as rin
-from bot.services.requests.cards import UNKNOWN, post_card, refresh_cards
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError, InvalidInput, NotAllowed
-from bot.services.kernel.notifier import Button
-from bot.services.people.roles import (ADMIN, LEADER, Actor, approved_volunteer, by_tg, can_lead, ensure_person, grants, leaders_of,
-                     led_grids, load_me)
-from bot.services.requests.common import ACTIVE, end_relays, require_status, tell
-from bot.services.requests.listing import RequestView, my_requests, own_request, request_of  # noqa: F401  (callers use them from here)
+from bot.services.kernel.roles import (
+    ADMIN,
+    LEADER,
+    Actor,
+    approved_volunteer,
+    by_tg,
+    can_lead,
+    ensure_person,
+    grants,
+    led_grids,
+    load_me,
+)
+from storage import audit, claims
+from storage.enums import AssignmentStatus, ChatKind, RequestStatus, WhenKind
+from storage.models import ChatBinding, Community, Grid, HelpRequest, Household, Pairing, Person, RoleGrant, table_of
+from storage.rows import set_committed
+
+from . import fields as rin
+from .common import end_relays, require_status, tell
+from .duplicates import possible_duplicate, tell_leaders_duplicate
+from .listing import own_request
+from .notices import RequestCancelled
+from .posting import UNKNOWN, post_card, refresh_cards
 
 SOURCES = ("resident", "leader", "visit")
-DUPLICATE_WINDOW = timedelta(days=14)
 
 
 class NoGrid(DomainError):
@@ -167,10 +173,10 @@ _GROUP = select(col(ChatBinding.chat_id)).where(col(ChatBinding.grid_id) == col(
                                            ).limit(1).scalar_subquery()
 _CREATE = by_tg(col(Grid.id), _can_lead(Grid), col(Community.timezone), _GROUP).outerjoin(Grid, col(Grid.id) == bindparam("gid")).outerjoin(
     Community, col(Community.id) == col(Grid.community_id))
-_INSERT = insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id)  # type: ignore[attr-defined]
-_SET_CODE = update(HelpRequest.__table__).where(HelpRequest.__table__.c.id == bindparam("rid")).values(  # type: ignore[attr-defined]
-    code=bindparam("code"))
-_COLUMNS = [c.key for c in HelpRequest.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
+_REQUESTS = table_of(HelpRequest)
+_INSERT = insert(_REQUESTS).returning(_REQUESTS.c.id)
+_SET_CODE = update(_REQUESTS).where(_REQUESTS.c.id == bindparam("rid")).values(code=bindparam("code"))
+_COLUMNS = [c.key for c in _REQUESTS.columns if c.key != "id"]
 
 
 async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *, grid_id: int | None = None,
@@ -204,7 +210,7 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
                           category=clean.category, summary=clean.summary, when_kind=clean.when_kind,
                           when_date=clean.when_date, address=clean.address, phone=clean.phone, slots=clean.slots,
                           status=RequestStatus.open.value, created_at=now)
-        dup = await _possible_duplicate(s, req)
+        dup = await possible_duplicate(s, req)
         if dup is not None:  # stored flagged, instead of an UPDATE after the insert
             req.suspected_duplicate_of = dup[0].id
         # plain inserts instead of two ORM flushes; the row then joins the session as if loaded
@@ -220,7 +226,7 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
             entries.append((None, "request.possible_duplicate", "request", req.id, dict(of=dup[0].id)))
         await audit.record_many(s, entries)  # one statement for both
         if dup is not None:
-            await _tell_leaders_duplicate(core, s, req, *dup)
+            await tell_leaders_duplicate(core, s, req, *dup)
         await post_card(core, s, req, group)
         return req
 
@@ -240,46 +246,6 @@ def _for_household(draft: RequestDraft, household: Household) -> RequestDraft:
     return RequestDraft(**{**draft.__dict__, "summary": summary, "address": address, "phone": phone})
 
 
-def _norm_address(address: str | None) -> str:
-    return re.sub(r"[\s\W_]+", "", (address or "").lower())
-
-
-_RECENT = select(col(HelpRequest.id), col(HelpRequest.code), col(HelpRequest.resident_id), col(HelpRequest.household_id), col(HelpRequest.address),
-                 col(HelpRequest.category), col(HelpRequest.summary)).where(
-    col(HelpRequest.grid_id) == bindparam("gid"), col(HelpRequest.id) != bindparam("rid"), col(HelpRequest.status).in_(ACTIVE),
-    col(HelpRequest.created_at) >= bindparam("since")).order_by(col(HelpRequest.id).desc()).limit(200)
-
-
-async def _possible_duplicate(s: AsyncSession, req: HelpRequest) -> tuple[Any, str] | None:
-    """Same person (or household) or same address, and a similar open request: that request and
-    why. Read before the new request is inserted, so that it is stored already flagged."""
-    rows = (await (await s.connection()).execute(_RECENT, {
-        "gid": req.grid_id, "rid": req.id or 0, "since": req.created_at - DUPLICATE_WINDOW})).all()
-    mine = _norm_address(req.address)
-    for other in rows:
-        same_person = (req.source == "resident" and other.resident_id == req.resident_id and req.resident_id) or \
-            (req.household_id is not None and other.household_id == req.household_id)
-        same_address = bool(mine) and _norm_address(other.address) == mine
-        similar = other.category == req.category or \
-            difflib.SequenceMatcher(None, other.summary, req.summary).ratio() >= 0.5
-        if (same_person or same_address) and similar:
-            return other, "request.dup.same_person" if same_person else "request.dup.same_address"
-    return None
-
-
-async def _tell_leaders_duplicate(core: Core, s: AsyncSession, req: HelpRequest, other: Any, why: str) -> None:
-    for leader in await leaders_of(s, req.grid_id):
-        await tell(core, s, leader.id, f"dup-flag:{req.id}:{leader.id}", "request.dup.flag",
-                   lambda lang, r=req, o=other: _dup_buttons(lang, r, o), code=req.code or "",
-                   other=other.code or "", why=lambda lang, k=why: tp(lang, k))
-
-
-def _dup_buttons(lang: str, req: HelpRequest, other: Any) -> list[list[Button]]:
-    return [[Button(tp(lang, "request.dup.mark_button", other=other.code or ""), data=f"board:dupof:{req.id}:{other.id}")],
-            [Button(tp(lang, "request.dup.keep_button"), data=f"board:notdup:{req.id}"),
-             Button(tp(lang, "board.open_button", code=req.code or ""), data=f"board:req:{req.id}")]]
-
-
 async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpRequest:
     """The resident withdraws their own request while it is still open or taken."""
     async with core.db.session() as s:
@@ -291,7 +257,7 @@ async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpReque
         volunteers = await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
         set_committed(req, status=RequestStatus.cancelled.value, closed_at=now)
         for vid in volunteers:
-            await tell(core, s, vid, f"cancelled:{req.id}:{vid}", "request.cancelled.to_volunteer", code=req.code or "")
+            await tell(core, s, vid, f"cancelled:{req.id}:{vid}", RequestCancelled, code=req.code or "")
         await end_relays(s, req.id or 0, now)
         await audit.record(s, person.id, "request.cancel", "request", req.id, code=req.code)
         await refresh_cards(core, s, req)

@@ -1,19 +1,17 @@
 """What a resident sees of their own requests: the latest ones, or one, with who holds it and its rating."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage.models import Assignment, HelpRequest, Person, Rating
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
-from bot.services.people.roles import Actor, by_tg, ensure_person, load_rows
+from bot.services.kernel.roles import Actor, by_tg, ensure_person, load_rows
 from bot.services.requests.common import HOLDING, display_name, get_request
+from storage.models import Assignment, HelpRequest, Person, Rating
 
 
 @dataclass

@@ -5,37 +5,40 @@ requests.leader_confirm_after_hours — never on the volunteer's word alone.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from bot.i18n import tp
-from storage import audit, claim_reads, claims, points
-from storage.detached import detached, part
-from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
-from storage.models import Assignment, Grid, HelpRequest, Person, Rating, Relay
-from storage.rows import set_committed
-
-from bot.services.requests import fields as rin
-from bot.services.requests.cards import Send, card_edits, queue, refresh_cards
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from bot.services.kernel.notifier import Button
-from bot.services.people.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_rows, row_id
-from bot.services.requests.common import (as_utc, community_of, display_name, end_relays, get_request, message_for, reopen_count,
-                             require_status, tell)
-from bot.services.requests.tasks import reopen_assignments
+from bot.services.kernel.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_rows, row_id
+from storage import audit, claim_reads, claims, points
+from storage.detached import detached
+from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
+from storage.models import Assignment, Grid, HelpRequest, Person, Rating, Relay, table_of
+from storage.rows import set_committed
+
+from . import fields as rin
+from .common import (
+    as_utc,
+    community_of,
+    display_name,
+    end_relays,
+    get_request,
+    notice_for,
+    part_of,
+    reopen_count,
+    require_status,
+    tell,
+)
+from .notices import Completed, ConfirmAsked, LeaderConfirmed, Rated, RatingCommented, Reopened
+from .posting import Send, card_edits, queue, refresh_cards
 
 DONE = RequestStatus.done_reported.value
-
-
-def stars_buttons(lang: str, request_id: int) -> list[list[Button]]:
-    return [[Button(tp(lang, "rating.star_button", n=n), data=f"rate:stars:{request_id}:{n}") for n in range(1, 6)]]
 
 
 # the resident, their request, its rating and its community, in one statement
@@ -54,7 +57,7 @@ _COMMUNITY = select(col(Grid.community_id)).where(col(Grid.id) == bindparam("gid
 # the volunteers who did it, with their Person rows (so `tell` finds them in the session)
 _DONE_BY = select(col(Assignment.volunteer_id), col(Assignment.hours), Person).join(Person, col(Person.id) == col(Assignment.volunteer_id)).where(
     col(Assignment.request_id) == bindparam("rid"), col(Assignment.status) == AssignmentStatus.done.value).order_by(col(Assignment.id))
-_RATING_TABLE = Rating.__table__  # type: ignore[attr-defined]
+_RATING_TABLE = table_of(Rating)
 _INSERT_RATING = insert(_RATING_TABLE)
 _RATING_COLUMNS = [c.key for c in _RATING_TABLE.columns if c.key != "id"]
 _RATE = update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id"), _RATING_TABLE.c.stars.is_(None)).values(
@@ -107,14 +110,14 @@ async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person)
     back = RequestStatus.filled if req.slots_taken >= req.slots else RequestStatus.open
     if not await claims.set_status(s, req.id or 0, [DONE], back, done_at=None):
         raise Conflict("request.stale.done_reported", code=req.code or "")
-    volunteers = await reopen_assignments(s, req.id or 0)
+    volunteers = await _reopen_assignments(s, req.id or 0)
     set_committed(req, status=back.value, done_at=None)
     await audit.record(s, person.id, "request.reopen", "request", req.id, code=req.code, outcome="not_done")
     for vid in volunteers:
-        await tell(core, s, vid, f"reopened:{req.id}:{vid}:{stamp}", "rating.reopened.to_volunteer", code=req.code or "")
+        await tell(core, s, vid, f"reopened:{req.id}:{vid}:{stamp}", Reopened, code=req.code or "", to_leader=False)
     for leader in await leaders_of(s, req.grid_id):
-        await tell(core, s, leader.id, f"reopened:{req.id}:lead:{leader.id}:{stamp}", "rating.reopened.to_leader",
-                   code=req.code or "")
+        await tell(core, s, leader.id, f"reopened:{req.id}:lead:{leader.id}:{stamp}", Reopened, code=req.code or "",
+                   to_leader=True)
     await refresh_cards(core, s, req)
     return req
 
@@ -138,26 +141,32 @@ async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int 
     if rows is None:
         rows = await claim_reads.takers_full(s, req.id or 0)
     rows = [a for a in rows if a.t_aid is not None]
-    takers = [detached(Person, part(a._mapping, claim_reads.TAKER, "p_")) if a.p_id is not None else None  # type: ignore[arg-type]
-              for a in rows]
+    takers = [_taker(a) for a in rows]
     sends: list[Send] = []
-    key = "rating.completed.by_leader" if by_leader else "rating.completed.to_volunteer"
-    for a, taker in zip(rows, takers):
+    for a, taker in zip(rows, takers, strict=True):
         if a.t_status != AssignmentStatus.done.value or taker is None:
             continue
         hours = a.t_hours or 0.0
         amount = pts.task_done + round(pts.per_hour * hours)
         await points.award(s, ref=f"task:{req.id}:{a.t_vid}", person_id=a.t_vid, reason=PointsReason.task,
                            points=amount, hours=hours, grid_id=req.grid_id, community_id=community_id, now=now)
-        msg = message_for(core, taker, key, code=req.code or "", points=amount, hours=f"{hours:g}")
-        if msg is not None:
-            sends.append((f"completed:{req.id}:{a.t_vid}", msg, None, False))
+        done = notice_for(taker, Completed, code=req.code or "", points=amount, hours=hours, by_leader=by_leader)
+        if done is not None:
+            sends.append((f"completed:{req.id}:{a.t_vid}", done, None, False))
     if relays:  # False: the caller read in this transaction that none is open
         await end_relays(s, req.id or 0, now)
     await audit.record(s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value,
                        by_leader=by_leader)
     # the volunteers' messages and the card edits in one insert; the takers' names already read
-    await queue(core, s, sends, await card_edits(core, s, req, takers=[display_name(p) for p in takers]))
+    await queue(core, s, sends, await card_edits(s, req, takers=[display_name(p) for p in takers]))
+
+
+def _taker(row: Any) -> Person | None:
+    """The taker's Person a row of claim_reads.full_taker_columns read; None when the person is gone."""
+    if row.p_id is None:
+        return None
+    values = part_of(row, claim_reads.TAKER, "p_")
+    return detached(Person, values) if values is not None else None
 
 
 async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) -> Rating:
@@ -180,8 +189,8 @@ async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) ->
                 await points.award(s, ref=f"five_star:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id,
                                    reason=PointsReason.five_star, points=core.cfg.points.five_star_bonus,
                                    grid_id=req.grid_id, community_id=own.community_id, now=now)
-            await tell(core, s, a.volunteer_id, f"rated:{req.id}:{a.volunteer_id}", "rating.rated.to_volunteer",
-                       code=req.code or "", stars="⭐" * int(stars))
+            await tell(core, s, a.volunteer_id, f"rated:{req.id}:{a.volunteer_id}", Rated, code=req.code or "",
+                       stars=int(stars))
         await audit.record(s, person.id, "request.rate", "request", req.id, code=req.code, stars=int(stars))
         return rating
 
@@ -199,7 +208,7 @@ async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str
         await (await s.connection()).execute(_COMMENT, {"rating_id": rating.id, "comment": text})
         set_committed(rating, comment=text)
         for a in await _done_assignments(s, req.id or 0):
-            await tell(core, s, a.volunteer_id, f"rating-comment:{req.id}:{a.volunteer_id}", "rating.comment.to_volunteer",
+            await tell(core, s, a.volunteer_id, f"rating-comment:{req.id}:{a.volunteer_id}", RatingCommented,
                        code=req.code or "", comment=text)
         await audit.record(s, person.id, "request.comment", "request", req.id, code=req.code, length=len(text))
         return rating
@@ -217,10 +226,8 @@ async def ask_leaders_to_confirm(core: Core, s: AsyncSession, req: HelpRequest) 
         com = await community_of(s, req.grid_id)
         people = await admins_of(s, com.id) if com and com.id else []
     for p in people:
-        await tell(core, s, p.id, f"leader-confirm:{req.id}:{p.id}", "rating.leader_confirm.ask",
-                   lambda lang, r=req: [[Button(tp(lang, "rating.leader_confirm.button"), data=f"board:confirm:{r.id}"),
-                                         Button(tp(lang, "board.open_button", code=r.code or ""), data=f"board:req:{r.id}")]],
-                   code=req.code or "")
+        await tell(core, s, p.id, f"leader-confirm:{req.id}:{p.id}", ConfirmAsked, code=req.code or "",
+                   request_id=req.id or 0)
     return True
 
 
@@ -251,6 +258,14 @@ async def leader_confirm(core: Core, actor: Actor, request_id: int) -> HelpReque
             raise NotAllowed("rating.error.too_early", hours=core.cfg.requests.leader_confirm_after_hours)
         await complete(core, s, req, person.id, Outcome.done, by_leader=True)
         if req.resident_id:
-            await tell(core, s, req.resident_id, f"leader-confirmed:{req.id}", "rating.leader_confirmed.to_resident",
-                       lambda lang: stars_buttons(lang, req.id or 0), code=req.code or "")
+            await tell(core, s, req.resident_id, f"leader-confirmed:{req.id}", LeaderConfirmed, code=req.code or "",
+                       request_id=req.id or 0)
         return req
+
+
+async def _reopen_assignments(s: AsyncSession, request_id: int) -> list[int]:
+    """'Not done': the volunteers who reported done are back on the task; their person ids."""
+    rows = (await s.execute(update(Assignment).where(
+        col(Assignment.request_id) == request_id, col(Assignment.status) == AssignmentStatus.done.value)
+        .values(status=AssignmentStatus.accepted.value, done_at=None).returning(col(Assignment.volunteer_id)))).all()
+    return [int(r[0]) for r in rows]

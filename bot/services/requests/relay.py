@@ -5,24 +5,22 @@ is open while the task is active and ends when the task closes.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from bot.i18n import tp
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
+from bot.services.kernel.roles import Actor, ensure_person
 from storage import claims
 from storage.models import HelpRequest, Person, Relay
 from storage.upsert import insert_ignore
 
-from bot.services.requests import fields as rin
-from bot.services.kernel.core import Core
-from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
-from bot.services.kernel.notifier import Button
-from bot.services.people.roles import Actor, ensure_person
-from bot.services.requests.common import ACTIVE, display_name, get_request, tell
+from . import fields as rin
+from .common import ACTIVE, display_name, get_request, tell
+from .notices import Relayed
 
 RELAY_MAX = 2000
 
@@ -85,12 +83,8 @@ async def relay_message(core: Core, actor: Actor, request_id: int, volunteer_id:
     async with core.db.session() as s:
         person, req, target = await _target(s, actor, request_id, volunteer_id)
         row = await _relay_row(s, req, target.volunteer_id)
-        if target.to_resident:
-            to_id, key = req.resident_id, "relay.from_volunteer"
-            data = f"relay:open:{req.id}:{target.volunteer_id}"
-        else:
-            to_id, key, data = target.volunteer_id, "relay.from_resident", f"relay:open:{req.id}"
-        await tell(core, s, to_id, f"relay:{row.id}:{message_key}", key,
-                   lambda lang: [[Button(tp(lang, "relay.reply_button"), data=data)]],
-                   code=req.code or "", name=display_name(person), text=body)
+        to_id = req.resident_id if target.to_resident else target.volunteer_id
+        await tell(core, s, to_id, f"relay:{row.id}:{message_key}", Relayed, code=req.code or "", request_id=req.id or 0,
+                   volunteer_id=target.volunteer_id, sender_name=display_name(person), text=body,
+                   to_resident=target.to_resident)
         return target

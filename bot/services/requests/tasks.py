@@ -1,31 +1,38 @@
 """接单: volunteers take tasks from the board, start them, report them done or give them back."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from bot.i18n import Raw, t, tp
-from storage import audit, claim_reads, claims
-from storage.detached import detached, part
-from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus
-from storage.models import Assignment, HelpRequest, Household, Person
-from storage.rows import set_committed
-
-from bot.services.requests import fields as rin
-from bot.services.requests.cards import Send, card_edits, queue, refresh_cards
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import AlreadyTaken, Conflict, NotAllowed, NotFound
-from bot.services.kernel.notifier import Button
-from bot.services.people.roles import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows, row_id
-from bot.services.requests.common import (ACTIVE, display_name, get_request, message_for, require_status, taker_name,
-                             taker_names_of, tell)
-from bot.services.requests.task_texts import details_buttons, details_text, outcome_buttons, relay_button
+from bot.services.kernel.roles import Actor, by_tg, ensure_person, leaders_of, load_me, load_rows, row_id
+from storage import audit, claim_reads, claims
+from storage.detached import detached
+from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus
+from storage.models import Assignment, HelpRequest, Household, Person, table_of
+from storage.rows import AnyRow, set_committed
+
+from . import fields as rin
+from .common import (
+    ACTIVE,
+    display_name,
+    get_request,
+    notice_for,
+    part_of,
+    require_status,
+    taker_name,
+    taker_names_of,
+    tell,
+)
+from .facts import TaskView
+from .notices import DoneReported, ReleasedToLeader, TaskReleased, TaskStarted, TaskTaken, VolunteerComing
+from .posting import Send, card_edits, queue, refresh_cards
+from .ratings import ask_leaders_to_confirm
 
 
 @dataclass(frozen=True)
@@ -36,16 +43,7 @@ class ClaimResult:
     filled: bool
 
 
-@dataclass
-class TaskView:
-    request: HelpRequest
-    assignment: Assignment
-    resident_name: str | None = None
-    household: Household | None = None
-    can_message: bool = False
-
-
-def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: Row, *, dispatched: bool = False) -> None:
+def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: AnyRow, *, dispatched: bool = False) -> None:
     """An approved volunteer of the request's grid, under the open-task limit, not already on it.
     The refusals speak to the volunteer pressing Accept, or about them to the leader dispatching.
     `ctx`: their profile, holding and load (storage/claim_reads.py); on PostgreSQL the take checks
@@ -76,7 +74,7 @@ async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunt
     return await _assign(core, s, req, volunteer, ctx, dispatched_by)
 
 
-async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: Row,
+async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: AnyRow,
                   dispatched_by: int | None) -> ClaimResult:
     dispatched = dispatched_by is not None
     check_can_take(core, volunteer, req, ctx, dispatched=dispatched)
@@ -94,41 +92,31 @@ async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Pers
                                   started_at=None, done_at=None, hours=None, note=None, release_reason=None))
     resident, household = _people_of(ctx)
     view = _view_of(req, a, resident, household)
-    intro = "task.details.dispatched_intro" if dispatched_by else "task.details.taken_intro"
-    lang = core.lang(volunteer.language)
     sends: list[Send] = []
-    msg = message_for(core, volunteer, "task.details.wrap", details_buttons(lang, view),
-                      intro=_raw(lang, intro, req), details=_raw_details(lang, view))
-    if msg is not None:
-        sends.append((f"task-details:{slot.assignment_id}", msg, None, False))
+    taken = notice_for(volunteer, TaskTaken, task=view, dispatched=dispatched)
+    if taken is not None:
+        sends.append((f"task-details:{slot.assignment_id}", taken, None, False))
     if req.resident_id:
-        msg = message_for(core, resident, "request.coming", lambda lg: [[relay_button(lg, req.id or 0, volunteer)]],
-                          code=req.code or "", name=display_name(volunteer))
-        if msg is not None:
-            sends.append((f"coming:{slot.assignment_id}", msg, None, False))
+        coming = notice_for(resident, VolunteerComing, code=req.code or "", request_id=req.id or 0,
+                            volunteer_id=volunteer.id or 0, volunteer_name=display_name(volunteer),
+                            volunteer_short=volunteer.name or "")
+        if coming is not None:
+            sends.append((f"coming:{slot.assignment_id}", coming, None, False))
     takers = None if slot.others is None else [taker_name(p) for p in slot.others] + [display_name(volunteer)]
-    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=slot.copies))
+    await queue(core, s, sends, await card_edits(s, req, takers=takers, copies=slot.copies))
     return ClaimResult(req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value)
 
 
-def _people_of(ctx: Row) -> tuple[Person | None, Household | None]:
+def _people_of(ctx: AnyRow) -> tuple[Person | None, Household | None]:
     """The resident and household a claim's context row read (storage/claim_reads.py)."""
-    m = ctx._mapping
-    p, h = part(m, claim_reads.RES, "p_"), part(m, claim_reads.HH, "h_")
+    p, h = part_of(ctx, claim_reads.RES, "p_"), part_of(ctx, claim_reads.HH, "h_")
     return (detached(Person, p) if p else None), (detached(Household, h) if h else None)
 
 
-def _raw(lang: str, key: str, req: HelpRequest) -> Raw:
-    return Raw(t(lang, key, code=req.code or ""))
-
-
-def _raw_details(lang: str, view: TaskView) -> Raw:
-    return Raw(details_text(lang, view))
-
-
+_PERSON = table_of(Person)
 # the volunteer (Person first, as load_me wants), their profile and the request locked, what the claim checks: one row
 _CLAIM = by_tg(*claim_reads.claim_columns(col(Person.id)), *claims.LOCK_COLUMNS).select_from(
-    claim_reads.claim_joins(Person.__table__, col(Person.id)))  # type: ignore[attr-defined]
+    claim_reads.claim_joins(_PERSON, col(Person.id)))
 
 
 async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
@@ -139,7 +127,7 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
             # then checks their holding and load again, seeing every claim of theirs before (fair-claiming
             # limit), and reads the card's other takers as they stay (see claims.lock_claim)
             ctx = await load_me(s, actor, _CLAIM, rid=row_id(request_id))
-            volunteer, values = ctx[0], part(ctx._mapping, claim_reads.HR, "r_")
+            volunteer, values = ctx[0], part_of(ctx, claim_reads.HR, "r_")
             if values is None or values["erased_at"] is not None:
                 raise NotFound("request.error.not_found")
             req = detached(HelpRequest, values)
@@ -148,7 +136,7 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
             require_status(req, RequestStatus.open.value)
             return await _assign(core, s, req, volunteer, ctx, None)
     except IntegrityError:  # the same volunteer's two presses raced on PostgreSQL; one of them won
-        raise Conflict("task.error.already_yours", code="")
+        raise Conflict("task.error.already_yours", code="") from None
 
 
 async def _holding(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest, Assignment]:
@@ -181,8 +169,8 @@ async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
         s.add(a)
         await audit.record(s, person.id, "task.start", "request", req.id, code=req.code)
         if req.resident_id:
-            await tell(core, s, req.resident_id, f"started:{a.id}", "request.started", code=req.code or "",
-                       name=display_name(person))
+            await tell(core, s, req.resident_id, f"started:{a.id}", TaskStarted, code=req.code or "",
+                       volunteer_name=display_name(person))
         return await _view(s, req, a)
 
 
@@ -190,9 +178,9 @@ async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
 # and household: what the details show, one row. Done adds the reopen count (the confirmation's key)
 # and one row per taker (the card's names)
 _HELD = by_tg(*claim_reads.held_columns()).select_from(
-    claim_reads.holding_joins(Person.__table__, col(Person.id)))  # type: ignore[attr-defined]
+    claim_reads.holding_joins(_PERSON, col(Person.id)))
 _DONE = by_tg(*claim_reads.held_columns(), claim_reads.REOPENS.label("reopens"), *claim_reads.taker_columns()).select_from(
-    claim_reads.taker_joins(claim_reads.holding_joins(Person.__table__, col(Person.id)))).order_by(claim_reads.TA.c.id)  # type: ignore[attr-defined]
+    claim_reads.taker_joins(claim_reads.holding_joins(_PERSON, col(Person.id)))).order_by(claim_reads.TA.c.id)
 
 
 @dataclass
@@ -200,20 +188,19 @@ class _Held:
     person: Person
     req: HelpRequest
     a: Assignment
-    row: Row
-    rows: list[Row]
+    row: AnyRow
+    rows: list[AnyRow]
 
 
 async def _held(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _HELD) -> _Held:
     """As `_holding` (same refusals, same order), in one statement; the rows come back detached."""
     rows = await load_rows(s, actor, stmt, rid=row_id(request_id))
     row = rows[0]
-    m = row._mapping
-    values = part(m, claim_reads.HR, "r_")
+    values = part_of(row, claim_reads.HR, "r_")
     if values is None or values["erased_at"] is not None:
         raise NotFound("request.error.not_found")
     req = detached(HelpRequest, values)
-    a = part(m, claim_reads.AS, "a_")
+    a = part_of(row, claim_reads.AS, "a_")
     if a is None:
         raise NotAllowed("task.error.not_yours", code=req.code or "")
     return _Held(row[0], req, detached(Assignment, a), row, rows)
@@ -237,15 +224,14 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
         resident, household = _people_of(h.row)
         sends: list[Send] = []
         if req.status == RequestStatus.done_reported.value:
-            msg = message_for(core, resident, "request.done_ask", lambda lg: outcome_buttons(lg, req.id or 0),
-                              code=req.code or "", name=display_name(person), hours=f"{hours_v:g}", note=note_v or "—")
-            if msg is not None:
-                sends.append((f"done:{req.id}:{int(h.row.reopens or 0)}", msg, None, False))
+            ask = notice_for(resident, DoneReported, code=req.code or "", request_id=req.id or 0,
+                             volunteer_name=display_name(person), hours=hours_v, note=note_v)
+            if ask is not None:
+                sends.append((f"done:{req.id}:{int(h.row.reopens or 0)}", ask, None, False))
             else:  # nobody to confirm (a household's request): the leaders confirm right away
-                from bot.services.requests.ratings import ask_leaders_to_confirm
                 await ask_leaders_to_confirm(core, s, req)
         # the resident's question and the card edits in one insert
-        await queue(core, s, sends, await card_edits(core, s, req, takers=taker_names_of(h.rows)))
+        await queue(core, s, sends, await card_edits(s, req, takers=taker_names_of(h.rows)))
         return _view_of(req, a, resident, household)
 
 
@@ -261,20 +247,19 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
         await audit.record(s, person.id, "task.release", "request", req.id, code=req.code,
                            reason=rin.mask_phones(reason_v)[:200])
         if req.resident_id:
-            await tell(core, s, req.resident_id, f"released:{a.id}", "request.released", code=req.code or "",
-                       name=display_name(person))
+            await tell(core, s, req.resident_id, f"released:{a.id}", TaskReleased, code=req.code or "",
+                       volunteer_name=display_name(person))
         for leader in await leaders_of(s, req.grid_id):
-            await tell(core, s, leader.id, f"released:{a.id}:lead:{leader.id}", "board.released.to_leader",
-                       lambda lg, r=req: [[Button(tp(lg, "board.open_button", code=r.code or ""), data=f"board:req:{r.id}")]],
-                       code=req.code or "", name=display_name(person), reason=reason_v)
-        await refresh_cards(core, s, req, note_key="request.card.returned")
+            await tell(core, s, leader.id, f"released:{a.id}:lead:{leader.id}", ReleasedToLeader, code=req.code or "",
+                       request_id=req.id or 0, volunteer_name=display_name(person), reason=reason_v)
+        await refresh_cards(core, s, req, returned=True)
         return req
 
 
 # the volunteer (Person first, as load_me wants), then one row per unfinished task with its
 # request, resident and household (a row of NULLs when there is none)
 _MY_TASKS = by_tg(*claim_reads.task_columns()).select_from(
-    claim_reads.task_joins(Person.__table__, col(Person.id))).order_by(claim_reads.HR.c.id)  # type: ignore[attr-defined]
+    claim_reads.task_joins(_PERSON, col(Person.id))).order_by(claim_reads.HR.c.id)
 
 
 async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
@@ -282,12 +267,13 @@ async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
     async with core.db.reading() as s:
         views = []
         for row in await load_rows(s, actor, _MY_TASKS):
-            m = row._mapping
-            values = part(m, claim_reads.HR, "r_")
+            values = part_of(row, claim_reads.HR, "r_")
             if values is None:
                 continue
             resident, household = _people_of(row)
-            a = detached(Assignment, part(m, claim_reads.AS, "a_"))  # type: ignore[arg-type]
+            a_values = part_of(row, claim_reads.AS, "a_")
+            assert a_values is not None  # the join reads the volunteer's own assignment of each task
+            a = detached(Assignment, a_values)
             views.append(_view_of(detached(HelpRequest, values), a, resident, household))
         return views
 
@@ -298,11 +284,3 @@ async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:
         h = await _held(s, actor, request_id)
         resident, household = _people_of(h.row)
         return _view_of(h.req, h.a, resident, household)
-
-
-async def reopen_assignments(s: AsyncSession, request_id: int) -> list[int]:
-    """'Not done': the volunteers who reported done are back on the task; their person ids."""
-    rows = (await s.execute(update(Assignment).where(
-        col(Assignment.request_id) == request_id, col(Assignment.status) == AssignmentStatus.done.value)
-        .values(status=AssignmentStatus.accepted.value, done_at=None).returning(col(Assignment.volunteer_id)))).all()
-    return [int(r[0]) for r in rows]

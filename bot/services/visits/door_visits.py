@@ -22,7 +22,7 @@ from bot.services import requests as request_service
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
-from bot.services.people.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me, load_rows
+from bot.services.kernel.roles import Actor, admins_of, by_tg, can_lead, ensure_person, leaders_of, load_me, load_rows
 from storage import audit
 from storage.enums import Category, PointsReason, RedFlag, VisitOutcome, VolunteerStatus, WhenKind
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, VolunteerProfile

@@ -1,2 +1,0 @@
-"""Views of requests (see bot/views/__init__.py)."""
-from __future__ import annotations

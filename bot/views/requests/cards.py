@@ -1,0 +1,56 @@
+"""The request card (the volunteer group's copy and the leaders' private copies).
+
+The card goes to group chats: category, summary (phone-like digits masked), when, slots,
+skills that fit, who took it. NEVER the address or the phone.
+"""
+from __future__ import annotations
+
+from bot.i18n import t, tp
+from bot.services.requests import CardFacts, LeadIntro, RequestCard, mask_phones, skills_fit
+from storage.enums import RequestStatus
+
+from ..message import Button, Keyboard, OutMessage
+from ..render import renders
+from .callbacks import BOARD_PICK, BOARD_REQUEST, TASK_ACCEPT
+from .labels import category_label, names_list, skills_label, status_label, when_label
+
+INTRO_KEYS = {LeadIntro.no_group: "request.card.no_group_intro", LeadIntro.to_leader: "request.escalate.leader_intro",
+              LeadIntro.to_admins: "request.escalate.admin_intro"}
+
+
+def card_text(lang: str, card: CardFacts, takers: tuple[str, ...] | list[str], *, returned: bool = False) -> str:
+    """The public card: no address, no phone (and phone-like digits in the summary masked)."""
+    lines = [t(lang, "request.card.head", code=card.code, category=category_label(lang, card.category)),
+             t(lang, "request.card.summary", summary=mask_phones(card.summary)),
+             t(lang, "request.card.when", when=when_label(lang, card.when_kind, card.when_date))]
+    if card.status == RequestStatus.open.value:
+        lines.append(t(lang, "request.card.slots", slots=card.slots, left=card.slots - card.slots_taken))
+    fit = skills_fit(card.category)
+    if fit:
+        lines.append(t(lang, "request.card.skills", skills=skills_label(lang, fit)))
+    if takers:
+        lines.append(t(lang, "request.card.takers", names=names_list(lang, takers)))
+    if card.status != RequestStatus.open.value:
+        lines.append(t(lang, "request.card.status", status=status_label(lang, card.status)))
+    if returned:
+        lines.append(t(lang, "request.card.returned"))
+    return "\n".join(lines)
+
+
+def card_buttons(lang: str, card: CardFacts, *, lead: bool = False) -> Keyboard:
+    rows: Keyboard = []
+    if card.status == RequestStatus.open.value:
+        rows.append([Button(tp(lang, "request.card.accept_button"), data=TASK_ACCEPT.data(card.request_id))])
+        if lead:
+            rows[0].append(Button(tp(lang, "request.card.dispatch_button"), data=BOARD_PICK.data(card.request_id)))
+    if lead and card.status in (RequestStatus.filled.value, RequestStatus.done_reported.value):
+        rows.append([Button(tp(lang, "request.card.manage_button"), data=BOARD_REQUEST.data(card.request_id))])
+    return rows
+
+
+@renders(RequestCard)
+def request_card(n: RequestCard, lang: str) -> OutMessage:
+    text = card_text(lang, n.card, n.takers, returned=n.returned)
+    if n.intro is not None:
+        text = t(lang, INTRO_KEYS[n.intro], code=n.card.code, minutes=n.minutes, grid=n.grid) + "\n\n" + text
+    return OutMessage(chat_id=n.chat_id, text=text, buttons=card_buttons(lang, n.card, lead=n.lead), silent=not n.urgent)
