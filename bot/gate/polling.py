@@ -177,7 +177,7 @@ class Poller:
                 return None
             raise
         except RetryAfter as e:
-            log.warning("getUpdates: flood control, waiting %s", e.retry_after)
+            log.warning("getUpdates: flood control, waiting %s s", raw_api.retry_after_seconds(e))
             return None
         except Conflict:
             log.error("getUpdates conflict: another process polls with this token, or a webhook is set")

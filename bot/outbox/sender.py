@@ -48,7 +48,7 @@ def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None
 
 
 def retry_seconds(e: RetryAfter) -> float:
-    return e.retry_after.total_seconds() if isinstance(e.retry_after, timedelta) else float(e.retry_after)
+    return raw_api.retry_after_seconds(e)  # int or timedelta, without PTB 22's deprecation warning
 
 
 class OutboxSender:
