@@ -20,8 +20,8 @@ from storage.db import Database
 from tests.support.harness import make_user, text_of
 from tests.support.proxies import TcpProxy
 from tests.support.waiting import holds, wait_for
+from tests.support.webhook import SECRET, webhook_cfg
 from tests.support.workers import PgDatabase, eventually
-from tests.test_webhook import SECRET, webhook_cfg
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
 OUTAGE_SECONDS = 30

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import strategies as st
 
 from tests.support.fuzz import EXAMPLES, errors_now, hostile_text, run_property
-from tests.test_webhook import HEADER, SECRET, start_update, started_user, webhook_bot
+from tests.support.webhook import HEADER, SECRET, start_update, started_user, webhook_bot
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -11,8 +11,8 @@ from bot.views.message import OutMessage
 from bot.web.server import build_web_app
 from storage.db import Database
 from tests.support.harness import make_user
+from tests.support.webhook import webhook_bot
 from tests.support.workers import eventually, free_port
-from tests.test_webhook import webhook_bot
 
 
 async def get(port: int, path: str) -> tuple[int, str, str]:
