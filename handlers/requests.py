@@ -16,8 +16,8 @@ from bot.services import requests as svc
 from bot.services.kernel.errors import DomainError
 from bot.transport import raw_api
 from bot.views.callbacks import StaleButton
+from bot.views.people.callbacks import MENU_REQUEST
 from bot.views.requests.callbacks import (
-    MENU_REQUEST,
     REQ_CANCEL,
     REQ_CATEGORY,
     REQ_RESTART,

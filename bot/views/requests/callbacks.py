@@ -15,9 +15,6 @@ REQ_SLOTS = Callback("req", "slots", Int(0, 999))  # the number is checked by fi
 REQ_SEND = Callback("req", "send")
 REQ_RESTART = Callback("req", "restart")
 REQ_CANCEL = Callback("req", "cancel")
-# the main menu's (handlers/common.py builds its own buttons): Ask for help starts the request, My grid
-MENU_REQUEST = Callback("menu", "request")
-MENU_GRID = Callback("menu", "grid")
 
 # 接单: the card's Accept, the volunteer's task buttons, the Done report's answers
 TASK_ACCEPT = Callback("task", "accept", ID)

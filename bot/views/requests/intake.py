@@ -9,11 +9,11 @@ from bot.services.requests import MAX_SLOTS, DuplicateFlagged, FollowedUp, Reque
 from storage.enums import Category, WhenKind
 
 from ..message import Button, Keyboard, OutMessage
+from ..people.callbacks import MENU_GRID  # the main menu's My grid
 from ..render import renders
 from .callbacks import (
     BOARD_DUPLICATE_OF,
     BOARD_NOT_DUPLICATE,
-    MENU_GRID,
     MY_LIST,
     REQ_CANCEL,
     REQ_CATEGORY,
