@@ -147,6 +147,10 @@ async def sandbox() -> AsyncIterator[SandboxClient]:
     client.state = runner.app["state"]
     async with client:
         yield client
+    # a long poll left open by a process the test killed would hold the server's cleanup for the
+    # rest of its timeout (10 s): a newer poll generation ends it at once (with a 409 nobody reads)
+    client.state.poll_gen = getattr(client.state, "poll_gen", 0) + 1
+    client.state.notifier.notify()
     await runner.cleanup()
 
 
