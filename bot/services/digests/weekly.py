@@ -16,7 +16,7 @@ from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.fanout import Outgoing, fan_out
 from bot.services.kernel.notices import Notice
 from bot.services.kernel.periods import iso_week, parse_week, previous_week, week_range, zone
-from bot.services.people.roles import Actor, admins_of, can_lead, ensure_person, is_admin_of, led_grids
+from bot.services.kernel.roles import Actor, admins_of, can_lead, ensure_person, is_admin_of, led_grids
 from storage import outbox
 from storage.enums import RoleKind
 from storage.models import Community, Grid, Person, RoleGrant

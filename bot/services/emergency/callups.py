@@ -20,7 +20,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, clean_text, lock
-from bot.services.people.roles import Actor, ensure_person, is_admin_of
+from bot.services.kernel.roles import Actor, ensure_person, is_admin_of
 from storage import audit
 from storage.enums import DutyAnswer, PointsReason, RoleKind, VolunteerStatus
 from storage.models import Community, DutyResponse, Emergency, Grid, Person, RoleGrant, VolunteerProfile

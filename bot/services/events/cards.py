@@ -11,7 +11,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotFound
 from bot.services.kernel.life_common import aware
-from bot.services.people.roles import can_lead, is_admin_of
+from bot.services.kernel.roles import can_lead, is_admin_of
 from storage.enums import SignupStatus
 from storage.models import Community, Event, EventSignup, Person
 

@@ -17,7 +17,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, clean_text, grid_with_community, zone
-from bot.services.people.roles import Actor, approved_volunteer, can_lead, ensure_person, is_admin_of, led_grids
+from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, is_admin_of, led_grids
 from storage import audit
 from storage.enums import ChatKind, EventKind, SignupStatus
 from storage.models import ChatBinding, Community, Event, EventSignup, Grid, Person, RoleGrant

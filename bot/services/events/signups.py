@@ -18,7 +18,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, lock
-from bot.services.people.roles import Actor, approved_volunteer, ensure_person
+from bot.services.kernel.roles import Actor, approved_volunteer, ensure_person
 from storage import audit
 from storage.enums import PointsReason, SignupStatus
 from storage.models import Event, EventSignup, Grid, Person

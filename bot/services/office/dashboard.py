@@ -17,7 +17,7 @@ from sqlmodel import SQLModel, col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.life_common import zone
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from storage.enums import OPEN_REQUEST_STATUSES, RequestStatus, RoleKind, VolunteerStatus
 from storage.models import (
     Community,

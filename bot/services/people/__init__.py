@@ -1,7 +1,7 @@
 """Who is who: roles, volunteers and their sign-up, residents, privacy and retention.
 
-Other features, handlers and views import from here. (The modules of this package import each
-other and bot.services.places's modules directly: places depends on roles.)
+Other features, handlers and views import from here. Roles (who may do what, bot/services/kernel/roles.py)
+are in the kernel, as every feature checks them; they are re-exported here for the people features.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .notices import (
 from .privacy import CONFIRM_MINUTES, Forgotten, StillNeeded, check_can_forget, confirmation_stamp, forget_me
 from .residents import NoGrid, choose_grid, grid_choices, grid_of, require_grid, where_i_live
 from .retention import RetentionResult, erase_expired_requests, run_retention
-from .roles import (
+from bot.services.kernel.roles import (
                       ADMIN,
                       ANY_GRID,
                       LEADER,

@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, DomainError, NotAllowed
-from bot.services.people.roles import Actor, person_by_tg
+from bot.services.kernel.roles import Actor, person_by_tg
 from storage import audit
 from storage.enums import ACTIVE_ASSIGNMENT_STATUSES, OPEN_REQUEST_STATUSES
 from storage.models import Assignment, HelpRequest, Person, RoleGrant

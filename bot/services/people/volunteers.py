@@ -26,7 +26,7 @@ from bot.services.people.notices import (
     VolunteerCard,
     VolunteerDeclined,
 )
-from bot.services.people.roles import Actor, admins_of, can_lead, ensure_person, leaders_of
+from bot.services.kernel.roles import Actor, admins_of, can_lead, ensure_person, leaders_of
 from bot.services.places.grids import volunteer_group_of
 from storage import audit
 from storage.enums import RoleKind, VolunteerStatus

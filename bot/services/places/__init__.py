@@ -4,9 +4,6 @@ Other features, handlers and views import from here.
 """
 from __future__ import annotations
 
-# people first: its modules use this package's (volunteers look up a grid's group), and ours use its roles
-from bot.services import people as _people  # noqa: F401
-
 from .grids import (
                     CommunityOverview,
                     GridOverview,

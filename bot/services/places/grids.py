@@ -11,7 +11,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_line
-from bot.services.people.roles import Actor, admins_of, ensure_person, is_admin_of, is_any_admin, leaders_of
+from bot.services.kernel.roles import Actor, admins_of, ensure_person, is_admin_of, is_any_admin, leaders_of
 from bot.services.places.notices import AdminGranted, LeaderGranted
 from storage import audit
 from storage.enums import ChatKind, RoleKind, VolunteerStatus

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.people.roles import Actor, can_lead, ensure_person, led_grids
+from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
 from bot.services.places.grids import get_grid
 from storage import audit
 from storage.enums import ChatKind

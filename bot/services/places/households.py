@@ -15,7 +15,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
-from bot.services.people.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
+from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
 from bot.services.places.grids import get_grid
 from bot.services.places.notices import HouseholdsPaired
 from storage import audit

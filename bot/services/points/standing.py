@@ -18,7 +18,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.life_common import month_start
-from bot.services.people.roles import Actor, by_tg, led_grids, load_me
+from bot.services.kernel.roles import Actor, by_tg, led_grids, load_me
 from storage.models import Community, Grid, Person, PointsEntry, RoleGrant, VolunteerProfile
 
 Scope = Literal["grid", "community"]

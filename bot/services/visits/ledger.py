@@ -12,7 +12,7 @@ from sqlmodel import SQLModel, col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, zone
-from bot.services.people.roles import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
+from bot.services.kernel.roles import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
 from storage.detached import detached, labelled, part
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
 
