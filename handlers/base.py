@@ -14,7 +14,7 @@ from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHan
 from bot.i18n import t
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.transport import raw_api
 from bot.views.message import Button
 
