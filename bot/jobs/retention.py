@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.periods import aware, local_at, zone
-from bot.services.people.retention import run_retention
+from bot.services.people import run_retention
 
 from . import Due, Job
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import zone
-from bot.services.office.dashboard import stored_id
 from storage.enums import AssignmentStatus, SignupStatus
 from storage.models import (
     Assignment,

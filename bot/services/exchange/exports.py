@@ -20,8 +20,8 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.office.board import day_bounds
-from bot.services.office.dashboard import Scope, stored_id
+from bot.services.kernel.ids import stored_id
+from bot.services.office import Scope, day_bounds
 from storage.models import Community, Grid
 
 from .export_rows import ExportScope, Row, Several, Term, batches, columns, count_rows

@@ -17,11 +17,10 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.inputs import clean_int, clean_line, clean_name, clean_phone
-from bot.services.office.dashboard import stored_id
-from bot.services.people.signup import clean_availability
-from bot.services.places.grids import clean_timezone
-from bot.services.places.households import MAX_MEMBERS, clean_address, clean_members
+from bot.services.people import clean_availability
+from bot.services.places import MAX_MEMBERS, clean_address, clean_members, clean_timezone
 from storage import audit
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Community, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile

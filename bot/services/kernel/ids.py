@@ -18,3 +18,9 @@ def parse_row_id(text: str | None) -> int:
     if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
         return 0
     return row_id(int(text))
+
+
+def stored_id(value: int | None) -> int:
+    """The id of a row read from the database (only a row not yet flushed has none)."""
+    assert value is not None, "a stored row has an id"
+    return value

@@ -13,9 +13,10 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotFound
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import zone
-from bot.services.office.dashboard import GridInfo, Scope, stored_id
 from bot.services.kernel.roles import row_id
+from bot.services.office.dashboard import GridInfo, Scope
 from bot.services.requests import ACTIVE, HOLDING, LIVE
 from storage.enums import Category, RequestStatus, VolunteerStatus
 from storage.models import Assignment, AuditEntry, HelpRequest, Person, Rating, VolunteerProfile

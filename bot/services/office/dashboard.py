@@ -40,12 +40,6 @@ ENDED_STATUSES = (RequestStatus.cancelled.value, RequestStatus.closed.value, Req
 STALE_VISIT_DAYS = 14
 
 
-def stored_id(value: int | None) -> int:
-    """The id of a row read from the database (only a row not yet flushed has none)."""
-    assert value is not None, "a stored row has an id"
-    return value
-
-
 @dataclass(frozen=True)
 class GridInfo:
     id: int

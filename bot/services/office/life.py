@@ -9,8 +9,9 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import zone
-from bot.services.office.dashboard import Scope, stored_id
+from bot.services.office.dashboard import Scope
 from storage.enums import DutyAnswer, SignupStatus, VolunteerStatus
 from storage.models import DutyResponse, Emergency, Event, EventSignup, Person, VolunteerProfile
 

@@ -21,7 +21,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
-from bot.services.office.dashboard import stored_id
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.roles import Actor, ensure_person, is_any_admin, led_grids
 from storage import audit
 from storage.models import LoginToken, Person, WebSession

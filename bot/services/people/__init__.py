@@ -5,20 +5,6 @@ are in the kernel, as every feature checks them; they are re-exported here for t
 """
 from __future__ import annotations
 
-from .notices import (
-                      ApplicationDecided,
-                      ApplicationWithdrawn,
-                      Decision,
-                      StandingChanged,
-                      VolunteerApplied,
-                      VolunteerApproved,
-                      VolunteerCard,
-                      VolunteerDeclined,
-                      VolunteerLeft,
-)
-from .privacy import CONFIRM_MINUTES, Forgotten, StillNeeded, check_can_forget, confirmation_stamp, forget_me
-from .residents import NoGrid, choose_grid, grid_choices, grid_of, require_grid, where_i_live
-from .retention import RetentionResult, erase_expired_requests, run_retention
 from bot.services.kernel.roles import (
                       ADMIN,
                       ANY_GRID,
@@ -44,6 +30,21 @@ from bot.services.kernel.roles import (
                       person_by_tg,
                       role_summary,
 )
+
+from .notices import (
+                      ApplicationDecided,
+                      ApplicationWithdrawn,
+                      Decision,
+                      StandingChanged,
+                      VolunteerApplied,
+                      VolunteerApproved,
+                      VolunteerCard,
+                      VolunteerDeclined,
+                      VolunteerLeft,
+)
+from .privacy import CONFIRM_MINUTES, Forgotten, StillNeeded, check_can_forget, confirmation_stamp, forget_me
+from .residents import NoGrid, choose_grid, grid_choices, grid_of, require_grid, where_i_live
+from .retention import RetentionResult, erase_expired_requests, run_retention
 from .signup import (
                       EDITABLE,
                       SKILLS,

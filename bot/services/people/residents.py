@@ -7,7 +7,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
 from bot.services.kernel.roles import Actor, ensure_person
-from bot.services.places.grids import get_community, get_grid
+from bot.services.places import get_community, get_grid
 from storage import audit
 from storage.models import Community, Grid
 

@@ -11,8 +11,8 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_line, clean_name, clean_phone
-from bot.services.people.notices import ApplicationWithdrawn, VolunteerLeft
 from bot.services.kernel.roles import Actor, ensure_person
+from bot.services.people.notices import ApplicationWithdrawn, VolunteerLeft
 from bot.services.people.volunteers import (
     VolunteerView,
     card_ref,

@@ -17,6 +17,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
 from bot.services.kernel.ids import row_id
+from bot.services.kernel.roles import Actor, admins_of, can_lead, ensure_person, leaders_of
 from bot.services.people.notices import (
     ApplicationDecided,
     Decision,
@@ -26,8 +27,7 @@ from bot.services.people.notices import (
     VolunteerCard,
     VolunteerDeclined,
 )
-from bot.services.kernel.roles import Actor, admins_of, can_lead, ensure_person, leaders_of
-from bot.services.places.grids import volunteer_group_of
+from bot.services.places import volunteer_group_of
 from storage import audit
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Community, Grid, Pairing, Person, RoleGrant, VolunteerProfile

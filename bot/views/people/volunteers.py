@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from bot.i18n import t, tp
-from bot.services.people import VolunteerView
-from bot.services.people.notices import (
+from bot.services.people import (
     ApplicationDecided,
     ApplicationWithdrawn,
     Decision,
@@ -13,6 +12,7 @@ from bot.services.people.notices import (
     VolunteerCard,
     VolunteerDeclined,
     VolunteerLeft,
+    VolunteerView,
 )
 from bot.views.message import Button, Keyboard, OutMessage
 from bot.views.places.lists import PER_PAGE, choice_buttons, page_nav

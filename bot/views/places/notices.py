@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.i18n import t
-from bot.services.places.notices import AdminGranted, HouseholdsPaired, LeaderGranted
+from bot.services.places import AdminGranted, HouseholdsPaired, LeaderGranted
 from bot.views.message import OutMessage
 from bot.views.render import renders
 
