@@ -15,7 +15,7 @@ from typing import Any
 from babel.lists import format_list
 from babel.messages.pofile import read_po
 
-from bot.services.kernel.languages import LANGUAGES
+from bot.services.kernel.languages import LANGUAGES as LANGUAGES
 from bot.services.kernel.languages import pick_locale as pick_locale  # the catalogs are chosen by it
 
 LOCALES_DIR = Path(__file__).parent / "locales"

@@ -6,14 +6,14 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHandler
 
 from bot.i18n import t
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import DomainError
+from bot.services.kernel.errors import DomainError, InvalidInput
 from bot.services.kernel.roles import Actor
 from bot.transport import raw_api
 from bot.views.message import Button
@@ -34,6 +34,33 @@ def actor_of(update: Update) -> Actor:
     u = update.effective_user
     assert u is not None
     return Actor(tg_user_id=u.id, name=u.full_name or "", username=u.username, language=u.language_code)
+
+
+def user_data(context: Ctx) -> dict[str, Any]:
+    """The person's drafts (PTB types it Optional: it is None only for updates without a user)."""
+    data = context.user_data
+    assert data is not None, "an update from a person"
+    return data
+
+
+def message_of(update: Update) -> Message:
+    """The message of a message update (handlers registered for messages only see those)."""
+    msg = update.effective_message
+    assert msg is not None, "a message update"
+    return msg
+
+
+def query_of(update: Update) -> CallbackQuery:
+    """The press of a button update (handlers registered for presses only see those)."""
+    q = update.callback_query
+    assert q is not None, "a button press"
+    return q
+
+
+def user_of(update: Update) -> User:
+    u = update.effective_user
+    assert u is not None, "an update from a person"
+    return u
 
 
 def lang_of(update: Update, context: Ctx) -> str:
@@ -73,8 +100,10 @@ async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | N
     await say(update, text, buttons)
 
 
-def domain_errors(fn: Callback) -> Callback:
-    """Turn a DomainError into a localized answer: an alert on a button press, a message otherwise."""
+def domain_errors(fn: Callback, *, refused: object = None) -> Callback:
+    """Turn a DomainError into a localized answer: an alert on a button press, a message otherwise.
+    In a conversation the step stays open (None); `refused` is where a refusal other than bad input
+    goes instead (e.g. ConversationHandler.END for the step that acts)."""
     @functools.wraps(fn)
     async def wrapper(update: Update, context: Ctx) -> Any:
         try:
@@ -85,7 +114,7 @@ def domain_errors(fn: Callback) -> Callback:
                 await update.callback_query.answer(_strip_tags(text)[:200], show_alert=True)
             elif update.effective_chat is not None:
                 await say(update, text)
-            return getattr(e, "conversation_state", None)
+            return None if isinstance(e, InvalidInput) else refused
     return wrapper
 
 

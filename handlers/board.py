@@ -7,7 +7,7 @@ from __future__ import annotations
 import warnings
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
@@ -45,7 +45,7 @@ from bot.views.requests.callbacks import (
 )
 from storage.enums import RequestStatus
 
-from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, message_of, say, user_data
 from .tasks import data_of, expired, group_hint, in_group, join_lines, last_step, remember, take_pending
 
 REASON = "reason"
@@ -197,14 +197,14 @@ async def reason_text(update: Update, context: Ctx) -> object:
     pending = take_pending(context, PENDING)
     if pending is None:
         return await expired(update, context)
-    rid, reason = int(pending.get("id", 0)), update.effective_message.text or ""  # type: ignore[union-attr]
+    rid, reason = int(pending.get("id", 0)), message_of(update).text or ""
     if pending.get("referral"):
         req = await mark_out_of_scope(core_of(context), actor_of(update), rid, pending["referral"], reason)
         await say(update, t(lang, "board.marked_out_of_scope", code=req.code or ""))
     else:
         req = await close_request(core_of(context), actor_of(update), rid, reason)
         await say(update, t(lang, "board.closed", code=req.code or ""))
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    user_data(context).pop(PENDING, None)
     return END
 
 
@@ -213,12 +213,12 @@ async def text_only(update: Update, context: Ctx) -> None:
 
 
 async def cancel(update: Update, context: Ctx) -> object:
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    user_data(context).pop(PENDING, None)
     await say(update, t(lang_of(update, context), "task.report_cancelled"))
     return END
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         reason = ConversationHandler(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import warnings
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
@@ -16,7 +16,7 @@ from bot.views.requests.callbacks import MY_CANCEL, MY_CANCEL_YES, MY_LIST, MY_S
 from bot.views.requests.mine import cancel_confirm_buttons, my_detail, my_list
 from bot.views.requests.ratings import skip_comment_buttons, stars, stars_buttons
 
-from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, message_of, say, user_data
 from .tasks import data_of, expired, group_hint, in_group, join_lines, last_step, remember, take_pending
 
 COMMENT = "comment"
@@ -96,15 +96,15 @@ async def comment_text(update: Update, context: Ctx) -> object:
     if pending is None:
         return await expired(update, context)
     await comment_rating(core_of(context), actor_of(update), int(pending.get("id", 0)),
-                                 update.effective_message.text or "")  # type: ignore[union-attr]
-    context.user_data.pop("rating", None)  # type: ignore[union-attr]
+                                 message_of(update).text or "")
+    user_data(context).pop("rating", None)
     await say(update, t(lang_of(update, context), "rating.thanks_comment"))
     return END
 
 
 async def skip_button(update: Update, context: Ctx) -> object:
     await _answer(update)
-    context.user_data.pop("rating", None)  # type: ignore[union-attr]
+    user_data(context).pop("rating", None)
     await edit_or_say(update, t(lang_of(update, context), "rating.thanks"))
     return END
 
@@ -114,12 +114,12 @@ async def text_only(update: Update, context: Ctx) -> None:
 
 
 async def cancel(update: Update, context: Ctx) -> object:
-    context.user_data.pop("rating", None)  # type: ignore[union-attr]
+    user_data(context).pop("rating", None)
     await say(update, t(lang_of(update, context), "rating.thanks"))
     return END
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         comment = ConversationHandler(

@@ -9,14 +9,26 @@ from __future__ import annotations
 import warnings
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
 from bot.services.requests import open_relay, relay_message
 from bot.views.requests.callbacks import RELAY_OPEN_PATTERN, parse_relay
 
-from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    lang_of,
+    message_of,
+    query_of,
+    say,
+    user_data,
+    user_of,
+)
 from .tasks import data_of, expired, in_group, last_step, remember, take_pending
 
 WRITING = "writing"
@@ -28,11 +40,11 @@ PENDING = "relay"
 async def open_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     if in_group(update):
-        await update.callback_query.answer()  # type: ignore[union-attr]
+        await query_of(update).answer()
         return END
     rid, volunteer = parse_relay(data_of(update))
     target = await open_relay(core_of(context), actor_of(update), rid, volunteer)
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await query_of(update).answer()
     remember(context, PENDING, id=rid, volunteer=None if target.to_resident else target.volunteer_id)
     key = "relay.write_to_resident" if target.to_resident else "relay.write_to_volunteer"
     await say(update, t(lang, key, code=target.code, name=target.counterpart))
@@ -44,11 +56,11 @@ async def message_text(update: Update, context: Ctx) -> object:
     pending = take_pending(context, PENDING)
     if pending is None:
         return await expired(update, context)
-    msg = update.effective_message
+    msg = message_of(update)
     target = await relay_message(core_of(context), actor_of(update), int(pending.get("id", 0)),
-                                     pending.get("volunteer"), msg.text or "",  # type: ignore[union-attr]
-                                     f"{update.effective_user.id}:{msg.message_id}")  # type: ignore[union-attr]
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+                                     pending.get("volunteer"), msg.text or "",
+                                     f"{user_of(update).id}:{msg.message_id}")
+    user_data(context).pop(PENDING, None)
     await say(update, t(lang_of(update, context), "relay.sent", name=target.counterpart, code=target.code))
     return END
 
@@ -58,16 +70,16 @@ async def text_only(update: Update, context: Ctx) -> None:
 
 
 async def cancel(update: Update, context: Ctx) -> object:
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    user_data(context).pop(PENDING, None)
     await say(update, t(lang_of(update, context), "relay.cancelled"))
     return END
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     return []
 
 
-def build_fallbacks() -> list[BaseHandler]:
+def build_fallbacks() -> list[AnyHandler]:
     private = filters.ChatType.PRIVATE
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)

@@ -6,9 +6,10 @@ collects nothing: it answers with a button that opens the private chat. /cancel 
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import LANGUAGES, t, tp
@@ -39,7 +40,19 @@ from bot.views.requests.labels import category_label
 from bot.views.requests.tasks import open_private_button
 from storage.enums import WhenKind
 
-from .base import Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    lang_of,
+    message_of,
+    query_of,
+    say,
+    user_data,
+    user_of,
+)
 
 CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
     "category", "summary", "when", "date", "address", "contact", "slots", "confirm")
@@ -47,8 +60,9 @@ END = ConversationHandler.END
 DRAFT = "request_draft"
 
 
-def _draft(context: Ctx) -> dict:
-    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+def _draft(context: Ctx) -> dict[str, Any]:
+    draft: dict[str, Any] = user_data(context).setdefault(DRAFT, {})
+    return draft
 
 
 def contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
@@ -74,7 +88,7 @@ async def request_command(update: Update, context: Ctx) -> object:
     except svc.NoGrid:
         await say(update, t(lang, "request.error.no_grid"), no_grid_buttons(lang))
         return END
-    context.user_data[DRAFT] = {"grid_id": start.grid_id, "leader": start.can_set_slots}  # type: ignore[index]
+    user_data(context)[DRAFT] = {"grid_id": start.grid_id, "leader": start.can_set_slots}
     await say(update, t(lang, "request.ask.category", grid=start.grid_name), category_buttons(lang))
     return CAT
 
@@ -83,7 +97,7 @@ async def category_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     await _answer(update)
     try:
-        (value,) = REQ_CATEGORY.parse(update.callback_query.data)  # type: ignore[union-attr]
+        (value,) = REQ_CATEGORY.parse(query_of(update).data)
     except StaleButton:
         await say(update, t(lang, "request.error.category"), category_buttons(lang))
         return CAT
@@ -106,7 +120,7 @@ async def text_only(update: Update, context: Ctx) -> None:
 @domain_errors
 async def summary_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    _draft(context)["summary"] = svc.check_summary(update.effective_message.text)  # type: ignore[union-attr]
+    _draft(context)["summary"] = svc.check_summary(message_of(update).text)
     await say(update, t(lang, "request.ask.when"), when_buttons(lang))
     return WHEN
 
@@ -115,7 +129,7 @@ async def when_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     await _answer(update)
     try:
-        (value,) = REQ_WHEN.parse(update.callback_query.data)  # type: ignore[union-attr]
+        (value,) = REQ_WHEN.parse(query_of(update).data)
     except StaleButton:
         await say(update, t(lang, "request.error.when"), when_buttons(lang))
         return WHEN
@@ -128,7 +142,7 @@ async def when_button(update: Update, context: Ctx) -> object:
 
 async def _take_date(update: Update, context: Ctx) -> object:
     d = _draft(context)
-    d["when_date"] = await svc.check_date(core_of(context), d.get("grid_id", 0), update.effective_message.text)  # type: ignore[union-attr]
+    d["when_date"] = await svc.check_date(core_of(context), d.get("grid_id", 0), message_of(update).text)
     d["when_kind"] = WhenKind.date.value
     return await _ask_address(update, context)
 
@@ -153,7 +167,7 @@ async def _ask_address(update: Update, context: Ctx) -> object:
 @domain_errors
 async def address_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    _draft(context)["address"] = svc.check_address(update.effective_message.text)  # type: ignore[union-attr]
+    _draft(context)["address"] = svc.check_address(message_of(update).text)
     await say(update, t(lang, "request.ask.contact"), reply_markup=contact_keyboard(lang))
     return CONTACT
 
@@ -161,8 +175,8 @@ async def address_text(update: Update, context: Ctx) -> object:
 @domain_errors
 async def contact_shared(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    contact = update.effective_message.contact  # type: ignore[union-attr]
-    if contact is None or contact.user_id != update.effective_user.id:  # type: ignore[union-attr]
+    contact = message_of(update).contact
+    if contact is None or contact.user_id != user_of(update).id:
         await say(update, t(lang, "request.error.foreign_contact"), reply_markup=contact_keyboard(lang))
         return CONTACT
     _draft(context)["phone"] = svc.check_phone(contact.phone_number)
@@ -172,7 +186,7 @@ async def contact_shared(update: Update, context: Ctx) -> object:
 
 async def contact_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    text = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
+    text = (message_of(update).text or "").strip()
     if text in {tp(lg, "request.contact.telegram_button") for lg in LANGUAGES}:
         _draft(context)["phone"] = None
         await say(update, t(lang, "request.contact.noted_telegram"), reply_markup=ReplyKeyboardRemove())
@@ -201,7 +215,7 @@ async def slots_input(update: Update, context: Ctx) -> object:
     if update.callback_query:
         (raw,) = REQ_SLOTS.parse(update.callback_query.data)
     else:
-        raw = update.effective_message.text  # type: ignore[union-attr]
+        raw = message_of(update).text
     _draft(context)["slots"] = svc.check_slots(raw)
     return await _confirm(update, context)
 
@@ -232,7 +246,7 @@ async def send_button(update: Update, context: Ctx) -> object:
             await say(update, t(lang, "request.ask.when"), when_buttons(lang))
             return WHEN
         return CONFIRM
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    user_data(context).pop(DRAFT, None)
     await _strip_buttons(update)
     await say(update, t(lang, "request.sent", code=req.code or ""), sent_buttons(lang))
     return END
@@ -256,12 +270,12 @@ async def restart_button(update: Update, context: Ctx) -> object:
 async def cancel(update: Update, context: Ctx) -> object:
     await _answer(update)
     await _strip_buttons(update)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    user_data(context).pop(DRAFT, None)
     await say(update, t(lang_of(update, context), "request.cancelled"), reply_markup=ReplyKeyboardRemove())
     return END
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     with warnings.catch_warnings():

@@ -4,15 +4,14 @@ The Done and Release questions are a small persistent conversation ("task_report
 """
 from __future__ import annotations
 
-import functools
 import warnings
+from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services.kernel.errors import DomainError, InvalidInput
 from bot.services.requests import claim_task, my_tasks, parse_hours, release_task, report_done, start_task, task_view
 from bot.views.requests.callbacks import (
     QUICK_HOURS,
@@ -33,7 +32,20 @@ from bot.views.requests.tasks import (
     task_list,
 )
 
-from .base import Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, say
+from .base import (
+    AnyHandler,
+    Callback,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    edit_or_say,
+    lang_of,
+    message_of,
+    query_of,
+    say,
+    user_data,
+)
 
 HOURS, NOTE, REASON = "hours", "note", "reason"
 END = ConversationHandler.END
@@ -64,15 +76,15 @@ def in_group(update: Update) -> bool:
 
 def remember(context: Ctx, key: str, **values: object) -> None:
     """Keep what a question is about (JSON), with the time it was asked."""
-    context.user_data[key] = {**values, "at": core_of(context).clock.now().timestamp()}  # type: ignore[index]
+    user_data(context)[key] = {**values, "at": core_of(context).clock.now().timestamp()}
 
 
-def take_pending(context: Ctx, key: str) -> dict | None:
+def take_pending(context: Ctx, key: str) -> dict[str, Any] | None:
     """What the open question is about; None (and forgotten) if it was asked too long ago, so an
     old question never swallows a message written days later."""
-    pending = context.user_data.get(key) or {}  # type: ignore[union-attr]
+    pending = user_data(context).get(key) or {}
     if core_of(context).clock.now().timestamp() - float(pending.get("at", 0)) > ANSWER_WINDOW_SECONDS:
-        context.user_data.pop(key, None)  # type: ignore[union-attr]
+        user_data(context).pop(key, None)
         return None
     return pending
 
@@ -82,17 +94,9 @@ async def expired(update: Update, context: Ctx) -> object:
     return END
 
 
-def last_step(fn):  # type: ignore[no-untyped-def]
+def last_step(fn: Callback) -> Callback:
     """The step that acts: bad input keeps the step open; any other refusal ends the conversation."""
-    @functools.wraps(fn)
-    async def wrapper(update: Update, context: Ctx) -> object:
-        try:
-            return await fn(update, context)
-        except DomainError as e:
-            if not isinstance(e, InvalidInput):
-                e.conversation_state = END  # type: ignore[attr-defined]
-            raise
-    return domain_errors(wrapper)
+    return domain_errors(fn, refused=END)
 
 
 async def group_hint(update: Update, context: Ctx, payload: str = "menu") -> None:
@@ -105,7 +109,7 @@ async def group_hint(update: Update, context: Ctx, payload: str = "menu") -> Non
 async def accept_button(update: Update, context: Ctx) -> None:
     result = await claim_task(core_of(context), actor_of(update), TASK_ACCEPT.parse_id(data_of(update)))
     key = "task.accepted_filled" if result.filled else "task.accepted"
-    await update.callback_query.answer(tp(lang_of(update, context), key, code=result.request.code or "",  # type: ignore[union-attr]
+    await query_of(update).answer(tp(lang_of(update, context), key, code=result.request.code or "",
                                           bot=context.bot.username), show_alert=True)
 
 
@@ -126,7 +130,7 @@ async def tasks_command(update: Update, context: Ctx) -> None:
 async def show_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     view = await task_view(core_of(context), actor_of(update), TASK_SHOW.parse_id(data_of(update)))
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await query_of(update).answer()
     await say(update, details_text(lang, view), details_buttons(lang, view))
 
 
@@ -134,7 +138,7 @@ async def show_button(update: Update, context: Ctx) -> None:
 async def start_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     view = await start_task(core_of(context), actor_of(update), TASK_START.parse_id(data_of(update)))
-    await update.callback_query.answer(tp(lang, "task.started", code=view.request.code or ""))  # type: ignore[union-attr]
+    await query_of(update).answer(tp(lang, "task.started", code=view.request.code or ""))
     await edit_or_say(update, details_text(lang, view), details_buttons(lang, view))
 
 
@@ -142,7 +146,7 @@ async def start_button(update: Update, context: Ctx) -> None:
 async def done_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     view = await task_view(core_of(context), actor_of(update), TASK_DONE.parse_id(data_of(update)))
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), hours_buttons())
     return HOURS
@@ -155,7 +159,7 @@ async def hours_input(update: Update, context: Ctx) -> object:
         (token,) = TASK_HOURS.parse(data_of(update))
         raw = QUICK_HOURS[token]
     else:
-        raw = update.effective_message.text or ""  # type: ignore[union-attr]
+        raw = message_of(update).text or ""
     hours = parse_hours(raw)
     if update.callback_query:
         await update.callback_query.answer()
@@ -170,7 +174,7 @@ async def hours_input(update: Update, context: Ctx) -> object:
 @last_step
 async def note_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    note = None if update.callback_query else (update.effective_message.text or "")  # type: ignore[union-attr]
+    note = None if update.callback_query else (message_of(update).text or "")
     if update.callback_query:
         TASK_NOTE_SKIP.parse(data_of(update))
         await update.callback_query.answer()
@@ -178,7 +182,7 @@ async def note_input(update: Update, context: Ctx) -> object:
     if pending is None:
         return await expired(update, context)
     view = await report_done(core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note)
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    user_data(context).pop(PENDING, None)
     key = "task.done_reported" if view.request.status == "done_reported" else "task.done_part"
     await say(update, t(lang, key, code=view.request.code or ""))
     return END
@@ -188,7 +192,7 @@ async def note_input(update: Update, context: Ctx) -> object:
 async def release_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     view = await task_view(core_of(context), actor_of(update), TASK_RELEASE.parse_id(data_of(update)))
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.reason", code=view.request.code or ""))
     return REASON
@@ -201,8 +205,8 @@ async def reason_input(update: Update, context: Ctx) -> object:
     if pending is None:
         return await expired(update, context)
     req = await release_task(core_of(context), actor_of(update), int(pending.get("id", 0)),
-                                 update.effective_message.text or "")  # type: ignore[union-attr]
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+                                 message_of(update).text or "")
+    user_data(context).pop(PENDING, None)
     await say(update, t(lang, "task.released", code=req.code or ""))
     return END
 
@@ -212,12 +216,12 @@ async def text_only(update: Update, context: Ctx) -> None:
 
 
 async def cancel(update: Update, context: Ctx) -> object:
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    user_data(context).pop(PENDING, None)
     await say(update, t(lang_of(update, context), "task.report_cancelled"))
     return END
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers() -> list[AnyHandler]:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     with warnings.catch_warnings():
