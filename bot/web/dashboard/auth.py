@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 from markupsafe import Markup
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from bot.i18n import LANGUAGES, pick_locale, tp
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError, NotAllowed
+from bot.services.kernel.ids import stored_id
 from bot.services.office import load_scope, login
 
 from .html import View, layout, message_page, plain_error
@@ -77,14 +79,14 @@ async def current_view(request: web.Request) -> View | None:
         return None
     ws, person = found
     try:
-        scope = await load_scope(core, person.id)  # type: ignore[arg-type]
+        scope = await load_scope(core, stored_id(person.id))
     except NotAllowed:
         return None
     lang = ws.locale if ws.locale in LANGUAGES else core.lang(person.language)
     return View(request, core, scope, ws, lang)
 
 
-def csrf_ok(view: View, form) -> bool:  # type: ignore[no-untyped-def]
+def csrf_ok(view: View, form: Mapping[str, Any]) -> bool:
     sent = str(form.get("csrf", ""))
     return bool(sent) and hmac.compare_digest(sent.encode(), view.session.csrf_token.encode())
 
@@ -121,13 +123,13 @@ async def set_language(request: web.Request, view: View) -> web.StreamResponse:
     form = await request.post()
     lang = str(form.get("lang", ""))
     if lang in LANGUAGES:
-        await login.set_session_locale(view.core, view.session.id, lang)  # type: ignore[arg-type]
+        await login.set_session_locale(view.core, stored_id(view.session.id), lang)
     raise web.HTTPSeeOther(safe_next(str(form.get("next", ""))))
 
 
 @viewer_page
 async def logout(request: web.Request, view: View) -> web.StreamResponse:
-    await login.end_session(view.core, view.session.id)  # type: ignore[arg-type]
+    await login.end_session(view.core, stored_id(view.session.id))
     resp = message_page(view.lang, view.t("dashboard.signed_out.title"), view.t("dash.logged_out"))
     resp.del_cookie(COOKIE, path="/dashboard")
     return resp

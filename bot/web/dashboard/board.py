@@ -2,6 +2,7 @@
 (dispatch, reassign, close) through the very services the bot's buttons call."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -140,7 +141,7 @@ def _event_text(v: View, action: str, detail: dict[str, Any]) -> str:
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def _int(form, name: str) -> int:  # type: ignore[no-untyped-def]
+def _int(form: Mapping[str, Any], name: str) -> int:
     raw = str(form.get(name, ""))
     if not raw.isdigit() or len(raw) > 15:
         raise InvalidInput("dash.error.bad_form")

@@ -1,6 +1,8 @@
 """Volunteers (approval queue, points, hours, last activity) and households (visit coverage)."""
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from markupsafe import Markup
 
@@ -16,7 +18,7 @@ def _page_no(request: web.Request) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def _pager(v: View, path: str, page: int, pages: int, **keep) -> Markup:  # type: ignore[no-untyped-def]
+def _pager(v: View, path: str, page: int, pages: int, **keep: Any) -> Markup:
     if pages < 2:
         return Markup("")
     prev = Markup('<a href="{}">‹</a>').format(url(path, page=page - 1, **keep)) if page > 1 else ""
