@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CODE = [p for d in ("bot", "handlers", "storage", "sandbox", "bench") for p in (ROOT / d).rglob("*.py")
         if "migrations" not in p.parts]
-EVERYWHERE = CODE + list((ROOT / "tests").rglob("*.py"))
+EVERYWHERE = CODE + [p for p in (ROOT / "tests").rglob("*.py") if p.name != "test_house.py"]  # (this file names them)
 MAX_LINES = 300
 MAX_IGNORES = 30
 # the kernel is a toolbox of small modules (text, phones, ids, periods...), each imported by name
