@@ -11,14 +11,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.i18n import LANGUAGES, pick_locale, tp
 from bot.outbox.notifier import OutboxNotifier
 from bot.services.exchange import FORMATS, KINDS, ExportRequest, check_request, operator_scope, write_export
 from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
-from bot.views.exchange import export_labels
+from bot.services.kernel.languages import LANGUAGES, pick_locale
+from bot.views.exchange import export_done, export_labels, export_progress, export_refused
 from storage.db import Database
 from storage.migrate import check_current
 
@@ -75,15 +75,15 @@ async def _export(cfg: Config, req: ExportRequest, args: argparse.Namespace) -> 
         tmp = out.with_name(out.name + ".part")  # never leave half a file under the real name
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=Console(stderr=True)) as bar:
-            task = bar.add_task(tp(req.lang, "export.progress", kind=tp(req.lang, f"export.kind.{req.kind}")), total=None)
+            task = bar.add_task(export_progress(req.lang, req.kind), total=None)
             with tmp.open("wb") as fh:
                 n = await write_export(core, req, scope, fh, export_labels(req.lang),
                                        progress=lambda done, total: bar.update(task, completed=done, total=total))
         tmp.replace(out)
-        print(tp(req.lang, "export.done", n=n, path=str(out)))
+        print(export_done(req.lang, n, str(out)))
         return 0
     except DomainError as e:
-        raise CliError(tp(req.lang, e.key, **e.params)) from None
+        raise CliError(export_refused(req.lang, e)) from None
     except OSError as e:
         raise CliError(f"cannot write {args.out}: {e.strerror}") from None
     finally:

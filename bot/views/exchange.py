@@ -3,6 +3,7 @@ an import (the labels a CSV may use for a value, a refused value's reason)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,11 +15,13 @@ from .office import label_or
 from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS
 from .places.labels import CARE_FLAG_KEYS
 
-__all__ = ["ExportWords", "export_labels", "import_vocabulary", "refusal"]
+__all__ = ["ExportWords", "export_done", "export_labels", "export_progress", "export_refused", "import_vocabulary", "refusal"]
 
 # Each Term's family and the catalog keys of its labels (the dashboard's: dash.status.open...).
-TERM_KEYS = {"category": "dash.category", "status": "dash.status", "flag": "dash.flag", "outcome": "dash.visit",
-             "reason": "dash.reason"}
+# the catalog key of each kind of term a cell may hold (spelt as f-strings: the catalog test sees their prefixes)
+TERM_KEYS: dict[str, Callable[[str], str]] = {
+    "category": lambda v: f"dash.category.{v}", "status": lambda v: f"dash.status.{v}",
+    "flag": lambda v: f"dash.flag.{v}", "outcome": lambda v: f"dash.visit.{v}", "reason": lambda v: f"dash.reason.{v}"}
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class ExportWords:
         return tp(self.lang, f"export.kind.{kind}")
 
     def term(self, term: Term) -> str:
-        return label_or(self.lang, f"{TERM_KEYS[term.group]}.{term.value}", term.value)
+        return label_or(self.lang, TERM_KEYS[term.group](term.value), term.value)
 
     def several(self, items: list[str]) -> str:
         return join_list(self.lang, items)
@@ -68,3 +71,17 @@ def refusal(e: DomainError) -> str:
     """A refused value's reason, for an import's report (English, without Telegram's tags)."""
     text = tp("en", e.key, **e.params) if e.params else tp("en", e.key)
     return re.sub(r"<[^>]+>", "", text)
+
+
+def export_progress(lang: str, kind: str) -> str:
+    """The progress bar's caption of `redvest export`."""
+    return tp(lang, "export.progress", kind=tp(lang, f"export.kind.{kind}"))
+
+
+def export_done(lang: str, rows: int, path: str) -> str:
+    return tp(lang, "export.done", n=rows, path=path)
+
+
+def export_refused(lang: str, e: DomainError) -> str:
+    """An export the service refused (no such grid, dates the wrong way round), in one line."""
+    return tp(lang, e.key, **e.params)
