@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests import board
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import claim_task

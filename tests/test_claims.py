@@ -9,7 +9,7 @@ from bot.outbox.notifier import OutboxNotifier
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import AlreadyTaken, Conflict, NotAllowed
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import ClaimResult, claim_task, release_task
 from storage import claims

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.kernel.errors import NotAllowed
+from bot.services.kernel.roles import Actor
 from bot.services.office.login import issue_login_link
-from bot.services.people.roles import Actor
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, HelpRequest, LoginToken, VolunteerProfile, WebSession
 

@@ -16,7 +16,7 @@ import pytest
 from playwright.async_api import async_playwright
 from sqlalchemy import select, update
 
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import Assignment, AuditEntry, LoginToken
 

@@ -12,13 +12,13 @@ from bot.outbox.notifier import OutboxNotifier
 from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
+from bot.services.kernel.roles import Actor
 from bot.services.office.board import BoardFilter, list_requests
 from bot.services.office.dashboard import load_scope, week_figures
 from bot.services.office.life import emergency_rows, event_rows
 from bot.services.office.login import issue_login_link, redeem_login_link
 from bot.services.office.people import household_page, volunteer_lists
 from bot.services.office.trends import weekly_trends
-from bot.services.people.roles import Actor
 from bot.views.exchange import export_labels
 from storage.enums import PointsReason, VolunteerStatus
 from storage.models import Assignment, DoorVisit, DutyResponse, Emergency, Event, EventSignup, HelpRequest, Rating

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from bot.services.digests import weekly as digests
 from bot.services.kernel.errors import InvalidInput, NotAllowed
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.views.digests import chart as digest_chart
 from bot.views.digests import chart_png, render_text
 from storage.enums import PointsReason, RequestStatus

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.services.emergency import callups as emergency
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from storage.models import DutyResponse, Emergency, OutboxMessage, PointsEntry
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of

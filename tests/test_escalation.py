@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests.escalation import escalate_overdue
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import claim_task

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services.kernel.errors import NotFound
+from bot.services.kernel.roles import Actor
 from bot.services.office.board import request_detail
 from bot.services.office.dashboard import Scope
-from bot.services.people.roles import Actor
 from bot.services.people.volunteers import approve_volunteer
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Rating
 from tests.test_tasks_flow import new_request

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.kernel.errors import InvalidInput
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.places import groups
 from storage.enums import ChatKind
 from storage.models import AuditEntry, ChatBinding

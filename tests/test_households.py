@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.kernel.errors import Conflict, NotAllowed
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.places import households
 from storage.models import AuditEntry, Household, Pairing
 from tests.support import factories as f

@@ -182,7 +182,7 @@ async def test_communities_overview_in_english_for_the_superadmin(world):
     w = world
     boss = await someone(w, 7301, "Boss", lang="en")
     async with w.db.session() as s:
-        from bot.services.people.roles import grant_superadmin
+        from bot.services.kernel.roles import grant_superadmin
         await grant_superadmin(s, 7301)
     await boss.send("/communities")
     text = text_of(await boss.reply())

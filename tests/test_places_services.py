@@ -10,8 +10,8 @@ from bot.outbox.notifier import OutboxNotifier
 from bot.services.exchange.imports import import_csv
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
+from bot.services.kernel.roles import Actor
 from bot.services.people import residents, signup, volunteers
-from bot.services.people.roles import Actor
 from bot.services.places import grids as places
 from bot.services.places import groups, households
 from bot.views.exchange import import_vocabulary

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.services.kernel.errors import InvalidInput, NotAllowed
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.points import standing as points
 from storage.enums import PointsReason
 from storage.points import award

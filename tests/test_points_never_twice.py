@@ -12,7 +12,7 @@ from bot.outbox.notifier import OutboxNotifier
 from bot.services.events import planning as events
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from storage.models import Event, EventSignup, PointsEntry
 from tests.support import factories as f
 from tests.test_events import _event, _new_event

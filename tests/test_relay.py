@@ -2,7 +2,7 @@
 import pytest
 
 from bot.services.kernel.errors import Conflict, NotAllowed
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests import relay
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.ratings import confirm_outcome

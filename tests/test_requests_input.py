@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.kernel.errors import InvalidInput, NotAllowed
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests import fields as rin
 from bot.services.requests.intake import NoGrid, RequestDraft, create_request
 from storage.models import HelpRequest, OutboxMessage

@@ -1,7 +1,7 @@
 """/my: the resident follows and cancels their own requests; nobody else can."""
 from sqlalchemy import select
 
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import claim_task
 from storage.models import Assignment, AuditEntry, HelpRequest

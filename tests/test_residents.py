@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.services.kernel.roles import Actor
 from bot.services.people import residents
-from bot.services.people.roles import Actor
 from storage.models import AuditEntry, Person
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of

@@ -142,7 +142,7 @@ async def test_a_reading_step_registers_and_refreshes_the_person_who_asks(any_db
     contact and their new language and username are kept."""
     from bot.outbox.notifier import OutboxNotifier
     from bot.services.kernel.core import Core
-    from bot.services.people.roles import Actor, role_summary
+    from bot.services.kernel.roles import Actor, role_summary
     core = Core(db=any_db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
     await role_summary(core, Actor(7001, "王奶奶", language="zh-hans"))
     await role_summary(core, Actor(7001, "王奶奶", username="wang", language="en"))

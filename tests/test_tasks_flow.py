@@ -1,7 +1,7 @@
 """接单 → 评单 end to end: accept on the group card, details in private, done with hours, confirm, rate, points."""
 from sqlalchemy import select
 
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, PointsEntry, Rating
 from tests.support.harness import buttons_of, text_of

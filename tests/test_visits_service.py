@@ -12,7 +12,7 @@ from bot.outbox.notifier import OutboxNotifier
 from bot.services.emergency import callups as emergency
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.points import standing as points
 from bot.services.visits import door_visits as visits
 from bot.services.visits import ledger

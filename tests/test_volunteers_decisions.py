@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.kernel.errors import Conflict, NotAllowed
+from bot.services.kernel.roles import Actor
 from bot.services.people import volunteers
-from bot.services.people.roles import Actor
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, ChatBinding, Person, VolunteerProfile
 from tests.support import factories as f

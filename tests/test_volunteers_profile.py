@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services.people.roles import Actor
+from bot.services.kernel.roles import Actor
 from bot.services.places import households
 from storage.models import Pairing, Person, VolunteerProfile
 from tests.support.harness import buttons_of, text_of

@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.services.kernel.roles import Actor
 from bot.services.office.login import issue_login_link
-from bot.services.people.roles import Actor
 from bot.web.dashboard import add_routes
 from storage.models import HelpRequest
 
