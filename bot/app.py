@@ -13,20 +13,21 @@ import logging
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeDefault
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
 import handlers
 from bot import logprivacy
-from bot.services.kernel.config import Config
-from bot.i18n import tp
-from bot.transport.http import AiohttpRequest
+from bot.gate.conversations import App
+from bot.gate.dbfaults import database_guard
+from bot.gate.updates import ChatOrderedProcessor, UpdateGate
 from bot.outbox.notifier import OutboxNotifier
 from bot.outbox.sender import OutboxSender
 from bot.persistence import DbPersistence
 from bot.services.kernel.clock import Clock, SystemClock
+from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
-from bot.gate.dbfaults import database_guard
-from bot.gate.updates import ChatOrderedProcessor, UpdateGate
+from bot.transport.http import AiohttpRequest
+from bot.views.commands import command_menu
 from storage import handover, inbox
 from storage.db import Database
 from storage.models._base import utcnow
@@ -36,14 +37,10 @@ HOUSEKEEPING_SECONDS = 3600
 UPDATE_IDS_KEPT = timedelta(days=2)
 
 # (command, catalog key of its description); the menu Telegram shows, in both languages
-COMMANDS = [("start", "cmd.start"), ("help", "cmd.help"), ("request", "cmd.request"), ("my", "cmd.my"),
-            ("grid", "cmd.grid"), ("volunteer", "cmd.volunteer"), ("tasks", "cmd.tasks"), ("visits", "cmd.visits"),
-            ("points", "cmd.points"), ("events", "cmd.events"), ("profile", "cmd.profile"),
-            ("forgetme", "privacy.cmd"), ("cancel", "cmd.cancel")]
 
 
 def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
-                      run_sender: bool = True, run_scheduler: bool = True, run_web: bool = False) -> Application:
+                      run_sender: bool = True, run_scheduler: bool = True, run_web: bool = False) -> App:
     """The bot as one PTB Application. The core lives in bot_data['core'].
     run_sender/run_scheduler: this process may lead (drain the outbox / run the jobs) when elected;
     run_web: serve the web server (health, metrics, dashboard; the webhook in webhook mode)."""
@@ -69,7 +66,7 @@ def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
     return app
 
 
-async def _post_init(app: Application) -> None:
+async def _post_init(app: App) -> None:
     core: Core = app.bot_data["core"]
     me = await app.bot.get_me()
     core.bot_username = me.username or core.bot_username
@@ -91,7 +88,7 @@ async def _post_init(app: Application) -> None:
         app.bot_data["web"] = server
 
 
-async def _lead(app: Application) -> None:
+async def _lead(app: App) -> None:
     """Elected: take over what a previous leader left claimed, then send and schedule."""
     core: Core = app.bot_data["core"]
     if app.bot_data.get("run_sender"):
@@ -113,11 +110,11 @@ async def _housekeeping(core: Core) -> None:
         try:
             async with core.db.session() as s:
                 await inbox.purge(s, utcnow() - UPDATE_IDS_KEPT)
-        except Exception as e:  # noqa: BLE001 - next time
+        except Exception as e:  # next time
             log.warning("purging handled update ids failed (%s)", type(e).__name__)
 
 
-async def _start_sender(app: Application, grace: float) -> None:
+async def _start_sender(app: App, grace: float) -> None:
     core: Core = app.bot_data["core"]
     if grace:
         await asyncio.sleep(grace)
@@ -128,18 +125,19 @@ async def _start_sender(app: Application, grace: float) -> None:
             if released:
                 log.info("took over %s notifications a previous sender had claimed", released)
             break
-        except Exception as e:  # noqa: BLE001 - database away: try again, then send anyway
+        except Exception as e:  # database away: try again, then send anyway
             log.warning("could not take over claimed notifications yet (%s)", type(e).__name__)
             await asyncio.sleep(pause)
     sender = OutboxSender(core.db, app.bot, core.clock, per_second=core.cfg.outbox.per_second,
                           per_group_per_minute=core.cfg.outbox.per_group_per_minute,
                           max_attempts=core.cfg.outbox.max_attempts, poll_seconds=core.cfg.outbox.poll_seconds)
-    core.notifier.wake = sender.wake  # type: ignore[attr-defined]
+    if isinstance(core.notifier, OutboxNotifier):  # the one build_application made
+        core.notifier.wake = sender.wake
     sender.start()
     app.bot_data["sender"] = sender
 
 
-async def _step_down(app: Application) -> None:
+async def _step_down(app: App) -> None:
     core: Core = app.bot_data["core"]
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
@@ -151,28 +149,29 @@ async def _step_down(app: Application) -> None:
             await asyncio.gather(task, return_exceptions=True)
     sender: OutboxSender | None = app.bot_data.pop("sender", None)
     if sender:
-        core.notifier.wake = lambda: None  # type: ignore[attr-defined]
+        if isinstance(core.notifier, OutboxNotifier):
+            core.notifier.wake = lambda: None
         await sender.stop()
 
 
 async def seed_config_admins(core: Core) -> None:
     """telegram.admins from the config are admins everywhere (like `redvest admin add`)."""
-    from bot.services.people.roles import grant_superadmin
+    from bot.services.kernel.roles import grant_superadmin
     if core.cfg.telegram.admins:
         async with core.db.session() as s:
             for tg_user_id in core.cfg.telegram.admins:
                 await grant_superadmin(s, tg_user_id)
 
 
-async def set_command_menu(app: Application) -> None:
+async def set_command_menu(app: App) -> None:
     for lang, code in (("zh-CN", "zh"), ("en", "en")):
-        cmds = [BotCommand(c, tp(lang, key)) for c, key in COMMANDS]
+        cmds = [BotCommand(c, text) for c, text in command_menu(lang)]
         await app.bot.set_my_commands(cmds, scope=BotCommandScopeDefault(), language_code=code)
     fallback = app.bot_data["core"].cfg.bot.default_locale  # users of other languages
-    await app.bot.set_my_commands([BotCommand(c, tp(fallback, k)) for c, k in COMMANDS])
+    await app.bot.set_my_commands([BotCommand(c, text) for c, text in command_menu(fallback)])
 
 
-async def _post_shutdown(app: Application) -> None:
+async def _post_shutdown(app: App) -> None:
     web = app.bot_data.pop("web", None)
     if web is not None:
         await web.stop()
@@ -181,7 +180,7 @@ async def _post_shutdown(app: Application) -> None:
         await leadership.stop()
 
 
-async def start_running(app: Application, *, polling: bool = True, poll_timeout: int = 10) -> None:
+async def start_running(app: App, *, polling: bool = True, poll_timeout: int = 10) -> None:
     """Start the app inside an already running event loop (sandbox, tests, `redvest run`)."""
     await app.initialize()
     if app.post_init:
@@ -201,7 +200,7 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def start_polling(app: Application, poll_timeout: int = 10) -> None:
+def start_polling(app: App, poll_timeout: int = 10) -> None:
     from bot.gate.polling import Poller
     poller = Poller(app.bot_data["gate"], timeout=poll_timeout,
                     shutdown_timeout=app.bot_data["core"].cfg.workers.shutdown_timeout_seconds)
@@ -209,7 +208,7 @@ def start_polling(app: Application, poll_timeout: int = 10) -> None:
     poller.start()
 
 
-async def stop_running(app: Application) -> None:
+async def stop_running(app: App) -> None:
     """Stop cleanly: no new updates; those in flight are finished; then the leader's duties."""
     app.bot_data["stopping"] = True
     poller = app.bot_data.pop("poller", None)
