@@ -12,8 +12,9 @@ import argparse
 import asyncio
 import random
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from rich.progress import Progress
 from sqlalchemy import text

@@ -15,27 +15,28 @@ PostgreSQL's EXPLAIN (ANALYZE) plan.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import argparse
 import asyncio
 import os
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
+
+from sqlmodel import col
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, select, text, update  # noqa: E402
+from sqlalchemy import event, select, text, update
 
-from bench.digests import PG_CITY, city_core  # noqa: E402
-from bot.services.kernel.core import Core  # noqa: E402
-from bot.services.visits.ledger import ledger_of  # noqa: E402
-from bot.services.people.roles import Actor  # noqa: E402
-from bot.services.requests.tasks import claim_task, my_tasks  # noqa: E402
-from storage.models import Assignment, AuditEntry, Grid, HelpRequest, OutboxMessage, Pairing, Person, VolunteerProfile  # noqa: E402
+from bench.digests import PG_CITY, city_core
+from bot.services.kernel.core import Core
+from bot.services.kernel.roles import Actor
+from bot.services.requests import claim_task, my_tasks
+from bot.services.visits.ledger import ledger_of
+from storage.models import Assignment, AuditEntry, Grid, HelpRequest, OutboxMessage, Pairing, Person, VolunteerProfile
 
 
 def ms(xs: list[float]) -> str:
@@ -139,7 +140,7 @@ async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Await
             await tr.start()
             try:
                 rows = await raw.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + sql, *(params or ()))
-            except Exception:  # noqa: BLE001 - a write the call already made (unique key): the plan only
+            except Exception:  # a write the call already made (unique key): the plan only
                 await tr.rollback()
                 tr = raw.transaction()
                 await tr.start()
@@ -215,9 +216,9 @@ async def main(a: argparse.Namespace) -> None:
             new = select(col(Assignment.request_id)).where(col(Assignment.id) > mark_a)
             await s.execute(update(HelpRequest).where(col(HelpRequest.id).in_(new)).values(
                 status="open", slots_taken=0, first_accepted_at=None))
-            for table, col, mark in (("assignment", "id", mark_a), ("outbox", "id", mark_o),
+            for table, key, mark in (("assignment", "id", mark_a), ("outbox", "id", mark_o),
                                      ("audit_log", "id", mark_e)):
-                await s.execute(text(f"DELETE FROM {table} WHERE {col} > :m").bindparams(m=mark))
+                await s.execute(text(f"DELETE FROM {table} WHERE {key} > :m").bindparams(m=mark))
         await core.db.dispose()
 
 

@@ -13,8 +13,6 @@ the process's peak resident size (ru_maxrss) is printed as well.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import argparse
 import asyncio
 import os
@@ -27,18 +25,20 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlmodel import col
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from bench.city import build_city  # noqa: E402
-from bot.services.kernel.config import load_config  # noqa: E402
-from bot.outbox.notifier import OutboxNotifier  # noqa: E402
-from bot.services.kernel.clock import FakeClock  # noqa: E402
-from bot.services.kernel.core import Core  # noqa: E402
-from bot.services.digests.weekly import grid_digests  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.models import Grid  # noqa: E402
+from bench.city import build_city
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.digests.weekly import grid_digests
+from bot.services.kernel.clock import FakeClock
+from bot.services.kernel.config import load_config
+from bot.services.kernel.core import Core
+from storage.db import Database
+from storage.models import Grid
 
 PG_CITY = os.environ.get("REDVEST_CITY_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/redvest_city")
 WEEK = "2026-W47"

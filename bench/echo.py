@@ -20,8 +20,8 @@ from telegram.ext import Application, MessageHandler, filters
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import gather_limited, sandbox_process, wait_stats  # noqa: E402
-from bot.transport.http import AiohttpRequest  # noqa: E402
+from bench.common import gather_limited, sandbox_process, wait_stats
+from bot.transport.http import AiohttpRequest
 
 TOKEN = "123456:bench-echo-token"
 

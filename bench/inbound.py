@@ -42,20 +42,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
+from sqlalchemy import event, insert
+from sqlmodel import SQLModel
 
-from bench.common import fresh_pg_database, gather_limited, sandbox_process  # noqa: E402
-from bench.echo import run_echo  # noqa: E402
-from bench.inbound_kit import Chats, Meter, OtherCpu, pct  # noqa: E402
-from bot.app import build_application, start_polling, start_running, stop_running  # noqa: E402
-from bot.services.kernel.config import load_config  # noqa: E402
-from bot.outbox.pace import Pace  # noqa: E402
-from bot.services.kernel.clock import SystemClock  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.models import (ChatBinding, Community, Grid, Household, Pairing, Person, RoleGrant,  # noqa: E402
-                            VolunteerProfile)
-from storage.outbox import depth  # noqa: E402
+from bench.common import fresh_pg_database, gather_limited, sandbox_process
+from bench.echo import run_echo
+from bench.inbound_kit import Chats, Meter, OtherCpu, pct
+from bot.app import build_application, start_polling, start_running, stop_running
+from bot.outbox.pace import Pace
+from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.config import load_config
+from storage.db import Database
+from storage.models import ChatBinding, Community, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
+from storage.outbox import depth
 
 TOKEN = "123456:sandbox-token-redvest"
 PER_GRID = 10  # residents and volunteers per grid

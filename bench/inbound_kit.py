@@ -100,7 +100,7 @@ class Meter:
         a row (the open loop's updates are numbered in the order they were offered)."""
         first = min(self.arrival_ids, default=0)
         out: list[list[float]] = [[] for _ in range(burst)]
-        for uid, x in zip(self.arrival_ids, self.arrival):
+        for uid, x in zip(self.arrival_ids, self.arrival, strict=False):
             out[(uid - first) % burst].append(x)
         return out
 

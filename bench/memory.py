@@ -10,8 +10,6 @@ before and after, and its peak (VmHWM), against the 300 MB target, with the thro
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import argparse
 import asyncio
 import os
@@ -19,18 +17,20 @@ import sys
 import time
 from pathlib import Path
 
+from sqlmodel import col
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import select, text
 
-from bench.common import gather_limited, sandbox_process  # noqa: E402
-from bench.digests import PG_CITY  # noqa: E402
-from bench.inbound import TOKEN, Run  # noqa: E402
-from bot.app import build_application, start_running, stop_running  # noqa: E402
-from bot.services.kernel.config import load_config  # noqa: E402
-from bot.services.kernel.clock import SystemClock  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.models import Person, VolunteerProfile  # noqa: E402
+from bench.common import gather_limited, sandbox_process
+from bench.digests import PG_CITY
+from bench.inbound import TOKEN, Run
+from bot.app import build_application, start_running, stop_running
+from bot.services.kernel.clock import SystemClock
+from bot.services.kernel.config import load_config
+from storage.db import Database
+from storage.models import Person, VolunteerProfile
 
 
 def status_mb(field: str) -> float:

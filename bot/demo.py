@@ -1,17 +1,16 @@
 """A seeded demo community for the sandbox (wording from the programmes we serve)."""
 from __future__ import annotations
 
-from sqlmodel import col
-
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from storage.db import Database
 from storage.enums import ChatKind, RoleKind, VolunteerStatus
-from storage.models import (ChatBinding, Community, Grid, Household, Pairing, Person, RoleGrant,
-                            VolunteerProfile)
+from storage.models import ChatBinding, Community, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 from storage.models._base import utcnow
+from storage.rows import key_of
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ async def seed_demo(db: Database) -> bool:
         await s.flush()
         grids = []
         for name in GRIDS:
-            g = Grid(community_id=com.id, name=name)
+            g = Grid(community_id=key_of(com), name=name)
             s.add(g)
             grids.append(g)
         await s.flush()
@@ -68,25 +67,25 @@ async def seed_demo(db: Database) -> bool:
             await s.flush()
             people[d.tg_user_id] = p
             if d.role == "admin":
-                s.add(RoleGrant(person_id=p.id, role=RoleKind.admin.value, community_id=com.id))
+                s.add(RoleGrant(person_id=key_of(p), role=RoleKind.admin.value, community_id=key_of(com)))
             elif d.role == "leader":
-                s.add(RoleGrant(person_id=p.id, role=RoleKind.leader.value, grid_id=grids[d.grid].id))
+                s.add(RoleGrant(person_id=key_of(p), role=RoleKind.leader.value, grid_id=grids[d.grid].id))
             elif d.role == "volunteer":
-                s.add(VolunteerProfile(person_id=p.id, grid_id=grids[d.grid].id, status=VolunteerStatus.approved.value,
+                s.add(VolunteerProfile(person_id=key_of(p), grid_id=key_of(grids[d.grid]), status=VolunteerStatus.approved.value,
                                        work_group="party_in_service", party_member=True, skills="elder_care,repairs",
                                        availability="周末", shock_team=True, consent_at=utcnow()))
         for i, g in enumerate(grids):
-            s.add(ChatBinding(chat_id=VOLUNTEER_GROUP_IDS[i], grid_id=g.id, kind=ChatKind.volunteers.value,
+            s.add(ChatBinding(chat_id=VOLUNTEER_GROUP_IDS[i], grid_id=key_of(g), kind=ChatKind.volunteers.value,
                               title=f"{g.name} 志愿者群"))
-            s.add(ChatBinding(chat_id=RESIDENT_GROUP_IDS[i], grid_id=g.id, kind=ChatKind.residents.value,
+            s.add(ChatBinding(chat_id=RESIDENT_GROUP_IDS[i], grid_id=key_of(g), kind=ChatKind.residents.value,
                               title=f"{g.name} 居民群"))
         volunteers = [people[d.tg_user_id] for d in PEOPLE if d.role == "volunteer" and d.grid == 0]
         for n, (gi, address, members, flags) in enumerate(HOUSEHOLDS):
-            h = Household(grid_id=grids[gi].id, address=address, members=members, care_flags=flags)
+            h = Household(grid_id=key_of(grids[gi]), address=address, members=members, care_flags=flags)
             s.add(h)
             await s.flush()
             if gi == 0:
-                s.add(Pairing(volunteer_id=volunteers[n % len(volunteers)].id, household_id=h.id))
+                s.add(Pairing(volunteer_id=key_of(volunteers[n % len(volunteers)]), household_id=key_of(h)))
     return True
 
 

@@ -15,7 +15,8 @@ import asyncio
 import logging
 import os
 import socket
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -76,7 +77,7 @@ class Leadership:
                 await self._elected()
         except asyncio.CancelledError:
             raise
-        except Exception as e:  # noqa: BLE001 - any failure: we cannot be sure we hold the lock
+        except Exception as e:  # any failure: we cannot be sure we hold the lock
             log.warning("leader lock connection failed (%s)%s", type(e).__name__,
                         "; stepping down" if self.is_leader else "")
             if self.is_leader:  # stop the duties first: another worker may be taking over
@@ -95,7 +96,7 @@ class Leadership:
         if conn is not None and not conn.is_closed():
             try:
                 await asyncio.wait_for(conn.close(), timeout=2)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 conn.terminate()
 
     async def _elected(self) -> None:
@@ -104,7 +105,7 @@ class Leadership:
         log.info("this process (pid %s) is now the scheduler leader", os.getpid())
         try:
             await self.on_elected()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("starting the leader's duties failed")
 
     async def _deposed(self) -> None:
@@ -113,5 +114,5 @@ class Leadership:
         log.info("this process (pid %s) is no longer the scheduler leader", os.getpid())
         try:
             await self.on_deposed()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("stopping the leader's duties failed")

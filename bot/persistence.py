@@ -13,20 +13,20 @@ not written again.
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict
 
 from storage.db import Database
-from storage.models import ConversationState, UserData
+from storage.models import ConversationState, UserData, table_of
 from storage.models._base import utcnow
 from storage.upsert import insert_ignore, per_dialect
 
@@ -34,7 +34,7 @@ _collect: ContextVar[bool] = ContextVar("redvest_persistence_collect", default=F
 # (tg user id, drafts) loaded by the gate for the update being handled
 _prefetched: ContextVar[tuple[int, dict[Any, Any]] | None] = ContextVar("redvest_prefetched_user_data", default=None)
 DROP = None  # pending value: delete the row
-_USERS, _CONVS = UserData.__table__, ConversationState.__table__  # type: ignore[attr-defined]
+_USERS, _CONVS = table_of(UserData), table_of(ConversationState)
 # the gate's statements for a whole round of updates, built once (building costs more than running)
 _LOAD_STATES = select(_CONVS.c.name, _CONVS.c.key, _CONVS.c.state).where(
     _CONVS.c.name.in_(bindparam("names", expanding=True)), _CONVS.c.key.in_(bindparam("keys", expanding=True)))

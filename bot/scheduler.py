@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from bot.jobs import Due, Job, all_jobs
 from bot.services.kernel.core import Core
@@ -115,5 +116,5 @@ async def stop(app: Any) -> None:
         try:
             await asyncio.wait_for(ticker.lock.acquire(), timeout=10)
             ticker.lock.release()
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.warning("scheduler stopped during a fan-out; the next start completes it")

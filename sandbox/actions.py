@@ -6,19 +6,20 @@ import hashlib
 import secrets
 import time
 
-from .errors import bad
+from .errors import Json, bad
 from .htmlparse import command_entities
+from .timeline import Timeline
 
 
-def buttons_data(markup: dict | None) -> list[str]:
+def buttons_data(markup: Json | None) -> list[str]:
     rows = (markup or {}).get("inline_keyboard") or []
     return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
-class UserActions:
-    """Mixed into SandboxState; relies on its attributes (users, groups, msgs, ...)."""
+class UserActions(Timeline):
+    """Part of SandboxState: what people do (its world: sandbox.world)."""
 
-    def _sender_chat(self, user_id: int, chat_id: int | None) -> tuple[dict, int]:
+    def _sender_chat(self, user_id: int, chat_id: int | None) -> tuple[Json, int]:
         user = self.users.get(int(user_id))
         if user is None:
             raise bad("user not found")
@@ -36,7 +37,7 @@ class UserActions:
                 raise bad("user is not a member of the chat")
         return user, chat_id
 
-    def _deliver_user_message(self, chat_id: int, rec: dict) -> dict:
+    def _deliver_user_message(self, chat_id: int, rec: Json) -> Json:
         g = self.groups.get(chat_id)
         if g is not None and not g["bot_member"]:
             return rec
@@ -45,7 +46,7 @@ class UserActions:
         self.add_update("message", rec["message"])
         return rec
 
-    def _group_visible(self, msg: dict) -> bool:
+    def _group_visible(self, msg: Json) -> bool:
         text = msg.get("text", "")
         if any(e["type"] == "bot_command" for e in msg.get("entities", [])):
             return True
@@ -55,12 +56,12 @@ class UserActions:
         return bool(rt and rt.get("from", {}).get("is_bot"))
 
     def user_send(self, user_id: int, text: str, chat_id: int | None = None,
-                  reply_to_message_id: int | None = None) -> dict:
+                  reply_to_message_id: int | None = None) -> Json:
         """A person writes ``text``; queues a ``message`` update. Returns the message view."""
         if not text:
             raise bad("message text is empty")
         user, chat_id = self._sender_chat(user_id, chat_id)
-        fields: dict = {"text": text}
+        fields: Json = {"text": text}
         ents = command_entities(text)
         if ents:
             fields["entities"] = ents
@@ -73,7 +74,7 @@ class UserActions:
         return self.view(self._deliver_user_message(chat_id, rec))
 
     def user_contact(self, user_id: int, phone_number: str, chat_id: int | None = None,
-                     first_name: str | None = None, last_name: str | None = None) -> dict:
+                     first_name: str | None = None, last_name: str | None = None) -> Json:
         user, chat_id = self._sender_chat(user_id, chat_id)
         contact = {"phone_number": str(phone_number),
                    "first_name": first_name or user["first_name"], "user_id": user["id"]}
@@ -107,16 +108,15 @@ class UserActions:
         return qid
 
     def answer_callback(self, qid: str, text: str | None = None, show_alert: bool = False,
-                        url: str | None = None) -> dict:
+                        url: str | None = None) -> Json:
         cb = self.callbacks.get(str(qid))
         if cb is None or cb["answer"] is not None:
             raise bad("query is too old and response timeout expired or query ID is invalid")
-        cb["answer"] = {"text": text, "show_alert": bool(show_alert), "url": url,
-                        "time": time.time()}
-        self.add_event("callback_answered", cb["chat_id"], callback_query_id=str(qid),
-                       answer=cb["answer"])
-        return cb["answer"]
+        answer: Json = {"text": text, "show_alert": bool(show_alert), "url": url, "time": time.time()}
+        cb["answer"] = answer
+        self.add_event("callback_answered", cb["chat_id"], callback_query_id=str(qid), answer=answer)
+        return answer
 
-    def callback_answer(self, qid: str) -> dict | None:
+    def callback_answer(self, qid: str) -> Json | None:
         cb = self.callbacks.get(str(qid))
         return None if cb is None else cb["answer"]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 import time
+from typing import Any
 
 from aiohttp import web
 
-from .errors import ApiError, bad
-from .registry import METHODS, chat_id_of, method
+from .errors import ApiError, Json, bad
 from .limits import SEND_METHODS
 from .media import file_param, media_fields
+from .registry import METHODS, chat_id_of, method
+from .state import SandboxState
 from .validate import check_markup, parse_text, reply_target
 
 TOKEN_RE = re.compile(r"^(\d+):[A-Za-z0-9_-]{10,}$")
@@ -26,7 +28,7 @@ BOOL_FIELDS = {"drop_pending_updates", "show_alert", "disable_notification", "pr
                "only_if_banned", "for_channels"}
 
 
-def _coerce(name: str, value):
+def _coerce(name: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     if name in JSON_FIELDS:
@@ -46,8 +48,8 @@ def _coerce(name: str, value):
     return value
 
 
-async def decode_params(request: web.Request) -> dict:
-    params: dict = dict(request.query)
+async def decode_params(request: web.Request) -> Json:
+    params: Json = dict(request.query)
     if request.can_read_body:
         ctype = request.content_type
         if ctype == "application/json":
@@ -62,7 +64,7 @@ async def decode_params(request: web.Request) -> dict:
     return {k: _coerce(k, v) for k, v in params.items()}
 
 
-def ok(result) -> web.Response:
+def ok(result: Any) -> web.Response:
     return web.json_response({"ok": True, "result": result})
 
 
@@ -99,10 +101,10 @@ async def handle(request: web.Request) -> web.Response:
     return ok(result)
 
 
-def resolve_username(state, name: str) -> int:
+def resolve_username(state: SandboxState, name: str) -> int:
     for u in state.users.values():
         if u.get("username", "").lower() == name[1:].lower():
-            return u["id"]
+            return int(u["id"])
     raise bad("chat not found")
 
 
@@ -127,10 +129,10 @@ def add_routes(app: web.Application) -> None:
 # ------------------------------------------------------------------ helpers
 
 
-def _common_fields(state, chat_id: int, params: dict) -> tuple[dict, dict]:
+def _common_fields(state: SandboxState, chat_id: int, params: Json) -> tuple[Json, Json]:
     rm = check_markup(params.get("reply_markup"))
-    fields: dict = {}
-    extra: dict = {}
+    fields: Json = {}
+    extra: Json = {}
     target = reply_target(state, chat_id, params)
     if target:
         fields["reply_to_message"] = target
@@ -143,14 +145,14 @@ def _common_fields(state, chat_id: int, params: dict) -> tuple[dict, dict]:
 
 # ------------------------------------------------------------------ message methods
 @method()
-async def getMe(state, params, request):
+async def getMe(state: SandboxState, params: Json, request: web.Request) -> Any:
     return {**state.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
             "supports_inline_queries": False, "can_connect_to_business": False,
             "has_main_web_app": False}
 
 
 @method()
-async def sendMessage(state, params, request):
+async def sendMessage(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = chat_id_of(params)
     state.check_bot_can_send(chat_id)
     text, ents, source = parse_text(params.get("text"), params.get("parse_mode"),
@@ -166,7 +168,7 @@ async def sendMessage(state, params, request):
 
 
 @method("sendPhoto", "sendDocument")
-async def send_media(state, params, request):
+async def send_media(state: SandboxState, params: Json, request: web.Request) -> Any:
     kind = "photo" if request.match_info["method"].lower() == "sendphoto" else "document"
     chat_id = chat_id_of(params)
     state.check_bot_can_send(chat_id)
@@ -184,7 +186,7 @@ async def send_media(state, params, request):
     return rec["message"]
 
 
-def _editable(state, params) -> dict:
+def _editable(state: SandboxState, params: Json) -> Json:
     if params.get("inline_message_id"):
         raise bad("message to edit not found")
     rec = state.get_message(chat_id_of(params), params.get("message_id") or 0)
@@ -199,7 +201,7 @@ NOT_MODIFIED = ("message is not modified: specified new message content and repl
                 "exactly the same as a current content and reply markup of the message")
 
 
-def _apply_edit(state, rec, changes: dict, markup) -> dict:
+def _apply_edit(state: SandboxState, rec: Json, changes: Json, markup: Json | None) -> Json:
     m = rec["message"]
     new = {k: v for k, v in m.items() if k not in ("reply_markup", "edit_date")}
     for k, v in changes.items():
@@ -219,7 +221,7 @@ def _apply_edit(state, rec, changes: dict, markup) -> dict:
 
 
 @method()
-async def editMessageText(state, params, request):
+async def editMessageText(state: SandboxState, params: Json, request: web.Request) -> Any:
     rec = _editable(state, params)
     if "text" not in rec["message"]:
         raise bad("there is no text in the message to edit")
@@ -231,7 +233,7 @@ async def editMessageText(state, params, request):
 
 
 @method()
-async def editMessageCaption(state, params, request):
+async def editMessageCaption(state: SandboxState, params: Json, request: web.Request) -> Any:
     rec = _editable(state, params)
     if not ({"photo", "document"} & set(rec["message"])):
         raise bad("there is no caption in the message to edit")
@@ -243,13 +245,13 @@ async def editMessageCaption(state, params, request):
 
 
 @method()
-async def editMessageReplyMarkup(state, params, request):
+async def editMessageReplyMarkup(state: SandboxState, params: Json, request: web.Request) -> Any:
     rec = _editable(state, params)
     return _apply_edit(state, rec, {}, check_markup(params.get("reply_markup")))
 
 
 @method()
-async def deleteMessage(state, params, request):
+async def deleteMessage(state: SandboxState, params: Json, request: web.Request) -> Any:
     rec = state.get_message(chat_id_of(params), params.get("message_id") or 0)
     if rec is None:
         raise bad("message to delete not found")
@@ -259,7 +261,7 @@ async def deleteMessage(state, params, request):
 
 
 @method()
-async def answerCallbackQuery(state, params, request):
+async def answerCallbackQuery(state: SandboxState, params: Json, request: web.Request) -> Any:
     text = params.get("text")
     if text and len(text) > 200:
         raise bad("MESSAGE_TOO_LONG")

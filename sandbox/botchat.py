@@ -6,11 +6,14 @@ import asyncio
 import json
 import re
 import secrets
+from typing import Any
 
-from .registry import chat_id_of, method
-from .errors import ApiError, bad
+from aiohttp import web
+
+from .errors import ApiError, Json, bad
 from .media import get_file
-from .state import DEFAULT_ALLOWED, admin_member
+from .registry import chat_id_of, method
+from .state import DEFAULT_ALLOWED, SandboxState, admin_member
 from .webhook import allowed, start_delivery, stop_delivery
 
 CONFLICT_WEBHOOK = ("Conflict: can't use getUpdates method while webhook is active; use "
@@ -19,14 +22,14 @@ CONFLICT_POLL = ("Conflict: terminated by other getUpdates request; make sure th
                  "instance is running")
 
 
-def _set_allowed(state, params) -> None:
+def _set_allowed(state: SandboxState, params: Json) -> None:
     au = params.get("allowed_updates")
     if isinstance(au, list):
         state.allowed_updates = set(au) if au else set(DEFAULT_ALLOWED)
 
 
 @method()
-async def getUpdates(state, params, request):
+async def getUpdates(state: SandboxState, params: Json, request: web.Request) -> Any:
     if state.webhook["url"]:
         raise ApiError(409, CONFLICT_WEBHOOK)
     offset = params.get("offset") or 0
@@ -52,7 +55,7 @@ async def getUpdates(state, params, request):
 
 
 @method()
-async def setWebhook(state, params, request):
+async def setWebhook(state: SandboxState, params: Json, request: web.Request) -> Any:
     url = params.get("url") or ""
     secret = params.get("secret_token")
     if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
@@ -73,7 +76,7 @@ async def setWebhook(state, params, request):
 
 
 @method()
-async def deleteWebhook(state, params, request):
+async def deleteWebhook(state: SandboxState, params: Json, request: web.Request) -> Any:
     if params.get("drop_pending_updates"):
         state.updates.clear()
     state.webhook.update(url="", secret_token=None)
@@ -81,7 +84,7 @@ async def deleteWebhook(state, params, request):
     return True
 
 
-def webhook_info(state) -> dict:
+def webhook_info(state: SandboxState) -> Json:
     w = state.webhook
     info = {"url": w["url"], "has_custom_certificate": False,
             "pending_update_count": len(state.updates), "max_connections": w["max_connections"]}
@@ -94,17 +97,17 @@ def webhook_info(state) -> dict:
 
 
 @method()
-async def getWebhookInfo(state, params, request):
+async def getWebhookInfo(state: SandboxState, params: Json, request: web.Request) -> Any:
     return webhook_info(state)
 
 
 @method()
-async def getFile(state, params, request):
+async def getFile(state: SandboxState, params: Json, request: web.Request) -> Any:
     return get_file(state, str(params.get("file_id", "")))
 
 
 # ------------------------------------------------------------------ chats
-def _visible_chat(state, params) -> int:
+def _visible_chat(state: SandboxState, params: Json) -> int:
     chat_id = chat_id_of(params)
     if chat_id > 0:
         if chat_id not in state.users or chat_id not in state.private_used:
@@ -115,7 +118,7 @@ def _visible_chat(state, params) -> int:
 
 
 @method()
-async def getChat(state, params, request):
+async def getChat(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat = state.chat_obj(_visible_chat(state, params))
     return {**chat, "accent_color_id": 0, "max_reaction_count": 11,
             "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
@@ -123,7 +126,7 @@ async def getChat(state, params, request):
                                     "gifts_from_channels": False}}
 
 
-def member_of(state, chat_id: int, user_id: int) -> dict:
+def member_of(state: SandboxState, chat_id: int, user_id: int) -> Json:
     if user_id == state.bot_id:
         if chat_id > 0:
             return {"status": "member", "user": state.bot_user}
@@ -144,13 +147,13 @@ def member_of(state, chat_id: int, user_id: int) -> dict:
 
 
 @method()
-async def getChatMember(state, params, request):
+async def getChatMember(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = _visible_chat(state, params)
     return member_of(state, chat_id, int(params.get("user_id") or 0))
 
 
 @method()
-async def getChatAdministrators(state, params, request):
+async def getChatAdministrators(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = _visible_chat(state, params)
     if chat_id > 0:
         return []
@@ -162,7 +165,7 @@ async def getChatAdministrators(state, params, request):
 
 
 @method()
-async def getChatMemberCount(state, params, request):
+async def getChatMemberCount(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = _visible_chat(state, params)
     if chat_id > 0:
         return 2
@@ -171,7 +174,7 @@ async def getChatMemberCount(state, params, request):
 
 
 @method()
-async def leaveChat(state, params, request):
+async def leaveChat(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = chat_id_of(params)
     if chat_id > 0:
         raise bad("chat not found")
@@ -186,14 +189,14 @@ async def leaveChat(state, params, request):
 
 
 @method()
-async def sendChatAction(state, params, request):
+async def sendChatAction(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = chat_id_of(params)
     state.check_bot_can_send(chat_id)
     state.add_event("chat_action", chat_id, action=params.get("action"))
     return True
 
 
-def _need_admin(state, params) -> int:
+def _need_admin(state: SandboxState, params: Json) -> int:
     chat_id = _visible_chat(state, params)
     if chat_id > 0 or not state.group(chat_id)["bot_admin"]:
         raise bad("not enough rights to manage chat invite link")
@@ -201,7 +204,7 @@ def _need_admin(state, params) -> int:
 
 
 @method()
-async def createChatInviteLink(state, params, request):
+async def createChatInviteLink(state: SandboxState, params: Json, request: web.Request) -> Any:
     _need_admin(state, params)
     link = {"invite_link": f"https://t.me/+{secrets.token_urlsafe(12)}",
             "creator": state.bot_user,
@@ -214,20 +217,20 @@ async def createChatInviteLink(state, params, request):
 
 
 @method()
-async def exportChatInviteLink(state, params, request):
+async def exportChatInviteLink(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = _need_admin(state, params)
     state.invite_links[chat_id] = f"https://t.me/+{secrets.token_urlsafe(12)}"
     return state.invite_links[chat_id]
 
 
 # ------------------------------------------------------------------ commands & misc
-def _cmd_key(params) -> str:
+def _cmd_key(params: Json) -> str:
     scope = params.get("scope") or {"type": "default"}
     return json.dumps(scope, sort_keys=True) + "|" + (params.get("language_code") or "")
 
 
 @method()
-async def setMyCommands(state, params, request):
+async def setMyCommands(state: SandboxState, params: Json, request: web.Request) -> Any:
     cmds = params.get("commands")
     if not isinstance(cmds, list):
         raise bad("field \"commands\" must be an Array")
@@ -244,29 +247,29 @@ async def setMyCommands(state, params, request):
 
 
 @method()
-async def getMyCommands(state, params, request):
+async def getMyCommands(state: SandboxState, params: Json, request: web.Request) -> Any:
     return state.commands.get(_cmd_key(params), [])
 
 
 @method()
-async def deleteMyCommands(state, params, request):
+async def deleteMyCommands(state: SandboxState, params: Json, request: web.Request) -> Any:
     state.commands.pop(_cmd_key(params), None)
     return True
 
 
 @method()
-async def setChatMenuButton(state, params, request):
+async def setChatMenuButton(state: SandboxState, params: Json, request: web.Request) -> Any:
     state.menu_buttons[str(params.get("chat_id", ""))] = params.get("menu_button") or \
         {"type": "default"}
     return True
 
 
 @method()
-async def getChatMenuButton(state, params, request):
+async def getChatMenuButton(state: SandboxState, params: Json, request: web.Request) -> Any:
     return state.menu_buttons.get(str(params.get("chat_id", "")), {"type": "commands"})
 
 
 @method("close", "logOut", "setMyDescription", "setMyShortDescription", "setMyName",
         "setMyDefaultAdministratorRights")
-async def accept(state, params, request):
+async def accept(state: SandboxState, params: Json, request: web.Request) -> Any:
     return True

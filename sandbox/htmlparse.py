@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from .errors import Json
+
 TAG_TYPES = {
     "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
     "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
@@ -45,12 +47,12 @@ def _attrs(raw: str) -> dict[str, str]:
     return out
 
 
-def parse_html(src: str) -> tuple[str, list[dict]]:
+def parse_html(src: str) -> tuple[str, list[Json]]:
     """Parse Telegram HTML. Returns (plain text, entities). Raises ParseError like Telegram."""
     out: list[str] = []
     pos16 = 0
-    stack: list[dict] = []
-    entities: list[dict] = []
+    stack: list[Json] = []
+    entities: list[Json] = []
     i, n = 0, len(src)
     while i < n:
         c = src[i]
@@ -82,7 +84,7 @@ def parse_html(src: str) -> tuple[str, list[dict]]:
                     raise ParseError(
                         f'Unsupported start tag "{name}" at byte offset {_boff(src, i)}')
                 attrs = _attrs(m.group(2))
-                ent: dict | None = {"type": TAG_TYPES[name], "offset": pos16}
+                ent = {"type": TAG_TYPES[name], "offset": pos16}
                 if name == "span" and attrs.get("class") != "tg-spoiler":
                     raise ParseError(f'Tag "span" must have class "tg-spoiler" at byte offset '
                                      f'{_boff(src, i)}')
@@ -145,7 +147,7 @@ _CLOSE = {"bold": "</b>", "italic": "</i>", "underline": "</u>", "strikethrough"
           "expandable_blockquote": "</blockquote>"}
 
 
-def _tags(e: dict) -> tuple[str, str] | None:
+def _tags(e: Json) -> tuple[str, str] | None:
     t = e.get("type")
     if t in _OPEN:
         return _OPEN[t], _CLOSE[t]
@@ -163,7 +165,7 @@ def _tags(e: dict) -> tuple[str, str] | None:
     return None
 
 
-def entities_to_html(text: str, entities: list[dict] | None) -> str:
+def entities_to_html(text: str, entities: list[Json] | None) -> str:
     """Render text + entities as safe Telegram HTML (everything else escaped)."""
     opens: dict[int, list[tuple[int, str]]] = {}
     closes: dict[int, list[tuple[int, str]]] = {}
@@ -184,7 +186,7 @@ def entities_to_html(text: str, entities: list[dict] | None) -> str:
     return "".join(out)
 
 
-def command_entities(text: str) -> list[dict]:
+def command_entities(text: str) -> list[Json]:
     """bot_command entities like Telegram computes them for user messages."""
     ents = []
     for m in _COMMAND.finditer(text):

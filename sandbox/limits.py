@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
+
+from .errors import Json
 
 # Methods that put a new message into a chat: they count against both limits.
 SEND_METHODS = frozenset({
@@ -24,7 +27,7 @@ class RateLimiter:
 
     def __init__(self, per_second: int = 30, per_group_per_minute: int = 20,
                  enabled: bool = True, count_edits: bool = True,
-                 clock=time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.per_second = per_second
         self.per_group_per_minute = per_group_per_minute
         self.enabled = enabled
@@ -80,7 +83,7 @@ class RateLimiter:
             gq.append(now)
         return None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Json:
         return {"per_second": self.per_second,
                 "per_group_per_minute": self.per_group_per_minute,
                 "enabled": self.enabled, "count_edits": self.count_edits}

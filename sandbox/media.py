@@ -6,7 +6,8 @@ import mimetypes
 import secrets
 import struct
 
-from .errors import bad
+from .errors import Json, bad
+from .world import World
 
 
 def image_size(data: bytes) -> tuple[int, int]:
@@ -32,7 +33,7 @@ def image_size(data: bytes) -> tuple[int, int]:
     return 320, 320
 
 
-def store_file(state, data: bytes, name: str | None, mime: str | None, kind: str) -> str:
+def store_file(state: World, data: bytes, name: str | None, mime: str | None, kind: str) -> str:
     n = len(state.files) + 1
     fid = f"SBX{kind[:3].upper()}{n}_{secrets.token_urlsafe(12)}"
     name = name or f"file_{n}"
@@ -47,7 +48,7 @@ def store_file(state, data: bytes, name: str | None, mime: str | None, kind: str
     return fid
 
 
-async def file_param(state, params: dict, kind: str) -> tuple[str | None, str | None]:
+async def file_param(state: World, params: Json, kind: str) -> tuple[str | None, str | None]:
     """-> (file_id, external_url). Accepts an upload, attach://name, a file_id or an URL."""
     v = params.get(kind)
     if isinstance(v, str) and v.startswith("attach://"):
@@ -67,8 +68,10 @@ async def file_param(state, params: dict, kind: str) -> tuple[str | None, str | 
     raise bad("wrong file identifier/HTTP URL specified")
 
 
-def media_fields(state, kind: str, fid: str | None, external: str | None) -> dict:
+def media_fields(state: World, kind: str, fid: str | None, external: str | None) -> Json:
+    f: Json
     if fid is None:  # external URL: we don't fetch it
+        assert external is not None  # file_param gives one or the other
         fid = f"SBXURL_{secrets.token_urlsafe(12)}"
         f = {"size": 0, "unique": secrets.token_hex(6), "name": external.rsplit("/", 1)[-1],
              "mime": mimetypes.guess_type(external)[0] or "application/octet-stream", "data": b""}
@@ -85,7 +88,7 @@ def media_fields(state, kind: str, fid: str | None, external: str | None) -> dic
                          "mime_type": f["mime"], "file_size": f["size"]}}
 
 
-def get_file(state, file_id: str) -> dict:
+def get_file(state: World, file_id: str) -> Json:
     f = state.files.get(file_id)
     if f is None:
         raise bad("invalid file_id")

@@ -48,7 +48,7 @@ async def start_server(host: str = "127.0.0.1", port: int = 0,
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    real = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    real: int = runner.addresses[0][1]  # the one site's socket: the real port when 0 was asked for
     return runner, real
 
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from aiohttp import web
 
 from .botchat import webhook_info
-from .errors import ApiError, bad
+from .errors import ApiError, Json, bad
+from .state import SandboxState
 
 P = "/sandbox/api"
 
 
-def _json(data, status: int = 200) -> web.Response:
+def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status)
 
 
-def _api(fn):
+def _api(fn: Callable[[SandboxState, Json, web.Request], Awaitable[Any]]) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def wrapper(request: web.Request) -> web.Response:
         try:
-            body = {}
+            body: Json = {}
             if request.method == "POST" and request.can_read_body:
                 try:
                     body = await request.json()
@@ -31,30 +35,30 @@ def _api(fn):
     return wrapper
 
 
-def _int_or_none(v):
+def _int_or_none(v: Any) -> int | None:
     return None if v in (None, "") else int(v)
 
 
 @_api
-async def bot_info(state, body, request):
+async def bot_info(state: SandboxState, body: Json, request: web.Request) -> Any:
     return {**state.bot_user, "commands": state.commands}
 
 
 @_api
-async def post_users(state, body, request):
+async def post_users(state: SandboxState, body: Json, request: web.Request) -> Any:
     return state.add_user(int(body["id"]), body["first_name"], body.get("last_name"),
                           body.get("username"), body.get("language_code"),
                           started=bool(body.get("started", False)))
 
 
 @_api
-async def get_users(state, body, request):
+async def get_users(state: SandboxState, body: Json, request: web.Request) -> Any:
     return [dict(u, started=u["id"] in state.started, blocked=u["id"] in state.blocked)
             for u in state.users.values()]
 
 
 @_api
-async def post_chats(state, body, request):
+async def post_chats(state: SandboxState, body: Json, request: web.Request) -> Any:
     state.add_group(int(body["id"]), body["title"], body.get("members", []),
                     type=body.get("type", "group"), bot_member=body.get("bot_member", True),
                     bot_admin=body.get("bot_admin", False), admins=body.get("admins", []),
@@ -63,7 +67,7 @@ async def post_chats(state, body, request):
 
 
 @_api
-async def get_chats(state, body, request):
+async def get_chats(state: SandboxState, body: Json, request: web.Request) -> Any:
     uid = _int_or_none(request.query.get("user_id"))
     chats = state.list_chats()
     if uid is not None:
@@ -72,7 +76,7 @@ async def get_chats(state, body, request):
 
 
 @_api
-async def post_members(state, body, request):
+async def post_members(state: SandboxState, body: Json, request: web.Request) -> Any:
     chat_id = int(request.match_info["chat_id"])
     action = body.get("action", "add")
     if action == "add":
@@ -85,21 +89,21 @@ async def post_members(state, body, request):
 
 
 @_api
-async def post_send(state, body, request):
+async def post_send(state: SandboxState, body: Json, request: web.Request) -> Any:
     return state.user_send(int(body["user_id"]), body.get("text", ""),
                            _int_or_none(body.get("chat_id")),
                            _int_or_none(body.get("reply_to_message_id")))
 
 
 @_api
-async def post_contact(state, body, request):
+async def post_contact(state: SandboxState, body: Json, request: web.Request) -> Any:
     return state.user_contact(int(body["user_id"]), body["phone_number"],
                               _int_or_none(body.get("chat_id")), body.get("first_name"),
                               body.get("last_name"))
 
 
 @_api
-async def post_press(state, body, request):
+async def post_press(state: SandboxState, body: Json, request: web.Request) -> Any:
     qid = state.press(int(body["user_id"]), int(body["chat_id"]), int(body["message_id"]),
                       str(body.get("callback_data", body.get("data", ""))),
                       force=bool(body.get("force")))
@@ -107,54 +111,54 @@ async def post_press(state, body, request):
 
 
 @_api
-async def get_callback_answer(state, body, request):
+async def get_callback_answer(state: SandboxState, body: Json, request: web.Request) -> Any:
     return state.callback_answer(request.match_info["id"])
 
 
 @_api
-async def post_block(state, body, request):
+async def post_block(state: SandboxState, body: Json, request: web.Request) -> Any:
     state.block(int(body["user_id"]), bool(body.get("blocked", True)))
     return {"ok": True}
 
 
 @_api
-async def get_messages(state, body, request):
+async def get_messages(state: SandboxState, body: Json, request: web.Request) -> Any:
     return state.messages(int(request.query["chat_id"]),
                           int(request.query.get("since_seq") or 0))
 
 
 @_api
-async def get_events(state, body, request):
+async def get_events(state: SandboxState, body: Json, request: web.Request) -> Any:
     since = int(request.query.get("since") or 0)
     timeout = min(60.0, float(request.query.get("timeout") or 0))
     return await state.wait_events(since, timeout, _int_or_none(request.query.get("chat_id")))
 
 
 @_api
-async def get_last_seq(state, body, request):
+async def get_last_seq(state: SandboxState, body: Json, request: web.Request) -> Any:
     return {"seq": state.seq}
 
 
 @_api
-async def get_stats(state, body, request):
+async def get_stats(state: SandboxState, body: Json, request: web.Request) -> Any:
     return state.stats_dict()
 
 
 @_api
-async def post_limits(state, body, request):
+async def post_limits(state: SandboxState, body: Json, request: web.Request) -> Any:
     state.limiter.configure(body.get("per_second"), body.get("per_group_per_minute"),
                             body.get("enabled"), body.get("count_edits"))
     return state.limiter.to_dict()
 
 
 @_api
-async def post_reset(state, body, request):
+async def post_reset(state: SandboxState, body: Json, request: web.Request) -> Any:
     state.reset()
     return {"ok": True}
 
 
 @_api
-async def get_webhook(state, body, request):
+async def get_webhook(state: SandboxState, body: Json, request: web.Request) -> Any:
     return {**webhook_info(state), "delivered": state.webhook.get("delivered", 0),
             "failures": state.webhook.get("failures", 0)}
 

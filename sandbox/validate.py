@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .errors import bad
+from .errors import Json, bad
 from .htmlparse import ParseError, parse_html, u16len
+from .timeline import Timeline
 
 
-def parse_text(text, parse_mode, entities, *, caption: bool = False):
+def parse_text(text: object, parse_mode: str | None, entities: list[Json] | None, *,
+               caption: bool = False) -> tuple[str, list[Json] | None, str | None]:
     """-> (text, entities, source_html). Raises Telegram's errors."""
     text = "" if text is None else str(text)
     source = None
@@ -26,7 +28,7 @@ def parse_text(text, parse_mode, entities, *, caption: bool = False):
     return text, (entities or None), source
 
 
-def check_markup(rm) -> dict | None:
+def check_markup(rm: object) -> Json | None:
     if rm is None or rm == "":
         return None
     if not isinstance(rm, dict):
@@ -56,7 +58,7 @@ def check_markup(rm) -> dict | None:
     return rm
 
 
-def reply_target(state, chat_id: int, params: dict) -> dict | None:
+def reply_target(state: Timeline, chat_id: int, params: Json) -> Json | None:
     rp = params.get("reply_parameters") or {}
     mid = rp.get("message_id") or params.get("reply_to_message_id")
     if not mid:

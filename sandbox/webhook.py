@@ -7,26 +7,29 @@ import time
 
 import aiohttp
 
+from .errors import Json
+from .world import World
+
 RETRY_BASE = 0.1   # seconds; doubles on each failure up to RETRY_MAX
 RETRY_MAX = 2.0
 
 
-def allowed(state, upd: dict) -> bool:
+def allowed(state: World, upd: Json) -> bool:
     return any(k in state.allowed_updates for k in upd if k != "update_id")
 
 
-def start_delivery(state) -> None:
+def start_delivery(state: World) -> None:
     if state.webhook_task is None or state.webhook_task.done():
         state.webhook_task = asyncio.get_running_loop().create_task(deliver_loop(state))
 
 
-def stop_delivery(state) -> None:
+def stop_delivery(state: World) -> None:
     if state.webhook_task is not None:
         state.webhook_task.cancel()
         state.webhook_task = None
 
 
-async def deliver_loop(state) -> None:
+async def deliver_loop(state: World) -> None:
     delay = getattr(state, "webhook_retry_base", RETRY_BASE)
     async with aiohttp.ClientSession() as session:
         while state.webhook["url"]:
@@ -47,7 +50,7 @@ async def deliver_loop(state) -> None:
                         err = f"Wrong response from the webhook: {r.status} {r.reason}"
             except asyncio.CancelledError:
                 raise
-            except Exception as e:  # noqa: BLE001 - any failure is a delivery error
+            except Exception as e:  # any failure is a delivery error
                 err = f"Connection failed: {type(e).__name__}: {e}"
             if err is None:
                 if state.updates and state.updates[0] is upd:

@@ -1,6 +1,6 @@
 """Keeping loaded rows in step with the statements that change them, without reading them back;
 the types of the rows and results of Core statements."""
-from typing import Any, TypeAlias, cast
+from typing import Any, Protocol, TypeAlias, cast
 
 from sqlalchemy.engine import CursorResult, Result, Row
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,3 +21,15 @@ def affected(result: AnyResult) -> int:
     """How many rows an INSERT, UPDATE or DELETE wrote. AsyncSession.execute is typed to return a
     Result for every statement, but for these it returns a CursorResult (which has the rowcount)."""
     return int(cast(CursorResult[*tuple[Any, ...]], result).rowcount or 0)
+
+
+class _Keyed(Protocol):
+    id: int | None
+
+
+def key_of(row: _Keyed) -> int:
+    """The primary key of a row read or flushed (the models declare `id: int | None`: None only
+    before the INSERT)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id

@@ -1,13 +1,14 @@
 """`redvest admin add|remove|list ID`: the first (super) admins by Telegram user id."""
 from __future__ import annotations
 
-from sqlmodel import col
-
+import argparse
 import asyncio
 
 from sqlalchemy import select
+from sqlmodel import col
 
-from bot.services.people.roles import grant_superadmin, person_by_tg
+from bot.services.kernel.config import Config
+from bot.services.kernel.roles import grant_superadmin, person_by_tg
 from storage.db import Database
 from storage.migrate import check_current
 from storage.models import Person
@@ -15,14 +16,14 @@ from storage.models import Person
 from .errors import CliError
 
 
-def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
+def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subs.add_parser("admin", help="add, remove or list admins by Telegram user id")
     p.add_argument("action", choices=["add", "remove", "list"])
     p.add_argument("tg_user_id", nargs="?", type=int, help="the person's numeric Telegram user id")
     p.set_defaults(func=run)
 
 
-def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
+def run(cfg: Config, args: argparse.Namespace) -> int:
     if args.action != "list" and args.tg_user_id is None:
         raise CliError(f"admin {args.action} needs a Telegram user id (a number, e.g. 123456789)")
     return asyncio.run(_run(cfg.database.url, args.action, args.tg_user_id))
@@ -34,10 +35,12 @@ async def _run(url: str, action: str, tg_user_id: int | None) -> int:
     try:
         async with db.session() as s:
             if action == "add":
-                await grant_superadmin(s, tg_user_id)  # type: ignore[arg-type]
+                assert tg_user_id is not None  # run() asked for it
+                await grant_superadmin(s, tg_user_id)
                 print(f"{tg_user_id} is now an admin")
             elif action == "remove":
-                person = await person_by_tg(s, tg_user_id)  # type: ignore[arg-type]
+                assert tg_user_id is not None
+                person = await person_by_tg(s, tg_user_id)
                 if person is None or not person.is_superadmin:
                     raise CliError(f"{tg_user_id} is not an admin")
                 person.is_superadmin = False

@@ -7,11 +7,14 @@ SIGTERM (or Ctrl+C) stops taking updates, finishes those in flight, then exits.
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
 
 from bot.app import build_application, start_polling, start_running, stop_running
+from bot.gate.conversations import App
+from bot.services.kernel.config import Config
 from storage.db import Database
 from storage.migrate import check_current
 
@@ -26,7 +29,7 @@ NO_SECRET = ("webhook mode needs bot.webhook.secret_token (1-256 of A-Z a-z 0-9 
 NO_URL = "webhook mode needs bot.webhook.url (the public HTTPS URL Telegram posts to), or REDVEST_WEBHOOK_URL"
 
 
-def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
+def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subs.add_parser("run", help="run the bot (polling, or webhook when bot.mode = 'webhook')")
     p.add_argument("--webhook-port", type=int, metavar="PORT", help="port of the webhook (default: bot.webhook.port)")
     p.add_argument("--web-port", type=int, metavar="PORT",
@@ -36,7 +39,7 @@ def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
     p.set_defaults(func=run)
 
 
-def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
+def run(cfg: Config, args: argparse.Namespace) -> int:
     if not cfg.token:
         raise CliError(NO_TOKEN)
     if cfg.bot.mode == "webhook":
@@ -55,12 +58,12 @@ def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
     return serve_until_signalled(cfg, app)
 
 
-def serve_until_signalled(cfg, app) -> int:  # type: ignore[no-untyped-def]
+def serve_until_signalled(cfg: Config, app: App) -> int:
     asyncio.run(_serve(cfg, app))
     return 0
 
 
-async def _serve(cfg, app) -> None:  # type: ignore[no-untyped-def]
+async def _serve(cfg: Config, app: App) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

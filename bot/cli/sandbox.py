@@ -1,13 +1,16 @@
 """`redvest sandbox`: a local Telegram look-alike in the browser, with the bot and a demo community."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
 
+from pydantic import SecretStr
+
 from bot.app import build_application, start_running, stop_running
-from bot.services.kernel.config import WebConfig
 from bot.demo import PEOPLE, sandbox_groups, seed_demo
+from bot.services.kernel.config import Config, WebConfig
 from sandbox import SandboxState, start_server
 from storage import migrate
 from storage.db import Database
@@ -16,7 +19,7 @@ SANDBOX_DB = "sqlite+aiosqlite:///redvest-sandbox.db"
 log = logging.getLogger(__name__)
 
 
-def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
+def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subs.add_parser("sandbox", help="try the bot with no token and no internet, in a browser")
     p.add_argument("--port", type=int, help="port of the sandbox (default: sandbox.port)")
     p.add_argument("--no-bot", action="store_true", help="only the Bot API server, no bot")
@@ -25,7 +28,7 @@ def add_parser(subs) -> None:  # type: ignore[no-untyped-def]
     p.set_defaults(func=run)
 
 
-def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
+def run(cfg: Config, args: argparse.Namespace) -> int:
     try:
         asyncio.run(_run(cfg, args))
     except KeyboardInterrupt:
@@ -33,7 +36,7 @@ def run(cfg, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-async def _run(cfg, args) -> None:  # type: ignore[no-untyped-def]
+async def _run(cfg: Config, args: argparse.Namespace) -> None:
     port = args.port if args.port is not None else cfg.sandbox.port
     state = SandboxState()
     demo = cfg.sandbox.demo and not args.no_demo
@@ -52,7 +55,7 @@ async def _run(cfg, args) -> None:  # type: ignore[no-untyped-def]
         db = Database(db_url)
         if demo and await seed_demo(db):
             log.info("seeded the demo community 滨江社区")
-        cfg.telegram.token = cfg.sandbox.token
+        cfg.telegram.token = SecretStr(cfg.sandbox.token)
         cfg.telegram.base_url = f"{url}/bot"
         cfg.database.url = db_url
         if cfg.web.public_url == WebConfig().public_url:  # dashboard links must point at this web server

@@ -9,7 +9,8 @@ previous one ends.
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable, Generic, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,7 +38,7 @@ class Coalescer(Generic[T, R]):
             batch, self._pending = self._pending, []
             try:
                 results = await self._run_round([item for item, _ in batch])
-            except BaseException as e:  # noqa: BLE001 - every caller of the round gets it
+            except BaseException as e:  # every caller of the round gets it
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(e)
@@ -47,11 +48,11 @@ class Coalescer(Generic[T, R]):
                     self._pending = []
                     raise
                 continue
-            for (_, future), result in zip(batch, results):
+            for (_, future), result in zip(batch, results, strict=False):
                 if not future.done():
                     future.set_result(result)
 
 
-def _retrieve(future: asyncio.Future[object]) -> None:
+def _retrieve(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()

@@ -24,8 +24,8 @@ from typing import Any
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from bot.transport import raw_api
 from bot.gate.updates import Outcome, UpdateGate
+from bot.transport import raw_api
 from storage import inbox
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class Poller:
                     try:
                         await asyncio.wait_for(self._stop.wait(), pause)
                         break
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
                 # with half the window (limit) in hand an answer would mostly bring the same ones back
                 if not self._retrying() and len(self._in_flight) + len(self._finished) <= self.limit // 2:
@@ -160,7 +160,7 @@ class Poller:
                 freed = await inbox.give_back_all(s)
             if freed:
                 log.info("%s updates a previous run did not finish will be handled again", freed)
-        except Exception as e:  # noqa: BLE001 - the database may be away; the lease frees them later
+        except Exception as e:  # the database may be away; the lease frees them later
             log.warning("could not free unfinished updates (%s)", type(e).__name__)
 
     async def _get_updates(self, timeout: int) -> list[dict[str, Any]] | None:
@@ -197,5 +197,5 @@ class Poller:
         try:
             await self.bot.get_updates(offset=self.offset, timeout=0, limit=1,
                                        allowed_updates=Update.ALL_TYPES)
-        except Exception as e:  # noqa: BLE001 - they are recognised as duplicates anyway
+        except Exception as e:  # they are recognised as duplicates anyway
             log.info("could not confirm handled updates on stop (%s)", type(e).__name__)

@@ -12,21 +12,22 @@
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any, Awaitable
+from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseUpdateProcessor, ConversationHandler
+from telegram.ext import BaseUpdateProcessor
 
 from bot import metrics
 from bot.gate.coalesce import Coalescer
+from bot.gate.conversations import App, ConversationStates, ConvKey, conversation_handlers, conversation_key
 from bot.gate.dbfaults import Attempt, attempt_var, is_db_unavailable
+from bot.gate.ordering import ChatOrderedProcessor
 from bot.persistence import DbPersistence
 from storage import inbox
 from storage.db import Database
@@ -34,51 +35,6 @@ from storage.models._base import utcnow
 
 log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 5  # failed tries of one update while the database answers pings: a bug, not an outage
-
-
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Different people run in parallel; the updates of one person run one at a time, in order,
-    whichever chat they come from (their drafts are per person: a group update of theirs must not
-    interleave with their private conversation). Updates without a person are ordered per chat."""
-
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[Any, asyncio.Lock] = {}
-        self._waiting: dict[Any, int] = {}
-
-    @staticmethod
-    def _key(update: object) -> Any:
-        if isinstance(update, Update):
-            if update.effective_user is not None:
-                return ("user", update.effective_user.id)
-            if update.effective_chat is not None:
-                return ("chat", update.effective_chat.id)
-        return None
-
-    @property
-    def in_flight(self) -> int:
-        return sum(self._waiting.values())
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = self._key(update)
-        if key is None:
-            await coroutine
-            return
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
 
 
 class Outcome(StrEnum):
@@ -96,25 +52,6 @@ def update_kind(update: Update) -> str:
     return "other"
 
 
-def conversation_key(handler: ConversationHandler, update: Update) -> tuple[int | str, ...] | None:
-    """The key PTB's ConversationHandler uses for this update (None if it has none)."""
-    chat, user, key = update.effective_chat, update.effective_user, []
-    if handler.per_chat:
-        if chat is None:
-            return None
-        key.append(chat.id)
-    if handler.per_user:
-        if user is None:
-            return None
-        key.append(user.id)
-    if handler.per_message:
-        q = update.callback_query
-        if q is None or (q.inline_message_id is None and q.message is None):
-            return None
-        key.append(q.inline_message_id or q.message.message_id)  # type: ignore[union-attr]
-    return tuple(key)
-
-
 class Stored(StrEnum):
     done = "done"          # state written and the update marked done
     unmarked = "unmarked"  # the write failed but the update had no state of its own: handled
@@ -125,7 +62,7 @@ class Stored(StrEnum):
 class _Intake:
     uid: int
     reclaim: bool
-    keys: dict[str, tuple[int | str, ...]]
+    keys: dict[str, ConvKey]
     user_id: int | None
 
 
@@ -140,21 +77,20 @@ class _Taken:
 class _Finish:
     uid: int
     user_id: int | None
-    keys: dict[str, tuple[int | str, ...]]
+    keys: dict[str, ConvKey]
 
 
 @dataclass
 class UpdateGate:
-    app: Application
+    app: App
     db: Database
     lease: timedelta = timedelta(seconds=60)
     _failures: dict[int, int] = field(default_factory=dict)
     _stranded: set[int] = field(default_factory=set)  # taken here, could not be given back
-    _handlers: list[ConversationHandler] | None = None
 
     @property
-    def processor(self) -> ChatOrderedProcessor:
-        return self.app.update_processor  # type: ignore[return-value]
+    def processor(self) -> BaseUpdateProcessor:
+        return self.app.update_processor  # a ChatOrderedProcessor (bot.app): per-person order
 
     async def submit(self, update: Update, blocked_keys: set[Any] | None = None) -> Outcome:
         """Handle one update (waits for earlier updates of the same chat). `blocked_keys`: chats
@@ -177,6 +113,7 @@ class UpdateGate:
         # group commit: one transaction takes a round of updates, one stores and confirms a round
         self._intake: Coalescer[_Intake, _Taken] = Coalescer(self._take_round, "redvest-gate-intake")
         self._finisher: Coalescer[_Finish, Stored] = Coalescer(self._store_round, "redvest-gate-store")
+        self._states = ConversationStates(self.app)
 
     @property
     def _persistence(self) -> DbPersistence | None:
@@ -185,12 +122,12 @@ class UpdateGate:
     async def _handle(self, update: Update) -> Outcome:
         uid = update.update_id
         persistence = self._persistence
-        keys = self._conversation_keys(update) if persistence is not None else {}
+        keys = self._states.keys(update) if persistence is not None else {}
         user_id = update.effective_user.id if update.effective_user is not None else None
         try:  # with the round: take the update, read the conversation states and the drafts
             taken = await self._intake.submit(_Intake(uid, uid in self._stranded, keys, user_id))
             self._stranded.discard(uid)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             if not is_db_unavailable(e):
                 raise
             metrics.DB_UNAVAILABLE.inc()
@@ -207,7 +144,7 @@ class UpdateGate:
                 await self.app.process_update(update)
                 await self.app.update_persistence()
             else:
-                self._apply_states(keys, taken.states)
+                self._states.apply(keys, taken.states)
                 with persistence.prefetched(user_id, taken.drafts):
                     await self.app.process_update(update)
                 if not attempt.db_down:  # state and drafts durable in the transaction that confirms
@@ -220,7 +157,7 @@ class UpdateGate:
             try:
                 async with self.db.session() as s:
                     await inbox.give_back(s, uid)
-            except Exception:  # noqa: BLE001 - still away: we take it again ourselves (or the lease ends)
+            except Exception:  # still away: we take it again ourselves (or the lease ends)
                 self._stranded.add(uid)
             metrics.UPDATES_RETRIED.inc()
             return Outcome.retry
@@ -231,7 +168,7 @@ class UpdateGate:
             try:
                 async with self.db.session() as s:
                     await inbox.finish(s, uid, utcnow())
-            except Exception as e:  # noqa: BLE001 - handled; a re-delivery would wait for the lease
+            except Exception as e:  # handled; a re-delivery would wait for the lease
                 log.warning("update %s handled but not marked done (%s)", uid, type(e).__name__)
         return Outcome.done
 
@@ -247,12 +184,12 @@ class UpdateGate:
             for i in items:  # the same update twice in one round (a re-delivery): the second waits
                 firsts.append(i.uid not in seen)
                 seen.add(i.uid)
-            wanted = [(i.keys, i.user_id) for i, first in zip(items, firsts)
+            wanted = [(i.keys, i.user_id) for i, first in zip(items, firsts, strict=True)
                       if first and claims[i.uid] is inbox.Claim.taken]
             loaded = iter(await persistence.load_many(s, wanted) if persistence is not None and wanted
                           else [({}, None)] * len(wanted))
         out: list[_Taken] = []
-        for i, first in zip(items, firsts):
+        for i, first in zip(items, firsts, strict=True):
             claim = claims[i.uid] if first else inbox.Claim.busy
             states, drafts = next(loaded) if claim is inbox.Claim.taken else ({}, None)
             out.append(_Taken(claim, states, drafts))
@@ -271,7 +208,7 @@ class UpdateGate:
             async with self.db.session() as s:
                 await persistence.write(s, users, convs)
                 await inbox.finish_many(s, [i.uid for i in items], utcnow())
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             owners = {i.user_id for i in items}
             own = [{json.dumps(list(k)) for k in i.keys.values()} for i in items]
             everyone = set().union(*own)
@@ -281,7 +218,7 @@ class UpdateGate:
             if not is_db_unavailable(e):
                 raise
             out = []
-            for i, mine in zip(items, own):
+            for i, mine in zip(items, own, strict=True):
                 changed = i.user_id in users or any(k[1] in mine for k in convs)
                 # nothing of its own to keep: handled, only the done mark is missing
                 out.append(Stored.retry if changed else Stored.unmarked)
@@ -306,49 +243,6 @@ class UpdateGate:
         metrics.ERRORS.inc()
         return False
 
-    def _conversation_keys(self, update: Update) -> dict[str, tuple[int | str, ...]]:
-        convs = getattr(self.app, "_conversation_handler_conversations", {})
-        if not convs:
-            return {}
-        keys: dict[str, tuple[int | str, ...]] = {}
-        for handler in self._conversations():
-            key = conversation_key(handler, update)
-            if key is not None and handler.name in convs:
-                keys[handler.name] = key  # type: ignore[index]
-        return keys
 
-    def _conversations(self) -> list[ConversationHandler]:
-        if self._handlers is None:
-            self._handlers = conversation_handlers(self.app)
-        return self._handlers
-
-    def _apply_states(self, keys: dict[str, tuple[int | str, ...]],
-                      stored: dict[tuple[str, tuple[Any, ...]], object]) -> None:
-        """Put this update's stored conversation states into PTB's in-memory dicts."""
-        convs = getattr(self.app, "_conversation_handler_conversations", {})
-        for name, key in keys.items():
-            states = convs[name]
-            state = stored.get((name, key))
-            current = states.get(key)
-            if current is not None and not isinstance(current, (int, str)):
-                continue  # a non-blocking step still running here: leave it
-            if state is None:
-                states.data.pop(key, None)
-            else:
-                states.update_no_track({key: state})
-
-
-def conversation_handlers(app: Application) -> list[ConversationHandler]:
-    """Every persistent ConversationHandler of the app, nested ones included."""
-    out: list[ConversationHandler] = []
-
-    def walk(handlers: Any) -> None:
-        for h in handlers:
-            if isinstance(h, ConversationHandler):
-                if h.persistent and h.name:
-                    out.append(h)
-                for state_handlers in h.states.values():
-                    walk(state_handlers)
-    for group in app.handlers.values():
-        walk(group)
-    return out
+__all__ = ["ChatOrderedProcessor", "Outcome", "Stored", "UpdateGate", "conversation_handlers", "conversation_key",
+           "update_kind"]

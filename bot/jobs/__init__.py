@@ -4,13 +4,13 @@ and runs one period. Whether a period is done is read from the database (JobRun)
 the scheduler's memory; the fan-out itself is exactly-once through the outbox keys."""
 from __future__ import annotations
 
-from sqlmodel import col
-
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from storage.models import Community
@@ -35,7 +35,8 @@ class Job:
 async def communities(core: Core) -> list[tuple[int, str]]:
     """(id, time zone) of every community: calendar jobs are cut in each one's own zone."""
     async with core.db.session() as s:
-        return [(cid, tz) for cid, tz in (await s.execute(select(col(Community.id), col(Community.timezone)).order_by(col(Community.id)))).all()]
+        rows = (await s.execute(select(col(Community.id), col(Community.timezone)).order_by(col(Community.id)))).all()
+        return [(cid, tz) for cid, tz in rows if cid is not None]
 
 
 def open_at(due: Due, now: datetime) -> bool:
@@ -44,6 +45,15 @@ def open_at(due: Due, now: datetime) -> bool:
 
 def all_jobs() -> list[Job]:
     """Every job, in the order a tick runs them (time-critical first, the heavy digest late)."""
-    from . import digest, escalation, event_reminders, retention, service_day, visit_list, visit_overview, visit_reminder
+    from . import (
+        digest,
+        escalation,
+        event_reminders,
+        retention,
+        service_day,
+        visit_list,
+        visit_overview,
+        visit_reminder,
+    )
     return [escalation.JOB, event_reminders.DAY_JOB, event_reminders.HOUR_JOB, visit_list.JOB,
             visit_reminder.JOB, visit_overview.JOB, service_day.JOB, digest.JOB, retention.JOB]

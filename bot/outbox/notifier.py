@@ -2,12 +2,13 @@
 (bot/views) and kept as a row in the outbox, sent after commit."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.services.kernel.clock import Clock
 from bot.services.kernel.notices import Notice

@@ -9,9 +9,8 @@ Run one sender per bot token: the pace is per process (several processes would e
 """
 from __future__ import annotations
 
-from sqlmodel import col
-
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -20,20 +19,21 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlmodel import col
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import metrics
-
-from bot.transport import raw_api
 from bot.gate.coalesce import Coalescer
 from bot.outbox.pace import Pace, Ticket
 from bot.services.kernel.clock import Clock
+from bot.transport import raw_api
 from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxKind
 from storage.models import OutboxMessage, Person
+from storage.rows import key_of
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -103,7 +103,7 @@ class OutboxSender:
         self.wakeup.clear()
         try:
             await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     async def drain_once(self) -> int:
@@ -119,13 +119,13 @@ class OutboxSender:
                     # a full group, or a long 429 pause: give the row back rather than hold its lease
                     wait = max(wait, self.pace.delay())
                     async with self.db.session() as s:
-                        await outbox.release(s, row.id, self.clock.now() + timedelta(seconds=wait))
+                        await outbox.release(s, key_of(row), self.clock.now() + timedelta(seconds=wait))
                     pending.pop(0)
                     continue
                 await self._dispatch(row)
                 pending.pop(0)
         except asyncio.CancelledError:
-            await asyncio.shield(self._give_back([r.id for r in pending]))
+            await asyncio.shield(self._give_back([key_of(r) for r in pending]))
             raise
         return len(rows)
 
@@ -147,7 +147,7 @@ class OutboxSender:
         task = asyncio.create_task(self._send_row(row, Ticket(self.pace, row.chat_id)))
         self._sends.add(task)
         self._by_chat[row.chat_id] = task
-        task.add_done_callback(lambda t, chat=row.chat_id: self._done(chat, t))
+        task.add_done_callback(functools.partial(self._done, row.chat_id))
 
     def _done(self, chat_id: int, task: asyncio.Task[None]) -> None:
         self._sends.discard(task)
@@ -161,7 +161,7 @@ class OutboxSender:
             log.exception("outbox row %s: unexpected failure", row.id)
             try:
                 async with self.db.session() as s:
-                    await outbox.mark_retry(s, row.id, self.clock.now() + outbox.backoff(row.attempts + 1),
+                    await outbox.mark_retry(s, key_of(row), self.clock.now() + outbox.backoff(row.attempts + 1),
                                             f"{type(e).__name__}", max_attempts=self.max_attempts)
             except Exception:  # the lease brings it back
                 log.exception("outbox row %s: could not record the failure", row.id)
@@ -186,7 +186,7 @@ class OutboxSender:
         except ChatMigrated as e:  # the group became a supergroup: follow it
             async with self.db.session() as s:
                 await outbox.move_chat(s, row.chat_id, e.new_chat_id)
-                await outbox.release(s, row.id, self.clock.now())
+                await outbox.release(s, key_of(row), self.clock.now())
             log.info("outbox: chat %s moved to %s", row.chat_id, e.new_chat_id)
             return
         except Forbidden as e:
@@ -201,16 +201,16 @@ class OutboxSender:
         except BadRequest as e:
             metrics.OUTBOX_SENT.labels("failed").inc()
             async with self.db.session() as s:
-                await outbox.mark_skipped(s, row.id, f"bad request: {e.message}")
+                await outbox.mark_skipped(s, key_of(row), f"bad request: {e.message}")
             log.warning("outbox row %s refused: %s", row.id, e.message)
             return
         except TelegramError as e:  # timeouts, network trouble, server errors: try again later
             async with self.db.session() as s:
-                await outbox.mark_retry(s, row.id, now + outbox.backoff(row.attempts + 1), str(e),
+                await outbox.mark_retry(s, key_of(row), now + outbox.backoff(row.attempts + 1), str(e),
                                         max_attempts=self.max_attempts)
             return
         metrics.OUTBOX_SENT.labels("sent").inc()
-        await self._marks.submit((row.id, row.card_ref, row.chat_id, message_id))
+        await self._marks.submit((key_of(row), row.card_ref, row.chat_id, message_id))
 
     async def _mark_round(self, sent: list[tuple[int, str | None, int, int | None]]) -> list[None]:
         """Mark a round of delivered rows sent (and remember where cards were posted), together."""
@@ -226,28 +226,30 @@ class OutboxSender:
         metrics.OUTBOX_429.inc()
         self.pace.pause(seconds + 0.1)
         async with self.db.session() as s:
-            await outbox.release(s, row.id, self.clock.now() + timedelta(seconds=seconds + 0.1))
+            await outbox.release(s, key_of(row), self.clock.now() + timedelta(seconds=seconds + 0.1))
         log.warning("outbox: 429 from Telegram, pausing %.1f s", seconds)
 
     async def _send(self, row: OutboxMessage, p: dict[str, Any]) -> int:
         """Send the row; the new message's id (a text's answer is read raw: bot/transport/raw_api.py)."""
-        common = dict(chat_id=row.chat_id, reply_markup=keyboard(p.get("buttons") or []),
-                      disable_notification=bool(p.get("silent", True)) and not row.urgent,
-                      parse_mode=ParseMode.HTML)
+        markup = keyboard(p.get("buttons") or [])
+        silent = bool(p.get("silent", True)) and not row.urgent
         if row.kind == OutboxKind.photo.value:
             return (await self.bot.send_photo(photo=b64decode(p["binary_b64"]), caption=p["text"][:1024],
-                                              **common)).message_id
+                                              chat_id=row.chat_id, reply_markup=markup, disable_notification=silent,
+                                              parse_mode=ParseMode.HTML)).message_id
         if row.kind == OutboxKind.document.value:
             return (await self.bot.send_document(document=b64decode(p["binary_b64"]), filename=p.get("filename"),
-                                                 caption=p["text"][:1024], **common)).message_id
-        return int((await raw_api.call(self.bot, "sendMessage", text=p["text"], **common))["message_id"])
+                                                 caption=p["text"][:1024], chat_id=row.chat_id, reply_markup=markup,
+                                                 disable_notification=silent, parse_mode=ParseMode.HTML)).message_id
+        return int((await raw_api.call(self.bot, "sendMessage", text=p["text"], chat_id=row.chat_id, reply_markup=markup,
+                                       disable_notification=silent, parse_mode=ParseMode.HTML))["message_id"])
 
     async def _edit(self, row: OutboxMessage, p: dict[str, Any], ticket: Ticket) -> None:
         """Edit every posted copy of the card; copies in chats we lost are left alone."""
         assert row.card_ref
         async with self.db.session() as s:
             if await outbox.card_pending(s, row.card_ref):  # the card itself is not out yet
-                await outbox.release(s, row.id, self.clock.now() + timedelta(seconds=1))
+                await outbox.release(s, key_of(row), self.clock.now() + timedelta(seconds=1))
                 return
             posted = await outbox.cards(s, row.card_ref)
         for n, card in enumerate(posted):
@@ -264,4 +266,4 @@ class OutboxSender:
                     log.warning("editing card %s in %s failed: %s", row.card_ref, card.chat_id, e.message)
             finally:
                 ticket.done()
-        await self._marks.submit((row.id, None, row.chat_id, None))
+        await self._marks.submit((key_of(row), None, row.chat_id, None))

@@ -5,15 +5,19 @@ concurrent updates (TECH-NOTES); aiohttp's connector does not, so the bot uses t
 """
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-
 _JSON = {"Content-Type": "application/json"}
+
+
+def _given(timeout: object, default: float | None) -> float | None:
+    """A timeout PTB passed for this call, or `default` when it passed its DEFAULT_NONE marker
+    (telegram's DefaultValue: "not given"; that class lives in a private module of PTB)."""
+    if timeout is None or isinstance(timeout, (int, float)):
+        return timeout
+    return default
 
 
 class AiohttpRequest(BaseRequest):
@@ -42,22 +46,23 @@ class AiohttpRequest(BaseRequest):
         self._session = None
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout=BaseRequest.DEFAULT_NONE, write_timeout=BaseRequest.DEFAULT_NONE,
-                         connect_timeout=BaseRequest.DEFAULT_NONE, pool_timeout=BaseRequest.DEFAULT_NONE,
+                         read_timeout: object = BaseRequest.DEFAULT_NONE, write_timeout: object = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: object = BaseRequest.DEFAULT_NONE, pool_timeout: object = BaseRequest.DEFAULT_NONE,
                          ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        read = _given(read_timeout, self._read_timeout)
+        connect = _given(connect_timeout, self._connect_timeout)
         data: aiohttp.FormData | bytes | None = None
         headers: dict[str, str] | None = None
         files = request_data.multipart_data if request_data and request_data.contains_files else None
         write = self._media_write_timeout if files else self._write_timeout
-        if not isinstance(write_timeout, DefaultValue) and write_timeout is not None:
-            write = write_timeout
-        if files:
+        given_write = _given(write_timeout, None)
+        if given_write is not None:
+            write = given_write
+        if files and request_data is not None:
             form = aiohttp.FormData()
-            for name, value in request_data.json_parameters.items():  # type: ignore[union-attr]
+            for name, value in request_data.json_parameters.items():
                 form.add_field(name, value)
             for name, part in files.items():
                 filename, content, *mime = part if isinstance(part, tuple) else (name, part)
@@ -72,7 +77,7 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as resp:
                 return resp.status, await resp.read()
-        except asyncio.TimeoutError as err:
+        except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err

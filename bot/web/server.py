@@ -12,9 +12,9 @@ from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from telegram.ext import Application
 
 from bot import metrics
+from bot.gate.conversations import App
 from bot.services.kernel.core import Core
 from storage import outbox
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 PROBE_SECONDS = 3.0
 
 
-def build_web_app(core: Core, ptb_app: Application | None) -> web.Application:
+def build_web_app(core: Core, ptb_app: App | None) -> web.Application:
     app = web.Application()
     app[CORE] = core
     if ptb_app is not None:
@@ -44,7 +44,7 @@ async def healthz(request: web.Request) -> web.Response:
     ptb = request.app.get(PTB)
     try:
         db_ok = await asyncio.wait_for(core.db.ping(), PROBE_SECONDS)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         db_ok = False
     metrics.DATABASE_UP.set(1 if db_ok else 0)
     data: dict[str, Any] = {"status": "ok" if db_ok else "database unreachable", "database": db_ok,
@@ -66,7 +66,7 @@ async def metrics_view(request: web.Request) -> web.Response:
         async with asyncio.timeout(PROBE_SECONDS):
             async with core.db.session() as s:
                 metrics.OUTBOX_DEPTH.set(await outbox.depth(s))
-    except Exception:  # noqa: BLE001 - the figure stays as last read; /healthz reports the database
+    except Exception:  # the figure stays as last read; /healthz reports the database
         pass
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
@@ -84,11 +84,11 @@ class WebServer:
         await self.runner.setup()
         for host, port in self.binds:
             site = web.TCPSite(self.runner, host, port)
+            known = len(self.runner.addresses)
             await site.start()
-            server = site._server  # the real port when 0 was asked for
-            sockets = getattr(server, "sockets", None) or []
-            self.ports.append(sockets[0].getsockname()[1] if sockets else port)
-        log.info("web server listening on %s", ", ".join(f"{h}:{p}" for (h, _), p in zip(self.binds, self.ports)))
+            bound = self.runner.addresses[known:]  # this site's sockets: the real port when 0 was asked for
+            self.ports.append(bound[0][1] if bound else port)
+        log.info("web server listening on %s", ", ".join(f"{h}:{p}" for (h, _), p in zip(self.binds, self.ports, strict=False)))
 
     async def stop(self) -> None:
         """Stop listening, wait for requests in flight (webhook updates), then close."""

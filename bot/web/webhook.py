@@ -6,7 +6,6 @@ worker holds the update; 401/403 without the right secret; 413 too large; 400 no
 """
 from __future__ import annotations
 
-import functools
 import hmac
 import inspect
 import json
@@ -16,24 +15,29 @@ from aiohttp import web
 from telegram import TelegramObject, Update
 
 from bot import metrics
+from bot.gate.updates import Outcome
 
 from .keys import CORE, PTB
-from bot.gate.updates import Outcome
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CHUNK = 64 * 1024
 
 
-@functools.cache
+_REQUIRED: dict[type, tuple[str, ...]] = {}
+
+
 def _required(cls: type) -> tuple[str, ...]:
     """Constructor arguments without a default: Telegram always sends them."""
-    try:
-        params = inspect.signature(cls.__init__).parameters.values()
-    except (TypeError, ValueError):
-        return ()
-    return tuple(p.name for p in params if p.name not in ("self", "api_kwargs") and p.default is p.empty
-                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    known = _REQUIRED.get(cls)
+    if known is None:
+        try:
+            params = list(inspect.signature(cls).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        known = _REQUIRED[cls] = tuple(p.name for p in params if p.name not in ("self", "api_kwargs")
+                                       and p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    return known
 
 
 def well_formed(obj: object, depth: int = 0) -> bool:
@@ -94,7 +98,7 @@ async def receive(request: web.Request) -> web.Response:
     try:
         update = Update.de_json(data, ptb.bot)
         complete = well_formed(update)
-    except Exception:  # noqa: BLE001 - whatever the shape, it is not an update we can handle
+    except Exception:  # whatever the shape, it is not an update we can handle
         return _answer(400, "not a Telegram update")
     if not complete:
         return _answer(400, "not a Telegram update")
