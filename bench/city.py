@@ -108,8 +108,8 @@ async def build_city(url: str, scale: float = 1.0, seed: int = 47) -> dict[str, 
                 acc = created + timedelta(minutes=rnd.randrange(5, 240)) if status in ("completed", "done_reported") else None
                 done = acc + timedelta(hours=rnd.randrange(1, 48)) if acc else None
                 vol = (rnd.randrange(vols_per_grid)) * grids + grid
-                if acc:
-                    accepted.append((r + 1, vol, grid, done))  # type: ignore[arg-type]
+                if done is not None:  # accepted (done is set exactly then)
+                    accepted.append((r + 1, vol, grid, done))
                 yield {"id": r + 1, "code": f"A-{r + 1:07d}", "grid_id": grid, "resident_id": res_base + rnd.randrange(n_res) + 1,
                        "household_id": rnd.randrange(n_hh) + 1, "source": "resident", "category": rnd.choice(CATEGORIES),
                        "summary": "帮忙买菜", "when_kind": "today", "address": "路1号", "phone": "13900000000",

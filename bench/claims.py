@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import statistics
 import sys
@@ -49,7 +50,8 @@ def ms(xs: list[float]) -> str:
 async def actor_of(core: Core, person_id: int) -> Actor:
     async with core.db.session() as s:
         p = await s.get(Person, person_id)
-    return Actor(p.tg_user_id, p.name, language=p.language)  # type: ignore[union-attr,arg-type]
+    assert p is not None and p.tg_user_id is not None  # picked from the city's volunteers
+    return Actor(p.tg_user_id, p.name, language=p.language)
 
 
 async def pick(core: Core, n: int) -> tuple[list[tuple[Actor, int]], list[Actor], list[tuple[Actor, int]]]:
@@ -61,10 +63,11 @@ async def pick(core: Core, n: int) -> tuple[list[tuple[Actor, int]], list[Actor]
             gid = grids[i % len(grids)]
             req = (await s.execute(select(col(HelpRequest.id)).where(
                 col(HelpRequest.grid_id) == gid, col(HelpRequest.status) == "open", col(HelpRequest.slots_taken) < col(HelpRequest.slots))
-                .order_by(col(HelpRequest.id)).offset(i // len(grids)).limit(1))).scalar()
+                .order_by(col(HelpRequest.id)).offset(i // len(grids)).limit(1))).scalar_one()
             vol = (await s.execute(select(col(VolunteerProfile.person_id)).where(
                 col(VolunteerProfile.grid_id) == gid, col(VolunteerProfile.status) == "approved")
-                .order_by(col(VolunteerProfile.person_id)).offset(i // len(grids)).limit(1))).scalar()
+                .order_by(col(VolunteerProfile.person_id)).offset(i // len(grids)).limit(1))).scalar_one()
+            assert vol is not None and req is not None
             claims.append((vol, req))
         busy = list((await s.execute(select(col(Assignment.volunteer_id)).distinct().order_by(col(Assignment.volunteer_id))
                                   .limit(n))).scalars())
@@ -93,10 +96,11 @@ class Capture:
     """The SQL statements (and parameters) the engine runs while on."""
 
     def __init__(self, core: Core) -> None:
-        self.on, self.seen = False, []  # type: ignore[var-annotated]
+        self.on = False
+        self.seen: list[tuple[str, Any]] = []
 
         @event.listens_for(core.db.engine.sync_engine, "before_cursor_execute")
-        def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        def grab(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             if self.on:  # an executemany (the outbox rows of one call): the plan of its first row
                 self.seen.append((statement, parameters[0] if executemany else parameters))
 
@@ -105,14 +109,15 @@ class StatementTimes:
     """Wall time of each statement the engine runs while on (driver round trip included), by statement."""
 
     def __init__(self, core: Core) -> None:
-        self.on, self.times = False, {}  # type: ignore[var-annotated]
+        self.on = False
+        self.times: dict[str, list[float]] = {}
 
         @event.listens_for(core.db.engine.sync_engine, "before_cursor_execute")
-        def start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        def start(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             context._bench_t0 = time.perf_counter()
 
         @event.listens_for(core.db.engine.sync_engine, "after_cursor_execute")
-        def stop(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        def stop(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             if self.on:
                 self.times.setdefault(" ".join(statement.split())[:90], []).append(time.perf_counter() - context._bench_t0)
 
@@ -133,6 +138,7 @@ async def explain(core: Core, cap: Capture, title: str, call: Callable[[], Await
     spent = 0.0
     async with core.db.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None  # asyncpg's connection
         for sql, params in cap.seen:
             if not sql.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT", "DELETE")):
                 continue
@@ -194,7 +200,7 @@ async def main(a: argparse.Namespace) -> None:
         st = StatementTimes(core) if a.statements else None
         if st is not None:
             st.on = True
-        t_claim = await timed([lambda v=v, r=r: claim_task(core, v, r) for v, r in claims])
+        t_claim = await timed([functools.partial(claim_task, core, v, r) for v, r in claims])
         if st is not None:
             st.report("claim_task")
         if prof is not None:
@@ -202,9 +208,9 @@ async def main(a: argparse.Namespace) -> None:
             prof.disable()
             pstats.Stats(prof).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(60)
         print(f"  accept a task (claim_task):           {ms(t_claim)}")
-        t_tasks = await timed([lambda v=v: my_tasks(core, v) for v in busy])
+        t_tasks = await timed([functools.partial(my_tasks, core, v) for v in busy])
         print(f"  a volunteer's open tasks (my_tasks):  {ms(t_tasks)}")
-        t_ledger = await timed([lambda v=v, h=h: ledger_of(core, v, h) for v, h in pairs])
+        t_ledger = await timed([functools.partial(ledger_of, core, v, h) for v, h in pairs])
         print(f"  a household's ledger (ledger_of):     {ms(t_ledger)}")
         if a.explain and kind == "PostgreSQL":
             cap = Capture(core)

@@ -7,9 +7,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 
@@ -31,14 +32,27 @@ async def fresh_pg_database(name: str) -> str:
     return PG_ADMIN.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + f"/{name}"
 
 
+T = TypeVar("T")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
+
+
+
+class SandboxProcess(SandboxClient):
+    """A client of a sandbox this process started: its port and process id."""
+
+    def __init__(self, port: int, pid: int) -> None:
+        super().__init__(f"http://127.0.0.1:{port}")
+        self.port, self.pid = port, pid
 
 
 @asynccontextmanager
-async def sandbox_process(limits: bool = False) -> AsyncIterator[SandboxClient]:
+async def sandbox_process(limits: bool = False) -> AsyncIterator[SandboxProcess]:
     """The sandbox Bot API in a separate process (so it does not share the bot's event loop)."""
     port = free_port()
     args = [sys.executable, "-m", "sandbox", "--port", str(port)] + ([] if limits else ["--no-limits"])
@@ -55,9 +69,7 @@ async def sandbox_process(limits: bool = False) -> AsyncIterator[SandboxClient]:
             if time.monotonic() > deadline:
                 raise RuntimeError("sandbox did not start")
             await asyncio.sleep(0.1)
-        client = SandboxClient(f"http://127.0.0.1:{port}")
-        client.port = port  # type: ignore[attr-defined]
-        client.pid = proc.pid  # type: ignore[attr-defined]
+        client = SandboxProcess(port, proc.pid)
         async with client:
             yield client
     finally:
@@ -80,10 +92,10 @@ async def wait_stats(sb: SandboxClient, key: str, target: int, timeout: float = 
         await asyncio.sleep(0.02)
 
 
-async def gather_limited(coros, limit: int = 32):  # type: ignore[no-untyped-def]
+async def gather_limited(coros: Iterable[Awaitable[T]], limit: int = 32) -> list[T]:
     sem = asyncio.Semaphore(limit)
 
-    async def one(c):  # type: ignore[no-untyped-def]
+    async def one(c: Awaitable[T]) -> T:
         async with sem:
             return await c
     return await asyncio.gather(*(one(c) for c in coros))

@@ -59,7 +59,7 @@ def city_core(url: str) -> Core:
 async def run(url: str, repeats: int) -> None:
     core = city_core(url)
     async with core.db.session() as s:
-        grid_ids = list((await s.execute(select(col(Grid.id)).order_by(col(Grid.id)))).scalars())
+        grid_ids = [g for g in (await s.execute(select(col(Grid.id)).order_by(col(Grid.id)))).scalars() if g is not None]
     rss0 = rss_mb()
     times = []
     for _ in range(repeats):

@@ -20,17 +20,19 @@ from telegram.ext import Application, MessageHandler, filters
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import gather_limited, sandbox_process, wait_stats
+from bench.common import SandboxProcess, gather_limited, sandbox_process, wait_stats
 from bot.transport.http import AiohttpRequest
 
 TOKEN = "123456:bench-echo-token"
 
 
-async def _echo(update: Update, _context) -> None:  # type: ignore[no-untyped-def]
-    await update.effective_message.reply_text(update.effective_message.text)  # type: ignore[union-attr]
+async def _echo(update: Update, _context: object) -> None:
+    message = update.effective_message
+    if message is not None and message.text is not None:  # filters.TEXT: always
+        await message.reply_text(message.text)
 
 
-async def run_echo(sb, updates: int, chats: int, concurrent: int | bool = False,  # type: ignore[no-untyped-def]
+async def run_echo(sb: SandboxProcess, updates: int, chats: int, concurrent: int | bool = False,
                    aiohttp: bool = False) -> float:
     """Preload `updates` text messages from `chats` users, then time the bare echo bot answering all."""
     await gather_limited([sb.add_user(700_000 + c, f"u{c}", started=True) for c in range(chats)])
@@ -45,9 +47,10 @@ async def run_echo(sb, updates: int, chats: int, concurrent: int | bool = False,
     await app.initialize()
     await app.start()
     t0 = time.perf_counter()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
+    assert app.updater is not None  # the builder makes one
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
     t1 = await wait_stats(sb, "sent", before + updates)
-    await app.updater.stop()  # type: ignore[union-attr]
+    await app.updater.stop()
     await app.stop()
     await app.shutdown()
     return updates / (t1 - t0)

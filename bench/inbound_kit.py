@@ -114,7 +114,7 @@ class Chats:
 
     def __init__(self, sb: Any) -> None:
         self.sb, self.seq = sb, 0
-        self.msgs: dict[int, dict[int, dict]] = defaultdict(dict)
+        self.msgs: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
 
     async def sync(self) -> None:
         while True:

@@ -21,11 +21,13 @@ from sqlmodel import col
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pydantic import SecretStr
 from sqlalchemy import select, text
 
 from bench.common import gather_limited, sandbox_process
 from bench.digests import PG_CITY
-from bench.inbound import TOKEN, Run
+from bench.inbound import TOKEN
+from bench.inbound_run import Run
 from bot.app import build_application, start_running, stop_running
 from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import load_config
@@ -45,12 +47,13 @@ async def main(url: str, users: int, rounds: int) -> None:
     db = Database(url, pool_size=cfg.database.pool_size)
     async with db.session() as s:  # a new sandbox numbers its updates from 1 again: forget earlier runs'
         await s.execute(text("DELETE FROM processed_update"))
-        vols = list((await s.execute(select(col(Person.tg_user_id)).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-                                  .where(col(VolunteerProfile.status) == "approved").order_by(col(Person.id)).limit(users))).scalars())
+        vols = [u for u in (await s.execute(select(col(Person.tg_user_id)).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                                  .where(col(VolunteerProfile.status) == "approved").order_by(col(Person.id)).limit(users))).scalars()
+                if u is not None]
     async with sandbox_process() as sb:
         await gather_limited([sb.add_user(u, f"P{u - 10_000_000}", language_code="zh-hans", started=True) for u in vols])
-        cfg.telegram.token = TOKEN  # type: ignore[assignment]
-        cfg.telegram.base_url = f"http://127.0.0.1:{sb.port}/bot"  # type: ignore[attr-defined]
+        cfg.telegram.token = SecretStr(TOKEN)
+        cfg.telegram.base_url = f"http://127.0.0.1:{sb.port}/bot"
         cfg.database.url = url
         app = build_application(cfg, db, SystemClock(), run_scheduler=False)
         await start_running(app, polling=False)

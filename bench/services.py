@@ -13,27 +13,28 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
+from sqlalchemy import event
+from sqlmodel import SQLModel
 
-from bench.common import fresh_pg_database  # noqa: E402
-from bot.services.kernel.config import load_config  # noqa: E402
-from bot.outbox.notifier import OutboxNotifier  # noqa: E402
-from bot.services.people import roles as people
+from bench.common import fresh_pg_database
+from bot.outbox.notifier import OutboxNotifier
+from bot.services import requests
+from bot.services import requests as ratings
+from bot.services import requests as tasks
+from bot.services.kernel import roles as people
+from bot.services.kernel.clock import FakeClock
+from bot.services.kernel.config import load_config
+from bot.services.kernel.core import Core
 from bot.services.points import standing as points
-from bot.services.requests import ratings
-from bot.services.requests import intake as requests
-from bot.services.requests import tasks
-from bot.services.visits import door_visits as visits  # noqa: E402
-from bot.services.kernel.clock import FakeClock  # noqa: E402
-from bot.services.kernel.core import Core  # noqa: E402
-from storage.db import Database  # noqa: E402
+from bot.services.visits import door_visits as visits
+from storage.db import Database
 
 T = SQLModel.metadata.tables
 PG_NAME = "redvest_bench_services"
@@ -112,7 +113,8 @@ def phases(core: Core, clock: FakeClock, w: dict[str, Any]) -> dict[str, Callabl
     vols, res, rate, done = w["vols"], w["res"], w["rate"], w["done"]
 
     def vol(i: int) -> tuple[int, int, int]:
-        return vols[i % len(vols)]
+        v: tuple[int, int, int] = vols[i % len(vols)]
+        return v
 
     async def ensure(i: int) -> None:
         async with core.db.session() as s:
