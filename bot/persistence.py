@@ -14,7 +14,7 @@ not written again.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -23,13 +23,14 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import ConversationDict
 
 from storage.db import Database
 from storage.models import ConversationState, UserData, table_of
 from storage.models._base import utcnow
 from storage.upsert import insert_ignore, per_dialect
 
+# PTB's ConversationDict, spelt here: PTB defines it in a private module (telegram.ext._utils.types)
+ConversationDict = MutableMapping[tuple[int | str, ...], object]
 _collect: ContextVar[bool] = ContextVar("redvest_persistence_collect", default=False)
 # (tg user id, drafts) loaded by the gate for the update being handled
 _prefetched: ContextVar[tuple[int, dict[Any, Any]] | None] = ContextVar("redvest_prefetched_user_data", default=None)
