@@ -6,6 +6,7 @@ points ledger. `--scale 0.05` builds the 1/20 city that SQLite carries.
 
     python bench/city.py --url postgresql+asyncpg://postgres@127.0.0.1:5432/redvest_city --scale 1
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,35 +67,110 @@ async def build_city(url: str, scale: float = 1.0, seed: int = 47) -> dict[str, 
     now = WEEK_END + timedelta(days=7)
     counts: dict[str, int] = {}
     with Progress() as progress:
-        await _load(db, "community", ({"id": c + 1, "name": f"社区{c + 1}", "timezone": "Asia/Shanghai", "created_at": now}
-                                      for c in range(communities)), communities, progress)
-        await _load(db, "grid", ({"id": g + 1, "community_id": g % communities + 1, "name": f"网格{g + 1}", "created_at": now}
-                                 for g in range(grids)), grids, progress)
+        await _load(
+            db,
+            "community",
+            (
+                {"id": c + 1, "name": f"社区{c + 1}", "timezone": "Asia/Shanghai", "created_at": now}
+                for c in range(communities)
+            ),
+            communities,
+            progress,
+        )
+        await _load(
+            db,
+            "grid",
+            (
+                {"id": g + 1, "community_id": g % communities + 1, "name": f"网格{g + 1}", "created_at": now}
+                for g in range(grids)
+            ),
+            grids,
+            progress,
+        )
         n_vol, n_res = grids * vols_per_grid, grids * 50
         leader_base, res_base = n_vol, n_vol + grids
 
         def people() -> Iterator[dict[str, Any]]:
             for i in range(n_vol + grids + n_res):
                 grid = (i % grids) + 1 if i < n_vol else (i - n_vol) % grids + 1
-                yield {"id": i + 1, "tg_user_id": 10_000_000 + i, "name": f"P{i}", "grid_id": grid,
-                       "language": "zh-hans", "phone": f"139{i:08d}", "is_superadmin": False, "blocked_bot": False,
-                       "created_at": now}
+                yield {
+                    "id": i + 1,
+                    "tg_user_id": 10_000_000 + i,
+                    "name": f"P{i}",
+                    "grid_id": grid,
+                    "language": "zh-hans",
+                    "phone": f"139{i:08d}",
+                    "is_superadmin": False,
+                    "blocked_bot": False,
+                    "created_at": now,
+                }
+
         await _load(db, "person", people(), n_vol + grids + n_res, progress)
-        await _load(db, "rolegrant", ({"id": g + 1, "person_id": leader_base + g + 1, "role": "leader", "grid_id": g + 1,
-                                       "created_at": now} for g in range(grids)), grids, progress)
+        await _load(
+            db,
+            "rolegrant",
+            (
+                {"id": g + 1, "person_id": leader_base + g + 1, "role": "leader", "grid_id": g + 1, "created_at": now}
+                for g in range(grids)
+            ),
+            grids,
+            progress,
+        )
         statuses = ["approved"] * 95 + ["pending"] * 5
-        await _load(db, "volunteerprofile", ({"id": i + 1, "person_id": i + 1, "grid_id": i % grids + 1,
-                                              "status": rnd.choice(statuses), "skills": "elder_care,repairs",
-                                              "shock_team": i % 10 == 0, "created_at": now} for i in range(n_vol)),
-                    n_vol, progress)
+        await _load(
+            db,
+            "volunteerprofile",
+            (
+                {
+                    "id": i + 1,
+                    "person_id": i + 1,
+                    "grid_id": i % grids + 1,
+                    "status": rnd.choice(statuses),
+                    "skills": "elder_care,repairs",
+                    "shock_team": i % 10 == 0,
+                    "created_at": now,
+                }
+                for i in range(n_vol)
+            ),
+            n_vol,
+            progress,
+        )
         n_hh = grids * hh_per_grid
-        await _load(db, "household", ({"id": h + 1, "grid_id": h % grids + 1, "address": f"路{h}号", "members": "",
-                                       "member_count": 2, "care_flags": "elderly_alone" if h % 4 == 0 else "",
-                                       "created_at": now} for h in range(n_hh)), n_hh, progress)
+        await _load(
+            db,
+            "household",
+            (
+                {
+                    "id": h + 1,
+                    "grid_id": h % grids + 1,
+                    "address": f"路{h}号",
+                    "members": "",
+                    "member_count": 2,
+                    "care_flags": "elderly_alone" if h % 4 == 0 else "",
+                    "created_at": now,
+                }
+                for h in range(n_hh)
+            ),
+            n_hh,
+            progress,
+        )
         # each volunteer looks after two households of their grid
-        await _load(db, "pairing", ({"id": h + 1, "volunteer_id": ((h // grids) % vols_per_grid) * grids + h % grids + 1,
-                                     "household_id": h + 1, "active": True, "created_at": now} for h in range(n_hh)),
-                    n_hh, progress)
+        await _load(
+            db,
+            "pairing",
+            (
+                {
+                    "id": h + 1,
+                    "volunteer_id": ((h // grids) % vols_per_grid) * grids + h % grids + 1,
+                    "household_id": h + 1,
+                    "active": True,
+                    "created_at": now,
+                }
+                for h in range(n_hh)
+            ),
+            n_hh,
+            progress,
+        )
         n_req = grids * req_per_grid
         accepted: list[tuple[int, int, int, datetime]] = []
 
@@ -103,27 +179,85 @@ async def build_city(url: str, scale: float = 1.0, seed: int = 47) -> dict[str, 
                 grid = r % grids + 1
                 created = WEEK_END + timedelta(days=7) - timedelta(seconds=rnd.randrange(365 * 86400))
                 roll = rnd.random()
-                status = ("completed" if roll < 0.8 else "open" if roll < 0.85 else "cancelled" if roll < 0.9
-                          else "done_reported" if roll < 0.95 else "out_of_scope")
-                acc = created + timedelta(minutes=rnd.randrange(5, 240)) if status in ("completed", "done_reported") else None
+                status = (
+                    "completed"
+                    if roll < 0.8
+                    else "open"
+                    if roll < 0.85
+                    else "cancelled"
+                    if roll < 0.9
+                    else "done_reported"
+                    if roll < 0.95
+                    else "out_of_scope"
+                )
+                acc = (
+                    created + timedelta(minutes=rnd.randrange(5, 240))
+                    if status in ("completed", "done_reported")
+                    else None
+                )
                 done = acc + timedelta(hours=rnd.randrange(1, 48)) if acc else None
                 vol = (rnd.randrange(vols_per_grid)) * grids + grid
                 if done is not None:  # accepted (done is set exactly then)
                     accepted.append((r + 1, vol, grid, done))
-                yield {"id": r + 1, "code": f"A-{r + 1:07d}", "grid_id": grid, "resident_id": res_base + rnd.randrange(n_res) + 1,
-                       "household_id": rnd.randrange(n_hh) + 1, "source": "resident", "category": rnd.choice(CATEGORIES),
-                       "summary": "帮忙买菜", "when_kind": "today", "address": "路1号", "phone": "13900000000",
-                       "slots": 1, "slots_taken": 1 if acc else 0, "status": status, "escalation_level": 0,
-                       "created_at": created, "first_accepted_at": acc, "done_at": done,
-                       "closed_at": done if status == "completed" else None}
+                yield {
+                    "id": r + 1,
+                    "code": f"A-{r + 1:07d}",
+                    "grid_id": grid,
+                    "resident_id": res_base + rnd.randrange(n_res) + 1,
+                    "household_id": rnd.randrange(n_hh) + 1,
+                    "source": "resident",
+                    "category": rnd.choice(CATEGORIES),
+                    "summary": "帮忙买菜",
+                    "when_kind": "today",
+                    "address": "路1号",
+                    "phone": "13900000000",
+                    "slots": 1,
+                    "slots_taken": 1 if acc else 0,
+                    "status": status,
+                    "escalation_level": 0,
+                    "created_at": created,
+                    "first_accepted_at": acc,
+                    "done_at": done,
+                    "closed_at": done if status == "completed" else None,
+                }
+
         await _load(db, "help_request", requests(), n_req, progress)
-        await _load(db, "assignment", ({"id": i + 1, "request_id": rid, "volunteer_id": vol, "status": "done",
-                                        "created_at": done - timedelta(hours=1), "done_at": done, "hours": 1.5}
-                                       for i, (rid, vol, _g, done) in enumerate(accepted)), len(accepted), progress)
-        await _load(db, "rating", ({"id": i + 1, "request_id": rid, "outcome": "done", "stars": rnd.choice([3, 4, 5, 5, 5]),
-                                    "confirmed_by_leader": False, "created_at": done}
-                                   for i, (rid, _v, _g, done) in enumerate(accepted) if i % 10 < 7),
-                    len(accepted) * 7 // 10, progress)
+        await _load(
+            db,
+            "assignment",
+            (
+                {
+                    "id": i + 1,
+                    "request_id": rid,
+                    "volunteer_id": vol,
+                    "status": "done",
+                    "created_at": done - timedelta(hours=1),
+                    "done_at": done,
+                    "hours": 1.5,
+                }
+                for i, (rid, vol, _g, done) in enumerate(accepted)
+            ),
+            len(accepted),
+            progress,
+        )
+        await _load(
+            db,
+            "rating",
+            (
+                {
+                    "id": i + 1,
+                    "request_id": rid,
+                    "outcome": "done",
+                    "stars": rnd.choice([3, 4, 5, 5, 5]),
+                    "confirmed_by_leader": False,
+                    "created_at": done,
+                }
+                for i, (rid, _v, _g, done) in enumerate(accepted)
+                if i % 10 < 7
+            ),
+            len(accepted) * 7 // 10,
+            progress,
+        )
         weeks = [iso_week(WEEK_END - timedelta(days=7 * k)) for k in range(4)]
 
         def visits() -> Iterator[dict[str, Any]]:
@@ -133,26 +267,59 @@ async def build_city(url: str, scale: float = 1.0, seed: int = 47) -> dict[str, 
                     if rnd.random() < 0.9:  # some doors stay unvisited
                         vid += 1
                         grid = h % grids + 1
-                        yield {"id": vid, "household_id": h + 1, "grid_id": grid,
-                               "volunteer_id": ((h // grids) % vols_per_grid) * grids + grid, "week": week,
-                               "outcome": rnd.choice(["met", "met", "met", "not_home", "needs_help"]), "note": "",
-                               "red_flags": "", "created_at": WEEK_END - timedelta(days=7 * k - 4)}
+                        yield {
+                            "id": vid,
+                            "household_id": h + 1,
+                            "grid_id": grid,
+                            "volunteer_id": ((h // grids) % vols_per_grid) * grids + grid,
+                            "week": week,
+                            "outcome": rnd.choice(["met", "met", "met", "not_home", "needs_help"]),
+                            "note": "",
+                            "red_flags": "",
+                            "created_at": WEEK_END - timedelta(days=7 * k - 4),
+                        }
+
         await _load(db, "door_visit", visits(), int(n_hh * 4 * 0.9), progress)
 
         def ledger() -> Iterator[dict[str, Any]]:
             pid = 0
             for rid, vol, grid, done in accepted:
                 pid += 1
-                yield {"id": pid, "ref": f"task:{rid}:{vol}", "person_id": vol, "grid_id": grid,
-                       "community_id": (grid - 1) % communities + 1, "reason": "task", "points": 13, "hours": 1.5,
-                       "created_at": done}
+                yield {
+                    "id": pid,
+                    "ref": f"task:{rid}:{vol}",
+                    "person_id": vol,
+                    "grid_id": grid,
+                    "community_id": (grid - 1) % communities + 1,
+                    "reason": "task",
+                    "points": 13,
+                    "hours": 1.5,
+                    "created_at": done,
+                }
+
         await _load(db, "points_entry", ledger(), len(accepted), progress)
     if not db.is_sqlite:
         async with db.engine.begin() as conn:
-            for name in ("community", "grid", "person", "rolegrant", "volunteerprofile", "household", "pairing",
-                         "help_request", "assignment", "rating", "door_visit", "points_entry"):
-                await conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                                        f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"))
+            for name in (
+                "community",
+                "grid",
+                "person",
+                "rolegrant",
+                "volunteerprofile",
+                "household",
+                "pairing",
+                "help_request",
+                "assignment",
+                "rating",
+                "door_visit",
+                "points_entry",
+            ):
+                await conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"
+                    )
+                )
             await conn.execute(text("ANALYZE"))
     else:
         async with db.engine.begin() as conn:

@@ -13,6 +13,7 @@ prints the median and p90 (target: each median under 5 ms). The claims are rolle
 (the city stays as built). With --explain, the SQL each call runs is captured and shown with
 PostgreSQL's EXPLAIN (ANALYZE) plan.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,10 @@ from storage.models import Assignment, AuditEntry, Grid, HelpRequest, OutboxMess
 def ms(xs: list[float]) -> str:
     cpu = CPU.get(id(xs))
     xs = sorted(xs)
-    return (f"median {statistics.median(xs) * 1000:.2f} ms, p90 {xs[int(len(xs) * .9)] * 1000:.2f} ms, max {xs[-1] * 1000:.2f} ms"
-            + (f" (this process's CPU: median {cpu * 1000:.2f} ms a call)" if cpu is not None else ""))
+    return (
+        f"median {statistics.median(xs) * 1000:.2f} ms, p90 {xs[int(len(xs) * 0.9)] * 1000:.2f} ms, max {xs[-1] * 1000:.2f} ms"
+        + (f" (this process's CPU: median {cpu * 1000:.2f} ms a call)" if cpu is not None else "")
+    )
 
 
 async def actor_of(core: Core, person_id: int) -> Actor:
@@ -61,20 +64,50 @@ async def pick(core: Core, n: int) -> tuple[list[tuple[Actor, int]], list[Actor]
         claims = []
         for i in range(n):
             gid = grids[i % len(grids)]
-            req = (await s.execute(select(col(HelpRequest.id)).where(
-                col(HelpRequest.grid_id) == gid, col(HelpRequest.status) == "open", col(HelpRequest.slots_taken) < col(HelpRequest.slots))
-                .order_by(col(HelpRequest.id)).offset(i // len(grids)).limit(1))).scalar_one()
-            vol = (await s.execute(select(col(VolunteerProfile.person_id)).where(
-                col(VolunteerProfile.grid_id) == gid, col(VolunteerProfile.status) == "approved")
-                .order_by(col(VolunteerProfile.person_id)).offset(i // len(grids)).limit(1))).scalar_one()
+            req = (
+                await s.execute(
+                    select(col(HelpRequest.id))
+                    .where(
+                        col(HelpRequest.grid_id) == gid,
+                        col(HelpRequest.status) == "open",
+                        col(HelpRequest.slots_taken) < col(HelpRequest.slots),
+                    )
+                    .order_by(col(HelpRequest.id))
+                    .offset(i // len(grids))
+                    .limit(1)
+                )
+            ).scalar_one()
+            vol = (
+                await s.execute(
+                    select(col(VolunteerProfile.person_id))
+                    .where(col(VolunteerProfile.grid_id) == gid, col(VolunteerProfile.status) == "approved")
+                    .order_by(col(VolunteerProfile.person_id))
+                    .offset(i // len(grids))
+                    .limit(1)
+                )
+            ).scalar_one()
             assert vol is not None and req is not None
             claims.append((vol, req))
-        busy = list((await s.execute(select(col(Assignment.volunteer_id)).distinct().order_by(col(Assignment.volunteer_id))
-                                  .limit(n))).scalars())
-        pairs = (await s.execute(select(col(Pairing.volunteer_id), col(Pairing.household_id)).where(col(Pairing.active) == True)  # noqa: E712
-                              .order_by(col(Pairing.id)).limit(n))).all()
-    return ([(await actor_of(core, v), r) for v, r in claims], [await actor_of(core, v) for v in busy],
-            [(await actor_of(core, v), h) for v, h in pairs])
+        busy = list(
+            (
+                await s.execute(
+                    select(col(Assignment.volunteer_id)).distinct().order_by(col(Assignment.volunteer_id)).limit(n)
+                )
+            ).scalars()
+        )
+        pairs = (
+            await s.execute(
+                select(col(Pairing.volunteer_id), col(Pairing.household_id))
+                .where(col(Pairing.active) == True)  # noqa: E712
+                .order_by(col(Pairing.id))
+                .limit(n)
+            )
+        ).all()
+    return (
+        [(await actor_of(core, v), r) for v, r in claims],
+        [await actor_of(core, v) for v in busy],
+        [(await actor_of(core, v), h) for v, h in pairs],
+    )
 
 
 CPU: dict[int, float] = {}  # this process's median CPU per call, by the list of wall times it belongs to
@@ -119,14 +152,18 @@ class StatementTimes:
         @event.listens_for(core.db.engine.sync_engine, "after_cursor_execute")
         def stop(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             if self.on:
-                self.times.setdefault(" ".join(statement.split())[:90], []).append(time.perf_counter() - context._bench_t0)
+                self.times.setdefault(" ".join(statement.split())[:90], []).append(
+                    time.perf_counter() - context._bench_t0
+                )
 
     def report(self, title: str) -> None:
         print(f"    {title}, per statement (median / p90 / max ms, calls):")
         for sql, xs in self.times.items():
             xs = sorted(xs)
-            print(f"      {statistics.median(xs) * 1000:6.2f} {xs[int(len(xs) * .9)] * 1000:6.2f} {xs[-1] * 1000:7.2f} "
-                  f"{len(xs):4d}  {sql}")
+            print(
+                f"      {statistics.median(xs) * 1000:6.2f} {xs[int(len(xs) * 0.9)] * 1000:6.2f} {xs[-1] * 1000:7.2f} "
+                f"{len(xs):4d}  {sql}"
+            )
         self.times = {}
 
 
@@ -168,12 +205,15 @@ async def fill_outbox(core: Core, rows: int) -> None:
         if await s.scalar(text("SELECT 1 FROM outbox WHERE key = 'bench:1'")):
             return
         t0 = time.perf_counter()
-        await s.execute(text(
-            "INSERT INTO outbox (key, chat_id, kind, payload, card_ref, urgent, status, attempts, next_attempt_at, "
-            "created_at, sent_at, message_id) SELECT 'bench:' || g, 10000000 + g % 100000, 'send', '{}', "
-            "CASE g % 4 WHEN 0 THEN 'request:' || (g / 4) WHEN 1 THEN 'request-lead:' || (g / 4) || ':' || "
-            "(11000000 + g % 1000) ELSE NULL END, false, 'sent', 1, now(), now(), now(), g "
-            "FROM generate_series(1, :n) AS g").bindparams(n=rows))
+        await s.execute(
+            text(
+                "INSERT INTO outbox (key, chat_id, kind, payload, card_ref, urgent, status, attempts, next_attempt_at, "
+                "created_at, sent_at, message_id) SELECT 'bench:' || g, 10000000 + g % 100000, 'send', '{}', "
+                "CASE g % 4 WHEN 0 THEN 'request:' || (g / 4) WHEN 1 THEN 'request-lead:' || (g / 4) || ':' || "
+                "(11000000 + g % 1000) ELSE NULL END, false, 'sent', 1, now(), now(), now(), g "
+                "FROM generate_series(1, :n) AS g"
+            ).bindparams(n=rows)
+        )
     async with core.db.engine.connect() as conn:
         await conn.execute(text("ANALYZE outbox"))
     print(f"outbox filled with {rows:,} sent rows in {time.perf_counter() - t0:.0f} s")
@@ -184,17 +224,22 @@ async def main(a: argparse.Namespace) -> None:
     if a.outbox_rows and "postgresql" in a.url:
         await fill_outbox(core, a.outbox_rows)
     claims, busy, pairs = await pick(core, a.n + 1)  # the last claim is kept for --explain
-    spare, claims, busy, pairs = claims[-1], claims[:-1], busy[:a.n], pairs[:a.n]
+    spare, claims, busy, pairs = claims[-1], claims[:-1], busy[: a.n], pairs[: a.n]
     async with core.db.session() as s:
         mark_a = (await s.execute(select(col(Assignment.id)).order_by(col(Assignment.id).desc()).limit(1))).scalar()
-        mark_o = (await s.execute(select(col(OutboxMessage.id)).order_by(col(OutboxMessage.id).desc()).limit(1))).scalar() or 0
-        mark_e = (await s.execute(select(col(AuditEntry.id)).order_by(col(AuditEntry.id).desc()).limit(1))).scalar() or 0
+        mark_o = (
+            await s.execute(select(col(OutboxMessage.id)).order_by(col(OutboxMessage.id).desc()).limit(1))
+        ).scalar() or 0
+        mark_e = (
+            await s.execute(select(col(AuditEntry.id)).order_by(col(AuditEntry.id).desc()).limit(1))
+        ).scalar() or 0
     kind = "PostgreSQL" if "postgresql" in a.url else "SQLite"
     print(f"{kind} city: {a.n} calls each, one at a time")
     try:
         prof = None
         if a.profile:
             import cProfile
+
             prof = cProfile.Profile()
             prof.enable()
         st = StatementTimes(core) if a.statements else None
@@ -205,6 +250,7 @@ async def main(a: argparse.Namespace) -> None:
             st.report("claim_task")
         if prof is not None:
             import pstats
+
             prof.disable()
             pstats.Stats(prof).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(60)
         print(f"  accept a task (claim_task):           {ms(t_claim)}")
@@ -220,10 +266,16 @@ async def main(a: argparse.Namespace) -> None:
     finally:  # put the city back as it was
         async with core.db.session() as s:
             new = select(col(Assignment.request_id)).where(col(Assignment.id) > mark_a)
-            await s.execute(update(HelpRequest).where(col(HelpRequest.id).in_(new)).values(
-                status="open", slots_taken=0, first_accepted_at=None))
-            for table, key, mark in (("assignment", "id", mark_a), ("outbox", "id", mark_o),
-                                     ("audit_log", "id", mark_e)):
+            await s.execute(
+                update(HelpRequest)
+                .where(col(HelpRequest.id).in_(new))
+                .values(status="open", slots_taken=0, first_accepted_at=None)
+            )
+            for table, key, mark in (
+                ("assignment", "id", mark_a),
+                ("outbox", "id", mark_o),
+                ("audit_log", "id", mark_e),
+            ):
                 await s.execute(text(f"DELETE FROM {table} WHERE {key} > :m").bindparams(m=mark))
         await core.db.dispose()
 
@@ -233,8 +285,12 @@ if __name__ == "__main__":
     ap.add_argument("--url", default=os.environ.get("REDVEST_CITY_URL", PG_CITY))
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--explain", action="store_true")
-    ap.add_argument("--outbox-rows", type=int, default=2_000_000,
-                    help="sent notifications kept in the outbox (120 days of a city; PostgreSQL, added once)")
+    ap.add_argument(
+        "--outbox-rows",
+        type=int,
+        default=2_000_000,
+        help="sent notifications kept in the outbox (120 days of a city; PostgreSQL, added once)",
+    )
     ap.add_argument("--profile", action="store_true", help="cProfile the claim_task calls")
     ap.add_argument("--statements", action="store_true", help="wall time of each statement of the claim_task calls")
     asyncio.run(main(ap.parse_args()))

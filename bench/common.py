@@ -1,4 +1,5 @@
 """Shared pieces of the benchmarks: a sandbox in its own process, waiting for its counters."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,6 +24,7 @@ PG_ADMIN = os.environ.get("REDVEST_BENCH_PG", "postgresql://postgres@127.0.0.1:5
 async def fresh_pg_database(name: str) -> str:
     """An empty PostgreSQL database `name` (dropped first if a run left one); its asyncpg URL."""
     import asyncpg
+
     conn = await asyncpg.connect(PG_ADMIN)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -40,7 +42,6 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
-
 
 
 class SandboxProcess(SandboxClient):
@@ -98,4 +99,5 @@ async def gather_limited(coros: Iterable[Awaitable[T]], limit: int = 32) -> list
     async def one(c: Awaitable[T]) -> T:
         async with sem:
             return await c
+
     return await asyncio.gather(*(one(c) for c in coros))

@@ -11,6 +11,7 @@ for ISO week 2026-W47 (`bot.services.digests.weekly.grid_digests`). Each run is 
 memory is measured in a second run under tracemalloc (Python allocations of the computation), and
 the process's peak resident size (ru_maxrss) is printed as well.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,9 @@ def city_core(url: str) -> Core:
 async def run(url: str, repeats: int) -> None:
     core = city_core(url)
     async with core.db.session() as s:
-        grid_ids = [g for g in (await s.execute(select(col(Grid.id)).order_by(col(Grid.id)))).scalars() if g is not None]
+        grid_ids = [
+            g for g in (await s.execute(select(col(Grid.id)).order_by(col(Grid.id)))).scalars() if g is not None
+        ]
     rss0 = rss_mb()
     times = []
     for _ in range(repeats):
@@ -74,12 +77,18 @@ async def run(url: str, repeats: int) -> None:
     await core.db.dispose()
     f = [d.figures for d in digests]
     print(f"{'PostgreSQL' if 'postgresql' in url else 'SQLite'}: {len(digests)} grid digests for {WEEK}")
-    print(f"  time: median {statistics.median(times):.2f} s, best {min(times):.2f} s, worst {max(times):.2f} s "
-          f"over {repeats} runs (target < 10 s)")
-    print(f"  peak memory of the computation (tracemalloc): {peak / 2**20:.1f} MB (target < 500 MB); process peak "
-          f"resident {rss1:.0f} MB (before the first run {rss0:.0f} MB)")
-    print(f"  sanity: requests opened {sum(x.opened for x in f):,}, done {sum(x.done for x in f):,}, "
-          f"door visits {sum(x.visits_done for x in f):,} of {sum(x.visits_planned for x in f):,} planned")
+    print(
+        f"  time: median {statistics.median(times):.2f} s, best {min(times):.2f} s, worst {max(times):.2f} s "
+        f"over {repeats} runs (target < 10 s)"
+    )
+    print(
+        f"  peak memory of the computation (tracemalloc): {peak / 2**20:.1f} MB (target < 500 MB); process peak "
+        f"resident {rss1:.0f} MB (before the first run {rss0:.0f} MB)"
+    )
+    print(
+        f"  sanity: requests opened {sum(x.opened for x in f):,}, done {sum(x.done for x in f):,}, "
+        f"door visits {sum(x.visits_done for x in f):,} of {sum(x.visits_planned for x in f):,} planned"
+    )
 
 
 def main() -> None:

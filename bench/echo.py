@@ -7,6 +7,7 @@ The second form is not the baseline of issue 9; it shows how many updates/s pyth
 itself can take on this machine with the full bot's settings (bot/transport/http.py's aiohttp requests, 64
 updates at once), i.e. what is left for the bot's own work.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,14 +33,16 @@ async def _echo(update: Update, _context: object) -> None:
         await message.reply_text(message.text)
 
 
-async def run_echo(sb: SandboxProcess, updates: int, chats: int, concurrent: int | bool = False,
-                   aiohttp: bool = False) -> float:
+async def run_echo(
+    sb: SandboxProcess, updates: int, chats: int, concurrent: int | bool = False, aiohttp: bool = False
+) -> float:
     """Preload `updates` text messages from `chats` users, then time the bare echo bot answering all."""
     await gather_limited([sb.add_user(700_000 + c, f"u{c}", started=True) for c in range(chats)])
     await gather_limited([sb.send(700_000 + i % chats, f"hello {i}") for i in range(updates)])
     before = (await sb.stats())["sent"]
-    builder = (Application.builder().token(TOKEN).base_url(f"http://127.0.0.1:{sb.port}/bot")
-               .concurrent_updates(concurrent))
+    builder = (
+        Application.builder().token(TOKEN).base_url(f"http://127.0.0.1:{sb.port}/bot").concurrent_updates(concurrent)
+    )
     if aiohttp:
         builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=2))
     app = builder.build()

@@ -11,6 +11,7 @@ group, 429 with retry_after beyond them). The bot is wired exactly as in product
 case queues its messages with the real scheduler job (`run_due` at Friday 08:00). Timing comes from
 the sandbox's own event timestamps. Prints achieved msg/s, ideal vs actual time and the 429 count.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,15 @@ LIMIT_PER_GROUP_MINUTE = 20
 
 
 async def start_sandbox() -> tuple[asyncio.subprocess.Process, str]:
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "sandbox", "--port", "0",
-                                                stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sandbox",
+        "--port",
+        "0",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
     return proc, line.split("sandbox on ", 1)[1].split("/ ", 1)[0].rstrip("/")
@@ -65,6 +73,7 @@ async def start_sandbox() -> tuple[asyncio.subprocess.Process, str]:
 @dataclass(frozen=True, kw_only=True)
 class BenchCard(Notice):
     """A group card of the benchmark: its text as it is."""
+
     text: str
 
 
@@ -79,6 +88,7 @@ async def add_users(sb: SandboxClient, ids: list[int]) -> None:
     async def one(uid: int) -> None:
         async with gate:
             await sb.add_user(uid, f"志愿者{uid}", language_code="zh-hans", started=True)
+
     await asyncio.gather(*(one(u) for u in ids))
 
 
@@ -101,12 +111,30 @@ async def seed_volunteers(db: Database, n: int, grids: int = 30) -> list[int]:
         gids = [g.id for g in grid_rows]
         tg = [700_000 + i for i in range(n)]
         conn = await s.connection()
-        await conn.execute(insert(Person), [dict(id=i + 1, tg_user_id=tg[i], name=f"志愿者{i}", language="zh-hans",
-                                           grid_id=gids[i % grids]) for i in range(n)])
-        await conn.execute(insert(VolunteerProfile), [dict(person_id=i + 1, grid_id=gids[i % grids], status="approved")
-                                                for i in range(n)])
-        await conn.execute(insert(Household), [dict(id=i + 1, grid_id=gids[i % grids], address=f"基准路 {i} 号",
-                                              members="住户", care_flags="elderly_alone") for i in range(n)])
+        await conn.execute(
+            insert(Person),
+            [
+                dict(id=i + 1, tg_user_id=tg[i], name=f"志愿者{i}", language="zh-hans", grid_id=gids[i % grids])
+                for i in range(n)
+            ],
+        )
+        await conn.execute(
+            insert(VolunteerProfile),
+            [dict(person_id=i + 1, grid_id=gids[i % grids], status="approved") for i in range(n)],
+        )
+        await conn.execute(
+            insert(Household),
+            [
+                dict(
+                    id=i + 1,
+                    grid_id=gids[i % grids],
+                    address=f"基准路 {i} 号",
+                    members="住户",
+                    care_flags="elderly_alone",
+                )
+                for i in range(n)
+            ],
+        )
         await conn.execute(insert(Pairing), [dict(volunteer_id=i + 1, household_id=i + 1) for i in range(n)])
     return tg
 
@@ -122,8 +150,9 @@ def max_per_window(times: list[float], window: float) -> int:
     return best
 
 
-async def run_case(name: str, sb: SandboxClient, base_url: str, db: Database, queue: Callable[[Core], Awaitable[int]],
-                   expected: int) -> dict[str, Any]:
+async def run_case(
+    name: str, sb: SandboxClient, base_url: str, db: Database, queue: Callable[[Core], Awaitable[int]], expected: int
+) -> dict[str, Any]:
     cfg = load_config(None, env={})
     cfg.telegram.token = SecretStr(TOKEN)
     cfg.telegram.base_url = f"{base_url}/bot"
@@ -149,11 +178,17 @@ async def run_case(name: str, sb: SandboxClient, base_url: str, db: Database, qu
     per_chat: dict[int, list[float]] = defaultdict(list)
     for e in events:
         per_chat[e["chat_id"]].append(e["ts"])
-    return dict(case=name, queued=queued, delivered=len(events), enqueue_s=enqueue_s, span=span,
-                rate_429=stats["rate_limited_429"] - stats0["rate_limited_429"],
-                max_per_second=max_per_window(times, 1.0),
-                max_group_minute=max((max_per_window(ts, 60.0) for c, ts in per_chat.items() if c < 0), default=0),
-                duplicates=sum(1 for c, ts in per_chat.items() if c > 0 and len(ts) > 1))
+    return dict(
+        case=name,
+        queued=queued,
+        delivered=len(events),
+        enqueue_s=enqueue_s,
+        span=span,
+        rate_429=stats["rate_limited_429"] - stats0["rate_limited_429"],
+        max_per_second=max_per_window(times, 1.0),
+        max_group_minute=max((max_per_window(ts, 60.0) for c, ts in per_chat.items() if c < 0), default=0),
+        duplicates=sum(1 for c, ts in per_chat.items() if c > 0 and len(ts) > 1),
+    )
 
 
 def ideal_seconds(chats: list[int]) -> float:
@@ -187,11 +222,17 @@ def report(r: dict[str, Any], ideal: float) -> None:
     ideal = ideal + 1 / LIMIT_PER_SECOND  # first to last send, plus the last one's own slot
     print(f"\n== {r['case']}")
     print(f"queued {r['queued']} in {r['enqueue_s']:.1f} s; delivered {r['delivered']}")
-    print(f"achieved {rate:.1f} msg/s against Telegram's limit of {LIMIT_PER_SECOND}/s ({rate / LIMIT_PER_SECOND:.1%}); "
-          f"ideal time at the limits {ideal:.1f} s, actual {r['span']:.1f} s "
-          f"({(r['span'] / ideal - 1) * 100:+.1f}%; target within +5%)" if ideal else f"achieved {rate:.1f} msg/s")
-    print(f"429 answers: {r['rate_429']} (target 0); busiest second: {r['max_per_second']} msgs; "
-          f"busiest group minute: {r['max_group_minute']} msgs; private chats messaged twice: {r['duplicates']}")
+    print(
+        f"achieved {rate:.1f} msg/s against Telegram's limit of {LIMIT_PER_SECOND}/s ({rate / LIMIT_PER_SECOND:.1%}); "
+        f"ideal time at the limits {ideal:.1f} s, actual {r['span']:.1f} s "
+        f"({(r['span'] / ideal - 1) * 100:+.1f}%; target within +5%)"
+        if ideal
+        else f"achieved {rate:.1f} msg/s"
+    )
+    print(
+        f"429 answers: {r['rate_429']} (target 0); busiest second: {r['max_per_second']} msgs; "
+        f"busiest group minute: {r['max_group_minute']} msgs; private chats messaged twice: {r['duplicates']}"
+    )
 
 
 async def friday(sb: SandboxClient, base_url: str, tmp: Path, n: int) -> None:
@@ -203,12 +244,16 @@ async def friday(sb: SandboxClient, base_url: str, tmp: Path, n: int) -> None:
         await run_due(core, FRIDAY_0800, jobs=[visit_list.JOB])
         async with db.session() as s:
             from storage.outbox import depth
+
             return await depth(s)
+
     report(await run_case(f"Friday visit lists to {n} volunteers", sb, base_url, db, queue, n), ideal_seconds(tg))
     await db.dispose()
 
 
-async def groups(sb: SandboxClient, base_url: str, tmp: Path, n_groups: int, per_group: int, hot: int, hot_msgs: int) -> None:
+async def groups(
+    sb: SandboxClient, base_url: str, tmp: Path, n_groups: int, per_group: int, hot: int, hot_msgs: int
+) -> None:
     db = await new_database(tmp / "groups.db")
     chats = [-1_000_000 - i for i in range(n_groups)]
     gate = asyncio.Semaphore(32)
@@ -216,17 +261,26 @@ async def groups(sb: SandboxClient, base_url: str, tmp: Path, n_groups: int, per
     async def add(chat: int) -> None:
         async with gate:
             await sb.add_group(chat, f"网格群{-chat}", [])
+
     await asyncio.gather(*(add(c) for c in chats))
     counts = {c: (hot_msgs if i < hot else per_group) for i, c in enumerate(chats)}
     order = [c for c in chats for _ in range(counts[c])]
     total = len(order)
 
     async def queue(core: Core) -> int:  # the busy groups' cards first, in a block: head-of-line stress
-        items = [Outgoing(f"card:{c}:{k}", BenchCard(chat_id=c, text=f"A-{k:04d} 求助卡片"))
-                 for c in chats for k in range(counts[c])]
+        items = [
+            Outgoing(f"card:{c}:{k}", BenchCard(chat_id=c, text=f"A-{k:04d} 求助卡片"))
+            for c in chats
+            for k in range(counts[c])
+        ]
         return await fan_out(core, items)
-    report(await run_case(f"{total} cards to {n_groups} groups ({hot} of them get {hot_msgs})", sb, base_url, db,
-                          queue, total), ideal_seconds(order))
+
+    report(
+        await run_case(
+            f"{total} cards to {n_groups} groups ({hot} of them get {hot_msgs})", sb, base_url, db, queue, total
+        ),
+        ideal_seconds(order),
+    )
     await db.dispose()
 
 

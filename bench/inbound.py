@@ -27,6 +27,7 @@ ceiling on this machine), and splits the CPU of the mix between the bot, the san
 PostgreSQL server (read from /proc), with the rate all of it would allow if it were spread perfectly
 over the machine's cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,29 +78,67 @@ async def seed(db: Database, sb: Any, grids: int) -> dict[str, Any]:
             people.append(dict(id=gi + 1, tg_user_id=LEAD0 + gi, name=f"网格长{gi}", language="zh-hans", grid_id=gid))
             for k in range(PER_GRID):
                 i = gi * PER_GRID + k
-                people.append(dict(id=100_000 + i, tg_user_id=RES0 + i, name=f"居民{i}", language="zh-hans", grid_id=gid))
-                people.append(dict(id=200_000 + i, tg_user_id=VOL0 + i, name=f"志愿者{i}", language="zh-hans",
-                                   grid_id=gid, phone=f"1390000{i:04d}"))
+                people.append(
+                    dict(id=100_000 + i, tg_user_id=RES0 + i, name=f"居民{i}", language="zh-hans", grid_id=gid)
+                )
+                people.append(
+                    dict(
+                        id=200_000 + i,
+                        tg_user_id=VOL0 + i,
+                        name=f"志愿者{i}",
+                        language="zh-hans",
+                        grid_id=gid,
+                        phone=f"1390000{i:04d}",
+                    )
+                )
                 w["residents"].append(RES0 + i)
                 w["volunteers"].append(VOL0 + i)
                 w["households"][VOL0 + i] = i + 1
                 w["group"][VOL0 + i] = -100_000 - gi
         await conn.execute(insert(Person), people)
-        await conn.execute(insert(RoleGrant), [dict(person_id=gi + 1, role="leader", grid_id=gid) for gi, gid in enumerate(gids)])
+        await conn.execute(
+            insert(RoleGrant), [dict(person_id=gi + 1, role="leader", grid_id=gid) for gi, gid in enumerate(gids)]
+        )
         vols = [p for p in people if p["id"] >= 200_000]
-        await conn.execute(insert(VolunteerProfile), [dict(person_id=p["id"], grid_id=p["grid_id"], status="approved",
-                                                          skills="repairs") for p in vols])
-        await conn.execute(insert(Household), [dict(id=p["id"] - 200_000 + 1, grid_id=p["grid_id"],
-                                                    address=f"幸福里 {p['id'] - 200_000} 号", members="住户",
-                                                    care_flags="elderly_alone") for p in vols])
-        await conn.execute(insert(Pairing), [dict(volunteer_id=p["id"], household_id=p["id"] - 200_000 + 1) for p in vols])
-        await conn.execute(insert(ChatBinding), [dict(chat_id=-100_000 - gi, grid_id=gid, kind="volunteers",
-                                                      title=f"网格{gi + 1}志愿者群") for gi, gid in enumerate(gids)])
+        await conn.execute(
+            insert(VolunteerProfile),
+            [dict(person_id=p["id"], grid_id=p["grid_id"], status="approved", skills="repairs") for p in vols],
+        )
+        await conn.execute(
+            insert(Household),
+            [
+                dict(
+                    id=p["id"] - 200_000 + 1,
+                    grid_id=p["grid_id"],
+                    address=f"幸福里 {p['id'] - 200_000} 号",
+                    members="住户",
+                    care_flags="elderly_alone",
+                )
+                for p in vols
+            ],
+        )
+        await conn.execute(
+            insert(Pairing), [dict(volunteer_id=p["id"], household_id=p["id"] - 200_000 + 1) for p in vols]
+        )
+        await conn.execute(
+            insert(ChatBinding),
+            [
+                dict(chat_id=-100_000 - gi, grid_id=gid, kind="volunteers", title=f"网格{gi + 1}志愿者群")
+                for gi, gid in enumerate(gids)
+            ],
+        )
     users = [(p["tg_user_id"], p["name"]) for p in people]
     await gather_limited([sb.add_user(u, n, language_code="zh-hans", started=True) for u, n in users])
-    await gather_limited([sb.add_group(-100_000 - gi, f"网格{gi + 1}志愿者群",
-                                       [LEAD0 + gi] + [VOL0 + gi * PER_GRID + k for k in range(PER_GRID)])
-                          for gi in range(grids)])
+    await gather_limited(
+        [
+            sb.add_group(
+                -100_000 - gi,
+                f"网格{gi + 1}志愿者群",
+                [LEAD0 + gi] + [VOL0 + gi * PER_GRID + k for k in range(PER_GRID)],
+            )
+            for gi in range(grids)
+        ]
+    )
     return w
 
 
@@ -107,14 +146,17 @@ async def new_db(kind: str, tmp: Path) -> Database:
     if kind == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{tmp / 'inbound.db'}")
     else:
-        db = Database(await fresh_pg_database("redvest_inbound"), pool_size=load_config(None, env={}).database.pool_size)  # as in production
+        db = Database(
+            await fresh_pg_database("redvest_inbound"), pool_size=load_config(None, env={}).database.pool_size
+        )  # as in production
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
     return db
 
 
-async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency: int | None = None,
-                   mix: bool = True) -> dict[str, Any]:
+async def full_bot(
+    kind: str, users: int, rate: int, seconds: float, concurrency: int | None = None, mix: bool = True
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         db = await new_db(kind, Path(tmp))
         async with sandbox_process() as sb:
@@ -128,14 +170,19 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency
             app = build_application(cfg, db, SystemClock(), run_scheduler=False)
             await start_running(app, polling=False)
             run = Run(sb, db, app, w)
-            print(f"\nfull bot on {kind} ({len(w['residents']) + len(w['volunteers'])} users, "
-                  f"{len(w['grids'])} grids, concurrent_updates={cfg.telegram.concurrent_updates}):", flush=True)
+            print(
+                f"\nfull bot on {kind} ({len(w['residents']) + len(w['volunteers'])} users, "
+                f"{len(w['grids'])} grids, concurrent_updates={cfg.telegram.concurrent_updates}):",
+                flush=True,
+            )
             try:
                 if mix:
                     await run.mix()
                 else:  # warm the caches and the connection pool first, as the mix would have
                     people = w["residents"] + w["volunteers"]
-                    await run.phase("warm-up", lambda: [("send", u, u, OFFERED[i % len(OFFERED)]) for i, u in enumerate(people)])
+                    await run.phase(
+                        "warm-up", lambda: [("send", u, u, OFFERED[i % len(OFFERED)]) for i, u in enumerate(people)]
+                    )
                     run.results.clear()
                 paced = await run.paced(sb.port, rate, seconds) if seconds else None
             finally:
@@ -144,49 +191,75 @@ async def full_bot(kind: str, users: int, rate: int, seconds: float, concurrency
         n = sum(r[1] for r in run.results)
         busy = sum(r[2] for r in run.results) or float("nan")
         kept, several = run.meter.order_kept()
-        return dict(kind=kind, n=n, busy=busy, rate=n / busy, cpu=run.cpu / max(1, n),
-                    sandbox_cpu=run.sandbox_cpu / max(1, n), server_cpu=run.server_cpu / max(1, n),
-                    p50=pct(run.handle_all, .5),
-                    p99=pct(run.handle_all, .99), paced=paced, order=kept, several=several,
-                    missing=run.missing, max_in_flight=run.meter.max_in_flight)
+        return dict(
+            kind=kind,
+            n=n,
+            busy=busy,
+            rate=n / busy,
+            cpu=run.cpu / max(1, n),
+            sandbox_cpu=run.sandbox_cpu / max(1, n),
+            server_cpu=run.server_cpu / max(1, n),
+            p50=pct(run.handle_all, 0.5),
+            p99=pct(run.handle_all, 0.99),
+            paced=paced,
+            order=kept,
+            several=several,
+            missing=run.missing,
+            max_in_flight=run.meter.max_in_flight,
+        )
 
 
 async def main(a: argparse.Namespace) -> None:
     async with sandbox_process() as sb:
         echo = await run_echo(sb, a.echo_updates, a.users)
-    print(f"bare PTB echo bot (default settings, httpx, sequential), {a.echo_updates} updates from {a.users} "
-          f"chats: {echo:,.0f} updates/s", flush=True)
+    print(
+        f"bare PTB echo bot (default settings, httpx, sequential), {a.echo_updates} updates from {a.users} "
+        f"chats: {echo:,.0f} updates/s",
+        flush=True,
+    )
     async with sandbox_process() as sb:  # not the baseline: what PTB itself takes, on the bot's settings
         ceiling = await run_echo(sb, a.echo_updates, a.users, concurrent=64, aiohttp=True)
-    print(f"  for scale, not the baseline: the same echo bot on the bot's aiohttp requests, 64 at once: "
-          f"{ceiling:,.0f} updates/s ({ceiling / echo:.2f}× the baseline; python-telegram-bot's own ceiling here)",
-          flush=True)
+    print(
+        f"  for scale, not the baseline: the same echo bot on the bot's aiohttp requests, 64 at once: "
+        f"{ceiling:,.0f} updates/s ({ceiling / echo:.2f}× the baseline; python-telegram-bot's own ceiling here)",
+        flush=True,
+    )
     out = []
-    for kind in (["sqlite", "postgres"] if a.db == "both" else [a.db]):
+    for kind in ["sqlite", "postgres"] if a.db == "both" else [a.db]:
         r = await full_bot(kind, a.users, a.rate, a.paced_seconds, a.concurrency, not a.paced_only)
         out.append(r)
     print("\n== summary")
     print(f"echo bot: {echo:,.0f} updates/s (PTB's ceiling, aiohttp and 64 at once: {ceiling:,.0f} updates/s)")
     for r in out:
-        print(f"full bot on {r['kind']}: {r['n']} updates in {r['busy']:.1f} s busy = {r['rate']:,.0f} updates/s "
-              f"({r['rate'] / echo:.2f}× echo; target ≥ 1.20×); bot CPU {r['cpu'] * 1000:.1f} ms/update; gate time p50 {r['p50'] * 1000:.1f} ms, "
-              f"p99 {r['p99'] * 1000:.1f} ms; up to {r['max_in_flight']} updates in flight at once; "
-              f"per-person order kept: {'yes' if r['order'] else 'NO'} ({r['several']} people with several updates); "
-              f"steps without the expected button: {r['missing']}")
+        print(
+            f"full bot on {r['kind']}: {r['n']} updates in {r['busy']:.1f} s busy = {r['rate']:,.0f} updates/s "
+            f"({r['rate'] / echo:.2f}× echo; target ≥ 1.20×); bot CPU {r['cpu'] * 1000:.1f} ms/update; gate time p50 {r['p50'] * 1000:.1f} ms, "
+            f"p99 {r['p99'] * 1000:.1f} ms; up to {r['max_in_flight']} updates in flight at once; "
+            f"per-person order kept: {'yes' if r['order'] else 'NO'} ({r['several']} people with several updates); "
+            f"steps without the expected button: {r['missing']}"
+        )
         machine = r["cpu"] + r["sandbox_cpu"] + (r["server_cpu"] if r["kind"] == "postgres" else 0.0)
         cores = os.cpu_count() or 1
-        print(f"  CPU per update of the mix: bot {r['cpu'] * 1000:.2f} ms, sandbox {r['sandbox_cpu'] * 1000:.2f} ms"
-              + (f", PostgreSQL server {r['server_cpu'] * 1000:.2f} ms" if r["kind"] == "postgres" else "")
-              + f"; all of it spread perfectly over this machine's {cores} cores would allow at most "
-              f"{cores / machine:,.0f} updates/s = {cores / machine / echo:.2f}× echo")
+        print(
+            f"  CPU per update of the mix: bot {r['cpu'] * 1000:.2f} ms, sandbox {r['sandbox_cpu'] * 1000:.2f} ms"
+            + (f", PostgreSQL server {r['server_cpu'] * 1000:.2f} ms" if r["kind"] == "postgres" else "")
+            + f"; all of it spread perfectly over this machine's {cores} cores would allow at most "
+            f"{cores / machine:,.0f} updates/s = {cores / machine / echo:.2f}× echo"
+        )
         p = r["paced"]
         if p:
-            print(f"  open loop at {a.rate}/s ({p['offered']}): {p['n']} handled in {p['busy']:.1f} s; latency from "
-                  f"arrival to done p50 {p['p50'] * 1000:.1f} ms, p99 {p['p99'] * 1000:.1f} ms (target < 100 ms); "
-                  f"gate time p50 {p['hp50'] * 1000:.1f} ms, p99 {p['hp99'] * 1000:.1f} ms; garbage collector: "
-                  f"{p['gc_n']} runs, longest {p['gc_max'] * 1000:.1f} ms, {p['gc_total'] * 1000:.0f} ms in all")
-            print("    by place in each person's three (each waits for the one before: per-person order): "
-                  + "; ".join(f"#{k + 1} p50 {a * 1000:.1f} ms, p99 {b * 1000:.1f} ms" for k, (a, b) in enumerate(p["places"])))
+            print(
+                f"  open loop at {a.rate}/s ({p['offered']}): {p['n']} handled in {p['busy']:.1f} s; latency from "
+                f"arrival to done p50 {p['p50'] * 1000:.1f} ms, p99 {p['p99'] * 1000:.1f} ms (target < 100 ms); "
+                f"gate time p50 {p['hp50'] * 1000:.1f} ms, p99 {p['hp99'] * 1000:.1f} ms; garbage collector: "
+                f"{p['gc_n']} runs, longest {p['gc_max'] * 1000:.1f} ms, {p['gc_total'] * 1000:.0f} ms in all"
+            )
+            print(
+                "    by place in each person's three (each waits for the one before: per-person order): "
+                + "; ".join(
+                    f"#{k + 1} p50 {a * 1000:.1f} ms, p99 {b * 1000:.1f} ms" for k, (a, b) in enumerate(p["places"])
+                )
+            )
 
 
 if __name__ == "__main__":

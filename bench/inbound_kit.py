@@ -1,5 +1,6 @@
 """What bench/inbound.py watches the bot with: the gate's timings and order (`Meter`), the
 messages the bot has shown (`Chats`), the other processes' CPU (`OtherCpu`), percentiles."""
+
 from __future__ import annotations
 
 import asyncio
@@ -52,7 +53,7 @@ class Meter:
 
     def __init__(self, gate: Any) -> None:
         self.gate, self.done, self.target = gate, 0, 0
-        self.handle: list[float] = []   # gate time per update (take → done)
+        self.handle: list[float] = []  # gate time per update (take → done)
         self.arrival: list[float] = []  # from the getUpdates answer to done (paced phase)
         self.arrival_ids: list[int] = []  # the update of each of those
         self.order: dict[int, list[int]] = defaultdict(list)
@@ -87,6 +88,7 @@ class Meter:
             finally:
                 self.arrival.append(time.perf_counter() - t)
                 self.arrival_ids.append(update.update_id)
+
         gate._handle, gate.submit = timed_handle, timed_submit
 
     def expect(self, n: int) -> None:
@@ -134,8 +136,9 @@ class Chats:
             for row in (self.msgs[chat][mid].get("reply_markup") or {}).get("inline_keyboard") or []:
                 for b in row:
                     data = b.get("callback_data")
-                    if data is not None and (data == label if exact else data.startswith(label) if prefix
-                                             else label in b["text"]):
+                    if data is not None and (
+                        data == label if exact else data.startswith(label) if prefix else label in b["text"]
+                    ):
                         return mid, data
         return None
 

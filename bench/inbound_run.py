@@ -1,5 +1,6 @@
 """The driver of bench/inbound.py: one full bot run phase by phase (`Run`), and the open loop's
 offering process (`offer`, run as `bench/inbound.py --offer`)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -49,6 +50,7 @@ class Run:
 
         def count_commit(*_: Any) -> None:
             self.commits += 1
+
         event.listen(db.engine.sync_engine, "before_cursor_execute", count_statement)
         event.listen(db.engine.sync_engine, "commit", count_commit)
 
@@ -88,6 +90,7 @@ class Run:
                 await self.sb.send(user, arg, chat_id=None if chat == user else chat)
             else:
                 await self.sb.press(user, chat, arg[0], arg[1])
+
         await gather_limited([act(a) for a in actions])
         self.meter.expect(len(actions))
         t0, c0, sys0, o0 = time.perf_counter(), time.process_time(), os.times().system, self.others.read()
@@ -103,12 +106,15 @@ class Run:
         self.results.append((name, len(actions), busy))
         self.cpu += cpu
         self.handle_all += self.meter.handle
-        print(f"  {name:<34} {len(actions):>5} updates in {busy:6.2f} s = {len(actions) / busy:7.0f}/s; "
-              f"gate p50 {pct(self.meter.handle, .5) * 1000:5.1f} ms p99 {pct(self.meter.handle, .99) * 1000:6.1f} ms"
-              + f"; bot CPU {cpu / len(actions) * 1000:4.1f} ms/update ({kernel / max(cpu, 1e-9):.0%} kernel)"
-              + f"; SQL {(self.statements - st0) / len(actions):4.1f} statements, "
-                f"{(self.commits - co0) / len(actions):3.1f} commits/update"
-              + (f"; NOT DONE: {self.meter.not_done}" if self.meter.not_done else ""), flush=True)
+        print(
+            f"  {name:<34} {len(actions):>5} updates in {busy:6.2f} s = {len(actions) / busy:7.0f}/s; "
+            f"gate p50 {pct(self.meter.handle, 0.5) * 1000:5.1f} ms p99 {pct(self.meter.handle, 0.99) * 1000:6.1f} ms"
+            + f"; bot CPU {cpu / len(actions) * 1000:4.1f} ms/update ({kernel / max(cpu, 1e-9):.0%} kernel)"
+            + f"; SQL {(self.statements - st0) / len(actions):4.1f} statements, "
+            f"{(self.commits - co0) / len(actions):3.1f} commits/update"
+            + (f"; NOT DONE: {self.meter.not_done}" if self.meter.not_done else ""),
+            flush=True,
+        )
 
     def press_all(self, users: list[int], label: str, chat_of: Any = None, exact: bool = False) -> list[Action]:
         out: list[Action] = []
@@ -126,7 +132,7 @@ class Run:
         for gi in range(grids):  # volunteer k of a grid takes the grid's k-th card
             chat = -100_000 - gi
             cards = self.chats.buttons(chat, "接单")
-            for k, v in enumerate(volunteers[gi * PER_GRID:(gi + 1) * PER_GRID]):
+            for k, v in enumerate(volunteers[gi * PER_GRID : (gi + 1) * PER_GRID]):
                 if k < len(cards):
                     out.append(("press", v, chat, cards[k]))
                 else:
@@ -135,8 +141,10 @@ class Run:
 
     async def mix(self) -> None:
         w, R, V = self.w, self.w["residents"], self.w["volunteers"]
+
         def send(users: list[int], text: str | Callable[[int], str]) -> list[Action]:
             return [("send", u, u, text(u) if callable(text) else text) for u in users]
+
         await self.phase("/request", lambda: send(R, "/request"))
         await self.phase("request: category button", lambda: self.press_all(R, "维修"))
         await self.phase("request: summary", lambda: send(R, lambda u: f"厨房水管漏水，麻烦看看 {u % 1000}"))
@@ -152,8 +160,10 @@ class Run:
         await self.phase("resident: 5 stars", lambda: self.press_all(R, "5⭐"))
         await self.phase("resident: comment", lambda: send(R, "谢谢，修得很好！"))
         await self.phase("/visits", lambda: send(V, "/visits"))
-        await self.phase("visit: household button", lambda: [
-            a for v in V for a in self.press_all([v], f"visit:log:{w['households'][v]}", exact=True)])
+        await self.phase(
+            "visit: household button",
+            lambda: [a for v in V for a in self.press_all([v], f"visit:log:{w['households'][v]}", exact=True)],
+        )
         await self.phase("visit: outcome 见到了", lambda: self.press_all(V, "见到了"))
         await self.phase("visit: 不写备注", lambda: self.press_all(V, "不写备注"))
         await self.phase("/points", lambda: send(R + V, "/points"))
@@ -167,8 +177,15 @@ class Run:
         if "poller" not in self.app.bot_data:
             start_polling(self.app, poll_timeout=1)
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, INBOUND, "--offer", str(port), str(rate), str(n), json.dumps(users[:200]),
-            stdout=asyncio.subprocess.PIPE)
+            sys.executable,
+            INBOUND,
+            "--offer",
+            str(port),
+            str(rate),
+            str(n),
+            json.dumps(users[:200]),
+            stdout=asyncio.subprocess.PIPE,
+        )
         pauses: list[float] = []  # the garbage collector's pauses meanwhile (they stop every update)
         started: list[float] = []
 
@@ -177,6 +194,7 @@ class Run:
                 started.append(time.perf_counter())
             elif started:
                 pauses.append(time.perf_counter() - started.pop())
+
         gc.callbacks.append(gc_pause)
         t0 = time.perf_counter()
         try:
@@ -185,15 +203,26 @@ class Run:
             gc.callbacks.remove(gc_pause)
         busy = time.perf_counter() - t0
         out = (await proc.communicate())[0].decode().strip()
-        places = [(pct(xs, .5), pct(xs, .99)) for xs in self.meter.arrival_by_position(BURST)]
-        return dict(n=n, busy=busy, offered=out, p50=pct(self.meter.arrival, .5), p99=pct(self.meter.arrival, .99), places=places,
-                    hp50=pct(self.meter.handle, .5), hp99=pct(self.meter.handle, .99),
-                    gc_n=len(pauses), gc_max=max(pauses, default=0.0), gc_total=sum(pauses))
+        places = [(pct(xs, 0.5), pct(xs, 0.99)) for xs in self.meter.arrival_by_position(BURST)]
+        return dict(
+            n=n,
+            busy=busy,
+            offered=out,
+            p50=pct(self.meter.arrival, 0.5),
+            p99=pct(self.meter.arrival, 0.99),
+            places=places,
+            hp50=pct(self.meter.handle, 0.5),
+            hp99=pct(self.meter.handle, 0.99),
+            gc_n=len(pauses),
+            gc_max=max(pauses, default=0.0),
+            gc_total=sum(pauses),
+        )
 
 
 async def offer(port: int, rate: int, n: int, users: list[int]) -> None:
     """(In its own process.) Send n commands at `rate` a second, open loop; each user in turn."""
     from sandbox import SandboxClient
+
     texts = OFFERED
     async with SandboxClient(f"http://127.0.0.1:{port}") as sb:
         await sb.last_seq()  # the connection is open before the clock starts

@@ -8,6 +8,7 @@ The full bot (polling, outbox sender, as in production) runs in this process on 
 /points and /tasks, three times over (12,000 updates). Prints this process's resident memory
 before and after, and its peak (VmHWM), against the 300 MB target, with the throughput on the way.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,11 +48,23 @@ async def main(url: str, users: int, rounds: int) -> None:
     db = Database(url, pool_size=cfg.database.pool_size)
     async with db.session() as s:  # a new sandbox numbers its updates from 1 again: forget earlier runs'
         await s.execute(text("DELETE FROM processed_update"))
-        vols = [u for u in (await s.execute(select(col(Person.tg_user_id)).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-                                  .where(col(VolunteerProfile.status) == "approved").order_by(col(Person.id)).limit(users))).scalars()
-                if u is not None]
+        vols = [
+            u
+            for u in (
+                await s.execute(
+                    select(col(Person.tg_user_id))
+                    .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                    .where(col(VolunteerProfile.status) == "approved")
+                    .order_by(col(Person.id))
+                    .limit(users)
+                )
+            ).scalars()
+            if u is not None
+        ]
     async with sandbox_process() as sb:
-        await gather_limited([sb.add_user(u, f"P{u - 10_000_000}", language_code="zh-hans", started=True) for u in vols])
+        await gather_limited(
+            [sb.add_user(u, f"P{u - 10_000_000}", language_code="zh-hans", started=True) for u in vols]
+        )
         cfg.telegram.token = SecretStr(TOKEN)
         cfg.telegram.base_url = f"http://127.0.0.1:{sb.port}/bot"
         cfg.database.url = url
@@ -64,8 +77,12 @@ async def main(url: str, users: int, rounds: int) -> None:
         try:
             for r in range(rounds):
                 await run.phase(f"/visits (round {r + 1})", lambda: [("send", u, u, "/visits") for u in vols])
-                await run.phase("ledger button", lambda: [("press", u, u, b) for u in vols
-                                                          if (b := run.chats.button(u, "visit:ledger:", prefix=True))])
+                await run.phase(
+                    "ledger button",
+                    lambda: [
+                        ("press", u, u, b) for u in vols if (b := run.chats.button(u, "visit:ledger:", prefix=True))
+                    ],
+                )
                 await run.phase("/points", lambda: [("send", u, u, "/points") for u in vols])
                 await run.phase("/tasks", lambda: [("send", u, u, "/tasks") for u in vols])
                 run.chats.msgs.clear()  # (the bench's own copy of what the bot sent: not the bot's memory)
@@ -76,9 +93,13 @@ async def main(url: str, users: int, rounds: int) -> None:
             await db.dispose()
     n = sum(x[1] for x in run.results)
     busy = sum(x[2] for x in run.results)
-    print(f"\n{n} updates from {len(vols)} volunteers in {time.perf_counter() - t0:.0f} s ({n / busy:.0f}/s while busy)")
-    print(f"bot process resident: {rss0:.0f} MB at start, {status_mb('VmRSS'):.0f} MB after, peak {status_mb('VmHWM'):.0f} MB "
-          f"(target < 300 MB)")
+    print(
+        f"\n{n} updates from {len(vols)} volunteers in {time.perf_counter() - t0:.0f} s ({n / busy:.0f}/s while busy)"
+    )
+    print(
+        f"bot process resident: {rss0:.0f} MB at start, {status_mb('VmRSS'):.0f} MB after, peak {status_mb('VmHWM'):.0f} MB "
+        f"(target < 300 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ the database itself, on PostgreSQL it does not: the server is another process). 
 use the requests confirmed by the phase before them: with --only, name confirm_outcome too.
 task_view (the Done button) and report_done use filled requests seeded with one accepted assignment.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,61 +50,146 @@ def actor(tg: int) -> people.Actor:
 async def seed(db: Database, n_rate: int) -> dict[str, Any]:
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
-        await conn.execute(T["community"].insert(), [dict(id=1, name="幸福里社区", timezone="Asia/Shanghai", created_at=START)])
-        await conn.execute(T["grid"].insert(), [dict(id=g, community_id=1, name=f"第{g}网格", created_at=START)
-                                                for g in range(1, GRIDS + 1)])
+        await conn.execute(
+            T["community"].insert(), [dict(id=1, name="幸福里社区", timezone="Asia/Shanghai", created_at=START)]
+        )
+        await conn.execute(
+            T["grid"].insert(),
+            [dict(id=g, community_id=1, name=f"第{g}网格", created_at=START) for g in range(1, GRIDS + 1)],
+        )
         ppl, profs, hhs, pairs, grants, pts = [], [], [], [], [], []
         vols, res = [], []
         pid = 0
         for g in range(1, GRIDS + 1):
             pid += 1
-            ppl.append(dict(id=pid, tg_user_id=1000 + pid, name=f"user {1000 + pid}", language="zh-hans", grid_id=g,
-                            is_superadmin=False, blocked_bot=False, created_at=START))
+            ppl.append(
+                dict(
+                    id=pid,
+                    tg_user_id=1000 + pid,
+                    name=f"user {1000 + pid}",
+                    language="zh-hans",
+                    grid_id=g,
+                    is_superadmin=False,
+                    blocked_bot=False,
+                    created_at=START,
+                )
+            )
             grants.append(dict(person_id=pid, role="leader", grid_id=g, created_at=START))
             for _ in range(VOLS):
                 pid += 1
-                ppl.append(dict(id=pid, tg_user_id=1000 + pid, name=f"user {1000 + pid}", language="zh-hans", grid_id=g,
-                                is_superadmin=False, blocked_bot=False, created_at=START))
+                ppl.append(
+                    dict(
+                        id=pid,
+                        tg_user_id=1000 + pid,
+                        name=f"user {1000 + pid}",
+                        language="zh-hans",
+                        grid_id=g,
+                        is_superadmin=False,
+                        blocked_bot=False,
+                        created_at=START,
+                    )
+                )
                 profs.append(dict(person_id=pid, grid_id=g, status="approved", created_at=START))
                 hhs.append(dict(id=pid, grid_id=g, address=f"幸福里 {pid} 栋", members="王奶奶", created_at=START))
                 pairs.append(dict(volunteer_id=pid, household_id=pid, active=True, created_at=START))
                 for k in range(3):
-                    pts.append(dict(ref=f"seed:{pid}:{k}", person_id=pid, reason="task", points=10 + pid % 7, hours=1.5,
-                                    grid_id=g, community_id=1, created_at=START - timedelta(days=20 * k)))
+                    pts.append(
+                        dict(
+                            ref=f"seed:{pid}:{k}",
+                            person_id=pid,
+                            reason="task",
+                            points=10 + pid % 7,
+                            hours=1.5,
+                            grid_id=g,
+                            community_id=1,
+                            created_at=START - timedelta(days=20 * k),
+                        )
+                    )
                 vols.append((1000 + pid, pid, g))
             for _ in range(RESIDENTS):
                 pid += 1
-                ppl.append(dict(id=pid, tg_user_id=1000 + pid, name=f"user {1000 + pid}", language="zh-hans", grid_id=g,
-                                is_superadmin=False, blocked_bot=False, created_at=START))
+                ppl.append(
+                    dict(
+                        id=pid,
+                        tg_user_id=1000 + pid,
+                        name=f"user {1000 + pid}",
+                        language="zh-hans",
+                        grid_id=g,
+                        is_superadmin=False,
+                        blocked_bot=False,
+                        created_at=START,
+                    )
+                )
                 res.append((1000 + pid, pid, g))
-        for table, rows in (("person", ppl), ("volunteerprofile", profs), ("household", hhs), ("pairing", pairs),
-                            ("rolegrant", grants), ("points_entry", pts)):
+        for table, rows in (
+            ("person", ppl),
+            ("volunteerprofile", profs),
+            ("household", hhs),
+            ("pairing", pairs),
+            ("rolegrant", grants),
+            ("points_entry", pts),
+        ):
             await conn.execute(T[table].insert(), rows)
         reqs, asg = [], []
         for i in range(n_rate):  # done_reported requests for the rating phases
             r_tg, r_id, g = res[i % len(res)]
             v = [x for x in vols if x[2] == g][i % VOLS]
-            reqs.append(dict(id=i + 1, code=f"A-{i + 1:04d}", grid_id=g, resident_id=r_id, source="resident",
-                             category="errands", summary="买菜", when_kind="today", slots=1, slots_taken=1,
-                             status="done_reported", escalation_level=0, created_at=START, done_at=START))
-            asg.append(dict(request_id=i + 1, volunteer_id=v[1], status="done", hours=1.5, created_at=START, done_at=START))
+            reqs.append(
+                dict(
+                    id=i + 1,
+                    code=f"A-{i + 1:04d}",
+                    grid_id=g,
+                    resident_id=r_id,
+                    source="resident",
+                    category="errands",
+                    summary="买菜",
+                    when_kind="today",
+                    slots=1,
+                    slots_taken=1,
+                    status="done_reported",
+                    escalation_level=0,
+                    created_at=START,
+                    done_at=START,
+                )
+            )
+            asg.append(
+                dict(request_id=i + 1, volunteer_id=v[1], status="done", hours=1.5, created_at=START, done_at=START)
+            )
         await conn.execute(T["help_request"].insert(), reqs)
         reqs, done = [], []
         for i in range(n_rate):  # filled requests with an accepted assignment, for task_view and report_done
             r_tg, r_id, g = res[(i + 7) % len(res)]
             v = [x for x in vols if x[2] == g][(i + 3) % VOLS]
             rid = n_rate + i + 1
-            reqs.append(dict(id=rid, code=f"A-{rid:04d}", grid_id=g, resident_id=r_id, source="resident",
-                             category="errands", summary="买菜", when_kind="today", address="幸福里 1 号", slots=1,
-                             slots_taken=1, status="filled", escalation_level=0, created_at=START,
-                             first_accepted_at=START))
-            asg.append(dict(request_id=rid, volunteer_id=v[1], status="accepted", hours=None, created_at=START, done_at=None))
+            reqs.append(
+                dict(
+                    id=rid,
+                    code=f"A-{rid:04d}",
+                    grid_id=g,
+                    resident_id=r_id,
+                    source="resident",
+                    category="errands",
+                    summary="买菜",
+                    when_kind="today",
+                    address="幸福里 1 号",
+                    slots=1,
+                    slots_taken=1,
+                    status="filled",
+                    escalation_level=0,
+                    created_at=START,
+                    first_accepted_at=START,
+                )
+            )
+            asg.append(
+                dict(request_id=rid, volunteer_id=v[1], status="accepted", hours=None, created_at=START, done_at=None)
+            )
             done.append((v[0], rid))
         await conn.execute(T["help_request"].insert(), reqs)
         await conn.execute(T["assignment"].insert(), asg)
     if db.url.startswith("postgresql"):
         async with db.engine.begin() as conn:
             from sqlalchemy import text
+
             for t in ("person", "help_request", "household", "grid", "community"):
                 await conn.execute(text(f"SELECT setval('{t}_id_seq', (SELECT max(id) FROM {t}))"))
     return dict(vols=vols, res=res, rate=[(res[i % len(res)][0], i + 1) for i in range(n_rate)], done=done)
@@ -132,8 +218,12 @@ def phases(core: Core, clock: FakeClock, w: dict[str, Any]) -> dict[str, Callabl
 
     async def create_request(i: int) -> None:
         tg, _, g = res[i % len(res)]
-        await requests.create_request(core, actor(tg), requests.RequestDraft(
-            "errands", f"帮忙买菜 {i}", "today", None, f"幸福里 {i} 号", "13800138000"), grid_id=g)
+        await requests.create_request(
+            core,
+            actor(tg),
+            requests.RequestDraft("errands", f"帮忙买菜 {i}", "today", None, f"幸福里 {i} 号", "13800138000"),
+            grid_id=g,
+        )
 
     return {
         "ensure_person": ensure,
@@ -171,6 +261,7 @@ async def run(kind: str, n: int, warm: int, only: set[str] | None, tracing: int 
         count[0] += 1
         if trace[0]:
             print("    " + " ".join(statement.split())[:160])
+
     event.listen(db.engine.sync_engine, "before_cursor_execute", on_exec)
     out: dict[str, tuple[float, float]] = {}
     for name, call in phases(core, clock, world).items():
@@ -203,7 +294,7 @@ def main() -> None:
     ap.add_argument("--trace", action="store_true", help="print the statements of one call of each")
     a = ap.parse_args()
     only = set(a.only.split(",")) if a.only else None
-    for kind in (["sqlite", "postgres"] if a.db == "both" else [a.db]):
+    for kind in ["sqlite", "postgres"] if a.db == "both" else [a.db]:
         asyncio.run(run(kind, a.n, a.warm, only, int(a.trace)))
 
 

@@ -5,6 +5,7 @@ database), fetched by bot.gate.polling.Poller or posted to the webhook of bot/we
 outbox sender run only in the leader process (bot.leader); the web server (health, metrics,
 dashboard, webhook) when `run_web` is set.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,28 +40,44 @@ UPDATE_IDS_KEPT = timedelta(days=2)
 # (command, catalog key of its description); the menu Telegram shows, in both languages
 
 
-def build_application(cfg: Config, db: Database, clock: Clock | None = None, *,
-                      run_sender: bool = True, run_scheduler: bool = True, run_web: bool = False) -> App:
+def build_application(
+    cfg: Config,
+    db: Database,
+    clock: Clock | None = None,
+    *,
+    run_sender: bool = True,
+    run_scheduler: bool = True,
+    run_web: bool = False,
+) -> App:
     """The bot as one PTB Application. The core lives in bot_data['core'].
     run_sender/run_scheduler: this process may lead (drain the outbox / run the jobs) when elected;
     run_web: serve the web server (health, metrics, dashboard; the webhook in webhook mode)."""
     logprivacy.install()
     clock = clock or SystemClock()
-    builder = (ApplicationBuilder().token(cfg.token).base_url(cfg.telegram.base_url)
-               .request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=2))
-               .defaults(Defaults(tzinfo=cfg.tz))
-               .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
-               # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox/pace.py);
-               # a direct answer to the person who just wrote is not held behind 30/s (docs/performance.md)
-               .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
-               .persistence(DbPersistence(db, update_interval=60)))
+    builder = (
+        ApplicationBuilder()
+        .token(cfg.token)
+        .base_url(cfg.telegram.base_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
+        .defaults(Defaults(tzinfo=cfg.tz))
+        .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
+        # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox/pace.py);
+        # a direct answer to the person who just wrote is not held behind 30/s (docs/performance.md)
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
+        .persistence(DbPersistence(db, update_interval=60))
+    )
     if cfg.telegram.base_file_url:
         builder = builder.base_file_url(cfg.telegram.base_file_url)
     app = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     notifier = OutboxNotifier(clock, locale=cfg.bot.default_locale)
-    app.bot_data.update(core=Core(db=db, notifier=notifier, clock=clock, cfg=cfg),
-                        run_sender=run_sender, run_scheduler=run_scheduler, run_web=run_web,
-                        gate=UpdateGate(app, db, lease=timedelta(seconds=cfg.workers.update_lease_seconds)))
+    app.bot_data.update(
+        core=Core(db=db, notifier=notifier, clock=clock, cfg=cfg),
+        run_sender=run_sender,
+        run_scheduler=run_scheduler,
+        run_web=run_web,
+        gate=UpdateGate(app, db, lease=timedelta(seconds=cfg.workers.update_lease_seconds)),
+    )
     app.add_error_handler(database_guard)  # first: an unreachable database is retried, not reported
     handlers.register(app)
     return app
@@ -74,16 +91,22 @@ async def _post_init(app: App) -> None:
     await set_command_menu(app)
     if app.bot_data.get("run_sender") or app.bot_data.get("run_scheduler"):
         from bot.leader import Leadership
-        leadership = Leadership(core.db.url,
-                                retry_seconds=core.cfg.workers.leader_retry_seconds,
-                                on_elected=lambda: _lead(app), on_deposed=lambda: _step_down(app))
+
+        leadership = Leadership(
+            core.db.url,
+            retry_seconds=core.cfg.workers.leader_retry_seconds,
+            on_elected=lambda: _lead(app),
+            on_deposed=lambda: _step_down(app),
+        )
         app.bot_data["leadership"] = leadership
         app.bot_data["scheduler_is_leader"] = lambda: leadership.is_leader  # asked before every tick
         await leadership.start()
     if app.bot_data.get("run_web"):
         from bot.web.server import WebServer, build_web_app, web_binds
-        server = WebServer(build_web_app(core, app), web_binds(core),
-                           shutdown_timeout=core.cfg.workers.shutdown_timeout_seconds)
+
+        server = WebServer(
+            build_web_app(core, app), web_binds(core), shutdown_timeout=core.cfg.workers.shutdown_timeout_seconds
+        )
         await server.start()
         app.bot_data["web"] = server
 
@@ -100,6 +123,7 @@ async def _lead(app: App) -> None:
     app.bot_data["housekeeping"] = asyncio.create_task(_housekeeping(core), name="redvest-housekeeping")
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
+
         await scheduler.start(app)
 
 
@@ -128,9 +152,15 @@ async def _start_sender(app: App, grace: float) -> None:
         except Exception as e:  # database away: try again, then send anyway
             log.warning("could not take over claimed notifications yet (%s)", type(e).__name__)
             await asyncio.sleep(pause)
-    sender = OutboxSender(core.db, app.bot, core.clock, per_second=core.cfg.outbox.per_second,
-                          per_group_per_minute=core.cfg.outbox.per_group_per_minute,
-                          max_attempts=core.cfg.outbox.max_attempts, poll_seconds=core.cfg.outbox.poll_seconds)
+    sender = OutboxSender(
+        core.db,
+        app.bot,
+        core.clock,
+        per_second=core.cfg.outbox.per_second,
+        per_group_per_minute=core.cfg.outbox.per_group_per_minute,
+        max_attempts=core.cfg.outbox.max_attempts,
+        poll_seconds=core.cfg.outbox.poll_seconds,
+    )
     if isinstance(core.notifier, OutboxNotifier):  # the one build_application made
         core.notifier.wake = sender.wake
     sender.start()
@@ -141,6 +171,7 @@ async def _step_down(app: App) -> None:
     core: Core = app.bot_data["core"]
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
+
         await scheduler.stop(app)
     for name in ("sender_start", "housekeeping"):
         task: asyncio.Task[None] | None = app.bot_data.pop(name, None)
@@ -157,6 +188,7 @@ async def _step_down(app: App) -> None:
 async def seed_config_admins(core: Core) -> None:
     """telegram.admins from the config are admins everywhere (like `redvest admin add`)."""
     from bot.services.kernel.roles import grant_superadmin
+
     if core.cfg.telegram.admins:
         async with core.db.session() as s:
             for tg_user_id in core.cfg.telegram.admins:
@@ -202,8 +234,12 @@ def settle_memory() -> None:
 
 def start_polling(app: App, poll_timeout: int = 10) -> None:
     from bot.gate.polling import Poller
-    poller = Poller(app.bot_data["gate"], timeout=poll_timeout,
-                    shutdown_timeout=app.bot_data["core"].cfg.workers.shutdown_timeout_seconds)
+
+    poller = Poller(
+        app.bot_data["gate"],
+        timeout=poll_timeout,
+        shutdown_timeout=app.bot_data["core"].cfg.workers.shutdown_timeout_seconds,
+    )
     app.bot_data["poller"] = poller
     poller.start()
 

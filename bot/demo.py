@@ -1,4 +1,5 @@
 """A seeded demo community for the sandbox (wording from the programmes we serve)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ class DemoPerson:
     tg_user_id: int
     name: str
     language: str  # Telegram language code
-    role: str      # admin | leader | volunteer | resident
-    grid: int      # index into GRIDS
+    role: str  # admin | leader | volunteer | resident
+    grid: int  # index into GRIDS
 
 
 GRIDS = ["滨江第一网格", "滨江第二网格", "滨江第三网格"]
@@ -61,8 +62,9 @@ async def seed_demo(db: Database) -> bool:
         await s.flush()
         people: dict[int, Person] = {}
         for d in PEOPLE:
-            p = Person(tg_user_id=d.tg_user_id, name=d.name, language=d.language, grid_id=grids[d.grid].id,
-                       is_superadmin=False)
+            p = Person(
+                tg_user_id=d.tg_user_id, name=d.name, language=d.language, grid_id=grids[d.grid].id, is_superadmin=False
+            )
             s.add(p)
             await s.flush()
             people[d.tg_user_id] = p
@@ -71,14 +73,36 @@ async def seed_demo(db: Database) -> bool:
             elif d.role == "leader":
                 s.add(RoleGrant(person_id=key_of(p), role=RoleKind.leader.value, grid_id=grids[d.grid].id))
             elif d.role == "volunteer":
-                s.add(VolunteerProfile(person_id=key_of(p), grid_id=key_of(grids[d.grid]), status=VolunteerStatus.approved.value,
-                                       work_group="party_in_service", party_member=True, skills="elder_care,repairs",
-                                       availability="周末", shock_team=True, consent_at=utcnow()))
+                s.add(
+                    VolunteerProfile(
+                        person_id=key_of(p),
+                        grid_id=key_of(grids[d.grid]),
+                        status=VolunteerStatus.approved.value,
+                        work_group="party_in_service",
+                        party_member=True,
+                        skills="elder_care,repairs",
+                        availability="周末",
+                        shock_team=True,
+                        consent_at=utcnow(),
+                    )
+                )
         for i, g in enumerate(grids):
-            s.add(ChatBinding(chat_id=VOLUNTEER_GROUP_IDS[i], grid_id=key_of(g), kind=ChatKind.volunteers.value,
-                              title=f"{g.name} 志愿者群"))
-            s.add(ChatBinding(chat_id=RESIDENT_GROUP_IDS[i], grid_id=key_of(g), kind=ChatKind.residents.value,
-                              title=f"{g.name} 居民群"))
+            s.add(
+                ChatBinding(
+                    chat_id=VOLUNTEER_GROUP_IDS[i],
+                    grid_id=key_of(g),
+                    kind=ChatKind.volunteers.value,
+                    title=f"{g.name} 志愿者群",
+                )
+            )
+            s.add(
+                ChatBinding(
+                    chat_id=RESIDENT_GROUP_IDS[i],
+                    grid_id=key_of(g),
+                    kind=ChatKind.residents.value,
+                    title=f"{g.name} 居民群",
+                )
+            )
         volunteers = [people[d.tg_user_id] for d in PEOPLE if d.role == "volunteer" and d.grid == 0]
         for n, (gi, address, members, flags) in enumerate(HOUSEHOLDS):
             h = Household(grid_id=key_of(grids[gi]), address=address, members=members, care_flags=flags)

@@ -3,6 +3,7 @@
 Texts are Telegram HTML. `text()` escapes every parameter unless it is wrapped in
 `Raw`, so user-typed values can never inject markup; `plain()` is for button labels.
 """
+
 from __future__ import annotations
 
 import html
@@ -25,6 +26,7 @@ _DIRS = {"zh-CN": "zh_CN", "en": "en"}
 @dataclass(frozen=True)
 class Raw:
     """A parameter that is already safe HTML (e.g. a rendered list)."""
+
     value: str
 
     def __str__(self) -> str:
@@ -58,8 +60,10 @@ class Catalogs:
 
     def text(self, lang: str, key: str, **params: Any) -> str:
         """HTML text with escaped parameters."""
-        safe = {k: (v.value if isinstance(v, Raw) else html.escape(str(v), quote=False) if isinstance(v, str) else v)
-                for k, v in params.items()}
+        safe = {
+            k: (v.value if isinstance(v, Raw) else html.escape(str(v), quote=False) if isinstance(v, str) else v)
+            for k, v in params.items()
+        }
         return self._lookup(lang, key).format_map(safe) if params else self._lookup(lang, key)
 
     def plain(self, lang: str, key: str, **params: Any) -> str:

@@ -9,6 +9,7 @@ TCP keepalives set on the lock connection, about three beats later).
 
 SQLite: one process uses the file; it leads from the start.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -78,18 +79,27 @@ class Leadership:
         except asyncio.CancelledError:
             raise
         except Exception as e:  # any failure: we cannot be sure we hold the lock
-            log.warning("leader lock connection failed (%s)%s", type(e).__name__,
-                        "; stepping down" if self.is_leader else "")
+            log.warning(
+                "leader lock connection failed (%s)%s", type(e).__name__, "; stepping down" if self.is_leader else ""
+            )
             if self.is_leader:  # stop the duties first: another worker may be taking over
                 await self._deposed()
             await self._close()
 
     async def _connect(self) -> Any:
         import asyncpg
+
         beat = str(max(1, int(self.retry)))
-        return await asyncpg.connect(asyncpg_dsn(self.url), timeout=max(1.0, self.retry), server_settings={
-            "application_name": f"redvest-leader {socket.gethostname()}:{os.getpid()}"[:63],
-            "tcp_keepalives_idle": beat, "tcp_keepalives_interval": beat, "tcp_keepalives_count": "3"})
+        return await asyncpg.connect(
+            asyncpg_dsn(self.url),
+            timeout=max(1.0, self.retry),
+            server_settings={
+                "application_name": f"redvest-leader {socket.gethostname()}:{os.getpid()}"[:63],
+                "tcp_keepalives_idle": beat,
+                "tcp_keepalives_interval": beat,
+                "tcp_keepalives_count": "3",
+            },
+        )
 
     async def _close(self) -> None:
         conn, self._conn = self._conn, None

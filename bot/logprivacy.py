@@ -9,6 +9,7 @@ Installed as the logging record factory (`install()`), so it applies to every lo
   database failures an operator needs to read.
 Our own code logs ids and kinds only (see docs/architecture.md, Privacy).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,11 +31,21 @@ def _readable_error(exc: BaseException) -> bool:
         return True
     mod = type(exc).__module__
     name = type(exc).__name__
-    if mod.startswith("telegram") and name in ("NetworkError", "TimedOut", "RetryAfter", "Conflict",
-                                               "InvalidToken", "Forbidden"):
+    if mod.startswith("telegram") and name in (
+        "NetworkError",
+        "TimedOut",
+        "RetryAfter",
+        "Conflict",
+        "InvalidToken",
+        "Forbidden",
+    ):
         return True
-    return mod.startswith("sqlalchemy") and name in ("OperationalError", "InterfaceError", "TimeoutError",
-                                                    "DisconnectionError")
+    return mod.startswith("sqlalchemy") and name in (
+        "OperationalError",
+        "InterfaceError",
+        "TimeoutError",
+        "DisconnectionError",
+    )
 
 
 def _message_attribute() -> str:
@@ -103,5 +114,6 @@ def install() -> None:
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         return _scrub(previous(*args, **kwargs))
+
     logging.setLogRecordFactory(factory)
     _installed = True

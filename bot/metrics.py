@@ -3,19 +3,27 @@
 Every process has its own counters; sum them over the workers. The outbox depth is a database
 figure, the same from every worker. Gauges `redvest_leader` and `redvest_database_up` are per process.
 """
+
 from prometheus_client import Counter, Gauge, Histogram
 
 UPDATES = Counter("redvest_updates_total", "Updates handled, by kind", ["kind"])
-UPDATES_SKIPPED = Counter("redvest_updates_skipped_total",
-                          "Deliveries not handled: 'done' = a re-delivery of a handled update, "
-                          "'busy' = another worker is handling it", ["reason"])
-UPDATES_RETRIED = Counter("redvest_updates_retried_total",
-                          "Updates given back to Telegram to re-deliver because the database was unreachable")
-HANDLER_SECONDS = Histogram("redvest_handler_seconds", "Time to handle one update (handlers and state write-back)",
-                            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+UPDATES_SKIPPED = Counter(
+    "redvest_updates_skipped_total",
+    "Deliveries not handled: 'done' = a re-delivery of a handled update, 'busy' = another worker is handling it",
+    ["reason"],
+)
+UPDATES_RETRIED = Counter(
+    "redvest_updates_retried_total", "Updates given back to Telegram to re-deliver because the database was unreachable"
+)
+HANDLER_SECONDS = Histogram(
+    "redvest_handler_seconds",
+    "Time to handle one update (handlers and state write-back)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 ERRORS = Counter("redvest_errors_total", "Unhandled errors in handlers (bugs: each one is logged)")
-DB_UNAVAILABLE = Counter("redvest_database_unavailable_total",
-                         "Operations that failed because the database was unreachable")
+DB_UNAVAILABLE = Counter(
+    "redvest_database_unavailable_total", "Operations that failed because the database was unreachable"
+)
 WEBHOOK_REQUESTS = Counter("redvest_webhook_requests_total", "Webhook requests, by HTTP status", ["status"])
 OUTBOX_SENT = Counter("redvest_outbox_sends_total", "Outbox rows finished, by result", ["result"])
 OUTBOX_429 = Counter("redvest_outbox_429_total", "429 Too Many Requests answers seen by the sender")

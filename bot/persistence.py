@@ -11,6 +11,7 @@ and PTB's writes after an update are collected (`collecting()`) and stored by th
 transaction that marks the update done (`take_pending` / `write`). Drafts that did not change are
 not written again.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,20 +39,24 @@ DROP = None  # pending value: delete the row
 _USERS, _CONVS = table_of(UserData), table_of(ConversationState)
 # the gate's statements for a whole round of updates, built once (building costs more than running)
 _LOAD_STATES = select(_CONVS.c.name, _CONVS.c.key, _CONVS.c.state).where(
-    _CONVS.c.name.in_(bindparam("names", expanding=True)), _CONVS.c.key.in_(bindparam("keys", expanding=True)))
+    _CONVS.c.name.in_(bindparam("names", expanding=True)), _CONVS.c.key.in_(bindparam("keys", expanding=True))
+)
 _LOAD_DRAFTS = select(_USERS.c.tg_user_id, _USERS.c.data).where(
-    _USERS.c.tg_user_id.in_(bindparam("ids", expanding=True)))
+    _USERS.c.tg_user_id.in_(bindparam("ids", expanding=True))
+)
 _DROP_USER = delete(_USERS).where(_USERS.c.tg_user_id == bindparam("uid"))
 _DROP_CONV = delete(_CONVS).where(_CONVS.c.name == bindparam("cname"), _CONVS.c.key == bindparam("ckey"))
 
 
 def _upserts(insert: Any) -> tuple[Any, Any]:
     users = insert(_USERS)
-    users = users.on_conflict_do_update(index_elements=["tg_user_id"], set_=dict(
-        data=users.excluded.data, updated_at=users.excluded.updated_at))
+    users = users.on_conflict_do_update(
+        index_elements=["tg_user_id"], set_=dict(data=users.excluded.data, updated_at=users.excluded.updated_at)
+    )
     convs = insert(_CONVS)
-    convs = convs.on_conflict_do_update(index_elements=["name", "key"], set_=dict(
-        state=convs.excluded.state, updated_at=convs.excluded.updated_at))
+    convs = convs.on_conflict_do_update(
+        index_elements=["name", "key"], set_=dict(state=convs.excluded.state, updated_at=convs.excluded.updated_at)
+    )
     return users, convs
 
 
@@ -60,16 +65,19 @@ _UPSERTS = per_dialect(_upserts)
 
 class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     def __init__(self, db: Database, update_interval: float = 1.0) -> None:
-        super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
-                                                     callback_data=False), update_interval=update_interval)
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False),
+            update_interval=update_interval,
+        )
         self.db = db
         self._stored: dict[int, int] = {}  # hash of each user's drafts as last read or written
         self.pending_users: dict[int, str | None] = {}
         self.pending_convs: dict[tuple[str, str], str | None] = {}
 
     # ---------------------------------------------------------------- the gate's round trips
-    async def load_many(self, s: AsyncSession, wanted: list[tuple[dict[str, tuple[int | str, ...]], int | None]]
-                        ) -> list[tuple[dict[tuple[str, tuple[Any, ...]], object], dict[Any, Any] | None]]:
+    async def load_many(
+        self, s: AsyncSession, wanted: list[tuple[dict[str, tuple[int | str, ...]], int | None]]
+    ) -> list[tuple[dict[tuple[str, tuple[Any, ...]], object], dict[Any, Any] | None]]:
         """In the gate's transaction, for a round of updates (each of a different person): the
         stored conversation states of each update's (name, key) pairs and its user's drafts (for
         PTB's refresh_user_data; see `prefetched`). Two statements for the whole round."""
@@ -124,8 +132,9 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         self.pending_users = {**users, **self.pending_users}
         self.pending_convs = {**convs, **self.pending_convs}
 
-    async def write(self, s: AsyncSession, users: dict[int, str | None],
-                    convs: dict[tuple[str, str], str | None]) -> None:
+    async def write(
+        self, s: AsyncSession, users: dict[int, str | None], convs: dict[tuple[str, str], str | None]
+    ) -> None:
         """Everything pending, at most four statements (upserts and deletes, many rows each)."""
         conn = await s.connection()
         up_users, up_convs = _UPSERTS[conn.dialect.name]
@@ -153,7 +162,9 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             await conn.execute(delete(_USERS).where(_USERS.c.tg_user_id == user_id))
             return
         now = utcnow()
-        result = await conn.execute(update(_USERS).where(_USERS.c.tg_user_id == user_id).values(data=body, updated_at=now))
+        result = await conn.execute(
+            update(_USERS).where(_USERS.c.tg_user_id == user_id).values(data=body, updated_at=now)
+        )
         if not result.rowcount:
             await insert_ignore(s, UserData, dict(tg_user_id=user_id, data=body, updated_at=now), ["tg_user_id"])
 
@@ -166,8 +177,9 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         now = utcnow()
         result = await conn.execute(update(_CONVS).where(*where).values(state=state, updated_at=now))
         if not result.rowcount:
-            await insert_ignore(s, ConversationState, dict(name=name, key=key, state=state, updated_at=now),
-                                ["name", "key"])
+            await insert_ignore(
+                s, ConversationState, dict(name=name, key=key, state=state, updated_at=now), ["name", "key"]
+            )
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         async with self.db.session() as s:
@@ -210,7 +222,9 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with self.db.session() as s:
-            rows = (await s.execute(select(ConversationState).where(col(ConversationState.name) == name))).scalars().all()
+            rows = (
+                (await s.execute(select(ConversationState).where(col(ConversationState.name) == name))).scalars().all()
+            )
         return {tuple(json.loads(r.key)): json.loads(r.state) for r in rows if r.state is not None}
 
     async def update_conversation(self, name: str, key: tuple[int | str, ...], new_state: object | None) -> None:

@@ -8,6 +8,7 @@ database still send each message once (outbox keys). Exactly one process should 
 database: `app.bot_data["scheduler_is_leader"]` (a callable returning bool, or an awaitable of
 one) is asked before every tick; on PostgreSQL an advisory-lock election plugs in there.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -99,8 +100,9 @@ async def start(app: Any) -> None:
     app.bot_data["scheduler"] = ticker
     app.bot_data["scheduler_jobs"] = [
         jq.run_once(ticker.tick, when=1, name="redvest-catch-up", job_kwargs=dict(kwargs)),
-        jq.run_custom(ticker.tick, name="redvest-tick",
-                      job_kwargs={"trigger": "cron", "second": TICK_SECOND, **kwargs}),
+        jq.run_custom(
+            ticker.tick, name="redvest-tick", job_kwargs={"trigger": "cron", "second": TICK_SECOND, **kwargs}
+        ),
     ]
     log.info("scheduler started")
 

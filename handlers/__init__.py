@@ -3,6 +3,7 @@
 Order matters: feature conversations come before the common /start so that deep links
 (`/start req`) reach them; the fallbacks come last and only see what nobody handled.
 """
+
 from __future__ import annotations
 
 from . import (
@@ -32,18 +33,31 @@ from .base import AnyHandler, App
 def build_all() -> list[AnyHandler]:
     return [
         # guided conversations and set-up first, so their steps see text before anything else does
-        *requests.build_handlers(), *volunteers.build_handlers(), *places.build_handlers(),
-        *groups.build_handlers(), *residents.build_handlers(), *households.build_handlers(),
+        *requests.build_handlers(),
+        *volunteers.build_handlers(),
+        *places.build_handlers(),
+        *groups.build_handlers(),
+        *residents.build_handlers(),
+        *households.build_handlers(),
         # the request loop
-        *tasks.build_handlers(), *board.build_handlers(), *my_requests.build_handlers(),
+        *tasks.build_handlers(),
+        *board.build_handlers(),
+        *my_requests.build_handlers(),
         # community life
-        *visits.build_handlers(), *points.build_handlers(), *events.build_handlers(), *emergency.build_handlers(),
+        *visits.build_handlers(),
+        *points.build_handlers(),
+        *events.build_handlers(),
+        *emergency.build_handlers(),
         # leaders' views, privacy
-        *digest.build_handlers(), *dashboard.build_handlers(), *privacy.build_handlers(),
+        *digest.build_handlers(),
+        *dashboard.build_handlers(),
+        *privacy.build_handlers(),
         # /start, /help and the rest of the common commands
         *common.build_handlers(),
         # what no feature took: relayed chat, unbound groups, then anything else
-        *relay.build_fallbacks(), *groups.build_fallbacks(), *common.build_fallbacks(),
+        *relay.build_fallbacks(),
+        *groups.build_fallbacks(),
+        *common.build_fallbacks(),
     ]
 
 

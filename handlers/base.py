@@ -1,4 +1,5 @@
 """Small helpers every handler module uses: the core, the actor, the language, error replies."""
+
 from __future__ import annotations
 
 import functools
@@ -71,8 +72,9 @@ def lang_of(update: Update, context: Ctx) -> str:
 def markup(buttons: list[list[Button]] | None) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
-                                 for row in buttons])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row] for row in buttons]
+    )
 
 
 async def say(update: Update, text: str, buttons: list[list[Button]] | None = None, **kwargs: Any) -> None:
@@ -81,8 +83,15 @@ async def say(update: Update, text: str, buttons: list[list[Button]] | None = No
     chat = update.effective_chat
     assert chat is not None
     reply_markup = kwargs.pop("reply_markup", None) or markup(buttons)
-    await raw_api.call(chat.get_bot(), "sendMessage", chat_id=chat.id, text=text, parse_mode=ParseMode.HTML,
-                       reply_markup=reply_markup, **kwargs)
+    await raw_api.call(
+        chat.get_bot(),
+        "sendMessage",
+        chat_id=chat.id,
+        text=text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=reply_markup,
+        **kwargs,
+    )
 
 
 async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | None = None) -> None:
@@ -90,9 +99,15 @@ async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | N
     q = update.callback_query
     if q is not None and q.message is not None:
         try:  # Telegram's answer is not read (as in `say`)
-            await raw_api.call(q.get_bot(), "editMessageText", chat_id=q.message.chat.id,
-                               message_id=q.message.message_id, text=text, parse_mode=ParseMode.HTML,
-                               reply_markup=markup(buttons))
+            await raw_api.call(
+                q.get_bot(),
+                "editMessageText",
+                chat_id=q.message.chat.id,
+                message_id=q.message.message_id,
+                text=text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(buttons),
+            )
             return
         except BadRequest as e:
             if "not modified" in e.message:
@@ -104,6 +119,7 @@ def domain_errors(fn: Callback, *, refused: object = None) -> Callback:
     """Turn a DomainError into a localized answer: an alert on a button press, a message otherwise.
     In a conversation the step stays open (None); `refused` is where a refusal other than bad input
     goes instead (e.g. ConversationHandler.END for the step that acts)."""
+
     @functools.wraps(fn)
     async def wrapper(update: Update, context: Ctx) -> Any:
         try:
@@ -115,12 +131,14 @@ def domain_errors(fn: Callback, *, refused: object = None) -> Callback:
             elif update.effective_chat is not None:
                 await say(update, text)
             return None if isinstance(e, InvalidInput) else refused
+
     return wrapper
 
 
 def _strip_tags(text: str) -> str:
     import html
     import re
+
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 

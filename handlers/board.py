@@ -2,6 +2,7 @@
 
 Closing and out-of-scope ask for a reason: a small persistent conversation ("board_reason").
 """
+
 from __future__ import annotations
 
 import warnings
@@ -87,7 +88,9 @@ async def pick_button(update: Update, context: Ctx) -> None:
     if not loads:
         await say(update, t(lang, "board.no_volunteers", code=req.code or ""))
         return
-    await say(update, t(lang, "board.pick_head", code=req.code or ""), volunteer_rows(lang, loads, BOARD_TO, req.id or 0))
+    await say(
+        update, t(lang, "board.pick_head", code=req.code or ""), volunteer_rows(lang, loads, BOARD_TO, req.id or 0)
+    )
 
 
 @domain_errors
@@ -107,7 +110,9 @@ async def reassign_button(update: Update, context: Ctx) -> None:
     if not live:
         raise Conflict("board.error.not_holding", code=view.request.code or "")
     await _answer(update)
-    await say(update, t(lang, "board.reassign_from", code=view.request.code or ""), holder_rows(view.request.id or 0, live))
+    await say(
+        update, t(lang, "board.reassign_from", code=view.request.code or ""), holder_rows(view.request.id or 0, live)
+    )
 
 
 @domain_errors
@@ -119,8 +124,11 @@ async def reassign_from_button(update: Update, context: Ctx) -> None:
     if not loads:
         await say(update, t(lang, "board.no_volunteers", code=req.code or ""))
         return
-    await edit_or_say(update, t(lang, "board.reassign_to", code=req.code or ""),
-                      volunteer_rows(lang, loads, BOARD_REASSIGN_TO, rid, from_id))
+    await edit_or_say(
+        update,
+        t(lang, "board.reassign_to", code=req.code or ""),
+        volunteer_rows(lang, loads, BOARD_REASSIGN_TO, rid, from_id),
+    )
 
 
 @domain_errors
@@ -136,13 +144,17 @@ async def oos_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     view = await request_for_leader(core_of(context), actor_of(update), BOARD_OUT_OF_SCOPE.parse_id(data_of(update)))
     await _answer(update)
-    await say(update, t(lang, "board.oos_where", code=view.request.code or ""), referral_rows(lang, view.request.id or 0))
+    await say(
+        update, t(lang, "board.oos_where", code=view.request.code or ""), referral_rows(lang, view.request.id or 0)
+    )
 
 
 @domain_errors
 async def dup_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    req, others = await duplicate_candidates(core_of(context), actor_of(update), BOARD_DUPLICATE.parse_id(data_of(update)))
+    req, others = await duplicate_candidates(
+        core_of(context), actor_of(update), BOARD_DUPLICATE.parse_id(data_of(update))
+    )
     await _answer(update)
     if not others:
         await say(update, t(lang, "board.dup_none", code=req.code or ""))
@@ -222,21 +234,30 @@ def build_handlers() -> list[AnyHandler]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         reason = ConversationHandler(
-            name="board_reason", persistent=True, allow_reentry=True,
+            name="board_reason",
+            persistent=True,
+            allow_reentry=True,
             entry_points=[CallbackQueryHandler(ask_reason, pattern=either(BOARD_CLOSE, BOARD_REFERRAL))],
-            states={REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reason_text),
-                             MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only)]},
-            fallbacks=[CommandHandler("cancel", cancel)])
-    return [reason,
-            CommandHandler("board", board_command),
-            CallbackQueryHandler(request_button, pattern=BOARD_REQUEST.pattern),
-            CallbackQueryHandler(pick_button, pattern=BOARD_PICK.pattern),
-            CallbackQueryHandler(to_button, pattern=BOARD_TO.pattern),
-            CallbackQueryHandler(reassign_button, pattern=BOARD_REASSIGN.pattern),
-            CallbackQueryHandler(reassign_from_button, pattern=BOARD_REASSIGN_FROM.pattern),
-            CallbackQueryHandler(reassign_to_button, pattern=BOARD_REASSIGN_TO.pattern),
-            CallbackQueryHandler(oos_button, pattern=BOARD_OUT_OF_SCOPE.pattern),
-            CallbackQueryHandler(dup_button, pattern=BOARD_DUPLICATE.pattern),
-            CallbackQueryHandler(dupof_button, pattern=BOARD_DUPLICATE_OF.pattern),
-            CallbackQueryHandler(notdup_button, pattern=BOARD_NOT_DUPLICATE.pattern),
-            CallbackQueryHandler(confirm_button, pattern=BOARD_CONFIRM.pattern)]
+            states={
+                REASON: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, reason_text),
+                    MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+        )
+    return [
+        reason,
+        CommandHandler("board", board_command),
+        CallbackQueryHandler(request_button, pattern=BOARD_REQUEST.pattern),
+        CallbackQueryHandler(pick_button, pattern=BOARD_PICK.pattern),
+        CallbackQueryHandler(to_button, pattern=BOARD_TO.pattern),
+        CallbackQueryHandler(reassign_button, pattern=BOARD_REASSIGN.pattern),
+        CallbackQueryHandler(reassign_from_button, pattern=BOARD_REASSIGN_FROM.pattern),
+        CallbackQueryHandler(reassign_to_button, pattern=BOARD_REASSIGN_TO.pattern),
+        CallbackQueryHandler(oos_button, pattern=BOARD_OUT_OF_SCOPE.pattern),
+        CallbackQueryHandler(dup_button, pattern=BOARD_DUPLICATE.pattern),
+        CallbackQueryHandler(dupof_button, pattern=BOARD_DUPLICATE_OF.pattern),
+        CallbackQueryHandler(notdup_button, pattern=BOARD_NOT_DUPLICATE.pattern),
+        CallbackQueryHandler(confirm_button, pattern=BOARD_CONFIRM.pattern),
+    ]

@@ -1,4 +1,5 @@
 """/start, /help, the main menu, and the fallbacks (unknown commands, unbound groups)."""
+
 from __future__ import annotations
 
 from telegram import Update

@@ -1,4 +1,5 @@
 """/dashboard: a one-time login link to the web dashboard, in a private chat only."""
+
 from __future__ import annotations
 
 from telegram import LinkPreviewOptions, Update
@@ -17,8 +18,11 @@ async def dashboard_command(update: Update, context: Ctx) -> None:
         await say(update, t(lang, "dashboard.private_only"))  # a login link is personal
         return
     link = await issue_login_link(core_of(context), actor_of(update))
-    await say(update, t(lang, "dashboard.link", url=link.url, minutes=int(LINK_TTL.total_seconds() // 60)),
-              link_preview_options=LinkPreviewOptions(is_disabled=True))
+    await say(
+        update,
+        t(lang, "dashboard.link", url=link.url, minutes=int(LINK_TTL.total_seconds() // 60)),
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
 
 
 def build_handlers() -> list[AnyHandler]:

@@ -1,5 +1,6 @@
 """/digest: a grid leader's (or admin's) weekly digest on demand, with its chart; arrows page
 through the weeks. Callback data: bot/views/digests (DIGEST_SHOW)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,9 +48,15 @@ async def _show(update: Update, context: Ctx, scope: str, target_id: int, week: 
     assert chat is not None
     if png is not None:
         await chat.send_photo(png, caption=views.digests.title_line(lang, d), parse_mode=ParseMode.HTML)
-    await say(update, views.digests.render_text(lang, d), views.digests.nav_keyboard(lang, d, iso_week(core.clock.now(), d.tz)))
+    await say(
+        update,
+        views.digests.render_text(lang, d),
+        views.digests.nav_keyboard(lang, d, iso_week(core.clock.now(), d.tz)),
+    )
 
 
 def build_handlers() -> list[AnyHandler]:
-    return [CommandHandler("digest", digest_command),
-            CallbackQueryHandler(show_button, pattern=views.digests.DIGEST_SHOW.pattern)]
+    return [
+        CommandHandler("digest", digest_command),
+        CallbackQueryHandler(show_button, pattern=views.digests.DIGEST_SHOW.pattern),
+    ]

@@ -4,6 +4,7 @@ Callback data (bot/views/emergency.py): `emg:on:<id>` / `emg:cant:<id>` (a shock
 answers the call-up), `emg:end:<id>` (an admin switches back). Starting one is the conversation in
 emergency_start.py.
 """
+
 from __future__ import annotations
 
 from telegram import Update

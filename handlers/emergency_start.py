@@ -1,5 +1,6 @@
 """/emergency (admins, private chat): choose the community or a grid, the reason, the headcount
 target, confirm; /emergency end switches back. The draft lives in user_data["emergency"]."""
+
 from __future__ import annotations
 
 import warnings
@@ -127,8 +128,13 @@ async def go(update: Update, context: Ctx) -> int:
     try:
         kind, sid = view.SCOPE.parse(d["scope"])
         started = await emergency.start_emergency(
-            core_of(context), actor_of(update), community_id=sid if kind == "community" else None,
-            grid_id=sid if kind == "grid" else None, reason=d["reason"], target=int(d["target"]))
+            core_of(context),
+            actor_of(update),
+            community_id=sid if kind == "community" else None,
+            grid_id=sid if kind == "grid" else None,
+            reason=d["reason"],
+            target=int(d["target"]),
+        )
     except DomainError as e:
         await edit_or_say(update, t(lang, e.key, **e.params))
         return ConversationHandler.END
@@ -153,4 +159,7 @@ def conversation() -> AnyHandler:
                 CONFIRM: [CallbackQueryHandler(go, pattern=view.GO.pattern)],
             },
             fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(cancel, pattern=view.CANCEL.pattern)],
-            name="emergency_start", persistent=True, allow_reentry=True)
+            name="emergency_start",
+            persistent=True,
+            allow_reentry=True,
+        )

@@ -1,4 +1,5 @@
 """The one global error handler: log with the traceback, tell the user something went wrong."""
+
 import logging
 
 from telegram import Update

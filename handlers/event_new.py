@@ -1,5 +1,6 @@
 """/newevent: a leader or admin creates an event — where (grid or community), title, time, place,
 slots, confirm (as an event or as a red service day). The draft lives in user_data["newevent"]."""
+
 from __future__ import annotations
 
 import warnings
@@ -121,9 +122,18 @@ async def got_slots(update: Update, context: Ctx) -> int:
         return ConversationHandler.END
     d, lang = _draft(context), lang_of(update, context)
     d["slots"] = events.clean_slots(update.message.text)
-    await say(update, *view.confirm(lang, where=d["place_name"], title=d["title"],
-                                    starts_at=datetime.fromisoformat(d["starts_at"]), tz=d["tz"], place=d["place"],
-                                    slots=d["slots"]))
+    await say(
+        update,
+        *view.confirm(
+            lang,
+            where=d["place_name"],
+            title=d["title"],
+            starts_at=datetime.fromisoformat(d["starts_at"]),
+            tz=d["tz"],
+            place=d["place"],
+            slots=d["slots"],
+        ),
+    )
     return CONFIRM
 
 
@@ -138,9 +148,16 @@ async def publish(update: Update, context: Ctx) -> int:
     try:
         (kind,), (scope, sid) = view.PUBLISH.parse(q.data), view.SCOPE.parse(d["scope"])
         created = await events.create_event(
-            core_of(context), actor_of(update), title=d["title"], starts_at=datetime.fromisoformat(d["starts_at"]),
-            place=d["place"], slots=int(d["slots"]), kind=kind,
-            grid_id=sid if scope == "grid" else None, community_id=sid if scope == "community" else None)
+            core_of(context),
+            actor_of(update),
+            title=d["title"],
+            starts_at=datetime.fromisoformat(d["starts_at"]),
+            place=d["place"],
+            slots=int(d["slots"]),
+            kind=kind,
+            grid_id=sid if scope == "grid" else None,
+            community_id=sid if scope == "community" else None,
+        )
     except DomainError as e:
         await q.answer()
         await edit_or_say(update, t(lang, e.key, **e.params))
@@ -169,4 +186,7 @@ def conversation() -> AnyHandler:
                 CONFIRM: [CallbackQueryHandler(publish, pattern=view.PUBLISH.pattern)],
             },
             fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(cancel, pattern=view.NEW_CANCEL.pattern)],
-            name="new_event", persistent=True, allow_reentry=True)
+            name="new_event",
+            persistent=True,
+            allow_reentry=True,
+        )

@@ -3,6 +3,7 @@
 Callback data (bot/views/events.py): `event:join:<id>`, `event:leave:<id>`, `event:roll:<id>`,
 `event:att:<id>:<person>:<1|0>`. /newevent is the conversation in handlers/event_new.py.
 """
+
 from __future__ import annotations
 
 from telegram import Update

@@ -1,5 +1,6 @@
 """Group chats: /bind a group to a grid (volunteer or residents group), /unbind it, keep invite
 links fresh, and a short explanation in groups that nobody bound yet."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -51,8 +52,11 @@ async def bind_command(update: Update, context: Ctx) -> None:
         return
     await groups.bindable_grids(core_of(context), actor_of(update))  # refuses people who lead nothing
     current = await groups.binding_of_chat(core_of(context), chat.id)
-    await say(update, views.choose_kind(lang, None if current is None else (current[1].name, current[0].kind)),
-              views.kind_buttons(lang))
+    await say(
+        update,
+        views.choose_kind(lang, None if current is None else (current[1].name, current[0].kind)),
+        views.kind_buttons(lang),
+    )
 
 
 @domain_errors
@@ -64,8 +68,11 @@ async def kind_chosen(update: Update, context: Ctx) -> None:
         await _bind(update, context, grids[0].id or 0, KINDS[kind])
         return
     await answer(update)
-    await show(update, t(lang, "groups.bind_choose_grid", kind=kind_text(lang, KINDS[kind].value)),
-               paged(PICK_BIND[kind], await _bindable_items(update, context, kind), lang))
+    await show(
+        update,
+        t(lang, "groups.bind_choose_grid", kind=kind_text(lang, KINDS[kind].value)),
+        paged(PICK_BIND[kind], await _bindable_items(update, context, kind), lang),
+    )
 
 
 async def _bindable_items(update: Update, context: Ctx, kind: str) -> list[tuple[str, str]]:
@@ -76,6 +83,7 @@ async def _bindable_items(update: Update, context: Ctx, kind: str) -> list[tuple
 def _bindable(kind: str) -> None:
     async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
         return await _bindable_items(update, context, kind)
+
     picker(PICK_BIND[kind])(load)
 
 
@@ -96,8 +104,16 @@ async def _bind(update: Update, context: Ctx, grid_id: int, kind: ChatKind) -> N
     status = await _bot_status(context, chat.id)
     member = status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
     link = await _invite_link(context, chat.id, status) if kind == ChatKind.volunteers else None
-    result = await groups.bind_chat(core_of(context), actor_of(update), chat_id=chat.id, title=chat.title or "",
-                                    grid_id=grid_id, kind=kind, bot_is_member=member, invite_link=link)
+    result = await groups.bind_chat(
+        core_of(context),
+        actor_of(update),
+        chat_id=chat.id,
+        title=chat.title or "",
+        grid_id=grid_id,
+        kind=kind,
+        bot_is_member=member,
+        invite_link=link,
+    )
     await answer(update, tp(lang, "groups.bound_short"))
     await show(update, views.bound(lang, result))
 
@@ -152,8 +168,11 @@ def _addressed_to_bot(update: Update, context: Ctx) -> bool:
     me = (context.bot.username or "").lower()
     text = msg.text or msg.caption or ""
     for ent in msg.entities or ():
-        piece = text[ent.offset:ent.offset + ent.length].lower() if ent.type in (
-            MessageEntity.BOT_COMMAND, MessageEntity.MENTION) else ""
+        piece = (
+            text[ent.offset : ent.offset + ent.length].lower()
+            if ent.type in (MessageEntity.BOT_COMMAND, MessageEntity.MENTION)
+            else ""
+        )
         if ent.type == MessageEntity.BOT_COMMAND and ("@" not in piece or piece.endswith("@" + me)):
             return True
         if ent.type == MessageEntity.MENTION and piece == "@" + me:
@@ -180,5 +199,8 @@ async def unbound_group(update: Update, context: Ctx) -> None:
 
 
 def build_fallbacks() -> list[AnyHandler]:
-    return [MessageHandler(GROUPS & (filters.COMMAND | filters.Entity(MessageEntity.MENTION) | filters.REPLY),
-                           unbound_group)]
+    return [
+        MessageHandler(
+            GROUPS & (filters.COMMAND | filters.Entity(MessageEntity.MENTION) | filters.REPLY), unbound_group
+        )
+    ]

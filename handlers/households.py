@@ -1,5 +1,6 @@
 """Leaders' households: /households (list per grid), /addhousehold (guided). Pairings are in
 pairings.py; a volunteer's own households are shown by /visits (handlers/visits.py)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,8 +43,11 @@ async def households_command(update: Update, context: Ctx) -> None:
     if len(grids) == 1:
         await _render_list(update, context, grids[0].id or 0, 0, new=True)
         return
-    await say(update, t(lang, "households.choose_grid"),
-              paged(PICK_LIST_GRID, await grid_items(context, grids, views.list_first_page), lang))
+    await say(
+        update,
+        t(lang, "households.choose_grid"),
+        paged(PICK_LIST_GRID, await grid_items(context, grids, views.list_first_page), lang),
+    )
 
 
 @domain_errors
@@ -80,8 +84,12 @@ async def _ask(update: Update, context: Ctx, step: int, prefix: str = "", edit: 
     elif step == COUNT:
         await say(update, prefix + t(lang, "households.ask_count", max=hh.MAX_MEMBERS))
     elif step == FLAGS:
-        await show(update, prefix + t(lang, "households.ask_flags"), views.flag_buttons(lang, d.get("care_flags") or []),
-                   new=not edit)
+        await show(
+            update,
+            prefix + t(lang, "households.ask_flags"),
+            views.flag_buttons(lang, d.get("care_flags") or []),
+            new=not edit,
+        )
     elif step == CONFIRM:
         text, buttons = views.summary(lang, d)
         await show(update, prefix + text, buttons, new=not edit)
@@ -111,8 +119,11 @@ async def add_start(update: Update, context: Ctx) -> int | None:
         await answer(update)
         _draft(context).update(grid_id=grid.id, grid_name=grid.name)
         return await _ask(update, context, ADDRESS)
-    await say(update, t(lang, "households.choose_grid"),
-              paged(PICK_ADD_GRID, await grid_items(context, grids, HH_ADD_GRID.data), lang))
+    await say(
+        update,
+        t(lang, "households.choose_grid"),
+        paged(PICK_ADD_GRID, await grid_items(context, grids, HH_ADD_GRID.data), lang),
+    )
     return GRID
 
 
@@ -175,8 +186,11 @@ async def add_save(update: Update, context: Ctx) -> int:
         return CONFIRM
     _user_data(context).pop(DRAFT, None)
     await answer(update)
-    await show(update, t(lang, "households.saved", grid=d.get("grid_name", "")),
-               views.saved_buttons(lang, int(d.get("grid_id", 0))))
+    await show(
+        update,
+        t(lang, "households.saved", grid=d.get("grid_name", "")),
+        views.saved_buttons(lang, int(d.get("grid_id", 0))),
+    )
     return ConversationHandler.END
 
 
@@ -200,17 +214,32 @@ async def add_busy(update: Update, context: Ctx) -> None:
 def build_handlers() -> list[AnyHandler]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
     conv = conversation(
-        name="household_add", persistent=True, allow_reentry=True,
-        entry_points=[CommandHandler("addhousehold", add_start, filters=PRIVATE),
-                      CallbackQueryHandler(add_start, pattern=HH_ADD.pattern)],
-        states={GRID: [CallbackQueryHandler(add_grid, pattern=HH_ADD_GRID.pattern)],
-                ADDRESS: [MessageHandler(text, add_text)], MEMBERS: [MessageHandler(text, add_text)],
-                COUNT: [MessageHandler(text, add_text)],
-                FLAGS: [CallbackQueryHandler(add_flag, pattern=HH_FLAG.pattern)],
-                CONFIRM: [CallbackQueryHandler(add_save, pattern=HH_SAVE.pattern),
-                          CallbackQueryHandler(add_cancel, pattern=HH_STOP.pattern)]},
-        fallbacks=[CommandHandler("cancel", add_cancel), MessageHandler(PRIVATE & filters.COMMAND, add_busy),
-                   MessageHandler(PRIVATE & ~filters.COMMAND, add_wrong)],
+        name="household_add",
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[
+            CommandHandler("addhousehold", add_start, filters=PRIVATE),
+            CallbackQueryHandler(add_start, pattern=HH_ADD.pattern),
+        ],
+        states={
+            GRID: [CallbackQueryHandler(add_grid, pattern=HH_ADD_GRID.pattern)],
+            ADDRESS: [MessageHandler(text, add_text)],
+            MEMBERS: [MessageHandler(text, add_text)],
+            COUNT: [MessageHandler(text, add_text)],
+            FLAGS: [CallbackQueryHandler(add_flag, pattern=HH_FLAG.pattern)],
+            CONFIRM: [
+                CallbackQueryHandler(add_save, pattern=HH_SAVE.pattern),
+                CallbackQueryHandler(add_cancel, pattern=HH_STOP.pattern),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", add_cancel),
+            MessageHandler(PRIVATE & filters.COMMAND, add_busy),
+            MessageHandler(PRIVATE & ~filters.COMMAND, add_wrong),
+        ],
     )
-    return [conv, CommandHandler("households", households_command, filters=PRIVATE),
-            CallbackQueryHandler(list_page, pattern=HH_LIST.pattern)] + pairings.build_handlers()
+    return [
+        conv,
+        CommandHandler("households", households_command, filters=PRIVATE),
+        CallbackQueryHandler(list_page, pattern=HH_LIST.pattern),
+    ] + pairings.build_handlers()

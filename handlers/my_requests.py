@@ -2,6 +2,7 @@
 
 The optional comment after the stars is a small persistent conversation ("rating").
 """
+
 from __future__ import annotations
 
 import warnings
@@ -55,8 +56,11 @@ async def cancel_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     view = await request_of(core_of(context), actor_of(update), MY_CANCEL.parse_id(data_of(update)))
     await _answer(update)
-    await edit_or_say(update, t(lang, "request.my.cancel_confirm", code=view.request.code or ""),
-                      cancel_confirm_buttons(lang, view.request.id or 0))
+    await edit_or_say(
+        update,
+        t(lang, "request.my.cancel_confirm", code=view.request.code or ""),
+        cancel_confirm_buttons(lang, view.request.id or 0),
+    )
 
 
 @domain_errors
@@ -86,7 +90,9 @@ async def stars_button(update: Update, context: Ctx) -> object:
     rating = await rate_request(core_of(context), actor_of(update), rid, n)
     await _answer(update)
     remember(context, "rating", id=rid)
-    await edit_or_say(update, t(lang, "rating.ask_comment", stars=stars(rating.stars or 0)), skip_comment_buttons(lang, rid))
+    await edit_or_say(
+        update, t(lang, "rating.ask_comment", stars=stars(rating.stars or 0)), skip_comment_buttons(lang, rid)
+    )
     return COMMENT
 
 
@@ -95,8 +101,7 @@ async def comment_text(update: Update, context: Ctx) -> object:
     pending = take_pending(context, "rating")
     if pending is None:
         return await expired(update, context)
-    await comment_rating(core_of(context), actor_of(update), int(pending.get("id", 0)),
-                                 message_of(update).text or "")
+    await comment_rating(core_of(context), actor_of(update), int(pending.get("id", 0)), message_of(update).text or "")
     user_data(context).pop("rating", None)
     await say(update, t(lang_of(update, context), "rating.thanks_comment"))
     return END
@@ -123,17 +128,26 @@ def build_handlers() -> list[AnyHandler]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         comment = ConversationHandler(
-            name="rating", persistent=True, allow_reentry=True,
+            name="rating",
+            persistent=True,
+            allow_reentry=True,
             entry_points=[CallbackQueryHandler(stars_button, pattern=RATE_STARS.pattern)],
-            states={COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, comment_text),
-                              CallbackQueryHandler(skip_button, pattern=RATE_SKIP.pattern),
-                              MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only)]},
-            fallbacks=[CommandHandler("cancel", cancel)])
-    return [comment,
-            CommandHandler("my", my_command),
-            CallbackQueryHandler(my_command, pattern=MY_LIST.pattern),
-            CallbackQueryHandler(show_button, pattern=MY_SHOW.pattern),
-            CallbackQueryHandler(cancel_button, pattern=MY_CANCEL.pattern),
-            CallbackQueryHandler(cancel_yes_button, pattern=MY_CANCEL_YES.pattern),
-            CallbackQueryHandler(outcome_button, pattern=RATE_OUTCOME.pattern),
-            CallbackQueryHandler(skip_button, pattern=RATE_SKIP.pattern)]
+            states={
+                COMMENT: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, comment_text),
+                    CallbackQueryHandler(skip_button, pattern=RATE_SKIP.pattern),
+                    MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+        )
+    return [
+        comment,
+        CommandHandler("my", my_command),
+        CallbackQueryHandler(my_command, pattern=MY_LIST.pattern),
+        CallbackQueryHandler(show_button, pattern=MY_SHOW.pattern),
+        CallbackQueryHandler(cancel_button, pattern=MY_CANCEL.pattern),
+        CallbackQueryHandler(cancel_yes_button, pattern=MY_CANCEL_YES.pattern),
+        CallbackQueryHandler(outcome_button, pattern=RATE_OUTCOME.pattern),
+        CallbackQueryHandler(skip_button, pattern=RATE_SKIP.pattern),
+    ]

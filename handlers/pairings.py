@@ -2,6 +2,7 @@
 
 The chosen households are kept in user_data while the leader picks; every press is checked
 again by the service (volunteer approved, same grid, the leader leads it)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -55,7 +56,9 @@ async def _grids_or_volunteers(update: Update, context: Ctx, unpair: bool) -> No
         await _volunteers(update, context, grids[0].id or 0, unpair, new=True)
         return
     pages, press = GRID_PICKS[unpair]
-    await say(update, t(lang, "households.choose_grid"), paged(pages, await grid_items(context, grids, press.data), lang))
+    await say(
+        update, t(lang, "households.choose_grid"), paged(pages, await grid_items(context, grids, press.data), lang)
+    )
 
 
 async def _volunteers(update: Update, context: Ctx, grid_id: int, unpair: bool, *, new: bool = False) -> None:
@@ -63,12 +66,19 @@ async def _volunteers(update: Update, context: Ctx, grid_id: int, unpair: bool, 
     grid, vols = await hh.pairable_volunteers(core_of(context), actor_of(update), grid_id)
     items = views.volunteer_items(grid.id or 0, vols, unpair=unpair)
     if not items:
-        await show(update, t(lang, "households.nobody_paired" if unpair else "households.no_volunteers",
-                             grid=grid.name), new=new)
+        await show(
+            update,
+            t(lang, "households.nobody_paired" if unpair else "households.no_volunteers", grid=grid.name),
+            new=new,
+        )
         return
     _user_data(context)["pair_grid"] = grid.id  # for turning the pages of this list
-    await show(update, t(lang, "households.choose_volunteer", grid=grid.name),
-               paged(VOLUNTEER_PICKS[unpair], items, lang), new=new)
+    await show(
+        update,
+        t(lang, "households.choose_volunteer", grid=grid.name),
+        paged(VOLUNTEER_PICKS[unpair], items, lang),
+        new=new,
+    )
 
 
 led_grid_picker(PICK_PAIR_GRID, HH_PAIR_GRID.data)
@@ -80,6 +90,7 @@ def _volunteer_picker(unpair: bool) -> None:
         grid_id = int(_user_data(context).get("pair_grid", 0))
         grid, vols = await hh.pairable_volunteers(core_of(context), actor_of(update), grid_id)
         return views.volunteer_items(grid.id or 0, vols, unpair=unpair)
+
     picker(VOLUNTEER_PICKS[unpair])(load)
 
 
@@ -102,6 +113,7 @@ def _grid_chosen(press: Callback, unpair: bool) -> Any:
     async def chosen(update: Update, context: Ctx) -> None:
         await _volunteers(update, context, press.parse_id(press_data(update)), unpair)
         await answer(update)
+
     return chosen
 
 
@@ -115,8 +127,10 @@ async def _households(update: Update, context: Ctx, page: int = 0) -> None:
     if not rows:
         await show(update, t(lang, "households.nothing_to_pair", grid=grid.name))
         return
-    await show(update, *views.household_choice(lang, str(sel.get("name", "")), grid.name, rows,
-                                                set(sel.get("chosen") or []), page))
+    await show(
+        update,
+        *views.household_choice(lang, str(sel.get("name", "")), grid.name, rows, set(sel.get("chosen") or []), page),
+    )
 
 
 @domain_errors
@@ -128,8 +142,13 @@ async def volunteer_chosen(update: Update, context: Ctx) -> None:
         await answer(update, tp(lang_of(update, context), "households.volunteer_not_approved"), alert=True)
         return
     current = await hh.pairings_of(core_of(context), actor_of(update), vol_id, grid_id)
-    _user_data(context)[SEL] = {"grid": grid_id, "vol": vol_id, "name": vol.name, "chosen": [],
-                                "already": [h.id for _, h in current]}
+    _user_data(context)[SEL] = {
+        "grid": grid_id,
+        "vol": vol_id,
+        "name": vol.name,
+        "chosen": [],
+        "already": [h.id for _, h in current],
+    }
     await _households(update, context)
     await answer(update)
 

@@ -1,5 +1,6 @@
 """Long lists of buttons shared by the set-up features (communities, grids, people), page by page,
 and the few helpers every button step uses (answer the press, show in place)."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -45,6 +46,7 @@ def conversation(**kwargs: Any) -> ConversationHandler[Any]:
     import warnings
 
     from telegram.warnings import PTBUserWarning
+
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
         return ConversationHandler(**kwargs)
@@ -61,18 +63,21 @@ def picker(pages: Callback, *, columns: int = 2, extra: Extra | None = None) -> 
     """Register a list whose items a loader fetches again for every page (`pages`: the codec of
     its page buttons, pk:<code>:<page>). The loader returns (label, callback data) pairs and does
     its own role checks."""
+
     def register(load: Loader) -> Loader:
         assert pages not in _PICKERS, pages
         _PICKERS[pages] = (load, columns, extra)
         return load
+
     return register
 
 
 def paged(pages: Callback, items: Sequence[tuple[str, str]], lang: str, page: int = 0) -> Keyboard:
     """A page of a registered list, from items the caller already has."""
     _, columns, extra = _PICKERS[pages]
-    return choice_buttons(items, lang, page=page, page_data=pages, columns=columns,
-                          extra=extra(lang) if extra else None)
+    return choice_buttons(
+        items, lang, page=page, page_data=pages, columns=columns, extra=extra(lang) if extra else None
+    )
 
 
 async def picker_buttons(update: Update, context: Ctx, pages: Callback, page: int = 0) -> Keyboard:
@@ -106,8 +111,10 @@ async def grid_items(context: Ctx, grids: list[Grid], press: Callable[[int], str
 
 def led_grid_picker(pages: Callback, press: Callable[[int], str]) -> None:
     """A page-by-page list of the grids the person leads; `press` is a grid's button."""
+
     async def load(update: Update, context: Ctx) -> Items:
         return await grid_items(context, await leader_grids(core_of(context), actor_of(update)), press)
+
     picker(pages)(load)
 
 

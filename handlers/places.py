@@ -1,5 +1,6 @@
 """Admins set up places and people: /newcommunity, /newgrid, /setleader, /addadmin (removing
 roles and /communities: places_admin.py). All private-chat only; every press is re-checked."""
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,11 @@ async def new_grid(update: Update, context: Ctx) -> int | None:
     if not communities:
         await say(update, t(lang, "places.no_communities_yet"))
         return ConversationHandler.END
-    await say(update, t(lang, "places.newgrid_choose_community"),
-              paged(PICK_NEW_GRID, views.community_items(communities, PLC_NEW_GRID), lang))
+    await say(
+        update,
+        t(lang, "places.newgrid_choose_community"),
+        paged(PICK_NEW_GRID, views.community_items(communities, PLC_NEW_GRID), lang),
+    )
     return NG_COMMUNITY
 
 
@@ -91,8 +95,9 @@ async def new_grid_community(update: Update, context: Ctx) -> int | None:
 async def new_grid_name(update: Update, context: Ctx) -> int | None:
     lang = lang_of(update, context)
     msg = update.effective_message
-    grid = await places.create_grid(core_of(context), actor_of(update), _draft_id(context, "community_id"),
-                                    (msg.text if msg else None) or "")
+    grid = await places.create_grid(
+        core_of(context), actor_of(update), _draft_id(context, "community_id"), (msg.text if msg else None) or ""
+    )
     _user_data(context).pop(DRAFT, None)
     await say(update, t(lang, "places.grid_created", name=grid.name))
     return ConversationHandler.END
@@ -106,8 +111,11 @@ async def set_leader(update: Update, context: Ctx) -> int | None:
     if not pairs:
         await say(update, t(lang, "places.no_grids_yet"))
         return ConversationHandler.END
-    await say(update, t(lang, "places.setleader_choose_grid"),
-              paged(PICK_SET_LEADER, views.grid_items(pairs, PLC_SET_LEADER), lang))
+    await say(
+        update,
+        t(lang, "places.setleader_choose_grid"),
+        paged(PICK_SET_LEADER, views.grid_items(pairs, PLC_SET_LEADER), lang),
+    )
     return SL_GRID
 
 
@@ -141,8 +149,9 @@ def _ref_from_message(update: Update) -> int | str:
 @domain_errors
 async def set_leader_person(update: Update, context: Ctx) -> int | None:
     lang = lang_of(update, context)
-    person = await places.set_leader(core_of(context), actor_of(update), _draft_id(context, "grid_id"),
-                                     _ref_from_message(update))
+    person = await places.set_leader(
+        core_of(context), actor_of(update), _draft_id(context, "grid_id"), _ref_from_message(update)
+    )
     _user_data(context).pop(DRAFT, None)
     await say(update, t(lang, "places.leader_set", name=views.who(person)))
     return ConversationHandler.END
@@ -156,8 +165,11 @@ async def add_admin(update: Update, context: Ctx) -> int | None:
     if not communities:
         await say(update, t(lang, "places.no_communities_yet"))
         return ConversationHandler.END
-    await say(update, t(lang, "places.addadmin_choose_community"),
-              paged(PICK_ADD_ADMIN, views.community_items(communities, PLC_ADD_ADMIN), lang))
+    await say(
+        update,
+        t(lang, "places.addadmin_choose_community"),
+        paged(PICK_ADD_ADMIN, views.community_items(communities, PLC_ADD_ADMIN), lang),
+    )
     return AA_COMMUNITY
 
 
@@ -175,8 +187,9 @@ async def add_admin_community(update: Update, context: Ctx) -> int | None:
 @domain_errors
 async def add_admin_person(update: Update, context: Ctx) -> int | None:
     lang = lang_of(update, context)
-    person = await places.add_admin(core_of(context), actor_of(update), _draft_id(context, "community_id"),
-                                    _ref_from_message(update))
+    person = await places.add_admin(
+        core_of(context), actor_of(update), _draft_id(context, "community_id"), _ref_from_message(update)
+    )
     _user_data(context).pop(DRAFT, None)
     await say(update, t(lang, "places.admin_added", name=views.who(person)))
     return ConversationHandler.END
@@ -186,12 +199,14 @@ async def add_admin_person(update: Update, context: Ctx) -> int | None:
 def _communities(press: Callback) -> pickers.Loader:
     async def load(update: Update, context: Ctx) -> Items:
         return views.community_items(await places.administered_communities(core_of(context), actor_of(update)), press)
+
     return load
 
 
 def _grids(press: Callback) -> pickers.Loader:
     async def load(update: Update, context: Ctx) -> Items:
         return views.grid_items(await places.administered_grids(core_of(context), actor_of(update)), press)
+
     return load
 
 
@@ -217,10 +232,14 @@ async def wrong_input(update: Update, context: Ctx) -> None:
 def build_handlers() -> list[AnyHandler]:
     person_input = PRIVATE & (filters.TEXT & ~filters.COMMAND | filters.CONTACT | filters.FORWARDED)
     conv = conversation(
-        name="places", persistent=True, allow_reentry=True,
-        entry_points=[CommandHandler("newgrid", new_grid, filters=PRIVATE),
-                      CommandHandler("setleader", set_leader, filters=PRIVATE),
-                      CommandHandler("addadmin", add_admin, filters=PRIVATE)],
+        name="places",
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[
+            CommandHandler("newgrid", new_grid, filters=PRIVATE),
+            CommandHandler("setleader", set_leader, filters=PRIVATE),
+            CommandHandler("addadmin", add_admin, filters=PRIVATE),
+        ],
         states={
             NG_COMMUNITY: [CallbackQueryHandler(new_grid_community, pattern=PLC_NEW_GRID.pattern)],
             NG_NAME: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, new_grid_name)],

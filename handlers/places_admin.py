@@ -1,5 +1,6 @@
 """Admins remove roles (/removeleader, /removeadmin: buttons only) and see /communities.
 Private-chat only; every press is re-checked. Registered by handlers/places.py."""
+
 from __future__ import annotations
 
 from telegram import Update
@@ -31,8 +32,11 @@ async def remove_leader(update: Update, context: Ctx) -> None:
     if not pairs:
         await say(update, t(lang, "places.no_grids_yet"))
         return
-    await say(update, t(lang, "places.removeleader_choose_grid"),
-              paged(PICK_LEADERS_OF, views.grid_items(pairs, PLC_LEADERS_OF), lang))
+    await say(
+        update,
+        t(lang, "places.removeleader_choose_grid"),
+        paged(PICK_LEADERS_OF, views.grid_items(pairs, PLC_LEADERS_OF), lang),
+    )
 
 
 @domain_errors
@@ -44,8 +48,11 @@ async def remove_leader_grid(update: Update, context: Ctx) -> None:
     if not leaders:
         await show(update, t(lang, "places.grid_has_no_leader", grid=grid.name))
         return
-    await show(update, t(lang, "places.removeleader_choose_person", grid=grid.name),
-               choice_buttons(views.person_items(grid_id, leaders, PLC_REMOVE_LEADER), lang, columns=1))
+    await show(
+        update,
+        t(lang, "places.removeleader_choose_person", grid=grid.name),
+        choice_buttons(views.person_items(grid_id, leaders, PLC_REMOVE_LEADER), lang, columns=1),
+    )
 
 
 @domain_errors
@@ -63,8 +70,11 @@ async def remove_admin(update: Update, context: Ctx) -> None:
     if not communities:
         await say(update, t(lang, "places.no_communities_yet"))
         return
-    await say(update, t(lang, "places.removeadmin_choose_community"),
-              paged(PICK_ADMINS_OF, views.community_items(communities, PLC_ADMINS_OF), lang))
+    await say(
+        update,
+        t(lang, "places.removeadmin_choose_community"),
+        paged(PICK_ADMINS_OF, views.community_items(communities, PLC_ADMINS_OF), lang),
+    )
 
 
 @domain_errors
@@ -76,8 +86,11 @@ async def remove_admin_community(update: Update, context: Ctx) -> None:
     if not admins:
         await show(update, t(lang, "places.community_has_no_admin", community=com.name))
         return
-    await show(update, t(lang, "places.removeadmin_choose_person", community=com.name),
-               choice_buttons(views.person_items(community_id, admins, PLC_REMOVE_ADMIN), lang, columns=1))
+    await show(
+        update,
+        t(lang, "places.removeadmin_choose_person", community=com.name),
+        choice_buttons(views.person_items(community_id, admins, PLC_REMOVE_ADMIN), lang, columns=1),
+    )
 
 
 @domain_errors

@@ -1,6 +1,7 @@
 """/points: my red points, hours and rank; leaderboards per grid and community, month and all time.
 
 Callback data (bot/views/points.py): `points:board:<grid|community>:<month|all>`."""
+
 from __future__ import annotations
 
 from telegram import Update
@@ -34,7 +35,4 @@ async def board_button(update: Update, context: Ctx) -> None:
 
 
 def build_handlers() -> list[AnyHandler]:
-    return [
-        CommandHandler("points", points_command),
-        CallbackQueryHandler(board_button, pattern=view.BOARD.pattern),
-    ]
+    return [CommandHandler("points", points_command), CallbackQueryHandler(board_button, pattern=view.BOARD.pattern)]

@@ -1,4 +1,5 @@
 """/forgetme: erase my personal details, after a confirmation (callback data `privacy:*`)."""
+
 from __future__ import annotations
 
 from telegram import Update
@@ -18,8 +19,11 @@ from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say
 async def forgetme_command(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     if update.effective_chat is None or update.effective_chat.type != "private":
-        await say(update, t(lang, "privacy.group_hint"),
-                  to_private(lang, context.bot.username, "forgetme", "privacy.open_private_button"))
+        await say(
+            update,
+            t(lang, "privacy.group_hint"),
+            to_private(lang, context.bot.username, "forgetme", "privacy.open_private_button"),
+        )
         return
     core, actor = core_of(context), actor_of(update)
     await check_can_forget(core, actor)

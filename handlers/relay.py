@@ -4,6 +4,7 @@ A "Message" button (relay:open:<request>[:<volunteer>]) puts the person in relay
 task; their next private text goes to the other side, without usernames or phone numbers. It is
 registered among the fallbacks, so it only sees what no feature took.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -57,9 +58,14 @@ async def message_text(update: Update, context: Ctx) -> object:
     if pending is None:
         return await expired(update, context)
     msg = message_of(update)
-    target = await relay_message(core_of(context), actor_of(update), int(pending.get("id", 0)),
-                                     pending.get("volunteer"), msg.text or "",
-                                     f"{user_of(update).id}:{msg.message_id}")
+    target = await relay_message(
+        core_of(context),
+        actor_of(update),
+        int(pending.get("id", 0)),
+        pending.get("volunteer"),
+        msg.text or "",
+        f"{user_of(update).id}:{msg.message_id}",
+    )
     user_data(context).pop(PENDING, None)
     await say(update, t(lang_of(update, context), "relay.sent", name=target.counterpart, code=target.code))
     return END
@@ -83,10 +89,20 @@ def build_fallbacks() -> list[AnyHandler]:
     private = filters.ChatType.PRIVATE
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
-        return [ConversationHandler(
-            name="relay", persistent=True, allow_reentry=True,
-            entry_points=[CallbackQueryHandler(open_button, pattern=RELAY_OPEN_PATTERN)],
-            states={WRITING: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, message_text),
-                              MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-                                             text_only)]},
-            fallbacks=[CommandHandler("cancel", cancel)])]
+        return [
+            ConversationHandler(
+                name="relay",
+                persistent=True,
+                allow_reentry=True,
+                entry_points=[CallbackQueryHandler(open_button, pattern=RELAY_OPEN_PATTERN)],
+                states={
+                    WRITING: [
+                        MessageHandler(private & filters.TEXT & ~filters.COMMAND, message_text),
+                        MessageHandler(
+                            private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only
+                        ),
+                    ]
+                },
+                fallbacks=[CommandHandler("cancel", cancel)],
+            )
+        ]

@@ -3,6 +3,7 @@
 Entry: /request, the "Ask for help" menu button, the deep link `/start req`. In a group the bot
 collects nothing: it answers with a button that opens the private chat. /cancel leaves any step.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -18,14 +19,7 @@ from bot.services.kernel.errors import DomainError
 from bot.transport import raw_api
 from bot.views.callbacks import StaleButton
 from bot.views.people.callbacks import MENU_REQUEST
-from bot.views.requests.callbacks import (
-    REQ_CANCEL,
-    REQ_CATEGORY,
-    REQ_RESTART,
-    REQ_SEND,
-    REQ_SLOTS,
-    REQ_WHEN,
-)
+from bot.views.requests.callbacks import REQ_CANCEL, REQ_CATEGORY, REQ_RESTART, REQ_SEND, REQ_SLOTS, REQ_WHEN
 from bot.views.requests.intake import (
     ask_slots,
     category_buttons,
@@ -55,7 +49,15 @@ from .base import (
 )
 
 CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
-    "category", "summary", "when", "date", "address", "contact", "slots", "confirm")
+    "category",
+    "summary",
+    "when",
+    "date",
+    "address",
+    "contact",
+    "slots",
+    "confirm",
+)
 END = ConversationHandler.END
 DRAFT = "request_draft"
 
@@ -66,9 +68,14 @@ def _draft(context: Ctx) -> dict[str, Any]:
 
 
 def contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup([[KeyboardButton(tp(lang, "request.contact.share_button"), request_contact=True)],
-                                [KeyboardButton(tp(lang, "request.contact.telegram_button"))]],
-                               resize_keyboard=True, one_time_keyboard=True)
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(tp(lang, "request.contact.share_button"), request_contact=True)],
+            [KeyboardButton(tp(lang, "request.contact.telegram_button"))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
 
 
 async def _answer(update: Update) -> None:
@@ -80,8 +87,11 @@ async def request_command(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     await _answer(update)
     if update.effective_chat and update.effective_chat.type != "private":
-        await say(update, t(lang, "request.group_hint"),
-                  open_private_button(lang, context.bot.username, "req", "request.open_private_button"))
+        await say(
+            update,
+            t(lang, "request.group_hint"),
+            open_private_button(lang, context.bot.username, "req", "request.open_private_button"),
+        )
         return END
     try:
         start = await svc.begin_request(core_of(context), actor_of(update))
@@ -235,11 +245,23 @@ async def send_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     await _answer(update)
     d = _draft(context)
-    draft = svc.RequestDraft(d.get("category", ""), d.get("summary", ""), d.get("when_kind", ""), d.get("when_date"),
-                             d.get("address"), d.get("phone"), int(d.get("slots", 1)))
+    draft = svc.RequestDraft(
+        d.get("category", ""),
+        d.get("summary", ""),
+        d.get("when_kind", ""),
+        d.get("when_date"),
+        d.get("address"),
+        d.get("phone"),
+        int(d.get("slots", 1)),
+    )
     try:
-        req = await svc.create_request(core_of(context), actor_of(update), draft, grid_id=d.get("grid_id"),
-                                       source="leader" if d.get("leader") else "resident")
+        req = await svc.create_request(
+            core_of(context),
+            actor_of(update),
+            draft,
+            grid_id=d.get("grid_id"),
+            source="leader" if d.get("leader") else "resident",
+        )
     except DomainError as e:
         await say(update, t(lang, e.key, **e.params))
         if e.key.startswith("request.error.date"):
@@ -256,8 +278,9 @@ async def _strip_buttons(update: Update) -> None:
     q = update.callback_query
     if q is not None and q.message is not None:
         try:
-            await raw_api.call(q.get_bot(), "editMessageReplyMarkup", chat_id=q.message.chat.id,
-                               message_id=q.message.message_id)
+            await raw_api.call(
+                q.get_bot(), "editMessageReplyMarkup", chat_id=q.message.chat.id, message_id=q.message.message_id
+            )
         except Exception:
             pass
 
@@ -281,24 +304,44 @@ def build_handlers() -> list[AnyHandler]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         conv = ConversationHandler(
-            name="request", persistent=True, allow_reentry=True,
-            entry_points=[CommandHandler("request", request_command),
-                          CommandHandler("start", request_command, filters=filters.Regex(r"^/start req")),
-                          CallbackQueryHandler(request_command, pattern=MENU_REQUEST.pattern)],
+            name="request",
+            persistent=True,
+            allow_reentry=True,
+            entry_points=[
+                CommandHandler("request", request_command),
+                CommandHandler("start", request_command, filters=filters.Regex(r"^/start req")),
+                CallbackQueryHandler(request_command, pattern=MENU_REQUEST.pattern),
+            ],
             states={
-                CAT: [CallbackQueryHandler(category_button, pattern=REQ_CATEGORY.pattern), MessageHandler(text | other, use_buttons)],
+                CAT: [
+                    CallbackQueryHandler(category_button, pattern=REQ_CATEGORY.pattern),
+                    MessageHandler(text | other, use_buttons),
+                ],
                 SUMMARY: [MessageHandler(text, summary_text), MessageHandler(other, text_only)],
-                WHEN: [CallbackQueryHandler(when_button, pattern=REQ_WHEN.pattern), MessageHandler(text, when_text),
-                       MessageHandler(other, use_buttons)],
+                WHEN: [
+                    CallbackQueryHandler(when_button, pattern=REQ_WHEN.pattern),
+                    MessageHandler(text, when_text),
+                    MessageHandler(other, use_buttons),
+                ],
                 DATE: [MessageHandler(text, date_text), MessageHandler(other, text_only)],
                 ADDRESS: [MessageHandler(text, address_text), MessageHandler(other, text_only)],
-                CONTACT: [MessageHandler(filters.CONTACT, contact_shared), MessageHandler(text, contact_text),
-                          MessageHandler(other, contact_text)],
-                SLOTS: [CallbackQueryHandler(slots_input, pattern=REQ_SLOTS.pattern), MessageHandler(text, slots_input),
-                        MessageHandler(other, text_only)],
-                CONFIRM: [CallbackQueryHandler(send_button, pattern=REQ_SEND.pattern),
-                          CallbackQueryHandler(restart_button, pattern=REQ_RESTART.pattern),
-                          CallbackQueryHandler(cancel, pattern=REQ_CANCEL.pattern), MessageHandler(text | other, confirm_hint)],
+                CONTACT: [
+                    MessageHandler(filters.CONTACT, contact_shared),
+                    MessageHandler(text, contact_text),
+                    MessageHandler(other, contact_text),
+                ],
+                SLOTS: [
+                    CallbackQueryHandler(slots_input, pattern=REQ_SLOTS.pattern),
+                    MessageHandler(text, slots_input),
+                    MessageHandler(other, text_only),
+                ],
+                CONFIRM: [
+                    CallbackQueryHandler(send_button, pattern=REQ_SEND.pattern),
+                    CallbackQueryHandler(restart_button, pattern=REQ_RESTART.pattern),
+                    CallbackQueryHandler(cancel, pattern=REQ_CANCEL.pattern),
+                    MessageHandler(text | other, confirm_hint),
+                ],
             },
-            fallbacks=[CommandHandler("cancel", cancel)])
+            fallbacks=[CommandHandler("cancel", cancel)],
+        )
     return [conv]

@@ -3,6 +3,7 @@
 Other features call `ask_for_grid(update, context)` when someone without a grid tries
 something grid-bound (or raise bot.services.people.NoGrid from a service).
 """
+
 from __future__ import annotations
 
 from telegram import Update
@@ -30,8 +31,9 @@ async def _community_step(update: Update, context: Ctx, intro: str, page: int = 
     await show(update, *views.communities_step(lang, intro, communities, page), new=new)
 
 
-async def _grid_step(update: Update, context: Ctx, community_id: int, intro: str = "", page: int = 0,
-                     new: bool = False) -> None:
+async def _grid_step(
+    update: Update, context: Ctx, community_id: int, intro: str = "", page: int = 0, new: bool = False
+) -> None:
     lang = lang_of(update, context)
     com, grids = await people.grid_choices(core_of(context), community_id)
     if not grids:

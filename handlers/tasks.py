@@ -2,6 +2,7 @@
 
 The Done and Release questions are a small persistent conversation ("task_report").
 """
+
 from __future__ import annotations
 
 import warnings
@@ -109,8 +110,9 @@ async def group_hint(update: Update, context: Ctx, payload: str = "menu") -> Non
 async def accept_button(update: Update, context: Ctx) -> None:
     result = await claim_task(core_of(context), actor_of(update), TASK_ACCEPT.parse_id(data_of(update)))
     key = "task.accepted_filled" if result.filled else "task.accepted"
-    await query_of(update).answer(tp(lang_of(update, context), key, code=result.request.code or "",
-                                          bot=context.bot.username), show_alert=True)
+    await query_of(update).answer(
+        tp(lang_of(update, context), key, code=result.request.code or "", bot=context.bot.username), show_alert=True
+    )
 
 
 async def tasks_command(update: Update, context: Ctx) -> None:
@@ -181,7 +183,9 @@ async def note_input(update: Update, context: Ctx) -> object:
     pending = take_pending(context, PENDING)
     if pending is None:
         return await expired(update, context)
-    view = await report_done(core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note)
+    view = await report_done(
+        core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note
+    )
     user_data(context).pop(PENDING, None)
     key = "task.done_reported" if view.request.status == "done_reported" else "task.done_part"
     await say(update, t(lang, key, code=view.request.code or ""))
@@ -204,8 +208,9 @@ async def reason_input(update: Update, context: Ctx) -> object:
     pending = take_pending(context, PENDING)
     if pending is None:
         return await expired(update, context)
-    req = await release_task(core_of(context), actor_of(update), int(pending.get("id", 0)),
-                                 message_of(update).text or "")
+    req = await release_task(
+        core_of(context), actor_of(update), int(pending.get("id", 0)), message_of(update).text or ""
+    )
     user_data(context).pop(PENDING, None)
     await say(update, t(lang, "task.released", code=req.code or ""))
     return END
@@ -227,17 +232,32 @@ def build_handlers() -> list[AnyHandler]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         report = ConversationHandler(
-            name="task_report", persistent=True, allow_reentry=True,
-            entry_points=[CallbackQueryHandler(done_button, pattern=TASK_DONE.pattern),
-                          CallbackQueryHandler(release_button, pattern=TASK_RELEASE.pattern)],
-            states={HOURS: [CallbackQueryHandler(hours_input, pattern=TASK_HOURS.pattern), MessageHandler(text, hours_input),
-                            MessageHandler(other, text_only)],
-                    NOTE: [CallbackQueryHandler(note_input, pattern=TASK_NOTE_SKIP.pattern), MessageHandler(text, note_input),
-                           MessageHandler(other, text_only)],
-                    REASON: [MessageHandler(text, reason_input), MessageHandler(other, text_only)]},
-            fallbacks=[CommandHandler("cancel", cancel)])
-    return [report,
-            CallbackQueryHandler(accept_button, pattern=TASK_ACCEPT.pattern),
-            CallbackQueryHandler(show_button, pattern=TASK_SHOW.pattern),
-            CallbackQueryHandler(start_button, pattern=TASK_START.pattern),
-            CommandHandler("tasks", tasks_command)]
+            name="task_report",
+            persistent=True,
+            allow_reentry=True,
+            entry_points=[
+                CallbackQueryHandler(done_button, pattern=TASK_DONE.pattern),
+                CallbackQueryHandler(release_button, pattern=TASK_RELEASE.pattern),
+            ],
+            states={
+                HOURS: [
+                    CallbackQueryHandler(hours_input, pattern=TASK_HOURS.pattern),
+                    MessageHandler(text, hours_input),
+                    MessageHandler(other, text_only),
+                ],
+                NOTE: [
+                    CallbackQueryHandler(note_input, pattern=TASK_NOTE_SKIP.pattern),
+                    MessageHandler(text, note_input),
+                    MessageHandler(other, text_only),
+                ],
+                REASON: [MessageHandler(text, reason_input), MessageHandler(other, text_only)],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+        )
+    return [
+        report,
+        CallbackQueryHandler(accept_button, pattern=TASK_ACCEPT.pattern),
+        CallbackQueryHandler(show_button, pattern=TASK_SHOW.pattern),
+        CallbackQueryHandler(start_button, pattern=TASK_START.pattern),
+        CommandHandler("tasks", tasks_command),
+    ]

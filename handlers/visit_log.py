@@ -4,6 +4,7 @@ Entry: the button `visit:log:<household_id>` (on /visits and on the scheduler's 
 The draft lives in user_data["visit"]; every press carries the household id and must match it,
 so an old keyboard changes nothing. Nothing is stored until the last step calls the service.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -193,8 +194,15 @@ async def _finish(update: Update, context: Ctx) -> int:
     lang, d = lang_of(update, context), _draft(context)
     _user_data(context).pop("visit", None)
     try:
-        done = await visits.record_visit(core_of(context), actor_of(update), int(d["hh"]), d.get("outcome") or "", d.get("note", ""),
-                                         d.get("flags") or [], d.get("cat"))
+        done = await visits.record_visit(
+            core_of(context),
+            actor_of(update),
+            int(d["hh"]),
+            d.get("outcome") or "",
+            d.get("note", ""),
+            d.get("flags") or [],
+            d.get("cat"),
+        )
     except DomainError as e:
         await say(update, t(lang, e.key, **e.params))
         return ConversationHandler.END
@@ -214,11 +222,19 @@ def conversation() -> AnyHandler:
             entry_points=[CallbackQueryHandler(start_log, pattern=view.LOG.pattern)],
             states={
                 OUTCOME: [CallbackQueryHandler(choose_outcome, pattern=view.OUTCOME.pattern)],
-                NOTE: [MessageHandler(text, note_text), CallbackQueryHandler(skip_note, pattern=view.SKIP_NOTE.pattern)],
-                FLAGS: [CallbackQueryHandler(toggle_flag, pattern=view.FLAG.pattern),
-                        CallbackQueryHandler(flags_done, pattern=view.FLAGS_DONE.pattern)],
+                NOTE: [
+                    MessageHandler(text, note_text),
+                    CallbackQueryHandler(skip_note, pattern=view.SKIP_NOTE.pattern),
+                ],
+                FLAGS: [
+                    CallbackQueryHandler(toggle_flag, pattern=view.FLAG.pattern),
+                    CallbackQueryHandler(flags_done, pattern=view.FLAGS_DONE.pattern),
+                ],
                 ASK_REQUEST: [CallbackQueryHandler(choose_request, pattern=view.REQUEST.pattern)],
                 REQUEST_TEXT: [MessageHandler(text, request_text)],
             },
             fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(cancel, pattern=view.CANCEL.pattern)],
-            name="visit_log", persistent=True, allow_reentry=True)
+            name="visit_log",
+            persistent=True,
+            allow_reentry=True,
+        )

@@ -3,6 +3,7 @@
 Everything here shows addresses, so it answers only in private chats. The visit log itself
 (buttons `visit:log:<household_id>`, bot/views/visits) is the conversation in handlers/visit_log.py.
 """
+
 from __future__ import annotations
 
 from telegram import Update

@@ -1,5 +1,6 @@
 """Leaders and volunteers: approve or decline applications (buttons on the card, /pending),
 the volunteer list with suspend / reinstate (/volunteers, /suspend)."""
+
 from __future__ import annotations
 
 from telegram import Update

@@ -1,4 +1,5 @@
 """/profile: a volunteer sees their profile, edits a field, or leaves the programme."""
+
 from __future__ import annotations
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -33,8 +34,11 @@ GONE = (VolunteerStatus.left.value, VolunteerStatus.declined.value)
 
 def share_phone(lang: str) -> ReplyKeyboardMarkup:
     """The reply keyboard that shares the user's own phone number (Telegram checks it is theirs)."""
-    return ReplyKeyboardMarkup([[KeyboardButton(tp(lang, "volunteers.share_phone_button"), request_contact=True)]],
-                               resize_keyboard=True, one_time_keyboard=True)
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(tp(lang, "volunteers.share_phone_button"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
 
 
 async def _render(update: Update, context: Ctx, view: people.VolunteerView | None = None, *, new: bool = False) -> None:
@@ -187,7 +191,9 @@ async def edit_phone(update: Update, context: Ctx) -> int | None:
 
 async def edit_wrong(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    await say(update, t(lang, "volunteers.use_contact_button" if _field(context) == "phone" else "volunteers.send_text"))
+    await say(
+        update, t(lang, "volunteers.use_contact_button" if _field(context) == "phone" else "volunteers.send_text")
+    )
 
 
 async def edit_cancel(update: Update, context: Ctx) -> int:
@@ -199,10 +205,14 @@ async def edit_cancel(update: Update, context: Ctx) -> int:
 
 def build_handlers() -> list[AnyHandler]:
     conv = conversation(
-        name="volunteer_profile", persistent=True, allow_reentry=True,
+        name="volunteer_profile",
+        persistent=True,
+        allow_reentry=True,
         entry_points=[CallbackQueryHandler(edit_start, pattern=PF_EDIT.pattern)],
-        states={EDIT_TEXT: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, edit_text)],
-                EDIT_PHONE: [MessageHandler(PRIVATE & filters.CONTACT, edit_phone)]},
+        states={
+            EDIT_TEXT: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, edit_text)],
+            EDIT_PHONE: [MessageHandler(PRIVATE & filters.CONTACT, edit_phone)],
+        },
         fallbacks=[CommandHandler("cancel", edit_cancel), MessageHandler(PRIVATE & ~filters.COMMAND, edit_wrong)],
     )
     return [

@@ -2,6 +2,7 @@
 grid, work group, party member, skills, availability, consent, confirm. /cancel leaves any step;
 a bad answer gets a hint and the same question again. Leaders' side: volunteer_leaders.py;
 the volunteer's own profile: volunteer_profile.py."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -65,18 +66,30 @@ async def _ask(update: Update, context: Ctx, step: int, *, edit: bool = False, p
     elif step == PHONE:
         await say(update, prefix + t(lang, "volunteers.ask_phone"), reply_markup=share_phone(lang))
     elif step == COMMUNITY:
-        await show(update, prefix + t(lang, "volunteers.ask_community"),
-                   await picker_buttons(update, context, PICK_SU_COMMUNITY), new=not edit)
+        await show(
+            update,
+            prefix + t(lang, "volunteers.ask_community"),
+            await picker_buttons(update, context, PICK_SU_COMMUNITY),
+            new=not edit,
+        )
     elif step == GRID:
-        await show(update, prefix + t(lang, "volunteers.ask_grid", community=d.get("community_name", "")),
-                   await picker_buttons(update, context, PICK_SU_GRID), new=not edit)
+        await show(
+            update,
+            prefix + t(lang, "volunteers.ask_grid", community=d.get("community_name", "")),
+            await picker_buttons(update, context, PICK_SU_GRID),
+            new=not edit,
+        )
     elif step == WORK:
         await show(update, prefix + t(lang, "volunteers.ask_work_group"), views.work_group_buttons(lang), new=not edit)
     elif step == PARTY:
         await show(update, prefix + t(lang, "volunteers.ask_party"), views.party_buttons(lang), new=not edit)
     elif step == SKILLS:
-        await show(update, prefix + t(lang, "volunteers.ask_skills"), views.skill_buttons(lang, d.get("skills") or []),
-                   new=not edit)
+        await show(
+            update,
+            prefix + t(lang, "volunteers.ask_skills"),
+            views.skill_buttons(lang, d.get("skills") or []),
+            new=not edit,
+        )
     elif step == AVAIL:
         await show(update, prefix + t(lang, "volunteers.ask_availability"), new=True)
     elif step == CONSENT:
@@ -211,8 +224,14 @@ async def toggle_skill(update: Update, context: Ctx) -> int:
         except InvalidInput as e:
             return await _again(update, context, e)
         await answer(update)
-        await show(update, t(lang_of(update, context), "volunteers.skills_chosen",
-                             skills=skills_text(lang_of(update, context), d["skills"])))
+        await show(
+            update,
+            t(
+                lang_of(update, context),
+                "volunteers.skills_chosen",
+                skills=skills_text(lang_of(update, context), d["skills"]),
+            ),
+        )
         return await _ask(update, context, AVAIL)
     chosen = [v for v in d.get("skills") or [] if v != value] + ([] if value in (d.get("skills") or []) else [value])
     d["skills"] = chosen
@@ -261,8 +280,13 @@ async def wrong_input(update: Update, context: Ctx) -> int:
     """Anything the current step did not expect (a sticker, text where a button is needed...)."""
     lang = lang_of(update, context)
     step = int(_draft(context).get("step", NAME))
-    key = "volunteers.use_contact_button" if step == PHONE else "volunteers.use_buttons" \
-        if step not in (NAME, AVAIL) else "volunteers.send_text"
+    key = (
+        "volunteers.use_contact_button"
+        if step == PHONE
+        else "volunteers.use_buttons"
+        if step not in (NAME, AVAIL)
+        else "volunteers.send_text"
+    )
     return await _ask(update, context, step, prefix="❗ " + t(lang, key) + "\n\n")
 
 
@@ -273,27 +297,40 @@ async def busy(update: Update, context: Ctx) -> None:
 def build_handlers() -> list[AnyHandler]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
     conv = conversation(
-        name="volunteer_signup", persistent=True, allow_reentry=True,
-        entry_points=[CommandHandler("volunteer", start, filters=PRIVATE),
-                      CallbackQueryHandler(start, pattern=MENU_VOLUNTEER.pattern)],
+        name="volunteer_signup",
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[
+            CommandHandler("volunteer", start, filters=PRIVATE),
+            CallbackQueryHandler(start, pattern=MENU_VOLUNTEER.pattern),
+        ],
         states={
             NAME: [MessageHandler(text, got_name)],
             PHONE: [MessageHandler(PRIVATE & filters.CONTACT, got_contact)],
             COMMUNITY: [CallbackQueryHandler(got_community, pattern=SU_COMMUNITY.pattern)],
-            GRID: [CallbackQueryHandler(got_grid, pattern=SU_GRID.pattern),
-                   CallbackQueryHandler(back_to_community, pattern=SU_BACK.pattern)],
+            GRID: [
+                CallbackQueryHandler(got_grid, pattern=SU_GRID.pattern),
+                CallbackQueryHandler(back_to_community, pattern=SU_BACK.pattern),
+            ],
             WORK: [CallbackQueryHandler(got_work_group, pattern=SU_WORK_GROUP.pattern)],
             PARTY: [CallbackQueryHandler(got_party, pattern=SU_PARTY.pattern)],
             SKILLS: [CallbackQueryHandler(toggle_skill, pattern=SU_SKILL.pattern)],
             AVAIL: [MessageHandler(text, got_availability)],
             CONSENT: [CallbackQueryHandler(got_consent, pattern=SU_CONSENT.pattern)],
-            CONFIRM: [CallbackQueryHandler(submit, pattern=SU_SEND.pattern),
-                      CallbackQueryHandler(cancel, pattern=SU_STOP.pattern)],
+            CONFIRM: [
+                CallbackQueryHandler(submit, pattern=SU_SEND.pattern),
+                CallbackQueryHandler(cancel, pattern=SU_STOP.pattern),
+            ],
         },
-        fallbacks=[CommandHandler("cancel", cancel),
-                   MessageHandler(PRIVATE & filters.COMMAND, busy),
-                   MessageHandler(PRIVATE & ~filters.COMMAND, wrong_input)],
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            MessageHandler(PRIVATE & filters.COMMAND, busy),
+            MessageHandler(PRIVATE & ~filters.COMMAND, wrong_input),
+        ],
     )
-    return [conv, CommandHandler(["volunteer", "profile", "pending", "volunteers"], group_start,
-                                 filters=filters.ChatType.GROUPS),
-            *volunteer_profile.build_handlers(), *volunteer_leaders.build_handlers()]
+    return [
+        conv,
+        CommandHandler(["volunteer", "profile", "pending", "volunteers"], group_start, filters=filters.ChatType.GROUPS),
+        *volunteer_profile.build_handlers(),
+        *volunteer_leaders.build_handlers(),
+    ]

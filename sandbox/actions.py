@@ -55,8 +55,9 @@ class UserActions(Timeline):
         rt = msg.get("reply_to_message")
         return bool(rt and rt.get("from", {}).get("is_bot"))
 
-    def user_send(self, user_id: int, text: str, chat_id: int | None = None,
-                  reply_to_message_id: int | None = None) -> Json:
+    def user_send(
+        self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None
+    ) -> Json:
         """A person writes ``text``; queues a ``message`` update. Returns the message view."""
         if not text:
             raise bad("message text is empty")
@@ -73,21 +74,28 @@ class UserActions(Timeline):
         rec = self.new_message(chat_id, user, fields, event="user_message", from_bot=False)
         return self.view(self._deliver_user_message(chat_id, rec))
 
-    def user_contact(self, user_id: int, phone_number: str, chat_id: int | None = None,
-                     first_name: str | None = None, last_name: str | None = None) -> Json:
+    def user_contact(
+        self,
+        user_id: int,
+        phone_number: str,
+        chat_id: int | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+    ) -> Json:
         user, chat_id = self._sender_chat(user_id, chat_id)
-        contact = {"phone_number": str(phone_number),
-                   "first_name": first_name or user["first_name"], "user_id": user["id"]}
+        contact = {
+            "phone_number": str(phone_number),
+            "first_name": first_name or user["first_name"],
+            "user_id": user["id"],
+        }
         if last_name or user.get("last_name"):
             contact["last_name"] = last_name or user["last_name"]
-        rec = self.new_message(chat_id, user, {"contact": contact}, event="user_contact",
-                               from_bot=False)
+        rec = self.new_message(chat_id, user, {"contact": contact}, event="user_contact", from_bot=False)
         if self.groups.get(chat_id) is None or self.groups[chat_id]["bot_admin"]:
             self._deliver_user_message(chat_id, rec)
         return self.view(rec)
 
-    def press(self, user_id: int, chat_id: int, message_id: int, data: str,
-              force: bool = False) -> str:
+    def press(self, user_id: int, chat_id: int, message_id: int, data: str, force: bool = False) -> str:
         """A person presses an inline button; queues a ``callback_query``. Returns its id."""
         user, chat_id = self._sender_chat(user_id, chat_id)
         rec = self.get_message(chat_id, int(message_id))
@@ -97,18 +105,29 @@ class UserActions(Timeline):
             raise bad("the message has no button with this callback_data (use force)")
         qid = str(secrets.randbits(62))
         inst = hashlib.sha1(f"{self.bot_id}:{chat_id}".encode()).hexdigest()[:16]
-        query = {"id": qid, "from": user, "message": dict(rec["message"]),
-                 "chat_instance": str(int(inst, 16)), "data": data}
-        self.callbacks[qid] = {"query": query, "answer": None, "chat_id": chat_id,
-                               "time": time.time()}
-        self.add_event("callback_pressed", chat_id, callback_query_id=qid, data=data,
-                       user_id=user["id"], message_id=int(message_id))
+        query = {
+            "id": qid,
+            "from": user,
+            "message": dict(rec["message"]),
+            "chat_instance": str(int(inst, 16)),
+            "data": data,
+        }
+        self.callbacks[qid] = {"query": query, "answer": None, "chat_id": chat_id, "time": time.time()}
+        self.add_event(
+            "callback_pressed",
+            chat_id,
+            callback_query_id=qid,
+            data=data,
+            user_id=user["id"],
+            message_id=int(message_id),
+        )
         if not (chat_id > 0 and chat_id in self.blocked):
             self.add_update("callback_query", query)
         return qid
 
-    def answer_callback(self, qid: str, text: str | None = None, show_alert: bool = False,
-                        url: str | None = None) -> Json:
+    def answer_callback(
+        self, qid: str, text: str | None = None, show_alert: bool = False, url: str | None = None
+    ) -> Json:
         cb = self.callbacks.get(str(qid))
         if cb is None or cb["answer"] is not None:
             raise bad("query is too old and response timeout expired or query ID is invalid")

@@ -17,15 +17,44 @@ from .state import SandboxState
 from .validate import check_markup, parse_text, reply_target
 
 TOKEN_RE = re.compile(r"^(\d+):[A-Za-z0-9_-]{10,}$")
-JSON_FIELDS = {"reply_markup", "entities", "caption_entities", "allowed_updates", "commands",
-               "scope", "reply_parameters", "link_preview_options", "menu_button", "media",
-               "rights"}
-INT_FIELDS = {"message_id", "user_id", "offset", "limit", "timeout", "reply_to_message_id",
-              "max_connections", "cache_time", "expire_date", "member_limit",
-              "message_thread_id", "from_chat_id"}
-BOOL_FIELDS = {"drop_pending_updates", "show_alert", "disable_notification", "protect_content",
-               "creates_join_request", "disable_web_page_preview", "allow_sending_without_reply",
-               "only_if_banned", "for_channels"}
+JSON_FIELDS = {
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "reply_parameters",
+    "link_preview_options",
+    "menu_button",
+    "media",
+    "rights",
+}
+INT_FIELDS = {
+    "message_id",
+    "user_id",
+    "offset",
+    "limit",
+    "timeout",
+    "reply_to_message_id",
+    "max_connections",
+    "cache_time",
+    "expire_date",
+    "member_limit",
+    "message_thread_id",
+    "from_chat_id",
+}
+BOOL_FIELDS = {
+    "drop_pending_updates",
+    "show_alert",
+    "disable_notification",
+    "protect_content",
+    "creates_join_request",
+    "disable_web_page_preview",
+    "allow_sending_without_reply",
+    "only_if_banned",
+    "for_channels",
+}
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -42,7 +71,7 @@ def _coerce(name: str, value: Any) -> Any:
         except ValueError:
             if name == "chat_id":
                 return value
-            raise bad(f"field \"{name}\" must be of type Integer") from None
+            raise bad(f'field "{name}" must be of type Integer') from None
     if name in BOOL_FIELDS:
         return value.lower() in ("true", "1")
     return value
@@ -72,22 +101,19 @@ async def handle(request: web.Request) -> web.Response:
     state = request.app["state"]
     m = TOKEN_RE.match(request.match_info["token"])
     if not m:
-        return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"},
-                                 status=401)
+        return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
     if state.bot_id != int(m.group(1)):
         state.set_bot_id(int(m.group(1)))
     name = request.match_info["method"]
     canonical, fn = METHODS.get(name.lower(), (name, None))
     if fn is None:
-        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"},
-                                 status=404)
+        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
     try:
         params = await decode_params(request)
         chat_id = params.get("chat_id")
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             params["chat_id"] = chat_id = resolve_username(state, chat_id)
-        retry = state.limiter.check(state.bot_id, canonical,
-                                    chat_id if isinstance(chat_id, int) else None)
+        retry = state.limiter.check(state.bot_id, canonical, chat_id if isinstance(chat_id, int) else None)
         if retry is not None:
             state.stats["rate_limited_429"] += 1
             raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
@@ -111,12 +137,10 @@ def resolve_username(state: SandboxState, name: str) -> int:
 async def handle_file(request: web.Request) -> web.Response:
     state = request.app["state"]
     if not TOKEN_RE.match(request.match_info["token"]):
-        return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"},
-                                 status=401)
+        return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
     fid = state.file_paths.get(request.match_info["path"])
     if fid is None:
-        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"},
-                                 status=404)
+        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
     f = state.files[fid]
     return web.Response(body=f["data"], content_type=f["mime"])
 
@@ -146,17 +170,21 @@ def _common_fields(state: SandboxState, chat_id: int, params: Json) -> tuple[Jso
 # ------------------------------------------------------------------ message methods
 @method()
 async def getMe(state: SandboxState, params: Json, request: web.Request) -> Any:
-    return {**state.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False,
-            "has_main_web_app": False}
+    return {
+        **state.bot_user,
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
 
 
 @method()
 async def sendMessage(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat_id = chat_id_of(params)
     state.check_bot_can_send(chat_id)
-    text, ents, source = parse_text(params.get("text"), params.get("parse_mode"),
-                                    params.get("entities"))
+    text, ents, source = parse_text(params.get("text"), params.get("parse_mode"), params.get("entities"))
     fields, extra = _common_fields(state, chat_id, params)
     fields["text"] = text
     if ents:
@@ -172,8 +200,9 @@ async def send_media(state: SandboxState, params: Json, request: web.Request) ->
     kind = "photo" if request.match_info["method"].lower() == "sendphoto" else "document"
     chat_id = chat_id_of(params)
     state.check_bot_can_send(chat_id)
-    caption, ents, source = parse_text(params.get("caption"), params.get("parse_mode"),
-                                       params.get("caption_entities"), caption=True)
+    caption, ents, source = parse_text(
+        params.get("caption"), params.get("parse_mode"), params.get("caption_entities"), caption=True
+    )
     fields, extra = _common_fields(state, chat_id, params)
     fid, external = await file_param(state, params, kind)
     fields.update(media_fields(state, kind, fid, external))
@@ -181,8 +210,16 @@ async def send_media(state: SandboxState, params: Json, request: web.Request) ->
         fields["caption"] = caption
         if ents:
             fields["caption_entities"] = ents
-    rec = state.new_message(chat_id, state.bot_user, fields, source_html=source,
-                            event=f"{kind}_sent", file_id=fid, external_url=external, **extra)
+    rec = state.new_message(
+        chat_id,
+        state.bot_user,
+        fields,
+        source_html=source,
+        event=f"{kind}_sent",
+        file_id=fid,
+        external_url=external,
+        **extra,
+    )
     return rec["message"]
 
 
@@ -197,8 +234,10 @@ def _editable(state: SandboxState, params: Json) -> Json:
     return rec
 
 
-NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message")
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 
 
 def _apply_edit(state: SandboxState, rec: Json, changes: Json, markup: Json | None) -> Json:
@@ -225,8 +264,7 @@ async def editMessageText(state: SandboxState, params: Json, request: web.Reques
     rec = _editable(state, params)
     if "text" not in rec["message"]:
         raise bad("there is no text in the message to edit")
-    text, ents, source = parse_text(params.get("text"), params.get("parse_mode"),
-                                    params.get("entities"))
+    text, ents, source = parse_text(params.get("text"), params.get("parse_mode"), params.get("entities"))
     markup = check_markup(params.get("reply_markup"))
     rec["source_html"] = source
     return _apply_edit(state, rec, {"text": text, "entities": ents}, markup)
@@ -237,8 +275,9 @@ async def editMessageCaption(state: SandboxState, params: Json, request: web.Req
     rec = _editable(state, params)
     if not ({"photo", "document"} & set(rec["message"])):
         raise bad("there is no caption in the message to edit")
-    cap, ents, source = parse_text(params.get("caption"), params.get("parse_mode"),
-                                   params.get("caption_entities"), caption=True)
+    cap, ents, source = parse_text(
+        params.get("caption"), params.get("parse_mode"), params.get("caption_entities"), caption=True
+    )
     markup = check_markup(params.get("reply_markup"))
     rec["source_html"] = source
     return _apply_edit(state, rec, {"caption": cap, "caption_entities": ents}, markup)
@@ -265,6 +304,7 @@ async def answerCallbackQuery(state: SandboxState, params: Json, request: web.Re
     text = params.get("text")
     if text and len(text) > 200:
         raise bad("MESSAGE_TOO_LONG")
-    state.answer_callback(str(params.get("callback_query_id", "")), text,
-                          bool(params.get("show_alert")), params.get("url"))
+    state.answer_callback(
+        str(params.get("callback_query_id", "")), text, bool(params.get("show_alert")), params.get("url")
+    )
     return True

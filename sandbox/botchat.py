@@ -16,10 +16,10 @@ from .registry import chat_id_of, method
 from .state import DEFAULT_ALLOWED, SandboxState, admin_member
 from .webhook import allowed, start_delivery, stop_delivery
 
-CONFLICT_WEBHOOK = ("Conflict: can't use getUpdates method while webhook is active; use "
-                    "deleteWebhook to delete the webhook first")
-CONFLICT_POLL = ("Conflict: terminated by other getUpdates request; make sure that only one bot "
-                 "instance is running")
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
+CONFLICT_POLL = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
 def _set_allowed(state: SandboxState, params: Json) -> None:
@@ -65,8 +65,7 @@ async def setWebhook(state: SandboxState, params: Json, request: web.Request) ->
     if params.get("drop_pending_updates"):
         state.updates.clear()
     _set_allowed(state, params)
-    state.webhook.update(url=url, secret_token=secret or None,
-                         max_connections=params.get("max_connections") or 40)
+    state.webhook.update(url=url, secret_token=secret or None, max_connections=params.get("max_connections") or 40)
     if url:
         start_delivery(state)
         state.notifier.notify()
@@ -86,8 +85,12 @@ async def deleteWebhook(state: SandboxState, params: Json, request: web.Request)
 
 def webhook_info(state: SandboxState) -> Json:
     w = state.webhook
-    info = {"url": w["url"], "has_custom_certificate": False,
-            "pending_update_count": len(state.updates), "max_connections": w["max_connections"]}
+    info = {
+        "url": w["url"],
+        "has_custom_certificate": False,
+        "pending_update_count": len(state.updates),
+        "max_connections": w["max_connections"],
+    }
     if w["url"]:
         info["allowed_updates"] = sorted(state.allowed_updates)
     if w.get("last_error_date"):
@@ -120,10 +123,18 @@ def _visible_chat(state: SandboxState, params: Json) -> int:
 @method()
 async def getChat(state: SandboxState, params: Json, request: web.Request) -> Any:
     chat = state.chat_obj(_visible_chat(state, params))
-    return {**chat, "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                    "unique_gifts": False, "premium_subscription": False,
-                                    "gifts_from_channels": False}}
+    return {
+        **chat,
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": {
+            "unlimited_gifts": False,
+            "limited_gifts": False,
+            "unique_gifts": False,
+            "premium_subscription": False,
+            "gifts_from_channels": False,
+        },
+    }
 
 
 def member_of(state: SandboxState, chat_id: int, user_id: int) -> Json:
@@ -206,10 +217,13 @@ def _need_admin(state: SandboxState, params: Json) -> int:
 @method()
 async def createChatInviteLink(state: SandboxState, params: Json, request: web.Request) -> Any:
     _need_admin(state, params)
-    link = {"invite_link": f"https://t.me/+{secrets.token_urlsafe(12)}",
-            "creator": state.bot_user,
-            "creates_join_request": bool(params.get("creates_join_request")),
-            "is_primary": False, "is_revoked": False}
+    link = {
+        "invite_link": f"https://t.me/+{secrets.token_urlsafe(12)}",
+        "creator": state.bot_user,
+        "creates_join_request": bool(params.get("creates_join_request")),
+        "is_primary": False,
+        "is_revoked": False,
+    }
     for k in ("name", "expire_date", "member_limit"):
         if params.get(k):
             link[k] = params[k]
@@ -233,15 +247,13 @@ def _cmd_key(params: Json) -> str:
 async def setMyCommands(state: SandboxState, params: Json, request: web.Request) -> Any:
     cmds = params.get("commands")
     if not isinstance(cmds, list):
-        raise bad("field \"commands\" must be an Array")
+        raise bad('field "commands" must be an Array')
     for c in cmds:
-        if not isinstance(c, dict) or not re.fullmatch(r"[a-z0-9_]{1,32}",
-                                                      str(c.get("command", ""))):
+        if not isinstance(c, dict) or not re.fullmatch(r"[a-z0-9_]{1,32}", str(c.get("command", ""))):
             raise bad("BOT_COMMAND_INVALID")
         if not 1 <= len(str(c.get("description", ""))) <= 256:
             raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
-    state.commands[_cmd_key(params)] = [{"command": c["command"],
-                                         "description": c["description"]} for c in cmds]
+    state.commands[_cmd_key(params)] = [{"command": c["command"], "description": c["description"]} for c in cmds]
     state.add_event("commands_set", None, key=_cmd_key(params), commands=cmds)
     return True
 
@@ -259,8 +271,7 @@ async def deleteMyCommands(state: SandboxState, params: Json, request: web.Reque
 
 @method()
 async def setChatMenuButton(state: SandboxState, params: Json, request: web.Request) -> Any:
-    state.menu_buttons[str(params.get("chat_id", ""))] = params.get("menu_button") or \
-        {"type": "default"}
+    state.menu_buttons[str(params.get("chat_id", ""))] = params.get("menu_button") or {"type": "default"}
     return True
 
 
@@ -269,7 +280,6 @@ async def getChatMenuButton(state: SandboxState, params: Json, request: web.Requ
     return state.menu_buttons.get(str(params.get("chat_id", "")), {"type": "commands"})
 
 
-@method("close", "logOut", "setMyDescription", "setMyShortDescription", "setMyName",
-        "setMyDefaultAdministratorRights")
+@method("close", "logOut", "setMyDescription", "setMyShortDescription", "setMyName", "setMyDefaultAdministratorRights")
 async def accept(state: SandboxState, params: Json, request: web.Request) -> Any:
     return True

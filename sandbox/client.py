@@ -38,28 +38,32 @@ class SandboxClient:
             await self._session.close()
             self._session = None
 
-    async def _req(self, verb: str, path: str, json: Json | None = None, params: Json | None = None,
-                   timeout: float = 30) -> Any:
+    async def _req(
+        self, verb: str, path: str, json: Json | None = None, params: Json | None = None, timeout: float = 30
+    ) -> Any:
         if self._session is None:
             self._session = aiohttp.ClientSession()
         params = {k: str(v) for k, v in (params or {}).items() if v is not None}
-        async with self._session.request(verb, f"{self.base}/{path}", json=json, params=params,
-                                         timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+        async with self._session.request(
+            verb, f"{self.base}/{path}", json=json, params=params, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as r:
             data = await r.json()
             if r.status >= 400:
                 raise SandboxError(r.status, data)
             return data
 
-    async def _obj(self, verb: str, path: str, json: Json | None = None, params: Json | None = None,
-                   timeout: float = 30) -> Json:
+    async def _obj(
+        self, verb: str, path: str, json: Json | None = None, params: Json | None = None, timeout: float = 30
+    ) -> Json:
         """A call whose answer is one JSON object."""
         data = await self._req(verb, path, json, params, timeout)
         if not isinstance(data, dict):
             raise SandboxError(200, data)
         return data
 
-    async def _list(self, verb: str, path: str, json: Json | None = None, params: Json | None = None,
-                    timeout: float = 30) -> list[Json]:
+    async def _list(
+        self, verb: str, path: str, json: Json | None = None, params: Json | None = None, timeout: float = 30
+    ) -> list[Json]:
         """A call whose answer is a JSON array of objects."""
         data = await self._req(verb, path, json, params, timeout)
         if not isinstance(data, list):
@@ -67,26 +71,58 @@ class SandboxClient:
         return data
 
     # ---------------------------------------------------------------- world
-    async def add_user(self, id: int, first_name: str, last_name: str | None = None,
-                       username: str | None = None, language_code: str | None = None,
-                       started: bool = False) -> Json:
-        return await self._obj("POST", "users", {
-            "id": id, "first_name": first_name, "last_name": last_name, "username": username,
-            "language_code": language_code, "started": started})
+    async def add_user(
+        self,
+        id: int,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        started: bool = False,
+    ) -> Json:
+        return await self._obj(
+            "POST",
+            "users",
+            {
+                "id": id,
+                "first_name": first_name,
+                "last_name": last_name,
+                "username": username,
+                "language_code": language_code,
+                "started": started,
+            },
+        )
 
     async def users(self) -> list[Json]:
         return await self._list("GET", "users")
 
-    async def add_group(self, id: int, title: str, members: Iterable[int] = (), *, type: str = "group",
-                        bot_member: bool = True, bot_admin: bool = False,
-                        admins: Iterable[int] = ()) -> Json:
-        return await self._obj("POST", "chats", {
-            "id": id, "title": title, "members": list(members), "type": type,
-            "bot_member": bot_member, "bot_admin": bot_admin, "admins": list(admins)})
+    async def add_group(
+        self,
+        id: int,
+        title: str,
+        members: Iterable[int] = (),
+        *,
+        type: str = "group",
+        bot_member: bool = True,
+        bot_admin: bool = False,
+        admins: Iterable[int] = (),
+    ) -> Json:
+        return await self._obj(
+            "POST",
+            "chats",
+            {
+                "id": id,
+                "title": title,
+                "members": list(members),
+                "type": type,
+                "bot_member": bot_member,
+                "bot_admin": bot_admin,
+                "admins": list(admins),
+            },
+        )
 
     async def member(self, chat_id: int, user_id: int, action: str = "add") -> Json:
-        return await self._obj("POST", f"chats/{chat_id}/members",
-                               {"user_id": user_id, "action": action})
+        return await self._obj("POST", f"chats/{chat_id}/members", {"user_id": user_id, "action": action})
 
     async def chats(self, user_id: int | None = None) -> list[Json]:
         return await self._list("GET", "chats", params={"user_id": user_id})
@@ -100,12 +136,23 @@ class SandboxClient:
     async def stats(self) -> Json:
         return await self._obj("GET", "stats")
 
-    async def set_limits(self, per_second: int | None = None,
-                         per_group_per_minute: int | None = None,
-                         enabled: bool | None = None, count_edits: bool | None = None) -> Json:
-        return await self._obj("POST", "limits", {
-            "per_second": per_second, "per_group_per_minute": per_group_per_minute,
-            "enabled": enabled, "count_edits": count_edits})
+    async def set_limits(
+        self,
+        per_second: int | None = None,
+        per_group_per_minute: int | None = None,
+        enabled: bool | None = None,
+        count_edits: bool | None = None,
+    ) -> Json:
+        return await self._obj(
+            "POST",
+            "limits",
+            {
+                "per_second": per_second,
+                "per_group_per_minute": per_group_per_minute,
+                "enabled": enabled,
+                "count_edits": count_edits,
+            },
+        )
 
     async def webhook(self) -> Json:
         return await self._obj("GET", "webhook")
@@ -114,27 +161,38 @@ class SandboxClient:
         return await self._obj("GET", "bot")
 
     # ---------------------------------------------------------------- acting
-    async def send(self, user_id: int, text: str, chat_id: int | None = None,
-                   reply_to_message_id: int | None = None) -> Json:
-        return self._marked(await self._obj("POST", "send", {"user_id": user_id, "chat_id": chat_id,
-                                                "text": text,
-                                                "reply_to_message_id": reply_to_message_id}))
+    async def send(
+        self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None
+    ) -> Json:
+        return self._marked(
+            await self._obj(
+                "POST",
+                "send",
+                {"user_id": user_id, "chat_id": chat_id, "text": text, "reply_to_message_id": reply_to_message_id},
+            )
+        )
 
     def _marked(self, msg: Json) -> Json:
         self.mark = msg["seq"] - 1
         return msg
 
-    async def contact(self, user_id: int, phone_number: str, chat_id: int | None = None,
-                      first_name: str | None = None) -> Json:
-        return self._marked(await self._obj("POST", "contact", {
-            "user_id": user_id, "chat_id": chat_id, "phone_number": phone_number,
-            "first_name": first_name}))
+    async def contact(
+        self, user_id: int, phone_number: str, chat_id: int | None = None, first_name: str | None = None
+    ) -> Json:
+        return self._marked(
+            await self._obj(
+                "POST",
+                "contact",
+                {"user_id": user_id, "chat_id": chat_id, "phone_number": phone_number, "first_name": first_name},
+            )
+        )
 
-    async def press(self, user_id: int, chat_id: int, message_id: int, data: str,
-                    force: bool = False) -> str:
-        r = await self._obj("POST", "press", {"user_id": user_id, "chat_id": chat_id,
-                                              "message_id": message_id, "callback_data": data,
-                                              "force": force})
+    async def press(self, user_id: int, chat_id: int, message_id: int, data: str, force: bool = False) -> str:
+        r = await self._obj(
+            "POST",
+            "press",
+            {"user_id": user_id, "chat_id": chat_id, "message_id": message_id, "callback_data": data, "force": force},
+        )
         self.mark = r["seq"] - 1
         return str(r["callback_query_id"])
 
@@ -153,23 +211,26 @@ class SandboxClient:
 
     # ---------------------------------------------------------------- reading
     async def messages(self, chat_id: int, since_seq: int = 0) -> list[Json]:
-        return await self._list("GET", "messages", params={"chat_id": chat_id,
-                                                          "since_seq": since_seq})
+        return await self._list("GET", "messages", params={"chat_id": chat_id, "since_seq": since_seq})
 
     async def bot_messages(self, chat_id: int) -> list[Json]:
         return [m for m in await self.messages(chat_id) if m["from_bot"] and not m["deleted"]]
 
-    async def events(self, since: int = 0, timeout: float = 0,
-                     chat_id: int | None = None) -> list[Json]:
-        return await self._list("GET", "events", params={"since": since, "timeout": timeout,
-                                                        "chat_id": chat_id},
-                               timeout=timeout + 30)
+    async def events(self, since: int = 0, timeout: float = 0, chat_id: int | None = None) -> list[Json]:
+        return await self._list(
+            "GET", "events", params={"since": since, "timeout": timeout, "chat_id": chat_id}, timeout=timeout + 30
+        )
 
     async def last_seq(self) -> int:
         return int((await self._obj("GET", "last_seq"))["seq"])
 
-    async def wait_for(self, predicate: Callable[[Json], bool], timeout: float = 5.0,
-                       since: int | None = None, chat_id: int | None = None) -> Json:
+    async def wait_for(
+        self,
+        predicate: Callable[[Json], bool],
+        timeout: float = 5.0,
+        since: int | None = None,
+        chat_id: int | None = None,
+    ) -> Json:
         """First event after ``since`` matching predicate, else AssertionError with the recent
         events. Default ``since``: just before this client's last send/contact/press (so a
         reply that came before you started waiting is still found), else now."""
@@ -193,19 +254,24 @@ class SandboxClient:
         lines = "\n".join(_describe(e) for e in recent[-30:]) or "(no events)"
         raise AssertionError(f"no matching event within {timeout}s; recent events:\n{lines}")
 
-    async def wait_bot_message(self, chat_id: int, contains: str | None = None,
-                               timeout: float = 5, since: int | None = None,
-                               edited: bool = False) -> Json:
+    async def wait_bot_message(
+        self,
+        chat_id: int,
+        contains: str | None = None,
+        timeout: float = 5,
+        since: int | None = None,
+        edited: bool = False,
+    ) -> Json:
         """Wait for the bot to send (or, with edited=True, also edit) a message in chat_id
         whose text/caption contains ``contains``; returns the message dict."""
-        types = {"message_sent", "photo_sent", "document_sent"} | (
-            {"message_edited"} if edited else set())
+        types = {"message_sent", "photo_sent", "document_sent"} | ({"message_edited"} if edited else set())
 
         def pred(ev: Json) -> bool:
             m = ev.get("message") or {}
             if ev["type"] not in types or ev["chat_id"] != chat_id:
                 return False
             return contains is None or contains in (m.get("text") or m.get("caption") or "")
+
         message: Json = (await self.wait_for(pred, timeout, since, chat_id=chat_id))["message"]
         return message
 

@@ -8,10 +8,22 @@ import re
 from .errors import Json
 
 TAG_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-    "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link",
-    "code": "code", "pre": "pre", "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ATTR = re.compile(r"""\s*([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
@@ -60,16 +72,17 @@ def parse_html(src: str) -> tuple[str, list[Json]]:
             j = src.find(">", i)
             if j < 0:
                 raise ParseError(f"Unclosed start tag at byte offset {_boff(src, i)}")
-            inner = src[i + 1:j]
+            inner = src[i + 1 : j]
             if inner.startswith("/"):
                 name = inner[1:].strip().lower()
                 if not stack:
-                    raise ParseError(f'Unexpected end tag at byte offset {_boff(src, i)}')
+                    raise ParseError(f"Unexpected end tag at byte offset {_boff(src, i)}")
                 top = stack.pop()
                 if top["tag"] != name:
                     raise ParseError(
-                        f'Unmatched end tag at byte offset {_boff(src, i)}, expected '
-                        f'"</{top["tag"]}>", found "</{name}>"')
+                        f"Unmatched end tag at byte offset {_boff(src, i)}, expected "
+                        f'"</{top["tag"]}>", found "</{name}>"'
+                    )
                 ent = top["entity"]
                 if ent is not None and pos16 > ent["offset"]:
                     ent["length"] = pos16 - ent["offset"]
@@ -77,23 +90,22 @@ def parse_html(src: str) -> tuple[str, list[Json]]:
             else:
                 m = re.match(r"([a-zA-Z][a-zA-Z0-9-]*)(.*)$", inner, re.S)
                 if not m:
-                    raise ParseError(
-                        f'Unsupported start tag "{inner[:16]}" at byte offset {_boff(src, i)}')
+                    raise ParseError(f'Unsupported start tag "{inner[:16]}" at byte offset {_boff(src, i)}')
                 name = m.group(1).lower()
                 if name not in TAG_TYPES:
-                    raise ParseError(
-                        f'Unsupported start tag "{name}" at byte offset {_boff(src, i)}')
+                    raise ParseError(f'Unsupported start tag "{name}" at byte offset {_boff(src, i)}')
                 attrs = _attrs(m.group(2))
                 ent = {"type": TAG_TYPES[name], "offset": pos16}
                 if name == "span" and attrs.get("class") != "tg-spoiler":
-                    raise ParseError(f'Tag "span" must have class "tg-spoiler" at byte offset '
-                                     f'{_boff(src, i)}')
+                    raise ParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {_boff(src, i)}')
                 if name == "a":
                     href = attrs.get("href", "")
                     if href.startswith("tg://user?id="):
-                        ent = {"type": "text_mention", "offset": pos16,
-                               "user": {"id": int(href.split("=", 1)[1] or 0), "is_bot": False,
-                                        "first_name": ""}}
+                        ent = {
+                            "type": "text_mention",
+                            "offset": pos16,
+                            "user": {"id": int(href.split("=", 1)[1] or 0), "is_bot": False, "first_name": ""},
+                        }
                     elif href:
                         ent["url"] = href
                     else:
@@ -102,10 +114,14 @@ def parse_html(src: str) -> tuple[str, list[Json]]:
                     ent["custom_emoji_id"] = attrs.get("emoji-id", "")
                 elif name == "blockquote" and "expandable" in attrs:
                     ent["type"] = "expandable_blockquote"
-                elif name == "code" and stack and stack[-1]["tag"] == "pre" \
-                        and attrs.get("class", "").startswith("language-") \
-                        and stack[-1]["entity"] is not None:
-                    stack[-1]["entity"]["language"] = attrs["class"][len("language-"):]
+                elif (
+                    name == "code"
+                    and stack
+                    and stack[-1]["tag"] == "pre"
+                    and attrs.get("class", "").startswith("language-")
+                    and stack[-1]["entity"] is not None
+                ):
+                    stack[-1]["entity"]["language"] = attrs["class"][len("language-") :]
                     ent = None
                 stack.append({"tag": name, "entity": ent})
             i = j + 1
@@ -119,13 +135,11 @@ def parse_html(src: str) -> tuple[str, list[Json]]:
                     cp = int(body[2:], 16) if body[1] in "xX" else int(body[1:])
                     ch = chr(cp)
                 except (ValueError, OverflowError) as e:
-                    raise ParseError(f"Wrong character entity at byte offset "
-                                     f"{_boff(src, i)}") from e
+                    raise ParseError(f"Wrong character entity at byte offset {_boff(src, i)}") from e
             elif body.lower() in NAMED:
                 ch = NAMED[body.lower()]
             else:
-                raise ParseError(f'Unsupported HTML entity "&{body};" at byte offset '
-                                 f'{_boff(src, i)}')
+                raise ParseError(f'Unsupported HTML entity "&{body};" at byte offset {_boff(src, i)}')
             out.append(ch)
             pos16 += u16len(ch)
             i = m.end()
@@ -139,12 +153,26 @@ def parse_html(src: str) -> tuple[str, list[Json]]:
     return "".join(out), entities
 
 
-_OPEN = {"bold": "<b>", "italic": "<i>", "underline": "<u>", "strikethrough": "<s>",
-         "spoiler": "<tg-spoiler>", "code": "<code>", "blockquote": "<blockquote>",
-         "expandable_blockquote": "<blockquote expandable>"}
-_CLOSE = {"bold": "</b>", "italic": "</i>", "underline": "</u>", "strikethrough": "</s>",
-          "spoiler": "</tg-spoiler>", "code": "</code>", "blockquote": "</blockquote>",
-          "expandable_blockquote": "</blockquote>"}
+_OPEN = {
+    "bold": "<b>",
+    "italic": "<i>",
+    "underline": "<u>",
+    "strikethrough": "<s>",
+    "spoiler": "<tg-spoiler>",
+    "code": "<code>",
+    "blockquote": "<blockquote>",
+    "expandable_blockquote": "<blockquote expandable>",
+}
+_CLOSE = {
+    "bold": "</b>",
+    "italic": "</i>",
+    "underline": "</u>",
+    "strikethrough": "</s>",
+    "spoiler": "</tg-spoiler>",
+    "code": "</code>",
+    "blockquote": "</blockquote>",
+    "expandable_blockquote": "</blockquote>",
+}
 
 
 def _tags(e: Json) -> tuple[str, str] | None:
@@ -190,6 +218,5 @@ def command_entities(text: str) -> list[Json]:
     """bot_command entities like Telegram computes them for user messages."""
     ents = []
     for m in _COMMAND.finditer(text):
-        ents.append({"type": "bot_command", "offset": u16len(text[:m.start()]),
-                     "length": u16len(m.group(0))})
+        ents.append({"type": "bot_command", "offset": u16len(text[: m.start()]), "length": u16len(m.group(0))})
     return ents

@@ -10,24 +10,44 @@ from collections.abc import Callable
 from .errors import Json
 
 # Methods that put a new message into a chat: they count against both limits.
-SEND_METHODS = frozenset({
-    "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
-    "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
-    "sendPoll", "sendDice", "sendSticker", "copyMessage", "forwardMessage", "sendInvoice",
-})
+SEND_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+        "copyMessage",
+        "forwardMessage",
+        "sendInvoice",
+    }
+)
 # Edits count against the per-bot per-second limit only (Telegram is lenient with edits
 # in groups, but a bot editing 100 messages a second still gets throttled).
-EDIT_METHODS = frozenset({
-    "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia",
-})
+EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"})
 
 
 class RateLimiter:
     """Rolling-window counters. ``check`` returns None (allowed, recorded) or retry_after (s)."""
 
-    def __init__(self, per_second: int = 30, per_group_per_minute: int = 20,
-                 enabled: bool = True, count_edits: bool = True,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_second: int = 30,
+        per_group_per_minute: int = 20,
+        enabled: bool = True,
+        count_edits: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.per_second = per_second
         self.per_group_per_minute = per_group_per_minute
         self.enabled = enabled
@@ -36,8 +56,13 @@ class RateLimiter:
         self._bot: dict[int, deque[float]] = {}
         self._group: dict[tuple[int, int], deque[float]] = {}
 
-    def configure(self, per_second: int | None = None, per_group_per_minute: int | None = None,
-                  enabled: bool | None = None, count_edits: bool | None = None) -> None:
+    def configure(
+        self,
+        per_second: int | None = None,
+        per_group_per_minute: int | None = None,
+        enabled: bool | None = None,
+        count_edits: bool | None = None,
+    ) -> None:
         if per_second is not None:
             self.per_second = int(per_second)
         if per_group_per_minute is not None:
@@ -84,6 +109,9 @@ class RateLimiter:
         return None
 
     def to_dict(self) -> Json:
-        return {"per_second": self.per_second,
-                "per_group_per_minute": self.per_group_per_minute,
-                "enabled": self.enabled, "count_edits": self.count_edits}
+        return {
+            "per_second": self.per_second,
+            "per_group_per_minute": self.per_group_per_minute,
+            "enabled": self.enabled,
+            "count_edits": self.count_edits,
+        }

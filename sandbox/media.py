@@ -23,9 +23,9 @@ def image_size(data: bytes) -> tuple[int, int]:
                     i += 1
                     continue
                 marker = data[i + 1]
-                length = struct.unpack(">H", data[i + 2:i + 4])[0]
+                length = struct.unpack(">H", data[i + 2 : i + 4])[0]
                 if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                    h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                    h, w = struct.unpack(">HH", data[i + 5 : i + 9])
                     return w, h
                 i += 2 + length
     except struct.error:
@@ -42,8 +42,15 @@ def store_file(state: World, data: bytes, name: str | None, mime: str | None, ki
     if "." in name:
         ext = "." + name.rsplit(".", 1)[1]
     path = f"{kind}s/file_{n}{ext}"
-    state.files[fid] = {"data": data, "name": name, "mime": mime, "size": len(data),
-                        "path": path, "unique": f"U{n}{secrets.token_hex(4)}", "kind": kind}
+    state.files[fid] = {
+        "data": data,
+        "name": name,
+        "mime": mime,
+        "size": len(data),
+        "path": path,
+        "unique": f"U{n}{secrets.token_hex(4)}",
+        "kind": kind,
+    }
     state.file_paths[path] = fid
     return fid
 
@@ -52,7 +59,7 @@ async def file_param(state: World, params: Json, kind: str) -> tuple[str | None,
     """-> (file_id, external_url). Accepts an upload, attach://name, a file_id or an URL."""
     v = params.get(kind)
     if isinstance(v, str) and v.startswith("attach://"):
-        v = params.get(v[len("attach://"):])
+        v = params.get(v[len("attach://") :])
     if v is None or v == "":
         raise bad(f"there is no {kind} in the request")
     if hasattr(v, "file"):  # aiohttp FileField
@@ -73,24 +80,34 @@ def media_fields(state: World, kind: str, fid: str | None, external: str | None)
     if fid is None:  # external URL: we don't fetch it
         assert external is not None  # file_param gives one or the other
         fid = f"SBXURL_{secrets.token_urlsafe(12)}"
-        f = {"size": 0, "unique": secrets.token_hex(6), "name": external.rsplit("/", 1)[-1],
-             "mime": mimetypes.guess_type(external)[0] or "application/octet-stream", "data": b""}
+        f = {
+            "size": 0,
+            "unique": secrets.token_hex(6),
+            "name": external.rsplit("/", 1)[-1],
+            "mime": mimetypes.guess_type(external)[0] or "application/octet-stream",
+            "data": b"",
+        }
     else:
         f = state.files[fid]
     if kind == "photo":
         w, h = image_size(f["data"])
-        big = {"file_id": fid, "file_unique_id": f["unique"], "width": w, "height": h,
-               "file_size": f["size"]}
+        big = {"file_id": fid, "file_unique_id": f["unique"], "width": w, "height": h, "file_size": f["size"]}
         scale = max(w, h) / 90 if max(w, h) > 90 else 1
         small = {**big, "width": max(1, int(w / scale)), "height": max(1, int(h / scale))}
         return {"photo": [small, big] if scale > 1 else [big]}
-    return {"document": {"file_id": fid, "file_unique_id": f["unique"], "file_name": f["name"],
-                         "mime_type": f["mime"], "file_size": f["size"]}}
+    return {
+        "document": {
+            "file_id": fid,
+            "file_unique_id": f["unique"],
+            "file_name": f["name"],
+            "mime_type": f["mime"],
+            "file_size": f["size"],
+        }
+    }
 
 
 def get_file(state: World, file_id: str) -> Json:
     f = state.files.get(file_id)
     if f is None:
         raise bad("invalid file_id")
-    return {"file_id": file_id, "file_unique_id": f["unique"], "file_size": f["size"],
-            "file_path": f["path"]}
+    return {"file_id": file_id, "file_unique_id": f["unique"], "file_size": f["size"], "file_path": f["path"]}

@@ -1,5 +1,6 @@
 """The Bot API methods the sandbox answers, by name: each module of methods registers its own with
 `@method()`, and the server looks them up here (so the modules of methods need not know each other)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,6 +16,7 @@ def method(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         for n in names or (fn.__name__,):
             METHODS[n.lower()] = (n, fn)
         return fn
+
     return deco
 
 

@@ -39,9 +39,9 @@ def build_app(state: SandboxState | None = None, *, rate_limits: bool = True) ->
     return app
 
 
-async def start_server(host: str = "127.0.0.1", port: int = 0,
-                       state: SandboxState | None = None,
-                       rate_limits: bool = True) -> tuple[web.AppRunner, int]:
+async def start_server(
+    host: str = "127.0.0.1", port: int = 0, state: SandboxState | None = None, rate_limits: bool = True
+) -> tuple[web.AppRunner, int]:
     """Bind and serve; port 0 picks a free port. Returns (runner, real port).
     Stop with ``await runner.cleanup()``; the state is ``runner.app["state"]``."""
     runner = web.AppRunner(build_app(state, rate_limits=rate_limits), access_log=None)
@@ -61,8 +61,7 @@ def main() -> None:
 
     async def run() -> None:
         runner, port = await start_server(a.host, a.port, rate_limits=not a.no_limits)
-        print(f"sandbox on http://{a.host}:{port}/  bot API base_url "
-              f"http://{a.host}:{port}/bot", flush=True)
+        print(f"sandbox on http://{a.host}:{port}/  bot API base_url http://{a.host}:{port}/bot", flush=True)
         try:
             await asyncio.Event().wait()
         finally:

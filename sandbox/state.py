@@ -11,20 +11,42 @@ from .errors import ApiError, Json, bad
 from .limits import RateLimiter
 from .world import Notifier
 
-DEFAULT_ALLOWED = {"message", "edited_message", "channel_post", "edited_channel_post",
-                   "callback_query", "my_chat_member", "inline_query", "chosen_inline_result",
-                   "shipping_query", "pre_checkout_query", "poll", "poll_answer",
-                   "chat_join_request", "business_connection", "business_message",
-                   "edited_business_message", "deleted_business_messages", "purchased_paid_media",
-                   "message_reaction", "message_reaction_count", "chat_member", "chat_boost",
-                   "removed_chat_boost"} - {"chat_member", "message_reaction",
-                                            "message_reaction_count"}
+DEFAULT_ALLOWED = {
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "callback_query",
+    "my_chat_member",
+    "inline_query",
+    "chosen_inline_result",
+    "shipping_query",
+    "pre_checkout_query",
+    "poll",
+    "poll_answer",
+    "chat_join_request",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "purchased_paid_media",
+    "message_reaction",
+    "message_reaction_count",
+    "chat_member",
+    "chat_boost",
+    "removed_chat_boost",
+} - {"chat_member", "message_reaction", "message_reaction_count"}
 
 
 class SandboxState(UserActions):
-    def __init__(self, *, bot_username: str = "redvest_sandbox_bot",
-                 bot_first_name: str = "Redvest", limiter: RateLimiter | None = None,
-                 bot_id: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        bot_username: str = "redvest_sandbox_bot",
+        bot_first_name: str = "Redvest",
+        limiter: RateLimiter | None = None,
+        bot_id: int = 1,
+    ) -> None:
         self.bot_username, self.bot_first_name = bot_username, bot_first_name
         self.initial_bot_id = bot_id
         self.limiter = limiter or RateLimiter()
@@ -51,15 +73,19 @@ class SandboxState(UserActions):
         self.events = []
         self.seq = 0
         self.callbacks = {}
-        self.webhook = {"url": "", "secret_token": None, "max_connections": 40,
-                        "last_error_date": None, "last_error_message": None}
+        self.webhook = {
+            "url": "",
+            "secret_token": None,
+            "max_connections": 40,
+            "last_error_date": None,
+            "last_error_message": None,
+        }
         self.commands = {}
         self.menu_buttons = {}
         self.files = {}
         self.file_paths = {}
         self.invite_links = {}
-        self.stats = {"sent": 0, "rate_limited_429": 0, "by_method": Counter(),
-                      "per_chat_sent": Counter()}
+        self.stats = {"sent": 0, "rate_limited_429": 0, "by_method": Counter(), "per_chat_sent": Counter()}
         self.limiter.reset()
         self.notifier.notify()
 
@@ -76,20 +102,26 @@ class SandboxState(UserActions):
             elif isinstance(o, list):
                 for v in o:
                     fix(v)
+
         fix(self.updates)
         fix(self.msgs)
 
     @property
     def bot_user(self) -> Json:
-        return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_first_name,
-                "username": self.bot_username}
+        return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_first_name, "username": self.bot_username}
 
-    def add_user(self, id: int, first_name: str, last_name: str | None = None,
-                 username: str | None = None, language_code: str | None = None, *,
-                 started: bool = False) -> Json:
+    def add_user(
+        self,
+        id: int,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        *,
+        started: bool = False,
+    ) -> Json:
         user = {"id": int(id), "is_bot": False, "first_name": first_name}
-        for k, v in (("last_name", last_name), ("username", username),
-                     ("language_code", language_code)):
+        for k, v in (("last_name", last_name), ("username", username), ("language_code", language_code)):
             if v:
                 user[k] = v
         self.users[int(id)] = user
@@ -104,12 +136,24 @@ class SandboxState(UserActions):
             if g["bot_admin"]:
                 return admin_member(self.bot_user)
             return {"status": "member", "user": self.bot_user}
-        return {"status": "kicked" if g["bot_kicked"] else "left", "user": self.bot_user,
-                **({"until_date": 0} if g["bot_kicked"] else {})}
+        return {
+            "status": "kicked" if g["bot_kicked"] else "left",
+            "user": self.bot_user,
+            **({"until_date": 0} if g["bot_kicked"] else {}),
+        }
 
-    def add_group(self, id: int, title: str, members: Iterable[int] = (), *, type: str = "group",
-                  bot_member: bool = True, bot_admin: bool = False, admins: Iterable[int] = (),
-                  actor: int | None = None) -> Json:
+    def add_group(
+        self,
+        id: int,
+        title: str,
+        members: Iterable[int] = (),
+        *,
+        type: str = "group",
+        bot_member: bool = True,
+        bot_admin: bool = False,
+        admins: Iterable[int] = (),
+        actor: int | None = None,
+    ) -> Json:
         id = int(id)
         if id >= 0:
             raise bad("group chat ids must be negative")
@@ -118,8 +162,14 @@ class SandboxState(UserActions):
         g = self.groups.get(id)
         old = self._member_status(g) if g else None
         if g is None:
-            g = self.groups[id] = {"chat": {}, "members": set(), "admins": set(),
-                                   "bot_member": False, "bot_admin": False, "bot_kicked": False}
+            g = self.groups[id] = {
+                "chat": {},
+                "members": set(),
+                "admins": set(),
+                "bot_member": False,
+                "bot_admin": False,
+                "bot_kicked": False,
+            }
         g["chat"] = {"id": id, "type": type, "title": title}
         g["members"] |= {int(m) for m in members}
         g["admins"] |= {int(a) for a in admins}
@@ -137,17 +187,22 @@ class SandboxState(UserActions):
         chat: Json = g["chat"]
         return chat
 
-    def bot_membership_changed(self, chat_id: int, old: Json | None, new: Json,
-                               actor: int | None = None) -> None:
+    def bot_membership_changed(self, chat_id: int, old: Json | None, new: Json, actor: int | None = None) -> None:
         g = self.groups[chat_id]
         if actor is None:
             actor = min(g["admins"] or g["members"] or {0}) or None
         frm = self.users.get(actor) if actor else None
         frm = frm or {"id": 777000, "is_bot": False, "first_name": "Telegram"}
-        self.add_update("my_chat_member", {
-            "chat": g["chat"], "from": frm, "date": int(time.time()),
-            "old_chat_member": old or {"status": "left", "user": self.bot_user},
-            "new_chat_member": new})
+        self.add_update(
+            "my_chat_member",
+            {
+                "chat": g["chat"],
+                "from": frm,
+                "date": int(time.time()),
+                "old_chat_member": old or {"status": "left", "user": self.bot_user},
+                "new_chat_member": new,
+            },
+        )
 
     def add_member(self, chat_id: int, user_id: int) -> None:
         self.group(chat_id)["members"].add(int(user_id))
@@ -175,23 +230,31 @@ class SandboxState(UserActions):
             u = self.users.get(chat_id)
             if u is None:
                 raise bad("chat not found")
-            return {"id": chat_id, "type": "private",
-                    **{k: u[k] for k in ("first_name", "last_name", "username") if k in u}}
+            return {
+                "id": chat_id,
+                "type": "private",
+                **{k: u[k] for k in ("first_name", "last_name", "username") if k in u},
+            }
         return dict(self.group(chat_id)["chat"])
 
     def chat_view(self, chat_id: int) -> Json:
         c = self.chat_obj(chat_id)
         if chat_id < 0:
             g = self.groups[chat_id]
-            c.update(members=sorted(g["members"]), admins=sorted(g["admins"]),
-                     bot_member=g["bot_member"], bot_admin=g["bot_admin"])
+            c.update(
+                members=sorted(g["members"]),
+                admins=sorted(g["admins"]),
+                bot_member=g["bot_member"],
+                bot_admin=g["bot_admin"],
+            )
         else:
             c.update(started=chat_id in self.started, blocked=chat_id in self.blocked)
         return c
 
     def list_chats(self) -> list[Json]:
-        return [self.chat_view(c) for c in sorted(self.private_used) if c in self.users] + \
-            [self.chat_view(c) for c in sorted(self.groups)]
+        return [self.chat_view(c) for c in sorted(self.private_used) if c in self.users] + [
+            self.chat_view(c) for c in sorted(self.groups)
+        ]
 
     def check_bot_can_send(self, chat_id: int) -> None:
         if chat_id > 0:
@@ -209,19 +272,34 @@ class SandboxState(UserActions):
 
     def stats_dict(self) -> Json:
         s = self.stats
-        return {"sent": s["sent"], "rate_limited_429": s["rate_limited_429"],
-                "by_method": dict(s["by_method"]),
-                "per_chat_sent": {str(k): v for k, v in s["per_chat_sent"].items()},
-                "limits": self.limiter.to_dict(), "pending_updates": len(self.updates)}
+        return {
+            "sent": s["sent"],
+            "rate_limited_429": s["rate_limited_429"],
+            "by_method": dict(s["by_method"]),
+            "per_chat_sent": {str(k): v for k, v in s["per_chat_sent"].items()},
+            "limits": self.limiter.to_dict(),
+            "pending_updates": len(self.updates),
+        }
 
 
 def admin_member(user: Json, owner: bool = False) -> Json:
     if owner:
         return {"status": "creator", "user": user, "is_anonymous": False}
-    perms = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
-             "can_manage_video_chats", "can_restrict_members", "can_promote_members",
-             "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-             "can_delete_stories", "can_pin_messages")
+    perms = (
+        "can_be_edited",
+        "is_anonymous",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_pin_messages",
+    )
     d = {p: p not in ("can_be_edited", "is_anonymous", "can_promote_members") for p in perms}
     return {"status": "administrator", "user": user, **d}
 

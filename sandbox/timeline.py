@@ -15,17 +15,31 @@ class Timeline(World):
     """Mixed into SandboxState: its messages per chat, the bot's update queue, the browser's events."""
 
     # ---------------------------------------------------------------- messages
-    def new_message(self, chat_id: int, sender: Json, fields: Json, *,
-                    source_html: str | None = None, event: str = "message_sent",
-                    from_bot: bool = True, **extra: Any) -> Json:
+    def new_message(
+        self,
+        chat_id: int,
+        sender: Json,
+        fields: Json,
+        *,
+        source_html: str | None = None,
+        event: str = "message_sent",
+        from_bot: bool = True,
+        **extra: Any,
+    ) -> Json:
         chat = self.msgs.setdefault(chat_id, {})
         mid = max(chat, default=0) + 1
-        msg = {"message_id": mid, "from": sender, "chat": self.chat_obj(chat_id),
-               "date": int(time.time()), **fields}
+        msg = {"message_id": mid, "from": sender, "chat": self.chat_obj(chat_id), "date": int(time.time()), **fields}
         if chat_id > 0:
             self.private_used.add(chat_id)
-        rec = {"message": msg, "html": "", "deleted": False, "from_bot": from_bot, "seq": 0,
-               "source_html": source_html, **extra}
+        rec = {
+            "message": msg,
+            "html": "",
+            "deleted": False,
+            "from_bot": from_bot,
+            "seq": 0,
+            "source_html": source_html,
+            **extra,
+        }
         chat[mid] = rec
         self.touch(rec, event)
         return rec
@@ -45,8 +59,7 @@ class Timeline(World):
 
     def view(self, rec: Json) -> Json:
         v = dict(rec["message"])
-        v.update(html=rec["html"], deleted=rec["deleted"], from_bot=rec["from_bot"],
-                 seq=rec["seq"])
+        v.update(html=rec["html"], deleted=rec["deleted"], from_bot=rec["from_bot"], seq=rec["seq"])
         if rec.get("source_html") is not None:
             v["source_html"] = rec["source_html"]
         if rec.get("keyboard_markup"):
@@ -61,8 +74,7 @@ class Timeline(World):
 
     def messages(self, chat_id: int, since_seq: int = 0) -> list[Json]:
         recs = self.msgs.get(int(chat_id), {}).values()
-        return [self.view(r) for r in sorted(recs, key=lambda r: r["message"]["message_id"])
-                if r["seq"] > since_seq]
+        return [self.view(r) for r in sorted(recs, key=lambda r: r["message"]["message_id"]) if r["seq"] > since_seq]
 
     # ---------------------------------------------------------------- updates & events
     def add_update(self, kind: str, payload: Json) -> Json:
@@ -87,8 +99,7 @@ class Timeline(World):
             lo = min(len(self.events), since - self.events[0]["seq"] + 1)
         return [e for e in self.events[lo:] if chat_id is None or e["chat_id"] == chat_id]
 
-    async def wait_events(self, since: int, timeout: float = 0.0,
-                          chat_id: int | None = None) -> list[Json]:
+    async def wait_events(self, since: int, timeout: float = 0.0, chat_id: int | None = None) -> list[Json]:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             evs = self.events_since(since, chat_id)

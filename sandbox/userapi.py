@@ -18,7 +18,9 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status)
 
 
-def _api(fn: Callable[[SandboxState, Json, web.Request], Awaitable[Any]]) -> Callable[[web.Request], Awaitable[web.Response]]:
+def _api(
+    fn: Callable[[SandboxState, Json, web.Request], Awaitable[Any]],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def wrapper(request: web.Request) -> web.Response:
         try:
             body: Json = {}
@@ -32,6 +34,7 @@ def _api(fn: Callable[[SandboxState, Json, web.Request], Awaitable[Any]]) -> Cal
             return _json({"ok": False, "error": e.description}, status=e.code)
         except (KeyError, TypeError, ValueError) as e:
             return _json({"ok": False, "error": f"bad request: {e!r}"}, status=400)
+
     return wrapper
 
 
@@ -46,23 +49,33 @@ async def bot_info(state: SandboxState, body: Json, request: web.Request) -> Any
 
 @_api
 async def post_users(state: SandboxState, body: Json, request: web.Request) -> Any:
-    return state.add_user(int(body["id"]), body["first_name"], body.get("last_name"),
-                          body.get("username"), body.get("language_code"),
-                          started=bool(body.get("started", False)))
+    return state.add_user(
+        int(body["id"]),
+        body["first_name"],
+        body.get("last_name"),
+        body.get("username"),
+        body.get("language_code"),
+        started=bool(body.get("started", False)),
+    )
 
 
 @_api
 async def get_users(state: SandboxState, body: Json, request: web.Request) -> Any:
-    return [dict(u, started=u["id"] in state.started, blocked=u["id"] in state.blocked)
-            for u in state.users.values()]
+    return [dict(u, started=u["id"] in state.started, blocked=u["id"] in state.blocked) for u in state.users.values()]
 
 
 @_api
 async def post_chats(state: SandboxState, body: Json, request: web.Request) -> Any:
-    state.add_group(int(body["id"]), body["title"], body.get("members", []),
-                    type=body.get("type", "group"), bot_member=body.get("bot_member", True),
-                    bot_admin=body.get("bot_admin", False), admins=body.get("admins", []),
-                    actor=_int_or_none(body.get("actor")))
+    state.add_group(
+        int(body["id"]),
+        body["title"],
+        body.get("members", []),
+        type=body.get("type", "group"),
+        bot_member=body.get("bot_member", True),
+        bot_admin=body.get("bot_admin", False),
+        admins=body.get("admins", []),
+        actor=_int_or_none(body.get("actor")),
+    )
     return state.chat_view(int(body["id"]))
 
 
@@ -90,23 +103,34 @@ async def post_members(state: SandboxState, body: Json, request: web.Request) ->
 
 @_api
 async def post_send(state: SandboxState, body: Json, request: web.Request) -> Any:
-    return state.user_send(int(body["user_id"]), body.get("text", ""),
-                           _int_or_none(body.get("chat_id")),
-                           _int_or_none(body.get("reply_to_message_id")))
+    return state.user_send(
+        int(body["user_id"]),
+        body.get("text", ""),
+        _int_or_none(body.get("chat_id")),
+        _int_or_none(body.get("reply_to_message_id")),
+    )
 
 
 @_api
 async def post_contact(state: SandboxState, body: Json, request: web.Request) -> Any:
-    return state.user_contact(int(body["user_id"]), body["phone_number"],
-                              _int_or_none(body.get("chat_id")), body.get("first_name"),
-                              body.get("last_name"))
+    return state.user_contact(
+        int(body["user_id"]),
+        body["phone_number"],
+        _int_or_none(body.get("chat_id")),
+        body.get("first_name"),
+        body.get("last_name"),
+    )
 
 
 @_api
 async def post_press(state: SandboxState, body: Json, request: web.Request) -> Any:
-    qid = state.press(int(body["user_id"]), int(body["chat_id"]), int(body["message_id"]),
-                      str(body.get("callback_data", body.get("data", ""))),
-                      force=bool(body.get("force")))
+    qid = state.press(
+        int(body["user_id"]),
+        int(body["chat_id"]),
+        int(body["message_id"]),
+        str(body.get("callback_data", body.get("data", ""))),
+        force=bool(body.get("force")),
+    )
     return {"callback_query_id": qid, "seq": state.seq}
 
 
@@ -123,8 +147,7 @@ async def post_block(state: SandboxState, body: Json, request: web.Request) -> A
 
 @_api
 async def get_messages(state: SandboxState, body: Json, request: web.Request) -> Any:
-    return state.messages(int(request.query["chat_id"]),
-                          int(request.query.get("since_seq") or 0))
+    return state.messages(int(request.query["chat_id"]), int(request.query.get("since_seq") or 0))
 
 
 @_api
@@ -146,8 +169,9 @@ async def get_stats(state: SandboxState, body: Json, request: web.Request) -> An
 
 @_api
 async def post_limits(state: SandboxState, body: Json, request: web.Request) -> Any:
-    state.limiter.configure(body.get("per_second"), body.get("per_group_per_minute"),
-                            body.get("enabled"), body.get("count_edits"))
+    state.limiter.configure(
+        body.get("per_second"), body.get("per_group_per_minute"), body.get("enabled"), body.get("count_edits")
+    )
     return state.limiter.to_dict()
 
 
@@ -159,8 +183,11 @@ async def post_reset(state: SandboxState, body: Json, request: web.Request) -> A
 
 @_api
 async def get_webhook(state: SandboxState, body: Json, request: web.Request) -> Any:
-    return {**webhook_info(state), "delivered": state.webhook.get("delivered", 0),
-            "failures": state.webhook.get("failures", 0)}
+    return {
+        **webhook_info(state),
+        "delivered": state.webhook.get("delivered", 0),
+        "failures": state.webhook.get("failures", 0),
+    }
 
 
 async def get_file(request: web.Request) -> web.Response:

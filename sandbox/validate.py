@@ -9,8 +9,9 @@ from .htmlparse import ParseError, parse_html, u16len
 from .timeline import Timeline
 
 
-def parse_text(text: object, parse_mode: str | None, entities: list[Json] | None, *,
-               caption: bool = False) -> tuple[str, list[Json] | None, str | None]:
+def parse_text(
+    text: object, parse_mode: str | None, entities: list[Json] | None, *, caption: bool = False
+) -> tuple[str, list[Json] | None, str | None]:
     """-> (text, entities, source_html). Raises Telegram's errors."""
     text = "" if text is None else str(text)
     source = None
@@ -36,8 +37,7 @@ def check_markup(rm: object) -> Json | None:
     rows = rm.get("inline_keyboard")
     if rows is not None:
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise bad("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array "
-                      "of Arrays")
+            raise bad('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
         for row in rows:
             for b in row:
                 if not isinstance(b, dict) or not b.get("text"):
@@ -46,11 +46,18 @@ def check_markup(rm: object) -> Json | None:
                     data = str(b["callback_data"])
                     if not data or len(data.encode()) > 64:
                         raise bad("BUTTON_DATA_INVALID")
-                elif not set(b) & {"url", "login_url", "switch_inline_query", "web_app",
-                                   "switch_inline_query_current_chat", "callback_game", "pay",
-                                   "copy_text", "switch_inline_query_chosen_chat"}:
-                    raise bad("can't parse inline keyboard button: Text buttons are unallowed "
-                              "in the inline keyboard")
+                elif not set(b) & {
+                    "url",
+                    "login_url",
+                    "switch_inline_query",
+                    "web_app",
+                    "switch_inline_query_current_chat",
+                    "callback_game",
+                    "pay",
+                    "copy_text",
+                    "switch_inline_query_chosen_chat",
+                }:
+                    raise bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
                 if "url" in b and not re.match(r"^(https?|tg)://", str(b["url"])):
                     raise bad("BUTTON_URL_INVALID")
     elif not ({"keyboard", "remove_keyboard", "force_reply"} & set(rm)):

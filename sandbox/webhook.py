@@ -10,7 +10,7 @@ import aiohttp
 from .errors import Json
 from .world import World
 
-RETRY_BASE = 0.1   # seconds; doubles on each failure up to RETRY_MAX
+RETRY_BASE = 0.1  # seconds; doubles on each failure up to RETRY_MAX
 RETRY_MAX = 2.0
 
 
@@ -44,8 +44,9 @@ async def deliver_loop(state: World) -> None:
                 headers["X-Telegram-Bot-Api-Secret-Token"] = state.webhook["secret_token"]
             err = None
             try:
-                async with session.post(state.webhook["url"], json=upd, headers=headers,
-                                        timeout=aiohttp.ClientTimeout(total=10)) as r:
+                async with session.post(
+                    state.webhook["url"], json=upd, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
+                ) as r:
                     if not 200 <= r.status < 300:
                         err = f"Wrong response from the webhook: {r.status} {r.reason}"
             except asyncio.CancelledError:

@@ -4,6 +4,7 @@ shows) and the leaders' private copies of it with their readers' languages.
 Each statement runs on every accept, Done, confirmation, release and leader action; reading the two
 apart (three statements with the languages) was a fifth of an accept's CPU.
 """
+
 from __future__ import annotations
 
 from typing import Any, NamedTuple
@@ -34,25 +35,43 @@ def lead_ref_prefix(request_id: int) -> str:
 
 def lead_copies(ref_matches: Any) -> Any:
     """card_ref, chat_id and the reader's language of every leader's copy whose ref `ref_matches`."""
-    copies = (select(OB.c.card_ref, OB.c.chat_id).distinct()
-              .where(ref_matches, OB.c.kind != OutboxKind.edit.value).subquery("copies"))
+    copies = (
+        select(OB.c.card_ref, OB.c.chat_id)
+        .distinct()
+        .where(ref_matches, OB.c.kind != OutboxKind.edit.value)
+        .subquery("copies")
+    )
     # the reader's language (tg_user_id is unique, so at most one)
     language = select(PE.c.language).where(PE.c.tg_user_id == copies.c.chat_id).scalar_subquery()
     return select(copies.c.card_ref, copies.c.chat_id, language.label("language")).subquery("lead_copies")
 
 
 _copies = lead_copies(OB.c.card_ref.like(bindparam("pattern")))
-_COPY_ROWS = select(literal(1).label("k"), literal(0).label("ord"), cast(null(), Integer).label("pid"),
-                    cast(null(), String).label("name"), cast(null(), String).label("username"), *_copies.c)
-_TAKER_ROWS = of_takers(literal(0).label("k"), AS.c.id.label("ord"), TAKER.c.id.label("pid"), TAKER.c.name, TAKER.c.username,
-                        cast(null(), String).label("card_ref"), cast(null(), Integer).label("chat_id"),
-                        cast(null(), String).label("language"))
+_COPY_ROWS = select(
+    literal(1).label("k"),
+    literal(0).label("ord"),
+    cast(null(), Integer).label("pid"),
+    cast(null(), String).label("name"),
+    cast(null(), String).label("username"),
+    *_copies.c,
+)
+_TAKER_ROWS = of_takers(
+    literal(0).label("k"),
+    AS.c.id.label("ord"),
+    TAKER.c.id.label("pid"),
+    TAKER.c.name,
+    TAKER.c.username,
+    cast(null(), String).label("card_ref"),
+    cast(null(), Integer).label("chat_id"),
+    cast(null(), String).label("language"),
+)
 _both = union_all(_TAKER_ROWS, _COPY_ROWS).subquery("audience")
 _AUDIENCE = select(_both).order_by(_both.c.k, _both.c.ord)  # takers oldest first, then the copies
 
 
-async def card_audience(session: AsyncSession, request_id: int, *, with_takers: bool = True
-                        ) -> tuple[list[Taker], list[LeadCopy]]:
+async def card_audience(
+    session: AsyncSession, request_id: int, *, with_takers: bool = True
+) -> tuple[list[Taker], list[LeadCopy]]:
     """The request's takers (oldest first; none read unless `with_takers`) and its leaders' copies."""
     conn = await session.connection()
     params: dict[str, Any] = {"pattern": lead_ref_prefix(request_id) + "%"}

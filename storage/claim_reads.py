@@ -4,6 +4,7 @@ Accepting a task reads, in one statement after the volunteer's row lock: the req
 volunteer already holds it, how many tasks they hold, and the resident and household the details
 name. (What the card edits read is in storage/card_reads.py.) Building these as ORM statements on every call cost more than running them.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,33 +34,51 @@ TAKER = PE.alias("taker")
 
 def holding(request_id: Any, person_id: Any) -> Any:
     """The id of the volunteer's assignment on the request (accepted, started or done), or NULL."""
-    return select(AS.c.id).where(AS.c.request_id == request_id, AS.c.volunteer_id == person_id,
-                                 AS.c.status.in_(HOLDING)).limit(1).scalar_subquery()
+    return (
+        select(AS.c.id)
+        .where(AS.c.request_id == request_id, AS.c.volunteer_id == person_id, AS.c.status.in_(HOLDING))
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def load(person_id: Any) -> Any:
     """How many tasks the volunteer holds and has not finished (the fair-claiming limit's count)."""
-    return select(func.count()).select_from(AS).where(AS.c.volunteer_id == person_id,
-                                                      AS.c.status.in_(LIVE)).scalar_subquery()
+    return (
+        select(func.count())
+        .select_from(AS)
+        .where(AS.c.volunteer_id == person_id, AS.c.status.in_(LIVE))
+        .scalar_subquery()
+    )
 
 
 def claim_columns(person_id: Any) -> list[Any]:
     """What a claim checks and tells, for the volunteer `person_id` (a column or a bind parameter)
     and the request `:rid`: the profile, the holding and the load, request, resident, household."""
-    return [VP.c.grid_id.label("vp_grid_id"), VP.c.status.label("vp_status"), holding(HR.c.id, person_id).label("held"),
-            load(person_id).label("load"), *labelled(HR, "r_"), *labelled(RES, "p_"), *labelled(HH, "h_")]
+    return [
+        VP.c.grid_id.label("vp_grid_id"),
+        VP.c.status.label("vp_status"),
+        holding(HR.c.id, person_id).label("held"),
+        load(person_id).label("load"),
+        *labelled(HR, "r_"),
+        *labelled(RES, "p_"),
+        *labelled(HH, "h_"),
+    ]
 
 
 def claim_joins(left: Any, person_id: Any) -> Any:
-    return (left.outerjoin(VP, VP.c.person_id == person_id)
-            .outerjoin(HR, HR.c.id == bindparam("rid"))
-            .outerjoin(RES, RES.c.id == HR.c.resident_id)
-            .outerjoin(HH, HH.c.id == HR.c.household_id))
+    return (
+        left.outerjoin(VP, VP.c.person_id == person_id)
+        .outerjoin(HR, HR.c.id == bindparam("rid"))
+        .outerjoin(RES, RES.c.id == HR.c.resident_id)
+        .outerjoin(HH, HH.c.id == HR.c.household_id)
+    )
 
 
 # a leader dispatching: the same for a volunteer chosen by person id (:pid); one row
 _FOR_PERSON = select(*claim_columns(bindparam("pid"))).select_from(
-    claim_joins(select(literal(1).label("one")).subquery("one"), bindparam("pid")))
+    claim_joins(select(literal(1).label("one")).subquery("one"), bindparam("pid"))
+)
 
 
 async def claim_context(session: AsyncSession, request_id: int, person_id: int) -> AnyRow:
@@ -72,19 +91,23 @@ def task_columns() -> list[Any]:
 
 
 def task_joins(left: Any, person_id: Any) -> Any:
-    return (left.outerjoin(AS, and_(AS.c.volunteer_id == person_id, AS.c.status.in_(HOLDING)))
-            .outerjoin(HR, and_(HR.c.id == AS.c.request_id, HR.c.status.in_(ACTIVE)))
-            .outerjoin(RES, RES.c.id == HR.c.resident_id)
-            .outerjoin(HH, HH.c.id == HR.c.household_id))
+    return (
+        left.outerjoin(AS, and_(AS.c.volunteer_id == person_id, AS.c.status.in_(HOLDING)))
+        .outerjoin(HR, and_(HR.c.id == AS.c.request_id, HR.c.status.in_(ACTIVE)))
+        .outerjoin(RES, RES.c.id == HR.c.resident_id)
+        .outerjoin(HH, HH.c.id == HR.c.household_id)
+    )
 
 
 def holding_joins(left: Any, person_id: Any) -> Any:
     """The request `:rid`, the volunteer's assignment on it (accepted, started or done; NULLs when
     none), its resident and household: what Start, Done and the details check and show."""
-    return (left.outerjoin(HR, HR.c.id == bindparam("rid"))
-            .outerjoin(AS, and_(AS.c.request_id == HR.c.id, AS.c.volunteer_id == person_id, AS.c.status.in_(HOLDING)))
-            .outerjoin(RES, RES.c.id == HR.c.resident_id)
-            .outerjoin(HH, HH.c.id == HR.c.household_id))
+    return (
+        left.outerjoin(HR, HR.c.id == bindparam("rid"))
+        .outerjoin(AS, and_(AS.c.request_id == HR.c.id, AS.c.volunteer_id == person_id, AS.c.status.in_(HOLDING)))
+        .outerjoin(RES, RES.c.id == HR.c.resident_id)
+        .outerjoin(HH, HH.c.id == HR.c.household_id)
+    )
 
 
 def held_columns() -> list[Any]:
@@ -98,25 +121,37 @@ TA = AS.alias("ta")  # every taker of the request, beside the volunteer's own as
 def taker_columns() -> list[Any]:
     """One row per taker (oldest first, order by TA.c.id): assignment id, and their person's id,
     name, username (NULL when gone). What the card edits name, read with what the step needs."""
-    return [TA.c.id.label("t_aid"), TAKER.c.id.label("t_id"), TAKER.c.name.label("t_name"),
-            TAKER.c.username.label("t_username")]
+    return [
+        TA.c.id.label("t_aid"),
+        TAKER.c.id.label("t_id"),
+        TAKER.c.name.label("t_name"),
+        TAKER.c.username.label("t_username"),
+    ]
 
 
 def taker_joins(left: Any) -> Any:
-    return (left.outerjoin(TA, and_(TA.c.request_id == HR.c.id, TA.c.status.in_(HOLDING)))
-            .outerjoin(TAKER, TAKER.c.id == TA.c.volunteer_id))
+    return left.outerjoin(TA, and_(TA.c.request_id == HR.c.id, TA.c.status.in_(HOLDING))).outerjoin(
+        TAKER, TAKER.c.id == TA.c.volunteer_id
+    )
 
 
 # how often the resident said "not done" (numbers the done/reopen rounds in outbox keys)
-REOPENS = (select(func.count()).select_from(AU).where(AU.c.entity == "request", AU.c.entity_id == HR.c.id,
-                                                    AU.c.action == "request.reopen").scalar_subquery())
+REOPENS = (
+    select(func.count())
+    .select_from(AU)
+    .where(AU.c.entity == "request", AU.c.entity_id == HR.c.id, AU.c.action == "request.reopen")
+    .scalar_subquery()
+)
 
 
 def of_takers(*columns: Any) -> Any:
     """`columns` of every taker of the request `:rid` (assignment accepted, started or done) and of
     their person (NULLs when gone); order by AS.c.id for the oldest first."""
-    return (select(*columns).select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
-            .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING)))
+    return (
+        select(*columns)
+        .select_from(AS.outerjoin(TAKER, TAKER.c.id == AS.c.volunteer_id))
+        .where(AS.c.request_id == bindparam("rid"), AS.c.status.in_(HOLDING))
+    )
 
 
 _TAKERS = of_takers(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_id).order_by(AS.c.id)
@@ -125,8 +160,13 @@ _TAKERS = of_takers(TAKER.c.id, TAKER.c.name, TAKER.c.username, AS.c.volunteer_i
 def full_taker_columns(assignment: Any) -> list[Any]:
     """A taker's assignment id, volunteer, status and hours, and every column of their person
     (NULLs when gone): the card's names and the volunteers a confirmation pays and tells."""
-    return [assignment.c.id.label("t_aid"), assignment.c.volunteer_id.label("t_vid"), assignment.c.status.label("t_status"),
-            assignment.c.hours.label("t_hours"), *labelled(TAKER, "p_")]
+    return [
+        assignment.c.id.label("t_aid"),
+        assignment.c.volunteer_id.label("t_vid"),
+        assignment.c.status.label("t_status"),
+        assignment.c.hours.label("t_hours"),
+        *labelled(TAKER, "p_"),
+    ]
 
 
 _TAKERS_FULL = of_takers(*full_taker_columns(AS)).order_by(AS.c.id)

@@ -5,6 +5,7 @@ Each function runs inside the caller's transaction. Taking a slot is one conditi
 volunteers pressing Accept at once exactly as many win as there are slots, on SQLite
 (BEGIN IMMEDIATE serialises writers) and on PostgreSQL (the row lock re-checks the WHERE).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,8 +57,11 @@ class Slot:
 
 
 # the volunteer's profile and the request, locked (both exist, or nothing is locked and the claim fails)
-_LOCK = (select(col(VolunteerProfile.id), col(HelpRequest.id)).where(col(VolunteerProfile.person_id) == bindparam("pid"),
-                                                          col(HelpRequest.id) == bindparam("rid")).with_for_update())
+_LOCK = (
+    select(col(VolunteerProfile.id), col(HelpRequest.id))
+    .where(col(VolunteerProfile.person_id) == bindparam("pid"), col(HelpRequest.id) == bindparam("rid"))
+    .with_for_update()
+)
 
 
 async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> None:
@@ -71,27 +75,45 @@ async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> 
 # the same locks, the volunteer found by their Telegram id and the request by :rid, as columns of the
 # read that starts their claim (the columns read the CTEs, so they run and lock, the volunteer first;
 # one profile per person; SQLite has no row locks: ignored)
-_LOCKED_TG = (select(col(VolunteerProfile.id)).join(Person, col(Person.id) == col(VolunteerProfile.person_id))
-              .where(col(Person.tg_user_id) == bindparam("tg")).with_for_update(of=table_of(VolunteerProfile))
-              .cte("locked"))
-_LOCKED_REQUEST = select(col(HelpRequest.id)).where(col(HelpRequest.id) == bindparam("rid")).with_for_update().cte("locked_request")
-LOCK_COLUMNS = [select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
-                select(_LOCKED_REQUEST.c.id).scalar_subquery().label("locked_request")]
+_LOCKED_TG = (
+    select(col(VolunteerProfile.id))
+    .join(Person, col(Person.id) == col(VolunteerProfile.person_id))
+    .where(col(Person.tg_user_id) == bindparam("tg"))
+    .with_for_update(of=table_of(VolunteerProfile))
+    .cte("locked")
+)
+_LOCKED_REQUEST = (
+    select(col(HelpRequest.id)).where(col(HelpRequest.id) == bindparam("rid")).with_for_update().cte("locked_request")
+)
+LOCK_COLUMNS = [
+    select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
+    select(_LOCKED_REQUEST.c.id).scalar_subquery().label("locked_request"),
+]
 
 
 async def holds(session: AsyncSession, request_id: int, person_id: int) -> Assignment | None:
     """The volunteer's live (accepted, started or done) assignment on this request."""
-    stmt = select(Assignment).where(col(Assignment.request_id) == request_id, col(Assignment.volunteer_id) == person_id,
-                                    col(Assignment.status).in_(HOLDING))
+    stmt = select(Assignment).where(
+        col(Assignment.request_id) == request_id,
+        col(Assignment.volunteer_id) == person_id,
+        col(Assignment.status).in_(HOLDING),
+    )
     return (await session.execute(stmt)).scalars().first()
 
 
 _TAKEN = col(HelpRequest.slots_taken) + 1
-_FREE = (col(HelpRequest.id) == bindparam("rid"), col(HelpRequest.status) == RequestStatus.open.value,
-         col(HelpRequest.slots_taken) < col(HelpRequest.slots))
+_FREE = (
+    col(HelpRequest.id) == bindparam("rid"),
+    col(HelpRequest.status) == RequestStatus.open.value,
+    col(HelpRequest.slots_taken) < col(HelpRequest.slots),
+)
 _TAKE_VALUES = dict(
-    slots_taken=_TAKEN, status=case((_TAKEN >= col(HelpRequest.slots), RequestStatus.filled.value), else_=RequestStatus.open.value),
-    first_accepted_at=func.coalesce(col(HelpRequest.first_accepted_at), bindparam("now", type_=DateTime(timezone=True))))
+    slots_taken=_TAKEN,
+    status=case((_TAKEN >= col(HelpRequest.slots), RequestStatus.filled.value), else_=RequestStatus.open.value),
+    first_accepted_at=func.coalesce(
+        col(HelpRequest.first_accepted_at), bindparam("now", type_=DateTime(timezone=True))
+    ),
+)
 # every column back (the caller's copy of the request is then current without a refresh)
 _TAKE = update(table_of(HelpRequest)).where(*_FREE).values(**_TAKE_VALUES).returning(*table_of(HelpRequest).c)
 _ASSIGN = insert(table_of(Assignment)).returning(col(Assignment.id))
@@ -102,44 +124,102 @@ _ASSIGN = insert(table_of(Assignment)).returning(col(Assignment.id))
 _AS, _HR, _AU = table_of(Assignment), table_of(HelpRequest), table_of(AuditEntry)
 _VID = bindparam("vid", type_=Integer)
 _HELD, _LOAD = holding(bindparam("rid"), _VID), load(_VID)
-_taken = (update(_HR).where(*_FREE, _HELD.is_(None), _LOAD < bindparam("limit")).values(**_TAKE_VALUES)
-          .returning(*_HR.c).cte("taken"))
-_assigned = (insert(_AS).from_select(
-    ["request_id", "volunteer_id", "dispatched_by", "status", "created_at"],
-    select(_taken.c.id, _VID, bindparam("by", type_=Integer), literal(AssignmentStatus.accepted.value),
-           bindparam("now", type_=DateTime(timezone=True)))).returning(_AS.c.id).cte("assigned"))
-_audited = insert(_AU).from_select(
-    ["at", "actor_id", "action", "entity", "entity_id", "detail"],
-    select(bindparam("at", type_=DateTime(timezone=True)), bindparam("actor", type_=Integer), bindparam("action", type_=String),
-           literal("request"), _taken.c.id,
-           cast(func.json_build_object("code", _taken.c.code, "volunteer", _VID, "slots_taken", _taken.c.slots_taken,
-                                       "slots", _taken.c.slots), Text))).cte("audited")
+_taken = (
+    update(_HR)
+    .where(*_FREE, _HELD.is_(None), _LOAD < bindparam("limit"))
+    .values(**_TAKE_VALUES)
+    .returning(*_HR.c)
+    .cte("taken")
+)
+_assigned = (
+    insert(_AS)
+    .from_select(
+        ["request_id", "volunteer_id", "dispatched_by", "status", "created_at"],
+        select(
+            _taken.c.id,
+            _VID,
+            bindparam("by", type_=Integer),
+            literal(AssignmentStatus.accepted.value),
+            bindparam("now", type_=DateTime(timezone=True)),
+        ),
+    )
+    .returning(_AS.c.id)
+    .cte("assigned")
+)
+_audited = (
+    insert(_AU)
+    .from_select(
+        ["at", "actor_id", "action", "entity", "entity_id", "detail"],
+        select(
+            bindparam("at", type_=DateTime(timezone=True)),
+            bindparam("actor", type_=Integer),
+            bindparam("action", type_=String),
+            literal("request"),
+            _taken.c.id,
+            cast(
+                func.json_build_object(
+                    "code",
+                    _taken.c.code,
+                    "volunteer",
+                    _VID,
+                    "slots_taken",
+                    _taken.c.slots_taken,
+                    "slots",
+                    _taken.c.slots,
+                ),
+                Text,
+            ),
+        ),
+    )
+    .cte("audited")
+)
 # the card's audience as the statement's snapshot has it: with the request locked since the claim's
 # first read, nobody else changed its takers (see lock_claim); this claim's own assignment is not in it
-_TAKERS = of_takers(func.json_agg(aggregate_order_by(func.json_build_array(TAKER.c.id, TAKER.c.name, TAKER.c.username),
-                                                     _AS.c.id))).scalar_subquery()
+_TAKERS = of_takers(
+    func.json_agg(aggregate_order_by(func.json_build_array(TAKER.c.id, TAKER.c.name, TAKER.c.username), _AS.c.id))
+).scalar_subquery()
 # the leaders' copies, the prefix as a range of varchar_pattern_ops (~>=~, ~<~) rather than a LIKE: a
 # generic plan can use the index for a range given as parameters, not for a LIKE pattern given as one
 # (which leaves PostgreSQL planning this statement on every execution)
-_copies = lead_copies(and_(OB.c.card_ref.op("~>=~")(bindparam("lo", type_=String)),
-                           OB.c.card_ref.op("~<~")(bindparam("hi", type_=String))))
+_copies = lead_copies(
+    and_(
+        OB.c.card_ref.op("~>=~")(bindparam("lo", type_=String)), OB.c.card_ref.op("~<~")(bindparam("hi", type_=String))
+    )
+)
 _COPIES = select(func.json_agg(func.json_build_array(*_copies.c))).scalar_subquery()
 _one = select(literal(1).label("one")).subquery("one")
-_TAKE_PG = (select(_HELD.label("held"), _LOAD.label("load"), _assigned.c.id.label("assignment_id"),
-                   type_coerce(_TAKERS, JSON).label("takers"), type_coerce(_COPIES, JSON).label("copies"), *_taken.c)
-            .select_from(_one.outerjoin(_taken, true()).outerjoin(_assigned, true())).add_cte(_audited))
+_TAKE_PG = (
+    select(
+        _HELD.label("held"),
+        _LOAD.label("load"),
+        _assigned.c.id.label("assignment_id"),
+        type_coerce(_TAKERS, JSON).label("takers"),
+        type_coerce(_COPIES, JSON).label("copies"),
+        *_taken.c,
+    )
+    .select_from(_one.outerjoin(_taken, true()).outerjoin(_assigned, true()))
+    .add_cte(_audited)
+)
 
 
 @dataclass(frozen=True)
 class Refused:
     """The take's own check (PostgreSQL): the volunteer holds the request, or as many tasks as allowed."""
+
     held: bool
     load: int
 
 
-async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, now: datetime,
-                    dispatched_by: int | None = None, *, limit: int | None = None,
-                    audit_action: str | None = None) -> Slot | Refused | None:
+async def take_slot(
+    session: AsyncSession,
+    request_id: int,
+    volunteer_id: int,
+    now: datetime,
+    dispatched_by: int | None = None,
+    *,
+    limit: int | None = None,
+    audit_action: str | None = None,
+) -> Slot | Refused | None:
     """Take one free slot and record the assignment (and, with `audit_action`, the audit entry of it:
     its actor the dispatcher or the volunteer); None when no slot was free (someone was quicker).
 
@@ -152,58 +232,126 @@ async def take_slot(session: AsyncSession, request_id: int, volunteer_id: int, n
     """
     conn = await session.connection()
     if dialect(session) == "postgresql" and limit is not None and audit_action is not None:
-        prefix = lead_ref_prefix(request_id)  # the copies' refs: from the prefix up to the next string (";" follows ":")
-        row = (await conn.execute(_TAKE_PG, {"rid": request_id, "vid": volunteer_id, "by": dispatched_by, "now": now,
-                                             "limit": limit, "at": utcnow(), "actor": dispatched_by or volunteer_id,
-                                             "action": audit_action, "lo": prefix, "hi": prefix[:-1] + ";"})).mappings().one()
+        prefix = lead_ref_prefix(
+            request_id
+        )  # the copies' refs: from the prefix up to the next string (";" follows ":")
+        row = (
+            (
+                await conn.execute(
+                    _TAKE_PG,
+                    {
+                        "rid": request_id,
+                        "vid": volunteer_id,
+                        "by": dispatched_by,
+                        "now": now,
+                        "limit": limit,
+                        "at": utcnow(),
+                        "actor": dispatched_by or volunteer_id,
+                        "action": audit_action,
+                        "lo": prefix,
+                        "hi": prefix[:-1] + ";",
+                    },
+                )
+            )
+            .mappings()
+            .one()
+        )
         if row["held"] is not None or row["load"] >= limit:
             return Refused(row["held"] is not None, int(row["load"]))
         if row["assignment_id"] is None:
             return None
         request = {c.name: row[c.name] for c in _HR.c}
-        return Slot(int(row["assignment_id"]), int(request["slots_taken"]), int(request["slots"]), str(request["status"]),
-                    request, [Taker(*t) for t in row["takers"] or []],
-                    [LeadCopy(*c) for c in row["copies"] or []])
+        return Slot(
+            int(row["assignment_id"]),
+            int(request["slots_taken"]),
+            int(request["slots"]),
+            str(request["status"]),
+            request,
+            [Taker(*t) for t in row["takers"] or []],
+            [LeadCopy(*c) for c in row["copies"] or []],
+        )
     taken = (await conn.execute(_TAKE, {"rid": request_id, "now": now})).mappings().first()
     if taken is None:
         return None
-    assignment_id = (await conn.execute(_ASSIGN, dict(
-        request_id=request_id, volunteer_id=volunteer_id, dispatched_by=dispatched_by,
-        status=AssignmentStatus.accepted.value, created_at=now))).scalar_one()
+    assignment_id = (
+        await conn.execute(
+            _ASSIGN,
+            dict(
+                request_id=request_id,
+                volunteer_id=volunteer_id,
+                dispatched_by=dispatched_by,
+                status=AssignmentStatus.accepted.value,
+                created_at=now,
+            ),
+        )
+    ).scalar_one()
     assert assignment_id is not None  # the key of the row just inserted
     slot = Slot(assignment_id, int(taken["slots_taken"]), int(taken["slots"]), str(taken["status"]), dict(taken))
     if audit_action is not None:
-        await audit.record(session, dispatched_by or volunteer_id, audit_action, "request", request_id, code=taken["code"],
-                           volunteer=volunteer_id, slots_taken=slot.slots_taken, slots=slot.slots)
+        await audit.record(
+            session,
+            dispatched_by or volunteer_id,
+            audit_action,
+            "request",
+            request_id,
+            code=taken["code"],
+            volunteer=volunteer_id,
+            slots_taken=slot.slots_taken,
+            slots=slot.slots,
+        )
     return slot
 
 
-async def give_back(session: AsyncSession, assignment_id: int, now: datetime, *, status: AssignmentStatus,
-                    reason: str | None = None) -> bool:
+async def give_back(
+    session: AsyncSession, assignment_id: int, now: datetime, *, status: AssignmentStatus, reason: str | None = None
+) -> bool:
     """End a live assignment (released or removed) and free its slot; False if it was not live."""
-    ended = (await session.execute(update(Assignment)
-             .where(col(Assignment.id) == assignment_id, col(Assignment.status).in_(LIVE))
-             .values(status=status.value, release_reason=reason, done_at=None)
-             .returning(col(Assignment.request_id)))).first()
+    ended = (
+        await session.execute(
+            update(Assignment)
+            .where(col(Assignment.id) == assignment_id, col(Assignment.status).in_(LIVE))
+            .values(status=status.value, release_reason=reason, done_at=None)
+            .returning(col(Assignment.request_id))
+        )
+    ).first()
     if ended is None:
         return False
-    await session.execute(update(HelpRequest)
-                       .where(col(HelpRequest.id) == ended[0], col(HelpRequest.slots_taken) > 0,
-                              col(HelpRequest.status).in_([RequestStatus.open.value, RequestStatus.filled.value]))
-                       .values(slots_taken=col(HelpRequest.slots_taken) - 1, status=RequestStatus.open.value))
+    await session.execute(
+        update(HelpRequest)
+        .where(
+            col(HelpRequest.id) == ended[0],
+            col(HelpRequest.slots_taken) > 0,
+            col(HelpRequest.status).in_([RequestStatus.open.value, RequestStatus.filled.value]),
+        )
+        .values(slots_taken=col(HelpRequest.slots_taken) - 1, status=RequestStatus.open.value)
+    )
     return True
 
 
 # every column back, so the caller's copies are current without a refresh
-_FINISH = (update(_AS).where(_AS.c.id == bindparam("aid"), _AS.c.status.in_(LIVE))
-           .values(status=AssignmentStatus.done.value, done_at=bindparam("now", type_=DateTime(timezone=True)),
-                   hours=bindparam("hours"), note=bindparam("note")).returning(*_AS.c))
+_FINISH = (
+    update(_AS)
+    .where(_AS.c.id == bindparam("aid"), _AS.c.status.in_(LIVE))
+    .values(
+        status=AssignmentStatus.done.value,
+        done_at=bindparam("now", type_=DateTime(timezone=True)),
+        hours=bindparam("hours"),
+        note=bindparam("note"),
+    )
+    .returning(*_AS.c)
+)
 # done_reported once nobody on the request is still working: the count and the update in one statement
 _LIVE_LEFT = select(_AS.c.id).where(_AS.c.request_id == bindparam("rid"), _AS.c.status.in_(LIVE)).exists()
-_REPORTED = (update(_HR).where(_HR.c.id == bindparam("rid"),
-                               _HR.c.status.in_([RequestStatus.open.value, RequestStatus.filled.value]), ~_LIVE_LEFT)
-             .values(status=RequestStatus.done_reported.value, done_at=bindparam("now", type_=DateTime(timezone=True)))
-             .returning(*_HR.c))
+_REPORTED = (
+    update(_HR)
+    .where(
+        _HR.c.id == bindparam("rid"),
+        _HR.c.status.in_([RequestStatus.open.value, RequestStatus.filled.value]),
+        ~_LIVE_LEFT,
+    )
+    .values(status=RequestStatus.done_reported.value, done_at=bindparam("now", type_=DateTime(timezone=True)))
+    .returning(*_HR.c)
+)
 
 
 @dataclass(frozen=True)
@@ -212,12 +360,17 @@ class Finished:
     request: dict[str, Any] | None  # every column, when the request became done_reported; else None
 
 
-async def finish(session: AsyncSession, assignment_id: int, now: datetime, hours: float,
-                 note: str | None) -> Finished | None:
+async def finish(
+    session: AsyncSession, assignment_id: int, now: datetime, hours: float, note: str | None
+) -> Finished | None:
     """Mark a live assignment done; then, if nobody on the request is still working, the request is
     done_reported. None if the assignment was not live (a replayed Done)."""
     conn = await session.connection()
-    done = (await conn.execute(_FINISH, {"aid": assignment_id, "now": now, "hours": hours, "note": note})).mappings().first()
+    done = (
+        (await conn.execute(_FINISH, {"aid": assignment_id, "now": now, "hours": hours, "note": note}))
+        .mappings()
+        .first()
+    )
     if done is None:
         return None
     reported = (await conn.execute(_REPORTED, {"rid": done["request_id"], "now": now})).mappings().first()
@@ -229,17 +382,20 @@ async def finish(session: AsyncSession, assignment_id: int, now: datetime, hours
 _set_status: dict[tuple[str, ...], Any] = {}
 
 
-async def set_status(session: AsyncSession, request_id: int, expected: list[str], new: RequestStatus,
-                     **values: object) -> bool:
+async def set_status(
+    session: AsyncSession, request_id: int, expected: list[str], new: RequestStatus, **values: object
+) -> bool:
     """Move a request from one of `expected` statuses to `new` (and set `values`); False if it was in
     another state. Objects in the session are not updated: the caller refreshes or sets its copy."""
     keys = tuple(sorted(values))
     stmt = _set_status.get(keys)
     if stmt is None:
         stmt = _set_status[keys] = (
-            update(_HR).where(_HR.c.id == bindparam("rid"), _HR.c.status.in_(bindparam("expected", expanding=True)))
+            update(_HR)
+            .where(_HR.c.id == bindparam("rid"), _HR.c.status.in_(bindparam("expected", expanding=True)))
             .values(status=bindparam("new"), **{k: bindparam(f"v_{k}", type_=_HR.c[k].type) for k in keys})
-            .returning(_HR.c.id))
+            .returning(_HR.c.id)
+        )
     params: dict[str, Any] = {"rid": request_id, "expected": list(expected), "new": new.value}
     params.update({f"v_{k}": v for k, v in values.items()})
     return (await (await session.connection()).execute(stmt, params)).first() is not None
@@ -247,7 +403,12 @@ async def set_status(session: AsyncSession, request_id: int, expected: list[str]
 
 async def end_assignments(session: AsyncSession, request_id: int, status: AssignmentStatus) -> list[int]:
     """End every live assignment of a request (closed, cancelled); the volunteers' person ids."""
-    rows = (await session.execute(update(Assignment)
+    rows = (
+        await session.execute(
+            update(Assignment)
             .where(col(Assignment.request_id) == request_id, col(Assignment.status).in_(LIVE))
-            .values(status=status.value).returning(col(Assignment.volunteer_id)))).all()
+            .values(status=status.value)
+            .returning(col(Assignment.volunteer_id))
+        )
+    ).all()
     return [int(r[0]) for r in rows]

@@ -1,4 +1,5 @@
 """Engine and sessions: SQLite (WAL, busy timeout) or PostgreSQL, chosen by URL."""
+
 from __future__ import annotations
 
 import asyncio

@@ -4,6 +4,7 @@ The hot reads (accepting a task, the task list, the ledger) use prebuilt Core st
 each object through the ORM's loading or the model's validating __init__ cost more than the query.
 The objects are detached: read them, never `session.add` them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

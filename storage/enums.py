@@ -1,10 +1,11 @@
 """Every status and kind the storage knows, as str enums (no magic strings)."""
+
 from enum import StrEnum
 
 
 class RoleKind(StrEnum):
-    leader = "leader"      # 网格长 of one grid
-    admin = "admin"        # 社区管理员 of one community
+    leader = "leader"  # 网格长 of one grid
+    admin = "admin"  # 社区管理员 of one community
 
 
 class VolunteerStatus(StrEnum):
@@ -67,12 +68,12 @@ class WhenKind(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    open = "open"                  # on the board, slots free
-    filled = "filled"              # every slot taken
+    open = "open"  # on the board, slots free
+    filled = "filled"  # every slot taken
     done_reported = "done_reported"  # volunteer says done, waiting for the resident
-    completed = "completed"        # resident (or leader) confirmed
+    completed = "completed"  # resident (or leader) confirmed
     cancelled = "cancelled"
-    closed = "closed"              # closed by a leader
+    closed = "closed"  # closed by a leader
     out_of_scope = "out_of_scope"
     duplicate = "duplicate"
 
@@ -85,7 +86,7 @@ class AssignmentStatus(StrEnum):
     started = "started"
     done = "done"
     released = "released"
-    removed = "removed"   # reassigned away by a leader
+    removed = "removed"  # reassigned away by a leader
 
 
 ACTIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.accepted, AssignmentStatus.started)
@@ -139,10 +140,10 @@ class PointsReason(StrEnum):
 
 class OutboxStatus(StrEnum):
     pending = "pending"
-    sending = "sending"   # claimed by a sender; next_attempt_at is the lease expiry
+    sending = "sending"  # claimed by a sender; next_attempt_at is the lease expiry
     sent = "sent"
-    failed = "failed"     # gave up after max attempts
-    skipped = "skipped"   # recipient blocked the bot / chat gone
+    failed = "failed"  # gave up after max attempts
+    skipped = "skipped"  # recipient blocked the bot / chat gone
 
 
 class OutboxKind(StrEnum):

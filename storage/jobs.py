@@ -1,5 +1,6 @@
 """Which scheduled periods are done: one JobRun row per (job, period), written when the
 period's fan-out is fully in the outbox. The scheduler's memory is never trusted for this."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -19,7 +20,9 @@ async def done_periods(session: AsyncSession, job: str, periods: Iterable[str]) 
     wanted = list(periods)
     if not wanted:
         return set()
-    rows = await session.execute(select(col(JobRun.period)).where(col(JobRun.job) == job, col(JobRun.period).in_(wanted)))
+    rows = await session.execute(
+        select(col(JobRun.period)).where(col(JobRun.job) == job, col(JobRun.period).in_(wanted))
+    )
     return set(rows.scalars())
 
 

@@ -1,4 +1,5 @@
 """Schema migrations through Alembic: upgrade, and "is this database current?"."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The persistent outbox: queue once by key, take due rows, record the outcome."""
+
 from __future__ import annotations
 
 import json
@@ -18,15 +19,36 @@ from .rows import affected
 from .upsert import dialect, insert_ignore, per_dialect
 
 
-async def enqueue(session: AsyncSession, *, key: str, chat_id: int, kind: OutboxKind,
-                  payload: dict[str, Any], now: datetime, card_ref: str | None = None,
-                  urgent: bool = False, binary: bytes | None = None) -> bool:
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    chat_id: int,
+    kind: OutboxKind,
+    payload: dict[str, Any],
+    now: datetime,
+    card_ref: str | None = None,
+    urgent: bool = False,
+    binary: bytes | None = None,
+) -> bool:
     if binary is not None:
         payload = {**payload, "binary_b64": b64encode(binary).decode()}
-    return await insert_ignore(session, OutboxMessage, dict(
-        key=key, chat_id=chat_id, kind=kind.value, payload=json.dumps(payload, ensure_ascii=False),
-        card_ref=card_ref, urgent=urgent, status=OutboxStatus.pending.value,
-        next_attempt_at=now, created_at=now), ["key"])
+    return await insert_ignore(
+        session,
+        OutboxMessage,
+        dict(
+            key=key,
+            chat_id=chat_id,
+            kind=kind.value,
+            payload=json.dumps(payload, ensure_ascii=False),
+            card_ref=card_ref,
+            urgent=urgent,
+            status=OutboxStatus.pending.value,
+            next_attempt_at=now,
+            created_at=now,
+        ),
+        ["key"],
+    )
 
 
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> int:
@@ -36,12 +58,27 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
         return 0
     values = []
     for r in rows:
-        payload = r["payload"] if r.get("binary") is None else {**r["payload"], "binary_b64": b64encode(r["binary"]).decode()}
-        values.append(dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
-                           payload=json.dumps(payload, ensure_ascii=False), urgent=bool(r.get("urgent")),
-                           status=OutboxStatus.pending.value, next_attempt_at=now, created_at=now, attempts=0))
+        payload = (
+            r["payload"] if r.get("binary") is None else {**r["payload"], "binary_b64": b64encode(r["binary"]).decode()}
+        )
+        values.append(
+            dict(
+                key=r["key"],
+                chat_id=r["chat_id"],
+                kind=r["kind"].value,
+                card_ref=r.get("card_ref"),
+                payload=json.dumps(payload, ensure_ascii=False),
+                urgent=bool(r.get("urgent")),
+                status=OutboxStatus.pending.value,
+                next_attempt_at=now,
+                created_at=now,
+                attempts=0,
+            )
+        )
     mod = postgresql if dialect(session) == "postgresql" else sqlite
-    result = await session.execute(mod.insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"]))
+    result = await session.execute(
+        mod.insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"])
+    )
     return affected(result)
 
 
@@ -49,9 +86,15 @@ _OB = table_of(OutboxMessage)
 _INSERT_IGNORE = per_dialect(lambda insert: insert(_OB).on_conflict_do_nothing(index_elements=["key"]))
 
 
-_SUPERSEDE = (update(_OB).where(_OB.c.card_ref.in_(bindparam("refs", expanding=True)),
-                                _OB.c.kind == OutboxKind.edit.value, _OB.c.status == OutboxStatus.pending.value)
-              .values(status=OutboxStatus.skipped.value, last_error="superseded"))
+_SUPERSEDE = (
+    update(_OB)
+    .where(
+        _OB.c.card_ref.in_(bindparam("refs", expanding=True)),
+        _OB.c.kind == OutboxKind.edit.value,
+        _OB.c.status == OutboxStatus.pending.value,
+    )
+    .values(status=OutboxStatus.skipped.value, last_error="superseded")
+)
 # PostgreSQL: the supersede and the insert in one statement, the rows as arrays (one prepared
 # statement whatever their number; WITH ORDINALITY keeps their order, so their ids follow the list).
 # The UPDATE sees the edits earlier statements of the transaction queued, not the ones inserted here.
@@ -66,12 +109,16 @@ FROM unnest(CAST(:keys AS varchar[]), CAST(:chats AS bigint[]), CAST(:kinds AS v
      AS r(key, chat_id, kind, card_ref, payload, urgent, n)
 ORDER BY r.n
 ON CONFLICT (key) DO NOTHING""").bindparams(
-    bindparam("now", type_=DateTime(timezone=True)), skipped=OutboxStatus.skipped.value, edit=OutboxKind.edit.value,
-    pending=OutboxStatus.pending.value)
+    bindparam("now", type_=DateTime(timezone=True)),
+    skipped=OutboxStatus.skipped.value,
+    edit=OutboxKind.edit.value,
+    pending=OutboxStatus.pending.value,
+)
 
 
-async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: datetime,
-                       supersede: list[str] | None = None) -> None:
+async def enqueue_rows(
+    session: AsyncSession, rows: list[dict[str, Any]], now: datetime, supersede: list[str] | None = None
+) -> None:
     """Queue sends and card edits together (each row once by key), in list order. Each row: key,
     chat_id, kind (OutboxKind), payload (dict), card_ref, urgent. Queued edits of the cards in
     `supersede` become pointless first (the rows bring newer ones).
@@ -79,35 +126,72 @@ async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]], now: d
     conn = await session.connection()
     payloads = [json.dumps(r["payload"], ensure_ascii=False) for r in rows]
     if dialect(session) == "postgresql" and rows:
-        await conn.execute(_SUPERSEDE_AND_QUEUE_PG, dict(
-            refs=supersede or [], now=now, keys=[r["key"] for r in rows], chats=[r["chat_id"] for r in rows],
-            kinds=[r["kind"].value for r in rows], card_refs=[r.get("card_ref") for r in rows], payloads=payloads,
-            urgents=[bool(r.get("urgent")) for r in rows]))
+        await conn.execute(
+            _SUPERSEDE_AND_QUEUE_PG,
+            dict(
+                refs=supersede or [],
+                now=now,
+                keys=[r["key"] for r in rows],
+                chats=[r["chat_id"] for r in rows],
+                kinds=[r["kind"].value for r in rows],
+                card_refs=[r.get("card_ref") for r in rows],
+                payloads=payloads,
+                urgents=[bool(r.get("urgent")) for r in rows],
+            ),
+        )
         return
     if supersede:
         await conn.execute(_SUPERSEDE, {"refs": supersede})
     if not rows:
         return
-    values = [dict(key=r["key"], chat_id=r["chat_id"], kind=r["kind"].value, card_ref=r.get("card_ref"),
-                   payload=payload, urgent=bool(r.get("urgent")), status=OutboxStatus.pending.value,
-                   next_attempt_at=now, created_at=now, attempts=0)
-              for r, payload in zip(rows, payloads, strict=False)]
+    values = [
+        dict(
+            key=r["key"],
+            chat_id=r["chat_id"],
+            kind=r["kind"].value,
+            card_ref=r.get("card_ref"),
+            payload=payload,
+            urgent=bool(r.get("urgent")),
+            status=OutboxStatus.pending.value,
+            next_attempt_at=now,
+            created_at=now,
+            attempts=0,
+        )
+        for r, payload in zip(rows, payloads, strict=False)
+    ]
     await conn.execute(_INSERT_IGNORE[dialect(session)], values if len(values) > 1 else values[0])
 
 
-async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[str, Any],
-                       now: datetime) -> None:
+async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[str, Any], now: datetime) -> None:
     """Queue an edit of every copy of a card. Older queued edits of it become pointless."""
-    await enqueue_rows(session, [dict(key=f"edit:{card_ref}:{uuid4().hex}", chat_id=0, kind=OutboxKind.edit,
-                                      payload=payload, card_ref=card_ref)], now, supersede=[card_ref])
+    await enqueue_rows(
+        session,
+        [
+            dict(
+                key=f"edit:{card_ref}:{uuid4().hex}",
+                chat_id=0,
+                kind=OutboxKind.edit,
+                payload=payload,
+                card_ref=card_ref,
+            )
+        ],
+        now,
+        supersede=[card_ref],
+    )
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
     """Claim due rows for sending (oldest, urgent first). A claim is a lease: rows of a sender
     that died come back when it expires. SKIP LOCKED lets several PostgreSQL workers share."""
-    due = or_(col(OutboxMessage.status) == OutboxStatus.pending.value, col(OutboxMessage.status) == OutboxStatus.sending.value)
-    stmt = (select(OutboxMessage).where(due, col(OutboxMessage.next_attempt_at) <= now)
-            .order_by(col(OutboxMessage.urgent).desc(), col(OutboxMessage.id)).limit(limit))
+    due = or_(
+        col(OutboxMessage.status) == OutboxStatus.pending.value, col(OutboxMessage.status) == OutboxStatus.sending.value
+    )
+    stmt = (
+        select(OutboxMessage)
+        .where(due, col(OutboxMessage.next_attempt_at) <= now)
+        .order_by(col(OutboxMessage.urgent).desc(), col(OutboxMessage.id))
+        .limit(limit)
+    )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     rows = list((await session.execute(stmt)).scalars())
@@ -120,14 +204,24 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
 
 async def release(session: AsyncSession, row_id: int, at: datetime) -> None:
     """Give a claimed row back without counting an attempt (rate limit, card not posted yet)."""
-    await session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(
-        status=OutboxStatus.pending.value, next_attempt_at=at))
+    await session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id)
+        .values(status=OutboxStatus.pending.value, next_attempt_at=at)
+    )
 
 
 # a Core statement built once: the ORM-enabled UPDATE it replaced was built and evaluated per row
-_SENT = update(_OB).where(_OB.c.id == bindparam("rid")).values(
-    status=OutboxStatus.sent.value, sent_at=bindparam("at", type_=DateTime(timezone=True)),
-    message_id=bindparam("mid"), attempts=_OB.c.attempts + 1)
+_SENT = (
+    update(_OB)
+    .where(_OB.c.id == bindparam("rid"))
+    .values(
+        status=OutboxStatus.sent.value,
+        sent_at=bindparam("at", type_=DateTime(timezone=True)),
+        message_id=bindparam("mid"),
+        attempts=_OB.c.attempts + 1,
+    )
+)
 
 
 async def mark_sent(session: AsyncSession, sent: list[tuple[int, int | None]], now: datetime) -> None:
@@ -136,8 +230,9 @@ async def mark_sent(session: AsyncSession, sent: list[tuple[int, int | None]], n
         await (await session.connection()).execute(_SENT, [dict(rid=rid, at=now, mid=mid) for rid, mid in sent])
 
 
-async def mark_retry(session: AsyncSession, row_id: int, at: datetime, error: str, *,
-                     count_attempt: bool = True, max_attempts: int = 8) -> None:
+async def mark_retry(
+    session: AsyncSession, row_id: int, at: datetime, error: str, *, count_attempt: bool = True, max_attempts: int = 8
+) -> None:
     row = await session.get(OutboxMessage, row_id)
     if row is None:
         return
@@ -153,21 +248,27 @@ async def mark_retry(session: AsyncSession, row_id: int, at: datetime, error: st
 
 
 async def mark_skipped(session: AsyncSession, row_id: int, error: str) -> None:
-    await session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(
-        status=OutboxStatus.skipped.value, last_error=error[:500]))
+    await session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id)
+        .values(status=OutboxStatus.skipped.value, last_error=error[:500])
+    )
 
 
 async def skip_chat(session: AsyncSession, chat_id: int, error: str) -> None:
     """The recipient blocked the bot: drop everything else queued for them too."""
-    await session.execute(update(OutboxMessage).where(
-        col(OutboxMessage.chat_id) == chat_id,
-        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value])
-    ).values(status=OutboxStatus.skipped.value, last_error=error[:500]))
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.chat_id) == chat_id,
+            col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
+        )
+        .values(status=OutboxStatus.skipped.value, last_error=error[:500])
+    )
 
 
 async def remember_card(session: AsyncSession, ref: str, chat_id: int, message_id: int) -> None:
-    await insert_ignore(session, PostedCard, dict(ref=ref, chat_id=chat_id, message_id=message_id),
-                        ["ref", "chat_id"])
+    await insert_ignore(session, PostedCard, dict(ref=ref, chat_id=chat_id, message_id=message_id), ["ref", "chat_id"])
 
 
 async def cards(session: AsyncSession, ref: str) -> list[PostedCard]:
@@ -176,15 +277,29 @@ async def cards(session: AsyncSession, ref: str) -> list[PostedCard]:
 
 async def card_pending(session: AsyncSession, ref: str) -> bool:
     """Is a send of this card still queued (so an edit must wait for it)?"""
-    n = await session.scalar(select(func.count()).select_from(OutboxMessage).where(and_(
-        col(OutboxMessage.card_ref) == ref, col(OutboxMessage.kind) != OutboxKind.edit.value,
-        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))))
+    n = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            and_(
+                col(OutboxMessage.card_ref) == ref,
+                col(OutboxMessage.kind) != OutboxKind.edit.value,
+                col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
+            )
+        )
+    )
     return bool(n)
 
 
 async def depth(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))) or 0)
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))
+        )
+        or 0
+    )
 
 
 FINISHED = (OutboxStatus.sent.value, OutboxStatus.failed.value, OutboxStatus.skipped.value)
@@ -194,42 +309,61 @@ async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
     """Which of these keys are already in the outbox (queued or done)."""
     found: set[str] = set()
     for i in range(0, len(keys), 500):
-        rows = await session.execute(select(col(OutboxMessage.key)).where(col(OutboxMessage.key).in_(keys[i:i + 500])))
+        rows = await session.execute(
+            select(col(OutboxMessage.key)).where(col(OutboxMessage.key).in_(keys[i : i + 500]))
+        )
         found.update(rows.scalars())
     return found
 
 
 async def release_many(session: AsyncSession, row_ids: list[int], at: datetime) -> None:
     if row_ids:
-        await session.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(row_ids)).values(
-            status=OutboxStatus.pending.value, next_attempt_at=at))
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(row_ids))
+            .values(status=OutboxStatus.pending.value, next_attempt_at=at)
+        )
 
 
 async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
     """A group became a supergroup: queued rows (and the group's binding) follow it."""
     from .models import ChatBinding
-    await session.execute(update(OutboxMessage).where(
-        col(OutboxMessage.chat_id) == old_chat_id,
-        col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value])
-    ).values(chat_id=new_chat_id))
-    await session.execute(update(ChatBinding).where(col(ChatBinding.chat_id) == old_chat_id).values(chat_id=new_chat_id))
+
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.chat_id) == old_chat_id,
+            col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
+        )
+        .values(chat_id=new_chat_id)
+    )
+    await session.execute(
+        update(ChatBinding).where(col(ChatBinding.chat_id) == old_chat_id).values(chat_id=new_chat_id)
+    )
 
 
 async def forget_payloads(session: AsyncSession, before: datetime) -> int:
     """Finished rows older than `before` lose their text (it may hold an address) but keep their
     key, so nothing is ever sent twice."""
-    result = await session.execute(update(OutboxMessage).where(
-        col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before,
-        col(OutboxMessage.payload) != "{}").values(payload="{}"))
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.status).in_(FINISHED),
+            col(OutboxMessage.created_at) < before,
+            col(OutboxMessage.payload) != "{}",
+        )
+        .values(payload="{}")
+    )
     return affected(result)
 
 
 async def purge_finished(session: AsyncSession, before: datetime) -> int:
     """Delete finished rows created before `before` (long after any job could re-queue their key)."""
-    result = await session.execute(delete(OutboxMessage).where(
-        col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before))
+    result = await session.execute(
+        delete(OutboxMessage).where(col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before)
+    )
     return affected(result)
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(600, 2 ** attempts))
+    return timedelta(seconds=min(600, 2**attempts))

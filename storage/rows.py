@@ -1,5 +1,6 @@
 """Keeping loaded rows in step with the statements that change them, without reading them back;
 the types of the rows and results of Core statements."""
+
 from typing import Any, Protocol, TypeAlias, cast
 
 from sqlalchemy.engine import CursorResult, Result, Row

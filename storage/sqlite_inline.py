@@ -13,6 +13,7 @@ process holds the write lock does it go to the worker thread to wait there. Whil
 the worker thread (that wait, connecting, closing), every call of the connection queues behind it
 there: Python's sqlite3 connection must never be used by two threads at once.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,6 +47,7 @@ class _TrackedQueue(SimpleQueue[_Call]):
             finally:
                 with self._lock:
                     self.pending -= 1
+
         super().put_nowait((future, run))
 
     def put(self, item: _Call, block: bool = True, timeout: float | None = None) -> None:
@@ -64,8 +66,10 @@ class InlineConnection(aiosqlite.Connection):
         super().__init__(connector, iter_chunk_size)
         missing = [name for name in _PRIVATE if not hasattr(self, name)]
         if missing or not isinstance(self._thread, threading.Thread) or self._thread.is_alive():
-            raise RuntimeError(f"aiosqlite's internals changed ({', '.join(missing) or '_thread'}): "
-                               "storage.sqlite_inline needs updating")
+            raise RuntimeError(
+                f"aiosqlite's internals changed ({', '.join(missing) or '_thread'}): "
+                "storage.sqlite_inline needs updating"
+            )
         self._tracked = _TrackedQueue()
         self._tx = self._tracked
         self._thread = threading.Thread(target=_connection_worker_thread, args=(self._tx,))
@@ -109,4 +113,5 @@ def inline_creator(url: str, timeout: float) -> Callable[[], Any]:
         conn.busy_timeout_ms = int(timeout * 1000)
         await conn
         return conn
+
     return connect

@@ -3,6 +3,7 @@
 ON CONFLICT is spelled per dialect, so such statements are built once for each database we run on
 (building one costs more than running it): `per_dialect`, looked up by `dialect(session)`.
 """
+
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,7 @@ def dialect(session: AsyncSession) -> str:
     return session.bind.dialect.name if session.bind else "sqlite"
 
 
-async def insert_ignore(session: AsyncSession, model: Any, values: dict[str, Any],
-                        conflict: list[str]) -> bool:
+async def insert_ignore(session: AsyncSession, model: Any, values: dict[str, Any], conflict: list[str]) -> bool:
     """Insert one row unless it collides on `conflict`; True when a row was written."""
     name = dialect(session)
     # the statement is built once per shape (building it costs more than running it)

@@ -1,5 +1,6 @@
 """Fixtures: config, real databases (SQLite file; PostgreSQL for marked tests), the core with a
 controllable clock, the sandbox Bot API, and the running bot talking to it over HTTP."""
+
 from __future__ import annotations
 
 import asyncio
@@ -65,6 +66,7 @@ def pg_url() -> str:
             await conn.execute(sql)
         finally:
             await conn.close()
+
     _in_thread(lambda: admin(f'CREATE DATABASE "{name}"'))
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
     _in_thread(lambda: _create_schema(url))
@@ -191,12 +193,12 @@ async def _stop_bounded(app, seconds: float = 30.0) -> None:
         return
     import io
     import warnings
+
     out = io.StringIO()
     for t in asyncio.all_tasks():
         t.print_stack(file=out)
     task.cancel()
-    warnings.warn(f"bot did not stop within {seconds}s; tasks:\n{out.getvalue()[-6000:]}", RuntimeWarning,
-                  stacklevel=2)
+    warnings.warn(f"bot did not stop within {seconds}s; tasks:\n{out.getvalue()[-6000:]}", RuntimeWarning, stacklevel=2)
 
 
 VOLUNTEER_GROUP = -1001
@@ -213,9 +215,17 @@ async def world(bot: RunningBot) -> SimpleNamespace:
     com = await f.community(db)
     ga = await f.grid(db, com.id, "第一网格")
     gb = await f.grid(db, com.id, "第二网格")
-    w = SimpleNamespace(bot=bot, sb=sb, db=db, community=com, grid_a=ga, grid_b=gb,
-                        volunteer_group=VOLUNTEER_GROUP, resident_group=RESIDENT_GROUP,
-                        other_group=OTHER_VOLUNTEER_GROUP)
+    w = SimpleNamespace(
+        bot=bot,
+        sb=sb,
+        db=db,
+        community=com,
+        grid_a=ga,
+        grid_b=gb,
+        volunteer_group=VOLUNTEER_GROUP,
+        resident_group=RESIDENT_GROUP,
+        other_group=OTHER_VOLUNTEER_GROUP,
+    )
     w.admin = await bot.user(9001, "社区书记")
     await f.person(db, 9001, "社区书记", superadmin=True)
     w.leader = await bot.user(1001, "李网格长")

@@ -1,4 +1,5 @@
 """派单 for grid leaders: /board, dispatch, reassign, close, out of scope, duplicates; only the right leader."""
+
 import pytest
 from sqlalchemy import select
 
@@ -147,8 +148,14 @@ async def test_leader_of_another_grid_cannot_act_and_forged_presses_change_nothi
         await board.dispatch_task(core, LEADER_B, req.id, w.volunteer_people[0].id)
     with pytest.raises(NotAllowed):
         await board.close_request(core, LEADER_B, req.id, "不归我管")
-    for data in (f"board:to:{req.id}:{w.volunteer_people[0].id}", f"board:close:{req.id}", f"board:req:{req.id}",
-                 f"board:dupof:{req.id}:{req.id}", "board:to:1:x", "board:reto:1:2"):
+    for data in (
+        f"board:to:{req.id}:{w.volunteer_people[0].id}",
+        f"board:close:{req.id}",
+        f"board:req:{req.id}",
+        f"board:dupof:{req.id}:{req.id}",
+        "board:to:1:x",
+        "board:reto:1:2",
+    ):
         answer = await w.leader_b.press("x", data=data, message=await w.leader_b.last(), force=True)
         assert answer["show_alert"], data
     async with w.db.session() as s:
@@ -161,6 +168,7 @@ async def test_dispatch_rules(world):
     core = w.bot.core
     req = await new(w)
     from storage.models import Person
+
     async with w.db.session() as s:
         other = (await s.execute(select(Person).where(Person.tg_user_id == 2101))).scalars().one()
     with pytest.raises(NotAllowed) as e:
@@ -183,8 +191,9 @@ async def test_dispatch_rules(world):
         await board.reassign_task(core, LEADER, req.id, w.volunteer_people[0].id, w.volunteer_people[1].id)
     assert e.value.key == "board.error.too_many"
     async with w.db.session() as s:  # the failed reassignment changed nothing
-        holders = (await s.execute(select(Assignment.volunteer_id, Assignment.status).where(
-            Assignment.request_id == req.id))).all()
+        holders = (
+            await s.execute(select(Assignment.volunteer_id, Assignment.status).where(Assignment.request_id == req.id))
+        ).all()
         assert holders == [(w.volunteer_people[0].id, "accepted")]
 
 
@@ -193,7 +202,9 @@ async def test_a_grid_without_group_or_leader_sends_the_card_to_the_community_ad
     await start_all(w, w.admin)
     grid_c = await f.grid(w.db, w.community.id, "第三网格")
     await f.person(w.db, 3201, "孙阿姨", grid_id=grid_c.id)
-    req = await create_request(w.bot.core, Actor(3201, "孙阿姨"), RequestDraft("health", "量血压", "today", None, "8 栋"))
+    req = await create_request(
+        w.bot.core, Actor(3201, "孙阿姨"), RequestDraft("health", "量血压", "today", None, "8 栋")
+    )
     card = await w.sb.wait_bot_message(9001, contains=req.code)
     assert "量血压" in text_of(card) and "8 栋" not in text_of(card)
 
@@ -205,9 +216,12 @@ async def test_a_grid_without_volunteer_group_sends_the_card_to_its_leader(world
     from sqlalchemy import delete
 
     from storage.models import ChatBinding
+
     async with w.db.session() as s:
         await s.execute(delete(ChatBinding).where(ChatBinding.grid_id == w.grid_b.id))
-    req = await create_request(w.bot.core, Actor(3101, "钱大爷"), RequestDraft("health", "量血压", "today", None, "7 栋"))
+    req = await create_request(
+        w.bot.core, Actor(3101, "钱大爷"), RequestDraft("health", "量血压", "today", None, "7 栋")
+    )
     card = await w.sb.wait_bot_message(1002, contains=req.code)
     assert "还没有绑定志愿者群" in text_of(card) and "7 栋" not in text_of(card)
     assert {"✋ 接单", "📋 派单"} <= {b["text"] for b in buttons_of(card)}
@@ -220,6 +234,7 @@ async def test_an_old_unanswered_question_never_swallows_a_later_message(world):
 
     from storage.models import UserData
     from tests.support.waiting import wait_for
+
     w = world
     await start_all(w, w.leader, w.resident)
     req = await new(w)
@@ -231,6 +246,7 @@ async def test_an_old_unanswered_question_never_swallows_a_later_message(world):
         async with w.db.session() as s:
             row = await s.get(UserData, 1001)
             return row is not None and "board_reason" in json.loads(row.data)
+
     await wait_for(draft_written, what="the leader's draft written back")
     async with w.db.session() as s:  # the question was asked a day ago
         row = await s.get(UserData, 1001)

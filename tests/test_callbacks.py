@@ -1,4 +1,5 @@
 """Callback data is built and read in one place, and a forged or broken press is a stale button."""
+
 from __future__ import annotations
 
 import re
@@ -26,13 +27,25 @@ def test_the_pattern_routes_only_its_own_kind_of_press():
     assert not re.match(TASK_START.pattern, "x:task:start:1")
 
 
-@pytest.mark.parametrize("data", [
-    None, "", "task:start", "task:start:", "task:start:abc", "task:start:0", "task:start:-3",
-    "task:start:2147483648",            # past the INTEGER columns: PostgreSQL would refuse the parameter
-    "task:start:99999999999999999999",  # absurdly long
-    "task:start:1:2", "task:start:１２",  # an extra part; full-width digits
-    "task:start:" + "9" * 60, "task:start:1\n", "task:start: 1",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "task:start",
+        "task:start:",
+        "task:start:abc",
+        "task:start:0",
+        "task:start:-3",
+        "task:start:2147483648",  # past the INTEGER columns: PostgreSQL would refuse the parameter
+        "task:start:99999999999999999999",  # absurdly long
+        "task:start:1:2",
+        "task:start:１２",  # an extra part; full-width digits
+        "task:start:" + "9" * 60,
+        "task:start:1\n",
+        "task:start: 1",
+    ],
+)
 def test_a_forged_or_broken_press_is_a_stale_button(data):
     with pytest.raises(StaleButton):
         TASK_START.parse(data)

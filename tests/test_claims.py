@@ -1,4 +1,5 @@
 """The atomic claim on SQLite and PostgreSQL: 40 volunteers press Accept at once."""
+
 import asyncio
 import json
 
@@ -39,8 +40,12 @@ async def setup(any_db, clock, cfg: Config):
 
 async def _request(core, slots=1):
     who = Actor(3001, "王奶奶", language="zh-hans") if slots == 1 else Actor(1001, "李网格长", language="zh-hans")
-    return await create_request(core, who, RequestDraft("moving", "搬家", "today", None, "3 栋 401", None, slots),
-                                source="resident" if slots == 1 else "leader")
+    return await create_request(
+        core,
+        who,
+        RequestDraft("moving", "搬家", "today", None, "3 栋 401", None, slots),
+        source="resident" if slots == 1 else "leader",
+    )
 
 
 async def test_forty_concurrent_claims_on_a_one_slot_task_exactly_one_wins(setup):
@@ -55,7 +60,9 @@ async def test_forty_concurrent_claims_on_a_one_slot_task_exactly_one_wins(setup
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken) == ("filled", 1)
         assert await s.scalar(select(func.count()).select_from(Assignment)) == 1
-        assert await s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "task.claim")) == 1
+        assert (
+            await s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "task.claim")) == 1
+        )
         # one details message for the winner and one "who is coming" for the resident, nothing for the others
         keys = set((await s.execute(select(OutboxMessage.key))).scalars())
         assert sum(k.startswith("task-details:") for k in keys) == 1 and sum(k.startswith("coming:") for k in keys) == 1
@@ -74,10 +81,26 @@ async def test_forty_concurrent_claims_on_a_four_slot_task_fill_it_exactly(setup
         people = (await s.execute(select(Assignment.volunteer_id))).scalars().all()
         assert len(people) == len(set(people)) == 4
         # the card's edit that is still to be sent names all four, in the order they took the task
-        names = (await s.execute(select(Person.name).join(Assignment, Assignment.volunteer_id == Person.id)
-                               .order_by(Assignment.id))).scalars().all()
-        edits = (await s.execute(select(OutboxMessage).where(OutboxMessage.card_ref == f"request:{req.id}",
-                                                          OutboxMessage.kind == "edit"))).scalars().all()
+        names = (
+            (
+                await s.execute(
+                    select(Person.name).join(Assignment, Assignment.volunteer_id == Person.id).order_by(Assignment.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        edits = (
+            (
+                await s.execute(
+                    select(OutboxMessage).where(
+                        OutboxMessage.card_ref == f"request:{req.id}", OutboxMessage.kind == "edit"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
         pending = [e for e in edits if e.status == "pending"]
         assert len(edits) == 4 and len(pending) == 1, [(e.status, e.last_error) for e in edits]
         assert "、".join(names) in json.loads(pending[0].payload)["text"]
@@ -119,6 +142,7 @@ async def test_storage_take_slot_under_forty_sessions(setup):
     async def one(pid):
         async with core.db.session() as s:
             return await claims.take_slot(s, req.id, pid, core.clock.now())
+
     slots = await asyncio.gather(*(one(pid) for pid in people))
     taken = [x for x in slots if x is not None]
     assert len(taken) == 2 and {x.slots_taken for x in taken} == {1, 2}
@@ -146,11 +170,24 @@ async def test_an_accept_edits_the_leaders_private_copies_when_the_grid_has_no_g
         await f.leader(any_db, leader.id, grid.id)
     vol = await f.person(any_db, 5000, "志愿者甲", grid_id=grid.id)
     await f.volunteer(any_db, vol.id, grid.id)
-    req = await create_request(core, Actor(3001, "王奶奶", language="zh-hans"),
-                               RequestDraft("moving", "搬家", "today", None, "3 栋 401", None, 1), source="resident")
+    req = await create_request(
+        core,
+        Actor(3001, "王奶奶", language="zh-hans"),
+        RequestDraft("moving", "搬家", "today", None, "3 栋 401", None, 1),
+        source="resident",
+    )
     await claim_task(core, Actor(5000, "志愿者甲", language="zh-hans"), req.id)
     async with core.db.session() as s:
-        edits = (await s.execute(select(OutboxMessage).where(OutboxMessage.kind == "edit",
-                                                          OutboxMessage.card_ref.like(f"request-lead:{req.id}:%")))).scalars().all()
+        edits = (
+            (
+                await s.execute(
+                    select(OutboxMessage).where(
+                        OutboxMessage.kind == "edit", OutboxMessage.card_ref.like(f"request-lead:{req.id}:%")
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(e.card_ref for e in edits) == [f"request-lead:{req.id}:1001", f"request-lead:{req.id}:1002"]
     assert all("志愿者甲" in json.loads(e.payload)["text"] for e in edits)

@@ -1,4 +1,5 @@
 """Configuration: the example documents every key; bad values name the key; the CLI exits 2."""
+
 import os
 import subprocess
 import sys
@@ -53,16 +54,19 @@ def test_example_documents_every_key_with_a_comment():
         assert key in commented, f"{key} has no comment in config.example.toml"
 
 
-@pytest.mark.parametrize("env,key", [
-    ({"REDVEST_DATABASE_URL": "mysql://db"}, "database.url"),
-    ({"REDVEST_SCHEDULE_VISIT_MORNING": "25:00"}, "schedule.visit_morning"),
-    ({"REDVEST_SCHEDULE_DIGEST_DAY": "monday"}, "schedule.digest_day"),
-    ({"REDVEST_ADMINS": "12,abc"}, "telegram.admins"),
-    ({"REDVEST_TIMEZONE": "Mars/Olympus"}, "bot.timezone"),
-    ({"REDVEST_POINTS_TASK_DONE": "ten"}, "points.task_done"),
-    ({"REDVEST_MODE": "carrier-pigeon"}, "bot.mode"),
-    ({"REDVEST_WEBHOOK_SECRET": "has spaces!"}, "bot.webhook.secret_token"),
-])
+@pytest.mark.parametrize(
+    "env,key",
+    [
+        ({"REDVEST_DATABASE_URL": "mysql://db"}, "database.url"),
+        ({"REDVEST_SCHEDULE_VISIT_MORNING": "25:00"}, "schedule.visit_morning"),
+        ({"REDVEST_SCHEDULE_DIGEST_DAY": "monday"}, "schedule.digest_day"),
+        ({"REDVEST_ADMINS": "12,abc"}, "telegram.admins"),
+        ({"REDVEST_TIMEZONE": "Mars/Olympus"}, "bot.timezone"),
+        ({"REDVEST_POINTS_TASK_DONE": "ten"}, "points.task_done"),
+        ({"REDVEST_MODE": "carrier-pigeon"}, "bot.mode"),
+        ({"REDVEST_WEBHOOK_SECRET": "has spaces!"}, "bot.webhook.secret_token"),
+    ],
+)
 def test_bad_values_name_the_key(env, key):
     with pytest.raises(ConfigError) as e:
         load_config(None, env=env)
@@ -87,8 +91,9 @@ def test_unknown_key_is_refused(tmp_path):
 def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith("REDVEST_")}
     script = Path(sys.executable).parent / "redvest"  # the installed console script
-    return subprocess.run([str(script), *args], cwd=cwd, capture_output=True, text=True,
-                          env={**base, **(env or {})}, timeout=60)
+    return subprocess.run(
+        [str(script), *args], cwd=cwd, capture_output=True, text=True, env={**base, **(env or {})}, timeout=60
+    )
 
 
 def test_cli_bad_config_is_one_line_exit_2(tmp_path):

@@ -1,5 +1,6 @@
 """The web dashboard over plain HTTP (aiohttp client): sign-in links, sessions, CSRF, who sees what,
 and the actions that go through the bot's own services."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,7 +56,12 @@ async def test_people_who_lead_nothing_get_no_link(office):
 
 async def test_pages_need_a_session(office, web_base):
     async with new_client() as c:
-        for path in ("/dashboard/", "/dashboard/requests", "/dashboard/volunteers", "/dashboard/exports/download?kind=requests"):
+        for path in (
+            "/dashboard/",
+            "/dashboard/requests",
+            "/dashboard/volunteers",
+            "/dashboard/exports/download?kind=requests",
+        ):
             status, body = await page(c, web_base + path)
             assert status == 401 and "/dashboard" in body and "A-0001" not in body
         c.cookie_jar.update_cookies({"redvest_dashboard": "forged-session-value"})
@@ -65,6 +71,7 @@ async def test_pages_need_a_session(office, web_base):
 
 async def test_a_leader_who_loses_the_role_is_signed_out(office, web_base):
     from storage.models import RoleGrant
+
     async with new_client() as c:
         await sign_in(c, office.core, 1001)
         async with office.db.session() as s:
@@ -109,6 +116,7 @@ async def test_expired_or_forged_links_are_refused(office, web_base, tamper):
         token = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     elif tamper == "unknown_token":
         from bot.services.office import login
+
         raw = "x" * 43
         token = f"{raw}.{login._sign(office.core, raw)}"  # correctly signed, never issued
     else:
@@ -143,8 +151,9 @@ async def test_language_switch_and_logout(office, web_base):
         _, zh = await page(c, f"{web_base}/dashboard/")
         assert "本周" in zh and 'lang="zh-CN"' in zh
         token = await csrf_of(c, f"{web_base}/dashboard/")
-        async with c.post(f"{web_base}/dashboard/lang", data={"lang": "en", "csrf": token,
-                                                             "next": "https://evil.example/"}) as r:
+        async with c.post(
+            f"{web_base}/dashboard/lang", data={"lang": "en", "csrf": token, "next": "https://evil.example/"}
+        ) as r:
             assert r.status == 200 and str(r.url) == f"{web_base}/dashboard/"  # never an open redirect
             assert "This week" in await r.text()
         async with c.post(f"{web_base}/dashboard/logout", data={"csrf": token}) as r:
@@ -192,10 +201,19 @@ async def test_closing_a_request_from_the_dashboard_is_audited_and_shown_in_the_
 
 
 # ---------------------------------------------------------------- absurd input
-@pytest.mark.parametrize("query", [
-    "status=<script>alert(1)</script>", "category=' OR 1=1 --", "from=2026-13-45", "from=2026-11-30&to=2026-11-01",
-    "grid=99999999999999999999", "page=-1", "status=" + "x" * 5_000, "grid=%D8%A7%D9%84",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=<script>alert(1)</script>",
+        "category=' OR 1=1 --",
+        "from=2026-13-45",
+        "from=2026-11-30&to=2026-11-01",
+        "grid=99999999999999999999",
+        "page=-1",
+        "status=" + "x" * 5_000,
+        "grid=%D8%A7%D9%84",
+    ],
+)
 async def test_absurd_filters_get_a_clear_answer(office, web_base, query):
     async with new_client() as c:
         await sign_in(c, office.core, 1001)
@@ -212,8 +230,16 @@ async def test_every_page_renders_for_an_admin_in_both_languages(office, web_bas
         for lang, word in (("zh-CN", "概览"), ("en", "Overview")):
             async with c.post(f"{web_base}/dashboard/lang", data={"lang": lang, "csrf": token, "next": "/dashboard/"}):
                 pass
-            for path in ("/dashboard/", "/dashboard/requests", "/dashboard/volunteers", "/dashboard/households",
-                         "/dashboard/households?stale=1", "/dashboard/events", "/dashboard/emergency", "/dashboard/exports"):
+            for path in (
+                "/dashboard/",
+                "/dashboard/requests",
+                "/dashboard/volunteers",
+                "/dashboard/households",
+                "/dashboard/households?stale=1",
+                "/dashboard/events",
+                "/dashboard/emergency",
+                "/dashboard/exports",
+            ):
                 status, body = await page(c, web_base + path)
                 assert status == 200, path
                 assert word in body and "dash." not in body and "export." not in body, path
@@ -246,6 +272,7 @@ async def test_dashboard_command_sends_a_personal_one_time_link(world):
 
 async def test_without_a_secret_key_a_random_one_is_used_and_never_logged(office, caplog):
     from bot.services.office import login
+
     login._process_key = None
     office.core.cfg.web.secret_key = ""
     with caplog.at_level("WARNING"):
@@ -265,21 +292,36 @@ async def test_dispatch_and_reassign_keep_the_bots_rules(office, web_base):
         token = await csrf_of(c, url)
         async with c.post(f"{url}/dispatch", data={"csrf": token, "volunteer": str(office.vol_b.id)}) as r:
             assert r.status == 403  # a volunteer of another grid: refused by the service, nothing assigned
-        async with c.post(f"{web_base}/dashboard/requests/{office.req_b.id}/dispatch",
-                          data={"csrf": token, "volunteer": str(office.vol_a.id)}) as r:
+        async with c.post(
+            f"{web_base}/dashboard/requests/{office.req_b.id}/dispatch",
+            data={"csrf": token, "volunteer": str(office.vol_a.id)},
+        ) as r:
             assert r.status == 404  # another grid's request
         async with c.post(f"{url}/dispatch", data={"csrf": token, "volunteer": "<b>"}) as r:
             assert r.status == 400
         async with c.post(f"{url}/dispatch", data={"csrf": token, "volunteer": str(office.vol_a.id)}) as r:
             assert r.status == 200 and "已派单" in await r.text()
-        async with c.post(f"{url}/reassign", data={"csrf": token, "from": str(office.vol_a.id), "to": str(other.id)}) as r:
+        async with c.post(
+            f"{url}/reassign", data={"csrf": token, "from": str(office.vol_a.id), "to": str(other.id)}
+        ) as r:
             body = await r.text()
             assert r.status == 200 and "已改派" in body and "改派" in body
     from storage.models import Assignment
+
     async with office.db.session() as s:
-        rows = (await s.execute(select(Assignment).where(Assignment.request_id == office.req_a.id)
-                             .order_by(Assignment.id))).scalars().all()
+        rows = (
+            (
+                await s.execute(
+                    select(Assignment).where(Assignment.request_id == office.req_a.id).order_by(Assignment.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert [(a.volunteer_id, a.status) for a in rows] == [(office.vol_a.id, "removed"), (other.id, "accepted")]
-        actions = (await s.execute(select(AuditEntry.action).where(AuditEntry.entity == "request")
-                                .order_by(AuditEntry.id))).scalars().all()
+        actions = (
+            (await s.execute(select(AuditEntry.action).where(AuditEntry.entity == "request").order_by(AuditEntry.id)))
+            .scalars()
+            .all()
+        )
         assert actions == ["task.dispatch", "task.reassign", "task.dispatch"]

@@ -1,6 +1,7 @@
 """The dashboard in a real headless Chromium (Debian's `chromium`, driven by Playwright): a leader
 asks the bot in the sandbox for a link, signs in, filters the board, dispatches a request,
 downloads an export; forged, expired and reused links are refused; the overview fits a phone."""
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,16 @@ from .support.dashboard import start_web
 from .support.harness import text_of
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(os.environ.get("REDVEST_SCREENSHOTS", "/tmp/redvest-screenshots"))
 
 
@@ -40,8 +49,10 @@ def chromium() -> str:
         for cmd in steps:
             done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
             if done.returncode != 0:
-                pytest.fail(f"could not install Debian's chromium ({' '.join(cmd[1:3])} exited {done.returncode}): "
-                            f"{done.stderr.strip()[-500:]}\nInstall it by hand: apt-get install -y chromium")
+                pytest.fail(
+                    f"could not install Debian's chromium ({' '.join(cmd[1:3])} exited {done.returncode}): "
+                    f"{done.stderr.strip()[-500:]}\nInstall it by hand: apt-get install -y chromium"
+                )
         if not Path(CHROMIUM).exists():
             pytest.fail(f"{CHROMIUM} is missing and apt-get is not available: install Debian's chromium package")
     return CHROMIUM
@@ -60,9 +71,13 @@ async def _link_from_bot(user) -> str:
 
 
 async def _request(core, resident_tg: int, category: str, summary: str):
-    return await create_request(core, Actor(tg_user_id=resident_tg, name="王奶奶"),
-                                RequestDraft(category=category, summary=summary, when_kind="today",
-                                             address="幸福里 3 栋 2 单元 401", phone="13900000001"))
+    return await create_request(
+        core,
+        Actor(tg_user_id=resident_tg, name="王奶奶"),
+        RequestDraft(
+            category=category, summary=summary, when_kind="today", address="幸福里 3 栋 2 单元 401", phone="13900000001"
+        ),
+    )
 
 
 async def test_leader_signs_in_from_the_bot_filters_dispatches_and_exports(world, chromium, tmp_path):
@@ -145,8 +160,13 @@ async def test_forged_and_expired_links_are_refused_and_the_overview_fits_a_phon
         await _request(core, 3001, "errands", "帮忙取快递")
         async with async_playwright() as pw:
             browser = await _browser(pw, chromium)
-            ctx = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                            is_mobile=True, has_touch=True, locale="zh-CN")
+            ctx = await browser.new_context(
+                viewport={"width": 390, "height": 844},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+                locale="zh-CN",
+            )
             page = await ctx.new_page()
             await page.goto(expired)
             assert "已过期" in await page.inner_text("main")

@@ -1,5 +1,6 @@
 """The dashboard's figures, on SQLite and PostgreSQL: the week's key figures, the weekly series,
 volunteers, households, events and emergencies — computed from a known little history."""
+
 from __future__ import annotations
 
 import asyncio
@@ -53,11 +54,23 @@ async def history(any_db, clock, cfg):
     await f.pair(db, vol.id, h1.id)
     await f.pair(db, vol.id, h2.id)
     async with db.session() as s:
+
         def req(code, grid, status, created, accepted=None, done=None, level=0):
-            r = HelpRequest(code=code, grid_id=grid, category="errands", summary=code, when_kind="today", status=status,
-                            created_at=created, first_accepted_at=accepted, done_at=done, escalation_level=level)
+            r = HelpRequest(
+                code=code,
+                grid_id=grid,
+                category="errands",
+                summary=code,
+                when_kind="today",
+                status=status,
+                created_at=created,
+                first_accepted_at=accepted,
+                done_at=done,
+                escalation_level=level,
+            )
             s.add(r)
             return r
+
         r1 = req("A-1", ga.id, "completed", at(16, 9), at(16, 9, 30), at(17, 12))
         r2 = req("A-2", ga.id, "filled", at(17, 8), at(17, 10))
         req("A-3", ga.id, "open", at(18, 9), level=1)
@@ -65,26 +78,70 @@ async def history(any_db, clock, cfg):
         r6 = req("A-6", ga.id, "completed", at(11, 9), at(11, 10), at(11, 15))
         req("B-1", gb.id, "open", at(17, 9))
         await s.flush()
-        s.add_all([Rating(request_id=r1.id, outcome="done", stars=5, created_at=at(17, 13)),
-                   Rating(request_id=r6.id, outcome="done", stars=2, created_at=at(12, 9)),
-                   Assignment(request_id=r1.id, volunteer_id=vol.id, status="done", created_at=at(16, 9, 30),
-                              done_at=at(17, 12), hours=2.0),
-                   Assignment(request_id=r2.id, volunteer_id=vol.id, status="accepted", created_at=at(17, 10)),
-                   DoorVisit(household_id=h1.id, volunteer_id=vol.id, grid_id=ga.id, week="2026-W47", outcome="met",
-                             created_at=at(17, 15)),
-                   DoorVisit(household_id=h2.id, volunteer_id=vol.id, grid_id=ga.id, week="2026-W44",
-                             outcome="needs_help", created_at=at(1, 10))])
-        await award(s, ref="task:1", person_id=vol.id, reason=PointsReason.task, points=10, grid_id=ga.id,
-                    community_id=com.id, now=at(17, 12))
-        await award(s, ref="task-hours:1", person_id=vol.id, reason=PointsReason.task_hours, points=4, hours=2.0,
-                    grid_id=ga.id, community_id=com.id, now=at(17, 12))
+        s.add_all(
+            [
+                Rating(request_id=r1.id, outcome="done", stars=5, created_at=at(17, 13)),
+                Rating(request_id=r6.id, outcome="done", stars=2, created_at=at(12, 9)),
+                Assignment(
+                    request_id=r1.id,
+                    volunteer_id=vol.id,
+                    status="done",
+                    created_at=at(16, 9, 30),
+                    done_at=at(17, 12),
+                    hours=2.0,
+                ),
+                Assignment(request_id=r2.id, volunteer_id=vol.id, status="accepted", created_at=at(17, 10)),
+                DoorVisit(
+                    household_id=h1.id,
+                    volunteer_id=vol.id,
+                    grid_id=ga.id,
+                    week="2026-W47",
+                    outcome="met",
+                    created_at=at(17, 15),
+                ),
+                DoorVisit(
+                    household_id=h2.id,
+                    volunteer_id=vol.id,
+                    grid_id=ga.id,
+                    week="2026-W44",
+                    outcome="needs_help",
+                    created_at=at(1, 10),
+                ),
+            ]
+        )
+        await award(
+            s,
+            ref="task:1",
+            person_id=vol.id,
+            reason=PointsReason.task,
+            points=10,
+            grid_id=ga.id,
+            community_id=com.id,
+            now=at(17, 12),
+        )
+        await award(
+            s,
+            ref="task-hours:1",
+            person_id=vol.id,
+            reason=PointsReason.task_hours,
+            points=4,
+            hours=2.0,
+            grid_id=ga.id,
+            community_id=com.id,
+            now=at(17, 12),
+        )
         ev = Event(community_id=com.id, grid_id=ga.id, title="义剪", starts_at=at(20, 9), slots=12)
         s.add(ev)
         em = Emergency(community_id=com.id, reason="台风", target=5, started_at=at(18, 8))
         s.add(em)
         await s.flush()
-        s.add_all([EventSignup(event_id=ev.id, volunteer_id=vol.id), EventSignup(event_id=ev.id, volunteer_id=idle.id),
-                   DutyResponse(emergency_id=em.id, volunteer_id=vol.id, answer="on_duty")])
+        s.add_all(
+            [
+                EventSignup(event_id=ev.id, volunteer_id=vol.id),
+                EventSignup(event_id=ev.id, volunteer_id=idle.id),
+                DutyResponse(emergency_id=em.id, volunteer_id=vol.id, answer="on_duty"),
+            ]
+        )
     scope = await load_scope(core, leader.id)
     return SimpleNamespace(core=core, scope=scope, vol=vol, h1=h1, h2=h2, h3=h3, leader=leader)
 
@@ -103,7 +160,11 @@ async def test_the_weeks_key_figures(history):
 async def test_the_weekly_series(history):
     tr = await weekly_trends(history.core, history.scope)
     assert [w.strftime("%m-%d") for w in tr.week_starts][-2:] == ["11-09", "11-16"]
-    assert tr.requests["open"][-2:] == [0, 2] and tr.requests["done"][-2:] == [1, 1] and tr.requests["ended"][-2:] == [1, 0]
+    assert (
+        tr.requests["open"][-2:] == [0, 2]
+        and tr.requests["done"][-2:] == [1, 1]
+        and tr.requests["ended"][-2:] == [1, 0]
+    )
     assert tr.accept_minutes[-2:] == [60, 75]
     assert tr.satisfaction[-2:] == [0.0, 1.0] and tr.ratings[-2:] == [1, 1]
     assert tr.visited == [0, 0, 0, 0, 1, 0, 0, 1] and tr.coverage[-1] == 0.5
@@ -130,8 +191,9 @@ async def test_board_volunteers_households_events_emergency(history):
 async def test_exports_on_this_database(history):
     sc = viewer_export_scope(history.scope, None, contacts=True)
     for kind in ("requests", "visits", "points", "hours"):
-        data = await export_bytes(history.core, ExportRequest(kind, at(1, 0).date(), at(30, 0).date(), "csv", "en"), sc,
-                                    export_labels("en"))
+        data = await export_bytes(
+            history.core, ExportRequest(kind, at(1, 0).date(), at(30, 0).date(), "csv", "en"), sc, export_labels("en")
+        )
         lines = data.decode("utf-8-sig").strip().splitlines()
         assert len(lines) == 1 + {"requests": 5, "visits": 2, "points": 2, "hours": 1}[kind], kind
 

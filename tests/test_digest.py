@@ -1,4 +1,5 @@
 """The weekly digest's figures (on SQLite and PostgreSQL), its text, its chart and its fan-out."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -25,12 +26,23 @@ def u(*args: int) -> datetime:
     return at(*args).astimezone(UTC)
 
 
-async def _request(db, grid_id, created, *, accepted=None, done=None, status="completed", level=0,
-                   stars=None, rated=None) -> HelpRequest:
+async def _request(
+    db, grid_id, created, *, accepted=None, done=None, status="completed", level=0, stars=None, rated=None
+) -> HelpRequest:
     async with db.session() as s:
-        r = HelpRequest(grid_id=grid_id, category="errands", summary="买菜", when_kind="today", created_at=created,
-                        first_accepted_at=accepted, done_at=done, status=status, escalation_level=level,
-                        address="幸福里 1 栋", phone="13800000000")
+        r = HelpRequest(
+            grid_id=grid_id,
+            category="errands",
+            summary="买菜",
+            when_kind="today",
+            created_at=created,
+            first_accepted_at=accepted,
+            done_at=done,
+            status=status,
+            escalation_level=level,
+            address="幸福里 1 栋",
+            phone="13800000000",
+        )
         s.add(r)
         await s.flush()
         if stars is not None:
@@ -40,8 +52,17 @@ async def _request(db, grid_id, created, *, accepted=None, done=None, status="co
 
 async def _points(db, person, points, hours, when, grid_id=None) -> None:
     async with db.session() as s:
-        s.add(PointsEntry(ref=f"t:{person.id}:{when.isoformat()}:{points}", person_id=person.id, grid_id=grid_id,
-                          reason=PointsReason.task.value, points=points, hours=hours, created_at=when))
+        s.add(
+            PointsEntry(
+                ref=f"t:{person.id}:{when.isoformat()}:{points}",
+                person_id=person.id,
+                grid_id=grid_id,
+                reason=PointsReason.task.value,
+                points=points,
+                hours=hours,
+                created_at=when,
+            )
+        )
 
 
 async def busy_week(db):
@@ -53,10 +74,11 @@ async def busy_week(db):
     await _request(db, ga, u(2026, 11, 18, 9), accepted=u(2026, 11, 18, 9, 10), status="filled")
     await _request(db, ga, u(2026, 11, 19, 9), status="open", level=2)  # never taken: overdue, escalated
     await _request(db, ga, u(2026, 11, 10, 9), accepted=u(2026, 11, 10, 9, 5), done=u(2026, 11, 17, 9))  # last week's
-    await _request(db, ga, u(2026, 11, 18, 12), status=RequestStatus.out_of_scope.value, stars=1,
-                   rated=u(2026, 11, 18, 13))  # its rating does not count
-    await _request(db, ga, u(2026, 11, 22, 23), status="open")       # Sunday 23:00 Shanghai: this week, not overdue yet
-    await _request(db, ga, u(2026, 11, 23, 1), status="open")        # Monday 01:00 Shanghai: next week
+    await _request(
+        db, ga, u(2026, 11, 18, 12), status=RequestStatus.out_of_scope.value, stars=1, rated=u(2026, 11, 18, 13)
+    )  # its rating does not count
+    await _request(db, ga, u(2026, 11, 22, 23), status="open")  # Sunday 23:00 Shanghai: this week, not overdue yet
+    await _request(db, ga, u(2026, 11, 23, 1), status="open")  # Monday 01:00 Shanghai: next week
     await _request(db, gb, u(2026, 11, 20, 9), status="open")
     h1, h2 = town.homes[v1.id]
     h3, h4 = town.homes[v2.id]
@@ -72,15 +94,25 @@ async def busy_week(db):
     await _points(db, v2, 50, 9.0, u(2026, 11, 9, 10), grid_id=ga)  # last week
     await pending_volunteer(db, ga, 88_001)
     async with db.session() as s:
-        storm = Emergency(community_id=town.community.id, reason="台风<b>", started_at=u(2026, 11, 18, 6),
-                          ended_at=u(2026, 11, 19, 18))
+        storm = Emergency(
+            community_id=town.community.id,
+            reason="台风<b>",
+            started_at=u(2026, 11, 18, 6),
+            ended_at=u(2026, 11, 19, 18),
+        )
         local = Emergency(community_id=town.community.id, grid_id=gb, reason="积水", started_at=u(2026, 11, 20, 6))
-        old = Emergency(community_id=town.community.id, reason="旧", started_at=u(2026, 11, 1, 6), ended_at=u(2026, 11, 2, 6))
+        old = Emergency(
+            community_id=town.community.id, reason="旧", started_at=u(2026, 11, 1, 6), ended_at=u(2026, 11, 2, 6)
+        )
         s.add_all([storm, local, old])
         await s.flush()
-        s.add_all([DutyResponse(emergency_id=storm.id, volunteer_id=v1.id, answer="on_duty"),
-                   DutyResponse(emergency_id=storm.id, volunteer_id=v2.id, answer="on_duty"),
-                   DutyResponse(emergency_id=storm.id, volunteer_id=town.leader.id, answer="cant")])
+        s.add_all(
+            [
+                DutyResponse(emergency_id=storm.id, volunteer_id=v1.id, answer="on_duty"),
+                DutyResponse(emergency_id=storm.id, volunteer_id=v2.id, answer="on_duty"),
+                DutyResponse(emergency_id=storm.id, volunteer_id=town.leader.id, answer="cant"),
+            ]
+        )
     return town
 
 
@@ -91,8 +123,8 @@ async def test_the_figures_of_a_busy_week(clock, cfg, any_db):
     a, b = await digests.grid_digests(core, [town.grid.id, town.grid_b.id], WEEK)
     fa = a.figures
     assert (fa.opened, fa.accepted, fa.done, fa.overdue, fa.escalated) == (6, 3, 3, 1, 1)
-    assert fa.median_accept == pytest.approx(30 * 60, abs=1)   # 10 min, 30 min, 2 h
-    assert fa.median_done == pytest.approx(24 * 3600, abs=1)   # 4 h, 24 h, 7 days
+    assert fa.median_accept == pytest.approx(30 * 60, abs=1)  # 10 min, 30 min, 2 h
+    assert fa.median_done == pytest.approx(24 * 3600, abs=1)  # 4 h, 24 h, 7 days
     assert (fa.rated, fa.good, fa.avg_stars) == (2, 1, pytest.approx(4.0))
     assert (fa.visits_done, fa.visits_planned, fa.households_stale) == (3, 4, 2)
     assert fa.needs_help == 1 and fa.flags == {"fall": 1, "no_food": 1}
@@ -128,14 +160,22 @@ async def test_a_quiet_week_says_so_in_one_line_and_has_no_chart(core, clock, db
     assert d.quiet and "\n" not in render_text("zh-CN", d) and "本周平静" in render_text("zh-CN", d)
     assert chart_png(d, "zh-CN") is None
     await digests.send_weekly_digests(core, town.community.id, WEEK)
-    assert await keys(db, "digest:") == [f"digest:grid:{town.grid.id}:{WEEK}:{town.leader.id}:text",
-                                         f"digest:community:{town.community.id}:{WEEK}:{town.admin.id}:text"]
+    assert await keys(db, "digest:") == [
+        f"digest:grid:{town.grid.id}:{WEEK}:{town.leader.id}:text",
+        f"digest:community:{town.community.id}:{WEEK}:{town.admin.id}:text",
+    ]
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_the_chart_is_a_png_with_or_without_a_chinese_font(lang, monkeypatch):
-    d = digests.Digest("grid", 1, "第一网格", "Asia/Shanghai", digests.week_range(WEEK, "Asia/Shanghai"),
-                       digests.q.DigestFigures(opened=3, done=2, visits_done=5, visits_planned=8))
+    d = digests.Digest(
+        "grid",
+        1,
+        "第一网格",
+        "Asia/Shanghai",
+        digests.week_range(WEEK, "Asia/Shanghai"),
+        digests.q.DigestFigures(opened=3, done=2, visits_done=5, visits_planned=8),
+    )
     for font in (None, "DejaVu Sans"):  # none installed / one pretending to be CJK-capable
         monkeypatch.setattr(digest_chart, "cjk_font", lambda font=font: font)
         png = digest_chart.render_chart(d.figures, lang, d.name, d.week)
@@ -149,8 +189,11 @@ async def test_leaders_and_admins_get_chart_then_text_once(core, clock, db, monk
     assert await digests.send_weekly_digests(core, town.community.id, WEEK) == 4
     sent = await rows(db, "digest:")
     assert [(r.key.rsplit(":", 1)[1], r.kind, r.chat_id) for r in sent] == [
-        ("chart", "photo", town.leader.tg_user_id), ("text", "send", town.leader.tg_user_id),
-        ("chart", "photo", town.admin.tg_user_id), ("text", "send", town.admin.tg_user_id)]
+        ("chart", "photo", town.leader.tg_user_id),
+        ("text", "send", town.leader.tg_user_id),
+        ("chart", "photo", town.admin.tg_user_id),
+        ("text", "send", town.admin.tg_user_id),
+    ]
     assert all(payload(r)["silent"] is True and not r.urgent for r in sent)
     assert "社区" in payload(sent[3])["text"] and str(no_leader.id) not in [r.key.split(":")[2] for r in sent]
 
@@ -178,13 +221,17 @@ async def test_previews_are_for_leaders_and_admins_only(core, clock, db):
         await digests.preview_digest(core, admin, "grid", town.grid.id, "2026-W99")
     choices = await digests.digest_choices(core, admin)
     assert [(c.scope, c.target_id) for c in choices] == [
-        ("community", town.community.id), ("grid", town.grid.id), ("grid", town.grid_b.id)]
+        ("community", town.community.id),
+        ("grid", town.grid.id),
+        ("grid", town.grid_b.id),
+    ]
 
 
 async def test_suspended_volunteers_do_not_count_as_planned_visits(core, clock, db):
     town = await seed_town(db, volunteers=2, homes_each=1)
     async with db.session() as s:
-        await s.execute(update(VolunteerProfile).where(VolunteerProfile.person_id == town.vols[1].id)
-                     .values(status="suspended"))
+        await s.execute(
+            update(VolunteerProfile).where(VolunteerProfile.person_id == town.vols[1].id).values(status="suspended")
+        )
     clock.set(at(2026, 11, 23, 8, 0))
     assert (await digests.grid_digest(core, town.grid.id, WEEK)).figures.visits_planned == 1

@@ -1,4 +1,5 @@
 """/digest through the sandbox, and `redvest digest` in the terminal."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,6 +16,7 @@ from .support.town import seed_town
 
 def this_week() -> str:
     from datetime import UTC, datetime
+
     return iso_week(datetime.now(UTC), "Asia/Shanghai")
 
 
@@ -88,6 +90,7 @@ async def migrated(db, monkeypatch):
 
 async def _cli(*argv: str) -> int:
     import asyncio
+
     return await asyncio.to_thread(main, list(argv))
 
 

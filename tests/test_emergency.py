@@ -1,5 +1,6 @@
 """Emergency call-up end to end: an admin starts it, the shock team answers, the headcount card
 follows live, ending it records the span and awards duty points; refusals after the end."""
+
 from __future__ import annotations
 
 from datetime import timedelta

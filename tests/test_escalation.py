@@ -1,4 +1,5 @@
 """分层议事: a request nobody takes goes to the grid leader, then to the community admins — once each."""
+
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -67,8 +68,10 @@ async def test_leader_then_admins_each_told_once_and_the_resident_hears_each_ste
     assert await escalate_overdue(core) == 0
     async with core.db.session() as s:
         assert (await s.get(HelpRequest, req.id)).escalation_level == 2
-        levels = [json.loads(e.detail)["level"] for e in (await s.execute(select(AuditEntry).where(
-            AuditEntry.action == "request.escalate"))).scalars()]
+        levels = [
+            json.loads(e.detail)["level"]
+            for e in (await s.execute(select(AuditEntry).where(AuditEntry.action == "request.escalate"))).scalars()
+        ]
         assert levels == [1, 2]
 
 
@@ -106,8 +109,11 @@ async def test_leader_gets_the_escalated_card_and_dispatches_from_it(world):
     req = await create_request(core, RESIDENT, RequestDraft("repairs", "修水管", "today", None, "3 栋 401"))
     await w.sb.wait_bot_message(w.volunteer_group, contains=req.code)
     async with w.db.session() as s:
-        await s.execute(update(HelpRequest).where(HelpRequest.id == req.id).values(
-            created_at=datetime.now(UTC) - timedelta(minutes=90)))
+        await s.execute(
+            update(HelpRequest)
+            .where(HelpRequest.id == req.id)
+            .values(created_at=datetime.now(UTC) - timedelta(minutes=90))
+        )
     assert await escalate_overdue(core) == 1
     card = await w.sb.wait_bot_message(w.leader.id, contains="60 分钟")
     assert req.code in text_of(card) and "3 栋 401" not in text_of(card)

@@ -1,5 +1,6 @@
 """Events end to end through the sandbox: /newevent, the card with a live count, sign-up and
 withdrawal from buttons, a full event, the attendance check and its points."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -19,8 +20,9 @@ def _in_days(days: int) -> str:
     return (datetime.now(SH) + timedelta(days=days)).strftime("%Y-%m-%d 09:00")
 
 
-async def _new_event(leader, title="老人免费理发", slots="2", place="社区活动室", when=None, scope_label=None,
-                     publish="发布", world=None):
+async def _new_event(
+    leader, title="老人免费理发", slots="2", place="社区活动室", when=None, scope_label=None, publish="发布", world=None
+):
     if world is not None:
         await settle(world)
     await leader.send("/newevent")
@@ -172,8 +174,9 @@ async def test_bad_answers_in_newevent_are_explained_and_nothing_is_created(worl
 
 
 async def test_admin_community_service_day_goes_to_every_grid_group(world):
-    done = await _new_event(world.admin, title="红色服务日：义务维修", slots="12", scope_label="全社区",
-                            publish="红色服务日")
+    done = await _new_event(
+        world.admin, title="红色服务日：义务维修", slots="12", scope_label="全社区", publish="红色服务日"
+    )
     assert "已发布到 2 个志愿者群" in text_of(done)
     for group in (world.volunteer_group, world.other_group):
         card = await world.sb.wait_bot_message(group, contains="义务维修", since=0)

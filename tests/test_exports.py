@@ -1,5 +1,6 @@
 """Exports: CSV and XLSX for a date range, headers in the viewer's language, contacts only on
 request, formula-safe cells, the community's day boundaries, and `redvest export` in a terminal."""
+
 from __future__ import annotations
 
 import csv
@@ -35,11 +36,20 @@ def _csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-async def _export(o, tg_person_id: int, kind: str, fmt: str = "csv", lang: str = "zh-CN", *,
-                  contacts: bool = False, grid_id: int | None = None) -> bytes:
+async def _export(
+    o,
+    tg_person_id: int,
+    kind: str,
+    fmt: str = "csv",
+    lang: str = "zh-CN",
+    *,
+    contacts: bool = False,
+    grid_id: int | None = None,
+) -> bytes:
     scope = await load_scope(o.core, tg_person_id)
-    return await export_bytes(o.core, ExportRequest(kind, *NOV, fmt, lang), viewer_export_scope(scope, grid_id, contacts),
-                              export_labels(lang))
+    return await export_bytes(
+        o.core, ExportRequest(kind, *NOV, fmt, lang), viewer_export_scope(scope, grid_id, contacts), export_labels(lang)
+    )
 
 
 async def test_requests_export_has_headers_in_the_viewers_language_and_only_their_grids(office):
@@ -61,14 +71,21 @@ async def test_contacts_appear_only_when_asked_for(office):
 
 async def test_day_boundaries_are_the_communitys_days(office):
     await _at(office.db, office.req_a.id, datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI))  # 15:30 UTC: in
-    await _at(office.db, office.req_b.id, datetime(2026, 12, 1, 0, 10, tzinfo=SHANGHAI))    # Nov 30 16:10 UTC: out
+    await _at(office.db, office.req_b.id, datetime(2026, 12, 1, 0, 10, tzinfo=SHANGHAI))  # Nov 30 16:10 UTC: out
     rows = _csv(await _export(office, office.admin.id, "requests"))
     assert [r[0] for r in rows[1:]] == ["A-0001"] and rows[1][1] == "2026-11-30 23:30"
 
 
 async def test_cells_a_spreadsheet_would_run_are_written_as_text(office):
-    await add_request(office.db, office.grid_a.id, "A-0003", '=HYPERLINK("http://evil.example","click")',
-                      address="x", phone="1", created_at=office.core.clock.now())
+    await add_request(
+        office.db,
+        office.grid_a.id,
+        "A-0003",
+        '=HYPERLINK("http://evil.example","click")',
+        address="x",
+        phone="1",
+        created_at=office.core.clock.now(),
+    )
     rows = _csv(await _export(office, office.leader_a.id, "requests"))
     assert rows[2][5] == '\'=HYPERLINK("http://evil.example","click")'
     wb = openpyxl.load_workbook(io.BytesIO(await _export(office, office.leader_a.id, "requests", "xlsx")))
@@ -79,8 +96,19 @@ async def test_cells_a_spreadsheet_would_run_are_written_as_text(office):
 
 async def test_xlsx_has_a_header_row_real_dates_and_every_row(office):
     async with office.db.session() as s:  # more than one batch
-        s.add_all([HelpRequest(grid_id=office.grid_a.id, code=f"A-{i:04d}", category="errands", summary=f"第 {i} 件",
-                               when_kind="today", created_at=office.core.clock.now()) for i in range(4, 1204)])
+        s.add_all(
+            [
+                HelpRequest(
+                    grid_id=office.grid_a.id,
+                    code=f"A-{i:04d}",
+                    category="errands",
+                    summary=f"第 {i} 件",
+                    when_kind="today",
+                    created_at=office.core.clock.now(),
+                )
+                for i in range(4, 1204)
+            ]
+        )
     data = await _export(office, office.leader_a.id, "requests", "xlsx", lang="en")
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows(values_only=True))
@@ -91,16 +119,48 @@ async def test_xlsx_has_a_header_row_real_dates_and_every_row(office):
 
 async def test_visits_points_and_hours_exports(office):
     now = office.core.clock.now()
-    household = await __import__("tests.support.factories", fromlist=["household"]).household(office.db, office.grid_a.id)
+    household = await __import__("tests.support.factories", fromlist=["household"]).household(
+        office.db, office.grid_a.id
+    )
     async with office.db.session() as s:
-        s.add(DoorVisit(household_id=household.id, volunteer_id=office.vol_a.id, grid_id=office.grid_a.id,
-                        week="2026-W47", outcome="needs_help", note="厨房漏水", red_flags="safety", created_at=now))
-        for ref, reason, pts, hours in (("task:1:1", PointsReason.task, 10, 0.0), ("task-hours:1:1", PointsReason.task_hours, 4, 2.0),
-                                        ("visit:1", PointsReason.visit, 3, 0.0)):
-            await award(s, ref=ref, person_id=office.vol_a.id, reason=reason, points=pts, hours=hours,
-                        grid_id=office.grid_a.id, community_id=office.community.id, now=now)
-        await award(s, ref="task:2:9", person_id=office.vol_b.id, reason=PointsReason.task, points=10,
-                    grid_id=office.grid_b.id, community_id=office.community.id, now=now)
+        s.add(
+            DoorVisit(
+                household_id=household.id,
+                volunteer_id=office.vol_a.id,
+                grid_id=office.grid_a.id,
+                week="2026-W47",
+                outcome="needs_help",
+                note="厨房漏水",
+                red_flags="safety",
+                created_at=now,
+            )
+        )
+        for ref, reason, pts, hours in (
+            ("task:1:1", PointsReason.task, 10, 0.0),
+            ("task-hours:1:1", PointsReason.task_hours, 4, 2.0),
+            ("visit:1", PointsReason.visit, 3, 0.0),
+        ):
+            await award(
+                s,
+                ref=ref,
+                person_id=office.vol_a.id,
+                reason=reason,
+                points=pts,
+                hours=hours,
+                grid_id=office.grid_a.id,
+                community_id=office.community.id,
+                now=now,
+            )
+        await award(
+            s,
+            ref="task:2:9",
+            person_id=office.vol_b.id,
+            reason=PointsReason.task,
+            points=10,
+            grid_id=office.grid_b.id,
+            community_id=office.community.id,
+            now=now,
+        )
     visits = _csv(await _export(office, office.leader_a.id, "visits"))
     assert visits[0][:2] == ["周次", "日期"] and visits[1][4:7] == ["张志愿", "需要帮助", "安全隐患"]
     assert "厨房漏水" not in str(visits) and "幸福里" not in str(visits)
@@ -134,6 +194,7 @@ def stamped(office, monkeypatch):
     from alembic import command
 
     from storage.migrate import alembic_config
+
     url = office.db.url
     command.stamp(alembic_config(url), "head")
     monkeypatch.setenv("REDVEST_DATABASE_URL", url)
@@ -143,8 +204,22 @@ def stamped(office, monkeypatch):
 
 async def test_cli_export_writes_xlsx_with_a_progress_bar(stamped, tmp_path, capsys):
     out = tmp_path / "nov.xlsx"
-    code = await _cli(["export", "requests", "--from", "2026-11-01", "--to", "2026-11-30",
-                       "--community", "幸福里社区", "--out", str(out), "--lang", "en"])
+    code = await _cli(
+        [
+            "export",
+            "requests",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--community",
+            "幸福里社区",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0 and "Wrote 2 rows" in captured.out and "Exporting Requests" in captured.err
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
@@ -152,10 +227,13 @@ async def test_cli_export_writes_xlsx_with_a_progress_bar(stamped, tmp_path, cap
     assert not (tmp_path / "nov.xlsx.part").exists()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--grid", "没有这个网格"], "没有这个网格"),
-    (["--from", "2026-11-30", "--to", "2026-11-01"], "开始日期晚于结束日期"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--grid", "没有这个网格"], "没有这个网格"),
+        (["--from", "2026-11-30", "--to", "2026-11-01"], "开始日期晚于结束日期"),
+    ],
+)
 async def test_cli_export_explains_bad_input(stamped, tmp_path, capsys, args, message):
     base = {"--from": "2026-11-01", "--to": "2026-11-30"}
     argv = ["export", "visits", "--out", str(tmp_path / "x.csv")] + args
@@ -168,8 +246,24 @@ async def test_cli_export_explains_bad_input(stamped, tmp_path, capsys, args, me
 
 async def test_cli_export_of_one_grid_to_csv(stamped, tmp_path):
     out = tmp_path / "grid.csv"
-    assert await _cli(["export", "requests", "--from", "2026-11-01", "--to", "2026-11-30",
-                       "--grid", "第二网格", "--out", str(out), "--with-contacts"]) == 0
+    assert (
+        await _cli(
+            [
+                "export",
+                "requests",
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-30",
+                "--grid",
+                "第二网格",
+                "--out",
+                str(out),
+                "--with-contacts",
+            ]
+        )
+        == 0
+    )
     rows = _csv(out.read_bytes())
     assert [r[0] for r in rows[1:]] == ["A-0002"] and rows[1][-2:] == ["平安里 7 栋 102", "13900000002"]
 
@@ -177,4 +271,5 @@ async def test_cli_export_of_one_grid_to_csv(stamped, tmp_path):
 async def _cli(argv: list[str]) -> int:
     """The CLI runs its own event loop: run it in a thread, like a terminal would."""
     import asyncio
+
     return await asyncio.to_thread(cli_main, argv)

@@ -1,5 +1,6 @@
 """Faults: a crash in the middle of a conversation, SIGTERM with updates in flight, and the
 database going away for 30 seconds — nothing is lost, nothing is done twice, the bot recovers."""
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,9 @@ async def seed_resident(db: Database, sb) -> TgUser:
 
 async def test_a_resident_half_way_through_a_request_continues_after_the_bot_is_killed(sandbox, tmp_path):
     url, db = await sqlite_file_db(tmp_path / "redvest.db")
-    config = write_config(tmp_path / "bot.toml", sandbox_url=f"http://127.0.0.1:{sandbox.port}/bot", db_url=url,
-                          mode="polling")
+    config = write_config(
+        tmp_path / "bot.toml", sandbox_url=f"http://127.0.0.1:{sandbox.port}/bot", db_url=url, mode="polling"
+    )
     workers = [spawn_worker("first", config, tmp_path)]
     try:
         alice = await seed_resident(db, sandbox)
@@ -97,8 +99,9 @@ async def test_sigterm_finishes_the_updates_in_flight_and_loses_none(sandbox, tm
         proxy.delay["sendMessage"] = 1.5
         for u in users:
             await sandbox.send(u.id, "/start")
-        await eventually(lambda: _value(proxy.in_flight_by_method[(0, "sendMessage")]), lambda n: n > 0, 10,
-                         "answers in flight")
+        await eventually(
+            lambda: _value(proxy.in_flight_by_method[(0, "sendMessage")]), lambda n: n > 0, 10, "answers in flight"
+        )
         workers[0].proc.send_signal(signal.SIGTERM)
         assert await wait_exit(workers[0]) == 0, workers[0].log_tail()
         assert "stopped" in workers[0].log_tail()
@@ -137,8 +140,9 @@ async def nothing_left(sandbox, db: Database) -> bool:
     if (await sandbox.stats())["pending_updates"]:
         return False
     async with db.session() as s:
-        unsent = await s.scalar(select(func.count()).select_from(OutboxMessage)
-                                .where(OutboxMessage.status.in_(("pending", "sending"))))
+        unsent = await s.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(("pending", "sending")))
+        )
     return not unsent
 
 
@@ -150,8 +154,12 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_flight_and_telegram
     try:
         alice = await make_user(sandbox, 4101, "Alice", "en")
         ports = (free_port(), free_port())  # the same ports for the restarted process
-        config = write_config(tmp_path / "bot.toml", sandbox_url=proxy.base_url(0), db_url=url,
-                              webhook_url=f"http://127.0.0.1:{ports[1]}/telegram/webhook")
+        config = write_config(
+            tmp_path / "bot.toml",
+            sandbox_url=proxy.base_url(0),
+            db_url=url,
+            webhook_url=f"http://127.0.0.1:{ports[1]}/telegram/webhook",
+        )
         for name in ("first", "second"):
             worker = spawn_worker(name, config, tmp_path, ports=ports)
             workers.append(worker)
@@ -159,8 +167,12 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_flight_and_telegram
             if name == "first":
                 proxy.delay["sendMessage"] = 1.5
                 await alice.send("/start")
-                await eventually(lambda: _value(proxy.in_flight_by_method[(0, "sendMessage")]), lambda n: n > 0, 10,
-                                 "the answer in flight")
+                await eventually(
+                    lambda: _value(proxy.in_flight_by_method[(0, "sendMessage")]),
+                    lambda n: n > 0,
+                    10,
+                    "the answer in flight",
+                )
                 worker.proc.send_signal(signal.SIGTERM)
                 assert await wait_exit(worker) == 0, worker.log_tail()
                 assert len(await sandbox.bot_messages(alice.id)) == 1  # answered before it stopped
@@ -168,7 +180,9 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_flight_and_telegram
                 proxy.delay.clear()
                 await alice.send("/help")  # nobody listens now: Telegram keeps it and retries
                 await eventually(sandbox.webhook, lambda i: i.get("failures", 0) > 0, 10, "a failed delivery")
-        await eventually(lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 2, 15, "the kept update answered")
+        await eventually(
+            lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 2, 15, "the kept update answered"
+        )
         await wait_for(lambda: nothing_left(sandbox, db), 10, "every update delivered and nothing left to send")
         texts = [text_of(m) for m in await sandbox.bot_messages(alice.id)]
         assert len(texts) == 2 and "red vest" in texts[0] and "/request" in texts[1], texts  # /start, then /help
@@ -199,7 +213,9 @@ async def test_an_update_whose_handling_was_killed_is_handled_again_after_a_rest
         proxy.held_methods.clear()
         workers.append(spawn_worker("second", config, tmp_path))
         await wait_healthy(workers[1])
-        await eventually(lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 1, 20, "the update handled again")
+        await eventually(
+            lambda: sandbox.bot_messages(alice.id), lambda ms: len(ms) == 1, 20, "the update handled again"
+        )
         await wait_for(lambda: nothing_left(sandbox, db), 10, "every update confirmed and nothing left to send")
         texts = [text_of(m) for m in await sandbox.bot_messages(alice.id)]
         assert len(texts) == 1 and "/request" in texts[0], texts  # the help, once

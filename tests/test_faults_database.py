@@ -5,6 +5,7 @@ The bots reach PostgreSQL through a TCP proxy that the test cuts (every connecti
 ones refused) and restores. The webhook bot answers 503 meanwhile, so Telegram (the sandbox)
 re-sends; the polling bot does not confirm what it could not handle, so it fetches it again.
 """
+
 from __future__ import annotations
 
 import time
@@ -47,15 +48,19 @@ async def test_thirty_seconds_without_the_database_lose_no_update(sandbox, cfg):
         # a webhook bot on the fixture's sandbox and a polling bot on a second one, one database
         cfg.workers.leader_retry_seconds = 1.0
         cfg_poll = cfg.model_copy(deep=True)
-        hook_app = build_application(webhook_cfg(cfg, sandbox.port), Database(pgdb.url_via(pgproxy.port)),
-                                     SystemClock(), run_scheduler=False, run_web=True)
+        hook_app = build_application(
+            webhook_cfg(cfg, sandbox.port),
+            Database(pgdb.url_via(pgproxy.port)),
+            SystemClock(),
+            run_scheduler=False,
+            run_web=True,
+        )
         await start_running(hook_app, polling=False)
         apps.append(hook_app)
         web = hook_app.bot_data["web"]
         await hook_app.bot.set_webhook(f"http://127.0.0.1:{web.ports[-1]}{cfg.bot.webhook.path}", secret_token=SECRET)
         cfg_poll.telegram.base_url = f"http://127.0.0.1:{port2}/bot"
-        poll_app = build_application(cfg_poll, Database(pgdb.url_via(pgproxy.port)), SystemClock(),
-                                     run_scheduler=False)
+        poll_app = build_application(cfg_poll, Database(pgdb.url_via(pgproxy.port)), SystemClock(), run_scheduler=False)
         await start_running(poll_app, poll_timeout=1)
         apps.append(poll_app)
 
@@ -76,17 +81,27 @@ async def test_thirty_seconds_without_the_database_lose_no_update(sandbox, cfg):
                 await user.sb.send(user.id, "/help" if n % 2 == 0 else "/start")
             sent.append("/help" if n % 2 == 0 else "/start")
             # nothing is answered while the database is away (looked at all along, not once at the end)
-            await holds(lambda: only_the_first_answer(alice, bob), OUTAGE_SECONDS / WRITES_DURING_OUTAGE - 0.2,
-                        "no answer while the database is away")
+            await holds(
+                lambda: only_the_first_answer(alice, bob),
+                OUTAGE_SECONDS / WRITES_DURING_OUTAGE - 0.2,
+                "no answer while the database is away",
+            )
         # the leader stepped down: its lock went with the connection
         await wait_for(lambda: no_leader(apps), 10, "the leader to step down")
-        await holds(lambda: only_the_first_answer(alice, bob), max(0.0, OUTAGE_SECONDS - (time.monotonic() - cut_at)),
-                    "no answer while the database is away")
+        await holds(
+            lambda: only_the_first_answer(alice, bob),
+            max(0.0, OUTAGE_SECONDS - (time.monotonic() - cut_at)),
+            "no answer while the database is away",
+        )
         await pgproxy.restore()
 
         for user in (alice, bob):
-            await eventually(lambda u=user: u.sb.bot_messages(u.id),
-                             lambda ms: len(ms) >= 1 + WRITES_DURING_OUTAGE, 20, f"{user.name} answered")
+            await eventually(
+                lambda u=user: u.sb.bot_messages(u.id),
+                lambda ms: len(ms) >= 1 + WRITES_DURING_OUTAGE,
+                20,
+                f"{user.name} answered",
+            )
         # Telegram holds nothing unconfirmed any more: no answer can still come (none twice)
         await wait_for(lambda: nothing_pending(sandbox, sandbox2), 10, "every update delivered and confirmed")
         for user in (alice, bob):

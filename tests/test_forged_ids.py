@@ -2,6 +2,7 @@
 PostgreSQL refuses such a bind parameter outright, so every service must treat it as "not found"
 before it reaches the database. Each press gets a clear alert, nothing reaches the error handler and
 nothing changes."""
+
 from __future__ import annotations
 
 import logging
@@ -19,17 +20,52 @@ from tests.test_tasks_flow import new_request
 
 HUGE = str(3_000_000_000)  # over 2**31 - 1, under 2**63
 PRESSES = {
-    "resident": [f"res:c:{HUGE}", f"res:g:{HUGE}", f"my:show:{HUGE}", f"my:cancel:{HUGE}", f"my:cancel_yes:{HUGE}", f"rate:out:{HUGE}:done",
-                 f"rate:stars:{HUGE}:5", f"relay:open:{HUGE}"],
-    "volunteer": [f"task:show:{HUGE}", f"task:start:{HUGE}", f"task:done:{HUGE}", f"task:rel:{HUGE}",
-                  f"relay:open:{HUGE}:1"],
-    "leader": [f"board:req:{HUGE}", f"board:pick:{HUGE}", f"board:re:{HUGE}", f"board:refrom:{HUGE}:{HUGE}",
-               f"board:confirm:{HUGE}", f"board:oos:{HUGE}", f"board:dup:{HUGE}", f"board:dupof:1:{HUGE}",
-               f"board:notdup:{HUGE}", f"board:close:{HUGE}", f"board:to:{HUGE}:{HUGE}",
-               f"board:reto:{HUGE}:{HUGE}:{HUGE}", f"vol:ok:{HUGE}", f"vol:no:{HUGE}", f"vol:sus:{HUGE}",
-               f"vol:rei:{HUGE}", f"hh:l:{HUGE}:0", f"hh:add:{HUGE}", f"digest:show:g:{HUGE}:2026-W47"],
-    "admin": [f"plc:rlg:{HUGE}", f"plc:rl:{HUGE}:{HUGE}", f"plc:rag:{HUGE}", f"plc:ra:{HUGE}:{HUGE}",
-              f"privacy:erase:{HUGE}:{HUGE}", f"digest:show:c:{HUGE}:2026-W47"],
+    "resident": [
+        f"res:c:{HUGE}",
+        f"res:g:{HUGE}",
+        f"my:show:{HUGE}",
+        f"my:cancel:{HUGE}",
+        f"my:cancel_yes:{HUGE}",
+        f"rate:out:{HUGE}:done",
+        f"rate:stars:{HUGE}:5",
+        f"relay:open:{HUGE}",
+    ],
+    "volunteer": [
+        f"task:show:{HUGE}",
+        f"task:start:{HUGE}",
+        f"task:done:{HUGE}",
+        f"task:rel:{HUGE}",
+        f"relay:open:{HUGE}:1",
+    ],
+    "leader": [
+        f"board:req:{HUGE}",
+        f"board:pick:{HUGE}",
+        f"board:re:{HUGE}",
+        f"board:refrom:{HUGE}:{HUGE}",
+        f"board:confirm:{HUGE}",
+        f"board:oos:{HUGE}",
+        f"board:dup:{HUGE}",
+        f"board:dupof:1:{HUGE}",
+        f"board:notdup:{HUGE}",
+        f"board:close:{HUGE}",
+        f"board:to:{HUGE}:{HUGE}",
+        f"board:reto:{HUGE}:{HUGE}:{HUGE}",
+        f"vol:ok:{HUGE}",
+        f"vol:no:{HUGE}",
+        f"vol:sus:{HUGE}",
+        f"vol:rei:{HUGE}",
+        f"hh:l:{HUGE}:0",
+        f"hh:add:{HUGE}",
+        f"digest:show:g:{HUGE}:2026-W47",
+    ],
+    "admin": [
+        f"plc:rlg:{HUGE}",
+        f"plc:rl:{HUGE}:{HUGE}",
+        f"plc:rag:{HUGE}",
+        f"plc:ra:{HUGE}:{HUGE}",
+        f"privacy:erase:{HUGE}:{HUGE}",
+        f"digest:show:c:{HUGE}:2026-W47",
+    ],
 }
 
 
@@ -41,8 +77,10 @@ def db(any_db):
 
 async def _counts(db) -> list[int]:
     async with db.session() as s:
-        return [await s.scalar(select(func.count()).select_from(m))
-                for m in (HelpRequest, Assignment, Rating, AuditEntry, OutboxMessage)]
+        return [
+            await s.scalar(select(func.count()).select_from(m))
+            for m in (HelpRequest, Assignment, Rating, AuditEntry, OutboxMessage)
+        ]
 
 
 async def test_ids_beyond_the_integer_columns_are_not_found_on_every_button(world, caplog):

@@ -8,6 +8,7 @@ no error reached the error handler (no crash), and at the end of every example t
 nothing out of its columns' domain. Examples per test: REDVEST_FUZZ_EXAMPLES (default 12);
 REDVEST_FUZZ_RANDOM=1 explores new examples instead of the fixed sequence.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,9 +33,31 @@ from tests.support.fuzz import (
 )
 
 pytestmark = pytest.mark.timeout(300)
-SENSIBLE = ["帮忙修一下厨房水龙头", "幸福里 3 栋 2 单元 401", "Building 3, Room 401", "11-30", "2026-12-01", "2", "1.5",
-            "王小明", "Alice Wang", "13800138000", "周末上午有空", "门锁修好了", "谢谢", "临时有事", "免费理发", "12",
-            "2026-12-05 09:00", "社区活动室", "台风", "幸福里社区", "第三网格", "ok", "是"]
+SENSIBLE = [
+    "帮忙修一下厨房水龙头",
+    "幸福里 3 栋 2 单元 401",
+    "Building 3, Room 401",
+    "11-30",
+    "2026-12-01",
+    "2",
+    "1.5",
+    "王小明",
+    "Alice Wang",
+    "13800138000",
+    "周末上午有空",
+    "门锁修好了",
+    "谢谢",
+    "临时有事",
+    "免费理发",
+    "12",
+    "2026-12-05 09:00",
+    "社区活动室",
+    "台风",
+    "幸福里社区",
+    "第三网格",
+    "ok",
+    "是",
+]
 
 
 @pytest.fixture
@@ -61,21 +84,32 @@ async def reset(db, user_id: int) -> None:
 
 def steps(driver: Driver, groups: list[int]) -> st.SearchStrategy:
     cmds = commands(driver.app)
-    phone = st.one_of(st.sampled_from(["+8613800138000", "13800138000", "1", "+" + "9" * 40, "abc", "+86 (138) 0013-8000"]),
-                      st.text(min_size=1, max_size=30))
+    phone = st.one_of(
+        st.sampled_from(["+8613800138000", "13800138000", "1", "+" + "9" * 40, "abc", "+86 (138) 0013-8000"]),
+        st.text(min_size=1, max_size=30),
+    )
     button = st.tuples(st.just("button"), st.integers(0, 40))
     sensible = st.tuples(st.just("text"), st.sampled_from(SENSIBLE))
     # weighted towards the buttons the bot offers and sensible answers, so walks get deep into
     # the conversations; hostile input is mixed in at every depth
-    return st.lists(st.one_of(
-        button, button, button, sensible, sensible,
-        st.tuples(st.just("text"), hostile_text), st.tuples(st.just("text"), hostile_text),
-        st.tuples(st.just("command"), st.sampled_from(cmds), st.one_of(st.just(""), hostile_text)),
-        st.tuples(st.just("forged"), forged_data(callback_patterns(driver.app))),
-        st.tuples(st.just("contact"), st.booleans(), phone),
-        st.tuples(st.just("group"), st.sampled_from(groups), st.sampled_from(cmds), hostile_text),
-        st.tuples(st.just("group_button"), st.sampled_from(groups), st.integers(0, 40)),
-    ), min_size=1, max_size=8)
+    return st.lists(
+        st.one_of(
+            button,
+            button,
+            button,
+            sensible,
+            sensible,
+            st.tuples(st.just("text"), hostile_text),
+            st.tuples(st.just("text"), hostile_text),
+            st.tuples(st.just("command"), st.sampled_from(cmds), st.one_of(st.just(""), hostile_text)),
+            st.tuples(st.just("forged"), forged_data(callback_patterns(driver.app))),
+            st.tuples(st.just("contact"), st.booleans(), phone),
+            st.tuples(st.just("group"), st.sampled_from(groups), st.sampled_from(cmds), hostile_text),
+            st.tuples(st.just("group_button"), st.sampled_from(groups), st.integers(0, 40)),
+        ),
+        min_size=1,
+        max_size=8,
+    )
 
 
 def short(step: object) -> str:
@@ -104,8 +138,12 @@ async def act(driver: Driver, uid: int, step: tuple) -> None:
         assert driver._answered(since, uid), f"no answer to {short(step)}"
     elif kind == "auto":  # what a cooperative person does: press a button of the newest message, or answer
         newest = next((m for m in reversed(driver.bot_messages(uid))), None)
-        buttons = [b["callback_data"] for row in ((newest or {}).get("reply_markup") or {}).get("inline_keyboard") or []
-                   for b in row if b.get("callback_data")]
+        buttons = [
+            b["callback_data"]
+            for row in ((newest or {}).get("reply_markup") or {}).get("inline_keyboard") or []
+            for b in row
+            if b.get("callback_data")
+        ]
         if buttons:
             assert await driver.press(uid, uid, buttons[step[1] % len(buttons)], newest["message_id"]) is not None
         else:
@@ -123,8 +161,12 @@ def journeys(driver: Driver, groups: list[int]) -> st.SearchStrategy:
     """A command, a few cooperative steps (deep into its conversation, with a real draft), then
     anything: the hostile part starts at every depth."""
     cooperative = st.lists(st.tuples(st.just("auto"), st.integers(0, 5)), max_size=9)
-    return st.builds(lambda c, coop, rest: [("command", c, "")] + coop + rest,
-                     st.sampled_from(commands(driver.app)), cooperative, steps(driver, groups))
+    return st.builds(
+        lambda c, coop, rest: [("command", c, "")] + coop + rest,
+        st.sampled_from(commands(driver.app)),
+        cooperative,
+        steps(driver, groups),
+    )
 
 
 async def walk(world, driver: Driver, user, groups: list[int]) -> None:
@@ -138,6 +180,7 @@ async def walk(world, driver: Driver, user, groups: list[int]) -> None:
             await act(driver, user.id, step)
             assert errors_now() == before, f"the error handler ran after {short(step)}"
         await check_invariants(world.db)
+
     await asyncio.to_thread(run_property, loop, journeys(driver, groups), example)
 
 
@@ -159,11 +202,15 @@ async def test_an_admin_cannot_break_anything(world, driver):
 
 def conversation_states(app) -> list[tuple[str, object]]:
     from telegram.ext import ConversationHandler
+
     out = []
     for h in walk_handlers(app):
         if isinstance(h, ConversationHandler) and h.persistent and h.name:
-            out += [(h.name, state) for state in h.states if state not in (ConversationHandler.TIMEOUT,
-                                                                          ConversationHandler.WAITING)]
+            out += [
+                (h.name, state)
+                for state in h.states
+                if state not in (ConversationHandler.TIMEOUT, ConversationHandler.WAITING)
+            ]
     return out
 
 
@@ -178,9 +225,15 @@ async def test_every_conversation_step_survives_hostile_input_and_forged_presses
     users = [world.leader, world.resident]
     for u in users:
         await driver.say(u.id, "/start")
-    poke = st.tuples(st.sampled_from(states), st.sampled_from(users),
-                     st.lists(st.one_of(st.tuples(st.just("text"), hostile_text), st.tuples(st.just("forged"), forged)),
-                              min_size=1, max_size=3))
+    poke = st.tuples(
+        st.sampled_from(states),
+        st.sampled_from(users),
+        st.lists(
+            st.one_of(st.tuples(st.just("text"), hostile_text), st.tuples(st.just("forged"), forged)),
+            min_size=1,
+            max_size=3,
+        ),
+    )
 
     async def example(case: tuple) -> None:
         (name, state), user, pokes = case
@@ -192,12 +245,29 @@ async def test_every_conversation_step_survives_hostile_input_and_forged_presses
             await act(driver, user.id, p)
             assert errors_now() == before, f"the error handler ran in {name}/{state} after {short(p)}"
         await check_invariants(world.db)
+
     await asyncio.to_thread(run_property, loop, poke, example, EXAMPLES * 4)
 
 
-IMPORTANT = ["help_request", "assignment", "rating", "points_entry", "volunteerprofile", "rolegrant", "chatbinding",
-             "household", "pairing", "event", "eventsignup", "emergency", "duty_response", "door_visit", "community",
-             "grid", "outbox"]
+IMPORTANT = [
+    "help_request",
+    "assignment",
+    "rating",
+    "points_entry",
+    "volunteerprofile",
+    "rolegrant",
+    "chatbinding",
+    "household",
+    "pairing",
+    "event",
+    "eventsignup",
+    "emergency",
+    "duty_response",
+    "door_visit",
+    "community",
+    "grid",
+    "outbox",
+]
 
 
 async def snapshot(db) -> dict[str, list]:
@@ -223,8 +293,14 @@ async def test_forged_callback_data_from_a_resident_changes_nothing(world, drive
             assert await driver.press(resident.id, resident.id, data) is not None, f"not answered: {data!r}"
             assert errors_now() == errors, f"the error handler ran after {data!r}"
         await reset(world.db, resident.id)
-    await asyncio.to_thread(run_property, loop, st.lists(forged_data(callback_patterns(driver.app)), min_size=1,
-                                                         max_size=5), example, EXAMPLES * 2)
+
+    await asyncio.to_thread(
+        run_property,
+        loop,
+        st.lists(forged_data(callback_patterns(driver.app)), min_size=1, max_size=5),
+        example,
+        EXAMPLES * 2,
+    )
     after = await snapshot(world.db)
     changed = [t for t in IMPORTANT if before[t] != after[t]]
     assert changed == [], {t: (len(before[t]), len(after[t])) for t in changed}

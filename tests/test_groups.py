@@ -1,4 +1,5 @@
 """Binding group chats to grids (/bind, /unbind) and what unbound groups hear, through the sandbox."""
+
 from __future__ import annotations
 
 import pytest
@@ -135,8 +136,15 @@ async def test_bind_in_private_chat_explains_where_to_send_it(world):
 async def test_a_group_the_bot_left_cannot_be_bound(world):
     w = world
     with pytest.raises(InvalidInput) as e:
-        await groups.bind_chat(w.bot.core, Actor(1001, "李网格长"), chat_id=NEW_GROUP, title="x", grid_id=w.grid_a.id,
-                               kind=ChatKind.volunteers, bot_is_member=False)
+        await groups.bind_chat(
+            w.bot.core,
+            Actor(1001, "李网格长"),
+            chat_id=NEW_GROUP,
+            title="x",
+            grid_id=w.grid_a.id,
+            kind=ChatKind.volunteers,
+            bot_is_member=False,
+        )
     assert e.value.key == "groups.bot_not_member"
 
 

@@ -1,4 +1,5 @@
 """Guards on the code base: catalogs complete and used, the core free of Telegram, migrations current."""
+
 import ast
 import re
 from pathlib import Path
@@ -33,8 +34,12 @@ def _literals() -> tuple[set[str], set[str], list[tuple[str, str]]]:
                 name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
                 if name in KEY_FUNCS and len(node.args) >= 2:
                     arg = node.args[1]
-                elif (ERROR_NAMES.search(name or "") and node.args and isinstance(node.args[0], ast.Constant)
-                      and KEY_SHAPE.match(str(node.args[0].value))):
+                elif (
+                    ERROR_NAMES.search(name or "")
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and KEY_SHAPE.match(str(node.args[0].value))
+                ):
                     arg = node.args[0]
                 else:
                     continue
@@ -42,8 +47,12 @@ def _literals() -> tuple[set[str], set[str], list[tuple[str, str]]]:
                     used.append((path.name, arg.value))
             if isinstance(node, ast.ClassDef):
                 for stmt in node.body:
-                    if (isinstance(stmt, ast.Assign) and any(getattr(t, "id", "") == "key" for t in stmt.targets)
-                            and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and any(getattr(t, "id", "") == "key" for t in stmt.targets)
+                        and isinstance(stmt.value, ast.Constant)
+                        and isinstance(stmt.value.value, str)
+                    ):
                         used.append((path.name, stmt.value.value))
     return literals, prefixes, used
 
@@ -65,8 +74,11 @@ def test_every_key_used_in_code_exists():
 
 def test_every_catalog_key_is_used():
     literals, prefixes, _ = _literals()
-    unused = sorted(k for k in catalogs().keys("en")
-                    if k not in literals and not any(p and k.startswith(p) and p.endswith(".") for p in prefixes))
+    unused = sorted(
+        k
+        for k in catalogs().keys("en")
+        if k not in literals and not any(p and k.startswith(p) and p.endswith(".") for p in prefixes)
+    )
     assert not unused, f"catalog keys no code uses: {unused}"
 
 
@@ -109,6 +121,7 @@ async def test_migrations_build_exactly_the_models_on_postgresql():
     import asyncpg
 
     from tests.conftest import PG_ADMIN
+
     name = f"redvest_mig_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(PG_ADMIN)
     await conn.execute(f'CREATE DATABASE "{name}"')

@@ -1,4 +1,5 @@
 """/healthz (liveness and database reachability) and /metrics (Prometheus) on the bot's web server."""
+
 from __future__ import annotations
 
 import aiohttp
@@ -34,6 +35,7 @@ async def test_healthz_reports_the_database_and_the_leader(sandbox, db, cfg):
         status, ctype, body = await get(bot.web_port, "/healthz")
         assert status == 200 and ctype.startswith("application/json")
         import json
+
         data = json.loads(body)
         assert data["database"] is True and data["status"] == "ok" and data["leader"] is True
         assert data["mode"] == "webhook" and data["updates_in_flight"] == 0
@@ -68,19 +70,38 @@ async def test_metrics_count_updates_by_kind_latency_sends_and_outbox_depth(sand
 
         def grew(name: str, by: float = 1):
             return lambda text: sample(text, name) >= sample(before, name) + by
-        sent, answered = grew('redvest_outbox_sends_total{result="sent"}'), grew('redvest_webhook_requests_total{status="200"}', 2)
-        after = await eventually(lambda: _metrics(bot.web_port), lambda t: sent(t) and answered(t), 5,
-                                 "the send and the webhook answers counted")
-        assert sample(after, 'redvest_updates_total{kind="message"}') >= sample(before, 'redvest_updates_total{kind="message"}') + 1
-        assert sample(after, 'redvest_updates_total{kind="callback_query"}') >= \
-            sample(before, 'redvest_updates_total{kind="callback_query"}') + 1
+
+        sent, answered = (
+            grew('redvest_outbox_sends_total{result="sent"}'),
+            grew('redvest_webhook_requests_total{status="200"}', 2),
+        )
+        after = await eventually(
+            lambda: _metrics(bot.web_port),
+            lambda t: sent(t) and answered(t),
+            5,
+            "the send and the webhook answers counted",
+        )
+        assert (
+            sample(after, 'redvest_updates_total{kind="message"}')
+            >= sample(before, 'redvest_updates_total{kind="message"}') + 1
+        )
+        assert (
+            sample(after, 'redvest_updates_total{kind="callback_query"}')
+            >= sample(before, 'redvest_updates_total{kind="callback_query"}') + 1
+        )
         assert sample(after, "redvest_handler_seconds_count") >= sample(before, "redvest_handler_seconds_count") + 2
         assert sample(after, "redvest_leader") == 1.0
-        for name in ("redvest_outbox_depth", "redvest_outbox_429_total", "redvest_errors_total",
-                     "redvest_database_unavailable_total", "redvest_updates_retried_total"):
+        for name in (
+            "redvest_outbox_depth",
+            "redvest_outbox_429_total",
+            "redvest_errors_total",
+            "redvest_database_unavailable_total",
+            "redvest_updates_retried_total",
+        ):
             assert f"\n{name} " in after or after.startswith(f"{name} "), name
-        await eventually(lambda: _metrics(bot.web_port), lambda t: sample(t, "redvest_outbox_depth") == 0.0, 5,
-                         "the outbox empty")
+        await eventually(
+            lambda: _metrics(bot.web_port), lambda t: sample(t, "redvest_outbox_depth") == 0.0, 5, "the outbox empty"
+        )
 
 
 async def test_outbox_depth_shows_what_waits(db, cfg):

@@ -1,4 +1,5 @@
 """Households and pairings: leaders register households in chat and pair volunteers with them."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,9 @@ async def world(world):
 
 async def active_pairings(db, volunteer_id: int) -> set[int]:
     async with db.session() as s:
-        rows = await s.execute(select(Pairing.household_id).where(Pairing.volunteer_id == volunteer_id,
-                                                               Pairing.active == True))  # noqa: E712
+        rows = await s.execute(
+            select(Pairing.household_id).where(Pairing.volunteer_id == volunteer_id, Pairing.active == True)  # noqa: E712
+        )
         return set(rows.scalars())
 
 
@@ -145,6 +147,7 @@ async def test_a_leader_of_grid_a_cannot_pair_grid_b_households_or_volunteers(wo
     # grid B's volunteer, forged into leader A's list
     async with w.db.session() as s:
         from storage.models import Person
+
         sun = (await s.execute(select(Person).where(Person.tg_user_id == 2101))).scalars().one()
     answer = await w.leader.press("x", message=msg, data=f"hh:pv:{w.grid_b.id}:{sun.id}", force=True)
     assert answer["show_alert"] and "第二网格" in answer["text"]

@@ -1,4 +1,5 @@
 """`redvest import`: CSV files of communities, grids, households and volunteers; all or nothing."""
+
 from __future__ import annotations
 
 import io
@@ -45,17 +46,37 @@ async def test_the_four_files_import_in_order(core):
     async with core.db.session() as s:
         coms = {c.name: c for c in (await s.execute(select(Community))).scalars()}
         grids = {g.name: g for g in (await s.execute(select(Grid))).scalars()}
-        leaders = (await s.execute(select(Person.tg_user_id).join(RoleGrant, RoleGrant.person_id == Person.id).where(
-            RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id == grids["阳光二格"].id))).scalars().all()
+        leaders = (
+            (
+                await s.execute(
+                    select(Person.tg_user_id)
+                    .join(RoleGrant, RoleGrant.person_id == Person.id)
+                    .where(RoleGrant.role == RoleKind.leader.value, RoleGrant.grid_id == grids["阳光二格"].id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         homes = {h.address: h for h in (await s.execute(select(Household))).scalars()}
-        vols = {p.tg_user_id: (p, v) for p, v in (await s.execute(select(Person, VolunteerProfile).join(
-            VolunteerProfile, VolunteerProfile.person_id == Person.id))).all()}
+        vols = {
+            p.tg_user_id: (p, v)
+            for p, v in (
+                await s.execute(
+                    select(Person, VolunteerProfile).join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+                )
+            ).all()
+        }
     assert set(coms) == {"阳光社区", "Riverside, East", "月亮湾社区"}
     assert coms["Riverside, East"].timezone == "UTC" and coms["月亮湾社区"].timezone == "Asia/Shanghai"
     assert sorted(leaders) == [7001, 7002]
-    assert homes["阳光路 1 号 102"].care_flags == "elderly_alone,disability" and homes["阳光路 1 号 102"].members == "刘爷爷, 刘奶奶"
+    assert (
+        homes["阳光路 1 号 102"].care_flags == "elderly_alone,disability"
+        and homes["阳光路 1 号 102"].members == "刘爷爷, 刘奶奶"
+    )
     assert homes["阳光路 1 号 101"].care_flags == "elderly_alone" and homes["阳光路 1 号 101"].phone == "13800001111"
-    assert homes["阳光路 9 号 301"].note == "多行\n备注" and homes["阳光路 9 号 301"].care_flags == "left_behind_children"
+    assert (
+        homes["阳光路 9 号 301"].note == "多行\n备注" and homes["阳光路 9 号 301"].care_flags == "left_behind_children"
+    )
     zhou, prof = vols[7101]
     assert zhou.name == "周志愿" and prof.status == "approved" and prof.work_group == "party_in_service"
     assert prof.party_member and prof.shock_team and prof.skills == "elder_care,haircut" and prof.consent_at
@@ -119,9 +140,11 @@ async def test_excel_gb18030_file_with_chinese_headers(core):
 
 async def test_households_can_be_paired_with_imported_volunteers(core):
     await seed(core)
-    data = ("community,grid,address,volunteer_tg_id\n"
-            "阳光社区,阳光一格,阳光路 3 号 303,7101\n"
-            "阳光社区,阳光一格,阳光路 3 号 304,7102\n").encode()
+    data = (
+        "community,grid,address,volunteer_tg_id\n"
+        "阳光社区,阳光一格,阳光路 3 号 303,7101\n"
+        "阳光社区,阳光一格,阳光路 3 号 304,7102\n"
+    ).encode()
     code, out = await run(core, "households", data=data)
     assert code == 1 and "7102 is not an approved volunteer of grid" in out  # 7102 lives in grid 阳光二格
     code, out = await run(core, "households", data=data.rsplit(b"\n", 2)[0] + b"\n")

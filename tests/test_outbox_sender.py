@@ -1,5 +1,6 @@
 """The outbox sender against the sandbox (which answers 429 past Telegram's limits): every row
 once, in order per chat, 429 obeyed, blocked users marked and skipped, failures retried."""
+
 from __future__ import annotations
 
 import asyncio
@@ -72,8 +73,11 @@ async def texts_in(sandbox, chat: int) -> list[str]:
 
 async def test_every_row_is_delivered_once_in_order_per_chat(db, sandbox, tg):
     clock = SystemClock()
-    items = [(f"k:{uid}:{n}", OutMessage(chat_id=uid, text=f"{uid}-{n}", buttons=[[Button("ok", data=f"x:{n}")]]))
-             for n in range(4) for uid in (501, 502, 503)]
+    items = [
+        (f"k:{uid}:{n}", OutMessage(chat_id=uid, text=f"{uid}-{n}", buttons=[[Button("ok", data=f"x:{n}")]]))
+        for n in range(4)
+        for uid in (501, 502, 503)
+    ]
     items.insert(1, ("k:chart", OutMessage(chat_id=501, text="chart", photo=b"\x89PNG\r\n\x1a\n" + b"0" * 64)))
     await queue(db, clock, items)
     await queue(db, clock, items[:3])  # queued again: the keys are taken, nothing is added
@@ -102,8 +106,12 @@ async def test_a_429_pauses_and_the_row_is_sent_later_exactly_once(db, sandbox, 
 async def test_a_full_group_waits_for_its_minute_without_a_429(db, sandbox, tg):
     await sandbox.set_limits(per_group_per_minute=3)
     clock = SystemClock()
-    await queue(db, clock, [(f"g:{n}", OutMessage(chat_id=GROUP, text=f"card {n}")) for n in range(5)]
-                + [("private", OutMessage(chat_id=501, text="private"))])
+    await queue(
+        db,
+        clock,
+        [(f"g:{n}", OutMessage(chat_id=GROUP, text=f"card {n}")) for n in range(5)]
+        + [("private", OutMessage(chat_id=501, text="private"))],
+    )
     sender = OutboxSender(db, tg, clock, per_group_per_minute=3)
     for _ in range(3):
         await sender.drain_once()
@@ -120,8 +128,15 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_skipped(db, sandbox, tg)
     await f.person(db, 502, "blocker")
     await sandbox.block(502)
     clock = SystemClock()
-    await queue(db, clock, [("b:1", OutMessage(chat_id=502, text="one")), ("b:2", OutMessage(chat_id=502, text="two")),
-                            ("ok", OutMessage(chat_id=501, text="fine"))])
+    await queue(
+        db,
+        clock,
+        [
+            ("b:1", OutMessage(chat_id=502, text="one")),
+            ("b:2", OutMessage(chat_id=502, text="two")),
+            ("ok", OutMessage(chat_id=501, text="fine")),
+        ],
+    )
     await drain(OutboxSender(db, tg, clock), db)
     by_key = {r.key: r for r in await all_rows(db)}
     assert by_key["b:1"].status == "skipped" and by_key["b:2"].status == "skipped"
@@ -192,8 +207,16 @@ async def drain_once(sender: OutboxSender) -> None:
 async def test_a_broken_row_is_not_stranded_in_sending(db):
     clock = FakeClock(datetime(2026, 11, 20, 8, 0, tzinfo=UTC))
     async with db.session() as s:
-        s.add(OutboxMessage(key="broken", chat_id=501, kind=OutboxKind.send.value, payload="{not json",
-                            next_attempt_at=clock.now(), created_at=clock.now()))
+        s.add(
+            OutboxMessage(
+                key="broken",
+                chat_id=501,
+                kind=OutboxKind.send.value,
+                payload="{not json",
+                next_attempt_at=clock.now(),
+                created_at=clock.now(),
+            )
+        )
     await drain_once(OutboxSender(db, FlakyBot(0), clock))
     [row] = await all_rows(db)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "JSONDecodeError")
@@ -224,7 +247,7 @@ async def test_an_edit_of_a_card_in_a_chat_we_left_is_finished_not_retried(db, s
     await sandbox.add_group(-100600, "已退出的群", [501], bot_member=False)
     async with db.session() as s:
         await outbox.remember_card(s, "request:1", -100600, 1)  # a copy in a group the bot has left
-        await outbox.remember_card(s, "request:1", 503, 999)    # and one whose message is gone
+        await outbox.remember_card(s, "request:1", 503, 999)  # and one whose message is gone
         await notifier.edit_card(s, "request:1", "A-0001 taken", [])
     await drain(sender, db)
     edits = [r for r in await all_rows(db) if r.kind == "edit"]

@@ -1,4 +1,5 @@
 """Admins set up communities, grids, leaders and admins, end to end through the sandbox."""
+
 from __future__ import annotations
 
 import pytest
@@ -91,8 +92,15 @@ async def test_leader_is_named_by_username_and_told_and_can_be_removed(world):
     assert "新网格长" in text_of(await w.admin.reply("已成为"))
     assert "第二网格" in text_of(await w.sb.wait_bot_message(newbie.id, contains="网格长"))
     async with w.db.session() as s:
-        leaders = (await s.execute(select(RoleGrant).where(RoleGrant.grid_id == w.grid_b.id,
-                                                        RoleGrant.role == RoleKind.leader.value))).scalars().all()
+        leaders = (
+            (
+                await s.execute(
+                    select(RoleGrant).where(RoleGrant.grid_id == w.grid_b.id, RoleGrant.role == RoleKind.leader.value)
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(leaders) == 2
     # the new leader now leads grid B: /pending works for them
     await newbie.send("/pending")
@@ -126,15 +134,21 @@ async def test_non_admins_cannot_name_leaders_even_with_forged_buttons(world):
     # the leader of grid B forges the removal of grid A's leader
     await w.leader_b.send("/start")
     await w.leader_b.reply()
-    leader_a = (await _person_id(w.db, 1001))
-    answer = await w.leader_b.press("x", chat=w.leader_b.private, message=await w.leader_b.last(),
-                                    data=f"plc:rl:{w.grid_a.id}:{leader_a}", force=True)
+    leader_a = await _person_id(w.db, 1001)
+    answer = await w.leader_b.press(
+        "x",
+        chat=w.leader_b.private,
+        message=await w.leader_b.last(),
+        data=f"plc:rl:{w.grid_a.id}:{leader_a}",
+        force=True,
+    )
     assert answer["show_alert"] and "管理员" in answer["text"]
     assert await count(w.db, RoleGrant, RoleGrant.grid_id == w.grid_a.id) == 1
 
 
 async def _person_id(db, tg: int) -> int:
     from storage.models import Person
+
     async with db.session() as s:
         return (await s.execute(select(Person.id).where(Person.tg_user_id == tg))).scalars().one()
 
@@ -183,6 +197,7 @@ async def test_communities_overview_in_english_for_the_superadmin(world):
     boss = await someone(w, 7301, "Boss", lang="en")
     async with w.db.session() as s:
         from bot.services.kernel.roles import grant_superadmin
+
         await grant_superadmin(s, 7301)
     await boss.send("/communities")
     text = text_of(await boss.reply())
@@ -199,9 +214,11 @@ async def test_a_leader_can_be_named_by_forwarding_a_message_from_them(world):
     await w.admin.reply("现任网格长", edited=True)
     state = w.sb.state
     await w.admin._mark()
-    forwarded = {"text": "我愿意当网格长", "forward_origin": {"type": "user", "date": 1700000000,
-                                                           "sender_user": state.users[newbie.id]},
-                 "forward_date": 1700000000}
+    forwarded = {
+        "text": "我愿意当网格长",
+        "forward_origin": {"type": "user", "date": 1700000000, "sender_user": state.users[newbie.id]},
+        "forward_date": 1700000000,
+    }
     rec = state.new_message(w.admin.id, state.users[w.admin.id], forwarded, event="user_message", from_bot=False)
     state._deliver_user_message(w.admin.id, rec)
     assert "转发来的" in text_of(await w.admin.reply("已成为"))
@@ -210,6 +227,7 @@ async def test_a_leader_can_be_named_by_forwarding_a_message_from_them(world):
 
 async def test_long_grid_lists_have_pages(world):
     from tests.support import factories as f
+
     w = world
     for i in range(30):
         await f.grid(w.db, w.community.id, f"网格{i:02d}")
@@ -217,7 +235,9 @@ async def test_long_grid_lists_have_pages(world):
     first = await w.admin.reply("哪个网格")
     assert sum(1 for b in buttons_of(first) if b["callback_data"].startswith("plc:sl:")) == 24
     await w.admin.press("下一页", message=first)
-    await w.sb.wait_for(lambda ev: ev["type"] == "message_edited" and ev.get("chat_id") == w.admin.id, since=w.admin.since)
+    await w.sb.wait_for(
+        lambda ev: ev["type"] == "message_edited" and ev.get("chat_id") == w.admin.id, since=w.admin.since
+    )
     second = await w.admin.last(with_button="网格29")
     await w.admin.press("网格29", message=second)
     assert "网格29" in text_of(await w.admin.reply("现任网格长", edited=True))

@@ -1,4 +1,5 @@
 """The people-and-places services on SQLite and PostgreSQL alike (no Telegram involved)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,13 @@ from storage.models import ChatBinding, Household, OutboxMessage, Pairing
 from tests.support import factories as f
 
 DATA = Path(__file__).parent / "data"
-ADMIN, LEADER_A, LEADER_B, VOL, NEWBIE = Actor(9001, "书记"), Actor(1001, "李"), Actor(1002, "赵"), Actor(2001, "张"), Actor(4001, "新")
+ADMIN, LEADER_A, LEADER_B, VOL, NEWBIE = (
+    Actor(9001, "书记"),
+    Actor(1001, "李"),
+    Actor(1002, "赵"),
+    Actor(2001, "张"),
+    Actor(4001, "新"),
+)
 
 
 @pytest.fixture
@@ -38,8 +45,17 @@ async def setup(any_db, clock, cfg):
 
 
 def draft(grid_id: int, **over) -> dict:
-    return {"name": "新人", "phone": "13912345678", "grid_id": grid_id, "work_group": "retired", "party_member": True,
-            "skills": ["haircut", "elder_care"], "availability": "周末", "consent": True, **over}
+    return {
+        "name": "新人",
+        "phone": "13912345678",
+        "grid_id": grid_id,
+        "work_group": "retired",
+        "party_member": True,
+        "skills": ["haircut", "elder_care"],
+        "availability": "周末",
+        "consent": True,
+        **over,
+    }
 
 
 async def test_sign_up_approve_and_the_rules_around_it(setup):
@@ -53,7 +69,11 @@ async def test_sign_up_approve_and_the_rules_around_it(setup):
     with pytest.raises(Conflict):
         await signup.submit_signup(core, NEWBIE, draft(ga.id))  # already waiting
     async with core.db.session() as s:
-        cards = (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like(f"volunteer:{prof.id}:%")))).scalars().all()
+        cards = (
+            (await s.execute(select(OutboxMessage).where(OutboxMessage.key.like(f"volunteer:{prof.id}:%"))))
+            .scalars()
+            .all()
+        )
     assert [c.chat_id for c in cards] == [1001]  # grid A's leader only
     with pytest.raises(NotAllowed):
         await volunteers.approve_volunteer(core, LEADER_B, prof.id)
@@ -88,19 +108,31 @@ async def test_lists_and_paging(setup):
 
 async def test_binding_replaces_and_refuses_other_grids(setup):
     core, com, ga, gb, _ = setup
-    await groups.bind_chat(core, LEADER_A, chat_id=-10, title="一", grid_id=ga.id, kind=ChatKind.volunteers, bot_is_member=True)
-    result = await groups.bind_chat(core, LEADER_A, chat_id=-11, title="二", grid_id=ga.id, kind=ChatKind.volunteers,
-                                    bot_is_member=True, invite_link="https://t.me/+abc")
+    await groups.bind_chat(
+        core, LEADER_A, chat_id=-10, title="一", grid_id=ga.id, kind=ChatKind.volunteers, bot_is_member=True
+    )
+    result = await groups.bind_chat(
+        core,
+        LEADER_A,
+        chat_id=-11,
+        title="二",
+        grid_id=ga.id,
+        kind=ChatKind.volunteers,
+        bot_is_member=True,
+        invite_link="https://t.me/+abc",
+    )
     assert result.replaced_title == "一"
     async with core.db.session() as s:
         assert (await places.volunteer_group_of(s, ga.id)).chat_id == -11
     # the same chat as residents group: it moves (still grid A, so allowed)
-    moved = await groups.bind_chat(core, LEADER_A, chat_id=-11, title="二", grid_id=ga.id, kind=ChatKind.residents,
-                                   bot_is_member=True)
+    moved = await groups.bind_chat(
+        core, LEADER_A, chat_id=-11, title="二", grid_id=ga.id, kind=ChatKind.residents, bot_is_member=True
+    )
     assert moved.binding.kind == "residents"
     with pytest.raises(NotAllowed):
-        await groups.bind_chat(core, LEADER_B, chat_id=-11, title="二", grid_id=gb.id, kind=ChatKind.volunteers,
-                               bot_is_member=True)
+        await groups.bind_chat(
+            core, LEADER_B, chat_id=-11, title="二", grid_id=gb.id, kind=ChatKind.volunteers, bot_is_member=True
+        )
     with pytest.raises(NotAllowed):
         await groups.unbind_chat(core, LEADER_B, -11)
     assert await groups.chat_migrated(core, -11, -100011)
@@ -110,13 +142,23 @@ async def test_binding_replaces_and_refuses_other_grids(setup):
 
 async def test_households_pairs_and_what_a_volunteer_sees(setup):
     core, com, ga, gb, vol = setup
-    h1 = await households.add_household(core, LEADER_A, ga.id, {"address": "1 栋 101", "members": "王", "member_count": "1",
-                                                                 "care_flags": ["elderly_alone"]})
-    hb = await households.add_household(core, LEADER_B, gb.id, {"address": "9 栋 909", "members": "赵", "member_count": 2})
+    h1 = await households.add_household(
+        core,
+        LEADER_A,
+        ga.id,
+        {"address": "1 栋 101", "members": "王", "member_count": "1", "care_flags": ["elderly_alone"]},
+    )
+    hb = await households.add_household(
+        core, LEADER_B, gb.id, {"address": "9 栋 909", "members": "赵", "member_count": 2}
+    )
     with pytest.raises(Conflict):
-        await households.add_household(core, LEADER_A, ga.id, {"address": "1 栋 101", "members": "x", "member_count": 1})
+        await households.add_household(
+            core, LEADER_A, ga.id, {"address": "1 栋 101", "members": "x", "member_count": 1}
+        )
     with pytest.raises(NotAllowed):
-        await households.add_household(core, LEADER_A, gb.id, {"address": "9 栋 910", "members": "x", "member_count": 1})
+        await households.add_household(
+            core, LEADER_A, gb.id, {"address": "9 栋 910", "members": "x", "member_count": 1}
+        )
     with pytest.raises(Conflict):
         await households.pair(core, LEADER_A, vol.id, [h1.id, hb.id])  # one household of another grid: none paired
     assert await households.households_of_volunteer(core, VOL) == []
@@ -152,7 +194,9 @@ async def test_import_on_both_databases(setup):
     for kind in ("communities", "grids", "households", "volunteers"):
         result = await import_csv(core, kind, (DATA / f"{kind}.csv").read_bytes(), vocabulary=import_vocabulary())
         assert result.ok, result.errors
-    bad = await import_csv(core, "households", (DATA / "households_bad.csv").read_bytes(), vocabulary=import_vocabulary())
+    bad = await import_csv(
+        core, "households", (DATA / "households_bad.csv").read_bytes(), vocabulary=import_vocabulary()
+    )
     assert [e.line for e in bad.errors] == [3, 4, 5, 6, 7, 9, 10]
     async with core.db.session() as s:
         assert await s.scalar(select(func.count()).select_from(Household)) == 4

@@ -1,4 +1,5 @@
 """Red points: /points and the leaderboards through the sandbox; months, ties and scopes in the service."""
+
 from __future__ import annotations
 
 from datetime import datetime

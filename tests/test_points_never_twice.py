@@ -1,6 +1,7 @@
 """The same action never earns twice: every action and every button press of community life is
 repeated (through the sandbox) and the points ledger is checked; and the last free place of an
 event goes to exactly one of many volunteers pressing at once, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import asyncio
@@ -58,15 +59,17 @@ async def test_every_action_repeated_earns_once(world):
     await admin.reply(contains="应急状态已解除")
     await admin.send("/emergency end")
     assert "没有应急状态" in (await admin.reply())["text"]
-    week = (await _visit_week(world.db))
-    assert await _ledger(world.db) == sorted([
-        (f"visit:{world.household.id}:{me}:{week}", 3), (f"event:{ev.id}:{me}", 5), (f"emergency:1:{me}", 10)])
+    week = await _visit_week(world.db)
+    assert await _ledger(world.db) == sorted(
+        [(f"visit:{world.household.id}:{me}:{week}", 3), (f"event:{ev.id}:{me}", 5), (f"emergency:1:{me}", 10)]
+    )
     await vol.send("/points")
     assert "累计：18 分" in (await vol.reply(contains="红色积分"))["text"]
 
 
 async def _visit_week(db) -> str:
     from storage.models import DoorVisit
+
     async with db.session() as s:
         return (await s.execute(select(DoorVisit.week))).scalars().one()
 
@@ -81,8 +84,15 @@ async def test_last_place_goes_to_exactly_one_of_many(any_db, clock, cfg):
         p = await f.person(any_db, 100 + i, f"志愿者{i}", grid_id=g.id)
         await f.volunteer(any_db, p.id, g.id)
         actors.append(Actor(100 + i, f"志愿者{i}"))
-    created = await events.create_event(core, Actor(1, "网格长"), title="搬家", starts_at=clock.now() + timedelta(days=1),
-                                        place="3 栋楼下", slots=3, grid_id=g.id)
+    created = await events.create_event(
+        core,
+        Actor(1, "网格长"),
+        title="搬家",
+        starts_at=clock.now() + timedelta(days=1),
+        place="3 栋楼下",
+        slots=3,
+        grid_id=g.id,
+    )
 
     async def press(a: Actor) -> bool:
         try:
@@ -90,6 +100,7 @@ async def test_last_place_goes_to_exactly_one_of_many(any_db, clock, cfg):
             return True
         except Conflict:
             return False
+
     results = await asyncio.gather(*(press(a) for a in actors + actors))  # everyone presses twice
     async with any_db.session() as s:
         signed = (await s.execute(select(EventSignup).where(EventSignup.status == "signed"))).scalars().all()

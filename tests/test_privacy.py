@@ -1,4 +1,5 @@
 """/forgetme: a person erases their personal details after confirming; the figures stay."""
+
 from __future__ import annotations
 
 import json
@@ -29,13 +30,26 @@ PHONE = "13912345678"
 
 async def a_past_request(db, resident_id: int, grid_id: int, status=RequestStatus.completed) -> HelpRequest:
     async with db.session() as s:
-        r = HelpRequest(code=f"A-{resident_id % 1000:04d}", grid_id=grid_id, resident_id=resident_id, category="repairs",
-                        summary="厨房水龙头漏水，家里电话 " + PHONE, when_kind="today", address=ADDRESS, phone=PHONE,
-                        status=status.value, closed_at=datetime.now(UTC))
+        r = HelpRequest(
+            code=f"A-{resident_id % 1000:04d}",
+            grid_id=grid_id,
+            resident_id=resident_id,
+            category="repairs",
+            summary="厨房水龙头漏水，家里电话 " + PHONE,
+            when_kind="today",
+            address=ADDRESS,
+            phone=PHONE,
+            status=status.value,
+            closed_at=datetime.now(UTC),
+        )
         s.add(r)
         await s.flush()
         if status == RequestStatus.completed:
-            s.add(Rating(request_id=r.id, resident_id=resident_id, outcome="done", stars=5, comment="谢谢小张，电话 " + PHONE))
+            s.add(
+                Rating(
+                    request_id=r.id, resident_id=resident_id, outcome="done", stars=5, comment="谢谢小张，电话 " + PHONE
+                )
+            )
         return r
 
 
@@ -96,8 +110,17 @@ async def test_forgetme_erases_a_residents_details_and_keeps_the_figures(world):
 async def test_a_volunteer_keeps_points_and_hours_under_the_anonymous_row(world):
     db, vol, vp = world.db, world.volunteers[0], world.volunteer_people[0]
     async with db.session() as s:
-        await points.award(s, ref="test:task:1", person_id=vp.id, grid_id=world.grid_a.id, community_id=world.community.id,
-                           reason=PointsReason.task, points=12, hours=1.5, now=datetime.now(UTC))
+        await points.award(
+            s,
+            ref="test:task:1",
+            person_id=vp.id,
+            grid_id=world.grid_a.id,
+            community_id=world.community.id,
+            reason=PointsReason.task,
+            points=12,
+            hours=1.5,
+            now=datetime.now(UTC),
+        )
     await vol.send("/forgetme")
     await vol.reply("删除我的个人信息")
     await vol.press("删除我的信息")
@@ -145,8 +168,13 @@ async def test_forged_or_expired_confirmations_change_nothing(world):
     data = next(b["callback_data"] for b in buttons_of(msg) if b.get("callback_data", "").startswith("privacy:erase:"))
     _, _, uid, stamp = data.split(":")
     # someone else's id, an expired stamp, and junk: refused with an alert
-    for forged in (f"privacy:erase:{other.id}:{stamp}", f"privacy:erase:{uid}:{int(stamp) - 60}",
-                   f"privacy:erase:{uid}:{int(stamp) + 999}", "privacy:erase:x:y", "privacy:erase:" + "9" * 40):
+    for forged in (
+        f"privacy:erase:{other.id}:{stamp}",
+        f"privacy:erase:{uid}:{int(stamp) - 60}",
+        f"privacy:erase:{uid}:{int(stamp) + 999}",
+        "privacy:erase:x:y",
+        "privacy:erase:" + "9" * 40,
+    ):
         answer = await resident.press("", message=msg, data=forged, force=True)
         assert answer.get("show_alert"), forged
     assert (await person(db, resident.id)).forgotten_at is None

@@ -6,6 +6,7 @@ real conversation, a volunteer takes it in the group and finishes it, the reside
 while a handler crashes on the address. Then: no captured log line, no message in any group chat,
 no error message contains the address or the phone.
 """
+
 from __future__ import annotations
 
 import logging
@@ -98,6 +99,7 @@ async def test_a_whole_request_with_address_and_phone_leaves_no_trace_in_logs_or
     # a handler crashes on the address: the error is logged, the resident gets an apology
     def broken(text: str) -> str:
         raise ValueError(f"cannot parse address {text!r}")
+
     monkeypatch.setattr(request_input, "check_address", broken)
     await resident.send("/request")
     await resident.reply("第 1 步")

@@ -1,4 +1,5 @@
 """评单: confirm done / partly / not done, stars and a comment; points only on confirmation."""
+
 import json
 
 import pytest
@@ -120,6 +121,7 @@ async def test_leaders_are_asked_to_confirm_after_the_wait_once_and_not_before(c
 
 async def _leader_id(core):
     from storage.models import Person
+
     async with core.db.session() as s:
         return (await s.execute(select(Person.id).where(Person.tg_user_id == 1001))).scalars().one()
 
@@ -145,8 +147,10 @@ async def test_not_done_then_resident_and_leader_flow_through_the_sandbox(world)
         from datetime import UTC, datetime, timedelta
 
         from sqlalchemy import update
-        await s.execute(update(HelpRequest).where(HelpRequest.id == req.id).values(
-            done_at=datetime.now(UTC) - timedelta(hours=49)))
+
+        await s.execute(
+            update(HelpRequest).where(HelpRequest.id == req.id).values(done_at=datetime.now(UTC) - timedelta(hours=49))
+        )
     assert await ratings.auto_confirm_due(core) == 1
     prompt = await w.leader.reply(contains="一直没有确认")
     await w.leader.press("确认已完成", message=prompt)
@@ -162,8 +166,9 @@ async def test_english_resident_confirms_and_rates_in_english(world):
         await u.send("/start")
         await u.reply()
     core = w.bot.core
-    req = await create_request(core, Actor(3002, "Alice", language="en"),
-                               RequestDraft("errands", "Buy bread", "today", None, "Block 5"))
+    req = await create_request(
+        core, Actor(3002, "Alice", language="en"), RequestDraft("errands", "Buy bread", "today", None, "Block 5")
+    )
     await claim_task(core, VOL, req.id)
     await report_done(core, VOL, req.id, "0.5", "Bread on the table")
     ask = await w.resident_en.reply(contains="was it done?")

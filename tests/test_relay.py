@@ -1,4 +1,5 @@
 """💬 The resident and the volunteer talk through the bot, without sharing usernames or phones."""
+
 import pytest
 
 from bot.services.kernel.errors import Conflict, NotAllowed

@@ -1,5 +1,6 @@
 """Friday door-visit lists, evening reminders and overviews; event reminders; the service day.
 Service level with a FakeClock, plus the Friday list arriving through the sandbox."""
+
 from __future__ import annotations
 
 from datetime import UTC
@@ -86,8 +87,9 @@ async def test_only_approved_reachable_volunteers_with_live_pairings_get_a_list(
     async with db.session() as s:
         await s.execute(update(Person).where(Person.id == blocked.id).values(blocked_bot=True))
         await s.execute(update(Pairing).where(Pairing.volunteer_id == unpaired.id).values(active=False))
-        await s.execute(update(Household).where(Household.id == town.homes[erased.id][0].id).values(
-            erased_at=clock.now()))
+        await s.execute(
+            update(Household).where(Household.id == town.homes[erased.id][0].id).values(erased_at=clock.now())
+        )
     clock.set(at(2026, 11, 20, 8, 0))
     await run_due(core, jobs=VISITS)
     assert await keys(db, "visit-list") == [f"visit-list:{ok.id}:2026-W47"]
@@ -111,8 +113,14 @@ async def test_a_long_list_is_cut_with_a_pointer_to_visits_and_markup_is_escaped
 
 async def _event(db, town, starts, title="义剪", kind=EventKind.event) -> Event:
     async with db.session() as s:
-        e = Event(community_id=town.community.id, grid_id=town.grid.id, title=title, place="社区活动室",
-                  starts_at=starts.astimezone(UTC), kind=kind.value)  # SQLite keeps no offset: store UTC
+        e = Event(
+            community_id=town.community.id,
+            grid_id=town.grid.id,
+            title=title,
+            place="社区活动室",
+            starts_at=starts.astimezone(UTC),
+            kind=kind.value,
+        )  # SQLite keeps no offset: store UTC
         s.add(e)
         await s.flush()
         return e
@@ -163,7 +171,9 @@ async def test_a_moved_event_is_reminded_again_and_a_cancelled_one_not_at_all(co
     clock.set(at(2026, 11, 20, 9, 30))
     await run_due(core, jobs=[event_jobs.DAY_JOB])
     async with db.session() as s:
-        await s.execute(update(Event).where(Event.id == moved.id).values(starts_at=at(2026, 11, 22, 9, 0).astimezone(UTC)))
+        await s.execute(
+            update(Event).where(Event.id == moved.id).values(starts_at=at(2026, 11, 22, 9, 0).astimezone(UTC))
+        )
     clock.set(at(2026, 11, 21, 9, 30))
     await run_due(core, jobs=[event_jobs.DAY_JOB])
     got = await keys(db, "event-reminder-day")

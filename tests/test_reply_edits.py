@@ -1,6 +1,7 @@
 """`edit_or_say`: a button press edits the pressed message in place (Telegram's answer read raw),
 pressing again with nothing new changes nothing, and a message whose text cannot be edited (a
 photo) gets a new reply instead. Real PTB Application polling the sandbox."""
+
 from __future__ import annotations
 
 import struct
@@ -19,9 +20,14 @@ ALICE = 1001
 def png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def test_a_press_edits_in_place_and_a_second_identical_press_changes_nothing():
@@ -34,11 +40,16 @@ async def test_a_press_edits_in_place_and_a_second_identical_press_changes_nothi
         await say(update, "Pick one", [[Button("Same", data="same")]])
 
     async def photo(update, context):
-        await context.bot.send_photo(ALICE, png(), caption="A picture", reply_markup=markup([[Button("Gone", data="gone")]]))
+        await context.bot.send_photo(
+            ALICE, png(), caption="A picture", reply_markup=markup([[Button("Gone", data="gone")]])
+        )
 
     async def press(update, context):
-        await edit_or_say(update, texts[update.callback_query.data],
-                          [[Button("Same", data="same")]] if update.callback_query.data == "same" else None)
+        await edit_or_say(
+            update,
+            texts[update.callback_query.data],
+            [[Button("Same", data="same")]] if update.callback_query.data == "same" else None,
+        )
         await update.callback_query.answer()  # last: once answered, the edit (or reply) is done
 
     app = ApplicationBuilder().token(TOKEN).base_url(f"{base}/bot").rate_limiter(AIORateLimiter()).build()

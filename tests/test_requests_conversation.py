@@ -1,4 +1,5 @@
 """The /request conversation through the sandbox: entries, every step's refusals, /cancel, groups."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -58,8 +59,13 @@ async def test_a_resident_without_a_grid_is_sent_to_choose_one(world):
 @pytest.mark.parametrize("step", range(6))
 async def test_cancel_works_at_every_step_and_nothing_is_sent(world, step):
     w, u = world, world.resident
-    actions = [lambda: u.press("维修"), lambda: u.send("修水管"), lambda: u.press("今天"),
-               lambda: u.send("3 栋 401"), lambda: u.send("💬 只通过机器人联系")]
+    actions = [
+        lambda: u.press("维修"),
+        lambda: u.send("修水管"),
+        lambda: u.press("今天"),
+        lambda: u.send("3 栋 401"),
+        lambda: u.send("💬 只通过机器人联系"),
+    ]
     await u.send("/request")
     await u.reply()
     for act in actions[:step]:
@@ -125,8 +131,13 @@ async def test_someone_elses_contact_is_refused(world):
     await u._mark()
     state = w.sb.state
     user = state.users[u.id]
-    rec = state.new_message(u.id, user, {"contact": {"phone_number": "13999999999", "first_name": "邻居", "user_id": 4242}},
-                            event="user_contact", from_bot=False)
+    rec = state.new_message(
+        u.id,
+        user,
+        {"contact": {"phone_number": "13999999999", "first_name": "邻居", "user_id": 4242}},
+        event="user_contact",
+        from_bot=False,
+    )
     state._deliver_user_message(u.id, rec)
     assert "别人的联系人" in text_of(await u.reply())
     await u.share_contact("13800003333")
@@ -188,6 +199,7 @@ async def test_the_draft_survives_a_restart_of_the_bot(world):
     await u.reply(contains="3")
     from bot.app import build_application, start_running, stop_running
     from bot.services.kernel.clock import SystemClock
+
     await stop_running(w.bot.app)
     app = build_application(w.bot.core.cfg, w.db, SystemClock(), run_scheduler=False)
     await start_running(app, poll_timeout=1)

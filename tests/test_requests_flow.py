@@ -1,4 +1,5 @@
 """点单 end to end: a resident asks for help through the guided conversation; the card reaches the group."""
+
 from sqlalchemy import select
 
 from storage.models import AuditEntry, HelpRequest
@@ -40,7 +41,13 @@ async def test_resident_asks_for_help_and_the_card_reaches_the_volunteer_group_w
     assert any("接单" in b["text"] for b in buttons_of(card))
     async with w.db.session() as s:
         req = (await s.execute(select(HelpRequest))).scalars().one()
-        assert (req.code, req.status, req.address, req.phone, req.slots) == ("A-0001", "open", ADDRESS, "13900001111", 1)
+        assert (req.code, req.status, req.address, req.phone, req.slots) == (
+            "A-0001",
+            "open",
+            ADDRESS,
+            "13900001111",
+            1,
+        )
         entry = (await s.execute(select(AuditEntry).where(AuditEntry.action == "request.create"))).scalars().one()
         assert ADDRESS not in entry.detail and "13900001111" not in entry.detail
 

@@ -1,4 +1,5 @@
 """What a resident may type at each step, and who may create which request (no Telegram)."""
+
 from datetime import date
 
 import pytest
@@ -14,21 +15,40 @@ from tests.support import factories as f
 TODAY = date(2026, 11, 18)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2026-11-20", date(2026, 11, 20)), ("2026/11/20", date(2026, 11, 20)), ("11-20", date(2026, 11, 20)),
-    ("11/20", date(2026, 11, 20)), ("11月20日", date(2026, 11, 20)), ("11月20号", date(2026, 11, 20)),
-    (" １１－２０ ", date(2026, 11, 20)), ("11-18", TODAY), ("1-5", date(2027, 1, 5)), ("2026年12月1日", date(2026, 12, 1)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2026-11-20", date(2026, 11, 20)),
+        ("2026/11/20", date(2026, 11, 20)),
+        ("11-20", date(2026, 11, 20)),
+        ("11/20", date(2026, 11, 20)),
+        ("11月20日", date(2026, 11, 20)),
+        ("11月20号", date(2026, 11, 20)),
+        (" １１－２０ ", date(2026, 11, 20)),
+        ("11-18", TODAY),
+        ("1-5", date(2027, 1, 5)),
+        ("2026年12月1日", date(2026, 12, 1)),
+    ],
+)
 def test_dates_people_write_are_understood(text, expected):
     assert rin.parse_date(text, TODAY) == expected
 
 
-@pytest.mark.parametrize("text,key", [
-    ("明天", "request.error.date_format"), ("", "request.error.date_format"), ("2026-13-01", "request.error.date_invalid"),
-    ("2-30", "request.error.date_invalid"), ("2026-11-17", "request.error.date_past"), ("2020-01-01", "request.error.date_past"),
-    ("2028-01-01", "request.error.date_far"), ("'; DROP TABLE help_request; --", "request.error.date_format"),
-    ("9" * 5000, "request.error.date_format"), ("99999-1-1", "request.error.date_format"),
-])
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ("明天", "request.error.date_format"),
+        ("", "request.error.date_format"),
+        ("2026-13-01", "request.error.date_invalid"),
+        ("2-30", "request.error.date_invalid"),
+        ("2026-11-17", "request.error.date_past"),
+        ("2020-01-01", "request.error.date_past"),
+        ("2028-01-01", "request.error.date_far"),
+        ("'; DROP TABLE help_request; --", "request.error.date_format"),
+        ("9" * 5000, "request.error.date_format"),
+        ("99999-1-1", "request.error.date_format"),
+    ],
+)
 def test_nonsense_and_past_dates_are_refused_with_a_reason(text, key):
     with pytest.raises(InvalidInput) as e:
         rin.parse_date(text, TODAY)
@@ -52,8 +72,20 @@ def test_summaries_keep_what_was_typed_but_not_direction_overrides():
     assert e.value.key == "request.error.summary_long" and e.value.params["length"] == 10_000
 
 
-@pytest.mark.parametrize("text,hours", [("1", 1), ("1.5", 1.5), ("1,5", 1.5), ("2h", 2), ("2小时", 2), ("90分钟", 1.5),
-                                        ("45min", 0.75), ("0.1", 0.25), ("24", 24)])
+@pytest.mark.parametrize(
+    "text,hours",
+    [
+        ("1", 1),
+        ("1.5", 1.5),
+        ("1,5", 1.5),
+        ("2h", 2),
+        ("2小时", 2),
+        ("90分钟", 1.5),
+        ("45min", 0.75),
+        ("0.1", 0.25),
+        ("24", 24),
+    ],
+)
 def test_hours_spent(text, hours):
     assert rin.parse_hours(text) == hours
 
@@ -100,15 +132,24 @@ async def test_create_checks_grid_slots_and_fields(core, places):
     with pytest.raises(NotAllowed):
         await create_request(core, Actor(3001, "王奶奶"), DRAFT, grid_id=gb.id)
     with pytest.raises(NotAllowed):
-        await create_request(core, Actor(3001, "王奶奶"), RequestDraft("moving", "搬家", "today", None, "3 栋", None, 4))
+        await create_request(
+            core, Actor(3001, "王奶奶"), RequestDraft("moving", "搬家", "today", None, "3 栋", None, 4)
+        )
     with pytest.raises(NotAllowed):
         await create_request(core, Actor(3001, "王奶奶"), DRAFT, source="leader")
-    for bad in (RequestDraft("spaceships", "x x", "today", None, "3 栋"), RequestDraft("repairs", " ", "today", None, "3 栋"),
-                RequestDraft("repairs", "修水管", "someday", None, "3 栋"), RequestDraft("repairs", "修水管", "date", "2020-01-01", "3 栋"),
-                RequestDraft("repairs", "修水管", "today", None, ""), RequestDraft("repairs", "修水管", "today", None, "3 栋", "phone")):
+    for bad in (
+        RequestDraft("spaceships", "x x", "today", None, "3 栋"),
+        RequestDraft("repairs", " ", "today", None, "3 栋"),
+        RequestDraft("repairs", "修水管", "someday", None, "3 栋"),
+        RequestDraft("repairs", "修水管", "date", "2020-01-01", "3 栋"),
+        RequestDraft("repairs", "修水管", "today", None, ""),
+        RequestDraft("repairs", "修水管", "today", None, "3 栋", "phone"),
+    ):
         with pytest.raises(InvalidInput):
             await create_request(core, Actor(3001, "王奶奶"), bad)
-    req = await create_request(core, Actor(3001, "王奶奶"), RequestDraft("repairs", "修水管", "date", "2026-11-20", "3 栋"))
+    req = await create_request(
+        core, Actor(3001, "王奶奶"), RequestDraft("repairs", "修水管", "date", "2026-11-20", "3 栋")
+    )
     assert (req.code, req.when_date, req.grid_id) == ("A-0001", "2026-11-20", ga.id)
     async with core.db.session() as s:
         assert len((await s.execute(select(HelpRequest))).scalars().all()) == 1
@@ -117,13 +158,27 @@ async def test_create_checks_grid_slots_and_fields(core, places):
 async def test_a_visiting_volunteer_asks_on_a_households_behalf(core, places):
     ga, _, hh = places
     with pytest.raises(NotAllowed):
-        await create_request(core, Actor(2002, "王志愿"), RequestDraft("elder_care", "需要陪同就医", "this_week"),
-                             household_id=hh.id, source="visit")
-    req = await create_request(core, Actor(2001, "张志愿"), RequestDraft("elder_care", "需要陪同就医", "this_week"),
-                               household_id=hh.id, source="visit")
+        await create_request(
+            core,
+            Actor(2002, "王志愿"),
+            RequestDraft("elder_care", "需要陪同就医", "this_week"),
+            household_id=hh.id,
+            source="visit",
+        )
+    req = await create_request(
+        core,
+        Actor(2001, "张志愿"),
+        RequestDraft("elder_care", "需要陪同就医", "this_week"),
+        household_id=hh.id,
+        source="visit",
+    )
     assert (req.resident_id, req.household_id, req.address, req.source) == (None, hh.id, hh.address, "visit")
     async with core.db.session() as s:
-        card = (await s.execute(select(OutboxMessage).where(OutboxMessage.key == f"request-card:{req.id}"))).scalars().one()
+        card = (
+            (await s.execute(select(OutboxMessage).where(OutboxMessage.key == f"request-card:{req.id}")))
+            .scalars()
+            .one()
+        )
         assert card.chat_id == -1001 and hh.address not in card.payload
 
 
@@ -132,8 +187,12 @@ async def test_a_similar_request_for_the_same_address_is_flagged_to_the_leader(c
     leader = await f.person(core.db, 1001, "李网格长", grid_id=ga.id)
     await f.leader(core.db, leader.id, ga.id)
     await f.person(core.db, 3002, "儿子", grid_id=ga.id)
-    first = await create_request(core, Actor(3001, "王奶奶"), RequestDraft("repairs", "厨房水管漏水", "today", None, "3 栋 401"))
-    second = await create_request(core, Actor(3002, "儿子"), RequestDraft("repairs", "水管坏了", "today", None, "3栋 401 "))
+    first = await create_request(
+        core, Actor(3001, "王奶奶"), RequestDraft("repairs", "厨房水管漏水", "today", None, "3 栋 401")
+    )
+    second = await create_request(
+        core, Actor(3002, "儿子"), RequestDraft("repairs", "水管坏了", "today", None, "3栋 401 ")
+    )
     third = await create_request(core, Actor(3002, "儿子"), RequestDraft("health", "量血压", "today", None, "5 栋 101"))
     async with core.db.session() as s:
         flagged = {r.id: r.suspected_duplicate_of for r in (await s.execute(select(HelpRequest))).scalars()}
@@ -146,13 +205,21 @@ async def test_a_similar_request_for_the_same_address_is_flagged_to_the_leader(c
 async def test_a_household_request_copes_with_long_notes_and_odd_registered_details(core, places):
     _, _, hh = places
     from storage.models import Household
+
     async with core.db.session() as s:
         row = await s.get(Household, hh.id)
         row.address, row.phone = "幸福里" + "很长的地址" * 45, "请打居委会"
         s.add(row)
-    req = await create_request(core, Actor(2001, "张志愿"), RequestDraft("elder_care", "需要" * 400, "this_week",
-                                                                         address=row.address), household_id=hh.id, source="visit")
+    req = await create_request(
+        core,
+        Actor(2001, "张志愿"),
+        RequestDraft("elder_care", "需要" * 400, "this_week", address=row.address),
+        household_id=hh.id,
+        source="visit",
+    )
     assert len(req.summary) == rin.SUMMARY_MAX and req.summary.endswith("…")
     assert req.address == row.address[:255] and req.phone is None
     with pytest.raises(InvalidInput):
-        await create_request(core, Actor(3001, "王奶奶"), RequestDraft("repairs", "修水管", "today", None, "3 栋", None, "abc"))
+        await create_request(
+            core, Actor(3001, "王奶奶"), RequestDraft("repairs", "修水管", "today", None, "3 栋", None, "abc")
+        )

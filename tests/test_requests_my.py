@@ -1,4 +1,5 @@
 """/my: the resident follows and cancels their own requests; nobody else can."""
+
 from sqlalchemy import select
 
 from bot.services.kernel.roles import Actor
@@ -40,7 +41,9 @@ async def test_resident_cancels_their_own_request_and_everyone_sees_it(world):
         r = await s.get(HelpRequest, req.id)
         assert (r.status, r.slots_taken) == ("cancelled", 1)
         assert (await s.execute(select(Assignment.status))).scalars().one() == "removed"
-        assert (await s.execute(select(AuditEntry).where(AuditEntry.action == "request.cancel"))).scalars().one().actor_id
+        assert (
+            (await s.execute(select(AuditEntry).where(AuditEntry.action == "request.cancel"))).scalars().one().actor_id
+        )
 
 
 async def test_another_resident_cannot_see_cancel_or_rate_someone_elses_request(world):
@@ -50,8 +53,16 @@ async def test_another_resident_cannot_see_cancel_or_rate_someone_elses_request(
     await alice.send("/my")
     msg = await alice.reply()
     assert "no requests" in text_of(msg)
-    for data in (f"my:show:{req.id}", f"my:cancel:{req.id}", f"my:cancel_yes:{req.id}", f"rate:out:{req.id}:done",
-                 f"rate:stars:{req.id}:5", "my:show:0", "my:show:1' OR 1=1", "rate:out:x:y"):
+    for data in (
+        f"my:show:{req.id}",
+        f"my:cancel:{req.id}",
+        f"my:cancel_yes:{req.id}",
+        f"rate:out:{req.id}:done",
+        f"rate:stars:{req.id}:5",
+        "my:show:0",
+        "my:show:1' OR 1=1",
+        "rate:out:x:y",
+    ):
         answer = await alice.press("x", data=data, message=msg, force=True)
         assert answer["show_alert"] and answer["text"], data
     answer = await alice.press("x", data=f"my:cancel_yes:{req.id}", message=msg, force=True)

@@ -1,4 +1,5 @@
 """Residents say which community and grid they live in (/grid, the 📍 My grid button)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Data retention: personal details of long-closed requests are erased, the figures stay."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -20,10 +21,20 @@ NOW = datetime(2026, 11, 20, 3, 30, tzinfo=UTC)
 async def _request(db, grid_id, status, closed_days_ago, *, done=False) -> int:
     closed = NOW - timedelta(days=closed_days_ago)
     async with db.session() as s:
-        r = HelpRequest(grid_id=grid_id, category="repairs", summary="修水管，电话 13800000000", when_kind="today",
-                        address="幸福里 3 栋 401", phone="13800000000", status=status, created_at=closed - timedelta(days=2),
-                        first_accepted_at=closed - timedelta(days=1), closed_at=None if done else closed,
-                        done_at=closed if done else None, close_reason="住户说 3 栋 401 没人")
+        r = HelpRequest(
+            grid_id=grid_id,
+            category="repairs",
+            summary="修水管，电话 13800000000",
+            when_kind="today",
+            address="幸福里 3 栋 401",
+            phone="13800000000",
+            status=status,
+            created_at=closed - timedelta(days=2),
+            first_accepted_at=closed - timedelta(days=1),
+            closed_at=None if done else closed,
+            done_at=closed if done else None,
+            close_reason="住户说 3 栋 401 没人",
+        )
         s.add(r)
         await s.flush()
         s.add(Rating(request_id=r.id, outcome="done", stars=5, comment="王师傅 13900000000 很好", created_at=closed))
@@ -56,7 +67,9 @@ async def test_requests_closed_longer_than_the_retention_period_lose_their_perso
     for rid in (recent, still_open):
         assert reqs[rid].address == "幸福里 3 栋 401" and reqs[rid].erased_at is None
         assert ratings[rid].comment
-    assert [(a.action, "13800000000" in a.detail, "401" in a.detail) for a in audit] == [("retention.erase", False, False)]
+    assert [(a.action, "13800000000" in a.detail, "401" in a.detail) for a in audit] == [
+        ("retention.erase", False, False)
+    ]
     assert (await run_retention(core)).requests_erased == 0  # nothing left to erase
 
 
@@ -79,7 +92,7 @@ async def test_old_outbox_texts_are_forgotten_but_their_keys_still_block_a_resen
 async def test_retention_runs_once_a_day_from_the_scheduler(core, clock, db, cfg):
     clock.set(datetime(2026, 11, 19, 18, 59, tzinfo=UTC))  # 02:59 in Shanghai
     assert [d.period for d in await run_due(core, jobs=[retention_job.JOB])] == ["2026-11-19"]
-    clock.set(datetime(2026, 11, 19, 19, 0, tzinfo=UTC))   # 03:00: today's run
+    clock.set(datetime(2026, 11, 19, 19, 0, tzinfo=UTC))  # 03:00: today's run
     assert [d.period for d in await run_due(core, jobs=[retention_job.JOB])] == ["2026-11-20"]
     clock.set(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
     assert await run_due(core, jobs=[retention_job.JOB]) == []

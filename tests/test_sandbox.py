@@ -51,9 +51,14 @@ def retry_secs(e: RetryAfter) -> float:
 def png(w: int = 4, h: int = 3) -> bytes:
     def chunk(t, d):
         return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * w for _ in range(h))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def test_get_me_and_unauthorized(env):
@@ -64,10 +69,8 @@ async def test_get_me_and_unauthorized(env):
         async with s.get(f"{base}/botnope/getMe") as r:
             assert r.status == 401 and (await r.json())["description"] == "Unauthorized"
         async with s.post(f"{base}/bot{TOKEN}/noSuchMethod") as r:
-            assert r.status == 404 and (await r.json()) == {
-                "ok": False, "error_code": 404, "description": "Not Found"}
-        async with s.post(f"{base}/bot{TOKEN}/sendMessage",
-                          json={"chat_id": 999, "text": "x"}) as r:
+            assert r.status == 404 and (await r.json()) == {"ok": False, "error_code": 404, "description": "Not Found"}
+        async with s.post(f"{base}/bot{TOKEN}/sendMessage", json={"chat_id": 999, "text": "x"}) as r:
             assert (await r.json())["description"] == "Bad Request: chat not found"
 
 
@@ -80,8 +83,7 @@ async def test_send_message_roundtrip_and_limits(env):
     ups = await bot.get_updates()
     assert ups[-1].message.text == "/start ref_42" and ups[-1].message.from_user.id == ALICE
     kb = InlineKeyboardMarkup([[InlineKeyboardButton("OK", callback_data="ok:1")]])
-    m = await bot.send_message(ALICE, "<b>Hello</b> &amp; welcome", parse_mode="HTML",
-                               reply_markup=kb)
+    m = await bot.send_message(ALICE, "<b>Hello</b> &amp; welcome", parse_mode="HTML", reply_markup=kb)
     assert m.text == "Hello & welcome" and m.entities[0].type == "bold"
     msgs = await sb.bot_messages(ALICE)
     assert msgs[-1]["text"] == "Hello & welcome"
@@ -96,11 +98,11 @@ async def test_send_message_roundtrip_and_limits(env):
         with pytest.raises(BadRequest, match="(?i)can't parse entities"):
             await bot.send_message(ALICE, bad_html, parse_mode="HTML")
     with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
-        await bot.send_message(ALICE, "x", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("x", callback_data="d" * 65)]]))
+        await bot.send_message(
+            ALICE, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="d" * 65)]])
+        )
     with pytest.raises(BadRequest, match="(?i)message is not modified"):
-        await bot.edit_message_text("Hello & welcome", ALICE, m.message_id,
-                                    entities=m.entities, reply_markup=kb)
+        await bot.edit_message_text("Hello & welcome", ALICE, m.message_id, entities=m.entities, reply_markup=kb)
     e = await bot.edit_message_text("Changed", ALICE, m.message_id)
     assert e.text == "Changed" and e.edit_date and e.reply_markup is None
     with pytest.raises(BadRequest, match="(?i)message to edit not found"):
@@ -136,6 +138,7 @@ async def test_long_poll_wakes(env):
     async def later():
         await asyncio.sleep(0.3)
         await sb.send(BOB, "你好")
+
     task = asyncio.create_task(later())
     t0 = time.monotonic()
     ups = await bot.get_updates(timeout=10)
@@ -156,8 +159,7 @@ async def test_blocked_user(env):
 async def test_rate_limit_per_second(env):
     bot, sb, state, _ = env
     await sb.send(ALICE, "hi")
-    results = await asyncio.gather(*(bot.send_message(ALICE, f"m{i}") for i in range(31)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(*(bot.send_message(ALICE, f"m{i}") for i in range(31)), return_exceptions=True)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], RetryAfter)
     assert retry_secs(errors[0]) >= 1
@@ -232,9 +234,9 @@ async def test_webhook_delivery_and_retry(env):
         if fail_first[0]:
             fail_first[0] = False
             return web.Response(status=500)
-        got.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                    await request.json()))
+        got.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json()))
         return web.Response(text="ok")
+
     app = web.Application()
     app.router.add_post("/hook", receiver)
     runner = web.AppRunner(app)
@@ -267,6 +269,7 @@ async def test_wait_helpers_and_reset(env):
     async def later():
         await asyncio.sleep(0.1)
         await bot.send_message(ALICE, "reply here")
+
     task = asyncio.create_task(later())
     msg = await sb.wait_bot_message(ALICE, "reply", since=since)
     assert msg["text"] == "reply here" and msg["from_bot"]
@@ -277,8 +280,11 @@ async def test_wait_helpers_and_reset(env):
     assert c["contact"]["user_id"] == ALICE
     # default `since` = just before the client's last action: a fast reply is not missed
     await sb.send(ALICE, "/help")
-    await bot.send_message(ALICE, "Share your phone", reply_markup=ReplyKeyboardMarkup(
-        [[KeyboardButton("Share", request_contact=True)]], one_time_keyboard=True))
+    await bot.send_message(
+        ALICE,
+        "Share your phone",
+        reply_markup=ReplyKeyboardMarkup([[KeyboardButton("Share", request_contact=True)]], one_time_keyboard=True),
+    )
     msg = await sb.wait_bot_message(ALICE, "phone")
     assert msg["keyboard_markup"]["keyboard"][0][0]["request_contact"] is True
     assert "reply_markup" not in msg  # Telegram only reports inline keyboards on Message
@@ -289,8 +295,7 @@ async def test_wait_helpers_and_reset(env):
 async def test_browser_ui_is_served(env):
     bot, sb, state, base = env
     async with aiohttp.ClientSession() as s:
-        for path, needle in (("/", "app.js"), ("/static/app.js", "sanitize"),
-                             ("/static/style.css", "#composer")):
+        for path, needle in (("/", "app.js"), ("/static/app.js", "sanitize"), ("/static/style.css", "#composer")):
             async with s.get(base + path) as r:
                 assert r.status == 200 and needle in await r.text()
 
@@ -298,19 +303,20 @@ async def test_browser_ui_is_served(env):
 async def test_ptb_application_polling(env):
     """A real PTB Application (polling, AIORateLimiter) drives a conversation."""
     from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, CommandHandler
+
     bot, sb, state, base = env
 
     async def start(update, context):
         kb = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="yes")]])
-        await update.message.reply_html(f"<b>Hi</b> {update.effective_user.first_name}! "
-                                        f"args={context.args}", reply_markup=kb)
+        await update.message.reply_html(
+            f"<b>Hi</b> {update.effective_user.first_name}! args={context.args}", reply_markup=kb
+        )
 
     async def on_press(update, context):
         await update.callback_query.answer("noted")
         await update.callback_query.edit_message_text("You said yes")
 
-    app = (ApplicationBuilder().token(TOKEN).base_url(f"{base}/bot")
-           .rate_limiter(AIORateLimiter()).build())
+    app = ApplicationBuilder().token(TOKEN).base_url(f"{base}/bot").rate_limiter(AIORateLimiter()).build()
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(on_press))
     async with app:

@@ -1,5 +1,6 @@
 """The scheduler decides from database rows what is due: a normal week, downtime, a restart in
 the middle of a fan-out, two schedulers at once. Driven by a FakeClock, no real waiting."""
+
 from __future__ import annotations
 
 import asyncio
@@ -136,15 +137,16 @@ async def test_two_schedulers_at_once_queue_every_message_once(clock, cfg, any_d
         a, b = core_on(any_db, clock, cfg), core_on(other_process, clock, cfg)
         await asyncio.gather(run_due(a, jobs=VISIT_JOBS), run_due(b, jobs=VISIT_JOBS))
         clock.set(at(2026, 11, 20, 18, 0))
-        await asyncio.gather(run_due(a, jobs=VISIT_JOBS), run_due(b, jobs=VISIT_JOBS),
-                             run_due(a, jobs=VISIT_JOBS))
+        await asyncio.gather(run_due(a, jobs=VISIT_JOBS), run_due(b, jobs=VISIT_JOBS), run_due(a, jobs=VISIT_JOBS))
     finally:
         await other_process.dispose()
     got = await keys(any_db, "visit-")
     assert len(got) == len(set(got))
-    assert sorted(got) == sorted([f"visit-list:{v.id}:2026-W47" for v in town.vols]
-                                 + [f"visit-reminder:{v.id}:2026-W47" for v in town.vols]
-                                 + [f"visit-overview:{town.grid.id}:2026-W47:{town.leader.id}"])
+    assert sorted(got) == sorted(
+        [f"visit-list:{v.id}:2026-W47" for v in town.vols]
+        + [f"visit-reminder:{v.id}:2026-W47" for v in town.vols]
+        + [f"visit-overview:{town.grid.id}:2026-W47:{town.leader.id}"]
+    )
 
 
 async def test_due_jobs_reports_open_periods_without_running_them(core, clock, db):
@@ -152,7 +154,8 @@ async def test_due_jobs_reports_open_periods_without_running_them(core, clock, d
     clock.set(at(2026, 11, 20, 9, 0))
     dues = [d for d in await due_jobs(core) if d.job == "visit-list"]
     assert [(d.period, d.opens, d.closes) for d in dues] == [
-        (f"c{town.community.id}:2026-W47", at(2026, 11, 20, 8, 0), at(2026, 11, 20, 18, 0))]
+        (f"c{town.community.id}:2026-W47", at(2026, 11, 20, 8, 0), at(2026, 11, 20, 18, 0))
+    ]
     assert await keys(db) == []
 
 
@@ -165,6 +168,7 @@ async def test_the_ticker_runs_only_on_the_elected_process(core, clock, db):
 
     async def elected() -> bool:
         return True
+
     assert "visit-list" in names(await Ticker(core, is_leader=elected).tick())
 
 
@@ -173,6 +177,7 @@ async def test_a_failing_job_does_not_stop_the_others(core, clock, db):
 
     async def broken(core, d):
         raise RuntimeError("boom")
+
     jobs = [Job(visit_list.NAME, visit_list.due, broken), visit_reminder.JOB]
     clock.set(at(2026, 11, 20, 17, 0))
     assert await run_due(core, jobs=jobs) == []
@@ -183,13 +188,16 @@ async def test_a_failing_job_does_not_stop_the_others(core, clock, db):
 
 async def test_start_registers_a_minute_tick_with_an_explicit_misfire_grace(db, cfg):
     from bot.app import build_application
+
     app = build_application(cfg, db, run_sender=False, run_scheduler=True)
     await scheduler.start(app)
     try:
         jobs = {j.name: j.job for j in app.job_queue.jobs()}
         assert set(jobs) == {"redvest-catch-up", "redvest-tick"}
         for job in jobs.values():
-            assert job.misfire_grace_time == cfg.schedule.misfire_grace_seconds and job.coalesce and job.max_instances == 1
+            assert (
+                job.misfire_grace_time == cfg.schedule.misfire_grace_seconds and job.coalesce and job.max_instances == 1
+            )
         assert "second='2'" in str(jobs["redvest-tick"].trigger)
     finally:
         await scheduler.stop(app)

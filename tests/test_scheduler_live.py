@@ -1,5 +1,6 @@
 """The scheduler wired into the running bot (PTB JobQueue / APScheduler): its catch-up tick at start
 sends the Friday list, whose log button works; the evening tick then knows the visit is logged."""
+
 from __future__ import annotations
 
 from bot.app import build_application, start_running, stop_running

@@ -1,4 +1,5 @@
 """/start and /help through the sandbox, in both languages."""
+
 from tests.support.harness import buttons_of, text_of
 
 

@@ -1,4 +1,5 @@
 """Storage on both databases: sessions, SQLite pragmas, idempotent outbox and ledger, shared claiming."""
+
 import asyncio
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +27,7 @@ async def test_a_writer_in_another_process_does_not_stop_the_bot_while_it_waits(
     import sqlite3
 
     from storage.sqlite_inline import sqlite_path
+
     other = sqlite3.connect(sqlite_path(db.url), isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # e.g. `redvest import` writing at the same time
     ticks = 0
@@ -75,10 +77,12 @@ async def test_a_failed_transaction_leaves_nothing(any_db):
 
 async def test_outbox_key_is_used_once(any_db):
     async with any_db.session() as s:
-        assert await outbox.enqueue(s, key="visit-reminder:7:2026-W47", chat_id=7, kind=OutboxKind.send,
-                                    payload={"text": "hi"}, now=NOW)
-        assert not await outbox.enqueue(s, key="visit-reminder:7:2026-W47", chat_id=7, kind=OutboxKind.send,
-                                        payload={"text": "again"}, now=NOW)
+        assert await outbox.enqueue(
+            s, key="visit-reminder:7:2026-W47", chat_id=7, kind=OutboxKind.send, payload={"text": "hi"}, now=NOW
+        )
+        assert not await outbox.enqueue(
+            s, key="visit-reminder:7:2026-W47", chat_id=7, kind=OutboxKind.send, payload={"text": "again"}, now=NOW
+        )
     async with any_db.session() as s:
         rows = (await s.execute(select(OutboxMessage))).scalars().all()
         assert [r.payload for r in rows] == ['{"text": "hi"}']
@@ -92,6 +96,7 @@ async def test_concurrent_senders_claim_disjoint_rows(any_db):
     async def claim() -> list[int]:
         async with any_db.session() as s:
             return [r.id for r in await outbox.claim_due(s, NOW, 15, timedelta(seconds=60))]
+
     got = await asyncio.gather(*(claim() for _ in range(4)))
     flat = [i for ids in got for i in ids]
     assert len(flat) == len(set(flat)) == 40
@@ -113,7 +118,9 @@ async def test_points_are_awarded_once_per_ref(any_db):
         s.add(p)
         await s.flush()
         for _ in range(3):
-            await points.award(s, ref="visit:1:1:2026-W47", person_id=p.id, reason=PointsReason.visit, points=3, now=NOW)
+            await points.award(
+                s, ref="visit:1:1:2026-W47", person_id=p.id, reason=PointsReason.visit, points=3, now=NOW
+            )
     async with any_db.session() as s:
         assert await s.scalar(select(func.sum(PointsEntry.points))) == 3
 
@@ -143,6 +150,7 @@ async def test_a_reading_step_registers_and_refreshes_the_person_who_asks(any_db
     from bot.outbox.notifier import OutboxNotifier
     from bot.services.kernel.core import Core
     from bot.services.kernel.roles import Actor, role_summary
+
     core = Core(db=any_db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
     await role_summary(core, Actor(7001, "王奶奶", language="zh-hans"))
     await role_summary(core, Actor(7001, "王奶奶", username="wang", language="en"))

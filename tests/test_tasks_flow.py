@@ -1,4 +1,5 @@
 """接单 → 评单 end to end: accept on the group card, details in private, done with hours, confirm, rate, points."""
+
 from sqlalchemy import select
 
 from bot.services.kernel.roles import Actor
@@ -16,8 +17,17 @@ async def started(w):
         await u.reply()
 
 
-async def new_request(w, resident=None, *, summary="帮忙换灯泡", category="repairs", slots=1, phone="13900001111",
-                      when="today", address=ADDRESS):
+async def new_request(
+    w,
+    resident=None,
+    *,
+    summary="帮忙换灯泡",
+    category="repairs",
+    slots=1,
+    phone="13900001111",
+    when="today",
+    address=ADDRESS,
+):
     """A request made through the service (the conversation has its own tests); waits for its card."""
     resident = resident or w.resident
     actor = Actor(resident.id, resident.name, language="en" if resident.lang == "en" else "zh-hans")
@@ -91,12 +101,28 @@ async def test_full_loop_done_confirm_rate_grants_points_only_after_the_resident
         pts = {p.ref: (p.points, p.hours) for p in (await s.execute(select(PointsEntry))).scalars()}
         vid = w.volunteer_people[0].id
         assert pts == {f"task:{req.id}:{vid}": (13, 1.5), f"five_star:{req.id}:{vid}": (2, 0.0)}
-        actions = [e.action for e in (await s.execute(select(AuditEntry).where(AuditEntry.entity_id == req.id)
-                                                  .order_by(AuditEntry.id))).scalars()]
-        assert actions == ["request.create", "task.claim", "task.start", "task.done", "request.confirm",
-                           "request.rate", "request.comment"]
-        refused = (await s.execute(select(OutboxMessage.key, OutboxMessage.last_error).where(
-            OutboxMessage.status.in_(["failed", "skipped"]), OutboxMessage.last_error != "superseded"))).all()
+        actions = [
+            e.action
+            for e in (
+                await s.execute(select(AuditEntry).where(AuditEntry.entity_id == req.id).order_by(AuditEntry.id))
+            ).scalars()
+        ]
+        assert actions == [
+            "request.create",
+            "task.claim",
+            "task.start",
+            "task.done",
+            "request.confirm",
+            "request.rate",
+            "request.comment",
+        ]
+        refused = (
+            await s.execute(
+                select(OutboxMessage.key, OutboxMessage.last_error).where(
+                    OutboxMessage.status.in_(["failed", "skipped"]), OutboxMessage.last_error != "superseded"
+                )
+            )
+        ).all()
         assert refused == []  # every card, edit and notification was accepted by the Bot API
 
 
@@ -130,6 +156,7 @@ async def test_release_returns_the_task_to_the_board_and_the_card_says_so(world)
 
 async def test_several_volunteers_pressing_accept_at_once_exactly_one_wins(world):
     import asyncio
+
     w = world
     req, card = await new_request(w)
     answers = await asyncio.gather(*(v.press("接单", chat=w.volunteer_group, message=card) for v in w.volunteers))
@@ -185,8 +212,14 @@ async def test_forged_and_replayed_presses_change_nothing(world):
     w = world
     req, card = await new_request(w)
     vol = w.volunteers[0]
-    for data in ("task:accept:abc", "task:accept:", "task:accept:999999", "task:accept:-5",
-                 "task:start:" + str(req.id), "task:accept:99999999999999999999999"):
+    for data in (
+        "task:accept:abc",
+        "task:accept:",
+        "task:accept:999999",
+        "task:accept:-5",
+        "task:start:" + str(req.id),
+        "task:accept:99999999999999999999999",
+    ):
         answer = await vol.press("x", chat=w.volunteer_group, message=card, data=data, force=True)
         assert answer["show_alert"] and answer["text"], data
     await vol.press("接单", chat=w.volunteer_group, message=card)
@@ -201,6 +234,7 @@ async def test_tasks_lists_open_tasks_and_english_volunteer_sees_english(world):
     await started(w)
     alice_vol = await w.bot.user(2004, "Bob", lang="en")
     from tests.support import factories as f
+
     p = await f.person(w.db, 2004, "Bob", grid_id=w.grid_a.id, language="en")
     await f.volunteer(w.db, p.id, w.grid_a.id)
     await w.sb.member(w.volunteer_group, 2004)

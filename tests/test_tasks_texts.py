@@ -1,4 +1,5 @@
 """Long lists stay inside Telegram's 4096 characters without cutting an HTML tag."""
+
 from handlers.tasks import join_lines
 
 

@@ -1,4 +1,5 @@
 """Updates of one person never interleave, whichever chat they come from; other people run in parallel."""
+
 import asyncio
 
 from telegram import Chat, Message, Update, User
@@ -24,6 +25,7 @@ async def _run(updates: list[Update]) -> tuple[list[tuple[str, int]], int]:
         await asyncio.sleep(0.01)
         log.append(("end", u.update_id))
         running["now"] -= 1
+
     await asyncio.gather(*(proc.process_update(u, work(u)) for u in updates))
     return log, running["max"]
 

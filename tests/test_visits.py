@@ -1,5 +1,6 @@
 """Friday door visits end to end through the sandbox: the list, logging from buttons, red flags,
 turning a visit into a request, refusals, and what a second press does."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -100,7 +101,9 @@ async def test_needs_help_red_flags_alert_the_leader_privately_and_urgently(worl
     [v] = await _visits(world.db, hh.id)
     assert v.red_flags == "fall,no_heating" and v.request_id is None
     async with world.db.session() as s:
-        rows = list((await s.execute(select(OutboxMessage).where(OutboxMessage.key.startswith("visit-flag:")))).scalars())
+        rows = list(
+            (await s.execute(select(OutboxMessage).where(OutboxMessage.key.startswith("visit-flag:")))).scalars()
+        )
     assert [r.chat_id for r in rows] == [1001] and rows[0].urgent
     for group in (world.volunteer_group, world.resident_group):
         assert all("幸福里" not in t for t in await vol.texts(group))
@@ -204,6 +207,7 @@ async def test_english_volunteer_logs_a_visit(world):
 async def test_the_friday_list_button_opens_the_visit_log(world):
     from bot.services.kernel.life_common import iso_week
     from bot.services.visits.reminders import send_visit_lists
+
     vol, hh = world.volunteers[0], world.household
     await vol.send("/start")
     await vol.reply()
@@ -224,9 +228,11 @@ async def test_a_lost_draft_ends_the_log_clearly_without_storing_anything(world)
     from sqlalchemy import delete
 
     from storage.models import UserData
+
     vol, hh = world.volunteers[0], world.household
     await _log(vol, hh.id, "见到了")
     from tests.support.waiting import settle
+
     await settle(world)  # the outcome press is fully handled and its draft written
     async with world.db.session() as s:  # the draft is gone (e.g. erased by /forgetme meanwhile)
         await s.execute(delete(UserData).where(UserData.tg_user_id == vol.id))

@@ -1,5 +1,6 @@
 """The community-life services on SQLite and PostgreSQL: weeks in the community's time zone,
 unlogged visits, the ledger's readers, leaderboards and an emergency, with a controllable clock."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,9 +37,19 @@ async def town(any_db, clock, cfg):
     h1, h2 = await f.household(any_db, ga.id, "1 号"), await f.household(any_db, ga.id, "2 号")
     await f.pair(any_db, vol.id, h1.id)
     await f.pair(any_db, vol.id, h2.id)
-    return SimpleNamespace(core=core, clock=clock, vol=vol, h1=h1, h2=h2, ga=ga, gb=gb,
-                           v=Actor(20, "志愿者"), leader=Actor(10, "网格长"), stranger=Actor(30, "别的志愿者"),
-                           admin=Actor(99, "书记"))
+    return SimpleNamespace(
+        core=core,
+        clock=clock,
+        vol=vol,
+        h1=h1,
+        h2=h2,
+        ga=ga,
+        gb=gb,
+        v=Actor(20, "志愿者"),
+        leader=Actor(10, "网格长"),
+        stranger=Actor(30, "别的志愿者"),
+        admin=Actor(99, "书记"),
+    )
 
 
 async def test_week_is_the_iso_week_in_the_community_time_zone(town):
@@ -49,7 +60,10 @@ async def test_week_is_the_iso_week_in_the_community_time_zone(town):
     town.clock.set(datetime(2026, 11, 23, 0, 30, tzinfo=SH))
     second = await visits.log_door_visit(town.core, town.v, town.h1.id, "not_home")
     assert second.week == "2026-W48"
-    assert [v.week for v in await ledger.household_ledger(town.core, town.leader, town.h1.id)] == ["2026-W48", "2026-W47"]
+    assert [v.week for v in await ledger.household_ledger(town.core, town.leader, town.h1.id)] == [
+        "2026-W48",
+        "2026-W47",
+    ]
 
 
 async def test_unlogged_visits_and_the_second_log_of_a_week(town):
@@ -98,8 +112,9 @@ async def test_ledger_pages_for_a_leader(town):
 
 async def test_points_and_emergency_on_both_databases(town):
     await visits.log_door_visit(town.core, town.v, town.h1.id, "met")
-    started = await emergency.start_emergency(town.core, town.admin, community_id=town.ga.community_id,
-                                              reason="暴雨", target=2)
+    started = await emergency.start_emergency(
+        town.core, town.admin, community_id=town.ga.community_id, reason="暴雨", target=2
+    )
     assert started.called == 2  # both grids' shock teams
     with pytest.raises(Conflict):
         await emergency.start_emergency(town.core, town.admin, grid_id=town.gb.id, reason="暴雨", target=1)

@@ -1,4 +1,5 @@
 """Leaders decide about volunteers: approve, decline, suspend, reinstate; the refusals."""
+
 from __future__ import annotations
 
 import pytest
@@ -84,7 +85,9 @@ async def test_pending_list_approve_and_a_second_press_changes_nothing(world):
     assert "已处理过" in again["text"]
     assert await status(w.db, prof.id) == "approved"
     async with w.db.session() as s:
-        approvals = (await s.execute(select(AuditEntry).where(AuditEntry.action == "volunteer.approve"))).scalars().all()
+        approvals = (
+            (await s.execute(select(AuditEntry).where(AuditEntry.action == "volunteer.approve"))).scalars().all()
+        )
     assert len(approvals) == 1
 
 
@@ -134,8 +137,11 @@ async def test_leader_suspends_and_reinstates_from_the_volunteer_list(world):
     assert "已暂停" in text_of(relisted)
     assert "暂停" in text_of(await w.sb.wait_bot_message(vol.id, contains="暂停"))
     async with w.db.session() as s:
-        prof = (await s.execute(select(VolunteerProfile).where(
-            VolunteerProfile.person_id == w.volunteer_people[1].id))).scalars().one()
+        prof = (
+            (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == w.volunteer_people[1].id)))
+            .scalars()
+            .one()
+        )
     assert prof.status == "suspended"
     # the volunteer themself cannot reinstate (or suspend others)
     answer = await vol.press("x", message=await vol.last(), data=f"vol:rei:{prof.id}", force=True)

@@ -1,4 +1,5 @@
 """/profile: a volunteer views and edits their profile, and leaves the programme."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,7 +23,9 @@ async def world(world):
 
 async def my_profile(db, person_id: int) -> tuple[Person, VolunteerProfile]:
     async with db.session() as s:
-        prof = (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == person_id))).scalars().one()
+        prof = (
+            (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == person_id))).scalars().one()
+        )
         return await s.get(Person, person_id), prof
 
 

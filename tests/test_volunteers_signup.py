@@ -1,5 +1,6 @@
 """/volunteer sign-up (双报到) end to end through the sandbox: happy paths in both languages,
 bad answers at each step, /cancel, refusing consent, someone else's contact."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,7 +56,9 @@ async def sign_up_zh(u: TgUser, name: str = "刘新人", phone: str = "139123456
 async def profile_of(db, tg_id: int) -> tuple[Person, VolunteerProfile | None]:
     async with db.session() as s:
         person = (await s.execute(select(Person).where(Person.tg_user_id == tg_id))).scalars().one()
-        prof = (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == person.id))).scalars().first()
+        prof = (
+            (await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == person.id))).scalars().first()
+        )
         return person, prof
 
 
@@ -267,8 +270,13 @@ async def test_someone_elses_contact_is_refused(world):
     await u.reply("手机号")
     state = w.sb.state
     await u._mark()
-    rec = state.new_message(u.id, state.users[u.id], {"contact": {
-        "phone_number": "13911112222", "first_name": "别人", "user_id": 999_999}}, event="user_contact", from_bot=False)
+    rec = state.new_message(
+        u.id,
+        state.users[u.id],
+        {"contact": {"phone_number": "13911112222", "first_name": "别人", "user_id": 999_999}},
+        event="user_contact",
+        from_bot=False,
+    )
     state._deliver_user_message(u.id, rec)
     refused = await u.reply("手机号")
     assert "别人的联系人" in text_of(refused)

@@ -1,5 +1,6 @@
 """Webhook mode: the bot's aiohttp server takes Telegram's POSTs — secret checked, size limited,
 bad bodies refused, each update handled once (remembered in the database, across processes)."""
+
 from __future__ import annotations
 
 import pytest
@@ -57,9 +58,22 @@ async def test_oversized_and_malformed_bodies_are_refused(sandbox, db, cfg):
         big = start_update(600, 7003, text="x" * (limit + 10))
         status, _ = await bot.post(big)
         assert status == 413
-        for body in (b"", b"{", b"not json", b"\xff\xfe\x00", b"[]", b"null", b"42", b'"text"',
-                     b'{"message": {}}', b'{"update_id": "7"}', b'{"update_id": -1}', b'{"update_id": true}',
-                     b'{"update_id": 7, "message": "hello"}', b'{"update_id": 8, "message": {"text": 1}}'):
+        for body in (
+            b"",
+            b"{",
+            b"not json",
+            b"\xff\xfe\x00",
+            b"[]",
+            b"null",
+            b"42",
+            b'"text"',
+            b'{"message": {}}',
+            b'{"update_id": "7"}',
+            b'{"update_id": -1}',
+            b'{"update_id": true}',
+            b'{"update_id": 7, "message": "hello"}',
+            b'{"update_id": 8, "message": {"text": 1}}',
+        ):
             status, answer = await bot.post(body)
             assert status == 400, (body, status, answer)
         assert await processed(db) == 0
@@ -82,12 +96,15 @@ async def test_a_redelivery_to_another_worker_is_recognised_through_the_database
     re-sending an update to the second worker does not handle it twice."""
     db1, db2 = Database(pg_url), Database(pg_url)
     from tests.conftest import _pg_db
+
     await (await _pg_db(pg_url)).dispose()  # a clean database
     cfg2 = cfg.model_copy(deep=True)
     cfg.workers.leader_retry_seconds = cfg2.workers.leader_retry_seconds = 0.5
     try:
-        async with webhook_bot(sandbox, db1, cfg, set_webhook=False) as w1, \
-                webhook_bot(sandbox, db2, cfg2, set_webhook=False) as w2:
+        async with (
+            webhook_bot(sandbox, db1, cfg, set_webhook=False) as w1,
+            webhook_bot(sandbox, db2, cfg2, set_webhook=False) as w2,
+        ):
             await started_user(sandbox, 7005)
             update = start_update(800, 7005)
             assert (await w1.post(update))[1]["description"] == "handled"

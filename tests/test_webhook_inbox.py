@@ -1,5 +1,6 @@
 """storage.inbox on SQLite and PostgreSQL: an update id is taken once, a done one is a duplicate,
 one in flight elsewhere is busy until its lease ends, a given-back one can be taken at once."""
+
 from datetime import UTC, datetime, timedelta
 
 from storage import inbox

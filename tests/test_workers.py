@@ -13,6 +13,7 @@ What no system can make exactly-once is a crash in the instant after Telegram ac
 and before the database recorded it; that message would be sent again by the next leader
 (docs/runbook.md, "What a crash can repeat").
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,10 +33,10 @@ from tests.support.workers import PgDatabase, eventually, kill_all, spawn_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(150)]
 
-VOLUNTEERS = 150            # Friday visit lists to send (at 20 a second: several seconds of fan-out)
-STREAM_USERS = 24           # residents writing while it happens
+VOLUNTEERS = 150  # Friday visit lists to send (at 20 a second: several seconds of fan-out)
+STREAM_USERS = 24  # residents writing while it happens
 MESSAGES_EACH = 4
-KILL_AFTER_SENT = 30        # visit lists the first leader delivers before it is killed
+KILL_AFTER_SENT = 30  # visit lists the first leader delivers before it is killed
 
 
 def friday_somewhere() -> tuple[str, str]:
@@ -96,8 +97,13 @@ async def test_three_workers_share_updates_and_survive_the_leader_being_killed(s
         hook = RoundRobinHook(targets=[])
         await hook.start()
         for i in range(3):
-            write_config(configs[i], sandbox_url=bot_api.base_url(i), db_url=pgdb.url, webhook_url=hook.url,
-                         extra=f'[schedule]\nvisit_day = "{visit_day}"\n')
+            write_config(
+                configs[i],
+                sandbox_url=bot_api.base_url(i),
+                db_url=pgdb.url,
+                webhook_url=hook.url,
+                extra=f'[schedule]\nvisit_day = "{visit_day}"\n',
+            )
         workers = [spawn_worker(f"w{i}", configs[i], tmp_path) for i in range(3)]
         hook.targets = [w.webhook_url for w in workers]
         hook.in_rotation = [True] * 3
@@ -116,13 +122,18 @@ async def test_three_workers_share_updates_and_survive_the_leader_being_killed(s
                 for uid in people:
                     await sandbox.send(uid, "/start" if n % 2 == 0 else "/help")
                 await asyncio.sleep(0.3)
+
         streaming = asyncio.create_task(stream())
 
         # the leader's scheduler has found the visit lists due and is sending them
         await eventually(lambda: _queued(db), lambda n: n == VOLUNTEERS, 20, "the Friday fan-out queued")
         vol_chats = set(range(50001, 50001 + VOLUNTEERS))
-        await eventually(lambda: _async(len(set(bot_api.delivered[idx]) & vol_chats)),
-                         lambda n: n >= KILL_AFTER_SENT, 30, "first visit lists sent by the leader")
+        await eventually(
+            lambda: _async(len(set(bot_api.delivered[idx]) & vol_chats)),
+            lambda n: n >= KILL_AFTER_SENT,
+            30,
+            "first visit lists sent by the leader",
+        )
         # take the leader out of the balancer, let its current update finish, then hold its sends
         hook.in_rotation[idx] = False
         await eventually(lambda: _async(hook.in_flight[idx]), lambda n: n == 0, 10, "leader's webhook calls done")
@@ -176,24 +187,37 @@ async def _async(value):
 
 async def _sent_chats(db) -> set[int]:
     async with db.session() as s:
-        rows = await s.execute(select(OutboxMessage.chat_id).where(OutboxMessage.status == OutboxStatus.sent.value,
-                                                                OutboxMessage.key.like("visit-list:%")))
+        rows = await s.execute(
+            select(OutboxMessage.chat_id).where(
+                OutboxMessage.status == OutboxStatus.sent.value, OutboxMessage.key.like("visit-list:%")
+            )
+        )
         return {r[0] for r in rows.all()}
 
 
 async def _queued(db) -> int:
     async with db.session() as s:
-        return int(await s.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.key.like("visit-list:%"))) or 0)
+        return int(
+            await s.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.like("visit-list:%"))
+            )
+            or 0
+        )
 
 
 async def _count(db, status: OutboxStatus) -> int:
     async with db.session() as s:
-        return int(await s.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status == status.value)) or 0)
+        return int(
+            await s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status.value))
+            or 0
+        )
 
 
 async def _done_updates(db) -> int:
     async with db.session() as s:
-        return int(await s.scalar(select(func.count()).select_from(ProcessedUpdate).where(
-            ProcessedUpdate.done_at.is_not(None))) or 0)
+        return int(
+            await s.scalar(
+                select(func.count()).select_from(ProcessedUpdate).where(ProcessedUpdate.done_at.is_not(None))
+            )
+            or 0
+        )

@@ -1,6 +1,7 @@
 """Leader election on PostgreSQL: one leader at a time; when its lock connection dies (process
 killed, connection cut by the server) it steps down and another takes over; on SQLite the only
 process leads."""
+
 from __future__ import annotations
 
 import asyncpg
@@ -62,7 +63,9 @@ async def test_a_leader_whose_connection_is_killed_steps_down_and_someone_takes_
         assert a.is_leader
         holders = await admin.fetch(
             "SELECT l.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-            f" WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted AND l.{THIS_DATABASE}", LOCK_KEY)
+            f" WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted AND l.{THIS_DATABASE}",
+            LOCK_KEY,
+        )
         assert [h["pid"] for h in holders] == [a._conn.get_server_pid()], [dict(h) for h in holders]
         # the server ends the leader's session (as when its host dies and keepalives give up)
         assert await admin.fetchval("SELECT pg_terminate_backend($1)", a._conn.get_server_pid())
@@ -71,7 +74,8 @@ async def test_a_leader_whose_connection_is_killed_steps_down_and_someone_takes_
         assert da.log == ["start", "stop"] and db_.running
         holders = await admin.fetchval(
             f"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND {THIS_DATABASE}",
-            LOCK_KEY)
+            LOCK_KEY,
+        )
         assert holders == 1
     finally:
         await admin.close()

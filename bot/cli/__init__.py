@@ -2,6 +2,7 @@
 
 Configuration errors and databases that need migrating end with one line and exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,9 @@ __all__ = ["CliError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="redvest", description="Telegram front desk for neighbourhood volunteer service")
+    parser = argparse.ArgumentParser(
+        prog="redvest", description="Telegram front desk for neighbourhood volunteer service"
+    )
     parser.add_argument("--config", metavar="PATH", help="TOML config file (default: ./redvest.toml if present)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -30,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # request URLs contain the bot token
     for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

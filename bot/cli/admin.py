@@ -1,4 +1,5 @@
 """`redvest admin add|remove|list ID`: the first (super) admins by Telegram user id."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """`redvest db upgrade|current`: schema migrations."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,6 +1,7 @@
 """`redvest digest --grid X [--week 2026-W47]` (or `--community X`): print a weekly digest in the
 terminal, as the leader (or the admins) would get it. X is an id or a name. Default week: the
 last full week in the community's time zone. `--chart PATH` also writes the chart as PNG."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,5 +1,6 @@
 """`redvest export requests|visits|points|hours --from D --to D [--grid X|--community Y]
 --format csv|xlsx --out FILE [--lang en] [--with-contacts]`: the dashboard's exports from a terminal."""
+
 from __future__ import annotations
 
 import argparse
@@ -73,12 +74,23 @@ async def _export(cfg: Config, req: ExportRequest, args: argparse.Namespace) -> 
             return 0
         out = Path(args.out)
         tmp = out.with_name(out.name + ".part")  # never leave half a file under the real name
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True)) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+        ) as bar:
             task = bar.add_task(export_progress(req.lang, req.kind), total=None)
             with tmp.open("wb") as fh:
-                n = await write_export(core, req, scope, fh, export_labels(req.lang),
-                                       progress=lambda done, total: bar.update(task, completed=done, total=total))
+                n = await write_export(
+                    core,
+                    req,
+                    scope,
+                    fh,
+                    export_labels(req.lang),
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
         tmp.replace(out)
         print(export_done(req.lang, n, str(out)))
         return 0

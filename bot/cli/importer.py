@@ -3,6 +3,7 @@
 Every row is checked first; a file with any bad row imports nothing and lists every bad row
 with its line number and reason (exit code 1). One transaction per file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,12 @@ MAX_BYTES = 200 * 1024 * 1024
 
 
 def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subs.add_parser("import", help="import communities, grids, households or volunteers from a CSV file",
-                        description="Import a CSV file (UTF-8, Excel's CSV UTF-8 or GB18030). Nothing is imported "
-                                    "if any row is bad; every bad row is listed. Formats: docs/import.md")
+    p = subs.add_parser(
+        "import",
+        help="import communities, grids, households or volunteers from a CSV file",
+        description="Import a CSV file (UTF-8, Excel's CSV UTF-8 or GB18030). Nothing is imported "
+        "if any row is bad; every bad row is listed. Formats: docs/import.md",
+    )
     p.add_argument("kind", choices=list(KINDS), help="what the file holds")
     p.add_argument("file", type=Path, help="the CSV file")
     p.set_defaults(func=run)
@@ -71,11 +75,23 @@ async def import_file(core: Core, kind: str, data: bytes, source: str, console: 
     except ImportFailed as e:
         raise CliError(f"{source}: {e}") from None
     rows, _ = parse(text, kind)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task(f"{kind}: checking and importing", total=max(1, 2 * len(rows)))
-        result = await import_csv(core, kind, data, vocabulary=import_vocabulary(), source=source,
-                                  progress=lambda n: progress.advance(task, n))
+        result = await import_csv(
+            core,
+            kind,
+            data,
+            vocabulary=import_vocabulary(),
+            source=source,
+            progress=lambda n: progress.advance(task, n),
+        )
     return report(result, source, console)
 
 

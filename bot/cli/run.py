@@ -5,6 +5,7 @@ its own --webhook-port behind a load balancer; systemd units in docs/runbook.md)
 updates, and one of them, elected by the database, runs the scheduler and the outbox sender.
 SIGTERM (or Ctrl+C) stops taking updates, finishes those in flight, then exits.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,21 +22,32 @@ from storage.migrate import check_current
 from .errors import CliError
 
 log = logging.getLogger(__name__)
-NO_TOKEN = ("no Telegram bot token: get one from @BotFather (https://t.me/BotFather) and set "
-            "telegram.token in redvest.toml or REDVEST_TOKEN; or try the bot with no token at all: "
-            "`redvest sandbox`")
-NO_SECRET = ("webhook mode needs bot.webhook.secret_token (1-256 of A-Z a-z 0-9 _ -), "
-             "or REDVEST_WEBHOOK_SECRET, so that only Telegram can post updates")
+NO_TOKEN = (
+    "no Telegram bot token: get one from @BotFather (https://t.me/BotFather) and set "
+    "telegram.token in redvest.toml or REDVEST_TOKEN; or try the bot with no token at all: "
+    "`redvest sandbox`"
+)
+NO_SECRET = (
+    "webhook mode needs bot.webhook.secret_token (1-256 of A-Z a-z 0-9 _ -), "
+    "or REDVEST_WEBHOOK_SECRET, so that only Telegram can post updates"
+)
 NO_URL = "webhook mode needs bot.webhook.url (the public HTTPS URL Telegram posts to), or REDVEST_WEBHOOK_URL"
 
 
 def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subs.add_parser("run", help="run the bot (polling, or webhook when bot.mode = 'webhook')")
     p.add_argument("--webhook-port", type=int, metavar="PORT", help="port of the webhook (default: bot.webhook.port)")
-    p.add_argument("--web-port", type=int, metavar="PORT",
-                   help="port of health, metrics and dashboard (default: web.port; 0 = any free port)")
-    p.add_argument("--no-scheduler", action="store_true",
-                   help="never run the scheduler and the outbox sender in this process (a pure webhook worker)")
+    p.add_argument(
+        "--web-port",
+        type=int,
+        metavar="PORT",
+        help="port of health, metrics and dashboard (default: web.port; 0 = any free port)",
+    )
+    p.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="never run the scheduler and the outbox sender in this process (a pure webhook worker)",
+    )
     p.set_defaults(func=run)
 
 
@@ -72,8 +84,12 @@ async def _serve(cfg: Config, app: App) -> None:
     await start_running(app, polling=False)
     try:
         if webhook:
-            await app.bot.set_webhook(cfg.bot.webhook.url, secret_token=cfg.bot.webhook.secret_token.get_secret_value(),
-                                      allowed_updates=_allowed_updates(), max_connections=40)
+            await app.bot.set_webhook(
+                cfg.bot.webhook.url,
+                secret_token=cfg.bot.webhook.secret_token.get_secret_value(),
+                allowed_updates=_allowed_updates(),
+                max_connections=40,
+            )
         else:
             await app.bot.delete_webhook()  # a webhook left set would make getUpdates fail
             start_polling(app)
@@ -88,4 +104,5 @@ async def _serve(cfg: Config, app: App) -> None:
 
 def _allowed_updates() -> list[str]:
     from telegram import Update
+
     return Update.ALL_TYPES

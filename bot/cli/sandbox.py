@@ -1,4 +1,5 @@
 """`redvest sandbox`: a local Telegram look-alike in the browser, with the bot and a demo community."""
+
 from __future__ import annotations
 
 import argparse
@@ -62,11 +63,17 @@ async def _run(cfg: Config, args: argparse.Namespace) -> None:
             cfg.web.public_url = f"http://{cfg.web.listen}:{cfg.web.port}"
         app = build_application(cfg, db, run_web=True)
         await start_running(app)
-    print(f"\nredvest sandbox is running: open {url}/ in a browser "
-          f"(Bot API for other bots: base_url={url}/bot). Ctrl+C stops it.", flush=True)
+    print(
+        f"\nredvest sandbox is running: open {url}/ in a browser "
+        f"(Bot API for other bots: base_url={url}/bot). Ctrl+C stops it.",
+        flush=True,
+    )
     if app is not None:
-        print(f"The web dashboard (send /dashboard to the bot as a leader or admin) is served at "
-              f"{cfg.web.public_url}/dashboard\n", flush=True)
+        print(
+            f"The web dashboard (send /dashboard to the bot as a leader or admin) is served at "
+            f"{cfg.web.public_url}/dashboard\n",
+            flush=True,
+        )
     try:
         await asyncio.Event().wait()
     finally:

@@ -6,6 +6,7 @@ serves every update that arrived in the meantime (most of a polling batch at onc
 costs hardly more than one update did. No update waits for a timer: a round starts as soon as the
 previous one ends.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """PTB's conversation states, per update: which conversations an update belongs to (their keys), and
 putting the states the gate loaded from the database into PTB's in-memory dicts before it runs."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ ConvKey = tuple[int | str, ...]
 
 class _States(Protocol):
     """One conversation's states in PTB (its TrackingDict)."""
+
     data: dict[Any, object]
 
     def get(self, key: Any) -> object: ...
@@ -29,8 +31,10 @@ def ptb_conversations(app: App) -> Mapping[str, _States]:
     try:
         convs: Mapping[str, _States] = app._conversation_handler_conversations
     except AttributeError as e:
-        raise RuntimeError("python-telegram-bot's Application has no _conversation_handler_conversations "
-                           "any more: bot.gate.conversations needs updating") from e
+        raise RuntimeError(
+            "python-telegram-bot's Application has no _conversation_handler_conversations "
+            "any more: bot.gate.conversations needs updating"
+        ) from e
     return convs
 
 
@@ -69,6 +73,7 @@ def conversation_handlers(app: App) -> list[Conversation]:
                     out.append(h)
                 for state_handlers in h.states.values():
                     walk(state_handlers)
+
     for group in app.handlers.values():
         walk(group)
     return out

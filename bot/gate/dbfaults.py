@@ -4,6 +4,7 @@
 handled (the gate then gives it back to Telegram) and stops the other error handlers, so nobody is
 told "something went wrong" for what will be retried.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,6 +25,7 @@ log = logging.getLogger("bot.gate.updates")
 @dataclass
 class Attempt:
     """What went wrong while handling the current update."""
+
     db_down: bool = False
 
 
@@ -36,14 +38,24 @@ def is_db_unavailable(error: BaseException | None) -> bool:
     while error is not None and seen < 10:
         if isinstance(error, TelegramError):
             return False  # Telegram unreachable or slow: the handler's effects may be done; no retry
-        if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
-                              sa_exc.DisconnectionError, OSError, asyncio.TimeoutError)):
+        if isinstance(
+            error,
+            (
+                sa_exc.OperationalError,
+                sa_exc.InterfaceError,
+                sa_exc.TimeoutError,
+                sa_exc.DisconnectionError,
+                OSError,
+                asyncio.TimeoutError,
+            ),
+        ):
             return True
         if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
             return True
         if type(error).__module__.startswith("asyncpg") and any(
-                c.__name__ in ("PostgresConnectionError", "InterfaceError", "ConnectionDoesNotExistError")
-                for c in type(error).__mro__):
+            c.__name__ in ("PostgresConnectionError", "InterfaceError", "ConnectionDoesNotExistError")
+            for c in type(error).__mro__
+        ):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
@@ -59,6 +71,9 @@ async def database_guard(update: object, context: Any) -> None:
         attempt.db_down = True
     metrics.DB_UNAVAILABLE.inc()
     uid = getattr(update, "update_id", None)
-    log.warning("database unreachable (%s) while handling %s", type(context.error).__name__,
-                f"update {uid}; it will be retried" if uid is not None else "background work")
+    log.warning(
+        "database unreachable (%s) while handling %s",
+        type(context.error).__name__,
+        f"update {uid}; it will be retried" if uid is not None else "background work",
+    )
     raise ApplicationHandlerStop

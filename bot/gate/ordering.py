@@ -1,4 +1,5 @@
 """Per-person order: the updates of one person run one at a time, in arrival order."""
+
 from __future__ import annotations
 
 import asyncio

@@ -15,6 +15,7 @@ If an update must be retried (database away, or another process holds it), nothi
 what is in flight finishes, then after a short pause everything from the first unhandled update is
 fetched again; updates of it that were already handled are recognised as duplicates.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,8 +35,15 @@ LOOKAHEAD = 0.02  # with updates in flight, look for new ones this often
 
 
 class Poller:
-    def __init__(self, gate: UpdateGate, *, timeout: int = 10, limit: int = 100,
-                 shutdown_timeout: float = 30.0, lookahead: float = LOOKAHEAD) -> None:
+    def __init__(
+        self,
+        gate: UpdateGate,
+        *,
+        timeout: int = 10,
+        limit: int = 100,
+        shutdown_timeout: float = 30.0,
+        lookahead: float = LOOKAHEAD,
+    ) -> None:
         self.gate = gate
         self.shutdown_timeout = shutdown_timeout
         self.bot = gate.app.bot
@@ -123,8 +131,9 @@ class Poller:
             if uid in self._in_flight or uid in self._finished or (self.offset is not None and uid < self.offset):
                 continue
             update = Update.de_json(data, self.bot)
-            self._in_flight[uid] = asyncio.create_task(self.gate.submit(update, self._blocked),
-                                                       name=f"redvest-update-{uid}")
+            self._in_flight[uid] = asyncio.create_task(
+                self.gate.submit(update, self._blocked), name=f"redvest-update-{uid}"
+            )
 
     def _collect(self) -> bool:
         """Take the finished updates' outcomes and move the offset past the leading done ones.
@@ -135,8 +144,11 @@ class Poller:
                 self._finished[uid] = self._outcome(uid, task)
         first_in_flight = min(self._in_flight, default=None)
         for uid in sorted(self._finished):
-            if (first_in_flight is not None and uid > first_in_flight
-                    or self._finished[uid] in (Outcome.retry, Outcome.busy)):
+            if (
+                first_in_flight is not None
+                and uid > first_in_flight
+                or self._finished[uid] in (Outcome.retry, Outcome.busy)
+            ):
                 break
             del self._finished[uid]
             self.offset = uid + 1
@@ -167,9 +179,17 @@ class Poller:
         """The raw answer: updates already in hand are recognised by id without being parsed."""
         # as PTB's get_updates: the transport's read timeout on top of the long poll's
         read_timeout = (self.bot.request.read_timeout or 0) + timeout
-        self._fetch = asyncio.create_task(raw_api.call(
-            self.bot, "getUpdates", read_timeout=read_timeout, offset=self.offset, timeout=timeout,
-            limit=self.limit, allowed_updates=Update.ALL_TYPES))
+        self._fetch = asyncio.create_task(
+            raw_api.call(
+                self.bot,
+                "getUpdates",
+                read_timeout=read_timeout,
+                offset=self.offset,
+                timeout=timeout,
+                limit=self.limit,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        )
         try:
             return list(await self._fetch)
         except asyncio.CancelledError:
@@ -195,7 +215,6 @@ class Poller:
         if self.offset is None:
             return
         try:
-            await self.bot.get_updates(offset=self.offset, timeout=0, limit=1,
-                                       allowed_updates=Update.ALL_TYPES)
+            await self.bot.get_updates(offset=self.offset, timeout=0, limit=1, allowed_updates=Update.ALL_TYPES)
         except Exception as e:  # they are recognised as duplicates anyway
             log.info("could not confirm handled updates on stop (%s)", type(e).__name__)

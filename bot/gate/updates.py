@@ -10,6 +10,7 @@
    unreachable on the way, the update is given back and the outcome is `retry`: the webhook
    answers 503 (Telegram re-sends), polling does not confirm it.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,22 +41,30 @@ GIVE_UP_AFTER = 5  # failed tries of one update while the database answers pings
 class Outcome(StrEnum):
     done = "done"
     duplicate = "duplicate"
-    busy = "busy"     # another process holds it: ask for a re-delivery later
-    retry = "retry"   # the database was unreachable: nothing was kept, ask for a re-delivery
+    busy = "busy"  # another process holds it: ask for a re-delivery later
+    retry = "retry"  # the database was unreachable: nothing was kept, ask for a re-delivery
 
 
 def update_kind(update: Update) -> str:
-    for kind in ("message", "callback_query", "edited_message", "my_chat_member", "chat_member",
-                 "inline_query", "channel_post", "chat_join_request"):
+    for kind in (
+        "message",
+        "callback_query",
+        "edited_message",
+        "my_chat_member",
+        "chat_member",
+        "inline_query",
+        "channel_post",
+        "chat_join_request",
+    ):
         if getattr(update, kind, None) is not None:
             return kind
     return "other"
 
 
 class Stored(StrEnum):
-    done = "done"          # state written and the update marked done
+    done = "done"  # state written and the update marked done
     unmarked = "unmarked"  # the write failed but the update had no state of its own: handled
-    retry = "retry"        # the write failed with the update's own state in it: handle it again
+    retry = "retry"  # the write failed with the update's own state in it: handle it again
 
 
 @dataclass(frozen=True)
@@ -177,17 +186,22 @@ class UpdateGate:
         persistence = self._persistence
         async with self.db.session() as s:
             unique = list(dict.fromkeys(i.uid for i in items))
-            claims = await inbox.take_many(s, unique, utcnow(), self.lease,
-                                           reclaim={i.uid for i in items if i.reclaim})
+            claims = await inbox.take_many(s, unique, utcnow(), self.lease, reclaim={i.uid for i in items if i.reclaim})
             seen: set[int] = set()
             firsts = []
             for i in items:  # the same update twice in one round (a re-delivery): the second waits
                 firsts.append(i.uid not in seen)
                 seen.add(i.uid)
-            wanted = [(i.keys, i.user_id) for i, first in zip(items, firsts, strict=True)
-                      if first and claims[i.uid] is inbox.Claim.taken]
-            loaded = iter(await persistence.load_many(s, wanted) if persistence is not None and wanted
-                          else [({}, None)] * len(wanted))
+            wanted = [
+                (i.keys, i.user_id)
+                for i, first in zip(items, firsts, strict=True)
+                if first and claims[i.uid] is inbox.Claim.taken
+            ]
+            loaded = iter(
+                await persistence.load_many(s, wanted)
+                if persistence is not None and wanted
+                else [({}, None)] * len(wanted)
+            )
         out: list[_Taken] = []
         for i, first in zip(items, firsts, strict=True):
             claim = claims[i.uid] if first else inbox.Claim.busy
@@ -213,8 +227,10 @@ class UpdateGate:
             own = [{json.dumps(list(k)) for k in i.keys.values()} for i in items]
             everyone = set().union(*own)
             # the round's own states go with their retries; others' stay for the next write
-            persistence.put_back({u: b for u, b in users.items() if u not in owners},
-                                 {k: v for k, v in convs.items() if k[1] not in everyone})
+            persistence.put_back(
+                {u: b for u, b in users.items() if u not in owners},
+                {k: v for k, v in convs.items() if k[1] not in everyone},
+            )
             if not is_db_unavailable(e):
                 raise
             out = []
@@ -223,8 +239,7 @@ class UpdateGate:
                 # nothing of its own to keep: handled, only the done mark is missing
                 out.append(Stored.retry if changed else Stored.unmarked)
                 if changed:
-                    log.warning("update %s: storing its state failed (%s); it will be retried",
-                                i.uid, type(e).__name__)
+                    log.warning("update %s: storing its state failed (%s); it will be retried", i.uid, type(e).__name__)
                     metrics.DB_UNAVAILABLE.inc()
             return out
         persistence.stored(users)
@@ -244,5 +259,12 @@ class UpdateGate:
         return False
 
 
-__all__ = ["ChatOrderedProcessor", "Outcome", "Stored", "UpdateGate", "conversation_handlers", "conversation_key",
-           "update_kind"]
+__all__ = [
+    "ChatOrderedProcessor",
+    "Outcome",
+    "Stored",
+    "UpdateGate",
+    "conversation_handlers",
+    "conversation_key",
+    "update_kind",
+]

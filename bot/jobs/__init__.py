@@ -2,6 +2,7 @@
 an explicit window: it runs late after downtime while the window is open, never after it closes)
 and runs one period. Whether a period is done is read from the database (JobRun), never from
 the scheduler's memory; the fan-out itself is exactly-once through the outbox keys."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -19,8 +20,8 @@ from storage.models import Community
 @dataclass(frozen=True)
 class Due:
     job: str
-    period: str         # what makes this run unique, e.g. "c3:2026-W47"
-    opens: datetime     # the window, aware UTC: runs when opens <= now < closes
+    period: str  # what makes this run unique, e.g. "c3:2026-W47"
+    opens: datetime  # the window, aware UTC: runs when opens <= now < closes
     closes: datetime
     args: tuple[Any, ...] = field(default=())
 
@@ -55,5 +56,15 @@ def all_jobs() -> list[Job]:
         visit_overview,
         visit_reminder,
     )
-    return [escalation.JOB, event_reminders.DAY_JOB, event_reminders.HOUR_JOB, visit_list.JOB,
-            visit_reminder.JOB, visit_overview.JOB, service_day.JOB, digest.JOB, retention.JOB]
+
+    return [
+        escalation.JOB,
+        event_reminders.DAY_JOB,
+        event_reminders.HOUR_JOB,
+        visit_list.JOB,
+        visit_reminder.JOB,
+        visit_overview.JOB,
+        service_day.JOB,
+        digest.JOB,
+        retention.JOB,
+    ]

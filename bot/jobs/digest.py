@@ -1,6 +1,7 @@
 """The weekly digest (schedule.digest_day at digest_time, community time; default Monday 08:00)
 of the previous ISO week, to each grid leader and the community's admins. Window: 48 hours, so
 a digest delayed by downtime still arrives while it is news, and never a week late."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -40,8 +41,7 @@ async def due(core: Core, now: datetime) -> list[Due]:
 
 async def run(core: Core, d: Due) -> int:
     community_id, week = d.args
-    return await send_weekly_digests(core, community_id, week,
-                                     prepare=chart_preparer(core.cfg.bot.default_locale))
+    return await send_weekly_digests(core, community_id, week, prepare=chart_preparer(core.cfg.bot.default_locale))
 
 
 JOB = Job(NAME, due, run)

@@ -2,6 +2,7 @@
 then admins) and done tasks the resident never confirmed are confirmed. Both services belong to
 the request loop and are idempotent.
 Window: the current interval only (a missed check is not worth replaying; the next one covers it)."""
+
 from __future__ import annotations
 
 import logging

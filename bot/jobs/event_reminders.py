@@ -1,5 +1,6 @@
 """Event reminders to those signed up: the day before (window: from 24 h to 1 h before the start)
 and an hour before (window: from 1 h before to the start). A moved event is reminded again."""
+
 from __future__ import annotations
 
 from datetime import datetime

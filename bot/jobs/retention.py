@@ -1,5 +1,6 @@
 """Daily data retention at schedule.retention_time (bot.timezone): personal details of requests
 closed longer than requests.retention_days are erased. Window: the whole day after that time."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta

@@ -1,6 +1,7 @@
 """The monthly red service day (schedule.service_day_rule, e.g. "first mon", at service_day_time):
 announced to every approved volunteer of each community the day before at that time. Window:
 until the service day itself begins, so a late announcement still comes before it starts."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -18,8 +19,10 @@ NAME = "service-day"
 def announcement_windows(sc: ScheduleConfig, tz: str, now: datetime) -> list[tuple[date, datetime, datetime]]:
     """(service day, opens, closes) for this month's and next month's service days."""
     z, at = zone(tz), sc.at("service_day_time")
-    return [(day, local_at(day - timedelta(days=1), at, z), local_at(day, at, z))
-            for day in service_days_near(now, z, sc.service_day_rule)]
+    return [
+        (day, local_at(day - timedelta(days=1), at, z), local_at(day, at, z))
+        for day in service_days_near(now, z, sc.service_day_rule)
+    ]
 
 
 async def due(core: Core, now: datetime) -> list[Due]:

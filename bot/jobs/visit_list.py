@@ -1,6 +1,7 @@
 """Friday morning (schedule.visit_day at visit_morning, community time): each paired volunteer
 gets their households with a log button each. Window: until visit_evening that day, when the
 evening reminder (which carries the same buttons) takes over."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -19,8 +20,11 @@ def morning_window(sc: ScheduleConfig, tz: str, now: datetime) -> tuple[date, da
     """(visit date, opens, closes) of the latest visit morning at or before `now`."""
     z = zone(tz)
     day, opens = last_weekly(now, z, sc.visit_day, sc.at("visit_morning"))
-    closes = local_at(day, sc.at("visit_evening"), z) if sc.at("visit_evening") > sc.at("visit_morning") else \
-        local_midnight(day + timedelta(days=1), z)
+    closes = (
+        local_at(day, sc.at("visit_evening"), z)
+        if sc.at("visit_evening") > sc.at("visit_morning")
+        else local_midnight(day + timedelta(days=1), z)
+    )
     return day, opens, closes
 
 

@@ -1,5 +1,6 @@
 """Friday evening, with the reminders: each grid leader gets the overview of who has logged their
 visits and who has not. Window: until the end of the visit day."""
+
 from __future__ import annotations
 
 from datetime import datetime

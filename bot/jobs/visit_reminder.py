@@ -1,5 +1,6 @@
 """Friday evening (visit_evening, community time): volunteers with visits not yet logged get a
 reminder with a log button for each. Window: until the end of the visit day."""
+
 from __future__ import annotations
 
 from datetime import datetime

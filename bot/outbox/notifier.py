@@ -1,5 +1,6 @@
 """The Notifier the services use in production: each notice rendered in its reader's language
 (bot/views) and kept as a row in the outbox, sent after commit."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -51,12 +52,27 @@ class OutboxNotifier:
         if self not in wakes:
             wakes.append(self)
 
-    async def send(self, session: AsyncSession, key: str, msg: Notice | OutMessage, *,
-                   card_ref: str | None = None, urgent: bool = False) -> bool:
+    async def send(
+        self,
+        session: AsyncSession,
+        key: str,
+        msg: Notice | OutMessage,
+        *,
+        card_ref: str | None = None,
+        urgent: bool = False,
+    ) -> bool:
         m = self.message(msg)
-        queued = await outbox.enqueue(session, key=key, chat_id=m.chat_id, kind=_kind(m), payload=m.payload(),
-                                      now=self.clock.now(), card_ref=card_ref, urgent=urgent,
-                                      binary=m.photo or m.document)
+        queued = await outbox.enqueue(
+            session,
+            key=key,
+            chat_id=m.chat_id,
+            kind=_kind(m),
+            payload=m.payload(),
+            now=self.clock.now(),
+            card_ref=card_ref,
+            urgent=urgent,
+            binary=m.photo or m.document,
+        )
         self._wake_after_commit(session)
         return queued
 
@@ -65,19 +81,29 @@ class OutboxNotifier:
         rows = []
         for key, msg, urgent in items:
             m = self.message(msg)
-            rows.append(dict(key=key, chat_id=m.chat_id, payload=m.payload(), urgent=urgent,
-                             binary=m.photo or m.document, kind=_kind(m)))
+            rows.append(
+                dict(
+                    key=key,
+                    chat_id=m.chat_id,
+                    payload=m.payload(),
+                    urgent=urgent,
+                    binary=m.photo or m.document,
+                    kind=_kind(m),
+                )
+            )
         queued = await outbox.enqueue_many(session, rows, self.clock.now())
         self._wake_after_commit(session)
         return queued
 
-    async def edit_card(self, session: AsyncSession, card_ref: str, card: Any,
-                        buttons: list[list[Button]] | None = None) -> None:
+    async def edit_card(
+        self, session: AsyncSession, card_ref: str, card: Any, buttons: list[list[Button]] | None = None
+    ) -> None:
         await outbox.enqueue_edit(session, card_ref=card_ref, payload=self._card(card, buttons), now=self.clock.now())
         self._wake_after_commit(session)
 
-    async def queue(self, session: AsyncSession, sends: list[tuple[str, Any, str | None, bool]],
-                    edits: list[tuple[Any, ...]]) -> None:
+    async def queue(
+        self, session: AsyncSession, sends: list[tuple[str, Any, str | None, bool]], edits: list[tuple[Any, ...]]
+    ) -> None:
         """`send` of each (key, notice, card_ref, urgent), then `edit_card` of each (card_ref, notice),
         in that order, in one statement (two on SQLite) instead of one or two each."""
         now = self.clock.now()
@@ -85,12 +111,27 @@ class OutboxNotifier:
         for key, msg, card_ref, urgent in sends:
             m = self.message(msg)
             assert not (m.photo or m.document), "photos and documents go through send()"
-            rows.append(dict(key=key, chat_id=m.chat_id, payload=m.payload(), card_ref=card_ref, urgent=urgent,
-                             kind=OutboxKind.send))
+            rows.append(
+                dict(
+                    key=key,
+                    chat_id=m.chat_id,
+                    payload=m.payload(),
+                    card_ref=card_ref,
+                    urgent=urgent,
+                    kind=OutboxKind.send,
+                )
+            )
         refs = []
         for ref, card, *buttons in edits:
-            rows.append(dict(key=f"edit:{ref}:{uuid4().hex}", chat_id=0, kind=OutboxKind.edit, card_ref=ref,
-                             payload=self._card(card, buttons[0] if buttons else None)))
+            rows.append(
+                dict(
+                    key=f"edit:{ref}:{uuid4().hex}",
+                    chat_id=0,
+                    kind=OutboxKind.edit,
+                    card_ref=ref,
+                    payload=self._card(card, buttons[0] if buttons else None),
+                )
+            )
             refs.append(ref)
         await outbox.enqueue_rows(session, rows, now, supersede=refs)
         self._wake_after_commit(session)

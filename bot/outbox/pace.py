@@ -1,5 +1,6 @@
 """Telegram's limits for the outbox sender: a global pace and a per-group minute, kept however
 requests bunch up on their way to Telegram."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,9 @@ class Pace:
     over a minute. On top, sends are spaced evenly (1/per_second) so traffic stays smooth.
     """
 
-    def __init__(self, per_second: float, per_group_per_minute: int,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, per_second: float, per_group_per_minute: int, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.interval = 1.0 / per_second
         self.cap = max(1, int(per_second))
         self.per_group = per_group_per_minute
@@ -55,8 +57,12 @@ class Pace:
 
     def wait(self, chat_id: int) -> float:
         now = self.monotonic()
-        return max(self.next_slot - now, self.paused_until - now, self.group_wait(chat_id),
-                   self._room(self.answered, self.in_flight, self.cap, 1.0, now))
+        return max(
+            self.next_slot - now,
+            self.paused_until - now,
+            self.group_wait(chat_id),
+            self._room(self.answered, self.in_flight, self.cap, 1.0, now),
+        )
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a request to `chat_id` fits the limits, then count it as in flight."""

@@ -7,6 +7,7 @@ outbox.max_attempts. Rows for one chat go out in queue order (a digest's chart b
 
 Run one sender per bot token: the pace is per process (several processes would each send 29/s).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,8 +44,12 @@ DEPTH_EVERY = 15.0  # seconds between outbox-depth gauge updates while idle
 def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b["label"], callback_data=b.get("data"), url=b.get("url"))
-                                  for b in row] for row in buttons])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b["label"], callback_data=b.get("data"), url=b.get("url")) for b in row]
+            for row in buttons
+        ]
+    )
 
 
 def retry_seconds(e: RetryAfter) -> float:
@@ -52,9 +57,18 @@ def retry_seconds(e: RetryAfter) -> float:
 
 
 class OutboxSender:
-    def __init__(self, db: Database, bot: Bot, clock: Clock, *, per_second: float = 29.0,
-                 per_group_per_minute: int = 19, max_attempts: int = 8, poll_seconds: float = 1.0,
-                 max_in_flight: int = 64) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        *,
+        per_second: float = 29.0,
+        per_group_per_minute: int = 19,
+        max_attempts: int = 8,
+        poll_seconds: float = 1.0,
+        max_in_flight: int = 64,
+    ) -> None:
         self.db, self.bot, self.clock = db, bot, clock
         self.pace = Pace(per_second, per_group_per_minute)
         self.max_attempts = max_attempts
@@ -68,7 +82,8 @@ class OutboxSender:
         self._depth_at = 0.0
         # sends finish a few at a time: their "sent" marks share a transaction (bot/gate/coalesce.py)
         self._marks: Coalescer[tuple[int, str | None, int, int | None], None] = Coalescer(
-            self._mark_round, "outbox-sent-marks")
+            self._mark_round, "outbox-sent-marks"
+        )
 
     def wake(self) -> None:
         self.wakeup.set()
@@ -161,8 +176,13 @@ class OutboxSender:
             log.exception("outbox row %s: unexpected failure", row.id)
             try:
                 async with self.db.session() as s:
-                    await outbox.mark_retry(s, key_of(row), self.clock.now() + outbox.backoff(row.attempts + 1),
-                                            f"{type(e).__name__}", max_attempts=self.max_attempts)
+                    await outbox.mark_retry(
+                        s,
+                        key_of(row),
+                        self.clock.now() + outbox.backoff(row.attempts + 1),
+                        f"{type(e).__name__}",
+                        max_attempts=self.max_attempts,
+                    )
             except Exception:  # the lease brings it back
                 log.exception("outbox row %s: could not record the failure", row.id)
         finally:
@@ -194,8 +214,9 @@ class OutboxSender:
             async with self.db.session() as s:
                 await outbox.skip_chat(s, row.chat_id, str(e))
                 if row.chat_id > 0:
-                    await s.execute(update(Person).where(col(Person.tg_user_id) == row.chat_id)
-                                 .values(blocked_bot=True))
+                    await s.execute(
+                        update(Person).where(col(Person.tg_user_id) == row.chat_id).values(blocked_bot=True)
+                    )
             log.info("outbox: chat %s is not reachable (%s); skipped", row.chat_id, e.message)
             return
         except BadRequest as e:
@@ -206,8 +227,9 @@ class OutboxSender:
             return
         except TelegramError as e:  # timeouts, network trouble, server errors: try again later
             async with self.db.session() as s:
-                await outbox.mark_retry(s, key_of(row), now + outbox.backoff(row.attempts + 1), str(e),
-                                        max_attempts=self.max_attempts)
+                await outbox.mark_retry(
+                    s, key_of(row), now + outbox.backoff(row.attempts + 1), str(e), max_attempts=self.max_attempts
+                )
             return
         metrics.OUTBOX_SENT.labels("sent").inc()
         await self._marks.submit((key_of(row), row.card_ref, row.chat_id, message_id))
@@ -234,15 +256,41 @@ class OutboxSender:
         markup = keyboard(p.get("buttons") or [])
         silent = bool(p.get("silent", True)) and not row.urgent
         if row.kind == OutboxKind.photo.value:
-            return (await self.bot.send_photo(photo=b64decode(p["binary_b64"]), caption=p["text"][:1024],
-                                              chat_id=row.chat_id, reply_markup=markup, disable_notification=silent,
-                                              parse_mode=ParseMode.HTML)).message_id
+            return (
+                await self.bot.send_photo(
+                    photo=b64decode(p["binary_b64"]),
+                    caption=p["text"][:1024],
+                    chat_id=row.chat_id,
+                    reply_markup=markup,
+                    disable_notification=silent,
+                    parse_mode=ParseMode.HTML,
+                )
+            ).message_id
         if row.kind == OutboxKind.document.value:
-            return (await self.bot.send_document(document=b64decode(p["binary_b64"]), filename=p.get("filename"),
-                                                 caption=p["text"][:1024], chat_id=row.chat_id, reply_markup=markup,
-                                                 disable_notification=silent, parse_mode=ParseMode.HTML)).message_id
-        return int((await raw_api.call(self.bot, "sendMessage", text=p["text"], chat_id=row.chat_id, reply_markup=markup,
-                                       disable_notification=silent, parse_mode=ParseMode.HTML))["message_id"])
+            return (
+                await self.bot.send_document(
+                    document=b64decode(p["binary_b64"]),
+                    filename=p.get("filename"),
+                    caption=p["text"][:1024],
+                    chat_id=row.chat_id,
+                    reply_markup=markup,
+                    disable_notification=silent,
+                    parse_mode=ParseMode.HTML,
+                )
+            ).message_id
+        return int(
+            (
+                await raw_api.call(
+                    self.bot,
+                    "sendMessage",
+                    text=p["text"],
+                    chat_id=row.chat_id,
+                    reply_markup=markup,
+                    disable_notification=silent,
+                    parse_mode=ParseMode.HTML,
+                )
+            )["message_id"]
+        )
 
     async def _edit(self, row: OutboxMessage, p: dict[str, Any], ticket: Ticket) -> None:
         """Edit every posted copy of the card; copies in chats we lost are left alone."""
@@ -257,8 +305,15 @@ class OutboxSender:
                 await self.pace.acquire(0)
                 ticket = Ticket(self.pace, 0)
             try:
-                await raw_api.call(self.bot, "editMessageText", chat_id=card.chat_id, message_id=card.message_id,
-                                   text=p["text"], parse_mode=ParseMode.HTML, reply_markup=keyboard(p.get("buttons") or []))
+                await raw_api.call(
+                    self.bot,
+                    "editMessageText",
+                    chat_id=card.chat_id,
+                    message_id=card.message_id,
+                    text=p["text"],
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(p.get("buttons") or []),
+                )
             except RetryAfter:
                 raise  # the whole edit is retried later ("not modified" copies are harmless)
             except (BadRequest, Forbidden) as e:

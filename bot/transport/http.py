@@ -3,6 +3,7 @@
 PTB's default httpx transport scans its connection pool on every request and gets slower with
 concurrent updates (TECH-NOTES); aiohttp's connector does not, so the bot uses this one.
 """
+
 from __future__ import annotations
 
 import aiohttp
@@ -21,8 +22,15 @@ def _given(timeout: object, default: float | None) -> float | None:
 
 
 class AiohttpRequest(BaseRequest):
-    def __init__(self, *, connection_pool_size: int = 256, read_timeout: float | None = 5.0,
-                 connect_timeout: float = 5.0, write_timeout: float = 5.0, media_write_timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        connect_timeout: float = 5.0,
+        write_timeout: float = 5.0,
+        media_write_timeout: float = 20.0,
+    ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
@@ -38,17 +46,24 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300),
-                headers={"User-Agent": self.USER_AGENT})
+                headers={"User-Agent": self.USER_AGENT},
+            )
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: object = BaseRequest.DEFAULT_NONE, write_timeout: object = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: object = BaseRequest.DEFAULT_NONE, pool_timeout: object = BaseRequest.DEFAULT_NONE,
-                         ) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
         read = _given(read_timeout, self._read_timeout)

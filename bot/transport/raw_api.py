@@ -5,6 +5,7 @@ into a Message (user, chat, entities, keyboard objects) cost about 0.2 ms a send
 rest of building the request (docs/performance.md). Errors are PTB's own (BadRequest, Forbidden,
 RetryAfter...), and the call goes through the rate limiter like any other.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ One module a feature. Services return facts and hand over notices (bot/services/
 the modules here turn them into messages (`render`), and build and read every button's callback
 data (bot/views/callbacks.py). Handlers and the outbox call this layer; services never do.
 """
+
 from __future__ import annotations
 
 # Every feature's view module, imported here once so that each registers the notices it renders.

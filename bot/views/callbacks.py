@@ -11,6 +11,7 @@ Telegram gives 64 bytes of callback data; `data()` refuses more, and `parse()` r
 that is not exactly the shape it built (an id past the INTEGER columns, a missing part, an unknown
 choice): a forged or broken press is a stale button, never a crash and never a query.
 """
+
 from __future__ import annotations
 
 import re
@@ -115,7 +116,7 @@ class Callback:
         """The parts of a press of this kind; StaleButton for anything this codec did not build."""
         if not data or len(data.encode()) > MAX_BYTES or not self.matches(data):
             raise StaleButton()
-        rest = data[len(self.prefix) + 1:].split(":") if self.parts else []
+        rest = data[len(self.prefix) + 1 :].split(":") if self.parts else []
         if len(rest) != len(self.parts):
             raise StaleButton()
         return tuple(p.load(text) for p, text in zip(self.parts, rest, strict=True))

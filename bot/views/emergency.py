@@ -1,4 +1,5 @@
 """Emergency call-ups (平急转换): the call-up, the headcount card, the admin's menus, their buttons."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,16 +14,16 @@ from .message import Button, Keyboard, OutMessage
 from .render import renders
 
 # callback data, byte-identical to what the buttons in chats carry
-ON_DUTY = Callback("emg", "on", ID)        # a shock-team volunteer answers "on duty"
-CANT = Callback("emg", "cant", ID)         # ... or "can't come"
-END = Callback("emg", "end", ID)           # an admin ends it
+ON_DUTY = Callback("emg", "on", ID)  # a shock-team volunteer answers "on duty"
+CANT = Callback("emg", "cant", ID)  # ... or "can't come"
+END = Callback("emg", "end", ID)  # an admin ends it
 SCOPE = Callback("emg", "scope", One("community", "grid"), ID)  # /emergency: where
-GO = Callback("emg", "go")                 # confirm and call up
+GO = Callback("emg", "go")  # confirm and call up
 CANCEL = Callback("emg", "cancel")
 
-NAMES_SHOWN = 40     # names on the headcount card
-GRIDS_SHOWN = 30     # grids of a community offered in /emergency
-ROWS_SHOWN = 60      # buttons in /emergency above Cancel
+NAMES_SHOWN = 40  # names on the headcount card
+GRIDS_SHOWN = 30  # grids of a community offered in /emergency
+ROWS_SHOWN = 60  # buttons in /emergency above Cancel
 ANSWER_KEYS = {"on_duty": "emergency.answer.on_duty", "cant": "emergency.answer.cant"}
 
 
@@ -31,8 +32,12 @@ def local(when: datetime, tz: str) -> str:
 
 
 def callup_buttons(lang: str, emergency_id: int) -> Keyboard:
-    return [[Button(tp(lang, "emergency.button.on_duty"), data=ON_DUTY.data(emergency_id)),
-             Button(tp(lang, "emergency.button.cant"), data=CANT.data(emergency_id))]]
+    return [
+        [
+            Button(tp(lang, "emergency.button.on_duty"), data=ON_DUTY.data(emergency_id)),
+            Button(tp(lang, "emergency.button.cant"), data=CANT.data(emergency_id)),
+        ]
+    ]
 
 
 def callup_text(lang: str, place: str, reason: str, target: int) -> str:
@@ -41,8 +46,12 @@ def callup_text(lang: str, place: str, reason: str, target: int) -> str:
 
 @renders(CallUp)
 def callup(n: CallUp, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=callup_text(lang, n.place, n.reason, n.target), silent=False,
-                      buttons=callup_buttons(lang, n.emergency_id))
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=callup_text(lang, n.place, n.reason, n.target),
+        silent=False,
+        buttons=callup_buttons(lang, n.emergency_id),
+    )
 
 
 @renders(CallUpEnded)
@@ -57,15 +66,29 @@ def callup_ended(n: CallUpEnded, lang: str) -> OutMessage:
 def headcount(n: Headcount, lang: str) -> OutMessage:
     on = [name or "—" for name in n.on_duty]
     names = join_list(lang, on[:NAMES_SHOWN]) + ("…" if len(on) > NAMES_SHOWN else "") if on else "—"
-    text = t(lang, "emergency.headcount", place=n.place, reason=n.reason, started=local(n.started_at, n.timezone),
-             on_duty=len(on), target=n.target, cant=n.cant, waiting=n.waiting, names=names)
+    text = t(
+        lang,
+        "emergency.headcount",
+        place=n.place,
+        reason=n.reason,
+        started=local(n.started_at, n.timezone),
+        on_duty=len(on),
+        target=n.target,
+        cant=n.cant,
+        waiting=n.waiting,
+        names=names,
+    )
     if n.ended_at is not None:
         span = int((aware(n.ended_at) - aware(n.started_at)).total_seconds() // 60)
-        text += "\n" + t(lang, "emergency.headcount.ended", ended=local(n.ended_at, n.timezone),
-                         hours=span // 60, minutes=span % 60)
+        text += "\n" + t(
+            lang, "emergency.headcount.ended", ended=local(n.ended_at, n.timezone), hours=span // 60, minutes=span % 60
+        )
         return OutMessage(chat_id=n.chat_id, text=text)
-    return OutMessage(chat_id=n.chat_id, text=text,
-                      buttons=[[Button(tp(lang, "emergency.button.end"), data=END.data(n.emergency_id))]])
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=text,
+        buttons=[[Button(tp(lang, "emergency.button.end"), data=END.data(n.emergency_id))]],
+    )
 
 
 def answered(lang: str, res: Answered, emergency_id: int) -> tuple[str, str, Keyboard]:
@@ -118,8 +141,10 @@ def ask_target(lang: str, most: int) -> tuple[str, Keyboard]:
 
 
 def confirm(lang: str, place: str, reason: str, target: int) -> tuple[str, Keyboard]:
-    return (t(lang, "emergency.confirm", place=place, reason=reason, target=target),
-            [[Button(tp(lang, "emergency.button.start"), data=GO.data())], cancel_row(lang)])
+    return (
+        t(lang, "emergency.confirm", place=place, reason=reason, target=target),
+        [[Button(tp(lang, "emergency.button.start"), data=GO.data())], cancel_row(lang)],
+    )
 
 
 def started(lang: str, place: str, called: int) -> str:

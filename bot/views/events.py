@@ -1,4 +1,5 @@
 """Events and red service days: the group card, /events, the attendance roster, /newevent, the reminders."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,14 +28,18 @@ from .render import renders
 # callback data, byte-identical to what the buttons in chats carry
 JOIN = Callback("event", "join", ID)
 LEAVE = Callback("event", "leave", ID)
-ROLL = Callback("event", "roll", ID)                          # the leader's attendance roster
+ROLL = Callback("event", "roll", ID)  # the leader's attendance roster
 ATTENDANCE = Callback("event", "att", ID, ID, One("1", "0"))  # event, volunteer, present?
 SCOPE = Callback("event", "scope", One("grid", "community"), ID)  # /newevent: where
 PUBLISH = Callback("event", "publish", One("event", "service_day"))
 NEW_CANCEL = Callback("event", "new_cancel")
 
-STATUS_KEYS = {SignupStatus.signed: "events.status.signed", SignupStatus.withdrawn: "events.status.withdrawn",
-               SignupStatus.attended: "events.status.attended", SignupStatus.no_show: "events.status.no_show"}
+STATUS_KEYS = {
+    SignupStatus.signed: "events.status.signed",
+    SignupStatus.withdrawn: "events.status.withdrawn",
+    SignupStatus.attended: "events.status.attended",
+    SignupStatus.no_show: "events.status.no_show",
+}
 SCOPES_SHOWN, ROSTER_BUTTONS = 40, 90
 
 
@@ -61,29 +66,53 @@ def status_label(lang: str, status: str) -> str:
 def card(n: EventCard, lang: str) -> OutMessage:
     """The event card in a volunteer group: live count, sign-up / withdraw while it is open."""
     kind = tp(lang, "events.kind.service_day" if n.kind == EventKind.service_day.value else "events.kind.event")
-    text = t(lang, "events.card", kind=kind, title=n.title, when=local_time(n.starts_at, n.timezone), place=n.place,
-             signed=n.signed, slots=n.slots)
+    text = t(
+        lang,
+        "events.card",
+        kind=kind,
+        title=n.title,
+        when=local_time(n.starts_at, n.timezone),
+        place=n.place,
+        signed=n.signed,
+        slots=n.slots,
+    )
     if n.state is CardState.cancelled:
         return OutMessage(chat_id=n.chat_id, text=text + "\n" + t(lang, "events.card.cancelled"))
     if n.state is CardState.closed:
         return OutMessage(chat_id=n.chat_id, text=text + "\n" + t(lang, "events.card.closed"))
     if n.state is CardState.full:
         text += "\n" + t(lang, "events.card.full")
-    return OutMessage(chat_id=n.chat_id, text=text,
-                      buttons=[[Button(tp(lang, "events.button.join"), data=JOIN.data(n.event_id)),
-                                Button(tp(lang, "events.button.leave"), data=LEAVE.data(n.event_id))]])
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=text,
+        buttons=[
+            [
+                Button(tp(lang, "events.button.join"), data=JOIN.data(n.event_id)),
+                Button(tp(lang, "events.button.leave"), data=LEAVE.data(n.event_id)),
+            ]
+        ],
+    )
 
 
 @renders(AttendedThanks)
 def attended_thanks(n: AttendedThanks, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "events.attended_thanks", title=n.title,
-                                                when=local_time(n.starts_at, n.timezone), points=n.points))
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=t(
+            lang, "events.attended_thanks", title=n.title, when=local_time(n.starts_at, n.timezone), points=n.points
+        ),
+    )
 
 
 @renders(EventReminder)
 def reminder(n: EventReminder, lang: str) -> OutMessage:
-    text = t(lang, "reminders.event.hour" if n.hour else "reminders.event.day",
-             title=n.title, place=n.place or "—", when=when_text(n.starts_at, n.timezone, lang))
+    text = t(
+        lang,
+        "reminders.event.hour" if n.hour else "reminders.event.day",
+        title=n.title,
+        place=n.place or "—",
+        when=when_text(n.starts_at, n.timezone, lang),
+    )
     # the hour-before one rings: it is the one that gets people out of the door
     return OutMessage(chat_id=n.chat_id, text=text, silent=not n.hour)
 
@@ -91,8 +120,16 @@ def reminder(n: EventReminder, lang: str) -> OutMessage:
 @renders(ServiceDayAnnounced)
 def service_day(n: ServiceDayAnnounced, lang: str) -> OutMessage:
     when = format_skeleton("MMMEd", n.day, locale="zh_CN" if lang == "zh-CN" else "en")
-    lines = [t(lang, "reminders.service_day.event", title=e.title, place=e.place or "—",
-               when=when_text(e.starts_at, n.timezone, lang)) for e in n.events]
+    lines = [
+        t(
+            lang,
+            "reminders.service_day.event",
+            title=e.title,
+            place=e.place or "—",
+            when=when_text(e.starts_at, n.timezone, lang),
+        )
+        for e in n.events
+    ]
     text = t(lang, "reminders.service_day.announce", community=n.community, when=when)
     text += "\n" + ("\n".join(lines) if lines else t(lang, "reminders.service_day.no_events"))
     text += "\n\n" + t(lang, "reminders.service_day.sign_up", events=Raw("/events"))
@@ -108,8 +145,18 @@ def event_list(lang: str, views: list[EventView], *, private: bool) -> tuple[str
         ev = v.event
         assert ev.id is not None
         mine = status_label(lang, v.my_status) if v.my_status else "—"
-        lines.append(t(lang, "events.list.line", title=ev.title, when=local_time(ev.starts_at, v.timezone),
-                       place=ev.place, signed=v.signed, slots=ev.slots, mine=mine))
+        lines.append(
+            t(
+                lang,
+                "events.list.line",
+                title=ev.title,
+                when=local_time(ev.starts_at, v.timezone),
+                place=ev.place,
+                signed=v.signed,
+                slots=ev.slots,
+                mine=mine,
+            )
+        )
         row: list[Button] = []
         if not v.started and v.my_status == SignupStatus.signed.value:
             row.append(Button(tp(lang, "events.button.leave_title", title=_short(ev.title)), data=LEAVE.data(ev.id)))
@@ -134,8 +181,15 @@ def signup_answer(lang: str, res: SignupResult, *, joining: bool) -> tuple[str, 
 def roster_message(lang: str, roster: Roster) -> tuple[str, Keyboard]:
     ev = roster.event
     assert ev.id is not None
-    lines = [t(lang, "events.roll.header", title=ev.title, when=local_time(ev.starts_at, roster.timezone),
-               n=len(roster.lines))]
+    lines = [
+        t(
+            lang,
+            "events.roll.header",
+            title=ev.title,
+            when=local_time(ev.starts_at, roster.timezone),
+            n=len(roster.lines),
+        )
+    ]
     if not roster.open_for_check_in:
         lines.append(t(lang, "events.roll.not_yet"))
     buttons = []
@@ -143,9 +197,15 @@ def roster_message(lang: str, roster: Roster) -> tuple[str, Keyboard]:
         name = line.name or "—"
         lines.append(t(lang, "events.roll.line", name=name, status=status_label(lang, line.status)))
         if roster.open_for_check_in and line.status != SignupStatus.attended.value:
-            buttons.append([Button(tp(lang, "events.button.attended", name=_short(name, 16)),
-                                   data=ATTENDANCE.data(ev.id, line.person_id, "1")),
-                            Button(tp(lang, "events.button.no_show"), data=ATTENDANCE.data(ev.id, line.person_id, "0"))])
+            buttons.append(
+                [
+                    Button(
+                        tp(lang, "events.button.attended", name=_short(name, 16)),
+                        data=ATTENDANCE.data(ev.id, line.person_id, "1"),
+                    ),
+                    Button(tp(lang, "events.button.no_show"), data=ATTENDANCE.data(ev.id, line.person_id, "0")),
+                ]
+            )
     if not roster.lines:
         lines.append(t(lang, "events.roll.empty"))
     return "\n".join(lines), buttons[:ROSTER_BUTTONS]
@@ -169,8 +229,15 @@ def scope_key(scope: EventScope) -> str:
 
 
 def ask_scope(lang: str, scopes: list[EventScope]) -> tuple[str, Keyboard]:
-    rows = [[Button(tp(lang, "events.scope.community" if s.kind == "community" else "events.scope.grid", name=s.name),
-                    data=scope_key(s))] for s in scopes[:SCOPES_SHOWN]]
+    rows = [
+        [
+            Button(
+                tp(lang, "events.scope.community" if s.kind == "community" else "events.scope.grid", name=s.name),
+                data=scope_key(s),
+            )
+        ]
+        for s in scopes[:SCOPES_SHOWN]
+    ]
     return t(lang, "events.ask.scope"), rows + [cancel_row(lang)]
 
 
@@ -190,12 +257,15 @@ def ask_slots(lang: str, most: int) -> tuple[str, Keyboard]:
     return t(lang, "events.ask.slots", max=most), [cancel_row(lang)]
 
 
-def confirm(lang: str, *, where: str, title: str, starts_at: datetime, tz: str, place: str,
-            slots: int) -> tuple[str, Keyboard]:
+def confirm(
+    lang: str, *, where: str, title: str, starts_at: datetime, tz: str, place: str, slots: int
+) -> tuple[str, Keyboard]:
     text = t(lang, "events.confirm", where=where, title=title, when=local_time(starts_at, tz), place=place, slots=slots)
-    return text, [[Button(tp(lang, "events.button.publish"), data=PUBLISH.data("event"))],
-                  [Button(tp(lang, "events.button.publish_service_day"), data=PUBLISH.data("service_day"))],
-                  cancel_row(lang)]
+    return text, [
+        [Button(tp(lang, "events.button.publish"), data=PUBLISH.data("event"))],
+        [Button(tp(lang, "events.button.publish_service_day"), data=PUBLISH.data("service_day"))],
+        cancel_row(lang),
+    ]
 
 
 def created(lang: str, title: str, groups: int) -> str:

@@ -1,5 +1,6 @@
 """Views of exchange: the words of an export (headers, sheet, enum values, lists in a cell) and of
 an import (the labels a CSV may use for a value, a refused value's reason)."""
+
 from __future__ import annotations
 
 import re
@@ -15,18 +16,31 @@ from .office import label_or
 from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS
 from .places.labels import CARE_FLAG_KEYS
 
-__all__ = ["ExportWords", "export_done", "export_labels", "export_progress", "export_refused", "import_vocabulary", "refusal"]
+__all__ = [
+    "ExportWords",
+    "export_done",
+    "export_labels",
+    "export_progress",
+    "export_refused",
+    "import_vocabulary",
+    "refusal",
+]
 
 # Each Term's family and the catalog keys of its labels (the dashboard's: dash.status.open...).
 # the catalog key of each kind of term a cell may hold (spelt as f-strings: the catalog test sees their prefixes)
 TERM_KEYS: dict[str, Callable[[str], str]] = {
-    "category": lambda v: f"dash.category.{v}", "status": lambda v: f"dash.status.{v}",
-    "flag": lambda v: f"dash.flag.{v}", "outcome": lambda v: f"dash.visit.{v}", "reason": lambda v: f"dash.reason.{v}"}
+    "category": lambda v: f"dash.category.{v}",
+    "status": lambda v: f"dash.status.{v}",
+    "flag": lambda v: f"dash.flag.{v}",
+    "outcome": lambda v: f"dash.visit.{v}",
+    "reason": lambda v: f"dash.reason.{v}",
+}
 
 
 @dataclass(frozen=True)
 class ExportWords:
     """ExportLabels in one language."""
+
     lang: str
 
     def header(self, column: str) -> str:
@@ -60,11 +74,18 @@ def import_vocabulary() -> ImportVocabulary:
     """The words a CSV may use for work groups, skills and care flags: the codes, both languages'
     labels, and a few common Chinese names."""
     return ImportVocabulary(
-        work_groups={**_choices(WORK_GROUP_KEYS), "在职党员": "party_in_service", "退休": "retired", "青年": "youth",
-                     "新就业群体": "new_economy", "居民": "resident"},
+        work_groups={
+            **_choices(WORK_GROUP_KEYS),
+            "在职党员": "party_in_service",
+            "退休": "retired",
+            "青年": "youth",
+            "新就业群体": "new_economy",
+            "居民": "resident",
+        },
         skills=_choices(SKILL_KEYS),
         care_flags={**_choices(CARE_FLAG_KEYS), "残疾": "disability", "其他": "other", "独居": "elderly_alone"},
-        refusal=refusal)
+        refusal=refusal,
+    )
 
 
 def refusal(e: DomainError) -> str:

@@ -1,4 +1,5 @@
 """A message as the Bot API will show it: HTML text, inline buttons, maybe a photo or a file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ class OutMessage:
     def payload(self) -> dict[str, Any]:
         """What the outbox keeps (the bytes of a photo or document are kept apart). Built by hand:
         dataclasses.asdict deep-copies every field, a tenth of an accept's CPU."""
-        return dict(chat_id=self.chat_id, text=self.text,
-                    buttons=[[dict(label=b.label, data=b.data, url=b.url) for b in row] for row in self.buttons],
-                    silent=self.silent, filename=self.filename)
+        return dict(
+            chat_id=self.chat_id,
+            text=self.text,
+            buttons=[[dict(label=b.label, data=b.data, url=b.url) for b in row] for row in self.buttons],
+            silent=self.silent,
+            filename=self.filename,
+        )

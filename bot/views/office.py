@@ -1,5 +1,6 @@
 """Views of the community office (the web dashboard, bot/web/dashboard): the labels of what it
 shows. The dashboard's pages build their HTML from these and from the catalogs (bot.i18n)."""
+
 from __future__ import annotations
 
 from bot.i18n import catalogs, tp

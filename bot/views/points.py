@@ -1,4 +1,5 @@
 """Red points (红色积分): my points, hours and rank; the leaderboards and their buttons."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -10,14 +11,20 @@ from .message import Button, Keyboard
 # callback data, byte-identical to what the buttons in chats carry
 BOARD = Callback("points", "board", One("grid", "community"), One("month", "all"))
 
-BOARDS = [("grid", "month", "points.button.grid_month"), ("grid", "all", "points.button.grid_all"),
-          ("community", "month", "points.button.community_month"), ("community", "all", "points.button.community_all")]
+BOARDS = [
+    ("grid", "month", "points.button.grid_month"),
+    ("grid", "all", "points.button.grid_all"),
+    ("community", "month", "points.button.community_month"),
+    ("community", "all", "points.button.community_all"),
+]
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
 def board_buttons(lang: str, current: tuple[str, str] | None = None) -> Keyboard:
-    buttons = [Button(("• " if (scope, period) == current else "") + tp(lang, key), data=BOARD.data(scope, period))
-               for scope, period, key in BOARDS]
+    buttons = [
+        Button(("• " if (scope, period) == current else "") + tp(lang, key), data=BOARD.data(scope, period))
+        for scope, period, key in BOARDS
+    ]
     return [buttons[:2], buttons[2:]]
 
 
@@ -27,8 +34,14 @@ def _hours(h: float) -> str:
 
 def mine(lang: str, p: MyPoints) -> tuple[str, Keyboard]:
     """/points: my totals, my rank in my grid, and the boards to choose from."""
-    text = t(lang, "points.mine", points=p.points, hours=_hours(p.hours), month_points=p.month_points,
-             month_hours=_hours(p.month_hours))
+    text = t(
+        lang,
+        "points.mine",
+        points=p.points,
+        hours=_hours(p.hours),
+        month_points=p.month_points,
+        month_hours=_hours(p.month_hours),
+    )
     if p.rank is not None:
         text += "\n" + t(lang, "points.rank", grid=p.grid_name, rank=p.rank, ranked=p.ranked)
     else:
@@ -43,8 +56,17 @@ def board(lang: str, b: Board) -> tuple[str, Keyboard]:
         lines.append(t(lang, "points.board.empty"))
     for r in b.rows:
         key = "points.board.line_me" if r.is_me else "points.board.line"
-        lines.append(t(lang, key, medal=MEDALS.get(r.rank, ""), rank=r.rank, name=r.name or "—", points=r.points,
-                       hours=_hours(r.hours)))
+        lines.append(
+            t(
+                lang,
+                key,
+                medal=MEDALS.get(r.rank, ""),
+                rank=r.rank,
+                name=r.name or "—",
+                points=r.points,
+                hours=_hours(r.hours),
+            )
+        )
     if b.me is not None and not any(r.is_me for r in b.rows):
         lines.append(t(lang, "points.board.me", rank=b.me.rank, points=b.me.points, hours=_hours(b.me.hours)))
     return "\n".join(lines), board_buttons(lang, (b.scope, b.period))

@@ -6,6 +6,7 @@
 `render(notice, default_locale)` picks the reader's language (the notice's, else the community's
 default) and calls the registered function. A notice nobody renders is a bug: LookupError.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,6 +28,7 @@ def renders(kind: type[N]) -> Callable[[Callable[[N, str], OutMessage]], Callabl
             raise ValueError(f"{kind.__name__} is rendered twice")
         RENDERERS[kind] = fn
         return fn
+
     return register
 
 

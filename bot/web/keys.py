@@ -1,4 +1,5 @@
 """The aiohttp application keys under which the web server keeps the core and the PTB application."""
+
 from __future__ import annotations
 
 from aiohttp import web

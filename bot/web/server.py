@@ -3,6 +3,7 @@
 It runs in polling mode too (health, metrics and the dashboard need it). In webhook mode the
 webhook route is served on the same application, on `web.port` and on `bot.webhook.port`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,8 +48,12 @@ async def healthz(request: web.Request) -> web.Response:
     except TimeoutError:
         db_ok = False
     metrics.DATABASE_UP.set(1 if db_ok else 0)
-    data: dict[str, Any] = {"status": "ok" if db_ok else "database unreachable", "database": db_ok,
-                            "mode": core.cfg.bot.mode, "pid": os.getpid()}
+    data: dict[str, Any] = {
+        "status": "ok" if db_ok else "database unreachable",
+        "database": db_ok,
+        "mode": core.cfg.bot.mode,
+        "pid": os.getpid(),
+    }
     stopping = False
     if ptb is not None:
         leadership = ptb.bot_data.get("leadership")
@@ -88,7 +93,10 @@ class WebServer:
             await site.start()
             bound = self.runner.addresses[known:]  # this site's sockets: the real port when 0 was asked for
             self.ports.append(bound[0][1] if bound else port)
-        log.info("web server listening on %s", ", ".join(f"{h}:{p}" for (h, _), p in zip(self.binds, self.ports, strict=False)))
+        log.info(
+            "web server listening on %s",
+            ", ".join(f"{h}:{p}" for (h, _), p in zip(self.binds, self.ports, strict=False)),
+        )
 
     async def stop(self) -> None:
         """Stop listening, wait for requests in flight (webhook updates), then close."""

@@ -4,6 +4,7 @@ Telegram re-sends an update until it gets a 2xx, so the answer is 200 only once 
 handled and recorded (or was handled before); 503 when the database is unreachable or another
 worker holds the update; 401/403 without the right secret; 413 too large; 400 not an update.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -35,8 +36,13 @@ def _required(cls: type) -> tuple[str, ...]:
             params = list(inspect.signature(cls).parameters.values())
         except (TypeError, ValueError):
             params = []
-        known = _REQUIRED[cls] = tuple(p.name for p in params if p.name not in ("self", "api_kwargs")
-                                       and p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        known = _REQUIRED[cls] = tuple(
+            p.name
+            for p in params
+            if p.name not in ("self", "api_kwargs")
+            and p.default is p.empty
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        )
     return known
 
 
@@ -51,15 +57,18 @@ def well_formed(obj: object, depth: int = 0) -> bool:
         return True
     if any(getattr(obj, name, None) is None for name in _required(type(obj))):
         return False
-    return all(well_formed(getattr(obj, name, None), depth + 1)
-               for cls in type(obj).__mro__ for name in getattr(cls, "__slots__", ()) if not name.startswith("_"))
+    return all(
+        well_formed(getattr(obj, name, None), depth + 1)
+        for cls in type(obj).__mro__
+        for name in getattr(cls, "__slots__", ())
+        if not name.startswith("_")
+    )
 
 
 def _answer(status: int, description: str, retry_after: int | None = None) -> web.Response:
     metrics.WEBHOOK_REQUESTS.labels(str(status)).inc()
     headers = {"Retry-After": str(retry_after)} if retry_after else None
-    return web.json_response({"ok": 200 <= status < 300, "description": description}, status=status,
-                             headers=headers)
+    return web.json_response({"ok": 200 <= status < 300, "description": description}, status=status, headers=headers)
 
 
 async def _read_limited(request: web.Request, limit: int) -> bytes | None:
@@ -112,4 +121,3 @@ async def receive(request: web.Request) -> web.Response:
     if outcome is Outcome.busy:
         return _answer(503, "being handled by another worker", retry_after=1)
     return _answer(503, "database unreachable", retry_after=1)
-

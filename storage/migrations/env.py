@@ -1,4 +1,5 @@
 """Alembic environment (async). The URL comes from redvest's config, set by storage.migrate."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,9 @@ target_metadata = SQLModel.metadata
 
 
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
-    context.configure(connection=connection, url=url, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+    context.configure(
+        connection=connection, url=url, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+    )
 
 
 def run_migrations_offline() -> None:

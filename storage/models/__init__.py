@@ -1,25 +1,49 @@
 """All tables; importing this registers them on SQLModel.metadata."""
+
 from ._base import table_of
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
 from .people import Person, RoleGrant, VolunteerProfile
 from .places import ChatBinding, Community, Grid, Household, Pairing
 from .requests import Assignment, HelpRequest, Rating, Relay
 from .system import (
-                     AuditEntry,
-                     ConversationState,
-                     JobRun,
-                     LoginToken,
-                     OutboxMessage,
-                     PostedCard,
-                     ProcessedUpdate,
-                     UserData,
-                     WebSession,
+    AuditEntry,
+    ConversationState,
+    JobRun,
+    LoginToken,
+    OutboxMessage,
+    PostedCard,
+    ProcessedUpdate,
+    UserData,
+    WebSession,
 )
 
 __all__ = [
-    "Assignment", "AuditEntry", "ChatBinding", "Community", "ConversationState", "DoorVisit",
-    "DutyResponse", "Emergency", "Event", "EventSignup", "Grid", "HelpRequest", "Household",
-    "JobRun", "LoginToken", "OutboxMessage", "Pairing", "Person", "PointsEntry", "PostedCard",
-    "ProcessedUpdate", "Rating", "Relay", "RoleGrant", "UserData", "VolunteerProfile", "WebSession",
+    "Assignment",
+    "AuditEntry",
+    "ChatBinding",
+    "Community",
+    "ConversationState",
+    "DoorVisit",
+    "DutyResponse",
+    "Emergency",
+    "Event",
+    "EventSignup",
+    "Grid",
+    "HelpRequest",
+    "Household",
+    "JobRun",
+    "LoginToken",
+    "OutboxMessage",
+    "Pairing",
+    "Person",
+    "PointsEntry",
+    "PostedCard",
+    "ProcessedUpdate",
+    "Rating",
+    "Relay",
+    "RoleGrant",
+    "UserData",
+    "VolunteerProfile",
+    "WebSession",
     "table_of",
 ]

@@ -1,4 +1,5 @@
 """Shared column helpers for the tables."""
+
 from datetime import UTC, datetime
 from typing import Any
 

@@ -1,4 +1,5 @@
 """Community life: door visits (周五入户), events, emergencies, the points ledger."""
+
 from datetime import datetime
 
 from sqlalchemy import DateTime, Index, UniqueConstraint
@@ -9,9 +10,11 @@ from ._base import created_at_field, ts_field
 
 class DoorVisit(SQLModel, table=True):
     __tablename__ = "door_visit"
-    __table_args__ = (UniqueConstraint("household_id", "volunteer_id", "week"),
-                      Index("ix_door_visit_household_created", "household_id", "created_at"),
-                      Index("ix_door_visit_week", "week"))
+    __table_args__ = (
+        UniqueConstraint("household_id", "volunteer_id", "week"),
+        Index("ix_door_visit_household_created", "household_id", "created_at"),
+        Index("ix_door_visit_week", "week"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     household_id: int = Field(foreign_key="household.id")
     volunteer_id: int = Field(foreign_key="person.id", index=True)
@@ -49,6 +52,7 @@ class EventSignup(SQLModel, table=True):
 
 class Emergency(SQLModel, table=True):
     """平急转换: a community or one grid in emergency mode."""
+
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id", index=True)
     grid_id: int | None = Field(default=None, foreign_key="grid.id")
@@ -71,6 +75,7 @@ class DutyResponse(SQLModel, table=True):
 
 class PointsEntry(SQLModel, table=True):
     """Append-only ledger; `ref` makes every award happen at most once."""
+
     __tablename__ = "points_entry"
     __table_args__ = (Index("ix_points_grid_created", "grid_id", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)

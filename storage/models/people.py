@@ -1,4 +1,5 @@
 """Who is who: people, their roles, volunteer profiles."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, UniqueConstraint
@@ -23,6 +24,7 @@ class Person(SQLModel, table=True):
 
 class RoleGrant(SQLModel, table=True):
     """A leader of a grid, or an admin of a community."""
+
     __table_args__ = (UniqueConstraint("person_id", "role", "grid_id", "community_id"),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -35,6 +37,7 @@ class RoleGrant(SQLModel, table=True):
 
 class VolunteerProfile(SQLModel, table=True):
     """双报到: a volunteer registered with the grid they live in."""
+
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", unique=True)
     grid_id: int = Field(foreign_key="grid.id", index=True)

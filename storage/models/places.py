@@ -1,4 +1,5 @@
 """Where things happen: communities, grids, bound group chats, households, pairings."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, UniqueConstraint
@@ -24,6 +25,7 @@ class Grid(SQLModel, table=True):
 
 class ChatBinding(SQLModel, table=True):
     """A Telegram group bound to a grid as its volunteer or residents group."""
+
     __table_args__ = (UniqueConstraint("grid_id", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, unique=True)
@@ -50,6 +52,7 @@ class Household(SQLModel, table=True):
 
 class Pairing(SQLModel, table=True):
     """One volunteer looks after several households (党员中心户)."""
+
     __table_args__ = (UniqueConstraint("volunteer_id", "household_id"),)
     id: int | None = Field(default=None, primary_key=True)
     volunteer_id: int = Field(foreign_key="person.id", index=True)

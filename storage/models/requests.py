@@ -1,4 +1,5 @@
 """The request loop: requests (点单), assignments (接单), ratings (评单), relays."""
+
 from datetime import datetime
 
 from sqlalchemy import Index, UniqueConstraint, text
@@ -9,11 +10,13 @@ from ._base import created_at_field, ts_field
 
 class HelpRequest(SQLModel, table=True):
     __tablename__ = "help_request"
-    __table_args__ = (Index("ix_help_request_grid_status", "grid_id", "status"),
-                      Index("ix_help_request_grid_created", "grid_id", "created_at"),
-                      # the dashboard's "accepted / done this week" figures
-                      Index("ix_help_request_grid_accepted", "grid_id", "first_accepted_at"),
-                      Index("ix_help_request_grid_done", "grid_id", "done_at"))
+    __table_args__ = (
+        Index("ix_help_request_grid_status", "grid_id", "status"),
+        Index("ix_help_request_grid_created", "grid_id", "created_at"),
+        # the dashboard's "accepted / done this week" figures
+        Index("ix_help_request_grid_accepted", "grid_id", "first_accepted_at"),
+        Index("ix_help_request_grid_done", "grid_id", "done_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     code: str | None = Field(default=None, max_length=16, unique=True)
     grid_id: int = Field(foreign_key="grid.id")
@@ -32,7 +35,9 @@ class HelpRequest(SQLModel, table=True):
     escalation_level: int = Field(default=0)  # 0 none, 1 leader told, 2 admins told
     duplicate_of: int | None = Field(default=None, foreign_key="help_request.id")
     suspected_duplicate_of: int | None = Field(default=None, foreign_key="help_request.id")
-    created_by: int | None = Field(default=None, foreign_key="person.id")  # who typed it in (resident, leader, visiting volunteer)
+    created_by: int | None = Field(
+        default=None, foreign_key="person.id"
+    )  # who typed it in (resident, leader, visiting volunteer)
     close_reason: str | None = Field(default=None, max_length=500)
     referral: str | None = Field(default=None, max_length=200)  # where an out-of-scope request belongs
     created_at: datetime = created_at_field()
@@ -46,9 +51,14 @@ class HelpRequest(SQLModel, table=True):
 class Assignment(SQLModel, table=True):
     __table_args__ = (
         # one live assignment per volunteer and request, on SQLite and PostgreSQL alike
-        Index("uq_assignment_live", "request_id", "volunteer_id", unique=True,
-              sqlite_where=text("status IN ('accepted','started','done')"),
-              postgresql_where=text("status IN ('accepted','started','done')")),
+        Index(
+            "uq_assignment_live",
+            "request_id",
+            "volunteer_id",
+            unique=True,
+            sqlite_where=text("status IN ('accepted','started','done')"),
+            postgresql_where=text("status IN ('accepted','started','done')"),
+        ),
         Index("ix_assignment_volunteer_status", "volunteer_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -77,6 +87,7 @@ class Rating(SQLModel, table=True):
 
 class Relay(SQLModel, table=True):
     """A relayed conversation between a resident and a volunteer, tied to one task."""
+
     __table_args__ = (UniqueConstraint("request_id", "volunteer_id"),)
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="help_request.id", index=True)

@@ -1,4 +1,5 @@
 """The machinery: outbox, posted cards, audit log, processed updates, conversations, jobs, web logins."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Index, Text, UniqueConstraint
@@ -9,11 +10,14 @@ from ._base import created_at_field, ts_field
 
 class OutboxMessage(SQLModel, table=True):
     """Every notification the bot sends on its own; `key` makes it exactly-once."""
+
     __tablename__ = "outbox"
     # card_ref: cards are edited and found by it (`= ref`, and `LIKE 'request-lead:42:%'`, which on
     # PostgreSQL needs the pattern operator class); 120 days of rows are kept (docs/performance.md)
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
-                      Index("ix_outbox_card_ref", "card_ref", postgresql_ops={"card_ref": "varchar_pattern_ops"}))
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_card_ref", "card_ref", postgresql_ops={"card_ref": "varchar_pattern_ops"}),
+    )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)
@@ -32,6 +36,7 @@ class OutboxMessage(SQLModel, table=True):
 
 class PostedCard(SQLModel, table=True):
     """Where a card (a request, an event, a call-up) was posted, so it can be edited in place."""
+
     __tablename__ = "posted_card"
     __table_args__ = (UniqueConstraint("ref", "chat_id"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -56,6 +61,7 @@ class AuditEntry(SQLModel, table=True):
 class ProcessedUpdate(SQLModel, table=True):
     """Update ids taken or handled (de-duplication across processes and restarts).
     `at` is when a process took the update; `done_at` is set once it was fully handled."""
+
     __tablename__ = "processed_update"
     update_id: int = Field(sa_type=BigInteger, primary_key=True)
     at: datetime = created_at_field()
@@ -64,6 +70,7 @@ class ProcessedUpdate(SQLModel, table=True):
 
 class ConversationState(SQLModel, table=True):
     """Where a person is in a guided conversation, so it survives restarts."""
+
     __tablename__ = "conversation_state"
     __table_args__ = (UniqueConstraint("name", "key"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -75,6 +82,7 @@ class ConversationState(SQLModel, table=True):
 
 class UserData(SQLModel, table=True):
     """Per-user scratch data of conversations (drafts), persisted."""
+
     __tablename__ = "user_data"
     tg_user_id: int = Field(sa_type=BigInteger, primary_key=True)
     data: str = Field(default="{}", sa_type=Text)
@@ -83,6 +91,7 @@ class UserData(SQLModel, table=True):
 
 class JobRun(SQLModel, table=True):
     """A scheduled job's period that was fully done (e.g. visit-morning 2026-W47 grid 3)."""
+
     __tablename__ = "job_run"
     __table_args__ = (UniqueConstraint("job", "period"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -93,6 +102,7 @@ class JobRun(SQLModel, table=True):
 
 class LoginToken(SQLModel, table=True):
     """One-time dashboard link; only the hash is stored."""
+
     __tablename__ = "login_token"
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)

@@ -1,6 +1,7 @@
 """The dashboard tests' fixtures and helpers: the dashboard on its own aiohttp app, a small office
 (community, grids, leaders, an admin, volunteers, a request per grid), and a signed-in client.
 The fixtures (`web_base`, `office`) are registered in tests/conftest.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,15 +41,32 @@ async def web_base(core):
     await runner.cleanup()
 
 
-async def add_request(db, grid_id: int, code: str, summary: str, *, address: str, phone: str,
-                      category: str = "elder_care", resident_id: int | None = None,
-                      created_at: dt.datetime | None = None) -> HelpRequest:
+async def add_request(
+    db,
+    grid_id: int,
+    code: str,
+    summary: str,
+    *,
+    address: str,
+    phone: str,
+    category: str = "elder_care",
+    resident_id: int | None = None,
+    created_at: dt.datetime | None = None,
+) -> HelpRequest:
     """`created_at`: the test clock's time, so that what a test counts by date does not depend on
     the day the suite runs (the row's default is the wall clock)."""
     async with db.session() as s:
-        r = HelpRequest(grid_id=grid_id, code=code, category=category, summary=summary, when_kind="today",
-                        address=address, phone=phone, resident_id=resident_id,
-                        **({"created_at": created_at} if created_at is not None else {}))
+        r = HelpRequest(
+            grid_id=grid_id,
+            code=code,
+            category=category,
+            summary=summary,
+            when_kind="today",
+            address=address,
+            phone=phone,
+            resident_id=resident_id,
+            **({"created_at": created_at} if created_at is not None else {}),
+        )
         s.add(r)
         await s.flush()
         return r
@@ -72,10 +90,19 @@ async def office(core):
     o.vol_b = await f.person(db, 2101, "孙志愿", grid_id=gb.id, phone="13800000009")
     await f.volunteer(db, o.vol_b.id, gb.id)
     o.resident = await f.person(db, 3001, "王奶奶", grid_id=ga.id)
-    o.req_a = await add_request(db, ga.id, "A-0001", "帮忙买菜", address="幸福里 3 栋 401", phone="13900000001",
-                                resident_id=o.resident.id, created_at=core.clock.now())
-    o.req_b = await add_request(db, gb.id, "A-0002", "修水管", address="平安里 7 栋 102", phone="13900000002",
-                                created_at=core.clock.now())
+    o.req_a = await add_request(
+        db,
+        ga.id,
+        "A-0001",
+        "帮忙买菜",
+        address="幸福里 3 栋 401",
+        phone="13900000001",
+        resident_id=o.resident.id,
+        created_at=core.clock.now(),
+    )
+    o.req_b = await add_request(
+        db, gb.id, "A-0002", "修水管", address="平安里 7 栋 102", phone="13900000002", created_at=core.clock.now()
+    )
     return o
 
 

@@ -1,4 +1,5 @@
 """Quick ways to put people and places into a test database (no Telegram involved)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -24,11 +25,20 @@ async def grid(db: Database, community_id: int, name: str = "第一网格") -> G
         return g
 
 
-async def person(db: Database, tg_user_id: int | None, name: str = "", *, grid_id: int | None = None,
-                 superadmin: bool = False, language: str | None = "zh-hans", phone: str | None = None) -> Person:
+async def person(
+    db: Database,
+    tg_user_id: int | None,
+    name: str = "",
+    *,
+    grid_id: int | None = None,
+    superadmin: bool = False,
+    language: str | None = "zh-hans",
+    phone: str | None = None,
+) -> Person:
     async with db.session() as s:
-        p = Person(tg_user_id=tg_user_id, name=name, grid_id=grid_id, is_superadmin=superadmin,
-                   language=language, phone=phone)
+        p = Person(
+            tg_user_id=tg_user_id, name=name, grid_id=grid_id, is_superadmin=superadmin, language=language, phone=phone
+        )
         s.add(p)
         await s.flush()
         return p
@@ -44,11 +54,24 @@ async def community_admin(db: Database, person_id: int, community_id: int) -> No
         s.add(RoleGrant(person_id=person_id, role=RoleKind.admin.value, community_id=community_id))
 
 
-async def volunteer(db: Database, person_id: int, grid_id: int, *, status: VolunteerStatus = VolunteerStatus.approved,
-                    skills: str = "elder_care,repairs", shock_team: bool = False) -> VolunteerProfile:
+async def volunteer(
+    db: Database,
+    person_id: int,
+    grid_id: int,
+    *,
+    status: VolunteerStatus = VolunteerStatus.approved,
+    skills: str = "elder_care,repairs",
+    shock_team: bool = False,
+) -> VolunteerProfile:
     async with db.session() as s:
-        v = VolunteerProfile(person_id=person_id, grid_id=grid_id, status=status.value, skills=skills,
-                             shock_team=shock_team, consent_at=datetime.now(UTC))
+        v = VolunteerProfile(
+            person_id=person_id,
+            grid_id=grid_id,
+            status=status.value,
+            skills=skills,
+            shock_team=shock_team,
+            consent_at=datetime.now(UTC),
+        )
         s.add(v)
         await s.flush()
         return v
@@ -59,8 +82,14 @@ async def bind(db: Database, chat_id: int, grid_id: int, kind: ChatKind = ChatKi
         s.add(ChatBinding(chat_id=chat_id, grid_id=grid_id, kind=kind.value, title="group"))
 
 
-async def household(db: Database, grid_id: int, address: str = "幸福里 3 栋 2 单元 401", *,
-                    care_flags: str = "elderly_alone", members: str = "王奶奶") -> Household:
+async def household(
+    db: Database,
+    grid_id: int,
+    address: str = "幸福里 3 栋 2 单元 401",
+    *,
+    care_flags: str = "elderly_alone",
+    members: str = "王奶奶",
+) -> Household:
     async with db.session() as s:
         h = Household(grid_id=grid_id, address=address, care_flags=care_flags, members=members)
         s.add(h)

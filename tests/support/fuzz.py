@@ -1,6 +1,7 @@
 """Tools for the property-based tests (no tests here): hostile inputs as Hypothesis strategies, a
 driver that acts as a Telegram user through the sandbox and hands each update to the bot's real
 update path (UpdateGate -> handlers) one at a time, and the database invariants checked after."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,14 +25,54 @@ from storage import enums
 
 # ---------------------------------------------------------------- hostile inputs
 HOSTILE_SAMPLES = [
-    " ", "\n\n", "\u200b", "\u00a0", ".", "0", "-1", "1e999", "NaN", "99999999999999999999", "3.5", "25", "١٢",
-    "x" * 10_000, "长" * 10_000, "😀" * 2_500, "👨‍👩‍👧‍👦🏳️‍🌈" * 40,
-    "\u202eRTL override \u202c", "مرحبا بالعالم", "שלום עולם", "\u200f\u200e\u2066مرحبا\u2069",
-    "<b>bold</b>", "<script>alert(1)</script>", "</code></pre><a href='javascript:x'>", "&amp;&lt;&gt;&#0;",
-    "*bold* _it_ [link](http://x.y) `code` ~~s~~ ||spoiler||", "\\*escaped\\*", "# heading\n> quote",
-    "'; DROP TABLE person; --", "1 OR 1=1", "\" OR \"\"=\"", "%s %d %n {0} {name} {{x}}", "${jndi:ldap://x}",
-    "../../etc/passwd", "\x00\x01\x02", "\ud7ff\ue000\ufffd", "/start", "/cancel", "/request", "/start req",
-    "13800138000", "+86 138 0013 8000", "2026-13-45", "11-31", "11月20日", "yesterday", "1970-01-01", "2099-12-31",
+    " ",
+    "\n\n",
+    "\u200b",
+    "\u00a0",
+    ".",
+    "0",
+    "-1",
+    "1e999",
+    "NaN",
+    "99999999999999999999",
+    "3.5",
+    "25",
+    "١٢",
+    "x" * 10_000,
+    "长" * 10_000,
+    "😀" * 2_500,
+    "👨‍👩‍👧‍👦🏳️‍🌈" * 40,
+    "\u202eRTL override \u202c",
+    "مرحبا بالعالم",
+    "שלום עולם",
+    "\u200f\u200e\u2066مرحبا\u2069",
+    "<b>bold</b>",
+    "<script>alert(1)</script>",
+    "</code></pre><a href='javascript:x'>",
+    "&amp;&lt;&gt;&#0;",
+    "*bold* _it_ [link](http://x.y) `code` ~~s~~ ||spoiler||",
+    "\\*escaped\\*",
+    "# heading\n> quote",
+    "'; DROP TABLE person; --",
+    "1 OR 1=1",
+    '" OR ""="',
+    "%s %d %n {0} {name} {{x}}",
+    "${jndi:ldap://x}",
+    "../../etc/passwd",
+    "\x00\x01\x02",
+    "\ud7ff\ue000\ufffd",
+    "/start",
+    "/cancel",
+    "/request",
+    "/start req",
+    "13800138000",
+    "+86 138 0013 8000",
+    "2026-13-45",
+    "11-31",
+    "11月20日",
+    "yesterday",
+    "1970-01-01",
+    "2099-12-31",
 ]
 
 hostile_text = st.one_of(
@@ -44,9 +85,13 @@ hostile_text = st.one_of(
 def callback_patterns(app: Any) -> list[str]:
     """The regular expressions of the button handlers (a handler whose pattern is a function or a
     type has none to sample from; random and junk data still reach it)."""
-    return sorted({h.pattern.pattern if isinstance(h.pattern, re.Pattern) else h.pattern
-                   for h in walk_handlers(app) if isinstance(h, CallbackQueryHandler)
-                   and isinstance(h.pattern, (str, re.Pattern)) and h.pattern})
+    return sorted(
+        {
+            h.pattern.pattern if isinstance(h.pattern, re.Pattern) else h.pattern
+            for h in walk_handlers(app)
+            if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, (str, re.Pattern)) and h.pattern
+        }
+    )
 
 
 def commands(app: Any) -> list[str]:
@@ -64,6 +109,7 @@ def walk_handlers(app: Any) -> list[BaseHandler]:
                 for state_hs in h.states.values():
                     walk(state_hs)
                 walk(h.fallbacks)
+
     for group in app.handlers.values():
         walk(group)
     return out
@@ -77,8 +123,19 @@ def forged_data(patterns: list[str]) -> st.SearchStrategy[str]:
         st.sampled_from(patterns).flatmap(lambda p: st.from_regex(p, fullmatch=p.endswith("$"))),
         st.sampled_from(small).flatmap(lambda p: st.from_regex(p, fullmatch=p.endswith("$"))),
         st.text(min_size=1, max_size=64),
-        st.sampled_from(["x", ":", "::::", "task:accept:-1", "task:accept:0", "privacy:erase:0:0",
-                         "req:cat:../../", "vol:ok:99999999999", "my:show:1' OR '1'='1"]),
+        st.sampled_from(
+            [
+                "x",
+                ":",
+                "::::",
+                "task:accept:-1",
+                "task:accept:0",
+                "privacy:erase:0:0",
+                "req:cat:../../",
+                "vol:ok:99999999999",
+                "my:show:1' OR '1'='1",
+            ]
+        ),
     ).filter(lambda d: 0 < len(d.encode()) <= 64)
 
 
@@ -86,15 +143,26 @@ def forged_data(patterns: list[str]) -> st.SearchStrategy[str]:
 EXAMPLES = int(os.environ.get("REDVEST_FUZZ_EXAMPLES", "12"))
 
 
-def run_property(loop: asyncio.AbstractEventLoop, strategy: st.SearchStrategy, body: Callable[[Any], Awaitable[None]],
-                 max_examples: int = EXAMPLES) -> None:
+def run_property(
+    loop: asyncio.AbstractEventLoop,
+    strategy: st.SearchStrategy,
+    body: Callable[[Any], Awaitable[None]],
+    max_examples: int = EXAMPLES,
+) -> None:
     """Run Hypothesis in this (worker) thread; each example runs `body` on the bot's event loop."""
-    @settings(max_examples=max_examples, deadline=None, database=None, print_blob=True,
-              derandomize=not os.environ.get("REDVEST_FUZZ_RANDOM"),
-              suppress_health_check=list(HealthCheck))
+
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        derandomize=not os.environ.get("REDVEST_FUZZ_RANDOM"),
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def prop(example: Any) -> None:
         asyncio.run_coroutine_threadsafe(body(example), loop).result(timeout=120)
+
     prop()
 
 
@@ -102,7 +170,7 @@ def run_property(loop: asyncio.AbstractEventLoop, strategy: st.SearchStrategy, b
 @dataclass
 class Driver:
     app: Any
-    state: Any   # the sandbox's SandboxState (in this process)
+    state: Any  # the sandbox's SandboxState (in this process)
 
     @property
     def gate(self) -> Any:
@@ -162,17 +230,26 @@ def errors_now() -> float:
 
 # ---------------------------------------------------------------- what must hold in the database
 ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
-    ("help_request", "status"): enums.RequestStatus, ("help_request", "category"): enums.Category,
-    ("help_request", "when_kind"): enums.WhenKind, ("assignment", "status"): enums.AssignmentStatus,
-    ("rating", "outcome"): enums.Outcome, ("volunteerprofile", "status"): enums.VolunteerStatus,
-    ("volunteerprofile", "work_group"): enums.WorkGroup, ("door_visit", "outcome"): enums.VisitOutcome,
-    ("event", "kind"): enums.EventKind, ("eventsignup", "status"): enums.SignupStatus,
-    ("duty_response", "answer"): enums.DutyAnswer, ("points_entry", "reason"): enums.PointsReason,
-    ("outbox", "status"): enums.OutboxStatus, ("outbox", "kind"): enums.OutboxKind,
-    ("rolegrant", "role"): enums.RoleKind, ("chatbinding", "kind"): enums.ChatKind,
+    ("help_request", "status"): enums.RequestStatus,
+    ("help_request", "category"): enums.Category,
+    ("help_request", "when_kind"): enums.WhenKind,
+    ("assignment", "status"): enums.AssignmentStatus,
+    ("rating", "outcome"): enums.Outcome,
+    ("volunteerprofile", "status"): enums.VolunteerStatus,
+    ("volunteerprofile", "work_group"): enums.WorkGroup,
+    ("door_visit", "outcome"): enums.VisitOutcome,
+    ("event", "kind"): enums.EventKind,
+    ("eventsignup", "status"): enums.SignupStatus,
+    ("duty_response", "answer"): enums.DutyAnswer,
+    ("points_entry", "reason"): enums.PointsReason,
+    ("outbox", "status"): enums.OutboxStatus,
+    ("outbox", "kind"): enums.OutboxKind,
+    ("rolegrant", "role"): enums.RoleKind,
+    ("chatbinding", "kind"): enums.ChatKind,
 }
 LIST_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
-    ("volunteerprofile", "skills"): enums.Skill, ("household", "care_flags"): enums.CareFlag,
+    ("volunteerprofile", "skills"): enums.Skill,
+    ("household", "care_flags"): enums.CareFlag,
     ("door_visit", "red_flags"): enums.RedFlag,
 }
 
@@ -188,7 +265,12 @@ async def check_invariants(db: Any) -> None:
                 for col in table.columns:
                     v = row[col.name]
                     where = f"{table.name}.{col.name}={str(v)[:40]!r}"
-                    if isinstance(col.type, String) and col.type.length and isinstance(v, str) and len(v) > col.type.length:
+                    if (
+                        isinstance(col.type, String)
+                        and col.type.length
+                        and isinstance(v, str)
+                        and len(v) > col.type.length
+                    ):
                         problems.append(f"too long: {where} ({len(v)} > {col.type.length})")
                     enum = ENUM_COLUMNS.get((table.name, col.name))
                     if enum is not None and v is not None and v not in enum.__members__.values():

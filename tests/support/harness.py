@@ -1,4 +1,5 @@
 """End-to-end helpers: act as Telegram users through the sandbox, read what the bot answered."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ def text_of(message: dict) -> str:
 @dataclass
 class TgUser:
     """One person in the sandbox. Private chat id == user id."""
+
     sb: SandboxClient
     id: int
     name: str
@@ -41,8 +43,9 @@ class TgUser:
         await self._mark()
         return await self.sb.contact(self.id, phone, chat_id=chat, first_name=self.name)
 
-    async def reply(self, contains: str | None = None, chat: int | None = None, timeout: float = 5,
-                    edited: bool = False) -> dict:
+    async def reply(
+        self, contains: str | None = None, chat: int | None = None, timeout: float = 5, edited: bool = False
+    ) -> dict:
         """The next bot message in `chat` (default: private) since this user's last action."""
         chat = self.private if chat is None else chat
         types = {"message_sent", "photo_sent", "document_sent"} | ({"message_edited"} if edited else set())
@@ -52,6 +55,7 @@ class TgUser:
             if ev["type"] not in types or ev.get("chat_id") != chat:
                 return False
             return contains is None or contains in text_of(m)
+
         ev = await self.sb.wait_for(pred, timeout=timeout, since=self.since, chat_id=chat)
         self.since = ev["seq"]
         return ev["message"]
@@ -60,13 +64,22 @@ class TgUser:
         """The newest bot message in the chat (optionally: that has a button containing the label)."""
         chat = self.private if chat is None else chat
         for m in reversed(await self.sb.bot_messages(chat)):
-            if with_button is None or any(with_button in b.get("text", "") or with_button == b.get("callback_data")
-                                          for b in buttons_of(m)):
+            if with_button is None or any(
+                with_button in b.get("text", "") or with_button == b.get("callback_data") for b in buttons_of(m)
+            ):
                 return m
-        raise AssertionError(f"no bot message in chat {chat}" + (f" with button {with_button!r}" if with_button else ""))
+        raise AssertionError(
+            f"no bot message in chat {chat}" + (f" with button {with_button!r}" if with_button else "")
+        )
 
-    async def press(self, label: str, chat: int | None = None, message: dict | None = None,
-                    data: str | None = None, force: bool = False) -> dict:
+    async def press(
+        self,
+        label: str,
+        chat: int | None = None,
+        message: dict | None = None,
+        data: str | None = None,
+        force: bool = False,
+    ) -> dict:
         """Press the button whose text contains `label` (or whose data is `label`) on the newest
         bot message that has it; returns the callback answer {text, show_alert}."""
         chat = self.private if chat is None else chat
@@ -87,5 +100,3 @@ async def make_user(sb: SandboxClient, id: int, name: str, lang: str = "zh-CN") 
     code = "zh-hans" if lang == "zh-CN" else lang
     await sb.add_user(id, name, language_code=code)
     return TgUser(sb, id, name, lang)
-
-

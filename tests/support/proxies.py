@@ -1,6 +1,7 @@
 """Proxies for the multi-process and fault tests (no tests here), all on 127.0.0.1: a round-robin
 load balancer for webhook workers, a Bot API proxy that can hold or slow one worker's calls, and a
 TCP proxy that cuts PostgreSQL off and restores it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +21,7 @@ from tests.support.workers import free_port
 class RoundRobinHook:
     """The load balancer in front of the webhook workers: each POST goes to the next worker that
     is in rotation; a worker that cannot be reached is skipped (like a health-checked balancer)."""
+
     targets: list[str]
     in_rotation: list[bool] = field(default_factory=list)
     in_flight: Counter = field(default_factory=Counter)
@@ -29,7 +31,7 @@ class RoundRobinHook:
 
     async def start(self) -> None:
         self.in_rotation = [True] * len(self.targets)
-        app = web.Application(client_max_size=2 ** 22)
+        app = web.Application(client_max_size=2**22)
         app.router.add_post("/hook", self.forward)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -57,8 +59,9 @@ class RoundRobinHook:
                 continue
             self.in_flight[i] += 1
             try:
-                async with self._http.post(self.targets[i], data=body, headers=headers,
-                                           timeout=aiohttp.ClientTimeout(total=30)) as r:
+                async with self._http.post(
+                    self.targets[i], data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=30)
+                ) as r:
                     payload = await r.read()
                     self.served[(i, r.status)] += 1
                     return web.Response(status=r.status, body=payload, content_type="application/json")
@@ -74,6 +77,7 @@ class BotApiProxy:
     """Between the workers and the sandbox: worker i uses base_url .../w<i>/bot. It can hold a
     worker's new requests (never forwarding them) and records which chats each worker's
     sendMessage calls reached."""
+
     upstream: str  # http://127.0.0.1:PORT
     port: int = 0
     held: set[int] = field(default_factory=set)  # workers whose new calls are held
@@ -88,7 +92,7 @@ class BotApiProxy:
         return f"http://127.0.0.1:{self.port}/w{i}/bot"
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=2 ** 24)
+        app = web.Application(client_max_size=2**24)
         app.router.add_route("*", r"/w{worker:\d+}/{tail:.*}", self.forward)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5)
         await self._runner.setup()
@@ -118,8 +122,14 @@ class BotApiProxy:
             if method in self.delay:
                 await asyncio.sleep(self.delay[method])
             headers = {"Content-Type": request.headers.get("Content-Type", "application/json")}
-            async with self._http.request(request.method, f"{self.upstream}/{tail}", data=body, headers=headers,
-                                          params=request.query, timeout=aiohttp.ClientTimeout(total=60)) as r:
+            async with self._http.request(
+                request.method,
+                f"{self.upstream}/{tail}",
+                data=body,
+                headers=headers,
+                params=request.query,
+                timeout=aiohttp.ClientTimeout(total=60),
+            ) as r:
                 payload = await r.read()
                 status = r.status
         finally:
@@ -173,6 +183,7 @@ class TcpProxy:
                 pass
             finally:
                 w.close()
+
         tasks = {asyncio.create_task(pipe(reader, up_writer)), asyncio.create_task(pipe(up_reader, writer))}
         self._tasks |= tasks
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,5 +1,6 @@
 """Seeding and reading helpers shared by the scheduler, reminder, digest and outbox tests
 (no tests in here)."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,14 @@ class Town:
     homes: dict[int, list[Household]] = field(default_factory=dict)  # volunteer person id -> households
 
 
-async def seed_town(db: Database, tz: str = "Asia/Shanghai", volunteers: int = 2, homes_each: int = 2,
-                    name: str = "幸福里社区", english: tuple[int, ...] = ()) -> Town:
+async def seed_town(
+    db: Database,
+    tz: str = "Asia/Shanghai",
+    volunteers: int = 2,
+    homes_each: int = 2,
+    name: str = "幸福里社区",
+    english: tuple[int, ...] = (),
+) -> Town:
     """A community with two grids; grid A has a leader, an admin over the community and
     `volunteers` approved volunteers, each paired with `homes_each` households."""
     com = await f.community(db, name, tz=tz)
@@ -64,11 +71,24 @@ async def pending_volunteer(db: Database, grid_id: int, tg: int) -> Person:
     return p
 
 
-async def log_visit(db: Database, household: Household, volunteer: Person, week: str, outcome: str = "met",
-                    red_flags: str = "", when: datetime | None = None) -> None:
+async def log_visit(
+    db: Database,
+    household: Household,
+    volunteer: Person,
+    week: str,
+    outcome: str = "met",
+    red_flags: str = "",
+    when: datetime | None = None,
+) -> None:
     async with db.session() as s:
-        v = DoorVisit(household_id=household.id, volunteer_id=volunteer.id, grid_id=household.grid_id,
-                      week=week, outcome=outcome, red_flags=red_flags)
+        v = DoorVisit(
+            household_id=household.id,
+            volunteer_id=volunteer.id,
+            grid_id=household.grid_id,
+            week=week,
+            outcome=outcome,
+            red_flags=red_flags,
+        )
         if when is not None:
             v.created_at = when.astimezone(UTC)  # SQLite keeps no offset: store UTC
         s.add(v)

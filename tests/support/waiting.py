@@ -6,6 +6,7 @@ what it needs to see (`wait_for`), checks that something keeps holding for a str
 or waits for the bot to be done with every update (`settle`). For polling a process that may not
 be up yet (errors count as "not yet"), see `tests.support.workers.eventually`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,12 @@ async def _look(condition: Callable[[], T | Awaitable[T]]) -> T:
     return value
 
 
-async def wait_for(condition: Callable[[], T | Awaitable[T]], timeout: float = 5.0, what: str = "the condition",
-                   interval: float = INTERVAL) -> T:
+async def wait_for(
+    condition: Callable[[], T | Awaitable[T]],
+    timeout: float = 5.0,
+    what: str = "the condition",
+    interval: float = INTERVAL,
+) -> T:
     """Look at `condition()` (plain or async) until it is truthy, and return that value; fail the
     test naming `what` if it is not by `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -66,5 +71,6 @@ async def settle(running: Any, timeout: float = 5.0) -> None:
     """Wait until the bot has handled every update sent so far (e.g. the `my_chat_member` updates
     the world fixture causes by adding the bot to groups); fail the test if it has not gone quiet
     by `timeout` seconds."""
-    await wait_for(lambda: bot_is_quiet(running), timeout,
-                   "the bot to go quiet (no update waiting in the sandbox or in flight)")
+    await wait_for(
+        lambda: bot_is_quiet(running), timeout, "the bot to go quiet (no update waiting in the sandbox or in flight)"
+    )

@@ -1,5 +1,6 @@
 """A bot in webhook mode for the tests: its config, the running bot on the sandbox, and Telegram's
 POSTs made by hand (the secret header, a /start update, a user who has opened the chat)."""
+
 from __future__ import annotations
 
 import time
@@ -26,8 +27,9 @@ class WebhookBot:
         self.web_port, self.hook_port = server.ports[0], server.ports[-1]
         self.url = f"http://127.0.0.1:{self.hook_port}{self.core.cfg.bot.webhook.path}"
 
-    async def post(self, body: bytes | str | dict, secret: str | None = SECRET,
-                   headers: dict | None = None) -> tuple[int, dict | str]:
+    async def post(
+        self, body: bytes | str | dict, secret: str | None = SECRET, headers: dict | None = None
+    ) -> tuple[int, dict | str]:
         hdrs = dict(headers or {})
         if secret is not None:
             hdrs[HEADER] = secret
@@ -51,10 +53,12 @@ def webhook_cfg(cfg: Config, sandbox_port: int) -> Config:
 
 
 @asynccontextmanager
-async def webhook_bot(sb: SandboxClient, db: Database, cfg: Config, *, set_webhook: bool = True,
-                      run_sender: bool = True) -> AsyncIterator[WebhookBot]:
-    app = build_application(webhook_cfg(cfg, sb.port), db, SystemClock(), run_scheduler=False,
-                            run_sender=run_sender, run_web=True)
+async def webhook_bot(
+    sb: SandboxClient, db: Database, cfg: Config, *, set_webhook: bool = True, run_sender: bool = True
+) -> AsyncIterator[WebhookBot]:
+    app = build_application(
+        webhook_cfg(cfg, sb.port), db, SystemClock(), run_scheduler=False, run_sender=run_sender, run_web=True
+    )
     await start_running(app, polling=False)
     try:
         bot = WebhookBot(app, sb)
@@ -66,10 +70,13 @@ async def webhook_bot(sb: SandboxClient, db: Database, cfg: Config, *, set_webho
 
 
 def start_update(update_id: int, user_id: int, text: str = "/start", first_name: str = "Alice") -> dict:
-    msg = {"message_id": update_id % 100000 + 1, "date": int(time.time()),
-           "chat": {"id": user_id, "type": "private", "first_name": first_name},
-           "from": {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"},
-           "text": text}
+    msg = {
+        "message_id": update_id % 100000 + 1,
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private", "first_name": first_name},
+        "from": {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"},
+        "text": text,
+    }
     if text.startswith("/"):
         msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     return {"update_id": update_id, "message": msg}

@@ -1,6 +1,7 @@
 """Tools for the multi-process and fault tests (no tests here): a fresh PostgreSQL database and
 `redvest run` worker processes (the proxies are in proxies.py). Everything listens
 on 127.0.0.1 only; every process started is killed in teardown."""
+
 from __future__ import annotations
 
 import asyncio
@@ -81,9 +82,19 @@ class PgDatabase:
 
 
 # ---------------------------------------------------------------- worker processes
-def write_config(path: Path, *, sandbox_url: str, db_url: str, mode: str = "webhook", webhook_url: str = "",
-                 secret: str = "worker-secret", lease: int = 5, extra: str = "") -> Path:
-    path.write_text(f"""
+def write_config(
+    path: Path,
+    *,
+    sandbox_url: str,
+    db_url: str,
+    mode: str = "webhook",
+    webhook_url: str = "",
+    secret: str = "worker-secret",
+    lease: int = 5,
+    extra: str = "",
+) -> Path:
+    path.write_text(
+        f"""
 [telegram]
 token = "123456:sandbox-token-redvest"
 base_url = "{sandbox_url}"
@@ -103,7 +114,9 @@ leader_retry_seconds = 1.0
 update_lease_seconds = {lease}
 shutdown_timeout_seconds = 20.0
 {extra}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -140,15 +153,28 @@ class Worker:
                 return data
 
 
-def spawn_worker(name: str, config: Path, log_dir: Path, *, env: dict | None = None,
-                 ports: tuple[int, int] | None = None) -> Worker:
+def spawn_worker(
+    name: str, config: Path, log_dir: Path, *, env: dict | None = None, ports: tuple[int, int] | None = None
+) -> Worker:
     web_port, webhook_port = ports or (free_port(), free_port())
     log_path = log_dir / f"{name}.log"
     out = open(log_path, "ab")
-    cmd = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())",
-           "--config", str(config), "-v", "run", "--web-port", str(web_port), "--webhook-port", str(webhook_port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from bot.cli import main; sys.exit(main())",
+        "--config",
+        str(config),
+        "-v",
+        "run",
+        "--web-port",
+        str(web_port),
+        "--webhook-port",
+        str(webhook_port),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    )
     out.close()
     return Worker(name, proc, web_port, webhook_port, log_path)
 
@@ -158,6 +184,7 @@ async def wait_healthy(worker: Worker, timeout: float = 30) -> dict:
         if not worker.alive():
             raise AssertionError(f"{worker.name} exited with {worker.proc.returncode}:\n{worker.log_tail()}")
         return await worker.health()
+
     try:
         return await eventually(fetch, lambda h: h["http_status"] == 200, timeout, f"{worker.name} healthy")
     except AssertionError as e:

@@ -1,5 +1,6 @@
 """The weekly digest for grid leaders and admins: figures (queries), what a digest is (facts), what
 its readers are told (notices), and how it is computed, previewed and sent (weekly)."""
+
 from __future__ import annotations
 
 from .facts import Digest, DigestChoice, is_partial
@@ -20,6 +21,24 @@ from .weekly import (
     send_weekly_digests,
 )
 
-__all__ = ["GRIDS_PER_FANOUT", "Digest", "DigestChart", "DigestChoice", "DigestFigures", "DigestText", "EmergencyLine",
-           "Prepare", "check_week", "community_digest", "compute_digests", "digest_choices", "digest_notices",
-           "grid_digest", "grid_digests", "is_partial", "last_full_week", "preview_digest", "send_weekly_digests"]
+__all__ = [
+    "GRIDS_PER_FANOUT",
+    "Digest",
+    "DigestChart",
+    "DigestChoice",
+    "DigestFigures",
+    "DigestText",
+    "EmergencyLine",
+    "Prepare",
+    "check_week",
+    "community_digest",
+    "compute_digests",
+    "digest_choices",
+    "digest_notices",
+    "grid_digest",
+    "grid_digests",
+    "is_partial",
+    "last_full_week",
+    "preview_digest",
+    "send_weekly_digests",
+]

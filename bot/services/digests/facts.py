@@ -1,4 +1,5 @@
 """What a digest is, as facts: whose week, which figures, whether the week is over yet."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from .queries import DigestFigures
 
 @dataclass
 class Digest:
-    scope: str          # "grid" or "community"
+    scope: str  # "grid" or "community"
     target_id: int
     name: str
     tz: str
@@ -31,6 +32,7 @@ class Digest:
 @dataclass(frozen=True)
 class DigestChoice:
     """A digest this person may preview: a grid they lead or a community they administer."""
+
     scope: str
     target_id: int
     name: str

@@ -1,5 +1,6 @@
 """The weekly digest (每周简报): figures of a grid's (or a community's) week for its leaders and
 admins, sent on schedule, previewed on demand with /digest, printed by `redvest digest`."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -33,8 +34,9 @@ Prepare = Callable[[Sequence[Notice]], Awaitable[None]]
 
 def _span(core: Core, week: str, tz: str) -> q.Span:
     wr = week_range(week, tz)
-    return q.Span(wr.start, wr.end, min(wr.end, core.clock.now()),
-                  timedelta(minutes=core.cfg.requests.escalate_to_leader_minutes))
+    return q.Span(
+        wr.start, wr.end, min(wr.end, core.clock.now()), timedelta(minutes=core.cfg.requests.escalate_to_leader_minutes)
+    )
 
 
 async def compute_digests(core: Core, scope: str, targets: list[tuple[int, str, str]], week: str) -> list[Digest]:
@@ -54,8 +56,14 @@ async def compute_digests(core: Core, scope: str, targets: list[tuple[int, str, 
 
 
 async def _grid_targets(s: AsyncSession, grid_ids: list[int]) -> list[tuple[int, str, str]]:
-    rows = (await s.execute(select(col(Grid.id), col(Grid.name), col(Community.timezone)).join(Community, col(Community.id) == col(Grid.community_id))
-                         .where(col(Grid.id).in_(grid_ids)).order_by(col(Grid.id)))).all()
+    rows = (
+        await s.execute(
+            select(col(Grid.id), col(Grid.name), col(Community.timezone))
+            .join(Community, col(Community.id) == col(Grid.community_id))
+            .where(col(Grid.id).in_(grid_ids))
+            .order_by(col(Grid.id))
+        )
+    ).all()
     return [(gid, name, tz) for gid, name, tz in rows if gid is not None]
 
 
@@ -96,8 +104,13 @@ async def digest_choices(core: Core, actor: Actor) -> list[DigestChoice]:
         grids = await led_grids(s, person)
         stmt = select(Community).order_by(col(Community.id))
         if not person.is_superadmin:
-            stmt = stmt.where(col(Community.id).in_(select(col(RoleGrant.community_id)).where(
-                col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value)))
+            stmt = stmt.where(
+                col(Community.id).in_(
+                    select(col(RoleGrant.community_id)).where(
+                        col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value
+                    )
+                )
+            )
         communities = list((await s.execute(stmt)).scalars())
     choices = [DigestChoice("community", c.id, c.name) for c in communities if c.id is not None]
     choices += [DigestChoice("grid", g.id, g.name) for g in grids if g.id is not None]
@@ -171,13 +184,26 @@ async def send_weekly_digests(core: Core, community_id: int, week: str, *, prepa
         com = await s.get(Community, community_id)
         if com is None or com.id is None:
             return 0
-        grids = [(gid, name) for gid, name in (await s.execute(select(col(Grid.id), col(Grid.name)).where(
-            col(Grid.community_id) == community_id).order_by(col(Grid.id)))).all() if gid is not None]
+        grids = [
+            (gid, name)
+            for gid, name in (
+                await s.execute(
+                    select(col(Grid.id), col(Grid.name))
+                    .where(col(Grid.community_id) == community_id)
+                    .order_by(col(Grid.id))
+                )
+            ).all()
+            if gid is not None
+        ]
         leaders: dict[int, list[Person]] = defaultdict(list)
-        for gid, person in (await s.execute(select(col(RoleGrant.grid_id), Person).join(
-                Person, col(Person.id) == col(RoleGrant.person_id)).where(
-                col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_([g for g, _ in grids]))
-                .order_by(col(Person.id)))).all():
+        for gid, person in (
+            await s.execute(
+                select(col(RoleGrant.grid_id), Person)
+                .join(Person, col(Person.id) == col(RoleGrant.person_id))
+                .where(col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_([g for g, _ in grids]))
+                .order_by(col(Person.id))
+            )
+        ).all():
             if gid is not None:
                 leaders[gid].append(person)
         admins = _reachable(await admins_of(s, community_id))
@@ -185,7 +211,7 @@ async def send_weekly_digests(core: Core, community_id: int, week: str, *, prepa
     led = [(gid, name, com.timezone) for gid, name in grids if _reachable(leaders[gid])]
     for i in range(0, len(led), GRIDS_PER_FANOUT):
         items: list[Outgoing] = []
-        for d in await compute_digests(core, "grid", led[i:i + GRIDS_PER_FANOUT], week):
+        for d in await compute_digests(core, "grid", led[i : i + GRIDS_PER_FANOUT], week):
             items += await digest_notices(core, d, _reachable(leaders[d.target_id]))
         queued += await _queue(core, items, prepare)
     if admins:

@@ -1,4 +1,5 @@
 """What an emergency call-up tells people, as facts (bot/views/emergency.py renders them)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

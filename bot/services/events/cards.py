@@ -1,4 +1,5 @@
 """The event card posted in volunteer groups (as a notice), and the small reads shared by the event services."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,8 +28,14 @@ def id_of(row: Any) -> int:
 
 
 async def signed_count(s: AsyncSession, event_id: int) -> int:
-    return int(await s.scalar(select(func.count()).select_from(EventSignup).where(
-        col(EventSignup.event_id) == event_id, col(EventSignup.status).in_(COUNTED))) or 0)
+    return int(
+        await s.scalar(
+            select(func.count())
+            .select_from(EventSignup)
+            .where(col(EventSignup.event_id) == event_id, col(EventSignup.status).in_(COUNTED))
+        )
+        or 0
+    )
 
 
 async def timezone_of(s: AsyncSession, ev: Event) -> str:
@@ -48,9 +55,18 @@ def card_state(ev: Event, signed: int, now: datetime) -> CardState:
 
 def event_card(ev: Event, signed: int, tz: str, now: datetime, chat_id: int = 0) -> EventCard:
     """The card in a volunteer group (community's default language): live count, its state."""
-    return EventCard(chat_id=chat_id, event_id=id_of(ev), kind=ev.kind, title=ev.title, place=ev.place,
-                     starts_at=aware(ev.starts_at), timezone=tz, signed=signed, slots=ev.slots,
-                     state=card_state(ev, signed, now))
+    return EventCard(
+        chat_id=chat_id,
+        event_id=id_of(ev),
+        kind=ev.kind,
+        title=ev.title,
+        place=ev.place,
+        starts_at=aware(ev.starts_at),
+        timezone=tz,
+        signed=signed,
+        slots=ev.slots,
+        state=card_state(ev, signed, now),
+    )
 
 
 async def refresh_card(core: Core, s: AsyncSession, ev: Event) -> int:

@@ -1,4 +1,5 @@
 """What the event services tell people, as facts (bot/views/events.py renders them)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,9 +10,9 @@ from bot.services.kernel.notices import Notice
 
 
 class CardState(StrEnum):
-    open = "open"            # sign-up and withdraw buttons
-    full = "full"            # every place taken (withdrawing still possible)
-    closed = "closed"        # started: no more buttons
+    open = "open"  # sign-up and withdraw buttons
+    full = "full"  # every place taken (withdrawing still possible)
+    closed = "closed"  # started: no more buttons
     cancelled = "cancelled"
 
 

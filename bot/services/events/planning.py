@@ -4,6 +4,7 @@ Sign-up, withdrawal and attendance live in event_signups.py and are re-exported 
 A grid event is for that grid's volunteers and is posted to its volunteer group; a community
 event is for every volunteer of the community and is posted to every grid's volunteer group.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,8 +97,12 @@ async def event_scopes(core: Core, actor: Actor) -> list[EventScope]:
         out: list[EventScope] = []
         communities = {c.id: c for c in (await s.execute(select(Community))).scalars()} if person.is_superadmin else {}
         if not person.is_superadmin:
-            ids = select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == "admin")
-            communities = {c.id: c for c in (await s.execute(select(Community).where(col(Community.id).in_(ids)))).scalars()}
+            ids = select(col(RoleGrant.community_id)).where(
+                col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == "admin"
+            )
+            communities = {
+                c.id: c for c in (await s.execute(select(Community).where(col(Community.id).in_(ids)))).scalars()
+            }
         for c in sorted(communities.values(), key=lambda c: c.id or 0):
             out.append(EventScope("community", id_of(c), c.name, c.timezone))
         for g in await led_grids(s, person):
@@ -106,9 +111,18 @@ async def event_scopes(core: Core, actor: Actor) -> list[EventScope]:
         return out
 
 
-async def create_event(core: Core, actor: Actor, *, title: str, starts_at: datetime, place: str, slots: int,
-                       grid_id: int | None = None, community_id: int | None = None,
-                       kind: str = EventKind.event.value) -> EventCreated:
+async def create_event(
+    core: Core,
+    actor: Actor,
+    *,
+    title: str,
+    starts_at: datetime,
+    place: str,
+    slots: int,
+    grid_id: int | None = None,
+    community_id: int | None = None,
+    kind: str = EventKind.event.value,
+) -> EventCreated:
     """A grid event (its leader or an admin) or a community event (an admin), posted with a sign-up button."""
     title, place = check_title(title), check_place(place)
     now = core.clock.now()
@@ -133,17 +147,49 @@ async def create_event(core: Core, actor: Actor, *, title: str, starts_at: datet
             if not await is_admin_of(s, person, community.id):
                 raise NotAllowed("events.error.not_admin")
             grids = list((await s.execute(select(Grid).where(col(Grid.community_id) == community.id))).scalars())
-        ev = Event(community_id=id_of(community), grid_id=grid_id, kind=kind, title=title, place=place,
-                   starts_at=aware(starts_at).astimezone(UTC), slots=slots, created_by=person.id, created_at=now)
+        ev = Event(
+            community_id=id_of(community),
+            grid_id=grid_id,
+            kind=kind,
+            title=title,
+            place=place,
+            starts_at=aware(starts_at).astimezone(UTC),
+            slots=slots,
+            created_by=person.id,
+            created_at=now,
+        )
         s.add(ev)
         await s.flush()
-        chats = (await s.execute(select(col(ChatBinding.chat_id)).where(
-            col(ChatBinding.grid_id).in_([g.id for g in grids]), col(ChatBinding.kind) == ChatKind.volunteers.value))).scalars().all()
+        chats = (
+            (
+                await s.execute(
+                    select(col(ChatBinding.chat_id)).where(
+                        col(ChatBinding.grid_id).in_([g.id for g in grids]),
+                        col(ChatBinding.kind) == ChatKind.volunteers.value,
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
         for chat_id in chats:
-            await core.notifier.send(s, f"event-card:{ev.id}:{chat_id}", event_card(ev, 0, community.timezone, now, chat_id),
-                                     card_ref=f"event:{ev.id}")
-        await audit.record(s, person.id, "event.created", "event", ev.id, grid_id=grid_id, slots=slots,
-                           starts_at=ev.starts_at.isoformat(), groups=len(chats))
+            await core.notifier.send(
+                s,
+                f"event-card:{ev.id}:{chat_id}",
+                event_card(ev, 0, community.timezone, now, chat_id),
+                card_ref=f"event:{ev.id}",
+            )
+        await audit.record(
+            s,
+            person.id,
+            "event.created",
+            "event",
+            ev.id,
+            grid_id=grid_id,
+            slots=slots,
+            starts_at=ev.starts_at.isoformat(),
+            groups=len(chats),
+        )
         return EventCreated(ev, len(chats))
 
 
@@ -156,32 +202,53 @@ async def visible_events(core: Core, actor: Actor) -> list[EventView]:
         grid_ids = {g.id for g in await led_grids(s, person)} | ({prof.grid_id} if prof else set())
         home_grid = await s.get(Grid, prof.grid_id) if prof else None
         home_community = home_grid.community_id if home_grid else None
-        community_ids = set((await s.execute(select(col(Grid.community_id)).where(col(Grid.id).in_(grid_ids)))).scalars()) if grid_ids else set()
+        community_ids = (
+            set((await s.execute(select(col(Grid.community_id)).where(col(Grid.id).in_(grid_ids)))).scalars())
+            if grid_ids
+            else set()
+        )
         if not grid_ids and not community_ids:
             raise NotFound("events.error.no_grid")
-        stmt = (select(Event).where(col(Event.cancelled) == False, col(Event.starts_at) >= now - RECENT,  # noqa: E712
-                                    or_(col(Event.grid_id).in_(grid_ids),
-                                        col(Event.grid_id).is_(None) & col(Event.community_id).in_(community_ids)))
-                .order_by(col(Event.starts_at), col(Event.id)).limit(30))
+        stmt = (
+            select(Event)
+            .where(
+                col(Event.cancelled) == False,  # noqa: E712
+                col(Event.starts_at) >= now - RECENT,
+                or_(
+                    col(Event.grid_id).in_(grid_ids),
+                    col(Event.grid_id).is_(None) & col(Event.community_id).in_(community_ids),
+                ),
+            )
+            .order_by(col(Event.starts_at), col(Event.id))
+            .limit(30)
+        )
         views: list[EventView] = []
         for ev in (await s.execute(stmt)).scalars():
             manage = await may_manage(s, person, ev)
             if aware(ev.starts_at) <= now and not manage:
                 continue
-            mine = await s.scalar(select(col(EventSignup.status)).where(col(EventSignup.event_id) == ev.id,
-                                                                  col(EventSignup.volunteer_id) == person.id))
+            mine = await s.scalar(
+                select(col(EventSignup.status)).where(
+                    col(EventSignup.event_id) == ev.id, col(EventSignup.volunteer_id) == person.id
+                )
+            )
             tz = await timezone_of(s, ev)
-            can_join = prof is not None and (prof.grid_id == ev.grid_id if ev.grid_id else home_community == ev.community_id)
-            views.append(EventView(ev, await signed_count(s, id_of(ev)), mine, manage, can_join,
-                                   aware(ev.starts_at) <= now, tz))
+            can_join = prof is not None and (
+                prof.grid_id == ev.grid_id if ev.grid_id else home_community == ev.community_id
+            )
+            views.append(
+                EventView(ev, await signed_count(s, id_of(ev)), mine, manage, can_join, aware(ev.starts_at) <= now, tz)
+            )
         return views[:20]
 
 
 async def signed_volunteers(core: Core, event_id: int) -> list[Person]:
     """Volunteers signed up and not withdrawn (for reminders)."""
     async with core.db.session() as s:
-        stmt = select(Person).join(EventSignup, col(EventSignup.volunteer_id) == col(Person.id)).where(
-            col(EventSignup.event_id) == event_id, col(EventSignup.status) == SignupStatus.signed.value).order_by(col(Person.id))
+        stmt = (
+            select(Person)
+            .join(EventSignup, col(EventSignup.volunteer_id) == col(Person.id))
+            .where(col(EventSignup.event_id) == event_id, col(EventSignup.status) == SignupStatus.signed.value)
+            .order_by(col(Person.id))
+        )
         return list((await s.execute(stmt)).scalars())
-
-

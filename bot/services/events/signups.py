@@ -6,6 +6,7 @@ changes nothing: a second sign-up, withdrawal or identical attendance mark repor
 Attendance is final once marked "attended" (its points are in the append-only ledger); a
 no-show can still be corrected to attended.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ CHECK_IN_FROM = timedelta(hours=1)  # attendance can be taken from an hour befor
 @dataclass
 class SignupResult:
     event: Event
-    signed: int         # places taken now
+    signed: int  # places taken now
     status: str | None  # the volunteer's sign-up status now
     changed: bool
 
@@ -65,8 +66,17 @@ async def _open_event(s: AsyncSession, event_id: int, now: datetime) -> Event:
 
 
 async def _signup(s: AsyncSession, event_id: int, person_id: int) -> EventSignup | None:
-    return (await s.execute(select(EventSignup).where(col(EventSignup.event_id) == event_id,
-                                                   col(EventSignup.volunteer_id) == person_id))).scalars().first()
+    return (
+        (
+            await s.execute(
+                select(EventSignup).where(
+                    col(EventSignup.event_id) == event_id, col(EventSignup.volunteer_id) == person_id
+                )
+            )
+        )
+        .scalars()
+        .first()
+    )
 
 
 async def sign_up(core: Core, actor: Actor, event_id: int) -> SignupResult:
@@ -129,17 +139,22 @@ async def roster(core: Core, actor: Actor, event_id: int) -> Roster:
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         ev = await _managed_event(s, person, event_id)
-        rows = (await s.execute(select(col(EventSignup.volunteer_id), col(Person.name), col(EventSignup.status))
-                             .join(Person, col(Person.id) == col(EventSignup.volunteer_id))
-                             .where(col(EventSignup.event_id) == ev.id, col(EventSignup.status) != SignupStatus.withdrawn.value)
-                             .order_by(col(EventSignup.id)))).all()
+        rows = (
+            await s.execute(
+                select(col(EventSignup.volunteer_id), col(Person.name), col(EventSignup.status))
+                .join(Person, col(Person.id) == col(EventSignup.volunteer_id))
+                .where(col(EventSignup.event_id) == ev.id, col(EventSignup.status) != SignupStatus.withdrawn.value)
+                .order_by(col(EventSignup.id))
+            )
+        ).all()
         tz = await timezone_of(s, ev)
         is_open = core.clock.now() >= aware(ev.starts_at) - CHECK_IN_FROM
         return Roster(ev, [RosterLine(pid, name, st) for pid, name, st in rows], tz, is_open)
 
 
-async def mark_attendance(core: Core, actor: Actor, event_id: int, volunteer_person_id: int,
-                          attended: bool) -> SignupResult:
+async def mark_attendance(
+    core: Core, actor: Actor, event_id: int, volunteer_person_id: int, attended: bool
+) -> SignupResult:
     now = core.clock.now()
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
@@ -161,13 +176,15 @@ async def mark_attendance(core: Core, actor: Actor, event_id: int, volunteer_per
         s.add(row)
         if attended:
             await _reward(core, s, ev, volunteer_person_id)
-        await audit.record(s, person.id, "event.attendance", "event", ev.id, volunteer_id=volunteer_person_id,
-                           status=want)
+        await audit.record(
+            s, person.id, "event.attendance", "event", ev.id, volunteer_id=volunteer_person_id, status=want
+        )
         return SignupResult(ev, signed, want, True)
 
 
-async def check_in(core: Core, actor: Actor, event_id: int, volunteer_person_id: int,
-                   attended: bool) -> tuple[SignupResult, Roster]:
+async def check_in(
+    core: Core, actor: Actor, event_id: int, volunteer_person_id: int, attended: bool
+) -> tuple[SignupResult, Roster]:
     """The attendance button: mark one volunteer, then the roster as it now stands."""
     result = await mark_attendance(core, actor, event_id, volunteer_person_id, attended)
     return result, await roster(core, actor, event_id)
@@ -178,13 +195,36 @@ async def _reward(core: Core, s: AsyncSession, ev: Event, volunteer_id: int) -> 
     now = core.clock.now()
     grid_id = ev.grid_id
     if grid_id is None:
-        grid_id = (await s.execute(select(col(Grid.id)).join(Person, col(Person.grid_id) == col(Grid.id)).where(
-            col(Person.id) == volunteer_id, col(Grid.community_id) == ev.community_id))).scalars().first()
-    if not await award(s, ref=f"event:{ev.id}:{volunteer_id}", person_id=volunteer_id, reason=PointsReason.event,
-                       points=pts, grid_id=grid_id, community_id=ev.community_id, now=now):
+        grid_id = (
+            (
+                await s.execute(
+                    select(col(Grid.id))
+                    .join(Person, col(Person.grid_id) == col(Grid.id))
+                    .where(col(Person.id) == volunteer_id, col(Grid.community_id) == ev.community_id)
+                )
+            )
+            .scalars()
+            .first()
+        )
+    if not await award(
+        s,
+        ref=f"event:{ev.id}:{volunteer_id}",
+        person_id=volunteer_id,
+        reason=PointsReason.event,
+        points=pts,
+        grid_id=grid_id,
+        community_id=ev.community_id,
+        now=now,
+    ):
         return
     vol = await s.get(Person, volunteer_id)
     if vol is not None and vol.tg_user_id is not None:
-        thanks = AttendedThanks(chat_id=vol.tg_user_id, language=vol.language, title=ev.title,
-                                starts_at=aware(ev.starts_at), timezone=await timezone_of(s, ev), points=pts)
+        thanks = AttendedThanks(
+            chat_id=vol.tg_user_id,
+            language=vol.language,
+            title=ev.title,
+            starts_at=aware(ev.starts_at),
+            timezone=await timezone_of(s, ev),
+            points=pts,
+        )
         await core.notifier.send(s, f"event-attended:{ev.id}:{volunteer_id}", thanks)

@@ -2,6 +2,7 @@
 and a large community's year does not sit in one result set). Values are facts: str, int, float,
 naive local datetimes, a `Term` (an enum value the reader sees by its label) or `Several` of them
 in one cell; the writers format them, and the caller's labels (bot/views/exchange) name them."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -36,6 +37,7 @@ Row = list[Any]
 class Term:
     """An enum value shown by its label in the reader's language; `group` is its family:
     category, status, flag (a red flag), outcome (of a door visit) or reason (for points)."""
+
     group: str
     value: str
 
@@ -43,6 +45,7 @@ class Term:
 @dataclass(frozen=True)
 class Several:
     """Several values in one cell (a request's volunteers, a visit's red flags)."""
+
     items: tuple[str | Term, ...]
 
 
@@ -50,6 +53,7 @@ class Several:
 class ExportScope:
     """What an export may contain: these grids (id -> name), times in `timezone`, and
     addresses/phones/notes only when `contacts` (the viewer leads every one of the grids)."""
+
     grids: dict[int, str]
     timezone: str
     contacts: bool = False
@@ -66,8 +70,21 @@ def local(when: datetime | None, tz: str) -> datetime | None:
 def columns(kind: str, contacts: bool) -> list[str]:
     """Column names (catalog keys `export.col.<name>`) of each kind of export."""
     cols = {
-        "requests": ["code", "created", "grid", "category", "status", "summary", "slots", "volunteers",
-                     "accepted", "minutes_to_accept", "done", "hours", "stars"],
+        "requests": [
+            "code",
+            "created",
+            "grid",
+            "category",
+            "status",
+            "summary",
+            "slots",
+            "volunteers",
+            "accepted",
+            "minutes_to_accept",
+            "done",
+            "hours",
+            "stars",
+        ],
         "visits": ["week", "date", "grid", "household", "volunteer", "outcome", "red_flags", "request"],
         "points": ["date", "volunteer", "grid", "reason", "points", "hours", "ref"],
         "hours": ["volunteer", "grid", "points", "hours", "tasks_done", "visits", "events_attended"],
@@ -82,15 +99,25 @@ def columns(kind: str, contacts: bool) -> list[str]:
 async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime) -> int:
     grids = list(sc.grids)
     stmt = {
-        "requests": select(func.count()).select_from(HelpRequest).where(
-            col(HelpRequest.grid_id).in_(grids), col(HelpRequest.created_at) >= lo, col(HelpRequest.created_at) < hi,
-            col(HelpRequest.erased_at).is_(None)),
-        "visits": select(func.count()).select_from(DoorVisit).where(
-            col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= lo, col(DoorVisit.created_at) < hi),
-        "points": select(func.count()).select_from(PointsEntry).where(
-            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= lo, col(PointsEntry.created_at) < hi),
+        "requests": select(func.count())
+        .select_from(HelpRequest)
+        .where(
+            col(HelpRequest.grid_id).in_(grids),
+            col(HelpRequest.created_at) >= lo,
+            col(HelpRequest.created_at) < hi,
+            col(HelpRequest.erased_at).is_(None),
+        ),
+        "visits": select(func.count())
+        .select_from(DoorVisit)
+        .where(col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= lo, col(DoorVisit.created_at) < hi),
+        "points": select(func.count())
+        .select_from(PointsEntry)
+        .where(
+            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= lo, col(PointsEntry.created_at) < hi
+        ),
         "hours": select(func.count(func.distinct(col(PointsEntry.person_id)))).where(
-            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= lo, col(PointsEntry.created_at) < hi),
+            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= lo, col(PointsEntry.created_at) < hi
+        ),
     }[kind]
     async with core.db.session() as s:
         return int(await s.scalar(stmt) or 0)
@@ -111,33 +138,66 @@ async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: date
 async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
     R = HelpRequest
     async with core.db.session() as s:
-        reqs = (await s.execute(select(R).where(
-            col(R.grid_id).in_(list(sc.grids)), col(R.created_at) >= lo, col(R.created_at) < hi, col(R.erased_at).is_(None),
-            col(R.id) > after).order_by(col(R.id)).limit(BATCH))).scalars().all()
+        reqs = (
+            (
+                await s.execute(
+                    select(R)
+                    .where(
+                        col(R.grid_id).in_(list(sc.grids)),
+                        col(R.created_at) >= lo,
+                        col(R.created_at) < hi,
+                        col(R.erased_at).is_(None),
+                        col(R.id) > after,
+                    )
+                    .order_by(col(R.id))
+                    .limit(BATCH)
+                )
+            )
+            .scalars()
+            .all()
+        )
         ids = [r.id for r in reqs]
         names: dict[int, list[str]] = {}
         hours: dict[int, float] = {}
         stars: dict[int, int | None] = {}
         if ids:
-            for rid, name, status, h in (await s.execute(select(
-                    col(Assignment.request_id), col(Person.name), col(Assignment.status), col(Assignment.hours)).join(
-                    Person, col(Person.id) == col(Assignment.volunteer_id)).where(col(Assignment.request_id).in_(ids))
-                    .order_by(col(Assignment.id)))).all():
+            for rid, name, status, h in (
+                await s.execute(
+                    select(col(Assignment.request_id), col(Person.name), col(Assignment.status), col(Assignment.hours))
+                    .join(Person, col(Person.id) == col(Assignment.volunteer_id))
+                    .where(col(Assignment.request_id).in_(ids))
+                    .order_by(col(Assignment.id))
+                )
+            ).all():
                 if status not in (AssignmentStatus.released.value, AssignmentStatus.removed.value):
                     names.setdefault(rid, []).append(name)
                 hours[rid] = hours.get(rid, 0.0) + (h or 0.0)
-            stars = dict((await s.execute(select(col(Rating.request_id), col(Rating.stars)).where(
-                col(Rating.request_id).in_(ids)))).all())
+            stars = dict(
+                (
+                    await s.execute(
+                        select(col(Rating.request_id), col(Rating.stars)).where(col(Rating.request_id).in_(ids))
+                    )
+                ).all()
+            )
     out = []
     for r in reqs:
         rid = stored_id(r.id)
-        wait = ((_utc(r.first_accepted_at) - _utc(r.created_at)).total_seconds() // 60
-                if r.first_accepted_at else None)
-        row: Row = [r.code or f"#{r.id}", local(r.created_at, sc.timezone), sc.grids[r.grid_id],
-                    Term("category", r.category), Term("status", r.status), r.summary,
-                    f"{r.slots_taken}/{r.slots}", Several(tuple(names.get(rid, []))),
-                    local(r.first_accepted_at, sc.timezone), int(wait) if wait is not None else None,
-                    local(r.done_at, sc.timezone), round(hours.get(rid, 0.0), 2), stars.get(rid)]
+        wait = (_utc(r.first_accepted_at) - _utc(r.created_at)).total_seconds() // 60 if r.first_accepted_at else None
+        row: Row = [
+            r.code or f"#{r.id}",
+            local(r.created_at, sc.timezone),
+            sc.grids[r.grid_id],
+            Term("category", r.category),
+            Term("status", r.status),
+            r.summary,
+            f"{r.slots_taken}/{r.slots}",
+            Several(tuple(names.get(rid, []))),
+            local(r.first_accepted_at, sc.timezone),
+            int(wait) if wait is not None else None,
+            local(r.done_at, sc.timezone),
+            round(hours.get(rid, 0.0), 2),
+            stars.get(rid),
+        ]
         if sc.contacts:
             row += [r.address or "", r.phone or ""]
         out.append(row)
@@ -151,16 +211,35 @@ def _utc(when: datetime) -> datetime:
 async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
     V = DoorVisit
     async with core.db.session() as s:
-        rows = (await s.execute(select(V, col(Person.name), col(Household.address), col(HelpRequest.code)).join(
-            Person, col(Person.id) == col(V.volunteer_id)).join(Household, col(Household.id) == col(V.household_id))
-            .outerjoin(HelpRequest, col(HelpRequest.id) == col(V.request_id)).where(
-            col(V.grid_id).in_(list(sc.grids)), col(V.created_at) >= lo, col(V.created_at) < hi, col(V.id) > after)
-            .order_by(col(V.id)).limit(BATCH))).all()
+        rows = (
+            await s.execute(
+                select(V, col(Person.name), col(Household.address), col(HelpRequest.code))
+                .join(Person, col(Person.id) == col(V.volunteer_id))
+                .join(Household, col(Household.id) == col(V.household_id))
+                .outerjoin(HelpRequest, col(HelpRequest.id) == col(V.request_id))
+                .where(
+                    col(V.grid_id).in_(list(sc.grids)),
+                    col(V.created_at) >= lo,
+                    col(V.created_at) < hi,
+                    col(V.id) > after,
+                )
+                .order_by(col(V.id))
+                .limit(BATCH)
+            )
+        ).all()
     out = []
     for v, volunteer, address, code in rows:
         flags = Several(tuple(Term("flag", f) for f in v.red_flags.split(",") if f))
-        row: Row = [v.week, local(v.created_at, sc.timezone), sc.grids[v.grid_id], f"#{v.household_id}", volunteer,
-                    Term("outcome", v.outcome), flags, code or ""]
+        row: Row = [
+            v.week,
+            local(v.created_at, sc.timezone),
+            sc.grids[v.grid_id],
+            f"#{v.household_id}",
+            volunteer,
+            Term("outcome", v.outcome),
+            flags,
+            code or "",
+        ]
         if sc.contacts:
             row += [address or "", v.note]
         out.append(row)
@@ -170,11 +249,32 @@ async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after
 async def _points(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
     P = PointsEntry
     async with core.db.session() as s:
-        rows = (await s.execute(select(P, col(Person.name)).join(Person, col(Person.id) == col(P.person_id)).where(
-            col(P.grid_id).in_(list(sc.grids)), col(P.created_at) >= lo, col(P.created_at) < hi, col(P.id) > after)
-            .order_by(col(P.id)).limit(BATCH))).all()
-    out = [[local(p.created_at, sc.timezone), name, sc.grids.get(p.grid_id or 0, ""),
-            Term("reason", p.reason), p.points, round(p.hours, 2), p.ref] for p, name in rows]
+        rows = (
+            await s.execute(
+                select(P, col(Person.name))
+                .join(Person, col(Person.id) == col(P.person_id))
+                .where(
+                    col(P.grid_id).in_(list(sc.grids)),
+                    col(P.created_at) >= lo,
+                    col(P.created_at) < hi,
+                    col(P.id) > after,
+                )
+                .order_by(col(P.id))
+                .limit(BATCH)
+            )
+        ).all()
+    out = [
+        [
+            local(p.created_at, sc.timezone),
+            name,
+            sc.grids.get(p.grid_id or 0, ""),
+            Term("reason", p.reason),
+            p.points,
+            round(p.hours, 2),
+            p.ref,
+        ]
+        for p, name in rows
+    ]
     return out, (stored_id(rows[-1][0].id) if rows else 0)
 
 
@@ -183,22 +283,70 @@ async def _hours(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after:
     P, grids = PointsEntry, list(sc.grids)
     in_period = [col(P.grid_id).in_(grids), col(P.created_at) >= lo, col(P.created_at) < hi]
     async with core.db.session() as s:
-        totals = (await s.execute(select(col(P.person_id), col(P.grid_id), col(Person.name), func.sum(col(P.points)), func.sum(col(P.hours)))
-                               .join(Person, col(Person.id) == col(P.person_id)).where(*in_period)
-                               .group_by(col(P.person_id), col(P.grid_id), col(Person.name))
-                               .order_by(func.sum(col(P.points)).desc(), col(P.person_id)))).all()
-        tasks = dict((await s.execute(select(col(Assignment.volunteer_id), func.count()).join(
-            HelpRequest, col(HelpRequest.id) == col(Assignment.request_id)).where(
-            col(HelpRequest.grid_id).in_(grids), col(Assignment.status) == AssignmentStatus.done.value,
-            col(Assignment.done_at) >= lo, col(Assignment.done_at) < hi).group_by(col(Assignment.volunteer_id)))).all())
-        visits = dict((await s.execute(select(col(DoorVisit.volunteer_id), func.count()).where(
-            col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= lo, col(DoorVisit.created_at) < hi)
-            .group_by(col(DoorVisit.volunteer_id)))).all())
-        events = dict((await s.execute(select(col(EventSignup.volunteer_id), func.count()).join(
-            Event, col(Event.id) == col(EventSignup.event_id)).where(
-            col(EventSignup.status) == SignupStatus.attended.value, col(Event.starts_at) >= lo, col(Event.starts_at) < hi,
-            (col(Event.grid_id).in_(grids)) | (col(Event.grid_id).is_(None))).group_by(col(EventSignup.volunteer_id)))).all())
-    out = [[name, sc.grids.get(grid_id or 0, ""), int(points or 0), round(float(hours or 0.0), 2),
-            tasks.get(pid, 0), visits.get(pid, 0), events.get(pid, 0)]
-           for pid, grid_id, name, points, hours in totals]
+        totals = (
+            await s.execute(
+                select(
+                    col(P.person_id), col(P.grid_id), col(Person.name), func.sum(col(P.points)), func.sum(col(P.hours))
+                )
+                .join(Person, col(Person.id) == col(P.person_id))
+                .where(*in_period)
+                .group_by(col(P.person_id), col(P.grid_id), col(Person.name))
+                .order_by(func.sum(col(P.points)).desc(), col(P.person_id))
+            )
+        ).all()
+        tasks = dict(
+            (
+                await s.execute(
+                    select(col(Assignment.volunteer_id), func.count())
+                    .join(HelpRequest, col(HelpRequest.id) == col(Assignment.request_id))
+                    .where(
+                        col(HelpRequest.grid_id).in_(grids),
+                        col(Assignment.status) == AssignmentStatus.done.value,
+                        col(Assignment.done_at) >= lo,
+                        col(Assignment.done_at) < hi,
+                    )
+                    .group_by(col(Assignment.volunteer_id))
+                )
+            ).all()
+        )
+        visits = dict(
+            (
+                await s.execute(
+                    select(col(DoorVisit.volunteer_id), func.count())
+                    .where(
+                        col(DoorVisit.grid_id).in_(grids),
+                        col(DoorVisit.created_at) >= lo,
+                        col(DoorVisit.created_at) < hi,
+                    )
+                    .group_by(col(DoorVisit.volunteer_id))
+                )
+            ).all()
+        )
+        events = dict(
+            (
+                await s.execute(
+                    select(col(EventSignup.volunteer_id), func.count())
+                    .join(Event, col(Event.id) == col(EventSignup.event_id))
+                    .where(
+                        col(EventSignup.status) == SignupStatus.attended.value,
+                        col(Event.starts_at) >= lo,
+                        col(Event.starts_at) < hi,
+                        (col(Event.grid_id).in_(grids)) | (col(Event.grid_id).is_(None)),
+                    )
+                    .group_by(col(EventSignup.volunteer_id))
+                )
+            ).all()
+        )
+    out = [
+        [
+            name,
+            sc.grids.get(grid_id or 0, ""),
+            int(points or 0),
+            round(float(hours or 0.0), 2),
+            tasks.get(pid, 0),
+            visits.get(pid, 0),
+            events.get(pid, 0),
+        ]
+        for pid, grid_id, name, points, hours in totals
+    ]
     return out, -1  # one batch: a row per volunteer

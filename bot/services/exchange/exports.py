@@ -5,6 +5,7 @@ the labels (bot/views/exchange.export_labels), this module only lays the cells o
 only on request AND only when the viewer may see them for every grid in the export. Cells that
 a spreadsheet would run as a formula (=, +, -, @ ...) are written as text.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -75,13 +76,22 @@ def viewer_export_scope(scope: Scope, grid_id: int | None, contacts: bool) -> Ex
     return ExportScope({g: scope.grid(g).name for g in grids}, scope.timezone, contacts)
 
 
-async def operator_scope(core: Core, grid: str | None = None, community: str | None = None,
-                         contacts: bool = False) -> ExportScope:
+async def operator_scope(
+    core: Core, grid: str | None = None, community: str | None = None, contacts: bool = False
+) -> ExportScope:
     """The terminal's scope (`redvest export`): whoever runs it has the database already, so every
     grid, narrowed by a grid or community given by id or exact name."""
     async with core.db.session() as s:
-        rows = [(g, c) for g, c in (await s.execute(select(Grid, Community).join(
-            Community, col(Community.id) == col(Grid.community_id)).order_by(col(Community.id), col(Grid.id)))).all()]
+        rows = [
+            (g, c)
+            for g, c in (
+                await s.execute(
+                    select(Grid, Community)
+                    .join(Community, col(Community.id) == col(Grid.community_id))
+                    .order_by(col(Community.id), col(Grid.id))
+                )
+            ).all()
+        ]
     if community:
         rows = [(g, c) for g, c in rows if _matches(community, c.id, c.name)]
         if not rows:
@@ -122,13 +132,24 @@ def _csv_cell(value: Any) -> Any:
 
 def _named(row: Row, labels: ExportLabels) -> Row:
     """The row with its terms in the reader's words."""
-    return [labels.term(v) if isinstance(v, Term) else
-            labels.several([labels.term(i) if isinstance(i, Term) else i for i in v.items]) if isinstance(v, Several)
-            else v for v in row]
+    return [
+        labels.term(v)
+        if isinstance(v, Term)
+        else labels.several([labels.term(i) if isinstance(i, Term) else i for i in v.items])
+        if isinstance(v, Several)
+        else v
+        for v in row
+    ]
 
 
-async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[bytes], labels: ExportLabels,
-                       progress: Progress | None = None) -> int:
+async def write_export(
+    core: Core,
+    req: ExportRequest,
+    sc: ExportScope,
+    out: IO[bytes],
+    labels: ExportLabels,
+    progress: Progress | None = None,
+) -> int:
     """Write the export to the binary stream `out`; returns the number of data rows.
     `progress(done, total)` is called after each batch (for a progress bar)."""
     check_request(req.kind, req.start, req.end, req.fmt)
@@ -152,6 +173,7 @@ async def write_export(core: Core, req: ExportRequest, sc: ExportScope, out: IO[
         text.detach()
         return done
     from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=labels.sheet(req.kind)[:31])
     ws.append(headers)

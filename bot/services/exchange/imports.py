@@ -5,6 +5,7 @@ row is bad, nothing is written and every bad row is reported with its line numbe
 Reasons never repeat addresses or phone numbers. Excel files are welcome: UTF-8 with a BOM,
 or GB18030 (what Excel on Chinese Windows writes), and Chinese column names.
 """
+
 from __future__ import annotations
 
 import csv
@@ -88,7 +89,7 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
             start, line = line + 1, reader.line_num
             if not any(v.strip() for v in record):
                 continue  # blank lines are fine (Excel leaves them)
-            if len(record) > len(columns) and any(v.strip() for v in record[len(columns):]):
+            if len(record) > len(columns) and any(v.strip() for v in record[len(columns) :]):
                 errors.append(RowError(start, f"{len(record)} values but the header has {len(columns)} columns"))
                 continue
             values = {c: (record[i].strip() if i < len(record) else "") for i, c in enumerate(columns) if c}
@@ -98,8 +99,15 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
     return rows, errors
 
 
-async def import_csv(core: Core, kind: str, data: bytes, *, vocabulary: ImportVocabulary, source: str = "",
-                     progress: Progress | None = None) -> ImportResult:
+async def import_csv(
+    core: Core,
+    kind: str,
+    data: bytes,
+    *,
+    vocabulary: ImportVocabulary,
+    source: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
     """Check every row, then (only if all are good) write them all in one transaction.
     `vocabulary`: the words the file may use for values (bot/views/exchange.import_vocabulary)."""
     if kind not in KINDS:

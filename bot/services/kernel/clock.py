@@ -1,4 +1,5 @@
 """Time comes from outside so tests can drive it."""
+
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 

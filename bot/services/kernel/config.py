@@ -3,6 +3,7 @@
 `load_config` is pure: it takes a path (or None) and an environment mapping and
 either returns a `Config` or raises `ConfigError` whose message names the key.
 """
+
 from __future__ import annotations
 
 import os
@@ -125,7 +126,11 @@ class ScheduleConfig(_Section):
     @classmethod
     def _rule(cls, v: str) -> str:
         parts = v.split()
-        if len(parts) != 2 or parts[0] not in ("first", "second", "third", "fourth", "last") or parts[1] not in DAY_NAMES:
+        if (
+            len(parts) != 2
+            or parts[0] not in ("first", "second", "third", "fourth", "last")
+            or parts[1] not in DAY_NAMES
+        ):
             raise ValueError(f"{v!r} is not a rule like 'first mon' or 'last fri'")
         return v
 
@@ -220,7 +225,7 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, str]:
         if name in ENV_ALIASES:
             out[ENV_ALIASES[name]] = value
         elif name.startswith("REDVEST_") and name.count("_") >= 2 and name != "REDVEST_CONFIG":
-            section, _, key = name[len("REDVEST_"):].lower().partition("_")
+            section, _, key = name[len("REDVEST_") :].lower().partition("_")
             if section in Config.model_fields:
                 out[f"{section}.{key}"] = value
     return out

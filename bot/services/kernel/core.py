@@ -1,4 +1,5 @@
 """The bundle every service receives: database, notifier, clock and config."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

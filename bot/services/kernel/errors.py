@@ -1,4 +1,5 @@
 """Domain errors: each carries a catalog key and parameters; one place renders them."""
+
 from typing import Any
 
 
@@ -29,4 +30,5 @@ class InvalidInput(DomainError):
 
 class Conflict(DomainError):
     """The thing changed state since the button was drawn (stale or replayed press)."""
+
     key = "error.stale"

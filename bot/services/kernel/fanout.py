@@ -3,6 +3,7 @@
 A fan-out that dies half-way (crash, restart, lost database) is simply run again: rows whose
 key is already in the outbox are left alone and only the missing ones are added.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ async def fan_out(core: Core, items: list[Outgoing]) -> int:
     bulk = getattr(core.notifier, "send_many", None)  # one statement per chunk when the notifier can
     new = 0
     for i in range(0, len(items), CHUNK):
-        chunk = items[i:i + CHUNK]
+        chunk = items[i : i + CHUNK]
         async with core.db.session() as s:
             if bulk is not None:
                 new += await bulk(s, [(it.key, it.msg, it.urgent) for it in chunk])

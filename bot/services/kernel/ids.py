@@ -3,6 +3,7 @@
 Past the INTEGER columns' range PostgreSQL refuses the parameter outright (SQLite does not), so
 such an id must read as "not found" before it reaches a query.
 """
+
 from __future__ import annotations
 
 MAX_ROW_ID = 2**31 - 1

@@ -3,6 +3,7 @@
 Each cleaner returns the tidy value or raises InvalidInput with a catalog key that says
 what is wrong. Values are never echoed back in errors (they may hold addresses or phones).
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The languages redvest speaks, and which of them a person reads (a fact about them, not words)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,5 +1,6 @@
 """Small pieces the community-life services share: weeks and months, row locks (time zones and ISO
 weeks: periods.py; free text: text.py, re-exported here for the features that import it from here)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -34,8 +35,11 @@ def month_start(when: datetime, tz: str | None) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
-_GRID_WITH_COMMUNITY = select(Grid, Community).join(Community, col(Community.id) == col(Grid.community_id)).where(
-    col(Grid.id) == bindparam("gid"))
+_GRID_WITH_COMMUNITY = (
+    select(Grid, Community)
+    .join(Community, col(Community.id) == col(Grid.community_id))
+    .where(col(Grid.id) == bindparam("gid"))
+)
 
 
 def _loaded(session: AsyncSession, model: type[M], row_id: int) -> M | None:
@@ -61,5 +65,3 @@ async def lock(session: AsyncSession, model: type[M], row_id: int) -> M | None:
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     return (await session.execute(stmt)).scalars().first()
-
-

@@ -4,6 +4,7 @@ A service that tells someone something queues a Notice (a frozen dataclass of fa
 `core.notifier`; the rendering layer (bot/views) turns it into text and buttons in the reader's
 language when it is queued. So a change of wording or of a button never touches domain code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

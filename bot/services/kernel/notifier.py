@@ -4,6 +4,7 @@ Services describe what happened; the notifier renders each notice in its reader'
 (bot/views) and keeps it in the outbox, in the caller's transaction; the sender turns the outbox
 into Bot API calls. Nothing here knows Telegram or words.
 """
+
 from __future__ import annotations
 
 from typing import Any, Protocol
@@ -14,8 +15,9 @@ from .notices import Notice
 
 
 class Notifier(Protocol):
-    async def send(self, session: AsyncSession, key: str, msg: Notice, *,
-                   card_ref: str | None = None, urgent: bool = False) -> bool:
+    async def send(
+        self, session: AsyncSession, key: str, msg: Notice, *, card_ref: str | None = None, urgent: bool = False
+    ) -> bool:
         """Queue `msg` once under `key` in the caller's transaction; False if the key was used."""
         ...
 
@@ -27,7 +29,8 @@ class Notifier(Protocol):
         """Edit every posted copy of a card in place (`card`: a Notice; chat_id is not used)."""
         ...
 
-    async def queue(self, session: AsyncSession, sends: list[tuple[str, Any, str | None, bool]],
-                    edits: list[tuple[Any, ...]]) -> None:
+    async def queue(
+        self, session: AsyncSession, sends: list[tuple[str, Any, str | None, bool]], edits: list[tuple[Any, ...]]
+    ) -> None:
         """The sends, then the edits (card ref, notice), in as few statements as it can."""
         ...

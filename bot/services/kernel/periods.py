@@ -3,6 +3,7 @@
 Everything returned for SQL is aware UTC (SQLite stores datetimes without their offset, so a
 local value would be read back as if it were UTC). All functions are pure.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,7 +65,7 @@ def parse_week(text: str) -> tuple[int, int]:
 class WeekRange:
     week: str
     start: datetime  # Monday 00:00 local, as UTC
-    end: datetime    # the next Monday 00:00 local, as UTC
+    end: datetime  # the next Monday 00:00 local, as UTC
     monday: date
 
 

@@ -3,6 +3,7 @@
 A number is 5 to 20 digits with an optional leading + (short service numbers, mobiles, landlines
 with an extension); spaces, dashes, dots and brackets as people type them are dropped.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ parameters (building an ORM statement costs more CPU than the database spends an
 Services that need more than the person in the same breath pass `load_me` a statement that
 selects the Person first and whatever else they need after it, keyed by `:tg`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ AnySelect = Select[*tuple[Any, ...]]  # a statement of any columns (the Person f
 @dataclass(frozen=True)
 class Actor:
     """The Telegram user behind an update, as the core sees them."""
+
     tg_user_id: int
     name: str = ""
     username: str | None = None
@@ -46,13 +48,23 @@ def grants(role: str, *where: Any) -> Any:
 
 
 def _grant_ids(column: Any, role: str) -> AnySelect:
-    return select(column).where(col(RoleGrant.person_id) == col(Person.id), col(RoleGrant.role) == role).correlate(Person)
+    return (
+        select(column).where(col(RoleGrant.person_id) == col(Person.id), col(RoleGrant.role) == role).correlate(Person)
+    )
 
 
 # grids this person leads: as leader, or as admin of their community (see led_grids)
-LEADS_A_GRID = select(col(Grid.id)).where(or_(col(Grid.id).in_(_grant_ids(col(RoleGrant.grid_id), LEADER)),
-                                         col(Grid.community_id).in_(_grant_ids(col(RoleGrant.community_id), ADMIN)))
-                                     ).correlate_except(Grid).exists()
+LEADS_A_GRID = (
+    select(col(Grid.id))
+    .where(
+        or_(
+            col(Grid.id).in_(_grant_ids(col(RoleGrant.grid_id), LEADER)),
+            col(Grid.community_id).in_(_grant_ids(col(RoleGrant.community_id), ADMIN)),
+        )
+    )
+    .correlate_except(Grid)
+    .exists()
+)
 ANY_GRID = select(col(Grid.id)).correlate_except(Grid).exists()
 
 _PERSON = by_tg()
@@ -67,13 +79,18 @@ async def load_rows(session: AsyncSession, actor: Actor, stmt: AnySelect, **para
     params["tg"] = actor.tg_user_id
     rows = list((await session.execute(stmt, params=params)).all())
     if not rows:
-        fresh = Person(tg_user_id=actor.tg_user_id, name=actor.name[:100], username=actor.username,
-                       language=actor.language)
+        fresh = Person(
+            tg_user_id=actor.tg_user_id, name=actor.name[:100], username=actor.username, language=actor.language
+        )
         await (await session.connection()).execute(_INSERT, {k: getattr(fresh, k) for k in _COLUMNS})
         return list((await session.execute(stmt, params=params)).all())
     person = rows[0][0]
-    if (person.language != actor.language or person.blocked_bot or person.username != actor.username
-            or (not person.name and actor.name)):
+    if (
+        person.language != actor.language
+        or person.blocked_bot
+        or person.username != actor.username
+        or (not person.name and actor.name)
+    ):
         person.language = actor.language or person.language
         person.blocked_bot = False  # they wrote to us, so they can be reached again
         person.username = actor.username  # /setleader @name must find people who renamed themselves
@@ -99,14 +116,30 @@ async def person_by_tg(session: AsyncSession, tg_user_id: int) -> Person | None:
 _PID: BindParameter[int] = bindparam("pid")
 _GID: BindParameter[int] = bindparam("gid")
 _CID: BindParameter[int] = bindparam("cid")
-_ADMIN_OF = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN, col(RoleGrant.community_id) == _CID)
+_ADMIN_OF = select(col(RoleGrant.id)).where(
+    col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN, col(RoleGrant.community_id) == _CID
+)
 _ANY_ADMIN = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN).limit(1)
-_LEADER_OF = select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID)
+_LEADER_OF = select(col(RoleGrant.id)).where(
+    col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID
+)
 # is_leader_of, or the grid exists and they are superadmin or an admin of its community
-_CAN_LEAD = select(or_(
-    exists().where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID),
-    exists().where(col(Grid.id) == _GID, or_(bindparam("sa", type_=Boolean), col(Grid.community_id).in_(
-        select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN))))))
+_CAN_LEAD = select(
+    or_(
+        exists().where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID),
+        exists().where(
+            col(Grid.id) == _GID,
+            or_(
+                bindparam("sa", type_=Boolean),
+                col(Grid.community_id).in_(
+                    select(col(RoleGrant.community_id)).where(
+                        col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN
+                    )
+                ),
+            ),
+        ),
+    )
+)
 
 
 async def _found(session: AsyncSession, stmt: AnySelect, **params: Any) -> bool:
@@ -132,16 +165,31 @@ async def is_leader_of(session: AsyncSession, person: Person, grid_id: int) -> b
 
 async def can_lead(session: AsyncSession, person: Person, grid_id: int) -> bool:
     """The grid's leader, or an admin of its community."""
-    row = (await (await session.connection()).execute(
-        _CAN_LEAD, {"pid": person.id, "gid": grid_id, "sa": bool(person.is_superadmin)})).first()
+    row = (
+        await (await session.connection()).execute(
+            _CAN_LEAD, {"pid": person.id, "gid": grid_id, "sa": bool(person.is_superadmin)}
+        )
+    ).first()
     return row is not None and bool(row[0])
 
 
 _ALL_GRIDS = select(Grid).order_by(col(Grid.id))
-_LED_GRIDS = select(Grid).where(or_(
-    col(Grid.id).in_(select(col(RoleGrant.grid_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER)),
-    col(Grid.community_id).in_(select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN)),
-)).order_by(col(Grid.id))
+_LED_GRIDS = (
+    select(Grid)
+    .where(
+        or_(
+            col(Grid.id).in_(
+                select(col(RoleGrant.grid_id)).where(col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == LEADER)
+            ),
+            col(Grid.community_id).in_(
+                select(col(RoleGrant.community_id)).where(
+                    col(RoleGrant.person_id) == _PID, col(RoleGrant.role) == ADMIN
+                )
+            ),
+        )
+    )
+    .order_by(col(Grid.id))
+)
 
 
 async def led_grids(session: AsyncSession, person: Person) -> list[Grid]:
@@ -151,10 +199,18 @@ async def led_grids(session: AsyncSession, person: Person) -> list[Grid]:
     return list((await session.execute(_LED_GRIDS, params={"pid": person.id})).scalars())
 
 
-_LEADERS = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id)).where(
-    col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID).order_by(col(Person.id))
-_ADMINS = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id)).where(
-    col(RoleGrant.role) == ADMIN, col(RoleGrant.community_id) == _CID).order_by(col(Person.id))
+_LEADERS = (
+    select(Person)
+    .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+    .where(col(RoleGrant.role) == LEADER, col(RoleGrant.grid_id) == _GID)
+    .order_by(col(Person.id))
+)
+_ADMINS = (
+    select(Person)
+    .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+    .where(col(RoleGrant.role) == ADMIN, col(RoleGrant.community_id) == _CID)
+    .order_by(col(Person.id))
+)
 _SUPERADMINS = select(Person).where(col(Person.is_superadmin) == True)  # noqa: E712
 
 
@@ -199,7 +255,8 @@ class RoleSummary:
 
 # /start and /help: the person, their volunteer status and what they lead, in one statement
 _ROLE_SUMMARY = by_tg(col(VolunteerProfile.status), LEADS_A_GRID, ANY_GRID, grants(ADMIN)).outerjoin(
-    VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+    VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)
+)
 
 
 async def role_summary(core: Core, actor: Actor) -> RoleSummary:

@@ -3,6 +3,7 @@
 Every cleaner returns the tidy value or raises InvalidInput with a catalog key that says what is
 wrong. Values are never echoed back in errors (they may hold an address or a phone).
 """
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,13 @@ def _tidy(text: str | None, allow_newlines: bool) -> str:
 def clean_line(text: str | None, *, max_len: int, key: str, min_len: int = 1, allow_newlines: bool = False) -> str:
     """One line (or a short paragraph) of human text: trimmed, bounded, something readable in it."""
     value = _tidy(text, allow_newlines)
-    if (not value or len(value) < min_len or len(value) > max_len or has_bad_chars(value, allow_newlines=allow_newlines)
-            or not any(ch.isalnum() for ch in value)):
+    if (
+        not value
+        or len(value) < min_len
+        or len(value) > max_len
+        or has_bad_chars(value, allow_newlines=allow_newlines)
+        or not any(ch.isalnum() for ch in value)
+    ):
         raise InvalidInput(key, max=max_len, min=min_len)
     return value
 
@@ -62,8 +68,11 @@ def clean_text(text: str | None, *, max_len: int, key: str, required: bool = Tru
         if required:
             raise InvalidInput(key, max=max_len)
         return ""
-    if has_bad_chars(value, allow_newlines=allow_newlines) or len(value) > max_len or not any(
-            ch.isalnum() for ch in value):
+    if (
+        has_bad_chars(value, allow_newlines=allow_newlines)
+        or len(value) > max_len
+        or not any(ch.isalnum() for ch in value)
+    ):
         raise InvalidInput(key, max=max_len)
     return value
 

@@ -2,6 +2,7 @@
 
 The viewer's scope (dashboard), the week's figures and their trends, the request board, people,
 events and emergencies, and the one-time login links and sessions (login)."""
+
 from __future__ import annotations
 
 from . import login
@@ -37,10 +38,50 @@ from .login import LINK_TTL, SESSION_TTL, LinkState, LoginLink, NewSession, issu
 from .people import HouseholdPage, HouseholdRow, VolunteerLists, VolunteerRow, household_page, volunteer_lists
 from .trends import STATUS_GROUPS, Trends, status_group, weekly_trends
 
-__all__ = ["ACTIVE_FILTER", "DONE_STATUSES", "ENDED_STATUSES", "LINK_TTL", "PAGE_SIZE", "SESSION_TTL", "STATUS_GROUPS",
-           "BoardFilter", "BoardPage", "BoardRow", "EmergencyRow", "EventRow", "GridInfo", "Holder", "HouseholdPage",
-           "HouseholdRow", "LinkState", "LoginLink", "NewSession", "RequestDetail", "Scope", "TimelineEntry", "Trends",
-           "VolunteerLists", "VolunteerRow", "WeekFigures", "day_bounds", "emergency_rows", "event_rows",
-           "household_page", "issue_login_link", "list_requests", "load_scope", "login", "parse_board_filter",
-           "parse_date", "parse_grid", "redeem_login_link", "request_detail", "scope_of", "status_group",
-           "volunteer_lists", "week_figures", "week_start", "weekly_trends"]
+__all__ = [
+    "ACTIVE_FILTER",
+    "DONE_STATUSES",
+    "ENDED_STATUSES",
+    "LINK_TTL",
+    "PAGE_SIZE",
+    "SESSION_TTL",
+    "STATUS_GROUPS",
+    "BoardFilter",
+    "BoardPage",
+    "BoardRow",
+    "EmergencyRow",
+    "EventRow",
+    "GridInfo",
+    "Holder",
+    "HouseholdPage",
+    "HouseholdRow",
+    "LinkState",
+    "LoginLink",
+    "NewSession",
+    "RequestDetail",
+    "Scope",
+    "TimelineEntry",
+    "Trends",
+    "VolunteerLists",
+    "VolunteerRow",
+    "WeekFigures",
+    "day_bounds",
+    "emergency_rows",
+    "event_rows",
+    "household_page",
+    "issue_login_link",
+    "list_requests",
+    "load_scope",
+    "login",
+    "parse_board_filter",
+    "parse_date",
+    "parse_grid",
+    "redeem_login_link",
+    "request_detail",
+    "scope_of",
+    "status_group",
+    "volunteer_lists",
+    "week_figures",
+    "week_start",
+    "weekly_trends",
+]

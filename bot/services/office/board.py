@@ -1,4 +1,5 @@
 """The dashboard's request board: filtered, paged lists and one request with its timeline."""
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,13 @@ def parse_board_filter(query: Mapping[str, str], scope: Scope) -> BoardFilter:
     category = (query.get("category") or "").strip() or None
     if category and category not in Category.__members__:
         raise InvalidInput("dash.error.bad_filter")
-    f = BoardFilter(status, category, parse_grid(query.get("grid"), scope),
-                    parse_date(query.get("from")), parse_date(query.get("to")))
+    f = BoardFilter(
+        status,
+        category,
+        parse_grid(query.get("grid"), scope),
+        parse_date(query.get("from")),
+        parse_date(query.get("to")),
+    )
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise InvalidInput("dash.error.dates_reversed")
     page = (query.get("page") or "1").strip()
@@ -123,21 +129,48 @@ async def list_requests(core: Core, scope: Scope, f: BoardFilter) -> BoardPage:
         total = int(await s.scalar(select(func.count()).select_from(R).where(*where)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(f.page, pages)
-        reqs = (await s.execute(select(R).where(*where).order_by(col(R.created_at).desc(), col(R.id).desc())
-                             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).scalars().all()
+        reqs = (
+            (
+                await s.execute(
+                    select(R)
+                    .where(*where)
+                    .order_by(col(R.created_at).desc(), col(R.id).desc())
+                    .offset((page - 1) * PAGE_SIZE)
+                    .limit(PAGE_SIZE)
+                )
+            )
+            .scalars()
+            .all()
+        )
         names: dict[int, list[str]] = {}
         if reqs:
-            rows = (await s.execute(select(col(Assignment.request_id), col(Person.name)).join(
-                Person, col(Person.id) == col(Assignment.volunteer_id)).where(
-                col(Assignment.request_id).in_([r.id for r in reqs]), col(Assignment.status).in_(HOLDING))
-                .order_by(col(Assignment.id)))).all()
+            rows = (
+                await s.execute(
+                    select(col(Assignment.request_id), col(Person.name))
+                    .join(Person, col(Person.id) == col(Assignment.volunteer_id))
+                    .where(col(Assignment.request_id).in_([r.id for r in reqs]), col(Assignment.status).in_(HOLDING))
+                    .order_by(col(Assignment.id))
+                )
+            ).all()
             for rid, name in rows:
                 names.setdefault(rid, []).append(name)
     tz = zone(scope.timezone)
-    out = [BoardRow(stored_id(r.id), r.code or f"#{r.id}", scope.grid(r.grid_id).name, r.category, r.status, r.summary,
-                    _aware(r.created_at).astimezone(tz), r.slots, r.slots_taken, r.escalation_level,
-                    names.get(stored_id(r.id), []))
-           for r in reqs]
+    out = [
+        BoardRow(
+            stored_id(r.id),
+            r.code or f"#{r.id}",
+            scope.grid(r.grid_id).name,
+            r.category,
+            r.status,
+            r.summary,
+            _aware(r.created_at).astimezone(tz),
+            r.slots,
+            r.slots_taken,
+            r.escalation_level,
+            names.get(stored_id(r.id), []),
+        )
+        for r in reqs
+    ]
     return BoardPage(out, total, page, pages)
 
 
@@ -190,22 +223,48 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
         if req is None or req.erased_at is not None or req.grid_id not in scope.grid_ids:
             raise NotFound("dash.error.not_found")
         resident = await s.get(Person, req.resident_id) if req.resident_id else None
-        rows = (await s.execute(select(Assignment, col(Person.name)).join(Person, col(Person.id) == col(Assignment.volunteer_id))
-                             .where(col(Assignment.request_id) == req.id).order_by(col(Assignment.id)))).all()
+        rows = (
+            await s.execute(
+                select(Assignment, col(Person.name))
+                .join(Person, col(Person.id) == col(Assignment.volunteer_id))
+                .where(col(Assignment.request_id) == req.id)
+                .order_by(col(Assignment.id))
+            )
+        ).all()
         holders = [Holder(a.volunteer_id, name, a.status, a.hours) for a, name in rows]
         rating = (await s.execute(select(Rating).where(col(Rating.request_id) == req.id))).scalars().first()
-        audit = (await s.execute(select(AuditEntry, col(Person.name)).outerjoin(Person, col(Person.id) == col(AuditEntry.actor_id))
-                              .where(col(AuditEntry.entity) == "request", col(AuditEntry.entity_id) == req.id)
-                              .order_by(col(AuditEntry.at), col(AuditEntry.id)))).all()
+        audit = (
+            await s.execute(
+                select(AuditEntry, col(Person.name))
+                .outerjoin(Person, col(Person.id) == col(AuditEntry.actor_id))
+                .where(col(AuditEntry.entity) == "request", col(AuditEntry.entity_id) == req.id)
+                .order_by(col(AuditEntry.at), col(AuditEntry.id))
+            )
+        ).all()
         timeline = [TimelineEntry(_aware(e.at).astimezone(tz), name, e.action, _detail(e.detail)) for e, name in audit]
         live = {a.volunteer_id for a, _ in rows if a.status in LIVE or a.status == "done"}
-        cands = (await s.execute(select(col(Person.id), col(Person.name)).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-                              .where(col(VolunteerProfile.grid_id) == req.grid_id,
-                                     col(VolunteerProfile.status) == VolunteerStatus.approved.value)
-                              .order_by(col(Person.name), col(Person.id)))).all()
-    return RequestDetail(req, scope.grid(req.grid_id), scope.can_see_private(req.grid_id),
-                         resident.name if resident else None, holders, rating, timeline,
-                         [(pid, name) for pid, name in cands if pid is not None and pid not in live], _aware(req.created_at).astimezone(tz))
+        cands = (
+            await s.execute(
+                select(col(Person.id), col(Person.name))
+                .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                .where(
+                    col(VolunteerProfile.grid_id) == req.grid_id,
+                    col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+                )
+                .order_by(col(Person.name), col(Person.id))
+            )
+        ).all()
+    return RequestDetail(
+        req,
+        scope.grid(req.grid_id),
+        scope.can_see_private(req.grid_id),
+        resident.name if resident else None,
+        holders,
+        rating,
+        timeline,
+        [(pid, name) for pid, name in cands if pid is not None and pid not in live],
+        _aware(req.created_at).astimezone(tz),
+    )
 
 
 def _detail(raw: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ A grid leader sees the grids they lead; a community admin every grid of their co
 superadmin everything. Personal details (addresses, phones) are shown only for grids where
 the viewer is the leader or an admin of the grid's community (`Scope.can_see_private`).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -35,8 +36,12 @@ from storage.models import (
 )
 
 DONE_STATUSES = (RequestStatus.done_reported.value, RequestStatus.completed.value)
-ENDED_STATUSES = (RequestStatus.cancelled.value, RequestStatus.closed.value, RequestStatus.out_of_scope.value,
-                  RequestStatus.duplicate.value)
+ENDED_STATUSES = (
+    RequestStatus.cancelled.value,
+    RequestStatus.closed.value,
+    RequestStatus.out_of_scope.value,
+    RequestStatus.duplicate.value,
+)
 STALE_VISIT_DAYS = 14
 
 
@@ -52,12 +57,13 @@ class GridInfo:
 @dataclass(frozen=True)
 class Scope:
     """The grids a viewer may see, decided once per page from their role grants."""
+
     person_id: int
     tg_user_id: int | None
     name: str
     language: str | None
     grids: tuple[GridInfo, ...]
-    admin_of: frozenset[int] = frozenset()   # community ids
+    admin_of: frozenset[int] = frozenset()  # community ids
     leader_of: frozenset[int] = frozenset()  # grid ids
     superadmin: bool = False
 
@@ -101,12 +107,14 @@ async def scope_of(session: AsyncSession, person: Person) -> Scope:
     if not person.is_superadmin:
         stmt = stmt.where(or_(col(Grid.id).in_(leader_of), col(Grid.community_id).in_(admin_of)))
     rows = (await session.execute(stmt.order_by(col(Community.id), col(Grid.id)))).all()
-    grids = tuple(GridInfo(g.id, g.name, c.id, c.name, c.timezone) for g, c in rows
-                  if g.id is not None and c.id is not None)
+    grids = tuple(
+        GridInfo(g.id, g.name, c.id, c.name, c.timezone) for g, c in rows if g.id is not None and c.id is not None
+    )
     if person.id is None or (not grids and not person.is_superadmin and not admin_of):
         raise NotAllowed("dashboard.not_allowed")
-    return Scope(person.id, person.tg_user_id, person.name, person.language, grids, admin_of, leader_of,
-                 person.is_superadmin)
+    return Scope(
+        person.id, person.tg_user_id, person.name, person.language, grids, admin_of, leader_of, person.is_superadmin
+    )
 
 
 async def load_scope(core: Core, person_id: int) -> Scope:
@@ -162,9 +170,20 @@ async def week_figures(core: Core, scope: Scope, grid_id: int | None = None) -> 
         fig.escalated_open = await _count(s, R, in_grids, status.in_(open_statuses), col(R.escalation_level) > 0)
         waits = (await s.execute(select(col(R.created_at), accepted).where(in_grids, accepted >= since))).all()
         if waits:
-            fig.median_accept_minutes = statistics.median((b - a).total_seconds() / 60 for a, b in waits if b is not None)
-        rated = (await s.execute(select(col(Rating.stars)).join(R, col(R.id) == col(Rating.request_id)).where(
-            in_grids, col(Rating.created_at) >= since, col(Rating.stars).is_not(None)))).scalars().all()
+            fig.median_accept_minutes = statistics.median(
+                (b - a).total_seconds() / 60 for a, b in waits if b is not None
+            )
+        rated = (
+            (
+                await s.execute(
+                    select(col(Rating.stars))
+                    .join(R, col(R.id) == col(Rating.request_id))
+                    .where(in_grids, col(Rating.created_at) >= since, col(Rating.stars).is_not(None))
+                )
+            )
+            .scalars()
+            .all()
+        )
         stars = [x for x in rated if x is not None]
         fig.ratings = len(stars)
         if stars:
@@ -172,13 +191,22 @@ async def week_figures(core: Core, scope: Scope, grid_id: int | None = None) -> 
         fig.visits = await _count(s, DoorVisit, col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= since)
         fig.paired_households = await paired_household_count(s, grids)
         fig.stale_households = await stale_household_count(s, grids, now)
-        pts = (await s.execute(select(func.coalesce(func.sum(col(PointsEntry.hours)), 0.0),
-                                   func.coalesce(func.sum(col(PointsEntry.points)), 0)).where(
-            col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= since))).one()
+        pts = (
+            await s.execute(
+                select(
+                    func.coalesce(func.sum(col(PointsEntry.hours)), 0.0),
+                    func.coalesce(func.sum(col(PointsEntry.points)), 0),
+                ).where(col(PointsEntry.grid_id).in_(grids), col(PointsEntry.created_at) >= since)
+            )
+        ).one()
         fig.hours, fig.points = float(pts[0]), int(pts[1])
         V = VolunteerProfile
-        fig.pending_volunteers = await _count(s, V, col(V.grid_id).in_(grids), col(V.status) == VolunteerStatus.pending.value)
-        fig.active_volunteers = await _count(s, V, col(V.grid_id).in_(grids), col(V.status) == VolunteerStatus.approved.value)
+        fig.pending_volunteers = await _count(
+            s, V, col(V.grid_id).in_(grids), col(V.status) == VolunteerStatus.pending.value
+        )
+        fig.active_volunteers = await _count(
+            s, V, col(V.grid_id).in_(grids), col(V.status) == VolunteerStatus.approved.value
+        )
         fig.emergencies = await active_emergency_reasons(s, scope, grids)
     return fig
 
@@ -190,21 +218,42 @@ async def _count(session: AsyncSession, model: type[SQLModel], *where: ColumnEle
 async def paired_household_count(session: AsyncSession, grids: list[int]) -> int:
     """Households (not erased) that have at least one active volunteer pairing."""
     paired = select(col(Pairing.household_id)).where(col(Pairing.active) == True)  # noqa: E712
-    return await _count(session, Household, col(Household.grid_id).in_(grids), col(Household.erased_at).is_(None),
-                        col(Household.id).in_(paired))
+    return await _count(
+        session,
+        Household,
+        col(Household.grid_id).in_(grids),
+        col(Household.erased_at).is_(None),
+        col(Household.id).in_(paired),
+    )
 
 
 async def stale_household_count(session: AsyncSession, grids: list[int], now: datetime) -> int:
     """Households with no door visit for two weeks or more (or never visited)."""
-    recent = select(col(DoorVisit.household_id)).where(col(DoorVisit.grid_id).in_(grids),
-                                                   col(DoorVisit.created_at) >= now - timedelta(days=STALE_VISIT_DAYS))
-    return await _count(session, Household, col(Household.grid_id).in_(grids), col(Household.erased_at).is_(None),
-                        col(Household.id).not_in(recent))
+    recent = select(col(DoorVisit.household_id)).where(
+        col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= now - timedelta(days=STALE_VISIT_DAYS)
+    )
+    return await _count(
+        session,
+        Household,
+        col(Household.grid_id).in_(grids),
+        col(Household.erased_at).is_(None),
+        col(Household.id).not_in(recent),
+    )
 
 
 async def active_emergency_reasons(session: AsyncSession, scope: Scope, grids: list[int]) -> list[str]:
     communities = {g.community_id for g in scope.grids if g.id in grids}
-    rows = (await session.execute(select(col(Emergency.reason)).where(
-        col(Emergency.ended_at).is_(None), col(Emergency.community_id).in_(communities),
-        or_(col(Emergency.grid_id).is_(None), col(Emergency.grid_id).in_(grids))))).scalars().all()
+    rows = (
+        (
+            await session.execute(
+                select(col(Emergency.reason)).where(
+                    col(Emergency.ended_at).is_(None),
+                    col(Emergency.community_id).in_(communities),
+                    or_(col(Emergency.grid_id).is_(None), col(Emergency.grid_id).in_(grids)),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     return list(rows)

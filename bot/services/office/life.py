@@ -1,4 +1,5 @@
 """The dashboard's community-life pages: events with their sign-ups, and emergency status."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,18 +58,46 @@ async def event_rows(core: Core, scope: Scope, grid_id: int | None = None) -> li
     communities = {g.community_id for g in scope.grids if g.id in grids}
     since = core.clock.now() - timedelta(days=PAST_DAYS)
     async with core.db.session() as s:
-        events = [e for e in (await s.execute(select(Event).where(
-            col(Event.community_id).in_(communities), col(Event.starts_at) >= since,
-            or_(col(Event.grid_id).is_(None), col(Event.grid_id).in_(grids)))
-            .order_by(col(Event.starts_at).desc()).limit(MAX_EVENTS))).scalars().all()
-            if _visible(scope, e.grid_id, e.community_id, grids)]
-        rows = {stored_id(e.id): EventRow(stored_id(e.id), e.title, e.kind, e.place, scope.grid(e.grid_id).name if e.grid_id else None,
-                               _local(e.starts_at, scope.timezone), e.slots, e.cancelled)
-                for e in events}
+        events = [
+            e
+            for e in (
+                await s.execute(
+                    select(Event)
+                    .where(
+                        col(Event.community_id).in_(communities),
+                        col(Event.starts_at) >= since,
+                        or_(col(Event.grid_id).is_(None), col(Event.grid_id).in_(grids)),
+                    )
+                    .order_by(col(Event.starts_at).desc())
+                    .limit(MAX_EVENTS)
+                )
+            )
+            .scalars()
+            .all()
+            if _visible(scope, e.grid_id, e.community_id, grids)
+        ]
+        rows = {
+            stored_id(e.id): EventRow(
+                stored_id(e.id),
+                e.title,
+                e.kind,
+                e.place,
+                scope.grid(e.grid_id).name if e.grid_id else None,
+                _local(e.starts_at, scope.timezone),
+                e.slots,
+                e.cancelled,
+            )
+            for e in events
+        }
         if rows:
-            signups = (await s.execute(select(col(EventSignup.event_id), col(EventSignup.status), col(Person.name)).join(
-                Person, col(Person.id) == col(EventSignup.volunteer_id)).where(col(EventSignup.event_id).in_(list(rows)))
-                .order_by(col(EventSignup.id)))).all()
+            signups = (
+                await s.execute(
+                    select(col(EventSignup.event_id), col(EventSignup.status), col(Person.name))
+                    .join(Person, col(Person.id) == col(EventSignup.volunteer_id))
+                    .where(col(EventSignup.event_id).in_(list(rows)))
+                    .order_by(col(EventSignup.id))
+                )
+            ).all()
             for event_id, status, name in signups:
                 row = rows[event_id]
                 if status == SignupStatus.signed.value:
@@ -104,25 +133,55 @@ async def emergency_rows(core: Core, scope: Scope, grid_id: int | None = None) -
     communities = {g.community_id: g.community_name for g in scope.grids if g.id in grids}
     since = core.clock.now() - timedelta(days=PAST_DAYS)
     async with core.db.session() as s:
-        ems = [e for e in (await s.execute(select(Emergency).where(
-            col(Emergency.community_id).in_(list(communities)),
-            or_(col(Emergency.ended_at).is_(None), col(Emergency.ended_at) >= since))
-            .order_by(col(Emergency.started_at).desc()).limit(MAX_EVENTS))).scalars().all()
-            if _visible(scope, e.grid_id, e.community_id, grids)]
+        ems = [
+            e
+            for e in (
+                await s.execute(
+                    select(Emergency)
+                    .where(
+                        col(Emergency.community_id).in_(list(communities)),
+                        or_(col(Emergency.ended_at).is_(None), col(Emergency.ended_at) >= since),
+                    )
+                    .order_by(col(Emergency.started_at).desc())
+                    .limit(MAX_EVENTS)
+                )
+            )
+            .scalars()
+            .all()
+            if _visible(scope, e.grid_id, e.community_id, grids)
+        ]
         out = []
         for em in ems:
-            row = EmergencyRow(stored_id(em.id), em.reason, scope.grid(em.grid_id).name if em.grid_id else None,
-                               communities[em.community_id], _local(em.started_at, scope.timezone),
-                               _local(em.ended_at, scope.timezone), em.target)
-            answers = (await s.execute(select(col(DutyResponse.answer), col(Person.name)).join(
-                Person, col(Person.id) == col(DutyResponse.volunteer_id)).where(col(DutyResponse.emergency_id) == em.id)
-                .order_by(col(DutyResponse.answered_at)))).all()
+            row = EmergencyRow(
+                stored_id(em.id),
+                em.reason,
+                scope.grid(em.grid_id).name if em.grid_id else None,
+                communities[em.community_id],
+                _local(em.started_at, scope.timezone),
+                _local(em.ended_at, scope.timezone),
+                em.target,
+            )
+            answers = (
+                await s.execute(
+                    select(col(DutyResponse.answer), col(Person.name))
+                    .join(Person, col(Person.id) == col(DutyResponse.volunteer_id))
+                    .where(col(DutyResponse.emergency_id) == em.id)
+                    .order_by(col(DutyResponse.answered_at))
+                )
+            ).all()
             row.on_duty = [n for a, n in answers if a == DutyAnswer.on_duty.value]
             row.cant = [n for a, n in answers if a == DutyAnswer.cant.value]
-            team = select(col(VolunteerProfile.id)).where(col(VolunteerProfile.shock_team) == True,  # noqa: E712
-                                                     col(VolunteerProfile.status) == VolunteerStatus.approved.value)
-            team = team.where(col(VolunteerProfile.grid_id) == em.grid_id) if em.grid_id else team.where(
-                col(VolunteerProfile.grid_id).in_([g.id for g in scope.grids if g.community_id == em.community_id]))
+            team = select(col(VolunteerProfile.id)).where(
+                col(VolunteerProfile.shock_team) == True,  # noqa: E712
+                col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+            )
+            team = (
+                team.where(col(VolunteerProfile.grid_id) == em.grid_id)
+                if em.grid_id
+                else team.where(
+                    col(VolunteerProfile.grid_id).in_([g.id for g in scope.grids if g.community_id == em.community_id])
+                )
+            )
             row.shock_team = len((await s.execute(team)).all())
             out.append(row)
     out.sort(key=lambda r: (not r.active, -r.started_at.timestamp()))

@@ -5,6 +5,7 @@ token's SHA-256 is stored (LoginToken). It is valid for 10 minutes and can be us
 Redeeming it opens a WebSession: the browser keeps a random session token in an HttpOnly
 cookie, the database only its hash, and every form carries the session's CSRF token.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,10 @@ def signing_key(core: Core) -> bytes:
         return configured.encode()
     if _process_key is None:
         _process_key = secrets.token_bytes(32)
-        log.warning("web.secret_key is not set: using a random key for this process; dashboard links "
-                    "stop working after a restart and across processes (set web.secret_key)")
+        log.warning(
+            "web.secret_key is not set: using a random key for this process; dashboard links "
+            "stop working after a restart and across processes (set web.secret_key)"
+        )
     return _process_key
 
 
@@ -71,7 +74,7 @@ def _unsign(core: Core, token: str) -> str | None:
 
 class LinkState(StrEnum):
     valid = "valid"
-    invalid = "invalid"   # forged, mistyped, or unknown
+    invalid = "invalid"  # forged, mistyped, or unknown
     expired = "expired"
     used = "used"
 
@@ -85,6 +88,7 @@ class LoginLink:
 @dataclass(frozen=True)
 class NewSession:
     """What the web layer puts in the cookie (`token`); the database keeps only its hash."""
+
     token: str
     person_id: int
     csrf_token: str
@@ -142,9 +146,16 @@ async def redeem_login_link(core: Core, token: str) -> NewSession:
     assert raw is not None
     now = core.clock.now()
     async with core.db.session() as s:
-        person_id = await s.scalar(update(LoginToken).where(
-            col(LoginToken.token_hash) == _sha256(raw), col(LoginToken.used_at).is_(None),
-            col(LoginToken.expires_at) > now).values(used_at=now).returning(col(LoginToken.person_id)))
+        person_id = await s.scalar(
+            update(LoginToken)
+            .where(
+                col(LoginToken.token_hash) == _sha256(raw),
+                col(LoginToken.used_at).is_(None),
+                col(LoginToken.expires_at) > now,
+            )
+            .values(used_at=now)
+            .returning(col(LoginToken.person_id))
+        )
         if person_id is None:  # someone used it between the check and now
             raise NotAllowed("dashboard.refused.used")
         person = await s.get(Person, person_id)
@@ -152,8 +163,15 @@ async def redeem_login_link(core: Core, token: str) -> NewSession:
             raise NotAllowed("dashboard.not_allowed")
         session_token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         locale = core.lang(person.language)
-        s.add(WebSession(session_hash=_sha256(session_token), person_id=person_id, csrf_token=csrf,
-                         locale=locale, expires_at=now + SESSION_TTL))
+        s.add(
+            WebSession(
+                session_hash=_sha256(session_token),
+                person_id=person_id,
+                csrf_token=csrf,
+                locale=locale,
+                expires_at=now + SESSION_TTL,
+            )
+        )
         await audit.record(s, person_id, "dashboard.login", "person", person_id)
     return NewSession(session_token, person_id, csrf, locale, now + SESSION_TTL)
 
@@ -163,8 +181,11 @@ async def session_by_token(core: Core, session_token: str) -> tuple[WebSession, 
     if not session_token or len(session_token) > 200:
         return None
     async with core.db.session() as s:
-        ws = (await s.execute(select(WebSession).where(
-            col(WebSession.session_hash) == _sha256(session_token)))).scalars().first()
+        ws = (
+            (await s.execute(select(WebSession).where(col(WebSession.session_hash) == _sha256(session_token))))
+            .scalars()
+            .first()
+        )
         if ws is None or as_utc(ws.expires_at) <= core.clock.now():
             return None
         person = await s.get(Person, ws.person_id)

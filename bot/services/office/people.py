@@ -1,5 +1,6 @@
 """The dashboard's people pages: volunteers (approval queue, points, hours, last activity)
 and households (visit coverage, those not visited for two weeks or more)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,44 +58,91 @@ async def volunteer_lists(core: Core, scope: Scope, grid_id: int | None = None, 
     V = VolunteerProfile
     # every aggregate only over the people of these grids, so a page costs what its grids hold
     people = select(col(V.person_id)).where(col(V.grid_id).in_(grids))
-    pts = (select(col(PointsEntry.person_id).label("pid"), func.sum(col(PointsEntry.points)).label("points"),
-                  func.sum(col(PointsEntry.hours)).label("hours"), func.max(col(PointsEntry.created_at)).label("at"))
-           .where(col(PointsEntry.person_id).in_(people)).group_by(col(PointsEntry.person_id)).subquery())
-    done = (select(col(Assignment.volunteer_id).label("pid"), func.count().label("n"),
-                   func.max(func.coalesce(col(Assignment.done_at), col(Assignment.created_at))).label("at"))
-            .where(col(Assignment.status) != AssignmentStatus.removed.value, col(Assignment.volunteer_id).in_(people))
-            .group_by(col(Assignment.volunteer_id)).subquery())
-    done_n = (select(col(Assignment.volunteer_id).label("pid"), func.count().label("n"))
-              .where(col(Assignment.status) == AssignmentStatus.done.value, col(Assignment.volunteer_id).in_(people))
-              .group_by(col(Assignment.volunteer_id)).subquery())
-    visits = (select(col(DoorVisit.volunteer_id).label("pid"), func.max(col(DoorVisit.created_at)).label("at"))
-              .where(col(DoorVisit.volunteer_id).in_(people)).group_by(col(DoorVisit.volunteer_id)).subquery())
-    base = (select(V, Person, pts.c.points, pts.c.hours, pts.c.at, done_n.c.n, done.c.at, visits.c.at)
-            .join(Person, col(Person.id) == col(V.person_id))
-            .outerjoin(pts, pts.c.pid == col(V.person_id)).outerjoin(done, done.c.pid == col(V.person_id))
-            .outerjoin(done_n, done_n.c.pid == col(V.person_id)).outerjoin(visits, visits.c.pid == col(V.person_id)))
+    pts = (
+        select(
+            col(PointsEntry.person_id).label("pid"),
+            func.sum(col(PointsEntry.points)).label("points"),
+            func.sum(col(PointsEntry.hours)).label("hours"),
+            func.max(col(PointsEntry.created_at)).label("at"),
+        )
+        .where(col(PointsEntry.person_id).in_(people))
+        .group_by(col(PointsEntry.person_id))
+        .subquery()
+    )
+    done = (
+        select(
+            col(Assignment.volunteer_id).label("pid"),
+            func.count().label("n"),
+            func.max(func.coalesce(col(Assignment.done_at), col(Assignment.created_at))).label("at"),
+        )
+        .where(col(Assignment.status) != AssignmentStatus.removed.value, col(Assignment.volunteer_id).in_(people))
+        .group_by(col(Assignment.volunteer_id))
+        .subquery()
+    )
+    done_n = (
+        select(col(Assignment.volunteer_id).label("pid"), func.count().label("n"))
+        .where(col(Assignment.status) == AssignmentStatus.done.value, col(Assignment.volunteer_id).in_(people))
+        .group_by(col(Assignment.volunteer_id))
+        .subquery()
+    )
+    visits = (
+        select(col(DoorVisit.volunteer_id).label("pid"), func.max(col(DoorVisit.created_at)).label("at"))
+        .where(col(DoorVisit.volunteer_id).in_(people))
+        .group_by(col(DoorVisit.volunteer_id))
+        .subquery()
+    )
+    base = (
+        select(V, Person, pts.c.points, pts.c.hours, pts.c.at, done_n.c.n, done.c.at, visits.c.at)
+        .join(Person, col(Person.id) == col(V.person_id))
+        .outerjoin(pts, pts.c.pid == col(V.person_id))
+        .outerjoin(done, done.c.pid == col(V.person_id))
+        .outerjoin(done_n, done_n.c.pid == col(V.person_id))
+        .outerjoin(visits, visits.c.pid == col(V.person_id))
+    )
     in_grids = col(V.grid_id).in_(grids)
     approved = col(V.status) == VolunteerStatus.approved.value
     async with core.db.session() as s:
-        pending = (await s.execute(base.where(in_grids, col(V.status) == VolunteerStatus.pending.value)
-                                .order_by(col(V.created_at), col(V.id)))).all()
+        pending = (
+            await s.execute(
+                base.where(in_grids, col(V.status) == VolunteerStatus.pending.value).order_by(
+                    col(V.created_at), col(V.id)
+                )
+            )
+        ).all()
         total = int(await s.scalar(select(func.count()).select_from(V).where(in_grids, approved)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        active = (await s.execute(base.where(in_grids, approved)
-                               .order_by(func.coalesce(pts.c.points, 0).desc(), col(Person.name), col(V.id))
-                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
+        active = (
+            await s.execute(
+                base.where(in_grids, approved)
+                .order_by(func.coalesce(pts.c.points, 0).desc(), col(Person.name), col(V.id))
+                .offset((page - 1) * PAGE_SIZE)
+                .limit(PAGE_SIZE)
+            )
+        ).all()
     return VolunteerLists([_vrow(scope, r) for r in pending], [_vrow(scope, r) for r in active], total, page, pages)
 
 
 def _vrow(scope: Scope, row: AnyRow) -> VolunteerRow:
     prof, person, points, hours, pts_at, n_done, task_at, visit_at = row
     stamps = [stamp for x in (pts_at, task_at, visit_at) if (stamp := _local(x, scope.timezone)) is not None]
-    return VolunteerRow(prof.id, person.id, person.name, scope.grid(prof.grid_id).name, prof.status, prof.work_group,
-                        prof.party_member, [x for x in prof.skills.split(",") if x], prof.shock_team,
-                        _local(prof.created_at, scope.timezone),
-                        person.phone if scope.can_see_private(prof.grid_id) else None,
-                        int(points or 0), float(hours or 0.0), int(n_done or 0), max(stamps) if stamps else None)
+    return VolunteerRow(
+        prof.id,
+        person.id,
+        person.name,
+        scope.grid(prof.grid_id).name,
+        prof.status,
+        prof.work_group,
+        prof.party_member,
+        [x for x in prof.skills.split(",") if x],
+        prof.shock_team,
+        _local(prof.created_at, scope.timezone),
+        person.phone if scope.can_see_private(prof.grid_id) else None,
+        int(points or 0),
+        float(hours or 0.0),
+        int(n_done or 0),
+        max(stamps) if stamps else None,
+    )
 
 
 @dataclass
@@ -124,14 +172,19 @@ class HouseholdPage:
         return self.visited_recently / self.total if self.total else None
 
 
-async def household_page(core: Core, scope: Scope, grid_id: int | None = None, *, only_stale: bool = False,
-                         page: int = 1) -> HouseholdPage:
+async def household_page(
+    core: Core, scope: Scope, grid_id: int | None = None, *, only_stale: bool = False, page: int = 1
+) -> HouseholdPage:
     grids = scope.pick(grid_id)
     now = core.clock.now()
     cutoff = now - timedelta(days=STALE_VISIT_DAYS)
     H = Household
-    last = (select(col(DoorVisit.household_id).label("hid"), func.max(col(DoorVisit.created_at)).label("at"))
-            .where(col(DoorVisit.grid_id).in_(grids)).group_by(col(DoorVisit.household_id)).subquery())
+    last = (
+        select(col(DoorVisit.household_id).label("hid"), func.max(col(DoorVisit.created_at)).label("at"))
+        .where(col(DoorVisit.grid_id).in_(grids))
+        .group_by(col(DoorVisit.household_id))
+        .subquery()
+    )
     where = [col(H.grid_id).in_(grids), col(H.erased_at).is_(None)]
     stale_cond = (last.c.at.is_(None)) | (last.c.at < cutoff)
     async with core.db.session() as s:
@@ -142,29 +195,52 @@ async def household_page(core: Core, scope: Scope, grid_id: int | None = None, *
         n_shown = stale if only_stale else total
         pages = max(1, -(-n_shown // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        rows = (await s.execute(select(H, last.c.at).outerjoin(last, last.c.hid == col(H.id)).where(*shown)
-                             .order_by(last.c.at.is_not(None), last.c.at, col(H.id))
-                             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
+        rows = (
+            await s.execute(
+                select(H, last.c.at)
+                .outerjoin(last, last.c.hid == col(H.id))
+                .where(*shown)
+                .order_by(last.c.at.is_not(None), last.c.at, col(H.id))
+                .offset((page - 1) * PAGE_SIZE)
+                .limit(PAGE_SIZE)
+            )
+        ).all()
         ids = [h.id for h, _ in rows]
         vols: dict[int, list[str]] = {}
         outcomes: dict[int, str] = {}
         if ids:
-            for hid, name in (await s.execute(select(col(Pairing.household_id), col(Person.name)).join(
-                    Person, col(Person.id) == col(Pairing.volunteer_id)).where(col(Pairing.household_id).in_(ids),
-                                                                     col(Pairing.active) == True)  # noqa: E712
-                    .order_by(col(Pairing.id)))).all():
+            for hid, name in (
+                await s.execute(
+                    select(col(Pairing.household_id), col(Person.name))
+                    .join(Person, col(Person.id) == col(Pairing.volunteer_id))
+                    .where(col(Pairing.household_id).in_(ids), col(Pairing.active) == True)  # noqa: E712
+                    .order_by(col(Pairing.id))
+                )
+            ).all():
                 vols.setdefault(hid, []).append(name)
-            latest = select(col(DoorVisit.household_id), col(DoorVisit.outcome)).join(last, (
-                last.c.hid == col(DoorVisit.household_id)) & (last.c.at == col(DoorVisit.created_at))).where(
-                col(DoorVisit.household_id).in_(ids)).order_by(col(DoorVisit.id))
+            latest = (
+                select(col(DoorVisit.household_id), col(DoorVisit.outcome))
+                .join(last, (last.c.hid == col(DoorVisit.household_id)) & (last.c.at == col(DoorVisit.created_at)))
+                .where(col(DoorVisit.household_id).in_(ids))
+                .order_by(col(DoorVisit.id))
+            )
             for hid, outcome in (await s.execute(latest)).all():
                 outcomes[hid] = outcome
     out = []
     for h, at in rows:
         private = scope.can_see_private(h.grid_id)
         visited = _local(at, scope.timezone)
-        out.append(HouseholdRow(h.id, scope.grid(h.grid_id).name, h.address if private else None,
-                                h.members if private else None, [x for x in h.care_flags.split(",") if x],
-                                vols.get(h.id, []), visited, outcomes.get(h.id),
-                                visited is None or visited < cutoff))
+        out.append(
+            HouseholdRow(
+                h.id,
+                scope.grid(h.grid_id).name,
+                h.address if private else None,
+                h.members if private else None,
+                [x for x in h.care_flags.split(",") if x],
+                vols.get(h.id, []),
+                visited,
+                outcomes.get(h.id),
+                visited is None or visited < cutoff,
+            )
+        )
     return HouseholdPage(out, total, total - stale, stale, page, pages)

@@ -1,6 +1,7 @@
 """Weekly series for the dashboard charts: requests by status, time to accept, satisfaction,
 visit coverage. One GROUP BY per series; weeks are bucketed in SQL with a CASE over the week
 boundaries (computed in the community's time zone), so it works on SQLite and PostgreSQL alike."""
+
 from __future__ import annotations
 
 import statistics
@@ -60,31 +61,49 @@ async def weekly_trends(core: Core, scope: Scope, grid_id: int | None = None, we
     R = HelpRequest
     async with core.db.session() as s:
         b = _bucket(col(R.created_at), starts)
-        rows = (await s.execute(select(b, col(R.status), func.count()).where(
-            col(R.grid_id).in_(grids), col(R.created_at) >= starts[0], col(R.created_at) < starts[-1])
-            .group_by(b, col(R.status)))).all()
+        rows = (
+            await s.execute(
+                select(b, col(R.status), func.count())
+                .where(col(R.grid_id).in_(grids), col(R.created_at) >= starts[0], col(R.created_at) < starts[-1])
+                .group_by(b, col(R.status))
+            )
+        ).all()
         for week, status, n in rows:
             if week is not None:
                 tr.requests[status_group(status)][int(week)] += int(n)
         waits: dict[int, list[float]] = defaultdict(list)
-        accepts = (await s.execute(select(b, col(R.created_at), col(R.first_accepted_at)).where(
-            col(R.grid_id).in_(grids), col(R.created_at) >= starts[0], col(R.first_accepted_at).is_not(None)))).all()
+        accepts = (
+            await s.execute(
+                select(b, col(R.created_at), col(R.first_accepted_at)).where(
+                    col(R.grid_id).in_(grids), col(R.created_at) >= starts[0], col(R.first_accepted_at).is_not(None)
+                )
+            )
+        ).all()
         for week, created, accepted in accepts:
             if week is not None and accepted is not None:
                 waits[int(week)].append((accepted - created).total_seconds() / 60)
         tr.accept_minutes = [statistics.median(waits[i]) if waits[i] else None for i in range(weeks)]
         rb = _bucket(col(Rating.created_at), starts)
         good = func.sum(case((col(Rating.stars) >= 4, 1), else_=0))
-        rated = (await s.execute(select(rb, good, func.count(col(Rating.stars))).join(R, col(R.id) == col(Rating.request_id)).where(
-            col(R.grid_id).in_(grids), col(Rating.created_at) >= starts[0], col(Rating.stars).is_not(None))
-            .group_by(rb))).all()
+        rated = (
+            await s.execute(
+                select(rb, good, func.count(col(Rating.stars)))
+                .join(R, col(R.id) == col(Rating.request_id))
+                .where(col(R.grid_id).in_(grids), col(Rating.created_at) >= starts[0], col(Rating.stars).is_not(None))
+                .group_by(rb)
+            )
+        ).all()
         by_week = {int(w): (int(g or 0), int(n)) for w, g, n in rated if w is not None}
         tr.ratings = [by_week.get(i, (0, 0))[1] for i in range(weeks)]
-        tr.satisfaction = [by_week[i][0] / by_week[i][1] if by_week.get(i, (0, 0))[1] else None
-                           for i in range(weeks)]
+        tr.satisfaction = [by_week[i][0] / by_week[i][1] if by_week.get(i, (0, 0))[1] else None for i in range(weeks)]
         vb = _bucket(col(DoorVisit.created_at), starts)
-        seen = (await s.execute(select(vb, func.count(func.distinct(col(DoorVisit.household_id)))).where(
-            col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= starts[0]).group_by(vb))).all()
+        seen = (
+            await s.execute(
+                select(vb, func.count(func.distinct(col(DoorVisit.household_id))))
+                .where(col(DoorVisit.grid_id).in_(grids), col(DoorVisit.created_at) >= starts[0])
+                .group_by(vb)
+            )
+        ).all()
         visited = {int(w): int(n) for w, n in seen if w is not None}
         tr.visited = [visited.get(i, 0) for i in range(weeks)]
         tr.paired_households = await paired_household_count(s, grids)

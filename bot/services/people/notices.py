@@ -1,4 +1,5 @@
 """What people's services tell others: volunteers' applications and the leaders' decisions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from bot.services.kernel.notices import Notice
 @dataclass(frozen=True)
 class VolunteerCard:
     """A volunteer as a leader sees them (private chats only: it has the phone number)."""
+
     profile_id: int
     name: str
     grid: str
@@ -25,11 +27,13 @@ class VolunteerCard:
 @dataclass(frozen=True, kw_only=True)
 class VolunteerApplied(Notice):
     """A new application, to one of the grid's deciders, with approve / decline buttons."""
+
     card: VolunteerCard
 
 
 class Decision(StrEnum):
     """How an application ended, as its card says."""
+
     approved = "approved"
     declined = "declined"
 
@@ -37,6 +41,7 @@ class Decision(StrEnum):
 @dataclass(frozen=True, kw_only=True)
 class ApplicationDecided(Notice):
     """Every copy of the application's card, once a leader decided (no phone, no buttons)."""
+
     card: VolunteerCard
     decision: Decision
     by: str
@@ -45,12 +50,14 @@ class ApplicationDecided(Notice):
 @dataclass(frozen=True, kw_only=True)
 class ApplicationWithdrawn(Notice):
     """Every copy of a pending application's card, when the applicant leaves first."""
+
     name: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class VolunteerApproved(Notice):
     """To the applicant: approved, and how to reach the grid's volunteer group (if it has one)."""
+
     grid: str
     group: str | None
     invite_link: str | None
@@ -65,6 +72,7 @@ class VolunteerDeclined(Notice):
 @dataclass(frozen=True, kw_only=True)
 class StandingChanged(Notice):
     """To the volunteer: suspended (no tasks or visits until reinstated), or reinstated."""
+
     grid: str
     suspended: bool
 
@@ -72,6 +80,7 @@ class StandingChanged(Notice):
 @dataclass(frozen=True, kw_only=True)
 class VolunteerLeft(Notice):
     """To the grid's deciders: a volunteer left; `households` pairings ended with them."""
+
     name: str
     grid: str
     households: int

@@ -3,6 +3,7 @@
 Not while something still depends on those details: open requests (the volunteer needs the
 address), tasks being done, or a leader's or admin's role (someone must take it over first).
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,14 +49,24 @@ async def check_can_forget(core: Core, actor: Actor) -> None:
 
 
 async def _still_needed(s: AsyncSession, person: Person) -> None:
-    open_requests = await s.scalar(select(func.count()).select_from(HelpRequest).where(
-        col(HelpRequest.resident_id) == person.id,
-        col(HelpRequest.status).in_([st.value for st in OPEN_REQUEST_STATUSES])))
+    open_requests = await s.scalar(
+        select(func.count())
+        .select_from(HelpRequest)
+        .where(
+            col(HelpRequest.resident_id) == person.id,
+            col(HelpRequest.status).in_([st.value for st in OPEN_REQUEST_STATUSES]),
+        )
+    )
     if open_requests:
         raise StillNeeded("privacy.error.open_requests", count=open_requests)
-    tasks = await s.scalar(select(func.count()).select_from(Assignment).where(
-        col(Assignment.volunteer_id) == person.id,
-        col(Assignment.status).in_([st.value for st in ACTIVE_ASSIGNMENT_STATUSES])))
+    tasks = await s.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .where(
+            col(Assignment.volunteer_id) == person.id,
+            col(Assignment.status).in_([st.value for st in ACTIVE_ASSIGNMENT_STATUSES]),
+        )
+    )
     if tasks:
         raise StillNeeded("privacy.error.active_tasks", count=tasks)
     roles = await s.scalar(select(func.count()).select_from(RoleGrant).where(col(RoleGrant.person_id) == person.id))

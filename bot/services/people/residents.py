@@ -1,4 +1,5 @@
 """Where a resident lives: the grid their requests go to."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from storage.models import Community, Grid
 
 class NoGrid(DomainError):
     """Something grid-bound was tried by someone who has not said where they live (see /grid)."""
+
     key = "residents.no_grid"
 
 
@@ -43,7 +45,9 @@ async def where_i_live(core: Core, actor: Actor) -> tuple[Community, Grid] | Non
 async def grid_choices(core: Core, community_id: int) -> tuple[Community, list[Grid]]:
     async with core.db.session() as s:
         com = await get_community(s, community_id)
-        grids = (await s.execute(select(Grid).where(col(Grid.community_id) == community_id).order_by(col(Grid.name)))).scalars()
+        grids = (
+            await s.execute(select(Grid).where(col(Grid.community_id) == community_id).order_by(col(Grid.name)))
+        ).scalars()
         return com, list(grids)
 
 
@@ -54,8 +58,9 @@ async def choose_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Community
         grid = await get_grid(s, grid_id)
         com = await get_community(s, grid.community_id)
         if person.grid_id != grid.id:
-            await audit.record(s, person.id, "resident.grid", "person", person.id, old_grid_id=person.grid_id,
-                               grid_id=grid.id)
+            await audit.record(
+                s, person.id, "resident.grid", "person", person.id, old_grid_id=person.grid_id, grid_id=grid.id
+            )
             person.grid_id = grid.id
             s.add(person)
         return com, grid

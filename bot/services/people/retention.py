@@ -1,6 +1,7 @@
 """Data retention: personal details of requests closed longer than `requests.retention_days` ago
 are erased (address, phone, free text that may hold them); the figures stay (category, times,
 status, stars), so digests and exports of old weeks still add up. Runs daily from the scheduler."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,11 +15,16 @@ from storage import audit, jobs, outbox
 from storage.enums import RequestStatus
 from storage.models import Assignment, HelpRequest, Rating
 
-FINAL = (RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
-         RequestStatus.out_of_scope.value, RequestStatus.duplicate.value)
-PAYLOAD_DAYS = 14     # sent notifications keep their text this long (they may name an address)
-OUTBOX_DAYS = 120     # then the rows themselves go (their periods are long closed)
-CHECK_RUNS_DAYS = 2   # bookkeeping rows of the five-minute escalation check
+FINAL = (
+    RequestStatus.completed.value,
+    RequestStatus.cancelled.value,
+    RequestStatus.closed.value,
+    RequestStatus.out_of_scope.value,
+    RequestStatus.duplicate.value,
+)
+PAYLOAD_DAYS = 14  # sent notifications keep their text this long (they may name an address)
+OUTBOX_DAYS = 120  # then the rows themselves go (their periods are long closed)
+CHECK_RUNS_DAYS = 2  # bookkeeping rows of the five-minute escalation check
 
 
 @dataclass
@@ -33,20 +39,32 @@ async def erase_expired_requests(core: Core) -> int:
     now = core.clock.now()
     cutoff = now - timedelta(days=core.cfg.requests.retention_days)
     closed_at = func.coalesce(col(HelpRequest.closed_at), col(HelpRequest.done_at), col(HelpRequest.created_at))
-    expired = select(col(HelpRequest.id)).where(col(HelpRequest.status).in_(FINAL), col(HelpRequest.erased_at).is_(None),
-                                           closed_at < cutoff)
+    expired = select(col(HelpRequest.id)).where(
+        col(HelpRequest.status).in_(FINAL), col(HelpRequest.erased_at).is_(None), closed_at < cutoff
+    )
     async with core.db.session() as s:
         ids = list((await s.execute(expired)).scalars())
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             await s.execute(update(Rating).where(col(Rating.request_id).in_(chunk)).values(comment=None))
-            await s.execute(update(Assignment).where(col(Assignment.request_id).in_(chunk)).values(
-                note=None, release_reason=None))
-            await s.execute(update(HelpRequest).where(col(HelpRequest.id).in_(chunk)).values(
-                address=None, phone=None, summary="", close_reason=None, erased_at=now))
+            await s.execute(
+                update(Assignment).where(col(Assignment.request_id).in_(chunk)).values(note=None, release_reason=None)
+            )
+            await s.execute(
+                update(HelpRequest)
+                .where(col(HelpRequest.id).in_(chunk))
+                .values(address=None, phone=None, summary="", close_reason=None, erased_at=now)
+            )
         if ids:
-            await audit.record(s, None, "retention.erase", "help_request", None, count=len(ids),
-                               retention_days=core.cfg.requests.retention_days)
+            await audit.record(
+                s,
+                None,
+                "retention.erase",
+                "help_request",
+                None,
+                count=len(ids),
+                retention_days=core.cfg.requests.retention_days,
+            )
     return len(ids)
 
 

@@ -1,4 +1,5 @@
 """双报到: a volunteer signs up with the grid they live in, and keeps their own profile."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ WORK_GROUPS = [w.value for w in WorkGroup]
 @dataclass(frozen=True)
 class Signup:
     """A checked sign-up, ready to store."""
+
     name: str
     phone: str
     grid_id: int
@@ -68,14 +70,23 @@ def check_draft(draft: dict[str, Any]) -> Signup:
     grid_id = draft.get("grid_id")
     if not isinstance(grid_id, int):
         raise InvalidInput("volunteers.choose_grid_first")
-    return Signup(name=clean_name(draft.get("name")), phone=clean_phone(draft.get("phone")), grid_id=grid_id,
-                  work_group=clean_work_group(draft.get("work_group")), party_member=party,
-                  skills=clean_skills(draft.get("skills")), availability=clean_availability(draft.get("availability")))
+    return Signup(
+        name=clean_name(draft.get("name")),
+        phone=clean_phone(draft.get("phone")),
+        grid_id=grid_id,
+        work_group=clean_work_group(draft.get("work_group")),
+        party_member=party,
+        skills=clean_skills(draft.get("skills")),
+        availability=clean_availability(draft.get("availability")),
+    )
 
 
 async def _profile(session: AsyncSession, person: Person) -> VolunteerProfile | None:
-    return (await session.execute(select(VolunteerProfile).where(
-        col(VolunteerProfile.person_id) == person.id))).scalars().first()
+    return (
+        (await session.execute(select(VolunteerProfile).where(col(VolunteerProfile.person_id) == person.id)))
+        .scalars()
+        .first()
+    )
 
 
 def _refuse_reapply(profile: VolunteerProfile | None) -> None:
@@ -115,8 +126,16 @@ async def submit_signup(core: Core, actor: Actor, draft: dict[str, Any]) -> Volu
         person.grid_id = person.grid_id or signup.grid_id
         s.add_all([profile, person])
         await s.flush()
-        await audit.record(s, person.id, "volunteer.apply", "volunteer", profile.id, grid_id=grid.id,
-                           work_group=signup.work_group, skills=list(signup.skills))
+        await audit.record(
+            s,
+            person.id,
+            "volunteer.apply",
+            "volunteer",
+            profile.id,
+            grid_id=grid.id,
+            work_group=signup.work_group,
+            skills=list(signup.skills),
+        )
         await post_application_cards(core, s, await view_of(s, profile))
         return profile
 
@@ -176,6 +195,11 @@ async def leave_programme(core: Core, actor: Actor) -> VolunteerProfile:
         if was == VolunteerStatus.pending.value:
             await core.notifier.edit_card(s, card_ref(profile), ApplicationWithdrawn(chat_id=0, name=person.name))
         for leader, chat in await deciders_of(s, view.grid):
-            await core.notifier.send(s, f"{card_ref(profile)}:left:{leader.id}", VolunteerLeft(
-                chat_id=chat, language=leader.language, name=person.name, grid=view.grid.name, households=ended))
+            await core.notifier.send(
+                s,
+                f"{card_ref(profile)}:left:{leader.id}",
+                VolunteerLeft(
+                    chat_id=chat, language=leader.language, name=person.name, grid=view.grid.name, households=ended
+                ),
+            )
         return profile

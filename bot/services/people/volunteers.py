@@ -4,6 +4,7 @@ Every decision re-checks, on every press: the actor leads the volunteer's grid (
 its community), is not deciding about themselves, and the profile is still in the state the
 button was drawn for. Sign-up and the volunteer's own profile are in signup.py.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,10 +45,18 @@ class VolunteerView:
     @property
     def card(self) -> VolunteerCard:
         p, prof = self.person, self.profile
-        return VolunteerCard(profile_id=key_of(prof), name=p.name, grid=self.grid.name, community=self.community.name,
-                             phone=p.phone, work_group=prof.work_group, party_member=prof.party_member,
-                             skills=tuple(v for v in prof.skills.split(",") if v), availability=prof.availability,
-                             status=prof.status)
+        return VolunteerCard(
+            profile_id=key_of(prof),
+            name=p.name,
+            grid=self.grid.name,
+            community=self.community.name,
+            phone=p.phone,
+            work_group=prof.work_group,
+            party_member=prof.party_member,
+            skills=tuple(v for v in prof.skills.split(",") if v),
+            availability=prof.availability,
+            status=prof.status,
+        )
 
 
 def card_ref(profile: VolunteerProfile) -> str:
@@ -75,8 +84,12 @@ async def post_application_cards(core: Core, session: AsyncSession, view: Volunt
     for leader, chat in await deciders_of(session, view.grid):
         if leader.id == view.person.id:
             continue  # nobody decides about themselves
-        await core.notifier.send(session, f"{ref}:card:{leader.id}",
-                                 VolunteerApplied(chat_id=chat, language=leader.language, card=card), card_ref=ref)
+        await core.notifier.send(
+            session,
+            f"{ref}:card:{leader.id}",
+            VolunteerApplied(chat_id=chat, language=leader.language, card=card),
+            card_ref=ref,
+        )
 
 
 async def _decidable(session: AsyncSession, actor: Actor, profile_id: int) -> tuple[Person, VolunteerView]:
@@ -105,14 +118,23 @@ def _stale(profile: VolunteerProfile) -> Conflict:
     return Conflict(ALREADY_KEYS.get(profile.status, "error.stale"))
 
 
-async def _transition(session: AsyncSession, prof: VolunteerProfile, before: VolunteerStatus, after: VolunteerStatus,
-                      me: Person, now: datetime) -> None:
+async def _transition(
+    session: AsyncSession,
+    prof: VolunteerProfile,
+    before: VolunteerStatus,
+    after: VolunteerStatus,
+    me: Person,
+    now: datetime,
+) -> None:
     """Change the status only if it is still `before` (two leaders pressing at once: one wins)."""
     values: dict[str, Any] = dict(status=after.value, decided_by=me.id, decided_at=now)
     if after != VolunteerStatus.approved:
         values["shock_team"] = False
-    result = await session.execute(update(VolunteerProfile).where(
-        col(VolunteerProfile.id) == prof.id, col(VolunteerProfile.status) == before.value).values(**values))
+    result = await session.execute(
+        update(VolunteerProfile)
+        .where(col(VolunteerProfile.id) == prof.id, col(VolunteerProfile.status) == before.value)
+        .values(**values)
+    )
     if not affected(result):
         await session.refresh(prof)
         raise _stale(prof)
@@ -120,8 +142,9 @@ async def _transition(session: AsyncSession, prof: VolunteerProfile, before: Vol
 
 
 async def _close_card(core: Core, session: AsyncSession, view: VolunteerView, me: Person, decision: Decision) -> None:
-    await core.notifier.edit_card(session, card_ref(view.profile),
-                                  ApplicationDecided(chat_id=0, card=view.card, decision=decision, by=me.name))
+    await core.notifier.edit_card(
+        session, card_ref(view.profile), ApplicationDecided(chat_id=0, card=view.card, decision=decision, by=me.name)
+    )
 
 
 async def approve_volunteer(core: Core, actor: Actor, profile_id: int) -> VolunteerProfile:
@@ -135,10 +158,17 @@ async def approve_volunteer(core: Core, actor: Actor, profile_id: int) -> Volunt
         await audit.record(s, me.id, "volunteer.approve", "volunteer", prof.id, grid_id=prof.grid_id)
         group = await volunteer_group_of(s, prof.grid_id)
         if view.person.tg_user_id is not None:
-            await core.notifier.send(s, f"{card_ref(prof)}:approved", VolunteerApproved(
-                chat_id=view.person.tg_user_id, language=view.person.language, grid=view.grid.name,
-                group=group.title if group is not None else None,
-                invite_link=group.invite_link if group is not None else None))
+            await core.notifier.send(
+                s,
+                f"{card_ref(prof)}:approved",
+                VolunteerApproved(
+                    chat_id=view.person.tg_user_id,
+                    language=view.person.language,
+                    grid=view.grid.name,
+                    group=group.title if group is not None else None,
+                    invite_link=group.invite_link if group is not None else None,
+                ),
+            )
         await _close_card(core, s, view, me, Decision.approved)
         return prof
 
@@ -149,46 +179,64 @@ async def decline_volunteer(core: Core, actor: Actor, profile_id: int, reason: s
         me, view = await _decidable(s, actor, profile_id)
         prof = view.profile
         await _transition(s, prof, VolunteerStatus.pending, VolunteerStatus.declined, me, core.clock.now())
-        await audit.record(s, me.id, "volunteer.decline", "volunteer", prof.id, grid_id=prof.grid_id,
-                           with_reason=reason is not None)
+        await audit.record(
+            s, me.id, "volunteer.decline", "volunteer", prof.id, grid_id=prof.grid_id, with_reason=reason is not None
+        )
         if view.person.tg_user_id is not None:
-            await core.notifier.send(s, f"{card_ref(prof)}:declined", VolunteerDeclined(
-                chat_id=view.person.tg_user_id, language=view.person.language, grid=view.grid.name, reason=reason))
+            await core.notifier.send(
+                s,
+                f"{card_ref(prof)}:declined",
+                VolunteerDeclined(
+                    chat_id=view.person.tg_user_id, language=view.person.language, grid=view.grid.name, reason=reason
+                ),
+            )
         await _close_card(core, s, view, me, Decision.declined)
         return prof
 
 
 async def suspend_volunteer(core: Core, actor: Actor, profile_id: int) -> VolunteerProfile:
     """An approved volunteer stops getting tasks and visits until reinstated."""
-    return await _set_standing(core, actor, profile_id, VolunteerStatus.approved, VolunteerStatus.suspended,
-                               "volunteer.suspend")
+    return await _set_standing(
+        core, actor, profile_id, VolunteerStatus.approved, VolunteerStatus.suspended, "volunteer.suspend"
+    )
 
 
 async def reinstate_volunteer(core: Core, actor: Actor, profile_id: int) -> VolunteerProfile:
-    return await _set_standing(core, actor, profile_id, VolunteerStatus.suspended, VolunteerStatus.approved,
-                               "volunteer.reinstate")
+    return await _set_standing(
+        core, actor, profile_id, VolunteerStatus.suspended, VolunteerStatus.approved, "volunteer.reinstate"
+    )
 
 
-async def _set_standing(core: Core, actor: Actor, profile_id: int, before: VolunteerStatus, after: VolunteerStatus,
-                        action: str) -> VolunteerProfile:
+async def _set_standing(
+    core: Core, actor: Actor, profile_id: int, before: VolunteerStatus, after: VolunteerStatus, action: str
+) -> VolunteerProfile:
     async with core.db.session() as s:
         me, view = await _decidable(s, actor, profile_id)
         prof = view.profile
         await _transition(s, prof, before, after, me, core.clock.now())
         await audit.record(s, me.id, action, "volunteer", prof.id, grid_id=prof.grid_id)
         if view.person.tg_user_id is not None:
-            await core.notifier.send(s, f"{action}:{prof.id}:{core.clock.now().timestamp():.3f}", StandingChanged(
-                chat_id=view.person.tg_user_id, language=view.person.language, grid=view.grid.name,
-                suspended=after == VolunteerStatus.suspended))
+            await core.notifier.send(
+                s,
+                f"{action}:{prof.id}:{core.clock.now().timestamp():.3f}",
+                StandingChanged(
+                    chat_id=view.person.tg_user_id,
+                    language=view.person.language,
+                    grid=view.grid.name,
+                    suspended=after == VolunteerStatus.suspended,
+                ),
+            )
         return prof
 
 
 def _joined() -> Select[VolunteerProfile, Person, Grid, Community]:
     """Profiles with their person, grid and community in one query (no query per row)."""
-    return (select(VolunteerProfile, Person, Grid, Community)
-            .join(Person, col(Person.id) == col(VolunteerProfile.person_id))
-            .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
-            .join(Community, col(Community.id) == col(Grid.community_id)))
+    return (
+        select(VolunteerProfile, Person, Grid, Community)
+        .join(Person, col(Person.id) == col(VolunteerProfile.person_id))
+        .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+        .join(Community, col(Community.id) == col(Grid.community_id))
+    )
 
 
 async def _led(session: AsyncSession, actor: Actor) -> tuple[Person, Any]:
@@ -196,8 +244,12 @@ async def _led(session: AsyncSession, actor: Actor) -> tuple[Person, Any]:
     me = await ensure_person(session, actor)
     if me.is_superadmin:
         return me, true()
-    leads = select(col(RoleGrant.grid_id)).where(col(RoleGrant.person_id) == me.id, col(RoleGrant.role) == RoleKind.leader.value)
-    admin = select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == me.id, col(RoleGrant.role) == RoleKind.admin.value)
+    leads = select(col(RoleGrant.grid_id)).where(
+        col(RoleGrant.person_id) == me.id, col(RoleGrant.role) == RoleKind.leader.value
+    )
+    admin = select(col(RoleGrant.community_id)).where(
+        col(RoleGrant.person_id) == me.id, col(RoleGrant.role) == RoleKind.admin.value
+    )
     if not await session.scalar(select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == me.id).limit(1)):
         raise NotAllowed("volunteers.leaders_only")
     return me, or_(col(VolunteerProfile.grid_id).in_(leads), col(Grid.community_id).in_(admin))
@@ -207,27 +259,50 @@ async def pending_volunteers(core: Core, actor: Actor) -> list[VolunteerView]:
     """Applications waiting in the grids this person leads (oldest first)."""
     async with core.db.session() as s:
         me, led = await _led(s, actor)
-        rows = await s.execute(_joined().where(led, col(VolunteerProfile.person_id) != me.id,
-                                            col(VolunteerProfile.status) == VolunteerStatus.pending.value)
-                            .order_by(col(VolunteerProfile.consent_at), col(VolunteerProfile.id)))
+        rows = await s.execute(
+            _joined()
+            .where(
+                led,
+                col(VolunteerProfile.person_id) != me.id,
+                col(VolunteerProfile.status) == VolunteerStatus.pending.value,
+            )
+            .order_by(col(VolunteerProfile.consent_at), col(VolunteerProfile.id))
+        )
         return [VolunteerView(p, person, grid, com) for p, person, grid, com in rows.all()]
 
 
-async def grid_volunteers(core: Core, actor: Actor, *, offset: int = 0,
-                          limit: int = 24) -> tuple[list[VolunteerView], int]:
+async def grid_volunteers(
+    core: Core, actor: Actor, *, offset: int = 0, limit: int = 24
+) -> tuple[list[VolunteerView], int]:
     """One page of the approved and suspended volunteers of the grids this person leads (by grid,
     then name) and how many there are in all."""
     async with core.db.session() as s:
         _, led = await _led(s, actor)
-        live = (led, col(VolunteerProfile.status).in_([VolunteerStatus.approved.value,
-                                                   VolunteerStatus.suspended.value]))
-        total = await s.scalar(select(func.count()).select_from(VolunteerProfile)
-                               .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id)).where(*live))
-        rows = await s.execute(_joined().where(*live).order_by(col(Grid.name), col(Grid.id), col(Person.name), col(Person.id))
-                            .offset(max(0, offset)).limit(limit))
+        live = (
+            led,
+            col(VolunteerProfile.status).in_([VolunteerStatus.approved.value, VolunteerStatus.suspended.value]),
+        )
+        total = await s.scalar(
+            select(func.count())
+            .select_from(VolunteerProfile)
+            .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+            .where(*live)
+        )
+        rows = await s.execute(
+            _joined()
+            .where(*live)
+            .order_by(col(Grid.name), col(Grid.id), col(Person.name), col(Person.id))
+            .offset(max(0, offset))
+            .limit(limit)
+        )
         return [VolunteerView(p, person, grid, com) for p, person, grid, com in rows.all()], int(total or 0)
 
 
 async def end_pairings(session: AsyncSession, person_id: int) -> int:
-    return affected(await session.execute(update(Pairing).where(
-        col(Pairing.volunteer_id) == person_id, col(Pairing.active) == True).values(active=False)))  # noqa: E712
+    return affected(
+        await session.execute(
+            update(Pairing)
+            .where(col(Pairing.volunteer_id) == person_id, col(Pairing.active) == True)  # noqa: E712
+            .values(active=False)
+        )
+    )

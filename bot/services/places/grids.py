@@ -1,4 +1,5 @@
 """Communities, grids, their leaders and admins (who is in charge where)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,8 +30,15 @@ async def residents_group_of(session: AsyncSession, grid_id: int) -> ChatBinding
 
 
 async def _binding(session: AsyncSession, grid_id: int, kind: ChatKind) -> ChatBinding | None:
-    return (await session.execute(select(ChatBinding).where(
-        col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == kind.value))).scalars().first()
+    return (
+        (
+            await session.execute(
+                select(ChatBinding).where(col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == kind.value)
+            )
+        )
+        .scalars()
+        .first()
+    )
 
 
 async def find_person(session: AsyncSession, ref: int | str) -> Person | None:
@@ -64,8 +72,11 @@ async def all_communities(core: Core) -> list[Community]:
 async def grids_of_community(core: Core, community_id: int) -> list[Grid]:
     async with core.db.session() as s:
         await get_community(s, community_id)
-        return list((await s.execute(select(Grid).where(col(Grid.community_id) == community_id)
-                                  .order_by(col(Grid.name)))).scalars())
+        return list(
+            (
+                await s.execute(select(Grid).where(col(Grid.community_id) == community_id).order_by(col(Grid.name)))
+            ).scalars()
+        )
 
 
 async def _admin_person(session: AsyncSession, actor: Actor, community_id: int | None) -> Person:
@@ -83,8 +94,9 @@ async def administered_communities(core: Core, actor: Actor) -> list[Community]:
             raise NotAllowed("places.admins_only")
         stmt = select(Community).order_by(col(Community.name))
         if not person.is_superadmin:
-            mine = select(col(RoleGrant.community_id)).where(col(RoleGrant.person_id) == person.id,
-                                                        col(RoleGrant.role) == RoleKind.admin.value)
+            mine = select(col(RoleGrant.community_id)).where(
+                col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value
+            )
             stmt = stmt.where(col(Community.id).in_(mine))
         return list((await s.execute(stmt)).scalars())
 
@@ -93,8 +105,12 @@ async def administered_grids(core: Core, actor: Actor) -> list[tuple[Community, 
     """Every grid of the communities this person administers, by community and grid name."""
     ids = [c.id for c in await administered_communities(core, actor)]
     async with core.db.session() as s:
-        rows = await s.execute(select(Community, Grid).join(Grid, col(Grid.community_id) == col(Community.id))
-                            .where(col(Community.id).in_(ids)).order_by(col(Community.name), col(Grid.name)))
+        rows = await s.execute(
+            select(Community, Grid)
+            .join(Grid, col(Grid.community_id) == col(Community.id))
+            .where(col(Community.id).in_(ids))
+            .order_by(col(Community.name), col(Grid.name))
+        )
         return [(c, g) for c, g in rows.all()]
 
 
@@ -104,8 +120,16 @@ async def with_communities(core: Core, grids: list[Grid]) -> list[tuple[Grid, st
     if len({g.community_id for g in grids}) <= 1:
         return [(g, None) for g in grids]
     async with core.db.session() as s:
-        names = {cid: name for cid, name in (await s.execute(select(col(Community.id), col(Community.name)).where(
-            col(Community.id).in_({g.community_id for g in grids})))).all()}
+        names = {
+            cid: name
+            for cid, name in (
+                await s.execute(
+                    select(col(Community.id), col(Community.name)).where(
+                        col(Community.id).in_({g.community_id for g in grids})
+                    )
+                )
+            ).all()
+        }
     return [(g, names.get(g.community_id, "?")) for g in grids]
 
 
@@ -167,12 +191,22 @@ async def set_leader(core: Core, actor: Actor, grid_id: int, ref: int | str) -> 
         target, chat = await _target(s, ref)
         if target.id in {p.id for p in await leaders_of(s, grid_id)}:
             raise Conflict("places.already_leader", name=target.name)
-        s.add(RoleGrant(person_id=key_of(target), role=RoleKind.leader.value, grid_id=grid_id, granted_by=me.id,
-                        created_at=core.clock.now()))
+        s.add(
+            RoleGrant(
+                person_id=key_of(target),
+                role=RoleKind.leader.value,
+                grid_id=grid_id,
+                granted_by=me.id,
+                created_at=core.clock.now(),
+            )
+        )
         await s.flush()
         await audit.record(s, me.id, "leader.grant", "grid", grid_id, person_id=target.id)
-        await core.notifier.send(s, f"leader-granted:{grid_id}:{target.id}:{core.clock.now().timestamp():.0f}",
-                                 LeaderGranted(chat_id=chat, language=target.language, grid=grid.name))
+        await core.notifier.send(
+            s,
+            f"leader-granted:{grid_id}:{target.id}:{core.clock.now().timestamp():.0f}",
+            LeaderGranted(chat_id=chat, language=target.language, grid=grid.name),
+        )
         return target
 
 
@@ -181,9 +215,13 @@ async def remove_leader(core: Core, actor: Actor, grid_id: int, person_id: int) 
         grid = await get_grid(s, grid_id)
         me = await _admin_person(s, actor, grid.community_id)
         target = await s.get(Person, person_id)
-        result = await s.execute(delete(RoleGrant).where(
-            col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.leader.value,
-            col(RoleGrant.grid_id) == grid_id))
+        result = await s.execute(
+            delete(RoleGrant).where(
+                col(RoleGrant.person_id) == person_id,
+                col(RoleGrant.role) == RoleKind.leader.value,
+                col(RoleGrant.grid_id) == grid_id,
+            )
+        )
         if target is None or not affected(result):
             raise Conflict("places.not_a_leader")
         await audit.record(s, me.id, "leader.revoke", "grid", grid_id, person_id=person_id)
@@ -196,15 +234,30 @@ async def add_admin(core: Core, actor: Actor, community_id: int, ref: int | str)
         com = await get_community(s, community_id)
         me = await _admin_person(s, actor, community_id)
         target, chat = await _target(s, ref)
-        if await s.scalar(select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == target.id, col(RoleGrant.role) ==
-                                                     RoleKind.admin.value, col(RoleGrant.community_id) == community_id)):
+        if await s.scalar(
+            select(col(RoleGrant.id)).where(
+                col(RoleGrant.person_id) == target.id,
+                col(RoleGrant.role) == RoleKind.admin.value,
+                col(RoleGrant.community_id) == community_id,
+            )
+        ):
             raise Conflict("places.already_admin", name=target.name)
-        s.add(RoleGrant(person_id=key_of(target), role=RoleKind.admin.value, community_id=community_id,
-                        granted_by=me.id, created_at=core.clock.now()))
+        s.add(
+            RoleGrant(
+                person_id=key_of(target),
+                role=RoleKind.admin.value,
+                community_id=community_id,
+                granted_by=me.id,
+                created_at=core.clock.now(),
+            )
+        )
         await s.flush()
         await audit.record(s, me.id, "admin.grant", "community", community_id, person_id=target.id)
-        await core.notifier.send(s, f"admin-granted:{community_id}:{target.id}:{core.clock.now().timestamp():.0f}",
-                                 AdminGranted(chat_id=chat, language=target.language, community=com.name))
+        await core.notifier.send(
+            s,
+            f"admin-granted:{community_id}:{target.id}:{core.clock.now().timestamp():.0f}",
+            AdminGranted(chat_id=chat, language=target.language, community=com.name),
+        )
         return target
 
 
@@ -212,9 +265,13 @@ async def remove_admin(core: Core, actor: Actor, community_id: int, person_id: i
     async with core.db.session() as s:
         me = await _admin_person(s, actor, community_id)
         target = await s.get(Person, person_id)
-        result = await s.execute(delete(RoleGrant).where(
-            col(RoleGrant.person_id) == person_id, col(RoleGrant.role) == RoleKind.admin.value,
-            col(RoleGrant.community_id) == community_id))
+        result = await s.execute(
+            delete(RoleGrant).where(
+                col(RoleGrant.person_id) == person_id,
+                col(RoleGrant.role) == RoleKind.admin.value,
+                col(RoleGrant.community_id) == community_id,
+            )
+        )
         if target is None or not affected(result):
             raise Conflict("places.not_an_admin")
         await audit.record(s, me.id, "admin.revoke", "community", community_id, person_id=person_id)
@@ -232,8 +289,12 @@ async def community_admins(core: Core, actor: Actor, community_id: int) -> tuple
     async with core.db.session() as s:
         com = await get_community(s, community_id)
         await _admin_person(s, actor, community_id)
-        stmt = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id)).where(
-            col(RoleGrant.role) == RoleKind.admin.value, col(RoleGrant.community_id) == community_id).order_by(col(Person.id))
+        stmt = (
+            select(Person)
+            .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+            .where(col(RoleGrant.role) == RoleKind.admin.value, col(RoleGrant.community_id) == community_id)
+            .order_by(col(Person.id))
+        )
         return com, list((await s.execute(stmt)).scalars())
 
 
@@ -262,23 +323,39 @@ async def overview(core: Core, actor: Actor) -> list[CommunityOverview]:
     communities = await administered_communities(core, actor)
     ids = [c.id for c in communities]
     async with core.db.session() as s:
-        grids = list((await s.execute(select(Grid).where(col(Grid.community_id).in_(ids)).order_by(col(Grid.name)))).scalars())
+        grids = list(
+            (await s.execute(select(Grid).where(col(Grid.community_id).in_(ids)).order_by(col(Grid.name)))).scalars()
+        )
         rows = {g.id: GridOverview(g) for g in grids}
         gids = list(rows)
         who = func.coalesce(func.nullif(col(Person.name), ""), func.cast(col(Person.tg_user_id), String))
-        for gid, name in (await s.execute(select(col(RoleGrant.grid_id), who).join(Person, col(Person.id) == col(RoleGrant.person_id))
-                                       .where(col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_(gids))
-                                       .order_by(col(Person.id)))).all():
+        for gid, name in (
+            await s.execute(
+                select(col(RoleGrant.grid_id), who)
+                .join(Person, col(Person.id) == col(RoleGrant.person_id))
+                .where(col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_(gids))
+                .order_by(col(Person.id))
+            )
+        ).all():
             rows[gid].leaders.append(name)
-        for gid, status, n in (await s.execute(select(col(VolunteerProfile.grid_id), col(VolunteerProfile.status), func.count())
-                                            .where(col(VolunteerProfile.grid_id).in_(gids))
-                                            .group_by(col(VolunteerProfile.grid_id), col(VolunteerProfile.status)))).all():
+        for gid, status, n in (
+            await s.execute(
+                select(col(VolunteerProfile.grid_id), col(VolunteerProfile.status), func.count())
+                .where(col(VolunteerProfile.grid_id).in_(gids))
+                .group_by(col(VolunteerProfile.grid_id), col(VolunteerProfile.status))
+            )
+        ).all():
             if status == VolunteerStatus.approved.value:
                 rows[gid].volunteers = n
             elif status == VolunteerStatus.pending.value:
                 rows[gid].pending = n
-        for gid, n in (await s.execute(select(col(Household.grid_id), func.count()).where(
-                col(Household.grid_id).in_(gids), col(Household.erased_at).is_(None)).group_by(col(Household.grid_id)))).all():
+        for gid, n in (
+            await s.execute(
+                select(col(Household.grid_id), func.count())
+                .where(col(Household.grid_id).in_(gids), col(Household.erased_at).is_(None))
+                .group_by(col(Household.grid_id))
+            )
+        ).all():
             rows[gid].households = n
         for b in (await s.execute(select(ChatBinding).where(col(ChatBinding.grid_id).in_(gids)))).scalars():
             if b.kind == ChatKind.volunteers.value:

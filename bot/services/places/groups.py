@@ -1,4 +1,5 @@
 """Group chats bound to grids: each grid has one volunteer group and one residents group."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from storage.models import ChatBinding, Grid
 class BindResult:
     binding: ChatBinding
     grid: Grid
-    unchanged: bool = False         # it was already bound exactly like this
+    unchanged: bool = False  # it was already bound exactly like this
     replaced_title: str | None = None  # the grid's previous group of this kind, now unbound
 
 
@@ -37,8 +38,17 @@ async def _chat_binding(session: AsyncSession, chat_id: int) -> ChatBinding | No
     return (await session.execute(select(ChatBinding).where(col(ChatBinding.chat_id) == chat_id))).scalars().first()
 
 
-async def bind_chat(core: Core, actor: Actor, *, chat_id: int, title: str, grid_id: int, kind: ChatKind,
-                    bot_is_member: bool, invite_link: str | None = None) -> BindResult:
+async def bind_chat(
+    core: Core,
+    actor: Actor,
+    *,
+    chat_id: int,
+    title: str,
+    grid_id: int,
+    kind: ChatKind,
+    bot_is_member: bool,
+    invite_link: str | None = None,
+) -> BindResult:
     """Bind a group to a grid. The person must lead the grid (or administer its community), and
     also the grid the chat was bound to before, if any. The grid's previous group of that kind
     is unbound (a grid has one of each)."""
@@ -60,20 +70,50 @@ async def bind_chat(core: Core, actor: Actor, *, chat_id: int, title: str, grid_
                 return BindResult(current, grid, unchanged=True)
             if not await can_lead(s, person, current.grid_id):
                 raise NotAllowed("groups.bound_elsewhere")
-            await audit.record(s, person.id, "chat.unbind", "grid", current.grid_id, chat_id=chat_id,
-                               kind=current.kind, reason="rebound")
+            await audit.record(
+                s,
+                person.id,
+                "chat.unbind",
+                "grid",
+                current.grid_id,
+                chat_id=chat_id,
+                kind=current.kind,
+                reason="rebound",
+            )
             await s.delete(current)
-        replaced = (await s.execute(select(ChatBinding).where(
-            col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == kind.value))).scalars().first()
+        replaced = (
+            (
+                await s.execute(
+                    select(ChatBinding).where(col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == kind.value)
+                )
+            )
+            .scalars()
+            .first()
+        )
         replaced_title = None
         if replaced is not None:
             replaced_title = replaced.title or str(replaced.chat_id)
-            await audit.record(s, person.id, "chat.unbind", "grid", grid_id, chat_id=replaced.chat_id,
-                               kind=kind.value, reason="replaced")
+            await audit.record(
+                s,
+                person.id,
+                "chat.unbind",
+                "grid",
+                grid_id,
+                chat_id=replaced.chat_id,
+                kind=kind.value,
+                reason="replaced",
+            )
             await s.delete(replaced)
         await s.flush()
-        binding = ChatBinding(chat_id=chat_id, grid_id=grid_id, kind=kind.value, title=(title or "")[:255],
-                              invite_link=invite_link, bound_by=person.id, created_at=core.clock.now())
+        binding = ChatBinding(
+            chat_id=chat_id,
+            grid_id=grid_id,
+            kind=kind.value,
+            title=(title or "")[:255],
+            invite_link=invite_link,
+            bound_by=person.id,
+            created_at=core.clock.now(),
+        )
         s.add(binding)
         await s.flush()
         await audit.record(s, person.id, "chat.bind", "grid", grid_id, chat_id=chat_id, kind=kind.value)
@@ -121,6 +161,7 @@ async def chat_migrated(core: Core, old_chat_id: int, new_chat_id: int) -> bool:
             return False
         binding.chat_id = new_chat_id
         s.add(binding)
-        await audit.record(s, None, "chat.migrate", "grid", binding.grid_id, old_chat_id=old_chat_id,
-                           chat_id=new_chat_id)
+        await audit.record(
+            s, None, "chat.migrate", "grid", binding.grid_id, old_chat_id=old_chat_id, chat_id=new_chat_id
+        )
         return True

@@ -3,6 +3,7 @@
 Addresses and phones are private: they are shown to the grid's leaders and to the paired
 volunteer in private chats, never in groups, logs, audit details or error messages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -63,12 +64,16 @@ def clean_flags(values: Any) -> tuple[str, ...]:
 
 def check_new(draft: dict[str, Any]) -> NewHousehold:
     phone = draft.get("phone")
-    return NewHousehold(address=clean_address(draft.get("address")), members=clean_members(draft.get("members")),
-                        member_count=clean_member_count(draft.get("member_count")),
-                        care_flags=clean_flags(draft.get("care_flags") or []),
-                        phone=clean_phone(phone) if phone else None,
-                        note=clean_line(draft["note"], max_len=1000, key="households.bad_note", allow_newlines=True)
-                        if draft.get("note") else "")
+    return NewHousehold(
+        address=clean_address(draft.get("address")),
+        members=clean_members(draft.get("members")),
+        member_count=clean_member_count(draft.get("member_count")),
+        care_flags=clean_flags(draft.get("care_flags") or []),
+        phone=clean_phone(phone) if phone else None,
+        note=clean_line(draft["note"], max_len=1000, key="households.bad_note", allow_newlines=True)
+        if draft.get("note")
+        else "",
+    )
 
 
 async def _leading(session: AsyncSession, actor: Actor, grid_id: int) -> tuple[Person, Grid]:
@@ -88,9 +93,15 @@ async def leader_grids(core: Core, actor: Actor) -> list[Grid]:
 
 
 async def address_taken(session: AsyncSession, grid_id: int, address: str) -> bool:
-    return bool(await session.scalar(select(col(Household.id)).where(
-        col(Household.grid_id) == grid_id, func.lower(col(Household.address)) == address.lower(),
-        col(Household.erased_at).is_(None))))
+    return bool(
+        await session.scalar(
+            select(col(Household.id)).where(
+                col(Household.grid_id) == grid_id,
+                func.lower(col(Household.address)) == address.lower(),
+                col(Household.erased_at).is_(None),
+            )
+        )
+    )
 
 
 async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehold | dict[str, Any]) -> Household:
@@ -100,24 +111,51 @@ async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehol
         me, grid = await _leading(s, actor, grid_id)
         if await address_taken(s, grid_id, new.address):
             raise Conflict("households.address_exists", grid=grid.name)
-        h = Household(grid_id=grid_id, address=new.address, members=new.members, member_count=new.member_count,
-                      care_flags=",".join(new.care_flags), phone=new.phone, note=new.note, created_at=core.clock.now())
+        h = Household(
+            grid_id=grid_id,
+            address=new.address,
+            members=new.members,
+            member_count=new.member_count,
+            care_flags=",".join(new.care_flags),
+            phone=new.phone,
+            note=new.note,
+            created_at=core.clock.now(),
+        )
         s.add(h)
         await s.flush()
-        await audit.record(s, me.id, "household.create", "household", h.id, grid_id=grid_id,
-                           care_flags=list(new.care_flags), member_count=new.member_count)
+        await audit.record(
+            s,
+            me.id,
+            "household.create",
+            "household",
+            h.id,
+            grid_id=grid_id,
+            care_flags=list(new.care_flags),
+            member_count=new.member_count,
+        )
         return h
 
 
 async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Grid, list[HouseholdRow]]:
     async with core.db.session() as s:
         _, grid = await _leading(s, actor, grid_id)
-        rows = [HouseholdRow(h) for h in (await s.execute(select(Household).where(
-            col(Household.grid_id) == grid_id, col(Household.erased_at).is_(None)).order_by(col(Household.address)))).scalars()]
+        rows = [
+            HouseholdRow(h)
+            for h in (
+                await s.execute(
+                    select(Household)
+                    .where(col(Household.grid_id) == grid_id, col(Household.erased_at).is_(None))
+                    .order_by(col(Household.address))
+                )
+            ).scalars()
+        ]
         by_id = {r.household.id: r for r in rows}
-        pairs = await s.execute(select(col(Pairing.household_id), col(Person.name)).join(Person, col(Person.id) == col(Pairing.volunteer_id))
-                             .join(Household, col(Household.id) == col(Pairing.household_id))
-                             .where(col(Household.grid_id) == grid_id, col(Pairing.active) == True))  # noqa: E712
+        pairs = await s.execute(
+            select(col(Pairing.household_id), col(Person.name))
+            .join(Person, col(Person.id) == col(Pairing.volunteer_id))
+            .join(Household, col(Household.id) == col(Pairing.household_id))
+            .where(col(Household.grid_id) == grid_id, col(Pairing.active) == True)  # noqa: E712
+        )
         for hid, name in pairs.all():
             if hid in by_id:
                 by_id[hid].volunteers.append(name)
@@ -128,11 +166,20 @@ async def pairable_volunteers(core: Core, actor: Actor, grid_id: int) -> tuple[G
     """Approved volunteers of the grid with how many households each looks after now."""
     async with core.db.session() as s:
         _, grid = await _leading(s, actor, grid_id)
-        count = select(func.count()).select_from(Pairing).where(
-            col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == True).scalar_subquery()  # noqa: E712
-        stmt = select(Person, count).join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).where(
-            col(VolunteerProfile.grid_id) == grid_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value
-        ).order_by(col(Person.name))
+        count = (
+            select(func.count())
+            .select_from(Pairing)
+            .where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == True)  # noqa: E712
+            .scalar_subquery()
+        )
+        stmt = (
+            select(Person, count)
+            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+            .where(
+                col(VolunteerProfile.grid_id) == grid_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value
+            )
+            .order_by(col(Person.name))
+        )
         return grid, [(p, n) for p, n in (await s.execute(stmt)).all()]
 
 
@@ -158,8 +205,15 @@ async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[
             h = await s.get(Household, hid)
             if h is None or h.erased_at is not None or h.grid_id != grid_id:
                 raise Conflict("households.household_not_in_grid", grid=grid.name)
-            p = (await s.execute(select(Pairing).where(col(Pairing.volunteer_id) == vol.id,
-                                                    col(Pairing.household_id) == hid))).scalars().first()
+            p = (
+                (
+                    await s.execute(
+                        select(Pairing).where(col(Pairing.volunteer_id) == vol.id, col(Pairing.household_id) == hid)
+                    )
+                )
+                .scalars()
+                .first()
+            )
             if p is not None and p.active:
                 continue
             p = p or Pairing(volunteer_id=key_of(vol), household_id=hid)
@@ -168,21 +222,39 @@ async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[
             made.append(p)
         await s.flush()
         for p in made:
-            await audit.record(s, me.id, "pairing.create", "pairing", p.id, grid_id=grid_id,
-                               volunteer_id=vol.id, household_id=p.household_id)
+            await audit.record(
+                s,
+                me.id,
+                "pairing.create",
+                "pairing",
+                p.id,
+                grid_id=grid_id,
+                volunteer_id=vol.id,
+                household_id=p.household_id,
+            )
         if made and vol.tg_user_id is not None:
             stamp = f"{core.clock.now().timestamp():.3f}"
-            await core.notifier.send(s, f"paired:{vol.id}:{','.join(str(p.id) for p in made)}:{stamp}", HouseholdsPaired(
-                chat_id=vol.tg_user_id, language=vol.language, count=len(made), grid=grid.name))
+            await core.notifier.send(
+                s,
+                f"paired:{vol.id}:{','.join(str(p.id) for p in made)}:{stamp}",
+                HouseholdsPaired(chat_id=vol.tg_user_id, language=vol.language, count=len(made), grid=grid.name),
+            )
         return made
 
 
 async def pairings_of(core: Core, actor: Actor, volunteer_id: int, grid_id: int) -> list[tuple[Pairing, Household]]:
     async with core.db.session() as s:
         await _leading(s, actor, grid_id)
-        stmt = select(Pairing, Household).join(Household, col(Household.id) == col(Pairing.household_id)).where(
-            col(Pairing.volunteer_id) == volunteer_id, col(Pairing.active) == True, col(Household.grid_id) == grid_id  # noqa: E712
-        ).order_by(col(Household.address))
+        stmt = (
+            select(Pairing, Household)
+            .join(Household, col(Household.id) == col(Pairing.household_id))
+            .where(
+                col(Pairing.volunteer_id) == volunteer_id,
+                col(Pairing.active) == True,  # noqa: E712
+                col(Household.grid_id) == grid_id,
+            )
+            .order_by(col(Household.address))
+        )
         return [(p, h) for p, h in (await s.execute(stmt)).all()]
 
 
@@ -197,8 +269,9 @@ async def unpair(core: Core, actor: Actor, pairing_id: int) -> tuple[Pairing, Ho
             raise Conflict("households.already_unpaired")
         p.active = False
         s.add(p)
-        await audit.record(s, me.id, "pairing.end", "pairing", p.id, grid_id=h.grid_id,
-                           volunteer_id=p.volunteer_id, household_id=h.id)
+        await audit.record(
+            s, me.id, "pairing.end", "pairing", p.id, grid_id=h.grid_id, volunteer_id=p.volunteer_id, household_id=h.id
+        )
         return p, h
 
 
@@ -209,9 +282,12 @@ async def households_of_volunteer(core: Core, actor: Actor) -> list[Household]:
         prof = await approved_volunteer(s, me)
         if prof is None:
             return []
-        stmt = select(Household).join(Pairing, col(Pairing.household_id) == col(Household.id)).where(
-            col(Pairing.volunteer_id) == me.id, col(Pairing.active) == True, col(Household.erased_at).is_(None)  # noqa: E712
-        ).order_by(col(Household.address))
+        stmt = (
+            select(Household)
+            .join(Pairing, col(Pairing.household_id) == col(Household.id))
+            .where(col(Pairing.volunteer_id) == me.id, col(Pairing.active) == True, col(Household.erased_at).is_(None))  # noqa: E712
+            .order_by(col(Household.address))
+        )
         return list((await s.execute(stmt)).scalars())
 
 
@@ -222,8 +298,13 @@ async def household_for(core: Core, actor: Actor, household_id: int) -> Househol
         h = await s.get(Household, household_id)
         if h is None or h.erased_at is not None:
             raise NotFound("households.not_found")
-        paired = await s.scalar(select(col(Pairing.id)).where(col(Pairing.volunteer_id) == me.id, col(Pairing.household_id) == h.id,
-                                                         col(Pairing.active) == True))  # noqa: E712
+        paired = await s.scalar(
+            select(col(Pairing.id)).where(
+                col(Pairing.volunteer_id) == me.id,
+                col(Pairing.household_id) == h.id,
+                col(Pairing.active) == True,  # noqa: E712
+            )
+        )
         if not ((paired and await approved_volunteer(s, me)) or await can_lead(s, me, h.grid_id)):
             raise NotAllowed("households.not_yours")
         return h

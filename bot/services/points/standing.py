@@ -4,6 +4,7 @@ A grid's board ranks the volunteers registered in that grid (col(VolunteerProfil
 points they earned anywhere; the community's board ranks every volunteer of its grids. "This
 month" starts at midnight on the 1st in the community's time zone. Ties share a rank.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ class MyPoints:
     month_points: int
     month_hours: float
     rank: int | None  # in the grid, all time; None when not a volunteer of a grid
-    ranked: int       # volunteers in that grid
+    ranked: int  # volunteers in that grid
     grid_name: str
 
 
@@ -59,6 +60,7 @@ class Board:
 @dataclass(frozen=True)
 class _Home:
     """The grid whose board this person sees, with its community."""
+
     person: Person
     has_profile: bool
     profile_grid_id: int | None
@@ -70,12 +72,25 @@ class _Home:
 
 
 # the person, their volunteer grid and its community, and whether they hold any role: one statement
-_HOME = by_tg(col(VolunteerProfile.id), col(Grid.id), col(Grid.name), col(Grid.community_id), col(Community.name), col(Community.timezone),
-              exists().where(col(RoleGrant.person_id) == col(Person.id))).outerjoin(
-    VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).outerjoin(
-    Grid, col(Grid.id) == col(VolunteerProfile.grid_id)).outerjoin(Community, col(Community.id) == col(Grid.community_id))
-_PLACE = select(col(Grid.name), col(Grid.community_id), col(Community.name), col(Community.timezone)).join(
-    Community, col(Community.id) == col(Grid.community_id)).where(col(Grid.id) == bindparam("gid"))
+_HOME = (
+    by_tg(
+        col(VolunteerProfile.id),
+        col(Grid.id),
+        col(Grid.name),
+        col(Grid.community_id),
+        col(Community.name),
+        col(Community.timezone),
+        exists().where(col(RoleGrant.person_id) == col(Person.id)),
+    )
+    .outerjoin(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+    .outerjoin(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+    .outerjoin(Community, col(Community.id) == col(Grid.community_id))
+)
+_PLACE = (
+    select(col(Grid.name), col(Grid.community_id), col(Community.name), col(Community.timezone))
+    .join(Community, col(Community.id) == col(Grid.community_id))
+    .where(col(Grid.id) == bindparam("gid"))
+)
 
 
 async def _home_grid(s: AsyncSession, actor: Actor) -> _Home:
@@ -103,23 +118,49 @@ def _in_month(column: Any) -> Any:
 
 
 # /points in one statement: my totals, all time and this month, and my rank on my grid's board
-_MINE = select(func.coalesce(func.sum(_PE.points), 0).label("pts"), func.coalesce(func.sum(_PE.hours), 0.0),
-               func.coalesce(func.sum(_in_month(_PE.points)), 0), func.coalesce(func.sum(_in_month(_PE.hours)), 0.0)
-               ).where(_PE.person_id == bindparam("pid")).subquery("mine")
-_GRID_TOTALS = select(_PE.person_id, func.sum(_PE.points).label("pts")).where(_PE.person_id.in_(
-    select(col(VolunteerProfile.person_id)).where(col(VolunteerProfile.grid_id) == bindparam("gid")))).group_by(_PE.person_id).subquery()
-_ABOVE = select(func.count()).select_from(VolunteerProfile).outerjoin(
-    _GRID_TOTALS, _GRID_TOTALS.c.person_id == col(VolunteerProfile.person_id)).where(
-    col(VolunteerProfile.grid_id) == bindparam("gid"), func.coalesce(_GRID_TOTALS.c.pts, 0) > _MINE.c.pts).scalar_subquery()
-_RANKED = select(func.count()).select_from(VolunteerProfile).where(
-    col(VolunteerProfile.grid_id) == bindparam("gid")).correlate_except(VolunteerProfile).scalar_subquery()
+_MINE = (
+    select(
+        func.coalesce(func.sum(_PE.points), 0).label("pts"),
+        func.coalesce(func.sum(_PE.hours), 0.0),
+        func.coalesce(func.sum(_in_month(_PE.points)), 0),
+        func.coalesce(func.sum(_in_month(_PE.hours)), 0.0),
+    )
+    .where(_PE.person_id == bindparam("pid"))
+    .subquery("mine")
+)
+_GRID_TOTALS = (
+    select(_PE.person_id, func.sum(_PE.points).label("pts"))
+    .where(
+        _PE.person_id.in_(
+            select(col(VolunteerProfile.person_id)).where(col(VolunteerProfile.grid_id) == bindparam("gid"))
+        )
+    )
+    .group_by(_PE.person_id)
+    .subquery()
+)
+_ABOVE = (
+    select(func.count())
+    .select_from(VolunteerProfile)
+    .outerjoin(_GRID_TOTALS, _GRID_TOTALS.c.person_id == col(VolunteerProfile.person_id))
+    .where(col(VolunteerProfile.grid_id) == bindparam("gid"), func.coalesce(_GRID_TOTALS.c.pts, 0) > _MINE.c.pts)
+    .scalar_subquery()
+)
+_RANKED = (
+    select(func.count())
+    .select_from(VolunteerProfile)
+    .where(col(VolunteerProfile.grid_id) == bindparam("gid"))
+    .correlate_except(VolunteerProfile)
+    .scalar_subquery()
+)
 _MY_POINTS = select(*_MINE.c, _ABOVE, _RANKED).select_from(_MINE)
 
 
 def _totals(since: datetime | None) -> Select[int, int, float]:
-    stmt: Select[int, int, float] = select(col(PointsEntry.person_id).label("person_id"),
-                                           func.sum(col(PointsEntry.points)).label("pts"),
-                                           func.sum(col(PointsEntry.hours)).label("hrs"))
+    stmt: Select[int, int, float] = select(
+        col(PointsEntry.person_id).label("person_id"),
+        func.sum(col(PointsEntry.points)).label("pts"),
+        func.sum(col(PointsEntry.hours)).label("hrs"),
+    )
     if since is not None:
         stmt = stmt.where(col(PointsEntry.created_at) >= since)
     return stmt.group_by(col(PointsEntry.person_id))
@@ -128,24 +169,32 @@ def _totals(since: datetime | None) -> Select[int, int, float]:
 def _members(scope: str, home: _Home) -> Select[int]:
     """Volunteers on the board: registered in the grid, or in any grid of its community."""
     stmt = select(col(VolunteerProfile.person_id)).join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
-    return stmt.where(col(VolunteerProfile.grid_id) == home.grid_id) if scope == "grid" else stmt.where(
-        col(Grid.community_id) == home.community_id)
+    return (
+        stmt.where(col(VolunteerProfile.grid_id) == home.grid_id)
+        if scope == "grid"
+        else stmt.where(col(Grid.community_id) == home.community_id)
+    )
 
 
 async def _rank(s: AsyncSession, members: Select[int], since: datetime | None, mine: int) -> tuple[int, int]:
     """(1 + volunteers with more points than `mine`, volunteers on the board)."""
     totals = _totals(since).where(col(PointsEntry.person_id).in_(members)).subquery()
     pts = func.coalesce(totals.c.pts, 0)
-    base = select(func.count()).select_from(VolunteerProfile).outerjoin(
-        totals, totals.c.person_id == col(VolunteerProfile.person_id)).where(col(VolunteerProfile.person_id).in_(members))
+    base = (
+        select(func.count())
+        .select_from(VolunteerProfile)
+        .outerjoin(totals, totals.c.person_id == col(VolunteerProfile.person_id))
+        .where(col(VolunteerProfile.person_id).in_(members))
+    )
     above = int(await s.scalar(base.where(pts > mine)) or 0)
     count = int(await s.scalar(base) or 0)
     return above + 1, count
 
 
 async def _sum(s: AsyncSession, person_id: int, since: datetime | None) -> tuple[int, float]:
-    stmt = select(func.coalesce(func.sum(col(PointsEntry.points)), 0), func.coalesce(func.sum(col(PointsEntry.hours)), 0.0)).where(
-        col(PointsEntry.person_id) == person_id)
+    stmt = select(
+        func.coalesce(func.sum(col(PointsEntry.points)), 0), func.coalesce(func.sum(col(PointsEntry.hours)), 0.0)
+    ).where(col(PointsEntry.person_id) == person_id)
     if since is not None:
         stmt = stmt.where(col(PointsEntry.created_at) >= since)
     pts, hrs = (await s.execute(stmt)).one()
@@ -156,8 +205,11 @@ async def my_points(core: Core, actor: Actor) -> MyPoints:
     async with core.db.reading() as s:
         home = await _home_grid(s, actor)
         since = month_start(core.clock.now(), home.timezone)
-        row = (await (await s.connection()).execute(
-            _MY_POINTS, {"pid": home.person.id, "gid": home.grid_id, "since": since})).one()
+        row = (
+            await (await s.connection()).execute(
+                _MY_POINTS, {"pid": home.person.id, "gid": home.grid_id, "since": since}
+            )
+        ).one()
         pts, hrs, mpts, mhrs, above, ranked = tuple(row)
         rank, ranked = (int(above) + 1, int(ranked)) if home.has_profile else (None, 0)
         return MyPoints(int(pts), round(float(hrs), 1), int(mpts), round(float(mhrs), 1), rank, ranked, home.grid_name)
@@ -172,9 +224,13 @@ async def leaderboard(core: Core, actor: Actor, scope: str, period: str, limit: 
         since = month_start(core.clock.now(), home.timezone) if period == "month" else None
         members = _members(scope, home)
         totals = _totals(since).where(col(PointsEntry.person_id).in_(members)).subquery()
-        stmt = (select(col(Person.id), col(Person.name), totals.c.pts, totals.c.hrs)
-                .join(totals, totals.c.person_id == col(Person.id)).where(totals.c.pts > 0)
-                .order_by(totals.c.pts.desc(), totals.c.hrs.desc(), col(Person.id)).limit(limit))
+        stmt = (
+            select(col(Person.id), col(Person.name), totals.c.pts, totals.c.hrs)
+            .join(totals, totals.c.person_id == col(Person.id))
+            .where(totals.c.pts > 0)
+            .order_by(totals.c.pts.desc(), totals.c.hrs.desc(), col(Person.id))
+            .limit(limit)
+        )
         rows: list[BoardRow] = []
         for pid, name, pts, hrs in (await s.execute(stmt)).all():
             rank = rows[-1].rank if rows and rows[-1].points == int(pts) else len(rows) + 1

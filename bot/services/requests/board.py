@@ -3,6 +3,7 @@
 Every function checks that the actor leads the request's grid (or administers its community);
 the web dashboard calls the same functions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -67,13 +68,22 @@ async def _leader_of_request(s: AsyncSession, actor: Actor, request_id: int) -> 
 
 async def volunteer_loads(s: AsyncSession, grid_id: int, category: str | None = None) -> list[VolunteerLoad]:
     """Approved volunteers of the grid with their open tasks; those whose skills fit first."""
-    load = (select(col(Assignment.volunteer_id), func.count().label("n")).where(col(Assignment.status).in_(LIVE))
-            .group_by(col(Assignment.volunteer_id)).subquery())
-    rows = (await s.execute(select(Person, col(VolunteerProfile.skills), func.coalesce(load.c.n, 0))
-                         .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-                         .outerjoin(load, load.c.volunteer_id == col(Person.id))
-                         .where(col(VolunteerProfile.grid_id) == grid_id,
-                                col(VolunteerProfile.status) == VolunteerStatus.approved.value))).all()
+    load = (
+        select(col(Assignment.volunteer_id), func.count().label("n"))
+        .where(col(Assignment.status).in_(LIVE))
+        .group_by(col(Assignment.volunteer_id))
+        .subquery()
+    )
+    rows = (
+        await s.execute(
+            select(Person, col(VolunteerProfile.skills), func.coalesce(load.c.n, 0))
+            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+            .outerjoin(load, load.c.volunteer_id == col(Person.id))
+            .where(
+                col(VolunteerProfile.grid_id) == grid_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value
+            )
+        )
+    ).all()
     fit = set(skills_fit(category)) if category else set()
     out = [VolunteerLoad(p, int(n), [x for x in (skills or "").split(",") if x]) for p, skills, n in rows]
     for v in out:
@@ -90,15 +100,21 @@ async def board_for(core: Core, actor: Actor) -> list[Board]:
             raise NotAllowed("board.error.not_leader")
         boards = []
         for g in grids[:10]:
-            reqs = (await s.execute(select(HelpRequest).where(
-                col(HelpRequest.grid_id) == g.id, col(HelpRequest.status).in_(ACTIVE))
-                .order_by((col(HelpRequest.when_kind) != WhenKind.urgent.value), col(HelpRequest.id)).limit(BOARD_LIMIT))).scalars()
+            reqs = (
+                await s.execute(
+                    select(HelpRequest)
+                    .where(col(HelpRequest.grid_id) == g.id, col(HelpRequest.status).in_(ACTIVE))
+                    .order_by((col(HelpRequest.when_kind) != WhenKind.urgent.value), col(HelpRequest.id))
+                    .limit(BOARD_LIMIT)
+                )
+            ).scalars()
             items = []
             for r in reqs:
                 names = [display_name(p) for p, _ in await _holders(s, r.id or 0)]
                 items.append(BoardItem(r, names))
-            boards.append(Board(g, items, await volunteer_loads(s, g.id or 0),
-                                core.cfg.requests.max_open_tasks_per_volunteer))
+            boards.append(
+                Board(g, items, await volunteer_loads(s, g.id or 0), core.cfg.requests.max_open_tasks_per_volunteer)
+            )
         return boards
 
 
@@ -142,7 +158,9 @@ async def dispatch_task(core: Core, actor: Actor, request_id: int, volunteer_per
         return await assign_volunteer(core, s, req, await _volunteer(s, volunteer_person_id), dispatched_by=leader.id)
 
 
-async def reassign_task(core: Core, actor: Actor, request_id: int, from_person_id: int, to_person_id: int) -> ClaimResult:
+async def reassign_task(
+    core: Core, actor: Actor, request_id: int, from_person_id: int, to_person_id: int
+) -> ClaimResult:
     """Move a taken (not yet finished) slot from one volunteer to another, in one transaction."""
     async with core.db.session() as s:
         leader, req = await _leader_of_request(s, actor, request_id)
@@ -157,13 +175,22 @@ async def reassign_task(core: Core, actor: Actor, request_id: int, from_person_i
             raise Conflict("board.error.not_holding", code=req.code or "")
         await s.refresh(req)
         await tell(core, s, from_person_id, f"reassigned:{held.id}", Reassigned, code=req.code or "")
-        await audit.record(s, leader.id, "task.reassign", "request", req.id, code=req.code,
-                           from_volunteer=from_person_id, to_volunteer=to_person_id)
+        await audit.record(
+            s,
+            leader.id,
+            "task.reassign",
+            "request",
+            req.id,
+            code=req.code,
+            from_volunteer=from_person_id,
+            to_volunteer=to_person_id,
+        )
         return await assign_volunteer(core, s, req, target, dispatched_by=leader.id)
 
 
-async def _end(core: Core, s: AsyncSession, leader: Person, req: HelpRequest, status: RequestStatus, action: str,
-               **values: object) -> HelpRequest:
+async def _end(
+    core: Core, s: AsyncSession, leader: Person, req: HelpRequest, status: RequestStatus, action: str, **values: object
+) -> HelpRequest:
     now = core.clock.now()
     if not await claims.set_status(s, req.id or 0, ACTIVE, status, closed_at=now, **values):
         raise Conflict("request.stale.closed", code=req.code or "")
@@ -173,12 +200,30 @@ async def _end(core: Core, s: AsyncSession, leader: Person, req: HelpRequest, st
     for vid in volunteers:
         await tell(core, s, vid, f"closed:{req.id}:{vid}", ClosedToVolunteer, code=req.code or "")
     if req.resident_id and req.resident_id != leader.id:
-        await tell(core, s, req.resident_id, f"closed:{req.id}", ClosedToResident, code=req.code or "",
-                   status=status.value, reason=req.close_reason or "", referral=req.referral,
-                   other_code=await _code(s, req.duplicate_of))
+        await tell(
+            core,
+            s,
+            req.resident_id,
+            f"closed:{req.id}",
+            ClosedToResident,
+            code=req.code or "",
+            status=status.value,
+            reason=req.close_reason or "",
+            referral=req.referral,
+            other_code=await _code(s, req.duplicate_of),
+        )
     await end_relays(s, req.id or 0, now)
-    await audit.record(s, leader.id, action, "request", req.id, code=req.code,
-                       reason=rin.mask_phones(req.close_reason or "")[:200], referral=req.referral, of=req.duplicate_of)
+    await audit.record(
+        s,
+        leader.id,
+        action,
+        "request",
+        req.id,
+        code=req.code,
+        reason=rin.mask_phones(req.close_reason or "")[:200],
+        referral=req.referral,
+        of=req.duplicate_of,
+    )
     await refresh_cards(core, s, req)
     return req
 
@@ -205,8 +250,16 @@ async def mark_out_of_scope(core: Core, actor: Actor, request_id: int, referral:
     async with core.db.session() as s:
         leader, req = await _leader_of_request(s, actor, request_id)
         require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
-        return await _end(core, s, leader, req, RequestStatus.out_of_scope, "request.out_of_scope",
-                          close_reason=reason_v, referral=referral)
+        return await _end(
+            core,
+            s,
+            leader,
+            req,
+            RequestStatus.out_of_scope,
+            "request.out_of_scope",
+            close_reason=reason_v,
+            referral=referral,
+        )
 
 
 async def mark_duplicate(core: Core, actor: Actor, request_id: int, of_request_id: int) -> HelpRequest:
@@ -236,8 +289,19 @@ async def duplicate_candidates(core: Core, actor: Actor, request_id: int) -> tup
     """Other active requests of the grid this one could duplicate (the flagged one first)."""
     async with core.db.session() as s:
         _, req = await _leader_of_request(s, actor, request_id)
-        rows = list((await s.execute(select(HelpRequest).where(
-            col(HelpRequest.grid_id) == req.grid_id, col(HelpRequest.id) != req.id, col(HelpRequest.status).in_(ACTIVE))
-            .order_by(col(HelpRequest.id).desc()).limit(10))).scalars())
+        rows = list(
+            (
+                await s.execute(
+                    select(HelpRequest)
+                    .where(
+                        col(HelpRequest.grid_id) == req.grid_id,
+                        col(HelpRequest.id) != req.id,
+                        col(HelpRequest.status).in_(ACTIVE),
+                    )
+                    .order_by(col(HelpRequest.id).desc())
+                    .limit(10)
+                )
+            ).scalars()
+        )
         rows.sort(key=lambda r: r.id != req.suspected_duplicate_of)
         return req, rows

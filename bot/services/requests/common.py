@@ -1,4 +1,5 @@
 """What every step of the request loop shares: loading a request, names, telling a person."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -20,8 +21,13 @@ from storage.enums import RequestStatus
 from storage.models import Assignment, AuditEntry, Community, Grid, HelpRequest, Person, Relay
 
 LIVE, HOLDING, ACTIVE = claim_reads.LIVE, claim_reads.HOLDING, claim_reads.ACTIVE  # as the storage reads them
-TERMINAL = [RequestStatus.completed.value, RequestStatus.cancelled.value, RequestStatus.closed.value,
-            RequestStatus.out_of_scope.value, RequestStatus.duplicate.value]
+TERMINAL = [
+    RequestStatus.completed.value,
+    RequestStatus.cancelled.value,
+    RequestStatus.closed.value,
+    RequestStatus.out_of_scope.value,
+    RequestStatus.duplicate.value,
+]
 
 
 def as_utc(when: datetime | None) -> datetime | None:
@@ -116,8 +122,9 @@ def notice_for(p: Person | None, kind: type[N], **facts: Any) -> N | None:
     return kind(chat_id=p.tg_user_id, language=p.language, **facts)
 
 
-async def tell(core: Core, session: AsyncSession, person_id: int | None, key: str, kind: type[Notice],
-               **facts: Any) -> bool:
+async def tell(
+    core: Core, session: AsyncSession, person_id: int | None, key: str, kind: type[Notice], **facts: Any
+) -> bool:
     """Queue a notice of `kind` to a person (once per key); False if they cannot be reached."""
     notice = notice_for(await person(session, person_id), kind, **facts)
     return notice is not None and await core.notifier.send(session, key, notice)
@@ -125,11 +132,24 @@ async def tell(core: Core, session: AsyncSession, person_id: int | None, key: st
 
 async def reopen_count(session: AsyncSession, request_id: int) -> int:
     """How often the resident said "not done": numbers the done/reopen rounds for outbox keys."""
-    return int(await session.scalar(select(func.count()).select_from(AuditEntry).where(
-        col(AuditEntry.entity) == "request", col(AuditEntry.entity_id) == request_id, col(AuditEntry.action) == "request.reopen")) or 0)
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                col(AuditEntry.entity) == "request",
+                col(AuditEntry.entity_id) == request_id,
+                col(AuditEntry.action) == "request.reopen",
+            )
+        )
+        or 0
+    )
 
 
 async def end_relays(session: AsyncSession, request_id: int, now: datetime) -> None:
     """A closed task ends its relayed conversations."""
-    await session.execute(update(Relay).where(col(Relay.request_id) == request_id, col(Relay.active) == True)  # noqa: E712
-                       .values(active=False, ended_at=now))
+    await session.execute(
+        update(Relay)
+        .where(col(Relay.request_id) == request_id, col(Relay.active) == True)  # noqa: E712
+        .values(active=False, ended_at=now)
+    )

@@ -3,6 +3,7 @@
 The scheduler calls escalate_overdue every few minutes. Each step happens once per request
 (a conditional update of escalation_level, and outbox keys), and the resident hears of it.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,9 +26,18 @@ BATCH = 500
 
 
 async def _raise_level(s: AsyncSession, req: HelpRequest, level: int) -> bool:
-    done = (await s.execute(update(HelpRequest).where(
-        col(HelpRequest.id) == req.id, col(HelpRequest.status) == RequestStatus.open.value,
-        col(HelpRequest.escalation_level) < level).values(escalation_level=level).returning(col(HelpRequest.id)))).first()
+    done = (
+        await s.execute(
+            update(HelpRequest)
+            .where(
+                col(HelpRequest.id) == req.id,
+                col(HelpRequest.status) == RequestStatus.open.value,
+                col(HelpRequest.escalation_level) < level,
+            )
+            .values(escalation_level=level)
+            .returning(col(HelpRequest.id))
+        )
+    ).first()
     if done:
         req.escalation_level = level
     return done is not None
@@ -47,12 +57,22 @@ async def _escalate(core: Core, s: AsyncSession, req: HelpRequest, level: int, m
         people = await _admins(s, req.grid_id)
     intro = LeadIntro.to_leader if level == 1 else LeadIntro.to_admins
     for p in people:
-        await send_lead_copy(core, s, req, p, f"escalate:{req.id}:{level}:{p.id}", intro, urgent=True,
-                             minutes=minutes, grid=grid.name if grid else "")
+        await send_lead_copy(
+            core,
+            s,
+            req,
+            p,
+            f"escalate:{req.id}:{level}:{p.id}",
+            intro,
+            urgent=True,
+            minutes=minutes,
+            grid=grid.name if grid else "",
+        )
     if req.resident_id:
         await tell(core, s, req.resident_id, f"followup:{req.id}:{level}", FollowedUp, code=req.code or "", level=level)
-    await audit.record(s, None, "request.escalate", "request", req.id, code=req.code, level=level,
-                       told=[p.id for p in people])
+    await audit.record(
+        s, None, "request.escalate", "request", req.id, code=req.code, level=level, told=[p.id for p in people]
+    )
     return True
 
 
@@ -63,9 +83,20 @@ async def escalate_overdue(core: Core) -> int:
     lead_cut = now - timedelta(minutes=cfg.escalate_to_leader_minutes)
     admin_cut = now - timedelta(minutes=cfg.escalate_to_admins_minutes)
     async with core.db.session() as s:
-        ids = list((await s.execute(select(col(HelpRequest.id)).where(
-            col(HelpRequest.status) == RequestStatus.open.value, col(HelpRequest.escalation_level) < 2,
-            col(HelpRequest.created_at) <= lead_cut).order_by(col(HelpRequest.id)).limit(BATCH))).scalars())
+        ids = list(
+            (
+                await s.execute(
+                    select(col(HelpRequest.id))
+                    .where(
+                        col(HelpRequest.status) == RequestStatus.open.value,
+                        col(HelpRequest.escalation_level) < 2,
+                        col(HelpRequest.created_at) <= lead_cut,
+                    )
+                    .order_by(col(HelpRequest.id))
+                    .limit(BATCH)
+                )
+            ).scalars()
+        )
     steps = 0
     for rid in ids:  # one short transaction per request
         async with core.db.session() as s:

@@ -1,5 +1,6 @@
 """What the request loop knows and shows, as facts: which skills suit a category, where a request
 out of scope belongs, a card's contents, a task's private side. The words are bot/views/requests'."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,11 +11,13 @@ from storage.models import Assignment, HelpRequest, Household
 # which volunteer skills suit a category (the card says so; the leader's volunteer list marks them)
 SKILL_FIT: dict[str, list[str]] = {
     Category.elder_care.value: [Skill.elder_care.value, Skill.health.value],
-    Category.repairs.value: [Skill.repairs.value], Category.errands.value: [Skill.transport.value],
+    Category.repairs.value: [Skill.repairs.value],
+    Category.errands.value: [Skill.transport.value],
     Category.health.value: [Skill.health.value, Skill.elder_care.value],
     Category.paperwork.value: [Skill.paperwork.value, Skill.legal.value],
     Category.moving.value: [Skill.moving.value, Skill.transport.value],
-    Category.micro_wish.value: [], Category.other.value: [],
+    Category.micro_wish.value: [],
+    Category.other.value: [],
 }
 # where a request that is not for volunteers belongs (the leader picks one)
 REFERRALS = ("hotline", "property", "police", "street", "medical", "other")
@@ -40,8 +43,17 @@ class CardFacts:
 
     @classmethod
     def of(cls, req: HelpRequest) -> CardFacts:
-        return cls(req.id or 0, req.code or "", req.category, req.summary, req.when_kind, req.when_date, req.status,
-                   req.slots, req.slots_taken)
+        return cls(
+            req.id or 0,
+            req.code or "",
+            req.category,
+            req.summary,
+            req.when_kind,
+            req.when_date,
+            req.status,
+            req.slots,
+            req.slots_taken,
+        )
 
 
 @dataclass

@@ -3,6 +3,7 @@
 Pure functions: each returns the cleaned value or raises InvalidInput with a catalog key
 that says what is wrong and what would be right.
 """
+
 from __future__ import annotations
 
 import re
@@ -80,7 +81,7 @@ def parse_date(text: str | None, today: date) -> date:
     try:
         if m:
             day = date(int(m[1]), int(m[2]), int(m[3]))
-        elif (m := _MD.match(value)):
+        elif m := _MD.match(value):
             day = date(today.year, int(m[1]), int(m[2]))
             if day < today:
                 day = date(today.year + 1, int(m[1]), int(m[2]))
@@ -122,6 +123,3 @@ def parse_hours(text: str | float | None) -> float:
     if not 0 < hours <= MAX_HOURS:
         raise InvalidInput("task.error.hours", max=int(MAX_HOURS))
     return max(0.25, round(hours * 4) / 4)
-
-
-

@@ -3,6 +3,7 @@
 create_request gives the request its short code, posts the card (group, or leaders when the grid
 has no volunteer group) and flags a possible duplicate to the leaders, all in one transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -75,8 +76,13 @@ async def _home_grid(session: AsyncSession, person: Person) -> Grid | None:
 
 def _can_lead(grid: Any) -> Any:
     """can_lead(person, grid) for the Person and `grid` of the enclosing statement (see people.can_lead)."""
-    return or_(grants(LEADER, col(RoleGrant.grid_id) == grid.id), and_(grid.id.is_not(None), or_(
-        col(Person.is_superadmin), grants(ADMIN, col(RoleGrant.community_id) == grid.community_id))))
+    return or_(
+        grants(LEADER, col(RoleGrant.grid_id) == grid.id),
+        and_(
+            grid.id.is_not(None),
+            or_(col(Person.is_superadmin), grants(ADMIN, col(RoleGrant.community_id) == grid.community_id)),
+        ),
+    )
 
 
 # /request: the person, the grid they live in and whether they may lead it, in one statement
@@ -97,7 +103,11 @@ async def begin_request(core: Core, actor: Actor) -> RequestStart:
         return RequestStart(grid.id, grid.name, await can_lead(s, person, grid.id))
 
 
-_ZONE = select(col(Community.timezone)).join(Grid, col(Grid.community_id) == col(Community.id)).where(col(Grid.id) == bindparam("gid"))
+_ZONE = (
+    select(col(Community.timezone))
+    .join(Grid, col(Grid.community_id) == col(Community.id))
+    .where(col(Grid.id) == bindparam("gid"))
+)
 
 
 def _today(core: Core, tz: str | None) -> date:
@@ -127,12 +137,20 @@ def _clean_draft(draft: RequestDraft, today: date, *, address_required: bool) ->
         when_date = rin.parse_date(draft.when_date, today).isoformat()
     address = rin.check_address(draft.address) if (draft.address or address_required) else None
     phone = rin.check_phone(draft.phone) if draft.phone else None
-    return RequestDraft(rin.check_category(draft.category), rin.check_summary(draft.summary), when_kind, when_date,
-                        address, phone, rin.check_slots(draft.slots))
+    return RequestDraft(
+        rin.check_category(draft.category),
+        rin.check_summary(draft.summary),
+        when_kind,
+        when_date,
+        address,
+        phone,
+        rin.check_slots(draft.slots),
+    )
 
 
-async def _resolve_grid(s: AsyncSession, person: Person | None, grid_id: int | None,
-                        household: Household | None) -> int:
+async def _resolve_grid(
+    s: AsyncSession, person: Person | None, grid_id: int | None, household: Household | None
+) -> int:
     if household is not None:
         return household.grid_id
     if grid_id is not None:
@@ -145,8 +163,15 @@ async def _resolve_grid(s: AsyncSession, person: Person | None, grid_id: int | N
     return grid.id
 
 
-async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int, source: str,
-                            household: Household | None, slots: int, leads: bool | None = None) -> None:
+async def _check_may_create(
+    s: AsyncSession,
+    person: Person | None,
+    grid_id: int,
+    source: str,
+    household: Household | None,
+    slots: int,
+    leads: bool | None = None,
+) -> None:
     if source not in SOURCES:
         raise InvalidInput()
     if leads is None:
@@ -155,8 +180,13 @@ async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int
         if household is None or person is None:
             raise InvalidInput("request.error.household")
         vol = await approved_volunteer(s, person)
-        paired = await s.scalar(select(col(Pairing.id)).where(col(Pairing.volunteer_id) == person.id,
-                                                         col(Pairing.household_id) == household.id, col(Pairing.active) == True))  # noqa: E712
+        paired = await s.scalar(
+            select(col(Pairing.id)).where(
+                col(Pairing.volunteer_id) == person.id,
+                col(Pairing.household_id) == household.id,
+                col(Pairing.active) == True,  # noqa: E712
+            )
+        )
         if not (leads or (vol is not None and vol.grid_id == grid_id and paired)):
             raise NotAllowed("request.error.not_paired")
     elif source == "leader" and not leads:
@@ -169,18 +199,32 @@ async def _check_may_create(s: AsyncSession, person: Person | None, grid_id: int
 
 # a request for a known grid: the person, the grid, whether they may lead it, and its zone
 # and its volunteer group (where the card goes)
-_GROUP = select(col(ChatBinding.chat_id)).where(col(ChatBinding.grid_id) == col(Grid.id), col(ChatBinding.kind) == ChatKind.volunteers.value
-                                           ).limit(1).scalar_subquery()
-_CREATE = by_tg(col(Grid.id), _can_lead(Grid), col(Community.timezone), _GROUP).outerjoin(Grid, col(Grid.id) == bindparam("gid")).outerjoin(
-    Community, col(Community.id) == col(Grid.community_id))
+_GROUP = (
+    select(col(ChatBinding.chat_id))
+    .where(col(ChatBinding.grid_id) == col(Grid.id), col(ChatBinding.kind) == ChatKind.volunteers.value)
+    .limit(1)
+    .scalar_subquery()
+)
+_CREATE = (
+    by_tg(col(Grid.id), _can_lead(Grid), col(Community.timezone), _GROUP)
+    .outerjoin(Grid, col(Grid.id) == bindparam("gid"))
+    .outerjoin(Community, col(Community.id) == col(Grid.community_id))
+)
 _REQUESTS = table_of(HelpRequest)
 _INSERT = insert(_REQUESTS).returning(_REQUESTS.c.id)
 _SET_CODE = update(_REQUESTS).where(_REQUESTS.c.id == bindparam("rid")).values(code=bindparam("code"))
 _COLUMNS = [c.key for c in _REQUESTS.columns if c.key != "id"]
 
 
-async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *, grid_id: int | None = None,
-                         household_id: int | None = None, source: str = "resident") -> HelpRequest:
+async def create_request(
+    core: Core,
+    actor: Actor | None,
+    draft: RequestDraft,
+    *,
+    grid_id: int | None = None,
+    household_id: int | None = None,
+    source: str = "resident",
+) -> HelpRequest:
     """Record a request, give it its code (A-0042), post its card; see the module docstring."""
     async with core.db.session() as s:
         household = await s.get(Household, household_id) if household_id else None
@@ -205,11 +249,22 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
         if household is not None and not draft.address:
             clean.address = household.address[:255]  # the registered address, as the leader typed it
         now = core.clock.now()
-        req = HelpRequest(grid_id=gid, resident_id=None if source == "visit" else (person.id if person else None),
-                          household_id=household.id if household else None, source=source, created_by=person.id if person else None,
-                          category=clean.category, summary=clean.summary, when_kind=clean.when_kind,
-                          when_date=clean.when_date, address=clean.address, phone=clean.phone, slots=clean.slots,
-                          status=RequestStatus.open.value, created_at=now)
+        req = HelpRequest(
+            grid_id=gid,
+            resident_id=None if source == "visit" else (person.id if person else None),
+            household_id=household.id if household else None,
+            source=source,
+            created_by=person.id if person else None,
+            category=clean.category,
+            summary=clean.summary,
+            when_kind=clean.when_kind,
+            when_date=clean.when_date,
+            address=clean.address,
+            phone=clean.phone,
+            slots=clean.slots,
+            status=RequestStatus.open.value,
+            created_at=now,
+        )
         dup = await possible_duplicate(s, req)
         if dup is not None:  # stored flagged, instead of an UPDATE after the insert
             req.suspected_duplicate_of = dup[0].id
@@ -220,8 +275,15 @@ async def create_request(core: Core, actor: Actor | None, draft: RequestDraft, *
         await conn.execute(_SET_CODE, {"rid": req.id, "code": req.code})
         make_transient_to_detached(req)
         s.add(req)
-        entries = [(person.id if person else None, "request.create", "request", req.id,
-                    dict(code=req.code, category=req.category, source=source, slots=req.slots, when=req.when_kind))]
+        entries = [
+            (
+                person.id if person else None,
+                "request.create",
+                "request",
+                req.id,
+                dict(code=req.code, category=req.category, source=source, slots=req.slots, when=req.when_kind),
+            )
+        ]
         if dup is not None:
             entries.append((None, "request.possible_duplicate", "request", req.id, dict(of=dup[0].id)))
         await audit.record_many(s, entries)  # one statement for both
@@ -235,7 +297,7 @@ def _for_household(draft: RequestDraft, household: Household) -> RequestDraft:
     """On a household's behalf: a long visit note keeps its beginning; the registered phone is
     used when it reads as one."""
     summary = rin.clean_text(draft.summary)
-    summary = summary if len(summary) <= rin.SUMMARY_MAX else summary[:rin.SUMMARY_MAX - 1] + "…"
+    summary = summary if len(summary) <= rin.SUMMARY_MAX else summary[: rin.SUMMARY_MAX - 1] + "…"
     phone = draft.phone
     if phone is None and household.phone:
         try:
@@ -252,8 +314,13 @@ async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpReque
         person, req = await own_request(s, actor, request_id)
         require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
         now = core.clock.now()
-        await claims.set_status(s, req.id or 0, [RequestStatus.open.value, RequestStatus.filled.value],
-                                RequestStatus.cancelled, closed_at=now)
+        await claims.set_status(
+            s,
+            req.id or 0,
+            [RequestStatus.open.value, RequestStatus.filled.value],
+            RequestStatus.cancelled,
+            closed_at=now,
+        )
         volunteers = await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
         set_committed(req, status=RequestStatus.cancelled.value, closed_at=now)
         for vid in volunteers:

@@ -1,4 +1,5 @@
 """What a resident sees of their own requests: the latest ones, or one, with who holds it and its rating."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,14 +24,21 @@ class RequestView:
 
 
 # /myrequests: the person and their latest requests with their ratings, in one statement
-_MINE = by_tg(HelpRequest, Rating).outerjoin(HelpRequest, and_(
-    col(HelpRequest.resident_id) == col(Person.id), col(HelpRequest.erased_at) == None)).outerjoin(  # noqa: E711
-    Rating, col(Rating.request_id) == col(HelpRequest.id)).order_by(col(HelpRequest.id).desc()).limit(bindparam("limit"))
+_MINE = (
+    by_tg(HelpRequest, Rating)
+    .outerjoin(HelpRequest, and_(col(HelpRequest.resident_id) == col(Person.id), col(HelpRequest.erased_at) == None))  # noqa: E711
+    .outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id))
+    .order_by(col(HelpRequest.id).desc())
+    .limit(bindparam("limit"))
+)
 _RATING = select(Rating).where(col(Rating.request_id) == bindparam("rid"))
 # who holds each request now, in assignment order
-_HOLDERS = select(col(Assignment.request_id), Person).join(Person, col(Person.id) == col(Assignment.volunteer_id)).where(
-    col(Assignment.request_id).in_(bindparam("rids", expanding=True)), col(Assignment.status).in_(HOLDING)).order_by(
-    col(Assignment.id))
+_HOLDERS = (
+    select(col(Assignment.request_id), Person)
+    .join(Person, col(Person.id) == col(Assignment.volunteer_id))
+    .where(col(Assignment.request_id).in_(bindparam("rids", expanding=True)), col(Assignment.status).in_(HOLDING))
+    .order_by(col(Assignment.id))
+)
 
 
 async def my_requests(core: Core, actor: Actor, limit: int = 10) -> list[RequestView]:

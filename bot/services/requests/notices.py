@@ -3,6 +3,7 @@
 Each notice goes to one chat (`chat_id`) in its reader's stored language (`language`; None for a
 group: the community's default). A card edit is a RequestCard too (its chat_id is not used).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class RequestCard(Notice):
 
 # --- 点单 ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, kw_only=True)
 class DuplicateFlagged(Notice):
     """To a leader: a new request looks like another open one."""
@@ -64,6 +66,7 @@ class FollowedUp(Notice):
 
 
 # --- 接单 ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, kw_only=True)
 class TaskTaken(Notice):
@@ -123,6 +126,7 @@ class ReleasedToLeader(Notice):
 
 # --- 派单 ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, kw_only=True)
 class Reassigned(Notice):
     """To the volunteer a leader took the task from."""
@@ -149,6 +153,7 @@ class ClosedToResident(Notice):
 
 
 # --- 评单 ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, kw_only=True)
 class Reopened(Notice):
@@ -201,6 +206,7 @@ class LeaderConfirmed(Notice):
 
 
 # --- 💬 -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, kw_only=True)
 class Relayed(Notice):

@@ -2,6 +2,7 @@
 copy follows the request: each copy is a RequestCard notice, rendered for its reader (the group's
 in the community's default language, a leader's in the leader's).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,22 +27,45 @@ Send = tuple[str, Notice, str | None, bool]  # key, notice, card ref, urgent
 
 
 async def volunteer_group(session: AsyncSession, grid_id: int) -> int | None:
-    return await session.scalar(select(col(ChatBinding.chat_id)).where(
-        col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == ChatKind.volunteers.value))
+    return await session.scalar(
+        select(col(ChatBinding.chat_id)).where(
+            col(ChatBinding.grid_id) == grid_id, col(ChatBinding.kind) == ChatKind.volunteers.value
+        )
+    )
 
 
-async def send_lead_copy(core: Core, session: AsyncSession, req: HelpRequest, p: Person, key: str,
-                         intro: LeadIntro | None = None, *, urgent: bool = False, takers: list[str] | None = None,
-                         minutes: int = 0, grid: str = "") -> bool:
+async def send_lead_copy(
+    core: Core,
+    session: AsyncSession,
+    req: HelpRequest,
+    p: Person,
+    key: str,
+    intro: LeadIntro | None = None,
+    *,
+    urgent: bool = False,
+    takers: list[str] | None = None,
+    minutes: int = 0,
+    grid: str = "",
+) -> bool:
     """A leader's (or admin's) private copy of the card, with a Dispatch button; edited with the card.
     `takers`: their names when the caller knows them (a new request has none)."""
     if p.tg_user_id is None:
         return False
     names = await taker_names(session, req.id or 0) if takers is None else takers
-    card = RequestCard(chat_id=p.tg_user_id, language=p.language, card=CardFacts.of(req), takers=tuple(names), lead=True,
-                       intro=intro, minutes=minutes, grid=grid, urgent=urgent)
-    return await core.notifier.send(session, key, card, card_ref=f"{lead_ref_prefix(req.id or 0)}{p.tg_user_id}",
-                                    urgent=urgent)
+    card = RequestCard(
+        chat_id=p.tg_user_id,
+        language=p.language,
+        card=CardFacts.of(req),
+        takers=tuple(names),
+        lead=True,
+        intro=intro,
+        minutes=minutes,
+        grid=grid,
+        urgent=urgent,
+    )
+    return await core.notifier.send(
+        session, key, card, card_ref=f"{lead_ref_prefix(req.id or 0)}{p.tg_user_id}", urgent=urgent
+    )
 
 
 UNKNOWN: Any = object()  # post_card's group not read yet (None: the grid has none)
@@ -55,9 +79,13 @@ async def post_card(core: Core, session: AsyncSession, req: HelpRequest, group: 
         group = await volunteer_group(session, req.grid_id)
     urgent = req.when_kind == WhenKind.urgent.value
     if group is not None:
-        await core.notifier.send(session, f"request-card:{req.id}",
-                                 RequestCard(chat_id=group, card=CardFacts.of(req), urgent=urgent),
-                                 card_ref=f"request:{req.id}", urgent=urgent)
+        await core.notifier.send(
+            session,
+            f"request-card:{req.id}",
+            RequestCard(chat_id=group, card=CardFacts.of(req), urgent=urgent),
+            card_ref=f"request:{req.id}",
+            urgent=urgent,
+        )
         return "group"
     sent = False
     people = await leaders_of(session, req.grid_id)
@@ -65,13 +93,27 @@ async def post_card(core: Core, session: AsyncSession, req: HelpRequest, group: 
         grid = await session.get(Grid, req.grid_id)
         people = await admins_of(session, grid.community_id) if grid else []
     for leader in people:
-        sent |= await send_lead_copy(core, session, req, leader, f"request-card:{req.id}:lead:{leader.id}",
-                                     LeadIntro.no_group, urgent=urgent, takers=[])  # new: nobody took it yet
+        sent |= await send_lead_copy(
+            core,
+            session,
+            req,
+            leader,
+            f"request-card:{req.id}:lead:{leader.id}",
+            LeadIntro.no_group,
+            urgent=urgent,
+            takers=[],
+        )  # new: nobody took it yet
     return "leaders" if sent else "nowhere"
 
 
-async def card_edits(session: AsyncSession, req: HelpRequest, *, returned: bool = False,
-                     takers: list[str] | None = None, copies: list[LeadCopy] | None = None) -> list[Edit]:
+async def card_edits(
+    session: AsyncSession,
+    req: HelpRequest,
+    *,
+    returned: bool = False,
+    takers: list[str] | None = None,
+    copies: list[LeadCopy] | None = None,
+) -> list[Edit]:
     """The edits that bring every posted copy of the card to the request's current state.
     `takers`: their names, oldest first, and `copies`: the leaders' copies, when the caller already
     read them (see taker_names, storage.card_reads)."""
@@ -84,8 +126,9 @@ async def card_edits(session: AsyncSession, req: HelpRequest, *, returned: bool 
     facts = CardFacts.of(req)
     edits = [(f"request:{req.id}", RequestCard(chat_id=0, card=facts, takers=names, returned=returned))]
     for ref, _chat_id, language in copies:
-        edits.append((ref, RequestCard(chat_id=0, language=language, card=facts, takers=names, returned=returned,
-                                       lead=True)))
+        edits.append(
+            (ref, RequestCard(chat_id=0, language=language, card=facts, takers=names, returned=returned, lead=True))
+        )
     return edits
 
 

@@ -3,6 +3,7 @@
 Points for a task are granted when the resident confirms, or the grid leader confirms after
 requests.leader_confirm_after_hours — never on the volunteer's word alone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,27 +43,45 @@ DONE = RequestStatus.done_reported.value
 
 
 # the resident, their request, its rating and its community, in one statement
-_OWN = by_tg(HelpRequest, Rating, col(Grid.community_id)).outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid")).outerjoin(
-    Rating, col(Rating.request_id) == col(HelpRequest.id)).outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))
+_OWN = (
+    by_tg(HelpRequest, Rating, col(Grid.community_id))
+    .outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid"))
+    .outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id))
+    .outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))
+)
 # the same, and one row per taker with their person (what a confirmation pays, tells and names),
 # and whether any relayed conversation is open (none: no UPDATE to end them)
 _TA = claim_reads.TA
 _RELAYS = exists().where(col(Relay.request_id) == col(HelpRequest.id), col(Relay.active) == True).label("relays")  # noqa: E712
-_OWN_TAKERS = by_tg(HelpRequest, Rating, col(Grid.community_id), *claim_reads.full_taker_columns(_TA), _RELAYS).outerjoin(
-    HelpRequest, col(HelpRequest.id) == bindparam("rid")).outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id)).outerjoin(
-    Grid, col(Grid.id) == col(HelpRequest.grid_id)).outerjoin(_TA, and_(_TA.c.request_id == col(HelpRequest.id),
-                                                          _TA.c.status.in_(claim_reads.HOLDING))).outerjoin(
-    claim_reads.TAKER, claim_reads.TAKER.c.id == _TA.c.volunteer_id).order_by(_TA.c.id)
+_OWN_TAKERS = (
+    by_tg(HelpRequest, Rating, col(Grid.community_id), *claim_reads.full_taker_columns(_TA), _RELAYS)
+    .outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid"))
+    .outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id))
+    .outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))
+    .outerjoin(_TA, and_(_TA.c.request_id == col(HelpRequest.id), _TA.c.status.in_(claim_reads.HOLDING)))
+    .outerjoin(claim_reads.TAKER, claim_reads.TAKER.c.id == _TA.c.volunteer_id)
+    .order_by(_TA.c.id)
+)
 _COMMUNITY = select(col(Grid.community_id)).where(col(Grid.id) == bindparam("gid"))
 # the volunteers who did it, with their Person rows (so `tell` finds them in the session)
-_DONE_BY = select(col(Assignment.volunteer_id), col(Assignment.hours), Person).join(Person, col(Person.id) == col(Assignment.volunteer_id)).where(
-    col(Assignment.request_id) == bindparam("rid"), col(Assignment.status) == AssignmentStatus.done.value).order_by(col(Assignment.id))
+_DONE_BY = (
+    select(col(Assignment.volunteer_id), col(Assignment.hours), Person)
+    .join(Person, col(Person.id) == col(Assignment.volunteer_id))
+    .where(col(Assignment.request_id) == bindparam("rid"), col(Assignment.status) == AssignmentStatus.done.value)
+    .order_by(col(Assignment.id))
+)
 _RATING_TABLE = table_of(Rating)
 _INSERT_RATING = insert(_RATING_TABLE)
 _RATING_COLUMNS = [c.key for c in _RATING_TABLE.columns if c.key != "id"]
-_RATE = update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id"), _RATING_TABLE.c.stars.is_(None)).values(
-    stars=bindparam("stars")).returning(_RATING_TABLE.c.id)
-_COMMENT = update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id")).values(comment=bindparam("comment"))
+_RATE = (
+    update(_RATING_TABLE)
+    .where(_RATING_TABLE.c.id == bindparam("rating_id"), _RATING_TABLE.c.stars.is_(None))
+    .values(stars=bindparam("stars"))
+    .returning(_RATING_TABLE.c.id)
+)
+_COMMENT = (
+    update(_RATING_TABLE).where(_RATING_TABLE.c.id == bindparam("rating_id")).values(comment=bindparam("comment"))
+)
 
 
 @dataclass
@@ -100,8 +119,17 @@ async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: st
         require_status(req, DONE)
         if outcome == "not":
             return await _reopen(core, s, req, own.person)
-        await complete(core, s, req, own.person.id, Outcome(outcome), by_leader=False, community_id=own.community_id,
-                       rows=own.rows, relays=bool(own.rows[0].relays))
+        await complete(
+            core,
+            s,
+            req,
+            own.person.id,
+            Outcome(outcome),
+            by_leader=False,
+            community_id=own.community_id,
+            rows=own.rows,
+            relays=bool(own.rows[0].relays),
+        )
         return req
 
 
@@ -116,23 +144,44 @@ async def _reopen(core: Core, s: AsyncSession, req: HelpRequest, person: Person)
     for vid in volunteers:
         await tell(core, s, vid, f"reopened:{req.id}:{vid}:{stamp}", Reopened, code=req.code or "", to_leader=False)
     for leader in await leaders_of(s, req.grid_id):
-        await tell(core, s, leader.id, f"reopened:{req.id}:lead:{leader.id}:{stamp}", Reopened, code=req.code or "",
-                   to_leader=True)
+        await tell(
+            core,
+            s,
+            leader.id,
+            f"reopened:{req.id}:lead:{leader.id}:{stamp}",
+            Reopened,
+            code=req.code or "",
+            to_leader=True,
+        )
     await refresh_cards(core, s, req)
     return req
 
 
-async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int | None, outcome: Outcome, *,
-                   by_leader: bool, community_id: int | None = None, rows: list[Any] | None = None,
-                   relays: bool = True) -> None:
+async def complete(
+    core: Core,
+    s: AsyncSession,
+    req: HelpRequest,
+    actor_id: int | None,
+    outcome: Outcome,
+    *,
+    by_leader: bool,
+    community_id: int | None = None,
+    rows: list[Any] | None = None,
+    relays: bool = True,
+) -> None:
     """Close a done task as completed, store the outcome and grant the volunteers' points, once.
     `rows`: the takers (claim_reads.full_taker_columns) when the caller read them already."""
     now = core.clock.now()
     if not await claims.set_status(s, req.id or 0, [DONE], RequestStatus.completed, closed_at=now):
         raise Conflict("request.stale.completed", code=req.code or "")
     set_committed(req, status=RequestStatus.completed.value, closed_at=now)
-    rating = Rating(request_id=req.id or 0, resident_id=req.resident_id, outcome=outcome.value,
-                    confirmed_by_leader=by_leader, created_at=now)
+    rating = Rating(
+        request_id=req.id or 0,
+        resident_id=req.resident_id,
+        outcome=outcome.value,
+        confirmed_by_leader=by_leader,
+        created_at=now,
+    )
     conn = await s.connection()
     await conn.execute(_INSERT_RATING, {k: getattr(rating, k) for k in _RATING_COLUMNS})
     if community_id is None:
@@ -148,15 +197,25 @@ async def complete(core: Core, s: AsyncSession, req: HelpRequest, actor_id: int 
             continue
         hours = a.t_hours or 0.0
         amount = pts.task_done + round(pts.per_hour * hours)
-        await points.award(s, ref=f"task:{req.id}:{a.t_vid}", person_id=a.t_vid, reason=PointsReason.task,
-                           points=amount, hours=hours, grid_id=req.grid_id, community_id=community_id, now=now)
+        await points.award(
+            s,
+            ref=f"task:{req.id}:{a.t_vid}",
+            person_id=a.t_vid,
+            reason=PointsReason.task,
+            points=amount,
+            hours=hours,
+            grid_id=req.grid_id,
+            community_id=community_id,
+            now=now,
+        )
         done = notice_for(taker, Completed, code=req.code or "", points=amount, hours=hours, by_leader=by_leader)
         if done is not None:
             sends.append((f"completed:{req.id}:{a.t_vid}", done, None, False))
     if relays:  # False: the caller read in this transaction that none is open
         await end_relays(s, req.id or 0, now)
-    await audit.record(s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value,
-                       by_leader=by_leader)
+    await audit.record(
+        s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value, by_leader=by_leader
+    )
     # the volunteers' messages and the card edits in one insert; the takers' names already read
     await queue(core, s, sends, await card_edits(s, req, takers=[display_name(p) for p in takers]))
 
@@ -186,11 +245,25 @@ async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) ->
         now = core.clock.now()
         for a in await _done_assignments(s, req.id or 0):
             if stars == 5:
-                await points.award(s, ref=f"five_star:{req.id}:{a.volunteer_id}", person_id=a.volunteer_id,
-                                   reason=PointsReason.five_star, points=core.cfg.points.five_star_bonus,
-                                   grid_id=req.grid_id, community_id=own.community_id, now=now)
-            await tell(core, s, a.volunteer_id, f"rated:{req.id}:{a.volunteer_id}", Rated, code=req.code or "",
-                       stars=int(stars))
+                await points.award(
+                    s,
+                    ref=f"five_star:{req.id}:{a.volunteer_id}",
+                    person_id=a.volunteer_id,
+                    reason=PointsReason.five_star,
+                    points=core.cfg.points.five_star_bonus,
+                    grid_id=req.grid_id,
+                    community_id=own.community_id,
+                    now=now,
+                )
+            await tell(
+                core,
+                s,
+                a.volunteer_id,
+                f"rated:{req.id}:{a.volunteer_id}",
+                Rated,
+                code=req.code or "",
+                stars=int(stars),
+            )
         await audit.record(s, person.id, "request.rate", "request", req.id, code=req.code, stars=int(stars))
         return rating
 
@@ -208,17 +281,29 @@ async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str
         await (await s.connection()).execute(_COMMENT, {"rating_id": rating.id, "comment": text})
         set_committed(rating, comment=text)
         for a in await _done_assignments(s, req.id or 0):
-            await tell(core, s, a.volunteer_id, f"rating-comment:{req.id}:{a.volunteer_id}", RatingCommented,
-                       code=req.code or "", comment=text)
+            await tell(
+                core,
+                s,
+                a.volunteer_id,
+                f"rating-comment:{req.id}:{a.volunteer_id}",
+                RatingCommented,
+                code=req.code or "",
+                comment=text,
+            )
         await audit.record(s, person.id, "request.comment", "request", req.id, code=req.code, length=len(text))
         return rating
 
 
 async def ask_leaders_to_confirm(core: Core, s: AsyncSession, req: HelpRequest) -> bool:
     """Ask the grid's leaders (or, without any, the community admins) to confirm a done task, once."""
-    marked = (await s.execute(update(HelpRequest).where(
-        col(HelpRequest.id) == req.id, col(HelpRequest.leader_confirm_asked_at) == None)  # noqa: E711
-        .values(leader_confirm_asked_at=core.clock.now()).returning(col(HelpRequest.id)))).first()
+    marked = (
+        await s.execute(
+            update(HelpRequest)
+            .where(col(HelpRequest.id) == req.id, col(HelpRequest.leader_confirm_asked_at) == None)  # noqa: E711
+            .values(leader_confirm_asked_at=core.clock.now())
+            .returning(col(HelpRequest.id))
+        )
+    ).first()
     if marked is None:
         return False
     people = await leaders_of(s, req.grid_id)
@@ -226,8 +311,9 @@ async def ask_leaders_to_confirm(core: Core, s: AsyncSession, req: HelpRequest) 
         com = await community_of(s, req.grid_id)
         people = await admins_of(s, com.id) if com and com.id else []
     for p in people:
-        await tell(core, s, p.id, f"leader-confirm:{req.id}:{p.id}", ConfirmAsked, code=req.code or "",
-                   request_id=req.id or 0)
+        await tell(
+            core, s, p.id, f"leader-confirm:{req.id}:{p.id}", ConfirmAsked, code=req.code or "", request_id=req.id or 0
+        )
     return True
 
 
@@ -235,9 +321,19 @@ async def auto_confirm_due(core: Core) -> int:
     """Scheduler: done tasks the resident has not confirmed within the wait go to the leaders."""
     cutoff = core.clock.now() - timedelta(hours=core.cfg.requests.leader_confirm_after_hours)
     async with core.db.session() as s:
-        due = list((await s.execute(select(HelpRequest).where(
-            col(HelpRequest.status) == DONE, col(HelpRequest.done_at) <= cutoff,
-            col(HelpRequest.leader_confirm_asked_at) == None).limit(500))).scalars())  # noqa: E711
+        due = list(
+            (
+                await s.execute(
+                    select(HelpRequest)
+                    .where(
+                        col(HelpRequest.status) == DONE,
+                        col(HelpRequest.done_at) <= cutoff,
+                        col(HelpRequest.leader_confirm_asked_at) == None,  # noqa: E711
+                    )
+                    .limit(500)
+                )
+            ).scalars()
+        )
         asked = 0
         for req in due:
             asked += await ask_leaders_to_confirm(core, s, req)
@@ -258,14 +354,26 @@ async def leader_confirm(core: Core, actor: Actor, request_id: int) -> HelpReque
             raise NotAllowed("rating.error.too_early", hours=core.cfg.requests.leader_confirm_after_hours)
         await complete(core, s, req, person.id, Outcome.done, by_leader=True)
         if req.resident_id:
-            await tell(core, s, req.resident_id, f"leader-confirmed:{req.id}", LeaderConfirmed, code=req.code or "",
-                       request_id=req.id or 0)
+            await tell(
+                core,
+                s,
+                req.resident_id,
+                f"leader-confirmed:{req.id}",
+                LeaderConfirmed,
+                code=req.code or "",
+                request_id=req.id or 0,
+            )
         return req
 
 
 async def _reopen_assignments(s: AsyncSession, request_id: int) -> list[int]:
     """'Not done': the volunteers who reported done are back on the task; their person ids."""
-    rows = (await s.execute(update(Assignment).where(
-        col(Assignment.request_id) == request_id, col(Assignment.status) == AssignmentStatus.done.value)
-        .values(status=AssignmentStatus.accepted.value, done_at=None).returning(col(Assignment.volunteer_id)))).all()
+    rows = (
+        await s.execute(
+            update(Assignment)
+            .where(col(Assignment.request_id) == request_id, col(Assignment.status) == AssignmentStatus.done.value)
+            .values(status=AssignmentStatus.accepted.value, done_at=None)
+            .returning(col(Assignment.volunteer_id))
+        )
+    ).all()
     return [int(r[0]) for r in rows]

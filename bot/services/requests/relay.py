@@ -3,6 +3,7 @@
 Messages pass through the bot, so neither side needs the other's username or phone. A relay
 is open while the task is active and ends when the task closes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ class RelayTarget:
     counterpart: str  # the other side's display name
 
 
-async def _target(s: AsyncSession, actor: Actor, request_id: int, volunteer_id: int | None) -> tuple[Person, HelpRequest, RelayTarget]:
+async def _target(
+    s: AsyncSession, actor: Actor, request_id: int, volunteer_id: int | None
+) -> tuple[Person, HelpRequest, RelayTarget]:
     person = await ensure_person(s, actor)
     req = await get_request(s, request_id)
     if req.status not in ACTIVE:
@@ -55,9 +58,17 @@ async def _target(s: AsyncSession, actor: Actor, request_id: int, volunteer_id: 
 
 
 async def _relay_row(s: AsyncSession, req: HelpRequest, volunteer_id: int) -> Relay:
-    await insert_ignore(s, Relay, dict(request_id=req.id, resident_id=req.resident_id, volunteer_id=volunteer_id,
-                                       active=True), ["request_id", "volunteer_id"])
-    row = (await s.execute(select(Relay).where(col(Relay.request_id) == req.id, col(Relay.volunteer_id) == volunteer_id))).scalars().first()
+    await insert_ignore(
+        s,
+        Relay,
+        dict(request_id=req.id, resident_id=req.resident_id, volunteer_id=volunteer_id, active=True),
+        ["request_id", "volunteer_id"],
+    )
+    row = (
+        (await s.execute(select(Relay).where(col(Relay.request_id) == req.id, col(Relay.volunteer_id) == volunteer_id)))
+        .scalars()
+        .first()
+    )
     assert row is not None
     if not row.active:
         raise Conflict("relay.error.closed", code=req.code or "")
@@ -72,8 +83,9 @@ async def open_relay(core: Core, actor: Actor, request_id: int, volunteer_id: in
         return target
 
 
-async def relay_message(core: Core, actor: Actor, request_id: int, volunteer_id: int | None, text: str,
-                        message_key: str) -> RelayTarget:
+async def relay_message(
+    core: Core, actor: Actor, request_id: int, volunteer_id: int | None, text: str, message_key: str
+) -> RelayTarget:
     """Pass one text message to the other side (once per `message_key`, e.g. the Telegram message id)."""
     body = rin.clean_text(text)
     if not body:
@@ -84,7 +96,17 @@ async def relay_message(core: Core, actor: Actor, request_id: int, volunteer_id:
         person, req, target = await _target(s, actor, request_id, volunteer_id)
         row = await _relay_row(s, req, target.volunteer_id)
         to_id = req.resident_id if target.to_resident else target.volunteer_id
-        await tell(core, s, to_id, f"relay:{row.id}:{message_key}", Relayed, code=req.code or "", request_id=req.id or 0,
-                   volunteer_id=target.volunteer_id, sender_name=display_name(person), text=body,
-                   to_resident=target.to_resident)
+        await tell(
+            core,
+            s,
+            to_id,
+            f"relay:{row.id}:{message_key}",
+            Relayed,
+            code=req.code or "",
+            request_id=req.id or 0,
+            volunteer_id=target.volunteer_id,
+            sender_name=display_name(person),
+            text=body,
+            to_resident=target.to_resident,
+        )
         return target

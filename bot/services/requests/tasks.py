@@ -1,4 +1,5 @@
 """接单: volunteers take tasks from the board, start them, report them done or give them back."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,15 +59,21 @@ def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: AnyRow,
 def check_load(core: Core, volunteer: Person, req: HelpRequest, held: bool, load: int, *, dispatched: bool) -> None:
     """Not already on the request, under the open-task limit (checked again by the take itself)."""
     if held:
-        raise Conflict("board.error.already_holding" if dispatched else "task.error.already_yours",
-                       code=req.code or "", name=volunteer.name)
+        raise Conflict(
+            "board.error.already_holding" if dispatched else "task.error.already_yours",
+            code=req.code or "",
+            name=volunteer.name,
+        )
     limit = core.cfg.requests.max_open_tasks_per_volunteer
     if load >= limit:
-        raise NotAllowed("board.error.too_many" if dispatched else "task.error.too_many", max=limit, name=volunteer.name)
+        raise NotAllowed(
+            "board.error.too_many" if dispatched else "task.error.too_many", max=limit, name=volunteer.name
+        )
 
 
-async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person,
-                           dispatched_by: int | None = None) -> ClaimResult:
+async def assign_volunteer(
+    core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, dispatched_by: int | None = None
+) -> ClaimResult:
     """Take one slot for `volunteer` atomically, then tell them the details and the resident who is
     coming, and edit the card. AlreadyTaken when the last slot went to someone quicker."""
     await claims.lock_claim(s, volunteer.id or 0, req.id or 0)
@@ -74,22 +81,42 @@ async def assign_volunteer(core: Core, s: AsyncSession, req: HelpRequest, volunt
     return await _assign(core, s, req, volunteer, ctx, dispatched_by)
 
 
-async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: AnyRow,
-                  dispatched_by: int | None) -> ClaimResult:
+async def _assign(
+    core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: AnyRow, dispatched_by: int | None
+) -> ClaimResult:
     dispatched = dispatched_by is not None
     check_can_take(core, volunteer, req, ctx, dispatched=dispatched)
     now = core.clock.now()
-    slot = await claims.take_slot(s, req.id or 0, volunteer.id or 0, now, dispatched_by,
-                                  limit=core.cfg.requests.max_open_tasks_per_volunteer,
-                                  audit_action="task.dispatch" if dispatched_by else "task.claim")
+    slot = await claims.take_slot(
+        s,
+        req.id or 0,
+        volunteer.id or 0,
+        now,
+        dispatched_by,
+        limit=core.cfg.requests.max_open_tasks_per_volunteer,
+        audit_action="task.dispatch" if dispatched_by else "task.claim",
+    )
     if isinstance(slot, claims.Refused):  # a claim of theirs committed while this one waited for the lock
         check_load(core, volunteer, req, slot.held, slot.load, dispatched=dispatched)
     if not isinstance(slot, claims.Slot):
         raise AlreadyTaken("task.error.taken", code=req.code or "")
     set_committed(req, **slot.request)  # what a refresh would read, from the UPDATE's RETURNING
-    a = detached(Assignment, dict(id=slot.assignment_id, request_id=req.id, volunteer_id=volunteer.id,
-                                  status=AssignmentStatus.accepted.value, dispatched_by=dispatched_by, created_at=now,
-                                  started_at=None, done_at=None, hours=None, note=None, release_reason=None))
+    a = detached(
+        Assignment,
+        dict(
+            id=slot.assignment_id,
+            request_id=req.id,
+            volunteer_id=volunteer.id,
+            status=AssignmentStatus.accepted.value,
+            dispatched_by=dispatched_by,
+            created_at=now,
+            started_at=None,
+            done_at=None,
+            hours=None,
+            note=None,
+            release_reason=None,
+        ),
+    )
     resident, household = _people_of(ctx)
     view = _view_of(req, a, resident, household)
     sends: list[Send] = []
@@ -97,14 +124,22 @@ async def _assign(core: Core, s: AsyncSession, req: HelpRequest, volunteer: Pers
     if taken is not None:
         sends.append((f"task-details:{slot.assignment_id}", taken, None, False))
     if req.resident_id:
-        coming = notice_for(resident, VolunteerComing, code=req.code or "", request_id=req.id or 0,
-                            volunteer_id=volunteer.id or 0, volunteer_name=display_name(volunteer),
-                            volunteer_short=volunteer.name or "")
+        coming = notice_for(
+            resident,
+            VolunteerComing,
+            code=req.code or "",
+            request_id=req.id or 0,
+            volunteer_id=volunteer.id or 0,
+            volunteer_name=display_name(volunteer),
+            volunteer_short=volunteer.name or "",
+        )
         if coming is not None:
             sends.append((f"coming:{slot.assignment_id}", coming, None, False))
     takers = None if slot.others is None else [taker_name(p) for p in slot.others] + [display_name(volunteer)]
     await queue(core, s, sends, await card_edits(s, req, takers=takers, copies=slot.copies))
-    return ClaimResult(req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value)
+    return ClaimResult(
+        req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value
+    )
 
 
 def _people_of(ctx: AnyRow) -> tuple[Person | None, Household | None]:
@@ -116,7 +151,8 @@ def _people_of(ctx: AnyRow) -> tuple[Person | None, Household | None]:
 _PERSON = table_of(Person)
 # the volunteer (Person first, as load_me wants), their profile and the request locked, what the claim checks: one row
 _CLAIM = by_tg(*claim_reads.claim_columns(col(Person.id)), *claims.LOCK_COLUMNS).select_from(
-    claim_reads.claim_joins(_PERSON, col(Person.id)))
+    claim_reads.claim_joins(_PERSON, col(Person.id))
+)
 
 
 async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
@@ -155,8 +191,13 @@ async def _view(s: AsyncSession, req: HelpRequest, a: Assignment) -> TaskView:
 
 
 def _view_of(req: HelpRequest, a: Assignment, resident: Person | None, household: Household | None) -> TaskView:
-    return TaskView(req, a, display_name(resident) if resident else None, household,
-                    bool(resident and resident.tg_user_id and req.status in ACTIVE))
+    return TaskView(
+        req,
+        a,
+        display_name(resident) if resident else None,
+        household,
+        bool(resident and resident.tg_user_id and req.status in ACTIVE),
+    )
 
 
 async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
@@ -169,18 +210,27 @@ async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
         s.add(a)
         await audit.record(s, person.id, "task.start", "request", req.id, code=req.code)
         if req.resident_id:
-            await tell(core, s, req.resident_id, f"started:{a.id}", TaskStarted, code=req.code or "",
-                       volunteer_name=display_name(person))
+            await tell(
+                core,
+                s,
+                req.resident_id,
+                f"started:{a.id}",
+                TaskStarted,
+                code=req.code or "",
+                volunteer_name=display_name(person),
+            )
         return await _view(s, req, a)
 
 
 # the volunteer (Person first, as load_me wants), the request, their assignment on it, its resident
 # and household: what the details show, one row. Done adds the reopen count (the confirmation's key)
 # and one row per taker (the card's names)
-_HELD = by_tg(*claim_reads.held_columns()).select_from(
-    claim_reads.holding_joins(_PERSON, col(Person.id)))
-_DONE = by_tg(*claim_reads.held_columns(), claim_reads.REOPENS.label("reopens"), *claim_reads.taker_columns()).select_from(
-    claim_reads.taker_joins(claim_reads.holding_joins(_PERSON, col(Person.id)))).order_by(claim_reads.TA.c.id)
+_HELD = by_tg(*claim_reads.held_columns()).select_from(claim_reads.holding_joins(_PERSON, col(Person.id)))
+_DONE = (
+    by_tg(*claim_reads.held_columns(), claim_reads.REOPENS.label("reopens"), *claim_reads.taker_columns())
+    .select_from(claim_reads.taker_joins(claim_reads.holding_joins(_PERSON, col(Person.id))))
+    .order_by(claim_reads.TA.c.id)
+)
 
 
 @dataclass
@@ -224,8 +274,15 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
         resident, household = _people_of(h.row)
         sends: list[Send] = []
         if req.status == RequestStatus.done_reported.value:
-            ask = notice_for(resident, DoneReported, code=req.code or "", request_id=req.id or 0,
-                             volunteer_name=display_name(person), hours=hours_v, note=note_v)
+            ask = notice_for(
+                resident,
+                DoneReported,
+                code=req.code or "",
+                request_id=req.id or 0,
+                volunteer_name=display_name(person),
+                hours=hours_v,
+                note=note_v,
+            )
             if ask is not None:
                 sends.append((f"done:{req.id}:{int(h.row.reopens or 0)}", ask, None, False))
             else:  # nobody to confirm (a household's request): the leaders confirm right away
@@ -241,25 +298,47 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
     async with core.db.session() as s:
         person, req, a = await _holding(s, actor, request_id)
         require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
-        if not await claims.give_back(s, a.id or 0, core.clock.now(), status=AssignmentStatus.released, reason=reason_v):
+        if not await claims.give_back(
+            s, a.id or 0, core.clock.now(), status=AssignmentStatus.released, reason=reason_v
+        ):
             raise Conflict("task.error.already_done", code=req.code or "")
         await s.refresh(req)
-        await audit.record(s, person.id, "task.release", "request", req.id, code=req.code,
-                           reason=rin.mask_phones(reason_v)[:200])
+        await audit.record(
+            s, person.id, "task.release", "request", req.id, code=req.code, reason=rin.mask_phones(reason_v)[:200]
+        )
         if req.resident_id:
-            await tell(core, s, req.resident_id, f"released:{a.id}", TaskReleased, code=req.code or "",
-                       volunteer_name=display_name(person))
+            await tell(
+                core,
+                s,
+                req.resident_id,
+                f"released:{a.id}",
+                TaskReleased,
+                code=req.code or "",
+                volunteer_name=display_name(person),
+            )
         for leader in await leaders_of(s, req.grid_id):
-            await tell(core, s, leader.id, f"released:{a.id}:lead:{leader.id}", ReleasedToLeader, code=req.code or "",
-                       request_id=req.id or 0, volunteer_name=display_name(person), reason=reason_v)
+            await tell(
+                core,
+                s,
+                leader.id,
+                f"released:{a.id}:lead:{leader.id}",
+                ReleasedToLeader,
+                code=req.code or "",
+                request_id=req.id or 0,
+                volunteer_name=display_name(person),
+                reason=reason_v,
+            )
         await refresh_cards(core, s, req, returned=True)
         return req
 
 
 # the volunteer (Person first, as load_me wants), then one row per unfinished task with its
 # request, resident and household (a row of NULLs when there is none)
-_MY_TASKS = by_tg(*claim_reads.task_columns()).select_from(
-    claim_reads.task_joins(_PERSON, col(Person.id))).order_by(claim_reads.HR.c.id)
+_MY_TASKS = (
+    by_tg(*claim_reads.task_columns())
+    .select_from(claim_reads.task_joins(_PERSON, col(Person.id)))
+    .order_by(claim_reads.HR.c.id)
+)
 
 
 async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:

@@ -5,6 +5,7 @@ the same week changes nothing and raises `AlreadyLogged` (no amendments: the fir
 its points, its red-flag alert and its request were already issued; later findings go into next
 week's visit or straight into /request).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -81,13 +82,18 @@ def parse_flags(flags: Iterable[str]) -> list[str]:
     return out
 
 
-_PAIRED = select(col(Pairing.id)).where(col(Pairing.volunteer_id) == bindparam("pid"), col(Pairing.household_id) == bindparam("hh"),
-                                   col(Pairing.active) == True)  # noqa: E712
+_PAIRED = select(col(Pairing.id)).where(
+    col(Pairing.volunteer_id) == bindparam("pid"),
+    col(Pairing.household_id) == bindparam("hh"),
+    col(Pairing.active) == True,  # noqa: E712
+)
 _HOUSEHOLD = select(Household).where(col(Household.id) == bindparam("hh"))
 
 
 async def _paired(session: AsyncSession, person_id: int, household_id: int) -> bool:
-    return (await (await session.connection()).execute(_PAIRED, {"pid": person_id, "hh": household_id})).first() is not None
+    return (
+        await (await session.connection()).execute(_PAIRED, {"pid": person_id, "hh": household_id})
+    ).first() is not None
 
 
 async def _live_household(session: AsyncSession, household_id: int) -> Household:
@@ -98,8 +104,11 @@ async def _live_household(session: AsyncSession, household_id: int) -> Household
 
 
 def _logged_in(week: str) -> Any:
-    return exists().where(col(DoorVisit.household_id) == col(Household.id), col(DoorVisit.volunteer_id) == col(Person.id),
-                          col(DoorVisit.week) == bindparam(week))
+    return exists().where(
+        col(DoorVisit.household_id) == col(Household.id),
+        col(DoorVisit.volunteer_id) == col(Person.id),
+        col(DoorVisit.week) == bindparam(week),
+    )
 
 
 _HomeGrid, _HomeCommunity = aliased(Grid), aliased(Community)
@@ -110,28 +119,55 @@ def _attr(column: Any) -> ColumnElement[Any]:
     return cast("ColumnElement[Any]", column)
 
 
-
 # /visits in one statement: the person, each paired household with the time zone of its community
 # and its visit by them in the weeks it may be this week (w1, w2), and the zone where they live
-_MINE = by_tg(Household, DoorVisit, col(Community.timezone), _HomeCommunity.timezone).outerjoin(
-    Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == true())).outerjoin(
-    Household, and_(col(Household.id) == col(Pairing.household_id), col(Household.erased_at).is_(None))).outerjoin(
-    Grid, col(Grid.id) == col(Household.grid_id)).outerjoin(Community, col(Community.id) == col(Grid.community_id)).outerjoin(
-    DoorVisit, and_(col(DoorVisit.household_id) == col(Household.id), col(DoorVisit.volunteer_id) == col(Person.id),
-                    col(DoorVisit.week).in_([bindparam("w1"), bindparam("w2")]))).outerjoin(
-    _HomeGrid, _attr(_HomeGrid.id) == col(Person.grid_id)).outerjoin(
-    _HomeCommunity, _attr(_HomeCommunity.id) == _attr(_HomeGrid.community_id)).order_by(col(Household.id), col(DoorVisit.id))
+_MINE = (
+    by_tg(Household, DoorVisit, col(Community.timezone), _HomeCommunity.timezone)
+    .outerjoin(Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == true()))
+    .outerjoin(Household, and_(col(Household.id) == col(Pairing.household_id), col(Household.erased_at).is_(None)))
+    .outerjoin(Grid, col(Grid.id) == col(Household.grid_id))
+    .outerjoin(Community, col(Community.id) == col(Grid.community_id))
+    .outerjoin(
+        DoorVisit,
+        and_(
+            col(DoorVisit.household_id) == col(Household.id),
+            col(DoorVisit.volunteer_id) == col(Person.id),
+            col(DoorVisit.week).in_([bindparam("w1"), bindparam("w2")]),
+        ),
+    )
+    .outerjoin(_HomeGrid, _attr(_HomeGrid.id) == col(Person.grid_id))
+    .outerjoin(_HomeCommunity, _attr(_HomeCommunity.id) == _attr(_HomeGrid.community_id))
+    .order_by(col(Household.id), col(DoorVisit.id))
+)
 # logging a visit: the person, the household, the pairing, their volunteer status, the household's
 # community and whether they logged it already in the weeks it may be this week
-_LOG = by_tg(Household, exists().where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.household_id) == col(Household.id),
-                                        col(Pairing.active) == True),  # noqa: E712
-             col(VolunteerProfile.status), col(Community.id), col(Community.timezone), _logged_in("w1"), _logged_in("w2")).outerjoin(
-    Household, col(Household.id) == bindparam("hh")).outerjoin(
-    VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id)).outerjoin(
-    Grid, col(Grid.id) == col(Household.grid_id)).outerjoin(Community, col(Community.id) == col(Grid.community_id))
-_VISITS_IN = select(DoorVisit).where(col(DoorVisit.volunteer_id) == bindparam("pid"), col(DoorVisit.week) == bindparam("week"))
-_DONE_IN = select(col(DoorVisit.id)).where(col(DoorVisit.household_id) == bindparam("hh"), col(DoorVisit.volunteer_id) == bindparam("pid"),
-                                      col(DoorVisit.week) == bindparam("week"))
+_LOG = (
+    by_tg(
+        Household,
+        exists().where(
+            col(Pairing.volunteer_id) == col(Person.id),
+            col(Pairing.household_id) == col(Household.id),
+            col(Pairing.active) == True,  # noqa: E712
+        ),
+        col(VolunteerProfile.status),
+        col(Community.id),
+        col(Community.timezone),
+        _logged_in("w1"),
+        _logged_in("w2"),
+    )
+    .outerjoin(Household, col(Household.id) == bindparam("hh"))
+    .outerjoin(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+    .outerjoin(Grid, col(Grid.id) == col(Household.grid_id))
+    .outerjoin(Community, col(Community.id) == col(Grid.community_id))
+)
+_VISITS_IN = select(DoorVisit).where(
+    col(DoorVisit.volunteer_id) == bindparam("pid"), col(DoorVisit.week) == bindparam("week")
+)
+_DONE_IN = select(col(DoorVisit.id)).where(
+    col(DoorVisit.household_id) == bindparam("hh"),
+    col(DoorVisit.volunteer_id) == bindparam("pid"),
+    col(DoorVisit.week) == bindparam("week"),
+)
 
 
 async def my_households(core: Core, actor: Actor) -> MyHouseholds:
@@ -152,8 +188,10 @@ async def my_households(core: Core, actor: Actor) -> MyHouseholds:
             if visit is not None and visit.week == week:
                 item.visit = visit
         if items and week not in (w1, w2):  # cannot happen (see weeks_around); read them as before
-            visits = {v.household_id: v for v in (await s.execute(_VISITS_IN, params={
-                "pid": person.id, "week": week})).scalars()}
+            visits = {
+                v.household_id: v
+                for v in (await s.execute(_VISITS_IN, params={"pid": person.id, "week": week})).scalars()
+            }
             for item in items.values():
                 item.visit = visits.get(_id(item.household))
         return MyHouseholds(week, list(items.values()))
@@ -169,7 +207,9 @@ async def household_details(core: Core, actor: Actor, household_id: int) -> Hous
         return hh
 
 
-async def _may_log(s: AsyncSession, actor: Actor, household_id: int, now: datetime) -> tuple[Person, Household, int, str, bool]:
+async def _may_log(
+    s: AsyncSession, actor: Actor, household_id: int, now: datetime
+) -> tuple[Person, Household, int, str, bool]:
     """(person, household, community id, this week, logged already) or the reason they may not log it."""
     w1, w2 = weeks_around(now)
     person, hh, paired, status, com_id, tz, in_w1, in_w2 = await load_me(s, actor, _LOG, hh=household_id, w1=w1, w2=w2)
@@ -185,7 +225,9 @@ async def _may_log(s: AsyncSession, actor: Actor, household_id: int, now: dateti
     if week in (w1, w2):
         done = bool(in_w1 if week == w1 else in_w2)
     else:  # cannot happen (see weeks_around)
-        done = (await (await s.connection()).execute(_DONE_IN, {"hh": hh.id, "pid": person.id, "week": week})).first() is not None
+        done = (
+            await (await s.connection()).execute(_DONE_IN, {"hh": hh.id, "pid": person.id, "week": week})
+        ).first() is not None
     return person, hh, com_id, week, done
 
 
@@ -198,19 +240,36 @@ async def check_can_log(core: Core, actor: Actor, household_id: int) -> str:
         return week
 
 
-async def log_door_visit(core: Core, actor: Actor, household_id: int, outcome: str, note: str = "",
-                         red_flags: Iterable[str] = (), make_request: str | None = None) -> DoorVisit:
+async def log_door_visit(
+    core: Core,
+    actor: Actor,
+    household_id: int,
+    outcome: str,
+    note: str = "",
+    red_flags: Iterable[str] = (),
+    make_request: str | None = None,
+) -> DoorVisit:
     """Log this week's visit. `make_request` is a request Category: the note becomes its summary."""
     return (await record_visit(core, actor, household_id, outcome, note, red_flags, make_request)).visit
 
 
 _DV = cast(Table, inspect(DoorVisit).local_table)
-_INSERT_VISIT = per_dialect(lambda insert: insert(_DV).on_conflict_do_nothing(
-    index_elements=["household_id", "volunteer_id", "week"]).returning(_DV.c.id))
+_INSERT_VISIT = per_dialect(
+    lambda insert: (
+        insert(_DV).on_conflict_do_nothing(index_elements=["household_id", "volunteer_id", "week"]).returning(_DV.c.id)
+    )
+)
 
 
-async def record_visit(core: Core, actor: Actor, household_id: int, outcome: str, note: str = "",
-                       red_flags: Iterable[str] = (), make_request: str | None = None) -> VisitLogged:
+async def record_visit(
+    core: Core,
+    actor: Actor,
+    household_id: int,
+    outcome: str,
+    note: str = "",
+    red_flags: Iterable[str] = (),
+    make_request: str | None = None,
+) -> VisitLogged:
     if outcome not in VisitOutcome.__members__:
         raise InvalidInput("visit.error.bad_outcome")
     flags = parse_flags(red_flags)
@@ -225,18 +284,43 @@ async def record_visit(core: Core, actor: Actor, household_id: int, outcome: str
     now = core.clock.now()
     async with core.db.session() as s:
         person, hh, community_id, week, done = await _may_log(s, actor, household_id, now)
-        values: dict[str, Any] = dict(household_id=hh.id, volunteer_id=person.id, grid_id=hh.grid_id, week=week,
-                                      outcome=outcome, note=note, red_flags=",".join(flags), created_at=now)
+        values: dict[str, Any] = dict(
+            household_id=hh.id,
+            volunteer_id=person.id,
+            grid_id=hh.grid_id,
+            week=week,
+            outcome=outcome,
+            note=note,
+            red_flags=",".join(flags),
+            created_at=now,
+        )
         conn = await s.connection()
         row = None if done else (await conn.execute(_INSERT_VISIT[conn.dialect.name], values)).first()
         if row is None:
             raise AlreadyLogged(week=week)
         visit = DoorVisit(id=row[0], request_id=None, **values)
         pts = core.cfg.points.visit_logged
-        awarded = await award(s, ref=f"visit:{hh.id}:{person.id}:{week}", person_id=_id(person),
-                              reason=PointsReason.visit, points=pts, grid_id=hh.grid_id, community_id=community_id, now=now)
-        await audit.record(s, person.id, "visit.logged", "household", hh.id, week=week, outcome=outcome,
-                           red_flags=flags, wants_request=make_request is not None)
+        awarded = await award(
+            s,
+            ref=f"visit:{hh.id}:{person.id}:{week}",
+            person_id=_id(person),
+            reason=PointsReason.visit,
+            points=pts,
+            grid_id=hh.grid_id,
+            community_id=community_id,
+            now=now,
+        )
+        await audit.record(
+            s,
+            person.id,
+            "visit.logged",
+            "household",
+            hh.id,
+            week=week,
+            outcome=outcome,
+            red_flags=flags,
+            wants_request=make_request is not None,
+        )
         alerted = await _alert_red_flags(core, s, visit, hh, person, community_id) if flags else 0
     result = VisitLogged(visit, pts if awarded else 0, alerted)
     if make_request is not None:
@@ -244,8 +328,9 @@ async def record_visit(core: Core, actor: Actor, household_id: int, outcome: str
     return result
 
 
-async def _alert_red_flags(core: Core, s: AsyncSession, visit: DoorVisit, hh: Household, volunteer: Person,
-                           community_id: int) -> int:
+async def _alert_red_flags(
+    core: Core, s: AsyncSession, visit: DoorVisit, hh: Household, volunteer: Person, community_id: int
+) -> int:
     """Red flags go to the grid's leaders (or the community's admins) privately, with sound."""
     people = await leaders_of(s, hh.grid_id) or await admins_of(s, community_id)
     sent = 0
@@ -253,22 +338,36 @@ async def _alert_red_flags(core: Core, s: AsyncSession, visit: DoorVisit, hh: Ho
     for leader in people:
         if leader.tg_user_id is None:
             continue
-        alert = RedFlagAlert(chat_id=leader.tg_user_id, language=leader.language, household_id=_id(hh), flags=flags,
-                             volunteer=volunteer.name, address=hh.address, members=hh.members, note=visit.note)
+        alert = RedFlagAlert(
+            chat_id=leader.tg_user_id,
+            language=leader.language,
+            household_id=_id(hh),
+            flags=flags,
+            volunteer=volunteer.name,
+            address=hh.address,
+            members=hh.members,
+            note=visit.note,
+        )
         sent += await core.notifier.send(s, f"visit-flag:{visit.id}:{leader.id}", alert, urgent=True)
     return sent
 
 
-async def _turn_into_request(core: Core, actor: Actor, result: VisitLogged, hh: Household,
-                             category: str, *, urgent: bool) -> None:
+async def _turn_into_request(
+    core: Core, actor: Actor, result: VisitLogged, hh: Household, category: str, *, urgent: bool
+) -> None:
     """The need goes into the request loop on the household's behalf (source "visit")."""
     draft = request_service.RequestDraft(
-        category=category, summary=result.visit.note,
+        category=category,
+        summary=result.visit.note,
         when_kind=(WhenKind.urgent if urgent else WhenKind.this_week).value,
-        address=hh.address, phone=hh.phone, slots=1)
+        address=hh.address,
+        phone=hh.phone,
+        slots=1,
+    )
     try:
-        req = await request_service.create_request(core, actor, draft, grid_id=hh.grid_id,
-                                                   household_id=hh.id, source="visit")
+        req = await request_service.create_request(
+            core, actor, draft, grid_id=hh.grid_id, household_id=hh.id, source="visit"
+        )
     except DomainError as e:
         result.request_error, result.request_error_params = e.key, e.params
         return
@@ -280,11 +379,23 @@ async def _turn_into_request(core: Core, actor: Actor, result: VisitLogged, hh: 
 
 async def unlogged_visits(core: Core, volunteer_person_id: int, week: str) -> list[Household]:
     """The volunteer's paired households with no visit logged by them in `week`."""
-    logged = exists().where(and_(col(DoorVisit.household_id) == col(Household.id),
-                                 col(DoorVisit.volunteer_id) == volunteer_person_id, col(DoorVisit.week) == week))
-    stmt = (select(Household).join(Pairing, col(Pairing.household_id) == col(Household.id))
-            .where(col(Pairing.volunteer_id) == volunteer_person_id, col(Pairing.active) == True,  # noqa: E712
-                   col(Household.erased_at).is_(None), ~logged)
-            .order_by(col(Household.id)))
+    logged = exists().where(
+        and_(
+            col(DoorVisit.household_id) == col(Household.id),
+            col(DoorVisit.volunteer_id) == volunteer_person_id,
+            col(DoorVisit.week) == week,
+        )
+    )
+    stmt = (
+        select(Household)
+        .join(Pairing, col(Pairing.household_id) == col(Household.id))
+        .where(
+            col(Pairing.volunteer_id) == volunteer_person_id,
+            col(Pairing.active) == True,  # noqa: E712
+            col(Household.erased_at).is_(None),
+            ~logged,
+        )
+        .order_by(col(Household.id))
+    )
     async with core.db.session() as s:
         return list((await s.execute(stmt)).scalars())

@@ -1,4 +1,5 @@
 """The household ledger (民情台账): every door visit of a household, for its volunteer and leader."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -57,15 +58,27 @@ _HID: BindParameter[int] = bindparam("hid")
 # the reader (Person first, as load_me wants), the household, whether they may read its ledger
 # (paired, its grid's leader, an admin of its community), the community's zone and the visit count
 _CONTEXT = by_tg(
-    *labelled(_HH, "h_"), _GRID.c.id.label("grid_id"), _COM.c.timezone.label("timezone"),
-    exists().where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.household_id) == _HID, col(Pairing.active) == True).label("paired"),  # noqa: E712
+    *labelled(_HH, "h_"),
+    _GRID.c.id.label("grid_id"),
+    _COM.c.timezone.label("timezone"),
+    exists()
+    .where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.household_id) == _HID, col(Pairing.active) == True)  # noqa: E712
+    .label("paired"),
     grants(LEADER, col(RoleGrant.grid_id) == _HH.c.grid_id).label("leads"),
     grants(ADMIN, col(RoleGrant.community_id) == _GRID.c.community_id).label("admins"),
     select(func.count()).select_from(_DV).where(_DV.c.household_id == _HID).scalar_subquery().label("total"),
-).select_from(_PERSON.outerjoin(_HH, _HH.c.id == _HID).outerjoin(
-    _GRID, _GRID.c.id == _HH.c.grid_id).outerjoin(_COM, _COM.c.id == _GRID.c.community_id))
-_VISITS = (select(*_DV.c, _VOL.c.name.label("volunteer_name")).select_from(_DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id))
-           .where(_DV.c.household_id == _HID).order_by(_DV.c.created_at.desc(), _DV.c.id.desc()).limit(bindparam("lim")))
+).select_from(
+    _PERSON.outerjoin(_HH, _HH.c.id == _HID)
+    .outerjoin(_GRID, _GRID.c.id == _HH.c.grid_id)
+    .outerjoin(_COM, _COM.c.id == _GRID.c.community_id)
+)
+_VISITS = (
+    select(*_DV.c, _VOL.c.name.label("volunteer_name"))
+    .select_from(_DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id))
+    .where(_DV.c.household_id == _HID)
+    .order_by(_DV.c.created_at.desc(), _DV.c.id.desc())
+    .limit(bindparam("lim"))
+)
 
 
 async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LEDGER_LIMIT) -> Ledger:
@@ -81,8 +94,9 @@ async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LE
         if m["timezone"] is None:
             raise NotFound()
         visits = (await (await s.connection()).execute(_VISITS, {"hid": household_id, "lim": limit})).mappings().all()
-        entries = [LedgerEntry(detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}), v["volunteer_name"])
-                   for v in visits]
+        entries = [
+            LedgerEntry(detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}), v["volunteer_name"]) for v in visits
+        ]
         return Ledger(detached(Household, values), entries, int(m["total"] or 0), m["timezone"])
 
 
@@ -96,20 +110,49 @@ async def ledger_households(core: Core, actor: Actor, page: int = 0) -> Househol
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         grids = [g.id for g in await led_grids(s, person)]
-        paired = select(col(Pairing.household_id)).where(col(Pairing.volunteer_id) == person.id, col(Pairing.active) == True)  # noqa: E712
-        visible = col(Household.erased_at).is_(None) & or_(col(Household.id).in_(paired), col(Household.grid_id).in_(grids))
+        paired = select(col(Pairing.household_id)).where(
+            col(Pairing.volunteer_id) == person.id,
+            col(Pairing.active) == True,  # noqa: E712
+        )
+        visible = col(Household.erased_at).is_(None) & or_(
+            col(Household.id).in_(paired), col(Household.grid_id).in_(grids)
+        )
         total = int(await s.scalar(select(func.count()).select_from(Household).where(visible)) or 0)
         if total == 0:
             raise NotFound("visit.error.no_ledgers")
         pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
         page = min(max(page, 0), pages - 1)
-        households = list((await s.execute(select(Household).where(visible).order_by(col(Household.grid_id), col(Household.id))
-                                        .offset(page * PAGE_SIZE).limit(PAGE_SIZE))).scalars())
-        last = dict((await s.execute(select(col(DoorVisit.household_id), func.max(col(DoorVisit.created_at)))
-                                  .where(col(DoorVisit.household_id).in_([h.id for h in households]))
-                                  .group_by(col(DoorVisit.household_id)))).all())
-        zones = dict((await s.execute(select(col(Grid.id), col(Community.timezone)).join(Community, col(Community.id) == col(Grid.community_id))
-                                   .where(col(Grid.id).in_({h.grid_id for h in households})))).all())
-        rows = [HouseholdRow(h, aware(last[h.id]).astimezone(zone(zones.get(h.grid_id))).date() if h.id in last else None)
-                for h in households]
+        households = list(
+            (
+                await s.execute(
+                    select(Household)
+                    .where(visible)
+                    .order_by(col(Household.grid_id), col(Household.id))
+                    .offset(page * PAGE_SIZE)
+                    .limit(PAGE_SIZE)
+                )
+            ).scalars()
+        )
+        last = dict(
+            (
+                await s.execute(
+                    select(col(DoorVisit.household_id), func.max(col(DoorVisit.created_at)))
+                    .where(col(DoorVisit.household_id).in_([h.id for h in households]))
+                    .group_by(col(DoorVisit.household_id))
+                )
+            ).all()
+        )
+        zones = dict(
+            (
+                await s.execute(
+                    select(col(Grid.id), col(Community.timezone))
+                    .join(Community, col(Community.id) == col(Grid.community_id))
+                    .where(col(Grid.id).in_({h.grid_id for h in households}))
+                )
+            ).all()
+        )
+        rows = [
+            HouseholdRow(h, aware(last[h.id]).astimezone(zone(zones.get(h.grid_id))).date() if h.id in last else None)
+            for h in households
+        ]
         return HouseholdPage(rows, page, pages)

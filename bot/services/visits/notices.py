@@ -1,4 +1,5 @@
 """What the door-visit services tell people, as facts (bot/views/visits renders them)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class VisitList(Notice):
     week: str
     evening: bool
     rows: tuple[PairedRow, ...]  # the households listed
-    unlogged: int                # of all their paired households, how many are not logged yet
+    unlogged: int  # of all their paired households, how many are not logged yet
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 yet logged, and the grid leader's overview. Each message is keyed by person and ISO week, so a
 re-run never sends a second copy. Each is a notice (notices.py) that bot/views/visits renders, with
 a log button per household (handled by the door-visit feature in handlers/visit_log.py)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -38,24 +39,48 @@ class VolunteerWeek:
 async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> list[VolunteerWeek]:
     """Every approved volunteer of the community with active pairings, their households and
     whether each visit of `week` is logged: one query for the whole community."""
-    stmt = (select(col(Person.id), col(Person.tg_user_id), col(Person.name), col(Person.language), col(Person.blocked_bot),
-                   col(Household.id), col(Household.grid_id), col(Household.address), col(Household.members), col(Household.care_flags),
-                   col(DoorVisit.id), col(DoorVisit.outcome))
-            .select_from(Pairing)
-            .join(Household, col(Household.id) == col(Pairing.household_id))
-            .join(Grid, col(Grid.id) == col(Household.grid_id))
-            .join(Person, col(Person.id) == col(Pairing.volunteer_id))
-            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-            .outerjoin(DoorVisit, and_(col(DoorVisit.household_id) == col(Household.id),
-                                       col(DoorVisit.volunteer_id) == col(Person.id), col(DoorVisit.week) == week))
-            .where(col(Grid.community_id) == community_id, col(Pairing.active) == True,  # noqa: E712
-                   col(Household.erased_at).is_(None), col(VolunteerProfile.status) == VolunteerStatus.approved.value,
-                   col(Person.forgotten_at).is_(None))
-            .order_by(col(Person.id), col(Household.id)))
+    stmt = (
+        select(
+            col(Person.id),
+            col(Person.tg_user_id),
+            col(Person.name),
+            col(Person.language),
+            col(Person.blocked_bot),
+            col(Household.id),
+            col(Household.grid_id),
+            col(Household.address),
+            col(Household.members),
+            col(Household.care_flags),
+            col(DoorVisit.id),
+            col(DoorVisit.outcome),
+        )
+        .select_from(Pairing)
+        .join(Household, col(Household.id) == col(Pairing.household_id))
+        .join(Grid, col(Grid.id) == col(Household.grid_id))
+        .join(Person, col(Person.id) == col(Pairing.volunteer_id))
+        .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+        .outerjoin(
+            DoorVisit,
+            and_(
+                col(DoorVisit.household_id) == col(Household.id),
+                col(DoorVisit.volunteer_id) == col(Person.id),
+                col(DoorVisit.week) == week,
+            ),
+        )
+        .where(
+            col(Grid.community_id) == community_id,
+            col(Pairing.active) == True,  # noqa: E712
+            col(Household.erased_at).is_(None),
+            col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+            col(Person.forgotten_at).is_(None),
+        )
+        .order_by(col(Person.id), col(Household.id))
+    )
     out: dict[int, VolunteerWeek] = {}
     for row in (await session.execute(stmt)).all():
         pid, tg, name, language, blocked, hid, gid, address, members, flags, visit_id, outcome = cast(
-            "tuple[int, int | None, str, str | None, bool, int, int, str, str, str, int | None, str | None]", tuple(row))
+            "tuple[int, int | None, str, str | None, bool, int, int, str, str, str, int | None, str | None]", tuple(row)
+        )
         vw = out.get(pid)
         if vw is None:
             vw = out[pid] = VolunteerWeek(pid, tg, name, language, reachable=tg is not None and not blocked)
@@ -69,8 +94,14 @@ def visit_list(vw: VolunteerWeek, week: str, *, evening: bool) -> VisitList | No
     rows = vw.unlogged if evening else vw.rows
     if not rows or vw.tg_user_id is None:
         return None
-    return VisitList(chat_id=vw.tg_user_id, language=vw.language, week=week, evening=evening, rows=tuple(rows),
-                     unlogged=len(vw.unlogged))
+    return VisitList(
+        chat_id=vw.tg_user_id,
+        language=vw.language,
+        week=week,
+        evening=evening,
+        rows=tuple(rows),
+        unlogged=len(vw.unlogged),
+    )
 
 
 async def visit_fanout(core: Core, community_id: int, week: str, *, evening: bool) -> list[Outgoing]:
@@ -99,8 +130,15 @@ def tallies(vols: list[VolunteerWeek], grid_id: int) -> tuple[VolunteerTally, ..
     out = []
     for vw in vols:
         mine = [r for r in vw.rows if r.grid_id == grid_id]
-        out.append(VolunteerTally(vw.person_id, vw.name, sum(r.logged for r in mine), len(mine),
-                                  sum(r.outcome == VisitOutcome.needs_help.value for r in mine)))
+        out.append(
+            VolunteerTally(
+                vw.person_id,
+                vw.name,
+                sum(r.logged for r in mine),
+                len(mine),
+                sum(r.outcome == VisitOutcome.needs_help.value for r in mine),
+            )
+        )
     return tuple(out)
 
 
@@ -108,10 +146,21 @@ async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
     """Friday evening: each grid leader sees who has logged their visits and who has not."""
     async with core.db.session() as s:
         weeks = await paired_weeks(s, community_id, week)
-        grids = {g.id: g for g in (await s.execute(select(Grid).where(col(Grid.community_id) == community_id))).scalars()}
-        leaders = (await s.execute(select(col(RoleGrant.grid_id), Person).join(Person, col(Person.id) == col(RoleGrant.person_id)).where(
-            col(RoleGrant.role) == RoleKind.leader.value, col(RoleGrant.grid_id).in_(list(grids)),
-            col(Person.tg_user_id).is_not(None), col(Person.blocked_bot) == False))).all()  # noqa: E712
+        grids = {
+            g.id: g for g in (await s.execute(select(Grid).where(col(Grid.community_id) == community_id))).scalars()
+        }
+        leaders = (
+            await s.execute(
+                select(col(RoleGrant.grid_id), Person)
+                .join(Person, col(Person.id) == col(RoleGrant.person_id))
+                .where(
+                    col(RoleGrant.role) == RoleKind.leader.value,
+                    col(RoleGrant.grid_id).in_(list(grids)),
+                    col(Person.tg_user_id).is_not(None),
+                    col(Person.blocked_bot) == False,  # noqa: E712
+                )
+            )
+        ).all()
     by_grid: dict[int, list[VolunteerWeek]] = defaultdict(list)
     for vw in weeks:
         for gid in vw.grid_ids:
@@ -122,7 +171,12 @@ async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
             continue
         if leader.tg_user_id is None:  # the query reads only leaders with one
             continue
-        overview = VisitOverview(chat_id=leader.tg_user_id, language=leader.language, grid=grids[grid_id].name,
-                                 week=week, volunteers=tallies(by_grid[grid_id], grid_id))
+        overview = VisitOverview(
+            chat_id=leader.tg_user_id,
+            language=leader.language,
+            grid=grids[grid_id].name,
+            week=week,
+            volunteers=tallies(by_grid[grid_id], grid_id),
+        )
         items.append(Outgoing(f"visit-overview:{grid_id}:{week}:{leader.id}", overview))
     return await fan_out(core, items)

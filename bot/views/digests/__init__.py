@@ -1,6 +1,7 @@
 """Views of the weekly digest: its text, its chart, the /digest picker and week arrows.
 
 Callback data: `digest:show:<g|c>:<id>:<week or empty>` (DIGEST_SHOW)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +21,17 @@ from ..render import renders
 from .chart import chart_png, render_chart
 from .text import render_text, title_line
 
-__all__ = ["DIGEST_SHOW", "chart_png", "chart_preparer", "nav_keyboard", "parse_show", "picker", "render_chart",
-           "render_text", "title_line"]
+__all__ = [
+    "DIGEST_SHOW",
+    "chart_png",
+    "chart_preparer",
+    "nav_keyboard",
+    "parse_show",
+    "picker",
+    "render_chart",
+    "render_text",
+    "title_line",
+]
 
 SCOPES = {"g": "grid", "c": "community"}
 _WEEK = re.compile(r"^\d{4}-W\d{2}$")
@@ -57,8 +67,15 @@ def parse_show(data: str | None) -> tuple[str, int, str]:
 
 def picker(lang: str, choices: Sequence[DigestChoice], week: str = "") -> Keyboard:
     """One button a grid or community this person may preview."""
-    return [[Button(tp(lang, "digest.button.community" if c.scope == "community" else "digest.button.grid", name=c.name),
-                    data=show_data(c.scope, c.target_id, week))] for c in choices]
+    return [
+        [
+            Button(
+                tp(lang, "digest.button.community" if c.scope == "community" else "digest.button.grid", name=c.name),
+                data=show_data(c.scope, c.target_id, week),
+            )
+        ]
+        for c in choices
+    ]
 
 
 def nav_keyboard(lang: str, d: Digest, this_week: str) -> Keyboard:
@@ -85,9 +102,14 @@ def digest_text(n: DigestText, lang: str) -> OutMessage:
 def chart_preparer(default_locale: str) -> Prepare:
     """For send_weekly_digests: draw a batch's charts in a worker thread (matplotlib is CPU-bound),
     each once per language, so that rendering the notices at queue time only reads the cache."""
+
     async def prepare(notices: Sequence[Notice]) -> None:
-        wanted = {(id(n.digest), pick_locale(n.language, default_locale)): n.digest
-                  for n in notices if isinstance(n, DigestChart)}
+        wanted = {
+            (id(n.digest), pick_locale(n.language, default_locale)): n.digest
+            for n in notices
+            if isinstance(n, DigestChart)
+        }
         if wanted:
             await asyncio.to_thread(lambda: [chart_png(d, lang) for (_, lang), d in wanted.items()])
+
     return prepare

@@ -3,6 +3,7 @@
 Chinese labels need a CJK font. When none is installed the chart falls back to English labels
 and leaves non-Latin names out of the title rather than drawing empty boxes (or failing).
 """
+
 from __future__ import annotations
 
 import io
@@ -27,9 +28,20 @@ from bot.i18n import tp
 from bot.services.digests import Digest, DigestFigures
 
 log = logging.getLogger(__name__)
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-                "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC",
-                "AR PL UMing CN", "Droid Sans Fallback", "Noto Sans CJK JP")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+    "Noto Sans CJK JP",
+)
 COLORS = ("#c0392b", "#e67e22", "#27ae60", "#7f8c8d", "#8e44ad")
 
 
@@ -53,8 +65,16 @@ def render_chart(figures: DigestFigures, lang: str, title: str, week: str) -> by
     font = cjk_font()
     if lang == "zh-CN" and font is None:
         lang, title = "en", _ascii(title)
-    req_labels = [tp(lang, k) for k in ("digest.chart.opened", "digest.chart.accepted", "digest.chart.done",
-                                        "digest.chart.overdue", "digest.chart.escalated")]
+    req_labels = [
+        tp(lang, k)
+        for k in (
+            "digest.chart.opened",
+            "digest.chart.accepted",
+            "digest.chart.done",
+            "digest.chart.overdue",
+            "digest.chart.escalated",
+        )
+    ]
     req_values = [figures.opened, figures.accepted, figures.done, figures.overdue, figures.escalated]
     visit_labels = [tp(lang, k) for k in ("digest.chart.visited", "digest.chart.planned", "digest.chart.stale")]
     visit_values = [figures.visits_done, figures.visits_planned, figures.households_stale]
@@ -75,7 +95,7 @@ def render_chart(figures: DigestFigures, lang: str, title: str, week: str) -> by
 
 
 def _bars(ax: Axes, labels: list[str], values: list[int], title: str, colors: Sequence[str]) -> None:
-    bars = ax.bar(range(len(values)), values, color=list(colors)[:len(values)])
+    bars = ax.bar(range(len(values)), values, color=list(colors)[: len(values)])
     ax.set_xticks(range(len(values)), labels, fontsize=9)
     ax.set_title(title, fontsize=10)
     ax.set_ylim(0, max(max(values), 1) * 1.25)

@@ -1,4 +1,5 @@
 """The weekly digest as text (Telegram HTML) in the reader's language."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -10,8 +11,12 @@ from bot.services.digests import Digest, DigestFigures
 from bot.services.kernel.periods import WeekRange, zone
 from storage.enums import RedFlag
 
-FLAG_KEYS = {RedFlag.fall: "digest.flag.fall", RedFlag.no_food: "digest.flag.no_food",
-             RedFlag.no_heating: "digest.flag.no_heating", RedFlag.safety: "digest.flag.safety"}
+FLAG_KEYS = {
+    RedFlag.fall: "digest.flag.fall",
+    RedFlag.no_food: "digest.flag.no_food",
+    RedFlag.no_heating: "digest.flag.no_heating",
+    RedFlag.safety: "digest.flag.safety",
+}
 MAX_EMERGENCIES = 5
 
 
@@ -62,21 +67,39 @@ def render_text(lang: str, d: Digest) -> str:
 
 
 def _requests(lang: str, f: DigestFigures) -> str:
-    lines = [t(lang, "digest.section.requests"),
-             t(lang, "digest.requests.counts", opened=f.opened, accepted=f.accepted, done=f.done,
-               overdue=f.overdue, escalated=f.escalated),
-             t(lang, "digest.requests.medians", accept=duration(lang, f.median_accept), done=duration(lang, f.median_done))]
+    lines = [
+        t(lang, "digest.section.requests"),
+        t(
+            lang,
+            "digest.requests.counts",
+            opened=f.opened,
+            accepted=f.accepted,
+            done=f.done,
+            overdue=f.overdue,
+            escalated=f.escalated,
+        ),
+        t(lang, "digest.requests.medians", accept=duration(lang, f.median_accept), done=duration(lang, f.median_done)),
+    ]
     if f.rated:
-        lines.append(t(lang, "digest.requests.satisfaction", share=round(100 * f.good / f.rated),
-                       avg=f"{f.avg_stars or 0:.1f}", n=f.rated))
+        lines.append(
+            t(
+                lang,
+                "digest.requests.satisfaction",
+                share=round(100 * f.good / f.rated),
+                avg=f"{f.avg_stars or 0:.1f}",
+                n=f.rated,
+            )
+        )
     else:
         lines.append(t(lang, "digest.requests.no_ratings"))
     return "\n".join(lines)
 
 
 def _visits(lang: str, f: DigestFigures) -> str:
-    lines = [t(lang, "digest.section.visits"),
-             t(lang, "digest.visits.counts", done=f.visits_done, planned=f.visits_planned, stale=f.households_stale)]
+    lines = [
+        t(lang, "digest.section.visits"),
+        t(lang, "digest.visits.counts", done=f.visits_done, planned=f.visits_planned, stale=f.households_stale),
+    ]
     flags = sum(f.flags.values())
     if f.needs_help or flags:
         detail = join_list(lang, (f"{tp(lang, FLAG_KEYS[RedFlag(k)])} {n}" for k, n in f.flags.items()))
@@ -100,11 +123,21 @@ def _volunteers(lang: str, f: DigestFigures) -> str:
 def _emergencies(lang: str, f: DigestFigures, tz: str) -> str:
     lines = [t(lang, "digest.section.emergencies")]
     for e in f.emergencies[:MAX_EMERGENCIES]:
-        state = (t(lang, "digest.emergency.ended", end=when_text(e.ended_at, tz, lang)) if e.ended_at
-                 else t(lang, "digest.emergency.ongoing"))
-        lines.append(t(lang, "digest.emergency.line", reason=e.reason, start=when_text(e.started_at, tz, lang),
-                       state=Raw(state), on_duty=e.on_duty))
+        state = (
+            t(lang, "digest.emergency.ended", end=when_text(e.ended_at, tz, lang))
+            if e.ended_at
+            else t(lang, "digest.emergency.ongoing")
+        )
+        lines.append(
+            t(
+                lang,
+                "digest.emergency.line",
+                reason=e.reason,
+                start=when_text(e.started_at, tz, lang),
+                state=Raw(state),
+                on_duty=e.on_duty,
+            )
+        )
     if len(f.emergencies) > MAX_EMERGENCIES:
         lines.append(t(lang, "digest.emergency.more", n=len(f.emergencies) - MAX_EMERGENCIES))
     return "\n".join(lines)
-

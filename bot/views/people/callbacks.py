@@ -1,4 +1,5 @@
 """Every button press of people's features, declared once (bot/views/callbacks.py)."""
+
 from __future__ import annotations
 
 from bot.views.callbacks import ID, PAGE, Callback, Int, One, StaleButton, Step
@@ -6,7 +7,7 @@ from storage.enums import Skill, WorkGroup
 
 SKILLS = tuple(s.value for s in Skill)
 WORK_GROUPS = tuple(w.value for w in WorkGroup)
-TG_USER = Int(1, 2**52)       # a Telegram user id (more digits than a row id)
+TG_USER = Int(1, 2**52)  # a Telegram user id (more digits than a row id)
 MINUTE_STAMP = Int(0, 10**10)  # minutes since the epoch
 BIT = Int(0, 1)
 
@@ -18,14 +19,14 @@ MENU_HELP = Callback("menu", "help")
 MENU = (MENU_REQUEST, MENU_VOLUNTEER, MENU_GRID, MENU_HELP)
 
 # leaders decide about volunteers
-VOL_APPROVE = Callback("vol", "ok", ID)        # vol:ok:<profile>
+VOL_APPROVE = Callback("vol", "ok", ID)  # vol:ok:<profile>
 VOL_DECLINE = Callback("vol", "no", ID)
 VOL_SUSPEND = Callback("vol", "sus", ID)
 VOL_REINSTATE = Callback("vol", "rei", ID)
 VOL_LIST_PAGE = Callback("vol", "ls", PAGE)
 
 # /volunteer: the sign-up's steps
-SU_COMMUNITY = Step("vol", "su", "c", ID)      # vol:su:c:<community>
+SU_COMMUNITY = Step("vol", "su", "c", ID)  # vol:su:c:<community>
 SU_GRID = Step("vol", "su", "g", ID)
 SU_BACK = Step("vol", "su", "back")
 SU_WORK_GROUP = Step("vol", "su", "w", One(*WORK_GROUPS))
@@ -39,7 +40,7 @@ PICK_SU_GRID = Callback("pk", "sug", PAGE)
 
 # /profile
 PF_SHOW = Step("vol", "pf", "show")
-PF_PARTY = Step("vol", "pf", "party", BIT)     # the value the flag is to get
+PF_PARTY = Step("vol", "pf", "party", BIT)  # the value the flag is to get
 PF_SHOCK = Step("vol", "pf", "shock", BIT)
 PF_SKILLS = Step("vol", "pf", "sk")
 PF_SKILL = Step("vol", "pf", "skt", One(*SKILLS))
@@ -51,7 +52,7 @@ PF_EDIT = Step("vol", "pf", "ed", One("name", "phone", "avail"))
 
 # /grid: where a resident lives
 RES_COMMUNITIES_PAGE = Callback("res", "cp", PAGE)
-RES_COMMUNITY = Callback("res", "c", ID)       # res:c:<community>, its first page of grids
+RES_COMMUNITY = Callback("res", "c", ID)  # res:c:<community>, its first page of grids
 RES_COMMUNITY_PAGE = Callback("res", "c", ID, PAGE)
 RES_GRID = Callback("res", "g", ID)
 

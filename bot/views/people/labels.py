@@ -1,4 +1,5 @@
 """How people's facts read: skills, work groups, volunteer statuses, yes and no."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -14,11 +15,16 @@ WORK_GROUP_KEYS = {
     WorkGroup.resident.value: "volunteers.wg.resident",
 }
 SKILL_KEYS = {
-    Skill.elder_care.value: "volunteers.skill.elder_care", Skill.repairs.value: "volunteers.skill.repairs",
-    Skill.paperwork.value: "volunteers.skill.paperwork", Skill.health.value: "volunteers.skill.health",
-    Skill.haircut.value: "volunteers.skill.haircut", Skill.tutoring.value: "volunteers.skill.tutoring",
-    Skill.legal.value: "volunteers.skill.legal", Skill.psychology.value: "volunteers.skill.psychology",
-    Skill.transport.value: "volunteers.skill.transport", Skill.moving.value: "volunteers.skill.moving",
+    Skill.elder_care.value: "volunteers.skill.elder_care",
+    Skill.repairs.value: "volunteers.skill.repairs",
+    Skill.paperwork.value: "volunteers.skill.paperwork",
+    Skill.health.value: "volunteers.skill.health",
+    Skill.haircut.value: "volunteers.skill.haircut",
+    Skill.tutoring.value: "volunteers.skill.tutoring",
+    Skill.legal.value: "volunteers.skill.legal",
+    Skill.psychology.value: "volunteers.skill.psychology",
+    Skill.transport.value: "volunteers.skill.transport",
+    Skill.moving.value: "volunteers.skill.moving",
 }
 STATUS_KEYS = {
     VolunteerStatus.pending.value: "volunteers.status.pending",

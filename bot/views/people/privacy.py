@@ -1,4 +1,5 @@
 """/forgetme: the confirmation."""
+
 from __future__ import annotations
 
 from bot.i18n import tp
@@ -9,5 +10,7 @@ from .callbacks import PRIVACY_ERASE, PRIVACY_KEEP
 
 def confirm_buttons(lang: str, tg_user_id: int, stamp: int) -> Keyboard:
     """Erase (only for this user, only for a few minutes) or keep."""
-    return [[Button(tp(lang, "privacy.erase_button"), data=PRIVACY_ERASE.data(tg_user_id, stamp))],
-            [Button(tp(lang, "privacy.keep_button"), data=PRIVACY_KEEP.data())]]
+    return [
+        [Button(tp(lang, "privacy.erase_button"), data=PRIVACY_ERASE.data(tg_user_id, stamp))],
+        [Button(tp(lang, "privacy.keep_button"), data=PRIVACY_KEEP.data())],
+    ]

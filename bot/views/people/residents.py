@@ -1,4 +1,5 @@
 """/grid: a resident says which community and grid they live in."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -11,17 +12,22 @@ from .callbacks import RES_COMMUNITIES_PAGE, RES_COMMUNITY, RES_COMMUNITY_PAGE, 
 
 def communities_step(lang: str, intro: str, communities: list[Community], page: int) -> tuple[str, Keyboard]:
     items = [(c.name, RES_COMMUNITY.data(c.id)) for c in communities]
-    return (intro + t(lang, "residents.choose_community"),
-            choice_buttons(items, lang, page=page, page_data=RES_COMMUNITIES_PAGE))
+    return (
+        intro + t(lang, "residents.choose_community"),
+        choice_buttons(items, lang, page=page, page_data=RES_COMMUNITIES_PAGE),
+    )
 
 
-def grids_step(lang: str, intro: str, com: Community, grids: list[Grid], page: int,
-               *, back: bool) -> tuple[str, Keyboard]:
+def grids_step(
+    lang: str, intro: str, com: Community, grids: list[Grid], page: int, *, back: bool
+) -> tuple[str, Keyboard]:
     """The community's grids; `back` to the communities when there are several."""
     extra = [[Button(tp(lang, "residents.back"), data=RES_COMMUNITIES_PAGE.data(0))]] if back else []
     items = [(g.name, RES_GRID.data(g.id)) for g in grids]
-    return (intro + t(lang, "residents.choose_grid", community=com.name),
-            choice_buttons(items, lang, page=page, page_data=lambda p: RES_COMMUNITY_PAGE.data(com.id, p), extra=extra))
+    return (
+        intro + t(lang, "residents.choose_grid", community=com.name),
+        choice_buttons(items, lang, page=page, page_data=lambda p: RES_COMMUNITY_PAGE.data(com.id, p), extra=extra),
+    )
 
 
 def current(lang: str, where: tuple[Community, Grid] | None) -> str:

@@ -1,4 +1,5 @@
 """/volunteer: the sign-up's questions and buttons, and the volunteer's own /profile."""
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -50,13 +51,18 @@ def back_button(lang: str) -> Keyboard:
 
 def work_group_buttons(lang: str, *, profile: bool = False) -> Keyboard:
     press = PF_WORK_GROUP if profile else SU_WORK_GROUP
-    return choice_buttons([(tp(lang, key), press.data(value)) for value, key in WORK_GROUP_KEYS.items()], lang,
-                          columns=1)
+    return choice_buttons(
+        [(tp(lang, key), press.data(value)) for value, key in WORK_GROUP_KEYS.items()], lang, columns=1
+    )
 
 
 def party_buttons(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "volunteers.yes"), data=SU_PARTY.data(1)),
-             Button(tp(lang, "volunteers.no"), data=SU_PARTY.data(0))]]
+    return [
+        [
+            Button(tp(lang, "volunteers.yes"), data=SU_PARTY.data(1)),
+            Button(tp(lang, "volunteers.no"), data=SU_PARTY.data(0)),
+        ]
+    ]
 
 
 def skill_buttons(lang: str, chosen: Collection[str], *, profile: bool = False) -> Keyboard:
@@ -68,21 +74,37 @@ def skill_buttons(lang: str, chosen: Collection[str], *, profile: bool = False) 
 
 
 def consent_buttons(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "volunteers.consent_yes"), data=SU_CONSENT.data(1)),
-             Button(tp(lang, "volunteers.consent_no"), data=SU_CONSENT.data(0))]]
+    return [
+        [
+            Button(tp(lang, "volunteers.consent_yes"), data=SU_CONSENT.data(1)),
+            Button(tp(lang, "volunteers.consent_no"), data=SU_CONSENT.data(0)),
+        ]
+    ]
 
 
 def confirm_buttons(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "volunteers.submit"), data=SU_SEND.data()),
-             Button(tp(lang, "volunteers.cancel_button"), data=SU_STOP.data())]]
+    return [
+        [
+            Button(tp(lang, "volunteers.submit"), data=SU_SEND.data()),
+            Button(tp(lang, "volunteers.cancel_button"), data=SU_STOP.data()),
+        ]
+    ]
 
 
 def summary(lang: str, d: dict[str, Any]) -> str:
     """The draft before it is sent."""
-    return t(lang, "volunteers.summary", name=d.get("name", ""), phone=d.get("phone", ""),
-             community=d.get("community_name", ""), grid=d.get("grid_name", ""),
-             work_group=work_group_text(lang, d.get("work_group")), party=yes_no(lang, bool(d.get("party_member"))),
-             skills=skills_text(lang, d.get("skills") or []), availability=d.get("availability", ""))
+    return t(
+        lang,
+        "volunteers.summary",
+        name=d.get("name", ""),
+        phone=d.get("phone", ""),
+        community=d.get("community_name", ""),
+        grid=d.get("grid_name", ""),
+        work_group=work_group_text(lang, d.get("work_group")),
+        party=yes_no(lang, bool(d.get("party_member"))),
+        skills=skills_text(lang, d.get("skills") or []),
+        availability=d.get("availability", ""),
+    )
 
 
 # ------------------------------------------------------------------ /profile
@@ -91,20 +113,40 @@ def profile(lang: str, view: VolunteerView) -> tuple[str, Keyboard]:
     text = t(lang, "volunteers.profile_header") + "\n\n" + card_text(lang, view.card)
     if prof.status == VolunteerStatus.approved.value:
         text += "\n" + t(lang, "volunteers.shock_status", value=yes_no(lang, prof.shock_team))
-    rows = [[Button(tp(lang, "volunteers.edit_name"), data=PF_EDIT.data("name")),
-             Button(tp(lang, "volunteers.edit_phone"), data=PF_EDIT.data("phone"))],
-            [Button(tp(lang, "volunteers.edit_availability"), data=PF_EDIT.data("avail")),
-             Button(tp(lang, "volunteers.edit_skills"), data=PF_SKILLS.data())],
-            [Button(tp(lang, "volunteers.edit_work_group"), data=PF_WORK_GROUPS.data()),
-             Button(tp(lang, "volunteers.party_toggle", value=yes_no(lang, prof.party_member)),
-                    data=PF_PARTY.data(0 if prof.party_member else 1))]]
+    rows = [
+        [
+            Button(tp(lang, "volunteers.edit_name"), data=PF_EDIT.data("name")),
+            Button(tp(lang, "volunteers.edit_phone"), data=PF_EDIT.data("phone")),
+        ],
+        [
+            Button(tp(lang, "volunteers.edit_availability"), data=PF_EDIT.data("avail")),
+            Button(tp(lang, "volunteers.edit_skills"), data=PF_SKILLS.data()),
+        ],
+        [
+            Button(tp(lang, "volunteers.edit_work_group"), data=PF_WORK_GROUPS.data()),
+            Button(
+                tp(lang, "volunteers.party_toggle", value=yes_no(lang, prof.party_member)),
+                data=PF_PARTY.data(0 if prof.party_member else 1),
+            ),
+        ],
+    ]
     if prof.status == VolunteerStatus.approved.value:
-        rows.append([Button(tp(lang, "volunteers.shock_leave" if prof.shock_team else "volunteers.shock_join"),
-                            data=PF_SHOCK.data(0 if prof.shock_team else 1))])
+        rows.append(
+            [
+                Button(
+                    tp(lang, "volunteers.shock_leave" if prof.shock_team else "volunteers.shock_join"),
+                    data=PF_SHOCK.data(0 if prof.shock_team else 1),
+                )
+            ]
+        )
     rows.append([Button(tp(lang, "volunteers.leave_button"), data=PF_LEAVE.data())])
     return text, rows
 
 
 def leave_confirm(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "volunteers.leave_yes"), data=PF_LEAVE_YES.data("yes")),
-             Button(tp(lang, "volunteers.leave_no"), data=PF_SHOW.data())]]
+    return [
+        [
+            Button(tp(lang, "volunteers.leave_yes"), data=PF_LEAVE_YES.data("yes")),
+            Button(tp(lang, "volunteers.leave_no"), data=PF_SHOW.data()),
+        ]
+    ]

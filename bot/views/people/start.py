@@ -1,4 +1,5 @@
 """/start, /help and the main menu."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -10,10 +11,14 @@ from .callbacks import MENU_GRID, MENU_HELP, MENU_REQUEST, MENU_VOLUNTEER
 
 
 def main_menu(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "menu.ask_help"), data=MENU_REQUEST.data())],
-            [Button(tp(lang, "menu.volunteer"), data=MENU_VOLUNTEER.data()),
-             Button(tp(lang, "menu.my_grid"), data=MENU_GRID.data())],
-            [Button(tp(lang, "menu.help"), data=MENU_HELP.data())]]
+    return [
+        [Button(tp(lang, "menu.ask_help"), data=MENU_REQUEST.data())],
+        [
+            Button(tp(lang, "menu.volunteer"), data=MENU_VOLUNTEER.data()),
+            Button(tp(lang, "menu.my_grid"), data=MENU_GRID.data()),
+        ],
+        [Button(tp(lang, "menu.help"), data=MENU_HELP.data())],
+    ]
 
 
 def welcome(lang: str, first_name: str, summary: RoleSummary) -> str:

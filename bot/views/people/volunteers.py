@@ -1,4 +1,5 @@
 """Volunteers as leaders and applicants see them: the card, the decisions, the notices, the list."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -25,15 +26,28 @@ from .labels import skills_text, status_text, work_group_text, yes_no
 
 def card_text(lang: str, card: VolunteerCard, *, with_phone: bool = True) -> str:
     """The volunteer as a leader sees them (private chat only: it has the phone number)."""
-    return t(lang, "volunteers.card", name=card.name, grid=card.grid, community=card.community,
-             phone=(card.phone or "—") if with_phone else "—", work_group=work_group_text(lang, card.work_group),
-             party=yes_no(lang, card.party_member), skills=skills_text(lang, card.skills) or "—",
-             availability=card.availability or "—", status=status_text(lang, card.status))
+    return t(
+        lang,
+        "volunteers.card",
+        name=card.name,
+        grid=card.grid,
+        community=card.community,
+        phone=(card.phone or "—") if with_phone else "—",
+        work_group=work_group_text(lang, card.work_group),
+        party=yes_no(lang, card.party_member),
+        skills=skills_text(lang, card.skills) or "—",
+        availability=card.availability or "—",
+        status=status_text(lang, card.status),
+    )
 
 
 def decision_buttons(lang: str, profile_id: int) -> Keyboard:
-    return [[Button(tp(lang, "volunteers.approve_button"), data=VOL_APPROVE.data(profile_id)),
-             Button(tp(lang, "volunteers.decline_button"), data=VOL_DECLINE.data(profile_id))]]
+    return [
+        [
+            Button(tp(lang, "volunteers.approve_button"), data=VOL_APPROVE.data(profile_id)),
+            Button(tp(lang, "volunteers.decline_button"), data=VOL_DECLINE.data(profile_id)),
+        ]
+    ]
 
 
 def pending_card(lang: str, view: VolunteerView) -> tuple[str, Keyboard]:
@@ -55,11 +69,23 @@ def volunteer_list(lang: str, views: list[VolunteerView], total: int, page: int)
             grid = v.grid.id
             lines.append(t(lang, "volunteers.list_grid", grid=v.grid.name))
         suspended = v.profile.status == VolunteerStatus.suspended.value
-        lines.append(t(lang, "volunteers.list_line_suspended" if suspended else "volunteers.list_line",
-                       name=v.person.name, skills=skills_text(lang, v.profile.skills) or "—"))
+        lines.append(
+            t(
+                lang,
+                "volunteers.list_line_suspended" if suspended else "volunteers.list_line",
+                name=v.person.name,
+                skills=skills_text(lang, v.profile.skills) or "—",
+            )
+        )
         press = VOL_REINSTATE if suspended else VOL_SUSPEND
-        rows.append((tp(lang, "volunteers.reinstate_button" if suspended else "volunteers.suspend_button")
-                     + " " + v.person.name, press.data(v.profile.id)))
+        rows.append(
+            (
+                tp(lang, "volunteers.reinstate_button" if suspended else "volunteers.suspend_button")
+                + " "
+                + v.person.name,
+                press.data(v.profile.id),
+            )
+        )
     buttons = choice_buttons(rows, lang)
     nav = page_nav(lang, page, -(-total // PER_PAGE), VOL_LIST_PAGE)
     return "\n".join(lines), buttons + ([nav] if nav else [])
@@ -68,14 +94,19 @@ def volunteer_list(lang: str, views: list[VolunteerView], total: int, page: int)
 # ------------------------------------------------------------------ notices
 @renders(VolunteerApplied)
 def applied(n: VolunteerApplied, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "volunteers.new_application") + "\n\n" + card_text(lang, n.card),
-                      buttons=decision_buttons(lang, n.card.profile_id))
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=t(lang, "volunteers.new_application") + "\n\n" + card_text(lang, n.card),
+        buttons=decision_buttons(lang, n.card.profile_id),
+    )
 
 
 @renders(ApplicationDecided)
 def application_decided(n: ApplicationDecided, lang: str) -> OutMessage:
     key = "volunteers.card_approved_by" if n.decision == Decision.approved else "volunteers.card_declined_by"
-    return OutMessage(chat_id=n.chat_id, text=card_text(lang, n.card, with_phone=False) + "\n\n" + t(lang, key, name=n.by))
+    return OutMessage(
+        chat_id=n.chat_id, text=card_text(lang, n.card, with_phone=False) + "\n\n" + t(lang, key, name=n.by)
+    )
 
 
 @renders(ApplicationWithdrawn)
@@ -93,8 +124,9 @@ def approved(n: VolunteerApproved, lang: str) -> OutMessage:
         buttons = [[Button(tp(lang, "volunteers.join_button"), url=n.invite_link)]]
     else:
         extra = t(lang, "volunteers.leader_adds_you", group=n.group)
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "volunteers.approved_notice", grid=n.grid) + "\n\n" + extra,
-                      buttons=buttons)
+    return OutMessage(
+        chat_id=n.chat_id, text=t(lang, "volunteers.approved_notice", grid=n.grid) + "\n\n" + extra, buttons=buttons
+    )
 
 
 @renders(VolunteerDeclined)
@@ -113,5 +145,6 @@ def standing_changed(n: StandingChanged, lang: str) -> OutMessage:
 
 @renders(VolunteerLeft)
 def volunteer_left(n: VolunteerLeft, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "volunteers.left_notice", name=n.name, grid=n.grid,
-                                                households=n.households))
+    return OutMessage(
+        chat_id=n.chat_id, text=t(lang, "volunteers.left_notice", name=n.name, grid=n.grid, households=n.households)
+    )

@@ -1,4 +1,5 @@
 """/bind and /unbind: a group chat bound to a grid, as its volunteer or residents group."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -22,8 +23,12 @@ def choose_kind(lang: str, current: tuple[str, str] | None) -> str:
 
 
 def kind_buttons(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "groups.kind_volunteers_button"), data=GRP_KIND.data("v")),
-             Button(tp(lang, "groups.kind_residents_button"), data=GRP_KIND.data("r"))]]
+    return [
+        [
+            Button(tp(lang, "groups.kind_volunteers_button"), data=GRP_KIND.data("v")),
+            Button(tp(lang, "groups.kind_residents_button"), data=GRP_KIND.data("r")),
+        ]
+    ]
 
 
 def grid_items(grids: list[tuple[Grid, str | None]], kind: str) -> list[tuple[str, str]]:
@@ -33,8 +38,12 @@ def grid_items(grids: list[tuple[Grid, str | None]], kind: str) -> list[tuple[st
 
 def bound(lang: str, result: BindResult) -> str:
     kind = result.binding.kind
-    text = t(lang, "groups.already_bound" if result.unchanged else "groups.bound", grid=result.grid.name,
-             kind=kind_text(lang, kind))
+    text = t(
+        lang,
+        "groups.already_bound" if result.unchanged else "groups.bound",
+        grid=result.grid.name,
+        kind=kind_text(lang, kind),
+    )
     if result.replaced_title:
         text += "\n" + t(lang, "groups.replaced", old=result.replaced_title)
     if kind == ChatKind.volunteers.value and not result.binding.invite_link:

@@ -1,4 +1,5 @@
 """Leaders' households: the list of a grid, /addhousehold's questions, /pair and /unpair's lists."""
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -33,12 +34,23 @@ def household_list(lang: str, grid_id: int, grid: str, rows: list[HouseholdRow],
     """/households: a page of the grid's households with their volunteers; add and pair."""
     pages = max(1, -(-len(rows) // LIST_PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    lines = [t(lang, "households.list_header", grid=grid, n=len(rows), unpaired=sum(1 for r in rows if not r.volunteers))]
-    for i, r in enumerate(rows[page * LIST_PER_PAGE:(page + 1) * LIST_PER_PAGE], start=page * LIST_PER_PAGE + 1):
+    lines = [
+        t(lang, "households.list_header", grid=grid, n=len(rows), unpaired=sum(1 for r in rows if not r.volunteers))
+    ]
+    for i, r in enumerate(rows[page * LIST_PER_PAGE : (page + 1) * LIST_PER_PAGE], start=page * LIST_PER_PAGE + 1):
         h = r.household
-        lines.append(t(lang, "households.list_line", i=i, address=label(h.address), members=label(h.members) or "—",
-                       count=h.member_count, flags=flags_text(lang, h.care_flags) or "—",
-                       volunteers=", ".join(r.volunteers) or tp(lang, "households.not_paired")))
+        lines.append(
+            t(
+                lang,
+                "households.list_line",
+                i=i,
+                address=label(h.address),
+                members=label(h.members) or "—",
+                count=h.member_count,
+                flags=flags_text(lang, h.care_flags) or "—",
+                volunteers=", ".join(r.volunteers) or tp(lang, "households.not_paired"),
+            )
+        )
     if not rows:
         lines.append(t(lang, "households.none_yet"))
     nav = []
@@ -46,8 +58,10 @@ def household_list(lang: str, grid_id: int, grid: str, rows: list[HouseholdRow],
         nav.append(Button(tp(lang, "pick.prev"), data=HH_LIST.data(grid_id, page - 1)))
     if page < pages - 1:
         nav.append(Button(tp(lang, "pick.next"), data=HH_LIST.data(grid_id, page + 1)))
-    actions = [Button(tp(lang, "households.add_button"), data=HH_ADD.data(grid_id)),
-               Button(tp(lang, "households.pair_button"), data=HH_PAIR_GRID.data(grid_id))]
+    actions = [
+        Button(tp(lang, "households.add_button"), data=HH_ADD.data(grid_id)),
+        Button(tp(lang, "households.pair_button"), data=HH_PAIR_GRID.data(grid_id)),
+    ]
     return "\n".join(lines), [row for row in (nav, actions) if row]
 
 
@@ -63,15 +77,30 @@ def flag_buttons(lang: str, chosen: Collection[str]) -> Keyboard:
 
 def summary(lang: str, d: dict[str, Any]) -> tuple[str, Keyboard]:
     """The new household before it is saved."""
-    text = t(lang, "households.summary", grid=d.get("grid_name", ""), address=d.get("address"),
-             members=d.get("members"), count=d.get("member_count"), flags=flags_text(lang, d.get("care_flags") or []) or "—")
-    return text, [[Button(tp(lang, "households.save"), data=HH_SAVE.data()),
-                   Button(tp(lang, "households.cancel_button"), data=HH_STOP.data())]]
+    text = t(
+        lang,
+        "households.summary",
+        grid=d.get("grid_name", ""),
+        address=d.get("address"),
+        members=d.get("members"),
+        count=d.get("member_count"),
+        flags=flags_text(lang, d.get("care_flags") or []) or "—",
+    )
+    return text, [
+        [
+            Button(tp(lang, "households.save"), data=HH_SAVE.data()),
+            Button(tp(lang, "households.cancel_button"), data=HH_STOP.data()),
+        ]
+    ]
 
 
 def saved_buttons(lang: str, grid_id: int) -> Keyboard:
-    return [[Button(tp(lang, "households.add_another"), data=HH_ADD.data(grid_id)),
-             Button(tp(lang, "households.show_list"), data=HH_LIST.data(grid_id, 0))]]
+    return [
+        [
+            Button(tp(lang, "households.add_another"), data=HH_ADD.data(grid_id)),
+            Button(tp(lang, "households.show_list"), data=HH_LIST.data(grid_id, 0)),
+        ]
+    ]
 
 
 # ------------------------------------------------------------------ /pair, /unpair
@@ -81,14 +110,24 @@ def volunteer_items(grid_id: int, volunteers: list[tuple[Person, int]], *, unpai
     return [(f"{p.name} ({n})", press.data(grid_id, p.id)) for p, n in volunteers if n or not unpair]
 
 
-def household_choice(lang: str, name: str, grid: str, rows: list[HouseholdRow], chosen: Collection[int],
-                     page: int) -> tuple[str, Keyboard]:
+def household_choice(
+    lang: str, name: str, grid: str, rows: list[HouseholdRow], chosen: Collection[int], page: int
+) -> tuple[str, Keyboard]:
     """Tick the households to pair with the volunteer (🦺: someone looks after it already)."""
-    items = [(("✅ " if r.household.id in chosen else "▫️ ") + label(r.household.address)
-              + ("" if not r.volunteers else " 🦺"), HH_TOGGLE.data(r.household.id)) for r in rows]
+    items = [
+        (
+            ("✅ " if r.household.id in chosen else "▫️ ")
+            + label(r.household.address)
+            + ("" if not r.volunteers else " 🦺"),
+            HH_TOGGLE.data(r.household.id),
+        )
+        for r in rows
+    ]
     done = [[Button(tp(lang, "households.pair_done", n=len(chosen)), data=HH_PAIR_DONE.data())]]
-    return (t(lang, "households.choose_households", name=name, grid=grid),
-            choice_buttons(items, lang, page=page, page_data=HH_PAGE, columns=1, extra=done))
+    return (
+        t(lang, "households.choose_households", name=name, grid=grid),
+        choice_buttons(items, lang, page=page, page_data=HH_PAGE, columns=1, extra=done),
+    )
 
 
 def unpair_choice(lang: str, pairings: list[tuple[Pairing, Household]]) -> tuple[str, Keyboard]:

@@ -1,4 +1,5 @@
 """How the places' facts read: care flags, kinds of group chat."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Lists as buttons (communities, grids, people, households), a page at a time when long."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -34,14 +35,22 @@ def page_nav(lang: str, page: int, pages: int, page_data: PageData, *, counter: 
     return nav
 
 
-def choice_buttons(items: Items, lang: str, *, page: int = 0, page_data: PageData | None = None, columns: int = 2,
-                   extra: Keyboard | None = None) -> Keyboard:
+def choice_buttons(
+    items: Items,
+    lang: str,
+    *,
+    page: int = 0,
+    page_data: PageData | None = None,
+    columns: int = 2,
+    extra: Keyboard | None = None,
+) -> Keyboard:
     """(label, callback data) pairs as rows of buttons, one page of them, with ◀ ▶ when needed."""
     pages = max(1, -(-len(items) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    chunk = items[page * PER_PAGE:(page + 1) * PER_PAGE]
-    rows = [[Button(label(text), data=data) for text, data in chunk[i:i + columns]]
-            for i in range(0, len(chunk), columns)]
+    chunk = items[page * PER_PAGE : (page + 1) * PER_PAGE]
+    rows = [
+        [Button(label(text), data=data) for text, data in chunk[i : i + columns]] for i in range(0, len(chunk), columns)
+    ]
     if page_data is not None and pages > 1:
         rows.append(page_nav(lang, page, pages, page_data))
     return rows + (extra or [])

@@ -1,4 +1,5 @@
 """The places' notices, rendered."""
+
 from __future__ import annotations
 
 from bot.i18n import t

@@ -1,4 +1,5 @@
 """Admins set up places and roles: the lists to choose from, and /communities."""
+
 from __future__ import annotations
 
 from bot.i18n import t
@@ -34,12 +35,29 @@ def overview(lang: str, communities: list[CommunityOverview]) -> list[str]:
     """/communities as messages of at most ~3800 characters, never splitting a community's lines."""
     blocks = []
     for com in communities:
-        lines = [t(lang, "places.ov_community", name=com.community.name, tz=com.community.timezone,
-                   admins=", ".join(com.admins) or "—")]
+        lines = [
+            t(
+                lang,
+                "places.ov_community",
+                name=com.community.name,
+                tz=com.community.timezone,
+                admins=", ".join(com.admins) or "—",
+            )
+        ]
         for g in com.grids:
-            lines.append(t(lang, "places.ov_grid", name=g.grid.name, leaders=", ".join(g.leaders) or "—",
-                           volunteers=g.volunteers, pending=g.pending, households=g.households,
-                           vgroup=g.volunteer_group or "—", rgroup=g.residents_group or "—"))
+            lines.append(
+                t(
+                    lang,
+                    "places.ov_grid",
+                    name=g.grid.name,
+                    leaders=", ".join(g.leaders) or "—",
+                    volunteers=g.volunteers,
+                    pending=g.pending,
+                    households=g.households,
+                    vgroup=g.volunteer_group or "—",
+                    rgroup=g.residents_group or "—",
+                )
+            )
         if not com.grids:
             lines.append(t(lang, "places.ov_no_grids"))
         blocks.append("\n".join(lines))

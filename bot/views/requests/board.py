@@ -1,5 +1,6 @@
 """派单: the grid leader's board, a request's detail with its actions, the volunteer pickers, and
 what volunteers and residents hear of a leader's decisions."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -35,17 +36,27 @@ from .labels import REFERRAL_KEYS, assignment_label, category_label, short, stat
 from .ratings import open_button
 
 OPEN, FILLED, DONE = RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value
-RESIDENT_KEYS = {RequestStatus.closed.value: "board.closed.to_resident",
-                 RequestStatus.out_of_scope.value: "board.out_of_scope.to_resident",
-                 RequestStatus.duplicate.value: "board.duplicate.to_resident"}
+RESIDENT_KEYS = {
+    RequestStatus.closed.value: "board.closed.to_resident",
+    RequestStatus.out_of_scope.value: "board.out_of_scope.to_resident",
+    RequestStatus.duplicate.value: "board.duplicate.to_resident",
+}
 
 
 def item_line(lang: str, item: BoardItem) -> str:
     r = item.request
-    return t(lang, "board.item", urgent="🔴 " if r.when_kind == WhenKind.urgent.value else "", code=r.code or "",
-             category=category_label(lang, r.category), when=when_label(lang, r.when_kind, r.when_date),
-             taken=r.slots_taken, slots=r.slots, status=status_label(lang, r.status),
-             names=", ".join(item.takers) or "—")
+    return t(
+        lang,
+        "board.item",
+        urgent="🔴 " if r.when_kind == WhenKind.urgent.value else "",
+        code=r.code or "",
+        category=category_label(lang, r.category),
+        when=when_label(lang, r.when_kind, r.when_date),
+        taken=r.slots_taken,
+        slots=r.slots,
+        status=status_label(lang, r.status),
+        names=", ".join(item.takers) or "—",
+    )
 
 
 def board_lines(lang: str, b: Board) -> tuple[list[str], Keyboard]:
@@ -53,18 +64,26 @@ def board_lines(lang: str, b: Board) -> tuple[list[str], Keyboard]:
     lines = [t(lang, "board.head", grid=b.grid.name, count=len(b.items))]
     lines += [item_line(lang, i) for i in b.items] or [t(lang, "board.empty")]
     busiest = sorted(b.volunteers, key=lambda v: -v.open_tasks)[:40]
-    loads = ", ".join(tp(lang, "board.load_item", name=short(v.person.name or "?", 12), n=v.open_tasks)
-                      for v in busiest) + (" …" if len(b.volunteers) > len(busiest) else "")
+    loads = ", ".join(
+        tp(lang, "board.load_item", name=short(v.person.name or "?", 12), n=v.open_tasks) for v in busiest
+    ) + (" …" if len(b.volunteers) > len(busiest) else "")
     lines.append(t(lang, "board.loads", max=b.max_load, loads=loads or "—"))
     return lines, [[open_button(lang, i.request.id or 0, i.request.code or "")] for i in b.items]
 
 
 def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
     r, rid = v.request, v.request.id or 0
-    lines = [t(lang, "board.detail.head", code=r.code or "", category=category_label(lang, r.category),
-               status=status_label(lang, r.status)),
-             t(lang, "task.details.summary", summary=r.summary),
-             t(lang, "task.details.when", when=when_label(lang, r.when_kind, r.when_date))]
+    lines = [
+        t(
+            lang,
+            "board.detail.head",
+            code=r.code or "",
+            category=category_label(lang, r.category),
+            status=status_label(lang, r.status),
+        ),
+        t(lang, "task.details.summary", summary=r.summary),
+        t(lang, "task.details.when", when=when_label(lang, r.when_kind, r.when_date)),
+    ]
     if r.address:
         lines.append(t(lang, "task.details.address", address=r.address))
     if r.phone:
@@ -84,8 +103,12 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
     if r.status == DONE:
         rows.append([Button(tp(lang, "rating.leader_confirm.button"), data=BOARD_CONFIRM.data(rid))])
     if r.status in (OPEN, FILLED):
-        rows.append([Button(tp(lang, "board.oos_button"), data=BOARD_OUT_OF_SCOPE.data(rid)),
-                     Button(tp(lang, "board.dup_button"), data=BOARD_DUPLICATE.data(rid))])
+        rows.append(
+            [
+                Button(tp(lang, "board.oos_button"), data=BOARD_OUT_OF_SCOPE.data(rid)),
+                Button(tp(lang, "board.dup_button"), data=BOARD_DUPLICATE.data(rid)),
+            ]
+        )
     if r.status in (OPEN, FILLED, DONE):
         rows.append([Button(tp(lang, "board.close_button"), data=BOARD_CLOSE.data(rid))])
     return "\n".join(lines), rows
@@ -93,8 +116,21 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
 
 def volunteer_rows(lang: str, loads: list[VolunteerLoad], kind: Callback, *ids: int) -> Keyboard:
     """A button a volunteer (skills that fit first); its press is `kind` with `ids` and their person id."""
-    return [[Button(tp(lang, "board.pick_item", fit="✓ " if v.fits else "", name=short(v.person.name or "?"),
-                       n=v.open_tasks), data=kind.data(*ids, v.person.id))] for v in loads[:30]]
+    return [
+        [
+            Button(
+                tp(
+                    lang,
+                    "board.pick_item",
+                    fit="✓ " if v.fits else "",
+                    name=short(v.person.name or "?"),
+                    n=v.open_tasks,
+                ),
+                data=kind.data(*ids, v.person.id),
+            )
+        ]
+        for v in loads[:30]
+    ]
 
 
 def holder_rows(request_id: int, people: list[Person]) -> Keyboard:
@@ -107,15 +143,24 @@ def referral_rows(lang: str, request_id: int) -> Keyboard:
 
 
 def duplicate_rows(lang: str, req: HelpRequest, others: list[HelpRequest]) -> Keyboard:
-    return [[Button(tp(lang, "board.dup_item", code=o.code or "", summary=short(o.summary, 24)),
-                    data=BOARD_DUPLICATE_OF.data(req.id, o.id))] for o in others]
+    return [
+        [
+            Button(
+                tp(lang, "board.dup_item", code=o.code or "", summary=short(o.summary, 24)),
+                data=BOARD_DUPLICATE_OF.data(req.id, o.id),
+            )
+        ]
+        for o in others
+    ]
 
 
 @renders(ReleasedToLeader)
 def released_to_leader(n: ReleasedToLeader, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "board.released.to_leader", code=n.code, name=n.volunteer_name,
-                                                 reason=n.reason),
-                      buttons=[[open_button(lang, n.request_id, n.code)]])
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=t(lang, "board.released.to_leader", code=n.code, name=n.volunteer_name, reason=n.reason),
+        buttons=[[open_button(lang, n.request_id, n.code)]],
+    )
 
 
 @renders(Reassigned)
@@ -131,5 +176,14 @@ def closed_to_volunteer(n: ClosedToVolunteer, lang: str) -> OutMessage:
 @renders(ClosedToResident)
 def closed_to_resident(n: ClosedToResident, lang: str) -> OutMessage:
     referral = tp(lang, REFERRAL_KEYS.get(n.referral or "", "board.referral.other"))
-    return OutMessage(chat_id=n.chat_id, text=t(lang, RESIDENT_KEYS.get(n.status, "board.closed.to_resident"),
-                                                 code=n.code, reason=n.reason, referral=referral, other=n.other_code))
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=t(
+            lang,
+            RESIDENT_KEYS.get(n.status, "board.closed.to_resident"),
+            code=n.code,
+            reason=n.reason,
+            referral=referral,
+            other=n.other_code,
+        ),
+    )

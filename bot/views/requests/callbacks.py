@@ -2,6 +2,7 @@
 the data with `.data(...)`, the handlers match `.pattern` and read `.parse(...)`. The strings are
 those the bot always sent (old buttons in chats keep working), but for the hours (task:hours:0_5).
 """
+
 from __future__ import annotations
 
 from bot.services.requests import REFERRALS

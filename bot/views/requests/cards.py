@@ -3,6 +3,7 @@
 The card goes to group chats: category, summary (phone-like digits masked), when, slots,
 skills that fit, who took it. NEVER the address or the phone.
 """
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -14,15 +15,20 @@ from ..render import renders
 from .callbacks import BOARD_PICK, BOARD_REQUEST, TASK_ACCEPT
 from .labels import category_label, names_list, skills_label, status_label, when_label
 
-INTRO_KEYS = {LeadIntro.no_group: "request.card.no_group_intro", LeadIntro.to_leader: "request.escalate.leader_intro",
-              LeadIntro.to_admins: "request.escalate.admin_intro"}
+INTRO_KEYS = {
+    LeadIntro.no_group: "request.card.no_group_intro",
+    LeadIntro.to_leader: "request.escalate.leader_intro",
+    LeadIntro.to_admins: "request.escalate.admin_intro",
+}
 
 
 def card_text(lang: str, card: CardFacts, takers: tuple[str, ...] | list[str], *, returned: bool = False) -> str:
     """The public card: no address, no phone (and phone-like digits in the summary masked)."""
-    lines = [t(lang, "request.card.head", code=card.code, category=category_label(lang, card.category)),
-             t(lang, "request.card.summary", summary=mask_phones(card.summary)),
-             t(lang, "request.card.when", when=when_label(lang, card.when_kind, card.when_date))]
+    lines = [
+        t(lang, "request.card.head", code=card.code, category=category_label(lang, card.category)),
+        t(lang, "request.card.summary", summary=mask_phones(card.summary)),
+        t(lang, "request.card.when", when=when_label(lang, card.when_kind, card.when_date)),
+    ]
     if card.status == RequestStatus.open.value:
         lines.append(t(lang, "request.card.slots", slots=card.slots, left=card.slots - card.slots_taken))
     fit = skills_fit(card.category)
@@ -53,4 +59,6 @@ def request_card(n: RequestCard, lang: str) -> OutMessage:
     text = card_text(lang, n.card, n.takers, returned=n.returned)
     if n.intro is not None:
         text = t(lang, INTRO_KEYS[n.intro], code=n.card.code, minutes=n.minutes, grid=n.grid) + "\n\n" + text
-    return OutMessage(chat_id=n.chat_id, text=text, buttons=card_buttons(lang, n.card, lead=n.lead), silent=not n.urgent)
+    return OutMessage(
+        chat_id=n.chat_id, text=text, buttons=card_buttons(lang, n.card, lead=n.lead), silent=not n.urgent
+    )

@@ -1,5 +1,6 @@
 """点单: the resident's guided request (its buttons and the summary to confirm), and what leaders,
 volunteers and the resident hear about a new, cancelled or untaken request."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,13 +26,17 @@ from .callbacks import (
 from .labels import CATEGORY_KEYS, category_label, when_label
 from .ratings import open_button
 
-WHEN_BUTTON_KEYS = {WhenKind.urgent.value: "request.ask.when_urgent_button", WhenKind.today.value: "request.ask.when_today_button",
-                    WhenKind.this_week.value: "request.ask.when_week_button", WhenKind.date.value: "request.ask.when_date_button"}
+WHEN_BUTTON_KEYS = {
+    WhenKind.urgent.value: "request.ask.when_urgent_button",
+    WhenKind.today.value: "request.ask.when_today_button",
+    WhenKind.this_week.value: "request.ask.when_week_button",
+    WhenKind.date.value: "request.ask.when_date_button",
+}
 
 
 def category_buttons(lang: str) -> Keyboard:
     buttons = [Button(tp(lang, CATEGORY_KEYS[c.value]), data=REQ_CATEGORY.data(c.value)) for c in Category]
-    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
 def when_buttons(lang: str) -> Keyboard:
@@ -53,12 +58,16 @@ def sent_buttons(lang: str) -> Keyboard:
 
 def confirm_text(lang: str, d: dict[str, Any]) -> str:
     """The draft as the resident typed it, to confirm before it is sent."""
-    lines = [t(lang, "request.confirm.head"),
-             t(lang, "request.confirm.category", category=category_label(lang, d.get("category", ""))),
-             t(lang, "request.confirm.summary", summary=d.get("summary", "")),
-             t(lang, "request.confirm.when", when=when_label(lang, d.get("when_kind", ""), d.get("when_date"))),
-             t(lang, "request.confirm.address", address=d.get("address", ""))]
-    lines.append(t(lang, "request.confirm.phone", phone=d["phone"]) if d.get("phone") else t(lang, "request.confirm.telegram"))
+    lines = [
+        t(lang, "request.confirm.head"),
+        t(lang, "request.confirm.category", category=category_label(lang, d.get("category", ""))),
+        t(lang, "request.confirm.summary", summary=d.get("summary", "")),
+        t(lang, "request.confirm.when", when=when_label(lang, d.get("when_kind", ""), d.get("when_date"))),
+        t(lang, "request.confirm.address", address=d.get("address", "")),
+    ]
+    lines.append(
+        t(lang, "request.confirm.phone", phone=d["phone"]) if d.get("phone") else t(lang, "request.confirm.telegram")
+    )
     if d.get("slots", 1) > 1:
         lines.append(t(lang, "request.confirm.slots", slots=d["slots"]))
     lines.append(t(lang, "request.confirm.privacy"))
@@ -66,9 +75,13 @@ def confirm_text(lang: str, d: dict[str, Any]) -> str:
 
 
 def confirm_buttons(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "request.confirm.send_button"), data=REQ_SEND.data())],
-            [Button(tp(lang, "request.confirm.restart_button"), data=REQ_RESTART.data()),
-             Button(tp(lang, "request.confirm.cancel_button"), data=REQ_CANCEL.data())]]
+    return [
+        [Button(tp(lang, "request.confirm.send_button"), data=REQ_SEND.data())],
+        [
+            Button(tp(lang, "request.confirm.restart_button"), data=REQ_RESTART.data()),
+            Button(tp(lang, "request.confirm.cancel_button"), data=REQ_CANCEL.data()),
+        ],
+    ]
 
 
 def ask_slots(lang: str) -> str:
@@ -78,11 +91,22 @@ def ask_slots(lang: str) -> str:
 @renders(DuplicateFlagged)
 def duplicate_flagged(n: DuplicateFlagged, lang: str) -> OutMessage:
     why = tp(lang, "request.dup.same_person" if n.same_person else "request.dup.same_address")
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "request.dup.flag", code=n.code, other=n.other_code, why=why),
-                      buttons=[[Button(tp(lang, "request.dup.mark_button", other=n.other_code),
-                                       data=BOARD_DUPLICATE_OF.data(n.request_id, n.other_id))],
-                               [Button(tp(lang, "request.dup.keep_button"), data=BOARD_NOT_DUPLICATE.data(n.request_id)),
-                                open_button(lang, n.request_id, n.code)]])
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=t(lang, "request.dup.flag", code=n.code, other=n.other_code, why=why),
+        buttons=[
+            [
+                Button(
+                    tp(lang, "request.dup.mark_button", other=n.other_code),
+                    data=BOARD_DUPLICATE_OF.data(n.request_id, n.other_id),
+                )
+            ],
+            [
+                Button(tp(lang, "request.dup.keep_button"), data=BOARD_NOT_DUPLICATE.data(n.request_id)),
+                open_button(lang, n.request_id, n.code),
+            ],
+        ],
+    )
 
 
 @renders(RequestCancelled)

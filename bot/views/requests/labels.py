@@ -1,4 +1,5 @@
 """The words for the request loop's facts: categories, times, statuses, skills, a taker's status."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,40 +8,81 @@ from bot.i18n import tp
 from storage.enums import AssignmentStatus, Category, RequestStatus, Skill, WhenKind
 
 CATEGORY_KEYS = {
-    Category.micro_wish.value: "request.category.micro_wish", Category.elder_care.value: "request.category.elder_care",
-    Category.repairs.value: "request.category.repairs", Category.errands.value: "request.category.errands",
-    Category.health.value: "request.category.health", Category.paperwork.value: "request.category.paperwork",
-    Category.moving.value: "request.category.moving", Category.other.value: "request.category.other",
+    Category.micro_wish.value: "request.category.micro_wish",
+    Category.elder_care.value: "request.category.elder_care",
+    Category.repairs.value: "request.category.repairs",
+    Category.errands.value: "request.category.errands",
+    Category.health.value: "request.category.health",
+    Category.paperwork.value: "request.category.paperwork",
+    Category.moving.value: "request.category.moving",
+    Category.other.value: "request.category.other",
 }
-WHEN_KEYS = {WhenKind.urgent.value: "request.when.urgent", WhenKind.today.value: "request.when.today",
-             WhenKind.this_week.value: "request.when.this_week", WhenKind.date.value: "request.when.date"}
+WHEN_KEYS = {
+    WhenKind.urgent.value: "request.when.urgent",
+    WhenKind.today.value: "request.when.today",
+    WhenKind.this_week.value: "request.when.this_week",
+    WhenKind.date.value: "request.when.date",
+}
 STATUS_KEYS = {
-    RequestStatus.open.value: "request.status.open", RequestStatus.filled.value: "request.status.filled",
+    RequestStatus.open.value: "request.status.open",
+    RequestStatus.filled.value: "request.status.filled",
     RequestStatus.done_reported.value: "request.status.done_reported",
-    RequestStatus.completed.value: "request.status.completed", RequestStatus.cancelled.value: "request.status.cancelled",
-    RequestStatus.closed.value: "request.status.closed", RequestStatus.out_of_scope.value: "request.status.out_of_scope",
+    RequestStatus.completed.value: "request.status.completed",
+    RequestStatus.cancelled.value: "request.status.cancelled",
+    RequestStatus.closed.value: "request.status.closed",
+    RequestStatus.out_of_scope.value: "request.status.out_of_scope",
     RequestStatus.duplicate.value: "request.status.duplicate",
 }
 SKILL_KEYS = {
-    Skill.elder_care.value: "request.skill.elder_care", Skill.repairs.value: "request.skill.repairs",
-    Skill.paperwork.value: "request.skill.paperwork", Skill.health.value: "request.skill.health",
-    Skill.haircut.value: "request.skill.haircut", Skill.tutoring.value: "request.skill.tutoring",
-    Skill.legal.value: "request.skill.legal", Skill.psychology.value: "request.skill.psychology",
-    Skill.transport.value: "request.skill.transport", Skill.moving.value: "request.skill.moving",
+    Skill.elder_care.value: "request.skill.elder_care",
+    Skill.repairs.value: "request.skill.repairs",
+    Skill.paperwork.value: "request.skill.paperwork",
+    Skill.health.value: "request.skill.health",
+    Skill.haircut.value: "request.skill.haircut",
+    Skill.tutoring.value: "request.skill.tutoring",
+    Skill.legal.value: "request.skill.legal",
+    Skill.psychology.value: "request.skill.psychology",
+    Skill.transport.value: "request.skill.transport",
+    Skill.moving.value: "request.skill.moving",
 }
-ASSIGNMENT_KEYS = {AssignmentStatus.accepted.value: "task.astatus.accepted",
-                   AssignmentStatus.started.value: "task.astatus.started",
-                   AssignmentStatus.done.value: "task.astatus.done",
-                   AssignmentStatus.released.value: "task.astatus.released",
-                   AssignmentStatus.removed.value: "task.astatus.removed"}
-REFERRAL_KEYS = {"hotline": "board.referral.hotline", "property": "board.referral.property",
-                 "police": "board.referral.police", "street": "board.referral.street",
-                 "medical": "board.referral.medical", "other": "board.referral.other"}
-WEEKDAY_KEYS = ["request.weekday.mon", "request.weekday.tue", "request.weekday.wed", "request.weekday.thu",
-                "request.weekday.fri", "request.weekday.sat", "request.weekday.sun"]
-MONTH_KEYS = ["request.month.1", "request.month.2", "request.month.3", "request.month.4", "request.month.5",
-              "request.month.6", "request.month.7", "request.month.8", "request.month.9", "request.month.10",
-              "request.month.11", "request.month.12"]
+ASSIGNMENT_KEYS = {
+    AssignmentStatus.accepted.value: "task.astatus.accepted",
+    AssignmentStatus.started.value: "task.astatus.started",
+    AssignmentStatus.done.value: "task.astatus.done",
+    AssignmentStatus.released.value: "task.astatus.released",
+    AssignmentStatus.removed.value: "task.astatus.removed",
+}
+REFERRAL_KEYS = {
+    "hotline": "board.referral.hotline",
+    "property": "board.referral.property",
+    "police": "board.referral.police",
+    "street": "board.referral.street",
+    "medical": "board.referral.medical",
+    "other": "board.referral.other",
+}
+WEEKDAY_KEYS = [
+    "request.weekday.mon",
+    "request.weekday.tue",
+    "request.weekday.wed",
+    "request.weekday.thu",
+    "request.weekday.fri",
+    "request.weekday.sat",
+    "request.weekday.sun",
+]
+MONTH_KEYS = [
+    "request.month.1",
+    "request.month.2",
+    "request.month.3",
+    "request.month.4",
+    "request.month.5",
+    "request.month.6",
+    "request.month.7",
+    "request.month.8",
+    "request.month.9",
+    "request.month.10",
+    "request.month.11",
+    "request.month.12",
+]
 
 
 def category_label(lang: str, category: str) -> str:
@@ -56,8 +98,13 @@ def assignment_label(lang: str, status: str) -> str:
 
 
 def date_label(lang: str, day: date) -> str:
-    return tp(lang, "request.when.date", month=tp(lang, MONTH_KEYS[day.month - 1]), day=day.day,
-              weekday=tp(lang, WEEKDAY_KEYS[day.weekday()]))
+    return tp(
+        lang,
+        "request.when.date",
+        month=tp(lang, MONTH_KEYS[day.month - 1]),
+        day=day.day,
+        weekday=tp(lang, WEEKDAY_KEYS[day.weekday()]),
+    )
 
 
 def when_label(lang: str, when_kind: str, when_date: str | None) -> str:

@@ -1,4 +1,5 @@
 """/my: a resident's requests, one of them with what they can do about it (confirm, rate, write, cancel)."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -18,19 +19,35 @@ def my_list(lang: str, views: list[RequestView]) -> tuple[list[str], Keyboard]:
     lines, rows = [t(lang, "request.my.head")], []
     for v in views:
         r = v.request
-        lines.append(t(lang, "request.my.item", code=r.code or "", category=category_label(lang, r.category),
-                       status=status_label(lang, r.status), summary=r.summary[:40]))
-        rows.append([Button(tp(lang, "request.my.open_button", code=r.code or "", status=status_label(lang, r.status)),
-                            data=MY_SHOW.data(r.id or 0))])
+        lines.append(
+            t(
+                lang,
+                "request.my.item",
+                code=r.code or "",
+                category=category_label(lang, r.category),
+                status=status_label(lang, r.status),
+                summary=r.summary[:40],
+            )
+        )
+        rows.append(
+            [
+                Button(
+                    tp(lang, "request.my.open_button", code=r.code or "", status=status_label(lang, r.status)),
+                    data=MY_SHOW.data(r.id or 0),
+                )
+            ]
+        )
     return lines, rows
 
 
 def my_detail(lang: str, v: RequestView) -> tuple[str, Keyboard]:
     r, rid = v.request, v.request.id or 0
-    lines = [t(lang, "request.my.detail_head", code=r.code or "", category=category_label(lang, r.category)),
-             t(lang, "request.confirm.summary", summary=r.summary),
-             t(lang, "request.confirm.when", when=when_label(lang, r.when_kind, r.when_date)),
-             t(lang, "request.my.status", status=status_label(lang, r.status))]
+    lines = [
+        t(lang, "request.my.detail_head", code=r.code or "", category=category_label(lang, r.category)),
+        t(lang, "request.confirm.summary", summary=r.summary),
+        t(lang, "request.confirm.when", when=when_label(lang, r.when_kind, r.when_date)),
+        t(lang, "request.my.status", status=status_label(lang, r.status)),
+    ]
     if v.takers:
         lines.append(t(lang, "request.my.takers", names=", ".join(v.takers)))
     if v.rating and v.rating.stars:
@@ -38,7 +55,12 @@ def my_detail(lang: str, v: RequestView) -> tuple[str, Keyboard]:
     rows: Keyboard = []
     if r.status == RequestStatus.done_reported.value:
         rows += outcome_buttons(lang, rid)
-    if r.status == RequestStatus.completed.value and v.rating and v.rating.stars is None and v.rating.outcome != "not_done":
+    if (
+        r.status == RequestStatus.completed.value
+        and v.rating
+        and v.rating.stars is None
+        and v.rating.outcome != "not_done"
+    ):
         rows += stars_buttons(lang, rid)
     if r.status in OPEN + (RequestStatus.done_reported.value,):
         rows += [[relay_button(lang, rid, p.id or 0, p.name)] for p in v.volunteers]
@@ -49,5 +71,9 @@ def my_detail(lang: str, v: RequestView) -> tuple[str, Keyboard]:
 
 
 def cancel_confirm_buttons(lang: str, request_id: int) -> Keyboard:
-    return [[Button(tp(lang, "request.my.cancel_yes_button"), data=MY_CANCEL_YES.data(request_id)),
-             Button(tp(lang, "request.my.cancel_no_button"), data=MY_SHOW.data(request_id))]]
+    return [
+        [
+            Button(tp(lang, "request.my.cancel_yes_button"), data=MY_CANCEL_YES.data(request_id)),
+            Button(tp(lang, "request.my.cancel_no_button"), data=MY_SHOW.data(request_id)),
+        ]
+    ]

@@ -1,4 +1,5 @@
 """评单: the resident's stars, and what the volunteers and leaders hear of a confirmation."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -50,12 +51,22 @@ def rating_commented(n: RatingCommented, lang: str) -> OutMessage:
 
 @renders(ConfirmAsked)
 def confirm_asked(n: ConfirmAsked, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "rating.leader_confirm.ask", code=n.code),
-                      buttons=[[Button(tp(lang, "rating.leader_confirm.button"), data=BOARD_CONFIRM.data(n.request_id)),
-                                open_button(lang, n.request_id, n.code)]])
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=t(lang, "rating.leader_confirm.ask", code=n.code),
+        buttons=[
+            [
+                Button(tp(lang, "rating.leader_confirm.button"), data=BOARD_CONFIRM.data(n.request_id)),
+                open_button(lang, n.request_id, n.code),
+            ]
+        ],
+    )
 
 
 @renders(LeaderConfirmed)
 def leader_confirmed(n: LeaderConfirmed, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "rating.leader_confirmed.to_resident", code=n.code),
-                      buttons=stars_buttons(lang, n.request_id))
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=t(lang, "rating.leader_confirmed.to_resident", code=n.code),
+        buttons=stars_buttons(lang, n.request_id),
+    )

@@ -1,4 +1,5 @@
 """/visits (my paired households), a household's details, and the ledger 民情台账 (/ledger)."""
+
 from __future__ import annotations
 
 from bot.i18n import t, tp
@@ -35,37 +36,80 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
     lines, buttons = [t(lang, "visit.list.header", week=mine.week, count=len(mine.items))], []
     for item in mine.items[:MAX_LISTED]:
         hh = item.household
-        status = (t(lang, "visit.list.logged", outcome=outcome_label(lang, item.visit.outcome))
-                  if item.visit else t(lang, "visit.list.not_logged"))
-        lines.append(t(lang, "visit.list.line", id=hh.id, address=short(hh.address, 60),
-                       members=short(hh.members or "—", 40), status=status))
+        status = (
+            t(lang, "visit.list.logged", outcome=outcome_label(lang, item.visit.outcome))
+            if item.visit
+            else t(lang, "visit.list.not_logged")
+        )
+        lines.append(
+            t(
+                lang,
+                "visit.list.line",
+                id=hh.id,
+                address=short(hh.address, 60),
+                members=short(hh.members or "—", 40),
+                status=status,
+            )
+        )
         label = short(hh.members or hh.address, 18)
-        buttons.append([Button(tp(lang, "visit.button.details", name=label), data=INFO.data(_id(hh))),
-                        Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
-                        Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh)))])
+        buttons.append(
+            [
+                Button(tp(lang, "visit.button.details", name=label), data=INFO.data(_id(hh))),
+                Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
+                Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh))),
+            ]
+        )
     if len(mine.items) > MAX_LISTED:
         lines.append(t(lang, "visit.list.more", n=len(mine.items) - MAX_LISTED))
     return "\n".join(lines), buttons
 
 
 def household(lang: str, hh: Household) -> tuple[str, Keyboard]:
-    text = t(lang, "visit.details", id=hh.id, address=hh.address, members=hh.members or "—", count=hh.member_count,
-             care=care_labels(lang, hh.care_flags), phone=hh.phone or "—", note=hh.note or "—")
-    return text, [[Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
-                   Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh)))]]
+    text = t(
+        lang,
+        "visit.details",
+        id=hh.id,
+        address=hh.address,
+        members=hh.members or "—",
+        count=hh.member_count,
+        care=care_labels(lang, hh.care_flags),
+        phone=hh.phone or "—",
+        note=hh.note or "—",
+    )
+    return text, [
+        [
+            Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
+            Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh))),
+        ]
+    ]
 
 
 def ledger(lang: str, book: Ledger) -> str:
     hh, tz = book.household, book.timezone
-    lines = [t(lang, "visit.ledger.header", id=hh.id, address=hh.address, members=hh.members or "—",
-               care=care_labels(lang, hh.care_flags), total=book.total)]
+    lines = [
+        t(
+            lang,
+            "visit.ledger.header",
+            id=hh.id,
+            address=hh.address,
+            members=hh.members or "—",
+            care=care_labels(lang, hh.care_flags),
+            total=book.total,
+        )
+    ]
     if not book.entries:
         lines.append(t(lang, "visit.ledger.empty"))
     for e in book.entries:
         v = e.visit
         flags = flag_labels(lang, v.red_flags)
-        line = t(lang, "visit.ledger.line", week=v.week, date=aware(v.created_at).astimezone(zone(tz)).strftime("%m-%d"),
-                 volunteer=e.volunteer_name or "—", outcome=outcome_label(lang, v.outcome))
+        line = t(
+            lang,
+            "visit.ledger.line",
+            week=v.week,
+            date=aware(v.created_at).astimezone(zone(tz)).strftime("%m-%d"),
+            volunteer=e.volunteer_name or "—",
+            outcome=outcome_label(lang, v.outcome),
+        )
         if flags:
             line += "\n" + t(lang, "visit.ledger.flags", flags=flags)
         if v.note:
@@ -87,8 +131,14 @@ def ledger_page(lang: str, result: HouseholdPage) -> tuple[str, Keyboard]:
         hh = row.household
         last = row.last_visit.isoformat() if row.last_visit else tp(lang, "visit.ledger.never")
         lines.append(t(lang, "visit.ledger.pick_line", id=hh.id, address=short(hh.address, 50), last=last))
-        buttons.append([Button(tp(lang, "visit.button.ledger_of", id=hh.id, name=short(hh.members or hh.address, 20)),
-                               data=LEDGER.data(_id(hh)))])
+        buttons.append(
+            [
+                Button(
+                    tp(lang, "visit.button.ledger_of", id=hh.id, name=short(hh.members or hh.address, 20)),
+                    data=LEDGER.data(_id(hh)),
+                )
+            ]
+        )
     nav = []
     if result.page > 0:
         nav.append(Button(tp(lang, "visit.button.prev"), data=LEDGER_PAGE.data(result.page - 1)))

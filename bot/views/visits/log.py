@@ -1,4 +1,5 @@
 """Logging a door visit from buttons: the outcome, the note, red flags, "turn into a request", the result."""
+
 from __future__ import annotations
 
 from bot.i18n import Raw, t, tp
@@ -39,13 +40,17 @@ def ask_outcome(lang: str, hh: int, week: str) -> tuple[str, Keyboard]:
 
 
 def ask_note(lang: str, hh: int, outcome: str, most: int) -> tuple[str, Keyboard]:
-    return (t(lang, "visit.ask.note", outcome=outcome_label(lang, outcome), max=most),
-            [[Button(tp(lang, "visit.button.skip"), data=SKIP_NOTE.data(hh))], _cancel_row(lang)])
+    return (
+        t(lang, "visit.ask.note", outcome=outcome_label(lang, outcome), max=most),
+        [[Button(tp(lang, "visit.button.skip"), data=SKIP_NOTE.data(hh))], _cancel_row(lang)],
+    )
 
 
 def ask_flags(lang: str, hh: int, chosen: list[str]) -> tuple[str, Keyboard]:
-    rows = [[Button(("☑️ " if f.value in chosen else "⬜ ") + tp(lang, FLAG_KEYS[f]), data=FLAG.data(hh, f.value))]
-            for f in RedFlag]
+    rows = [
+        [Button(("☑️ " if f.value in chosen else "⬜ ") + tp(lang, FLAG_KEYS[f]), data=FLAG.data(hh, f.value))]
+        for f in RedFlag
+    ]
     return t(lang, "visit.ask.flags"), rows + [[Button(tp(lang, "visit.button.flags_done"), data=FLAGS_DONE.data(hh))]]
 
 
@@ -60,8 +65,15 @@ def ask_request_text(lang: str, most: int) -> str:
 
 
 def logged(lang: str, done: VisitLogged) -> str:
-    parts = [t(lang, "visit.logged", id=done.visit.household_id, week=done.visit.week,
-               outcome=outcome_label(lang, done.visit.outcome))]
+    parts = [
+        t(
+            lang,
+            "visit.logged",
+            id=done.visit.household_id,
+            week=done.visit.week,
+            outcome=outcome_label(lang, done.visit.outcome),
+        )
+    ]
     if done.points:
         parts.append(t(lang, "visit.logged.points", points=done.points))
     if done.visit.red_flags:
@@ -69,6 +81,7 @@ def logged(lang: str, done: VisitLogged) -> str:
     if done.request_code:
         parts.append(t(lang, "visit.logged.request", code=done.request_code))
     if done.request_error:
-        parts.append(t(lang, "visit.logged.request_failed",
-                       reason=Raw(t(lang, done.request_error, **done.request_error_params))))
+        parts.append(
+            t(lang, "visit.logged.request_failed", reason=Raw(t(lang, done.request_error, **done.request_error_params)))
+        )
     return "\n".join(parts)

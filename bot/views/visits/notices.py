@@ -1,4 +1,5 @@
 """Door visits' notices: the Friday list and evening reminder, the leader's overview, the red-flag alert."""
+
 from __future__ import annotations
 
 from bot.i18n import Raw, join_list, t, tp
@@ -9,16 +10,20 @@ from ..message import Button, OutMessage
 from ..render import renders
 from .common import LEDGER, LOG, flag_labels
 
-MAX_LISTED = 20     # households listed (with a button each) in one message; the rest via /visits
-MAX_OVERVIEW = 40   # volunteers listed in a leader's overview
-CARE_KEYS = {CareFlag.elderly_alone: "reminders.care.elderly_alone",
-             CareFlag.left_behind_children: "reminders.care.left_behind_children",
-             CareFlag.disability: "reminders.care.disability", CareFlag.other: "reminders.care.other"}
+MAX_LISTED = 20  # households listed (with a button each) in one message; the rest via /visits
+MAX_OVERVIEW = 40  # volunteers listed in a leader's overview
+CARE_KEYS = {
+    CareFlag.elderly_alone: "reminders.care.elderly_alone",
+    CareFlag.left_behind_children: "reminders.care.left_behind_children",
+    CareFlag.disability: "reminders.care.disability",
+    CareFlag.other: "reminders.care.other",
+}
 
 
 def _household_line(lang: str, n: int, row: PairedRow) -> str:
-    flags = join_list(lang, [tp(lang, CARE_KEYS[CareFlag(f)]) for f in row.care_flags.split(",")
-                             if f in CareFlag.__members__])
+    flags = join_list(
+        lang, [tp(lang, CARE_KEYS[CareFlag(f)]) for f in row.care_flags.split(",") if f in CareFlag.__members__]
+    )
     key = "reminders.visit.line_logged" if row.logged else "reminders.visit.line"
     return t(lang, key, n=n, address=row.address, members=row.members or "—", flags=flags or "—")
 
@@ -46,13 +51,30 @@ def overview(n: VisitOverview, lang: str) -> OutMessage:
     stats = [(v.done, v.planned, v.name or f"#{v.person_id}", v.needs_help) for v in n.volunteers]
     stats.sort(key=lambda s: (s[0] == s[1], s[0] - s[1], s[2]))  # who still has visits to log first
     done, planned = sum(s[0] for s in stats), sum(s[1] for s in stats)
-    lines = [t(lang, "reminders.overview.done_line" if d == p else "reminders.overview.open_line",
-               name=name, done=d, planned=p) for d, p, name, _ in stats[:MAX_OVERVIEW]]
+    lines = [
+        t(
+            lang,
+            "reminders.overview.done_line" if d == p else "reminders.overview.open_line",
+            name=name,
+            done=d,
+            planned=p,
+        )
+        for d, p, name, _ in stats[:MAX_OVERVIEW]
+    ]
     if len(stats) > MAX_OVERVIEW:
         lines.append(t(lang, "reminders.overview.more", n=len(stats) - MAX_OVERVIEW))
     needs = sum(s[3] for s in stats)
-    text = t(lang, "reminders.overview.head", grid=n.grid, week=n.week, done=done, planned=planned,
-             complete=sum(s[0] == s[1] for s in stats), volunteers=len(stats), lines=Raw("\n".join(lines)))
+    text = t(
+        lang,
+        "reminders.overview.head",
+        grid=n.grid,
+        week=n.week,
+        done=done,
+        planned=planned,
+        complete=sum(s[0] == s[1] for s in stats),
+        volunteers=len(stats),
+        lines=Raw("\n".join(lines)),
+    )
     if needs:
         text += "\n\n" + t(lang, "reminders.overview.needs_help", n=needs)
     return OutMessage(chat_id=n.chat_id, text=text, silent=True)
@@ -60,7 +82,18 @@ def overview(n: VisitOverview, lang: str) -> OutMessage:
 
 @renders(RedFlagAlert)
 def red_flags(n: RedFlagAlert, lang: str) -> OutMessage:
-    text = t(lang, "visit.alert.red_flags", flags=flag_labels(lang, n.flags), volunteer=n.volunteer or "—",
-             address=n.address, members=n.members or "—", note=n.note or "—")
-    return OutMessage(chat_id=n.chat_id, text=text, silent=False,
-                      buttons=[[Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(n.household_id))]])
+    text = t(
+        lang,
+        "visit.alert.red_flags",
+        flags=flag_labels(lang, n.flags),
+        volunteer=n.volunteer or "—",
+        address=n.address,
+        members=n.members or "—",
+        note=n.note or "—",
+    )
+    return OutMessage(
+        chat_id=n.chat_id,
+        text=text,
+        silent=False,
+        buttons=[[Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(n.household_id))]],
+    )

@@ -1,5 +1,6 @@
 """The community office: a web dashboard for grid leaders and admins, served by the bot's own
 aiohttp server. `add_routes(app, core)` mounts it under /dashboard (see docs/dashboard.md)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,24 +25,26 @@ async def _to_overview(_request: web.Request) -> web.StreamResponse:
 def add_routes(app: web.Application, core: Core) -> None:
     """Mount the dashboard on `app`; its pages use `core` (the same one the bot uses)."""
     app[auth.CORE] = core
-    app.router.add_routes([
-        web.get("/dashboard", _to_overview),
-        web.get("/dashboard/", overview.overview_page),
-        web.get("/dashboard/static/style.css", _style),
-        web.get("/dashboard/login", auth.login_page),
-        web.post("/dashboard/login", auth.login_submit),
-        web.post("/dashboard/logout", auth.logout),
-        web.post("/dashboard/lang", auth.set_language),
-        web.get("/dashboard/requests", board.board_page),
-        web.get(r"/dashboard/requests/{id:\d{1,15}}", board.request_page),
-        web.post(r"/dashboard/requests/{id:\d{1,15}}/dispatch", board.dispatch_action),
-        web.post(r"/dashboard/requests/{id:\d{1,15}}/reassign", board.reassign_action),
-        web.post(r"/dashboard/requests/{id:\d{1,15}}/close", board.close_action),
-        web.get("/dashboard/volunteers", people.volunteers_page),
-        web.post(r"/dashboard/volunteers/{profile_id:\d{1,15}}/approve", people.approve_action),
-        web.get("/dashboard/households", people.households_page),
-        web.get("/dashboard/events", life.events_page),
-        web.get("/dashboard/emergency", life.emergency_page),
-        web.get("/dashboard/exports", exports.exports_page),
-        web.get("/dashboard/exports/download", exports.download),
-    ])
+    app.router.add_routes(
+        [
+            web.get("/dashboard", _to_overview),
+            web.get("/dashboard/", overview.overview_page),
+            web.get("/dashboard/static/style.css", _style),
+            web.get("/dashboard/login", auth.login_page),
+            web.post("/dashboard/login", auth.login_submit),
+            web.post("/dashboard/logout", auth.logout),
+            web.post("/dashboard/lang", auth.set_language),
+            web.get("/dashboard/requests", board.board_page),
+            web.get(r"/dashboard/requests/{id:\d{1,15}}", board.request_page),
+            web.post(r"/dashboard/requests/{id:\d{1,15}}/dispatch", board.dispatch_action),
+            web.post(r"/dashboard/requests/{id:\d{1,15}}/reassign", board.reassign_action),
+            web.post(r"/dashboard/requests/{id:\d{1,15}}/close", board.close_action),
+            web.get("/dashboard/volunteers", people.volunteers_page),
+            web.post(r"/dashboard/volunteers/{profile_id:\d{1,15}}/approve", people.approve_action),
+            web.get("/dashboard/households", people.households_page),
+            web.get("/dashboard/events", life.events_page),
+            web.get("/dashboard/emergency", life.emergency_page),
+            web.get("/dashboard/exports", exports.exports_page),
+            web.get("/dashboard/exports/download", exports.download),
+        ]
+    )

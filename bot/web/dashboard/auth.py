@@ -2,6 +2,7 @@
 
 The link's GET only shows a button (link previews and scanners fetch URLs; they must not use
 up the link); the POST from that button redeems it and sets the session cookie."""
+
 from __future__ import annotations
 
 import functools
@@ -42,8 +43,10 @@ async def login_page(request: web.Request) -> web.Response:
     state = await login.check_login_link(core_of(request), token)
     if state is not login.LinkState.valid:
         return _refused(lang, f"dashboard.refused.{state.value}")
-    form = Markup('<form method="post" action="/dashboard/login"><input type="hidden" name="t" value="{}">'
-                  '<button type="submit" class="primary">{}</button></form>').format(token, tp(lang, "dashboard.login.button"))
+    form = Markup(
+        '<form method="post" action="/dashboard/login"><input type="hidden" name="t" value="{}">'
+        '<button type="submit" class="primary">{}</button></form>'
+    ).format(token, tp(lang, "dashboard.login.button"))
     return message_page(lang, tp(lang, "dashboard.login.title"), tp(lang, "dashboard.login.text"), extra=form)
 
 
@@ -60,8 +63,15 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     except NotAllowed as e:
         return _refused(lang, e.key)
     resp = web.HTTPSeeOther("/dashboard/")
-    resp.set_cookie(COOKIE, new.token, max_age=int(login.SESSION_TTL.total_seconds()), path="/dashboard",
-                    httponly=True, samesite="Lax", secure=core.cfg.web.public_url.startswith("https://"))
+    resp.set_cookie(
+        COOKIE,
+        new.token,
+        max_age=int(login.SESSION_TTL.total_seconds()),
+        path="/dashboard",
+        httponly=True,
+        samesite="Lax",
+        secure=core.cfg.web.public_url.startswith("https://"),
+    )
     raise resp
 
 
@@ -94,6 +104,7 @@ def csrf_ok(view: View, form: Mapping[str, Any]) -> bool:
 def viewer_page(fn: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """A page for signed-in viewers: no session → the signed-out page; a POST without the
     session's CSRF token → 403 and nothing changes; a DomainError → its text, in the page."""
+
     @functools.wraps(fn)
     async def wrapper(request: web.Request) -> web.StreamResponse:
         view = await current_view(request)
@@ -101,15 +112,25 @@ def viewer_page(fn: Handler) -> Callable[[web.Request], Awaitable[web.StreamResp
             return signed_out(request)
         if request.method == "POST" and not csrf_ok(view, await request.post()):
             log.warning("dashboard: POST %s without a valid CSRF token refused", request.path)
-            return layout(view, view.t("dash.error.title"), Markup("<p>{}</p>").format(view.t("dash.error.csrf")),
-                          active="", status=403)
+            return layout(
+                view,
+                view.t("dash.error.title"),
+                Markup("<p>{}</p>").format(view.t("dash.error.csrf")),
+                active="",
+                status=403,
+            )
         try:
             return await fn(request, view)
         except DomainError as e:
             status = 404 if e.key.endswith("not_found") else 403 if isinstance(e, NotAllowed) else 400
-            return layout(view, view.t("dash.error.title"),
-                          Markup('<p class="banner bad">{}</p>').format(plain_error(view.lang, e.key, e.params)),
-                          active="", status=status)
+            return layout(
+                view,
+                view.t("dash.error.title"),
+                Markup('<p class="banner bad">{}</p>').format(plain_error(view.lang, e.key, e.params)),
+                active="",
+                status=status,
+            )
+
     return wrapper
 
 

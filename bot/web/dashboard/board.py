@@ -1,5 +1,6 @@
 """The request board: filters, paging, one request with its timeline, and the leader's actions
 (dispatch, reassign, close) through the very services the bot's buttons call."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,16 +25,33 @@ from storage.enums import Category, RequestStatus
 from .auth import viewer_page
 from .html import View, banner, layout, options, table, url, when
 
-KNOWN_ACTIONS = {"request.create", "request.cancel", "request.comment", "request.confirm", "request.escalate",
-                 "request.not_duplicate", "request.possible_duplicate", "request.rate", "request.reopen",
-                 "request.close", "request.out_of_scope", "request.duplicate", "task.claim", "task.dispatch",
-                 "task.start", "task.done", "task.release", "task.reassign"}
+KNOWN_ACTIONS = {
+    "request.create",
+    "request.cancel",
+    "request.comment",
+    "request.confirm",
+    "request.escalate",
+    "request.not_duplicate",
+    "request.possible_duplicate",
+    "request.rate",
+    "request.reopen",
+    "request.close",
+    "request.out_of_scope",
+    "request.duplicate",
+    "task.claim",
+    "task.dispatch",
+    "task.start",
+    "task.done",
+    "task.release",
+    "task.reassign",
+}
 FLASH = {"dispatched": "dash.flash.dispatched", "reassigned": "dash.flash.reassigned", "closed": "dash.flash.closed"}
 
 
 def _filter_form(v: View, f: BoardFilter) -> Markup:
     statuses = [("", v.t("dash.filter.any")), (ACTIVE_FILTER, v.t("dash.filter.active"))] + [
-        (s.value, v.label(f"dash.status.{s.value}", s.value)) for s in RequestStatus]
+        (s.value, v.label(f"dash.status.{s.value}", s.value)) for s in RequestStatus
+    ]
     cats = [("", v.t("dash.filter.any"))] + [(c.value, v.label(f"dash.category.{c.value}", c.value)) for c in Category]
     grids = [("", v.t("dash.filter.all_grids"))] + [(g.id, g.name) for g in v.scope.grids]
     return Markup(
@@ -43,10 +61,21 @@ def _filter_form(v: View, f: BoardFilter) -> Markup:
         '<label>{} <select name="grid">{}</select></label>'
         '<label>{} <input type="date" name="from" value="{}"></label>'
         '<label>{} <input type="date" name="to" value="{}"></label>'
-        '<button type="submit" class="primary">{}</button> <a href="/dashboard/requests">{}</a></form>').format(
-        v.t("dash.filter.status"), options(statuses, f.status), v.t("dash.filter.category"), options(cats, f.category),
-        v.t("dash.filter.grid"), options(grids, f.grid_id), v.t("dash.filter.from"), f.date_from or "",
-        v.t("dash.filter.to"), f.date_to or "", v.t("dash.filter.apply"), v.t("dash.filter.reset"))
+        '<button type="submit" class="primary">{}</button> <a href="/dashboard/requests">{}</a></form>'
+    ).format(
+        v.t("dash.filter.status"),
+        options(statuses, f.status),
+        v.t("dash.filter.category"),
+        options(cats, f.category),
+        v.t("dash.filter.grid"),
+        options(grids, f.grid_id),
+        v.t("dash.filter.from"),
+        f.date_from or "",
+        v.t("dash.filter.to"),
+        f.date_to or "",
+        v.t("dash.filter.apply"),
+        v.t("dash.filter.reset"),
+    )
 
 
 @viewer_page
@@ -57,22 +86,57 @@ async def board_page(request: web.Request, v: View) -> web.StreamResponse:
     except InvalidInput as e:
         f, notice = BoardFilter(), banner(v.t(e.key), "bad")
     page = await list_requests(v.core, v.scope, f)
-    rows = [(Markup('<a href="/dashboard/requests/{}">{}</a>').format(r.id, r.code), when(r.created_at), r.grid,
-             v.label(f"dash.category.{r.category}", r.category),
-             Markup('<span class="st {}">{}</span>{}').format(r.status, v.label(f"dash.status.{r.status}", r.status),
-                                                              Markup(" ⚠") if r.escalation_level else ""),
-             r.summary[:80], f"{r.slots_taken}/{r.slots}", ", ".join(r.volunteers) or "—") for r in page.rows]
-    heads = [v.t(k) for k in ("dash.col.code", "dash.col.created", "dash.col.grid", "dash.col.category",
-                              "dash.col.status", "dash.col.summary", "dash.col.slots", "dash.col.volunteers")]
+    rows = [
+        (
+            Markup('<a href="/dashboard/requests/{}">{}</a>').format(r.id, r.code),
+            when(r.created_at),
+            r.grid,
+            v.label(f"dash.category.{r.category}", r.category),
+            Markup('<span class="st {}">{}</span>{}').format(
+                r.status, v.label(f"dash.status.{r.status}", r.status), Markup(" ⚠") if r.escalation_level else ""
+            ),
+            r.summary[:80],
+            f"{r.slots_taken}/{r.slots}",
+            ", ".join(r.volunteers) or "—",
+        )
+        for r in page.rows
+    ]
+    heads = [
+        v.t(k)
+        for k in (
+            "dash.col.code",
+            "dash.col.created",
+            "dash.col.grid",
+            "dash.col.category",
+            "dash.col.status",
+            "dash.col.summary",
+            "dash.col.slots",
+            "dash.col.volunteers",
+        )
+    ]
     keep = dict(status=f.status, category=f.category, grid=f.grid_id, **{"from": f.date_from, "to": f.date_to})
     pager = Markup("")
     if page.pages > 1:
-        prev = Markup('<a href="{}">‹</a>').format(url("/dashboard/requests", page=page.page - 1, **keep)) if page.page > 1 else ""
-        nxt = Markup('<a href="{}">›</a>').format(url("/dashboard/requests", page=page.page + 1, **keep)) if page.page < page.pages else ""
-        pager = Markup('<p class="pager">{} {} {}</p>').format(prev, v.t("dash.page", page=page.page, pages=page.pages), nxt)
-    body = Markup("{}{}<p class=\"muted\">{}</p>{}{}").format(
-        notice, _filter_form(v, f), v.t("dash.board.count", n=page.total),
-        table(heads, rows, empty=v.t("dash.board.empty"), cls="board"), pager)
+        prev = (
+            Markup('<a href="{}">‹</a>').format(url("/dashboard/requests", page=page.page - 1, **keep))
+            if page.page > 1
+            else ""
+        )
+        nxt = (
+            Markup('<a href="{}">›</a>').format(url("/dashboard/requests", page=page.page + 1, **keep))
+            if page.page < page.pages
+            else ""
+        )
+        pager = Markup('<p class="pager">{} {} {}</p>').format(
+            prev, v.t("dash.page", page=page.page, pages=page.pages), nxt
+        )
+    body = Markup('{}{}<p class="muted">{}</p>{}{}').format(
+        notice,
+        _filter_form(v, f),
+        v.t("dash.board.count", n=page.total),
+        table(heads, rows, empty=v.t("dash.board.empty"), cls="board"),
+        pager,
+    )
     return layout(v, v.t("dash.board.title"), body, active="requests")
 
 
@@ -82,21 +146,44 @@ def _actions(v: View, d: RequestDetail) -> Markup:
     live = [(h.person_id, h.name) for h in d.holders if h.status in LIVE]
     cands = options(d.candidates, None)
     if req.status == RequestStatus.open.value and d.candidates:
-        out.append(Markup('<form method="post" action="{}/dispatch" class="action">{}<h3>{}</h3>'
-                          '<label>{} <select name="volunteer">{}</select></label> <button class="primary">{}</button></form>'
-                          ).format(base, v.csrf, v.t("dash.action.dispatch_title"), v.t("dash.action.volunteer"), cands,
-                                   v.t("dash.action.dispatch")))
+        out.append(
+            Markup(
+                '<form method="post" action="{}/dispatch" class="action">{}<h3>{}</h3>'
+                '<label>{} <select name="volunteer">{}</select></label> <button class="primary">{}</button></form>'
+            ).format(
+                base,
+                v.csrf,
+                v.t("dash.action.dispatch_title"),
+                v.t("dash.action.volunteer"),
+                cands,
+                v.t("dash.action.dispatch"),
+            )
+        )
     if req.status in (RequestStatus.open.value, RequestStatus.filled.value) and live and d.candidates:
-        out.append(Markup('<form method="post" action="{}/reassign" class="action">{}<h3>{}</h3>'
-                          '<label>{} <select name="from">{}</select></label> <label>{} <select name="to">{}</select></label>'
-                          ' <button>{}</button></form>').format(
-            base, v.csrf, v.t("dash.action.reassign_title"), v.t("dash.action.from"), options(live, None),
-            v.t("dash.action.to"), cands, v.t("dash.action.reassign")))
+        out.append(
+            Markup(
+                '<form method="post" action="{}/reassign" class="action">{}<h3>{}</h3>'
+                '<label>{} <select name="from">{}</select></label> <label>{} <select name="to">{}</select></label>'
+                " <button>{}</button></form>"
+            ).format(
+                base,
+                v.csrf,
+                v.t("dash.action.reassign_title"),
+                v.t("dash.action.from"),
+                options(live, None),
+                v.t("dash.action.to"),
+                cands,
+                v.t("dash.action.reassign"),
+            )
+        )
     if req.status in ACTIVE:
-        out.append(Markup('<form method="post" action="{}/close" class="action">{}<h3>{}</h3>'
-                          '<label>{} <input name="reason" maxlength="500" required></label> <button class="danger">{}</button>'
-                          '</form>').format(base, v.csrf, v.t("dash.action.close_title"), v.t("dash.action.reason"),
-                                            v.t("dash.action.close")))
+        out.append(
+            Markup(
+                '<form method="post" action="{}/close" class="action">{}<h3>{}</h3>'
+                '<label>{} <input name="reason" maxlength="500" required></label> <button class="danger">{}</button>'
+                "</form>"
+            ).format(base, v.csrf, v.t("dash.action.close_title"), v.t("dash.action.reason"), v.t("dash.action.close"))
+        )
     return Markup("").join(out)
 
 
@@ -105,32 +192,49 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
     d = await request_detail(v.core, v.scope, int(request.match_info["id"]))
     req = d.request
     done = request.query.get("done", "")
-    facts = [(v.t("dash.col.status"), v.label(f"dash.status.{req.status}", req.status)),
-             (v.t("dash.col.category"), v.label(f"dash.category.{req.category}", req.category)),
-             (v.t("dash.col.grid"), d.grid.name), (v.t("dash.col.created"), when(d.created_at)),
-             (v.t("dash.col.when"), req.when_date or v.label(f"dash.when.{req.when_kind}", req.when_kind)),
-             (v.t("dash.col.slots"), f"{req.slots_taken}/{req.slots}"), (v.t("dash.col.resident"), d.resident or "—"),
-             (v.t("dash.col.summary"), req.summary)]
+    facts = [
+        (v.t("dash.col.status"), v.label(f"dash.status.{req.status}", req.status)),
+        (v.t("dash.col.category"), v.label(f"dash.category.{req.category}", req.category)),
+        (v.t("dash.col.grid"), d.grid.name),
+        (v.t("dash.col.created"), when(d.created_at)),
+        (v.t("dash.col.when"), req.when_date or v.label(f"dash.when.{req.when_kind}", req.when_kind)),
+        (v.t("dash.col.slots"), f"{req.slots_taken}/{req.slots}"),
+        (v.t("dash.col.resident"), d.resident or "—"),
+        (v.t("dash.col.summary"), req.summary),
+    ]
     if d.private:
         facts += [(v.t("dash.col.address"), d.address or "—"), (v.t("dash.col.phone"), d.phone or "—")]
     if req.close_reason:
         facts.append((v.t("dash.col.reason"), req.close_reason))
     if d.rating:
         facts.append((v.t("dash.col.rating"), f"{'★' * (d.rating.stars or 0)} {d.rating.comment or ''}".strip() or "—"))
-    holders = table([v.t("dash.col.volunteer"), v.t("dash.col.status"), v.t("dash.col.hours")],
-                    [(h.name, v.label(f"dash.assignment.{h.status}", h.status),
-                      "—" if h.hours is None else f"{h.hours:g}") for h in d.holders],
-                    empty=v.t("dash.request.no_volunteers"))
-    timeline = table([v.t("dash.col.time"), v.t("dash.col.who"), v.t("dash.col.what")],
-                     [(when(e.at), e.actor or v.t("dash.timeline.system"), _event_text(v, e.action, e.detail))
-                      for e in d.timeline], empty=v.t("dash.timeline.empty"), cls="timeline")
-    body = Markup('{}<dl class="facts">{}</dl><h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}'
-                  '<p><a href="/dashboard/requests">{}</a></p>').format(
+    holders = table(
+        [v.t("dash.col.volunteer"), v.t("dash.col.status"), v.t("dash.col.hours")],
+        [
+            (h.name, v.label(f"dash.assignment.{h.status}", h.status), "—" if h.hours is None else f"{h.hours:g}")
+            for h in d.holders
+        ],
+        empty=v.t("dash.request.no_volunteers"),
+    )
+    timeline = table(
+        [v.t("dash.col.time"), v.t("dash.col.who"), v.t("dash.col.what")],
+        [(when(e.at), e.actor or v.t("dash.timeline.system"), _event_text(v, e.action, e.detail)) for e in d.timeline],
+        empty=v.t("dash.timeline.empty"),
+        cls="timeline",
+    )
+    body = Markup(
+        '{}<dl class="facts">{}</dl><h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}<p><a href="/dashboard/requests">{}</a></p>'
+    ).format(
         banner(v.t(FLASH[done])) if done in FLASH else "",
         Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, val) for k, val in facts),
-        v.t("dash.request.volunteers"), holders, v.t("dash.request.actions"),
+        v.t("dash.request.volunteers"),
+        holders,
+        v.t("dash.request.actions"),
         _actions(v, d) or Markup('<p class="muted">{}</p>').format(v.t("dash.request.no_actions")),
-        v.t("dash.request.timeline"), timeline, v.t("dash.request.back"))
+        v.t("dash.request.timeline"),
+        timeline,
+        v.t("dash.request.back"),
+    )
     return layout(v, v.t("dash.request.title", code=req.code or f"#{req.id}"), body, active="requests")
 
 

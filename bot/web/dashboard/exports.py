@@ -1,4 +1,5 @@
 """Exports: a form (kind, dates, grid, format) and the download it leads to."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -40,11 +41,22 @@ async def exports_page(request: web.Request, v: View) -> web.StreamResponse:
         '<label>{} <select name="grid">{}</select></label>'
         '<label>{} <select name="format">{}</select></label>'
         '<label class="check"><input type="checkbox" name="contacts" value="1"> {}</label>'
-        '<button type="submit" class="primary">{}</button></form><p class="muted">{}</p>').format(
-        v.t("dash.exports.kind"), options(kinds, "requests"), v.t("dash.filter.from"), start.isoformat(),
-        v.t("dash.filter.to"), today.isoformat(), v.t("dash.filter.grid"), options(grids, ""),
-        v.t("dash.exports.format"), options([(f, f.upper()) for f in FORMATS], "xlsx"),
-        v.t("dash.exports.contacts"), v.t("dash.exports.download"), v.t("dash.exports.note"))
+        '<button type="submit" class="primary">{}</button></form><p class="muted">{}</p>'
+    ).format(
+        v.t("dash.exports.kind"),
+        options(kinds, "requests"),
+        v.t("dash.filter.from"),
+        start.isoformat(),
+        v.t("dash.filter.to"),
+        today.isoformat(),
+        v.t("dash.filter.grid"),
+        options(grids, ""),
+        v.t("dash.exports.format"),
+        options([(f, f.upper()) for f in FORMATS], "xlsx"),
+        v.t("dash.exports.contacts"),
+        v.t("dash.exports.download"),
+        v.t("dash.exports.note"),
+    )
     return layout(v, v.t("dash.exports.title"), form, active="exports")
 
 
@@ -60,6 +72,12 @@ async def download(request: web.Request, v: View) -> web.StreamResponse:
         raise InvalidInput("export.error.no_grids")
     req = ExportRequest(kind, start, end, fmt, v.lang)
     data = await export_bytes(v.core, req, scope, export_labels(v.lang))
-    return web.Response(body=data, content_type=MIME[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{filename(req)}"', "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff"})
+    return web.Response(
+        body=data,
+        content_type=MIME[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename(req)}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,4 +1,5 @@
 """Overview: this week's key figures and four weekly charts."""
+
 from __future__ import annotations
 
 from aiohttp import web
@@ -34,14 +35,21 @@ async def overview_page(request: web.Request, v: View) -> web.StreamResponse:
     if not v.scope.grids:
         parts.append(banner(v.t("dash.overview.no_grids"), "warn"))
     if fig.pending_volunteers:
-        parts.append(Markup('<p class="banner warn"><a href="{}">{}</a></p>').format(
-            url("/dashboard/volunteers", grid=grid_id), v.t("dash.overview.pending", n=fig.pending_volunteers)))
+        parts.append(
+            Markup('<p class="banner warn"><a href="{}">{}</a></p>').format(
+                url("/dashboard/volunteers", grid=grid_id), v.t("dash.overview.pending", n=fig.pending_volunteers)
+            )
+        )
     cov = fig.visits / fig.paired_households if fig.paired_households else None
     figures = [
-        figure(v.t("dash.fig.opened"), fig.opened), figure(v.t("dash.fig.accepted"), fig.accepted),
+        figure(v.t("dash.fig.opened"), fig.opened),
+        figure(v.t("dash.fig.accepted"), fig.accepted),
         figure(v.t("dash.fig.done"), fig.done),
-        figure(v.t("dash.fig.open_now"), fig.open_now,
-               v.t("dash.fig.escalated", n=fig.escalated_open) if fig.escalated_open else ""),
+        figure(
+            v.t("dash.fig.open_now"),
+            fig.open_now,
+            v.t("dash.fig.escalated", n=fig.escalated_open) if fig.escalated_open else "",
+        ),
         figure(v.t("dash.fig.time_to_accept"), _duration(v, fig.median_accept_minutes), v.t("dash.fig.median")),
         figure(v.t("dash.fig.satisfaction"), _pct(fig.satisfaction), v.t("dash.fig.ratings", n=fig.ratings)),
         figure(v.t("dash.fig.visits"), fig.visits, v.t("dash.fig.coverage", pct=_pct(cov)) if cov is not None else ""),
@@ -49,25 +57,51 @@ async def overview_page(request: web.Request, v: View) -> web.StreamResponse:
         figure(v.t("dash.fig.hours"), f"{fig.hours:g}", v.t("dash.fig.points", n=fig.points)),
         figure(v.t("dash.fig.volunteers"), fig.active_volunteers),
     ]
-    parts.append(Markup('<h2>{}</h2><p class="muted">{}</p><div class="figs">{}</div>').format(
-        v.t("dash.overview.this_week"), v.t("dash.overview.since", date=fig.since.strftime("%Y-%m-%d")),
-        Markup("").join(figures)))
+    parts.append(
+        Markup('<h2>{}</h2><p class="muted">{}</p><div class="figs">{}</div>').format(
+            v.t("dash.overview.this_week"),
+            v.t("dash.overview.since", date=fig.since.strftime("%Y-%m-%d")),
+            Markup("").join(figures),
+        )
+    )
     labels = [w.strftime("%m-%d") for w in tr.week_starts]
     no_data = v.t("dash.chart.no_data")
     charts = [
-        bar_chart(v.t("dash.chart.requests"), labels,
-                  [Series(v.label(f"dash.group.{g}", g), tr.requests[g], PALETTE[i]) for i, g in enumerate(STATUS_GROUPS)],
-                  empty_text=no_data),
-        bar_chart(v.t("dash.chart.time_to_accept"), labels,
-                  [Series(v.t("dash.chart.hours"), [None if m is None else m / 60 for m in tr.accept_minutes], PALETTE[3])],
-                  fmt=lambda x: f"{x:.1f}", empty_text=no_data),
-        bar_chart(v.t("dash.chart.satisfaction"), labels,
-                  [Series(v.t("dash.chart.share_good"), [None if s is None else s * 100 for s in tr.satisfaction], PALETTE[1])],
-                  fmt=lambda x: f"{x:.0f}%", max_value=100, empty_text=no_data),
-        bar_chart(v.t("dash.chart.coverage"), labels,
-                  [Series(v.t("dash.chart.visited"), [None if c is None else c * 100 for c in tr.coverage], PALETTE[0])],
-                  fmt=lambda x: f"{x:.0f}%", max_value=100, empty_text=no_data),
+        bar_chart(
+            v.t("dash.chart.requests"),
+            labels,
+            [Series(v.label(f"dash.group.{g}", g), tr.requests[g], PALETTE[i]) for i, g in enumerate(STATUS_GROUPS)],
+            empty_text=no_data,
+        ),
+        bar_chart(
+            v.t("dash.chart.time_to_accept"),
+            labels,
+            [Series(v.t("dash.chart.hours"), [None if m is None else m / 60 for m in tr.accept_minutes], PALETTE[3])],
+            fmt=lambda x: f"{x:.1f}",
+            empty_text=no_data,
+        ),
+        bar_chart(
+            v.t("dash.chart.satisfaction"),
+            labels,
+            [
+                Series(
+                    v.t("dash.chart.share_good"), [None if s is None else s * 100 for s in tr.satisfaction], PALETTE[1]
+                )
+            ],
+            fmt=lambda x: f"{x:.0f}%",
+            max_value=100,
+            empty_text=no_data,
+        ),
+        bar_chart(
+            v.t("dash.chart.coverage"),
+            labels,
+            [Series(v.t("dash.chart.visited"), [None if c is None else c * 100 for c in tr.coverage], PALETTE[0])],
+            fmt=lambda x: f"{x:.0f}%",
+            max_value=100,
+            empty_text=no_data,
+        ),
     ]
-    parts.append(Markup('<h2>{}</h2><div class="charts">{}</div>').format(v.t("dash.overview.trends"),
-                                                                         Markup("").join(charts)))
+    parts.append(
+        Markup('<h2>{}</h2><div class="charts">{}</div>').format(v.t("dash.overview.trends"), Markup("").join(charts))
+    )
     return layout(v, v.t("dash.overview.title"), Markup("").join(parts), active="overview")

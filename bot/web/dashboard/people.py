@@ -1,4 +1,5 @@
 """Volunteers (approval queue, points, hours, last activity) and households (visit coverage)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,26 +31,84 @@ def _pager(v: View, path: str, page: int, pages: int, **keep: Any) -> Markup:
 async def volunteers_page(request: web.Request, v: View) -> web.StreamResponse:
     grid_id = parse_grid(request.query.get("grid"), v.scope)
     lists = await volunteer_lists(v.core, v.scope, grid_id, _page_no(request))
+
     def skills(xs: list[str]) -> str:
         return ", ".join(v.label(f"dash.skill.{x}", x) for x in xs) or "—"
-    pending_rows = [(r.name, r.grid, v.label(f"dash.work_group.{r.work_group}", r.work_group), v.t("dash.yes") if r.party_member else "",
-                     skills(r.skills), r.phone or "—", when(r.applied_at),
-                     Markup('<form method="post" action="/dashboard/volunteers/{}/approve">{}<button class="primary">{}</button></form>'
-                            ).format(r.profile_id, v.csrf, v.t("dash.volunteers.approve")))
-                    for r in lists.pending]
-    pending = table([v.t(k) for k in ("dash.col.name", "dash.col.grid", "dash.col.work_group", "dash.col.party",
-                                      "dash.col.skills", "dash.col.phone", "dash.col.applied", "dash.col.action")],
-                    pending_rows, empty=v.t("dash.volunteers.none_pending"))
-    active_rows = [(r.name, r.grid, r.points, f"{r.hours:g}", r.tasks_done, when(r.last_active),
-                    v.t("dash.yes") if r.shock_team else "", r.phone or "—") for r in lists.active]
-    active = table([v.t(k) for k in ("dash.col.name", "dash.col.grid", "dash.col.points", "dash.col.hours",
-                                     "dash.col.tasks_done", "dash.col.last_active", "dash.col.shock_team", "dash.col.phone")],
-                   active_rows, empty=v.t("dash.volunteers.none"))
+
+    pending_rows = [
+        (
+            r.name,
+            r.grid,
+            v.label(f"dash.work_group.{r.work_group}", r.work_group),
+            v.t("dash.yes") if r.party_member else "",
+            skills(r.skills),
+            r.phone or "—",
+            when(r.applied_at),
+            Markup(
+                '<form method="post" action="/dashboard/volunteers/{}/approve">{}<button class="primary">{}</button></form>'
+            ).format(r.profile_id, v.csrf, v.t("dash.volunteers.approve")),
+        )
+        for r in lists.pending
+    ]
+    pending = table(
+        [
+            v.t(k)
+            for k in (
+                "dash.col.name",
+                "dash.col.grid",
+                "dash.col.work_group",
+                "dash.col.party",
+                "dash.col.skills",
+                "dash.col.phone",
+                "dash.col.applied",
+                "dash.col.action",
+            )
+        ],
+        pending_rows,
+        empty=v.t("dash.volunteers.none_pending"),
+    )
+    active_rows = [
+        (
+            r.name,
+            r.grid,
+            r.points,
+            f"{r.hours:g}",
+            r.tasks_done,
+            when(r.last_active),
+            v.t("dash.yes") if r.shock_team else "",
+            r.phone or "—",
+        )
+        for r in lists.active
+    ]
+    active = table(
+        [
+            v.t(k)
+            for k in (
+                "dash.col.name",
+                "dash.col.grid",
+                "dash.col.points",
+                "dash.col.hours",
+                "dash.col.tasks_done",
+                "dash.col.last_active",
+                "dash.col.shock_team",
+                "dash.col.phone",
+            )
+        ],
+        active_rows,
+        empty=v.t("dash.volunteers.none"),
+    )
     done = request.query.get("done")
-    body = Markup('{}{}<h2>{} ({})</h2>{}<h2>{} ({})</h2>{}{}').format(
-        banner(v.t("dash.flash.approved")) if done == "approved" else "", grid_picker(v, "/dashboard/volunteers", grid_id),
-        v.t("dash.volunteers.queue"), len(lists.pending), pending, v.t("dash.volunteers.active"), lists.total_active,
-        active, _pager(v, "/dashboard/volunteers", lists.page, lists.pages, grid=grid_id))
+    body = Markup("{}{}<h2>{} ({})</h2>{}<h2>{} ({})</h2>{}{}").format(
+        banner(v.t("dash.flash.approved")) if done == "approved" else "",
+        grid_picker(v, "/dashboard/volunteers", grid_id),
+        v.t("dash.volunteers.queue"),
+        len(lists.pending),
+        pending,
+        v.t("dash.volunteers.active"),
+        lists.total_active,
+        active,
+        _pager(v, "/dashboard/volunteers", lists.page, lists.pages, grid=grid_id),
+    )
     return layout(v, v.t("dash.volunteers.title"), body, active="volunteers")
 
 
@@ -67,22 +126,47 @@ async def households_page(request: web.Request, v: View) -> web.StreamResponse:
     hp = await household_page(v.core, v.scope, grid_id, only_stale=only_stale, page=_page_no(request))
     cov = "—" if hp.coverage is None else f"{hp.coverage * 100:.0f}%"
     figs = Markup('<div class="figs">{}{}{}</div>').format(
-        figure(v.t("dash.households.total"), hp.total), figure(v.t("dash.households.coverage"), cov,
-                                                               v.t("dash.households.coverage_note")),
-        figure(v.t("dash.households.stale"), hp.stale, v.t("dash.fig.stale_note")))
+        figure(v.t("dash.households.total"), hp.total),
+        figure(v.t("dash.households.coverage"), cov, v.t("dash.households.coverage_note")),
+        figure(v.t("dash.households.stale"), hp.stale, v.t("dash.fig.stale_note")),
+    )
     switch = Markup('<p><a href="{}">{}</a></p>').format(
         url("/dashboard/households", grid=grid_id, stale="" if only_stale else "1"),
-        v.t("dash.households.show_all") if only_stale else v.t("dash.households.show_stale"))
-    rows = [(Markup('<span class="{}">#{}</span>').format("stale" if r.stale else "", r.id), r.grid,
-             r.address if r.address is not None else v.t("dash.hidden"), r.members or "—",
-             ", ".join(v.label(f"dash.care.{c}", c) for c in r.care_flags) or "—", ", ".join(r.volunteers) or "—",
-             when(r.last_visit), v.label(f"dash.visit.{r.last_outcome}", r.last_outcome) if r.last_outcome else "—",
-             v.t("dash.households.overdue") if r.stale else "") for r in hp.rows]
-    heads = [v.t(k) for k in ("dash.col.household", "dash.col.grid", "dash.col.address", "dash.col.members",
-                              "dash.col.care", "dash.col.paired", "dash.col.last_visit", "dash.col.outcome",
-                              "dash.col.note")]
-    body = Markup("{}{}{}{}{}").format(grid_picker(v, "/dashboard/households", grid_id, stale="1" if only_stale else ""),
-                                       figs, switch, table(heads, rows, empty=v.t("dash.households.none")),
-                                       _pager(v, "/dashboard/households", hp.page, hp.pages, grid=grid_id,
-                                              stale="1" if only_stale else ""))
+        v.t("dash.households.show_all") if only_stale else v.t("dash.households.show_stale"),
+    )
+    rows = [
+        (
+            Markup('<span class="{}">#{}</span>').format("stale" if r.stale else "", r.id),
+            r.grid,
+            r.address if r.address is not None else v.t("dash.hidden"),
+            r.members or "—",
+            ", ".join(v.label(f"dash.care.{c}", c) for c in r.care_flags) or "—",
+            ", ".join(r.volunteers) or "—",
+            when(r.last_visit),
+            v.label(f"dash.visit.{r.last_outcome}", r.last_outcome) if r.last_outcome else "—",
+            v.t("dash.households.overdue") if r.stale else "",
+        )
+        for r in hp.rows
+    ]
+    heads = [
+        v.t(k)
+        for k in (
+            "dash.col.household",
+            "dash.col.grid",
+            "dash.col.address",
+            "dash.col.members",
+            "dash.col.care",
+            "dash.col.paired",
+            "dash.col.last_visit",
+            "dash.col.outcome",
+            "dash.col.note",
+        )
+    ]
+    body = Markup("{}{}{}{}{}").format(
+        grid_picker(v, "/dashboard/households", grid_id, stale="1" if only_stale else ""),
+        figs,
+        switch,
+        table(heads, rows, empty=v.t("dash.households.none")),
+        _pager(v, "/dashboard/households", hp.page, hp.pages, grid=grid_id, stale="1" if only_stale else ""),
+    )
     return layout(v, v.t("dash.households.title"), body, active="households")
