@@ -49,7 +49,9 @@ async def test_leader_registers_a_household_in_chat(world):
     await w.leader.reply("特别关爱", edited=True)
     await w.leader.press("完成")
     summary = await w.leader.reply("请核对", edited=True)
-    assert "幸福里 5 栋 1 单元 302" in text_of(summary) and "独居老人, 残疾人" in text_of(summary).replace("，", ", ")
+    assert "幸福里 5 栋 1 单元 302" in text_of(summary) and "独居老人和残疾人" in text_of(
+        summary
+    )  # a Chinese list, not "A, B"
     await w.leader.press("保存")
     await w.leader.reply("已在", edited=True)
     async with w.db.session() as s:

@@ -68,7 +68,7 @@ async def test_sign_up_in_chinese_reaches_the_leader_who_approves_it(world):
     u = await w.bot.user(4001, "刘新人")
     await sign_up_zh(u)
     summary = await u.last()
-    assert "刘新人" in text_of(summary) and "13912345678" in text_of(summary) and "助老陪护、理发" in text_of(summary)
+    assert "刘新人" in text_of(summary) and "13912345678" in text_of(summary) and "助老陪护和理发" in text_of(summary)
     await press_and_see(u, "提交", "已提交")
 
     person, prof = await profile_of(w.db, 4001)

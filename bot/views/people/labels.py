@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.i18n import tp
+from bot.i18n import join_list, tp
 from storage.enums import Skill, VolunteerStatus, WorkGroup
 
 WORK_GROUP_KEYS = {
@@ -38,8 +38,7 @@ STATUS_KEYS = {
 def skills_text(lang: str, skills: str | Iterable[str]) -> str:
     """Skills (stored comma-separated, or a list) in the catalogue's words, unknown ones left out."""
     values = skills.split(",") if isinstance(skills, str) else skills
-    sep = "、" if lang == "zh-CN" else ", "
-    return sep.join(tp(lang, SKILL_KEYS[v]) for v in values if v in SKILL_KEYS)
+    return join_list(lang, [tp(lang, SKILL_KEYS[v]) for v in values if v in SKILL_KEYS])
 
 
 def work_group_text(lang: str, value: str | None) -> str:

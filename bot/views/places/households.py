@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from bot.i18n import t, tp
+from bot.i18n import join_list, t, tp
 from bot.services.places import HouseholdRow
 from bot.views.message import Button, Keyboard
 from storage.models import Household, Pairing, Person
@@ -48,7 +48,7 @@ def household_list(lang: str, grid_id: int, grid: str, rows: list[HouseholdRow],
                 members=label(h.members) or "—",
                 count=h.member_count,
                 flags=flags_text(lang, h.care_flags) or "—",
-                volunteers=", ".join(r.volunteers) or tp(lang, "households.not_paired"),
+                volunteers=join_list(lang, r.volunteers) or tp(lang, "households.not_paired"),
             )
         )
     if not rows:

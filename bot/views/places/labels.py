@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.i18n import tp
+from bot.i18n import join_list, tp
 from storage.enums import CareFlag, ChatKind
 
 CARE_FLAG_KEYS = {
@@ -18,7 +18,7 @@ KIND_KEYS = {ChatKind.volunteers.value: "groups.kind_volunteers", ChatKind.resid
 
 def flags_text(lang: str, flags: str | Iterable[str]) -> str:
     values = flags.split(",") if isinstance(flags, str) else flags
-    return ", ".join(tp(lang, CARE_FLAG_KEYS[f]) for f in values if f in CARE_FLAG_KEYS)
+    return join_list(lang, [tp(lang, CARE_FLAG_KEYS[f]) for f in values if f in CARE_FLAG_KEYS])
 
 
 def kind_text(lang: str, kind: str) -> str:

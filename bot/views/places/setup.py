@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.i18n import join_list, t
 from bot.services.places import CommunityOverview
 from bot.views.callbacks import Callback
 from storage.models import Community, Grid, Person
@@ -41,7 +41,7 @@ def overview(lang: str, communities: list[CommunityOverview]) -> list[str]:
                 "places.ov_community",
                 name=com.community.name,
                 tz=com.community.timezone,
-                admins=", ".join(com.admins) or "—",
+                admins=join_list(lang, com.admins) or "—",
             )
         ]
         for g in com.grids:
@@ -50,7 +50,7 @@ def overview(lang: str, communities: list[CommunityOverview]) -> list[str]:
                     lang,
                     "places.ov_grid",
                     name=g.grid.name,
-                    leaders=", ".join(g.leaders) or "—",
+                    leaders=join_list(lang, g.leaders) or "—",
                     volunteers=g.volunteers,
                     pending=g.pending,
                     households=g.households,

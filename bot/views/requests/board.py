@@ -3,7 +3,7 @@ what volunteers and residents hear of a leader's decisions."""
 
 from __future__ import annotations
 
-from bot.i18n import t, tp
+from bot.i18n import join_list, t, tp
 from bot.services.requests import (
     REFERRALS,
     Board,
@@ -55,7 +55,7 @@ def item_line(lang: str, item: BoardItem) -> str:
         taken=r.slots_taken,
         slots=r.slots,
         status=status_label(lang, r.status),
-        names=", ".join(item.takers) or "—",
+        names=join_list(lang, item.takers) or "—",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import tp
+from bot.i18n import join_list, tp
 from storage.enums import AssignmentStatus, Category, RequestStatus, Skill, WhenKind
 
 CATEGORY_KEYS = {
@@ -117,8 +117,8 @@ def when_label(lang: str, when_kind: str, when_date: str | None) -> str:
 
 
 def names_list(lang: str, names: list[str] | tuple[str, ...]) -> str:
-    """Names in a row, as the cards always wrote them ("甲、乙", "A, B")."""
-    return ("、" if lang == "zh-CN" else ", ").join(names)
+    """Names in a row, as the language writes a list ("甲、乙和丙", "A, B and C")."""
+    return join_list(lang, names)
 
 
 def skills_label(lang: str, skills: list[str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import t, tp
+from bot.i18n import join_list, t, tp
 from bot.services.requests import RequestView
 from storage.enums import RequestStatus
 
@@ -49,7 +49,7 @@ def my_detail(lang: str, v: RequestView) -> tuple[str, Keyboard]:
         t(lang, "request.my.status", status=status_label(lang, r.status)),
     ]
     if v.takers:
-        lines.append(t(lang, "request.my.takers", names=", ".join(v.takers)))
+        lines.append(t(lang, "request.my.takers", names=join_list(lang, v.takers)))
     if v.rating and v.rating.stars:
         lines.append(t(lang, "request.my.rated", stars=stars(v.rating.stars)))
     rows: Keyboard = []

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.i18n import join_list
 from bot.services import requests as board
 from bot.services.kernel.errors import InvalidInput
 from bot.services.office import (
@@ -97,7 +98,7 @@ async def board_page(request: web.Request, v: View) -> web.StreamResponse:
             ),
             r.summary[:80],
             f"{r.slots_taken}/{r.slots}",
-            ", ".join(r.volunteers) or "—",
+            join_list(v.lang, r.volunteers) or "—",
         )
         for r in page.rows
     ]

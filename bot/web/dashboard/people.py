@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.i18n import join_list
 from bot.services.office import household_page, parse_grid, volunteer_lists
 from bot.services.people import volunteers
 
@@ -33,7 +34,7 @@ async def volunteers_page(request: web.Request, v: View) -> web.StreamResponse:
     lists = await volunteer_lists(v.core, v.scope, grid_id, _page_no(request))
 
     def skills(xs: list[str]) -> str:
-        return ", ".join(v.label(f"dash.skill.{x}", x) for x in xs) or "—"
+        return join_list(v.lang, [v.label(f"dash.skill.{x}", x) for x in xs]) or "—"
 
     pending_rows = [
         (
@@ -140,8 +141,8 @@ async def households_page(request: web.Request, v: View) -> web.StreamResponse:
             r.grid,
             r.address if r.address is not None else v.t("dash.hidden"),
             r.members or "—",
-            ", ".join(v.label(f"dash.care.{c}", c) for c in r.care_flags) or "—",
-            ", ".join(r.volunteers) or "—",
+            join_list(v.lang, [v.label(f"dash.care.{c}", c) for c in r.care_flags]) or "—",
+            join_list(v.lang, r.volunteers) or "—",
             when(r.last_visit),
             v.label(f"dash.visit.{r.last_outcome}", r.last_outcome) if r.last_outcome else "—",
             v.t("dash.households.overdue") if r.stale else "",
