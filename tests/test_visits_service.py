@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.outbox.notifier import OutboxNotifier
+from bot.services import visits
 from bot.services.emergency import callups as emergency
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.roles import Actor
 from bot.services.points import standing as points
-from bot.services.visits import door_visits as visits
 from bot.services.visits import ledger
 from tests.support import factories as f
 

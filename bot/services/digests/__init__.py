@@ -4,8 +4,8 @@ its readers are told (notices), and how it is computed, previewed and sent (week
 from __future__ import annotations
 
 from .facts import Digest, DigestChoice, is_partial
+from .figures import DigestFigures, EmergencyLine
 from .notices import DigestChart, DigestText
-from .queries import DigestFigures, EmergencyLine
 from .weekly import (
     GRIDS_PER_FANOUT,
     Prepare,

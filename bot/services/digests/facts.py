@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.services.kernel.periods import WeekRange
 
-from .queries import DigestFigures
+from .figures import DigestFigures
 
 
 @dataclass

@@ -23,6 +23,7 @@ from storage.enums import RoleKind
 from storage.models import Community, Grid, Person, RoleGrant
 
 from .facts import Digest, DigestChoice, is_partial
+from .figures import Span
 from .notices import DigestChart, DigestText
 
 GRIDS_PER_FANOUT = 50  # digests queued per batch (bounds the charts drawn and held in memory at once)
@@ -32,9 +33,9 @@ MAX_CHOICES = 30
 Prepare = Callable[[Sequence[Notice]], Awaitable[None]]
 
 
-def _span(core: Core, week: str, tz: str) -> q.Span:
+def _span(core: Core, week: str, tz: str) -> Span:
     wr = week_range(week, tz)
-    return q.Span(
+    return Span(
         wr.start, wr.end, min(wr.end, core.clock.now()), timedelta(minutes=core.cfg.requests.escalate_to_leader_minutes)
     )
 

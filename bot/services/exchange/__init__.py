@@ -3,7 +3,7 @@ exports take ExportLabels, imports an ImportVocabulary (both from bot/views/exch
 
 from __future__ import annotations
 
-from .export_rows import ExportScope, Row, Several, Term, columns
+from .export_sheet import ExportScope, Row, Several, Term, columns
 from .exports import (
     FORMATS,
     KINDS,
@@ -18,8 +18,8 @@ from .exports import (
     viewer_export_scope,
     write_export,
 )
+from .import_checker import ImportVocabulary
 from .import_rows import KINDS as IMPORT_KINDS
-from .import_rows import ImportVocabulary
 from .imports import ImportFailed, ImportResult, RowError, decode, import_csv, parse
 
 __all__ = [

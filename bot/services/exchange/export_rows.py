@@ -1,14 +1,10 @@
 """The rows of each export, fetched in batches (keyset paging on the id, so memory stays flat
-and a large community's year does not sit in one result set). Values are facts: str, int, float,
-naive local datetimes, a `Term` (an enum value the reader sees by its label) or `Several` of them
-in one cell; the writers format them, and the caller's labels (bot/views/exchange) name them."""
+and a large community's year does not sit in one result set). What a row holds: export_sheet.py."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -16,47 +12,13 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import zone
-from storage.enums import AssignmentStatus, SignupStatus
-from storage.models import (
-    Assignment,
-    DoorVisit,
-    Event,
-    EventSignup,
-    HelpRequest,
-    Household,
-    Person,
-    PointsEntry,
-    Rating,
-)
+from storage.enums import AssignmentStatus
+from storage.models import Assignment, DoorVisit, HelpRequest, Household, Person, PointsEntry, Rating
+
+from .export_sheet import ExportScope, Row, Several, Term
+from .export_totals import volunteer_totals
 
 BATCH = 1000
-Row = list[Any]
-
-
-@dataclass(frozen=True)
-class Term:
-    """An enum value shown by its label in the reader's language; `group` is its family:
-    category, status, flag (a red flag), outcome (of a door visit) or reason (for points)."""
-
-    group: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Several:
-    """Several values in one cell (a request's volunteers, a visit's red flags)."""
-
-    items: tuple[str | Term, ...]
-
-
-@dataclass(frozen=True)
-class ExportScope:
-    """What an export may contain: these grids (id -> name), times in `timezone`, and
-    addresses/phones/notes only when `contacts` (the viewer leads every one of the grids)."""
-
-    grids: dict[int, str]
-    timezone: str
-    contacts: bool = False
 
 
 def local(when: datetime | None, tz: str) -> datetime | None:
@@ -65,35 +27,6 @@ def local(when: datetime | None, tz: str) -> datetime | None:
         return None
     aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when
     return aware.astimezone(zone(tz)).replace(tzinfo=None, microsecond=0)
-
-
-def columns(kind: str, contacts: bool) -> list[str]:
-    """Column names (catalog keys `export.col.<name>`) of each kind of export."""
-    cols = {
-        "requests": [
-            "code",
-            "created",
-            "grid",
-            "category",
-            "status",
-            "summary",
-            "slots",
-            "volunteers",
-            "accepted",
-            "minutes_to_accept",
-            "done",
-            "hours",
-            "stars",
-        ],
-        "visits": ["week", "date", "grid", "household", "volunteer", "outcome", "red_flags", "request"],
-        "points": ["date", "volunteer", "grid", "reason", "points", "hours", "ref"],
-        "hours": ["volunteer", "grid", "points", "hours", "tasks_done", "visits", "events_attended"],
-    }[kind]
-    if contacts and kind == "requests":
-        cols += ["address", "phone"]
-    if contacts and kind == "visits":
-        cols += ["address", "note"]
-    return cols
 
 
 async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime) -> int:
@@ -124,7 +57,7 @@ async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: d
 
 
 async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime) -> AsyncIterator[list[Row]]:
-    fetch = {"requests": _requests, "visits": _visits, "points": _points, "hours": _hours}[kind]
+    fetch = {"requests": _requests, "visits": _visits, "points": _points, "hours": volunteer_totals}[kind]
     after = 0
     while True:
         rows, after = await fetch(core, sc, lo, hi, after)
@@ -276,77 +209,3 @@ async def _points(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after
         for p, name in rows
     ]
     return out, (stored_id(rows[-1][0].id) if rows else 0)
-
-
-async def _hours(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
-    """Totals per volunteer and grid for the period: one grouped query per measure."""
-    P, grids = PointsEntry, list(sc.grids)
-    in_period = [col(P.grid_id).in_(grids), col(P.created_at) >= lo, col(P.created_at) < hi]
-    async with core.db.session() as s:
-        totals = (
-            await s.execute(
-                select(
-                    col(P.person_id), col(P.grid_id), col(Person.name), func.sum(col(P.points)), func.sum(col(P.hours))
-                )
-                .join(Person, col(Person.id) == col(P.person_id))
-                .where(*in_period)
-                .group_by(col(P.person_id), col(P.grid_id), col(Person.name))
-                .order_by(func.sum(col(P.points)).desc(), col(P.person_id))
-            )
-        ).all()
-        tasks = dict(
-            (
-                await s.execute(
-                    select(col(Assignment.volunteer_id), func.count())
-                    .join(HelpRequest, col(HelpRequest.id) == col(Assignment.request_id))
-                    .where(
-                        col(HelpRequest.grid_id).in_(grids),
-                        col(Assignment.status) == AssignmentStatus.done.value,
-                        col(Assignment.done_at) >= lo,
-                        col(Assignment.done_at) < hi,
-                    )
-                    .group_by(col(Assignment.volunteer_id))
-                )
-            ).all()
-        )
-        visits = dict(
-            (
-                await s.execute(
-                    select(col(DoorVisit.volunteer_id), func.count())
-                    .where(
-                        col(DoorVisit.grid_id).in_(grids),
-                        col(DoorVisit.created_at) >= lo,
-                        col(DoorVisit.created_at) < hi,
-                    )
-                    .group_by(col(DoorVisit.volunteer_id))
-                )
-            ).all()
-        )
-        events = dict(
-            (
-                await s.execute(
-                    select(col(EventSignup.volunteer_id), func.count())
-                    .join(Event, col(Event.id) == col(EventSignup.event_id))
-                    .where(
-                        col(EventSignup.status) == SignupStatus.attended.value,
-                        col(Event.starts_at) >= lo,
-                        col(Event.starts_at) < hi,
-                        (col(Event.grid_id).in_(grids)) | (col(Event.grid_id).is_(None)),
-                    )
-                    .group_by(col(EventSignup.volunteer_id))
-                )
-            ).all()
-        )
-    out = [
-        [
-            name,
-            sc.grids.get(grid_id or 0, ""),
-            int(points or 0),
-            round(float(hours or 0.0), 2),
-            tasks.get(pid, 0),
-            visits.get(pid, 0),
-            events.get(pid, 0),
-        ]
-        for pid, grid_id, name, points, hours in totals
-    ]
-    return out, -1  # one batch: a row per volunteer

@@ -25,7 +25,8 @@ from bot.services.kernel.ids import stored_id
 from bot.services.office import Scope, day_bounds
 from storage.models import Community, Grid
 
-from .export_rows import ExportScope, Row, Several, Term, batches, columns, count_rows
+from .export_rows import batches, count_rows
+from .export_sheet import ExportScope, Row, Several, Term, columns
 
 KINDS = ("requests", "visits", "points", "hours")
 FORMATS = ("csv", "xlsx")

@@ -17,7 +17,8 @@ from typing import Any
 from bot.services.kernel.core import Core
 from storage import audit
 
-from .import_rows import KINDS, Checker, ImportVocabulary
+from .import_checker import Checker, ImportVocabulary
+from .import_rows import KINDS
 
 Progress = Callable[[int], None]
 

@@ -1,20 +1,15 @@
-"""Friday door visits (周五入户): the visit log, the ledger (民情台账), the reminders. What handlers,
-views, jobs and other features use."""
+"""Friday door visits (周五入户): a volunteer's paired households, the visit log, the ledger (民情台账),
+the reminders. What handlers, views, jobs and other features use."""
 
 from .door_visits import (
     NOTE_MAX,
     AlreadyLogged,
-    MyHouseholds,
-    PairedHousehold,
     VisitLogged,
     check_can_log,
     check_note,
-    household_details,
     log_door_visit,
-    my_households,
     parse_flags,
     record_visit,
-    unlogged_visits,
 )
 from .ledger import (
     LEDGER_LIMIT,
@@ -28,6 +23,7 @@ from .ledger import (
     ledger_of,
 )
 from .notices import PairedRow, RedFlagAlert, VisitList, VisitOverview, VolunteerTally
+from .paired_households import MyHouseholds, PairedHousehold, household_details, my_households, unlogged_visits
 from .reminders import VolunteerWeek, paired_weeks, send_visit_lists, send_visit_overviews, send_visit_reminders
 
 __all__ = [

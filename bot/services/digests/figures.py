@@ -1,0 +1,65 @@
+"""The weekly digest's figures: what a grid's (or a community's) week comes to, and the span it covers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass
+class EmergencyLine:
+    reason: str
+    started_at: datetime
+    ended_at: datetime | None
+    on_duty: int
+
+
+@dataclass
+class DigestFigures:
+    opened: int = 0
+    accepted: int = 0
+    done: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    median_accept: float | None = None  # seconds
+    median_done: float | None = None
+    rated: int = 0
+    good: int = 0  # 4 or 5 stars
+    avg_stars: float | None = None
+    visits_done: int = 0
+    visits_planned: int = 0
+    households_stale: int = 0
+    needs_help: int = 0
+    flags: dict[str, int] = field(default_factory=dict)
+    hours: float = 0.0
+    points: int = 0
+    top: list[tuple[str, int]] = field(default_factory=list)
+    pending: int = 0
+    emergencies: list[EmergencyLine] = field(default_factory=list)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing happened and nothing waits for anyone."""
+        return not (
+            self.opened
+            or self.accepted
+            or self.done
+            or self.overdue
+            or self.escalated
+            or self.rated
+            or self.visits_done
+            or self.visits_planned
+            or self.households_stale
+            or self.hours
+            or self.points
+            or self.pending
+            or self.emergencies
+        )
+
+
+@dataclass(frozen=True)
+class Span:
+    start: datetime  # the week, [start, end), aware UTC
+    end: datetime
+    as_of: datetime  # min(end, now): "still waiting" and "not seen for two weeks" are judged here
+    overdue_after: timedelta

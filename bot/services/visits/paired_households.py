@@ -1,0 +1,147 @@
+"""A volunteer's paired households (周五入户): /visits with this week's visit of each, a household's
+private details, and the households not visited yet in a week (for the reminders)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import and_, bindparam, exists, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import NotAllowed, NotFound
+from bot.services.kernel.ids import stored_id
+from bot.services.kernel.life_common import iso_week, weeks_around
+from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, load_rows
+from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person
+
+
+@dataclass
+class PairedHousehold:
+    household: Household
+    visit: DoorVisit | None  # this week's visit by this volunteer, if logged
+
+
+@dataclass
+class MyHouseholds:
+    week: str
+    items: list[PairedHousehold] = field(default_factory=list)
+
+
+_PAIRED = select(col(Pairing.id)).where(
+    col(Pairing.volunteer_id) == bindparam("pid"),
+    col(Pairing.household_id) == bindparam("hh"),
+    col(Pairing.active) == True,  # noqa: E712
+)
+_HOUSEHOLD = select(Household).where(col(Household.id) == bindparam("hh"))
+
+
+async def _paired(session: AsyncSession, person_id: int, household_id: int) -> bool:
+    return (
+        await (await session.connection()).execute(_PAIRED, {"pid": person_id, "hh": household_id})
+    ).first() is not None
+
+
+async def _live_household(session: AsyncSession, household_id: int) -> Household:
+    hh = (await session.execute(_HOUSEHOLD, params={"hh": household_id})).scalars().first()
+    if hh is None or hh.erased_at is not None:
+        raise NotFound("visit.error.no_household")
+    return hh
+
+
+_HomeGrid, _HomeCommunity = aliased(Grid), aliased(Community)
+
+
+def _attr(column: Any) -> ColumnElement[Any]:
+    """A column of an aliased model, as SQL (its annotation says the Python value)."""
+    return cast("ColumnElement[Any]", column)
+
+
+# /visits in one statement: the person, each paired household with the time zone of its community
+# and its visit by them in the weeks it may be this week (w1, w2), and the zone where they live
+_MINE = (
+    by_tg(Household, DoorVisit, col(Community.timezone), _HomeCommunity.timezone)
+    .outerjoin(Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == true()))
+    .outerjoin(Household, and_(col(Household.id) == col(Pairing.household_id), col(Household.erased_at).is_(None)))
+    .outerjoin(Grid, col(Grid.id) == col(Household.grid_id))
+    .outerjoin(Community, col(Community.id) == col(Grid.community_id))
+    .outerjoin(
+        DoorVisit,
+        and_(
+            col(DoorVisit.household_id) == col(Household.id),
+            col(DoorVisit.volunteer_id) == col(Person.id),
+            col(DoorVisit.week).in_([bindparam("w1"), bindparam("w2")]),
+        ),
+    )
+    .outerjoin(_HomeGrid, _attr(_HomeGrid.id) == col(Person.grid_id))
+    .outerjoin(_HomeCommunity, _attr(_HomeCommunity.id) == _attr(_HomeGrid.community_id))
+    .order_by(col(Household.id), col(DoorVisit.id))
+)
+_VISITS_IN = select(DoorVisit).where(
+    col(DoorVisit.volunteer_id) == bindparam("pid"), col(DoorVisit.week) == bindparam("week")
+)
+
+
+async def my_households(core: Core, actor: Actor) -> MyHouseholds:
+    """The households paired with this volunteer, each with this week's visit (if logged)."""
+    now = core.clock.now()
+    w1, w2 = weeks_around(now)
+    async with core.db.reading() as s:
+        rows = await load_rows(s, actor, _MINE, w1=w1, w2=w2)
+        person, households = rows[0][0], [r for r in rows if r[1] is not None]
+        week = ""
+        if households:
+            week = iso_week(now, households[0][3])
+        elif person.grid_id:
+            week = iso_week(now, rows[0][4])
+        items: dict[int, PairedHousehold] = {}
+        for _, hh, visit, _, _ in households:
+            item = items.setdefault(hh.id, PairedHousehold(hh, None))
+            if visit is not None and visit.week == week:
+                item.visit = visit
+        if items and week not in (w1, w2):  # cannot happen (see weeks_around); read them as before
+            visits = {
+                v.household_id: v
+                for v in (await s.execute(_VISITS_IN, params={"pid": person.id, "week": week})).scalars()
+            }
+            for item in items.values():
+                item.visit = visits.get(stored_id(item.household.id))
+        return MyHouseholds(week, list(items.values()))
+
+
+async def household_details(core: Core, actor: Actor, household_id: int) -> Household:
+    """A household's private details, for its paired volunteer or the grid's leader."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        hh = await _live_household(s, household_id)
+        if not (await _paired(s, stored_id(person.id), stored_id(hh.id)) or await can_lead(s, person, hh.grid_id)):
+            raise NotAllowed("visit.error.not_paired")
+        return hh
+
+
+async def unlogged_visits(core: Core, volunteer_person_id: int, week: str) -> list[Household]:
+    """The volunteer's paired households with no visit logged by them in `week`."""
+    logged = exists().where(
+        and_(
+            col(DoorVisit.household_id) == col(Household.id),
+            col(DoorVisit.volunteer_id) == volunteer_person_id,
+            col(DoorVisit.week) == week,
+        )
+    )
+    stmt = (
+        select(Household)
+        .join(Pairing, col(Pairing.household_id) == col(Household.id))
+        .where(
+            col(Pairing.volunteer_id) == volunteer_person_id,
+            col(Pairing.active) == True,  # noqa: E712
+            col(Household.erased_at).is_(None),
+            ~logged,
+        )
+        .order_by(col(Household.id))
+    )
+    async with core.db.session() as s:
+        return list((await s.execute(stmt)).scalars())
