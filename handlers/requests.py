@@ -2,90 +2,59 @@
 
 Entry: /request, the "Ask for help" menu button, the deep link `/start req`. In a group the bot
 collects nothing: it answers with a button that opens the private chat. /cancel leaves any step.
+The steps themselves: request_steps.py.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.i18n import LANGUAGES, t, tp
+from bot.i18n import t
 from bot.services import requests as svc
 from bot.services.kernel.errors import DomainError
 from bot.transport import raw_api
-from bot.views.callbacks import StaleButton
 from bot.views.people.callbacks import MENU_REQUEST
 from bot.views.requests.callbacks import REQ_CANCEL, REQ_CATEGORY, REQ_RESTART, REQ_SEND, REQ_SLOTS, REQ_WHEN
-from bot.views.requests.intake import (
-    ask_slots,
-    category_buttons,
-    confirm_buttons,
-    confirm_text,
-    no_grid_buttons,
-    sent_buttons,
-    slots_buttons,
-    when_buttons,
-)
-from bot.views.requests.labels import category_label
+from bot.views.requests.intake import category_buttons, no_grid_buttons, sent_buttons, when_buttons
 from bot.views.requests.tasks import open_private_button
-from storage.enums import WhenKind
 
-from .base import (
-    AnyHandler,
-    Ctx,
-    actor_of,
-    core_of,
-    domain_errors,
-    lang_of,
-    message_of,
-    query_of,
-    say,
-    user_data,
-    user_of,
+from .base import AnyHandler, Ctx, actor_of, core_of, lang_of, say, user_data
+from .request_steps import (
+    ADDRESS,
+    CAT,
+    CONFIRM,
+    CONTACT,
+    DATE,
+    DRAFT,
+    SLOTS,
+    SUMMARY,
+    WHEN,
+    address_text,
+    answer_press,
+    category_button,
+    confirm_hint,
+    contact_shared,
+    contact_text,
+    date_text,
+    draft_of,
+    slots_input,
+    summary_text,
+    text_only,
+    use_buttons,
+    when_button,
+    when_text,
 )
 
-CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
-    "category",
-    "summary",
-    "when",
-    "date",
-    "address",
-    "contact",
-    "slots",
-    "confirm",
-)
 END = ConversationHandler.END
-DRAFT = "request_draft"
-
-
-def _draft(context: Ctx) -> dict[str, Any]:
-    draft: dict[str, Any] = user_data(context).setdefault(DRAFT, {})
-    return draft
-
-
-def contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        [
-            [KeyboardButton(tp(lang, "request.contact.share_button"), request_contact=True)],
-            [KeyboardButton(tp(lang, "request.contact.telegram_button"))],
-        ],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
-
-
-async def _answer(update: Update) -> None:
-    if update.callback_query:
-        await update.callback_query.answer()
 
 
 async def request_command(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    await _answer(update)
+    await answer_press(update)
     if update.effective_chat and update.effective_chat.type != "private":
         await say(
             update,
@@ -103,148 +72,10 @@ async def request_command(update: Update, context: Ctx) -> object:
     return CAT
 
 
-async def category_button(update: Update, context: Ctx) -> object:
-    lang = lang_of(update, context)
-    await _answer(update)
-    try:
-        (value,) = REQ_CATEGORY.parse(query_of(update).data)
-    except StaleButton:
-        await say(update, t(lang, "request.error.category"), category_buttons(lang))
-        return CAT
-    _draft(context)["category"] = value
-    await say(update, t(lang, "request.ask.summary", category=category_label(lang, value), max=svc.SUMMARY_MAX))
-    return SUMMARY
-
-
-async def use_buttons(update: Update, context: Ctx) -> None:
-    """Typed text where a button was expected: say so and show the buttons again."""
-    lang = lang_of(update, context)
-    state_buttons = category_buttons(lang) if "category" not in _draft(context) else when_buttons(lang)
-    await say(update, t(lang, "request.hint.use_buttons"), state_buttons)
-
-
-async def text_only(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "request.hint.text_only"))
-
-
-@domain_errors
-async def summary_text(update: Update, context: Ctx) -> object:
-    lang = lang_of(update, context)
-    _draft(context)["summary"] = svc.check_summary(message_of(update).text)
-    await say(update, t(lang, "request.ask.when"), when_buttons(lang))
-    return WHEN
-
-
-async def when_button(update: Update, context: Ctx) -> object:
-    lang = lang_of(update, context)
-    await _answer(update)
-    try:
-        (value,) = REQ_WHEN.parse(query_of(update).data)
-    except StaleButton:
-        await say(update, t(lang, "request.error.when"), when_buttons(lang))
-        return WHEN
-    _draft(context).update(when_kind=value, when_date=None)
-    if value == WhenKind.date.value:
-        await say(update, t(lang, "request.ask.date"))
-        return DATE
-    return await _ask_address(update, context)
-
-
-async def _take_date(update: Update, context: Ctx) -> object:
-    d = _draft(context)
-    d["when_date"] = await svc.check_date(core_of(context), d.get("grid_id", 0), message_of(update).text)
-    d["when_kind"] = WhenKind.date.value
-    return await _ask_address(update, context)
-
-
-date_text = domain_errors(_take_date)
-
-
-async def when_text(update: Update, context: Ctx) -> object:
-    """A date typed instead of pressing a button is fine too."""
-    try:
-        return await _take_date(update, context)
-    except DomainError:
-        await use_buttons(update, context)
-        return WHEN
-
-
-async def _ask_address(update: Update, context: Ctx) -> object:
-    await say(update, t(lang_of(update, context), "request.ask.address"))
-    return ADDRESS
-
-
-@domain_errors
-async def address_text(update: Update, context: Ctx) -> object:
-    lang = lang_of(update, context)
-    _draft(context)["address"] = svc.check_address(message_of(update).text)
-    await say(update, t(lang, "request.ask.contact"), reply_markup=contact_keyboard(lang))
-    return CONTACT
-
-
-@domain_errors
-async def contact_shared(update: Update, context: Ctx) -> object:
-    lang = lang_of(update, context)
-    contact = message_of(update).contact
-    if contact is None or contact.user_id != user_of(update).id:
-        await say(update, t(lang, "request.error.foreign_contact"), reply_markup=contact_keyboard(lang))
-        return CONTACT
-    _draft(context)["phone"] = svc.check_phone(contact.phone_number)
-    await say(update, t(lang, "request.contact.noted_phone"), reply_markup=ReplyKeyboardRemove())
-    return await _after_contact(update, context)
-
-
-async def contact_text(update: Update, context: Ctx) -> object:
-    lang = lang_of(update, context)
-    text = (message_of(update).text or "").strip()
-    if text in {tp(lg, "request.contact.telegram_button") for lg in LANGUAGES}:
-        _draft(context)["phone"] = None
-        await say(update, t(lang, "request.contact.noted_telegram"), reply_markup=ReplyKeyboardRemove())
-        return await _after_contact(update, context)
-    try:
-        _draft(context)["phone"] = svc.check_phone(text)
-    except DomainError:
-        await say(update, t(lang, "request.error.contact"), reply_markup=contact_keyboard(lang))
-        return CONTACT
-    await say(update, t(lang, "request.contact.noted_phone"), reply_markup=ReplyKeyboardRemove())
-    return await _after_contact(update, context)
-
-
-async def _after_contact(update: Update, context: Ctx) -> object:
-    d, lang = _draft(context), lang_of(update, context)
-    if d.get("leader"):
-        await say(update, ask_slots(lang), slots_buttons())
-        return SLOTS
-    d["slots"] = 1
-    return await _confirm(update, context)
-
-
-@domain_errors
-async def slots_input(update: Update, context: Ctx) -> object:
-    await _answer(update)
-    if update.callback_query:
-        (raw,) = REQ_SLOTS.parse(update.callback_query.data)
-    else:
-        raw = message_of(update).text
-    _draft(context)["slots"] = svc.check_slots(raw)
-    return await _confirm(update, context)
-
-
-async def _confirm(update: Update, context: Ctx) -> object:
-    lang = lang_of(update, context)
-    await say(update, confirm_text(lang, _draft(context)), confirm_buttons(lang))
-    return CONFIRM
-
-
-async def confirm_hint(update: Update, context: Ctx) -> object:
-    await say(update, t(lang_of(update, context), "request.hint.confirm"))
-    return await _confirm(update, context)
-
-
 async def send_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    await _answer(update)
-    d = _draft(context)
+    await answer_press(update)
+    d = draft_of(context)
     draft = svc.RequestDraft(
         d.get("category", ""),
         d.get("summary", ""),
@@ -291,7 +122,7 @@ async def restart_button(update: Update, context: Ctx) -> object:
 
 
 async def cancel(update: Update, context: Ctx) -> object:
-    await _answer(update)
+    await answer_press(update)
     await _strip_buttons(update)
     user_data(context).pop(DRAFT, None)
     await say(update, t(lang_of(update, context), "request.cancelled"), reply_markup=ReplyKeyboardRemove())

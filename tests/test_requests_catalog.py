@@ -15,6 +15,7 @@ FILES = (
         ROOT / p
         for p in (
             "handlers/requests.py",
+            "handlers/request_steps.py",
             "handlers/tasks.py",
             "handlers/board.py",
             "handlers/my_requests.py",

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.kernel.roles import Actor
 from bot.services.requests import fields as rin
-from bot.services.requests.intake import NoGrid, RequestDraft, create_request
+from bot.services.requests.destination import NoGrid
+from bot.services.requests.intake import RequestDraft, create_request
 from storage.models import HelpRequest, OutboxMessage
 from tests.support import factories as f
 

@@ -23,7 +23,9 @@ from .board import (
     request_for_leader,
     volunteers_for,
 )
+from .cancelling import cancel_request
 from .common import ACTIVE, HOLDING, LIVE, TERMINAL, require_status
+from .destination import NoGrid, RequestStart, begin_request
 from .escalation import escalate_overdue
 from .facts import REFERRALS, SKILL_FIT, CardFacts, TaskView, skills_fit
 from .fields import (
@@ -37,7 +39,8 @@ from .fields import (
     mask_phones,
     parse_hours,
 )
-from .intake import NoGrid, RequestDraft, RequestStart, begin_request, cancel_request, check_date, create_request
+from .grid_today import check_date
+from .intake import RequestDraft, create_request
 from .listing import RequestView, my_requests, request_of
 from .notices import (
     ClosedToResident,

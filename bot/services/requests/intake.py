@@ -1,4 +1,5 @@
-"""点单: a resident (or a leader, or a visiting volunteer) asks for help; the resident follows and cancels.
+"""点单: a resident (or a leader, or a visiting volunteer) asks for help. Where it goes: destination.py;
+the resident withdraws it: cancelling.py.
 
 create_request gives the request its short code, posts the card (group, or leaders when the grid
 has no volunteer group) and flags a possible duplicate to the leaders, all in one transaction.
@@ -9,44 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import DomainError, InvalidInput, NotAllowed
-from bot.services.kernel.roles import (
-    ADMIN,
-    LEADER,
-    Actor,
-    approved_volunteer,
-    by_tg,
-    can_lead,
-    ensure_person,
-    grants,
-    led_grids,
-    load_me,
-)
-from storage import audit, claims
-from storage.enums import AssignmentStatus, ChatKind, RequestStatus, WhenKind
-from storage.models import ChatBinding, Community, Grid, HelpRequest, Household, Pairing, Person, RoleGrant, table_of
-from storage.rows import set_committed
+from bot.services.kernel.errors import InvalidInput, NotAllowed
+from bot.services.kernel.roles import Actor, approved_volunteer, by_tg, can_lead, ensure_person, load_me
+from storage import audit
+from storage.enums import ChatKind, RequestStatus, WhenKind
+from storage.models import ChatBinding, Community, Grid, HelpRequest, Household, Pairing, Person, table_of
 
 from . import fields as rin
-from .common import end_relays, require_status, tell
+from .destination import NoGrid, home_grid, may_lead
 from .duplicates import possible_duplicate, tell_leaders_duplicate
-from .listing import own_request
-from .notices import RequestCancelled
-from .posting import UNKNOWN, post_card, refresh_cards
+from .grid_today import local_today, today_in
+from .posting import UNKNOWN, post_card
 
 SOURCES = ("resident", "leader", "visit")
-
-
-class NoGrid(DomainError):
-    key = "request.error.no_grid"
 
 
 @dataclass
@@ -58,76 +41,6 @@ class RequestDraft:
     address: str | None = None
     phone: str | None = None
     slots: int = 1
-
-
-@dataclass(frozen=True)
-class RequestStart:
-    grid_id: int
-    grid_name: str
-    can_set_slots: bool  # leaders and admins may ask for several volunteers (moving house: 4)
-
-
-async def _home_grid(session: AsyncSession, person: Person) -> Grid | None:
-    if person.grid_id is not None:
-        return await session.get(Grid, person.grid_id)
-    led = await led_grids(session, person)
-    return led[0] if len(led) == 1 else None
-
-
-def _can_lead(grid: Any) -> Any:
-    """can_lead(person, grid) for the Person and `grid` of the enclosing statement (see people.can_lead)."""
-    return or_(
-        grants(LEADER, col(RoleGrant.grid_id) == grid.id),
-        and_(
-            grid.id.is_not(None),
-            or_(col(Person.is_superadmin), grants(ADMIN, col(RoleGrant.community_id) == grid.community_id)),
-        ),
-    )
-
-
-# /request: the person, the grid they live in and whether they may lead it, in one statement
-_BEGIN = by_tg(col(Grid.id), col(Grid.name), _can_lead(Grid)).outerjoin(Grid, col(Grid.id) == col(Person.grid_id))
-
-
-async def begin_request(core: Core, actor: Actor) -> RequestStart:
-    """Where this person's request will go; NoGrid if they have not said where they live."""
-    async with core.db.session() as s:
-        person, grid_id, grid_name, leads = await load_me(s, actor, _BEGIN)
-        if person.grid_id is not None:
-            if grid_id is None:
-                raise NoGrid()
-            return RequestStart(grid_id, grid_name, bool(leads))
-        grid = await _home_grid(s, person)
-        if grid is None or grid.id is None:
-            raise NoGrid()
-        return RequestStart(grid.id, grid.name, await can_lead(s, person, grid.id))
-
-
-_ZONE = (
-    select(col(Community.timezone))
-    .join(Grid, col(Grid.community_id) == col(Community.id))
-    .where(col(Grid.id) == bindparam("gid"))
-)
-
-
-def _today(core: Core, tz: str | None) -> date:
-    try:
-        zone = ZoneInfo(tz) if tz is not None else core.cfg.tz
-    except (ValueError, KeyError):
-        zone = core.cfg.tz
-    return core.clock.now().astimezone(zone).date()
-
-
-async def local_today(session: AsyncSession, core: Core, grid_id: int) -> date:
-    row = (await (await session.connection()).execute(_ZONE, {"gid": grid_id})).first()
-    return _today(core, row[0] if row else None)
-
-
-async def check_date(core: Core, grid_id: int, text: str | None) -> str:
-    """A typed date as ISO, checked against today in the grid's community time zone."""
-    async with core.db.session() as s:
-        today = await local_today(s, core, grid_id)
-    return rin.parse_date(text, today).isoformat()
 
 
 def _clean_draft(draft: RequestDraft, today: date, *, address_required: bool) -> RequestDraft:
@@ -157,7 +70,7 @@ async def _resolve_grid(
         if await s.get(Grid, grid_id) is None:
             raise NoGrid()
         return grid_id
-    grid = await _home_grid(s, person) if person else None
+    grid = await home_grid(s, person) if person else None
     if grid is None or grid.id is None:
         raise NoGrid()
     return grid.id
@@ -206,7 +119,7 @@ _GROUP = (
     .scalar_subquery()
 )
 _CREATE = (
-    by_tg(col(Grid.id), _can_lead(Grid), col(Community.timezone), _GROUP)
+    by_tg(col(Grid.id), may_lead(Grid), col(Community.timezone), _GROUP)
     .outerjoin(Grid, col(Grid.id) == bindparam("gid"))
     .outerjoin(Community, col(Community.id) == col(Grid.community_id))
 )
@@ -236,7 +149,7 @@ async def create_request(
             person, found, leads, tz, group = await load_me(s, actor, _CREATE, gid=known)
             if found is None:
                 raise NoGrid()
-            gid, today = known, _today(core, tz)
+            gid, today = known, today_in(core, tz)
             await _check_may_create(s, person, gid, source, household, rin.check_slots(draft.slots or 1), bool(leads))
         else:
             person = await ensure_person(s, actor) if actor else None
@@ -306,26 +219,3 @@ def _for_household(draft: RequestDraft, household: Household) -> RequestDraft:
             phone = None
     address = draft.address if draft.address and draft.address != household.address else None
     return RequestDraft(**{**draft.__dict__, "summary": summary, "address": address, "phone": phone})
-
-
-async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpRequest:
-    """The resident withdraws their own request while it is still open or taken."""
-    async with core.db.session() as s:
-        person, req = await own_request(s, actor, request_id)
-        require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
-        now = core.clock.now()
-        await claims.set_status(
-            s,
-            req.id or 0,
-            [RequestStatus.open.value, RequestStatus.filled.value],
-            RequestStatus.cancelled,
-            closed_at=now,
-        )
-        volunteers = await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
-        set_committed(req, status=RequestStatus.cancelled.value, closed_at=now)
-        for vid in volunteers:
-            await tell(core, s, vid, f"cancelled:{req.id}:{vid}", RequestCancelled, code=req.code or "")
-        await end_relays(s, req.id or 0, now)
-        await audit.record(s, person.id, "request.cancel", "request", req.id, code=req.code)
-        await refresh_cards(core, s, req)
-        return req
