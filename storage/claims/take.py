@@ -1,10 +1,4 @@
-"""The atomic pieces of the request loop: take a slot (接单), give it back, finish it.
-
-Each function runs inside the caller's transaction. Taking a slot is one conditional
-`UPDATE ... WHERE status = 'open' AND slots_taken < slots RETURNING`, so with many
-volunteers pressing Accept at once exactly as many win as there are slots, on SQLite
-(BEGIN IMMEDIATE serialises writers) and on PostgreSQL (the row lock re-checks the WHERE).
-"""
+"""Taking a slot (接单): who holds one, and the take itself (one statement on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -34,13 +28,13 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from . import audit
-from .card_reads import LeadCopy, Taker, lead_copies, lead_ref_prefix
-from .claim_reads import HOLDING, LIVE, OB, TAKER, holding, load, of_takers
-from .enums import AssignmentStatus, RequestStatus
-from .models import Assignment, AuditEntry, HelpRequest, Person, VolunteerProfile, table_of
-from .models._base import utcnow
-from .upsert import dialect
+from .. import audit
+from ..card_reads import LeadCopy, Taker, lead_copies, lead_ref_prefix
+from ..claim_reads import HOLDING, OB, TAKER, holding, load, of_takers
+from ..enums import AssignmentStatus, RequestStatus
+from ..models import Assignment, AuditEntry, HelpRequest, table_of
+from ..models._base import utcnow
+from ..upsert import dialect
 
 
 @dataclass(frozen=True)
@@ -54,41 +48,6 @@ class Slot:
     # card; None when not read
     others: list[Taker] | None = None
     copies: list[LeadCopy] | None = None
-
-
-# the volunteer's profile and the request, locked (both exist, or nothing is locked and the claim fails)
-_LOCK = (
-    select(col(VolunteerProfile.id), col(HelpRequest.id))
-    .where(col(VolunteerProfile.person_id) == bindparam("pid"), col(HelpRequest.id) == bindparam("rid"))
-    .with_for_update()
-)
-
-
-async def lock_claim(session: AsyncSession, person_id: int, request_id: int) -> None:
-    """On PostgreSQL, lock the volunteer (their claims one at a time: the fair-claiming limit) and the
-    request (whoever takes or gives back a slot updates it, so after this nobody changes its takers
-    until we commit: take_slot's list of them stays true); SQLite's transactions run one at a time."""
-    if dialect(session) == "postgresql":
-        await (await session.connection()).execute(_LOCK, {"pid": person_id, "rid": request_id})
-
-
-# the same locks, the volunteer found by their Telegram id and the request by :rid, as columns of the
-# read that starts their claim (the columns read the CTEs, so they run and lock, the volunteer first;
-# one profile per person; SQLite has no row locks: ignored)
-_LOCKED_TG = (
-    select(col(VolunteerProfile.id))
-    .join(Person, col(Person.id) == col(VolunteerProfile.person_id))
-    .where(col(Person.tg_user_id) == bindparam("tg"))
-    .with_for_update(of=table_of(VolunteerProfile))
-    .cte("locked")
-)
-_LOCKED_REQUEST = (
-    select(col(HelpRequest.id)).where(col(HelpRequest.id) == bindparam("rid")).with_for_update().cte("locked_request")
-)
-LOCK_COLUMNS = [
-    select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
-    select(_LOCKED_REQUEST.c.id).scalar_subquery().label("locked_request"),
-]
 
 
 async def holds(session: AsyncSession, request_id: int, person_id: int) -> Assignment | None:
@@ -300,115 +259,3 @@ async def take_slot(
             slots=slot.slots,
         )
     return slot
-
-
-async def give_back(
-    session: AsyncSession, assignment_id: int, now: datetime, *, status: AssignmentStatus, reason: str | None = None
-) -> bool:
-    """End a live assignment (released or removed) and free its slot; False if it was not live."""
-    ended = (
-        await session.execute(
-            update(Assignment)
-            .where(col(Assignment.id) == assignment_id, col(Assignment.status).in_(LIVE))
-            .values(status=status.value, release_reason=reason, done_at=None)
-            .returning(col(Assignment.request_id))
-        )
-    ).first()
-    if ended is None:
-        return False
-    await session.execute(
-        update(HelpRequest)
-        .where(
-            col(HelpRequest.id) == ended[0],
-            col(HelpRequest.slots_taken) > 0,
-            col(HelpRequest.status).in_([RequestStatus.open.value, RequestStatus.filled.value]),
-        )
-        .values(slots_taken=col(HelpRequest.slots_taken) - 1, status=RequestStatus.open.value)
-    )
-    return True
-
-
-# every column back, so the caller's copies are current without a refresh
-_FINISH = (
-    update(_AS)
-    .where(_AS.c.id == bindparam("aid"), _AS.c.status.in_(LIVE))
-    .values(
-        status=AssignmentStatus.done.value,
-        done_at=bindparam("now", type_=DateTime(timezone=True)),
-        hours=bindparam("hours"),
-        note=bindparam("note"),
-    )
-    .returning(*_AS.c)
-)
-# done_reported once nobody on the request is still working: the count and the update in one statement
-_LIVE_LEFT = select(_AS.c.id).where(_AS.c.request_id == bindparam("rid"), _AS.c.status.in_(LIVE)).exists()
-_REPORTED = (
-    update(_HR)
-    .where(
-        _HR.c.id == bindparam("rid"),
-        _HR.c.status.in_([RequestStatus.open.value, RequestStatus.filled.value]),
-        ~_LIVE_LEFT,
-    )
-    .values(status=RequestStatus.done_reported.value, done_at=bindparam("now", type_=DateTime(timezone=True)))
-    .returning(*_HR.c)
-)
-
-
-@dataclass(frozen=True)
-class Finished:
-    assignment: dict[str, Any]  # every column after the update
-    request: dict[str, Any] | None  # every column, when the request became done_reported; else None
-
-
-async def finish(
-    session: AsyncSession, assignment_id: int, now: datetime, hours: float, note: str | None
-) -> Finished | None:
-    """Mark a live assignment done; then, if nobody on the request is still working, the request is
-    done_reported. None if the assignment was not live (a replayed Done)."""
-    conn = await session.connection()
-    done = (
-        (await conn.execute(_FINISH, {"aid": assignment_id, "now": now, "hours": hours, "note": note}))
-        .mappings()
-        .first()
-    )
-    if done is None:
-        return None
-    reported = (await conn.execute(_REPORTED, {"rid": done["request_id"], "now": now})).mappings().first()
-    return Finished(dict(done), dict(reported) if reported is not None else None)
-
-
-# one prebuilt Core statement per set of extra columns: an ORM-enabled UPDATE built on every call (and
-# its session synchronisation) was a quarter of a confirmation's CPU; callers keep their copies current
-_set_status: dict[tuple[str, ...], Any] = {}
-
-
-async def set_status(
-    session: AsyncSession, request_id: int, expected: list[str], new: RequestStatus, **values: object
-) -> bool:
-    """Move a request from one of `expected` statuses to `new` (and set `values`); False if it was in
-    another state. Objects in the session are not updated: the caller refreshes or sets its copy."""
-    keys = tuple(sorted(values))
-    stmt = _set_status.get(keys)
-    if stmt is None:
-        stmt = _set_status[keys] = (
-            update(_HR)
-            .where(_HR.c.id == bindparam("rid"), _HR.c.status.in_(bindparam("expected", expanding=True)))
-            .values(status=bindparam("new"), **{k: bindparam(f"v_{k}", type_=_HR.c[k].type) for k in keys})
-            .returning(_HR.c.id)
-        )
-    params: dict[str, Any] = {"rid": request_id, "expected": list(expected), "new": new.value}
-    params.update({f"v_{k}": v for k, v in values.items()})
-    return (await (await session.connection()).execute(stmt, params)).first() is not None
-
-
-async def end_assignments(session: AsyncSession, request_id: int, status: AssignmentStatus) -> list[int]:
-    """End every live assignment of a request (closed, cancelled); the volunteers' person ids."""
-    rows = (
-        await session.execute(
-            update(Assignment)
-            .where(col(Assignment.request_id) == request_id, col(Assignment.status).in_(LIVE))
-            .values(status=status.value)
-            .returning(col(Assignment.volunteer_id))
-        )
-    ).all()
-    return [int(r[0]) for r in rows]

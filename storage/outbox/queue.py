@@ -1,22 +1,22 @@
-"""The persistent outbox: queue once by key, take due rows, record the outcome."""
+"""Queueing: each row once by key, in the state change's transaction; a card's newer edit supersedes the queued ones."""
 
 from __future__ import annotations
 
 import json
 from base64 import b64encode
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import DateTime, and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import DateTime, bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from .enums import OutboxKind, OutboxStatus
-from .models import OutboxMessage, PostedCard, table_of
-from .rows import affected
-from .upsert import dialect, insert_ignore, per_dialect
+from ..enums import OutboxKind, OutboxStatus
+from ..models import OutboxMessage, table_of
+from ..rows import affected
+from ..upsert import dialect, insert_ignore, per_dialect
 
 
 async def enqueue(
@@ -180,131 +180,6 @@ async def enqueue_edit(session: AsyncSession, *, card_ref: str, payload: dict[st
     )
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-    """Claim due rows for sending (oldest, urgent first). A claim is a lease: rows of a sender
-    that died come back when it expires. SKIP LOCKED lets several PostgreSQL workers share."""
-    due = or_(
-        col(OutboxMessage.status) == OutboxStatus.pending.value, col(OutboxMessage.status) == OutboxStatus.sending.value
-    )
-    stmt = (
-        select(OutboxMessage)
-        .where(due, col(OutboxMessage.next_attempt_at) <= now)
-        .order_by(col(OutboxMessage.urgent).desc(), col(OutboxMessage.id))
-        .limit(limit)
-    )
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    rows = list((await session.execute(stmt)).scalars())
-    for row in rows:
-        row.status = OutboxStatus.sending.value
-        row.next_attempt_at = now + lease
-        session.add(row)
-    return rows
-
-
-async def release(session: AsyncSession, row_id: int, at: datetime) -> None:
-    """Give a claimed row back without counting an attempt (rate limit, card not posted yet)."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == row_id)
-        .values(status=OutboxStatus.pending.value, next_attempt_at=at)
-    )
-
-
-# a Core statement built once: the ORM-enabled UPDATE it replaced was built and evaluated per row
-_SENT = (
-    update(_OB)
-    .where(_OB.c.id == bindparam("rid"))
-    .values(
-        status=OutboxStatus.sent.value,
-        sent_at=bindparam("at", type_=DateTime(timezone=True)),
-        message_id=bindparam("mid"),
-        attempts=_OB.c.attempts + 1,
-    )
-)
-
-
-async def mark_sent(session: AsyncSession, sent: list[tuple[int, int | None]], now: datetime) -> None:
-    """Mark delivered rows sent: (row id, the new message's id), in one executemany."""
-    if sent:
-        await (await session.connection()).execute(_SENT, [dict(rid=rid, at=now, mid=mid) for rid, mid in sent])
-
-
-async def mark_retry(
-    session: AsyncSession, row_id: int, at: datetime, error: str, *, count_attempt: bool = True, max_attempts: int = 8
-) -> None:
-    row = await session.get(OutboxMessage, row_id)
-    if row is None:
-        return
-    if count_attempt:
-        row.attempts += 1
-    row.last_error = error[:500]
-    if row.attempts >= max_attempts:
-        row.status = OutboxStatus.failed.value
-    else:
-        row.status = OutboxStatus.pending.value
-        row.next_attempt_at = at
-    session.add(row)
-
-
-async def mark_skipped(session: AsyncSession, row_id: int, error: str) -> None:
-    await session.execute(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == row_id)
-        .values(status=OutboxStatus.skipped.value, last_error=error[:500])
-    )
-
-
-async def skip_chat(session: AsyncSession, chat_id: int, error: str) -> None:
-    """The recipient blocked the bot: drop everything else queued for them too."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.chat_id) == chat_id,
-            col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
-        )
-        .values(status=OutboxStatus.skipped.value, last_error=error[:500])
-    )
-
-
-async def remember_card(session: AsyncSession, ref: str, chat_id: int, message_id: int) -> None:
-    await insert_ignore(session, PostedCard, dict(ref=ref, chat_id=chat_id, message_id=message_id), ["ref", "chat_id"])
-
-
-async def cards(session: AsyncSession, ref: str) -> list[PostedCard]:
-    return list((await session.execute(select(PostedCard).where(col(PostedCard.ref) == ref))).scalars())
-
-
-async def card_pending(session: AsyncSession, ref: str) -> bool:
-    """Is a send of this card still queued (so an edit must wait for it)?"""
-    n = await session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(
-            and_(
-                col(OutboxMessage.card_ref) == ref,
-                col(OutboxMessage.kind) != OutboxKind.edit.value,
-                col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
-            )
-        )
-    )
-    return bool(n)
-
-
-async def depth(session: AsyncSession) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]))
-        )
-        or 0
-    )
-
-
-FINISHED = (OutboxStatus.sent.value, OutboxStatus.failed.value, OutboxStatus.skipped.value)
-
-
 async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
     """Which of these keys are already in the outbox (queued or done)."""
     found: set[str] = set()
@@ -314,56 +189,3 @@ async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
         )
         found.update(rows.scalars())
     return found
-
-
-async def release_many(session: AsyncSession, row_ids: list[int], at: datetime) -> None:
-    if row_ids:
-        await session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_(row_ids))
-            .values(status=OutboxStatus.pending.value, next_attempt_at=at)
-        )
-
-
-async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
-    """A group became a supergroup: queued rows (and the group's binding) follow it."""
-    from .models import ChatBinding
-
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.chat_id) == old_chat_id,
-            col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
-        )
-        .values(chat_id=new_chat_id)
-    )
-    await session.execute(
-        update(ChatBinding).where(col(ChatBinding.chat_id) == old_chat_id).values(chat_id=new_chat_id)
-    )
-
-
-async def forget_payloads(session: AsyncSession, before: datetime) -> int:
-    """Finished rows older than `before` lose their text (it may hold an address) but keep their
-    key, so nothing is ever sent twice."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.status).in_(FINISHED),
-            col(OutboxMessage.created_at) < before,
-            col(OutboxMessage.payload) != "{}",
-        )
-        .values(payload="{}")
-    )
-    return affected(result)
-
-
-async def purge_finished(session: AsyncSession, before: datetime) -> int:
-    """Delete finished rows created before `before` (long after any job could re-queue their key)."""
-    result = await session.execute(
-        delete(OutboxMessage).where(col(OutboxMessage.status).in_(FINISHED), col(OutboxMessage.created_at) < before)
-    )
-    return affected(result)
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(600, 2**attempts))

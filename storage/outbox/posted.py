@@ -1,0 +1,35 @@
+"""Where each card was posted (so its edits reach every copy), and whether its send is still queued."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from ..enums import OutboxKind, OutboxStatus
+from ..models import OutboxMessage, PostedCard
+from ..upsert import insert_ignore
+
+
+async def remember_card(session: AsyncSession, ref: str, chat_id: int, message_id: int) -> None:
+    await insert_ignore(session, PostedCard, dict(ref=ref, chat_id=chat_id, message_id=message_id), ["ref", "chat_id"])
+
+
+async def cards(session: AsyncSession, ref: str) -> list[PostedCard]:
+    return list((await session.execute(select(PostedCard).where(col(PostedCard.ref) == ref))).scalars())
+
+
+async def card_pending(session: AsyncSession, ref: str) -> bool:
+    """Is a send of this card still queued (so an edit must wait for it)?"""
+    n = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            and_(
+                col(OutboxMessage.card_ref) == ref,
+                col(OutboxMessage.kind) != OutboxKind.edit.value,
+                col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
+            )
+        )
+    )
+    return bool(n)
