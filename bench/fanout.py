@@ -20,7 +20,7 @@ import os
 import sys
 import tempfile
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +34,7 @@ from pydantic import SecretStr
 from sqlalchemy import insert
 from sqlmodel import SQLModel
 
+from bench.fanout_limits import LIMIT_PER_SECOND, ideal_seconds, max_per_window, report
 from bot.app import build_application, start_running, stop_running
 from bot.jobs import visit_list
 from bot.scheduler import run_due
@@ -51,8 +52,6 @@ from storage.rows import key_of
 
 TOKEN = "123456:sandbox-token-redvest"
 FRIDAY_0800 = datetime(2026, 11, 20, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-LIMIT_PER_SECOND = 30
-LIMIT_PER_GROUP_MINUTE = 20
 
 
 async def start_sandbox() -> tuple[asyncio.subprocess.Process, str]:
@@ -139,17 +138,6 @@ async def seed_volunteers(db: Database, n: int, grids: int = 30) -> list[int]:
     return tg
 
 
-def max_per_window(times: list[float], window: float) -> int:
-    q: deque[float] = deque()
-    best = 0
-    for t in sorted(times):
-        q.append(t)
-        while q[0] <= t - window:
-            q.popleft()
-        best = max(best, len(q))
-    return best
-
-
 async def run_case(
     name: str, sb: SandboxClient, base_url: str, db: Database, queue: Callable[[Core], Awaitable[int]], expected: int
 ) -> dict[str, Any]:
@@ -188,50 +176,6 @@ async def run_case(
         max_per_second=max_per_window(times, 1.0),
         max_group_minute=max((max_per_window(ts, 60.0) for c, ts in per_chat.items() if c < 0), default=0),
         duplicates=sum(1 for c, ts in per_chat.items() if c > 0 and len(ts) > 1),
-    )
-
-
-def ideal_seconds(chats: list[int]) -> float:
-    """What the limits allow for this queue: a perfect sender at exactly 30 messages a second that
-    takes the first queued message whose group has room (20 in any minute); first to last send."""
-    pending = list(chats)
-    sent: dict[int, deque[float]] = defaultdict(deque)
-    t, last = 0.0, 0.0
-    while pending:
-        pick, free_at = None, float("inf")
-        for i, chat in enumerate(pending):
-            q = sent[chat]
-            while q and q[0] <= t - 60 + 1e-9:  # (float rounding must not stall the simulation)
-                q.popleft()
-            if chat > 0 or len(q) < LIMIT_PER_GROUP_MINUTE:
-                pick = i
-                break
-            free_at = min(free_at, q[0] + 60)
-        if pick is None:
-            t = free_at
-            continue
-        chat = pending.pop(pick)
-        if chat < 0:
-            sent[chat].append(t)
-        last, t = t, t + 1 / LIMIT_PER_SECOND
-    return last
-
-
-def report(r: dict[str, Any], ideal: float) -> None:
-    rate = (r["delivered"] - 1) / r["span"] if r["span"] else 0.0
-    ideal = ideal + 1 / LIMIT_PER_SECOND  # first to last send, plus the last one's own slot
-    print(f"\n== {r['case']}")
-    print(f"queued {r['queued']} in {r['enqueue_s']:.1f} s; delivered {r['delivered']}")
-    print(
-        f"achieved {rate:.1f} msg/s against Telegram's limit of {LIMIT_PER_SECOND}/s ({rate / LIMIT_PER_SECOND:.1%}); "
-        f"ideal time at the limits {ideal:.1f} s, actual {r['span']:.1f} s "
-        f"({(r['span'] / ideal - 1) * 100:+.1f}%; target within +5%)"
-        if ideal
-        else f"achieved {rate:.1f} msg/s"
-    )
-    print(
-        f"429 answers: {r['rate_429']} (target 0); busiest second: {r['max_per_second']} msgs; "
-        f"busiest group minute: {r['max_group_minute']} msgs; private chats messaged twice: {r['duplicates']}"
     )
 
 

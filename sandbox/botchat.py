@@ -10,10 +10,11 @@ from typing import Any
 
 from aiohttp import web
 
+from .chats import admin_member
 from .errors import ApiError, Json, bad
 from .media import get_file
 from .registry import chat_id_of, method
-from .state import DEFAULT_ALLOWED, SandboxState, admin_member
+from .state import DEFAULT_ALLOWED, SandboxState
 from .webhook import allowed, start_delivery, stop_delivery
 
 CONFLICT_WEBHOOK = (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import botapi, botchat, userapi  # noqa: F401  (botchat registers the chat/update methods)
+from . import botapi, botchat, botmessages, userapi  # noqa: F401  (botchat and botmessages register the Bot API methods)
 from .state import SandboxState
 from .webhook import stop_delivery
 

@@ -15,18 +15,17 @@ import functools
 import json
 import logging
 import time
-from base64 import b64decode
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import metrics
 from bot.gate.coalesce import Coalescer
+from bot.outbox import messages
 from bot.outbox.pace import Pace, Ticket
 from bot.services.kernel.clock import Clock
 from bot.transport import raw_api
@@ -39,17 +38,6 @@ from storage.rows import key_of
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 DEPTH_EVERY = 15.0  # seconds between outbox-depth gauge updates while idle
-
-
-def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b["label"], callback_data=b.get("data"), url=b.get("url")) for b in row]
-            for row in buttons
-        ]
-    )
 
 
 def retry_seconds(e: RetryAfter) -> float:
@@ -197,7 +185,7 @@ class OutboxSender:
                 await self._edit(row, payload, ticket)
                 return
             try:
-                message_id = await self._send(row, payload)
+                message_id = await messages.send(self.bot, row, payload)
             finally:
                 ticket.done()
         except RetryAfter as e:
@@ -251,47 +239,6 @@ class OutboxSender:
             await outbox.release(s, key_of(row), self.clock.now() + timedelta(seconds=seconds + 0.1))
         log.warning("outbox: 429 from Telegram, pausing %.1f s", seconds)
 
-    async def _send(self, row: OutboxMessage, p: dict[str, Any]) -> int:
-        """Send the row; the new message's id (a text's answer is read raw: bot/transport/raw_api.py)."""
-        markup = keyboard(p.get("buttons") or [])
-        silent = bool(p.get("silent", True)) and not row.urgent
-        if row.kind == OutboxKind.photo.value:
-            return (
-                await self.bot.send_photo(
-                    photo=b64decode(p["binary_b64"]),
-                    caption=p["text"][:1024],
-                    chat_id=row.chat_id,
-                    reply_markup=markup,
-                    disable_notification=silent,
-                    parse_mode=ParseMode.HTML,
-                )
-            ).message_id
-        if row.kind == OutboxKind.document.value:
-            return (
-                await self.bot.send_document(
-                    document=b64decode(p["binary_b64"]),
-                    filename=p.get("filename"),
-                    caption=p["text"][:1024],
-                    chat_id=row.chat_id,
-                    reply_markup=markup,
-                    disable_notification=silent,
-                    parse_mode=ParseMode.HTML,
-                )
-            ).message_id
-        return int(
-            (
-                await raw_api.call(
-                    self.bot,
-                    "sendMessage",
-                    text=p["text"],
-                    chat_id=row.chat_id,
-                    reply_markup=markup,
-                    disable_notification=silent,
-                    parse_mode=ParseMode.HTML,
-                )
-            )["message_id"]
-        )
-
     async def _edit(self, row: OutboxMessage, p: dict[str, Any], ticket: Ticket) -> None:
         """Edit every posted copy of the card; copies in chats we lost are left alone."""
         assert row.card_ref
@@ -305,15 +252,7 @@ class OutboxSender:
                 await self.pace.acquire(0)
                 ticket = Ticket(self.pace, 0)
             try:
-                await raw_api.call(
-                    self.bot,
-                    "editMessageText",
-                    chat_id=card.chat_id,
-                    message_id=card.message_id,
-                    text=p["text"],
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(p.get("buttons") or []),
-                )
+                await messages.edit_copy(self.bot, card, p)
             except RetryAfter:
                 raise  # the whole edit is retried later ("not modified" copies are harmless)
             except (BadRequest, Forbidden) as e:

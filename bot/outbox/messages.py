@@ -1,0 +1,79 @@
+"""What a queued row becomes on Telegram: a text, a photo or a document with its keyboard; a card's copy edited."""
+
+from __future__ import annotations
+
+from base64 import b64decode
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+
+from bot.transport import raw_api
+from storage.enums import OutboxKind
+from storage.models import OutboxMessage, PostedCard
+
+
+def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b["label"], callback_data=b.get("data"), url=b.get("url")) for b in row]
+            for row in buttons
+        ]
+    )
+
+
+async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> int:
+    """Send the row; the new message's id (a text's answer is read raw: bot/transport/raw_api.py)."""
+    markup = keyboard(p.get("buttons") or [])
+    silent = bool(p.get("silent", True)) and not row.urgent
+    if row.kind == OutboxKind.photo.value:
+        return (
+            await bot.send_photo(
+                photo=b64decode(p["binary_b64"]),
+                caption=p["text"][:1024],
+                chat_id=row.chat_id,
+                reply_markup=markup,
+                disable_notification=silent,
+                parse_mode=ParseMode.HTML,
+            )
+        ).message_id
+    if row.kind == OutboxKind.document.value:
+        return (
+            await bot.send_document(
+                document=b64decode(p["binary_b64"]),
+                filename=p.get("filename"),
+                caption=p["text"][:1024],
+                chat_id=row.chat_id,
+                reply_markup=markup,
+                disable_notification=silent,
+                parse_mode=ParseMode.HTML,
+            )
+        ).message_id
+    return int(
+        (
+            await raw_api.call(
+                bot,
+                "sendMessage",
+                text=p["text"],
+                chat_id=row.chat_id,
+                reply_markup=markup,
+                disable_notification=silent,
+                parse_mode=ParseMode.HTML,
+            )
+        )["message_id"]
+    )
+
+
+async def edit_copy(bot: Bot, card: PostedCard, p: dict[str, Any]) -> None:
+    """Edit one posted copy of a card to the row's text and buttons."""
+    await raw_api.call(
+        bot,
+        "editMessageText",
+        chat_id=card.chat_id,
+        message_id=card.message_id,
+        text=p["text"],
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(p.get("buttons") or []),
+    )
