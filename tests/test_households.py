@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.kernel.roles import Actor
-from bot.services.places import households
+from bot.services.places import households, pairings
 from storage.models import AuditEntry, Household, Pairing
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of
@@ -155,9 +155,9 @@ async def test_a_leader_of_grid_a_cannot_pair_grid_b_households_or_volunteers(wo
     assert answer["show_alert"] and "第二网格" in answer["text"]
     # and the services refuse the same way
     with pytest.raises(NotAllowed):
-        await households.pair(w.bot.core, Actor(1001), sun.id, [hb.id])
+        await pairings.pair(w.bot.core, Actor(1001), sun.id, [hb.id])
     with pytest.raises(Conflict):
-        await households.pair(w.bot.core, Actor(1001), w.volunteer_people[1].id, [hb.id])
+        await pairings.pair(w.bot.core, Actor(1001), w.volunteer_people[1].id, [hb.id])
     with pytest.raises(NotAllowed):
         await households.household_for(w.bot.core, Actor(2101), w.household.id)  # not paired with them
     assert (await households.household_for(w.bot.core, Actor(2001), w.household.id)).id == w.household.id

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.outbox.notifier import OutboxNotifier
+from bot.services import places
 from bot.services.exchange.imports import import_csv
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.kernel.roles import Actor
-from bot.services.people import residents, signup, volunteers
-from bot.services.places import grids as places
-from bot.services.places import groups, households
+from bot.services.people import residents, rosters, signup, volunteers
+from bot.services.places import groups, households, pairings
 from bot.views.exchange import import_vocabulary
 from storage.enums import ChatKind, VolunteerStatus
 from storage.models import ChatBinding, Household, OutboxMessage, Pairing
@@ -95,12 +95,12 @@ async def test_lists_and_paging(setup):
     for i in range(5):
         p = await f.person(core.db, 50_000 + i, f"队员{i}")
         await f.volunteer(core.db, p.id, ga.id, status=VolunteerStatus.pending if i < 2 else VolunteerStatus.approved)
-    assert len(await volunteers.pending_volunteers(core, LEADER_A)) == 2
-    assert await volunteers.pending_volunteers(core, LEADER_B) == []
-    page, total = await volunteers.grid_volunteers(core, LEADER_A, offset=2, limit=2)
+    assert len(await rosters.pending_volunteers(core, LEADER_A)) == 2
+    assert await rosters.pending_volunteers(core, LEADER_B) == []
+    page, total = await rosters.grid_volunteers(core, LEADER_A, offset=2, limit=2)
     assert total == 4 and len(page) == 2
     with pytest.raises(NotAllowed):
-        await volunteers.grid_volunteers(core, VOL)
+        await rosters.grid_volunteers(core, VOL)
     over = await places.overview(core, ADMIN)
     grid_a = next(g for g in over[0].grids if g.grid.id == ga.id)
     assert (grid_a.volunteers, grid_a.pending, grid_a.leaders) == (4, 2, ["leader"])
@@ -160,15 +160,15 @@ async def test_households_pairs_and_what_a_volunteer_sees(setup):
             core, LEADER_A, gb.id, {"address": "9 栋 910", "members": "x", "member_count": 1}
         )
     with pytest.raises(Conflict):
-        await households.pair(core, LEADER_A, vol.id, [h1.id, hb.id])  # one household of another grid: none paired
+        await pairings.pair(core, LEADER_A, vol.id, [h1.id, hb.id])  # one household of another grid: none paired
     assert await households.households_of_volunteer(core, VOL) == []
-    made = await households.pair(core, LEADER_A, vol.id, [h1.id, h1.id])
-    assert len(made) == 1 and await households.pair(core, LEADER_A, vol.id, [h1.id]) == []
+    made = await pairings.pair(core, LEADER_A, vol.id, [h1.id, h1.id])
+    assert len(made) == 1 and await pairings.pair(core, LEADER_A, vol.id, [h1.id]) == []
     assert [h.id for h in await households.households_of_volunteer(core, VOL)] == [h1.id]
-    pairing, _ = await households.unpair(core, ADMIN, made[0].id)
+    pairing, _ = await pairings.unpair(core, ADMIN, made[0].id)
     with pytest.raises(Conflict):
-        await households.unpair(core, LEADER_A, pairing.id)
-    await households.pair(core, LEADER_A, vol.id, [h1.id])  # paired again: the same row, active again
+        await pairings.unpair(core, LEADER_A, pairing.id)
+    await pairings.pair(core, LEADER_A, vol.id, [h1.id])  # paired again: the same row, active again
     async with core.db.session() as s:
         assert await s.scalar(select(func.count()).select_from(Pairing)) == 1
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.kernel.roles import Actor
-from bot.services.people import volunteers
+from bot.services.people import rosters, volunteers
 from storage.enums import VolunteerStatus
 from storage.models import AuditEntry, ChatBinding, Person, VolunteerProfile
 from tests.support import factories as f
@@ -160,9 +160,9 @@ async def test_the_services_refuse_the_same_way_for_the_web_dashboard(world):
         await volunteers.approve_volunteer(core, Actor(1002), prof.id)  # grid B's leader
     with pytest.raises(NotAllowed):
         await volunteers.approve_volunteer(core, Actor(4106), prof.id)  # themselves
-    assert [v.person.name for v in await volunteers.pending_volunteers(core, Actor(1001))] == ["网页审核"]
+    assert [v.person.name for v in await rosters.pending_volunteers(core, Actor(1001))] == ["网页审核"]
     with pytest.raises(NotAllowed):
-        await volunteers.pending_volunteers(core, Actor(3001))  # a resident
+        await rosters.pending_volunteers(core, Actor(3001))  # a resident
     declined = await volunteers.decline_volunteer(core, Actor(9001), prof.id, reason="暂不招募")
     assert declined.status == "declined"
     with pytest.raises(Conflict):

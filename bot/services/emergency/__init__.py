@@ -4,22 +4,24 @@ from .callups import (
     REASON_MAX,
     TARGET_MAX,
     Answered,
-    EmergencyMenu,
-    EmergencyScope,
-    EndChoice,
     Ended,
     Started,
-    active_emergencies,
     answer_call_up,
     check_reason,
     check_target,
-    emergency_menu,
-    emergency_scopes,
-    end_active,
     end_emergency,
     start_emergency,
 )
 from .notices import CallUp, CallUpEnded, Headcount
+from .scopes import (
+    EmergencyMenu,
+    EmergencyScope,
+    EndChoice,
+    active_emergencies,
+    emergency_menu,
+    emergency_scopes,
+    end_active,
+)
 
 __all__ = [
     "REASON_MAX",

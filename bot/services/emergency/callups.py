@@ -13,30 +13,23 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, false, func, or_, select, true, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
+from sqlalchemy import CursorResult, and_, false, or_, select, true, update
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import aware, clean_text, lock
 from bot.services.kernel.roles import Actor, ensure_person, is_admin_of
 from storage import audit
-from storage.enums import DutyAnswer, PointsReason, RoleKind, VolunteerStatus
-from storage.models import Community, DutyResponse, Emergency, Grid, Person, RoleGrant, VolunteerProfile
+from storage.enums import DutyAnswer, PointsReason
+from storage.models import Community, DutyResponse, Emergency, Grid, Person
 from storage.points import award
 
-from .notices import CallUp, CallUpEnded, Headcount
+from .headcount import headcount_card, place_of, refresh_headcount, shock_team
+from .notices import CallUp, CallUpEnded
 
 REASON_MAX, TARGET_MAX = 300, 10_000
-
-
-@dataclass
-class EmergencyScope:
-    community_id: int
-    community: str
-    grids: list[tuple[int, str]]
 
 
 @dataclass
@@ -58,135 +51,6 @@ class Ended:
     emergency: Emergency
     on_duty: int
     awarded: int
-
-
-def _id(row: Any) -> int:
-    """The id of a row read from the database (always set once flushed)."""
-    assert row.id is not None
-    return cast(int, row.id)
-
-
-def _shock_team(em: Emergency) -> Select[Person]:
-    stmt = (
-        select(Person)
-        .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-        .where(col(VolunteerProfile.shock_team) == True, col(VolunteerProfile.status) == VolunteerStatus.approved.value)  # noqa: E712
-    )
-    if em.grid_id is not None:
-        return stmt.where(col(VolunteerProfile.grid_id) == em.grid_id).order_by(col(Person.id))
-    return (
-        stmt.join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
-        .where(col(Grid.community_id) == em.community_id)
-        .order_by(col(Person.id))
-    )
-
-
-async def _place(s: AsyncSession, em: Emergency) -> tuple[str, str]:
-    """(place name, time zone) of the emergency."""
-    community = await s.get(Community, em.community_id)
-    if community is None:
-        raise NotFound("emergency.error.no_place")
-    grid = await s.get(Grid, em.grid_id) if em.grid_id else None
-    return (grid.name if grid else community.name), community.timezone
-
-
-async def _headcount(s: AsyncSession, em: Emergency, chat_id: int, language: str | None) -> Headcount:
-    place, tz = await _place(s, em)
-    rows = (
-        await s.execute(
-            select(col(Person.name), col(DutyResponse.answer))
-            .join(DutyResponse, col(DutyResponse.volunteer_id) == col(Person.id))
-            .where(col(DutyResponse.emergency_id) == em.id)
-            .order_by(col(DutyResponse.answered_at), col(DutyResponse.id))
-        )
-    ).all()
-    on = tuple(n for n, a in rows if a == DutyAnswer.on_duty.value)
-    called = int(await s.scalar(select(func.count()).select_from(_shock_team(em).subquery())) or 0)
-    return Headcount(
-        chat_id=chat_id,
-        language=language,
-        emergency_id=_id(em),
-        place=place,
-        reason=em.reason,
-        timezone=tz,
-        started_at=aware(em.started_at),
-        ended_at=aware(em.ended_at) if em.ended_at is not None else None,
-        target=em.target,
-        on_duty=on,
-        cant=len(rows) - len(on),
-        waiting=max(0, called - len(rows)),
-    )
-
-
-async def _refresh_headcount(core: Core, s: AsyncSession, em: Emergency) -> None:
-    starter = await s.get(Person, em.started_by) if em.started_by else None
-    card = await _headcount(s, em, 0, starter.language if starter else None)
-    await core.notifier.edit_card(s, f"emergency:{em.id}:hc", card)
-
-
-async def emergency_scopes(core: Core, actor: Actor) -> list[EmergencyScope]:
-    """Communities (and their grids) this person administers."""
-    async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        stmt = select(Community).order_by(col(Community.id))
-        if not person.is_superadmin:
-            stmt = stmt.where(
-                col(Community.id).in_(
-                    select(col(RoleGrant.community_id)).where(
-                        col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value
-                    )
-                )
-            )
-        out = []
-        for c in (await s.execute(stmt)).scalars():
-            grids = (
-                await s.execute(
-                    select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == c.id).order_by(col(Grid.id))
-                )
-            ).all()
-            out.append(EmergencyScope(_id(c), c.name, [(cast(int, g), n) for g, n in grids]))
-        if not out:
-            raise NotAllowed("emergency.error.not_admin")
-        return out
-
-
-async def active_emergencies(core: Core, actor: Actor) -> list[tuple[Emergency, str]]:
-    """Emergencies still on in communities this person administers, with their place names."""
-    async with core.db.session() as s:
-        person = await ensure_person(s, actor)
-        out = []
-        for em in (
-            await s.execute(select(Emergency).where(col(Emergency.ended_at).is_(None)).order_by(col(Emergency.id)))
-        ).scalars():
-            if await is_admin_of(s, person, em.community_id):
-                out.append((em, (await _place(s, em))[0]))
-        return out
-
-
-@dataclass
-class EmergencyMenu:
-    scopes: list[EmergencyScope]  # where this admin may start one
-    active: list[tuple[Emergency, str]]  # (emergency, place) still on
-
-
-async def emergency_menu(core: Core, actor: Actor) -> EmergencyMenu:
-    """/emergency: the places an admin may switch, and what is on now (NotAllowed for others)."""
-    return EmergencyMenu(await emergency_scopes(core, actor), await active_emergencies(core, actor))
-
-
-@dataclass
-class EndChoice:
-    ended: Ended | None  # the only active one, now ended
-    choices: list[tuple[Emergency, str]]  # several on: the admin picks
-
-
-async def end_active(core: Core, actor: Actor) -> EndChoice:
-    """/emergency end: end the only active emergency, or list them when there are several."""
-    await emergency_scopes(core, actor)  # admins only
-    active = await active_emergencies(core, actor)
-    if len(active) == 1:
-        return EndChoice(await end_emergency(core, actor, _id(active[0][0])), [])
-    return EndChoice(None, active)
 
 
 def check_reason(text: str | None) -> str:
@@ -233,7 +97,7 @@ async def start_emergency(
         ):
             raise Conflict("emergency.error.already_active")
         em = Emergency(
-            community_id=_id(community),
+            community_id=stored_id(community.id),
             grid_id=grid_id,
             reason=reason,
             target=target,
@@ -242,15 +106,15 @@ async def start_emergency(
         )
         s.add(em)
         await s.flush()
-        place, _ = await _place(s, em)
-        team = list((await s.execute(_shock_team(em))).scalars())
+        place, _ = await place_of(s, em)
+        team = list((await s.execute(shock_team(em))).scalars())
         for vol in team:
             if vol.tg_user_id is None:
                 continue
             callup = CallUp(
                 chat_id=vol.tg_user_id,
                 language=vol.language,
-                emergency_id=_id(em),
+                emergency_id=stored_id(em.id),
                 place=place,
                 reason=reason,
                 target=target,
@@ -259,7 +123,7 @@ async def start_emergency(
                 s, f"callup:{em.id}:{vol.id}", callup, card_ref=f"emergency:{em.id}:callup:{vol.id}", urgent=True
             )
         if person.tg_user_id is not None:
-            card = await _headcount(s, em, person.tg_user_id, person.language)
+            card = await headcount_card(s, em, person.tg_user_id, person.language)
             await core.notifier.send(s, f"emergency-hc:{em.id}", card, card_ref=f"emergency:{em.id}:hc")
         await audit.record(
             s, person.id, "emergency.started", "emergency", em.id, grid_id=grid_id, target=target, called=len(team)
@@ -278,9 +142,9 @@ async def answer_call_up(core: Core, actor: Actor, emergency_id: int, answer: st
             raise NotFound("emergency.error.no_emergency")
         if em.ended_at is not None:
             raise Conflict("emergency.error.ended")
-        if await s.scalar(_shock_team(em).where(col(Person.id) == person.id).with_only_columns(col(Person.id))) is None:
+        if await s.scalar(shock_team(em).where(col(Person.id) == person.id).with_only_columns(col(Person.id))) is None:
             raise NotAllowed("emergency.error.not_called")
-        place, _ = await _place(s, em)
+        place, _ = await place_of(s, em)
         row = (
             (
                 await s.execute(
@@ -295,11 +159,11 @@ async def answer_call_up(core: Core, actor: Actor, emergency_id: int, answer: st
         if row is not None and row.answer == answer:
             return Answered(em, answer, False, place)
         if row is None:
-            row = DutyResponse(emergency_id=_id(em), volunteer_id=_id(person), answer=answer)
+            row = DutyResponse(emergency_id=stored_id(em.id), volunteer_id=stored_id(person.id), answer=answer)
         row.answer, row.answered_at = answer, now
         s.add(row)
         await s.flush()
-        await _refresh_headcount(core, s, em)
+        await refresh_headcount(core, s, em)
         await audit.record(s, person.id, "emergency.answered", "emergency", em.id, answer=answer)
         return Answered(em, answer, True, place)
 
@@ -324,14 +188,17 @@ async def end_emergency(core: Core, actor: Actor, emergency_id: int) -> Ended:
         if not ended.rowcount:
             raise Conflict("emergency.error.already_ended")
         em.ended_at = now
-        place, _ = await _place(s, em)
+        place, _ = await place_of(s, em)
         answers = {
             r.volunteer_id: r
             for r in (await s.execute(select(DutyResponse).where(col(DutyResponse.emergency_id) == em.id))).scalars()
         }
-        team = {_id(p): p for p in (await s.execute(_shock_team(em))).scalars()}
+        team = {stored_id(p.id): p for p in (await s.execute(shock_team(em))).scalars()}
         team.update(
-            {_id(p): p for p in (await s.execute(select(Person).where(col(Person.id).in_(list(answers))))).scalars()}
+            {
+                stored_id(p.id): p
+                for p in (await s.execute(select(Person).where(col(Person.id).in_(list(answers))))).scalars()
+            }
         )
         pts, awarded, on_duty = core.cfg.points.emergency_duty, 0, 0
         for pid, vol in team.items():
@@ -356,6 +223,6 @@ async def end_emergency(core: Core, actor: Actor, emergency_id: int) -> Ended:
                     chat_id=0, language=vol.language, place=place, reason=em.reason, points=pts, hours=hours
                 )
             await core.notifier.edit_card(s, f"emergency:{em.id}:callup:{pid}", card)
-        await _refresh_headcount(core, s, em)
+        await refresh_headcount(core, s, em)
         await audit.record(s, person.id, "emergency.ended", "emergency", em.id, on_duty=on_duty, awarded=awarded)
         return Ended(em, on_duty, awarded)

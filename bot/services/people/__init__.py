@@ -46,6 +46,7 @@ from .notices import (
 from .privacy import CONFIRM_MINUTES, Forgotten, StillNeeded, check_can_forget, confirmation_stamp, forget_me
 from .residents import NoGrid, choose_grid, grid_choices, grid_of, require_grid, where_i_live
 from .retention import RetentionResult, erase_expired_requests, run_retention
+from .rosters import grid_volunteers, pending_volunteers
 from .signup import (
     EDITABLE,
     SKILLS,
@@ -67,8 +68,6 @@ from .volunteers import (
     card_ref,
     decline_volunteer,
     end_pairings,
-    grid_volunteers,
-    pending_volunteers,
     reinstate_volunteer,
     suspend_volunteer,
 )

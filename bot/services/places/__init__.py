@@ -6,26 +6,17 @@ Other features, handlers and views import from here.
 from __future__ import annotations
 
 from .grids import (
-    CommunityOverview,
-    GridOverview,
-    add_admin,
     administered_communities,
     administered_grids,
     all_communities,
     clean_timezone,
-    community_admins,
     create_community,
     create_grid,
     find_person,
     get_community,
     get_grid,
-    grid_leaders,
     grids_of_community,
-    overview,
-    remove_admin,
-    remove_leader,
     residents_group_of,
-    set_leader,
     volunteer_group_of,
     with_communities,
 )
@@ -54,12 +45,11 @@ from .households import (
     households_of_grid,
     households_of_volunteer,
     leader_grids,
-    pair,
-    pairable_volunteers,
-    pairings_of,
-    unpair,
 )
+from .leaders import add_admin, community_admins, grid_leaders, remove_admin, remove_leader, set_leader
 from .notices import AdminGranted, HouseholdsPaired, LeaderGranted
+from .overviews import CommunityOverview, GridOverview, overview
+from .pairings import pair, pairable_volunteers, pairings_of, unpair
 
 __all__ = [
     # communities, grids, who leads and administers them

@@ -1,7 +1,8 @@
-"""Households of a grid and their pairings with volunteers (党员中心户: one volunteer, several households).
+"""Households of a grid: adding them, the grid's list, and what a paired volunteer or a leader may see.
 
 Addresses and phones are private: they are shown to the grid's leaders and to the paired
 volunteer in private chats, never in groups, logs, audit details or error messages.
+Pairing volunteers with households is in pairings.py.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFo
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
 from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
 from bot.services.places.grids import get_grid
-from bot.services.places.notices import HouseholdsPaired
 from storage import audit
-from storage.enums import CareFlag, VolunteerStatus
-from storage.models import Grid, Household, Pairing, Person, VolunteerProfile
-from storage.rows import key_of
+from storage.enums import CareFlag
+from storage.models import Grid, Household, Pairing, Person
 
 CARE_FLAGS = [f.value for f in CareFlag]
 MAX_MEMBERS = 30
@@ -76,7 +75,7 @@ def check_new(draft: dict[str, Any]) -> NewHousehold:
     )
 
 
-async def _leading(session: AsyncSession, actor: Actor, grid_id: int) -> tuple[Person, Grid]:
+async def leading(session: AsyncSession, actor: Actor, grid_id: int) -> tuple[Person, Grid]:
     me = await ensure_person(session, actor)
     grid = await get_grid(session, grid_id)
     if not await can_lead(session, me, grid_id):
@@ -108,7 +107,7 @@ async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehol
     if isinstance(new, dict):
         new = check_new(new)
     async with core.db.session() as s:
-        me, grid = await _leading(s, actor, grid_id)
+        me, grid = await leading(s, actor, grid_id)
         if await address_taken(s, grid_id, new.address):
             raise Conflict("households.address_exists", grid=grid.name)
         h = Household(
@@ -138,7 +137,7 @@ async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehol
 
 async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Grid, list[HouseholdRow]]:
     async with core.db.session() as s:
-        _, grid = await _leading(s, actor, grid_id)
+        _, grid = await leading(s, actor, grid_id)
         rows = [
             HouseholdRow(h)
             for h in (
@@ -160,119 +159,6 @@ async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Gr
             if hid in by_id:
                 by_id[hid].volunteers.append(name)
         return grid, rows
-
-
-async def pairable_volunteers(core: Core, actor: Actor, grid_id: int) -> tuple[Grid, list[tuple[Person, int]]]:
-    """Approved volunteers of the grid with how many households each looks after now."""
-    async with core.db.session() as s:
-        _, grid = await _leading(s, actor, grid_id)
-        count = (
-            select(func.count())
-            .select_from(Pairing)
-            .where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == True)  # noqa: E712
-            .scalar_subquery()
-        )
-        stmt = (
-            select(Person, count)
-            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-            .where(
-                col(VolunteerProfile.grid_id) == grid_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value
-            )
-            .order_by(col(Person.name))
-        )
-        return grid, [(p, n) for p, n in (await s.execute(stmt)).all()]
-
-
-async def _pairable(session: AsyncSession, actor: Actor, volunteer_id: int) -> tuple[Person, Grid, Person]:
-    """The volunteer must be approved; the actor must lead the volunteer's grid."""
-    vol = await session.get(Person, volunteer_id)
-    prof = await approved_volunteer(session, vol) if vol else None
-    if vol is None or prof is None:
-        raise Conflict("households.volunteer_not_approved")
-    me, grid = await _leading(session, actor, prof.grid_id)
-    return me, grid, vol
-
-
-async def pair(core: Core, actor: Actor, volunteer_id: int, household_ids: list[int]) -> list[Pairing]:
-    """Pair one approved volunteer with households of their own grid; ones already paired stay as they are."""
-    if not household_ids:
-        raise InvalidInput("households.choose_some")
-    async with core.db.session() as s:
-        me, grid, vol = await _pairable(s, actor, volunteer_id)
-        grid_id = grid.id
-        made: list[Pairing] = []
-        for hid in sorted(set(household_ids)):
-            h = await s.get(Household, hid)
-            if h is None or h.erased_at is not None or h.grid_id != grid_id:
-                raise Conflict("households.household_not_in_grid", grid=grid.name)
-            p = (
-                (
-                    await s.execute(
-                        select(Pairing).where(col(Pairing.volunteer_id) == vol.id, col(Pairing.household_id) == hid)
-                    )
-                )
-                .scalars()
-                .first()
-            )
-            if p is not None and p.active:
-                continue
-            p = p or Pairing(volunteer_id=key_of(vol), household_id=hid)
-            p.active, p.created_at = True, core.clock.now()
-            s.add(p)
-            made.append(p)
-        await s.flush()
-        for p in made:
-            await audit.record(
-                s,
-                me.id,
-                "pairing.create",
-                "pairing",
-                p.id,
-                grid_id=grid_id,
-                volunteer_id=vol.id,
-                household_id=p.household_id,
-            )
-        if made and vol.tg_user_id is not None:
-            stamp = f"{core.clock.now().timestamp():.3f}"
-            await core.notifier.send(
-                s,
-                f"paired:{vol.id}:{','.join(str(p.id) for p in made)}:{stamp}",
-                HouseholdsPaired(chat_id=vol.tg_user_id, language=vol.language, count=len(made), grid=grid.name),
-            )
-        return made
-
-
-async def pairings_of(core: Core, actor: Actor, volunteer_id: int, grid_id: int) -> list[tuple[Pairing, Household]]:
-    async with core.db.session() as s:
-        await _leading(s, actor, grid_id)
-        stmt = (
-            select(Pairing, Household)
-            .join(Household, col(Household.id) == col(Pairing.household_id))
-            .where(
-                col(Pairing.volunteer_id) == volunteer_id,
-                col(Pairing.active) == True,  # noqa: E712
-                col(Household.grid_id) == grid_id,
-            )
-            .order_by(col(Household.address))
-        )
-        return [(p, h) for p, h in (await s.execute(stmt)).all()]
-
-
-async def unpair(core: Core, actor: Actor, pairing_id: int) -> tuple[Pairing, Household]:
-    async with core.db.session() as s:
-        p = await s.get(Pairing, pairing_id)
-        h = await s.get(Household, p.household_id) if p else None
-        if p is None or h is None:
-            raise NotFound("households.pairing_not_found")
-        me, _ = await _leading(s, actor, h.grid_id)
-        if not p.active:
-            raise Conflict("households.already_unpaired")
-        p.active = False
-        s.add(p)
-        await audit.record(
-            s, me.id, "pairing.end", "pairing", p.id, grid_id=h.grid_id, volunteer_id=p.volunteer_id, household_id=h.id
-        )
-        return p, h
 
 
 async def households_of_volunteer(core: Core, actor: Actor) -> list[Household]:
