@@ -6,13 +6,15 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from bot.i18n import join_list
 from bot.outbox.notifier import OutboxNotifier
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import AlreadyTaken, Conflict, NotAllowed
 from bot.services.kernel.roles import Actor
+from bot.services.requests.claiming import ClaimResult, claim_task
 from bot.services.requests.intake import RequestDraft, create_request
-from bot.services.requests.tasks import ClaimResult, claim_task, release_task
+from bot.services.requests.tasks import release_task
 from storage import claims
 from storage.models import Assignment, AuditEntry, HelpRequest, OutboxMessage, Person
 from tests.support import factories as f
@@ -103,7 +105,7 @@ async def test_forty_concurrent_claims_on_a_four_slot_task_fill_it_exactly(setup
         )
         pending = [e for e in edits if e.status == "pending"]
         assert len(edits) == 4 and len(pending) == 1, [(e.status, e.last_error) for e in edits]
-        assert "、".join(names) in json.loads(pending[0].payload)["text"]
+        assert join_list("zh-CN", names) in json.loads(pending[0].payload)["text"]
 
 
 async def test_the_same_volunteer_pressing_twice_at_once_holds_one_slot(setup):

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from bot.services.kernel.roles import Actor
+from bot.services.requests.claiming import claim_task
 from bot.services.requests.escalation import escalate_overdue
 from bot.services.requests.intake import RequestDraft, create_request
-from bot.services.requests.tasks import claim_task
 from storage.models import AuditEntry, HelpRequest, OutboxMessage
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.kernel.roles import Actor
 from bot.services.requests import ratings
+from bot.services.requests.claiming import claim_task
 from bot.services.requests.intake import RequestDraft, create_request
-from bot.services.requests.tasks import claim_task, report_done
+from bot.services.requests.tasks import report_done
 from storage.models import Assignment, HelpRequest, OutboxMessage, PointsEntry, Rating
 from tests.support import factories as f
 from tests.support.harness import buttons_of, text_of

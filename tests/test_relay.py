@@ -5,9 +5,10 @@ import pytest
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.kernel.roles import Actor
 from bot.services.requests import relay
+from bot.services.requests.claiming import claim_task
 from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.ratings import confirm_outcome
-from bot.services.requests.tasks import claim_task, report_done
+from bot.services.requests.tasks import report_done
 from tests.support.harness import buttons_of, text_of
 
 RESIDENT = Actor(3001, "王奶奶", language="zh-hans")

@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from bot.services.kernel.roles import Actor
+from bot.services.requests.claiming import claim_task
 from bot.services.requests.intake import RequestDraft, create_request
-from bot.services.requests.tasks import claim_task
 from storage.models import Assignment, AuditEntry, HelpRequest
 from tests.support.harness import buttons_of, text_of
 

@@ -7,23 +7,19 @@ and buttons are bot/views/requests'.
 
 from __future__ import annotations
 
-from .board import (
+from .board import close_request, dismiss_duplicate, dispatch_task, mark_duplicate, mark_out_of_scope, reassign_task
+from .board_reads import (
     Board,
     BoardItem,
     LeaderView,
     VolunteerLoad,
     board_for,
-    close_request,
-    dismiss_duplicate,
-    dispatch_task,
     duplicate_candidates,
-    mark_duplicate,
-    mark_out_of_scope,
-    reassign_task,
     request_for_leader,
     volunteers_for,
 )
 from .cancelling import cancel_request
+from .claiming import ClaimResult, claim_task
 from .common import ACTIVE, HOLDING, LIVE, TERMINAL, require_status
 from .destination import NoGrid, RequestStart, begin_request
 from .escalation import escalate_overdue
@@ -67,7 +63,8 @@ from .notices import (
 )
 from .ratings import auto_confirm_due, comment_rating, confirm_outcome, leader_confirm, rate_request
 from .relay import RelayTarget, open_relay, relay_message
-from .tasks import ClaimResult, claim_task, my_tasks, release_task, report_done, start_task, task_view
+from .task_details import my_tasks, task_view
+from .tasks import release_task, report_done, start_task
 
 __all__ = [
     # 点单
