@@ -44,6 +44,17 @@ def user_data(context: Ctx) -> dict[str, Any]:
     return data
 
 
+def draft(context: Ctx, key: str) -> dict[str, Any]:
+    """The person's draft under `key` in their user data (a new empty one the first time)."""
+    found: dict[str, Any] = user_data(context).setdefault(key, {})
+    return found
+
+
+def press_data(update: Update) -> str | None:
+    """The callback data of the press (None for a typed message)."""
+    return update.callback_query.data if update.callback_query is not None else None
+
+
 def message_of(update: Update) -> Message:
     """The message of a message update (handlers registered for messages only see those)."""
     msg = update.effective_message

@@ -46,8 +46,20 @@ from bot.views.requests.callbacks import (
 )
 from storage.enums import RequestStatus
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, message_of, say, user_data
-from .tasks import data_of, expired, group_hint, in_group, join_lines, last_step, remember, take_pending
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    edit_or_say,
+    lang_of,
+    message_of,
+    press_data,
+    say,
+    user_data,
+)
+from .tasks import expired, group_hint, in_group, join_lines, last_step, remember, take_pending
 
 REASON = "reason"
 END = ConversationHandler.END
@@ -74,7 +86,7 @@ async def board_command(update: Update, context: Ctx) -> None:
 
 @domain_errors
 async def request_button(update: Update, context: Ctx) -> None:
-    view = await request_for_leader(core_of(context), actor_of(update), BOARD_REQUEST.parse_id(data_of(update)))
+    view = await request_for_leader(core_of(context), actor_of(update), BOARD_REQUEST.parse_id(press_data(update)))
     await _answer(update)
     await say(update, *detail(lang_of(update, context), view))
 
@@ -82,7 +94,7 @@ async def request_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def pick_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    req, loads = await volunteers_for(core_of(context), actor_of(update), BOARD_PICK.parse_id(data_of(update)))
+    req, loads = await volunteers_for(core_of(context), actor_of(update), BOARD_PICK.parse_id(press_data(update)))
     require_status(req, OPEN)
     await _answer(update)
     if not loads:
@@ -96,7 +108,7 @@ async def pick_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def to_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    rid, volunteer = BOARD_TO.parse(data_of(update))
+    rid, volunteer = BOARD_TO.parse(press_data(update))
     result = await dispatch_task(core_of(context), actor_of(update), rid, volunteer)
     await _answer(update)
     await edit_or_say(update, t(lang, "board.dispatched", code=result.request.code or ""))
@@ -105,7 +117,7 @@ async def to_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def reassign_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await request_for_leader(core_of(context), actor_of(update), BOARD_REASSIGN.parse_id(data_of(update)))
+    view = await request_for_leader(core_of(context), actor_of(update), BOARD_REASSIGN.parse_id(press_data(update)))
     live = [p for p, s in view.holders if s in ("accepted", "started")]
     if not live:
         raise Conflict("board.error.not_holding", code=view.request.code or "")
@@ -118,7 +130,7 @@ async def reassign_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def reassign_from_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    rid, from_id = BOARD_REASSIGN_FROM.parse(data_of(update))
+    rid, from_id = BOARD_REASSIGN_FROM.parse(press_data(update))
     req, loads = await volunteers_for(core_of(context), actor_of(update), rid)
     await _answer(update)
     if not loads:
@@ -134,7 +146,7 @@ async def reassign_from_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def reassign_to_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    result = await reassign_task(core_of(context), actor_of(update), *BOARD_REASSIGN_TO.parse(data_of(update)))
+    result = await reassign_task(core_of(context), actor_of(update), *BOARD_REASSIGN_TO.parse(press_data(update)))
     await _answer(update)
     await edit_or_say(update, t(lang, "board.reassigned", code=result.request.code or ""))
 
@@ -142,7 +154,7 @@ async def reassign_to_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def oos_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await request_for_leader(core_of(context), actor_of(update), BOARD_OUT_OF_SCOPE.parse_id(data_of(update)))
+    view = await request_for_leader(core_of(context), actor_of(update), BOARD_OUT_OF_SCOPE.parse_id(press_data(update)))
     await _answer(update)
     await say(
         update, t(lang, "board.oos_where", code=view.request.code or ""), referral_rows(lang, view.request.id or 0)
@@ -153,7 +165,7 @@ async def oos_button(update: Update, context: Ctx) -> None:
 async def dup_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     req, others = await duplicate_candidates(
-        core_of(context), actor_of(update), BOARD_DUPLICATE.parse_id(data_of(update))
+        core_of(context), actor_of(update), BOARD_DUPLICATE.parse_id(press_data(update))
     )
     await _answer(update)
     if not others:
@@ -165,7 +177,7 @@ async def dup_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def dupof_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    req = await mark_duplicate(core_of(context), actor_of(update), *BOARD_DUPLICATE_OF.parse(data_of(update)))
+    req = await mark_duplicate(core_of(context), actor_of(update), *BOARD_DUPLICATE_OF.parse(press_data(update)))
     await _answer(update)
     await edit_or_say(update, t(lang, "board.marked_duplicate", code=req.code or ""))
 
@@ -173,7 +185,7 @@ async def dupof_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def notdup_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    req = await dismiss_duplicate(core_of(context), actor_of(update), BOARD_NOT_DUPLICATE.parse_id(data_of(update)))
+    req = await dismiss_duplicate(core_of(context), actor_of(update), BOARD_NOT_DUPLICATE.parse_id(press_data(update)))
     await _answer(update)
     await edit_or_say(update, t(lang, "board.not_duplicate", code=req.code or ""))
 
@@ -181,7 +193,7 @@ async def notdup_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def confirm_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    req = await leader_confirm(core_of(context), actor_of(update), BOARD_CONFIRM.parse_id(data_of(update)))
+    req = await leader_confirm(core_of(context), actor_of(update), BOARD_CONFIRM.parse_id(press_data(update)))
     await _answer(update)
     await edit_or_say(update, t(lang, "rating.leader_confirmed", code=req.code or ""))
 
@@ -190,7 +202,7 @@ async def confirm_button(update: Update, context: Ctx) -> None:
 async def ask_reason(update: Update, context: Ctx) -> object:
     """Close (board:close:<id>) or out of scope with a referral (board:ref:<id>:<where>): ask why."""
     lang = lang_of(update, context)
-    data = data_of(update)
+    data = press_data(update)
     if BOARD_REFERRAL.matches(data):
         rid, referral = BOARD_REFERRAL.parse(data)
     else:

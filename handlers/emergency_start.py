@@ -4,7 +4,6 @@ target, confirm; /emergency end switches back. The draft lives in user_data["eme
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -15,28 +14,29 @@ from bot.services import emergency
 from bot.services.kernel.errors import DomainError, InvalidInput
 from bot.views import emergency as view
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, end_conversation, lang_of, say
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    draft,
+    edit_or_say,
+    end_conversation,
+    lang_of,
+    say,
+    user_data,
+)
 
 SCOPE, REASON, TARGET, CONFIRM = range(4)
 DRAFT = "emergency"
 
 
-def _user_data(context: Ctx) -> dict[str, Any]:
-    """This user's data (always there for updates from a user)."""
-    assert context.user_data is not None
-    return context.user_data
-
-
-def _draft(context: Ctx) -> dict[str, Any]:
-    draft: dict[str, Any] = _user_data(context).setdefault(DRAFT, {})
-    return draft
-
-
 async def _lost(update: Update, context: Ctx, *keys: str) -> bool:
     """The draft lost a step: say so and end, instead of guessing."""
-    if all(k in _draft(context) for k in keys):
+    if all(k in draft(context, DRAFT) for k in keys):
         return False
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await say(update, t(lang_of(update, context), "emergency.stale"))
     return True
 
@@ -74,7 +74,7 @@ async def start(update: Update, context: Ctx) -> int | None:
         return ConversationHandler.END
     menu = await emergency.emergency_menu(core_of(context), actor_of(update))  # admins only
     text, rows, offered = view.menu(lang, menu)
-    _user_data(context)[DRAFT] = {"allowed": offered}
+    user_data(context)[DRAFT] = {"allowed": offered}
     await say(update, text, rows)
     return SCOPE
 
@@ -85,11 +85,11 @@ async def choose_scope(update: Update, context: Ctx) -> int | None:
     assert q is not None and q.data is not None
     lang = lang_of(update, context)
     view.SCOPE.parse(q.data)
-    name = _draft(context).get("allowed", {}).get(q.data)
+    name = draft(context, DRAFT).get("allowed", {}).get(q.data)
     if name is None:
         await q.answer(tp(lang, "emergency.stale"), show_alert=True)
         return None
-    _draft(context).update(scope=q.data, place=name)
+    draft(context, DRAFT).update(scope=q.data, place=name)
     await q.answer()
     await edit_or_say(update, *view.ask_reason(lang, name))
     return REASON
@@ -100,7 +100,7 @@ async def got_reason(update: Update, context: Ctx) -> int:
     assert update.message is not None
     if await _lost(update, context, "scope", "place"):
         return ConversationHandler.END
-    _draft(context)["reason"] = emergency.check_reason(update.message.text)
+    draft(context, DRAFT)["reason"] = emergency.check_reason(update.message.text)
     await say(update, *view.ask_target(lang_of(update, context), emergency.TARGET_MAX))
     return TARGET
 
@@ -110,7 +110,7 @@ async def got_target(update: Update, context: Ctx) -> int:
     assert update.message is not None
     if await _lost(update, context, "scope", "place", "reason"):
         return ConversationHandler.END
-    d, lang = _draft(context), lang_of(update, context)
+    d, lang = draft(context, DRAFT), lang_of(update, context)
     d["target"] = emergency.check_target(update.message.text)
     await say(update, *view.confirm(lang, d["place"], d["reason"], d["target"]))
     return CONFIRM
@@ -119,8 +119,8 @@ async def got_target(update: Update, context: Ctx) -> int:
 async def go(update: Update, context: Ctx) -> int:
     q = update.callback_query
     assert q is not None
-    d, lang = dict(_draft(context)), lang_of(update, context)
-    _user_data(context).pop(DRAFT, None)
+    d, lang = dict(draft(context, DRAFT)), lang_of(update, context)
+    user_data(context).pop(DRAFT, None)
     await q.answer()
     if not all(k in d for k in ("target", "scope", "reason", "place")):
         await edit_or_say(update, t(lang, "emergency.stale"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import warnings
 from datetime import datetime
-from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -16,28 +15,29 @@ from bot.services import events
 from bot.services.kernel.errors import DomainError
 from bot.views import events as view
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, end_conversation, lang_of, say
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    draft,
+    edit_or_say,
+    end_conversation,
+    lang_of,
+    say,
+    user_data,
+)
 
 SCOPE, TITLE, TIME, PLACE, SLOTS, CONFIRM = range(6)
 DRAFT = "newevent"
 
 
-def _user_data(context: Ctx) -> dict[str, Any]:
-    """This user's data (always there for updates from a user)."""
-    assert context.user_data is not None
-    return context.user_data
-
-
-def _draft(context: Ctx) -> dict[str, Any]:
-    draft: dict[str, Any] = _user_data(context).setdefault(DRAFT, {})
-    return draft
-
-
 async def _lost(update: Update, context: Ctx, *keys: str) -> bool:
     """The draft lost a step (e.g. restarted elsewhere): say so and end, instead of guessing."""
-    if all(k in _draft(context) for k in keys):
+    if all(k in draft(context, DRAFT) for k in keys):
         return False
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
     await say(update, t(lang_of(update, context), "events.stale"))
@@ -54,7 +54,7 @@ async def start(update: Update, context: Ctx) -> int | None:
     if not scopes:
         await say(update, t(lang, "events.error.not_leader"))
         return ConversationHandler.END
-    _user_data(context)[DRAFT] = {"scopes": {view.scope_key(s): [s.name, s.timezone] for s in scopes}}
+    user_data(context)[DRAFT] = {"scopes": {view.scope_key(s): [s.name, s.timezone] for s in scopes}}
     if len(scopes) == 1:
         return await _chosen(update, context, view.scope_key(scopes[0]))
     await say(update, *view.ask_scope(lang, scopes))
@@ -67,7 +67,7 @@ async def choose_scope(update: Update, context: Ctx) -> int | None:
     assert q is not None and q.data is not None
     view.SCOPE.parse(q.data)
     key = q.data
-    if key not in _draft(context).get("scopes", {}):
+    if key not in draft(context, DRAFT).get("scopes", {}):
         await q.answer(tp(lang_of(update, context), "events.stale"), show_alert=True)
         return None
     await q.answer()
@@ -75,7 +75,7 @@ async def choose_scope(update: Update, context: Ctx) -> int | None:
 
 
 async def _chosen(update: Update, context: Ctx, key: str) -> int:
-    d, lang = _draft(context), lang_of(update, context)
+    d, lang = draft(context, DRAFT), lang_of(update, context)
     name, tz = d["scopes"][key]
     d.update(scope=key, place_name=name, tz=tz)
     await say(update, *view.ask_title(lang, name))
@@ -87,8 +87,8 @@ async def got_title(update: Update, context: Ctx) -> int:
     assert update.message is not None
     if await _lost(update, context, "tz", "scope"):
         return ConversationHandler.END
-    _draft(context)["title"] = events.check_title(update.message.text)
-    lang, tz = lang_of(update, context), _draft(context)["tz"]
+    draft(context, DRAFT)["title"] = events.check_title(update.message.text)
+    lang, tz = lang_of(update, context), draft(context, DRAFT)["tz"]
     await say(update, *view.ask_time(lang, tz))
     return TIME
 
@@ -98,7 +98,7 @@ async def got_time(update: Update, context: Ctx) -> int:
     assert update.message is not None
     if await _lost(update, context, "tz", "title"):
         return ConversationHandler.END
-    d = _draft(context)
+    d = draft(context, DRAFT)
     when = events.parse_event_time(update.message.text, d["tz"], core_of(context).clock.now())
     d["starts_at"] = when.isoformat()
     await say(update, *view.ask_place(lang_of(update, context)))
@@ -110,7 +110,7 @@ async def got_place(update: Update, context: Ctx) -> int:
     assert update.message is not None
     if await _lost(update, context, "starts_at"):
         return ConversationHandler.END
-    _draft(context)["place"] = events.check_place(update.message.text)
+    draft(context, DRAFT)["place"] = events.check_place(update.message.text)
     await say(update, *view.ask_slots(lang_of(update, context), events.SLOTS_MAX))
     return SLOTS
 
@@ -120,7 +120,7 @@ async def got_slots(update: Update, context: Ctx) -> int:
     assert update.message is not None
     if await _lost(update, context, "place", "starts_at", "tz", "title", "place_name"):
         return ConversationHandler.END
-    d, lang = _draft(context), lang_of(update, context)
+    d, lang = draft(context, DRAFT), lang_of(update, context)
     d["slots"] = events.clean_slots(update.message.text)
     await say(
         update,
@@ -140,8 +140,8 @@ async def got_slots(update: Update, context: Ctx) -> int:
 async def publish(update: Update, context: Ctx) -> int:
     q = update.callback_query
     assert q is not None and q.data is not None
-    d, lang = dict(_draft(context)), lang_of(update, context)
-    _user_data(context).pop(DRAFT, None)
+    d, lang = dict(draft(context, DRAFT)), lang_of(update, context)
+    user_data(context).pop(DRAFT, None)
     if not all(k in d for k in ("slots", "scope", "title", "starts_at", "place")):
         await q.answer(tp(lang, "events.stale"), show_alert=True)
         return ConversationHandler.END

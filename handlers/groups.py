@@ -16,8 +16,8 @@ from bot.views.places.callbacks import GRP_BIND, GRP_KIND, PICK_BIND
 from bot.views.places.labels import kind_text
 from storage.enums import ChatKind
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, paged, picker, press_data, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say
+from .pickers import answer, paged, picker, show
 
 GROUPS = filters.ChatType.GROUPS
 KINDS = {"v": ChatKind.volunteers, "r": ChatKind.residents}

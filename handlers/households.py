@@ -3,8 +3,6 @@ pairings.py; a volunteer's own households are shown by /visits (handlers/visits.
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
@@ -24,8 +22,8 @@ from bot.views.places.callbacks import (
 )
 
 from . import pairings
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, conversation, grid_items, led_grid_picker, paged, press_data, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, draft, lang_of, press_data, say, user_data
+from .pickers import answer, conversation, grid_items, led_grid_picker, paged, show
 
 PRIVATE = filters.ChatType.PRIVATE
 GRID, ADDRESS, MEMBERS, COUNT, FLAGS, CONFIRM = range(1, 7)
@@ -63,19 +61,9 @@ async def _render_list(update: Update, context: Ctx, grid_id: int, page: int, *,
 
 
 # ------------------------------------------------------------------ /addhousehold
-def _user_data(context: Ctx) -> dict[Any, Any]:
-    assert context.user_data is not None  # a private chat's update: PTB gives it user data
-    return context.user_data
-
-
-def _draft(context: Ctx) -> dict[str, Any]:
-    draft: dict[str, Any] = _user_data(context).setdefault(DRAFT, {})
-    return draft
-
-
 async def _ask(update: Update, context: Ctx, step: int, prefix: str = "", edit: bool = False) -> int:
     lang = lang_of(update, context)
-    d = _draft(context)
+    d = draft(context, DRAFT)
     d["step"] = step
     if step == ADDRESS:
         await show(update, prefix + t(lang, "households.ask_address", grid=d.get("grid_name", "")), new=not edit)
@@ -98,7 +86,7 @@ async def _ask(update: Update, context: Ctx, step: int, prefix: str = "", edit: 
 
 async def _again(update: Update, context: Ctx, err: DomainError) -> int:
     lang = lang_of(update, context)
-    step = int(_draft(context).get("step", ADDRESS))
+    step = int(draft(context, DRAFT).get("step", ADDRESS))
     if update.callback_query is not None:
         await answer(update, tp(lang, err.key, **err.params), alert=True)
         return step
@@ -110,14 +98,14 @@ async def add_start(update: Update, context: Ctx) -> int | None:
     lang = lang_of(update, context)
     grids = await hh.leader_grids(core_of(context), actor_of(update))
     data = press_data(update)
-    _user_data(context)[DRAFT] = {}
+    user_data(context)[DRAFT] = {}
     wanted = HH_ADD.parse_id(data) if data else None
     if wanted is not None or len(grids) == 1:
         grid = next((g for g in grids if g.id == wanted), None) if wanted is not None else grids[0]
         if grid is None:
             raise NotAllowed("households.leaders_only")
         await answer(update)
-        _draft(context).update(grid_id=grid.id, grid_name=grid.name)
+        draft(context, DRAFT).update(grid_id=grid.id, grid_name=grid.name)
         return await _ask(update, context, ADDRESS)
     await say(
         update,
@@ -134,12 +122,12 @@ async def add_grid(update: Update, context: Ctx) -> int | None:
     if grid is None:
         raise NotAllowed("households.leaders_only")
     await answer(update)
-    _draft(context).update(grid_id=grid.id, grid_name=grid.name)
+    draft(context, DRAFT).update(grid_id=grid.id, grid_name=grid.name)
     return await _ask(update, context, ADDRESS, edit=True)
 
 
 async def add_text(update: Update, context: Ctx) -> int:
-    d = _draft(context)
+    d = draft(context, DRAFT)
     text = update.effective_message.text if update.effective_message else None
     step = int(d.get("step", ADDRESS))
     try:
@@ -157,7 +145,7 @@ async def add_text(update: Update, context: Ctx) -> int:
 
 
 async def add_flag(update: Update, context: Ctx) -> int:
-    d = _draft(context)
+    d = draft(context, DRAFT)
     try:
         (value,) = HH_FLAG.parse(press_data(update))
     except DomainError as e:
@@ -173,18 +161,18 @@ async def add_flag(update: Update, context: Ctx) -> int:
 
 async def add_save(update: Update, context: Ctx) -> int:
     lang = lang_of(update, context)
-    d = _draft(context)
+    d = draft(context, DRAFT)
     try:
         await hh.add_household(core_of(context), actor_of(update), int(d.get("grid_id", 0)), d)
     except DomainError as e:
         if isinstance(e, InvalidInput) or e.key == "households.address_exists":
             await answer(update)
             await show(update, "❗ " + t(lang, e.key, **e.params) + "\n\n" + t(lang, "households.start_again"))
-            _user_data(context).pop(DRAFT, None)
+            user_data(context).pop(DRAFT, None)
             return ConversationHandler.END
         await answer(update, tp(lang, e.key, **e.params), alert=True)
         return CONFIRM
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await answer(update)
     await show(
         update,
@@ -196,13 +184,13 @@ async def add_save(update: Update, context: Ctx) -> int:
 
 async def add_cancel(update: Update, context: Ctx) -> int:
     await answer(update)
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await show(update, t(lang_of(update, context), "households.cancelled"), new=update.callback_query is None)
     return ConversationHandler.END
 
 
 async def add_wrong(update: Update, context: Ctx) -> int:
-    step = int(_draft(context).get("step", ADDRESS))
+    step = int(draft(context, DRAFT).get("step", ADDRESS))
     key = "households.send_text" if step in (ADDRESS, MEMBERS, COUNT) else "households.use_buttons"
     return await _ask(update, context, step, prefix="❗ " + t(lang_of(update, context), key) + "\n\n")
 

@@ -17,8 +17,20 @@ from bot.views.requests.callbacks import MY_CANCEL, MY_CANCEL_YES, MY_LIST, MY_S
 from bot.views.requests.mine import cancel_confirm_buttons, my_detail, my_list
 from bot.views.requests.ratings import skip_comment_buttons, stars, stars_buttons
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, message_of, say, user_data
-from .tasks import data_of, expired, group_hint, in_group, join_lines, last_step, remember, take_pending
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    edit_or_say,
+    lang_of,
+    message_of,
+    press_data,
+    say,
+    user_data,
+)
+from .tasks import expired, group_hint, in_group, join_lines, last_step, remember, take_pending
 
 COMMENT = "comment"
 END = ConversationHandler.END
@@ -46,7 +58,7 @@ async def my_command(update: Update, context: Ctx) -> None:
 @domain_errors
 async def show_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await request_of(core_of(context), actor_of(update), MY_SHOW.parse_id(data_of(update)))
+    view = await request_of(core_of(context), actor_of(update), MY_SHOW.parse_id(press_data(update)))
     await _answer(update)
     await edit_or_say(update, *my_detail(lang, view))
 
@@ -54,7 +66,7 @@ async def show_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def cancel_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await request_of(core_of(context), actor_of(update), MY_CANCEL.parse_id(data_of(update)))
+    view = await request_of(core_of(context), actor_of(update), MY_CANCEL.parse_id(press_data(update)))
     await _answer(update)
     await edit_or_say(
         update,
@@ -66,7 +78,7 @@ async def cancel_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def cancel_yes_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    req = await cancel_request(core_of(context), actor_of(update), MY_CANCEL_YES.parse_id(data_of(update)))
+    req = await cancel_request(core_of(context), actor_of(update), MY_CANCEL_YES.parse_id(press_data(update)))
     await _answer(update)
     await edit_or_say(update, t(lang, "request.my.cancelled", code=req.code or ""))
 
@@ -74,7 +86,7 @@ async def cancel_yes_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def outcome_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    rid, outcome = RATE_OUTCOME.parse(data_of(update))
+    rid, outcome = RATE_OUTCOME.parse(press_data(update))
     req = await confirm_outcome(core_of(context), actor_of(update), rid, outcome)
     await _answer(update)
     if outcome == "not":
@@ -86,7 +98,7 @@ async def outcome_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def stars_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    rid, n = RATE_STARS.parse(data_of(update))
+    rid, n = RATE_STARS.parse(press_data(update))
     rating = await rate_request(core_of(context), actor_of(update), rid, n)
     await _answer(update)
     remember(context, "rating", id=rid)

@@ -29,8 +29,8 @@ from bot.views.places.callbacks import (
     PICK_UNPAIR_VOLUNTEER,
 )
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, grid_items, led_grid_picker, paged, picker, press_data, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say, user_data
+from .pickers import answer, grid_items, led_grid_picker, paged, picker, show
 
 PRIVATE = filters.ChatType.PRIVATE
 SEL = "pairing"
@@ -38,13 +38,8 @@ GRID_PICKS = {False: (PICK_PAIR_GRID, HH_PAIR_GRID), True: (PICK_UNPAIR_GRID, HH
 VOLUNTEER_PICKS = {False: PICK_PAIR_VOLUNTEER, True: PICK_UNPAIR_VOLUNTEER}
 
 
-def _user_data(context: Ctx) -> dict[Any, Any]:
-    assert context.user_data is not None  # an update from a user: PTB gives it user data
-    return context.user_data
-
-
 def _selection(context: Ctx) -> dict[str, Any] | None:
-    sel: dict[str, Any] | None = _user_data(context).get(SEL)
+    sel: dict[str, Any] | None = user_data(context).get(SEL)
     return sel
 
 
@@ -72,7 +67,7 @@ async def _volunteers(update: Update, context: Ctx, grid_id: int, unpair: bool, 
             new=new,
         )
         return
-    _user_data(context)["pair_grid"] = grid.id  # for turning the pages of this list
+    user_data(context)["pair_grid"] = grid.id  # for turning the pages of this list
     await show(
         update,
         t(lang, "households.choose_volunteer", grid=grid.name),
@@ -87,7 +82,7 @@ led_grid_picker(PICK_UNPAIR_GRID, HH_UNPAIR_GRID.data)
 
 def _volunteer_picker(unpair: bool) -> None:
     async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
-        grid_id = int(_user_data(context).get("pair_grid", 0))
+        grid_id = int(user_data(context).get("pair_grid", 0))
         grid, vols = await hh.pairable_volunteers(core_of(context), actor_of(update), grid_id)
         return views.volunteer_items(grid.id or 0, vols, unpair=unpair)
 
@@ -142,7 +137,7 @@ async def volunteer_chosen(update: Update, context: Ctx) -> None:
         await answer(update, tp(lang_of(update, context), "households.volunteer_not_approved"), alert=True)
         return
     current = await hh.pairings_of(core_of(context), actor_of(update), vol_id, grid_id)
-    _user_data(context)[SEL] = {
+    user_data(context)[SEL] = {
         "grid": grid_id,
         "vol": vol_id,
         "name": vol.name,
@@ -183,7 +178,7 @@ async def pair_done(update: Update, context: Ctx) -> None:
         await answer(update, tp(lang, "error.stale_button"), alert=True)
         return
     made = await hh.pair(core_of(context), actor_of(update), int(sel["vol"]), list(sel.get("chosen") or []))
-    _user_data(context).pop(SEL, None)
+    user_data(context).pop(SEL, None)
     await answer(update)
     await show(update, t(lang, "households.paired", name=sel.get("name", ""), n=len(made)))
 

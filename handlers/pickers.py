@@ -20,11 +20,6 @@ from storage.models import Grid
 from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, markup, say
 
 
-def press_data(update: Update) -> str | None:
-    """The callback data of the press (None for a message)."""
-    return update.callback_query.data if update.callback_query is not None else None
-
-
 async def answer(update: Update, text: str | None = None, alert: bool = False) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=alert)

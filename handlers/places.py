@@ -4,7 +4,6 @@ roles and /communities: places_admin.py). All private-chat only; every press is 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from telegram import MessageOriginHiddenUser, MessageOriginUser, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -29,8 +28,8 @@ from bot.views.places.callbacks import (
 )
 
 from . import pickers, places_admin
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import Items, answer, conversation, paged, picker, press_data, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say, user_data
+from .pickers import Items, answer, conversation, paged, picker, show
 
 NG_COMMUNITY, NG_NAME, SL_GRID, SL_PERSON, AA_COMMUNITY, AA_PERSON = range(1, 7)
 PRIVATE = filters.ChatType.PRIVATE
@@ -38,13 +37,8 @@ TZ_SHAPE = re.compile(r"^([A-Za-z_]+(/[A-Za-z0-9_+\-]+)+|UTC|utc)$")  # Asia/Sha
 DRAFT = "places"  # user_data: the place a set-up step is about
 
 
-def _user_data(context: Ctx) -> dict[Any, Any]:
-    assert context.user_data is not None  # an update from a user: PTB gives it user data
-    return context.user_data
-
-
 def _draft_id(context: Ctx, key: str) -> int:
-    return int((_user_data(context).get(DRAFT) or {}).get(key, 0))
+    return int((user_data(context).get(DRAFT) or {}).get(key, 0))
 
 
 @domain_errors
@@ -86,7 +80,7 @@ async def new_grid_community(update: Update, context: Ctx) -> int | None:
         await answer(update, tp(lang, "places.admins_only"), alert=True)
         return None
     await answer(update)
-    _user_data(context)[DRAFT] = {"community_id": com_id}
+    user_data(context)[DRAFT] = {"community_id": com_id}
     await show(update, t(lang, "places.newgrid_ask_name", community=communities[com_id].name))
     return NG_NAME
 
@@ -98,7 +92,7 @@ async def new_grid_name(update: Update, context: Ctx) -> int | None:
     grid = await places.create_grid(
         core_of(context), actor_of(update), _draft_id(context, "community_id"), (msg.text if msg else None) or ""
     )
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await say(update, t(lang, "places.grid_created", name=grid.name))
     return ConversationHandler.END
 
@@ -125,7 +119,7 @@ async def set_leader_grid(update: Update, context: Ctx) -> int | None:
     grid_id = PLC_SET_LEADER.parse_id(press_data(update))
     grid, leaders = await places.grid_leaders(core_of(context), actor_of(update), grid_id)
     await answer(update)
-    _user_data(context)[DRAFT] = {"grid_id": grid.id}
+    user_data(context)[DRAFT] = {"grid_id": grid.id}
     await show(update, t(lang, "places.setleader_ask_person", grid=grid.name, leaders=views.names(leaders)))
     return SL_PERSON
 
@@ -152,7 +146,7 @@ async def set_leader_person(update: Update, context: Ctx) -> int | None:
     person = await places.set_leader(
         core_of(context), actor_of(update), _draft_id(context, "grid_id"), _ref_from_message(update)
     )
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await say(update, t(lang, "places.leader_set", name=views.who(person)))
     return ConversationHandler.END
 
@@ -179,7 +173,7 @@ async def add_admin_community(update: Update, context: Ctx) -> int | None:
     community_id = PLC_ADD_ADMIN.parse_id(press_data(update))
     com, admins = await places.community_admins(core_of(context), actor_of(update), community_id)
     await answer(update)
-    _user_data(context)[DRAFT] = {"community_id": com.id}
+    user_data(context)[DRAFT] = {"community_id": com.id}
     await show(update, t(lang, "places.addadmin_ask_person", community=com.name, admins=views.names(admins)))
     return AA_PERSON
 
@@ -190,7 +184,7 @@ async def add_admin_person(update: Update, context: Ctx) -> int | None:
     person = await places.add_admin(
         core_of(context), actor_of(update), _draft_id(context, "community_id"), _ref_from_message(update)
     )
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await say(update, t(lang, "places.admin_added", name=views.who(person)))
     return ConversationHandler.END
 
@@ -219,7 +213,7 @@ picker(PICK_LEADERS_OF, columns=1)(_grids(PLC_LEADERS_OF))
 
 # ------------------------------------------------------------------ conversation plumbing
 async def cancel(update: Update, context: Ctx) -> int:
-    _user_data(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await say(update, t(lang_of(update, context), "places.cancelled"))
     return ConversationHandler.END
 

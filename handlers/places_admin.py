@@ -19,8 +19,8 @@ from bot.views.places.callbacks import (
     PLC_REMOVE_LEADER,
 )
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, paged, press_data, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say
+from .pickers import answer, paged, show
 
 PRIVATE = filters.ChatType.PRIVATE
 

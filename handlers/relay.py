@@ -25,12 +25,13 @@ from .base import (
     domain_errors,
     lang_of,
     message_of,
+    press_data,
     query_of,
     say,
     user_data,
     user_of,
 )
-from .tasks import data_of, expired, in_group, last_step, remember, take_pending
+from .tasks import expired, in_group, last_step, remember, take_pending
 
 WRITING = "writing"
 END = ConversationHandler.END
@@ -43,7 +44,7 @@ async def open_button(update: Update, context: Ctx) -> object:
     if in_group(update):
         await query_of(update).answer()
         return END
-    rid, volunteer = parse_relay(data_of(update))
+    rid, volunteer = parse_relay(press_data(update))
     target = await open_relay(core_of(context), actor_of(update), rid, volunteer)
     await query_of(update).answer()
     remember(context, PENDING, id=rid, volunteer=None if target.to_resident else target.volunteer_id)

@@ -4,8 +4,6 @@ sending and /cancel: requests.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.i18n import LANGUAGES, t, tp
@@ -24,7 +22,7 @@ from bot.views.requests.intake import (
 from bot.views.requests.labels import category_label
 from storage.enums import WhenKind
 
-from .base import Ctx, core_of, domain_errors, lang_of, message_of, query_of, say, user_data, user_of
+from .base import Ctx, core_of, domain_errors, draft, lang_of, message_of, query_of, say, user_of
 
 CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
     "category",
@@ -37,11 +35,6 @@ CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
     "confirm",
 )
 DRAFT = "request_draft"
-
-
-def draft_of(context: Ctx) -> dict[str, Any]:
-    draft: dict[str, Any] = user_data(context).setdefault(DRAFT, {})
-    return draft
 
 
 def contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
@@ -68,7 +61,7 @@ async def category_button(update: Update, context: Ctx) -> object:
     except StaleButton:
         await say(update, t(lang, "request.error.category"), category_buttons(lang))
         return CAT
-    draft_of(context)["category"] = value
+    draft(context, DRAFT)["category"] = value
     await say(update, t(lang, "request.ask.summary", category=category_label(lang, value), max=svc.SUMMARY_MAX))
     return SUMMARY
 
@@ -76,7 +69,7 @@ async def category_button(update: Update, context: Ctx) -> object:
 async def use_buttons(update: Update, context: Ctx) -> None:
     """Typed text where a button was expected: say so and show the buttons again."""
     lang = lang_of(update, context)
-    state_buttons = category_buttons(lang) if "category" not in draft_of(context) else when_buttons(lang)
+    state_buttons = category_buttons(lang) if "category" not in draft(context, DRAFT) else when_buttons(lang)
     await say(update, t(lang, "request.hint.use_buttons"), state_buttons)
 
 
@@ -87,7 +80,7 @@ async def text_only(update: Update, context: Ctx) -> None:
 @domain_errors
 async def summary_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    draft_of(context)["summary"] = svc.check_summary(message_of(update).text)
+    draft(context, DRAFT)["summary"] = svc.check_summary(message_of(update).text)
     await say(update, t(lang, "request.ask.when"), when_buttons(lang))
     return WHEN
 
@@ -100,7 +93,7 @@ async def when_button(update: Update, context: Ctx) -> object:
     except StaleButton:
         await say(update, t(lang, "request.error.when"), when_buttons(lang))
         return WHEN
-    draft_of(context).update(when_kind=value, when_date=None)
+    draft(context, DRAFT).update(when_kind=value, when_date=None)
     if value == WhenKind.date.value:
         await say(update, t(lang, "request.ask.date"))
         return DATE
@@ -108,7 +101,7 @@ async def when_button(update: Update, context: Ctx) -> object:
 
 
 async def _take_date(update: Update, context: Ctx) -> object:
-    d = draft_of(context)
+    d = draft(context, DRAFT)
     d["when_date"] = await svc.check_date(core_of(context), d.get("grid_id", 0), message_of(update).text)
     d["when_kind"] = WhenKind.date.value
     return await _ask_address(update, context)
@@ -134,7 +127,7 @@ async def _ask_address(update: Update, context: Ctx) -> object:
 @domain_errors
 async def address_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    draft_of(context)["address"] = svc.check_address(message_of(update).text)
+    draft(context, DRAFT)["address"] = svc.check_address(message_of(update).text)
     await say(update, t(lang, "request.ask.contact"), reply_markup=contact_keyboard(lang))
     return CONTACT
 
@@ -146,7 +139,7 @@ async def contact_shared(update: Update, context: Ctx) -> object:
     if contact is None or contact.user_id != user_of(update).id:
         await say(update, t(lang, "request.error.foreign_contact"), reply_markup=contact_keyboard(lang))
         return CONTACT
-    draft_of(context)["phone"] = svc.check_phone(contact.phone_number)
+    draft(context, DRAFT)["phone"] = svc.check_phone(contact.phone_number)
     await say(update, t(lang, "request.contact.noted_phone"), reply_markup=ReplyKeyboardRemove())
     return await _after_contact(update, context)
 
@@ -155,11 +148,11 @@ async def contact_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     text = (message_of(update).text or "").strip()
     if text in {tp(lg, "request.contact.telegram_button") for lg in LANGUAGES}:
-        draft_of(context)["phone"] = None
+        draft(context, DRAFT)["phone"] = None
         await say(update, t(lang, "request.contact.noted_telegram"), reply_markup=ReplyKeyboardRemove())
         return await _after_contact(update, context)
     try:
-        draft_of(context)["phone"] = svc.check_phone(text)
+        draft(context, DRAFT)["phone"] = svc.check_phone(text)
     except DomainError:
         await say(update, t(lang, "request.error.contact"), reply_markup=contact_keyboard(lang))
         return CONTACT
@@ -168,7 +161,7 @@ async def contact_text(update: Update, context: Ctx) -> object:
 
 
 async def _after_contact(update: Update, context: Ctx) -> object:
-    d, lang = draft_of(context), lang_of(update, context)
+    d, lang = draft(context, DRAFT), lang_of(update, context)
     if d.get("leader"):
         await say(update, ask_slots(lang), slots_buttons())
         return SLOTS
@@ -183,13 +176,13 @@ async def slots_input(update: Update, context: Ctx) -> object:
         (raw,) = REQ_SLOTS.parse(update.callback_query.data)
     else:
         raw = message_of(update).text
-    draft_of(context)["slots"] = svc.check_slots(raw)
+    draft(context, DRAFT)["slots"] = svc.check_slots(raw)
     return await _confirm(update, context)
 
 
 async def _confirm(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    await say(update, confirm_text(lang, draft_of(context)), confirm_buttons(lang))
+    await say(update, confirm_text(lang, draft(context, DRAFT)), confirm_buttons(lang))
     return CONFIRM
 
 

@@ -22,7 +22,7 @@ from bot.views.requests.callbacks import REQ_CANCEL, REQ_CATEGORY, REQ_RESTART, 
 from bot.views.requests.intake import category_buttons, no_grid_buttons, sent_buttons, when_buttons
 from bot.views.requests.tasks import open_private_button
 
-from .base import AnyHandler, Ctx, actor_of, core_of, lang_of, say, user_data
+from .base import AnyHandler, Ctx, actor_of, core_of, draft, lang_of, say, user_data
 from .request_steps import (
     ADDRESS,
     CAT,
@@ -40,7 +40,6 @@ from .request_steps import (
     contact_shared,
     contact_text,
     date_text,
-    draft_of,
     slots_input,
     summary_text,
     text_only,
@@ -75,8 +74,8 @@ async def request_command(update: Update, context: Ctx) -> object:
 async def send_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     await answer_press(update)
-    d = draft_of(context)
-    draft = svc.RequestDraft(
+    d = draft(context, DRAFT)
+    request_draft = svc.RequestDraft(
         d.get("category", ""),
         d.get("summary", ""),
         d.get("when_kind", ""),
@@ -89,7 +88,7 @@ async def send_button(update: Update, context: Ctx) -> object:
         req = await svc.create_request(
             core_of(context),
             actor_of(update),
-            draft,
+            request_draft,
             grid_id=d.get("grid_id"),
             source="leader" if d.get("leader") else "resident",
         )

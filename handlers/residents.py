@@ -14,9 +14,9 @@ from bot.services import people, places
 from bot.views.people import residents as views
 from bot.views.people.callbacks import MENU_GRID, RES_COMMUNITIES_PAGE, RES_COMMUNITY, RES_GRID, community_press
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data
 from .common import group_start
-from .pickers import answer, press_data, show
+from .pickers import answer, show
 
 
 async def _community_step(update: Update, context: Ctx, intro: str, page: int = 0, new: bool = False) -> None:

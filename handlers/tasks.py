@@ -43,6 +43,7 @@ from .base import (
     edit_or_say,
     lang_of,
     message_of,
+    press_data,
     query_of,
     say,
     user_data,
@@ -52,11 +53,6 @@ HOURS, NOTE, REASON = "hours", "note", "reason"
 END = ConversationHandler.END
 PENDING = "task_report"
 ANSWER_WINDOW_SECONDS = 30 * 60
-
-
-def data_of(update: Update) -> str | None:
-    """The callback data of a press (None for a typed message)."""
-    return update.callback_query.data if update.callback_query else None
 
 
 def join_lines(lines: list[str], limit: int = 3900) -> str:
@@ -108,7 +104,7 @@ async def group_hint(update: Update, context: Ctx, payload: str = "menu") -> Non
 
 @domain_errors
 async def accept_button(update: Update, context: Ctx) -> None:
-    result = await claim_task(core_of(context), actor_of(update), TASK_ACCEPT.parse_id(data_of(update)))
+    result = await claim_task(core_of(context), actor_of(update), TASK_ACCEPT.parse_id(press_data(update)))
     key = "task.accepted_filled" if result.filled else "task.accepted"
     await query_of(update).answer(
         tp(lang_of(update, context), key, code=result.request.code or "", bot=context.bot.username), show_alert=True
@@ -131,7 +127,7 @@ async def tasks_command(update: Update, context: Ctx) -> None:
 @domain_errors
 async def show_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await task_view(core_of(context), actor_of(update), TASK_SHOW.parse_id(data_of(update)))
+    view = await task_view(core_of(context), actor_of(update), TASK_SHOW.parse_id(press_data(update)))
     await query_of(update).answer()
     await say(update, details_text(lang, view), details_buttons(lang, view))
 
@@ -139,7 +135,7 @@ async def show_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def start_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    view = await start_task(core_of(context), actor_of(update), TASK_START.parse_id(data_of(update)))
+    view = await start_task(core_of(context), actor_of(update), TASK_START.parse_id(press_data(update)))
     await query_of(update).answer(tp(lang, "task.started", code=view.request.code or ""))
     await edit_or_say(update, details_text(lang, view), details_buttons(lang, view))
 
@@ -147,7 +143,7 @@ async def start_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def done_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    view = await task_view(core_of(context), actor_of(update), TASK_DONE.parse_id(data_of(update)))
+    view = await task_view(core_of(context), actor_of(update), TASK_DONE.parse_id(press_data(update)))
     await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), hours_buttons())
@@ -158,7 +154,7 @@ async def done_button(update: Update, context: Ctx) -> object:
 async def hours_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     if update.callback_query:
-        (token,) = TASK_HOURS.parse(data_of(update))
+        (token,) = TASK_HOURS.parse(press_data(update))
         raw = QUICK_HOURS[token]
     else:
         raw = message_of(update).text or ""
@@ -178,7 +174,7 @@ async def note_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     note = None if update.callback_query else (message_of(update).text or "")
     if update.callback_query:
-        TASK_NOTE_SKIP.parse(data_of(update))
+        TASK_NOTE_SKIP.parse(press_data(update))
         await update.callback_query.answer()
     pending = take_pending(context, PENDING)
     if pending is None:
@@ -195,7 +191,7 @@ async def note_input(update: Update, context: Ctx) -> object:
 @domain_errors
 async def release_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    view = await task_view(core_of(context), actor_of(update), TASK_RELEASE.parse_id(data_of(update)))
+    view = await task_view(core_of(context), actor_of(update), TASK_RELEASE.parse_id(press_data(update)))
     await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.reason", code=view.request.code or ""))

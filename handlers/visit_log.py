@@ -23,16 +23,21 @@ from bot.views.callbacks import Callback, StaleButton
 from bot.views.visits import log as steps
 from storage.enums import VisitOutcome
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, end_conversation, lang_of, say
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    edit_or_say,
+    end_conversation,
+    lang_of,
+    say,
+    user_data,
+)
 
 OUTCOME, NOTE, FLAGS, ASK_REQUEST, REQUEST_TEXT = range(5)
 SKIP_WORDS = {"skip", "跳过", "-", "无", "没有", "no"}
-
-
-def _user_data(context: Ctx) -> dict[str, Any]:
-    """This user's data (always there for updates from a user)."""
-    assert context.user_data is not None
-    return context.user_data
 
 
 def _draft(context: Ctx) -> dict[str, Any]:
@@ -50,7 +55,7 @@ async def _lost(update: Update, context: Ctx) -> bool:
     d = _draft(context)
     if d.get("hh") and d.get("outcome") in VisitOutcome.__members__:
         return False
-    _user_data(context).pop("visit", None)
+    user_data(context).pop("visit", None)
     await say(update, steps.stale(lang_of(update, context)))
     return True
 
@@ -84,7 +89,7 @@ async def start_log(update: Update, context: Ctx) -> int | None:
         return ConversationHandler.END
     hh = view.LOG.parse_id(q.data)
     week = await visits.check_can_log(core_of(context), actor_of(update), hh)
-    _user_data(context)["visit"] = {"hh": hh, "week": week, "outcome": None, "note": "", "flags": [], "cat": None}
+    user_data(context)["visit"] = {"hh": hh, "week": week, "outcome": None, "note": "", "flags": [], "cat": None}
     await q.answer()
     # a new message: the list the button came from (e.g. the Friday list) stays as it is
     await say(update, *steps.ask_outcome(lang, hh, week))
@@ -192,7 +197,7 @@ async def request_text(update: Update, context: Ctx) -> int | None:
 
 async def _finish(update: Update, context: Ctx) -> int:
     lang, d = lang_of(update, context), _draft(context)
-    _user_data(context).pop("visit", None)
+    user_data(context).pop("visit", None)
     try:
         done = await visits.record_visit(
             core_of(context),

@@ -12,8 +12,8 @@ from bot.views.people import volunteers as views
 from bot.views.people.callbacks import VOL_APPROVE, VOL_DECLINE, VOL_LIST_PAGE, VOL_REINSTATE, VOL_SUSPEND
 from bot.views.places import PER_PAGE
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, press_data, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say
+from .pickers import answer, show
 
 PRIVATE = filters.ChatType.PRIVATE
 MAX_CARDS = 10

@@ -23,8 +23,8 @@ from bot.views.people.callbacks import (
 )
 from storage.enums import VolunteerStatus
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
-from .pickers import answer, conversation, press_data, show
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say
+from .pickers import answer, conversation, show
 
 PRIVATE = filters.ChatType.PRIVATE
 EDIT_TEXT, EDIT_PHONE = 1, 2

@@ -4,8 +4,6 @@ the conversation: volunteers.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import ReplyKeyboardRemove, Update
 
 from bot.i18n import t, tp
@@ -14,22 +12,12 @@ from bot.services.kernel.errors import DomainError
 from bot.views.people import signup as views
 from bot.views.people.callbacks import PICK_SU_COMMUNITY, PICK_SU_GRID
 
-from .base import Ctx, core_of, lang_of, say
+from .base import Ctx, core_of, draft, lang_of, say
 from .pickers import answer, picker, picker_buttons, show
 from .volunteer_profile import share_phone
 
 NAME, PHONE, COMMUNITY, GRID, WORK, PARTY, SKILLS, AVAIL, CONSENT, CONFIRM = range(1, 11)
 DRAFT = "signup"
-
-
-def user_data_of(context: Ctx) -> dict[Any, Any]:
-    assert context.user_data is not None  # an update from a user: PTB gives it user data
-    return context.user_data
-
-
-def draft_of(context: Ctx) -> dict[str, Any]:
-    draft: dict[str, Any] = user_data_of(context).setdefault(DRAFT, {})
-    return draft
 
 
 def text_of(update: Update) -> str | None:
@@ -39,7 +27,7 @@ def text_of(update: Update) -> str | None:
 async def ask(update: Update, context: Ctx, step: int, *, edit: bool = False, prefix: str = "") -> int:
     """Send (or, after a button, edit in) the question of `step`; remember the step for hints."""
     lang = lang_of(update, context)
-    d = draft_of(context)
+    d = draft(context, DRAFT)
     d["step"] = step
     if step == NAME:
         await say(update, prefix + t(lang, "volunteers.ask_name"), reply_markup=ReplyKeyboardRemove())
@@ -86,14 +74,14 @@ async def _communities(update: Update, context: Ctx) -> list[tuple[str, str]]:
 
 @picker(PICK_SU_GRID, extra=views.back_button)
 async def _grids(update: Update, context: Ctx) -> list[tuple[str, str]]:
-    _, grids = await people.grid_choices(core_of(context), int(draft_of(context).get("community_id", 0)))
+    _, grids = await people.grid_choices(core_of(context), int(draft(context, DRAFT).get("community_id", 0)))
     return views.grid_items(grids)
 
 
 async def ask_again(update: Update, context: Ctx, err: DomainError) -> int:
     """A bad answer: say what is wrong, then ask the same question again."""
     lang = lang_of(update, context)
-    step = int(draft_of(context).get("step", NAME))
+    step = int(draft(context, DRAFT).get("step", NAME))
     if update.callback_query is not None:
         await answer(update, tp(lang, err.key, **err.params), alert=True)
         return step

@@ -27,9 +27,9 @@ from bot.views.people.callbacks import (
 from bot.views.people.labels import skills_text
 
 from . import volunteer_leaders, volunteer_profile
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, draft, lang_of, press_data, say, user_data
 from .common import group_start
-from .pickers import answer, conversation, press_data, show
+from .pickers import answer, conversation, show
 from .volunteer_questions import (
     AVAIL,
     COMMUNITY,
@@ -44,9 +44,7 @@ from .volunteer_questions import (
     WORK,
     ask,
     ask_again,
-    draft_of,
     text_of,
-    user_data_of,
 )
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -60,14 +58,14 @@ async def start(update: Update, context: Ctx) -> int | None:
     if not await places.all_communities(core_of(context)):
         await say(update, t(lang_of(update, context), "residents.no_communities"))
         return ConversationHandler.END
-    user_data_of(context)[DRAFT] = {}
+    user_data(context)[DRAFT] = {}
     await say(update, t(lang_of(update, context), "volunteers.intro"))
     return await ask(update, context, NAME)
 
 
 async def got_name(update: Update, context: Ctx) -> int:
     try:
-        draft_of(context)["name"] = clean_name(text_of(update))
+        draft(context, DRAFT)["name"] = clean_name(text_of(update))
     except InvalidInput as e:
         return await ask_again(update, context, e)
     return await ask(update, context, PHONE)
@@ -78,7 +76,7 @@ async def got_contact(update: Update, context: Ctx) -> int:
     try:
         if contact is None or user is None or contact.user_id != user.id:
             raise InvalidInput("volunteers.not_your_contact")
-        draft_of(context)["phone"] = clean_phone(contact.phone_number)
+        draft(context, DRAFT)["phone"] = clean_phone(contact.phone_number)
     except InvalidInput as e:
         return await ask_again(update, context, e)
     await say(update, t(lang_of(update, context), "volunteers.phone_saved"), reply_markup=ReplyKeyboardRemove())
@@ -87,7 +85,7 @@ async def got_contact(update: Update, context: Ctx) -> int:
 
 async def got_availability(update: Update, context: Ctx) -> int:
     try:
-        draft_of(context)["availability"] = people.clean_availability(text_of(update))
+        draft(context, DRAFT)["availability"] = people.clean_availability(text_of(update))
     except InvalidInput as e:
         return await ask_again(update, context, e)
     return await ask(update, context, CONSENT)
@@ -100,12 +98,12 @@ async def got_community(update: Update, context: Ctx) -> int:
     except DomainError as e:
         return await ask_again(update, context, e)
     await answer(update)
-    draft_of(context).update(community_id=com.id, community_name=com.name)
+    draft(context, DRAFT).update(community_id=com.id, community_name=com.name)
     return await ask(update, context, GRID, edit=True)
 
 
 async def got_grid(update: Update, context: Ctx) -> int:
-    d = draft_of(context)
+    d = draft(context, DRAFT)
     try:
         grid_id = SU_GRID.parse_id(press_data(update))
         com, grids = await people.grid_choices(core_of(context), int(d.get("community_id", 0)))
@@ -127,7 +125,7 @@ async def back_to_community(update: Update, context: Ctx) -> int:
 async def got_work_group(update: Update, context: Ctx) -> int:
     try:
         (value,) = SU_WORK_GROUP.parse(press_data(update))
-        draft_of(context)["work_group"] = people.clean_work_group(value)
+        draft(context, DRAFT)["work_group"] = people.clean_work_group(value)
     except DomainError as e:
         return await ask_again(update, context, e)
     await answer(update)
@@ -140,12 +138,12 @@ async def got_party(update: Update, context: Ctx) -> int:
     except DomainError as e:
         return await ask_again(update, context, e)
     await answer(update)
-    draft_of(context)["party_member"] = party
+    draft(context, DRAFT)["party_member"] = party
     return await ask(update, context, SKILLS, edit=True)
 
 
 async def toggle_skill(update: Update, context: Ctx) -> int:
-    d = draft_of(context)
+    d = draft(context, DRAFT)
     try:
         (value,) = SU_SKILL.parse(press_data(update))
     except DomainError as e:
@@ -179,23 +177,23 @@ async def got_consent(update: Update, context: Ctx) -> int:
         return await ask_again(update, context, e)
     await answer(update)
     if not consent:
-        user_data_of(context).pop(DRAFT, None)
+        user_data(context).pop(DRAFT, None)
         await show(update, t(lang, "volunteers.no_consent"))
         return ConversationHandler.END
-    draft_of(context)["consent"] = True
+    draft(context, DRAFT)["consent"] = True
     return await ask(update, context, CONFIRM, edit=True)
 
 
 async def submit(update: Update, context: Ctx) -> int:
     lang = lang_of(update, context)
     try:
-        await people.submit_signup(core_of(context), actor_of(update), draft_of(context))
+        await people.submit_signup(core_of(context), actor_of(update), draft(context, DRAFT))
     except DomainError as e:
-        user_data_of(context).pop(DRAFT, None)
+        user_data(context).pop(DRAFT, None)
         await answer(update)
         await show(update, t(lang, e.key, **e.params))
         return ConversationHandler.END
-    user_data_of(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await answer(update)
     await show(update, t(lang, "volunteers.submitted"))
     return ConversationHandler.END
@@ -203,7 +201,7 @@ async def submit(update: Update, context: Ctx) -> int:
 
 async def cancel(update: Update, context: Ctx) -> int:
     await answer(update)
-    user_data_of(context).pop(DRAFT, None)
+    user_data(context).pop(DRAFT, None)
     await say(update, t(lang_of(update, context), "volunteers.cancelled"), reply_markup=ReplyKeyboardRemove())
     return ConversationHandler.END
 
@@ -211,7 +209,7 @@ async def cancel(update: Update, context: Ctx) -> int:
 async def wrong_input(update: Update, context: Ctx) -> int:
     """Anything the current step did not expect (a sticker, text where a button is needed...)."""
     lang = lang_of(update, context)
-    step = int(draft_of(context).get("step", NAME))
+    step = int(draft(context, DRAFT).get("step", NAME))
     key = (
         "volunteers.use_contact_button"
         if step == PHONE

@@ -20,6 +20,7 @@ from sqlmodel import col
 from bot.services import requests as request_service
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
 from bot.services.kernel.roles import Actor, admins_of, by_tg, leaders_of, load_me
 from storage import audit
@@ -31,12 +32,6 @@ from storage.upsert import per_dialect
 from .notices import RedFlagAlert
 
 NOTE_MAX = 1000
-
-
-def _id(row: Any) -> int:
-    """The id of a row read from the database."""
-    assert row.id is not None
-    return cast(int, row.id)
 
 
 class AlreadyLogged(Conflict):
@@ -200,7 +195,7 @@ async def record_visit(
         awarded = await award(
             s,
             ref=f"visit:{hh.id}:{person.id}:{week}",
-            person_id=_id(person),
+            person_id=stored_id(person.id),
             reason=PointsReason.visit,
             points=pts,
             grid_id=hh.grid_id,
@@ -238,7 +233,7 @@ async def _alert_red_flags(
         alert = RedFlagAlert(
             chat_id=leader.tg_user_id,
             language=leader.language,
-            household_id=_id(hh),
+            household_id=stored_id(hh.id),
             flags=flags,
             volunteer=volunteer.name,
             address=hh.address,

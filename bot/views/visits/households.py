@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import t, tp
+from bot.services.kernel.ids import stored_id
 from bot.services.kernel.periods import aware, zone
 from bot.services.visits import HouseholdPage, Ledger, MyHouseholds
 from storage.models import Household
@@ -13,11 +14,6 @@ from .common import INFO, LEDGER, LEDGER_PAGE, LOG, care_labels, flag_labels, ou
 MAX_LISTED = 30
 NOTE_SHOWN = 160
 LEDGER_CHARS = 3800  # a ledger message stops before Telegram's 4096
-
-
-def _id(hh: Household) -> int:
-    assert hh.id is not None
-    return hh.id
 
 
 def private_only(lang: str, bot_username: str) -> tuple[str, Keyboard]:
@@ -54,9 +50,9 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
         label = short(hh.members or hh.address, 18)
         buttons.append(
             [
-                Button(tp(lang, "visit.button.details", name=label), data=INFO.data(_id(hh))),
-                Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
-                Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh))),
+                Button(tp(lang, "visit.button.details", name=label), data=INFO.data(stored_id(hh.id))),
+                Button(tp(lang, "visit.button.log"), data=LOG.data(stored_id(hh.id))),
+                Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(stored_id(hh.id))),
             ]
         )
     if len(mine.items) > MAX_LISTED:
@@ -78,8 +74,8 @@ def household(lang: str, hh: Household) -> tuple[str, Keyboard]:
     )
     return text, [
         [
-            Button(tp(lang, "visit.button.log"), data=LOG.data(_id(hh))),
-            Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(_id(hh))),
+            Button(tp(lang, "visit.button.log"), data=LOG.data(stored_id(hh.id))),
+            Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(stored_id(hh.id))),
         ]
     ]
 
@@ -135,7 +131,7 @@ def ledger_page(lang: str, result: HouseholdPage) -> tuple[str, Keyboard]:
             [
                 Button(
                     tp(lang, "visit.button.ledger_of", id=hh.id, name=short(hh.members or hh.address, 20)),
-                    data=LEDGER.data(_id(hh)),
+                    data=LEDGER.data(stored_id(hh.id)),
                 )
             ]
         )
