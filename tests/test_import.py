@@ -24,9 +24,9 @@ def output(c: Console) -> str:
     return c.file.getvalue()
 
 
-async def run(core, kind: str, name: str | None = None, data: bytes | None = None) -> tuple[int, str]:
+async def run(core, kind: str, name: str | None = None, data: bytes | None = None, lang: str = "en") -> tuple[int, str]:
     c = console()
-    code = await import_file(core, kind, data if data is not None else (DATA / name).read_bytes(), name or "-", c)
+    code = await import_file(core, kind, data if data is not None else (DATA / name).read_bytes(), name or "-", c, lang)
     return code, output(c)
 
 
@@ -102,6 +102,22 @@ async def test_bad_rows_are_all_reported_with_line_numbers_and_nothing_is_import
     assert await count(core.db, Household) == 0
 
 
+async def test_a_chinese_office_reads_every_refusal_in_chinese_with_what_to_do(core):
+    for kind in ("communities", "grids"):
+        await run(core, kind, f"{kind}.csv", lang="zh-CN")
+    code, out = await run(core, "households", "households_bad.csv", lang="zh-CN")
+    assert code == 1
+    lines = {int(row.split()[1]): row for row in out.splitlines() if row.strip().startswith("第 ")}
+    assert set(lines) == {3, 4, 5, 6, 7, 9, 10}, out
+    assert "没有名为“没有这个网格”的网格：请先导入网格" in lines[3]
+    assert "已有相同地址的住户" in lines[6] and "请删除这一行" in lines[6]
+    assert "未知的值“会飞”" in lines[7] and "没有名为“不存在社区”的社区" in lines[9]
+    assert "表头只有 6 列" in lines[10] and "请修改上面列出的行，然后重新导入" in out
+    # the cleaners' own refusals (an empty address, a count that is not a number) are in Chinese too
+    assert "address：" in lines[4] and "member_count：" in lines[5]
+    assert not any(word in out for word in ("already", "unknown", "line ", "nothing was imported")), out
+
+
 async def test_bad_volunteer_rows(core):
     for kind in ("communities", "grids"):
         await run(core, kind, f"{kind}.csv")
@@ -150,6 +166,16 @@ async def test_households_can_be_paired_with_imported_volunteers(core):
     code, out = await run(core, "households", data=data.rsplit(b"\n", 2)[0] + b"\n")
     assert code == 0, out
     assert await count(core.db, Pairing) == 1
+
+
+def test_cli_reports_in_the_chosen_language(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe\x00\x81\x30 not text")
+    assert main(["import", "communities", str(bad), "--lang", "zh-CN"]) == 2
+    assert "另存为 → CSV UTF-8" in capsys.readouterr().err
+    assert main(["import", "communities", str(bad), "--lang", "en"]) == 2
+    assert "Save as → CSV UTF-8" in capsys.readouterr().err
 
 
 def test_cli_reports_a_missing_file_in_one_line(tmp_path, capsys, monkeypatch):

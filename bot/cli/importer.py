@@ -1,7 +1,8 @@
 """`redvest import communities|grids|households|volunteers FILE.csv` (formats: docs/import.md).
 
 Every row is checked first; a file with any bad row imports nothing and lists every bad row
-with its line number and reason (exit code 1). One transaction per file.
+with its line number and reason, in `--lang` (default bot.default_locale), saying what to do
+(exit code 1). One transaction per file.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import asyncio
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
@@ -21,7 +21,8 @@ from bot.services.exchange import ImportFailed, ImportResult, decode, import_csv
 from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
-from bot.views.exchange import import_vocabulary
+from bot.services.kernel.languages import LANGUAGES, pick_locale
+from bot.views.exchange import import_problem, import_progress, import_report, import_vocabulary
 from storage.db import Database
 from storage.migrate import check_current
 
@@ -39,12 +40,17 @@ def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     p.add_argument("kind", choices=list(KINDS), help="what the file holds")
     p.add_argument("file", type=Path, help="the CSV file")
+    p.add_argument("--lang", default=None, help="language of the report: zh-CN or en (default: bot.default_locale)")
     p.set_defaults(func=run)
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:
+    lang = pick_locale(args.lang, "") if args.lang else cfg.bot.default_locale
+    if not lang:
+        raise CliError(f"--lang must be one of {', '.join(LANGUAGES)}")
     data = read_file(args.file)
-    return asyncio.run(_run(cfg, args.kind, data, str(args.file)))
+    readable(data, str(args.file), lang)  # a file that is not text is told before the database is opened
+    return asyncio.run(_run(cfg, args.kind, data, str(args.file), lang))
 
 
 def read_file(path: Path) -> bytes:
@@ -58,23 +64,27 @@ def read_file(path: Path) -> bytes:
         raise CliError(f"{path}: cannot be read ({e.strerror})") from None
 
 
-async def _run(cfg: Config, kind: str, data: bytes, source: str) -> int:
+def readable(data: bytes, source: str, lang: str) -> str:
+    """The file's text, or the one line that says how to save it as text."""
+    try:
+        return decode(data)[0]
+    except ImportFailed as e:
+        raise CliError(f"{source}: {import_problem(lang, e)}") from None
+
+
+async def _run(cfg: Config, kind: str, data: bytes, source: str, lang: str) -> int:
     await check_current(cfg.database.url)
     db = Database(cfg.database.url)
     try:
         core = Core(db=db, notifier=OutboxNotifier(SystemClock()), clock=SystemClock(), cfg=cfg)
-        return await import_file(core, kind, data, source, Console())
+        return await import_file(core, kind, data, source, Console(), lang)
     finally:
         await db.dispose()
 
 
-async def import_file(core: Core, kind: str, data: bytes, source: str, console: Console) -> int:
-    """Import with a progress bar and a report; 0 when everything was imported, 1 otherwise."""
-    try:
-        text, _ = decode(data)
-    except ImportFailed as e:
-        raise CliError(f"{source}: {e}") from None
-    rows, _ = parse(text, kind)
+async def import_file(core: Core, kind: str, data: bytes, source: str, console: Console, lang: str) -> int:
+    """Import with a progress bar and a report in `lang`; 0 when everything was imported, 1 otherwise."""
+    rows, _ = parse(readable(data, source, lang), kind)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -83,7 +93,7 @@ async def import_file(core: Core, kind: str, data: bytes, source: str, console: 
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task(f"{kind}: checking and importing", total=max(1, 2 * len(rows)))
+        task = progress.add_task(import_progress(lang, kind), total=max(1, 2 * len(rows)))
         result = await import_csv(
             core,
             kind,
@@ -92,18 +102,13 @@ async def import_file(core: Core, kind: str, data: bytes, source: str, console: 
             source=source,
             progress=lambda n: progress.advance(task, n),
         )
-    return report(result, source, console)
+    return report(result, source, console, lang)
 
 
-def report(result: ImportResult, source: str, console: Console) -> int:
-    source = escape(source)
-    if result.encoding != "utf-8":
-        console.print(f"note: {source} was read as {result.encoding.upper()} (not UTF-8)")
-    if result.ok:
-        console.print(f"[green]✓[/green] {source}: imported {result.created} {result.kind}")
-        return 0
-    console.print(f"[red]{source}: {len(result.errors)} row(s) rejected[/red]")
-    for err in sorted(result.errors, key=lambda e: e.line):
-        console.print(Text(f"  line {err.line}: {err.reason}"), soft_wrap=True)
-    console.print(f"[red]✗[/red] nothing was imported from {source}: fix the rows above and run the import again")
-    return 1
+def report(result: ImportResult, source: str, console: Console, lang: str) -> int:
+    """Print the report (plain text: a file's names are never read as markup)."""
+    *lines, last = import_report(lang, result, source)
+    for line in lines:
+        console.print(Text(line), soft_wrap=True)
+    console.print(Text(last, style="green" if result.ok else "red"), soft_wrap=True)
+    return 0 if result.ok else 1

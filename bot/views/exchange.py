@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.i18n import join_list, tp
-from bot.services.exchange import ImportVocabulary, Term
+from bot.services.exchange import ImportResult, ImportVocabulary, RowError, RowProblem, Term
 from bot.services.kernel.errors import DomainError
 
 from .office import label_or
-from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS
+from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS, status_text
 from .places.labels import CARE_FLAG_KEYS
 
 __all__ = [
@@ -22,8 +22,10 @@ __all__ = [
     "export_labels",
     "export_progress",
     "export_refused",
+    "import_problem",
+    "import_progress",
+    "import_report",
     "import_vocabulary",
-    "refusal",
 ]
 
 # Each Term's family and the catalog keys of its labels (the dashboard's: dash.status.open...).
@@ -84,14 +86,42 @@ def import_vocabulary() -> ImportVocabulary:
         },
         skills=_choices(SKILL_KEYS),
         care_flags={**_choices(CARE_FLAG_KEYS), "残疾": "disability", "其他": "other", "独居": "elderly_alone"},
-        refusal=refusal,
     )
 
 
-def refusal(e: DomainError) -> str:
-    """A refused value's reason, for an import's report (English, without Telegram's tags)."""
-    text = tp("en", e.key, **e.params) if e.params else tp("en", e.key)
-    return re.sub(r"<[^>]+>", "", text)
+def import_problem(lang: str, problem: RowProblem) -> str:
+    """Why a file or a row is refused, in one plain line (no Telegram tags), with what to do."""
+    params = dict(problem.params)
+    if problem.cause is not None:
+        cause = problem.cause
+        reason = tp(lang, cause.key, **cause.params) if cause.params else tp(lang, cause.key)
+        params["reason"] = re.sub(r"<[^>]+>", "", reason)
+    if problem.key == "import.problem.has_profile":
+        params["status"] = status_text(lang, str(params["status"]))
+    return tp(lang, problem.key, **params)
+
+
+def import_report(lang: str, result: ImportResult, source: str) -> list[str]:
+    """`redvest import`'s report: the encoding note, then either what was imported or every
+    refused line with its reason and what to do about the file."""
+    lines = []
+    if result.encoding != "utf-8":
+        lines.append(tp(lang, "import.report.encoding", source=source, encoding=result.encoding.upper()))
+    if result.ok:
+        kind = tp(lang, f"import.kind.{result.kind}")
+        return [*lines, tp(lang, "import.report.done", source=source, n=result.created, kind=kind)]
+    lines.append(tp(lang, "import.report.rejected", source=source, n=len(result.errors)))
+    lines += [_line(lang, err) for err in sorted(result.errors, key=lambda e: e.line)]
+    return [*lines, tp(lang, "import.report.nothing", source=source)]
+
+
+def import_progress(lang: str, kind: str) -> str:
+    """The progress bar's caption of `redvest import`."""
+    return tp(lang, "import.progress", kind=tp(lang, f"import.kind.{kind}"))
+
+
+def _line(lang: str, err: RowError) -> str:
+    return tp(lang, "import.report.line", line=err.line, reason=import_problem(lang, err.problem))
 
 
 def export_progress(lang: str, kind: str) -> str:

@@ -18,7 +18,7 @@ from .exports import (
     viewer_export_scope,
     write_export,
 )
-from .import_checker import ImportVocabulary
+from .import_checker import ImportVocabulary, RowProblem
 from .import_rows import KINDS as IMPORT_KINDS
 from .imports import ImportFailed, ImportResult, RowError, decode, import_csv, parse
 
@@ -35,6 +35,7 @@ __all__ = [
     "ImportVocabulary",
     "Row",
     "RowError",
+    "RowProblem",
     "Several",
     "Term",
     "check_request",

@@ -1,8 +1,8 @@
 """How one CSV row is checked and written (see imports.py), and the cells every kind reads alike.
 
-`check()` reads only and raises ValueError(reason); `write()` stores one checked row. Each
-checker remembers what earlier rows of the same file will create, so duplicates inside the
-file are caught too.
+`check()` reads only and raises RowProblem (a catalog key and its facts: the views word it in the
+reader's language); `write()` stores one checked row. Each checker remembers what earlier rows of
+the same file will create, so duplicates inside the file are caught too.
 """
 
 from __future__ import annotations
@@ -26,15 +26,23 @@ FALSE = {"no", "n", "false", "0", "否", "不同意", ""}
 SPLIT = re.compile(r"[;；|、,，/]+")
 
 
+class RowProblem(Exception):
+    """What is wrong with a row (or the header): a catalog key (`import.problem.*`) and its facts.
+    `cause` is the refusal of a cleaner (a bad phone, a name too long), told inside the reason."""
+
+    def __init__(self, key: str, cause: DomainError | None = None, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.cause, self.params = key, cause, params
+
+
 @dataclass(frozen=True)
 class ImportVocabulary:
-    """The words a file may use for a value (lower case -> code), and how a refused value is told
-    (a DomainError's reason, in words): the caller's, from the catalogs (bot/views/exchange)."""
+    """The words a file may use for a value (lower case -> code): the caller's, from the catalogs
+    (bot/views/exchange), so a file may say 独居老人 or elderly_alone."""
 
     work_groups: dict[str, str]
     skills: dict[str, str]
     care_flags: dict[str, str]
-    refusal: Callable[[DomainError], str]
 
 
 def yes_no(field: str, value: str) -> bool:
@@ -43,7 +51,7 @@ def yes_no(field: str, value: str) -> bool:
         return True
     if v in FALSE:
         return False
-    raise ValueError(f"{field}: {value[:20]!r} is not yes/no (是/否)")
+    raise RowProblem("import.problem.not_yes_no", field=field, value=value[:20])
 
 
 def many(field: str, value: str, table: dict[str, str]) -> list[str]:
@@ -53,7 +61,7 @@ def many(field: str, value: str, table: dict[str, str]) -> list[str]:
         if not part:
             continue
         if part not in table:
-            raise ValueError(f"{field}: unknown value {part[:30]!r}")
+            raise RowProblem("import.problem.unknown_value", field=field, value=part[:30])
         out.append(table[part])
     return list(dict.fromkeys(out))
 
@@ -63,7 +71,7 @@ def tg_ids(field: str, value: str) -> list[int]:
     for part in SPLIT.split(value):
         if part.strip():
             if not part.strip().isdigit() or len(part.strip()) > 15:
-                raise ValueError(f"{field}: {part.strip()[:20]!r} is not a numeric Telegram user id")
+                raise RowProblem("import.problem.not_tg_id", field=field, value=part.strip()[:20])
             ids.append(int(part.strip()))
     return ids
 
@@ -85,11 +93,12 @@ class Checker:
         try:
             return fn(value)
         except DomainError as e:
-            raise ValueError(f"{field}: {self.words.refusal(e)}") from None
+            raise RowProblem("import.problem.value", cause=e, field=field) from None
 
-    def once(self, key: Any, what: str) -> None:
+    def once(self, key: Any, field: str, value: object) -> None:
+        """Refuse a second row for the same thing (`field` and `value` name it in the reason)."""
         if key in self.seen:
-            raise ValueError(f"{what} appears twice in this file")
+            raise RowProblem("import.problem.twice", field=field, value=str(value)[:50])
         self.seen.add(key)
 
     async def community(self, name: str) -> Community:
@@ -99,7 +108,7 @@ class Checker:
             )
         com = self._communities[name]
         if com is None:
-            raise ValueError(f"community: no community called {name[:50]!r} (import communities first)")
+            raise RowProblem("import.problem.no_community", name=name[:50])
         return com
 
     async def grid(self, community: str, name: str) -> Grid:
@@ -113,7 +122,7 @@ class Checker:
             )
         grid = self._grids[key]
         if grid is None:
-            raise ValueError(f"grid: {community[:50]!r} has no grid called {name[:50]!r} (import grids first)")
+            raise RowProblem("import.problem.no_grid", community=community[:50], name=name[:50])
         return grid
 
     async def person(self, tg_user_id: int, name: str = "") -> Person:

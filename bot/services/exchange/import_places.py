@@ -16,7 +16,7 @@ from storage import audit
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Community, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
-from .import_checker import Checker, ImportVocabulary, many, tg_ids
+from .import_checker import Checker, ImportVocabulary, RowProblem, many, tg_ids
 
 
 class CommunityRows(Checker):
@@ -25,9 +25,9 @@ class CommunityRows(Checker):
         tz = self.clean(
             "timezone", lambda v: clean_timezone(v or None, self.core.cfg.bot.timezone), values.get("timezone", "")
         )
-        self.once(name, f"community {name[:50]!r}")
+        self.once(name, "name", name)
         if await self.s.scalar(select(col(Community.id)).where(col(Community.name) == name)):
-            raise ValueError(f"name: community {name[:50]!r} already exists")
+            raise RowProblem("import.problem.community_exists", name=name[:50])
         return name, tz
 
     async def write(self, item: tuple[str, str]) -> None:
@@ -41,9 +41,9 @@ class GridRows(Checker):
     async def check(self, values: dict[str, str]) -> tuple[int, str, list[int]]:
         com = await self.community(values["community"])
         name = self.clean("name", lambda v: clean_line(v, max_len=100, key="places.bad_grid_name"), values["name"])
-        self.once((com.id, name), f"grid {name[:50]!r}")
+        self.once((com.id, name), "name", name)
         if await self.s.scalar(select(col(Grid.id)).where(col(Grid.community_id) == com.id, col(Grid.name) == name)):
-            raise ValueError(f"name: {com.name[:50]!r} already has a grid called {name[:50]!r}")
+            raise RowProblem("import.problem.grid_exists", community=com.name[:50], name=name[:50])
         return stored_id(com.id), name, tg_ids("leader_tg_id", values.get("leader_tg_id", ""))
 
     async def write(self, item: tuple[int, str, list[int]]) -> None:
@@ -83,10 +83,7 @@ class HouseholdRows(Checker):
             )
             self._addresses[gid] = set(rows.scalars())
         if address.lower() in self._addresses[gid]:
-            raise ValueError(
-                f"address: a household with this address is already in grid {grid.name[:50]!r}"
-                " (in the database or earlier in this file)"
-            )
+            raise RowProblem("import.problem.address_exists", grid=grid.name[:50])
         self._addresses[gid].add(address.lower())
         item = dict(
             grid=grid,
@@ -132,7 +129,7 @@ class HouseholdRows(Checker):
             )
         vol = self._volunteers[key]
         if vol is None:
-            raise ValueError(f"volunteer_tg_id: {tg_id} is not an approved volunteer of grid {grid.name[:50]!r}")
+            raise RowProblem("import.problem.not_volunteer", tg_id=tg_id, grid=grid.name[:50])
         return vol
 
     async def write(self, item: dict[str, Any]) -> None:

@@ -14,17 +14,17 @@ from storage import audit
 from storage.enums import VolunteerStatus
 from storage.models import Person, VolunteerProfile
 
-from .import_checker import Checker, many, tg_ids, yes_no
+from .import_checker import Checker, RowProblem, many, tg_ids, yes_no
 
 
 class VolunteerRows(Checker):
     async def check(self, values: dict[str, str]) -> dict[str, Any]:
         ids = tg_ids("tg_user_id", values["tg_user_id"])
         if len(ids) != 1:
-            raise ValueError("tg_user_id: one numeric Telegram user id is needed")
-        self.once(ids[0], f"tg_user_id {ids[0]}")
+            raise RowProblem("import.problem.one_tg_id")
+        self.once(ids[0], "tg_user_id", ids[0])
         if not yes_no("consent", values.get("consent", "")):
-            raise ValueError("consent: the volunteer's consent to the use of their data is needed (yes / 是)")
+            raise RowProblem("import.problem.consent")
         grid = await self.grid(values["community"], values["grid"])
         existing = await self.s.scalar(
             select(col(VolunteerProfile.status))
@@ -32,14 +32,14 @@ class VolunteerRows(Checker):
             .where(col(Person.tg_user_id) == ids[0])
         )
         if existing is not None and existing not in (VolunteerStatus.left.value, VolunteerStatus.declined.value):
-            raise ValueError(f"tg_user_id: {ids[0]} already has a volunteer profile ({existing})")
+            raise RowProblem("import.problem.has_profile", tg_id=ids[0], status=existing)
         work = values.get("work_group", "").strip().lower() or "resident"
         if work not in self.words.work_groups:
-            raise ValueError(f"work_group: unknown value {work[:30]!r}")
+            raise RowProblem("import.problem.unknown_value", field="work_group", value=work[:30])
         skills = many("skills", values.get("skills", ""), self.words.skills)
         status = values.get("status", "").strip().lower() or "approved"
         if status not in ("approved", "pending"):
-            raise ValueError("status: approved or pending")
+            raise RowProblem("import.problem.status")
         return dict(
             tg=ids[0],
             grid=grid,

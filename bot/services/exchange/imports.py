@@ -2,7 +2,8 @@
 
 All or nothing: every row is checked first (against the file itself and the database); if any
 row is bad, nothing is written and every bad row is reported with its line number and reason.
-Reasons never repeat addresses or phone numbers. Excel files are welcome: UTF-8 with a BOM,
+Reasons are facts (a catalog key and its values, worded by bot/views/exchange in the reader's
+language) and never repeat addresses or phone numbers. Excel files are welcome: UTF-8 with a BOM,
 or GB18030 (what Excel on Chinese Windows writes), and Chinese column names.
 """
 
@@ -17,20 +18,22 @@ from typing import Any
 from bot.services.kernel.core import Core
 from storage import audit
 
-from .import_checker import Checker, ImportVocabulary
+from .import_checker import Checker, ImportVocabulary, RowProblem
 from .import_rows import KINDS
 
 Progress = Callable[[int], None]
 
 
-class ImportFailed(Exception):
+class ImportFailed(RowProblem):
     """A file that cannot be read at all (not a row problem)."""
 
 
 @dataclass
 class RowError:
+    """Line `line` of the file is refused: `problem` says why."""
+
     line: int
-    reason: str
+    problem: RowProblem
 
 
 @dataclass
@@ -54,7 +57,7 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         return text.replace("\r\n", "\n").replace("\r", "\n"), "utf-8" if encoding == "utf-8-sig" else encoding
-    raise ImportFailed("the file is neither UTF-8 nor GB18030 text; in Excel use “Save as → CSV UTF-8”")
+    raise ImportFailed("import.failed.encoding")
 
 
 def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
@@ -66,21 +69,24 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
     try:
         header = next(reader)
     except StopIteration:
-        return [], [RowError(1, "the file is empty (expected a header line)")]
+        return [], [RowError(1, RowProblem("import.problem.empty", columns=", ".join(spec.columns)))]
     except csv.Error as e:
-        return [], [RowError(1, f"not a readable CSV header ({e})")]
+        return [], [RowError(1, RowProblem("import.problem.bad_header", detail=str(e)[:100]))]
     columns: list[str | None] = []
     errors: list[RowError] = []
     for name in header:
         canonical = spec.column(name)
         if canonical is None and name.strip():
-            errors.append(RowError(1, f"unknown column {name.strip()[:40]!r} (expected: {', '.join(spec.columns)})"))
+            problem = RowProblem(
+                "import.problem.unknown_column", name=name.strip()[:40], columns=", ".join(spec.columns)
+            )
+            errors.append(RowError(1, problem))
         if canonical is not None and canonical in columns:
-            errors.append(RowError(1, f"column {canonical!r} appears twice"))
+            errors.append(RowError(1, RowProblem("import.problem.column_twice", column=canonical)))
         columns.append(canonical)
     missing = [c for c in spec.required if c not in columns]
     if missing:
-        errors.append(RowError(1, f"missing column(s): {', '.join(missing)}"))
+        errors.append(RowError(1, RowProblem("import.problem.missing_columns", columns=", ".join(missing))))
     if errors:
         return [], errors
     rows: list[tuple[int, dict[str, str]]] = []
@@ -91,12 +97,13 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
             if not any(v.strip() for v in record):
                 continue  # blank lines are fine (Excel leaves them)
             if len(record) > len(columns) and any(v.strip() for v in record[len(columns) :]):
-                errors.append(RowError(start, f"{len(record)} values but the header has {len(columns)} columns"))
+                problem = RowProblem("import.problem.too_many_values", values=len(record), columns=len(columns))
+                errors.append(RowError(start, problem))
                 continue
             values = {c: (record[i].strip() if i < len(record) else "") for i, c in enumerate(columns) if c}
             rows.append((start, values))
     except csv.Error as e:
-        errors.append(RowError(line + 1, f"not readable as CSV ({e})"))
+        errors.append(RowError(line + 1, RowProblem("import.problem.unreadable", detail=str(e)[:100])))
     return rows, errors
 
 
@@ -112,14 +119,14 @@ async def import_csv(
     """Check every row, then (only if all are good) write them all in one transaction.
     `vocabulary`: the words the file may use for values (bot/views/exchange.import_vocabulary)."""
     if kind not in KINDS:
-        raise ImportFailed(f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
+        raise ImportFailed("import.failed.kind", kind=kind[:30], kinds=", ".join(KINDS))
     text, encoding = decode(data)
     rows, errors = parse(text, kind)
     result = ImportResult(kind=kind, rows=len(rows), encoding=encoding, errors=errors)
     if any(e.line == 1 for e in errors):
         return result  # the header is wrong: the rows cannot be read
     if not rows and not errors:
-        result.errors.append(RowError(2, "no rows to import below the header"))
+        result.errors.append(RowError(2, RowProblem("import.problem.no_rows")))
         return result
     tick = progress or (lambda n: None)
     async with core.db.session() as s:
@@ -128,8 +135,8 @@ async def import_csv(
         for line, values in rows:
             try:
                 checked.append((line, await checker.check(values)))
-            except ValueError as e:
-                result.errors.append(RowError(line, str(e)))
+            except RowProblem as e:
+                result.errors.append(RowError(line, e))
             tick(1)
         if result.errors:
             result.errors.sort(key=lambda e: e.line)
