@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
+from bot.services.kernel.languages import pick_locale
 from bot.transport import raw_api
 from storage.enums import OutboxKind
 from storage.models import OutboxMessage, PostedCard
@@ -77,3 +78,10 @@ async def edit_copy(bot: Bot, card: PostedCard, p: dict[str, Any]) -> None:
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(p.get("buttons") or []),
     )
+
+
+def in_language(p: dict[str, Any], language: str | None) -> dict[str, Any]:
+    """The edit as its copy's reader reads it: a card shared by several chats is queued in every
+    language (bot/outbox/notifier.py); a group, or a person who set none, reads the community's."""
+    versions = p.get("languages") or {}
+    return versions.get(pick_locale(language, ""), p) if language else p

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from uuid import uuid4
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.services.kernel.clock import Clock
+from bot.services.kernel.languages import LANGUAGES
 from bot.services.kernel.notices import Notice
 from bot.views import render
 from bot.views.message import Button, OutMessage
@@ -43,9 +45,19 @@ class OutboxNotifier:
         return render(msg, self.locale) if isinstance(msg, Notice) else msg
 
     def _card(self, card: Any, buttons: list[list[Button]] | None) -> dict[str, Any]:
-        if isinstance(card, Notice):
-            return render(card, self.locale).payload()
-        return OutMessage(chat_id=0, text=card, buttons=buttons or []).payload()
+        """An edit of every copy of a card. A card whose reader is not named (language None: the
+        copies may sit in a group and in several people's private chats) is rendered in every
+        language too; the sender gives each copy its reader's (bot/outbox/messages.in_language)."""
+        if not isinstance(card, Notice):
+            return OutMessage(chat_id=0, text=card, buttons=buttons or []).payload()
+        payload = render(card, self.locale).payload()
+        if card.language is None:
+            payload["languages"] = {
+                lang: render(replace(card, language=lang), self.locale).payload()
+                for lang in LANGUAGES
+                if lang != self.locale
+            }
+        return payload
 
     def _wake_after_commit(self, session: AsyncSession) -> None:
         wakes = session.sync_session.info.setdefault(_WAKE, [])

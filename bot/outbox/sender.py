@@ -247,12 +247,12 @@ class OutboxSender:
                 await outbox.release(s, key_of(row), self.clock.now() + timedelta(seconds=1))
                 return
             posted = await outbox.cards(s, row.card_ref)
-        for n, card in enumerate(posted):
+        for n, (card, language) in enumerate(posted):
             if n:  # every copy's edit counts against the global rate
                 await self.pace.acquire(0)
                 ticket = Ticket(self.pace, 0)
             try:
-                await messages.edit_copy(self.bot, card, p)
+                await messages.edit_copy(self.bot, card, messages.in_language(p, language))
             except RetryAfter:
                 raise  # the whole edit is retried later ("not modified" copies are harmless)
             except (BadRequest, Forbidden) as e:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from ..enums import OutboxKind, OutboxStatus
-from ..models import OutboxMessage, PostedCard
+from ..models import OutboxMessage, Person, PostedCard
 from ..upsert import insert_ignore
 
 
@@ -15,8 +15,16 @@ async def remember_card(session: AsyncSession, ref: str, chat_id: int, message_i
     await insert_ignore(session, PostedCard, dict(ref=ref, chat_id=chat_id, message_id=message_id), ["ref", "chat_id"])
 
 
-async def cards(session: AsyncSession, ref: str) -> list[PostedCard]:
-    return list((await session.execute(select(PostedCard).where(col(PostedCard.ref) == ref))).scalars())
+async def cards(session: AsyncSession, ref: str) -> list[tuple[PostedCard, str | None]]:
+    """Every posted copy of the card, with its reader's language as stored (None in a group chat,
+    or for a person who never told Telegram theirs)."""
+    stmt = (
+        select(PostedCard, col(Person.language))
+        .outerjoin(Person, col(Person.tg_user_id) == col(PostedCard.chat_id))
+        .where(col(PostedCard.ref) == ref)
+        .order_by(col(PostedCard.id))
+    )
+    return [(card, language) for card, language in (await session.execute(stmt)).all()]
 
 
 async def card_pending(session: AsyncSession, ref: str) -> bool:
