@@ -8,11 +8,13 @@ from __future__ import annotations
 import warnings
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
 from bot.services.requests import cancel_request, comment_rating, confirm_outcome, my_requests, rate_request, request_of
+from bot.transport import raw_api
 from bot.views.requests.callbacks import MY_CANCEL, MY_CANCEL_YES, MY_LIST, MY_SHOW, RATE_OUTCOME, RATE_SKIP, RATE_STARS
 from bot.views.requests.mine import cancel_confirm_buttons, my_detail, my_list
 from bot.views.requests.ratings import skip_comment_buttons, stars, stars_buttons
@@ -83,16 +85,30 @@ async def cancel_yes_button(update: Update, context: Ctx) -> None:
     await edit_or_say(update, t(lang, "request.my.cancelled", code=req.code or ""))
 
 
+async def _keep_text(update: Update) -> None:
+    """Take the buttons off the pressed message and leave its text (the volunteer's note) as it is."""
+    q = update.callback_query
+    if q is not None and q.message is not None:
+        try:
+            await raw_api.call(
+                q.get_bot(), "editMessageReplyMarkup", chat_id=q.message.chat.id, message_id=q.message.message_id
+            )
+        except BadRequest:  # already without buttons: nothing to take off
+            pass
+
+
 @domain_errors
 async def outcome_button(update: Update, context: Ctx) -> None:
+    """The volunteer's "done" message (with their note) stays in the chat; the answer is a new message."""
     lang = lang_of(update, context)
     rid, outcome = RATE_OUTCOME.parse(press_data(update))
     req = await confirm_outcome(core_of(context), actor_of(update), rid, outcome)
     await _answer(update)
+    await _keep_text(update)
     if outcome == "not":
-        await edit_or_say(update, t(lang, "rating.reopened.to_resident", code=req.code or ""))
+        await say(update, t(lang, "rating.reopened.to_resident", code=req.code or ""))
     else:
-        await edit_or_say(update, t(lang, "rating.ask_stars", code=req.code or ""), stars_buttons(lang, req.id or 0))
+        await say(update, t(lang, "rating.ask_stars", code=req.code or ""), stars_buttons(lang, req.id or 0))
 
 
 @domain_errors

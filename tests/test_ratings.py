@@ -138,7 +138,7 @@ async def test_not_done_then_resident_and_leader_flow_through_the_sandbox(world)
     await report_done(core, VOL, req.id, "1", None)
     ask = await w.resident.reply(contains="办好了吗")
     await w.resident.press("没办好", message=ask)
-    assert "继续跟进" in text_of(await w.resident.reply(edited=True))
+    assert "继续跟进" in text_of(await w.resident.reply(contains="继续跟进"))
     assert "还没办好" in text_of(await w.volunteers[0].reply(contains="还没办好"))
     assert "没办好" in text_of(await w.leader.reply(contains=req.code))
     again = await w.resident.press("办好了", message=ask, force=True)  # the old buttons are stale
@@ -182,3 +182,42 @@ async def test_english_resident_confirms_and_rates_in_english(world):
     await w.resident_en.send("/my")
     listing = await w.resident_en.reply(contains=req.code)
     assert "completed" in text_of(listing)
+
+
+async def _message(w, chat: int, message_id: int) -> dict:
+    return next(m for m in await w.sb.bot_messages(chat) if m["message_id"] == message_id)
+
+
+@pytest.mark.parametrize(
+    ("lang", "ask_text", "done", "stars_text", "skip", "thanks"),
+    [
+        ("zh-CN", "办好了吗", "办好了", "打个分", "跳过", "谢谢"),
+        ("en", "was it done?", "Done", "How would you rate", "Skip", "Thank you"),
+    ],
+)
+async def test_the_volunteers_note_stays_in_the_residents_chat_after_rating(
+    world, lang, ask_text, done, stars_text, skip, thanks
+):
+    """Rating answers with new messages: the volunteer's "done" message, with their note, stays."""
+    w = world
+    resident = w.resident if lang == "zh-CN" else w.resident_en
+    for u in (resident, w.volunteers[0]):
+        await u.send("/start")
+        await u.reply()
+    core = w.bot.core
+    actor = Actor(resident.id, resident.name, language="zh-hans" if lang == "zh-CN" else "en")
+    req = await create_request(core, actor, RequestDraft("repairs", "修水管", "today", None, "3 栋 401"))
+    await claim_task(core, VOL, req.id)
+    await report_done(core, VOL, req.id, "1", "换了新管子，阀门也紧过了")
+    ask = await resident.reply(contains=ask_text)
+    assert "换了新管子" in text_of(ask)
+    await resident.press(done, message=ask)
+    stars_msg = await resident.reply(contains=stars_text)
+    assert stars_msg["message_id"] != ask["message_id"]
+    await resident.press("5⭐", message=stars_msg)
+    await resident.reply(contains="⭐⭐⭐⭐⭐", edited=True)
+    await resident.press(skip)
+    await resident.reply(contains=thanks, edited=True)
+    kept = await _message(w, resident.id, ask["message_id"])
+    assert text_of(kept) == text_of(ask)  # the note is still there, word for word
+    assert not buttons_of(kept)  # and its answered buttons are gone
