@@ -166,22 +166,6 @@ async def test_a_quiet_week_says_so_in_one_line_and_has_no_chart(core, clock, db
     ]
 
 
-@pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_the_chart_is_a_png_with_or_without_a_chinese_font(lang, monkeypatch):
-    d = digests.Digest(
-        "grid",
-        1,
-        "第一网格",
-        "Asia/Shanghai",
-        digests.week_range(WEEK, "Asia/Shanghai"),
-        digests.q.DigestFigures(opened=3, done=2, visits_done=5, visits_planned=8),
-    )
-    for font in (None, "DejaVu Sans"):  # none installed / one pretending to be CJK-capable
-        monkeypatch.setattr(digest_chart, "cjk_font", lambda font=font: font)
-        png = digest_chart.render_chart(d.figures, lang, d.name, d.week)
-        assert png.startswith(b"\x89PNG") and len(png) > 5000
-
-
 async def test_leaders_and_admins_get_chart_then_text_once(core, clock, db, monkeypatch):
     town = await busy_week(db)
     no_leader = await f.grid(db, town.community.id, "第三网格")

@@ -1,15 +1,14 @@
 """The digest's chart: a PNG drawn with matplotlib's Agg backend (no display, thread-safe per figure).
 
-Chinese labels need a CJK font. When none is installed the chart falls back to English labels
-and leaves non-Latin names out of the title rather than drawing empty boxes (or failing).
+Chinese labels and grid names are drawn in Noto Sans SC, which the project's own install brings
+(bot/views/fonts.py): the server needs no system font, and a chart never falls back to English or
+draws empty boxes. The font is registered with matplotlib the first time a chart is drawn.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import threading
-import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -26,45 +25,42 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.i18n import tp
 from bot.services.digests import Digest, DigestFigures
+from bot.views.fonts import font_file
 
-log = logging.getLogger(__name__)
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Heiti SC",
-    "AR PL UMing CN",
-    "Droid Sans Fallback",
-    "Noto Sans CJK JP",
-)
 COLORS = ("#c0392b", "#e67e22", "#27ae60", "#7f8c8d", "#8e44ad")
+FALLBACK = "DejaVu Sans"  # matplotlib's own font: a sign Noto Sans SC lacks, glyph by glyph
+_font_lock = threading.Lock()
+_font: str | None = None
+
+
+def chart_font() -> str:
+    """The chart font's family name, registered with matplotlib once (charts are drawn in threads)."""
+    global _font
+    with _font_lock:
+        if _font is None:
+            path = font_file()
+            font_manager.fontManager.addfont(str(path))
+            _font = font_manager.FontProperties(fname=path).get_name()
+        return _font
 
 
 @lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The first installed font family that can draw Chinese, if any."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    found = next((name for name in CJK_FAMILIES if name in installed), None)
-    if found is None:
-        log.info("no CJK font installed: digest charts use English labels")
-    return found
+def _covered() -> frozenset[int]:
+    """The characters the chart's fonts can draw (Noto Sans SC, then matplotlib's own)."""
+    chart_font()
+    files = (str(font_file()), font_manager.findfont(FALLBACK, fallback_to_default=False))
+    return frozenset(code for f in files for code in font_manager.get_font(f).get_charmap())
 
 
-def _ascii(text: str) -> str:
-    return "".join(ch for ch in text if ord(ch) < 128).strip(" ·-")
+def drawable(text: str) -> str:
+    """The text without what no chart font can draw (an emoji in a grid's name): no empty boxes."""
+    covered = _covered()
+    return " ".join("".join(ch for ch in text if ch.isspace() or ord(ch) in covered).split())
 
 
-def render_chart(figures: DigestFigures, lang: str, title: str, week: str) -> bytes:
+def draw_chart(figures: DigestFigures, lang: str, title: str, week: str) -> Figure:
     """Requests of the week (opened / accepted / done / overdue / escalated) next to door visits
-    (done / planned / not seen for two weeks), as PNG bytes."""
-    font = cjk_font()
-    if lang == "zh-CN" and font is None:
-        lang, title = "en", _ascii(title)
+    (done / planned / not seen for two weeks), in the reader's language, the grid's name in the title."""
     req_labels = [
         tp(lang, k)
         for k in (
@@ -81,13 +77,19 @@ def render_chart(figures: DigestFigures, lang: str, title: str, week: str) -> by
 
     fig = Figure(figsize=(8, 3.6), dpi=100)
     FigureCanvasAgg(fig)
-    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    with warnings.catch_warnings(), matplotlib.rc_context({"font.family": family}):
-        warnings.simplefilter("ignore")  # "Glyph missing" must never break a digest
+    with matplotlib.rc_context({"font.family": [chart_font(), FALLBACK]}):
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [5, 3]})
         _bars(left, req_labels, req_values, tp(lang, "digest.chart.requests"), COLORS)
         _bars(right, visit_labels, visit_values, tp(lang, "digest.chart.visits"), ("#2980b9", "#bdc3c7", "#d35400"))
+        title = drawable(title)
         fig.suptitle(f"{title} · {week}" if title else week, fontsize=12)
+    return fig
+
+
+def render_chart(figures: DigestFigures, lang: str, title: str, week: str) -> bytes:
+    """The chart as PNG bytes."""
+    fig = draw_chart(figures, lang, title, week)
+    with matplotlib.rc_context({"font.family": [chart_font(), FALLBACK]}):
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png")

@@ -8,14 +8,21 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.services.kernel.core import Core
+from bot.views.fonts import font_file
 
 from . import auth, board, exports, life, overview, people
 
 STATIC = Path(__file__).parent / "static"
+FONT_URL = "/dashboard/static/NotoSansSC-Regular.otf"  # named in static/style.css
 
 
 async def _style(_request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "style.css", headers={"Cache-Control": "max-age=3600"})
+
+
+async def _font(_request: web.Request) -> web.FileResponse:
+    """Noto Sans SC, for viewers whose device has no Chinese font (the style sheet's @font-face)."""
+    return web.FileResponse(font_file(), headers={"Cache-Control": "max-age=604800", "Content-Type": "font/otf"})
 
 
 async def _to_overview(_request: web.Request) -> web.StreamResponse:
@@ -30,6 +37,7 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.get("/dashboard", _to_overview),
             web.get("/dashboard/", overview.overview_page),
             web.get("/dashboard/static/style.css", _style),
+            web.get(FONT_URL, _font),
             web.get("/dashboard/login", auth.login_page),
             web.post("/dashboard/login", auth.login_submit),
             web.post("/dashboard/logout", auth.logout),
