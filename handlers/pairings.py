@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.i18n import t, tp
+from bot.i18n import t, tn, tp
 from bot.services import places as hh
 from bot.views.callbacks import Callback
 from bot.views.places import households as views
@@ -180,7 +180,7 @@ async def pair_done(update: Update, context: Ctx) -> None:
     made = await hh.pair(core_of(context), actor_of(update), int(sel["vol"]), list(sel.get("chosen") or []))
     user_data(context).pop(SEL, None)
     await answer(update)
-    await show(update, t(lang, "households.paired", name=sel.get("name", ""), n=len(made)))
+    await show(update, tn(lang, "households.paired", len(made), name=sel.get("name", "")))
 
 
 # ------------------------------------------------------------------ unpairing

@@ -9,13 +9,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from bot.i18n import LANGUAGES, catalogs
+from bot.i18n import _DIRS, LANGUAGES, LOCALES_DIR, catalogs
 from storage import migrate
 from storage.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [p for d in ("bot", "handlers", "storage") for p in (ROOT / d).rglob("*.py")]
-KEY_FUNCS = {"t", "tp", "text", "plain"}
+KEY_FUNCS = {"t", "tp", "tn", "tnp", "text", "plain"}
 KEY_SHAPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 ERROR_NAMES = re.compile(r"(Error|NotAllowed|NotFound|AlreadyTaken|InvalidInput|Conflict)$")
 
@@ -89,6 +89,36 @@ def test_placeholders_match_between_languages(lang):
     for key, text in cats.messages["en"].items():
         other = cats.messages[lang][key]
         assert set(pat.findall(other)) == set(pat.findall(text)), f"{lang} {key}: placeholders differ"
+    for key, forms in cats.plurals["en"].items():
+        for other in cats.plurals[lang][key]:
+            assert set(pat.findall(other)) == set(pat.findall(forms[-1])), f"{lang} {key}: placeholders differ"
+
+
+PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);", "zh-CN": "nplurals=1; plural=0;"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_catalog_declares_its_plural_forms(lang):
+    for po in sorted((LOCALES_DIR / _DIRS[lang]).glob("*.po")):
+        assert f'"Plural-Forms: {PLURAL_FORMS[lang]}\\n"' in po.read_text(encoding="utf-8"), po.name
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_counting_texts_are_plural_entries_in_both_languages(lang):
+    """A text that counts is a plural entry in every language, with each of the language's forms filled."""
+    cats = catalogs()
+    assert set(cats.plurals[lang]) == set(cats.plurals["en"]), f"{lang}: plural entries differ from English"
+    assert len(cats.plurals["en"]) >= 20, "the counting texts are plural entries"
+    nplurals = int(PLURAL_FORMS[lang].split(";")[0].split("=")[1])
+    for key, forms in cats.plurals[lang].items():
+        assert len(forms) == nplurals and all(f.strip() for f in forms), f"{lang} {key}: forms {forms}"
+        assert "{n}" in forms[-1], f"{lang} {key}: the count is {{n}}"
+
+
+def test_no_english_text_counts_with_a_parenthesised_plural():
+    """ "1 household(s)" is what plural entries are for."""
+    texts = list(catalogs().messages["en"].values()) + [f for fs in catalogs().plurals["en"].values() for f in fs]
+    assert not [s for s in texts if "(s)" in s]
 
 
 def test_services_do_not_import_telegram_or_aiohttp():

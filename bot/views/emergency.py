@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import join_list, t, tp
+from bot.i18n import Raw, join_list, t, tn, tp
 from bot.services.emergency import Answered, CallUp, CallUpEnded, EmergencyMenu, Headcount
 from bot.services.kernel.periods import aware, zone
 from storage.models import Emergency
@@ -58,7 +58,9 @@ def callup(n: CallUp, lang: str) -> OutMessage:
 def callup_ended(n: CallUpEnded, lang: str) -> OutMessage:
     text = t(lang, "emergency.callup.ended", place=n.place, reason=n.reason)
     if n.hours is not None:
-        text += "\n" + t(lang, "emergency.callup.thanks", points=n.points, hours=n.hours)
+        text += "\n" + tn(
+            lang, "emergency.callup.thanks", n.hours, points=Raw(tn(lang, "emergency.callup.points", n.points))
+        )
     return OutMessage(chat_id=n.chat_id, text=text)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from babel.dates import format_skeleton
 
-from bot.i18n import Raw, t, tp
+from bot.i18n import Raw, t, tn, tp
 from bot.services.events import (
     AttendedThanks,
     CardState,
@@ -98,9 +98,7 @@ def card(n: EventCard, lang: str) -> OutMessage:
 def attended_thanks(n: AttendedThanks, lang: str) -> OutMessage:
     return OutMessage(
         chat_id=n.chat_id,
-        text=t(
-            lang, "events.attended_thanks", title=n.title, when=local_time(n.starts_at, n.timezone), points=n.points
-        ),
+        text=tn(lang, "events.attended_thanks", n.points, title=n.title, when=local_time(n.starts_at, n.timezone)),
     )
 
 
@@ -260,7 +258,7 @@ def ask_slots(lang: str, most: int) -> tuple[str, Keyboard]:
 def confirm(
     lang: str, *, where: str, title: str, starts_at: datetime, tz: str, place: str, slots: int
 ) -> tuple[str, Keyboard]:
-    text = t(lang, "events.confirm", where=where, title=title, when=local_time(starts_at, tz), place=place, slots=slots)
+    text = tn(lang, "events.confirm", slots, where=where, title=title, when=local_time(starts_at, tz), place=place)
     return text, [
         [Button(tp(lang, "events.button.publish"), data=PUBLISH.data("event"))],
         [Button(tp(lang, "events.button.publish_service_day"), data=PUBLISH.data("service_day"))],
@@ -269,4 +267,6 @@ def confirm(
 
 
 def created(lang: str, title: str, groups: int) -> str:
-    return t(lang, "events.created" if groups else "events.created_no_group", title=title, groups=groups)
+    return (
+        tn(lang, "events.created", groups, title=title) if groups else t(lang, "events.created_no_group", title=title)
+    )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.i18n import join_list, tp
+from bot.i18n import join_list, tnp, tp
 from bot.services.exchange import ImportResult, ImportVocabulary, RowError, RowProblem, Term
 from bot.services.kernel.errors import DomainError
 
@@ -130,7 +130,7 @@ def export_progress(lang: str, kind: str) -> str:
 
 
 def export_done(lang: str, rows: int, path: str) -> str:
-    return tp(lang, "export.done", n=rows, path=path)
+    return tnp(lang, "export.done", rows, path=path)
 
 
 def export_refused(lang: str, e: DomainError) -> str:

@@ -58,7 +58,7 @@ async def _still_needed(s: AsyncSession, person: Person) -> None:
         )
     )
     if open_requests:
-        raise StillNeeded("privacy.error.open_requests", count=open_requests)
+        raise StillNeeded("privacy.error.open_requests", n=open_requests)
     tasks = await s.scalar(
         select(func.count())
         .select_from(Assignment)
@@ -68,7 +68,7 @@ async def _still_needed(s: AsyncSession, person: Person) -> None:
         )
     )
     if tasks:
-        raise StillNeeded("privacy.error.active_tasks", count=tasks)
+        raise StillNeeded("privacy.error.active_tasks", n=tasks)
     roles = await s.scalar(select(func.count()).select_from(RoleGrant).where(col(RoleGrant.person_id) == person.id))
     if roles or person.is_superadmin:
         raise StillNeeded("privacy.error.roles")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_skeleton
 
-from bot.i18n import Raw, join_list, t, tp
+from bot.i18n import Raw, join_list, t, tn, tp
 from bot.services.digests import Digest, DigestFigures
 from bot.services.kernel.periods import WeekRange, zone
 from storage.enums import RedFlag
@@ -82,12 +82,12 @@ def _requests(lang: str, f: DigestFigures) -> str:
     ]
     if f.rated:
         lines.append(
-            t(
+            tn(
                 lang,
                 "digest.requests.satisfaction",
+                f.rated,
                 share=round(100 * f.good / f.rated),
                 avg=f"{f.avg_stars or 0:.1f}",
-                n=f.rated,
             )
         )
     else:
@@ -98,25 +98,26 @@ def _requests(lang: str, f: DigestFigures) -> str:
 def _visits(lang: str, f: DigestFigures) -> str:
     lines = [
         t(lang, "digest.section.visits"),
-        t(lang, "digest.visits.counts", done=f.visits_done, planned=f.visits_planned, stale=f.households_stale),
+        tn(lang, "digest.visits.counts", f.households_stale, done=f.visits_done, planned=f.visits_planned),
     ]
     flags = sum(f.flags.values())
     if f.needs_help or flags:
         detail = join_list(lang, (f"{tp(lang, FLAG_KEYS[RedFlag(k)])} {n}" for k, n in f.flags.items()))
-        lines.append(t(lang, "digest.visits.problems", needs=f.needs_help, flags=flags, detail=detail or "—"))
+        flagged = Raw(tn(lang, "digest.visits.flags", flags))
+        lines.append(tn(lang, "digest.visits.problems", f.needs_help, flags=flagged, detail=detail or "—"))
     else:
         lines.append(t(lang, "digest.visits.no_problems"))
     return "\n".join(lines)
 
 
 def _volunteers(lang: str, f: DigestFigures) -> str:
-    hours = f"{f.hours:g}"
-    lines = [t(lang, "digest.section.volunteers"), t(lang, "digest.volunteers.hours", hours=hours, points=f.points)]
+    points = Raw(tn(lang, "digest.volunteers.points", f.points))
+    lines = [t(lang, "digest.section.volunteers"), tn(lang, "digest.volunteers.hours", f.hours, points=points)]
     if f.top:
         names = " · ".join(t(lang, "digest.volunteers.top_entry", name=name, points=pts) for name, pts in f.top)
         lines.append(t(lang, "digest.volunteers.top", names=Raw(names)))
     if f.pending:
-        lines.append(t(lang, "digest.volunteers.pending", n=f.pending))
+        lines.append(tn(lang, "digest.volunteers.pending", f.pending))
     return "\n".join(lines)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import t, tp
+from bot.i18n import t, tn, tp
 from bot.services.people import (
     ApplicationDecided,
     ApplicationWithdrawn,
@@ -146,5 +146,5 @@ def standing_changed(n: StandingChanged, lang: str) -> OutMessage:
 @renders(VolunteerLeft)
 def volunteer_left(n: VolunteerLeft, lang: str) -> OutMessage:
     return OutMessage(
-        chat_id=n.chat_id, text=t(lang, "volunteers.left_notice", name=n.name, grid=n.grid, households=n.households)
+        chat_id=n.chat_id, text=tn(lang, "volunteers.left_notice", n.households, name=n.name, grid=n.grid)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from bot.i18n import join_list, t, tp
+from bot.i18n import join_list, t, tn, tnp, tp
 from bot.services.places import HouseholdRow
 from bot.views.message import Button, Keyboard
 from storage.models import Household, Pairing, Person
@@ -35,7 +35,7 @@ def household_list(lang: str, grid_id: int, grid: str, rows: list[HouseholdRow],
     pages = max(1, -(-len(rows) // LIST_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     lines = [
-        t(lang, "households.list_header", grid=grid, n=len(rows), unpaired=sum(1 for r in rows if not r.volunteers))
+        tn(lang, "households.list_header", len(rows), grid=grid, unpaired=sum(1 for r in rows if not r.volunteers))
     ]
     for i, r in enumerate(rows[page * LIST_PER_PAGE : (page + 1) * LIST_PER_PAGE], start=page * LIST_PER_PAGE + 1):
         h = r.household
@@ -123,7 +123,7 @@ def household_choice(
         )
         for r in rows
     ]
-    done = [[Button(tp(lang, "households.pair_done", n=len(chosen)), data=HH_PAIR_DONE.data())]]
+    done = [[Button(tnp(lang, "households.pair_done", len(chosen)), data=HH_PAIR_DONE.data())]]
     return (
         t(lang, "households.choose_households", name=name, grid=grid),
         choice_buttons(items, lang, page=page, page_data=HH_PAGE, columns=1, extra=done),

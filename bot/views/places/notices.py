@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.services.places import AdminGranted, HouseholdsPaired, LeaderGranted
 from bot.views.message import OutMessage
 from bot.views.render import renders
@@ -20,4 +20,4 @@ def admin_granted(n: AdminGranted, lang: str) -> OutMessage:
 
 @renders(HouseholdsPaired)
 def households_paired(n: HouseholdsPaired, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "households.paired_notice", n=n.count, grid=n.grid))
+    return OutMessage(chat_id=n.chat_id, text=tn(lang, "households.paired_notice", n.count, grid=n.grid))

@@ -3,7 +3,7 @@ what volunteers and residents hear of a leader's decisions."""
 
 from __future__ import annotations
 
-from bot.i18n import join_list, t, tp
+from bot.i18n import join_list, t, tn, tp
 from bot.services.requests import (
     REFERRALS,
     Board,
@@ -61,7 +61,7 @@ def item_line(lang: str, item: BoardItem) -> str:
 
 def board_lines(lang: str, b: Board) -> tuple[list[str], Keyboard]:
     """One grid's board: its requests, each volunteer's load, a button a request."""
-    lines = [t(lang, "board.head", grid=b.grid.name, count=len(b.items))]
+    lines = [tn(lang, "board.head", len(b.items), grid=b.grid.name)]
     lines += [item_line(lang, i) for i in b.items] or [t(lang, "board.empty")]
     busiest = sorted(b.volunteers, key=lambda v: -v.open_tasks)[:40]
     loads = ", ".join(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import t, tp
+from bot.i18n import t, tn, tp
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.periods import aware, zone
 from bot.services.visits import HouseholdPage, Ledger, MyHouseholds
@@ -116,7 +116,7 @@ def ledger(lang: str, book: Ledger) -> str:
             break
         lines.append(line)
     if book.total > len(lines) - 1 and book.entries:
-        lines.append(t(lang, "visit.ledger.older", n=book.total - (len(lines) - 1)))
+        lines.append(tn(lang, "visit.ledger.older", book.total - (len(lines) - 1)))
     return "\n\n".join(lines)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import Raw, join_list, t, tp
+from bot.i18n import Raw, join_list, t, tn, tp
 from bot.services.visits import PairedRow, RedFlagAlert, VisitList, VisitOverview
 from storage.enums import CareFlag
 
@@ -41,7 +41,8 @@ def visit_list(n: VisitList, lang: str) -> OutMessage:
     if len(n.rows) > len(shown):
         lines.append(t(lang, "reminders.visit.more", n=len(n.rows) - len(shown)))
     head = "reminders.visit.evening" if n.evening else "reminders.visit.morning"
-    text = t(lang, head, week=n.week, count=len(n.rows), unlogged=n.unlogged, lines=Raw("\n".join(lines)))
+    count = n.unlogged if n.evening else len(n.rows)
+    text = tn(lang, head, count, week=n.week, lines=Raw("\n".join(lines)))
     buttons = [_log_button(lang, i, r) for i, r in enumerate(shown, start=1) if not r.logged]
     return OutMessage(chat_id=n.chat_id, text=text, buttons=buttons, silent=True)
 
@@ -62,21 +63,22 @@ def overview(n: VisitOverview, lang: str) -> OutMessage:
         for d, p, name, _ in stats[:MAX_OVERVIEW]
     ]
     if len(stats) > MAX_OVERVIEW:
-        lines.append(t(lang, "reminders.overview.more", n=len(stats) - MAX_OVERVIEW))
+        lines.append(tn(lang, "reminders.overview.more", len(stats) - MAX_OVERVIEW))
     needs = sum(s[3] for s in stats)
-    text = t(
+    complete = sum(s[0] == s[1] for s in stats)
+    people = Raw(tn(lang, "reminders.overview.people", complete, volunteers=len(stats)))
+    text = tn(
         lang,
         "reminders.overview.head",
+        planned,
         grid=n.grid,
         week=n.week,
         done=done,
-        planned=planned,
-        complete=sum(s[0] == s[1] for s in stats),
-        volunteers=len(stats),
+        people=people,
         lines=Raw("\n".join(lines)),
     )
     if needs:
-        text += "\n\n" + t(lang, "reminders.overview.needs_help", n=needs)
+        text += "\n\n" + tn(lang, "reminders.overview.needs_help", needs)
     return OutMessage(chat_id=n.chat_id, text=text, silent=True)
 
 

@@ -134,7 +134,7 @@ async def board_page(request: web.Request, v: View) -> web.StreamResponse:
     body = Markup('{}{}<p class="muted">{}</p>{}{}').format(
         notice,
         _filter_form(v, f),
-        v.t("dash.board.count", n=page.total),
+        v.tn("dash.board.count", page.total),
         table(heads, rows, empty=v.t("dash.board.empty"), cls="board"),
         pager,
     )

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.i18n import LANGUAGES, t, tp
+from bot.i18n import LANGUAGES, t, tnp, tp
 from bot.services.kernel.core import Core
 from bot.services.office import Scope
 from bot.views.office import label_or
@@ -53,6 +53,10 @@ class View:
     def t(self, key: str, **params: Any) -> str:
         """Plain text from the catalogs (escaped later, when it goes into Markup)."""
         return tp(self.lang, key, **params)
+
+    def tn(self, key: str, n: float, **params: Any) -> str:
+        """Plain text counting n, in the form for n ("1 request", "2 requests")."""
+        return tnp(self.lang, key, n, **params)
 
     def label(self, key: str, value: str) -> str:
         """An enum value's label (`dash.status.open`...), or the value itself if it is newer."""

@@ -37,7 +37,7 @@ async def overview_page(request: web.Request, v: View) -> web.StreamResponse:
     if fig.pending_volunteers:
         parts.append(
             Markup('<p class="banner warn"><a href="{}">{}</a></p>').format(
-                url("/dashboard/volunteers", grid=grid_id), v.t("dash.overview.pending", n=fig.pending_volunteers)
+                url("/dashboard/volunteers", grid=grid_id), v.tn("dash.overview.pending", fig.pending_volunteers)
             )
         )
     cov = fig.visits / fig.paired_households if fig.paired_households else None
@@ -51,10 +51,10 @@ async def overview_page(request: web.Request, v: View) -> web.StreamResponse:
             v.t("dash.fig.escalated", n=fig.escalated_open) if fig.escalated_open else "",
         ),
         figure(v.t("dash.fig.time_to_accept"), _duration(v, fig.median_accept_minutes), v.t("dash.fig.median")),
-        figure(v.t("dash.fig.satisfaction"), _pct(fig.satisfaction), v.t("dash.fig.ratings", n=fig.ratings)),
+        figure(v.t("dash.fig.satisfaction"), _pct(fig.satisfaction), v.tn("dash.fig.ratings", fig.ratings)),
         figure(v.t("dash.fig.visits"), fig.visits, v.t("dash.fig.coverage", pct=_pct(cov)) if cov is not None else ""),
         figure(v.t("dash.fig.stale"), fig.stale_households, v.t("dash.fig.stale_note")),
-        figure(v.t("dash.fig.hours"), f"{fig.hours:g}", v.t("dash.fig.points", n=fig.points)),
+        figure(v.t("dash.fig.hours"), f"{fig.hours:g}", v.tn("dash.fig.points", fig.points)),
         figure(v.t("dash.fig.volunteers"), fig.active_volunteers),
     ]
     parts.append(
