@@ -1,7 +1,7 @@
 """A local Telegram-compatible Bot API server with a user-side API and a browser chat UI."""
 
 from .client import SandboxClient
-from .server import build_app, start_server
+from .server import bind, build_app, start_server
 from .state import SandboxState
 
-__all__ = ["SandboxClient", "SandboxState", "build_app", "start_server"]
+__all__ = ["SandboxClient", "SandboxState", "bind", "build_app", "start_server"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -39,14 +41,31 @@ def build_app(state: SandboxState | None = None, *, rate_limits: bool = True) ->
     return app
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (0: a free port), to learn the port before serving on it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
+
+
 async def start_server(
-    host: str = "127.0.0.1", port: int = 0, state: SandboxState | None = None, rate_limits: bool = True
+    host: str = "127.0.0.1",
+    port: int = 0,
+    state: SandboxState | None = None,
+    rate_limits: bool = True,
+    *,
+    sock: socket.socket | None = None,
+    mount: Callable[[web.Application], object] | None = None,
 ) -> tuple[web.AppRunner, int]:
     """Bind and serve; port 0 picks a free port. Returns (runner, real port).
+    `sock`: serve on this bound socket (see `bind`) instead of host:port. `mount(app)` adds other
+    routes (the sandbox's bot serves its dashboard, health and metrics on the same port).
     Stop with ``await runner.cleanup()``; the state is ``runner.app["state"]``."""
-    runner = web.AppRunner(build_app(state, rate_limits=rate_limits), access_log=None)
+    app = build_app(state, rate_limits=rate_limits)
+    if mount is not None:
+        mount(app)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site: web.BaseSite = web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, host, port)
     await site.start()
     real: int = runner.addresses[0][1]  # the one site's socket: the real port when 0 was asked for
     return runner, real

@@ -1,4 +1,8 @@
-"""`redvest sandbox`: a local Telegram look-alike in the browser, with the bot and a demo community."""
+"""`redvest sandbox`: a local Telegram look-alike in the browser, with the bot and a demo community.
+
+Everything is served on one port: the chat (/), the Bot API (/bot<token>/), and the bot's web
+server (the dashboard, /healthz, /metrics), so `--port` moves it all and two sandboxes on two
+ports never meet."""
 
 from __future__ import annotations
 
@@ -7,14 +11,18 @@ import asyncio
 import logging
 import os
 
+from aiohttp import web
 from pydantic import SecretStr
 
 from bot.app import build_application, start_running, stop_running
 from bot.demo import PEOPLE, sandbox_groups, seed_demo
-from bot.services.kernel.config import Config, WebConfig
-from sandbox import SandboxState, start_server
+from bot.services.kernel.config import Config
+from bot.web.server import build_web_app
+from sandbox import SandboxState, bind, start_server
 from storage import migrate
 from storage.db import Database
+
+from .errors import CliError
 
 SANDBOX_DB = "sqlite+aiosqlite:///redvest-sandbox.db"
 log = logging.getLogger(__name__)
@@ -22,7 +30,11 @@ log = logging.getLogger(__name__)
 
 def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subs.add_parser("sandbox", help="try the bot with no token and no internet, in a browser")
-    p.add_argument("--port", type=int, help="port of the sandbox (default: sandbox.port)")
+    p.add_argument(
+        "--port",
+        type=int,
+        help="the one port of the chat, the dashboard, /healthz and /metrics (default: sandbox.port; 0 = any free port)",
+    )
     p.add_argument("--no-bot", action="store_true", help="only the Bot API server, no bot")
     p.add_argument("--no-demo", action="store_true", help="do not seed the demo community")
     p.add_argument("--database", help=f"database URL for the sandbox's bot (default: {SANDBOX_DB})")
@@ -39,6 +51,13 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
 
 async def _run(cfg: Config, args: argparse.Namespace) -> None:
     port = args.port if args.port is not None else cfg.sandbox.port
+    host = cfg.sandbox.listen
+    try:
+        sock = bind(host, port)
+    except OSError as e:
+        raise CliError(f"cannot listen on {host}:{port} ({e.strerror}); pick another port with --port") from None
+    port = sock.getsockname()[1]
+    url = f"http://{host}:{port}"
     state = SandboxState()
     demo = cfg.sandbox.demo and not args.no_demo
     if demo:
@@ -46,9 +65,8 @@ async def _run(cfg: Config, args: argparse.Namespace) -> None:
             state.add_user(d.tg_user_id, d.name, language_code=d.language, started=True)
         for chat_id, title, members in sandbox_groups():
             state.add_group(chat_id, title, members)
-    runner, port = await start_server(cfg.sandbox.listen, port, state=state)
-    url = f"http://{cfg.sandbox.listen}:{port}"
     app = None
+    mount = None
     if not args.no_bot:
         # the sandbox's bot keeps its own database unless one is named explicitly
         db_url = args.database or (os.environ.get("REDVEST_DATABASE_URL") or SANDBOX_DB)
@@ -59,24 +77,32 @@ async def _run(cfg: Config, args: argparse.Namespace) -> None:
         cfg.telegram.token = SecretStr(cfg.sandbox.token)
         cfg.telegram.base_url = f"{url}/bot"
         cfg.database.url = db_url
-        if cfg.web.public_url == WebConfig().public_url:  # dashboard links must point at this web server
-            cfg.web.public_url = f"http://{cfg.web.listen}:{cfg.web.port}"
-        app = build_application(cfg, db, run_web=True)
-        await start_running(app)
-    print(
-        f"\nredvest sandbox is running: open {url}/ in a browser "
-        f"(Bot API for other bots: base_url={url}/bot). Ctrl+C stops it.",
-        flush=True,
-    )
+        cfg.web.public_url = url  # login links point at this server, whatever a config file says
+        app = build_application(cfg, db, run_web=False)
+        ptb = app
+
+        def mount(web_app: web.Application) -> None:
+            build_web_app(ptb.bot_data["core"], ptb, into=web_app)
+
+    runner, port = await start_server(host, port, state=state, sock=sock, mount=mount)
     if app is not None:
-        print(
-            f"The web dashboard (send /dashboard to the bot as a leader or admin) is served at "
-            f"{cfg.web.public_url}/dashboard\n",
-            flush=True,
-        )
+        await start_running(app)
+    print(urls(url, cfg.sandbox.token, with_bot=app is not None), flush=True)
     try:
         await asyncio.Event().wait()
     finally:
         if app is not None:
             await stop_running(app)
         await runner.cleanup()
+
+
+def urls(url: str, token: str, *, with_bot: bool) -> str:
+    lines = ["", "redvest sandbox is running (Ctrl+C stops it):", f"  chat       {url}/   (pick who you are)"]
+    if with_bot:
+        lines += [
+            f"  dashboard  {url}/dashboard   (send /dashboard to the bot as a leader or admin for a login link)",
+            f"  health     {url}/healthz",
+            f"  metrics    {url}/metrics",
+        ]
+    lines += [f"  Bot API    {url}/bot{token}/   (base_url for other bots: {url}/bot)", ""]
+    return "\n".join(lines)

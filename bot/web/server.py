@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 PROBE_SECONDS = 3.0
 
 
-def build_web_app(core: Core, ptb_app: App | None) -> web.Application:
-    app = web.Application()
+def build_web_app(core: Core, ptb_app: App | None, into: web.Application | None = None) -> web.Application:
+    """The web server's routes, on a new application or `into` another one (the sandbox's)."""
+    app = web.Application() if into is None else into
     app[CORE] = core
     if ptb_app is not None:
         app[PTB] = ptb_app
