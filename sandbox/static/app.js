@@ -174,8 +174,9 @@ function renderKeyboard(m) {
     const r = el("div", "row");
     for (const btn of row) {
       const b = typeof btn === "string" ? { text: btn } : btn;
-      const e = el("button", "", (b.request_contact ? "📱 " : "") + b.text);
+      const e = el("button", b.request_contact ? "contact" : "", keyLabel(b));
       e.type = "button";
+      e.title = keyHint(b);
       e.onclick = async () => {
         if (rm.one_time_keyboard) S.usedKeyboards.add(m.message_id);
         if (b.request_contact) {
