@@ -1,0 +1,27 @@
+"""An example or two for every sub-command's --help: what a person installing redvest types first."""
+
+EXAMPLES = {
+    "run": """examples:
+  redvest db upgrade && redvest run          polling, with the dashboard on web.port
+  redvest run --web-port 8090 --no-scheduler   a second process that only answers updates""",
+    "sandbox": """examples:
+  redvest sandbox                            then open the printed URL in a browser
+  redvest sandbox --port 9000                serve everything from other ports""",
+    "db": """examples:
+  redvest db upgrade                         apply the migrations (before the first run, after each upgrade)
+  redvest db current                         exit code 0 when the database is at the code's revision
+  redvest db backup backups/redvest-$(date +%F).db
+  redvest db restore backups/redvest-2026-12-01.db   (stop the bot first)""",
+    "admin": """examples:
+  redvest admin add 123456789                the person learns their id by sending /myid to the bot
+  redvest admin list""",
+    "import": """examples:
+  redvest import communities communities.csv
+  redvest import households households.csv --lang en   (formats: docs/import.md)""",
+    "digest": """examples:
+  redvest digest --grid 阳光一格 --week 2026-W47
+  redvest digest --community 1 --lang en --chart digest.png""",
+    "export": """examples:
+  redvest export requests --from 2026-11-01 --to 2026-11-30 --out november.xlsx
+  redvest export hours --from 2026-01-01 --to 2026-12-31 --grid 阳光一格 --format csv --out -""",
+}
