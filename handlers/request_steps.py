@@ -4,6 +4,8 @@ sending and /cancel: requests.py."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.i18n import LANGUAGES, t, tp
@@ -12,19 +14,25 @@ from bot.services.kernel.errors import DomainError
 from bot.views.callbacks import StaleButton
 from bot.views.requests.callbacks import REQ_CATEGORY, REQ_SLOTS, REQ_WHEN
 from bot.views.requests.intake import (
+    ask_date,
     ask_slots,
+    ask_when,
     category_buttons,
     confirm_buttons,
     confirm_text,
+    date_refused,
+    day_buttons,
     slots_buttons,
     when_buttons,
+    when_hint,
 )
 from bot.views.requests.labels import category_label
 from storage.enums import WhenKind
 
 from .base import Ctx, core_of, domain_errors, draft, lang_of, message_of, query_of, say, user_of
 
-CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
+GRID, CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
+    "grid",
     "category",
     "summary",
     "when",
@@ -69,8 +77,15 @@ async def category_button(update: Update, context: Ctx) -> object:
 async def use_buttons(update: Update, context: Ctx) -> None:
     """Typed text where a button was expected: say so and show the buttons again."""
     lang = lang_of(update, context)
-    state_buttons = category_buttons(lang) if "category" not in draft(context, DRAFT) else when_buttons(lang)
-    await say(update, t(lang, "request.hint.use_buttons"), state_buttons)
+    if "category" not in draft(context, DRAFT):
+        await say(update, t(lang, "request.hint.use_buttons"), category_buttons(lang))
+    else:
+        await say(update, when_hint(lang, await _today(context)), when_buttons(lang))
+
+
+async def _today(context: Ctx) -> date:
+    """Today where the request goes (the prompts' examples start from it)."""
+    return await svc.grid_today(core_of(context), draft(context, DRAFT).get("grid_id", 0))
 
 
 async def text_only(update: Update, context: Ctx) -> None:
@@ -81,7 +96,7 @@ async def text_only(update: Update, context: Ctx) -> None:
 async def summary_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     draft(context, DRAFT)["summary"] = svc.check_summary(message_of(update).text)
-    await say(update, t(lang, "request.ask.when"), when_buttons(lang))
+    await say(update, ask_when(lang, await _today(context)), when_buttons(lang))
     return WHEN
 
 
@@ -93,33 +108,55 @@ async def when_button(update: Update, context: Ctx) -> object:
     except StaleButton:
         await say(update, t(lang, "request.error.when"), when_buttons(lang))
         return WHEN
-    draft(context, DRAFT).update(when_kind=value, when_date=None)
     if value == WhenKind.date.value:
-        await say(update, t(lang, "request.ask.date"))
+        await say(update, ask_date(lang, await _today(context)), day_buttons(lang))
         return DATE
-    return await _ask_address(update, context)
+    draft(context, DRAFT).update(when_kind=value, when_date=None)
+    return await _after_date(update, context)
 
 
-async def _take_date(update: Update, context: Ctx) -> object:
+async def tomorrow_button(update: Update, context: Ctx) -> object:
+    await answer_press(update)
     d = draft(context, DRAFT)
-    d["when_date"] = await svc.check_date(core_of(context), d.get("grid_id", 0), message_of(update).text)
-    d["when_kind"] = WhenKind.date.value
-    return await _ask_address(update, context)
+    d.update(when_kind=WhenKind.date.value, when_date=await svc.tomorrow(core_of(context), d.get("grid_id", 0)))
+    return await _after_date(update, context)
 
 
-date_text = domain_errors(_take_date)
+async def date_text(update: Update, context: Ctx) -> object:
+    """A typed date (any message where a date was asked): taken, or refused with what to do."""
+    return await _typed_date(update, context, where_asked=DATE)
 
 
 async def when_text(update: Update, context: Ctx) -> object:
-    """A date typed instead of pressing a button is fine too."""
+    """A date typed instead of pressing a button is fine too; other text: the buttons again."""
+    return await _typed_date(update, context, where_asked=WHEN)
+
+
+async def _typed_date(update: Update, context: Ctx, *, where_asked: str) -> object:
+    d = draft(context, DRAFT)
     try:
-        return await _take_date(update, context)
-    except DomainError:
-        await use_buttons(update, context)
-        return WHEN
+        d["when_date"] = await svc.check_date(core_of(context), d.get("grid_id", 0), message_of(update).text)
+    except svc.DateRefused as e:
+        if where_asked == WHEN and e.key == "request.error.date_format":
+            await use_buttons(update, context)
+            return WHEN
+        return await refuse_date(update, context, e)
+    d["when_kind"] = WhenKind.date.value
+    return await _after_date(update, context)
 
 
-async def _ask_address(update: Update, context: Ctx) -> object:
+async def refuse_date(update: Update, context: Ctx, e: svc.DateRefused) -> object:
+    """Why not this date, what to type instead, and Today / Tomorrow to press."""
+    lang = lang_of(update, context)
+    await say(update, date_refused(lang, e), day_buttons(lang))
+    return DATE
+
+
+async def _after_date(update: Update, context: Ctx) -> object:
+    """The address next; a date asked again at sending goes straight back to the summary."""
+    d = draft(context, DRAFT)
+    if "address" in d and "phone" in d:
+        return await confirm(update, context)
     await say(update, t(lang_of(update, context), "request.ask.address"))
     return ADDRESS
 
@@ -166,7 +203,7 @@ async def _after_contact(update: Update, context: Ctx) -> object:
         await say(update, ask_slots(lang), slots_buttons())
         return SLOTS
     d["slots"] = 1
-    return await _confirm(update, context)
+    return await confirm(update, context)
 
 
 @domain_errors
@@ -177,15 +214,17 @@ async def slots_input(update: Update, context: Ctx) -> object:
     else:
         raw = message_of(update).text
     draft(context, DRAFT)["slots"] = svc.check_slots(raw)
-    return await _confirm(update, context)
+    return await confirm(update, context)
 
 
-async def _confirm(update: Update, context: Ctx) -> object:
+async def confirm(update: Update, context: Ctx) -> object:
+    """The draft to check, with Send / Start again / Cancel."""
     lang = lang_of(update, context)
-    await say(update, confirm_text(lang, draft(context, DRAFT)), confirm_buttons(lang))
+    this_year = (await _today(context)).year
+    await say(update, confirm_text(lang, draft(context, DRAFT), this_year), confirm_buttons(lang))
     return CONFIRM
 
 
 async def confirm_hint(update: Update, context: Ctx) -> object:
     await say(update, t(lang_of(update, context), "request.hint.confirm"))
-    return await _confirm(update, context)
+    return await confirm(update, context)

@@ -1,8 +1,9 @@
-"""点单: the resident's guided request — category, what, when, where, contact, (slots), confirm.
+"""点单: the resident's guided request — (grid), category, what, when, where, contact, (slots), confirm.
 
 Entry: /request, the "Ask for help" menu button, the deep link `/start req`. In a group the bot
-collects nothing: it answers with a button that opens the private chat. /cancel leaves any step.
-The steps themselves: request_steps.py.
+collects nothing: it answers with a button that opens the private chat. Someone who has not said
+where they live chooses their community and grid first, with /grid's buttons, as a step of the
+conversation. /cancel leaves any step. The steps themselves: request_steps.py.
 """
 
 from __future__ import annotations
@@ -17,12 +18,22 @@ from bot.i18n import t
 from bot.services import requests as svc
 from bot.services.kernel.errors import DomainError
 from bot.transport import raw_api
-from bot.views.people.callbacks import MENU_REQUEST
-from bot.views.requests.callbacks import REQ_CANCEL, REQ_CATEGORY, REQ_RESTART, REQ_SEND, REQ_SLOTS, REQ_WHEN
-from bot.views.requests.intake import category_buttons, no_grid_buttons, sent_buttons, when_buttons
+from bot.views.people.callbacks import MENU_REQUEST, RES_COMMUNITIES_PAGE, RES_COMMUNITY, RES_GRID
+from bot.views.requests.callbacks import (
+    REQ_CANCEL,
+    REQ_CATEGORY,
+    REQ_RESTART,
+    REQ_SEND,
+    REQ_SLOTS,
+    REQ_TOMORROW,
+    REQ_WHEN,
+)
+from bot.views.requests.intake import category_buttons, sent_buttons
 from bot.views.requests.tasks import open_private_button
 
-from .base import AnyHandler, Ctx, actor_of, core_of, draft, lang_of, say, user_data
+from . import residents
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, draft, lang_of, press_data, say, user_data
+from .pickers import answer, show
 from .request_steps import (
     ADDRESS,
     CAT,
@@ -30,19 +41,23 @@ from .request_steps import (
     CONTACT,
     DATE,
     DRAFT,
+    GRID,
     SLOTS,
     SUMMARY,
     WHEN,
     address_text,
     answer_press,
     category_button,
+    confirm,
     confirm_hint,
     contact_shared,
     contact_text,
     date_text,
+    refuse_date,
     slots_input,
     summary_text,
     text_only,
+    tomorrow_button,
     use_buttons,
     when_button,
     when_text,
@@ -64,11 +79,41 @@ async def request_command(update: Update, context: Ctx) -> object:
     try:
         start = await svc.begin_request(core_of(context), actor_of(update))
     except svc.NoGrid:
-        await say(update, t(lang, "request.error.no_grid"), no_grid_buttons(lang))
-        return END
+        user_data(context)[DRAFT] = {}
+        return await _ask_grid(update, context)
     user_data(context)[DRAFT] = {"grid_id": start.grid_id, "leader": start.can_set_slots}
     await say(update, t(lang, "request.ask.category", grid=start.grid_name), category_buttons(lang))
     return CAT
+
+
+async def _ask_grid(update: Update, context: Ctx) -> object:
+    """Where the request should go, with /grid's buttons; with nothing to choose from, the end
+    (residents said whom to ask)."""
+    if await residents.offer_grids(update, context, t(lang_of(update, context), "request.ask.grid") + "\n\n"):
+        return GRID
+    user_data(context).pop(DRAFT, None)
+    return END
+
+
+@domain_errors
+async def grid_chosen(update: Update, context: Ctx) -> object:
+    """The grid chosen inside /request: it is where they live now; the request goes on from where it was."""
+    lang = lang_of(update, context)
+    start = await svc.begin_request_in(core_of(context), actor_of(update), RES_GRID.parse_id(press_data(update)))
+    await answer(update, t(lang, "residents.saved_short"))
+    d = draft(context, DRAFT)
+    d.update(grid_id=start.grid_id, leader=start.can_set_slots)
+    if "summary" in d:  # asked again at sending: everything else is still there
+        await show(update, t(lang, "request.grid_saved", grid=start.grid_name))
+        return await confirm(update, context)
+    await show(update, t(lang, "request.ask.category", grid=start.grid_name), category_buttons(lang))
+    return CAT
+
+
+async def grid_hint(update: Update, context: Ctx) -> object:
+    """Typed text (or anything) where a grid was to be chosen: say so, and the buttons again."""
+    await say(update, t(lang_of(update, context), "request.hint.grid"))
+    return await _ask_grid(update, context)
 
 
 async def send_button(update: Update, context: Ctx) -> object:
@@ -92,11 +137,12 @@ async def send_button(update: Update, context: Ctx) -> object:
             grid_id=d.get("grid_id"),
             source="leader" if d.get("leader") else "resident",
         )
+    except svc.DateRefused as e:  # the day passed while the summary waited
+        return await refuse_date(update, context, e)
+    except svc.NoGrid:  # the grid is gone: choose another, the rest is kept
+        return await _ask_grid(update, context)
     except DomainError as e:
         await say(update, t(lang, e.key, **e.params))
-        if e.key.startswith("request.error.date"):
-            await say(update, t(lang, "request.ask.when"), when_buttons(lang))
-            return WHEN
         return CONFIRM
     user_data(context).pop(DRAFT, None)
     await _strip_buttons(update)
@@ -143,6 +189,12 @@ def build_handlers() -> list[AnyHandler]:
                 CallbackQueryHandler(request_command, pattern=MENU_REQUEST.pattern),
             ],
             states={
+                GRID: [
+                    CallbackQueryHandler(residents.community_page, pattern=RES_COMMUNITIES_PAGE.pattern),
+                    CallbackQueryHandler(residents.community_chosen, pattern=RES_COMMUNITY.pattern),
+                    CallbackQueryHandler(grid_chosen, pattern=RES_GRID.pattern),
+                    MessageHandler(text | other, grid_hint),
+                ],
                 CAT: [
                     CallbackQueryHandler(category_button, pattern=REQ_CATEGORY.pattern),
                     MessageHandler(text | other, use_buttons),
@@ -150,10 +202,15 @@ def build_handlers() -> list[AnyHandler]:
                 SUMMARY: [MessageHandler(text, summary_text), MessageHandler(other, text_only)],
                 WHEN: [
                     CallbackQueryHandler(when_button, pattern=REQ_WHEN.pattern),
+                    CallbackQueryHandler(tomorrow_button, pattern=REQ_TOMORROW.pattern),
                     MessageHandler(text, when_text),
                     MessageHandler(other, use_buttons),
                 ],
-                DATE: [MessageHandler(text, date_text), MessageHandler(other, text_only)],
+                DATE: [
+                    CallbackQueryHandler(when_button, pattern=REQ_WHEN.pattern),
+                    CallbackQueryHandler(tomorrow_button, pattern=REQ_TOMORROW.pattern),
+                    MessageHandler(text | other, date_text),
+                ],
                 ADDRESS: [MessageHandler(text, address_text), MessageHandler(other, text_only)],
                 CONTACT: [
                     MessageHandler(filters.CONTACT, contact_shared),

@@ -19,28 +19,36 @@ from .common import group_start
 from .pickers import answer, show
 
 
-async def _community_step(update: Update, context: Ctx, intro: str, page: int = 0, new: bool = False) -> None:
+async def _community_step(update: Update, context: Ctx, intro: str, page: int = 0, new: bool = False) -> bool:
+    """The communities (or the one community's grids); False when there is nothing to choose (said so)."""
     lang = lang_of(update, context)
     communities = await places.all_communities(core_of(context))
     if not communities:
         await show(update, t(lang, "residents.no_communities"), new=new)
-        return
+        return False
     if len(communities) == 1:  # one community: go straight to its grids
-        await _grid_step(update, context, communities[0].id or 0, intro, new=new)
-        return
+        return await _grid_step(update, context, communities[0].id or 0, intro, new=new)
     await show(update, *views.communities_step(lang, intro, communities, page), new=new)
+    return True
 
 
 async def _grid_step(
     update: Update, context: Ctx, community_id: int, intro: str = "", page: int = 0, new: bool = False
-) -> None:
+) -> bool:
     lang = lang_of(update, context)
     com, grids = await people.grid_choices(core_of(context), community_id)
     if not grids:
         await show(update, t(lang, "residents.no_grids", community=com.name), new=new)
-        return
+        return False
     many = len(await places.all_communities(core_of(context))) > 1
     await show(update, *views.grids_step(lang, intro, com, grids, page, back=many), new=new)
+    return True
+
+
+async def offer_grids(update: Update, context: Ctx, intro: str) -> bool:
+    """The community and grid buttons after `intro`, as a new message (a step of /request too);
+    False when there is nothing to choose from (and that was said)."""
+    return await _community_step(update, context, intro, new=True)
 
 
 async def ask_for_grid(update: Update, context: Ctx) -> None:

@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 
 from bot.app import build_application, start_running, stop_running
 from bot.outbox.notifier import OutboxNotifier
-from bot.services.kernel.clock import FakeClock, SystemClock
+from bot.services.kernel.clock import Clock, FakeClock, SystemClock
 from bot.services.kernel.config import Config, load_config
 from bot.services.kernel.core import Core
 from sandbox import SandboxClient, start_server
@@ -167,15 +167,24 @@ class RunningBot:
 
 
 @pytest.fixture
-async def bot(sandbox: SandboxClient, db: Database, cfg: Config) -> AsyncIterator[RunningBot]:
+def bot_clock() -> Clock:
+    """The running bot's clock: the wall clock. A module that needs the bot on a given day
+    overrides this fixture (tests/support/clocks.py DayClock)."""
+    return SystemClock()
+
+
+@pytest.fixture
+async def bot(sandbox: SandboxClient, db: Database, cfg: Config, bot_clock: Clock) -> AsyncIterator[RunningBot]:
     """The real bot, polling the sandbox over HTTP, on the test's SQLite database."""
-    async for running in _run_bot(sandbox, db, cfg):
+    async for running in _run_bot(sandbox, db, cfg, bot_clock):
         yield running
 
 
-async def _run_bot(sandbox: SandboxClient, db: Database, cfg: Config) -> AsyncIterator[RunningBot]:
+async def _run_bot(
+    sandbox: SandboxClient, db: Database, cfg: Config, clock: Clock | None = None
+) -> AsyncIterator[RunningBot]:
     cfg.telegram.base_url = f"http://127.0.0.1:{sandbox.port}/bot"
-    app = build_application(cfg, db, SystemClock(), run_scheduler=False)
+    app = build_application(cfg, db, clock or SystemClock(), run_scheduler=False)
     await start_running(app, poll_timeout=1)
     try:
         yield RunningBot(app=app, core=app.bot_data["core"], sb=sandbox)

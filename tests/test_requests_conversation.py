@@ -1,10 +1,24 @@
 """The /request conversation through the sandbox: entries, every step's refusals, /cancel, groups."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import HelpRequest
+from storage.models import HelpRequest, Person
+from tests.support.clocks import DayClock
 from tests.support.harness import buttons_of, text_of
+
+
+@pytest.fixture
+def bot_clock() -> DayClock:
+    """The bot on Wednesday 18 November 2026: the dates typed below are ahead of it."""
+    return DayClock(datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+
+
+def labels(message) -> set[str]:
+    return {b["text"] for b in buttons_of(message)}
 
 
 async def count(w):
@@ -42,18 +56,57 @@ async def test_deep_link_and_menu_button_start_the_conversation(world):
     assert "第 1 步" in text_of(await w.resident.reply())
 
 
-async def test_a_resident_without_a_grid_is_sent_to_choose_one(world):
+async def test_a_resident_without_a_grid_chooses_it_inside_the_request_and_goes_on(world):
     w = world
     newcomer = await w.bot.user(3100, "新来的")
     await newcomer.send("/request")
-    msg = await newcomer.reply()
-    assert "/grid" in text_of(msg) and any(b.get("callback_data") == "menu:grid" for b in buttons_of(msg))
-    await newcomer.press("选择我的网格", message=msg)  # hands over to /grid (residents)
-    choose = await newcomer.reply(edited=True)
-    await newcomer.press("第一网格", message=choose)
-    await newcomer.reply(edited=True)
-    await newcomer.send("/request")
+    choose = await newcomer.reply()
+    assert "先选一下您住的地方" in text_of(choose) and {"第一网格", "第二网格"} <= labels(choose)
+    for absurd in ("第一网格", "🏠", "<i>x</i>", "'; DROP TABLE person; --", "修" * 10000):
+        await newcomer.send(absurd)
+        hint = await newcomer.reply(contains="请点下面的按钮")
+        assert "/cancel" in text_of(hint)
+        assert {"第一网格", "第二网格"} <= labels(await newcomer.reply(contains="先选一下"))
+    async with w.db.session() as s:
+        assert (await s.execute(select(Person.grid_id).where(Person.tg_user_id == 3100))).scalar() is None
+    await newcomer.press("第一网格")
+    assert "第一网格" in text_of(await newcomer.reply(contains="第 1 步", edited=True))
+    await newcomer.press("代买代办")
+    await newcomer.reply(contains="第 2 步")
+    await newcomer.send("帮忙取药")
+    await newcomer.press("今天", message=await newcomer.reply(contains="第 3 步"))
+    await newcomer.reply(contains="第 4 步")
+    await newcomer.send("5 栋 101")
+    await newcomer.reply(contains="第 5 步")
+    await newcomer.send("💬 只通过机器人联系")
+    await newcomer.press("发送", message=await newcomer.reply(contains="请核对"))
+    await newcomer.reply(contains="A-0001")
+    assert "帮忙取药" in text_of(await w.sb.wait_bot_message(w.volunteer_group, contains="A-0001"))
+    await newcomer.send("/request")  # the grid is remembered
     assert "第一网格" in text_of(await newcomer.reply(contains="第 1 步"))
+
+
+async def test_an_english_newcomer_chooses_a_grid_inside_the_request(world):
+    w = world
+    bob = await w.bot.user(3101, "Bob", lang="en")
+    await bob.send("/request")
+    choose = await bob.reply()
+    assert "First choose where you live" in text_of(choose)
+    await bob.send("Grid one please")
+    assert "/cancel" in text_of(await bob.reply(contains="Please choose your community and grid"))
+    await bob.press("第二网格", message=await bob.reply(contains="First choose"))
+    assert "第二网格" in text_of(await bob.reply(contains="Step 1", edited=True))
+    await bob.press("Errands")
+    await bob.reply(contains="Step 2")
+    await bob.send("Carry my shopping")
+    await bob.press("This week", message=await bob.reply(contains="Step 3"))
+    await bob.reply(contains="Step 4")
+    await bob.send("Block 9")
+    await bob.reply(contains="Step 5")
+    await bob.send("💬 Only through the bot")
+    await bob.press("Send", message=await bob.reply(contains="Please check"))
+    await bob.reply(contains="A-0001")
+    await w.sb.wait_bot_message(w.other_group, contains="A-0001")
 
 
 @pytest.mark.parametrize("step", range(6))
@@ -96,7 +149,7 @@ async def test_each_step_refuses_bad_input_and_asks_again(world):
     await u.reply(contains="3")
     await u.press("选个日期")
     await u.reply()
-    for bad, hint in [("明天", "看不懂"), ("2020-01-01", "过去"), ("2-30", "没有这一天")]:
+    for bad, hint in [("下个月吧", "看不懂"), ("2020-01-01", "过去"), ("2-30", "没有这一天"), ("11-17", "过去")]:
         await u.send(bad)
         assert hint in text_of(await u.reply()), bad
     await u.send("11月20日")

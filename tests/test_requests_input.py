@@ -29,6 +29,11 @@ TODAY = date(2026, 11, 18)
         ("11-18", TODAY),
         ("1-5", date(2027, 1, 5)),
         ("2026年12月1日", date(2026, 12, 1)),
+        ("明天", date(2026, 11, 19)),
+        ("Tomorrow", date(2026, 11, 19)),
+        ("今天", TODAY),
+        ("后天", date(2026, 11, 20)),
+        ("5-1", date(2027, 5, 1)),  # over half a year ago: next May is nearer
     ],
 )
 def test_dates_people_write_are_understood(text, expected):
@@ -38,7 +43,7 @@ def test_dates_people_write_are_understood(text, expected):
 @pytest.mark.parametrize(
     "text,key",
     [
-        ("明天", "request.error.date_format"),
+        ("下个月吧", "request.error.date_format"),
         ("", "request.error.date_format"),
         ("2026-13-01", "request.error.date_invalid"),
         ("2-30", "request.error.date_invalid"),
@@ -54,6 +59,17 @@ def test_nonsense_and_past_dates_are_refused_with_a_reason(text, key):
     with pytest.raises(InvalidInput) as e:
         rin.parse_date(text, TODAY)
     assert e.value.key == key
+
+
+@pytest.mark.parametrize(
+    "text,day", [("11月20日", date(2026, 11, 20)), ("11-20", date(2026, 11, 20)), ("12-1", date(2026, 12, 1))]
+)
+def test_a_month_and_day_just_past_is_refused_not_moved_to_next_year(text, day):
+    """Typed on 4 December, 11月20日 is 14 days ago: refused, saying which day and which is today."""
+    today = date(2026, 12, 4)
+    with pytest.raises(rin.DateRefused) as e:
+        rin.parse_date(text, today)
+    assert (e.value.key, e.value.day, e.value.today) == ("request.error.date_past", day, today)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\u200b\u200f ", "a", "\n\t"])

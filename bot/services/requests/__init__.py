@@ -21,12 +21,13 @@ from .board_reads import (
 from .cancelling import cancel_request
 from .claiming import ClaimResult, claim_task
 from .common import ACTIVE, HOLDING, LIVE, TERMINAL, require_status
-from .destination import NoGrid, RequestStart, begin_request
+from .destination import NoGrid, RequestStart, begin_request, begin_request_in
 from .escalation import escalate_overdue
 from .facts import REFERRALS, SKILL_FIT, CardFacts, TaskView, skills_fit
 from .fields import (
     MAX_SLOTS,
     SUMMARY_MAX,
+    DateRefused,
     check_address,
     check_phone,
     check_slots,
@@ -35,7 +36,7 @@ from .fields import (
     mask_phones,
     parse_hours,
 )
-from .grid_today import check_date
+from .grid_today import check_date, grid_today, tomorrow
 from .intake import RequestDraft, create_request
 from .listing import RequestView, my_requests, request_of
 from .notices import (
@@ -72,8 +73,12 @@ __all__ = [
     "RequestDraft",
     "RequestStart",
     "begin_request",
+    "begin_request_in",
     "cancel_request",
     "check_date",
+    "DateRefused",
+    "grid_today",
+    "tomorrow",
     "create_request",
     "RequestView",
     "my_requests",

@@ -21,6 +21,7 @@ from storage.models import Assignment, Grid, HelpRequest, Person, VolunteerProfi
 
 from .common import ACTIVE, LIVE, assignments, display_name, get_request
 from .facts import skills_fit
+from .grid_today import this_year
 
 BOARD_LIMIT = 30
 
@@ -45,12 +46,14 @@ class Board:
     items: list[BoardItem]
     volunteers: list[VolunteerLoad]
     max_load: int
+    this_year: int  # the year it is: a request's date in another year shows its year
 
 
 @dataclass
 class LeaderView:
     request: HelpRequest
     holders: list[tuple[Person, str]]  # volunteer, assignment status
+    this_year: int  # the year it is: the request's date in another year shows its year
     duplicate_of: HelpRequest | None = None
 
 
@@ -109,7 +112,13 @@ async def board_for(core: Core, actor: Actor) -> list[Board]:
                 names = [display_name(p) for p, _ in await _holders(s, r.id or 0)]
                 items.append(BoardItem(r, names))
             boards.append(
-                Board(g, items, await volunteer_loads(s, g.id or 0), core.cfg.requests.max_open_tasks_per_volunteer)
+                Board(
+                    g,
+                    items,
+                    await volunteer_loads(s, g.id or 0),
+                    core.cfg.requests.max_open_tasks_per_volunteer,
+                    this_year(core),
+                )
             )
         return boards
 
@@ -127,7 +136,7 @@ async def request_for_leader(core: Core, actor: Actor, request_id: int) -> Leade
     async with core.db.session() as s:
         _, req = await leader_of_request(s, actor, request_id)
         dup = await s.get(HelpRequest, req.suspected_duplicate_of) if req.suspected_duplicate_of else None
-        return LeaderView(req, await _holders(s, req.id or 0), dup)
+        return LeaderView(req, await _holders(s, req.id or 0), this_year(core), dup)
 
 
 async def volunteers_for(core: Core, actor: Actor, request_id: int) -> tuple[HelpRequest, list[VolunteerLoad]]:

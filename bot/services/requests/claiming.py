@@ -19,6 +19,7 @@ from storage.models import Assignment, HelpRequest, Person, table_of
 from storage.rows import AnyRow, set_committed
 
 from .common import display_name, notice_for, part_of, require_status, taker_name
+from .grid_today import this_year
 from .notices import TaskTaken, VolunteerComing
 from .posting import Send, card_edits, queue
 from .task_details import people_of, view_of
@@ -106,7 +107,7 @@ async def _assign(
         ),
     )
     resident, household = people_of(ctx)
-    view = view_of(req, a, resident, household)
+    view = view_of(req, a, resident, household, this_year(core))
     sends: list[Send] = []
     taken = notice_for(volunteer, TaskTaken, task=view, dispatched=dispatched)
     if taken is not None:
@@ -124,7 +125,7 @@ async def _assign(
         if coming is not None:
             sends.append((f"coming:{slot.assignment_id}", coming, None, False))
     takers = None if slot.others is None else [taker_name(p) for p in slot.others] + [display_name(volunteer)]
-    await queue(core, s, sends, await card_edits(s, req, takers=takers, copies=slot.copies))
+    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=slot.copies))
     return ClaimResult(
         req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value
     )

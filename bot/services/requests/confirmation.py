@@ -131,7 +131,7 @@ async def complete(
         s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value, by_leader=by_leader
     )
     # the volunteers' messages and the card edits in one insert; the takers' names already read
-    await queue(core, s, sends, await card_edits(s, req, takers=[display_name(p) for p in takers]))
+    await queue(core, s, sends, await card_edits(core, s, req, takers=[display_name(p) for p in takers]))
 
 
 def _taker(row: Any) -> Person | None:

@@ -13,6 +13,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
 from bot.services.kernel.roles import ADMIN, LEADER, Actor, by_tg, can_lead, grants, led_grids, load_me
+from bot.services.people import choose_grid
 from storage.models import Grid, Person, RoleGrant
 
 
@@ -61,3 +62,10 @@ async def begin_request(core: Core, actor: Actor) -> RequestStart:
         if grid is None or grid.id is None:
             raise NoGrid()
         return RequestStart(grid.id, grid.name, await can_lead(s, person, grid.id))
+
+
+async def begin_request_in(core: Core, actor: Actor, grid_id: int) -> RequestStart:
+    """Someone with no grid chose one inside /request: it is where they live from now on (as /grid
+    records it), and the request goes there."""
+    await choose_grid(core, actor, grid_id)
+    return await begin_request(core, actor)

@@ -40,9 +40,10 @@ class CardFacts:
     status: str
     slots: int
     slots_taken: int
+    this_year: int  # the year it is: a date in another year shows its year
 
     @classmethod
-    def of(cls, req: HelpRequest) -> CardFacts:
+    def of(cls, req: HelpRequest, this_year: int) -> CardFacts:
         return cls(
             req.id or 0,
             req.code or "",
@@ -53,6 +54,7 @@ class CardFacts:
             req.status,
             req.slots,
             req.slots_taken,
+            this_year,
         )
 
 
@@ -62,6 +64,7 @@ class TaskView:
 
     request: HelpRequest
     assignment: Assignment
+    this_year: int  # the year it is: the request's date in another year shows its year
     resident_name: str | None = None
     household: Household | None = None
     can_message: bool = False

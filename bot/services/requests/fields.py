@@ -25,6 +25,7 @@ MAX_HOURS = 24.0
 
 _ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _MD = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
+_WORDS = {"今天": 0, "今日": 0, "today": 0, "明天": 1, "明日": 1, "tomorrow": 1, "后天": 2, "dayaftertomorrow": 2}
 
 
 clean_text = strip_invisible  # control and direction characters out, outer whitespace trimmed, else as typed
@@ -72,27 +73,51 @@ def check_when_kind(value: str) -> str:
     return value
 
 
+class DateRefused(InvalidInput):
+    """A typed date that cannot be the day asked for. `key` says why; `today` (in the grid's time
+    zone) and `day` (the day read, when one was) let the answer name them and suggest others."""
+
+    def __init__(self, key: str, today: date, day: date | None = None) -> None:
+        super().__init__(key)
+        self.today, self.day = today, day
+
+
+def _month_day(month: int, dom: int, today: date) -> date:
+    """A month and day without a year: the nearer of this year's and next year's (11-20 typed on
+    4 December is 14 days ago, not next November; 1-5 is next January)."""
+    days = []
+    for year in (today.year, today.year + 1):
+        try:
+            days.append(date(year, month, dom))
+        except ValueError:  # 2-29 of a common year, 2-30, 13-01 ...
+            continue
+    if not days:
+        raise ValueError(f"no day {month}-{dom}")
+    return min(days, key=lambda d: (abs((d - today).days), d < today))
+
+
 def parse_date(text: str | None, today: date) -> date:
-    """2026-11-20, 2026/11/20, 11-20, 11/20, 11月20日 → a date from today up to a year ahead.
-    A month-day without a year means the next such day (today counts)."""
+    """2026-11-20, 2026/11/20, 11-20, 11/20, 11月20日, 明天, tomorrow → a date from today up to a year ahead.
+    A month-day without a year is the nearer such day; one in the past is refused, never moved
+    to next year behind the resident's back."""
     value = re.sub(r"\s+", "", clean_text(text))
     value = value.translate(str.maketrans("０１２３４５６７８９－／", "0123456789-/"))
     m = _ISO.match(value)
     try:
-        if m:
+        if value.lower() in _WORDS:
+            day = today + timedelta(days=_WORDS[value.lower()])
+        elif m:
             day = date(int(m[1]), int(m[2]), int(m[3]))
         elif m := _MD.match(value):
-            day = date(today.year, int(m[1]), int(m[2]))
-            if day < today:
-                day = date(today.year + 1, int(m[1]), int(m[2]))
+            day = _month_day(int(m[1]), int(m[2]), today)
         else:
-            raise InvalidInput("request.error.date_format")
+            raise DateRefused("request.error.date_format", today)
     except ValueError:  # 2-30, 13-01 ...
-        raise InvalidInput("request.error.date_invalid") from None
+        raise DateRefused("request.error.date_invalid", today) from None
     if day < today:
-        raise InvalidInput("request.error.date_past")
+        raise DateRefused("request.error.date_past", today, day)
     if day > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise InvalidInput("request.error.date_far")
+        raise DateRefused("request.error.date_far", today, day)
     return day
 
 

@@ -3,7 +3,7 @@ time zone (the bot's own zone when the community has none, or an unknown one).""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
@@ -36,7 +36,22 @@ async def local_today(session: AsyncSession, core: Core, grid_id: int) -> date:
 
 
 async def check_date(core: Core, grid_id: int, text: str | None) -> str:
-    """A typed date as ISO, checked against today in the grid's community time zone."""
-    async with core.db.session() as s:
-        today = await local_today(s, core, grid_id)
-    return rin.parse_date(text, today).isoformat()
+    """A typed date as ISO, checked against today in the grid's community time zone (DateRefused:
+    why not, with today)."""
+    return rin.parse_date(text, await grid_today(core, grid_id)).isoformat()
+
+
+async def grid_today(core: Core, grid_id: int) -> date:
+    """Today in the grid's community time zone: the prompts' example dates start from it."""
+    async with core.db.reading() as s:
+        return await local_today(s, core, grid_id)
+
+
+def this_year(core: Core) -> int:
+    """The year it is now (in `bot.timezone`): a request's date in another year shows its year."""
+    return today_in(core, None).year
+
+
+async def tomorrow(core: Core, grid_id: int) -> str:
+    """The Tomorrow button's day, as ISO."""
+    return (await grid_today(core, grid_id) + timedelta(days=1)).isoformat()

@@ -14,10 +14,13 @@ from bot.services.kernel.roles import Actor, by_tg, ensure_person, load_rows
 from bot.services.requests.common import HOLDING, display_name, get_request
 from storage.models import Assignment, HelpRequest, Person, Rating
 
+from .grid_today import this_year
+
 
 @dataclass
 class RequestView:
     request: HelpRequest
+    this_year: int  # the year it is: the request's date in another year shows its year
     takers: list[str] = field(default_factory=list)
     rating: Rating | None = None
     volunteers: list[Person] = field(default_factory=list)  # who holds it now (for the Message buttons)
@@ -45,7 +48,7 @@ async def my_requests(core: Core, actor: Actor, limit: int = 10) -> list[Request
     """The resident's latest requests with who took them and their rating."""
     async with core.db.session() as s:
         rows = [(r, rating) for _, r, rating in await load_rows(s, actor, _MINE, limit=limit) if r is not None]
-        return await _views(s, rows)
+        return await _views(s, rows, this_year(core))
 
 
 async def own_request(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
@@ -62,11 +65,11 @@ async def request_of(core: Core, actor: Actor, request_id: int) -> RequestView:
     async with core.db.session() as s:
         _, req = await own_request(s, actor, request_id)
         rating = (await s.execute(_RATING, params={"rid": req.id})).scalars().first()
-        return (await _views(s, [(req, rating)]))[0]
+        return (await _views(s, [(req, rating)], this_year(core)))[0]
 
 
-async def _views(s: AsyncSession, rows: list[tuple[HelpRequest, Rating | None]]) -> list[RequestView]:
-    views = {r.id: RequestView(r, [], rating, []) for r, rating in rows}
+async def _views(s: AsyncSession, rows: list[tuple[HelpRequest, Rating | None]], this_year: int) -> list[RequestView]:
+    views = {r.id: RequestView(r, this_year, [], rating, []) for r, rating in rows}
     if views:
         for rid, p in (await s.execute(_HOLDERS, params={"rids": list(views)})).all():
             views[rid].volunteers.append(p)

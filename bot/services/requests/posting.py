@@ -20,6 +20,7 @@ from storage.models import ChatBinding, Grid, HelpRequest, Person
 
 from .common import taker_name, taker_names
 from .facts import CardFacts
+from .grid_today import this_year
 from .notices import LeadIntro, RequestCard
 
 Edit = tuple[str, RequestCard]  # card ref, the card as it is now
@@ -55,7 +56,7 @@ async def send_lead_copy(
     card = RequestCard(
         chat_id=p.tg_user_id,
         language=p.language,
-        card=CardFacts.of(req),
+        card=CardFacts.of(req, this_year(core)),
         takers=tuple(names),
         lead=True,
         intro=intro,
@@ -82,7 +83,7 @@ async def post_card(core: Core, session: AsyncSession, req: HelpRequest, group: 
         await core.notifier.send(
             session,
             f"request-card:{req.id}",
-            RequestCard(chat_id=group, card=CardFacts.of(req), urgent=urgent),
+            RequestCard(chat_id=group, card=CardFacts.of(req, this_year(core)), urgent=urgent),
             card_ref=f"request:{req.id}",
             urgent=urgent,
         )
@@ -107,6 +108,7 @@ async def post_card(core: Core, session: AsyncSession, req: HelpRequest, group: 
 
 
 async def card_edits(
+    core: Core,
     session: AsyncSession,
     req: HelpRequest,
     *,
@@ -123,7 +125,7 @@ async def card_edits(
         people, read = await card_audience(session, req.id or 0, with_takers=takers is None)
         copies = read if copies is None else copies
     names = tuple(taker_name(p) for p in people) if takers is None else tuple(takers)
-    facts = CardFacts.of(req)
+    facts = CardFacts.of(req, this_year(core))
     edits = [(f"request:{req.id}", RequestCard(chat_id=0, card=facts, takers=names, returned=returned))]
     for ref, _chat_id, language in copies:
         edits.append(
@@ -139,4 +141,4 @@ async def queue(core: Core, session: AsyncSession, sends: list[Send], edits: lis
 
 async def refresh_cards(core: Core, session: AsyncSession, req: HelpRequest, *, returned: bool = False) -> None:
     """Edit every posted copy of the card in place to the request's current state."""
-    await queue(core, session, [], await card_edits(session, req, returned=returned))
+    await queue(core, session, [], await card_edits(core, session, req, returned=returned))

@@ -19,6 +19,7 @@ from storage.rows import AnyRow
 
 from .common import ACTIVE, display_name, part_of
 from .facts import TaskView
+from .grid_today import this_year
 
 
 def people_of(ctx: AnyRow) -> tuple[Person | None, Household | None]:
@@ -27,16 +28,19 @@ def people_of(ctx: AnyRow) -> tuple[Person | None, Household | None]:
     return (detached(Person, p) if p else None), (detached(Household, h) if h else None)
 
 
-async def read_view(s: AsyncSession, req: HelpRequest, a: Assignment) -> TaskView:
+async def read_view(s: AsyncSession, req: HelpRequest, a: Assignment, this_year: int) -> TaskView:
     resident = await s.get(Person, req.resident_id) if req.resident_id else None
     household = await s.get(Household, req.household_id) if req.household_id else None
-    return view_of(req, a, resident, household)
+    return view_of(req, a, resident, household, this_year)
 
 
-def view_of(req: HelpRequest, a: Assignment, resident: Person | None, household: Household | None) -> TaskView:
+def view_of(
+    req: HelpRequest, a: Assignment, resident: Person | None, household: Household | None, this_year: int
+) -> TaskView:
     return TaskView(
         req,
         a,
+        this_year,
         display_name(resident) if resident else None,
         household,
         bool(resident and resident.tg_user_id and req.status in ACTIVE),
@@ -93,7 +97,7 @@ async def my_tasks(core: Core, actor: Actor) -> list[TaskView]:
             a_values = part_of(row, claim_reads.AS, "a_")
             assert a_values is not None  # the join reads the volunteer's own assignment of each task
             a = detached(Assignment, a_values)
-            views.append(view_of(detached(HelpRequest, values), a, resident, household))
+            views.append(view_of(detached(HelpRequest, values), a, resident, household, this_year(core)))
         return views
 
 
@@ -102,4 +106,4 @@ async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:
     async with core.db.reading() as s:
         h = await held(s, actor, request_id)
         resident, household = people_of(h.row)
-        return view_of(h.req, h.a, resident, household)
+        return view_of(h.req, h.a, resident, household, this_year(core))

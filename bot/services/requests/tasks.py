@@ -17,6 +17,7 @@ from . import fields as rin
 from .common import display_name, get_request, notice_for, require_status, taker_names_of, tell
 from .confirmation import ask_leaders_to_confirm
 from .facts import TaskView
+from .grid_today import this_year
 from .notices import DoneReported, ReleasedToLeader, TaskReleased, TaskStarted
 from .posting import Send, card_edits, queue, refresh_cards
 from .task_details import held, people_of, read_view, view_of
@@ -50,7 +51,7 @@ async def start_task(core: Core, actor: Actor, request_id: int) -> TaskView:
                 code=req.code or "",
                 volunteer_name=display_name(person),
             )
-        return await read_view(s, req, a)
+        return await read_view(s, req, a, this_year(core))
 
 
 _PERSON = table_of(Person)
@@ -95,8 +96,8 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
             else:  # nobody to confirm (a household's request): the leaders confirm right away
                 await ask_leaders_to_confirm(core, s, req)
         # the resident's question and the card edits in one insert
-        await queue(core, s, sends, await card_edits(s, req, takers=taker_names_of(h.rows)))
-        return view_of(req, a, resident, household)
+        await queue(core, s, sends, await card_edits(core, s, req, takers=taker_names_of(h.rows)))
+        return view_of(req, a, resident, household, this_year(core))
 
 
 async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -> HelpRequest:

@@ -43,7 +43,7 @@ RESIDENT_KEYS = {
 }
 
 
-def item_line(lang: str, item: BoardItem) -> str:
+def item_line(lang: str, item: BoardItem, this_year: int) -> str:
     r = item.request
     return t(
         lang,
@@ -51,7 +51,7 @@ def item_line(lang: str, item: BoardItem) -> str:
         urgent="🔴 " if r.when_kind == WhenKind.urgent.value else "",
         code=r.code or "",
         category=category_label(lang, r.category),
-        when=when_label(lang, r.when_kind, r.when_date),
+        when=when_label(lang, r.when_kind, r.when_date, this_year),
         taken=r.slots_taken,
         slots=r.slots,
         status=status_label(lang, r.status),
@@ -62,7 +62,7 @@ def item_line(lang: str, item: BoardItem) -> str:
 def board_lines(lang: str, b: Board) -> tuple[list[str], Keyboard]:
     """One grid's board: its requests, each volunteer's load, a button a request."""
     lines = [tn(lang, "board.head", len(b.items), grid=b.grid.name)]
-    lines += [item_line(lang, i) for i in b.items] or [t(lang, "board.empty")]
+    lines += [item_line(lang, i, b.this_year) for i in b.items] or [t(lang, "board.empty")]
     busiest = sorted(b.volunteers, key=lambda v: -v.open_tasks)[:40]
     loads = ", ".join(
         tp(lang, "board.load_item", name=short(v.person.name or "?", 12), n=v.open_tasks) for v in busiest
@@ -82,7 +82,7 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
             status=status_label(lang, r.status),
         ),
         t(lang, "task.details.summary", summary=r.summary),
-        t(lang, "task.details.when", when=when_label(lang, r.when_kind, r.when_date)),
+        t(lang, "task.details.when", when=when_label(lang, r.when_kind, r.when_date, v.this_year)),
     ]
     if r.address:
         lines.append(t(lang, "task.details.address", address=r.address))

@@ -12,6 +12,7 @@ from storage.enums import Category, WhenKind
 # 点单: the resident's guided request
 REQ_CATEGORY = Callback("req", "cat", One(*(c.value for c in Category)))
 REQ_WHEN = Callback("req", "when", One(*(w.value for w in WhenKind)))
+REQ_TOMORROW = Callback("req", "tomorrow")  # a date: tomorrow where the grid is
 REQ_SLOTS = Callback("req", "slots", Int(0, 999))  # the number is checked by fields.check_slots
 REQ_SEND = Callback("req", "send")
 REQ_RESTART = Callback("req", "restart")

@@ -27,7 +27,7 @@ def card_text(lang: str, card: CardFacts, takers: tuple[str, ...] | list[str], *
     lines = [
         t(lang, "request.card.head", code=card.code, category=category_label(lang, card.category)),
         t(lang, "request.card.summary", summary=mask_phones(card.summary)),
-        t(lang, "request.card.when", when=when_label(lang, card.when_kind, card.when_date)),
+        t(lang, "request.card.when", when=when_label(lang, card.when_kind, card.when_date, card.this_year)),
     ]
     if card.status == RequestStatus.open.value:
         lines.append(t(lang, "request.card.slots", slots=card.slots, left=card.slots - card.slots_taken))

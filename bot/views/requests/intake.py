@@ -3,14 +3,14 @@ volunteers and the resident hear about a new, cancelled or untaken request."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from bot.i18n import t, tp
-from bot.services.requests import MAX_SLOTS, DuplicateFlagged, FollowedUp, RequestCancelled
+from bot.services.requests import MAX_SLOTS, DateRefused, DuplicateFlagged, FollowedUp, RequestCancelled
 from storage.enums import Category, WhenKind
 
 from ..message import Button, Keyboard, OutMessage
-from ..people.callbacks import MENU_GRID  # the main menu's My grid
 from ..render import renders
 from .callbacks import (
     BOARD_DUPLICATE_OF,
@@ -21,9 +21,10 @@ from .callbacks import (
     REQ_RESTART,
     REQ_SEND,
     REQ_SLOTS,
+    REQ_TOMORROW,
     REQ_WHEN,
 )
-from .labels import CATEGORY_KEYS, category_label, when_label
+from .labels import CATEGORY_KEYS, category_label, date_label, when_label
 from .ratings import open_button
 
 WHEN_BUTTON_KEYS = {
@@ -48,21 +49,55 @@ def slots_buttons() -> Keyboard:
     return [[Button(str(n), data=REQ_SLOTS.data(n)) for n in range(1, 7)]]
 
 
-def no_grid_buttons(lang: str) -> Keyboard:
-    return [[Button(tp(lang, "request.choose_grid_button"), data=MENU_GRID.data())]]
+def day_buttons(lang: str) -> Keyboard:
+    """Today and Tomorrow, under every question for a date and every refusal of one."""
+    return [
+        [
+            Button(tp(lang, "request.ask.when_today_button"), data=REQ_WHEN.data(WhenKind.today.value)),
+            Button(tp(lang, "request.ask.when_tomorrow_button"), data=REQ_TOMORROW.data()),
+        ]
+    ]
+
+
+def _example(today: date) -> dict[str, int]:
+    """The example date of the prompts: a few days from today (where the grid is), as people type it."""
+    day = today + timedelta(days=3)
+    return {"month": day.month, "day": day.day}
+
+
+def ask_when(lang: str, today: date) -> str:
+    return t(lang, "request.ask.when", **_example(today))
+
+
+def ask_date(lang: str, today: date) -> str:
+    return t(lang, "request.ask.date", **_example(today))
+
+
+def when_hint(lang: str, today: date) -> str:
+    """Typed text that is no date where the time was asked: the buttons, or a date as it should look."""
+    return t(lang, "request.hint.when", **_example(today))
+
+
+def date_refused(lang: str, e: DateRefused) -> str:
+    """Why this date cannot be, and what to type or press instead."""
+    this_year = e.today.year
+    why = t(
+        lang, e.key, day=date_label(lang, e.day, this_year) if e.day else "", today=date_label(lang, e.today, this_year)
+    )
+    return why + "\n" + t(lang, "request.ask.date_again", **_example(e.today))
 
 
 def sent_buttons(lang: str) -> Keyboard:
     return [[Button(tp(lang, "request.my_button"), data=MY_LIST.data())]]
 
 
-def confirm_text(lang: str, d: dict[str, Any]) -> str:
-    """The draft as the resident typed it, to confirm before it is sent."""
+def confirm_text(lang: str, d: dict[str, Any], this_year: int) -> str:
+    """The draft as the resident typed it, to confirm before it is sent (`this_year`: where the grid is)."""
     lines = [
         t(lang, "request.confirm.head"),
         t(lang, "request.confirm.category", category=category_label(lang, d.get("category", ""))),
         t(lang, "request.confirm.summary", summary=d.get("summary", "")),
-        t(lang, "request.confirm.when", when=when_label(lang, d.get("when_kind", ""), d.get("when_date"))),
+        t(lang, "request.confirm.when", when=when_label(lang, d.get("when_kind", ""), d.get("when_date"), this_year)),
         t(lang, "request.confirm.address", address=d.get("address", "")),
     ]
     lines.append(

@@ -97,20 +97,23 @@ def assignment_label(lang: str, status: str) -> str:
     return tp(lang, ASSIGNMENT_KEYS.get(status, "task.astatus.accepted"))
 
 
-def date_label(lang: str, day: date) -> str:
+def date_label(lang: str, day: date, this_year: int) -> str:
+    """A request's day as every card and message shows it: with its year when that is not this one."""
     return tp(
         lang,
-        "request.when.date",
+        "request.when.date" if day.year == this_year else "request.when.date_year",
+        year=day.year,
         month=tp(lang, MONTH_KEYS[day.month - 1]),
         day=day.day,
         weekday=tp(lang, WEEKDAY_KEYS[day.weekday()]),
     )
 
 
-def when_label(lang: str, when_kind: str, when_date: str | None) -> str:
+def when_label(lang: str, when_kind: str, when_date: str | None, this_year: int) -> str:
+    """When a request is for; `this_year`: the year it is now where the request is."""
     if when_kind == WhenKind.date.value and when_date:
         try:
-            return date_label(lang, date.fromisoformat(when_date))
+            return date_label(lang, date.fromisoformat(when_date), this_year)
         except ValueError:
             pass
     return tp(lang, WHEN_KEYS.get(when_kind, "request.when.this_week"))

@@ -45,7 +45,7 @@ def my_detail(lang: str, v: RequestView) -> tuple[str, Keyboard]:
     lines = [
         t(lang, "request.my.detail_head", code=r.code or "", category=category_label(lang, r.category)),
         t(lang, "request.confirm.summary", summary=r.summary),
-        t(lang, "request.confirm.when", when=when_label(lang, r.when_kind, r.when_date)),
+        t(lang, "request.confirm.when", when=when_label(lang, r.when_kind, r.when_date, v.this_year)),
         t(lang, "request.my.status", status=status_label(lang, r.status)),
     ]
     if v.takers:

@@ -31,7 +31,7 @@ def details_text(lang: str, view: TaskView) -> str:
     lines = [
         t(lang, "task.details.head", code=req.code or "", category=category_label(lang, req.category)),
         t(lang, "task.details.summary", summary=req.summary),
-        t(lang, "task.details.when", when=when_label(lang, req.when_kind, req.when_date)),
+        t(lang, "task.details.when", when=when_label(lang, req.when_kind, req.when_date, view.this_year)),
     ]
     if req.address:
         lines.append(t(lang, "task.details.address", address=req.address))
