@@ -79,6 +79,22 @@ async def test_oversized_and_malformed_bodies_are_refused(sandbox, db, cfg):
         assert await processed(db) == 0
 
 
+async def test_absurd_bodies_within_the_size_limit_get_a_400_and_a_log_line(sandbox, db, cfg, caplog):
+    async with webhook_bot(sandbox, db, cfg, set_webhook=False) as bot:
+        await started_user(sandbox, 7004)
+        deep = b'{"update_id": 9, "message": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
+        assert len(deep) < bot.core.cfg.bot.webhook.max_body_bytes
+        huge_id = start_update(2**63, 7004)
+        huge_user = start_update(610, 2**64)
+        for body in (deep, huge_id, huge_user, b"[" * 50_000):
+            status, answer = await bot.post(body)
+            assert status == 400, (str(body)[:60], status, answer)
+        assert sum("webhook: 400" in r.getMessage() for r in caplog.records) == 4
+        assert await processed(db) == 0
+        status, _ = await bot.post(start_update(2**63 - 1, 7004))  # the largest id Telegram could send
+        assert status == 200
+
+
 async def test_a_redelivered_update_is_handled_once(sandbox, db, cfg):
     async with webhook_bot(sandbox, db, cfg, set_webhook=False) as bot:
         await started_user(sandbox, 7004)

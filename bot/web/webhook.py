@@ -11,6 +11,7 @@ import hmac
 import inspect
 import json
 import logging
+from typing import Any
 
 from aiohttp import web
 from telegram import TelegramObject, Update
@@ -23,6 +24,31 @@ from .keys import CORE, PTB
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CHUNK = 64 * 1024
+INT64 = 2**63  # Telegram's ids fit a signed 64-bit integer, and so do our BIGINT columns
+
+
+class NotAnUpdate(ValueError):
+    """A body refused with a 400, and why (for the log line: never the body itself)."""
+
+
+def _bounded_int(digits: str) -> int:
+    value = int(digits)
+    if not -INT64 <= value < INT64:
+        raise NotAnUpdate("a number outside 64 bits")
+    return value
+
+
+def parse_body(body: bytes) -> Any:
+    """JSON as Telegram sends it: no number beyond 64 bits, no nesting deeper than the parser's
+    stack (a body of 20,000 nested arrays fits in max_body_bytes)."""
+    try:
+        return json.loads(body, parse_int=_bounded_int)
+    except NotAnUpdate:
+        raise
+    except RecursionError:
+        raise NotAnUpdate("nested too deeply") from None
+    except (ValueError, UnicodeDecodeError):
+        raise NotAnUpdate("not JSON") from None
 
 
 _REQUIRED: dict[type, tuple[str, ...]] = {}
@@ -67,6 +93,8 @@ def well_formed(obj: object, depth: int = 0) -> bool:
 
 def _answer(status: int, description: str, retry_after: int | None = None) -> web.Response:
     metrics.WEBHOOK_REQUESTS.labels(str(status)).inc()
+    if 400 <= status < 500:
+        log.warning("webhook: %s %s", status, description)
     headers = {"Retry-After": str(retry_after)} if retry_after else None
     return web.json_response({"ok": 200 <= status < 300, "description": description}, status=status, headers=headers)
 
@@ -98,16 +126,18 @@ async def receive(request: web.Request) -> web.Response:
     if body is None:
         return _answer(413, "update too large")
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _answer(400, "body is not JSON")
-    uid = data.get("update_id") if isinstance(data, dict) else None
+        data = parse_body(body)
+    except NotAnUpdate as e:
+        return _answer(400, f"body refused: {e}")
+    if not isinstance(data, dict):
+        return _answer(400, "not a Telegram update")
+    uid = data.get("update_id")
     if not isinstance(uid, int) or isinstance(uid, bool) or uid < 0:
         return _answer(400, "not a Telegram update")
     try:
         update = Update.de_json(data, ptb.bot)
         complete = well_formed(update)
-    except Exception:  # whatever the shape, it is not an update we can handle
+    except (Exception, RecursionError):  # whatever the shape, it is not an update we can handle
         return _answer(400, "not a Telegram update")
     if not complete:
         return _answer(400, "not a Telegram update")
