@@ -54,7 +54,7 @@ async def test_a_day_in_the_past_is_refused_and_asked_again_with_today_and_tomor
     await u.send("11月20日")  # typed where the time was asked: 14 days ago, not next November
     refused = await u.reply()
     body = text_of(refused)
-    assert "11月20日（周五）已经过去了" in body and "今天是12月4日（周五）" in body and "12-7" in body, body
+    assert "11月20日（周五）已经过去了，今天是12月4日（周五）。" in body and "12-7" in body, body
     assert {"今天", "明天"} <= labels(refused)
     for absurd in ("", "修" * 10000, "🚰🚰", "\u202eמחר", "<b>12-10</b>", "'; DROP TABLE help_request; --"):
         await u.send(absurd or " ")
@@ -76,7 +76,7 @@ async def test_a_past_day_in_english_is_refused_with_what_to_do(world):
     await u.send("11-20")
     refused = await u.reply()
     body = text_of(refused)
-    assert "Fri 20 Nov has already passed (today is Fri 4 Dec)" in body and "12-7" in body, body
+    assert "Fri 20 Nov has already passed: today is Fri 4 Dec." in body and "12-7" in body, body
     assert {"Today", "Tomorrow"} <= labels(refused)
     await u.press("Today", message=refused)
     await u.reply(contains="Step 4")
@@ -142,3 +142,22 @@ async def test_the_example_dates_follow_the_bots_today(world, bot_clock):
     await u.send("不知道")
     assert "例如 3-13" in text_of(await u.reply(contains="按钮"))
     assert "for example 3-13" in text_of(await to_when(alice, "en"))
+
+
+async def test_a_day_that_passed_before_sending_is_asked_again_and_nothing_else_is(world, bot_clock):
+    w, u = world, world.resident
+    await to_when(u)
+    await u.send("12-5")
+    await u.reply(contains="第 4 步")
+    confirm = await to_confirm(u)
+    bot_clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=SHANGHAI))  # the summary waited two days
+    await u.press("发送", message=confirm)
+    refused = await u.reply(contains="已经过去了")
+    assert "今天是12月6日（周日）" in text_of(refused) and {"今天", "明天"} <= labels(refused)
+    assert await requests_stored(w) == 0
+    await u.press("明天", message=refused)
+    again = await u.reply(contains="请核对")  # straight back: address and contact are kept
+    assert "12月7日（周一）" in text_of(again) and "3 栋 401" in text_of(again)
+    await u.press("发送", message=again)
+    await u.reply(contains="A-0001")
+    assert "12月7日（周一）" in text_of(await w.sb.wait_bot_message(w.volunteer_group, contains="A-0001"))
