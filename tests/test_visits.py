@@ -198,7 +198,7 @@ async def test_english_volunteer_logs_a_visit(world):
     assert "Your households" in text_of(listed) and "12 River Road" in text_of(listed)
     await _log(alice, hh.id, "Met them", note="All fine, needs a new light bulb soon")
     done = await alice.reply(contains="logged")
-    assert "+3 red points" in text_of(done)
+    assert "Red points +3: 3 for the door visit" in text_of(done)
     async with db.session() as s:
         n = await s.scalar(select(func.count()).select_from(DoorVisit).where(DoorVisit.household_id == hh.id))
     assert n == 1

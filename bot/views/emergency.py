@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import Raw, join_list, t, tn, tp
+from bot.i18n import join_list, t, tn, tp
 from bot.services.emergency import Answered, CallUp, CallUpEnded, EmergencyMenu, Headcount
 from bot.services.kernel.periods import aware, zone
 from storage.models import Emergency
 
 from .callbacks import ID, Callback, One
 from .message import Button, Keyboard, OutMessage
+from .points import award_line
 from .render import renders
 
 # callback data, byte-identical to what the buttons in chats carry
@@ -58,9 +59,9 @@ def callup(n: CallUp, lang: str) -> OutMessage:
 def callup_ended(n: CallUpEnded, lang: str) -> OutMessage:
     text = t(lang, "emergency.callup.ended", place=n.place, reason=n.reason)
     if n.hours is not None:
-        text += "\n" + tn(
-            lang, "emergency.callup.thanks", n.hours, points=Raw(tn(lang, "emergency.callup.points", n.points))
-        )
+        text += "\n" + tn(lang, "emergency.callup.thanks", n.hours)
+        if n.award is not None:
+            text += "\n" + award_line(lang, n.award)
     return OutMessage(chat_id=n.chat_id, text=text)
 
 

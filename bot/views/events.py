@@ -23,6 +23,7 @@ from storage.enums import EventKind, SignupStatus
 
 from .callbacks import ID, Callback, One
 from .message import Button, Keyboard, OutMessage
+from .points import award_line
 from .render import renders
 
 # callback data, byte-identical to what the buttons in chats carry
@@ -98,7 +99,9 @@ def card(n: EventCard, lang: str) -> OutMessage:
 def attended_thanks(n: AttendedThanks, lang: str) -> OutMessage:
     return OutMessage(
         chat_id=n.chat_id,
-        text=tn(lang, "events.attended_thanks", n.points, title=n.title, when=local_time(n.starts_at, n.timezone)),
+        text=t(lang, "events.attended_thanks", title=n.title, when=local_time(n.starts_at, n.timezone))
+        + "\n"
+        + award_line(lang, n.award),
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.i18n import t, tp
-from bot.services.points import Board, MyPoints
+from bot.i18n import Raw, t, tp
+from bot.services.points import Award, Board, MyPoints, PartKind
 
 from .callbacks import Callback, One
 from .message import Button, Keyboard
@@ -30,6 +30,23 @@ def board_buttons(lang: str, current: tuple[str, str] | None = None) -> Keyboard
 
 def _hours(h: float) -> str:
     return f"{h:g}"
+
+
+PART_KEYS = {
+    PartKind.task: "points.part.task",
+    PartKind.hours: "points.part.hours",
+    PartKind.five_star: "points.part.five_star",
+    PartKind.visit: "points.part.visit",
+    PartKind.event: "points.part.event",
+    PartKind.emergency: "points.part.emergency",
+}
+
+
+def award_line(lang: str, award: Award) -> str:
+    """ "+13 red points: 10 for the task + 3 for 1.5 h of service": every part named, their sum the total
+    (exactly what /points gains)."""
+    parts = " + ".join(t(lang, PART_KEYS[p.kind], points=p.points, hours=_hours(p.hours)) for p in award.parts)
+    return t(lang, "points.award", points=award.points, parts=Raw(parts))
 
 
 def mine(lang: str, p: MyPoints) -> tuple[str, Keyboard]:

@@ -21,10 +21,10 @@ from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFo
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import aware, clean_text, lock
 from bot.services.kernel.roles import Actor, ensure_person, is_admin_of
+from bot.services.points import Part, PartKind, grant
 from storage import audit
 from storage.enums import DutyAnswer, PointsReason
 from storage.models import Community, DutyResponse, Emergency, Grid, Person
-from storage.points import award
 
 from .headcount import headcount_card, place_of, refresh_headcount, shock_team
 from .notices import CallUp, CallUpEnded
@@ -207,20 +207,20 @@ async def end_emergency(core: Core, actor: Actor, emergency_id: int) -> Ended:
             if resp is not None and resp.answer == DutyAnswer.on_duty.value:
                 on_duty += 1
                 hours = round(max(0.0, (now - aware(resp.answered_at)).total_seconds() / 3600), 1)
-                if await award(
+                award = await grant(
                     s,
                     ref=f"emergency:{em.id}:{pid}",
                     person_id=pid,
                     reason=PointsReason.emergency,
-                    points=pts,
+                    parts=(Part(PartKind.emergency, pts),),
                     hours=hours,
                     grid_id=em.grid_id or vol.grid_id,
                     community_id=em.community_id,
                     now=now,
-                ):
-                    awarded += 1
+                )
+                awarded += award is not None
                 card = CallUpEnded(
-                    chat_id=0, language=vol.language, place=place, reason=em.reason, points=pts, hours=hours
+                    chat_id=0, language=vol.language, place=place, reason=em.reason, award=award, hours=hours
                 )
             await core.notifier.edit_card(s, f"emergency:{em.id}:callup:{pid}", card)
         await refresh_headcount(core, s, em)

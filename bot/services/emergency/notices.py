@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.services.kernel.notices import Notice
+from bot.services.points import Award
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,7 +25,7 @@ class CallUpEnded(Notice):
 
     place: str
     reason: str
-    points: int = 0
+    award: Award | None = None  # the duty's points (None: not on duty, or granted before)
     hours: float | None = None
 
 

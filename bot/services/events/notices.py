@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.services.kernel.notices import Notice
+from bot.services.points import Award
 
 
 class CardState(StrEnum):
@@ -38,7 +39,7 @@ class AttendedThanks(Notice):
     title: str
     starts_at: datetime
     timezone: str
-    points: int
+    award: Award
 
 
 @dataclass(frozen=True, kw_only=True)

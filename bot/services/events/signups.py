@@ -20,10 +20,10 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, lock
 from bot.services.kernel.roles import Actor, approved_volunteer, ensure_person
+from bot.services.points import Part, PartKind, grant
 from storage import audit
 from storage.enums import PointsReason, SignupStatus
 from storage.models import Event, EventSignup, Grid, Person
-from storage.points import award
 
 from .cards import id_of, may_manage, refresh_card, signed_count, timezone_of
 from .notices import AttendedThanks
@@ -206,16 +206,17 @@ async def _reward(core: Core, s: AsyncSession, ev: Event, volunteer_id: int) -> 
             .scalars()
             .first()
         )
-    if not await award(
+    award = await grant(
         s,
         ref=f"event:{ev.id}:{volunteer_id}",
         person_id=volunteer_id,
         reason=PointsReason.event,
-        points=pts,
+        parts=(Part(PartKind.event, pts),),
         grid_id=grid_id,
         community_id=ev.community_id,
         now=now,
-    ):
+    )
+    if award is None:
         return
     vol = await s.get(Person, volunteer_id)
     if vol is not None and vol.tg_user_id is not None:
@@ -225,6 +226,6 @@ async def _reward(core: Core, s: AsyncSession, ev: Event, volunteer_id: int) -> 
             title=ev.title,
             starts_at=aware(ev.starts_at),
             timezone=await timezone_of(s, ev),
-            points=pts,
+            award=award,
         )
         await core.notifier.send(s, f"event-attended:{ev.id}:{volunteer_id}", thanks)

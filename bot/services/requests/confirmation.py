@@ -16,7 +16,8 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict
 from bot.services.kernel.roles import admins_of, leaders_of
-from storage import audit, claim_reads, claims, points
+from bot.services.points import grant, task_parts
+from storage import audit, claim_reads, claims
 from storage.detached import detached
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
 from storage.models import Assignment, Grid, HelpRequest, Person, Rating, table_of
@@ -110,19 +111,18 @@ async def complete(
         if a.t_status != AssignmentStatus.done.value or taker is None:
             continue
         hours = a.t_hours or 0.0
-        amount = pts.task_done + round(pts.per_hour * hours)
-        await points.award(
+        award = await grant(
             s,
             ref=f"task:{req.id}:{a.t_vid}",
             person_id=a.t_vid,
             reason=PointsReason.task,
-            points=amount,
+            parts=task_parts(pts, hours),
             hours=hours,
             grid_id=req.grid_id,
             community_id=community_id,
             now=now,
         )
-        done = notice_for(taker, Completed, code=req.code or "", points=amount, hours=hours, by_leader=by_leader)
+        done = notice_for(taker, Completed, code=req.code or "", award=award, hours=hours, by_leader=by_leader)
         if done is not None:
             sends.append((f"completed:{req.id}:{a.t_vid}", done, None, False))
     if relays:  # False: the caller read in this transaction that none is open

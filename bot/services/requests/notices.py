@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.services.kernel.notices import Notice
+from bot.services.points import Award
 
 from .facts import CardFacts, TaskView
 
@@ -168,17 +169,18 @@ class Completed(Notice):
     """To a volunteer: the task is confirmed, these points are theirs."""
 
     code: str
-    points: int
+    award: Award | None  # None: the points were granted before (a replayed confirmation)
     hours: float
     by_leader: bool
 
 
 @dataclass(frozen=True, kw_only=True)
 class Rated(Notice):
-    """To a volunteer: the resident's stars."""
+    """To a volunteer: the resident's stars, and the five-star bonus they earned (None: no bonus)."""
 
     code: str
     stars: int
+    bonus: Award | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,7 +18,8 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, load_rows, row_id
-from storage import audit, claim_reads, points
+from bot.services.points import Part, PartKind, grant
+from storage import audit, claim_reads
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
 from storage.models import Assignment, Grid, HelpRequest, Person, Rating, Relay, table_of
 from storage.rows import set_committed
@@ -132,13 +133,14 @@ async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) ->
         set_committed(rating, stars=int(stars))
         now = core.clock.now()
         for a in await _done_assignments(s, req.id or 0):
+            bonus = None
             if stars == 5:
-                await points.award(
+                bonus = await grant(
                     s,
                     ref=f"five_star:{req.id}:{a.volunteer_id}",
                     person_id=a.volunteer_id,
                     reason=PointsReason.five_star,
-                    points=core.cfg.points.five_star_bonus,
+                    parts=(Part(PartKind.five_star, core.cfg.points.five_star_bonus),),
                     grid_id=req.grid_id,
                     community_id=own.community_id,
                     now=now,
@@ -151,6 +153,7 @@ async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) ->
                 Rated,
                 code=req.code or "",
                 stars=int(stars),
+                bonus=bonus,
             )
         await audit.record(s, person.id, "request.rate", "request", req.id, code=req.code, stars=int(stars))
         return rating

@@ -23,10 +23,10 @@ from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotA
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
 from bot.services.kernel.roles import Actor, admins_of, by_tg, leaders_of, load_me
+from bot.services.points import Award, Part, PartKind, grant
 from storage import audit
 from storage.enums import Category, PointsReason, RedFlag, VisitOutcome, VolunteerStatus, WhenKind
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, VolunteerProfile
-from storage.points import award
 from storage.upsert import per_dialect
 
 from .notices import RedFlagAlert
@@ -41,7 +41,7 @@ class AlreadyLogged(Conflict):
 @dataclass
 class VisitLogged:
     visit: DoorVisit
-    points: int  # points awarded for it (0 when the award already existed)
+    award: Award | None  # the points it earned (None when the award already existed)
     alerted: int  # leaders (or admins) told about red flags
     request_code: str | None = None
     request_error: str | None = None  # catalog key when the request could not be created
@@ -192,12 +192,12 @@ async def record_visit(
             raise AlreadyLogged(week=week)
         visit = DoorVisit(id=row[0], request_id=None, **values)
         pts = core.cfg.points.visit_logged
-        awarded = await award(
+        awarded = await grant(
             s,
             ref=f"visit:{hh.id}:{person.id}:{week}",
             person_id=stored_id(person.id),
             reason=PointsReason.visit,
-            points=pts,
+            parts=(Part(PartKind.visit, pts),),
             grid_id=hh.grid_id,
             community_id=community_id,
             now=now,
@@ -214,7 +214,7 @@ async def record_visit(
             wants_request=make_request is not None,
         )
         alerted = await _alert_red_flags(core, s, visit, hh, person, community_id) if flags else 0
-    result = VisitLogged(visit, pts if awarded else 0, alerted)
+    result = VisitLogged(visit, awarded, alerted)
     if make_request is not None:
         await _turn_into_request(core, actor, result, hh, make_request, urgent=bool(flags))
     return result

@@ -6,6 +6,7 @@ from bot.i18n import t, tp
 from bot.services.requests import Completed, ConfirmAsked, LeaderConfirmed, Rated, RatingCommented, Reopened
 
 from ..message import Button, Keyboard, OutMessage
+from ..points import award_line
 from ..render import renders
 from .callbacks import BOARD_CONFIRM, BOARD_REQUEST, RATE_SKIP, RATE_STARS
 
@@ -36,12 +37,14 @@ def reopened(n: Reopened, lang: str) -> OutMessage:
 @renders(Completed)
 def completed(n: Completed, lang: str) -> OutMessage:
     key = "rating.completed.by_leader" if n.by_leader else "rating.completed.to_volunteer"
-    return OutMessage(chat_id=n.chat_id, text=t(lang, key, code=n.code, points=n.points, hours=f"{n.hours:g}"))
+    text = t(lang, key, code=n.code, hours=f"{n.hours:g}")
+    return OutMessage(chat_id=n.chat_id, text=text + ("\n" + award_line(lang, n.award) if n.award else ""))
 
 
 @renders(Rated)
 def rated(n: Rated, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "rating.rated.to_volunteer", code=n.code, stars=stars(n.stars)))
+    text = t(lang, "rating.rated.to_volunteer", code=n.code, stars=stars(n.stars))
+    return OutMessage(chat_id=n.chat_id, text=text + ("\n" + award_line(lang, n.bonus) if n.bonus else ""))
 
 
 @renders(RatingCommented)

@@ -7,6 +7,7 @@ from bot.services.visits import VisitLogged
 from storage.enums import Category, RedFlag, VisitOutcome
 
 from ..message import Button, Keyboard
+from ..points import award_line
 from .common import (
     CANCEL,
     CATEGORY_KEYS,
@@ -74,8 +75,8 @@ def logged(lang: str, done: VisitLogged) -> str:
             outcome=outcome_label(lang, done.visit.outcome),
         )
     ]
-    if done.points:
-        parts.append(t(lang, "visit.logged.points", points=done.points))
+    if done.award is not None:
+        parts.append(award_line(lang, done.award))
     if done.visit.red_flags:
         parts.append(t(lang, "visit.logged.alerted", n=done.alerted))
     if done.request_code:
