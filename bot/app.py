@@ -13,11 +13,10 @@ import gc
 import logging
 from datetime import timedelta
 
-from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
 import handlers
-from bot import logprivacy
+from bot import logprivacy, menus
 from bot.gate.conversations import App
 from bot.gate.dbfaults import database_guard
 from bot.gate.updates import ChatOrderedProcessor, UpdateGate
@@ -28,7 +27,6 @@ from bot.services.kernel.clock import Clock, SystemClock
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.transport.http import AiohttpRequest
-from bot.views.commands import command_menu
 from storage import handover, inbox
 from storage.db import Database
 from storage.models._base import utcnow
@@ -36,8 +34,6 @@ from storage.models._base import utcnow
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 3600
 UPDATE_IDS_KEPT = timedelta(days=2)
-
-# (command, catalog key of its description); the menu Telegram shows, in both languages
 
 
 def build_application(
@@ -187,20 +183,20 @@ async def _step_down(app: App) -> None:
 
 async def seed_config_admins(core: Core) -> None:
     """telegram.admins from the config are admins everywhere (like `redvest admin add`)."""
-    from bot.services.kernel.roles import grant_superadmin
+    from bot.services.kernel.menus import queue_menu
+    from bot.services.kernel.roles import grant_superadmin, person_by_tg
 
     if core.cfg.telegram.admins:
         async with core.db.session() as s:
             for tg_user_id in core.cfg.telegram.admins:
-                await grant_superadmin(s, tg_user_id)
+                before = await person_by_tg(s, tg_user_id)
+                if before is None or not before.is_superadmin:  # newly an admin: their menu says so
+                    await queue_menu(core.notifier, s, await grant_superadmin(s, tg_user_id))
 
 
 async def set_command_menu(app: App) -> None:
-    for lang, code in (("zh-CN", "zh"), ("en", "en")):
-        cmds = [BotCommand(c, text) for c, text in command_menu(lang)]
-        await app.bot.set_my_commands(cmds, scope=BotCommandScopeDefault(), language_code=code)
-    fallback = app.bot_data["core"].cfg.bot.default_locale  # users of other languages
-    await app.bot.set_my_commands([BotCommand(c, text) for c, text in command_menu(fallback)])
+    """The default menus and the bot's descriptions (bot/menus.py)."""
+    await menus.publish(app.bot, app.bot_data["core"].cfg.bot.default_locale)
 
 
 async def _post_shutdown(app: App) -> None:

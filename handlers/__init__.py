@@ -17,6 +17,7 @@ from . import (
     groups,
     households,
     my_requests,
+    myid,
     places,
     points,
     privacy,
@@ -53,6 +54,7 @@ def build_all() -> list[AnyHandler]:
         *dashboard.build_handlers(),
         *privacy.build_handlers(),
         # /start, /help and the rest of the common commands
+        *myid.build_handlers(),
         *common.build_handlers(),
         # what no feature took: relayed chat, unbound groups, then anything else
         *relay.build_fallbacks(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import secrets
 from typing import Any
@@ -238,38 +237,7 @@ async def exportChatInviteLink(state: SandboxState, params: Json, request: web.R
     return state.invite_links[chat_id]
 
 
-# ------------------------------------------------------------------ commands & misc
-def _cmd_key(params: Json) -> str:
-    scope = params.get("scope") or {"type": "default"}
-    return json.dumps(scope, sort_keys=True) + "|" + (params.get("language_code") or "")
-
-
-@method()
-async def setMyCommands(state: SandboxState, params: Json, request: web.Request) -> Any:
-    cmds = params.get("commands")
-    if not isinstance(cmds, list):
-        raise bad('field "commands" must be an Array')
-    for c in cmds:
-        if not isinstance(c, dict) or not re.fullmatch(r"[a-z0-9_]{1,32}", str(c.get("command", ""))):
-            raise bad("BOT_COMMAND_INVALID")
-        if not 1 <= len(str(c.get("description", ""))) <= 256:
-            raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
-    state.commands[_cmd_key(params)] = [{"command": c["command"], "description": c["description"]} for c in cmds]
-    state.add_event("commands_set", None, key=_cmd_key(params), commands=cmds)
-    return True
-
-
-@method()
-async def getMyCommands(state: SandboxState, params: Json, request: web.Request) -> Any:
-    return state.commands.get(_cmd_key(params), [])
-
-
-@method()
-async def deleteMyCommands(state: SandboxState, params: Json, request: web.Request) -> Any:
-    state.commands.pop(_cmd_key(params), None)
-    return True
-
-
+# ------------------------------------------------------------------ menu button & misc (commands: botprofile.py)
 @method()
 async def setChatMenuButton(state: SandboxState, params: Json, request: web.Request) -> Any:
     state.menu_buttons[str(params.get("chat_id", ""))] = params.get("menu_button") or {"type": "default"}
@@ -281,6 +249,6 @@ async def getChatMenuButton(state: SandboxState, params: Json, request: web.Requ
     return state.menu_buttons.get(str(params.get("chat_id", "")), {"type": "commands"})
 
 
-@method("close", "logOut", "setMyDescription", "setMyShortDescription", "setMyName", "setMyDefaultAdministratorRights")
+@method("close", "logOut", "setMyName", "setMyDefaultAdministratorRights")
 async def accept(state: SandboxState, params: Json, request: web.Request) -> Any:
     return True

@@ -160,6 +160,10 @@ class SandboxClient:
     async def bot(self) -> Json:
         return await self._obj("GET", "bot")
 
+    async def menu(self, user_id: int, chat_id: int | None = None) -> Json:
+        """What this person's client shows in the chat (their private one by default): commands, descriptions."""
+        return await self._obj("GET", "menu", params={"user_id": user_id, "chat_id": chat_id or user_id})
+
     # ---------------------------------------------------------------- acting
     async def send(
         self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import botapi, botchat, botmessages, userapi  # noqa: F401  (botchat and botmessages register the Bot API methods)
+from . import botapi, botchat, botmessages, botprofile, userapi  # noqa: F401  (bot* modules register the Bot API methods)
 from .state import SandboxState
 from .webhook import stop_delivery
 

@@ -80,6 +80,7 @@ class SandboxState(UserActions, Chats):
             "last_error_message": None,
         }
         self.commands = {}
+        self.profile = {}
         self.menu_buttons = {}
         self.files = {}
         self.file_paths = {}

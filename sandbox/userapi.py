@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from .botchat import webhook_info
+from .botprofile import menu_for, profile_for
 from .errors import ApiError, Json, bad
 from .state import SandboxState
 
@@ -44,7 +45,15 @@ def _int_or_none(v: Any) -> int | None:
 
 @_api
 async def bot_info(state: SandboxState, body: Json, request: web.Request) -> Any:
-    return {**state.bot_user, "commands": state.commands}
+    return {**state.bot_user, "commands": state.commands, "profile": state.profile}
+
+
+@_api
+async def get_menu(state: SandboxState, body: Json, request: web.Request) -> Any:
+    """What this person's client shows in this chat: the "/" menu, the description and short description."""
+    user_id = int(request.query["user_id"])
+    chat_id = int(request.query.get("chat_id") or user_id)
+    return {"commands": menu_for(state, user_id, chat_id), **profile_for(state, user_id)}
 
 
 @_api
@@ -203,6 +212,7 @@ async def get_file(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     r = app.router
     r.add_get(f"{P}/bot", bot_info)
+    r.add_get(f"{P}/menu", get_menu)
     r.add_post(f"{P}/users", post_users)
     r.add_get(f"{P}/users", get_users)
     r.add_post(f"{P}/chats", post_chats)

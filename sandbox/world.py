@@ -51,6 +51,7 @@ class World:
     callbacks: dict[str, Json]
     webhook: Json
     commands: dict[str, list[Json]]
+    profile: dict[str, dict[str, str]]  # description / short_description by language code ("": none)
     menu_buttons: dict[str, Json]
     files: dict[str, Json]
     file_paths: dict[str, str]

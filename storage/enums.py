@@ -151,3 +151,4 @@ class OutboxKind(StrEnum):
     photo = "photo"
     document = "document"
     edit = "edit"
+    menu = "menu"  # the "/" menus of a person's private chat (setMyCommands), not a message

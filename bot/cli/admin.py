@@ -8,7 +8,10 @@ import asyncio
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
+from bot.services.kernel.menus import queue_menu
 from bot.services.kernel.roles import grant_superadmin, person_by_tg
 from storage.db import Database
 from storage.migrate import check_current
@@ -27,17 +30,21 @@ def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def run(cfg: Config, args: argparse.Namespace) -> int:
     if args.action != "list" and args.tg_user_id is None:
         raise CliError(f"admin {args.action} needs a Telegram user id (a number, e.g. 123456789)")
-    return asyncio.run(_run(cfg.database.url, args.action, args.tg_user_id))
+    return asyncio.run(_run(cfg.database.url, args.action, args.tg_user_id, cfg.bot.default_locale))
 
 
-async def _run(url: str, action: str, tg_user_id: int | None) -> int:
+async def _run(url: str, action: str, tg_user_id: int | None, locale: str = "zh-CN") -> int:
     await check_current(url)
     db = Database(url)
     try:
         async with db.session() as s:
             if action == "add":
                 assert tg_user_id is not None  # run() asked for it
-                await grant_superadmin(s, tg_user_id)
+                before = await person_by_tg(s, tg_user_id)
+                was_admin = before is not None and before.is_superadmin
+                admin = await grant_superadmin(s, tg_user_id)
+                if not was_admin:  # the bot sets their menu when it runs
+                    await queue_menu(OutboxNotifier(SystemClock(), locale=locale), s, admin)
                 print(f"{tg_user_id} is now an admin")
             elif action == "remove":
                 assert tg_user_id is not None
@@ -46,6 +53,7 @@ async def _run(url: str, action: str, tg_user_id: int | None) -> int:
                     raise CliError(f"{tg_user_id} is not an admin")
                 person.is_superadmin = False
                 s.add(person)
+                await queue_menu(OutboxNotifier(SystemClock(), locale=locale), s, person)
                 print(f"{tg_user_id} is no longer an admin")
             else:
                 rows = (await s.execute(select(Person).where(col(Person.is_superadmin) == True))).scalars().all()  # noqa: E712

@@ -1,11 +1,12 @@
-"""What a queued row becomes on Telegram: a text, a photo or a document with its keyboard; a card's copy edited."""
+"""What a queued row becomes on Telegram: a text, a photo or a document with its keyboard; a card's copy edited;
+a person's menus set."""
 
 from __future__ import annotations
 
 from base64 import b64decode
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot.services.kernel.languages import pick_locale
@@ -65,6 +66,16 @@ async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> int:
             )
         )["message_id"]
     )
+
+
+async def set_menus(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> None:
+    """Set (or, when empty, remove) the menus of the row's chat, one language after another."""
+    scope = BotCommandScopeChat(row.chat_id)
+    for code, commands in p["menus"]:
+        if commands:
+            await bot.set_my_commands([BotCommand(c, d) for c, d in commands], scope=scope, language_code=code or None)
+        else:
+            await bot.delete_my_commands(scope=scope, language_code=code or None)
 
 
 async def edit_copy(bot: Bot, card: PostedCard, p: dict[str, Any]) -> None:

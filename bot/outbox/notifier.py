@@ -32,6 +32,8 @@ def _wake_notifiers(session: Session) -> None:
 
 
 def _kind(msg: OutMessage) -> OutboxKind:
+    if msg.menus is not None:
+        return OutboxKind.menu
     return OutboxKind.photo if msg.photo else OutboxKind.document if msg.document else OutboxKind.send
 
 

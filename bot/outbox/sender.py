@@ -185,7 +185,11 @@ class OutboxSender:
                 await self._edit(row, payload, ticket)
                 return
             try:
-                message_id = await messages.send(self.bot, row, payload)
+                if row.kind == OutboxKind.menu.value:
+                    await messages.set_menus(self.bot, row, payload)
+                    message_id: int | None = None
+                else:
+                    message_id = await messages.send(self.bot, row, payload)
             finally:
                 ticket.done()
         except RetryAfter as e:

@@ -25,14 +25,20 @@ class OutMessage:
     photo: bytes | None = None  # sent as a photo with `text` as caption
     document: bytes | None = None
     filename: str | None = None
+    # not a message: the "/" menus of the chat, as (language code, [(command, description)]); an empty
+    # list removes that language's menu of the chat (bot/views/commands.py)
+    menus: list[tuple[str, list[tuple[str, str]]]] | None = None
 
     def payload(self) -> dict[str, Any]:
         """What the outbox keeps (the bytes of a photo or document are kept apart). Built by hand:
         dataclasses.asdict deep-copies every field, a tenth of an accept's CPU."""
-        return dict(
+        p = dict(
             chat_id=self.chat_id,
             text=self.text,
             buttons=[[dict(label=b.label, data=b.data, url=b.url) for b in row] for row in self.buttons],
             silent=self.silent,
             filename=self.filename,
         )
+        if self.menus is not None:
+            p["menus"] = self.menus
+        return p

@@ -113,6 +113,7 @@ function render(scroll) {
   const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
   log.replaceChildren();
   const msgs = [...S.msgs.values()].sort((a, b) => a.message_id - b.message_id);
+  if (!msgs.length && S.me && S.chat === S.me.id) showDescription(log);
   let kb = null;
   for (const m of msgs) {
     log.appendChild(renderMsg(m));
@@ -122,6 +123,15 @@ function render(scroll) {
   $("replyBar").hidden = !S.replyTo;
   if (S.replyTo) $("replyText").textContent = `↩ ${S.replyTo.text || ""}`.slice(0, 80);
   if (scroll || atBottom) log.scrollTop = log.scrollHeight;
+}
+// an empty private chat shows the bot's description in the person's language, as Telegram does
+function showDescription(log) {
+  const box = el("div", "msg description");
+  log.appendChild(box);
+  api(`menu?user_id=${S.me.id}&chat_id=${S.me.id}`).then((p) => {
+    box.appendChild(el("div", "who", "What can this bot do?"));
+    box.appendChild(el("div", "text", p.description || "(no description)"));
+  }).catch(() => box.remove());
 }
 function renderMsg(m) {
   const mine = S.me && !m.from_bot && m.from && m.from.id === S.me.id;
@@ -246,23 +256,16 @@ function showTyping(action) {
   if (action) showTyping.t = setTimeout(() => { $("typing").textContent = ""; }, 5000);
 }
 
-// ---- commands menu
-function commandsFor() {
-  const cmds = (S.bot && S.bot.commands) || {};
-  const lang = ((S.me && S.me.language_code) || "").split("-")[0];
-  const scopes = [S.chat > 0 ? "all_private_chats" : "all_group_chats", "default"];
-  for (const sc of scopes) {
-    for (const l of [lang, ""]) {
-      const key = `{"type": "${sc}"}|${l}`;
-      if (cmds[key] && cmds[key].length) return cmds[key];
-    }
-  }
-  return [];
+// ---- commands menu: the one this person's client would show in this chat (scope and language,
+// chosen by the sandbox as Telegram does), asked for each time it opens
+async function commandsFor() {
+  if (!S.me || !S.chat) return [];
+  return (await api(`menu?user_id=${S.me.id}&chat_id=${S.chat}`)).commands;
 }
-function toggleCommands() {
+async function toggleCommands() {
   const menu = $("cmdMenu");
   if (!menu.hidden) { menu.hidden = true; return; }
-  const list = commandsFor();
+  const list = await commandsFor();
   menu.replaceChildren(...(list.length ? list : [{ command: "start", description: "" }]).map((c) => {
     const d = el("div"); d.appendChild(el("b", "", "/" + c.command)); d.appendChild(document.createTextNode(" " + c.description));
     d.onclick = () => { menu.hidden = true; send("/" + c.command); };
@@ -276,7 +279,7 @@ $("who").onchange = () => { S.me = S.users.find((u) => u.id === Number($("who").
 $("chat").onchange = () => selectChat(Number($("chat").value));
 $("composer").onsubmit = (e) => { e.preventDefault(); const t = $("text").value.trim(); $("text").value = ""; send(t); };
 $("replyCancel").onclick = () => { S.replyTo = null; render(); };
-$("cmdBtn").onclick = async () => { S.bot = await api("bot"); toggleCommands(); };
+$("cmdBtn").onclick = () => toggleCommands().catch((e) => status(e.message));
 $("newUser").onclick = () => { $("newUserForm").reset(); $("newUserDlg").showModal(); };
 $("newUserDlg").onclose = async () => {
   if ($("newUserDlg").returnValue !== "ok") return;

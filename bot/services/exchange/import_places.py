@@ -11,6 +11,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
+from bot.services.kernel.menus import queue_menu
 from bot.services.places import MAX_MEMBERS, clean_address, clean_members, clean_timezone
 from storage import audit
 from storage.enums import RoleKind, VolunteerStatus
@@ -63,6 +64,7 @@ class GridRows(Checker):
                 )
             )
             await audit.record(self.s, None, "leader.grant", "grid", grid.id, person_id=person.id, source="import")
+            await queue_menu(self.core.notifier, self.s, person)
 
 
 class HouseholdRows(Checker):

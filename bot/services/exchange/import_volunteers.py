@@ -9,6 +9,7 @@ from sqlmodel import col
 
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.inputs import clean_name, clean_phone
+from bot.services.kernel.menus import queue_menu
 from bot.services.people import clean_availability
 from storage import audit
 from storage.enums import VolunteerStatus
@@ -86,3 +87,5 @@ class VolunteerRows(Checker):
             status=item["status"],
             source="import",
         )
+        if item["status"] == VolunteerStatus.approved.value:
+            await queue_menu(self.core.notifier, self.s, person)

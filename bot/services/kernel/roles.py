@@ -259,9 +259,19 @@ _ROLE_SUMMARY = by_tg(col(VolunteerProfile.status), LEADS_A_GRID, ANY_GRID, gran
 )
 
 
+def _summary(person: Person, status: str | None, leads: bool, any_grid: bool, admin: bool) -> RoleSummary:
+    sa = bool(person.is_superadmin)
+    return RoleSummary(status, bool(any_grid if sa else leads), sa or bool(admin), person.grid_id)
+
+
+async def roles_in(session: AsyncSession, person: Person) -> RoleSummary:
+    """What this person is, as this transaction sees it (a role just granted or taken included)."""
+    _, status, leads, any_grid, admin = (await session.execute(_ROLE_SUMMARY, {"tg": person.tg_user_id})).one()
+    return _summary(person, status, leads, any_grid, admin)
+
+
 async def role_summary(core: Core, actor: Actor) -> RoleSummary:
     """What this person is, for /start and /help (registers them on first contact)."""
     async with core.db.reading() as s:
         person, status, leads, any_grid, admin = await load_me(s, actor, _ROLE_SUMMARY)
-        sa = bool(person.is_superadmin)
-        return RoleSummary(status, bool(any_grid if sa else leads), sa or bool(admin), person.grid_id)
+        return _summary(person, status, leads, any_grid, admin)

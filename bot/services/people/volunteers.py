@@ -19,6 +19,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
 from bot.services.kernel.ids import row_id
+from bot.services.kernel.menus import queue_menu
 from bot.services.kernel.roles import Actor, admins_of, can_lead, ensure_person, leaders_of
 from bot.services.people.notices import (
     ApplicationDecided,
@@ -171,6 +172,7 @@ async def approve_volunteer(core: Core, actor: Actor, profile_id: int) -> Volunt
                 ),
             )
         await _close_card(core, s, view, me, Decision.approved)
+        await queue_menu(core.notifier, s, view.person)
         return prof
 
 
@@ -227,6 +229,7 @@ async def _set_standing(
                     suspended=after == VolunteerStatus.suspended,
                 ),
             )
+        await queue_menu(core.notifier, s, view.person)
         return prof
 
 

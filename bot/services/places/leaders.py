@@ -8,6 +8,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotFound
+from bot.services.kernel.menus import queue_menu
 from bot.services.kernel.roles import Actor, leaders_of
 from bot.services.places.grids import admin_person, find_person, get_community, get_grid
 from bot.services.places.notices import AdminGranted, LeaderGranted
@@ -49,6 +50,7 @@ async def set_leader(core: Core, actor: Actor, grid_id: int, ref: int | str) -> 
             f"leader-granted:{grid_id}:{target.id}:{core.clock.now().timestamp():.0f}",
             LeaderGranted(chat_id=chat, language=target.language, grid=grid.name),
         )
+        await queue_menu(core.notifier, s, target)
         return target
 
 
@@ -67,6 +69,7 @@ async def remove_leader(core: Core, actor: Actor, grid_id: int, person_id: int) 
         if target is None or not affected(result):
             raise Conflict("places.not_a_leader")
         await audit.record(s, me.id, "leader.revoke", "grid", grid_id, person_id=person_id)
+        await queue_menu(core.notifier, s, target)
         return target
 
 
@@ -100,6 +103,7 @@ async def add_admin(core: Core, actor: Actor, community_id: int, ref: int | str)
             f"admin-granted:{community_id}:{target.id}:{core.clock.now().timestamp():.0f}",
             AdminGranted(chat_id=chat, language=target.language, community=com.name),
         )
+        await queue_menu(core.notifier, s, target)
         return target
 
 
@@ -117,6 +121,7 @@ async def remove_admin(core: Core, actor: Actor, community_id: int, person_id: i
         if target is None or not affected(result):
             raise Conflict("places.not_an_admin")
         await audit.record(s, me.id, "admin.revoke", "community", community_id, person_id=person_id)
+        await queue_menu(core.notifier, s, target)
         return target
 
 
