@@ -200,8 +200,7 @@ async def test_in_a_group_it_only_points_to_the_private_chat(world):
 
 
 async def test_the_command_is_in_the_menu(world):
-    menus = world.sb.state.commands
-    by_lang = {key.rsplit("|", 1)[1]: cmds for key, cmds in menus.items()}
-    assert {c["command"]: c["description"] for c in by_lang["en"]}["forgetme"] == "Erase my personal details"
+    menu = (await world.sb.menu(world.resident_en.id))["commands"]  # what Alice's client shows
+    assert {c["command"]: c["description"] for c in menu}["forgetme"] == "Erase my personal details"
     async with world.db.session() as s:
         assert await s.scalar(select(func.count()).select_from(Person)) > 0
