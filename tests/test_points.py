@@ -14,7 +14,7 @@ from bot.services.points import standing as points
 from storage.enums import PointsReason
 from storage.points import award
 from tests.support import factories as f
-from tests.support.harness import text_of
+from tests.support.harness import buttons_of, text_of
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -92,6 +92,7 @@ async def test_points_command_shows_points_hours_rank_and_switches_boards(world)
     await vol.send("/points")
     msg = await vol.reply()
     assert "累计：12 分" in text_of(msg) and "服务 2.5 小时" in text_of(msg)
+    assert text_of(msg).endswith("看看大家的积分榜，请点下面的按钮：") and len(buttons_of(msg)) == 4
     assert "第 2 名（共 3 名志愿者）" in text_of(msg)
     await vol.press("本网格 · 本月")
     board = await vol.reply(edited=True, contains="第一网格")
@@ -108,10 +109,27 @@ async def test_points_in_english_and_a_resident_is_told_it_is_for_volunteers(wor
     await tom.send("/points")
     msg = await tom.reply()
     assert "Your red points" in text_of(msg) and "of 4 volunteers" in text_of(msg)
+    assert text_of(msg).endswith(
+        "Nobody is on the leaderboards yet. A task, a door visit or an event earns the first red points."
+    )
+    assert not buttons_of(msg)  # four empty boards to choose from would say nothing
+    await _award(world.db, "task:1:x", world.volunteer_people[0].id, 12, datetime(2026, 1, 5, tzinfo=SH))  # long ago
+    await tom.send("/points")
+    msg = await tom.reply()
+    assert text_of(msg).endswith("See the leaderboards: tap a button below.") and buttons_of(msg)
     await tom.press("Community · this month")
     assert "No points earned yet" in text_of(await tom.reply(edited=True))
     await world.resident.send("/points")
     assert "面向志愿者" in text_of(await world.resident.reply())
+
+
+async def test_points_before_anyone_earned_any_say_so_instead_of_an_empty_leaderboard_line(world):
+    vol = world.volunteers[0]
+    await vol.send("/points")
+    msg = await vol.reply()
+    assert "累计：0 分" in text_of(msg)
+    assert text_of(msg).endswith("积分榜上还没有人。完成一次服务、入户走访或参加活动，就能获得第一批红色积分。")
+    assert not buttons_of(msg) and "积分榜：" not in text_of(msg)
 
 
 async def test_forged_board_press_is_refused(world):

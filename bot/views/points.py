@@ -63,6 +63,8 @@ def mine(lang: str, p: MyPoints) -> tuple[str, Keyboard]:
         text += "\n" + t(lang, "points.rank", grid=p.grid_name, rank=p.rank, ranked=p.ranked)
     else:
         text += "\n" + t(lang, "points.no_rank")
+    if p.boards_empty:  # four empty boards to choose from would say nothing
+        return text + "\n\n" + t(lang, "points.boards_empty"), []
     return text + "\n\n" + t(lang, "points.choose_board"), board_buttons(lang)
 
 

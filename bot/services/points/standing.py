@@ -36,6 +36,7 @@ class MyPoints:
     rank: int | None  # in the grid, all time; None when not a volunteer of a grid
     ranked: int  # volunteers in that grid
     grid_name: str
+    boards_empty: bool = False  # nobody of the community has earned a point yet: every board is empty
 
 
 @dataclass
@@ -212,7 +213,18 @@ async def my_points(core: Core, actor: Actor) -> MyPoints:
         ).one()
         pts, hrs, mpts, mhrs, above, ranked = tuple(row)
         rank, ranked = (int(above) + 1, int(ranked)) if home.has_profile else (None, 0)
-        return MyPoints(int(pts), round(float(hrs), 1), int(mpts), round(float(mhrs), 1), rank, ranked, home.grid_name)
+        anyone = bool(pts) or bool(
+            await s.scalar(
+                select(
+                    exists().where(
+                        col(PointsEntry.person_id).in_(_members("community", home)), col(PointsEntry.points) > 0
+                    )
+                )
+            )
+        )
+        return MyPoints(
+            int(pts), round(float(hrs), 1), int(mpts), round(float(mhrs), 1), rank, ranked, home.grid_name, not anyone
+        )
 
 
 async def leaderboard(core: Core, actor: Actor, scope: str, period: str, limit: int = BOARD_SIZE) -> Board:
