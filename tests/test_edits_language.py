@@ -4,11 +4,21 @@ Chinese-default community."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import update
+
+from bot.services.kernel.roles import Actor
+from bot.services.requests.claiming import claim_task
+from bot.services.requests.escalation import escalate_overdue
+from bot.services.requests.intake import RequestDraft, create_request
+from bot.services.requests.tasks import report_done
+from storage.models import HelpRequest
 from tests.support import factories as f
 from tests.support.harness import TgUser, text_of
 from tests.support.waiting import settle
+from tests.test_tasks_flow import accept
 from tests.test_volunteers_signup import press_and_see, sign_up_zh, started
 
 LEE = 1005  # an English-speaking leader of grid A, besides the world's Chinese one
@@ -72,3 +82,69 @@ async def test_an_application_withdrawn_edits_the_english_leaders_card_in_englis
     await u.press("确定退出")
     assert text_of(await edited_in(w, w.lee, mine, since)) == "刘新人 withdrew the application."
     assert text_of(await edited_in(w, w.leader, theirs, since)) == "刘新人 已撤回报名。"
+
+
+RESIDENT = Actor(3001, "王奶奶", language="zh-hans")
+VOL = Actor(2001, "张志愿", language="zh-hans")
+
+
+async def escalated(w) -> tuple[HelpRequest, dict, dict]:
+    """A request nobody took for an hour: the group's card (Chinese) and each leader's copy (Lee's in English)."""
+    core = w.bot.core
+    for u in (w.resident, *w.volunteers):
+        await started(w, u)
+    req = await create_request(core, RESIDENT, RequestDraft("repairs", "修水管", "today", None, "3 栋 401"))
+    card = await w.sb.wait_bot_message(w.volunteer_group, contains=req.code, since=0)
+    async with w.db.session() as s:
+        await s.execute(
+            update(HelpRequest)
+            .where(HelpRequest.id == req.id)
+            .values(created_at=datetime.now(UTC) - timedelta(minutes=61))
+        )
+    assert await escalate_overdue(core) == 1
+    mine = await w.sb.wait_bot_message(LEE, contains=req.code, since=0)
+    assert "has not been taken for 60 minutes" in text_of(mine)
+    return req, card, mine
+
+
+async def group_edit(w, card: dict, since: int, contains: str) -> str:
+    ev = await w.sb.wait_for(
+        lambda e: (
+            e["type"] == "message_edited"
+            and e["message"]["message_id"] == card["message_id"]
+            and contains in text_of(e["message"])
+        ),
+        since=since,
+        chat_id=w.volunteer_group,
+    )
+    return text_of(ev["message"])
+
+
+async def test_a_claim_a_done_report_and_a_reopen_edit_the_english_leaders_copy_in_english(world):
+    w = world
+    req, card, mine = await escalated(w)
+    since = await w.sb.last_seq()
+    await accept(w.volunteers[0], w, req.code)
+    assert "Taken by: 张志愿" in text_of(await edited_in(w, w.lee, mine, since, contains="张志愿"))
+    assert "已接单：张志愿" in await group_edit(w, card, since, "张志愿")  # the group reads the community's
+    since = await w.sb.last_seq()
+    await report_done(w.bot.core, VOL, req.id, "1", "换好了")
+    await edited_in(w, w.lee, mine, since, contains="done, waiting for confirmation")
+    since = await w.sb.last_seq()
+    await w.resident.press("没办好", message=await w.resident.reply(contains="办好了吗"))
+    reopened = await edited_in(w, w.lee, mine, since, contains="📌 taken")
+    assert "待" not in text_of(reopened) and "已" not in text_of(reopened)
+
+
+async def test_a_cancelled_request_edits_the_english_leaders_copy_in_english(world):
+    w = world
+    req, card, mine = await escalated(w)
+    since = await w.sb.last_seq()
+    await claim_task(w.bot.core, VOL, req.id)
+    await w.resident.reply(contains="接下了")
+    await w.resident.send("/my")
+    await w.resident.press(req.code, message=await w.resident.reply(contains="我的求助"))
+    await w.resident.press("取消这条求助", message=await w.resident.reply(edited=True))
+    await w.resident.press("是的，取消", message=await w.resident.reply(contains="确定要取消", edited=True))
+    assert "📌 cancelled" in text_of(await edited_in(w, w.lee, mine, since, contains="cancelled"))
+    assert "已取消" in await group_edit(w, card, since, "已取消")
