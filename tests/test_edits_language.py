@@ -18,6 +18,7 @@ from storage.models import HelpRequest
 from tests.support import factories as f
 from tests.support.harness import TgUser, text_of
 from tests.support.waiting import settle
+from tests.test_events import _new_event
 from tests.test_tasks_flow import accept
 from tests.test_volunteers_signup import press_and_see, sign_up_zh, started
 
@@ -148,3 +149,44 @@ async def test_a_cancelled_request_edits_the_english_leaders_copy_in_english(wor
     await w.resident.press("是的，取消", message=await w.resident.reply(contains="确定要取消", edited=True))
     assert "📌 cancelled" in text_of(await edited_in(w, w.lee, mine, since, contains="cancelled"))
     assert "已取消" in await group_edit(w, card, since, "已取消")
+
+
+async def english_volunteer(w) -> TgUser:
+    """Tom: an English shock-team volunteer of grid A, in its volunteer group."""
+    tom = await w.bot.user(2201, "Tom", lang="en")
+    p = await f.person(w.db, 2201, "Tom", grid_id=w.grid_a.id, language="en")
+    await f.volunteer(w.db, p.id, w.grid_a.id, shock_team=True)
+    await w.sb.member(w.volunteer_group, tom.id)
+    await started(w, tom)
+    return tom
+
+
+async def test_an_english_volunteers_sign_up_edits_the_event_card_in_the_groups_language(world):
+    w = world
+    tom = await english_volunteer(w)
+    await _new_event(w.leader, world=w)
+    card = await w.sb.wait_bot_message(w.volunteer_group, contains="老人免费理发", since=0)
+    since = await w.sb.last_seq()
+    answer = await tom.press("报名", chat=w.volunteer_group, message=card)
+    assert "1/2" in answer["text"] and "signed up" in answer["text"].lower()  # the answer is Tom's own
+    edited = await group_edit(w, card, since, "1/2")
+    assert "社区活动室" in edited and "signed" not in edited.lower()
+
+
+async def test_the_end_of_an_emergency_edits_an_english_volunteers_call_up_in_english(world):
+    w = world
+    tom = await english_volunteer(w)
+    await started(w, w.admin)
+    await w.admin.send("/emergency")
+    await w.admin.reply(contains="应急状态")
+    await w.admin.press("网格：第一网格")
+    await w.admin.send("台风")
+    await w.admin.send("1")
+    await w.admin.reply(contains="请确认")
+    await w.admin.press("启动并集结突击队")
+    callup = await tom.reply(contains="Emergency call-up")
+    since = await w.sb.last_seq()
+    await w.admin.send("/emergency end")
+    await w.admin.reply(contains="应急状态已解除")
+    ended = text_of(await edited_in(w, tom, callup, since))
+    assert ended.startswith("✅ The emergency in 第一网格 is over (台风)."), ended
