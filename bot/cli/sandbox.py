@@ -72,8 +72,12 @@ async def _run(cfg: Config, args: argparse.Namespace) -> None:
         db_url = args.database or (os.environ.get("REDVEST_DATABASE_URL") or SANDBOX_DB)
         await migrate.upgrade_async(db_url)
         db = Database(db_url)
-        if demo and await seed_demo(db):
-            log.info("seeded the demo community 滨江社区")
+        if demo:
+            try:
+                if await seed_demo(db, cfg):
+                    log.info("seeded the demo community 滨江社区 and its last weeks")
+            except Exception:  # the sandbox still runs; the demo's story is told on a fresh database only
+                log.exception("the demo community's history could not be written; delete %s to try again", db_url)
         cfg.telegram.token = SecretStr(cfg.sandbox.token)
         cfg.telegram.base_url = f"{url}/bot"
         cfg.database.url = db_url

@@ -1,0 +1,104 @@
+"""The sandbox's demo community: a few weeks of history told through the services, so that every
+dashboard chart, the week's figures and the digest show real figures from the first minute."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import SQLModel
+
+from bot.demo import seed_demo
+from bot.demo.cast import APPLICANT, GRIDS, LEADER
+from bot.outbox.notifier import OutboxNotifier
+from bot.services.digests import grid_digest, preview_digest
+from bot.services.kernel.clock import FakeClock
+from bot.services.kernel.core import Core
+from bot.services.kernel.periods import iso_week, previous_week
+from bot.services.office import load_scope, week_figures, weekly_trends
+from storage.enums import RequestStatus
+from storage.models import Grid, HelpRequest, Person
+
+from .support.harness import make_user, text_of
+
+SHANGHAI = "Asia/Shanghai"
+MOMENTS = [
+    "2026-12-07T00:30:00+08:00",  # half an hour into a Monday: this week has barely begun
+    "2026-11-18T15:00:00+08:00",  # a Wednesday afternoon
+    "2026-11-29T23:50:00+08:00",  # late on a Sunday
+]
+
+
+async def _grid_and_leader(db) -> tuple[int, int]:
+    async with db.reading() as s:
+        grid = (await s.execute(select(Grid.id).where(Grid.name == GRIDS[0]))).scalar_one()
+        leader = (await s.execute(select(Person.id).where(Person.tg_user_id == LEADER.tg_user_id))).scalar_one()
+    return grid, leader
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+async def test_every_chart_the_week_and_the_digest_show_figures(db, cfg, moment):
+    now = datetime.fromisoformat(moment)
+    assert await seed_demo(db, cfg, now=now)
+    clock = FakeClock(now)
+    core = Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
+    grid, leader = await _grid_and_leader(db)
+    scope = await load_scope(core, leader)
+
+    tr = await weekly_trends(core, scope)
+    assert all(any(tr.requests[g]) for g in ("open", "done", "ended")), tr.requests
+    assert sum(1 for m in tr.accept_minutes if m is not None) >= 4, tr.accept_minutes
+    assert sum(1 for x in tr.satisfaction if x is not None) >= 4, tr.satisfaction
+    assert sum(1 for c in tr.coverage if c) >= 4, tr.coverage
+
+    fig = await week_figures(core, scope)
+    assert fig.opened and fig.accepted and fig.done and fig.ratings and fig.visits and fig.points, fig
+    assert fig.open_now >= 4 and fig.escalated_open and fig.pending_volunteers == 1 and fig.active_volunteers == 3
+
+    this_week = await preview_digest(core, LEADER.actor, "grid", grid)
+    f = this_week.figures
+    assert this_week.partial and f.opened and f.done and f.rated and f.visits_done and f.points and f.pending, f
+    last = (await grid_digest(core, grid, previous_week(iso_week(now, SHANGHAI)))).figures
+    assert last.opened and last.accepted and last.done and last.rated and last.visits_done and last.hours, last
+    assert last.points and last.median_accept is not None and last.escalated, last
+
+
+async def test_requests_in_every_state(db, cfg):
+    assert await seed_demo(db, cfg, now=datetime.fromisoformat(MOMENTS[1]))
+    async with db.reading() as s:
+        rows = (await s.execute(select(HelpRequest.status, HelpRequest.escalation_level))).all()
+    assert {st for st, _ in rows} == {s.value for s in RequestStatus} - {RequestStatus.duplicate.value}
+    assert any(st == RequestStatus.open.value and level == 2 for st, level in rows)
+
+
+async def test_seeding_again_adds_nothing(db, cfg):
+    now = datetime.fromisoformat(MOMENTS[1])
+    assert await seed_demo(db, cfg, now=now)
+    before = await _counts(db)
+    assert not await seed_demo(db, cfg, now=now)
+    assert not await seed_demo(db, cfg)  # a restart days later
+    assert await _counts(db) == before
+
+
+async def _counts(db) -> dict[str, int]:
+    async with db.reading() as s:
+        return {
+            t.name: int((await s.execute(select(func.count()).select_from(t))).scalar_one())
+            for t in SQLModel.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+async def seeded(db, cfg):
+    assert await seed_demo(db, cfg)
+
+
+async def test_the_application_waits_in_pending(seeded, bot):
+    leader = await make_user(bot.sb, LEADER.tg_user_id, LEADER.name)
+    await leader.send("/pending")
+    assert "1" in text_of(await leader.reply(contains="待审核"))  # the header: one application waits
+    await leader.reply(contains="赵小新")  # its card, with the buttons to decide
+    async with bot.core.db.reading() as s:
+        applicant = (await s.execute(select(Person).where(Person.tg_user_id == APPLICANT.tg_user_id))).scalar_one()
+    assert applicant.name == "赵小新"
