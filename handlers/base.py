@@ -14,7 +14,7 @@ from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHan
 
 from bot.i18n import t
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import DomainError, InvalidInput
+from bot.services.kernel.errors import AlreadyTaken, Conflict, DomainError, InvalidInput
 from bot.services.kernel.roles import Actor
 from bot.transport import raw_api
 from bot.views.message import Button
@@ -128,22 +128,65 @@ async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | N
 
 def domain_errors(fn: Callback, *, refused: object = None) -> Callback:
     """Turn a DomainError into a localized answer: an alert on a button press, a message otherwise.
-    In a conversation the step stays open (None); `refused` is where a refusal other than bad input
-    goes instead (e.g. ConversationHandler.END for the step that acts)."""
+    A press whose moment has passed (Conflict, AlreadyTaken, a StaleButton) is a stale press: one
+    line, and the keyboard goes (see stale_press). In a conversation the step stays open (None);
+    `refused` is where a refusal other than bad input goes instead (e.g. ConversationHandler.END for
+    the step that acts)."""
 
     @functools.wraps(fn)
     async def wrapper(update: Update, context: Ctx) -> Any:
         try:
             return await fn(update, context)
         except DomainError as e:
-            text = t(lang_of(update, context), e.key, **e.params)
-            if update.callback_query is not None:
+            if update.callback_query is not None and is_stale(e):
+                await stale_press(update, context, e)
+            elif update.callback_query is not None:
+                text = t(lang_of(update, context), e.key, **e.params)
                 await update.callback_query.answer(_strip_tags(text)[:200], show_alert=True)
             elif update.effective_chat is not None:
-                await say(update, text)
+                await say(update, t(lang_of(update, context), e.key, **e.params))
             return None if isinstance(e, InvalidInput) else refused
 
     return wrapper
+
+
+def is_stale(e: DomainError) -> bool:
+    """The press's moment has passed: the thing changed state since the button was drawn."""
+    return isinstance(e, Conflict | AlreadyTaken)
+
+
+async def stale_press(update: Update, context: Ctx, error: DomainError | None = None) -> None:
+    """A press of a button whose moment has passed (a step already answered, a task already taken, a
+    message already replaced): answered in one line, its keyboard taken off the pressed message (but
+    for a refusal that is the presser's own, e.g. "already yours", on a card others still use).
+    Nothing else happens: the caller changed nothing."""
+    q = update.callback_query
+    if q is None:
+        return
+    key, params = (error.key, error.params) if error is not None else ("error.stale_button", {})
+    await q.answer(one_line(t(lang_of(update, context), key, **params)), show_alert=True)
+    if getattr(error, "for_everyone", True):
+        await drop_keyboard(q)
+
+
+def one_line(text: str) -> str:
+    """An answer to a press: the first line of the text, without markup, within Telegram's 200."""
+    lines = [line.strip() for line in _strip_tags(text).splitlines() if line.strip()]
+    return (lines[0] if lines else "")[:200]
+
+
+async def drop_keyboard(q: CallbackQuery) -> None:
+    """Take the inline keyboard off the pressed message, if the press is one of its buttons (a
+    forged press leaves a keyboard alone). A message gone or already bare is fine."""
+    m = q.message
+    if not isinstance(m, Message) or m.reply_markup is None:
+        return
+    if not any(b.callback_data == q.data for row in m.reply_markup.inline_keyboard for b in row):
+        return
+    try:
+        await raw_api.call(q.get_bot(), "editMessageReplyMarkup", chat_id=m.chat.id, message_id=m.message_id)
+    except BadRequest as e:
+        log.info("keyboard not dropped: %s", e.message)
 
 
 def _strip_tags(text: str) -> str:

@@ -118,6 +118,7 @@ async def to_button(update: Update, context: Ctx) -> None:
 async def reassign_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     view = await request_for_leader(core_of(context), actor_of(update), BOARD_REASSIGN.parse_id(press_data(update)))
+    require_status(view.request, OPEN, FILLED)
     live = [p for p, s in view.holders if s in ("accepted", "started")]
     if not live:
         raise Conflict("board.error.not_holding", code=view.request.code or "")
@@ -132,6 +133,7 @@ async def reassign_from_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     rid, from_id = BOARD_REASSIGN_FROM.parse(press_data(update))
     req, loads = await volunteers_for(core_of(context), actor_of(update), rid)
+    require_status(req, OPEN, FILLED)
     await _answer(update)
     if not loads:
         await say(update, t(lang, "board.no_volunteers", code=req.code or ""))
@@ -155,6 +157,7 @@ async def reassign_to_button(update: Update, context: Ctx) -> None:
 async def oos_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     view = await request_for_leader(core_of(context), actor_of(update), BOARD_OUT_OF_SCOPE.parse_id(press_data(update)))
+    require_status(view.request, OPEN, FILLED)
     await _answer(update)
     await say(
         update, t(lang, "board.oos_where", code=view.request.code or ""), referral_rows(lang, view.request.id or 0)
@@ -167,6 +170,7 @@ async def dup_button(update: Update, context: Ctx) -> None:
     req, others = await duplicate_candidates(
         core_of(context), actor_of(update), BOARD_DUPLICATE.parse_id(press_data(update))
     )
+    require_status(req, OPEN, FILLED)
     await _answer(update)
     if not others:
         await say(update, t(lang, "board.dup_none", code=req.code or ""))

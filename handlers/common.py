@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import t, tp
+from bot.i18n import t
 from bot.services.people import role_summary
 from bot.views.people.callbacks import MENU_HELP
 from bot.views.people.start import help_text, main_menu, to_private, welcome
 
-from .base import AnyHandler, Ctx, actor_of, core_of, lang_of, say
+from .base import AnyHandler, Ctx, actor_of, core_of, lang_of, say, stale_press
 
 
 async def start_command(update: Update, context: Ctx) -> None:
@@ -49,9 +49,9 @@ async def private_fallback(update: Update, context: Ctx) -> None:
 
 
 async def stale_button(update: Update, context: Ctx) -> None:
-    """A press nobody handles (an old keyboard, forged data): answer, change nothing."""
-    if update.callback_query:
-        await update.callback_query.answer(tp(lang_of(update, context), "error.stale_button"), show_alert=True)
+    """A press nobody handles (a step already passed, a conversation over, forged data): one line,
+    the keyboard off the message, nothing changed."""
+    await stale_press(update, context)
 
 
 def build_handlers() -> list[AnyHandler]:

@@ -13,11 +13,21 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
-from bot.services.requests import cancel_request, comment_rating, confirm_outcome, my_requests, rate_request, request_of
+from bot.services.requests import (
+    cancel_request,
+    comment_rating,
+    confirm_outcome,
+    my_requests,
+    rate_request,
+    request_of,
+    require_status,
+)
 from bot.transport import raw_api
+from bot.views.callbacks import StaleButton
 from bot.views.requests.callbacks import MY_CANCEL, MY_CANCEL_YES, MY_LIST, MY_SHOW, RATE_OUTCOME, RATE_SKIP, RATE_STARS
 from bot.views.requests.mine import cancel_confirm_buttons, my_detail, my_list
 from bot.views.requests.ratings import skip_comment_buttons, stars, stars_buttons
+from storage.enums import RequestStatus
 
 from .base import (
     AnyHandler,
@@ -69,6 +79,7 @@ async def show_button(update: Update, context: Ctx) -> None:
 async def cancel_button(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     view = await request_of(core_of(context), actor_of(update), MY_CANCEL.parse_id(press_data(update)))
+    require_status(view.request, RequestStatus.open.value, RequestStatus.filled.value)  # as cancel_request
     await _answer(update)
     await edit_or_say(
         update,
@@ -135,7 +146,11 @@ async def comment_text(update: Update, context: Ctx) -> object:
     return END
 
 
+@domain_errors
 async def skip_button(update: Update, context: Ctx) -> object:
+    pending = user_data(context).get("rating") or {}
+    if pending.get("id") != RATE_SKIP.parse_id(press_data(update)):  # the comment was written or skipped
+        raise StaleButton()
     await _answer(update)
     user_data(context).pop("rating", None)
     await edit_or_say(update, t(lang_of(update, context), "rating.thanks"))

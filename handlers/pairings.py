@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import t, tn, tp
 from bot.services import places as hh
-from bot.views.callbacks import Callback
+from bot.views.callbacks import Callback, StaleButton
 from bot.views.places import households as views
 from bot.views.places.callbacks import (
     HH_PAGE,
@@ -152,9 +152,8 @@ async def volunteer_chosen(update: Update, context: Ctx) -> None:
 async def household_toggled(update: Update, context: Ctx) -> None:
     hid = HH_TOGGLE.parse_id(press_data(update))
     sel = _selection(context)
-    if not sel:
-        await answer(update, tp(lang_of(update, context), "error.stale_button"), alert=True)
-        return
+    if not sel:  # the pairing was done or another begun: an old list
+        raise StaleButton()
     chosen = sel.get("chosen") or []
     sel["chosen"] = [h for h in chosen if h != hid] if hid in chosen else chosen + [hid]
     await _households(update, context, page=int(sel.get("page", 0)))
@@ -164,7 +163,9 @@ async def household_toggled(update: Update, context: Ctx) -> None:
 @domain_errors
 async def households_page(update: Update, context: Ctx) -> None:
     page = HH_PAGE.parse_id(press_data(update))
-    sel = _selection(context) or {}
+    sel = _selection(context)
+    if not sel:
+        raise StaleButton()
     sel["page"] = page
     await _households(update, context, page=page)
     await answer(update)
@@ -175,8 +176,7 @@ async def pair_done(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     sel = _selection(context)
     if not sel:
-        await answer(update, tp(lang, "error.stale_button"), alert=True)
-        return
+        raise StaleButton()
     made = await hh.pair(core_of(context), actor_of(update), int(sel["vol"]), list(sel.get("chosen") or []))
     user_data(context).pop(SEL, None)
     await answer(update)

@@ -13,7 +13,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
-from bot.services.requests import claim_task, my_tasks, parse_hours, release_task, report_done, start_task, task_view
+from bot.services.requests import (
+    claim_task,
+    live_task,
+    my_tasks,
+    parse_hours,
+    release_task,
+    report_done,
+    start_task,
+    task_view,
+)
 from bot.views.requests.callbacks import (
     QUICK_HOURS,
     TASK_ACCEPT,
@@ -143,7 +152,7 @@ async def start_button(update: Update, context: Ctx) -> None:
 @domain_errors
 async def done_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    view = await task_view(core_of(context), actor_of(update), TASK_DONE.parse_id(press_data(update)))
+    view = await live_task(core_of(context), actor_of(update), TASK_DONE.parse_id(press_data(update)))
     await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), hours_buttons())
@@ -191,7 +200,7 @@ async def note_input(update: Update, context: Ctx) -> object:
 @domain_errors
 async def release_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    view = await task_view(core_of(context), actor_of(update), TASK_RELEASE.parse_id(press_data(update)))
+    view = await live_task(core_of(context), actor_of(update), TASK_RELEASE.parse_id(press_data(update)))
     await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
     await say(update, t(lang, "task.ask.reason", code=view.request.code or ""))

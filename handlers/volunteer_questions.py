@@ -9,10 +9,11 @@ from telegram import ReplyKeyboardRemove, Update
 from bot.i18n import t, tp
 from bot.services import people, places
 from bot.services.kernel.errors import DomainError
+from bot.views.callbacks import StaleButton
 from bot.views.people import signup as views
 from bot.views.people.callbacks import PICK_SU_COMMUNITY, PICK_SU_GRID
 
-from .base import Ctx, core_of, draft, lang_of, say
+from .base import Ctx, core_of, draft, lang_of, say, user_data
 from .pickers import answer, picker, picker_buttons, show
 from .volunteer_profile import share_phone
 
@@ -74,7 +75,10 @@ async def _communities(update: Update, context: Ctx) -> list[tuple[str, str]]:
 
 @picker(PICK_SU_GRID, extra=views.back_button)
 async def _grids(update: Update, context: Ctx) -> list[tuple[str, str]]:
-    _, grids = await people.grid_choices(core_of(context), int(draft(context, DRAFT).get("community_id", 0)))
+    community_id = (user_data(context).get(DRAFT) or {}).get("community_id")
+    if not community_id:  # no sign-up under way, or not at this step: an old list
+        raise StaleButton()
+    _, grids = await people.grid_choices(core_of(context), int(community_id))
     return views.grid_items(grids)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
+from bot.services.kernel.errors import Conflict, NotAllowed, NotForYou, NotFound
 from bot.services.kernel.life_common import aware, lock
 from bot.services.kernel.roles import Actor, approved_volunteer, ensure_person
 from bot.services.points import Part, PartKind, grant
@@ -96,7 +96,7 @@ async def sign_up(core: Core, actor: Actor, event_id: int) -> SignupResult:
         if row is not None and row.status != SignupStatus.withdrawn.value:
             return SignupResult(ev, await signed_count(s, id_of(ev)), row.status, False)
         if await signed_count(s, id_of(ev)) >= ev.slots:
-            raise Conflict("events.error.full")
+            raise NotForYou("events.error.full")  # for a newcomer: the others still leave by the card
         if row is None:
             row = EventSignup(event_id=id_of(ev), volunteer_id=id_of(person), created_at=now)
         row.status = SignupStatus.signed.value

@@ -21,6 +21,8 @@ class NotFound(DomainError):
 
 
 class AlreadyTaken(DomainError):
+    """Every slot went to others: the button's moment has passed (a stale press, see Conflict)."""
+
     key = "error.already_taken"
 
 
@@ -29,6 +31,19 @@ class InvalidInput(DomainError):
 
 
 class Conflict(DomainError):
-    """The thing changed state since the button was drawn (stale or replayed press)."""
+    """The thing changed state since the button was drawn (stale or replayed press): the press is
+    answered in one line and its keyboard taken off the message (handlers.base.stale_press)."""
 
     key = "error.stale"
+    for_everyone = True  # the button's moment has passed for whoever presses it
+
+
+class NotForYou(Conflict):
+    """The moment has passed for the person pressing only (the event is full for a newcomer, the task
+    is theirs already): said so; a keyboard others share (a card in a group) stays for them."""
+
+    for_everyone = False
+
+
+class AlreadyYours(NotForYou):
+    """The person pressing already holds what the button offers (a task they took)."""

@@ -184,8 +184,10 @@ async def leave_programme(core: Core, actor: Actor) -> VolunteerProfile:
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         profile = await _profile(s, person)
-        if profile is None or profile.status in (VolunteerStatus.left.value, VolunteerStatus.declined.value):
+        if profile is None:
             raise NotFound("volunteers.no_profile")
+        if profile.status in (VolunteerStatus.left.value, VolunteerStatus.declined.value):  # an old "yes, leave"
+            raise Conflict("volunteers.no_profile")
         was = profile.status
         profile.status, profile.shock_team = VolunteerStatus.left.value, False
         s.add(profile)

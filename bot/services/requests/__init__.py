@@ -64,7 +64,7 @@ from .notices import (
 )
 from .ratings import auto_confirm_due, comment_rating, confirm_outcome, leader_confirm, rate_request
 from .relay import RelayTarget, open_relay, relay_message
-from .task_details import my_tasks, task_view
+from .task_details import live_task, my_tasks, task_view
 from .tasks import release_task, report_done, start_task
 
 __all__ = [
@@ -87,6 +87,7 @@ __all__ = [
     "ClaimResult",
     "TaskView",
     "claim_task",
+    "live_task",
     "my_tasks",
     "release_task",
     "report_done",

@@ -147,10 +147,10 @@ async def mark_duplicate(core: Core, actor: Actor, request_id: int, of_request_i
     """A duplicate of another request of the same grid; it leaves the board and the figures."""
     async with core.db.session() as s:
         leader, req = await leader_of_request(s, actor, request_id)
+        require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
         other = await get_request(s, of_request_id)
         if other.id == req.id or other.grid_id != req.grid_id:
             raise InvalidInput("board.error.duplicate_target")
-        require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
         return await _end(core, s, leader, req, RequestStatus.duplicate, "request.duplicate", duplicate_of=other.id)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import AlreadyTaken, Conflict, NotAllowed, NotFound
+from bot.services.kernel.errors import AlreadyTaken, AlreadyYours, NotAllowed, NotFound
 from bot.services.kernel.roles import Actor, by_tg, load_me, row_id
 from storage import claim_reads, claims
 from storage.detached import detached
@@ -48,7 +48,7 @@ def check_can_take(core: Core, volunteer: Person, req: HelpRequest, ctx: AnyRow,
 def check_load(core: Core, volunteer: Person, req: HelpRequest, held: bool, load: int, *, dispatched: bool) -> None:
     """Not already on the request, under the open-task limit (checked again by the take itself)."""
     if held:
-        raise Conflict(
+        raise AlreadyYours(
             "board.error.already_holding" if dispatched else "task.error.already_yours",
             code=req.code or "",
             name=volunteer.name,
@@ -140,6 +140,7 @@ _CLAIM = by_tg(*claim_reads.claim_columns(col(Person.id)), *claims.LOCK_COLUMNS)
 
 async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
     """A volunteer presses Accept: exactly as many win as there are slots (see storage/claims.py)."""
+    code = ""
     try:
         async with core.db.session() as s:
             # this read locks the volunteer's profile and the request (PostgreSQL) to the commit: the take
@@ -150,9 +151,12 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
             if values is None or values["erased_at"] is not None:
                 raise NotFound("request.error.not_found")
             req = detached(HelpRequest, values)
+            code = req.code or ""
+            if ctx.held is not None:  # theirs already (filled or not): said so, after the role and grid checks
+                check_can_take(core, volunteer, req, ctx)
             if req.status == RequestStatus.filled.value:
                 raise AlreadyTaken("task.error.taken", code=req.code or "")
             require_status(req, RequestStatus.open.value)
             return await _assign(core, s, req, volunteer, ctx, None)
     except IntegrityError:  # the same volunteer's two presses raced on PostgreSQL; one of them won
-        raise Conflict("task.error.already_yours", code="") from None
+        raise AlreadyYours("task.error.already_yours", code=code) from None

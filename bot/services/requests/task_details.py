@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import NotAllowed, NotFound
+from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
 from bot.services.kernel.roles import Actor, by_tg, load_rows, row_id
 from storage import claim_reads
 from storage.detached import detached
+from storage.enums import RequestStatus
 from storage.models import Assignment, HelpRequest, Household, Person, table_of
 from storage.rows import AnyRow
 
-from .common import ACTIVE, display_name, part_of
+from .common import ACTIVE, LIVE, display_name, part_of, require_status
 from .facts import TaskView
 from .grid_today import this_year
 
@@ -107,3 +108,13 @@ async def task_view(core: Core, actor: Actor, request_id: int) -> TaskView:
         h = await held(s, actor, request_id)
         resident, household = people_of(h.row)
         return view_of(h.req, h.a, resident, household, this_year(core))
+
+
+async def live_task(core: Core, actor: Actor, request_id: int) -> TaskView:
+    """The details of a task the volunteer is about to change (report done, give back): refused as
+    stale (Conflict) once it is no longer theirs to change (done, completed, closed, given back)."""
+    view = await task_view(core, actor, request_id)
+    require_status(view.request, RequestStatus.open.value, RequestStatus.filled.value)
+    if view.assignment.status not in LIVE:
+        raise Conflict("task.error.already_done", code=view.request.code or "")
+    return view
