@@ -91,10 +91,15 @@ def markup(buttons: list[list[Button]] | None) -> InlineKeyboardMarkup | None:
 async def say(update: Update, text: str, buttons: list[list[Button]] | None = None, **kwargs: Any) -> None:
     """Reply in the chat of the update (message or button press). Telegram's answer is not turned
     into a Message object (bot/transport/raw_api.py): no handler reads it."""
+    await ask(update, text, buttons, **kwargs)
+
+
+async def ask(update: Update, text: str, buttons: list[list[Button]] | None = None, **kwargs: Any) -> int:
+    """As `say`; the new message's id (a conversation's first question: see `begins_at`)."""
     chat = update.effective_chat
     assert chat is not None
     reply_markup = kwargs.pop("reply_markup", None) or markup(buttons)
-    await raw_api.call(
+    sent = await raw_api.call(
         chat.get_bot(),
         "sendMessage",
         chat_id=chat.id,
@@ -103,6 +108,27 @@ async def say(update: Update, text: str, buttons: list[list[Button]] | None = No
         reply_markup=reply_markup,
         **kwargs,
     )
+    return int(sent.get("message_id", 0)) if isinstance(sent, dict) else 0
+
+
+SINCE = "since"  # in a conversation's draft: the id of its first question
+
+
+def begins_at(d: dict[str, Any], message_id: int) -> None:
+    """The conversation whose draft is `d` began with message `message_id`: buttons of any earlier
+    message (an earlier run of the same conversation) are superseded."""
+    d[SINCE] = message_id
+
+
+async def superseded(update: Update, context: Ctx, d: dict[str, Any]) -> bool:
+    """A press on a message from before this conversation began: answered as stale (True)."""
+    q, since = update.callback_query, d.get(SINCE)
+    if q is None or not isinstance(q.message, Message) or not isinstance(since, int):
+        return False
+    if q.message.message_id >= since:
+        return False
+    await stale_press(update, context)
+    return True
 
 
 async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | None = None) -> None:

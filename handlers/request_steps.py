@@ -29,7 +29,7 @@ from bot.views.requests.intake import (
 from bot.views.requests.labels import category_label
 from storage.enums import WhenKind
 
-from .base import Ctx, core_of, domain_errors, draft, lang_of, message_of, query_of, say, user_of
+from .base import Ctx, core_of, domain_errors, draft, lang_of, message_of, query_of, say, superseded, user_of
 
 GRID, CAT, SUMMARY, WHEN, DATE, ADDRESS, CONTACT, SLOTS, CONFIRM = (
     "grid",
@@ -63,6 +63,8 @@ async def answer_press(update: Update) -> None:
 
 async def category_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     await answer_press(update)
     try:
         (value,) = REQ_CATEGORY.parse(query_of(update).data)
@@ -102,6 +104,8 @@ async def summary_text(update: Update, context: Ctx) -> object:
 
 async def when_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     await answer_press(update)
     try:
         (value,) = REQ_WHEN.parse(query_of(update).data)

@@ -32,7 +32,21 @@ from bot.views.requests.intake import category_buttons, sent_buttons
 from bot.views.requests.tasks import open_private_button
 
 from . import residents
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, draft, lang_of, press_data, say, user_data
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    ask,
+    begins_at,
+    core_of,
+    domain_errors,
+    draft,
+    lang_of,
+    press_data,
+    say,
+    superseded,
+    user_data,
+)
 from .pickers import answer, show
 from .request_steps import (
     ADDRESS,
@@ -79,10 +93,12 @@ async def request_command(update: Update, context: Ctx) -> object:
     try:
         start = await svc.begin_request(core_of(context), actor_of(update))
     except svc.NoGrid:
-        user_data(context)[DRAFT] = {}
+        d = user_data(context)[DRAFT] = {}
+        if update.message is not None:  # this run's messages all come after the command
+            begins_at(d, update.message.message_id)
         return await _ask_grid(update, context)
-    user_data(context)[DRAFT] = {"grid_id": start.grid_id, "leader": start.can_set_slots}
-    await say(update, t(lang, "request.ask.category", grid=start.grid_name), category_buttons(lang))
+    d = user_data(context)[DRAFT] = {"grid_id": start.grid_id, "leader": start.can_set_slots}
+    begins_at(d, await ask(update, t(lang, "request.ask.category", grid=start.grid_name), category_buttons(lang)))
     return CAT
 
 
@@ -118,8 +134,10 @@ async def grid_hint(update: Update, context: Ctx) -> object:
 
 async def send_button(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
-    await answer_press(update)
     d = draft(context, DRAFT)
+    if await superseded(update, context, d):
+        return None
+    await answer_press(update)
     request_draft = svc.RequestDraft(
         d.get("category", ""),
         d.get("summary", ""),
@@ -162,11 +180,15 @@ async def _strip_buttons(update: Update) -> None:
 
 
 async def restart_button(update: Update, context: Ctx) -> object:
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     await _strip_buttons(update)
     return await request_command(update, context)
 
 
 async def cancel(update: Update, context: Ctx) -> object:
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     await answer_press(update)
     await _strip_buttons(update)
     user_data(context).pop(DRAFT, None)
