@@ -120,8 +120,10 @@ async def when_button(update: Update, context: Ctx) -> object:
 
 
 async def tomorrow_button(update: Update, context: Ctx) -> object:
-    await answer_press(update)
     d = draft(context, DRAFT)
+    if await superseded(update, context, d):
+        return None
+    await answer_press(update)
     d.update(when_kind=WhenKind.date.value, when_date=await svc.tomorrow(core_of(context), d.get("grid_id", 0)))
     return await _after_date(update, context)
 

@@ -109,6 +109,7 @@ _OLD = {
     # 点单: the resident's conversation is over (the request was sent)
     "requests.callbacks.REQ_CATEGORY": old("resident", "repairs"),
     "requests.callbacks.REQ_WHEN": old("resident", "today"),
+    "requests.callbacks.REQ_TOMORROW": old("resident"),
     "requests.callbacks.REQ_SLOTS": old("leader", 2),
     "requests.callbacks.REQ_SEND": old("resident"),
     "requests.callbacks.REQ_RESTART": old("resident"),
