@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from bot import logcontext
 from bot.jobs import Due, Job, all_jobs
 from bot.services.kernel.core import Core
 from storage import jobs as job_runs
@@ -50,15 +51,19 @@ async def run_due(core: Core, now: datetime | None = None, jobs: list[Job] | Non
     by_name = {j.name: j for j in jobs or all_jobs()}
     ran = []
     for d in await due_jobs(core, now, list(by_name.values())):
+        token = logcontext.JOB.set(d.job)  # every line logged while it runs names the job
         try:
-            sent = await by_name[d.job].run(core, d)
-        except Exception:
-            log.exception("scheduler: %s %s failed; will retry while its window is open", d.job, d.period)
-            continue
-        async with core.db.session() as s:
-            await job_runs.mark_done(s, d.job, d.period, core.clock.now())
-        log.info("scheduler: %s %s done (%s queued)", d.job, d.period, sent)
-        ran.append(d)
+            try:
+                sent = await by_name[d.job].run(core, d)
+            except Exception:
+                log.exception("scheduler: %s %s failed; will retry while its window is open", d.job, d.period)
+                continue
+            async with core.db.session() as s:
+                await job_runs.mark_done(s, d.job, d.period, core.clock.now())
+            log.info("scheduler: %s %s done (%s queued)", d.job, d.period, sent)
+            ran.append(d)
+        finally:
+            logcontext.JOB.reset(token)
     return ran
 
 

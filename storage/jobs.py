@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -39,3 +39,9 @@ async def forget_before(session: AsyncSession, job: str, before: datetime) -> in
     """Drop old rows of a frequent job (e.g. the five-minute escalation check)."""
     result = await session.execute(delete(JobRun).where(col(JobRun.job) == job, col(JobRun.done_at) < before))
     return affected(result)
+
+
+async def last_success(session: AsyncSession) -> dict[str, datetime]:
+    """When each job last finished a period (for the metrics: an alert when one stops running)."""
+    rows = await session.execute(select(col(JobRun.job), func.max(col(JobRun.done_at))).group_by(col(JobRun.job)))
+    return {job: at for job, at in rows.all() if at is not None}

@@ -72,7 +72,7 @@ async def test_metrics_count_updates_by_kind_latency_sends_and_outbox_depth(sand
             return lambda text: sample(text, name) >= sample(before, name) + by
 
         sent, answered = (
-            grew('redvest_outbox_sends_total{result="sent"}'),
+            grew('redvest_outbox_sends_total{kind="health-test",result="sent"}'),
             grew('redvest_webhook_requests_total{status="200"}', 2),
         )
         after = await eventually(

@@ -11,6 +11,8 @@ import logging
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from bot import logcontext
+from bot.logcontext import LogFormat
 from bot.services.kernel.config import ConfigError, load_config
 from storage.migrate import NeedsMigration
 
@@ -71,10 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def setup_logging(verbose: bool, fmt: LogFormat = "text") -> None:
+    logcontext.setup(logging.DEBUG if verbose else logging.INFO, fmt)
     # request URLs contain the bot token
     for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -86,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    setup_logging(args.verbose)
     try:
         cfg = load_config(args.config)
+        setup_logging(args.verbose, cfg.log.format)
         return int(args.func(cfg, args) or 0)
     except (ConfigError, NeedsMigration, CliError) as e:
         print(f"redvest: {e}", file=sys.stderr)

@@ -24,7 +24,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot import metrics
+from bot import logcontext, metrics
 from bot.gate.coalesce import Coalescer
 from bot.gate.conversations import App, ConversationStates, ConvKey, conversation_handlers, conversation_key
 from bot.gate.dbfaults import Attempt, attempt_var, is_db_unavailable
@@ -130,6 +130,7 @@ class UpdateGate:
 
     async def _handle(self, update: Update) -> Outcome:
         uid = update.update_id
+        logcontext.UPDATE_ID.set(uid)  # every line logged while handling it names it (its own task's context)
         persistence = self._persistence
         keys = self._states.keys(update) if persistence is not None else {}
         user_id = update.effective_user.id if update.effective_user is not None else None

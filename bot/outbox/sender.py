@@ -40,6 +40,12 @@ LEASE = timedelta(seconds=60)
 DEPTH_EVERY = 15.0  # seconds between outbox-depth gauge updates while idle
 
 
+def kind_of(row: OutboxMessage) -> str:
+    """What a row is, for the metrics: its key's first part (`taken:42:7` → taken). Keys are built
+    by the code from constants and ids, so the label's values stay few."""
+    return row.key.split(":", 1)[0][:32] or "other"
+
+
 def retry_seconds(e: RetryAfter) -> float:
     return raw_api.retry_after_seconds(e)  # int or timedelta, without PTB 22's deprecation warning
 
@@ -202,7 +208,7 @@ class OutboxSender:
             log.info("outbox: chat %s moved to %s", row.chat_id, e.new_chat_id)
             return
         except Forbidden as e:
-            metrics.OUTBOX_SENT.labels("skipped").inc()
+            metrics.OUTBOX_SENT.labels("skipped", kind_of(row)).inc()
             async with self.db.session() as s:
                 await outbox.skip_chat(s, row.chat_id, str(e))
                 if row.chat_id > 0:
@@ -212,18 +218,19 @@ class OutboxSender:
             log.info("outbox: chat %s is not reachable (%s); skipped", row.chat_id, e.message)
             return
         except BadRequest as e:
-            metrics.OUTBOX_SENT.labels("failed").inc()
+            metrics.OUTBOX_SENT.labels("failed", kind_of(row)).inc()
             async with self.db.session() as s:
                 await outbox.mark_skipped(s, key_of(row), f"bad request: {e.message}")
             log.warning("outbox row %s refused: %s", row.id, e.message)
             return
         except TelegramError as e:  # timeouts, network trouble, server errors: try again later
+            metrics.OUTBOX_RETRIED.labels(kind_of(row)).inc()
             async with self.db.session() as s:
                 await outbox.mark_retry(
                     s, key_of(row), now + outbox.backoff(row.attempts + 1), str(e), max_attempts=self.max_attempts
                 )
             return
-        metrics.OUTBOX_SENT.labels("sent").inc()
+        metrics.OUTBOX_SENT.labels("sent", kind_of(row)).inc()
         await self._marks.submit((key_of(row), row.card_ref, row.chat_id, message_id))
 
     async def _mark_round(self, sent: list[tuple[int, str | None, int, int | None]]) -> list[None]:
@@ -238,6 +245,7 @@ class OutboxSender:
 
     async def _rate_limited(self, row: OutboxMessage, seconds: float) -> None:
         metrics.OUTBOX_429.inc()
+        metrics.OUTBOX_RETRIED.labels(kind_of(row)).inc()
         self.pace.pause(seconds + 0.1)
         async with self.db.session() as s:
             await outbox.release(s, key_of(row), self.clock.now() + timedelta(seconds=seconds + 0.1))

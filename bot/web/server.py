@@ -17,13 +17,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from bot import metrics
 from bot.gate.conversations import App
 from bot.services.kernel.core import Core
-from storage import outbox
 
-from . import dashboard, webhook
+from . import dashboard, probes, webhook
 from .keys import CORE, PTB
 
 log = logging.getLogger(__name__)
-PROBE_SECONDS = 3.0
+PROBE_SECONDS = probes.PROBE_SECONDS
 
 
 def build_web_app(core: Core, ptb_app: App | None, into: web.Application | None = None) -> web.Application:
@@ -33,6 +32,7 @@ def build_web_app(core: Core, ptb_app: App | None, into: web.Application | None 
     if ptb_app is not None:
         app[PTB] = ptb_app
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)
     if ptb_app is not None and core.cfg.bot.mode == "webhook":
         app.router.add_post(core.cfg.bot.webhook.path, webhook.receive)
@@ -66,14 +66,29 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(data, status=200 if db_ok and not stopping else 503)
 
 
-async def metrics_view(request: web.Request) -> web.Response:
+async def readyz(request: web.Request) -> web.Response:
+    """Ready for work: the database answers and the outbox is not stuck (probes.OutboxHealth), else
+    503 with the reason. For alerts and orchestrators; /healthz only says the process lives."""
     core = request.app[CORE]
     try:
         async with asyncio.timeout(PROBE_SECONDS):
-            async with core.db.session() as s:
-                metrics.OUTBOX_DEPTH.set(await outbox.depth(s))
-    except Exception:  # the figure stays as last read; /healthz reports the database
-        pass
+            health = await probes.outbox_health(core)
+    except Exception:  # unreachable, or too slow to answer: either way not ready
+        metrics.DATABASE_UP.set(0)
+        return web.json_response({"status": "database unreachable", "database": False}, status=503)
+    metrics.DATABASE_UP.set(1)
+    data = {
+        "status": "outbox stuck" if health.stuck else "ok",
+        "database": True,
+        "outbox_depth": health.depth,
+        "outbox_oldest_pending_seconds": round(health.oldest_pending_seconds, 1),
+        "seconds_since_last_send": None if health.seconds_since_sent is None else round(health.seconds_since_sent, 1),
+    }
+    return web.json_response(data, status=503 if health.stuck else 200)
+
+
+async def metrics_view(request: web.Request) -> web.Response:
+    await probes.refresh_metrics(request.app[CORE])
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

@@ -137,5 +137,18 @@ async def depth(session: AsyncSession) -> int:
     )
 
 
+async def oldest_pending_at(session: AsyncSession) -> datetime | None:
+    """When the oldest row still waiting to be sent was queued (None: nothing waits)."""
+    waiting = col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value])
+    found: datetime | None = await session.scalar(select(func.min(col(OutboxMessage.created_at))).where(waiting))
+    return found
+
+
+async def last_sent_at(session: AsyncSession) -> datetime | None:
+    """When the sender last delivered a row (None: never)."""
+    found: datetime | None = await session.scalar(select(func.max(col(OutboxMessage.sent_at))))
+    return found
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(600, 2**attempts))

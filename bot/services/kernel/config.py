@@ -169,6 +169,11 @@ class WebConfig(_Section):
     port: int = Field(default=8080, ge=0, le=65535)
     public_url: str = "http://127.0.0.1:8080"
     secret_key: SecretStr = SecretStr("")
+    outbox_stuck_seconds: int = Field(default=300, ge=30, le=86400)
+
+
+class LogConfig(_Section):
+    format: Literal["text", "json"] = "text"
 
 
 class WorkersConfig(_Section):
@@ -195,6 +200,7 @@ class Config(_Section):
     web: WebConfig = Field(default_factory=WebConfig)
     workers: WorkersConfig = Field(default_factory=WorkersConfig)
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
+    log: LogConfig = Field(default_factory=LogConfig)
 
     @property
     def token(self) -> str:
