@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
+from pylopdf_fonts_zh_cn import sans_path
 
 from . import botapi, botchat, botmessages, botprofile, userapi  # noqa: F401  (bot* modules register the Bot API methods)
 from .state import SandboxState
@@ -20,6 +21,12 @@ STATIC = Path(__file__).parent / "static"
 
 async def _index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
+
+
+async def _cjk_font(request: web.Request) -> web.FileResponse:
+    """Noto Sans SC (SIL OFL, from the pylopdf-fonts-zh-cn package) for browsers on a machine with no
+    Chinese font: the chat's style sheet falls back to it, so Chinese never shows as boxes."""
+    return web.FileResponse(sans_path(), headers={"Cache-Control": "max-age=604800", "Content-Type": "font/otf"})
 
 
 async def _cleanup(app: web.Application) -> None:
@@ -36,6 +43,7 @@ def build_app(state: SandboxState | None = None, *, rate_limits: bool = True) ->
     botapi.add_routes(app)
     userapi.add_routes(app)
     app.router.add_get("/", _index)
+    app.router.add_get("/fonts/NotoSansSC-Regular.otf", _cjk_font)
     app.router.add_static("/static/", STATIC)
     app.on_cleanup.append(_cleanup)
     return app
