@@ -6,7 +6,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import t
+from bot.services.kernel.menus import start_summary
 from bot.services.people import role_summary
+from bot.views.commands import menu_version
 from bot.views.people.callbacks import MENU_HELP
 from bot.views.people.start import help_text, main_menu, to_private, welcome
 
@@ -18,7 +20,7 @@ async def start_command(update: Update, context: Ctx) -> None:
     if update.effective_chat and update.effective_chat.type != "private":
         await group_start(update, context)
         return
-    summary = await role_summary(core_of(context), actor_of(update))
+    summary = await start_summary(core_of(context), actor_of(update), menu_version())
     name = update.effective_user.first_name if update.effective_user else ""
     await say(update, welcome(lang, name, summary), main_menu(lang))
 

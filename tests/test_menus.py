@@ -9,11 +9,12 @@ from bot.i18n import tp
 from bot.services.kernel.roles import Actor
 from bot.services.people import approve_volunteer, suspend_volunteer
 from bot.services.places import add_admin, remove_leader, set_leader
-from bot.views.commands import group_menu, private_menu
+from bot.views.commands import group_menu, menu_version, private_menu
 from storage.enums import VolunteerStatus
 
 from .support import factories as f
 from .support.harness import text_of
+from .support.town import keys
 from .support.waiting import wait_for
 
 GROUP = -1001
@@ -107,3 +108,22 @@ async def test_myid_tells_a_person_their_id_and_in_a_group_the_groups(bot):
     await alice.send("/myid", chat=GROUP)
     said = text_of(await alice.reply(chat=GROUP))
     assert "3002" in said and str(GROUP) in said
+
+
+async def test_people_who_held_roles_before_get_their_menu_at_their_next_start(bot):
+    db, sb = bot.core.db, bot.sb
+    grid = await f.grid(db, (await f.community(db)).id)
+    leader = await bot.user(1001, "李网格长")
+    person = await f.person(db, 1001, "李网格长", grid_id=grid.id)
+    await f.leader(db, person.id, grid.id)  # a leader from before menus followed roles
+    assert await shows(sb, 1001)  # the residents' menu
+    await leader.send("/start")
+    await leader.reply()
+    await wait_for(lambda: shows(sb, 1001, leads=True), 10, "the leader's menu")
+    await leader.send("/start")
+    await leader.reply()
+    assert await keys(db, "menu:1001:") == [f"menu:1001:{menu_version()}:010"]  # once per wording and roles
+    resident = await bot.user(3001, "王奶奶")
+    await resident.send("/start")
+    await resident.reply()
+    assert await keys(db, "menu:3001:") == []  # residents keep the menu every private chat has

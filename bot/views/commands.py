@@ -7,7 +7,11 @@ chats (the residents'), and in groups the groups' menu (their admins get /bind a
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from functools import lru_cache
+from itertools import product
 
 from bot.i18n import LANGUAGES, t, tp
 from bot.services.kernel.menus import MenuChanged
@@ -78,6 +82,18 @@ def private_menu(lang: str, *, volunteer: bool = False, leads: bool = False, adm
 def command_menu(lang: str) -> Menu:
     """The residents' menu: every private chat without a menu of its own."""
     return private_menu(lang)
+
+
+@lru_cache(maxsize=1)
+def menu_version() -> str:
+    """A fingerprint of every private menu in every language: when their words change, people's own
+    menus are set again (at their next /start)."""
+    menus = [
+        private_menu(lang, volunteer=v, leads=lead, admin=a)
+        for lang in LANGUAGES
+        for v, lead, a in product((False, True), repeat=3)
+    ]
+    return hashlib.sha256(json.dumps(menus, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
 def group_menu(lang: str, *, admins: bool = False) -> Menu:

@@ -6,6 +6,7 @@ People with no role keep no menu of their own: they see the residents' menu set 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,10 @@ from storage.models import Person
 
 from .notices import Notice
 from .notifier import Notifier
-from .roles import roles_in
+from .roles import Actor, RoleSummary, person_by_tg, role_summary, roles_in
+
+if TYPE_CHECKING:
+    from .core import Core
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,18 +35,37 @@ class MenuChanged(Notice):
         return not (self.volunteer or self.leads or self.admin)
 
 
-async def queue_menu(notifier: Notifier, session: AsyncSession, person: Person) -> None:
-    """Queue `person`'s menu as their roles stand in this transaction (a role just granted or taken)."""
-    if person.tg_user_id is None:
-        return
-    await session.flush()
-    summary = await roles_in(session, person)
-    notice = MenuChanged(
+def _notice(person: Person, summary: RoleSummary) -> MenuChanged:
+    assert person.tg_user_id is not None
+    return MenuChanged(
         chat_id=person.tg_user_id,
         language=person.language,
         volunteer=summary.volunteer_status == VolunteerStatus.approved.value,
         leads=summary.leads,
         admin=summary.admin,
     )
+
+
+async def queue_menu(notifier: Notifier, session: AsyncSession, person: Person) -> None:
+    """Queue `person`'s menu as their roles stand in this transaction (a role just granted or taken)."""
+    if person.tg_user_id is None:
+        return
+    await session.flush()
+    notice = _notice(person, await roles_in(session, person))
     # a role may change back and forth: each change is its own row (a rolled-back one leaves none)
     await notifier.send(session, f"menu:{person.tg_user_id}:{uuid4().hex}", notice)
+
+
+async def start_summary(core: Core, actor: Actor, version: str) -> RoleSummary:
+    """What this person is, for /start; and a person with a role gets their own menu once per wording
+    of the menus (`version`, from the views) and set of roles: people who held their roles before
+    menus followed roles, or whose menu's words changed since, have it set when they next press /start."""
+    summary = await role_summary(core, actor)
+    if summary.volunteer_status == VolunteerStatus.approved.value or summary.leads or summary.admin:
+        async with core.db.session() as s:
+            person = await person_by_tg(s, actor.tg_user_id)
+            if person is not None and person.tg_user_id is not None:
+                notice = _notice(person, await roles_in(s, person))
+                roles = "".join("1" if r else "0" for r in (notice.volunteer, notice.leads, notice.admin))
+                await core.notifier.send(s, f"menu:{person.tg_user_id}:{version}:{roles}", notice)
+    return summary
