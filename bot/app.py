@@ -19,6 +19,7 @@ import handlers
 from bot import logprivacy, menus
 from bot.gate.conversations import App
 from bot.gate.dbfaults import database_guard
+from bot.gate.expiry import Expiry, sweep
 from bot.gate.updates import ChatOrderedProcessor, UpdateGate
 from bot.outbox.notifier import OutboxNotifier
 from bot.outbox.sender import OutboxSender
@@ -33,6 +34,7 @@ from storage.models._base import utcnow
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 3600
+SWEEP_SECONDS = 60  # how often the leader ends idle conversations and deletes their drafts
 UPDATE_IDS_KEPT = timedelta(days=2)
 
 
@@ -61,7 +63,7 @@ def build_application(
         # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox/pace.py);
         # a direct answer to the person who just wrote is not held behind 30/s (docs/performance.md)
         .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
-        .persistence(DbPersistence(db, update_interval=60))
+        .persistence(DbPersistence(db, update_interval=60, now=clock.now))
     )
     if cfg.telegram.base_file_url:
         builder = builder.base_file_url(cfg.telegram.base_file_url)
@@ -72,7 +74,12 @@ def build_application(
         run_sender=run_sender,
         run_scheduler=run_scheduler,
         run_web=run_web,
-        gate=UpdateGate(app, db, lease=timedelta(seconds=cfg.workers.update_lease_seconds)),
+        gate=UpdateGate(
+            app,
+            db,
+            lease=timedelta(seconds=cfg.workers.update_lease_seconds),
+            expiry=Expiry(timedelta(minutes=cfg.bot.conversation_idle_minutes)),
+        ),
     )
     app.add_error_handler(database_guard)  # first: an unreachable database is retried, not reported
     handlers.register(app)
@@ -117,6 +124,7 @@ async def _lead(app: App) -> None:
         if grace == 0.0:
             await app.bot_data["sender_start"]
     app.bot_data["housekeeping"] = asyncio.create_task(_housekeeping(core), name="redvest-housekeeping")
+    app.bot_data["sweeping"] = asyncio.create_task(_sweeping(core), name="redvest-conversation-sweep")
     if app.bot_data.get("run_scheduler"):
         from bot import scheduler
 
@@ -132,6 +140,20 @@ async def _housekeeping(core: Core) -> None:
                 await inbox.purge(s, utcnow() - UPDATE_IDS_KEPT)
         except Exception as e:  # next time
             log.warning("purging handled update ids failed (%s)", type(e).__name__)
+
+
+async def _sweeping(core: Core) -> None:
+    """The leader ends conversations idle past bot.conversation_idle_minutes and deletes their
+    drafts (address, phone...), whether or not the person ever comes back (bot/gate/expiry.py)."""
+    idle = timedelta(minutes=core.cfg.bot.conversation_idle_minutes)
+    while True:
+        try:
+            ended = await sweep(core.db, core.clock.now(), idle, handlers.leaving.DRAFTS)
+            if ended:
+                log.info("ended %s idle conversations and deleted their drafts", ended)
+        except Exception as e:  # next time
+            log.warning("sweeping idle conversations failed (%s)", type(e).__name__)
+        await asyncio.sleep(SWEEP_SECONDS)
 
 
 async def _start_sender(app: App, grace: float) -> None:
@@ -169,7 +191,7 @@ async def _step_down(app: App) -> None:
         from bot import scheduler
 
         await scheduler.stop(app)
-    for name in ("sender_start", "housekeeping"):
+    for name in ("sender_start", "housekeeping", "sweeping"):
         task: asyncio.Task[None] | None = app.bot_data.pop(name, None)
         if task is not None and not task.done():
             task.cancel()

@@ -10,15 +10,20 @@ Round trips: the gate loads states and drafts in the transaction that takes the 
 and PTB's writes after an update are collected (`collecting()`) and stored by the gate in the
 transaction that marks the update done (`take_pending` / `write`). Drafts that did not change are
 not written again.
+
+A conversation's `updated_at` is the person's last activity in it (`touch`: every update in a live
+conversation, on the core's clock), so an idle one can end (bot/gate/expiry.py). A row whose state
+is NULL is a conversation that ended while the person was away: they are told on their next update.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +33,7 @@ from telegram.ext import BasePersistence, PersistenceInput
 from storage.db import Database
 from storage.models import ConversationState, UserData, table_of
 from storage.models._base import utcnow
-from storage.upsert import insert_ignore, per_dialect
+from storage.upsert import per_dialect
 
 # PTB's ConversationDict, spelt here: PTB defines it in a private module (telegram.ext._utils.types)
 ConversationDict = MutableMapping[tuple[int | str, ...], object]
@@ -38,7 +43,7 @@ _prefetched: ContextVar[tuple[int, dict[Any, Any]] | None] = ContextVar("redvest
 DROP = None  # pending value: delete the row
 _USERS, _CONVS = table_of(UserData), table_of(ConversationState)
 # the gate's statements for a whole round of updates, built once (building costs more than running)
-_LOAD_STATES = select(_CONVS.c.name, _CONVS.c.key, _CONVS.c.state).where(
+_LOAD_STATES = select(_CONVS.c.name, _CONVS.c.key, _CONVS.c.state, _CONVS.c.updated_at).where(
     _CONVS.c.name.in_(bindparam("names", expanding=True)), _CONVS.c.key.in_(bindparam("keys", expanding=True))
 )
 _LOAD_DRAFTS = select(_USERS.c.tg_user_id, _USERS.c.data).where(
@@ -46,6 +51,18 @@ _LOAD_DRAFTS = select(_USERS.c.tg_user_id, _USERS.c.data).where(
 )
 _DROP_USER = delete(_USERS).where(_USERS.c.tg_user_id == bindparam("uid"))
 _DROP_CONV = delete(_CONVS).where(_CONVS.c.name == bindparam("cname"), _CONVS.c.key == bindparam("ckey"))
+_TOUCH_CONV = (
+    update(_CONVS)
+    .where(_CONVS.c.name == bindparam("cname"), _CONVS.c.key == bindparam("ckey"))
+    .values(updated_at=bindparam("at"))
+)
+
+
+class Kept(NamedTuple):
+    """A stored conversation state (None: it ended while the person was away) and its last activity."""
+
+    state: object | None
+    at: datetime
 
 
 def _upserts(insert: Any) -> tuple[Any, Any]:
@@ -64,20 +81,22 @@ _UPSERTS = per_dialect(_upserts)
 
 
 class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    def __init__(self, db: Database, update_interval: float = 1.0) -> None:
+    def __init__(self, db: Database, update_interval: float = 1.0, now: Callable[[], datetime] = utcnow) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False),
             update_interval=update_interval,
         )
         self.db = db
+        self.now = now  # the core's clock: a conversation's last activity is read against it
         self._stored: dict[int, int] = {}  # hash of each user's drafts as last read or written
         self.pending_users: dict[int, str | None] = {}
         self.pending_convs: dict[tuple[str, str], str | None] = {}
+        self.pending_touches: set[tuple[str, str]] = set()
 
     # ---------------------------------------------------------------- the gate's round trips
     async def load_many(
         self, s: AsyncSession, wanted: list[tuple[dict[str, tuple[int | str, ...]], int | None]]
-    ) -> list[tuple[dict[tuple[str, tuple[Any, ...]], object], dict[Any, Any] | None]]:
+    ) -> list[tuple[dict[tuple[str, tuple[Any, ...]], Kept], dict[Any, Any] | None]]:
         """In the gate's transaction, for a round of updates (each of a different person): the
         stored conversation states of each update's (name, key) pairs and its user's drafts (for
         PTB's refresh_user_data; see `prefetched`). Two statements for the whole round."""
@@ -85,10 +104,10 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         names = {n for keys, _ in wanted for n in keys}
         # every conversation of an update mostly has the same key (chat, user): encode each once
         jkeys = [json.dumps(list(k)) for k in {k for keys, _ in wanted for k in keys.values()}]
-        found: dict[tuple[str, tuple[Any, ...]], object] = {}
+        found: dict[tuple[str, tuple[Any, ...]], Kept] = {}
         if names:
             rows = await conn.execute(_LOAD_STATES, {"names": list(names), "keys": jkeys})
-            found = {(n, tuple(json.loads(k))): json.loads(v) for n, k, v in rows if v is not None}
+            found = {(n, tuple(json.loads(k))): Kept(None if v is None else json.loads(v), at) for n, k, v, at in rows}
         ids = [u for _, u in wanted if u is not None]
         bodies: dict[int, str] = {}
         if ids:
@@ -127,18 +146,36 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         self.pending_users, self.pending_convs = {}, {}
         return users, convs
 
+    def touch(self, name: str, key: tuple[Any, ...]) -> None:
+        """The person was active in this conversation (written with the next round)."""
+        self.pending_touches.add((name, json.dumps(list(key))))
+
+    def end(self, name: str, key: tuple[Any, ...]) -> None:
+        """The gate ended this conversation before PTB saw the update: delete its row."""
+        self.pending_convs[(name, json.dumps(list(key)))] = DROP
+
+    def take_touches(self) -> set[tuple[str, str]]:
+        touches, self.pending_touches = self.pending_touches, set()
+        return touches
+
     def put_back(self, users: dict[int, str | None], convs: dict[tuple[str, str], str | None]) -> None:
         """A write failed: keep what was not superseded meanwhile for the next one."""
         self.pending_users = {**users, **self.pending_users}
         self.pending_convs = {**convs, **self.pending_convs}
 
     async def write(
-        self, s: AsyncSession, users: dict[int, str | None], convs: dict[tuple[str, str], str | None]
+        self,
+        s: AsyncSession,
+        users: dict[int, str | None],
+        convs: dict[tuple[str, str], str | None],
+        touches: set[tuple[str, str]] | None = None,
     ) -> None:
-        """Everything pending, at most four statements (upserts and deletes, many rows each)."""
+        """Everything pending, at most five statements (upserts, deletes, touches, many rows each)."""
         conn = await s.connection()
         up_users, up_convs = _UPSERTS[conn.dialect.name]
-        now = utcnow()
+        now = self.now()
+        if rows := [dict(cname=n, ckey=k, at=now) for n, k in touches or () if (n, k) not in convs]:
+            await conn.execute(_TOUCH_CONV, rows)
         if rows := [dict(tg_user_id=u, data=b, updated_at=now) for u, b in users.items() if b is not None]:
             await conn.execute(up_users, rows)
         if rows := [{"uid": u} for u, b in users.items() if b is None]:
@@ -156,31 +193,6 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             else:
                 self._stored[user_id] = hash(body)
 
-    async def _write_user(self, s: AsyncSession, user_id: int, body: str | None) -> None:
-        conn = await s.connection()
-        if body is None:
-            await conn.execute(delete(_USERS).where(_USERS.c.tg_user_id == user_id))
-            return
-        now = utcnow()
-        result = await conn.execute(
-            update(_USERS).where(_USERS.c.tg_user_id == user_id).values(data=body, updated_at=now)
-        )
-        if not result.rowcount:
-            await insert_ignore(s, UserData, dict(tg_user_id=user_id, data=body, updated_at=now), ["tg_user_id"])
-
-    async def _write_conversation(self, s: AsyncSession, name: str, key: str, state: str | None) -> None:
-        conn = await s.connection()
-        where = (_CONVS.c.name == name, _CONVS.c.key == key)
-        if state is None:
-            await conn.execute(delete(_CONVS).where(*where))
-            return
-        now = utcnow()
-        result = await conn.execute(update(_CONVS).where(*where).values(state=state, updated_at=now))
-        if not result.rowcount:
-            await insert_ignore(
-                s, ConversationState, dict(name=name, key=key, state=state, updated_at=now), ["name", "key"]
-            )
-
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         async with self.db.session() as s:
             rows = (await s.execute(select(UserData))).scalars().all()
@@ -196,7 +208,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         if self._stored.get(user_id) == hash(body):
             return  # unchanged since we read or wrote it
         async with self.db.session() as s:
-            await self._write_user(s, user_id, body)
+            await self.write(s, {user_id: body}, {})
         self._stored[user_id] = hash(body)
 
     async def drop_user_data(self, user_id: int) -> None:
@@ -204,7 +216,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             self.pending_users[user_id] = DROP
             return
         async with self.db.session() as s:
-            await self._write_user(s, user_id, None)
+            await self.write(s, {user_id: DROP}, {})
         self._stored.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
@@ -234,7 +246,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             self.pending_convs[(name, k)] = state
             return
         async with self.db.session() as s:
-            await self._write_conversation(s, name, k, state)
+            await self.write(s, {}, {(name, k): state})
 
     # unused stores
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:

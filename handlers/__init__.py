@@ -16,6 +16,7 @@ from . import (
     events,
     groups,
     households,
+    leaving,
     my_requests,
     myid,
     places,
@@ -64,5 +65,6 @@ def build_all() -> list[AnyHandler]:
 
 
 def register(app: App) -> None:
+    app.add_handler(leaving.build_handler(), group=leaving.GROUP)  # a conversation the gate ended: say so first
     app.add_handlers(build_all())
     app.add_error_handler(errors.error_handler)

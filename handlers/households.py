@@ -195,10 +195,6 @@ async def add_wrong(update: Update, context: Ctx) -> int:
     return await _ask(update, context, step, prefix="❗ " + t(lang_of(update, context), key) + "\n\n")
 
 
-async def add_busy(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "households.busy"))
-
-
 def build_handlers() -> list[AnyHandler]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
     conv = conversation(
@@ -220,11 +216,7 @@ def build_handlers() -> list[AnyHandler]:
                 CallbackQueryHandler(add_cancel, pattern=HH_STOP.pattern),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", add_cancel),
-            MessageHandler(PRIVATE & filters.COMMAND, add_busy),
-            MessageHandler(PRIVATE & ~filters.COMMAND, add_wrong),
-        ],
+        fallbacks=[CommandHandler("cancel", add_cancel), MessageHandler(PRIVATE & ~filters.COMMAND, add_wrong)],
     )
     return [
         conv,

@@ -220,10 +220,6 @@ async def wrong_input(update: Update, context: Ctx) -> int:
     return await ask(update, context, step, prefix="❗ " + t(lang, key) + "\n\n")
 
 
-async def busy(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "volunteers.busy"))
-
-
 def build_handlers() -> list[AnyHandler]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
     conv = conversation(
@@ -252,11 +248,7 @@ def build_handlers() -> list[AnyHandler]:
                 CallbackQueryHandler(cancel, pattern=SU_STOP.pattern),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            MessageHandler(PRIVATE & filters.COMMAND, busy),
-            MessageHandler(PRIVATE & ~filters.COMMAND, wrong_input),
-        ],
+        fallbacks=[CommandHandler("cancel", cancel), MessageHandler(PRIVATE & ~filters.COMMAND, wrong_input)],
     )
     return [
         conv,

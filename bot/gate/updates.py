@@ -5,7 +5,8 @@
 2. take the update id in the database (storage.inbox): a re-delivery of a handled update is a
    `duplicate`, one another process is handling right now is `busy`;
 3. load the chat's conversation state and drafts from the database (another process may have moved
-   them on; in the same transaction as 2), run the handlers;
+   them on; in the same transaction as 2), end the conversations a command leaves or that were idle
+   too long (bot/gate/expiry.py), run the handlers;
 4. write state and drafts back and mark the update done, in one transaction. If the database was
    unreachable on the way, the update is given back and the outcome is `retry`: the webhook
    answers 503 (Telegram re-sends), polling does not confirm it.
@@ -28,8 +29,9 @@ from bot import logcontext, metrics
 from bot.gate.coalesce import Coalescer
 from bot.gate.conversations import App, ConversationStates, ConvKey, conversation_handlers, conversation_key
 from bot.gate.dbfaults import Attempt, attempt_var, is_db_unavailable
+from bot.gate.expiry import Ended, Expiry, command_of, ending
 from bot.gate.ordering import ChatOrderedProcessor
-from bot.persistence import DbPersistence
+from bot.persistence import DbPersistence, Kept
 from storage import inbox
 from storage.db import Database
 from storage.models._base import utcnow
@@ -78,7 +80,7 @@ class _Intake:
 @dataclass(frozen=True)
 class _Taken:
     claim: inbox.Claim
-    states: dict[tuple[str, tuple[Any, ...]], object]
+    states: dict[tuple[str, tuple[Any, ...]], Kept]
     drafts: dict[Any, Any] | None
 
 
@@ -94,6 +96,7 @@ class UpdateGate:
     app: App
     db: Database
     lease: timedelta = timedelta(seconds=60)
+    expiry: Expiry = field(default_factory=Expiry)  # when conversations end by themselves
     _failures: dict[int, int] = field(default_factory=dict)
     _stranded: set[int] = field(default_factory=set)  # taken here, could not be given back
 
@@ -154,8 +157,8 @@ class UpdateGate:
                 await self.app.process_update(update)
                 await self.app.update_persistence()
             else:
-                self._states.apply(keys, taken.states)
-                with persistence.prefetched(user_id, taken.drafts):
+                ended = self._end_conversations(persistence, update, keys, taken.states)
+                with persistence.prefetched(user_id, taken.drafts), ending(ended):
                     await self.app.process_update(update)
                 if not attempt.db_down:  # state and drafts durable in the transaction that confirms
                     stored = await self._finisher.submit(_Finish(uid, user_id, keys))
@@ -181,6 +184,22 @@ class UpdateGate:
             except Exception as e:  # handled; a re-delivery would wait for the lease
                 log.warning("update %s handled but not marked done (%s)", uid, type(e).__name__)
         return Outcome.done
+
+    def _end_conversations(
+        self,
+        persistence: DbPersistence,
+        update: Update,
+        keys: dict[str, ConvKey],
+        stored: dict[tuple[str, tuple[Any, ...]], Kept],
+    ) -> list[Ended]:
+        """Put the conversations that go on into PTB (their activity noted); end the others."""
+        live, gone, ended = self.expiry.split(stored, command_of(update, self.app.bot.username), persistence.now())
+        for name, key in gone:
+            persistence.end(name, key)
+        for name, key in live:
+            persistence.touch(name, key)
+        self._states.apply(keys, live)
+        return ended
 
     async def _take_round(self, items: list[_Intake]) -> list[_Taken]:
         """One transaction for the round: take the updates, read their states and drafts."""
@@ -219,9 +238,10 @@ class UpdateGate:
         with persistence.collecting():
             await self.app.update_persistence()
         users, convs = persistence.take_pending()
+        touches = persistence.take_touches()  # lost if the write fails: the next update touches again
         try:
             async with self.db.session() as s:
-                await persistence.write(s, users, convs)
+                await persistence.write(s, users, convs, touches)
                 await inbox.finish_many(s, [i.uid for i in items], utcnow())
         except Exception as e:
             owners = {i.user_id for i in items}

@@ -68,6 +68,8 @@ class BotConfig(_Section):
     mode: Literal["polling", "webhook"] = "polling"
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
     timezone: str = DEFAULT_TIME_ZONE  # new communities' zone, and the fallback for an unknown one
+    # a guided conversation (a request, the sign-up, ...) left unanswered this long ends; its draft is deleted
+    conversation_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
     webhook: WebhookConfig = Field(default_factory=WebhookConfig)
 
     @field_validator("timezone")
