@@ -222,15 +222,17 @@ async def test_cancel_and_refused_consent_store_nothing(world):
     assert "signup" not in (w.bot.app.user_data.get(4005) or {})
 
 
-async def test_a_commands_mid_way_is_answered_without_losing_the_step(world):
+async def test_a_command_mid_way_leaves_the_sign_up_with_a_note_and_then_runs(world):
+    """(issue 17) A command is never swallowed by a half-finished sign-up (tests/test_conversation_leaving.py)."""
     w = world
     u = await w.bot.user(4006, "赵六")
     await u.send("/volunteer")
     await u.reply("姓名")
     await u.send("/help")
-    assert "/cancel" in text_of(await u.reply())
+    assert text_of(await u.reply()) == "您没填完的志愿者报名已作废。"
+    await u.reply("/request")  # the help, as usual
     await u.send("赵六")
-    await u.reply("手机号")
+    assert "手机号" not in text_of(await u.reply())
 
 
 async def test_existing_volunteers_and_pending_applicants_cannot_sign_up_twice(world):
