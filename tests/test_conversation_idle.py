@@ -17,7 +17,6 @@ from bot.app import build_application, start_running, stop_running
 from bot.gate.expiry import TOLD_FOR, sweep
 from handlers.leaving import DRAFTS
 from storage.models import ConversationState, UserData
-from tests.conftest import _run_bot
 from tests.support.harness import TgUser, text_of
 from tests.support.waiting import settle, wait_for
 
@@ -26,18 +25,17 @@ IDLE_NOTE_ZH = "⏳ 您没填完的求助已作废，什么也没有发送。（
 
 
 @pytest.fixture
-async def bot(sandbox, db, cfg, clock, request, monkeypatch):
-    """The bot on the FakeClock. With `sweeping`, the leader sweeps every few milliseconds (else the
-    first sweep, at start, is the only one a test sees)."""
+def bot_clock(clock, request, monkeypatch):
+    """The bot on the test's FakeClock. With `sweeping`, the leader sweeps every few milliseconds
+    (else the first sweep, at start, is the only one a test sees)."""
     if "sweeping" in request.fixturenames:
         monkeypatch.setattr(wiring, "SWEEP_SECONDS", 0.02)
-    async for running in _run_bot(sandbox, db, cfg, clock):
-        yield running
+    return clock
 
 
 @pytest.fixture
 def sweeping() -> None:
-    """The running bot sweeps idle conversations often (see `bot`)."""
+    """The running bot sweeps idle conversations often (see `bot_clock`)."""
 
 
 @pytest.fixture
