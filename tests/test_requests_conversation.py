@@ -251,10 +251,10 @@ async def test_the_draft_survives_a_restart_of_the_bot(world):
     await u.send("修水管")
     await u.reply(contains="3")
     from bot.app import build_application, start_running, stop_running
-    from bot.services.kernel.clock import SystemClock
 
     await stop_running(w.bot.app)
-    app = build_application(w.bot.core.cfg, w.db, SystemClock(), run_scheduler=False)
+    # on the same clock: a conversation idle past bot.conversation_idle_minutes would end
+    app = build_application(w.bot.core.cfg, w.db, w.bot.core.clock, run_scheduler=False)
     await start_running(app, poll_timeout=1)
     try:
         await u.press("今天", message=await u.last(with_button="今天"))
