@@ -3,7 +3,7 @@ typed inside it, or no answer for the configured time (bot/gate/expiry.py, handl
 
 from __future__ import annotations
 
-from bot.i18n import Raw, t
+from bot.i18n import Raw, t, tn
 
 # per conversation (its ConversationHandler name): what was dropped, and how to start again
 NOTES = {
@@ -28,4 +28,4 @@ def dropped_note(lang: str, name: str, idle_minutes: int | None = None) -> str:
     what, again = NOTES.get(name, _OTHER)
     if idle_minutes is None:
         return t(lang, what)
-    return t(lang, "leaving.idle", dropped=Raw(t(lang, what)), minutes=idle_minutes, again=Raw(t(lang, again)))
+    return tn(lang, "leaving.idle", idle_minutes, dropped=Raw(t(lang, what)), again=Raw(t(lang, again)))
