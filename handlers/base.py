@@ -131,6 +131,22 @@ async def superseded(update: Update, context: Ctx, d: dict[str, Any]) -> bool:
     return True
 
 
+def current_run(draft_key: str) -> Callable[[Callback], Callback]:
+    """For a button step of a conversation whose draft is `draft_key`: a press on a message from
+    before the conversation began (see begins_at) is stale, and the step stays as it is."""
+
+    def wrap(fn: Callback) -> Callback:
+        @functools.wraps(fn)
+        async def step(update: Update, context: Ctx) -> Any:
+            if await superseded(update, context, user_data(context).get(draft_key) or {}):
+                return None
+            return await fn(update, context)
+
+        return step
+
+    return wrap
+
+
 async def edit_or_say(update: Update, text: str, buttons: list[list[Button]] | None = None) -> None:
     """Replace the pressed message's text (keeps chats tidy); fall back to a new message."""
     q = update.callback_query

@@ -18,13 +18,16 @@ from .base import (
     AnyHandler,
     Ctx,
     actor_of,
+    begins_at,
     core_of,
     domain_errors,
     draft,
     edit_or_say,
     end_conversation,
     lang_of,
+    message_of,
     say,
+    superseded,
     user_data,
 )
 
@@ -75,6 +78,7 @@ async def start(update: Update, context: Ctx) -> int | None:
     menu = await emergency.emergency_menu(core_of(context), actor_of(update))  # admins only
     text, rows, offered = view.menu(lang, menu)
     user_data(context)[DRAFT] = {"allowed": offered}
+    begins_at(draft(context, DRAFT), message_of(update).message_id)  # an earlier run's buttons are stale
     await say(update, text, rows)
     return SCOPE
 
@@ -85,6 +89,8 @@ async def choose_scope(update: Update, context: Ctx) -> int | None:
     assert q is not None and q.data is not None
     lang = lang_of(update, context)
     view.SCOPE.parse(q.data)
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     name = draft(context, DRAFT).get("allowed", {}).get(q.data)
     if name is None:
         await q.answer(tp(lang, "emergency.stale"), show_alert=True)
@@ -116,9 +122,11 @@ async def got_target(update: Update, context: Ctx) -> int:
     return CONFIRM
 
 
-async def go(update: Update, context: Ctx) -> int:
+async def go(update: Update, context: Ctx) -> int | None:
     q = update.callback_query
     assert q is not None
+    if await superseded(update, context, draft(context, DRAFT)):  # an earlier run's confirmation
+        return None
     d, lang = dict(draft(context, DRAFT)), lang_of(update, context)
     user_data(context).pop(DRAFT, None)
     await q.answer()
@@ -142,7 +150,9 @@ async def go(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: Ctx) -> int:
+async def cancel(update: Update, context: Ctx) -> int | None:
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     return await end_conversation(update, context, DRAFT, "emergency.cancelled")
 
 

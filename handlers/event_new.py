@@ -19,13 +19,16 @@ from .base import (
     AnyHandler,
     Ctx,
     actor_of,
+    begins_at,
     core_of,
     domain_errors,
     draft,
     edit_or_say,
     end_conversation,
     lang_of,
+    message_of,
     say,
+    superseded,
     user_data,
 )
 
@@ -55,6 +58,7 @@ async def start(update: Update, context: Ctx) -> int | None:
         await say(update, t(lang, "events.error.not_leader"))
         return ConversationHandler.END
     user_data(context)[DRAFT] = {"scopes": {view.scope_key(s): [s.name, s.timezone] for s in scopes}}
+    begins_at(draft(context, DRAFT), message_of(update).message_id)  # an earlier run's buttons are stale
     if len(scopes) == 1:
         return await _chosen(update, context, view.scope_key(scopes[0]))
     await say(update, *view.ask_scope(lang, scopes))
@@ -66,6 +70,8 @@ async def choose_scope(update: Update, context: Ctx) -> int | None:
     q = update.callback_query
     assert q is not None and q.data is not None
     view.SCOPE.parse(q.data)
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     key = q.data
     if key not in draft(context, DRAFT).get("scopes", {}):
         await q.answer(tp(lang_of(update, context), "events.stale"), show_alert=True)
@@ -137,9 +143,11 @@ async def got_slots(update: Update, context: Ctx) -> int:
     return CONFIRM
 
 
-async def publish(update: Update, context: Ctx) -> int:
+async def publish(update: Update, context: Ctx) -> int | None:
     q = update.callback_query
     assert q is not None and q.data is not None
+    if await superseded(update, context, draft(context, DRAFT)):  # an earlier run's confirmation
+        return None
     d, lang = dict(draft(context, DRAFT)), lang_of(update, context)
     user_data(context).pop(DRAFT, None)
     if not all(k in d for k in ("slots", "scope", "title", "starts_at", "place")):
@@ -167,7 +175,9 @@ async def publish(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: Ctx) -> int:
+async def cancel(update: Update, context: Ctx) -> int | None:
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     return await end_conversation(update, context, DRAFT, "events.cancelled")
 
 

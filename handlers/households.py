@@ -22,7 +22,21 @@ from bot.views.places.callbacks import (
 )
 
 from . import pairings
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, draft, lang_of, press_data, say, user_data
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    begins_at,
+    core_of,
+    domain_errors,
+    draft,
+    lang_of,
+    message_of,
+    press_data,
+    say,
+    superseded,
+    user_data,
+)
 from .pickers import answer, conversation, grid_items, led_grid_picker, paged, show
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -99,6 +113,7 @@ async def add_start(update: Update, context: Ctx) -> int | None:
     grids = await hh.leader_grids(core_of(context), actor_of(update))
     data = press_data(update)
     user_data(context)[DRAFT] = {}
+    begins_at(draft(context, DRAFT), message_of(update).message_id)  # an earlier run's buttons are stale
     wanted = HH_ADD.parse_id(data) if data else None
     if wanted is not None or len(grids) == 1:
         grid = next((g for g in grids if g.id == wanted), None) if wanted is not None else grids[0]
@@ -118,6 +133,8 @@ async def add_start(update: Update, context: Ctx) -> int | None:
 @domain_errors
 async def add_grid(update: Update, context: Ctx) -> int | None:
     grid_id = HH_ADD_GRID.parse_id(press_data(update))
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     grid = next((g for g in await hh.leader_grids(core_of(context), actor_of(update)) if g.id == grid_id), None)
     if grid is None:
         raise NotAllowed("households.leaders_only")
@@ -144,8 +161,10 @@ async def add_text(update: Update, context: Ctx) -> int:
     return await _ask(update, context, {ADDRESS: MEMBERS, MEMBERS: COUNT, COUNT: FLAGS}[step])
 
 
-async def add_flag(update: Update, context: Ctx) -> int:
+async def add_flag(update: Update, context: Ctx) -> int | None:
     d = draft(context, DRAFT)
+    if await superseded(update, context, d):
+        return None
     try:
         (value,) = HH_FLAG.parse(press_data(update))
     except DomainError as e:
@@ -159,9 +178,11 @@ async def add_flag(update: Update, context: Ctx) -> int:
     return await _ask(update, context, FLAGS, edit=True)
 
 
-async def add_save(update: Update, context: Ctx) -> int:
+async def add_save(update: Update, context: Ctx) -> int | None:
     lang = lang_of(update, context)
     d = draft(context, DRAFT)
+    if await superseded(update, context, d):  # an earlier run's summary: its save would save this one
+        return None
     try:
         await hh.add_household(core_of(context), actor_of(update), int(d.get("grid_id", 0)), d)
     except DomainError as e:
@@ -182,7 +203,9 @@ async def add_save(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-async def add_cancel(update: Update, context: Ctx) -> int:
+async def add_cancel(update: Update, context: Ctx) -> int | None:
+    if await superseded(update, context, draft(context, DRAFT)):
+        return None
     await answer(update)
     user_data(context).pop(DRAFT, None)
     await show(update, t(lang_of(update, context), "households.cancelled"), new=update.callback_query is None)

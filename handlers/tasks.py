@@ -47,6 +47,8 @@ from .base import (
     Callback,
     Ctx,
     actor_of,
+    ask,
+    begins_at,
     core_of,
     domain_errors,
     edit_or_say,
@@ -55,6 +57,7 @@ from .base import (
     press_data,
     query_of,
     say,
+    superseded,
     user_data,
 )
 
@@ -155,13 +158,16 @@ async def done_button(update: Update, context: Ctx) -> object:
     view = await live_task(core_of(context), actor_of(update), TASK_DONE.parse_id(press_data(update)))
     await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
-    await say(update, t(lang, "task.ask.hours", code=view.request.code or ""), hours_buttons())
+    asked = await ask(update, t(lang, "task.ask.hours", code=view.request.code or ""), hours_buttons())
+    begins_at(user_data(context)[PENDING], asked)  # the hours buttons of an earlier Done are stale
     return HOURS
 
 
 @domain_errors
 async def hours_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
+    if await superseded(update, context, user_data(context).get(PENDING) or {}):
+        return None
     if update.callback_query:
         (token,) = TASK_HOURS.parse(press_data(update))
         raw = QUICK_HOURS[token]
@@ -182,6 +188,8 @@ async def hours_input(update: Update, context: Ctx) -> object:
 async def note_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     note = None if update.callback_query else (message_of(update).text or "")
+    if await superseded(update, context, user_data(context).get(PENDING) or {}):
+        return None
     if update.callback_query:
         TASK_NOTE_SKIP.parse(press_data(update))
         await update.callback_query.answer()

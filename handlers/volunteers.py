@@ -26,8 +26,21 @@ from bot.views.people.callbacks import (
 )
 from bot.views.people.labels import skills_text
 
-from . import volunteer_leaders, volunteer_profile
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, draft, lang_of, press_data, say, user_data
+from . import base, volunteer_leaders, volunteer_profile
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    begins_at,
+    core_of,
+    current_run,
+    domain_errors,
+    draft,
+    lang_of,
+    press_data,
+    say,
+    user_data,
+)
 from .common import group_start
 from .pickers import answer, conversation, show
 from .volunteer_questions import (
@@ -58,8 +71,8 @@ async def start(update: Update, context: Ctx) -> int | None:
     if not await places.all_communities(core_of(context)):
         await say(update, t(lang_of(update, context), "residents.no_communities"))
         return ConversationHandler.END
-    user_data(context)[DRAFT] = {}
-    await say(update, t(lang_of(update, context), "volunteers.intro"))
+    d = user_data(context)[DRAFT] = {}
+    begins_at(d, await base.ask(update, t(lang_of(update, context), "volunteers.intro")))  # earlier runs: stale
     return await ask(update, context, NAME)
 
 
@@ -222,6 +235,7 @@ async def wrong_input(update: Update, context: Ctx) -> int:
 
 def build_handlers() -> list[AnyHandler]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
+    this_run = current_run(DRAFT)
     conv = conversation(
         name="volunteer_signup",
         persistent=True,
@@ -233,19 +247,19 @@ def build_handlers() -> list[AnyHandler]:
         states={
             NAME: [MessageHandler(text, got_name)],
             PHONE: [MessageHandler(PRIVATE & filters.CONTACT, got_contact)],
-            COMMUNITY: [CallbackQueryHandler(got_community, pattern=SU_COMMUNITY.pattern)],
+            COMMUNITY: [CallbackQueryHandler(this_run(got_community), pattern=SU_COMMUNITY.pattern)],
             GRID: [
-                CallbackQueryHandler(got_grid, pattern=SU_GRID.pattern),
-                CallbackQueryHandler(back_to_community, pattern=SU_BACK.pattern),
+                CallbackQueryHandler(this_run(got_grid), pattern=SU_GRID.pattern),
+                CallbackQueryHandler(this_run(back_to_community), pattern=SU_BACK.pattern),
             ],
-            WORK: [CallbackQueryHandler(got_work_group, pattern=SU_WORK_GROUP.pattern)],
-            PARTY: [CallbackQueryHandler(got_party, pattern=SU_PARTY.pattern)],
-            SKILLS: [CallbackQueryHandler(toggle_skill, pattern=SU_SKILL.pattern)],
+            WORK: [CallbackQueryHandler(this_run(got_work_group), pattern=SU_WORK_GROUP.pattern)],
+            PARTY: [CallbackQueryHandler(this_run(got_party), pattern=SU_PARTY.pattern)],
+            SKILLS: [CallbackQueryHandler(this_run(toggle_skill), pattern=SU_SKILL.pattern)],
             AVAIL: [MessageHandler(text, got_availability)],
-            CONSENT: [CallbackQueryHandler(got_consent, pattern=SU_CONSENT.pattern)],
+            CONSENT: [CallbackQueryHandler(this_run(got_consent), pattern=SU_CONSENT.pattern)],
             CONFIRM: [
-                CallbackQueryHandler(submit, pattern=SU_SEND.pattern),
-                CallbackQueryHandler(cancel, pattern=SU_STOP.pattern),
+                CallbackQueryHandler(this_run(submit), pattern=SU_SEND.pattern),
+                CallbackQueryHandler(this_run(cancel), pattern=SU_STOP.pattern),
             ],
         },
         fallbacks=[CommandHandler("cancel", cancel), MessageHandler(PRIVATE & ~filters.COMMAND, wrong_input)],

@@ -129,3 +129,31 @@ async def test_accept_again_on_a_card_with_free_slots_keeps_the_card_for_the_oth
     assert any("接单" in b["text"] for b in buttons_of(await message(w, w.volunteer_group, card["message_id"])))
     await accept(w.volunteers[1], w, req.code)  # the others still take the free slots
     await w.volunteers[1].reply(contains=req.code)
+
+
+async def test_the_hours_buttons_of_an_earlier_done_are_superseded_by_the_next(world):
+    """Done on one task, then Done on another: the first question's hours buttons would report the
+    second task with the first one's answer. They are stale; the newer question goes on."""
+    w = world
+    await started(w)
+    vol = w.volunteers[0]
+    first, _ = await new_request(w, summary="第一件事")
+    second, _ = await new_request(w, w.resident_en, summary="Second thing", category="errands")
+    for req in (first, second):
+        card = [m for m in await w.sb.bot_messages(w.volunteer_group) if req.code in text_of(m)][0]
+        await vol.press("接单", chat=w.volunteer_group, message=card)
+        await vol.reply(contains=req.code)
+    details = {req.code: await vol.last(with_button=f"task:done:{req.id}") for req in (first, second)}
+    await vol.press(f"task:done:{first.id}", message=details[first.code])
+    asked_first = await vol.reply(contains=first.code)
+    await vol.press(f"task:done:{second.id}", message=details[second.code])
+    asked_second = await vol.reply(contains=second.code)
+    await stale(w, vol, "2", asked_first)
+    assert not buttons_of(await message(w, vol.private, asked_first["message_id"]))
+    await vol.press("1", message=asked_second)
+    await vol.reply(contains="1")  # the note is asked for the second task
+    await vol.send("好了")
+    await vol.reply(contains=second.code)
+    async with w.db.session() as s:
+        statuses = {r.code: r.status for r in (await s.execute(select(HelpRequest))).scalars()}
+    assert statuses == {first.code: "filled", second.code: "done_reported"}
