@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
+from bot.services.kernel.order import natural_key
 from bot.services.places import leader_grids, with_communities
 from bot.views.callbacks import Callback
 from bot.views.message import Keyboard
@@ -98,10 +99,11 @@ async def _turn_page(update: Update, context: Ctx) -> None:
 
 
 async def grid_items(context: Ctx, grids: list[Grid], press: Callable[[int], str]) -> Items:
-    """(label, data) for grids, by label: community-qualified names when they span communities.
+    """(label, data) for grids, by label in natural order (二网格 before 十网格): community-qualified names
+    when they span communities.
     `press` makes a grid's callback data from its id (a codec's `data`)."""
     named = [(grid_name(g.name, com), press(g.id or 0)) for g, com in await with_communities(core_of(context), grids)]
-    return sorted(named, key=lambda item: item[0])
+    return sorted(named, key=lambda item: natural_key(item[0]))
 
 
 def led_grid_picker(pages: Callback, press: Callable[[int], str]) -> None:

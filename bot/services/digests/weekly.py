@@ -16,6 +16,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.fanout import Outgoing, fan_out
 from bot.services.kernel.notices import Notice
+from bot.services.kernel.order import natural_key
 from bot.services.kernel.periods import iso_week, parse_week, previous_week, week_range, zone
 from bot.services.kernel.roles import Actor, admins_of, can_lead, ensure_person, is_admin_of, led_grids
 from storage import outbox
@@ -62,10 +63,10 @@ async def _grid_targets(s: AsyncSession, grid_ids: list[int]) -> list[tuple[int,
             select(col(Grid.id), col(Grid.name), col(Community.timezone))
             .join(Community, col(Community.id) == col(Grid.community_id))
             .where(col(Grid.id).in_(grid_ids))
-            .order_by(col(Grid.id))
         )
     ).all()
-    return [(gid, name, tz) for gid, name, tz in rows if gid is not None]
+    ordered = sorted(rows, key=lambda r: (natural_key(r[1]), r[0] or 0))
+    return [(gid, name, tz) for gid, name, tz in ordered if gid is not None]
 
 
 async def grid_digests(core: Core, grid_ids: list[int], week: str) -> list[Digest]:
@@ -188,14 +189,11 @@ async def send_weekly_digests(core: Core, community_id: int, week: str, *, prepa
         grids = [
             (gid, name)
             for gid, name in (
-                await s.execute(
-                    select(col(Grid.id), col(Grid.name))
-                    .where(col(Grid.community_id) == community_id)
-                    .order_by(col(Grid.id))
-                )
+                await s.execute(select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == community_id))
             ).all()
             if gid is not None
         ]
+        grids.sort(key=lambda g: (natural_key(g[1]), g[0]))
         leaders: dict[int, list[Person]] = defaultdict(list)
         for gid, person in (
             await s.execute(

@@ -22,6 +22,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.ids import stored_id
+from bot.services.kernel.order import natural_key
 from bot.services.office import Scope, day_bounds
 from storage.models import Community, Grid
 
@@ -83,16 +84,11 @@ async def operator_scope(
     """The terminal's scope (`redvest export`): whoever runs it has the database already, so every
     grid, narrowed by a grid or community given by id or exact name."""
     async with core.db.session() as s:
-        rows = [
-            (g, c)
-            for g, c in (
-                await s.execute(
-                    select(Grid, Community)
-                    .join(Community, col(Community.id) == col(Grid.community_id))
-                    .order_by(col(Community.id), col(Grid.id))
-                )
-            ).all()
-        ]
+        found = await s.execute(select(Grid, Community).join(Community, col(Community.id) == col(Grid.community_id)))
+        rows = sorted(
+            ((g, c) for g, c in found.all()),
+            key=lambda gc: (natural_key(gc[1].name), gc[1].id or 0, natural_key(gc[0].name), gc[0].id or 0),
+        )
     if community:
         rows = [(g, c) for g, c in rows if _matches(community, c.id, c.name)]
         if not rows:

@@ -18,6 +18,7 @@ from sqlmodel import SQLModel, col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.life_common import zone
+from bot.services.kernel.order import natural_key
 from bot.services.kernel.roles import Actor
 from storage.enums import OPEN_REQUEST_STATUSES, RequestStatus, RoleKind, VolunteerStatus
 from storage.models import (
@@ -106,7 +107,10 @@ async def scope_of(session: AsyncSession, person: Person) -> Scope:
     stmt = select(Grid, Community).join(Community, col(Community.id) == col(Grid.community_id))
     if not person.is_superadmin:
         stmt = stmt.where(or_(col(Grid.id).in_(leader_of), col(Grid.community_id).in_(admin_of)))
-    rows = (await session.execute(stmt.order_by(col(Community.id), col(Grid.id)))).all()
+    rows = sorted(
+        (await session.execute(stmt)).all(),
+        key=lambda gc: (natural_key(gc[1].name), gc[1].id or 0, natural_key(gc[0].name), gc[0].id or 0),
+    )
     grids = tuple(
         GridInfo(g.id, g.name, c.id, c.name, c.timezone) for g, c in rows if g.id is not None and c.id is not None
     )

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.life_common import zone
+from bot.services.kernel.order import natural_key
 from bot.services.office.dashboard import STALE_VISIT_DAYS, Scope
 from storage.enums import AssignmentStatus, VolunteerStatus
 from storage.models import Assignment, DoorVisit, Household, Pairing, Person, PointsEntry, VolunteerProfile
@@ -195,17 +196,26 @@ async def household_page(
         n_shown = stale if only_stale else total
         pages = max(1, -(-n_shown // PAGE_SIZE))
         page = min(max(page, 1), pages)
-        rows = (
-            await s.execute(
-                select(H, last.c.at)
-                .outerjoin(last, last.c.hid == col(H.id))
-                .where(*shown)
-                .order_by(last.c.at.is_not(None), last.c.at, col(H.id))
-                .offset((page - 1) * PAGE_SIZE)
-                .limit(PAGE_SIZE)
-            )
-        ).all()
-        ids = [h.id for h, _ in rows]
+        # by grid, then address, in natural order (3 栋 before 12 栋), as the leader walks them; the
+        # overdue ones (only_stale) by how long ago they were seen, never seen first
+        listed = select(col(H.id), col(H.grid_id), col(H.address), last.c.at).outerjoin(last, last.c.hid == col(H.id))
+        every = sorted(
+            (await s.execute(listed.where(*shown))).all(),
+            key=lambda r: (
+                (r[3] is not None, r[3] or now) if only_stale else (False, now),
+                natural_key(scope.grid(r[1]).name),
+                natural_key(r[2]),
+                r[0],
+            ),
+        )
+        ids = [r[0] for r in every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+        found = {
+            h.id: (h, at)
+            for h, at in (
+                await s.execute(select(H, last.c.at).outerjoin(last, last.c.hid == col(H.id)).where(col(H.id).in_(ids)))
+            ).all()
+        }
+        rows = [found[i] for i in ids]
         vols: dict[int, list[str]] = {}
         outcomes: dict[int, str] = {}
         if ids:

@@ -7,6 +7,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
+from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, ensure_person
 from bot.services.places import get_community, get_grid
 from storage import audit
@@ -45,10 +46,8 @@ async def where_i_live(core: Core, actor: Actor) -> tuple[Community, Grid] | Non
 async def grid_choices(core: Core, community_id: int) -> tuple[Community, list[Grid]]:
     async with core.db.session() as s:
         com = await get_community(s, community_id)
-        grids = (
-            await s.execute(select(Grid).where(col(Grid.community_id) == community_id).order_by(col(Grid.name)))
-        ).scalars()
-        return com, list(grids)
+        grids = (await s.execute(select(Grid).where(col(Grid.community_id) == community_id))).scalars()
+        return com, natural(grids, lambda g: g.name, lambda g: g.id)
 
 
 async def choose_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Community, Grid]:

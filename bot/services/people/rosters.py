@@ -14,6 +14,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
+from bot.services.kernel.order import natural_key
 from bot.services.kernel.roles import Actor, ensure_person
 from bot.services.people.volunteers import VolunteerView
 from storage.enums import RoleKind, VolunteerStatus
@@ -79,11 +80,9 @@ async def grid_volunteers(
             .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
             .where(*live)
         )
-        rows = await s.execute(
-            _joined()
-            .where(*live)
-            .order_by(col(Grid.name), col(Grid.id), col(Person.name), col(Person.id))
-            .offset(max(0, offset))
-            .limit(limit)
+        rows = (await s.execute(_joined().where(*live))).all()
+        ordered = sorted(
+            rows, key=lambda r: (natural_key(r[2].name), r[2].id or 0, natural_key(r[1].name), r[1].id or 0)
         )
-        return [VolunteerView(p, person, grid, com) for p, person, grid, com in rows.all()], int(total or 0)
+        page = ordered[max(0, offset) : max(0, offset) + limit]
+        return [VolunteerView(p, person, grid, com) for p, person, grid, com in page], int(total or 0)

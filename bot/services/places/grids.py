@@ -14,6 +14,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_line
+from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, ensure_person, is_admin_of, is_any_admin
 from storage import audit
 from storage.enums import ChatKind, RoleKind
@@ -66,17 +67,14 @@ async def get_community(session: AsyncSession, community_id: int) -> Community:
 
 async def all_communities(core: Core) -> list[Community]:
     async with core.db.session() as s:
-        return list((await s.execute(select(Community).order_by(col(Community.name)))).scalars())
+        return natural((await s.execute(select(Community))).scalars(), lambda c: c.name, lambda c: c.id)
 
 
 async def grids_of_community(core: Core, community_id: int) -> list[Grid]:
     async with core.db.session() as s:
         await get_community(s, community_id)
-        return list(
-            (
-                await s.execute(select(Grid).where(col(Grid.community_id) == community_id).order_by(col(Grid.name)))
-            ).scalars()
-        )
+        grids = (await s.execute(select(Grid).where(col(Grid.community_id) == community_id))).scalars()
+        return natural(grids, lambda g: g.name, lambda g: g.id)
 
 
 async def admin_person(session: AsyncSession, actor: Actor, community_id: int | None) -> Person:
@@ -92,26 +90,27 @@ async def administered_communities(core: Core, actor: Actor) -> list[Community]:
         person = await ensure_person(s, actor)
         if not await is_any_admin(s, person):
             raise NotAllowed("places.admins_only")
-        stmt = select(Community).order_by(col(Community.name))
+        stmt = select(Community)
         if not person.is_superadmin:
             mine = select(col(RoleGrant.community_id)).where(
                 col(RoleGrant.person_id) == person.id, col(RoleGrant.role) == RoleKind.admin.value
             )
             stmt = stmt.where(col(Community.id).in_(mine))
-        return list((await s.execute(stmt)).scalars())
+        return natural((await s.execute(stmt)).scalars(), lambda c: c.name, lambda c: c.id)
 
 
 async def administered_grids(core: Core, actor: Actor) -> list[tuple[Community, Grid]]:
-    """Every grid of the communities this person administers, by community and grid name."""
-    ids = [c.id for c in await administered_communities(core, actor)]
+    """Every grid of the communities this person administers, by community and grid name (natural order)."""
+    communities = await administered_communities(core, actor)
+    rank = {c.id: i for i, c in enumerate(communities)}
     async with core.db.session() as s:
         rows = await s.execute(
             select(Community, Grid)
             .join(Grid, col(Grid.community_id) == col(Community.id))
-            .where(col(Community.id).in_(ids))
-            .order_by(col(Community.name), col(Grid.name))
+            .where(col(Community.id).in_(list(rank)))
         )
-        return [(c, g) for c, g in rows.all()]
+        pairs = natural(rows.all(), lambda cg: cg[1].name, lambda cg: cg[1].id)
+        return sorted(pairs, key=lambda cg: rank[cg[0].id])
 
 
 async def with_communities(core: Core, grids: list[Grid]) -> list[tuple[Grid, str | None]]:

@@ -17,6 +17,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
+from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
 from bot.services.places.grids import get_grid
 from storage import audit
@@ -138,16 +139,10 @@ async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehol
 async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Grid, list[HouseholdRow]]:
     async with core.db.session() as s:
         _, grid = await leading(s, actor, grid_id)
-        rows = [
-            HouseholdRow(h)
-            for h in (
-                await s.execute(
-                    select(Household)
-                    .where(col(Household.grid_id) == grid_id, col(Household.erased_at).is_(None))
-                    .order_by(col(Household.address))
-                )
-            ).scalars()
-        ]
+        homes = await s.execute(
+            select(Household).where(col(Household.grid_id) == grid_id, col(Household.erased_at).is_(None))
+        )
+        rows = [HouseholdRow(h) for h in natural(homes.scalars(), lambda h: h.address, lambda h: h.id)]
         by_id = {r.household.id: r for r in rows}
         pairs = await s.execute(
             select(col(Pairing.household_id), col(Person.name))
@@ -172,9 +167,8 @@ async def households_of_volunteer(core: Core, actor: Actor) -> list[Household]:
             select(Household)
             .join(Pairing, col(Pairing.household_id) == col(Household.id))
             .where(col(Pairing.volunteer_id) == me.id, col(Pairing.active) == True, col(Household.erased_at).is_(None))  # noqa: E712
-            .order_by(col(Household.address))
         )
-        return list((await s.execute(stmt)).scalars())
+        return natural((await s.execute(stmt)).scalars(), lambda h: h.address, lambda h: h.id)
 
 
 async def household_for(core: Core, actor: Actor, household_id: int) -> Household:

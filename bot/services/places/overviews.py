@@ -8,6 +8,7 @@ from sqlalchemy import String, func, select
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
+from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, admins_of
 from bot.services.places.grids import administered_communities
 from storage.enums import ChatKind, RoleKind, VolunteerStatus
@@ -39,8 +40,8 @@ async def overview(core: Core, actor: Actor) -> list[CommunityOverview]:
     communities = await administered_communities(core, actor)
     ids = [c.id for c in communities]
     async with core.db.session() as s:
-        grids = list(
-            (await s.execute(select(Grid).where(col(Grid.community_id).in_(ids)).order_by(col(Grid.name)))).scalars()
+        grids = natural(
+            (await s.execute(select(Grid).where(col(Grid.community_id).in_(ids)))).scalars(), lambda g: g.name
         )
         rows = {g.id: GridOverview(g) for g in grids}
         gids = list(rows)

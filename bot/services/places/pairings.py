@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotFound
+from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, approved_volunteer
 from bot.services.places.households import leading
 from bot.services.places.notices import HouseholdsPaired
@@ -37,9 +38,10 @@ async def pairable_volunteers(core: Core, actor: Actor, grid_id: int) -> tuple[G
             .where(
                 col(VolunteerProfile.grid_id) == grid_id, col(VolunteerProfile.status) == VolunteerStatus.approved.value
             )
-            .order_by(col(Person.name))
         )
-        return grid, [(p, n) for p, n in (await s.execute(stmt)).all()]
+        return grid, natural(
+            ((p, n) for p, n in (await s.execute(stmt)).all()), lambda pn: pn[0].name, lambda pn: pn[0].id
+        )
 
 
 async def _pairable(session: AsyncSession, actor: Actor, volunteer_id: int) -> tuple[Person, Grid, Person]:
@@ -112,9 +114,10 @@ async def pairings_of(core: Core, actor: Actor, volunteer_id: int, grid_id: int)
                 col(Pairing.active) == True,  # noqa: E712
                 col(Household.grid_id) == grid_id,
             )
-            .order_by(col(Household.address))
         )
-        return [(p, h) for p, h in (await s.execute(stmt)).all()]
+        return natural(
+            ((p, h) for p, h in (await s.execute(stmt)).all()), lambda ph: ph[1].address, lambda ph: ph[1].id
+        )
 
 
 async def unpair(core: Core, actor: Actor, pairing_id: int) -> tuple[Pairing, Household]:

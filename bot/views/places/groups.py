@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import t, tp
+from bot.services.kernel.order import natural_key
 from bot.services.places import BindResult
 from bot.views.message import Button, Keyboard
 from storage.enums import ChatKind
@@ -33,7 +34,9 @@ def kind_buttons(lang: str) -> Keyboard:
 
 def grid_items(grids: list[tuple[Grid, str | None]], kind: str) -> list[tuple[str, str]]:
     """The grids the group may be bound to (see places.with_communities), by name."""
-    return sorted(((grid_name(g.name, com), GRP_BIND.data(g.id, kind)) for g, com in grids), key=lambda i: i[0])
+    return sorted(
+        ((grid_name(g.name, com), GRP_BIND.data(g.id, kind)) for g, com in grids), key=lambda i: natural_key(i[0])
+    )
 
 
 def bound(lang: str, result: BindResult) -> str:
