@@ -55,9 +55,9 @@ async def _export(
 async def test_requests_export_has_headers_in_the_viewers_language_and_only_their_grids(office):
     zh = _csv(await _export(office, office.leader_a.id, "requests"))
     assert zh[0][:4] == ["编号", "提出时间", "网格", "类别"] and [r[0] for r in zh[1:]] == ["A-0001"]
-    assert zh[1][3] == "助老" and zh[1][4] == "待接单"
+    assert zh[1][3] == "助老陪护" and zh[1][4] == "待接单"
     en = _csv(await _export(office, office.leader_a.id, "requests", lang="en"))
-    assert en[0][:4] == ["Code", "Created", "Grid", "Category"] and en[1][4] == "open"
+    assert en[0][:4] == ["Code", "Created", "Grid", "Category"] and en[1][4] == "waiting for a volunteer"
     admin = _csv(await _export(office, office.admin.id, "requests"))
     assert sorted(r[0] for r in admin[1:]) == ["A-0001", "A-0002"]
 

@@ -114,7 +114,7 @@ async def test_needs_help_turned_into_a_request_enters_the_request_loop(world):
     await _log(vol, hh.id, "需要帮助")
     await vol.press("不写备注")
     await vol.press("选好了")
-    await vol.press("跑腿代购")
+    await vol.press("代买代办")
     await vol.reply(contains="需要什么帮助", edited=True)
     await vol.send("帮忙买一周的米和菜")
     done = await vol.reply(contains="已记录")

@@ -4,7 +4,6 @@ an import (the labels a CSV may use for a value, a refused value's reason)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,6 +11,7 @@ from bot.i18n import join_list, tnp, tp
 from bot.services.exchange import ImportResult, ImportVocabulary, RowError, RowProblem, Term
 from bot.services.kernel.errors import DomainError
 
+from .labels import FAMILIES, value_label
 from .office import label_or
 from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS, status_text
 from .places.labels import CARE_FLAG_KEYS
@@ -28,15 +28,11 @@ __all__ = [
     "import_vocabulary",
 ]
 
-# Each Term's family and the catalog keys of its labels (the dashboard's: dash.status.open...).
-# the catalog key of each kind of term a cell may hold (spelt as f-strings: the catalog test sees their prefixes)
-TERM_KEYS: dict[str, Callable[[str], str]] = {
-    "category": lambda v: f"dash.category.{v}",
-    "status": lambda v: f"dash.status.{v}",
-    "flag": lambda v: f"dash.flag.{v}",
-    "outcome": lambda v: f"dash.visit.{v}",
-    "reason": lambda v: f"dash.reason.{v}",
-}
+
+# A term's words: a value's one label (bot.views.labels: category, status, flag, outcome), as every
+# screen shows it; points' reasons are the dashboard's (spelt as an f-string: the catalog test sees the prefix)
+def _reason_key(value: str) -> str:
+    return f"dash.reason.{value}"
 
 
 @dataclass(frozen=True)
@@ -52,7 +48,9 @@ class ExportWords:
         return tp(self.lang, f"export.kind.{kind}")
 
     def term(self, term: Term) -> str:
-        return label_or(self.lang, TERM_KEYS[term.group](term.value), term.value)
+        if term.group in FAMILIES:
+            return value_label(self.lang, term.group, term.value)
+        return label_or(self.lang, _reason_key(term.value), term.value)
 
     def several(self, items: list[str]) -> str:
         return join_list(self.lang, items)

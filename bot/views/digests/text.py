@@ -9,14 +9,9 @@ from babel.dates import format_skeleton
 from bot.i18n import Raw, join_list, t, tn, tp
 from bot.services.digests import Digest, DigestFigures
 from bot.services.kernel.periods import WeekRange, zone
-from storage.enums import RedFlag
 
-FLAG_KEYS = {
-    RedFlag.fall: "digest.flag.fall",
-    RedFlag.no_food: "digest.flag.no_food",
-    RedFlag.no_heating: "digest.flag.no_heating",
-    RedFlag.safety: "digest.flag.safety",
-}
+from ..labels import value_label
+
 MAX_EMERGENCIES = 5
 
 
@@ -102,7 +97,7 @@ def _visits(lang: str, f: DigestFigures) -> str:
     ]
     flags = sum(f.flags.values())
     if f.needs_help or flags:
-        detail = join_list(lang, (f"{tp(lang, FLAG_KEYS[RedFlag(k)])} {n}" for k, n in f.flags.items()))
+        detail = join_list(lang, (f"{value_label(lang, 'flag', k)} {n}" for k, n in f.flags.items()))
         flagged = Raw(tn(lang, "digest.visits.flags", flags))
         lines.append(tn(lang, "digest.visits.problems", f.needs_help, flags=flagged, detail=detail or "—"))
     else:

@@ -24,7 +24,7 @@ from .callbacks import (
     REQ_TOMORROW,
     REQ_WHEN,
 )
-from .labels import CATEGORY_KEYS, category_label, date_label, when_label
+from .labels import category_label, date_label, when_label
 from .ratings import open_button
 
 WHEN_BUTTON_KEYS = {
@@ -36,7 +36,7 @@ WHEN_BUTTON_KEYS = {
 
 
 def category_buttons(lang: str) -> Keyboard:
-    buttons = [Button(tp(lang, CATEGORY_KEYS[c.value]), data=REQ_CATEGORY.data(c.value)) for c in Category]
+    buttons = [Button(category_label(lang, c.value), data=REQ_CATEGORY.data(c.value)) for c in Category]
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 

@@ -5,53 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import join_list, tp
-from storage.enums import AssignmentStatus, Category, RequestStatus, Skill, WhenKind
+from storage.enums import WhenKind
 
-CATEGORY_KEYS = {
-    Category.micro_wish.value: "request.category.micro_wish",
-    Category.elder_care.value: "request.category.elder_care",
-    Category.repairs.value: "request.category.repairs",
-    Category.errands.value: "request.category.errands",
-    Category.health.value: "request.category.health",
-    Category.paperwork.value: "request.category.paperwork",
-    Category.moving.value: "request.category.moving",
-    Category.other.value: "request.category.other",
-}
+from ..labels import family_keys, value_label, with_icon
+
+CATEGORY_KEYS = family_keys("category")
 WHEN_KEYS = {
     WhenKind.urgent.value: "request.when.urgent",
     WhenKind.today.value: "request.when.today",
     WhenKind.this_week.value: "request.when.this_week",
     WhenKind.date.value: "request.when.date",
 }
-STATUS_KEYS = {
-    RequestStatus.open.value: "request.status.open",
-    RequestStatus.filled.value: "request.status.filled",
-    RequestStatus.done_reported.value: "request.status.done_reported",
-    RequestStatus.completed.value: "request.status.completed",
-    RequestStatus.cancelled.value: "request.status.cancelled",
-    RequestStatus.closed.value: "request.status.closed",
-    RequestStatus.out_of_scope.value: "request.status.out_of_scope",
-    RequestStatus.duplicate.value: "request.status.duplicate",
-}
-SKILL_KEYS = {
-    Skill.elder_care.value: "request.skill.elder_care",
-    Skill.repairs.value: "request.skill.repairs",
-    Skill.paperwork.value: "request.skill.paperwork",
-    Skill.health.value: "request.skill.health",
-    Skill.haircut.value: "request.skill.haircut",
-    Skill.tutoring.value: "request.skill.tutoring",
-    Skill.legal.value: "request.skill.legal",
-    Skill.psychology.value: "request.skill.psychology",
-    Skill.transport.value: "request.skill.transport",
-    Skill.moving.value: "request.skill.moving",
-}
-ASSIGNMENT_KEYS = {
-    AssignmentStatus.accepted.value: "task.astatus.accepted",
-    AssignmentStatus.started.value: "task.astatus.started",
-    AssignmentStatus.done.value: "task.astatus.done",
-    AssignmentStatus.released.value: "task.astatus.released",
-    AssignmentStatus.removed.value: "task.astatus.removed",
-}
+STATUS_KEYS = family_keys("status")
+ASSIGNMENT_KEYS = family_keys("assignment")
 REFERRAL_KEYS = {
     "hotline": "board.referral.hotline",
     "property": "board.referral.property",
@@ -86,15 +52,16 @@ MONTH_KEYS = [
 
 
 def category_label(lang: str, category: str) -> str:
-    return tp(lang, CATEGORY_KEYS.get(category, "request.category.other"))
+    """The category's one label, with its icon (chat screens): "🛒 代买代办"."""
+    return with_icon(lang, "category", category)
 
 
 def status_label(lang: str, status: str) -> str:
-    return tp(lang, STATUS_KEYS.get(status, "request.status.open"))
+    return value_label(lang, "status", status)
 
 
 def assignment_label(lang: str, status: str) -> str:
-    return tp(lang, ASSIGNMENT_KEYS.get(status, "task.astatus.accepted"))
+    return value_label(lang, "assignment", status)
 
 
 def date_label(lang: str, day: date, this_year: int) -> str:
@@ -125,7 +92,7 @@ def names_list(lang: str, names: list[str] | tuple[str, ...]) -> str:
 
 
 def skills_label(lang: str, skills: list[str]) -> str:
-    return names_list(lang, [tp(lang, SKILL_KEYS[s]) for s in skills if s in SKILL_KEYS])
+    return names_list(lang, [value_label(lang, "skill", s) for s in skills])
 
 
 def short(name: str, n: int = 20) -> str:

@@ -6,21 +6,10 @@ from bot.i18n import Raw, t, tp
 from bot.services.visits import VisitLogged
 from storage.enums import Category, RedFlag, VisitOutcome
 
+from ..labels import value_label, with_icon
 from ..message import Button, Keyboard
 from ..points import award_line
-from .common import (
-    CANCEL,
-    CATEGORY_KEYS,
-    FLAG,
-    FLAG_KEYS,
-    FLAGS_DONE,
-    NO_REQUEST,
-    OUTCOME,
-    OUTCOME_KEYS,
-    REQUEST,
-    SKIP_NOTE,
-    outcome_label,
-)
+from .common import CANCEL, FLAG, FLAGS_DONE, NO_REQUEST, OUTCOME, REQUEST, SKIP_NOTE, outcome_label
 
 
 def stale(lang: str) -> str:
@@ -36,7 +25,7 @@ def _cancel_row(lang: str) -> list[Button]:
 
 
 def ask_outcome(lang: str, hh: int, week: str) -> tuple[str, Keyboard]:
-    rows = [[Button(tp(lang, OUTCOME_KEYS[o]), data=OUTCOME.data(hh, o.value))] for o in VisitOutcome]
+    rows = [[Button(outcome_label(lang, o.value), data=OUTCOME.data(hh, o.value))] for o in VisitOutcome]
     return t(lang, "visit.ask.outcome", id=hh, week=week), rows + [_cancel_row(lang)]
 
 
@@ -49,14 +38,18 @@ def ask_note(lang: str, hh: int, outcome: str, most: int) -> tuple[str, Keyboard
 
 def ask_flags(lang: str, hh: int, chosen: list[str]) -> tuple[str, Keyboard]:
     rows = [
-        [Button(("☑️ " if f.value in chosen else "⬜ ") + tp(lang, FLAG_KEYS[f]), data=FLAG.data(hh, f.value))]
+        [
+            Button(
+                ("☑️ " if f.value in chosen else "⬜ ") + value_label(lang, "flag", f.value), data=FLAG.data(hh, f.value)
+            )
+        ]
         for f in RedFlag
     ]
     return t(lang, "visit.ask.flags"), rows + [[Button(tp(lang, "visit.button.flags_done"), data=FLAGS_DONE.data(hh))]]
 
 
 def ask_request(lang: str, hh: int) -> tuple[str, Keyboard]:
-    rows = [[Button(tp(lang, CATEGORY_KEYS[c]), data=REQUEST.data(hh, c.value))] for c in Category]
+    rows = [[Button(with_icon(lang, "category", c.value), data=REQUEST.data(hh, c.value))] for c in Category]
     rows.append([Button(tp(lang, "visit.button.no_request"), data=REQUEST.data(hh, NO_REQUEST))])
     return t(lang, "visit.ask.request"), rows
 

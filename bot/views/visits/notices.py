@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from bot.i18n import Raw, join_list, t, tn, tp
 from bot.services.visits import PairedRow, RedFlagAlert, VisitList, VisitOverview
-from storage.enums import CareFlag
 
+from ..labels import value_label
 from ..message import Button, OutMessage
 from ..render import renders
-from .common import LEDGER, LOG, flag_labels
+from .common import CARE_KEYS, LEDGER, LOG, flag_labels
 
 MAX_LISTED = 20  # households listed (with a button each) in one message; the rest via /visits
 MAX_OVERVIEW = 40  # volunteers listed in a leader's overview
-CARE_KEYS = {
-    CareFlag.elderly_alone: "reminders.care.elderly_alone",
-    CareFlag.left_behind_children: "reminders.care.left_behind_children",
-    CareFlag.disability: "reminders.care.disability",
-    CareFlag.other: "reminders.care.other",
-}
 
 
 def _household_line(lang: str, n: int, row: PairedRow) -> str:
-    flags = join_list(
-        lang, [tp(lang, CARE_KEYS[CareFlag(f)]) for f in row.care_flags.split(",") if f in CareFlag.__members__]
-    )
+    flags = join_list(lang, [value_label(lang, "care", f) for f in row.care_flags.split(",") if f in CARE_KEYS])
     key = "reminders.visit.line_logged" if row.logged else "reminders.visit.line"
     return t(lang, key, n=n, address=row.address, members=row.members or "—", flags=flags or "—")
 

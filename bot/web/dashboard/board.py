@@ -51,9 +51,9 @@ FLASH = {"dispatched": "dash.flash.dispatched", "reassigned": "dash.flash.reassi
 
 def _filter_form(v: View, f: BoardFilter) -> Markup:
     statuses = [("", v.t("dash.filter.any")), (ACTIVE_FILTER, v.t("dash.filter.active"))] + [
-        (s.value, v.label(f"dash.status.{s.value}", s.value)) for s in RequestStatus
+        (s.value, v.value("status", s.value)) for s in RequestStatus
     ]
-    cats = [("", v.t("dash.filter.any"))] + [(c.value, v.label(f"dash.category.{c.value}", c.value)) for c in Category]
+    cats = [("", v.t("dash.filter.any"))] + [(c.value, v.value("category", c.value)) for c in Category]
     grids = [("", v.t("dash.filter.all_grids"))] + [(g.id, g.name) for g in v.scope.grids]
     return Markup(
         '<form method="get" action="/dashboard/requests" class="filters">'
@@ -92,9 +92,9 @@ async def board_page(request: web.Request, v: View) -> web.StreamResponse:
             Markup('<a href="/dashboard/requests/{}">{}</a>').format(r.id, r.code),
             when(r.created_at),
             r.grid,
-            v.label(f"dash.category.{r.category}", r.category),
+            v.value("category", r.category),
             Markup('<span class="st {}">{}</span>{}').format(
-                r.status, v.label(f"dash.status.{r.status}", r.status), Markup(" ⚠") if r.escalation_level else ""
+                r.status, v.value("status", r.status), Markup(" ⚠") if r.escalation_level else ""
             ),
             r.summary[:80],
             f"{r.slots_taken}/{r.slots}",
@@ -194,8 +194,8 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
     req = d.request
     done = request.query.get("done", "")
     facts = [
-        (v.t("dash.col.status"), v.label(f"dash.status.{req.status}", req.status)),
-        (v.t("dash.col.category"), v.label(f"dash.category.{req.category}", req.category)),
+        (v.t("dash.col.status"), v.value("status", req.status)),
+        (v.t("dash.col.category"), v.value("category", req.category)),
         (v.t("dash.col.grid"), d.grid.name),
         (v.t("dash.col.created"), when(d.created_at)),
         (v.t("dash.col.when"), req.when_date or v.label(f"dash.when.{req.when_kind}", req.when_kind)),
@@ -211,10 +211,7 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
         facts.append((v.t("dash.col.rating"), f"{'★' * (d.rating.stars or 0)} {d.rating.comment or ''}".strip() or "—"))
     holders = table(
         [v.t("dash.col.volunteer"), v.t("dash.col.status"), v.t("dash.col.hours")],
-        [
-            (h.name, v.label(f"dash.assignment.{h.status}", h.status), "—" if h.hours is None else f"{h.hours:g}")
-            for h in d.holders
-        ],
+        [(h.name, v.value("assignment", h.status), "—" if h.hours is None else f"{h.hours:g}") for h in d.holders],
         empty=v.t("dash.request.no_volunteers"),
     )
     timeline = table(

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from bot.i18n import LANGUAGES, t, tnp, tp
 from bot.services.kernel.core import Core
 from bot.services.office import Scope
+from bot.views.labels import value_label
 from bot.views.office import label_or
 from storage.models import WebSession
 
@@ -58,6 +59,10 @@ class View:
     def tn(self, key: str, n: float, **params: Any) -> str:
         """Plain text counting n, in the form for n ("1 request", "2 requests")."""
         return tnp(self.lang, key, n, **params)
+
+    def value(self, family: str, value: str) -> str:
+        """A value's one label (bot.views.labels: the same words as the bot's screens)."""
+        return value_label(self.lang, family, value)
 
     def label(self, key: str, value: str) -> str:
         """An enum value's label (`dash.status.open`...), or the value itself if it is newer."""

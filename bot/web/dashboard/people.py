@@ -34,13 +34,13 @@ async def volunteers_page(request: web.Request, v: View) -> web.StreamResponse:
     lists = await volunteer_lists(v.core, v.scope, grid_id, _page_no(request))
 
     def skills(xs: list[str]) -> str:
-        return join_list(v.lang, [v.label(f"dash.skill.{x}", x) for x in xs]) or "—"
+        return join_list(v.lang, [v.value("skill", x) for x in xs]) or "—"
 
     pending_rows = [
         (
             r.name,
             r.grid,
-            v.label(f"dash.work_group.{r.work_group}", r.work_group),
+            v.value("work_group", r.work_group),
             v.t("dash.yes") if r.party_member else "",
             skills(r.skills),
             r.phone or "—",
@@ -141,10 +141,10 @@ async def households_page(request: web.Request, v: View) -> web.StreamResponse:
             r.grid,
             r.address if r.address is not None else v.t("dash.hidden"),
             r.members or "—",
-            join_list(v.lang, [v.label(f"dash.care.{c}", c) for c in r.care_flags]) or "—",
+            join_list(v.lang, [v.value("care", c) for c in r.care_flags]) or "—",
             join_list(v.lang, r.volunteers) or "—",
             when(r.last_visit),
-            v.label(f"dash.visit.{r.last_outcome}", r.last_outcome) if r.last_outcome else "—",
+            v.value("outcome", r.last_outcome) if r.last_outcome else "—",
             v.t("dash.households.overdue") if r.stale else "",
         )
         for r in hp.rows
