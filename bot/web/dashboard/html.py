@@ -65,7 +65,7 @@ class View:
         return value_label(self.lang, family, value)
 
     def label(self, key: str, value: str) -> str:
-        """An enum value's label (`dash.status.open`...), or the value itself if it is newer."""
+        """A label from a catalog key, or the value itself if it is newer (points reasons, status groups)."""
         return label_or(self.lang, key, value)
 
     @property
