@@ -51,6 +51,11 @@ def test_each_value_has_one_catalog_key_in_both_languages():
         assert not others, f"{family}: a second name for a value: {sorted(others)}"
 
 
+def test_when_a_request_is_for_has_one_label_too():
+    """urgent / today / this week: the request's card words (request.when.*), on the dashboard as well."""
+    assert not [k for k in catalogs().keys("en") if ".when." in k and not k.startswith("request.when.")]
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_labels_carry_no_icon_of_their_own(lang):
     """Icons are a button's decoration (bot.views.labels.ICONS), not part of the value's name."""

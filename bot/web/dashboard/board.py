@@ -21,6 +21,7 @@ from bot.services.office import (
     request_detail,
 )
 from bot.services.requests import ACTIVE, LIVE
+from bot.views.requests.labels import when_label
 from storage.enums import Category, RequestStatus
 
 from .auth import viewer_page
@@ -198,7 +199,7 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
         (v.t("dash.col.category"), v.value("category", req.category)),
         (v.t("dash.col.grid"), d.grid.name),
         (v.t("dash.col.created"), when(d.created_at)),
-        (v.t("dash.col.when"), req.when_date or v.label(f"dash.when.{req.when_kind}", req.when_kind)),
+        (v.t("dash.col.when"), when_label(v.lang, req.when_kind, req.when_date, v.core.clock.now().year)),
         (v.t("dash.col.slots"), f"{req.slots_taken}/{req.slots}"),
         (v.t("dash.col.resident"), d.resident or "—"),
         (v.t("dash.col.summary"), req.summary),
