@@ -27,12 +27,16 @@ from .base import (
     AnyHandler,
     Ctx,
     actor_of,
+    ask,
+    begins_at,
     core_of,
     domain_errors,
+    drop_keyboard,
     edit_or_say,
     end_conversation,
     lang_of,
     say,
+    superseded,
     user_data,
 )
 
@@ -61,14 +65,18 @@ async def _lost(update: Update, context: Ctx) -> bool:
 
 
 async def _stale(update: Update, context: Ctx) -> None:
+    """A press of a step already passed, or for another household: one line, its keyboard gone."""
     assert update.callback_query is not None
     await update.callback_query.answer(steps.stale_alert(lang_of(update, context)), show_alert=True)
+    await drop_keyboard(update.callback_query)
 
 
 async def _pressed(update: Update, context: Ctx, kind: Callback) -> tuple[Any, ...] | None:
     """The parts of a press of this step for the household being logged; None (and a "stale" alert) otherwise."""
     q = update.callback_query
     assert q is not None
+    if await superseded(update, context, _draft(context)):  # an earlier visit's question
+        return None
     try:
         parts = kind.parse(q.data)
     except StaleButton:
@@ -92,7 +100,7 @@ async def start_log(update: Update, context: Ctx) -> int | None:
     user_data(context)["visit"] = {"hh": hh, "week": week, "outcome": None, "note": "", "flags": [], "cat": None}
     await q.answer()
     # a new message: the list the button came from (e.g. the Friday list) stays as it is
-    await say(update, *steps.ask_outcome(lang, hh, week))
+    begins_at(user_data(context)["visit"], await ask(update, *steps.ask_outcome(lang, hh, week)))
     return OUTCOME
 
 

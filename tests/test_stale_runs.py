@@ -86,3 +86,19 @@ async def test_an_earlier_sign_up_question_is_stale_once_the_sign_up_begins_agai
     assert not buttons_of(await message(w, u.private, first["message_id"]))
     await u.press(label, message=second)  # the new run's question takes the answer
     assert "grid" in text_of(await u.reply(edited=True))
+
+
+async def test_an_earlier_visit_question_is_stale_once_the_log_begins_again(world):
+    w, vol, hh = world, world.volunteers[0], world.household
+    await vol.send("/visits")
+    listing = await vol.reply()
+    questions = []
+    for _ in range(2):  # the log button pressed twice: two questions for the same household
+        await vol.press(f"visit:log:{hh.id}", message=listing)
+        questions.append(await vol.reply(contains=f"#{hh.id}"))
+    first, second = questions
+    label = buttons_of(first)[0]["text"]
+    await stale(w, vol, label, first)
+    assert not buttons_of(await message(w, vol.private, first["message_id"]))
+    await vol.press(label, message=second)  # the new question takes the answer
+    await vol.reply(edited=True)

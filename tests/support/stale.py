@@ -20,7 +20,10 @@ from .waiting import settle
 
 # what changes with every update, or as the outbox drains, whatever the press
 _SKIP = {"processed_update"}
-_OUTBOX_COLUMNS = "id, key, chat_id, kind, payload, card_ref"
+_COLUMNS = {
+    "outbox": "id, key, chat_id, kind, payload, card_ref",  # not its delivery
+    "conversation_state": "id, name, key, state",  # not when it was last touched (the idle clock)
+}
 
 
 def every_codec() -> dict[str, Callback]:
@@ -41,13 +44,13 @@ def every_codec() -> dict[str, Callback]:
 
 
 async def snapshot(db: Any) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (the outbox without its delivery columns; not the update inbox)."""
+    """Every row of every table (not the update inbox, the outbox's delivery, the conversations' idle clock)."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     async with db.session() as s:
         for table in SQLModel.metadata.sorted_tables:
             if table.name in _SKIP:
                 continue
-            cols = _OUTBOX_COLUMNS if table.name == "outbox" else "*"
+            cols = _COLUMNS.get(table.name, "*")
             rows = (await s.execute(text(f'SELECT {cols} FROM "{table.name}" ORDER BY 1'))).all()
             out[table.name] = [tuple(r) for r in rows]
     return out
