@@ -4,11 +4,16 @@ goes on. (The request's own: test_stale_presses.py.)"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
-from storage.models import Emergency, Household
+from storage.models import Emergency, Event, Household
 from tests.support.harness import buttons_of, text_of
 from tests.test_stale_presses import message, stale
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def count(w, model) -> int:
@@ -102,3 +107,30 @@ async def test_an_earlier_visit_question_is_stale_once_the_log_begins_again(worl
     assert not buttons_of(await message(w, vol.private, first["message_id"]))
     await vol.press(label, message=second)  # the new question takes the answer
     await vol.reply(edited=True)
+
+
+async def _event_confirmation(leader, title: str) -> dict:
+    await leader.send("/newevent")
+    await leader.reply(contains="活动名称")
+    await leader.send(title)
+    await leader.reply(contains="什么时候开始")
+    await leader.send((datetime.now(SHANGHAI) + timedelta(days=2)).strftime("%Y-%m-%d 09:00"))
+    await leader.reply(contains="在哪里")
+    await leader.send("社区活动室")
+    await leader.reply(contains="多少名志愿者")
+    await leader.send("5")
+    return await leader.reply(contains="请确认")
+
+
+async def test_an_earlier_event_confirmation_cannot_publish_the_next_draft(world):
+    w, leader = world, world.leader
+    first = await _event_confirmation(leader, "老人免费理发")
+    second = await _event_confirmation(leader, "义诊")
+    label = buttons_of(first)[0]["text"]
+    await stale(w, leader, label, first)  # it shows 理发 but would publish 义诊
+    assert not buttons_of(await message(w, leader.private, first["message_id"]))
+    assert await count(w, Event) == 0
+    await leader.press(label, message=second)
+    await leader.reply(edited=True, contains="义诊")
+    async with w.db.session() as s:
+        assert [e.title for e in (await s.execute(select(Event))).scalars()] == ["义诊"]
