@@ -187,3 +187,33 @@ async def test_the_sweep_keeps_what_goes_on_and_forgets_old_endings(world, clock
     clock.advance(seconds=TOLD_FOR.total_seconds())
     assert await sweep(w.db, clock.now(), timedelta(minutes=30), DRAFTS) == 1  # Alice's, now
     assert (await stored(w.db, u))[1] == []  # the resident's ending is forgotten after a week
+
+
+async def test_the_sweep_on_sqlite_and_postgresql(any_db):
+    """The sweep's statements on both databases: an idle conversation ends and its draft goes, the
+    person's other data stays; a conversation going on keeps its draft; an old ending is forgotten."""
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+
+    def conv(name: str, user: int, state: str | None, minutes_ago: float) -> ConversationState:
+        key = json.dumps([user, user])
+        return ConversationState(name=name, key=key, state=state, updated_at=now - timedelta(minutes=minutes_ago))
+
+    async with any_db.session() as s:
+        s.add(conv("request", 1, json.dumps("confirm"), 31))  # idle
+        s.add(conv("request", 2, json.dumps("confirm"), 5))  # going on
+        s.add(conv("volunteer_signup", 3, None, 8 * 24 * 60))  # ended unseen a week ago
+        old = now - timedelta(minutes=31)
+        draft = {"request_draft": {"address": ADDRESS, "phone": PHONE}, "pair_grid": 4}
+        s.add(UserData(tg_user_id=1, data=json.dumps(draft, ensure_ascii=False), updated_at=old))
+        s.add(UserData(tg_user_id=2, data=json.dumps(draft, ensure_ascii=False), updated_at=old))
+        s.add(UserData(tg_user_id=4, data=json.dumps({"signup": {"phone": PHONE}}), updated_at=old))  # no row left
+    assert await sweep(any_db, now, timedelta(minutes=30), DRAFTS) == 1
+    async with any_db.session() as s:
+        convs = {
+            (c.name, json.loads(c.key)[-1]): c.state for c in (await s.execute(select(ConversationState))).scalars()
+        }
+        data = {u.tg_user_id: json.loads(u.data) for u in (await s.execute(select(UserData))).scalars()}
+    assert convs == {("request", 1): None, ("request", 2): json.dumps("confirm")}
+    assert data == {1: {"pair_grid": 4}, 2: draft}
