@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import CommandHandler
 
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.services.office import LINK_TTL, issue_login_link
 
 from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, say
@@ -20,7 +20,7 @@ async def dashboard_command(update: Update, context: Ctx) -> None:
     link = await issue_login_link(core_of(context), actor_of(update))
     await say(
         update,
-        t(lang, "dashboard.link", url=link.url, minutes=int(LINK_TTL.total_seconds() // 60)),
+        tn(lang, "dashboard.link", int(LINK_TTL.total_seconds() // 60), url=link.url),
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
 

@@ -22,10 +22,13 @@ VISITS = [visit_list.JOB, visit_reminder.JOB, visit_overview.JOB]
         ("dash.board.count", "1 request", "3 requests"),
         ("volunteers.left_notice", "1 household pairing ended: /pair to give it", "3 household pairings ended"),
         ("reminders.overview.needs_help", "1 visit found", "3 visits found"),
+        ("board.error.too_many", "holds 1 open task.", "holds 3 open tasks."),
+        ("request.escalate.leader_intro", "for 1 minute.", "for 3 minutes."),
+        ("emergency.started", "went to 1 shock-team volunteer;", "went to 3 shock-team volunteers;"),
     ],
 )
 def test_english_counts_one_and_many(key, one, many):
-    params = {"name": "Ann", "grid": "Grid 1"}
+    params = {"name": "Ann", "grid": "Grid 1", "code": "A-1", "place": "P"}
     assert one in tnp("en", key, 1, **params) and many in tnp("en", key, 3, **params)
     assert "(s)" not in tnp("en", key, 1, **params)
 

@@ -151,7 +151,7 @@ def confirm(lang: str, place: str, reason: str, target: int) -> tuple[str, Keybo
 
 
 def started(lang: str, place: str, called: int) -> str:
-    return t(lang, "emergency.started" if called else "emergency.started_nobody", place=place, called=called)
+    return t(lang, "emergency.started" if called else "emergency.started_nobody", place=place, n=called, called=called)
 
 
 def ended(lang: str, on_duty: int, awarded: int) -> str:

@@ -55,9 +55,7 @@ def check_load(core: Core, volunteer: Person, req: HelpRequest, held: bool, load
         )
     limit = core.cfg.requests.max_open_tasks_per_volunteer
     if load >= limit:
-        raise NotAllowed(
-            "board.error.too_many" if dispatched else "task.error.too_many", max=limit, name=volunteer.name
-        )
+        raise NotAllowed("board.error.too_many" if dispatched else "task.error.too_many", n=limit, name=volunteer.name)
 
 
 async def assign_volunteer(

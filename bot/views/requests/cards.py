@@ -58,7 +58,7 @@ def card_buttons(lang: str, card: CardFacts, *, lead: bool = False) -> Keyboard:
 def request_card(n: RequestCard, lang: str) -> OutMessage:
     text = card_text(lang, n.card, n.takers, returned=n.returned)
     if n.intro is not None:
-        text = t(lang, INTRO_KEYS[n.intro], code=n.card.code, minutes=n.minutes, grid=n.grid) + "\n\n" + text
+        text = t(lang, INTRO_KEYS[n.intro], code=n.card.code, n=n.minutes, grid=n.grid) + "\n\n" + text
     return OutMessage(
         chat_id=n.chat_id, text=text, buttons=card_buttons(lang, n.card, lead=n.lead), silent=not n.urgent
     )
