@@ -144,3 +144,22 @@ async def test_every_conversation_has_its_drafts_and_its_note_and_is_keyed_by_ch
         names.add(conv.name)
         assert conv.per_chat and conv.per_user and not conv.per_message, conv.name  # bot/gate/expiry.py
     assert names == set(DRAFTS) == set(NOTES)
+
+
+@pytest.mark.parametrize(
+    "who,entry,asked,note",
+    [
+        ("leader", "/addhousehold", "请发送地址", "正在添加的住户没有保存。"),
+        ("admin", "/newgrid", "哪个社区", "正在进行的设置没有保存。"),
+        ("admin", "/emergency", "应急状态", "正在准备的应急动员没有发起。"),
+    ],
+)
+async def test_help_inside_the_other_leaders_conversations_drops_them_and_then_runs(world, who, entry, asked, note):
+    w, u = world, getattr(world, who)
+    await u.send(entry)
+    await u.reply(asked)
+    await u.send("/help")
+    await u.reply(note)
+    await u.reply("/cancel")  # the help, as usual
+    await settle(w)
+    assert await states_of(w.db, u) == []
