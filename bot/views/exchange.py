@@ -4,7 +4,9 @@ an import (the labels a CSV may use for a value, a refused value's reason)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from bot.i18n import join_list, tnp, tp
@@ -13,7 +15,7 @@ from bot.services.kernel.errors import DomainError
 
 from .labels import FAMILIES, value_label
 from .office import label_or
-from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS, status_text
+from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS, status_text, yes_no
 from .places.labels import CARE_FLAG_KEYS
 
 __all__ = [
@@ -29,10 +31,18 @@ __all__ = [
 ]
 
 
-# A term's words: a value's one label (bot.views.labels: category, status, flag, outcome), as every
-# screen shows it; points' reasons are the dashboard's (spelt as an f-string: the catalog test sees the prefix)
+# A term's words: a value's one label (bot.views.labels: category, status, flag, outcome, skill,
+# volunteer_status, work_group, care), as every screen shows it; points' reasons are the dashboard's
+# (spelt as an f-string: the catalog test sees the prefix)
 def _reason_key(value: str) -> str:
     return f"dash.reason.{value}"
+
+
+# the events' own words: an event's kind, "whole community" for an event of no one grid
+OTHER_TERMS: dict[str, Callable[[str, str], str]] = {
+    "event_kind": lambda lang, v: tp(lang, "events.kind.service_day" if v == "service_day" else "events.kind.event"),
+    "area": lambda lang, _v: tp(lang, "dash.whole_community"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,10 +60,30 @@ class ExportWords:
     def term(self, term: Term) -> str:
         if term.group in FAMILIES:
             return value_label(self.lang, term.group, term.value)
+        if term.group in OTHER_TERMS:
+            return OTHER_TERMS[term.group](self.lang, term.value)
         return label_or(self.lang, _reason_key(term.value), term.value)
 
     def several(self, items: list[str]) -> str:
         return join_list(self.lang, items)
+
+    def yes_no(self, value: bool) -> str:
+        return yes_no(self.lang, value)
+
+    def ledger(self, visits: list[tuple[datetime | None, str, str, str]]) -> str:
+        """A household's visits in one CSV cell: "2026-11-06 张志愿：需要帮助（安全隐患）；…"."""
+        lines = [
+            tp(
+                self.lang,
+                "export.ledger.visit_flags" if flags else "export.ledger.visit",
+                date=when.strftime("%Y-%m-%d") if when else "",
+                volunteer=volunteer,
+                outcome=outcome,
+                flags=flags,
+            )
+            for when, volunteer, outcome, flags in visits
+        ]
+        return ("；" if self.lang == "zh-CN" else "; ").join(lines)
 
 
 def export_labels(lang: str) -> ExportWords:

@@ -3,18 +3,17 @@ exports take ExportLabels, imports an ImportVocabulary (both from bot/views/exch
 
 from __future__ import annotations
 
-from .export_sheet import ExportScope, Row, Several, Term, columns
+from .export_sheet import ExportScope, Ledger, Row, Several, Term, Visit, columns
+from .export_write import ExportLabels, safe_cell
 from .exports import (
     FORMATS,
     KINDS,
     MAX_DAYS,
-    ExportLabels,
     ExportRequest,
     check_request,
     export_bytes,
     filename,
     operator_scope,
-    safe_cell,
     viewer_export_scope,
     write_export,
 )
@@ -33,11 +32,13 @@ __all__ = [
     "ImportFailed",
     "ImportResult",
     "ImportVocabulary",
+    "Ledger",
     "Row",
     "RowError",
     "RowProblem",
     "Several",
     "Term",
+    "Visit",
     "check_request",
     "columns",
     "decode",

@@ -11,25 +11,23 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.ids import stored_id
-from bot.services.kernel.life_common import zone
 from storage.enums import AssignmentStatus
 from storage.models import Assignment, DoorVisit, HelpRequest, Household, Person, PointsEntry, Rating
 
-from .export_sheet import ExportScope, Row, Several, Term
+from .export_events import count_events, event_rows
+from .export_households import count_households, household_rows
+from .export_sheet import BATCH, ExportScope, Row, Several, Term, local
 from .export_totals import volunteer_totals
-
-BATCH = 1000
-
-
-def local(when: datetime | None, tz: str) -> datetime | None:
-    """Naive local time for the sheet (Excel has no time zones)."""
-    if when is None:
-        return None
-    aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when
-    return aware.astimezone(zone(tz)).replace(tzinfo=None, microsecond=0)
+from .export_volunteers import count_volunteers, volunteer_rows
 
 
 async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime) -> int:
+    if kind == "volunteers":
+        return await count_volunteers(core, sc)
+    if kind == "households":
+        return await count_households(core, sc)
+    if kind == "events":
+        return await count_events(core, sc, lo, hi)
     grids = list(sc.grids)
     stmt = {
         "requests": select(func.count())
@@ -57,7 +55,15 @@ async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: d
 
 
 async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: datetime) -> AsyncIterator[list[Row]]:
-    fetch = {"requests": _requests, "visits": _visits, "points": _points, "hours": volunteer_totals}[kind]
+    fetch = {
+        "requests": _requests,
+        "visits": _visits,
+        "points": _points,
+        "hours": volunteer_totals,
+        "volunteers": volunteer_rows,
+        "households": household_rows,
+        "events": event_rows,
+    }[kind]
     after = 0
     while True:
         rows, after = await fetch(core, sc, lo, hi, after)

@@ -1,20 +1,20 @@
-"""Exports for a date range: requests, visits, points and hours, as CSV or XLSX.
+"""Exports for a date range, as CSV or XLSX: requests, visits, points and hours (records of the
+period), and volunteers, households and events (the people and events, with what the period held:
+their points and hours, visits, sign-ups and attendance).
 
 Column headers, enum values and the sheet's name are in the viewer's language: the caller passes
-the labels (bot/views/exchange.export_labels), this module only lays the cells out. Addresses, phones and visit notes are included
-only on request AND only when the viewer may see them for every grid in the export. Cells that
-a spreadsheet would run as a formula (=, +, -, @ ...) are written as text.
+the labels (bot/views/exchange.export_labels), this module only picks the rows. Addresses, phones
+and notes are included only on request AND only when the viewer may see them for every grid in
+the export. No cell becomes a formula (export_write.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import IO, Any, Protocol
+from datetime import date
+from typing import IO
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -27,12 +27,12 @@ from bot.services.office import Scope, day_bounds
 from storage.models import Community, Grid
 
 from .export_rows import batches, count_rows
-from .export_sheet import ExportScope, Row, Several, Term, columns
+from .export_sheet import ExportScope, columns
+from .export_write import ExportLabels, write_csv, write_xlsx
 
-KINDS = ("requests", "visits", "points", "hours")
+KINDS = ("requests", "visits", "points", "hours", "volunteers", "households", "events")
 FORMATS = ("csv", "xlsx")
 MAX_DAYS = 3 * 366
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[int, int], None]
 
 
@@ -43,18 +43,6 @@ class ExportRequest:
     end: date
     fmt: str = "csv"
     lang: str = "zh-CN"  # the reader's: the caller picks the labels for it
-
-
-class ExportLabels(Protocol):
-    """How the reader names what an export holds (bot/views/exchange.export_labels)."""
-
-    def header(self, column: str) -> str: ...
-
-    def sheet(self, kind: str) -> str: ...
-
-    def term(self, term: Term) -> str: ...
-
-    def several(self, items: list[str]) -> str: ...
 
 
 def check_request(kind: str, start: date | None, end: date | None, fmt: str) -> None:
@@ -115,30 +103,6 @@ def filename(req: ExportRequest) -> str:
     return f"redvest-{req.kind}-{req.start.isoformat()}-{req.end.isoformat()}.{req.fmt}"
 
 
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else safe_cell(value)
-
-
-def _named(row: Row, labels: ExportLabels) -> Row:
-    """The row with its terms in the reader's words."""
-    return [
-        labels.term(v)
-        if isinstance(v, Term)
-        else labels.several([labels.term(i) if isinstance(i, Term) else i for i in v.items])
-        if isinstance(v, Several)
-        else v
-        for v in row
-    ]
-
-
 async def write_export(
     core: Core,
     req: ExportRequest,
@@ -147,47 +111,24 @@ async def write_export(
     labels: ExportLabels,
     progress: Progress | None = None,
 ) -> int:
-    """Write the export to the binary stream `out`; returns the number of data rows.
-    `progress(done, total)` is called after each batch (for a progress bar)."""
+    """Write the export to the binary stream `out`; returns the number of data rows (of its first
+    sheet). `progress(done, total)` is called after each batch (for a progress bar)."""
     check_request(req.kind, req.start, req.end, req.fmt)
     lo, hi = day_bounds(sc.timezone, req.start, req.end)
     assert lo is not None and hi is not None
     total = await count_rows(core, req.kind, sc, lo, hi)
-    headers = [labels.header(c) for c in columns(req.kind, sc.contacts)]
-    done = 0
+    cols = columns(req.kind, sc.contacts)
     if progress:
         progress(0, total)
-    if req.fmt == "csv":
-        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # BOM: Excel then reads Chinese right
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        async for rows in batches(core, req.kind, sc, lo, hi):
-            writer.writerows([[_csv_cell(v) for v in _named(row, labels)] for row in rows])
-            done += len(rows)
-            if progress:
-                progress(done, max(total, done))
-        text.flush()
-        text.detach()
-        return done
-    from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=labels.sheet(req.kind)[:31])
-    ws.append(headers)
-    # openpyxl's XML writing is slow pure Python: do it in a thread so the bot's event loop
-    # (updates, webhook, other pages) keeps running during a large export
-    async for rows in batches(core, req.kind, sc, lo, hi):
-        await asyncio.to_thread(_append_rows, ws, [_named(row, labels) for row in rows])
-        done += len(rows)
+    def step(done: int) -> None:
         if progress:
             progress(done, max(total, done))
-    await asyncio.to_thread(wb.save, out)
-    return done
 
-
-def _append_rows(ws: Any, rows: list[Row]) -> None:  # ws: openpyxl's WriteOnlyWorksheet (untyped)
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
+    rows = batches(core, req.kind, sc, lo, hi)
+    if req.fmt == "csv":
+        return await write_csv(out, [labels.header(c) for c in cols], rows, labels, step)
+    return await write_xlsx(out, req.kind, cols, sc.contacts, rows, labels, step)
 
 
 async def export_bytes(core: Core, req: ExportRequest, sc: ExportScope, labels: ExportLabels) -> bytes:

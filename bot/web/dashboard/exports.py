@@ -22,7 +22,7 @@ from bot.services.office import parse_date, parse_grid
 from bot.views.exchange import export_labels
 
 from .auth import viewer_page
-from .html import View, layout, options
+from .html import View, layout, options, url
 
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -33,6 +33,8 @@ async def exports_page(request: web.Request, v: View) -> web.StreamResponse:
     start = today.replace(day=1) if today.day > 1 else (today - timedelta(days=1)).replace(day=1)
     kinds = [(k, v.t(f"export.kind.{k}")) for k in KINDS]
     grids = [("", v.t("dash.filter.all_grids"))] + [(g.id, g.name) for g in v.scope.grids]
+    kind = request.query.get("kind", "requests")  # a page's "Export" link names what it shows
+    grid = request.query.get("grid", "")
     form = Markup(
         '<form method="get" action="/dashboard/exports/download" class="filters">'
         '<label>{} <select name="kind">{}</select></label>'
@@ -44,13 +46,13 @@ async def exports_page(request: web.Request, v: View) -> web.StreamResponse:
         '<button type="submit" class="primary">{}</button></form><p class="muted">{}</p>'
     ).format(
         v.t("dash.exports.kind"),
-        options(kinds, "requests"),
+        options(kinds, kind if kind in KINDS else "requests"),
         v.t("dash.filter.from"),
         start.isoformat(),
         v.t("dash.filter.to"),
         today.isoformat(),
         v.t("dash.filter.grid"),
-        options(grids, ""),
+        options(grids, grid if grid.isdigit() else ""),
         v.t("dash.exports.format"),
         options([(f, f.upper()) for f in FORMATS], "xlsx"),
         v.t("dash.exports.contacts"),
@@ -58,6 +60,13 @@ async def exports_page(request: web.Request, v: View) -> web.StreamResponse:
         v.t("dash.exports.note"),
     )
     return layout(v, v.t("dash.exports.title"), form, active="exports")
+
+
+def export_link(v: View, kind: str, grid_id: int | None) -> Markup:
+    """A page's link to the exports form, with its kind and grid chosen."""
+    return Markup('<p><a href="{}">{}</a></p>').format(
+        url("/dashboard/exports", kind=kind, grid=grid_id), v.t("dash.exports.link")
+    )
 
 
 @viewer_page

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from bot.services.office import EventRow, emergency_rows, event_rows, parse_grid
 
 from .auth import viewer_page
+from .exports import export_link
 from .html import View, grid_picker, layout, table, when
 
 
@@ -52,8 +53,9 @@ async def events_page(request: web.Request, v: View) -> web.StreamResponse:
             names,
         )
 
-    body = Markup("{}<h2>{}</h2>{}<h2>{}</h2>{}").format(
+    body = Markup("{}{}<h2>{}</h2>{}<h2>{}</h2>{}").format(
         grid_picker(v, "/dashboard/events", grid_id),
+        export_link(v, "events", grid_id),
         v.t("dash.events.upcoming"),
         table(heads, [row(r) for r in upcoming], empty=v.t("dash.events.none_upcoming")),
         v.t("dash.events.past"),

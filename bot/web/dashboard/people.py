@@ -12,6 +12,7 @@ from bot.services.office import household_page, parse_grid, volunteer_lists
 from bot.services.people import volunteers
 
 from .auth import viewer_page
+from .exports import export_link
 from .html import View, banner, figure, grid_picker, layout, table, url, when
 
 
@@ -99,9 +100,10 @@ async def volunteers_page(request: web.Request, v: View) -> web.StreamResponse:
         empty=v.t("dash.volunteers.none"),
     )
     done = request.query.get("done")
-    body = Markup("{}{}<h2>{} ({})</h2>{}<h2>{} ({})</h2>{}{}").format(
+    body = Markup("{}{}{}<h2>{} ({})</h2>{}<h2>{} ({})</h2>{}{}").format(
         banner(v.t("dash.flash.approved")) if done == "approved" else "",
         grid_picker(v, "/dashboard/volunteers", grid_id),
+        export_link(v, "volunteers", grid_id),
         v.t("dash.volunteers.queue"),
         len(lists.pending),
         pending,
@@ -163,9 +165,10 @@ async def households_page(request: web.Request, v: View) -> web.StreamResponse:
             "dash.col.note",
         )
     ]
-    body = Markup("{}{}{}{}{}").format(
+    body = Markup("{}{}{}{}{}{}").format(
         grid_picker(v, "/dashboard/households", grid_id, stale="1" if only_stale else ""),
         figs,
+        export_link(v, "households", grid_id),
         switch,
         table(heads, rows, empty=v.t("dash.households.none")),
         _pager(v, "/dashboard/households", hp.page, hp.pages, grid=grid_id, stale="1" if only_stale else ""),
