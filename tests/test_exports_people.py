@@ -18,6 +18,7 @@ from bot.cli import main as cli_main
 from bot.services.exchange.exports import ExportRequest, export_bytes, viewer_export_scope
 from bot.services.office.dashboard import load_scope
 from bot.views.exchange import export_labels
+from bot.views.labels import value_label
 from bot.views.people.labels import skills_text, status_text, work_group_text
 from bot.views.places.labels import flags_text
 from storage.enums import PointsReason, SignupStatus
@@ -156,14 +157,16 @@ async def test_households_with_their_visit_ledger_csv_in_one_cell_xlsx_on_a_seco
     ]
     assert [r[0] for r in zh[1:]] == [f"#{town.home_a.id}", f"#{town.home_a2.id}"]  # not grid B's
     a = zh[1]
-    assert a[1:9] == ["第一网格", "1", flags_text("zh-CN", ["elderly_alone"]), "张志愿", "2", "2026-11-13 10:00", "需要帮助", "安全隐患"]  # fmt: skip
-    assert a[9] == "2026-11-06 张志愿：已见面；2026-11-13 张志愿：需要帮助（安全隐患）"  # not October's
+    assert a[1:9] == ["第一网格", "1", flags_text("zh-CN", ["elderly_alone"]), "张志愿", "2", "2026-11-13 10:00", value_label("zh-CN", "outcome", "needs_help"), value_label("zh-CN", "flag", "safety")]  # fmt: skip
+    met, needs_help, safety = (value_label("zh-CN", *x) for x in (("outcome", "met"), ("outcome", "needs_help"), ("flag", "safety")))  # fmt: skip
+    assert a[9] == f"2026-11-06 张志愿：{met}；2026-11-13 张志愿：{needs_help}（{safety}）"  # not October's
     assert zh[2][5:] == ["0", "", "", "", ""]
     assert "幸福里" not in str(zh) and "王奶奶" not in str(zh) and "门锁坏了" not in str(zh)
     en = _csv(await _export(town, town.admin, "households", lang="en", contacts=True))
     assert en[0][:5] == ["Household", "Grid", "Address", "Members", "Phone"] and en[0][-2:] == ["Note", "Visits"]
     assert en[1][2:5] == ["幸福里 3 栋 401", "王奶奶", "13700000007"] and en[1][-2] == "门锁坏了"
-    assert en[1][-1] == "2026-11-06 张志愿: met; 2026-11-13 张志愿: needs help (safety)"
+    met, needs_help, safety = (value_label("en", *x) for x in (("outcome", "met"), ("outcome", "needs_help"), ("flag", "safety")))  # fmt: skip
+    assert en[1][-1] == f"2026-11-06 张志愿: {met}; 2026-11-13 张志愿: {needs_help} ({safety})"
     assert [r[1] for r in en[1:]] == ["第一网格", "第一网格", "第二网格"]
 
     wb = openpyxl.load_workbook(io.BytesIO(await _export(town, town.admin, "households", "xlsx", "en", contacts=True)))
@@ -183,8 +186,8 @@ async def test_households_with_their_visit_ledger_csv_in_one_cell_xlsx_on_a_seco
         "Note",
     )
     assert ledger[1:] == [
-        (f"#{town.home_a.id}", "第一网格", "幸福里 3 栋 401", datetime(2026, 11, 6, 10), "2026-W45", "张志愿", "met", None, "第6日"),
-        (f"#{town.home_a.id}", "第一网格", "幸福里 3 栋 401", datetime(2026, 11, 13, 10), "2026-W46", "张志愿", "needs help", "safety", "第13日"),
+        (f"#{town.home_a.id}", "第一网格", "幸福里 3 栋 401", datetime(2026, 11, 6, 10), "2026-W45", "张志愿", met, None, "第6日"),
+        (f"#{town.home_a.id}", "第一网格", "幸福里 3 栋 401", datetime(2026, 11, 13, 10), "2026-W46", "张志愿", needs_help, safety, "第13日"),
     ]  # fmt: skip
     _no_formulas(wb)
 
