@@ -52,12 +52,13 @@ def build_application(
     run_web: serve the web server (health, metrics, dashboard; the webhook in webhook mode)."""
     logprivacy.install()
     clock = clock or SystemClock()
+    requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=2))  # bot_data["http"]: ours to close
     builder = (
         ApplicationBuilder()
         .token(cfg.token)
         .base_url(cfg.telegram.base_url)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=2))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .defaults(Defaults(tzinfo=cfg.tz))
         .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
         # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox/pace.py);
@@ -74,6 +75,7 @@ def build_application(
         run_sender=run_sender,
         run_scheduler=run_scheduler,
         run_web=run_web,
+        http=requests,
         gate=UpdateGate(
             app,
             db,
@@ -90,6 +92,14 @@ async def _post_init(app: App) -> None:
     core: Core = app.bot_data["core"]
     me = await app.bot.get_me()
     core.bot_username = me.username or core.bot_username
+    if app.bot_data.get("run_web"):  # early: a busy port stops the start before anything else runs
+        from bot.web.server import WebServer, build_web_app, web_binds
+
+        server = WebServer(
+            build_web_app(core, app), web_binds(core), shutdown_timeout=core.cfg.workers.shutdown_timeout_seconds
+        )
+        await server.start()
+        app.bot_data["web"] = server
     await seed_config_admins(core)
     await set_command_menu(app)
     if app.bot_data.get("run_sender") or app.bot_data.get("run_scheduler"):
@@ -104,14 +114,6 @@ async def _post_init(app: App) -> None:
         app.bot_data["leadership"] = leadership
         app.bot_data["scheduler_is_leader"] = lambda: leadership.is_leader  # asked before every tick
         await leadership.start()
-    if app.bot_data.get("run_web"):
-        from bot.web.server import WebServer, build_web_app, web_binds
-
-        server = WebServer(
-            build_web_app(core, app), web_binds(core), shutdown_timeout=core.cfg.workers.shutdown_timeout_seconds
-        )
-        await server.start()
-        app.bot_data["web"] = server
 
 
 async def _lead(app: App) -> None:

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_application, start_polling, start_running, stop_running
 from bot.gate.conversations import App
 from bot.services.kernel.config import Config
+from bot.web.server import PortInUse
 from storage.db import Database
-from storage.migrate import check_current
+from storage.migrate import NeedsMigration, check_current
 
 from .errors import CliError
+from .startup import STARTUP_SECONDS, database_problem, telegram_problem
 
 log = logging.getLogger(__name__)
 NO_TOKEN = (
@@ -63,11 +69,49 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
         cfg.bot.webhook.port = args.webhook_port
     if getattr(args, "web_port", None) is not None:
         cfg.web.port = args.web_port
-    asyncio.run(check_current(cfg.database.url))
+    asyncio.run(database_ready(cfg.database.url))
     db = Database(cfg.database.url, echo=cfg.database.echo, pool_size=cfg.database.pool_size)
     lead = not getattr(args, "no_scheduler", False)
     app = build_application(cfg, db, run_sender=lead, run_scheduler=lead, run_web=True)
     return serve_until_signalled(cfg, app)
+
+
+async def database_ready(url: str) -> None:
+    """The database answers and is at the code's revision, or one line that says what to do."""
+    try:
+        async with asyncio.timeout(STARTUP_SECONDS):
+            await check_current(url)
+    except NeedsMigration:
+        raise
+    except (OSError, TimeoutError, SQLAlchemyError) as e:
+        raise CliError(database_problem(url, e)) from None
+
+
+async def start_or_explain(cfg: Config, app: App, start: Callable[[], Awaitable[None]]) -> None:
+    """Run `start` within STARTUP_SECONDS; on failure stop what it started and raise one CliError
+    line that says what to do (a busy port, the database, the token, Telegram)."""
+    try:
+        async with asyncio.timeout(STARTUP_SECONDS):
+            await start()
+    except Exception as e:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(STARTUP_SECONDS):
+                await stop_running(app)
+        with contextlib.suppress(Exception):  # its worker thread would keep the process alive
+            await app.bot_data["core"].db.dispose()
+        for http in app.bot_data["http"]:  # a start that failed half-way leaves them open
+            with contextlib.suppress(Exception):
+                await http.shutdown()
+        if isinstance(e, PortInUse):
+            raise CliError(str(e)) from None
+        told = telegram_problem(cfg.telegram.base_url, e)
+        if told is None and isinstance(e, (OSError, SQLAlchemyError)):
+            told = database_problem(cfg.database.url, e)
+        if told is None and isinstance(e, TimeoutError):
+            told = f"start-up took longer than {STARTUP_SECONDS:.0f} s (Telegram at {cfg.telegram.base_url} or the database is too slow): try again, or check both"
+        if told is None:
+            raise
+        raise CliError(told) from None
 
 
 def serve_until_signalled(cfg: Config, app: App) -> int:
@@ -81,8 +125,9 @@ async def _serve(cfg: Config, app: App) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     webhook = cfg.bot.mode == "webhook"
-    await start_running(app, polling=False)
-    try:
+
+    async def start() -> None:
+        await start_running(app, polling=False)
         if webhook:
             await app.bot.set_webhook(
                 cfg.bot.webhook.url,
@@ -93,6 +138,9 @@ async def _serve(cfg: Config, app: App) -> None:
         else:
             await app.bot.delete_webhook()  # a webhook left set would make getUpdates fail
             start_polling(app)
+
+    await start_or_explain(cfg, app, start)
+    try:
         log.info("redvest is running (%s); SIGTERM stops it cleanly", cfg.bot.mode)
         await stop.wait()
         log.info("stopping: finishing the updates in flight")

@@ -7,6 +7,7 @@ webhook route is served on the same application, on `web.port` and on `bot.webho
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 from typing import Any
@@ -92,6 +93,16 @@ async def metrics_view(request: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+class PortInUse(OSError):
+    """A port the web server cannot listen on, said in one line with what to do."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(
+            f"cannot listen on {host}:{port} ({reason}): stop the program that uses it, or choose another "
+            "port (web.port or --web-port; bot.webhook.port or --webhook-port; sandbox.port or --port)"
+        )
+
+
 class WebServer:
     """The aiohttp application on one or more host:port pairs."""
 
@@ -106,7 +117,12 @@ class WebServer:
         for host, port in self.binds:
             site = web.TCPSite(self.runner, host, port)
             known = len(self.runner.addresses)
-            await site.start()
+            try:
+                await site.start()
+            except OSError as e:
+                await self.runner.cleanup()
+                reason = "already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e))
+                raise PortInUse(host, port, reason) from None
             bound = self.runner.addresses[known:]  # this site's sockets: the real port when 0 was asked for
             self.ports.append(bound[0][1] if bound else port)
         log.info(
