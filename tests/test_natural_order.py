@@ -74,3 +74,16 @@ async def test_the_dashboard_lists_grids_and_households_in_natural_order(core):
     assert _in_order(households, ["1号", "2号", "10号"])
     options = [o for o in re.findall(r"<option[^>]*>([^<]*网格)</option>", board) if o in GRIDS]
     assert options == GRIDS
+
+
+async def test_a_volunteers_households_are_in_natural_order(bot):
+    db = bot.core.db
+    _, grids = await _community_of_grids(db)
+    vol = await f.person(db, 2001, "张志愿", grid_id=grids["一网格"].id)
+    await f.volunteer(db, vol.id, grids["一网格"].id)
+    for address in ("12号", "3号"):
+        await f.pair(db, vol.id, (await f.household(db, grids["一网格"].id, address)).id)
+    user = await bot.user(2001, "张志愿")
+    await user.send("/visits")
+    listed = text_of(await user.reply(contains="3号"))
+    assert _in_order(listed, ["3号", "12号"]), listed

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, zone
+from bot.services.kernel.order import natural_key
 from bot.services.kernel.roles import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
 from storage.detached import detached, labelled, part
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
@@ -122,17 +123,17 @@ async def ledger_households(core: Core, actor: Actor, page: int = 0) -> Househol
             raise NotFound("visit.error.no_ledgers")
         pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
         page = min(max(page, 0), pages - 1)
-        households = list(
+        every = sorted(
             (
                 await s.execute(
-                    select(Household)
-                    .where(visible)
-                    .order_by(col(Household.grid_id), col(Household.id))
-                    .offset(page * PAGE_SIZE)
-                    .limit(PAGE_SIZE)
+                    select(col(Household.id), col(Household.grid_id), col(Household.address)).where(visible)
                 )
-            ).scalars()
+            ).all(),
+            key=lambda r: (r[1], natural_key(r[2]), r[0]),
         )
+        ids = [r[0] for r in every[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
+        found = {h.id: h for h in (await s.execute(select(Household).where(col(Household.id).in_(ids)))).scalars()}
+        households = [found[i] for i in ids]
         last = dict(
             (
                 await s.execute(

@@ -16,6 +16,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import iso_week, weeks_around
+from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, load_rows
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person
 
@@ -110,7 +111,7 @@ async def my_households(core: Core, actor: Actor) -> MyHouseholds:
             }
             for item in items.values():
                 item.visit = visits.get(stored_id(item.household.id))
-        return MyHouseholds(week, list(items.values()))
+        return MyHouseholds(week, natural(items.values(), lambda i: i.household.address, lambda i: i.household.id))
 
 
 async def household_details(core: Core, actor: Actor, household_id: int) -> Household:
@@ -141,7 +142,6 @@ async def unlogged_visits(core: Core, volunteer_person_id: int, week: str) -> li
             col(Household.erased_at).is_(None),
             ~logged,
         )
-        .order_by(col(Household.id))
     )
     async with core.db.session() as s:
-        return list((await s.execute(stmt)).scalars())
+        return natural((await s.execute(stmt)).scalars(), lambda h: h.address, lambda h: h.id)

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.fanout import Outgoing, fan_out
+from bot.services.kernel.order import natural_key
 from storage.enums import RoleKind, VisitOutcome, VolunteerStatus
 from storage.models import DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
@@ -86,6 +87,8 @@ async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> l
             vw = out[pid] = VolunteerWeek(pid, tg, name, language, reachable=tg is not None and not blocked)
         vw.grid_ids.add(gid)
         vw.rows.append(PairedRow(hid, gid, address, members, flags, visit_id is not None, outcome))
+    for vw in out.values():  # as the volunteer walks them: 3 栋 before 12 栋
+        vw.rows.sort(key=lambda r: (natural_key(r.address), r.household_id))
     return list(out.values())
 
 
