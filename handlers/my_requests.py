@@ -8,6 +8,7 @@ from __future__ import annotations
 import warnings
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
@@ -26,7 +27,7 @@ from bot.transport import raw_api
 from bot.views.callbacks import StaleButton
 from bot.views.requests.callbacks import MY_CANCEL, MY_CANCEL_YES, MY_LIST, MY_SHOW, RATE_OUTCOME, RATE_SKIP, RATE_STARS
 from bot.views.requests.mine import cancel_confirm_buttons, my_detail, my_list
-from bot.views.requests.ratings import skip_comment_buttons, stars, stars_buttons
+from bot.views.requests.ratings import answered, skip_comment_buttons, stars, stars_buttons
 from storage.enums import RequestStatus
 
 from .base import (
@@ -96,16 +97,27 @@ async def cancel_yes_button(update: Update, context: Ctx) -> None:
     await edit_or_say(update, t(lang, "request.my.cancelled", code=req.code or ""))
 
 
-async def _keep_text(update: Update) -> None:
-    """Take the buttons off the pressed message and leave its text (the volunteer's note) as it is."""
+async def _keep_text(update: Update, answer: str) -> None:
+    """Keep the pressed message's text (the volunteer's note) and, instead of its buttons, the answer given."""
     q = update.callback_query
-    if q is not None and q.message is not None:
-        try:
+    msg = update.effective_message
+    if q is None or msg is None:
+        return
+    body = msg.text_html if msg.text else ""
+    try:
+        if body:
             await raw_api.call(
-                q.get_bot(), "editMessageReplyMarkup", chat_id=q.message.chat.id, message_id=q.message.message_id
+                q.get_bot(),
+                "editMessageText",
+                chat_id=msg.chat.id,
+                message_id=msg.message_id,
+                text=body + "\n\n" + answer,
+                parse_mode=ParseMode.HTML,
             )
-        except BadRequest:  # already without buttons: nothing to take off
-            pass
+        else:
+            await raw_api.call(q.get_bot(), "editMessageReplyMarkup", chat_id=msg.chat.id, message_id=msg.message_id)
+    except BadRequest:  # answered already: nothing to change
+        pass
 
 
 @domain_errors
@@ -115,7 +127,7 @@ async def outcome_button(update: Update, context: Ctx) -> None:
     rid, outcome = RATE_OUTCOME.parse(press_data(update))
     req = await confirm_outcome(core_of(context), actor_of(update), rid, outcome)
     await _answer(update)
-    await _keep_text(update)
+    await _keep_text(update, answered(lang, outcome))
     if outcome == "not":
         await say(update, t(lang, "rating.reopened.to_resident", code=req.code or ""))
     else:

@@ -189,14 +189,14 @@ async def _message(w, chat: int, message_id: int) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("lang", "ask_text", "done", "stars_text", "skip", "thanks"),
+    ("lang", "ask_text", "done", "stars_text", "skip", "thanks", "answer"),
     [
-        ("zh-CN", "办好了吗", "办好了", "打个分", "跳过", "谢谢"),
-        ("en", "was it done?", "Done", "How would you rate", "Skip", "Thank you"),
+        ("zh-CN", "办好了吗", "办好了", "打个分", "跳过", "谢谢", "👉 您的回答：✅ 办好了"),
+        ("en", "was it done?", "Done", "How would you rate", "Skip", "Thank you", "👉 Your answer: ✅ Done"),
     ],
 )
 async def test_the_volunteers_note_stays_in_the_residents_chat_after_rating(
-    world, lang, ask_text, done, stars_text, skip, thanks
+    world, lang, ask_text, done, stars_text, skip, thanks, answer
 ):
     """Rating answers with new messages: the volunteer's "done" message, with their note, stays."""
     w = world
@@ -219,5 +219,5 @@ async def test_the_volunteers_note_stays_in_the_residents_chat_after_rating(
     await resident.press(skip)
     await resident.reply(contains=thanks, edited=True)
     kept = await _message(w, resident.id, ask["message_id"])
-    assert text_of(kept) == text_of(ask)  # the note is still there, word for word
-    assert not buttons_of(kept)  # and its answered buttons are gone
+    assert text_of(kept) == text_of(ask) + "\n\n" + answer  # the note is still there, word for word
+    assert not buttons_of(kept)  # and the answer given stands in for its buttons

@@ -23,6 +23,18 @@ def skip_comment_buttons(lang: str, request_id: int) -> Keyboard:
     return [[Button(tp(lang, "rating.skip_comment_button"), data=RATE_SKIP.data(request_id))]]
 
 
+OUTCOME_LABELS = {
+    "done": "rating.outcome.done_button",
+    "partly": "rating.outcome.partly_button",
+    "not": "rating.outcome.not_done_button",
+}
+
+
+def answered(lang: str, outcome: str) -> str:
+    """Under the volunteer's "done" message, in place of its buttons: the resident's answer."""
+    return t(lang, "rating.outcome.answered", choice=tp(lang, OUTCOME_LABELS[outcome]))
+
+
 def open_button(lang: str, request_id: int, code: str) -> Button:
     """A leader's button to the request on the board."""
     return Button(tp(lang, "board.open_button", code=code), data=BOARD_REQUEST.data(request_id))
