@@ -173,6 +173,8 @@ async def test_households_with_their_visit_ledger_csv_in_one_cell_xlsx_on_a_seco
     assert wb.sheetnames == ["Households", "Visits per household"]
     homes = list(wb["Households"].iter_rows(values_only=True))
     assert homes[0][-1] == "Note" and len(homes) == 4 and homes[1][9] == datetime(2026, 11, 13, 10, 0)
+    sheet = wb["Households"]  # what a clerk sees on opening it: the header stays, dates read as dates
+    assert sheet.freeze_panes == "A2" and sheet["J2"].number_format == "yyyy-mm-dd hh:mm"
     ledger = list(wb["Visits per household"].iter_rows(values_only=True))
     assert ledger[0] == (
         "Household",

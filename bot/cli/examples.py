@@ -23,5 +23,8 @@ EXAMPLES = {
   redvest digest --community 1 --lang en --chart digest.png""",
     "export": """examples:
   redvest export requests --from 2026-11-01 --to 2026-11-30 --out november.xlsx
-  redvest export hours --from 2026-01-01 --to 2026-12-31 --grid 阳光一格 --format csv --out -""",
+  redvest export hours --from 2026-01-01 --to 2026-12-31 --grid 阳光一格 --format csv --out -
+  redvest export volunteers --from 2026-11-01 --to 2026-11-30 --community 1 --out volunteers-nov.xlsx
+  redvest export households --from 2026-11-01 --to 2026-11-30 --grid 阳光一格 --with-contacts --out households.xlsx
+  redvest export events --from 2026-11-01 --to 2026-11-30 --lang en --out events.csv""",
 }

@@ -1,5 +1,6 @@
-"""`redvest export requests|visits|points|hours --from D --to D [--grid X|--community Y]
---format csv|xlsx --out FILE [--lang en] [--with-contacts]`: the dashboard's exports from a terminal."""
+"""`redvest export requests|visits|points|hours|volunteers|households|events --from D --to D
+[--grid X|--community Y] --format csv|xlsx --out FILE [--lang en] [--with-contacts]`: the
+dashboard's exports from a terminal."""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ def _day(raw: str) -> date:
 
 
 def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subs.add_parser("export", help="export requests, visits, points or hours as CSV or XLSX")
+    p = subs.add_parser(
+        "export", help="export requests, visits, points, hours, volunteers, households or events as CSV or XLSX"
+    )
     p.add_argument("kind", choices=KINDS)
     p.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help="first day, e.g. 2026-11-01")
     p.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help="last day (inclusive)")
@@ -44,7 +47,9 @@ def add_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--format", choices=FORMATS, help="default: from the --out file's extension, else csv")
     p.add_argument("--out", required=True, metavar="FILE", help="where to write ('-' for standard output, CSV only)")
     p.add_argument("--lang", default=None, help="column headers: zh-CN or en (default: bot.default_locale)")
-    p.add_argument("--with-contacts", action="store_true", help="include addresses, phones and visit notes")
+    p.add_argument(
+        "--with-contacts", action="store_true", help="include addresses, phones, household members and notes"
+    )
     p.set_defaults(func=run)
 
 

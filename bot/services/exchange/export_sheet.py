@@ -16,6 +16,11 @@ BATCH = 1000  # rows a query: keyset or offset paging keeps memory flat
 
 # cells written as text whatever they hold: in XLSX a text cell (format "@"), never a number
 TEXT_COLUMNS = frozenset({"phone"})
+# columns an XLSX sheet makes wider: times ("2026-11-30 23:30"), and names or texts
+TIME_COLUMNS = frozenset({"created", "accepted", "done", "date", "last_active", "last_visit", "starts"})
+WIDE_COLUMNS = frozenset(
+    {"summary", "volunteers", "attendees", "paired", "address", "members", "note", "event", "skills"}
+)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import asyncio
 import csv
 import io
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any, Protocol
 
-from .export_sheet import TEXT_COLUMNS, Ledger, Row, Several, Term, Visit, ledger_columns
+from .export_sheet import TEXT_COLUMNS, TIME_COLUMNS, WIDE_COLUMNS, Ledger, Row, Several, Term, Visit, ledger_columns
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[int], None]  # rows written so far
@@ -93,15 +93,12 @@ async def write_xlsx(
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=labels.sheet(kind)[:31])
-    has_ledger = "visit_ledger" in cols
     main = [c for c in cols if c != "visit_ledger"]
-    ws.append([labels.header(c) for c in main])
+    ws = _sheet(wb, labels.sheet(kind), main, labels)
     sub: Any = None
     sub_cols = ledger_columns(contacts)
-    if has_ledger:
-        sub = wb.create_sheet(title=labels.sheet("household_visits")[:31])
-        sub.append([labels.header(c) for c in sub_cols])
+    if "visit_ledger" in cols:
+        sub = _sheet(wb, labels.sheet("household_visits"), sub_cols, labels)
     keep = 3 if contacts else 2  # the household's number, grid (and address) begin each ledger row
     done = 0
     async for batch in rows:
@@ -120,6 +117,23 @@ async def write_xlsx(
     return done
 
 
+def _sheet(wb: Any, title: str, cols: list[str], labels: ExportLabels) -> Any:
+    """A sheet with its header row frozen and columns wide enough for their header and dates
+    (a clerk opening it sees no ####)."""
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title=title[:31])
+    ws.freeze_panes = "A2"
+    headers = [labels.header(c) for c in cols]
+    for i, (c, h) in enumerate(zip(cols, headers, strict=True), start=1):
+        shown = sum(2 if ord(ch) > 0x2E80 else 1 for ch in h) + 2
+        ws.column_dimensions[get_column_letter(i)].width = max(
+            shown, 17 if c in TIME_COLUMNS | TEXT_COLUMNS else 24 if c in WIDE_COLUMNS else 12
+        )
+    ws.append(headers)
+    return ws
+
+
 def _visit_cells(x: Visit) -> Row:
     return [x.when, x.week, x.volunteer, x.outcome, x.flags, *([x.note] if x.note is not None else [])]
 
@@ -132,6 +146,11 @@ def _append_rows(ws: Any, cols: list[str], rows: list[Row]) -> None:  # ws: open
     for row in rows:
         cells = []
         for i, v in enumerate(row):
+            if isinstance(v, datetime | date) and not text[i]:
+                cell = WriteOnlyCell(ws, v)
+                cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(v, datetime) else "yyyy-mm-dd"
+                cells.append(cell)
+                continue
             if v is None or not (isinstance(v, str) or text[i]):
                 cells.append(v)
                 continue
