@@ -30,7 +30,7 @@ from bot.persistence import Kept
 from storage.db import Database
 from storage.models import ConversationState, UserData, table_of
 
-TOLD_FOR = timedelta(days=7)  # how long a conversation that ended unseen is still told about
+TOLD_FOR = timedelta(days=7)  # how long after it ended unseen a conversation is still told about
 LEAVES_NOTHING = frozenset({"cancel"})  # /cancel is the conversation's own way out: it handles it
 _USERS, _CONVS = table_of(UserData), table_of(ConversationState)
 
@@ -117,7 +117,7 @@ async def sweep(db: Database, now: datetime, idle: timedelta, drafts: Mapping[st
         stale = _CONVS.c.state.is_not(None) & (_CONVS.c.updated_at < cutoff)
         rows = (await conn.execute(select(_CONVS.c.key).where(stale))).all()
         await conn.execute(update(_CONVS).where(stale).values(state=None))
-        await conn.execute(delete(_CONVS).where(_CONVS.c.state.is_(None), _CONVS.c.updated_at < now - TOLD_FOR))
+        await conn.execute(delete(_CONVS).where(_CONVS.c.state.is_(None), _CONVS.c.updated_at < cutoff - TOLD_FOR))
         people = {json.loads(k)[-1] for (k,) in rows}
         # drafts left behind by conversations that ended otherwise (JSON as bot/persistence writes it)
         holds_a_draft = or_(
