@@ -53,7 +53,7 @@ class OutboxNotifier:
         if not isinstance(card, Notice):
             return OutMessage(chat_id=0, text=card, buttons=buttons or []).payload()
         payload = render(card, self.locale).payload()
-        if card.language is None:
+        if card.language is None and not card.group_only:
             payload["languages"] = {
                 lang: render(replace(card, language=lang), self.locale).payload()
                 for lang in LANGUAGES

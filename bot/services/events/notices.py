@@ -31,6 +31,10 @@ class EventCard(Notice):
     slots: int
     state: CardState
 
+    @property
+    def group_only(self) -> bool:
+        return True  # posted to volunteer groups only
+
 
 @dataclass(frozen=True, kw_only=True)
 class AttendedThanks(Notice):

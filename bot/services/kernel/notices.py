@@ -17,3 +17,10 @@ class Notice:
 
     chat_id: int
     language: str | None = None
+
+    @property
+    def group_only(self) -> bool:
+        """Is this a card only ever posted in group chats? They read the community's language, so an
+        edit of it is rendered in that one only (others are rendered too: a shared card's copies may sit
+        in several people's private chats, each edited in its reader's language)."""
+        return False

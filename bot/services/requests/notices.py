@@ -36,6 +36,10 @@ class RequestCard(Notice):
     grid: str = ""  # with an escalation intro: the grid's name
     urgent: bool = False  # makes a sound
 
+    @property
+    def group_only(self) -> bool:
+        return not self.lead  # the volunteer group's copy; a leader's copy has its own ref
+
 
 # --- 点单 ---------------------------------------------------------------------------------------
 
