@@ -7,6 +7,9 @@ EXAMPLES = {
     "sandbox": """examples:
   redvest sandbox                            then open the printed URL in a browser
   redvest sandbox --port 9000                serve everything from other ports""",
+    "config": """examples:
+  redvest config show                        every key, its value (secrets masked) and where it came from
+  REDVEST_BOT__WEBHOOK__PORT=9443 redvest --config /etc/redvest.toml config show""",
     "db": """examples:
   redvest db upgrade                         apply the migrations (before the first run, after each upgrade)
   redvest db current                         exit code 0 when the database is at the code's revision

@@ -1,30 +1,87 @@
-"""Configuration: a TOML file read into one pydantic model per section.
+"""Configuration: a TOML file and the environment, read with pydantic-settings into one model.
 
-`load_config` is pure: it takes a path (or None) and an environment mapping and
-either returns a `Config` or raises `ConfigError` whose message names the key.
+Every key can be set in the environment as REDVEST_ + its path in capitals with `__` between the
+parts (`bot.webhook.port` is REDVEST_BOT__WEBHOOK__PORT); a few keys also have short names
+(ENV_ALIASES). The environment wins over the file, the file over the defaults. An unknown key, in
+the file or in a REDVEST_ variable, is refused with the nearest valid one. `load_config` is pure:
+it takes a path (or None) and an environment mapping and returns a `Config` or raises `ConfigError`
+whose message names the key.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-import re
 import tomllib
-from collections.abc import Mapping
-from datetime import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .config_sections import (
+    DAY_NAMES,
+    DEFAULT_TIME_ZONE,
+    TELEGRAM_API,
+    BotConfig,
+    DatabaseConfig,
+    LogConfig,
+    OutboxConfig,
+    PointsConfig,
+    RequestsConfig,
+    SandboxConfig,
+    ScheduleConfig,
+    TelegramConfig,
+    WebConfig,
+    WebhookConfig,
+    WorkersConfig,
+)
+
+__all__ = [
+    "DAY_NAMES",
+    "DEFAULT_PATH",
+    "DEFAULT_TIME_ZONE",
+    "ENV_ALIASES",
+    "TELEGRAM_API",
+    "BotConfig",
+    "Config",
+    "ConfigError",
+    "DatabaseConfig",
+    "LogConfig",
+    "OutboxConfig",
+    "PointsConfig",
+    "RequestsConfig",
+    "SandboxConfig",
+    "ScheduleConfig",
+    "Setting",
+    "TelegramConfig",
+    "WebConfig",
+    "WebhookConfig",
+    "WorkersConfig",
+    "env_name",
+    "keys",
+    "load_config",
+    "settings",
+]
 
 DEFAULT_PATH = Path("redvest.toml")
-TELEGRAM_API = "https://api.telegram.org/bot"
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-# the programmes redvest serves are in China; `bot.timezone` changes it for a whole installation
-DEFAULT_TIME_ZONE = "Asia/Shanghai"
+ENV_PREFIX = "REDVEST_"
+# short names for the keys people set most, beside the REDVEST_SECTION__KEY form every key has
+ENV_ALIASES = {
+    "REDVEST_TOKEN": "telegram.token",
+    "REDVEST_BASE_URL": "telegram.base_url",
+    "REDVEST_ADMINS": "telegram.admins",
+    "REDVEST_DATABASE_URL": "database.url",
+    "REDVEST_MODE": "bot.mode",
+    "REDVEST_LOCALE": "bot.default_locale",
+    "REDVEST_TIMEZONE": "bot.timezone",
+    "REDVEST_WEBHOOK_URL": "bot.webhook.url",
+    "REDVEST_WEBHOOK_SECRET": "bot.webhook.secret_token",
+}
+NOT_KEYS = {"REDVEST_CONFIG"}  # the file's path, not a key
 
 
 class ConfigError(Exception):
@@ -35,163 +92,14 @@ class ConfigError(Exception):
         self.key = key
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+class Config(BaseSettings):
+    """The whole configuration. `Config()` is the defaults; `load_config` adds the file and the
+    environment (pydantic-settings: REDVEST_ + the key with `__` between its parts)."""
 
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", validate_assignment=True
+    )
 
-class TelegramConfig(_Section):
-    token: SecretStr = SecretStr("")
-    base_url: str = TELEGRAM_API
-    base_file_url: str = ""
-    admins: list[int] = Field(default_factory=list)
-    concurrent_updates: int = Field(default=64, ge=1, le=1024)
-
-
-class WebhookConfig(_Section):
-    url: str = ""
-    listen: str = "127.0.0.1"
-    port: int = Field(default=8443, ge=0, le=65535)
-    path: str = "/telegram/webhook"
-    secret_token: SecretStr = SecretStr("")
-    max_body_bytes: int = Field(default=1_000_000, ge=1024)
-
-    @field_validator("secret_token")
-    @classmethod
-    def _secret_shape(cls, v: SecretStr) -> SecretStr:
-        raw = v.get_secret_value()
-        if raw and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw):
-            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
-        return v
-
-
-class BotConfig(_Section):
-    mode: Literal["polling", "webhook"] = "polling"
-    default_locale: Literal["zh-CN", "en"] = "zh-CN"
-    timezone: str = DEFAULT_TIME_ZONE  # new communities' zone, and the fallback for an unknown one
-    # a guided conversation (a request, the sign-up, ...) left unanswered this long ends; its draft is deleted
-    conversation_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
-    webhook: WebhookConfig = Field(default_factory=WebhookConfig)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Asia/Shanghai)") from None
-        return v
-
-
-class DatabaseConfig(_Section):
-    url: str = "sqlite+aiosqlite:///redvest.db"
-    echo: bool = False
-    pool_size: int = Field(default=10, ge=1, le=200)
-
-    @field_validator("url")
-    @classmethod
-    def _supported(cls, v: str) -> str:
-        if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
-            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
-        return v
-
-
-def _hhmm(v: str) -> str:
-    if not _TIME_RE.match(v):
-        raise ValueError(f"{v!r} is not a time of day like 08:30")
-    return v
-
-
-class ScheduleConfig(_Section):
-    visit_day: str = "fri"
-    visit_morning: str = "08:00"
-    visit_evening: str = "18:00"
-    digest_day: str = "mon"
-    digest_time: str = "08:00"
-    service_day_rule: str = "first mon"
-    service_day_time: str = "09:00"
-    escalation_check_minutes: int = Field(default=5, ge=1, le=1440)
-    retention_time: str = "03:00"
-    misfire_grace_seconds: int = Field(default=3600, ge=1)
-
-    _check_times = field_validator(
-        "visit_morning", "visit_evening", "digest_time", "service_day_time", "retention_time"
-    )(_hhmm)
-
-    @field_validator("visit_day", "digest_day")
-    @classmethod
-    def _day(cls, v: str) -> str:
-        if v not in DAY_NAMES:
-            raise ValueError(f"{v!r} is not a day name ({', '.join(DAY_NAMES)})")
-        return v
-
-    @field_validator("service_day_rule")
-    @classmethod
-    def _rule(cls, v: str) -> str:
-        parts = v.split()
-        if (
-            len(parts) != 2
-            or parts[0] not in ("first", "second", "third", "fourth", "last")
-            or parts[1] not in DAY_NAMES
-        ):
-            raise ValueError(f"{v!r} is not a rule like 'first mon' or 'last fri'")
-        return v
-
-    def at(self, key: str) -> time:
-        hh, mm = getattr(self, key).split(":")
-        return time(int(hh), int(mm))
-
-
-class RequestsConfig(_Section):
-    escalate_to_leader_minutes: int = Field(default=60, ge=1)
-    escalate_to_admins_minutes: int = Field(default=240, ge=1)
-    leader_confirm_after_hours: int = Field(default=48, ge=1)
-    max_open_tasks_per_volunteer: int = Field(default=3, ge=1, le=100)
-    retention_days: int = Field(default=180, ge=1)
-    code_prefix: str = Field(default="A", pattern=r"^[A-Z]{1,3}$")
-
-
-class PointsConfig(_Section):
-    task_done: int = 10
-    per_hour: int = 2
-    five_star_bonus: int = 2
-    visit_logged: int = 3
-    event_attended: int = 5
-    emergency_duty: int = 10
-
-
-class OutboxConfig(_Section):
-    per_second: float = Field(default=29.0, gt=0, le=1000)
-    per_group_per_minute: int = Field(default=19, ge=1, le=60)
-    max_attempts: int = Field(default=8, ge=1)
-    poll_seconds: float = Field(default=1.0, gt=0)
-
-
-class WebConfig(_Section):
-    listen: str = "127.0.0.1"
-    port: int = Field(default=8080, ge=0, le=65535)
-    public_url: str = "http://127.0.0.1:8080"
-    secret_key: SecretStr = SecretStr("")
-    outbox_stuck_seconds: int = Field(default=300, ge=30, le=86400)
-
-
-class LogConfig(_Section):
-    format: Literal["text", "json"] = "text"
-
-
-class WorkersConfig(_Section):
-    leader_retry_seconds: float = Field(default=5.0, gt=0, le=300)
-    update_lease_seconds: int = Field(default=60, ge=1, le=86400)
-    shutdown_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
-
-
-class SandboxConfig(_Section):
-    listen: str = "127.0.0.1"
-    port: int = Field(default=8081, ge=0, le=65535)
-    demo: bool = True
-    token: str = "123456:sandbox-token-redvest"
-
-
-class Config(_Section):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     bot: BotConfig = Field(default_factory=BotConfig)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
@@ -204,6 +112,18 @@ class Config(_Section):
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
     log: LogConfig = Field(default_factory=LogConfig)
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # only what it is given: load_config reads the file and the environment it is handed
+        return (init_settings,)
+
     @property
     def token(self) -> str:
         return self.telegram.token.get_secret_value()
@@ -213,70 +133,148 @@ class Config(_Section):
         return ZoneInfo(self.bot.timezone)
 
 
-# Environment overrides: REDVEST_<SECTION>_<KEY>, plus these short names.
-ENV_ALIASES = {
-    "REDVEST_TOKEN": "telegram.token",
-    "REDVEST_BASE_URL": "telegram.base_url",
-    "REDVEST_ADMINS": "telegram.admins",
-    "REDVEST_DATABASE_URL": "database.url",
-    "REDVEST_MODE": "bot.mode",
-    "REDVEST_LOCALE": "bot.default_locale",
-    "REDVEST_TIMEZONE": "bot.timezone",
-    "REDVEST_WEBHOOK_URL": "bot.webhook.url",
-    "REDVEST_WEBHOOK_SECRET": "bot.webhook.secret_token",
-}
-
-
-def _env_overrides(env: Mapping[str, str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in env.items():
-        if name in ENV_ALIASES:
-            out[ENV_ALIASES[name]] = value
-        elif name.startswith("REDVEST_") and name.count("_") >= 2 and name != "REDVEST_CONFIG":
-            section, _, key = name[len("REDVEST_") :].lower().partition("_")
-            if section in Config.model_fields:
-                out[f"{section}.{key}"] = value
+def keys(model: type[BaseModel] = Config, prefix: str = "") -> list[str]:
+    """Every key's dotted path (`bot.webhook.port`), in the order the models declare them."""
+    out = []
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            out += keys(ann, f"{prefix}{name}.")
+        else:
+            out.append(f"{prefix}{name}")
     return out
 
 
-def _set_dotted(data: dict[str, Any], dotted: str, raw: str) -> None:
-    *parents, leaf = dotted.split(".")
-    node = data
-    for p in parents:
-        node = node.setdefault(p, {})
-        if not isinstance(node, dict):
-            raise ConfigError(dotted, "cannot override a non-table value")
-    if leaf == "admins":
-        try:
-            node[leaf] = [int(x) for x in raw.replace(" ", "").split(",") if x]
-        except ValueError:
-            raise ConfigError(dotted, f"{raw!r} is not a comma-separated list of Telegram user ids") from None
-    else:
-        node[leaf] = raw
+def env_name(key: str) -> str:
+    """The variable that sets `key`: bot.webhook.port -> REDVEST_BOT__WEBHOOK__PORT."""
+    return ENV_PREFIX + key.replace(".", "__").upper()
 
 
-def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read `path` (default ./redvest.toml if present, else built-in defaults) and env overrides."""
-    env = os.environ if env is None else env
-    data: dict[str, Any] = {}
+def _nearest(word: str, choices: list[str]) -> str:
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {found[0]}?" if found else " (config.example.toml lists every key)"
+
+
+class _GivenEnv(EnvSettingsSource):
+    """pydantic-settings' environment source over the mapping load_config is given (os.environ
+    unless a caller passes another). `_load_env_vars` is the source's hook for where variables come
+    from; tests/test_config.py fails loudly if the hook stops being used."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._given = {name.lower(): value for name, value in env.items()}
+        super().__init__(Config, case_sensitive=False, env_prefix=ENV_PREFIX, env_nested_delimiter="__")
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return self._given
+
+
+def _config_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The REDVEST_ variables that set keys, aliases turned into their REDVEST_SECTION__KEY names;
+    a variable that looks like a key but is none is refused with the nearest valid name."""
+    valid = {env_name(k): k for k in keys()}
+    sections = {name.upper() for name in Config.model_fields}
+    out: dict[str, str] = {}
+    for raw, value in env.items():
+        name = raw.upper()
+        if not name.startswith(ENV_PREFIX) or name in NOT_KEYS:
+            continue
+        if name in ENV_ALIASES:
+            out[env_name(ENV_ALIASES[name])] = value
+        elif name in valid:
+            out[name] = value
+        else:
+            rest = name[len(ENV_PREFIX) :]
+            looks_like_a_key = "__" in rest or rest.split("_")[0] in sections
+            near_an_alias = difflib.get_close_matches(name, list(ENV_ALIASES), n=1, cutoff=0.85)
+            if looks_like_a_key or near_an_alias:  # others (REDVEST_TEST_PG...) belong to other tools
+                raise ConfigError(raw, "unknown variable" + _nearest(name, [*valid, *ENV_ALIASES]))
+    return out
+
+
+def _read_file(path: str | Path | None, env: Mapping[str, str]) -> tuple[Path | None, dict[str, Any]]:
     if path is None and env.get("REDVEST_CONFIG"):
         path = env["REDVEST_CONFIG"]
-    if path is not None or DEFAULT_PATH.exists():
-        p = Path(path) if path is not None else DEFAULT_PATH
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(str(p), "file not found") from None
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(str(p), f"not valid TOML ({e})") from None
-    for dotted, raw in _env_overrides(env).items():
-        _set_dotted(data, dotted, raw)
+    if path is None and not DEFAULT_PATH.exists():
+        return None, {}
+    p = Path(path) if path is not None else DEFAULT_PATH
     try:
-        return Config.model_validate(data)
+        return p, tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(p), "file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(str(p), f"not valid TOML ({e})") from None
+
+
+def _merged(low: dict[str, Any], high: dict[str, Any]) -> dict[str, Any]:
+    out = dict(low)
+    for k, v in high.items():
+        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _validated(data: dict[str, Any]) -> Config:
+    try:
+        return Config(**data)
     except ValidationError as e:
         err = e.errors()[0]
         key = ".".join(str(x) for x in err["loc"]) or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (see config.example.toml for the keys there are)"
+            msg = "unknown key" + _nearest(key, keys())
         raise ConfigError(key, msg) from None
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read `path` (default ./redvest.toml if present, else built-in defaults), then the environment."""
+    return _load(path, os.environ if env is None else env)[0]
+
+
+def _load(
+    path: str | Path | None, env: Mapping[str, str]
+) -> tuple[Config, Path | None, dict[str, Any], dict[str, str]]:
+    file, data = _read_file(path, env)
+    variables = _config_env(env)
+    try:
+        from_env = _GivenEnv(variables)()
+    except Exception as e:  # pydantic-settings could not read a value (say, JSON for a list)
+        raise ConfigError("environment", str(e).splitlines()[0]) from None
+    return _validated(_merged(data, from_env)), file, data, variables
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: str  # as shown: secrets masked
+    source: str  # "default", "file redvest.toml", "env REDVEST_WEB__PORT"
+
+
+def settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Iterator[Setting]:
+    """Every key's effective value and where it came from (`redvest config show`)."""
+    env = os.environ if env is None else env
+    cfg, file, data, variables = _load(path, env)
+    given = {name.upper(): name for name in env}
+    by_key = {key: name for name, key in ENV_ALIASES.items() if name in given}
+    by_key.update({k: env_name(k) for k in keys() if env_name(k) in variables and env_name(k) in given})
+    for key in keys():
+        value: Any = cfg
+        node: Any = data
+        for part in key.split("."):
+            value = getattr(value, part)
+            node = node.get(part) if isinstance(node, dict) else None
+        if key in by_key:
+            source = f"env {by_key[key]}"
+        elif node is not None:
+            source = f"file {file}"
+        else:
+            source = "default"
+        yield Setting(key, _shown(key, value), source)
+
+
+def _shown(key: str, value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return "(set, hidden)" if value.get_secret_value() else "(not set)"
+    if key == "database.url" and "@" in str(value):
+        from sqlalchemy.engine import make_url
+
+        return make_url(str(value)).render_as_string(hide_password=True)
+    return str(value) if not isinstance(value, bool) else str(value).lower()
