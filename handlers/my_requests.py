@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
+from bot.services.kernel.text import MESSAGE_MAX
 from bot.services.requests import (
     cancel_request,
     comment_rating,
@@ -98,25 +99,25 @@ async def cancel_yes_button(update: Update, context: Ctx) -> None:
 
 
 async def _keep_text(update: Update, answer: str) -> None:
-    """Keep the pressed message's text (the volunteer's note) and, instead of its buttons, the answer given."""
+    """Keep the pressed message's text (the volunteer's note) and, instead of its buttons, the answer given;
+    if the text cannot take the answer (too long), just take the buttons off."""
     q = update.callback_query
     msg = update.effective_message
     if q is None or msg is None:
         return
+    where = dict(chat_id=msg.chat.id, message_id=msg.message_id)
     body = msg.text_html if msg.text else ""
-    try:
-        if body:
+    if body and len(body) + len(answer) + 2 <= MESSAGE_MAX:  # (the HTML is longer than the text it shows)
+        try:
             await raw_api.call(
-                q.get_bot(),
-                "editMessageText",
-                chat_id=msg.chat.id,
-                message_id=msg.message_id,
-                text=body + "\n\n" + answer,
-                parse_mode=ParseMode.HTML,
+                q.get_bot(), "editMessageText", text=body + "\n\n" + answer, parse_mode=ParseMode.HTML, **where
             )
-        else:
-            await raw_api.call(q.get_bot(), "editMessageReplyMarkup", chat_id=msg.chat.id, message_id=msg.message_id)
-    except BadRequest:  # answered already: nothing to change
+            return
+        except BadRequest:
+            pass
+    try:
+        await raw_api.call(q.get_bot(), "editMessageReplyMarkup", **where)
+    except BadRequest:  # no buttons left to take off
         pass
 
 
