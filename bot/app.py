@@ -27,6 +27,7 @@ from bot.persistence import DbPersistence
 from bot.services.kernel.clock import Clock, SystemClock
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
+from bot.services.people import forget_sent_texts
 from bot.transport.http import AiohttpRequest
 from storage import handover, inbox
 from storage.db import Database
@@ -134,14 +135,16 @@ async def _lead(app: App) -> None:
 
 
 async def _housekeeping(core: Core) -> None:
-    """The leader forgets update ids Telegram can no longer re-deliver (it gives up after a day)."""
+    """The leader, hourly: forgets update ids Telegram can no longer re-deliver (it gives up after a
+    day), and the texts of notifications delivered longer than outbox.forget_sent_after_hours ago."""
     while True:
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
         try:
             async with core.db.session() as s:
                 await inbox.purge(s, utcnow() - UPDATE_IDS_KEPT)
+            await forget_sent_texts(core)
         except Exception as e:  # next time
-            log.warning("purging handled update ids failed (%s)", type(e).__name__)
+            log.warning("housekeeping failed (%s)", type(e).__name__)
 
 
 async def _sweeping(core: Core) -> None:

@@ -96,3 +96,24 @@ async def test_retention_runs_once_a_day_from_the_scheduler(core, clock, db, cfg
     assert [d.period for d in await run_due(core, jobs=[retention_job.JOB])] == ["2026-11-20"]
     clock.set(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
     assert await run_due(core, jobs=[retention_job.JOB]) == []
+
+
+async def test_a_delivered_notification_loses_its_text_after_a_day_not_two_weeks(core, clock, db):
+    from bot.services.people import forget_sent_texts
+
+    assert core.cfg.outbox.forget_sent_after_hours == 24
+    clock.set(NOW - timedelta(hours=30))
+    async with db.session() as s:  # a task's details: an address and a phone, for the volunteer only
+        for key in ("task-details:1:7", "task-details:2:7"):
+            await core.notifier.send(s, key, OutMessage(chat_id=7, text="幸福里 3 栋 401 · 13800000000"))
+    async with db.session() as s:
+        first, second = (await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars()
+        await outbox.mark_sent(s, [(first.id, 5)], NOW - timedelta(hours=25))
+        await outbox.mark_sent(s, [(second.id, 6)], NOW - timedelta(hours=23))
+    clock.set(NOW)
+    assert await forget_sent_texts(core) == 1
+    async with db.session() as s:
+        first, second = (await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars()
+    assert first.payload == "{}" and "401" in second.payload  # delivered 23 hours ago: kept a little longer
+    core.cfg.outbox.forget_sent_after_hours = 12
+    assert await forget_sent_texts(core) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -16,15 +16,12 @@ FINISHED = (OutboxStatus.sent.value, OutboxStatus.failed.value, OutboxStatus.ski
 
 
 async def forget_payloads(session: AsyncSession, before: datetime) -> int:
-    """Finished rows older than `before` lose their text (it may hold an address) but keep their
-    key, so nothing is ever sent twice."""
+    """Rows delivered (or given up) before `before` lose their text (it may hold an address or a
+    phone) but keep their key, so nothing is ever sent twice."""
+    finished_at = func.coalesce(col(OutboxMessage.sent_at), col(OutboxMessage.created_at))
     result = await session.execute(
         update(OutboxMessage)
-        .where(
-            col(OutboxMessage.status).in_(FINISHED),
-            col(OutboxMessage.created_at) < before,
-            col(OutboxMessage.payload) != "{}",
-        )
+        .where(col(OutboxMessage.status).in_(FINISHED), finished_at < before, col(OutboxMessage.payload) != "{}")
         .values(payload="{}")
     )
     return affected(result)

@@ -159,6 +159,7 @@ class OutboxConfig(_Section):
     per_group_per_minute: int = Field(default=19, ge=1, le=60)
     max_attempts: int = Field(default=8, ge=1)
     poll_seconds: float = Field(default=1.0, gt=0)
+    forget_sent_after_hours: int = Field(default=24, ge=1, le=24 * 120)
 
 
 class WebConfig(_Section):

@@ -45,7 +45,7 @@ from .notices import (
 )
 from .privacy import CONFIRM_MINUTES, Forgotten, StillNeeded, check_can_forget, confirmation_stamp, forget_me
 from .residents import NoGrid, choose_grid, grid_choices, grid_of, require_grid, where_i_live
-from .retention import RetentionResult, erase_expired_requests, run_retention
+from .retention import RetentionResult, erase_expired_requests, forget_sent_texts, run_retention
 from .rosters import grid_volunteers, pending_volunteers
 from .signup import (
     EDITABLE,
@@ -145,5 +145,6 @@ __all__ = [
     "forget_me",
     "RetentionResult",
     "erase_expired_requests",
+    "forget_sent_texts",
     "run_retention",
 ]

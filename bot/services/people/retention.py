@@ -22,7 +22,6 @@ FINAL = (
     RequestStatus.out_of_scope.value,
     RequestStatus.duplicate.value,
 )
-PAYLOAD_DAYS = 14  # sent notifications keep their text this long (they may name an address)
 OUTBOX_DAYS = 120  # then the rows themselves go (their periods are long closed)
 CHECK_RUNS_DAYS = 2  # bookkeeping rows of the five-minute escalation check
 
@@ -68,12 +67,20 @@ async def erase_expired_requests(core: Core) -> int:
     return len(ids)
 
 
+async def forget_sent_texts(core: Core) -> int:
+    """Delivered notifications older than outbox.forget_sent_after_hours lose their text (a task's
+    details carry an address and a phone); hourly on the leader, and in the daily clean-up."""
+    before = core.clock.now() - timedelta(hours=core.cfg.outbox.forget_sent_after_hours)
+    async with core.db.session() as s:
+        return await outbox.forget_payloads(s, before)
+
+
 async def run_retention(core: Core) -> RetentionResult:
     """The daily clean-up: expired requests, old outbox texts and rows, old check bookkeeping."""
     now = core.clock.now()
     erased = await erase_expired_requests(core)
+    forgotten = await forget_sent_texts(core)
     async with core.db.session() as s:
-        forgotten = await outbox.forget_payloads(s, now - timedelta(days=PAYLOAD_DAYS))
         deleted = await outbox.purge_finished(s, now - timedelta(days=OUTBOX_DAYS))
         await jobs.forget_before(s, "escalation-check", now - timedelta(days=CHECK_RUNS_DAYS))
     return RetentionResult(erased, forgotten, deleted)
