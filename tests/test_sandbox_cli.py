@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.demo.cast import ALICE
+from sandbox import SandboxClient
+
+from .support.harness import TgUser
 from .support.workers import ROOT, free_port
 
 STARTUP_SECONDS = 60
@@ -115,3 +120,18 @@ async def test_a_port_in_use_is_one_clear_line(sandbox_proc):
     out = await _read_until(second, "redvest:")
     assert f"127.0.0.1:{port}" in out and "--port" in out
     assert await asyncio.wait_for(second.wait(), STARTUP_SECONDS) == 2
+
+
+async def test_a_restarted_sandbox_answers_on_the_same_database(sandbox_proc):
+    """The sandbox's Telegram starts afresh (update ids from 1); its database is kept."""
+    for _ in range(2):
+        port = free_port()
+        proc = await sandbox_proc("--port", str(port))
+        await _read_until(proc, "Bot API")
+        async with SandboxClient(f"http://127.0.0.1:{port}") as sb:
+            alice = TgUser(sb, ALICE.tg_user_id, ALICE.name, "en")
+            for command, answer in (("/help", "/request"), ("/my", "A-00")):
+                await alice.send(command)
+                await alice.reply(contains=answer, timeout=20)
+        proc.send_signal(signal.SIGINT)  # Ctrl+C, as a person stops it
+        assert await asyncio.wait_for(proc.wait(), STARTUP_SECONDS) == 0

@@ -13,6 +13,7 @@ import os
 
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy import delete
 
 from bot.app import build_application, start_running, stop_running
 from bot.demo import PEOPLE, sandbox_groups, seed_demo
@@ -21,6 +22,7 @@ from bot.web.server import build_web_app
 from sandbox import SandboxState, bind, start_server
 from storage import migrate
 from storage.db import Database
+from storage.models import PostedCard, ProcessedUpdate
 
 from .errors import CliError
 
@@ -78,6 +80,7 @@ async def _run(cfg: Config, args: argparse.Namespace) -> None:
                     log.info("seeded the demo community 滨江社区 and its last weeks")
             except Exception:  # the sandbox still runs; the demo's story is told on a fresh database only
                 log.exception("the demo community's history could not be written; delete %s to try again", db_url)
+        await forget_last_telegram(db)
         cfg.telegram.token = SecretStr(cfg.sandbox.token)
         cfg.telegram.base_url = f"{url}/bot"
         cfg.database.url = db_url
@@ -97,7 +100,17 @@ async def _run(cfg: Config, args: argparse.Namespace) -> None:
     finally:
         if app is not None:
             await stop_running(app)
+            await app.bot_data["core"].db.dispose()  # its connections' threads would keep the process alive
         await runner.cleanup()
+
+
+async def forget_last_telegram(db: Database) -> None:
+    """Each start is a new Telegram whose update and message ids begin again at 1: the database
+    forgets the ones the last run used (handled update ids, where cards were posted), or the new
+    run's updates would be taken for repeats and its messages for the old cards."""
+    async with db.session() as s:
+        await s.execute(delete(ProcessedUpdate))
+        await s.execute(delete(PostedCard))
 
 
 def urls(url: str, token: str, *, with_bot: bool) -> str:
