@@ -3,6 +3,8 @@ and the actions that go through the bot's own services."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -88,9 +90,10 @@ async def test_link_works_once_and_the_cookie_is_httponly_and_samesite(office, w
     async with new_client() as c:
         async with c.get(link.url) as r:  # opening (or a link preview) does not use it up
             assert r.status == 200
-        async with c.post(f"{web_base}/dashboard/login", data={"t": token}, allow_redirects=False) as r:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)
+        async with c.post(f"{web_base}/dashboard/login", data={"t": token, "csrf": csrf}, allow_redirects=False) as r:
             assert r.status == 303
-            cookie = r.headers["Set-Cookie"]
+            cookie = r.headers.getall("Set-Cookie")[-1]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/dashboard" in cookie
     async with office.db.session() as s:
         row = (await s.execute(select(LoginToken))).scalars().one()
@@ -104,6 +107,29 @@ async def test_link_works_once_and_the_cookie_is_httponly_and_samesite(office, w
             assert r.status == 403
         status, _ = await page(c, f"{web_base}/dashboard/requests")
         assert status == 401
+
+
+async def test_signing_in_needs_the_form_this_browser_opened(office, web_base):
+    """Login CSRF: a page elsewhere posting a valid link of its own (without the form's token, which
+    only a browser that opened the link has) signs nobody in, and leaves the link usable."""
+    link = await issue_login_link(office.core, Actor(tg_user_id=1001))
+    token = link.url.split("t=", 1)[1]
+    async with new_client() as c:
+        for data in ({"t": token}, {"t": token, "csrf": "guessed"}):
+            async with c.post(f"{web_base}/dashboard/login", data=data) as r:
+                assert r.status == 403 and "请重新打开机器人发来的链接" in await r.text()  # default zh-CN
+        status, _ = await page(c, f"{web_base}/dashboard/requests")
+        assert status == 401
+        async with c.get(link.url) as r:  # the form's cookie is kept for the sign-in path only
+            cookie = r.headers["Set-Cookie"]
+            assert "redvest_login=" in cookie and "HttpOnly" in cookie and "Path=/dashboard/login" in cookie
+            assert "SameSite=Strict" in cookie
+        async with c.post(f"{web_base}/dashboard/login", data={"t": token, "csrf": "guessed"}) as r:
+            assert r.status == 403  # the cookie alone is not enough either
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)  # the link was not used up by the refused posts
+        status, _ = await page(c, f"{web_base}/dashboard/requests")
+        assert status == 200
 
 
 @pytest.mark.parametrize("tamper", ["expired", "forged_signature", "unknown_token", "garbage"])

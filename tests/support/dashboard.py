@@ -115,8 +115,10 @@ async def sign_in(client: aiohttp.ClientSession, core, tg_user_id: int) -> None:
     link = await issue_login_link(core, Actor(tg_user_id=tg_user_id))
     async with client.get(link.url) as r:
         assert r.status == 200
-        token = re.search(r'name="t" value="([^"]+)"', await r.text()).group(1)
-    async with client.post(link.url.split("?")[0], data={"t": token}) as r:
+        body = await r.text()
+        token = re.search(r'name="t" value="([^"]+)"', body).group(1)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', body).group(1)
+    async with client.post(link.url.split("?")[0], data={"t": token, "csrf": csrf}) as r:
         assert r.status == 200 and str(r.url).endswith("/dashboard/")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from .html import View, layout, message_page, plain_error
 
 log = logging.getLogger(__name__)
 COOKIE = "redvest_dashboard"
+LOGIN_COOKIE = "redvest_login"  # the sign-in form's CSRF token: this browser opened the link
 CORE = web.AppKey("redvest_dashboard_core", Core)
 Handler = Callable[[web.Request, View], Awaitable[web.StreamResponse]]
 
@@ -43,11 +45,25 @@ async def login_page(request: web.Request) -> web.Response:
     state = await login.check_login_link(core_of(request), token)
     if state is not login.LinkState.valid:
         return _refused(lang, f"dashboard.refused.{state.value}")
+    csrf = secrets.token_urlsafe(24)
     form = Markup(
         '<form method="post" action="/dashboard/login"><input type="hidden" name="t" value="{}">'
+        '<input type="hidden" name="csrf" value="{}">'
         '<button type="submit" class="primary">{}</button></form>'
-    ).format(token, tp(lang, "dashboard.login.button"))
-    return message_page(lang, tp(lang, "dashboard.login.title"), tp(lang, "dashboard.login.text"), extra=form)
+    ).format(token, csrf, tp(lang, "dashboard.login.button"))
+    resp = message_page(lang, tp(lang, "dashboard.login.title"), tp(lang, "dashboard.login.text"), extra=form)
+    # double submit: a page elsewhere can post a link of its own, but cannot read or set this cookie,
+    # so nobody can sign a browser in to someone else's session (login CSRF)
+    resp.set_cookie(
+        LOGIN_COOKIE,
+        csrf,
+        max_age=int(login.LINK_TTL.total_seconds()),
+        path="/dashboard/login",
+        httponly=True,
+        samesite="Strict",
+        secure=core_of(request).cfg.web.public_url.startswith("https://"),
+    )
+    return resp
 
 
 def _refused(lang: str, key: str) -> web.Response:
@@ -58,11 +74,16 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     core, lang = core_of(request), guess_lang(request)
     form = await request.post()
     token = str(form.get("t", ""))[:300]
+    sent, kept = str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE, "")
+    if not (sent and kept and hmac.compare_digest(sent.encode(), kept.encode())):
+        log.warning("dashboard: sign-in without the form's CSRF token refused")
+        return _refused(lang, "dashboard.refused.form")  # the link is not used up: opening it again works
     try:
         new = await login.redeem_login_link(core, token)
     except NotAllowed as e:
         return _refused(lang, e.key)
     resp = web.HTTPSeeOther("/dashboard/")
+    resp.del_cookie(LOGIN_COOKIE, path="/dashboard/login")
     resp.set_cookie(
         COOKIE,
         new.token,
