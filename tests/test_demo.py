@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from bot.demo import seed_demo
-from bot.demo.cast import APPLICANT, GRIDS, LEADER
+from bot.demo.cast import APPLICANT, GRACE, GRIDS, LEADER
 from bot.outbox.notifier import OutboxNotifier
 from bot.services.digests import grid_digest, preview_digest
 from bot.services.kernel.clock import FakeClock
@@ -62,6 +62,12 @@ async def test_every_chart_the_week_and_the_digest_show_figures(db, cfg, moment)
     last = (await grid_digest(core, grid, previous_week(iso_week(now, SHANGHAI)))).figures
     assert last.opened and last.accepted and last.done and last.rated and last.visits_done and last.hours, last
     assert last.points and last.median_accept is not None and last.escalated, last
+
+    async with db.reading() as s:  # the second grid's leader (Grace) has weeks to look at too
+        grace = (await s.execute(select(Person.id).where(Person.tg_user_id == GRACE.tg_user_id))).scalar_one()
+    tr = await weekly_trends(core, await load_scope(core, grace))
+    assert sum(tr.requests["done"]) >= 4 and sum(1 for x in tr.satisfaction if x is not None) >= 4, tr
+    assert sum(1 for c in tr.coverage if c) >= 4, tr.coverage
 
 
 async def test_requests_in_every_state(db, cfg):

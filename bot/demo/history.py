@@ -21,6 +21,12 @@ ASKED = [  # (category, summary) of the Monday and the Wednesday requests, a pai
     (("errands", "帮忙买一袋米扛上楼"), ("repairs", "The balcony door does not close properly")),
     (("elder_care", "Keep my grandmother company on Wednesday afternoon"), ("paperwork", "帮我在手机上预约挂号")),
 ]
+SECOND_GRID = [
+    ("other", "想学用手机和孙子视频"),
+    ("errands", "帮忙取一下降压药"),
+    ("repairs", "窗户关不严，漏风"),
+    ("paperwork", "帮忙在网上续办老年卡"),
+]
 WAITS = [(12, 95), (35, 20), (22, 40), (55, 15)]  # minutes until taken
 STARS = [(5, 5), (4, None), (5, 4), (3, 5)]
 VISIT_NOTES = ["身体不错，聊了半小时", "血压正常，叮嘱按时吃药", "作业写完了，奶奶说最近睡得好", "轮椅刹车修好了"]
@@ -51,17 +57,16 @@ def tell_history(st: Story, households: dict[str, int], people: dict[int, int], 
             hours=2,
             stars=STARS[i][1],
         )
-        if k in (3, 1):  # the second grid: 刘大爷 and the courier volunteer
-            st.served(
-                f"w{k}g",
-                st.day(k, 1, 9),
-                LIU,
-                CHEN,
-                ("other", "想学用手机和孙子视频") if k == 3 else ("errands", "帮忙取一下降压药"),
-                wait=30,
-                hours=1,
-                stars=5 if k == 3 else 4,
-            )
+        st.served(  # the second grid: 刘大爷 and the courier volunteer
+            f"w{k}g",
+            st.day(k, 1, 9),
+            LIU,
+            CHEN,
+            SECOND_GRID[i],
+            wait=[30, 75, 20, 45][i],
+            hours=1,
+            stars=[5, 4, 5, 4][i],
+        )
         _visits(st, k, households)
     _ended(st)
     _escalated(st)
