@@ -94,11 +94,9 @@ async def _post_init(app: App) -> None:
     me = await app.bot.get_me()
     core.bot_username = me.username or core.bot_username
     if app.bot_data.get("run_web"):  # early: a busy port stops the start before anything else runs
-        from bot.web.server import WebServer, build_web_app, web_binds
+        from bot.web.listen import WebServer, web_sites
 
-        server = WebServer(
-            build_web_app(core, app), web_binds(core), shutdown_timeout=core.cfg.workers.shutdown_timeout_seconds
-        )
+        server = WebServer(web_sites(core, app), shutdown_timeout=core.cfg.workers.shutdown_timeout_seconds)
         await server.start()
         app.bot_data["web"] = server
     await seed_config_admins(core)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import build_application, start_polling, start_running, stop_running
 from bot.gate.conversations import App
 from bot.services.kernel.config import Config
-from bot.web.server import PortInUse
+from bot.web.listen import PortInUse
 from storage.db import Database
 from storage.migrate import NeedsMigration, check_current
 

@@ -7,7 +7,7 @@ webhook route is served on the same application, on `web.port` and on `bot.webho
 from __future__ import annotations
 
 import asyncio
-import errno
+import hmac
 import logging
 import os
 from typing import Any
@@ -26,18 +26,30 @@ log = logging.getLogger(__name__)
 PROBE_SECONDS = probes.PROBE_SECONDS
 
 
-def build_web_app(core: Core, ptb_app: App | None, into: web.Application | None = None) -> web.Application:
-    """The web server's routes, on a new application or `into` another one (the sandbox's)."""
+def build_web_app(
+    core: Core,
+    ptb_app: App | None,
+    into: web.Application | None = None,
+    *,
+    webhook_route: bool = True,
+    metrics_route: bool = True,
+    dashboard_routes: bool = True,
+) -> web.Application:
+    """The web server's routes, on a new application or `into` another one (the sandbox's): health
+    always; the webhook (webhook mode), /metrics and the dashboard unless they are served elsewhere
+    (bot/web/listen.py)."""
     app = web.Application() if into is None else into
     app[CORE] = core
     if ptb_app is not None:
         app[PTB] = ptb_app
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics_view)
-    if ptb_app is not None and core.cfg.bot.mode == "webhook":
+    if metrics_route:
+        app.router.add_get("/metrics", metrics_view)
+    if webhook_route and ptb_app is not None and core.cfg.bot.mode == "webhook":
         app.router.add_post(core.cfg.bot.webhook.path, webhook.receive)
-    dashboard.add_routes(app, core)
+    if dashboard_routes:
+        dashboard.add_routes(app, core)
     return app
 
 
@@ -89,55 +101,11 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics_view(request: web.Request) -> web.Response:
+    """Prometheus' text; with web.metrics_token set, only for `Authorization: Bearer TOKEN`."""
+    token = request.app[CORE].cfg.web.metrics_token.get_secret_value()
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return web.json_response({"status": "a metrics token is needed"}, status=401)
     await probes.refresh_metrics(request.app[CORE])
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
-
-
-class PortInUse(OSError):
-    """A port the web server cannot listen on, said in one line with what to do."""
-
-    def __init__(self, host: str, port: int, reason: str) -> None:
-        super().__init__(
-            f"cannot listen on {host}:{port} ({reason}): stop the program that uses it, or choose another "
-            "port (web.port or --web-port; bot.webhook.port or --webhook-port; sandbox.port or --port)"
-        )
-
-
-class WebServer:
-    """The aiohttp application on one or more host:port pairs."""
-
-    def __init__(self, app: web.Application, binds: list[tuple[str, int]], shutdown_timeout: float = 30.0) -> None:
-        self.app = app
-        self.binds = list(dict.fromkeys(binds))
-        self.runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout)
-        self.ports: list[int] = []
-
-    async def start(self) -> None:
-        await self.runner.setup()
-        for host, port in self.binds:
-            site = web.TCPSite(self.runner, host, port)
-            known = len(self.runner.addresses)
-            try:
-                await site.start()
-            except OSError as e:
-                await self.runner.cleanup()
-                reason = "already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e))
-                raise PortInUse(host, port, reason) from None
-            bound = self.runner.addresses[known:]  # this site's sockets: the real port when 0 was asked for
-            self.ports.append(bound[0][1] if bound else port)
-        log.info(
-            "web server listening on %s",
-            ", ".join(f"{h}:{p}" for (h, _), p in zip(self.binds, self.ports, strict=False)),
-        )
-
-    async def stop(self) -> None:
-        """Stop listening, wait for requests in flight (webhook updates), then close."""
-        await self.runner.cleanup()
-
-
-def web_binds(core: Core) -> list[tuple[str, int]]:
-    cfg = core.cfg
-    binds = [(cfg.web.listen, cfg.web.port)]
-    if cfg.bot.mode == "webhook":
-        binds.append((cfg.bot.webhook.listen, cfg.bot.webhook.port))
-    return binds

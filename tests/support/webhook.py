@@ -42,22 +42,31 @@ class WebhookBot:
                     return r.status, await r.text()
 
 
-def webhook_cfg(cfg: Config, sandbox_port: int) -> Config:
+def webhook_cfg(cfg: Config, sandbox_port: int, web_port: int = 0) -> Config:
+    """Webhook mode on free ports: the webhook and the dashboard apart, unless `web_port` is given
+    and equals the webhook's."""
     cfg.telegram.base_url = f"http://127.0.0.1:{sandbox_port}/bot"
     cfg.bot.mode = "webhook"
     cfg.bot.webhook.secret_token = SECRET
     cfg.bot.webhook.url = "http://127.0.0.1/unused"
-    cfg.bot.webhook.port = 0
-    cfg.web.port = 0
+    if not web_port:
+        cfg.bot.webhook.port = 0
+    cfg.web.port = web_port
     return cfg
 
 
 @asynccontextmanager
 async def webhook_bot(
-    sb: SandboxClient, db: Database, cfg: Config, *, set_webhook: bool = True, run_sender: bool = True
+    sb: SandboxClient,
+    db: Database,
+    cfg: Config,
+    *,
+    set_webhook: bool = True,
+    run_sender: bool = True,
+    web_port: int = 0,
 ) -> AsyncIterator[WebhookBot]:
     app = build_application(
-        webhook_cfg(cfg, sb.port), db, SystemClock(), run_scheduler=False, run_sender=run_sender, run_web=True
+        webhook_cfg(cfg, sb.port, web_port), db, SystemClock(), run_scheduler=False, run_sender=run_sender, run_web=True
     )
     await start_running(app, polling=False)
     try:

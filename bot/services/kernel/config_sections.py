@@ -168,6 +168,9 @@ class WebConfig(_Section):
     public_url: str = "http://127.0.0.1:8080"
     secret_key: SecretStr = SecretStr("")
     outbox_stuck_seconds: int = Field(default=300, ge=30, le=86400)
+    metrics_listen: str = ""
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
+    metrics_token: SecretStr = SecretStr("")
 
 
 class LogConfig(_Section):
