@@ -123,7 +123,7 @@ def begins_at(d: dict[str, Any], message_id: int) -> None:
 async def superseded(update: Update, context: Ctx, d: dict[str, Any]) -> bool:
     """A press on a message from before this conversation began: answered as stale (True)."""
     q, since = update.callback_query, d.get(SINCE)
-    if q is None or not isinstance(q.message, Message) or not isinstance(since, int):
+    if q is None or q.message is None or not isinstance(since, int):
         return False
     if q.message.message_id >= since:
         return False

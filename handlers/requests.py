@@ -39,6 +39,7 @@ from .base import (
     ask,
     begins_at,
     core_of,
+    current_run,
     domain_errors,
     draft,
     lang_of,
@@ -240,7 +241,7 @@ def build_handlers() -> list[AnyHandler]:
                     MessageHandler(other, contact_text),
                 ],
                 SLOTS: [
-                    CallbackQueryHandler(slots_input, pattern=REQ_SLOTS.pattern),
+                    CallbackQueryHandler(current_run(DRAFT)(slots_input), pattern=REQ_SLOTS.pattern),
                     MessageHandler(text, slots_input),
                     MessageHandler(other, text_only),
                 ],
