@@ -62,7 +62,8 @@ def family_keys(family: str) -> dict[str, str]:
 def value_label(lang: str, family: str, value: str) -> str:
     """The one label of a value; a value newer than the catalogs shows as itself."""
     key = FAMILIES[family][1].get(value)
-    return tp(lang, key) if key and key in catalogs().messages.get(lang, {}) else value
+    known = catalogs().messages.get(lang) or catalogs().messages["en"]
+    return tp(lang, key) if key and key in known else value
 
 
 def with_icon(lang: str, family: str, value: str) -> str:
