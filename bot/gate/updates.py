@@ -23,7 +23,6 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
 
 from bot import logcontext, metrics
 from bot.gate.coalesce import Coalescer
@@ -101,14 +100,16 @@ class UpdateGate:
     _stranded: set[int] = field(default_factory=set)  # taken here, could not be given back
 
     @property
-    def processor(self) -> BaseUpdateProcessor:
-        return self.app.update_processor  # a ChatOrderedProcessor (bot.app): per-person order
+    def processor(self) -> ChatOrderedProcessor:
+        found = self.app.update_processor
+        assert isinstance(found, ChatOrderedProcessor), "bot.app builds the application with per-person order"
+        return found
 
     async def submit(self, update: Update, blocked_keys: set[Any] | None = None) -> Outcome:
         """Handle one update (waits for earlier updates of the same chat). `blocked_keys`: chats
         whose earlier update in this batch must be retried, so later ones wait too (order)."""
         box: list[Outcome] = []
-        await self.processor.process_update(update, self._run(update, box, blocked_keys))
+        await self.processor.in_turn(update, self._run(update, box, blocked_keys))
         return box[0] if box else Outcome.retry
 
     async def _run(self, update: Update, box: list[Outcome], blocked_keys: set[Any] | None) -> None:
