@@ -31,6 +31,7 @@ FAMILY_WORDS = {
     "care": {"care", "flag", "flags"},
     "flag": {"flag", "red_flag", "redflag"},
     "outcome": {"outcome", "visit"},
+    "duty": {"answer", "emergency", "duty"},
 }
 
 

@@ -10,6 +10,7 @@ from bot.services.kernel.periods import aware, zone
 from storage.models import Emergency
 
 from .callbacks import ID, Callback, One
+from .labels import value_label
 from .message import Button, Keyboard, OutMessage
 from .points import award_line
 from .render import renders
@@ -25,7 +26,6 @@ CANCEL = Callback("emg", "cancel")
 NAMES_SHOWN = 40  # names on the headcount card
 GRIDS_SHOWN = 30  # grids of a community offered in /emergency
 ROWS_SHOWN = 60  # buttons in /emergency above Cancel
-ANSWER_KEYS = {"on_duty": "emergency.answer.on_duty", "cant": "emergency.answer.cant"}
 
 
 def local(when: datetime, tz: str) -> str:
@@ -96,7 +96,7 @@ def headcount(n: Headcount, lang: str) -> OutMessage:
 
 def answered(lang: str, res: Answered, emergency_id: int) -> tuple[str, str, Keyboard]:
     """A call-up answered: (the press's toast, the card's new text, its buttons)."""
-    label = tp(lang, ANSWER_KEYS[res.answer])
+    label = value_label(lang, "duty", res.answer)
     toast = tp(lang, "emergency.answered" if res.changed else "emergency.answered_same", answer=label)
     em = res.emergency
     text = callup_text(lang, res.place, em.reason, em.target) + "\n\n" + t(lang, "emergency.your_answer", answer=label)

@@ -1,5 +1,5 @@
 """One name per thing: each value a person reads (a skill, a request's category, a status, a care need,
-a red flag, a visit's outcome) has exactly one catalog key a language, and every screen reads it here:
+a red flag, a visit's outcome, an answer to a call-up) has exactly one catalog key a language, and every screen reads it here:
 sign-up buttons, cards, lists, the web dashboard, exports and digests. An icon is decoration a
 button may add (`with_icon`); the words are the same everywhere.
 
@@ -15,6 +15,7 @@ from storage.enums import (
     AssignmentStatus,
     CareFlag,
     Category,
+    DutyAnswer,
     RedFlag,
     RequestStatus,
     Skill,
@@ -36,6 +37,7 @@ FAMILIES: dict[str, tuple[type[StrEnum], dict[str, str]]] = {
     "care": (CareFlag, {v.value: f"households.flag.{v.value}" for v in CareFlag}),
     "flag": (RedFlag, {v.value: f"visit.flag.{v.value}" for v in RedFlag}),
     "outcome": (VisitOutcome, {v.value: f"visit.outcome.{v.value}" for v in VisitOutcome}),
+    "duty": (DutyAnswer, {v.value: f"emergency.answer.{v.value}" for v in DutyAnswer}),
 }
 
 # what a button may show before the words

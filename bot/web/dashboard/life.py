@@ -81,24 +81,24 @@ async def emergency_page(request: web.Request, v: View) -> web.StreamResponse:
                 v.t("dash.emergency.active", reason=r.reason),
                 v.t("dash.emergency.where", place=r.grid or r.community, since=when(r.started_at)),
                 Markup('<div class="fig"><span class="value">{}</span><span class="label">{}</span></div>').format(
-                    f"{len(r.on_duty)}/{r.target}", v.t("dash.emergency.on_duty")
+                    f"{len(r.on_duty)}/{r.target}", v.value("duty", "on_duty")
                 ),
                 Markup('<div class="fig"><span class="value">{}</span><span class="label">{}</span></div>').format(
-                    len(r.cant), v.t("dash.emergency.cant")
+                    len(r.cant), v.value("duty", "cant")
                 ),
                 Markup('<div class="fig"><span class="value">{}</span><span class="label">{}</span></div>').format(
                     max(r.shock_team - len(r.on_duty) - len(r.cant), 0), v.t("dash.emergency.no_answer")
                 ),
-                v.t("dash.emergency.on_duty"),
+                v.value("duty", "on_duty"),
                 _names(r.on_duty, 100),
-                v.t("dash.emergency.cant"),
+                v.value("duty", "cant"),
                 _names(r.cant, 100),
             )
         )
     ended = [r for r in rows if not r.active]
     heads = [
-        v.t(k)
-        for k in ("dash.col.reason", "dash.col.place", "dash.col.started", "dash.col.ended", "dash.emergency.on_duty")
+        *(v.t(k) for k in ("dash.col.reason", "dash.col.place", "dash.col.started", "dash.col.ended")),
+        v.value("duty", "on_duty"),
     ]
     parts.append(
         Markup("<h2>{}</h2>{}").format(
