@@ -13,7 +13,7 @@ import gc
 import logging
 from datetime import timedelta
 
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+from telegram.ext import ApplicationBuilder, Defaults
 
 import handlers
 from bot import logprivacy, menus
@@ -29,6 +29,7 @@ from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.people import forget_sent_texts
 from bot.transport.http import AiohttpRequest
+from bot.transport.limits import TelegramLimits
 from storage import handover, inbox
 from storage.db import Database
 from storage.models._base import utcnow
@@ -62,9 +63,9 @@ def build_application(
         .get_updates_request(requests[1])
         .defaults(Defaults(tzinfo=cfg.tz))
         .concurrent_updates(ChatOrderedProcessor(cfg.telegram.concurrent_updates))
-        # no overall cap here: bulk sends are paced by the outbox sender (bot/outbox/pace.py);
-        # a direct answer to the person who just wrote is not held behind 30/s (docs/performance.md)
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
+        # the one place that paces and retries each call: the outbox's own sends pass through it
+        # untouched (the sender paces and retries them); replies are paced per group and retried once
+        .rate_limiter(TelegramLimits())
         .persistence(DbPersistence(db, update_interval=60, now=clock.now))
     )
     if cfg.telegram.base_file_url:

@@ -34,6 +34,11 @@ OUTBOX_RETRIED = Counter(
     "redvest_outbox_retries_total", "Outbox rows put back to be sent again (network trouble, 429), by kind", ["kind"]
 )
 OUTBOX_429 = Counter("redvest_outbox_429_total", "429 Too Many Requests answers seen by the sender")
+TELEGRAM_429 = Counter(
+    "redvest_telegram_429_total",
+    "429 Too Many Requests answers from Telegram, by who sent: 'outbox' (the sender) or 'reply' (a handler)",
+    ["sender"],
+)
 OUTBOX_DEPTH = Gauge("redvest_outbox_depth", "Outbox rows waiting to be sent (read from the database)")
 OUTBOX_OLDEST = Gauge(
     "redvest_outbox_oldest_pending_seconds", "Age of the oldest outbox row still waiting to be sent (0: none waits)"

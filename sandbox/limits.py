@@ -55,6 +55,7 @@ class RateLimiter:
         self.clock = clock
         self._bot: dict[int, deque[float]] = {}
         self._group: dict[tuple[int, int], deque[float]] = {}
+        self._refusals: dict[int, list[int]] = {}  # chat id -> retry_after of each coming refusal
 
     def configure(
         self,
@@ -89,7 +90,15 @@ class RateLimiter:
         oldest = q[len(q) - limit]
         return max(1, math.ceil(oldest + window - now))
 
+    def refuse_next(self, chat_id: int, times: int = 1, retry_after: int = 1) -> None:
+        """The next `times` sends to `chat_id` get a 429 whatever the counters say (a flood
+        Telegram decided on its own), so a test can watch what a client does with one."""
+        self._refusals.setdefault(chat_id, []).extend([retry_after] * times)
+
     def check(self, bot_id: int, method: str, chat_id: int | None) -> int | None:
+        refusals = self._refusals.get(chat_id) if chat_id is not None else None
+        if refusals and method in SEND_METHODS:
+            return refusals.pop(0)
         if not self.enabled or not self.counts(method):
             return None
         now = self.clock()

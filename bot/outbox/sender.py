@@ -29,6 +29,7 @@ from bot.outbox import messages
 from bot.outbox.pace import Pace, Ticket
 from bot.services.kernel.clock import Clock
 from bot.transport import raw_api
+from bot.transport.limits import outbox_sends
 from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxKind
@@ -83,7 +84,8 @@ class OutboxSender:
         self.wakeup.set()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="outbox-sender")
+        with outbox_sends():  # its calls are paced and retried here, not by the rate limiter (the task keeps this)
+            self._task = asyncio.create_task(self.run(), name="outbox-sender")
 
     async def stop(self) -> None:
         if self._task:
@@ -245,6 +247,7 @@ class OutboxSender:
 
     async def _rate_limited(self, row: OutboxMessage, seconds: float) -> None:
         metrics.OUTBOX_429.inc()
+        metrics.TELEGRAM_429.labels("outbox").inc()
         metrics.OUTBOX_RETRIED.labels(kind_of(row)).inc()
         self.pace.pause(seconds + 0.1)
         async with self.db.session() as s:
