@@ -15,7 +15,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import logcontext
@@ -51,20 +51,45 @@ async def run_due(core: Core, now: datetime | None = None, jobs: list[Job] | Non
     by_name = {j.name: j for j in jobs or all_jobs()}
     ran = []
     for d in await due_jobs(core, now, list(by_name.values())):
-        token = logcontext.JOB.set(d.job)  # every line logged while it runs names the job
-        try:
-            try:
-                sent = await by_name[d.job].run(core, d)
-            except Exception:
-                log.exception("scheduler: %s %s failed; will retry while its window is open", d.job, d.period)
-                continue
-            async with core.db.session() as s:
-                await job_runs.mark_done(s, d.job, d.period, core.clock.now())
-            log.info("scheduler: %s %s done (%s queued)", d.job, d.period, sent)
+        if await run_one(core, by_name[d.job], d) is not None:
             ran.append(d)
-        finally:
-            logcontext.JOB.reset(token)
     return ran
+
+
+async def run_one(core: Core, job: Job, d: Due) -> int | None:
+    """Run one period of `job` and mark it done (how many messages it queued); None if it failed,
+    and it stays undone. The scheduler's tick and `redvest jobs run` both run periods through here."""
+    token = logcontext.JOB.set(d.job)  # every line logged while it runs names the job
+    try:
+        try:
+            sent = await job.run(core, d)
+        except Exception:
+            log.exception("scheduler: %s %s failed; will retry while its window is open", d.job, d.period)
+            return None
+        async with core.db.session() as s:
+            await job_runs.mark_done(s, d.job, d.period, core.clock.now())
+        log.info("scheduler: %s %s done (%s queued)", d.job, d.period, sent)
+        return sent
+    finally:
+        logcontext.JOB.reset(token)
+
+
+SCAN_STEP = timedelta(hours=1)  # no window but the five-minute check is shorter (that one is always due)
+SCAN_HORIZON = timedelta(days=15)  # every weekly job comes round within it, even just after it ran
+
+
+async def next_due(core: Core, job: Job, now: datetime | None = None) -> list[Due]:
+    """The periods of `job` that are open now and not done, else those of its next window within
+    SCAN_HORIZON (looked for every SCAN_STEP): what `redvest jobs run` runs, and when `jobs list`
+    says it runs next."""
+    now = now or core.clock.now()
+    at = now
+    while at <= now + SCAN_HORIZON:
+        found = await due_jobs(core, at, [job])
+        if found:
+            return found
+        at += SCAN_STEP
+    return []
 
 
 class Ticker:

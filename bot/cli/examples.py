@@ -18,6 +18,10 @@ EXAMPLES = {
     "admin": """examples:
   redvest admin add 123456789                the person learns their id by sending /myid to the bot
   redvest admin list""",
+    "jobs": """examples:
+  redvest jobs list                          each job, when it last ran and when it runs next
+  redvest jobs run visit-list                this week's Friday lists now (not again on Friday)
+  redvest jobs run weekly-digest --community 1""",
     "import": """examples:
   redvest import communities communities.csv
   redvest import households households.csv --lang en   (formats: docs/import.md)""",
