@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot import metrics
 from bot.gate.conversations import App
+from bot.gate.ordering import ChatOrderedProcessor
 from bot.services.kernel.core import Core
 
 from . import dashboard, probes, webhook
@@ -73,7 +74,8 @@ async def healthz(request: web.Request) -> web.Response:
         leadership = ptb.bot_data.get("leadership")
         stopping = bool(ptb.bot_data.get("stopping"))
         data["leader"] = bool(leadership is not None and leadership.is_leader)
-        data["updates_in_flight"] = getattr(ptb.update_processor, "in_flight", 0)
+        processor = ptb.update_processor
+        data["updates_in_flight"] = processor.in_flight if isinstance(processor, ChatOrderedProcessor) else 0
         if stopping:
             data["status"] = "stopping"
     return web.json_response(data, status=200 if db_ok and not stopping else 503)
