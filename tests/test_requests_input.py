@@ -240,3 +240,14 @@ async def test_a_household_request_copes_with_long_notes_and_odd_registered_deta
         await create_request(
             core, Actor(3001, "王奶奶"), RequestDraft("repairs", "修水管", "today", None, "3 栋", None, "abc")
         )
+
+
+def test_a_day_written_the_english_way_is_understood():
+    today = date(2026, 12, 7)
+    for typed in ("Dec 20", "20 Dec", "20th December", "December 20th, 2026", "dec. 20"):
+        assert rin.parse_date(typed, today) == date(2026, 12, 20), typed
+    assert rin.parse_date("5 Jan", today) == date(2027, 1, 5)  # the nearer 5 January
+    for typed, key in (("20 Nov", "request.error.date_past"), ("20 Novembre", "request.error.date_format")):
+        with pytest.raises(rin.DateRefused) as refused:
+            rin.parse_date(typed, today)
+        assert refused.value.key == key, typed

@@ -25,6 +25,23 @@ MAX_HOURS = 24.0
 
 _ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _MD = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
+# 20 Nov, 20th November 2026, Nov 20, November 20th, 2026 (as English speakers write a day)
+_EN_DM = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?([a-z]{3,9})\.?,?(\d{4})?$")
+_EN_MD = re.compile(r"^([a-z]{3,9})\.?(\d{1,2})(?:st|nd|rd|th)?,?(\d{4})?$")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _WORDS = {"今天": 0, "今日": 0, "today": 0, "明天": 1, "明日": 1, "tomorrow": 1, "后天": 2, "dayaftertomorrow": 2}
 
 
@@ -96,8 +113,22 @@ def _month_day(month: int, dom: int, today: date) -> date:
     return min(days, key=lambda d: (abs((d - today).days), d < today))
 
 
+def _english_day(value: str) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) of "20nov", "nov20", "20thnovember2026" (spaces already out)."""
+    m = _EN_DM.match(value)
+    if m:
+        dom, name, year = m[1], m[2], m[3]
+    elif m := _EN_MD.match(value):
+        name, dom, year = m[1], m[2], m[3]
+    else:
+        return None
+    month = next((i for i, full in enumerate(_MONTHS, 1) if full.startswith(name) and len(name) >= 3), None)
+    return (month, int(dom), int(year) if year else None) if month else None
+
+
 def parse_date(text: str | None, today: date) -> date:
-    """2026-11-20, 2026/11/20, 11-20, 11/20, 11月20日, 明天, tomorrow → a date from today up to a year ahead.
+    """2026-11-20, 2026/11/20, 11-20, 11/20, 11月20日, 20 Nov, Nov 20th, 明天, tomorrow → a date from today up to
+    a year ahead.
     A month-day without a year is the nearer such day; one in the past is refused, never moved
     to next year behind the resident's back."""
     value = re.sub(r"\s+", "", clean_text(text))
@@ -110,6 +141,9 @@ def parse_date(text: str | None, today: date) -> date:
             day = date(int(m[1]), int(m[2]), int(m[3]))
         elif m := _MD.match(value):
             day = _month_day(int(m[1]), int(m[2]), today)
+        elif english := _english_day(value.lower()):
+            month, dom, year = english
+            day = date(year, month, dom) if year else _month_day(month, dom, today)
         else:
             raise DateRefused("request.error.date_format", today)
     except ValueError:  # 2-30, 13-01 ...
