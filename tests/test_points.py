@@ -66,6 +66,19 @@ async def test_ties_share_a_rank_and_community_board_spans_grids(town):
     assert (mine.points, mine.rank, mine.ranked) == (3, 3, 3)
 
 
+async def test_an_applicant_still_waiting_or_one_who_left_is_not_counted_in_the_rank(town):
+    from storage.enums import VolunteerStatus
+
+    for tg, name, status in [(5, "戊", VolunteerStatus.pending), (6, "己", VolunteerStatus.left)]:
+        p = await f.person(town.db, tg, name, grid_id=town.ga.id)
+        await f.volunteer(town.db, p.id, town.ga.id, status=status)
+    await _award(town.db, "x", town.people["甲"].id, 5, town.core.clock.now())
+    mine = await points.my_points(town.core, actor(1))
+    assert (mine.rank, mine.ranked) == (1, 3)  # 甲, 乙, 丙: "1 of 3 volunteers", not of 5
+    board = await points.leaderboard(town.core, actor(1), "grid", "all")
+    assert {r.name for r in board.rows} <= {"甲", "乙", "丙"}
+
+
 async def test_my_line_is_shown_when_i_am_below_the_top(town):
     now = town.core.clock.now()
     for i in range(12):

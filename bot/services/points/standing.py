@@ -20,6 +20,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.life_common import month_start
 from bot.services.kernel.roles import Actor, by_tg, led_grids, load_me
+from storage.enums import VolunteerStatus
 from storage.models import Community, Grid, Person, PointsEntry, RoleGrant, VolunteerProfile
 
 Scope = Literal["grid", "community"]
@@ -143,13 +144,20 @@ _ABOVE = (
     select(func.count())
     .select_from(VolunteerProfile)
     .outerjoin(_GRID_TOTALS, _GRID_TOTALS.c.person_id == col(VolunteerProfile.person_id))
-    .where(col(VolunteerProfile.grid_id) == bindparam("gid"), func.coalesce(_GRID_TOTALS.c.pts, 0) > _MINE.c.pts)
+    .where(
+        col(VolunteerProfile.grid_id) == bindparam("gid"),
+        col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+        func.coalesce(_GRID_TOTALS.c.pts, 0) > _MINE.c.pts,
+    )
     .scalar_subquery()
 )
 _RANKED = (
     select(func.count())
     .select_from(VolunteerProfile)
-    .where(col(VolunteerProfile.grid_id) == bindparam("gid"))
+    .where(
+        col(VolunteerProfile.grid_id) == bindparam("gid"),
+        col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+    )
     .correlate_except(VolunteerProfile)
     .scalar_subquery()
 )
@@ -168,8 +176,13 @@ def _totals(since: datetime | None) -> Select[int, int, float]:
 
 
 def _members(scope: str, home: _Home) -> Select[int]:
-    """Volunteers on the board: registered in the grid, or in any grid of its community."""
-    stmt = select(col(VolunteerProfile.person_id)).join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+    """Volunteers on the board: approved in the grid, or in any grid of its community (an applicant
+    still waiting, or one who left, is not counted among them)."""
+    stmt = (
+        select(col(VolunteerProfile.person_id))
+        .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
+        .where(col(VolunteerProfile.status) == VolunteerStatus.approved.value)
+    )
     return (
         stmt.where(col(VolunteerProfile.grid_id) == home.grid_id)
         if scope == "grid"
