@@ -31,7 +31,7 @@ WRITES_DURING_OUTAGE = 3
 
 async def health_status(port: int) -> int:
     async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(total=10)) as r:
+        async with http.get(f"http://127.0.0.1:{port}/readyz", timeout=aiohttp.ClientTimeout(total=10)) as r:
             return r.status
 
 
@@ -110,7 +110,7 @@ async def test_thirty_seconds_without_the_database_lose_no_update(sandbox, cfg):
             assert not any("went wrong" in t for t in texts)
         assert (await sandbox.webhook())["failures"] > 0  # Telegram was asked to re-send
         assert metrics.ERRORS._value.get() == errors_before
-        await eventually(lambda: health_status(web.ports[0]), lambda s: s == 200, 10, "healthy again")
+        await eventually(lambda: health_status(web.ports[0]), lambda s: s == 200, 10, "ready again")
         await eventually(lambda: _leaders(apps), lambda n: n == 1, 10, "one leader again")
     finally:
         for app in apps:

@@ -37,18 +37,19 @@ async def test_healthz_reports_the_database_and_the_leader(sandbox, db, cfg):
         import json
 
         data = json.loads(body)
-        assert data["database"] is True and data["status"] == "ok" and data["leader"] is True
+        assert data["database"] is True and data["status"] == "alive" and data["leader"] is True
         assert data["mode"] == "webhook" and data["updates_in_flight"] == 0
 
 
-async def test_healthz_is_503_when_the_database_cannot_be_reached(cfg):
+async def test_healthz_says_alive_without_the_database_and_readyz_says_not_ready(cfg):
     dead = Database(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nowhere")
     core = Core(db=dead, notifier=OutboxNotifier(SystemClock()), clock=SystemClock(), cfg=cfg)
     async with TestClient(TestServer(build_web_app(core, None))) as client:
-        r = await client.get("/healthz")
-        assert r.status == 503
+        r = await client.get("/healthz")  # liveness: restarting the process would not bring the database back
+        assert r.status == 200
         data = await r.json()
-        assert data == {**data, "database": False, "status": "database unreachable"}
+        assert data == {**data, "database": False, "status": "alive"}
+        assert (await client.get("/readyz")).status == 503
         metrics_text = await (await client.get("/metrics")).text()
         assert sample(metrics_text, "redvest_database_up") == 0.0
     await dead.dispose()

@@ -55,7 +55,8 @@ def build_web_app(
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness and database reachability: 200 when this process can do its work, else 503."""
+    """Liveness: 200 while the process is alive and not stopping (503 then, so a balancer drains it).
+    The database's state is in the body for people; whether the process can work is /readyz's answer."""
     core = request.app[CORE]
     ptb = request.app.get(PTB)
     try:
@@ -63,12 +64,7 @@ async def healthz(request: web.Request) -> web.Response:
     except TimeoutError:
         db_ok = False
     metrics.DATABASE_UP.set(1 if db_ok else 0)
-    data: dict[str, Any] = {
-        "status": "ok" if db_ok else "database unreachable",
-        "database": db_ok,
-        "mode": core.cfg.bot.mode,
-        "pid": os.getpid(),
-    }
+    data: dict[str, Any] = {"status": "alive", "database": db_ok, "mode": core.cfg.bot.mode, "pid": os.getpid()}
     stopping = False
     if ptb is not None:
         leadership = ptb.bot_data.get("leadership")
@@ -78,7 +74,7 @@ async def healthz(request: web.Request) -> web.Response:
         data["updates_in_flight"] = processor.in_flight if isinstance(processor, ChatOrderedProcessor) else 0
         if stopping:
             data["status"] = "stopping"
-    return web.json_response(data, status=200 if db_ok and not stopping else 503)
+    return web.json_response(data, status=503 if stopping else 200)
 
 
 async def readyz(request: web.Request) -> web.Response:
