@@ -108,3 +108,31 @@ async def test_the_application_waits_in_pending(seeded, bot):
     async with bot.core.db.reading() as s:
         applicant = (await s.execute(select(Person).where(Person.tg_user_id == APPLICANT.tg_user_id))).scalar_one()
     assert applicant.name == "赵小新"
+
+
+@pytest.fixture
+async def demo_people(sandbox):
+    """The demo's people know the bot before it starts, as `redvest sandbox` makes them."""
+    from bot.demo.cast import PEOPLE
+
+    for person in PEOPLE:
+        await sandbox.add_user(person.tg_user_id, person.name, language_code=person.language, started=True)
+
+
+async def test_the_demos_leaders_volunteers_and_admin_see_their_own_menus(demo_people, seeded, bot):
+    from bot.demo.cast import ADMIN, ALICE, TOM
+
+    from .support.waiting import wait_for
+
+    async def commands(person) -> set[str]:
+        await bot.sb.add_user(person.tg_user_id, person.name, language_code=person.language)
+        return {c["command"] for c in (await bot.sb.menu(person.tg_user_id))["commands"]}
+
+    # without anyone pressing /start first: the demo set them as role changes do
+    for person, command in ((LEADER, "pending"), (GRACE, "board"), (TOM, "tasks"), (ADMIN, "emergency")):
+
+        async def shown(person=person, command=command) -> bool:
+            return command in await commands(person)
+
+        await wait_for(shown, 10, f"/{command} in {person.name}'s menu")
+    assert "board" not in await commands(ALICE)  # a resident sees the residents' menu

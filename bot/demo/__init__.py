@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.outbox.notifier import OutboxNotifier
 from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
+from bot.services.kernel.menus import queue_menu
 from bot.services.kernel.periods import zone
 from storage.db import Database
 from storage.models import Grid, Person
@@ -44,4 +46,14 @@ async def seed_demo(db: Database, cfg: Config | None = None, now: datetime | Non
     tell_history(st, await household_ids(db), people, grid)
     tell_today(st, grid, com)
     await st.tell()
+    await _menus(db, cfg)
     return True
+
+
+async def _menus(db: Database, cfg: Config) -> None:
+    """Each demo person with a role gets their role's command menu, as a real role change would set it
+    (the history's approvals and grants ran with a quiet notifier)."""
+    notifier = OutboxNotifier(SystemClock(), locale=cfg.bot.default_locale)
+    async with db.session() as s:
+        for person in (await s.execute(select(Person).where(col(Person.tg_user_id).is_not(None)))).scalars():
+            await queue_menu(notifier, s, person)
