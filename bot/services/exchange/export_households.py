@@ -11,7 +11,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
-from storage.models import DoorVisit, Household, Pairing, Person
+from bot.services.places import paired_names
+from storage.models import DoorVisit, Household, Person
+from storage.rows import key_of
 
 from .export_sheet import BATCH, ExportScope, Ledger, Row, Several, Term, Visit, local
 
@@ -39,19 +41,10 @@ async def household_rows(core: Core, sc: ExportScope, lo: datetime, hi: datetime
             .scalars()
             .all()
         )
-        ids = [h.id for h in homes]
-        paired: dict[int, list[str]] = {}
+        ids = [key_of(h) for h in homes]
+        paired = await paired_names(s, ids)
         visits: dict[int, list[Visit]] = {}
         if ids:
-            for hid, name in (
-                await s.execute(
-                    select(col(Pairing.household_id), col(Person.name))
-                    .join(Person, col(Person.id) == col(Pairing.volunteer_id))
-                    .where(col(Pairing.household_id).in_(ids), col(Pairing.active) == True)  # noqa: E712
-                    .order_by(col(Pairing.id))
-                )
-            ).all():
-                paired.setdefault(hid, []).append(name)
             for v, name in (
                 await s.execute(
                     select(D, col(Person.name))

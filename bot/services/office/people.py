@@ -13,8 +13,9 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.life_common import zone
 from bot.services.kernel.order import natural_key
 from bot.services.office.dashboard import STALE_VISIT_DAYS, Scope
+from bot.services.places import paired_names
 from storage.enums import AssignmentStatus, VolunteerStatus
-from storage.models import Assignment, DoorVisit, Household, Pairing, Person, PointsEntry, VolunteerProfile
+from storage.models import Assignment, DoorVisit, Household, Person, PointsEntry, VolunteerProfile
 from storage.rows import AnyRow
 
 PAGE_SIZE = 100
@@ -216,18 +217,9 @@ async def household_page(
             ).all()
         }
         rows = [found[i] for i in ids]
-        vols: dict[int, list[str]] = {}
+        vols = await paired_names(s, ids)
         outcomes: dict[int, str] = {}
         if ids:
-            for hid, name in (
-                await s.execute(
-                    select(col(Pairing.household_id), col(Person.name))
-                    .join(Person, col(Person.id) == col(Pairing.volunteer_id))
-                    .where(col(Pairing.household_id).in_(ids), col(Pairing.active) == True)  # noqa: E712
-                    .order_by(col(Pairing.id))
-                )
-            ).all():
-                vols.setdefault(hid, []).append(name)
             latest = (
                 select(col(DoorVisit.household_id), col(DoorVisit.outcome))
                 .join(last, (last.c.hid == col(DoorVisit.household_id)) & (last.c.at == col(DoorVisit.created_at)))

@@ -135,3 +135,18 @@ async def unpair(core: Core, actor: Actor, pairing_id: int) -> tuple[Pairing, Ho
             s, me.id, "pairing.end", "pairing", p.id, grid_id=h.grid_id, volunteer_id=p.volunteer_id, household_id=h.id
         )
         return p, h
+
+
+async def paired_names(session: AsyncSession, household_ids: list[int]) -> dict[int, list[str]]:
+    """Each household's paired volunteers' names, in the order they were paired (for lists and sheets)."""
+    out: dict[int, list[str]] = {}
+    if household_ids:
+        rows = await session.execute(
+            select(col(Pairing.household_id), col(Person.name))
+            .join(Person, col(Person.id) == col(Pairing.volunteer_id))
+            .where(col(Pairing.household_id).in_(household_ids), col(Pairing.active) == True)  # noqa: E712
+            .order_by(col(Pairing.id))
+        )
+        for hid, name in rows.all():
+            out.setdefault(hid, []).append(name)
+    return out
