@@ -182,6 +182,8 @@ async def _start_sender(app: App, grace: float) -> None:
         per_group_per_minute=core.cfg.outbox.per_group_per_minute,
         max_attempts=core.cfg.outbox.max_attempts,
         poll_seconds=core.cfg.outbox.poll_seconds,
+        paid_broadcast=core.cfg.outbox.paid_broadcast,
+        paid_per_second=core.cfg.outbox.paid_per_second,
     )
     if isinstance(core.notifier, OutboxNotifier):  # the one build_application made
         core.notifier.wake = sender.wake

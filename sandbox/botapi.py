@@ -42,6 +42,7 @@ INT_FIELDS = {
     "from_chat_id",
 }
 BOOL_FIELDS = {
+    "allow_paid_broadcast",
     "drop_pending_updates",
     "show_alert",
     "disable_notification",
@@ -110,7 +111,8 @@ async def handle(request: web.Request) -> web.Response:
         chat_id = params.get("chat_id")
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             params["chat_id"] = chat_id = resolve_username(state, chat_id)
-        retry = state.limiter.check(state.bot_id, canonical, chat_id if isinstance(chat_id, int) else None)
+        paid = params.get("allow_paid_broadcast") is True
+        retry = state.limiter.check(state.bot_id, canonical, chat_id if isinstance(chat_id, int) else None, paid)
         if retry is not None:
             state.stats["rate_limited_429"] += 1
             raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
@@ -120,6 +122,7 @@ async def handle(request: web.Request) -> web.Response:
     state.stats["by_method"][canonical] += 1
     if canonical in SEND_METHODS:
         state.stats["sent"] += 1
+        state.stats["paid_sent"] += paid  # sends that carried allow_paid_broadcast
         state.stats["per_chat_sent"][params.get("chat_id")] += 1
     return ok(result)
 

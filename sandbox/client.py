@@ -142,6 +142,7 @@ class SandboxClient:
         per_group_per_minute: int | None = None,
         enabled: bool | None = None,
         count_edits: bool | None = None,
+        paid_per_second: int | None = None,
     ) -> Json:
         return await self._obj(
             "POST",
@@ -151,6 +152,7 @@ class SandboxClient:
                 "per_group_per_minute": per_group_per_minute,
                 "enabled": enabled,
                 "count_edits": count_edits,
+                "paid_per_second": paid_per_second,
             },
         )
 

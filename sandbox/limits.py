@@ -1,4 +1,10 @@
-"""Telegram-like flood limits: rolling windows per bot and per group chat."""
+"""Telegram-like flood limits: rolling windows per bot and per group chat.
+
+A send that carries ``allow_paid_broadcast`` (a bot with Paid Broadcasts on: Telegram charges 0.1 Star
+for each message over the free 30 a second) counts against a window of 1,000 a second per bot instead
+of the free 30; the group's 20 a minute still holds. Telegram does not say how paid and free calls
+share a second; here they are counted apart (edits never carry the flag and stay in the free window).
+"""
 
 from __future__ import annotations
 
@@ -47,13 +53,16 @@ class RateLimiter:
         enabled: bool = True,
         count_edits: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        paid_per_second: int = 1000,
     ) -> None:
         self.per_second = per_second
+        self.paid_per_second = paid_per_second
         self.per_group_per_minute = per_group_per_minute
         self.enabled = enabled
         self.count_edits = count_edits
         self.clock = clock
         self._bot: dict[int, deque[float]] = {}
+        self._paid: dict[int, deque[float]] = {}  # paid broadcasts, per bot
         self._group: dict[tuple[int, int], deque[float]] = {}
         self._refusals: dict[int, list[int]] = {}  # chat id -> retry_after of each coming refusal
 
@@ -63,7 +72,10 @@ class RateLimiter:
         per_group_per_minute: int | None = None,
         enabled: bool | None = None,
         count_edits: bool | None = None,
+        paid_per_second: int | None = None,
     ) -> None:
+        if paid_per_second is not None:
+            self.paid_per_second = int(paid_per_second)
         if per_second is not None:
             self.per_second = int(per_second)
         if per_group_per_minute is not None:
@@ -75,6 +87,7 @@ class RateLimiter:
 
     def reset(self) -> None:
         self._bot.clear()
+        self._paid.clear()
         self._group.clear()
 
     def counts(self, method: str) -> bool:
@@ -95,15 +108,17 @@ class RateLimiter:
         Telegram decided on its own), so a test can watch what a client does with one."""
         self._refusals.setdefault(chat_id, []).extend([retry_after] * times)
 
-    def check(self, bot_id: int, method: str, chat_id: int | None) -> int | None:
+    def check(self, bot_id: int, method: str, chat_id: int | None, paid: bool = False) -> int | None:
+        """`paid`: the call carried allow_paid_broadcast (only a send's counts: an edit has no such flag)."""
         refusals = self._refusals.get(chat_id) if chat_id is not None else None
         if refusals and method in SEND_METHODS:
             return refusals.pop(0)
         if not self.enabled or not self.counts(method):
             return None
         now = self.clock()
-        bq = self._bot.setdefault(bot_id, deque())
-        retry = self._retry(bq, self.per_second, 1.0, now)
+        paid = paid and method in SEND_METHODS
+        bq = (self._paid if paid else self._bot).setdefault(bot_id, deque())
+        retry = self._retry(bq, self.paid_per_second if paid else self.per_second, 1.0, now)
         gq = None
         if chat_id is not None and chat_id < 0 and method in SEND_METHODS:
             gq = self._group.setdefault((bot_id, chat_id), deque())
@@ -120,6 +135,7 @@ class RateLimiter:
     def to_dict(self) -> Json:
         return {
             "per_second": self.per_second,
+            "paid_per_second": self.paid_per_second,
             "per_group_per_minute": self.per_group_per_minute,
             "enabled": self.enabled,
             "count_edits": self.count_edits,

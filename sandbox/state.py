@@ -85,7 +85,13 @@ class SandboxState(UserActions, Chats):
         self.files = {}
         self.file_paths = {}
         self.invite_links = {}
-        self.stats = {"sent": 0, "rate_limited_429": 0, "by_method": Counter(), "per_chat_sent": Counter()}
+        self.stats = {
+            "sent": 0,
+            "paid_sent": 0,
+            "rate_limited_429": 0,
+            "by_method": Counter(),
+            "per_chat_sent": Counter(),
+        }
         self.limiter.reset()
         self.notifier.notify()
 
@@ -135,6 +141,7 @@ class SandboxState(UserActions, Chats):
         s = self.stats
         return {
             "sent": s["sent"],
+            "paid_sent": s["paid_sent"],
             "rate_limited_429": s["rate_limited_429"],
             "by_method": dict(s["by_method"]),
             "per_chat_sent": {str(k): v for k, v in s["per_chat_sent"].items()},

@@ -179,7 +179,11 @@ async def get_stats(state: SandboxState, body: Json, request: web.Request) -> An
 @_api
 async def post_limits(state: SandboxState, body: Json, request: web.Request) -> Any:
     state.limiter.configure(
-        body.get("per_second"), body.get("per_group_per_minute"), body.get("enabled"), body.get("count_edits")
+        body.get("per_second"),
+        body.get("per_group_per_minute"),
+        body.get("enabled"),
+        body.get("count_edits"),
+        body.get("paid_per_second"),
     )
     return state.limiter.to_dict()
 

@@ -26,10 +26,12 @@ def keyboard(buttons: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None
     )
 
 
-async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> int:
-    """Send the row; the new message's id (a text's answer is read raw: bot/transport/raw_api.py)."""
+async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any], *, paid: bool = False) -> int:
+    """Send the row; the new message's id (a text's answer is read raw: bot/transport/raw_api.py).
+    `paid`: with allow_paid_broadcast (outbox.paid_broadcast; PTB leaves the parameter out when None)."""
     markup = keyboard(p.get("buttons") or [])
     silent = bool(p.get("silent", True)) and not row.urgent
+    paid_broadcast = True if paid else None
     if row.kind == OutboxKind.photo.value:
         return (
             await bot.send_photo(
@@ -39,6 +41,7 @@ async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> int:
                 reply_markup=markup,
                 disable_notification=silent,
                 parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=paid_broadcast,
             )
         ).message_id
     if row.kind == OutboxKind.document.value:
@@ -51,6 +54,7 @@ async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> int:
                 reply_markup=markup,
                 disable_notification=silent,
                 parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=paid_broadcast,
             )
         ).message_id
     return int(
@@ -63,6 +67,7 @@ async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> int:
                 reply_markup=markup,
                 disable_notification=silent,
                 parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=paid_broadcast,
             )
         )["message_id"]
     )

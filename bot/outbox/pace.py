@@ -17,10 +17,19 @@ class Pace:
     in flight stay under the limit, Telegram cannot count more than the limit in any second, however
     the requests bunch up on the way (a stalled server, a busy event loop). The same holds per group
     over a minute. On top, sends are spaced evenly (1/per_second) so traffic stays smooth.
+
+    With paid broadcasts (`free_per_second` set), `per_second` is the paid pace of the sends that
+    carry allow_paid_broadcast, and the calls that cannot carry it (`unpaid`: a card's edit, menus)
+    must also fit the free pace, by the same rule, counted on their own.
     """
 
     def __init__(
-        self, per_second: float, per_group_per_minute: int, monotonic: Callable[[], float] = time.monotonic
+        self,
+        per_second: float,
+        per_group_per_minute: int,
+        monotonic: Callable[[], float] = time.monotonic,
+        *,
+        free_per_second: float | None = None,
     ) -> None:
         self.interval = 1.0 / per_second
         self.cap = max(1, int(per_second))
@@ -32,6 +41,7 @@ class Pace:
         self.in_flight = 0
         self.group_answered: dict[int, deque[float]] = defaultdict(deque)  # last minute, per group
         self.group_in_flight: dict[int, int] = defaultdict(int)
+        self.free: Pace | None = None if free_per_second is None else Pace(free_per_second, 60, monotonic)
 
     @staticmethod
     def _room(answered: deque[float], in_flight: int, cap: int, window: float, now: float) -> float:
@@ -55,26 +65,33 @@ class Pace:
             del self.group_answered[chat_id], self.group_in_flight[chat_id]
         return wait
 
-    def wait(self, chat_id: int) -> float:
+    def wait(self, chat_id: int, unpaid: bool = False) -> float:
         now = self.monotonic()
         return max(
             self.next_slot - now,
             self.paused_until - now,
             self.group_wait(chat_id),
             self._room(self.answered, self.in_flight, self.cap, 1.0, now),
+            self.free.wait(0) if unpaid and self.free else 0.0,
         )
 
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a request to `chat_id` fits the limits, then count it as in flight."""
-        while (w := self.wait(chat_id)) > 0:
+    async def acquire(self, chat_id: int, unpaid: bool = False) -> None:
+        """Wait until a request to `chat_id` fits the limits, then count it as in flight. `unpaid`: a
+        call that cannot carry allow_paid_broadcast (only matters with paid broadcasts on)."""
+        while (w := self.wait(chat_id, unpaid)) > 0:
             await asyncio.sleep(w)
+        self._take(chat_id)
+        if unpaid and self.free:
+            self.free._take(0)
+
+    def _take(self, chat_id: int) -> None:
         # slots on a fixed grid: a late wake-up is made up by the next slot instead of drifting
         self.next_slot = max(self.next_slot, self.monotonic() - self.interval) + self.interval
         self.in_flight += 1
         if chat_id < 0:
             self.group_in_flight[chat_id] += 1
 
-    def end(self, chat_id: int) -> None:
+    def end(self, chat_id: int, unpaid: bool = False) -> None:
         """The answer to a request acquired for `chat_id` was read (or it failed)."""
         now = self.monotonic()
         self.in_flight -= 1
@@ -82,6 +99,8 @@ class Pace:
         if chat_id < 0:
             self.group_in_flight[chat_id] -= 1
             self.group_answered[chat_id].append(now)
+        if unpaid and self.free:
+            self.free.end(0)
 
     def delay(self) -> float:
         """How long until the next slot (a pause after a 429 shows here)."""
@@ -94,10 +113,10 @@ class Pace:
 class Ticket:
     """One acquired request: ended exactly once, as soon as its answer is read."""
 
-    def __init__(self, pace: Pace, chat_id: int) -> None:
-        self.pace, self.chat_id, self.open = pace, chat_id, True
+    def __init__(self, pace: Pace, chat_id: int, unpaid: bool = False) -> None:
+        self.pace, self.chat_id, self.unpaid, self.open = pace, chat_id, unpaid, True
 
     def done(self) -> None:
         if self.open:
             self.open = False
-            self.pace.end(self.chat_id)
+            self.pace.end(self.chat_id, self.unpaid)

@@ -6,6 +6,11 @@ marked and everything queued for them skipped; other failures are retried with b
 outbox.max_attempts. Rows for one chat go out in queue order (a digest's chart before its text).
 
 Run one sender per bot token: the pace is per process (several processes would each send 29/s).
+
+Paid broadcasts (outbox.paid_broadcast, off by default; each message over Telegram's free 30 a second
+costs the bot 0.1 Star, docs/runbook.md): every send carries allow_paid_broadcast and the pace is
+outbox.paid_per_second (at most 1,000); a card's edits and menus cannot carry it and keep the free pace.
+The per-group minute and one call at a time per chat hold either way.
 """
 
 from __future__ import annotations
@@ -63,12 +68,18 @@ class OutboxSender:
         max_attempts: int = 8,
         poll_seconds: float = 1.0,
         max_in_flight: int = 64,
+        paid_broadcast: bool = False,
+        paid_per_second: float = 950.0,
     ) -> None:
         self.db, self.bot, self.clock = db, bot, clock
-        self.pace = Pace(per_second, per_group_per_minute)
+        self.paid = paid_broadcast
+        if paid_broadcast:
+            self.pace = Pace(paid_per_second, per_group_per_minute, free_per_second=per_second)
+        else:
+            self.pace = Pace(per_second, per_group_per_minute)
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
-        self.batch = max(1, int(per_second))
+        self.batch = max(1, int(paid_per_second if paid_broadcast else per_second))
         self.wakeup = asyncio.Event()
         self.in_flight = asyncio.Semaphore(max_in_flight)
         self._task: asyncio.Task[None] | None = None
@@ -149,13 +160,14 @@ class OutboxSender:
         earlier = self._by_chat.get(row.chat_id)
         if earlier is not None and not earlier.done():  # keep one chat's messages in order
             await asyncio.wait([earlier])
+        unpaid = row.kind in (OutboxKind.edit.value, OutboxKind.menu.value)  # no allow_paid_broadcast on these
         await self.in_flight.acquire()
         try:
-            await self.pace.acquire(row.chat_id)
+            await self.pace.acquire(row.chat_id, unpaid)
         except BaseException:
             self.in_flight.release()
             raise
-        task = asyncio.create_task(self._send_row(row, Ticket(self.pace, row.chat_id)))
+        task = asyncio.create_task(self._send_row(row, Ticket(self.pace, row.chat_id, unpaid)))
         self._sends.add(task)
         self._by_chat[row.chat_id] = task
         task.add_done_callback(functools.partial(self._done, row.chat_id))
@@ -197,7 +209,7 @@ class OutboxSender:
                     await messages.set_menus(self.bot, row, payload)
                     message_id: int | None = None
                 else:
-                    message_id = await messages.send(self.bot, row, payload)
+                    message_id = await messages.send(self.bot, row, payload, paid=self.paid)
             finally:
                 ticket.done()
         except RetryAfter as e:
@@ -263,9 +275,9 @@ class OutboxSender:
                 return
             posted = await outbox.cards(s, row.card_ref)
         for n, (card, language) in enumerate(posted):
-            if n:  # every copy's edit counts against the global rate
-                await self.pace.acquire(0)
-                ticket = Ticket(self.pace, 0)
+            if n:  # every copy's edit counts against the global rate (and the free one: edits are never paid)
+                await self.pace.acquire(0, unpaid=True)
+                ticket = Ticket(self.pace, 0, unpaid=True)
             try:
                 await messages.edit_copy(self.bot, card, messages.in_language(p, language))
             except RetryAfter:

@@ -160,6 +160,9 @@ class OutboxConfig(_Section):
     max_attempts: int = Field(default=8, ge=1)
     poll_seconds: float = Field(default=1.0, gt=0)
     forget_sent_after_hours: int = Field(default=24, ge=1, le=24 * 120)
+    # Telegram's paid broadcasts: sends carry allow_paid_broadcast, 0.1 Star each over the free 30/s
+    paid_broadcast: bool = False
+    paid_per_second: float = Field(default=950.0, gt=0, le=1000)
 
 
 class WebConfig(_Section):
