@@ -91,7 +91,9 @@ async def test_with_the_option_off_no_send_carries_it(db, sandbox):
     items.append(("fan:chart", OutMessage(chat_id=USERS[0], text="chart", photo=b"\x89PNG\r\n\x1a\n" + b"0" * 64)))
     async with bot:
         await queue(db, clock, items)
-        await drain(OutboxSender(db, bot, clock), db)
+        cfg = Config().outbox  # the defaults, as bot/app.py passes them
+        sender = OutboxSender(db, bot, clock, paid_broadcast=cfg.paid_broadcast, paid_per_second=cfg.paid_per_second)
+        await drain(sender, db)
     st = await sandbox.stats()
     assert st["sent"] == 4 and st["paid_sent"] == 0
 
