@@ -115,3 +115,14 @@ async def test_with_paid_broadcasts_an_edit_keeps_the_free_pace_while_sends_go_o
     assert 0.9 < pace.wait(1, unpaid=True) <= 1.001  # the edits' answers count for a second
     now[0] += 1.01
     assert pace.wait(1, unpaid=True) == 0
+
+
+async def test_a_fast_paid_pace_makes_up_a_late_wake_up_by_sending_the_missed_slots_at_once():
+    now = [100.0]
+    pace = Pace(1000, 19, monotonic=lambda: now[0], free_per_second=29)
+    await pace.acquire(1)
+    now[0] += 0.010  # the event loop woke 9 ms late
+    for n in range(2, 11):  # the 9 missed slots go at once, without a sleep
+        assert pace.wait(n) == 0
+        await pace.acquire(n)
+    assert pace.wait(11) > 0  # then the grid again

@@ -4,7 +4,7 @@ The update gate takes every update, and marks it done, in a transaction of its o
 of people's updates in flight that was two transactions per update; coalesced, one transaction
 serves every update that arrived in the meantime (most of a polling batch at once), and a round
 costs hardly more than one update did. No update waits for a timer: a round starts as soon as the
-previous one ends.
+previous one ends (unless the owner asks a round to `linger`: wait that long for company first).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ R = TypeVar("R")
 
 
 class Coalescer(Generic[T, R]):
-    def __init__(self, run_round: Callable[[list[T]], Awaitable[list[R]]], name: str) -> None:
+    def __init__(self, run_round: Callable[[list[T]], Awaitable[list[R]]], name: str, linger: float = 0.0) -> None:
         self._run_round = run_round
         self._name = name
+        self._linger = linger
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -36,6 +37,8 @@ class Coalescer(Generic[T, R]):
 
     async def _rounds(self) -> None:
         while self._pending:
+            if self._linger:
+                await asyncio.sleep(self._linger)
             batch, self._pending = self._pending, []
             try:
                 results = await self._run_round([item for item, _ in batch])

@@ -8,6 +8,8 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 
+SLACK = 0.02  # seconds
+
 
 class Pace:
     """Telegram's limits, kept whatever the network does.
@@ -32,6 +34,9 @@ class Pace:
         free_per_second: float | None = None,
     ) -> None:
         self.interval = 1.0 / per_second
+        # how far behind its grid the pace may fall and catch up: one slot, or 20 ms at a fast paid
+        # pace, where a sleep is never shorter than the event loop's millisecond
+        self.slack = max(self.interval, SLACK)
         self.cap = max(1, int(per_second))
         self.per_group = per_group_per_minute
         self.monotonic = monotonic
@@ -85,8 +90,8 @@ class Pace:
             self.free._take(0)
 
     def _take(self, chat_id: int) -> None:
-        # slots on a fixed grid: a late wake-up is made up by the next slot instead of drifting
-        self.next_slot = max(self.next_slot, self.monotonic() - self.interval) + self.interval
+        # slots on a fixed grid: a late wake-up is made up by the next slots instead of drifting
+        self.next_slot = max(self.next_slot, self.monotonic() - self.slack) + self.interval
         self.in_flight += 1
         if chat_id < 0:
             self.group_in_flight[chat_id] += 1
@@ -111,12 +116,17 @@ class Pace:
 
 
 class Ticket:
-    """One acquired request: ended exactly once, as soon as its answer is read."""
+    """One acquired request: ended exactly once, as soon as its answer is read (then `release`, the
+    sender's slot for a request in flight, is given back: marking the row sent holds none)."""
 
-    def __init__(self, pace: Pace, chat_id: int, unpaid: bool = False) -> None:
-        self.pace, self.chat_id, self.unpaid, self.open = pace, chat_id, unpaid, True
+    def __init__(
+        self, pace: Pace, chat_id: int, unpaid: bool = False, release: Callable[[], None] | None = None
+    ) -> None:
+        self.pace, self.chat_id, self.unpaid, self.release, self.open = pace, chat_id, unpaid, release, True
 
     def done(self) -> None:
         if self.open:
             self.open = False
             self.pace.end(self.chat_id, self.unpaid)
+            if self.release:
+                self.release()

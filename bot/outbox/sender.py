@@ -88,7 +88,7 @@ class OutboxSender:
         self._depth_at = 0.0
         # sends finish a few at a time: their "sent" marks share a transaction (bot/gate/coalesce.py)
         self._marks: Coalescer[tuple[int, str | None, int, int | None], None] = Coalescer(
-            self._mark_round, "outbox-sent-marks"
+            self._mark_round, "outbox-sent-marks", linger=0.02 if paid_broadcast else 0.0
         )
 
     def wake(self) -> None:
@@ -167,7 +167,8 @@ class OutboxSender:
         except BaseException:
             self.in_flight.release()
             raise
-        task = asyncio.create_task(self._send_row(row, Ticket(self.pace, row.chat_id, unpaid)))
+        ticket = Ticket(self.pace, row.chat_id, unpaid, release=self.in_flight.release)
+        task = asyncio.create_task(self._send_row(row, ticket))
         self._sends.add(task)
         self._by_chat[row.chat_id] = task
         task.add_done_callback(functools.partial(self._done, row.chat_id))
@@ -195,7 +196,6 @@ class OutboxSender:
                 log.exception("outbox row %s: could not record the failure", row.id)
         finally:
             ticket.done()
-            self.in_flight.release()
 
     async def _deliver(self, row: OutboxMessage, ticket: Ticket) -> None:
         now = self.clock.now()
@@ -276,8 +276,13 @@ class OutboxSender:
             posted = await outbox.cards(s, row.card_ref)
         for n, (card, language) in enumerate(posted):
             if n:  # every copy's edit counts against the global rate (and the free one: edits are never paid)
-                await self.pace.acquire(0, unpaid=True)
-                ticket = Ticket(self.pace, 0, unpaid=True)
+                await self.in_flight.acquire()
+                try:
+                    await self.pace.acquire(0, unpaid=True)
+                except BaseException:
+                    self.in_flight.release()
+                    raise
+                ticket = Ticket(self.pace, 0, unpaid=True, release=self.in_flight.release)
             try:
                 await messages.edit_copy(self.bot, card, messages.in_language(p, language))
             except RetryAfter:
