@@ -205,7 +205,8 @@ async def friday(
 
             return await depth(s)
 
-    r = await run_case(f"Friday visit lists to {n} volunteers ({name})", sb, base_url, db, queue, n, paid)
+    title = f"Friday visit lists to {n} volunteers" + (f" ({name})" if paid else "")
+    r = await run_case(title, sb, base_url, db, queue, n, paid)
     await db.dispose()
     if paid:
         return r
