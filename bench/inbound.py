@@ -4,6 +4,7 @@
     .venv/bin/python bench/inbound.py --db sqlite        # one database only
     .venv/bin/python bench/inbound.py --users 200        # a quicker, smaller run
     .venv/bin/python bench/inbound.py --paced-only --rate 100   # only the open-loop phase, at 100/s
+    .venv/bin/python bench/inbound.py --quick --json     # under 3 minutes; one JSON object of the figures
 
 The sandbox Bot API runs in its own process with `--no-limits`. 1,000 sandbox users (half
 residents, half volunteers, in grids of 10 + 10 with a bound volunteer group each) go through a
@@ -16,7 +17,7 @@ really sent), starts polling and times only the bot's work: from then until the 
 the last of them. The outbox sender runs as in production (29/s) during a phase; between phases it
 is sped up to drain the notifications the next phase presses on (not timed).
 
-Then an open-loop phase: a separate process offers 200 updates/s (/points, /tasks, /visits, /help,
+Then an open-loop phase: a separate process offers 300 updates/s (--rate) (/points, /tasks, /visits, /help,
 users sending several in a row) for --paced-seconds; latency is measured inside the bot from the
 update's arrival (getUpdates answer) to its being done (handlers finished, state stored, marked done).
 
@@ -25,13 +26,17 @@ each person's updates ran in their order, and the ratio to the echo bot. For sca
 echo bot on the bot's own settings (aiohttp requests, 64 updates at once: python-telegram-bot's
 ceiling on this machine), and splits the CPU of the mix between the bot, the sandbox and the
 PostgreSQL server (read from /proc), with the rate all of it would allow if it were spread perfectly
-over the machine's cores.
+over the machine's cores. The peer: an aiogram 3 echo bot on the same texts and chats (bench/peer.py,
+in an environment of its own). SQL statements and round trips per update of each kind of update of
+the mix (bench/sqlcount.py). --quick: 200 users, 2,000 texts per echo bot, the open loop 5 s on
+PostgreSQL only; --json: the figures as one JSON object (bench/inbound_report.figures).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -48,7 +53,9 @@ from sqlmodel import SQLModel
 from bench.common import fresh_pg_database, gather_limited, sandbox_process
 from bench.echo import run_echo
 from bench.inbound_kit import pct
+from bench.inbound_report import Echo, figures, print_summary
 from bench.inbound_run import OFFERED, PER_GRID, Run, offer
+from bench.peer import run_aiogram_echo
 from bot.app import build_application, start_running, stop_running
 from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import load_config
@@ -206,60 +213,59 @@ async def full_bot(
             several=several,
             missing=run.missing,
             max_in_flight=run.meter.max_in_flight,
+            per_kind=run.sql.per_update(),
         )
 
 
-async def main(a: argparse.Namespace) -> None:
+async def echoes(a: argparse.Namespace) -> tuple[Echo, Echo, Echo]:
+    """The three echo bots, each on a sandbox of its own with the same preloaded texts and chats."""
     async with sandbox_process() as sb:
-        echo = await run_echo(sb, a.echo_updates, a.users)
-    print(
-        f"bare PTB echo bot (default settings, httpx, sequential), {a.echo_updates} updates from {a.users} "
-        f"chats: {echo:,.0f} updates/s",
-        flush=True,
-    )
+        baseline = Echo(*await run_echo(sb, a.echo_updates, a.users))
+    print(f"bare PTB echo bot (default settings, httpx, sequential): {baseline.ups:,.0f} updates/s", flush=True)
     async with sandbox_process() as sb:  # not the baseline: what PTB itself takes, on the bot's settings
-        ceiling = await run_echo(sb, a.echo_updates, a.users, concurrent=64, aiohttp=True)
+        ceiling = Echo(*await run_echo(sb, a.echo_updates, a.users, concurrent=64, aiohttp=True))
     print(
-        f"  for scale, not the baseline: the same echo bot on the bot's aiohttp requests, 64 at once: "
-        f"{ceiling:,.0f} updates/s ({ceiling / echo:.2f}× the baseline; python-telegram-bot's own ceiling here)",
+        f"  the same on the bot's aiohttp requests, 64 at once (PTB's ceiling): {ceiling.ups:,.0f} updates/s, "
+        f"{ceiling.cpu * 1000:.2f} ms of CPU per update",
         flush=True,
     )
-    out = []
+    async with sandbox_process() as sb:
+        aiogram = Echo(*await run_aiogram_echo(sb, a.echo_updates, a.users, concurrent=64))
+    print(
+        f"  the peer, an aiogram 3 echo bot (its aiohttp session, 64 at once): {aiogram.ups:,.0f} updates/s, "
+        f"{aiogram.cpu * 1000:.2f} ms of CPU per update",
+        flush=True,
+    )
+    return baseline, ceiling, aiogram
+
+
+async def main(a: argparse.Namespace) -> dict[str, Any]:
+    baseline, ceiling, aiogram = await echoes(a)
+    runs = []
     for kind in ["sqlite", "postgres"] if a.db == "both" else [a.db]:
-        r = await full_bot(kind, a.users, a.rate, a.paced_seconds, a.concurrency, not a.paced_only)
-        out.append(r)
-    print("\n== summary")
-    print(f"echo bot: {echo:,.0f} updates/s (PTB's ceiling, aiohttp and 64 at once: {ceiling:,.0f} updates/s)")
-    for r in out:
-        print(
-            f"full bot on {r['kind']}: {r['n']} updates in {r['busy']:.1f} s busy = {r['rate']:,.0f} updates/s "
-            f"({r['rate'] / echo:.2f}× echo; target ≥ 1.20×); bot CPU {r['cpu'] * 1000:.1f} ms/update; gate time p50 {r['p50'] * 1000:.1f} ms, "
-            f"p99 {r['p99'] * 1000:.1f} ms; up to {r['max_in_flight']} updates in flight at once; "
-            f"per-person order kept: {'yes' if r['order'] else 'NO'} ({r['several']} people with several updates); "
-            f"steps without the expected button: {r['missing']}"
-        )
-        machine = r["cpu"] + r["sandbox_cpu"] + (r["server_cpu"] if r["kind"] == "postgres" else 0.0)
-        cores = os.cpu_count() or 1
-        print(
-            f"  CPU per update of the mix: bot {r['cpu'] * 1000:.2f} ms, sandbox {r['sandbox_cpu'] * 1000:.2f} ms"
-            + (f", PostgreSQL server {r['server_cpu'] * 1000:.2f} ms" if r["kind"] == "postgres" else "")
-            + f"; all of it spread perfectly over this machine's {cores} cores would allow at most "
-            f"{cores / machine:,.0f} updates/s = {cores / machine / echo:.2f}× echo"
-        )
-        p = r["paced"]
-        if p:
-            print(
-                f"  open loop at {a.rate}/s ({p['offered']}): {p['n']} handled in {p['busy']:.1f} s; latency from "
-                f"arrival to done p50 {p['p50'] * 1000:.1f} ms, p99 {p['p99'] * 1000:.1f} ms (target < 100 ms); "
-                f"gate time p50 {p['hp50'] * 1000:.1f} ms, p99 {p['hp99'] * 1000:.1f} ms; garbage collector: "
-                f"{p['gc_n']} runs, longest {p['gc_max'] * 1000:.1f} ms, {p['gc_total'] * 1000:.0f} ms in all"
-            )
-            print(
-                "    by place in each person's three (each waits for the one before: per-person order): "
-                + "; ".join(
-                    f"#{k + 1} p50 {a * 1000:.1f} ms, p99 {b * 1000:.1f} ms" for k, (a, b) in enumerate(p["places"])
-                )
-            )
+        # quick: the open loop on PostgreSQL only (the figure of issue 19)
+        seconds = a.paced_seconds if not a.quick or kind == "postgres" else 0.0
+        runs.append(await full_bot(kind, a.users, a.rate, seconds, a.concurrency, not a.paced_only))
+    print_summary(baseline, ceiling, aiogram, runs, a.rate)
+    return figures(baseline, ceiling, aiogram, runs, a.rate)
+
+
+def arguments() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--users", type=int, help="sandbox users (default 1,000; --quick 200)")
+    ap.add_argument("--echo-updates", type=int, help="texts each echo bot answers (default 5,000; --quick 2,000)")
+    ap.add_argument("--rate", type=int, default=300, help="offered updates/s of the open-loop phase")
+    ap.add_argument("--paced-seconds", type=float, help="length of the open loop (default 15 s; --quick 5 s)")
+    ap.add_argument("--concurrency", type=int, help="telegram.concurrent_updates (default: the config's)")
+    ap.add_argument("--paced-only", action="store_true", help="skip the mix: only the open-loop phase")
+    ap.add_argument("--quick", action="store_true", help="a smaller run (under 3 minutes): 200 users, 2,000 echoes")
+    ap.add_argument("--json", action="store_true", help="print one JSON object of the figures (the rest to stderr)")
+    a = ap.parse_args()
+    a.users = a.users or (200 if a.quick else 1000)
+    a.echo_updates = a.echo_updates or (2000 if a.quick else 5000)
+    a.paced_seconds = a.paced_seconds if a.paced_seconds is not None else (5.0 if a.quick else 15.0)
+    return a
 
 
 if __name__ == "__main__":
@@ -267,12 +273,10 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--offer":
         asyncio.run(offer(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])))
         sys.exit(0)
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    ap.add_argument("--users", type=int, default=1000)
-    ap.add_argument("--echo-updates", type=int, default=5000)
-    ap.add_argument("--rate", type=int, default=200, help="offered updates/s of the open-loop phase")
-    ap.add_argument("--paced-seconds", type=float, default=15.0)
-    ap.add_argument("--concurrency", type=int, help="telegram.concurrent_updates (default: the config's)")
-    ap.add_argument("--paced-only", action="store_true", help="skip the mix: only the open-loop phase")
-    asyncio.run(main(ap.parse_args()))
+    a = arguments()
+    if a.json:  # the figures alone on standard output; the running commentary on standard error
+        with contextlib.redirect_stdout(sys.stderr):
+            result = asyncio.run(main(a))
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        asyncio.run(main(a))

@@ -15,6 +15,17 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
 
 
+def proc_cpu(pid: int | str, tick: int = 0) -> float:
+    """CPU seconds a process has used so far (Linux: /proc; 0.0 if it is gone or elsewhere)."""
+    tick = tick or (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:  # gone meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+
+
 class OtherCpu:
     """CPU seconds of the processes the bot shares the machine with: the sandbox (the stand-in for
     Telegram) and the PostgreSQL server's processes. Read from /proc (Linux); None elsewhere."""
@@ -24,12 +35,7 @@ class OtherCpu:
         self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
     def _cpu(self, pid: int | str) -> float:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
+        return proc_cpu(pid, self.tick)
 
     def read(self) -> tuple[float, float] | None:
         """(sandbox, PostgreSQL server) CPU seconds so far."""
@@ -60,9 +66,13 @@ class Meter:
         self.in_flight = self.max_in_flight = 0
         self.not_done = 0  # duplicates, busy, retries: a run that has any is not measuring handling
         self.finished = asyncio.Event()
+        self.kind: str | None = None  # the kind of update the bench is sending now (one a phase)
+        self.kind_of: dict[int, str] = {}  # the kind of every update handled (bench/sqlcount.py reads it)
         handle, submit = gate._handle, gate.submit
 
         async def timed_handle(update: Any) -> Any:
+            if self.kind is not None and (update.message or update.callback_query):  # what the bench sent
+                self.kind_of[update.update_id] = self.kind
             if update.effective_user is not None:
                 self.order[update.effective_user.id].append(update.update_id)
             self.in_flight += 1

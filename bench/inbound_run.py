@@ -17,6 +17,7 @@ from sqlalchemy import event
 
 from bench.common import gather_limited
 from bench.inbound_kit import Chats, Meter, OtherCpu, pct
+from bench.sqlcount import StatementCounter
 from bot.app import start_polling
 from bot.outbox.pace import Pace
 from storage.db import Database
@@ -26,6 +27,15 @@ INBOUND = str(Path(__file__).with_name("inbound.py"))  # the script the open loo
 PER_GRID = 10  # residents and volunteers per grid
 OFFERED = ["/points", "/tasks", "/visits", "/help"]  # the open-loop phase's commands
 BURST = 3  # the open loop sends this many in a row from each person
+
+# the five kinds of update of the mix whose statements and round trips are counted (bench/sqlcount.py)
+KINDS = {"/request": "new request", "request": "new request", "accept": "accept", "task": "done/rating"}
+KINDS |= {"resident": "done/rating", "/visits": "door visit", "visit": "door visit", "/points": "/points"}
+
+
+def kind_of_phase(name: str) -> str | None:
+    return KINDS.get(name.split(":")[0].split(" ")[0])
+
 
 Action = tuple[Any, ...]  # ("send", user, chat, text) or ("press", user, chat, (message_id, data))
 
@@ -53,6 +63,9 @@ class Run:
 
         event.listen(db.engine.sync_engine, "before_cursor_execute", count_statement)
         event.listen(db.engine.sync_engine, "commit", count_commit)
+        self.sql = StatementCounter()  # by kind of update
+        self.sql.kind_of = self.meter.kind_of
+        self.sql.attach(db.engine.sync_engine)
 
     async def drain(self) -> None:
         """Let the outbox sender deliver what the last phase queued (fast: the sandbox has no limits)."""
@@ -93,11 +106,13 @@ class Run:
 
         await gather_limited([act(a) for a in actions])
         self.meter.expect(len(actions))
+        self.meter.kind = kind_of_phase(name)
         t0, c0, sys0, o0 = time.perf_counter(), time.process_time(), os.times().system, self.others.read()
         st0, co0 = self.statements, self.commits
         start_polling(self.app, poll_timeout=1)
         await asyncio.wait_for(self.meter.finished.wait(), 600)
         busy, cpu = time.perf_counter() - t0, time.process_time() - c0
+        self.meter.kind = None
         kernel = os.times().system - sys0  # of which in the kernel (socket writes, mostly)
         o1 = self.others.read()
         if o0 is not None and o1 is not None:
