@@ -71,7 +71,8 @@ class Meter:
         handle, submit = gate._handle, gate.submit
 
         async def timed_handle(update: Any) -> Any:
-            if self.kind is not None and (update.message or update.callback_query):  # what the bench sent
+            sent = update.message is not None or update.callback_query is not None  # by the bench (not a group join)
+            if self.kind is not None and sent:
                 self.kind_of[update.update_id] = self.kind
             if update.effective_user is not None:
                 self.order[update.effective_user.id].append(update.update_id)
@@ -87,7 +88,7 @@ class Meter:
                     self.not_done += 1
                 self.handle.append(time.perf_counter() - t)
                 self.in_flight -= 1
-                self.done += 1
+                self.done += sent  # a phase ends when the updates it sent are done
                 if self.done >= self.target:
                     self.finished.set()
 
