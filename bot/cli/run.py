@@ -25,7 +25,7 @@ from storage.db import Database
 from storage.migrate import NeedsMigration, check_current
 
 from .errors import CliError
-from .startup import STARTUP_SECONDS, database_problem, telegram_problem
+from .startup import PROBE_SECONDS, STARTUP_SECONDS, TelegramSilent, database_problem, telegram_problem
 
 log = logging.getLogger(__name__)
 NO_TOKEN = (
@@ -79,7 +79,7 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
 async def database_ready(url: str) -> None:
     """The database answers and is at the code's revision, or one line that says what to do."""
     try:
-        async with asyncio.timeout(STARTUP_SECONDS):
+        async with asyncio.timeout(PROBE_SECONDS):
             await check_current(url)
     except NeedsMigration:
         raise
@@ -88,9 +88,15 @@ async def database_ready(url: str) -> None:
 
 
 async def start_or_explain(cfg: Config, app: App, start: Callable[[], Awaitable[None]]) -> None:
-    """Run `start` within STARTUP_SECONDS; on failure stop what it started and raise one CliError
-    line that says what to do (a busy port, the database, the token, Telegram)."""
+    """Ask Telegram who we are (PROBE_SECONDS), then run `start` (STARTUP_SECONDS); on failure stop
+    what it started and raise one CliError line that says what to do (a busy port, the database, the
+    token, Telegram)."""
     try:
+        try:
+            async with asyncio.timeout(PROBE_SECONDS):
+                await app.bot.initialize()  # getMe: the token and the way to Telegram (start does it once)
+        except TimeoutError:
+            raise TelegramSilent from None
         async with asyncio.timeout(STARTUP_SECONDS):
             await start()
     except Exception as e:
@@ -105,10 +111,10 @@ async def start_or_explain(cfg: Config, app: App, start: Callable[[], Awaitable[
         if isinstance(e, PortInUse):
             raise CliError(str(e)) from None
         told = telegram_problem(cfg.telegram.base_url, e)
+        if told is None and isinstance(e, TimeoutError):  # (an OSError too: asked first)
+            told = f"start-up took longer than {STARTUP_SECONDS:g} s (Telegram at {cfg.telegram.base_url} or the database is too slow): try again, or check both"
         if told is None and isinstance(e, (OSError, SQLAlchemyError)):
             told = database_problem(cfg.database.url, e)
-        if told is None and isinstance(e, TimeoutError):
-            told = f"start-up took longer than {STARTUP_SECONDS:.0f} s (Telegram at {cfg.telegram.base_url} or the database is too slow): try again, or check both"
         if told is None:
             raise
         raise CliError(told) from None
