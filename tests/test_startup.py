@@ -121,3 +121,12 @@ async def test_a_database_that_needs_migrating(sandbox, tmp_path):
     code, lines = await redvest("run", "--web-port", "0", cwd=tmp_path, env=telegram(sandbox))
     assert code == 2
     one_line(lines, "redvest db upgrade")
+
+
+async def test_a_telegram_that_takes_the_connection_but_never_answers(migrated, busy_port):
+    # busy_port listens and never answers: a proxy or a firewall that swallows the request
+    env = {"REDVEST_TOKEN": TOKEN, "REDVEST_BASE_URL": f"http://127.0.0.1:{busy_port}/bot"}
+    code, lines = await redvest("run", "--web-port", "0", cwd=migrated, env=env)
+    assert code == 2
+    one_line(lines, "did not answer within", "telegram.base_url")
+    assert "database" not in lines[0]
