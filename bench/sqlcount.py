@@ -9,8 +9,8 @@ sends one kind of update a phase, so a round's updates are of one kind). Stateme
 outbox sender, the bench's own reads between phases) are counted under `UNATTRIBUTED`.
 
 Round trips: every statement, plus BEGIN and COMMIT (or ROLLBACK) of each transaction that has them.
-A session on PostgreSQL's autocommit engine (`Database.reading()`) sends no BEGIN or COMMIT, so none
-is counted for it; asyncpg's statement preparation (once per statement shape and connection) is not
+A session of `Database.reading()` (PostgreSQL's autocommit engine; on SQLite, no BEGIN IMMEDIATE)
+sends no BEGIN or COMMIT, so none is counted for it; asyncpg's statement preparation (once per statement shape and connection) is not
 counted.
 """
 
@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event
 
 from bot.logcontext import UPDATE_ID
+from storage.db import NO_BEGIN
 
 UNATTRIBUTED = "(no update)"
 GATE_TASKS = "redvest-gate-"  # the names of the gate's round tasks (bot/gate/updates.py)
@@ -76,7 +77,8 @@ class StatementCounter:
             counts.gate_round_trips += 1
 
     def _edge(self, conn: Connection) -> None:
-        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT" or options.get(NO_BEGIN):
             return  # nothing is sent
         counts, gate = self._where()
         counts.round_trips += 1

@@ -17,6 +17,7 @@ from . import models  # noqa: F401  (registers the tables)
 from .sqlite_inline import inline_creator, sqlite_path
 
 BUSY_TIMEOUT_MS = 15_000
+NO_BEGIN = "redvest_no_begin"  # an execution option: SQLite's reading() sends no BEGIN (nor COMMIT)
 _holding: ContextVar[object | None] = ContextVar("redvest_db_write_lock", default=None)
 
 
@@ -49,33 +50,21 @@ class Database:
             event.listen(self.engine.sync_engine, "begin", _sqlite_on_begin)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")  # see reading()
+        # SQLite's reading(): no BEGIN IMMEDIATE (see _sqlite_on_begin). Not isolation_level="AUTOCOMMIT":
+        # SQLAlchemy's reset of that on the connection's return gives pysqlite back its own transaction
+        # handling, which _sqlite_on_connect turns off (a COMMIT with no transaction is not sent by it)
+        self._no_begin = self.engine.execution_options(**{NO_BEGIN: True})
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on error."""
-        if self.is_sqlite and _holding.get() is not self:
-            # SQLite has one writer and every transaction begins IMMEDIATE: queue this process's
-            # transactions here, in order, instead of in SQLite's busy handler (which sleeps and
-            # polls, and made concurrent updates ~30x slower). Other processes still meet the busy
-            # timeout. A transaction that waits longer than that goes ahead and meets SQLite's own.
-            lock = self._write_lock()
-            try:  # (not wait_for: on Python 3.11 a cancel racing the acquire can leave the lock held)
-                async with asyncio.timeout(BUSY_TIMEOUT_MS / 1000):
-                    await lock.acquire()
-                held = True
-            except TimeoutError:
-                held = False
-            token = _holding.set(self)
-            try:
+        if self.is_sqlite:
+            async with self._in_turn():
                 async with self.sessions() as s:
                     async with s.begin():
                         yield s
-            finally:
-                _holding.reset(token)
-                if held:
-                    lock.release()
             return
         async with self.sessions() as s:
             async with s.begin():
@@ -84,16 +73,45 @@ class Database:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A session for a step that shows what is stored (registering or refreshing the person who
-        asks is its only write). On PostgreSQL it runs without BEGIN and COMMIT around it, each
-        statement committing by itself: two of a light command's four round trips, and about a
-        third of its database CPU. On SQLite the same as `session()`."""
+        asks is its only write). It runs without BEGIN and COMMIT around it, each statement committing
+        by itself: on PostgreSQL two of a light command's four round trips, and about a third of its
+        database CPU. On SQLite it still waits its turn behind this process's transactions (so its
+        statements see none of them half-way, and its one write never meets this process's writer
+        in SQLite's busy handler); only its BEGIN IMMEDIATE and COMMIT are left out."""
         if self.is_sqlite:
-            async with self.session() as s:
-                yield s
+            async with self._in_turn():
+                async with self.sessions(bind=self._no_begin) as s:
+                    yield s
+                    await s.commit()  # flushes the person's refreshed name or language, if any
             return
         async with self.sessions(bind=self._autocommit) as s:
             yield s
             await s.commit()  # flushes the person's refreshed name or language, if any
+
+    @asynccontextmanager
+    async def _in_turn(self) -> AsyncIterator[None]:
+        """SQLite: this process's transactions one at a time (a nested one is already in turn)."""
+        if _holding.get() is self:
+            yield
+            return
+        # SQLite has one writer and every transaction begins IMMEDIATE: queue this process's
+        # transactions here, in order, instead of in SQLite's busy handler (which sleeps and
+        # polls, and made concurrent updates ~30x slower). Other processes still meet the busy
+        # timeout. A transaction that waits longer than that goes ahead and meets SQLite's own.
+        lock = self._write_lock()
+        try:  # (not wait_for: on Python 3.11 a cancel racing the acquire can leave the lock held)
+            async with asyncio.timeout(BUSY_TIMEOUT_MS / 1000):
+                await lock.acquire()
+            held = True
+        except TimeoutError:
+            held = False
+        token = _holding.set(self)
+        try:
+            yield
+        finally:
+            _holding.reset(token)
+            if held:
+                lock.release()
 
     def _write_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -133,4 +151,6 @@ def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 def _sqlite_on_begin(conn: Connection) -> None:
     # Every transaction takes the write lock up front: read-then-write transactions
     # (claims, ledger appends) then never fail half-way with "database is locked".
+    if conn.get_execution_options().get(NO_BEGIN):
+        return  # reading(): each statement its own transaction
     conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -7,11 +7,11 @@ held, by every transaction behind it; under load most of a transaction's time wa
 SQLite itself answers our statements in microseconds (WAL, synchronous=NORMAL: a commit does not
 fsync), so they run inline.
 
-`BEGIN IMMEDIATE` is the one call that may wait for another process's writer (the busy timeout),
-and that wait must not stop the loop: it is tried inline without waiting, and only if another
-process holds the write lock does it go to the worker thread to wait there. While anything is on
-the worker thread (that wait, connecting, closing), every call of the connection queues behind it
-there: Python's sqlite3 connection must never be used by two threads at once.
+`BEGIN IMMEDIATE` (or a write outside a transaction, see `_may_wait`) is the one call that may
+wait for another process's writer (the busy timeout), and that wait must not stop the loop: it is
+tried inline without waiting, and only if another process holds the write lock does it go to the
+worker thread to wait there. While anything is on the worker thread (that wait, connecting,
+closing), every call of the connection queues behind it there: Python's sqlite3 connection must never be used by two threads at once.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class InlineConnection(aiosqlite.Connection):
             raise ValueError("Connection closed")
         if self._tracked.pending:  # something runs on the worker thread: queue behind it
             return await self._on_worker(fn, *args, **kwargs)
-        if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
+        if args and isinstance(args[0], str) and _may_wait(args[0], self._connection):
             conn = self._connection
             conn.execute("PRAGMA busy_timeout=0")
             try:
@@ -96,6 +96,13 @@ class InlineConnection(aiosqlite.Connection):
                 conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
             return await self._on_worker(fn, *args, **kwargs)  # another process writes: wait there
         return fn(*args, **kwargs)
+
+
+def _may_wait(sql: str, conn: sqlite3.Connection) -> bool:
+    """BEGIN, or a write outside a transaction (storage.db's reading(): the person's registration),
+    which takes the write lock by itself: both may wait for another process's writer."""
+    head = sql.lstrip()[:6].upper()
+    return head[:5] == "BEGIN" or (not conn.in_transaction and head not in ("SELECT", "PRAGMA"))
 
 
 def sqlite_path(url: str) -> str:

@@ -53,6 +53,39 @@ async def test_a_writer_in_another_process_does_not_stop_the_bot_while_it_waits(
         assert (await s.execute(select(Community.name))).scalars().all() == ["等锁的社区"]
 
 
+async def test_a_reading_step_that_registers_waits_for_another_process_without_stopping_the_bot(db):
+    """SQLite's reading() sends no BEGIN: registering the person who asks is a write of its own, and
+    it too waits for another process's write lock off the event loop's thread."""
+    import sqlite3
+
+    from storage.sqlite_inline import sqlite_path
+
+    other = sqlite3.connect(sqlite_path(db.url), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def release() -> None:
+        await asyncio.sleep(0.5)
+        other.execute("COMMIT")
+
+    tick, done = asyncio.create_task(ticker()), asyncio.create_task(release())
+    async with db.reading() as s:
+        assert (await s.execute(select(Person.id))).first() is None  # a read does not wait
+        s.add(Person(tg_user_id=7003, name="等锁的人"))
+    tick.cancel()
+    await done
+    other.close()
+    assert ticks >= 20
+    async with db.session() as s:
+        assert (await s.execute(select(Person.name))).scalars().all() == ["等锁的人"]
+
+
 async def test_rows_round_trip_with_aware_datetimes(any_db):
     async with any_db.session() as s:
         c = Community(name="幸福里", created_at=NOW)
