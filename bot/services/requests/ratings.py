@@ -17,15 +17,17 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.notices import Notice
 from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, load_rows, row_id
 from bot.services.points import Part, PartKind, grant
 from storage import audit, claim_reads
+from storage.detached import detached
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
-from storage.models import Assignment, Grid, HelpRequest, Person, Rating, Relay, table_of
+from storage.models import Grid, HelpRequest, Person, Rating, Relay, table_of
 from storage.rows import set_committed
 
 from . import fields as rin
-from .common import as_utc, get_request, require_status, tell
+from .common import as_utc, get_request, notice_for, part_of, require_status, tell
 from .confirmation import DONE, ask_leaders_to_confirm, complete, reopen
 from .notices import LeaderConfirmed, Rated, RatingCommented
 
@@ -49,12 +51,16 @@ _OWN_TAKERS = (
     .outerjoin(claim_reads.TAKER, claim_reads.TAKER.c.id == _TA.c.volunteer_id)
     .order_by(_TA.c.id)
 )
-# the volunteers who did it, with their Person rows (so `tell` finds them in the session)
-_DONE_BY = (
-    select(col(Assignment.volunteer_id), col(Assignment.hours), Person)
-    .join(Person, col(Person.id) == col(Assignment.volunteer_id))
-    .where(col(Assignment.request_id) == bindparam("rid"), col(Assignment.status) == AssignmentStatus.done.value)
-    .order_by(col(Assignment.id))
+# the same, and one row per volunteer who did it with their person (whom the stars and the comment
+# tell, and the five stars pay): read with the request, not in a statement of their own
+_OWN_DONE = (
+    by_tg(HelpRequest, Rating, col(Grid.community_id), *claim_reads.full_taker_columns(_TA))
+    .outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid"))
+    .outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id))
+    .outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))
+    .outerjoin(_TA, and_(_TA.c.request_id == col(HelpRequest.id), _TA.c.status == AssignmentStatus.done.value))
+    .outerjoin(claim_reads.TAKER, claim_reads.TAKER.c.id == _TA.c.volunteer_id)
+    .order_by(_TA.c.id)
 )
 _RATING_TABLE = table_of(Rating)
 _RATE = (
@@ -88,9 +94,22 @@ async def _own(s: AsyncSession, actor: Actor, request_id: int, stmt: Any = _OWN)
     return _Own(person, req, rating, community_id, rows)
 
 
-async def _done_assignments(s: AsyncSession, request_id: int) -> list[Any]:
-    """(volunteer_id, hours, Person) of the assignments reported done."""
-    return list((await s.execute(_DONE_BY, params={"rid": request_id})).all())
+def _done_by(own: _Own) -> list[tuple[int, Person]]:
+    """(volunteer id, their Person) of the assignments reported done, oldest first (read by _OWN_DONE);
+    a volunteer whose person is gone is left out."""
+    out = []
+    for row in own.rows:
+        values = part_of(row, claim_reads.TAKER, "p_") if row.t_aid is not None else None
+        if values is not None:
+            out.append((int(row.t_vid), detached(Person, values)))
+    return out
+
+
+async def _tell(core: Core, s: AsyncSession, p: Person, key: str, kind: type[Notice], **facts: Any) -> None:
+    """As common.tell, to a person already read."""
+    notice = notice_for(p, kind, **facts)
+    if notice is not None:
+        await core.notifier.send(s, key, notice)
 
 
 async def confirm_outcome(core: Core, actor: Actor, request_id: int, outcome: str) -> HelpRequest:
@@ -122,7 +141,7 @@ async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) ->
     if not 1 <= int(stars) <= 5:
         raise InvalidInput("rating.error.stars")
     async with core.db.session() as s:
-        own = await _own(s, actor, request_id)
+        own = await _own(s, actor, request_id, _OWN_DONE)
         person, req, rating = own.person, own.req, own.rating
         require_status(req, RequestStatus.completed.value)
         if rating is None:
@@ -132,28 +151,21 @@ async def rate_request(core: Core, actor: Actor, request_id: int, stars: int) ->
             raise Conflict("rating.error.already_rated", code=req.code or "")
         set_committed(rating, stars=int(stars))
         now = core.clock.now()
-        for a in await _done_assignments(s, req.id or 0):
+        for vid, volunteer in _done_by(own):
             bonus = None
             if stars == 5:
                 bonus = await grant(
                     s,
-                    ref=f"five_star:{req.id}:{a.volunteer_id}",
-                    person_id=a.volunteer_id,
+                    ref=f"five_star:{req.id}:{vid}",
+                    person_id=vid,
                     reason=PointsReason.five_star,
                     parts=(Part(PartKind.five_star, core.cfg.points.five_star_bonus),),
                     grid_id=req.grid_id,
                     community_id=own.community_id,
                     now=now,
                 )
-            await tell(
-                core,
-                s,
-                a.volunteer_id,
-                f"rated:{req.id}:{a.volunteer_id}",
-                Rated,
-                code=req.code or "",
-                stars=int(stars),
-                bonus=bonus,
+            await _tell(
+                core, s, volunteer, f"rated:{req.id}:{vid}", Rated, code=req.code or "", stars=int(stars), bonus=bonus
             )
         await audit.record(s, person.id, "request.rate", "request", req.id, code=req.code, stars=int(stars))
         return rating
@@ -163,7 +175,7 @@ async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str
     """An optional comment after the stars; the volunteers see it."""
     text = rin.check_comment(comment)
     async with core.db.session() as s:
-        own = await _own(s, actor, request_id)
+        own = await _own(s, actor, request_id, _OWN_DONE)
         person, req, rating = own.person, own.req, own.rating
         if rating is None or rating.stars is None:
             raise NotFound("rating.error.no_rating")
@@ -171,15 +183,9 @@ async def comment_rating(core: Core, actor: Actor, request_id: int, comment: str
             raise Conflict("rating.error.already_commented", code=req.code or "")
         await (await s.connection()).execute(_COMMENT, {"rating_id": rating.id, "comment": text})
         set_committed(rating, comment=text)
-        for a in await _done_assignments(s, req.id or 0):
-            await tell(
-                core,
-                s,
-                a.volunteer_id,
-                f"rating-comment:{req.id}:{a.volunteer_id}",
-                RatingCommented,
-                code=req.code or "",
-                comment=text,
+        for vid, volunteer in _done_by(own):
+            await _tell(
+                core, s, volunteer, f"rating-comment:{req.id}:{vid}", RatingCommented, code=req.code or "", comment=text
             )
         await audit.record(s, person.id, "request.comment", "request", req.id, code=req.code, length=len(text))
         return rating
