@@ -124,8 +124,9 @@ async def _may_log(
 
 
 async def check_can_log(core: Core, actor: Actor, household_id: int) -> str:
-    """Before the buttons are drawn: may this volunteer log this household now? Returns the week."""
-    async with core.db.session() as s:
+    """Before the buttons are drawn: may this volunteer log this household now? Returns the week.
+    It only reads (one statement): no transaction around it (Database.reading)."""
+    async with core.db.reading() as s:
         _, _, _, week, done = await _may_log(s, actor, household_id, core.clock.now())
         if done:
             raise AlreadyLogged(week=week)
