@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, String, bindparam, cast, literal, null, select, union_all
+from sqlalchemy import JSON, Integer, String, bindparam, cast, func, literal, null, select, type_coerce, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .claim_reads import AS, OB, PE, TAKER, of_takers
@@ -69,12 +69,23 @@ _both = union_all(_TAKER_ROWS, _COPY_ROWS).subquery("audience")
 _AUDIENCE = select(_both).order_by(_both.c.k, _both.c.ord)  # takers oldest first, then the copies
 
 
+# SQLite: the leaders' copies of `:pattern` as one JSON array of [card_ref, chat_id, language], a column
+# of another read (the claim's: see requests.claiming); their order is of no consequence, as in the take's
+# on PostgreSQL
+COPIES_JSON = type_coerce(select(func.json_group_array(func.json_array(*_copies.c))).scalar_subquery(), JSON)
+
+
+def lead_pattern(request_id: int) -> str:
+    """The LIKE pattern of `:pattern`: every leader's copy of the request's card."""
+    return lead_ref_prefix(request_id) + "%"
+
+
 async def card_audience(
     session: AsyncSession, request_id: int, *, with_takers: bool = True
 ) -> tuple[list[Taker], list[LeadCopy]]:
     """The request's takers (oldest first; none read unless `with_takers`) and its leaders' copies."""
     conn = await session.connection()
-    params: dict[str, Any] = {"pattern": lead_ref_prefix(request_id) + "%"}
+    params: dict[str, Any] = {"pattern": lead_pattern(request_id)}
     if not with_takers:
         return [], [LeadCopy(r.card_ref, r.chat_id, r.language) for r in await conn.execute(_COPY_ROWS, params)]
     params["rid"] = request_id

@@ -11,8 +11,9 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import AlreadyTaken, AlreadyYours, NotAllowed, NotFound
-from bot.services.kernel.roles import Actor, by_tg, load_me, row_id
+from bot.services.kernel.roles import Actor, by_tg, load_rows, row_id
 from storage import claim_reads, claims
+from storage.card_reads import COPIES_JSON, LeadCopy, Taker, lead_pattern
 from storage.detached import detached
 from storage.enums import AssignmentStatus, RequestStatus, VolunteerStatus
 from storage.models import Assignment, HelpRequest, Person, table_of
@@ -68,8 +69,17 @@ async def assign_volunteer(
     return await _assign(core, s, req, volunteer, ctx, dispatched_by)
 
 
+Audience = tuple[list[Taker], list[LeadCopy]]  # the card's takers, oldest first, and the leaders' copies
+
+
 async def _assign(
-    core: Core, s: AsyncSession, req: HelpRequest, volunteer: Person, ctx: AnyRow, dispatched_by: int | None
+    core: Core,
+    s: AsyncSession,
+    req: HelpRequest,
+    volunteer: Person,
+    ctx: AnyRow,
+    dispatched_by: int | None,
+    audience: Audience | None = None,
 ) -> ClaimResult:
     dispatched = dispatched_by is not None
     check_can_take(core, volunteer, req, ctx, dispatched=dispatched)
@@ -122,8 +132,9 @@ async def _assign(
         )
         if coming is not None:
             sends.append((f"coming:{slot.assignment_id}", coming, None, False))
-    takers = None if slot.others is None else [taker_name(p) for p in slot.others] + [display_name(volunteer)]
-    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=slot.copies))
+    others, copies = (slot.others, slot.copies) if audience is None else audience
+    takers = None if others is None else [taker_name(p) for p in others] + [display_name(volunteer)]
+    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=copies))
     return ClaimResult(
         req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value
     )
@@ -133,6 +144,15 @@ _PERSON = table_of(Person)
 # the volunteer (Person first, as load_me wants), their profile and the request locked, what the claim checks: one row
 _CLAIM = by_tg(*claim_reads.claim_columns(col(Person.id)), *claims.LOCK_COLUMNS).select_from(
     claim_reads.claim_joins(_PERSON, col(Person.id))
+)
+# SQLite (no row locks, and no statement that takes and reads at once): the same, and what the card's
+# edit needs, read here rather than after the take (its transaction runs alone: nobody else changes the
+# takers or the copies in between; this volunteer, not holding it yet, is added as the newest): one row
+# per taker of the request, oldest first, and the leaders' copies
+_CLAIM_SQLITE = (
+    by_tg(*claim_reads.claim_columns(col(Person.id)), *claim_reads.taker_columns(), COPIES_JSON.label("copies"))
+    .select_from(claim_reads.taker_joins(claim_reads.claim_joins(_PERSON, col(Person.id))))
+    .order_by(claim_reads.TA.c.id)
 )
 
 
@@ -144,7 +164,15 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
             # this read locks the volunteer's profile and the request (PostgreSQL) to the commit: the take
             # then checks their holding and load again, seeing every claim of theirs before (fair-claiming
             # limit), and reads the card's other takers as they stay (see claims.lock_claim)
-            ctx = await load_me(s, actor, _CLAIM, rid=row_id(request_id))
+            if core.db.is_sqlite:
+                rows = await load_rows(
+                    s, actor, _CLAIM_SQLITE, rid=row_id(request_id), pattern=lead_pattern(request_id)
+                )
+                others = [Taker(r.t_id, r.t_name, r.t_username) for r in rows if r.t_aid is not None]
+                audience: Audience | None = (others, [LeadCopy(*c) for c in rows[0].copies or []])
+            else:
+                rows, audience = await load_rows(s, actor, _CLAIM, rid=row_id(request_id)), None
+            ctx = rows[0]
             volunteer, values = ctx[0], part_of(ctx, claim_reads.HR, "r_")
             if values is None or values["erased_at"] is not None:
                 raise NotFound("request.error.not_found")
@@ -155,6 +183,6 @@ async def claim_task(core: Core, actor: Actor, request_id: int) -> ClaimResult:
             if req.status == RequestStatus.filled.value:
                 raise AlreadyTaken("task.error.taken", code=req.code or "")
             require_status(req, RequestStatus.open.value)
-            return await _assign(core, s, req, volunteer, ctx, None)
+            return await _assign(core, s, req, volunteer, ctx, None, audience)
     except IntegrityError:  # the same volunteer's two presses raced on PostgreSQL; one of them won
         raise AlreadyYours("task.error.already_yours", code=code) from None
