@@ -1,7 +1,7 @@
 """Friday with people talking: a fan-out of reminders at Telegram's limits while inbound updates are
 offered open loop to the same bot process (issue 19, point 6).
 
-    .venv/bin/python bench/friday.py --quick            # 2,000 reminders, PostgreSQL (about 2 minutes)
+    .venv/bin/python bench/friday.py --quick            # 2,000 reminders, PostgreSQL (2-4 minutes)
     .venv/bin/python bench/friday.py                    # 10,000 reminders (about 6 minutes a database)
     .venv/bin/python bench/friday.py --db both --json   # PostgreSQL and SQLite; one JSON object on stdout
 
