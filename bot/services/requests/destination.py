@@ -51,8 +51,9 @@ _BEGIN = by_tg(col(Grid.id), col(Grid.name), may_lead(Grid)).outerjoin(Grid, col
 
 
 async def begin_request(core: Core, actor: Actor) -> RequestStart:
-    """Where this person's request will go; NoGrid if they have not said where they live."""
-    async with core.db.session() as s:
+    """Where this person's request will go; NoGrid if they have not said where they live. It only
+    reads (a reading step: no BEGIN and COMMIT); the request's own transaction checks again."""
+    async with core.db.reading() as s:
         person, grid_id, grid_name, leads = await load_me(s, actor, _BEGIN)
         if person.grid_id is not None:
             if grid_id is None:
