@@ -187,6 +187,8 @@ async def _start_sender(app: App, grace: float) -> None:
     )
     if isinstance(core.notifier, OutboxNotifier):  # the one build_application made
         core.notifier.wake = sender.wake
+    if isinstance(app.bot.rate_limiter, TelegramLimits):  # answers count against the outbox's pace
+        app.bot.rate_limiter.budget = sender.pace
     sender.start()
     app.bot_data["sender"] = sender
 

@@ -45,3 +45,28 @@ async def test_a_429_on_an_answer_is_retried_once_by_the_limiter(bot):
     await holds(lambda: copies(bot.sb, 7402, text_of(answer), 1), 1.5, "one copy of the answer")
     assert bot.sb.state.stats["rate_limited_429"] == 1
     assert seen_429("reply") == before["reply"] + 1 and seen_429("outbox") == before["outbox"]
+
+
+async def test_answers_count_against_the_outbox_pace_so_together_they_keep_30_a_second():
+    from bot.outbox.pace import Pace
+    from bot.transport.limits import TelegramLimits, outbox_sends
+
+    now = [100.0]
+    pace = Pace(29, 19, monotonic=lambda: now[0])
+    limits = TelegramLimits()
+    limits.budget = pace
+
+    async def call(*args, **kwargs):
+        return {"ok": True}
+
+    for i in range(29):  # 29 answers to people within one second
+        await limits.process_request(call, (), {}, "sendMessage", {"chat_id": 500 + i}, None)
+    await limits.process_request(call, (), {}, "answerCallbackQuery", {"callback_query_id": "1"}, None)
+    with outbox_sends():  # the outbox's own calls are counted by the outbox itself, when it acquires
+        await limits.process_request(call, (), {}, "sendMessage", {"chat_id": 7}, None)
+    assert len(pace.answered) == 29  # the answers, not the press's answer nor the outbox's send
+    assert pace.wait(7) > 0.9  # the outbox waits for the second to pass: 29 + 1 would break 30/s
+    now[0] += 1.01
+    assert pace.wait(7) == 0.0
+    await limits.process_request(call, (), {}, "sendMessage", {"chat_id": -100}, None)
+    assert len(pace.group_answered[-100]) == 1  # and a group's answers count against its minute

@@ -107,6 +107,17 @@ class Pace:
         if unpaid and self.free:
             self.free.end(0)
 
+    def note(self, chat_id: int) -> None:
+        """A call made outside the outbox (an answer to the person who just wrote) was answered: it is
+        counted as the outbox's own are, so the outbox leaves it room and together they keep the
+        bot's limit (bot/transport/limits.py reports each one here)."""
+        now = self.monotonic()
+        self.answered.append(now)
+        if chat_id < 0:
+            self.group_answered[chat_id].append(now)
+        if self.free:
+            self.free.note(0)
+
     def delay(self) -> float:
         """How long until the next slot (a pause after a 429 shows here)."""
         return max(0.0, max(self.next_slot, self.paused_until) - self.monotonic())

@@ -8,6 +8,8 @@ Two kinds of send, each paced and retried in exactly one place:
 - Everything else (a handler's answer to the person who just wrote) is paced here: 20 a minute per
   group (a private answer is one per update, and updates of one person run one at a time), and
   retried here once on a 429, after Telegram's retry_after (when it is short enough to wait for).
+  Answers go first, never held behind a fan-out: each one is reported to the outbox's pace
+  (`budget`), which leaves it room, so answers and notifications together keep the bot's 30 a second.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import logging
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
@@ -31,6 +33,13 @@ log = logging.getLogger(__name__)
 GROUP_PER_MINUTE = 20
 LONGEST_WAIT = 30.0  # seconds; a longer retry_after is the caller's to handle (the outbox waits, a reply fails)
 _OUTBOX = ContextVar("redvest_outbox_send", default=False)
+COUNTED = ("send", "edit", "copy", "forward")  # the calls Telegram counts against a bot's messages a second
+
+
+class Budget(Protocol):
+    """The outbox's pace, as the limiter sees it (bot/outbox/pace.Pace)."""
+
+    def note(self, chat_id: int) -> None: ...
 
 
 @contextmanager
@@ -46,6 +55,7 @@ def outbox_sends() -> Iterator[None]:
 class TelegramLimits(BaseRateLimiter[dict[str, Any]]):
     def __init__(self) -> None:
         self._groups: dict[int | str, AsyncLimiter] = {}
+        self.budget: Budget | None = None  # set when this process's outbox sender starts
 
     async def initialize(self) -> None:
         pass
@@ -73,7 +83,9 @@ class TelegramLimits(BaseRateLimiter[dict[str, Any]]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if _OUTBOX.get():
             return await callback(*args, **kwargs)
-        limiter = self._group(data.get("chat_id"))
+        chat_id = data.get("chat_id")
+        limiter = self._group(chat_id)
+        counted = self.budget is not None and endpoint.lower().startswith(COUNTED)
         for attempt in (1, 2):
             try:
                 if limiter is None:
@@ -87,4 +99,7 @@ class TelegramLimits(BaseRateLimiter[dict[str, Any]]):
                     raise
                 log.warning("429 from Telegram on %s: retrying once in %.1f s", endpoint, wait)
                 await asyncio.sleep(wait + 0.1)
+            finally:
+                if counted and self.budget is not None:
+                    self.budget.note(chat_id if isinstance(chat_id, int) else 0)
         raise AssertionError("unreachable")
