@@ -122,6 +122,7 @@ async def test_a_port_in_use_is_one_clear_line(sandbox_proc):
     assert await asyncio.wait_for(second.wait(), STARTUP_SECONDS) == 2
 
 
+@pytest.mark.timeout(300)  # two starts, the first writing the demo: slow on a loaded machine, not a hang
 async def test_a_restarted_sandbox_answers_on_the_same_database(sandbox_proc):
     """The sandbox's Telegram starts afresh (update ids from 1); its database is kept."""
     for _ in range(2):
