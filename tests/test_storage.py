@@ -11,6 +11,8 @@ from storage import audit, outbox, points
 from storage.enums import OutboxKind, PointsReason
 from storage.models import AuditEntry, Community, Grid, OutboxMessage, Person, PointsEntry
 
+from .support.locks import another_process_writing
+
 NOW = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 
 
@@ -24,31 +26,10 @@ async def test_sqlite_uses_wal_and_a_busy_timeout(db):
 async def test_a_writer_in_another_process_does_not_stop_the_bot_while_it_waits(db):
     """SQLite statements run on the event loop's thread; waiting for another process's write lock
     must not: the bot keeps answering meanwhile, and the write goes through once the lock is free."""
-    import sqlite3
-
-    from storage.sqlite_inline import sqlite_path
-
-    other = sqlite3.connect(sqlite_path(db.url), isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # e.g. `redvest import` writing at the same time
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    async def release() -> None:
-        await asyncio.sleep(0.5)
-        other.execute("COMMIT")
-
-    tick, done = asyncio.create_task(ticker()), asyncio.create_task(release())
-    async with db.session() as s:
-        s.add(Community(name="等锁的社区"))
-    tick.cancel()
-    await done
-    other.close()
-    assert ticks >= 20  # the loop ran all along (about 50 ticks in the half second)
+    async with another_process_writing(db) as ticks:
+        async with db.session() as s:
+            s.add(Community(name="等锁的社区"))
+    assert ticks[0] >= 20  # the loop ran all along (about 50 ticks in the half second)
     async with db.session() as s:
         assert (await s.execute(select(Community.name))).scalars().all() == ["等锁的社区"]
 
@@ -56,32 +37,11 @@ async def test_a_writer_in_another_process_does_not_stop_the_bot_while_it_waits(
 async def test_a_reading_step_that_registers_waits_for_another_process_without_stopping_the_bot(db):
     """SQLite's reading() sends no BEGIN: registering the person who asks is a write of its own, and
     it too waits for another process's write lock off the event loop's thread."""
-    import sqlite3
-
-    from storage.sqlite_inline import sqlite_path
-
-    other = sqlite3.connect(sqlite_path(db.url), isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    async def release() -> None:
-        await asyncio.sleep(0.5)
-        other.execute("COMMIT")
-
-    tick, done = asyncio.create_task(ticker()), asyncio.create_task(release())
-    async with db.reading() as s:
-        assert (await s.execute(select(Person.id))).first() is None  # a read does not wait
-        s.add(Person(tg_user_id=7003, name="等锁的人"))
-    tick.cancel()
-    await done
-    other.close()
-    assert ticks >= 20
+    async with another_process_writing(db) as ticks:
+        async with db.reading() as s:
+            assert (await s.execute(select(Person.id))).first() is None  # a read does not wait
+            s.add(Person(tg_user_id=7003, name="等锁的人"))
+    assert ticks[0] >= 20
     async with db.session() as s:
         assert (await s.execute(select(Person.name))).scalars().all() == ["等锁的人"]
 
