@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +27,7 @@ from sqlalchemy import bindparam, delete, or_, select, update
 from telegram import MessageEntity, Update
 
 from bot.persistence import Kept
+from bot.services.kernel.periods import aware
 from storage.db import Database
 from storage.models import ConversationState, UserData, table_of
 
@@ -75,10 +76,6 @@ def command_of(update: Update, bot_username: str | None) -> str | None:
     if to and bot_username and to.lower() != bot_username.lower():
         return None  # another bot's command in a group
     return command.lower()
-
-
-def aware(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite gives naive UTC back
 
 
 @dataclass(frozen=True)
