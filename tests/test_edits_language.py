@@ -16,7 +16,7 @@ from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import report_done
 from storage.models import HelpRequest
 from tests.support import factories as f
-from tests.support.harness import TgUser, text_of
+from tests.support.harness import TgUser, start_emergency, text_of
 from tests.support.waiting import settle
 from tests.test_events import _new_event
 from tests.test_tasks_flow import accept
@@ -177,13 +177,7 @@ async def test_the_end_of_an_emergency_edits_an_english_volunteers_call_up_in_en
     w = world
     tom = await english_volunteer(w)
     await started(w, w.admin)
-    await w.admin.send("/emergency")
-    await w.admin.reply(contains="应急状态")
-    await w.admin.press("网格：第一网格")
-    await w.admin.send("台风")
-    await w.admin.send("1")
-    await w.admin.reply(contains="请确认")
-    await w.admin.press("启动并集结突击队")
+    await start_emergency(w.admin, reason="台风", target="1")
     callup = await tom.reply(contains="Emergency call-up")
     since = await w.sb.last_seq()
     await w.admin.send("/emergency end")

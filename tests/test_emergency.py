@@ -11,22 +11,7 @@ from bot.services.emergency import callups as emergency
 from bot.services.kernel.roles import Actor
 from storage.models import DutyResponse, Emergency, OutboxMessage, PointsEntry
 from tests.support import factories as f
-from tests.support.harness import buttons_of, text_of
-
-
-async def _start(admin, scope="网格：第一网格", reason="台风“海葵”登陆", target="2"):
-    await admin.send("/emergency")
-    menu = await admin.reply(contains="应急状态")
-    while not any(scope in b["text"] for b in buttons_of(menu)):
-        menu = await admin.reply(contains="应急状态")  # a card of an earlier emergency came first
-    await admin.press(scope, message=menu)
-    await admin.reply(edited=True, contains="原因是什么")
-    await admin.send(reason)
-    await admin.reply(contains="需要多少人到岗")
-    await admin.send(target)
-    await admin.reply(contains="请确认")
-    await admin.press("启动并集结突击队")
-    return await admin.reply(edited=True, contains="应急状态")
+from tests.support.harness import buttons_of, start_emergency, text_of
 
 
 async def _emergency(db) -> Emergency:
@@ -38,7 +23,7 @@ async def test_call_up_answers_live_headcount_and_end_awards_points_once(world):
     admin, shock = world.admin, world.volunteers[0]
     await shock.send("/start")
     await shock.reply()
-    started = await _start(admin)
+    started = await start_emergency(admin)
     assert "已向 1 名突击队员发出集结通知" in text_of(started)
     card = await world.sb.wait_bot_message(admin.id, contains="已到岗：0 / 目标 2", since=0)
     callup = await shock.reply(contains="应急集结")
@@ -84,7 +69,7 @@ async def test_call_up_answers_live_headcount_and_end_awards_points_once(world):
 async def test_only_admins_start_and_only_the_shock_team_answers(world):
     await world.leader.send("/emergency")
     assert "只有社区管理员" in text_of(await world.leader.reply())
-    await _start(world.admin)
+    await start_emergency(world.admin)
     em = await _emergency(world.db)
     outsider = world.volunteers[1]  # approved, not on the shock team
     await outsider.send("/start")
@@ -133,7 +118,7 @@ async def test_english_shock_team_member_answers_in_english(world):
     await f.volunteer(world.db, p.id, world.grid_a.id, shock_team=True)
     await tom.send("/start")
     await tom.reply()
-    await _start(world.admin, scope="全社区", reason="festival crowds", target="3")
+    await start_emergency(world.admin, scope="全社区", reason="festival crowds", target="3")
     callup = await tom.reply(contains="Emergency call-up")
     assert "festival crowds" in text_of(callup)
     answer = await tom.press("On duty")
@@ -164,8 +149,8 @@ async def test_duty_hours_run_from_answer_to_end(core):
 
 async def test_emergency_end_with_several_on_asks_which(world):
     admin = world.admin
-    await _start(admin, scope="网格：第一网格", reason="内涝")
-    await _start(admin, scope="网格：第二网格", reason="停电")
+    await start_emergency(admin, scope="网格：第一网格", reason="内涝")
+    await start_emergency(admin, scope="网格：第二网格", reason="停电")
     await admin.send("/emergency end")
     pick = await admin.reply(contains="解除哪一个")
     assert {b["text"] for b in buttons_of(pick)} == {"🏁 解除：第一网格", "🏁 解除：第二网格"}

@@ -18,7 +18,7 @@ from bot.services.requests.intake import RequestDraft, create_request
 from bot.services.requests.tasks import report_done
 from storage.models import Event, Person
 from tests.support import factories as f
-from tests.support.harness import TgUser, text_of
+from tests.support.harness import TgUser, start_emergency, text_of
 from tests.support.waiting import settle
 from tests.test_events import _event, _new_event
 from tests.test_visits import _log
@@ -162,13 +162,7 @@ async def test_an_event_attended(world, vol):
 
 async def test_emergency_duty(world, vol):
     admin = world.admin
-    await admin.send("/emergency")
-    await admin.reply(contains="应急状态")
-    await admin.press("网格：第一网格")
-    await admin.send("台风")
-    await admin.send("1")
-    await admin.reply(contains="请确认")
-    await admin.press("启动并集结突击队")
+    await start_emergency(admin, reason="台风", target="1")
     callup = await vol.user.reply(contains="🚨")
     await vol.user.press(vol.words.on_duty, message=callup)
     await vol.user.reply(edited=True)

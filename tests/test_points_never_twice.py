@@ -16,6 +16,7 @@ from bot.services.kernel.errors import Conflict
 from bot.services.kernel.roles import Actor
 from storage.models import Event, EventSignup, PointsEntry
 from tests.support import factories as f
+from tests.support.harness import start_emergency
 from tests.test_events import _event, _new_event
 from tests.test_visits import _log
 
@@ -45,13 +46,7 @@ async def test_every_action_repeated_earns_once(world):
     for _ in range(2):
         await leader.press("x", data=f"event:att:{ev.id}:{me}:1", force=True)
     # an emergency: the call-up answered twice, ended twice
-    await admin.send("/emergency")
-    await admin.reply(contains="应急状态")
-    await admin.press("网格：第一网格")
-    await admin.send("台风")
-    await admin.send("1")
-    await admin.reply(contains="请确认")
-    await admin.press("启动并集结突击队")
+    await start_emergency(admin, reason="台风", target="1")
     await vol.reply(contains="应急集结")
     await vol.press("到岗")
     await vol.press("到岗")

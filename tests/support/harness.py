@@ -100,3 +100,21 @@ async def make_user(sb: SandboxClient, id: int, name: str, lang: str = "zh-CN") 
     code = "zh-hans" if lang == "zh-CN" else lang
     await sb.add_user(id, name, language_code=code)
     return TgUser(sb, id, name, lang)
+
+
+async def start_emergency(
+    admin: TgUser, scope: str = "网格：第一网格", reason: str = "台风“海葵”登陆", target: str = "2"
+) -> dict:
+    """A community admin (in Chinese) starts an emergency call-up through /emergency; its status card."""
+    await admin.send("/emergency")
+    menu = await admin.reply(contains="应急状态")
+    while not any(scope in b["text"] for b in buttons_of(menu)):
+        menu = await admin.reply(contains="应急状态")  # a card of an earlier emergency came first
+    await admin.press(scope, message=menu)
+    await admin.reply(edited=True, contains="原因是什么")
+    await admin.send(reason)
+    await admin.reply(contains="需要多少人到岗")
+    await admin.send(target)
+    await admin.reply(contains="请确认")
+    await admin.press("启动并集结突击队")
+    return await admin.reply(edited=True, contains="应急状态")
