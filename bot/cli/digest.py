@@ -13,19 +13,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.outbox.notifier import OutboxNotifier
 from bot.services import digests
-from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
-from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
 from bot.services.kernel.ids import row_id
 from bot.services.kernel.periods import parse_week
 from bot.views.digests import render_chart, render_text
 from storage.db import Database
-from storage.migrate import check_current
 from storage.models import Community, Grid
 
+from .core import cli_core
 from .errors import CliError
 
 
@@ -71,30 +68,26 @@ async def _resolve(db: Database, model: type[Grid] | type[Community], x: str, wh
 
 
 async def _run(cfg: Config, args: argparse.Namespace) -> str:
-    await check_current(cfg.database.url)
-    db = Database(cfg.database.url)
-    clock = SystemClock()
-    core = Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
-    lang = args.lang or cfg.bot.default_locale
-    try:
-        if args.grid is not None:
-            gid = await _resolve(db, Grid, args.grid, "grid")
-            async with db.session() as s:
-                grid = await s.get(Grid, gid)
-                com = await s.get(Community, grid.community_id) if grid else None
-            week = args.week or digests.last_full_week(core, com.timezone if com else None)
-            d = await digests.grid_digest(core, gid, week)
-        else:
-            cid = await _resolve(db, Community, args.community, "community")
-            async with db.session() as s:
-                com = await s.get(Community, cid)
-            week = args.week or digests.last_full_week(core, com.timezone if com else None)
-            d = await digests.community_digest(core, cid, week)
-        if args.chart:
-            # a quiet week's chart too, as before (the bot sends none)
-            Path(args.chart).write_bytes(await asyncio.to_thread(render_chart, d.figures, lang, d.name, d.week))
-        return plain(render_text(lang, d))
-    except DomainError as e:
-        raise CliError(e.key) from None
-    finally:
-        await db.dispose()
+    async with cli_core(cfg) as core:
+        lang = args.lang or cfg.bot.default_locale
+        db = core.db
+        try:
+            if args.grid is not None:
+                gid = await _resolve(db, Grid, args.grid, "grid")
+                async with db.session() as s:
+                    grid = await s.get(Grid, gid)
+                    com = await s.get(Community, grid.community_id) if grid else None
+                week = args.week or digests.last_full_week(core, com.timezone if com else None)
+                d = await digests.grid_digest(core, gid, week)
+            else:
+                cid = await _resolve(db, Community, args.community, "community")
+                async with db.session() as s:
+                    com = await s.get(Community, cid)
+                week = args.week or digests.last_full_week(core, com.timezone if com else None)
+                d = await digests.community_digest(core, cid, week)
+            if args.chart:
+                # a quiet week's chart too, as before (the bot sends none)
+                Path(args.chart).write_bytes(await asyncio.to_thread(render_chart, d.figures, lang, d.name, d.week))
+            return plain(render_text(lang, d))
+        except DomainError as e:
+            raise CliError(e.key) from None

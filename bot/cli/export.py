@@ -13,17 +13,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.outbox.notifier import OutboxNotifier
 from bot.services.exchange import FORMATS, KINDS, ExportRequest, check_request, operator_scope, write_export
-from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
-from bot.services.kernel.core import Core
 from bot.services.kernel.errors import DomainError
 from bot.services.kernel.languages import LANGUAGES, pick_locale
 from bot.views.exchange import export_done, export_labels, export_progress, export_refused
-from storage.db import Database
-from storage.migrate import check_current
 
+from .core import cli_core
 from .errors import CliError
 
 
@@ -67,41 +63,36 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
 
 
 async def _export(cfg: Config, req: ExportRequest, args: argparse.Namespace) -> int:
-    await check_current(cfg.database.url)
-    db = Database(cfg.database.url)
-    clock = SystemClock()
-    core = Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
-    try:
-        check_request(req.kind, req.start, req.end, req.fmt)
-        scope = await operator_scope(core, args.grid, args.community, args.with_contacts)
-        if args.out == "-":
-            await write_export(core, req, scope, sys.stdout.buffer, export_labels(req.lang))
+    async with cli_core(cfg) as core:
+        try:
+            check_request(req.kind, req.start, req.end, req.fmt)
+            scope = await operator_scope(core, args.grid, args.community, args.with_contacts)
+            if args.out == "-":
+                await write_export(core, req, scope, sys.stdout.buffer, export_labels(req.lang))
+                return 0
+            out = Path(args.out)
+            tmp = out.with_name(out.name + ".part")  # never leave half a file under the real name
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+            ) as bar:
+                task = bar.add_task(export_progress(req.lang, req.kind), total=None)
+                with tmp.open("wb") as fh:
+                    n = await write_export(
+                        core,
+                        req,
+                        scope,
+                        fh,
+                        export_labels(req.lang),
+                        progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    )
+            tmp.replace(out)
+            print(export_done(req.lang, n, str(out)))
             return 0
-        out = Path(args.out)
-        tmp = out.with_name(out.name + ".part")  # never leave half a file under the real name
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-        ) as bar:
-            task = bar.add_task(export_progress(req.lang, req.kind), total=None)
-            with tmp.open("wb") as fh:
-                n = await write_export(
-                    core,
-                    req,
-                    scope,
-                    fh,
-                    export_labels(req.lang),
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )
-        tmp.replace(out)
-        print(export_done(req.lang, n, str(out)))
-        return 0
-    except DomainError as e:
-        raise CliError(export_refused(req.lang, e)) from None
-    except OSError as e:
-        raise CliError(f"cannot write {args.out}: {e.strerror}") from None
-    finally:
-        await db.dispose()
+        except DomainError as e:
+            raise CliError(export_refused(req.lang, e)) from None
+        except OSError as e:
+            raise CliError(f"cannot write {args.out}: {e.strerror}") from None

@@ -15,17 +15,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from bot.outbox.notifier import OutboxNotifier
 from bot.services.exchange import IMPORT_KINDS as KINDS
 from bot.services.exchange import ImportFailed, ImportResult, decode, import_csv, parse
-from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.kernel.languages import LANGUAGES, pick_locale
 from bot.views.exchange import import_problem, import_progress, import_report, import_vocabulary
-from storage.db import Database
-from storage.migrate import check_current
 
+from .core import cli_core
 from .errors import CliError
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -73,13 +70,8 @@ def readable(data: bytes, source: str, lang: str) -> str:
 
 
 async def _run(cfg: Config, kind: str, data: bytes, source: str, lang: str) -> int:
-    await check_current(cfg.database.url)
-    db = Database(cfg.database.url)
-    try:
-        core = Core(db=db, notifier=OutboxNotifier(SystemClock()), clock=SystemClock(), cfg=cfg)
+    async with cli_core(cfg) as core:
         return await import_file(core, kind, data, source, Console(), lang)
-    finally:
-        await db.dispose()
 
 
 async def import_file(core: Core, kind: str, data: bytes, source: str, console: Console, lang: str) -> int:

@@ -10,16 +10,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.jobs import Job, all_jobs
-from bot.outbox.notifier import OutboxNotifier
 from bot.scheduler import next_due, run_one
-from bot.services.kernel.clock import SystemClock
 from bot.services.kernel.config import Config
 from bot.services.kernel.core import Core
 from bot.services.kernel.periods import aware, zone
 from storage import jobs as job_runs
-from storage.db import Database
-from storage.migrate import check_current
 
+from .core import cli_core
 from .errors import CliError
 
 
@@ -47,15 +44,8 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
 
 
 async def _with_core(cfg: Config, work: Callable[[Core], Awaitable[int]]) -> int:
-    await check_current(cfg.database.url)
-    db = Database(cfg.database.url)
-    try:
-        core = Core(
-            db=db, notifier=OutboxNotifier(SystemClock(), locale=cfg.bot.default_locale), clock=SystemClock(), cfg=cfg
-        )
+    async with cli_core(cfg) as core:
         return await work(core)
-    finally:
-        await db.dispose()
 
 
 def _when(core: Core, at: datetime) -> str:
