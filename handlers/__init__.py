@@ -17,6 +17,7 @@ from . import (
     groups,
     households,
     leaving,
+    meetings,
     my_requests,
     myid,
     places,
@@ -47,6 +48,7 @@ def build_all() -> list[AnyHandler]:
         *my_requests.build_handlers(),
         # community life
         *visits.build_handlers(),
+        *meetings.build_handlers(),
         *points.build_handlers(),
         *events.build_handlers(),
         *emergency.build_handlers(),

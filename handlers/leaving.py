@@ -30,6 +30,7 @@ DRAFTS: dict[str, tuple[str, ...]] = {
     "relay": (relay.PENDING,),
     "task_report": (tasks.PENDING,),
     "rating": ("rating",),
+    "meeting_decision": ("meeting_decision",),
 }
 
 

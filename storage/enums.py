@@ -152,3 +152,15 @@ class OutboxKind(StrEnum):
     document = "document"
     edit = "edit"
     menu = "menu"  # the "/" menus of a person's private chat (setMyCommands), not a message
+
+
+class IssueStatus(StrEnum):
+    """A problem found on a door visit, on the weekly meeting's list (民情速办)."""
+
+    open = "open"
+    in_progress = "in_progress"  # someone owns it
+    decided = "decided"  # the meeting decided what to do
+    closed = "closed"  # settled; the household is to be told
+
+
+OPEN_ISSUE_STATUSES = (IssueStatus.open, IssueStatus.in_progress, IssueStatus.decided)

@@ -38,6 +38,7 @@ LEADER = [
     ("pair", "cmd.pair"),
     ("newevent", "cmd.newevent"),
     ("digest", "cmd.digest"),
+    ("meeting", "meeting.cmd"),
     ("dashboard", "cmd.dashboard"),
 ]
 VOLUNTEER = [

@@ -16,6 +16,7 @@ from storage.enums import (
     CareFlag,
     Category,
     DutyAnswer,
+    IssueStatus,
     RedFlag,
     RequestStatus,
     Skill,
@@ -38,6 +39,7 @@ FAMILIES: dict[str, tuple[type[StrEnum], dict[str, str]]] = {
     "flag": (RedFlag, {v.value: f"visit.flag.{v.value}" for v in RedFlag}),
     "outcome": (VisitOutcome, {v.value: f"visit.outcome.{v.value}" for v in VisitOutcome}),
     "duty": (DutyAnswer, {v.value: f"emergency.answer.{v.value}" for v in DutyAnswer}),
+    "issue": (IssueStatus, {v.value: f"meeting.status.{v.value}" for v in IssueStatus}),
 }
 
 # what a button may show before the words

@@ -15,6 +15,7 @@ NOTES = {
     "new_event": ("leaving.new_event", "leaving.again.new_event"),
     "emergency_start": ("leaving.emergency_start", "leaving.again.emergency_start"),
     "visit_log": ("leaving.visit_log", "leaving.again.visit_log"),
+    "meeting_decision": ("meeting.leaving", "meeting.leaving_again"),
     "board_reason": ("leaving.board_reason", "leaving.again.board_reason"),
     "relay": ("leaving.relay", "leaving.again.relay"),
     "task_report": ("leaving.task_report", "leaving.again.task_report"),

@@ -1,6 +1,7 @@
 """All tables; importing this registers them on SQLModel.metadata."""
 
 from ._base import table_of
+from .follow import VisitIssue
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
 from .people import Person, RoleGrant, VolunteerProfile
 from .places import ChatBinding, Community, Grid, Household, Pairing
@@ -43,6 +44,7 @@ __all__ = [
     "Relay",
     "RoleGrant",
     "UserData",
+    "VisitIssue",
     "VolunteerProfile",
     "WebSession",
     "table_of",

@@ -17,6 +17,7 @@ from sqlalchemy import Table, bindparam, exists, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.services import meetings
 from bot.services import requests as request_service
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
@@ -215,6 +216,8 @@ async def record_visit(
             wants_request=make_request is not None,
         )
         alerted = await _alert_red_flags(core, s, visit, hh, person, community_id) if flags else 0
+        if outcome == VisitOutcome.needs_help:  # a problem: it goes on the grid's meeting list (民情速办)
+            await meetings.open_item(s, visit_id=row[0], household_id=stored_id(hh.id), grid_id=hh.grid_id, now=now)
     result = VisitLogged(visit, awarded, alerted)
     if make_request is not None:
         await _turn_into_request(core, actor, result, hh, make_request, urgent=bool(flags))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import BindParameter, Table, bindparam, exists, func, inspect, or_, select
@@ -16,7 +16,7 @@ from bot.services.kernel.life_common import aware, zone
 from bot.services.kernel.order import natural_key
 from bot.services.kernel.roles import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
 from storage.detached import detached, labelled, part
-from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant
+from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VisitIssue
 
 PAGE_SIZE = 8
 LEDGER_LIMIT = 20
@@ -26,6 +26,9 @@ LEDGER_LIMIT = 20
 class LedgerEntry:
     visit: DoorVisit
     volunteer_name: str | None
+    issue_status: str | None = None  # the problem it found, on the meeting's list (IssueStatus)
+    decision: str = ""
+    told_at: datetime | None = None  # when the household was told the outcome
 
 
 @dataclass
@@ -54,7 +57,7 @@ def _table(model: type[SQLModel]) -> Table:
 
 
 _HH, _GRID, _COM, _PERSON = _table(Household), _table(Grid), _table(Community), _table(Person)
-_DV, _VOL = _table(DoorVisit), _PERSON.alias("vol")
+_DV, _VOL, _ISSUE = _table(DoorVisit), _PERSON.alias("vol"), _table(VisitIssue)
 _HID: BindParameter[int] = bindparam("hid")
 # the reader (Person first, as load_me wants), the household, whether they may read its ledger
 # (paired, its grid's leader, an admin of its community), the community's zone and the visit count
@@ -74,8 +77,16 @@ _CONTEXT = by_tg(
     .outerjoin(_COM, _COM.c.id == _GRID.c.community_id)
 )
 _VISITS = (
-    select(*_DV.c, _VOL.c.name.label("volunteer_name"))
-    .select_from(_DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id))
+    select(
+        *_DV.c,
+        _VOL.c.name.label("volunteer_name"),
+        _ISSUE.c.status.label("issue_status"),
+        _ISSUE.c.decision.label("issue_decision"),
+        _ISSUE.c.told_at.label("issue_told_at"),
+    )
+    .select_from(
+        _DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id).outerjoin(_ISSUE, _ISSUE.c.visit_id == _DV.c.id)
+    )
     .where(_DV.c.household_id == _HID)
     .order_by(_DV.c.created_at.desc(), _DV.c.id.desc())
     .limit(bindparam("lim"))
@@ -96,7 +107,14 @@ async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LE
             raise NotFound()
         visits = (await (await s.connection()).execute(_VISITS, {"hid": household_id, "lim": limit})).mappings().all()
         entries = [
-            LedgerEntry(detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}), v["volunteer_name"]) for v in visits
+            LedgerEntry(
+                detached(DoorVisit, {c.name: v[c.name] for c in _DV.c}),
+                v["volunteer_name"],
+                v["issue_status"],
+                v["issue_decision"] or "",
+                aware(v["issue_told_at"]) if v["issue_told_at"] is not None else None,
+            )
+            for v in visits
         ]
         return Ledger(detached(Household, values), entries, int(m["total"] or 0), m["timezone"])
 

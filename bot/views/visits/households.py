@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.i18n import t, tn, tp
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.periods import aware, zone
-from bot.services.visits import HouseholdPage, Ledger, MyHouseholds
+from bot.services.visits import HouseholdPage, Ledger, LedgerEntry, MyHouseholds
 from storage.models import Household
 
+from ..labels import value_label
 from ..message import Button, Keyboard
 from .common import INFO, LEDGER, LEDGER_PAGE, LOG, care_labels, flag_labels, outcome_label, short
 
@@ -80,6 +81,15 @@ def household(lang: str, hh: Household) -> tuple[str, Keyboard]:
     ]
 
 
+def _issue_line(lang: str, e: LedgerEntry, tz: str) -> str:
+    """Where the problem it found stands on the meeting's list, and whether the household was told."""
+    status = value_label(lang, "issue", e.issue_status or "")
+    line = t(lang, "meeting.ledger.status", status=status, decision=short(e.decision, NOTE_SHOWN) if e.decision else "—")
+    if e.told_at is not None:
+        line += "\n" + t(lang, "meeting.ledger.told", date=e.told_at.astimezone(zone(tz)).strftime("%m-%d"))
+    return line
+
+
 def ledger(lang: str, book: Ledger) -> str:
     hh, tz = book.household, book.timezone
     lines = [
@@ -112,6 +122,8 @@ def ledger(lang: str, book: Ledger) -> str:
             line += "\n" + t(lang, "visit.ledger.note", note=short(v.note, NOTE_SHOWN))
         if v.request_id:
             line += "\n" + t(lang, "visit.ledger.request", id=v.request_id)
+        if e.issue_status:
+            line += "\n" + _issue_line(lang, e, tz)
         if sum(len(x) for x in lines) + len(line) > LEDGER_CHARS:
             break
         lines.append(line)

@@ -1,0 +1,223 @@
+"""What the meeting does to an item: an owner, a decision, a follow-up date, closing it, and the
+volunteer's "I told them". Each is one transaction that checks who presses and the item's state
+now (a press on a closed item changes nothing: ItemClosed), audits, and queues its notices."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.ids import row_id
+from bot.services.kernel.periods import zone
+from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
+from bot.services.kernel.text import clean_text
+from storage import audit
+from storage.enums import IssueStatus, VolunteerStatus
+from storage.models import Household, Pairing, Person, VisitIssue, VolunteerProfile
+
+from .facts import (
+    DECISION_MAX,
+    FOLLOW_UP_DAYS,
+    AlreadyTold,
+    ItemClosed,
+    MeetingItem,
+    NeedsDecision,
+    OwnerChoice,
+    Told,
+)
+from .items import OPEN, item_for_leader, load_item
+from .notices import ItemOwned, TellHousehold
+
+MAX_OWNERS = 24  # people offered as owners (the paired volunteer and the leaders first)
+
+
+async def open_item(s: AsyncSession, *, visit_id: int, household_id: int, grid_id: int, now: datetime) -> None:
+    """A door visit found a problem: it goes on the grid's meeting list (in the visit's transaction)."""
+    s.add(VisitIssue(visit_id=visit_id, household_id=household_id, grid_id=grid_id, created_at=now, updated_at=now))
+
+
+async def _change(s: AsyncSession, item: MeetingItem, **values: Any) -> None:
+    """Update an open item; ItemClosed if it was closed meanwhile."""
+    done = await s.execute(
+        update(VisitIssue)
+        .where(col(VisitIssue.id) == item.id, col(VisitIssue.status).in_(OPEN))
+        .values(**values)
+        .returning(col(VisitIssue.id))
+    )
+    if done.first() is None:
+        raise ItemClosed()
+
+
+async def _open_item_for_leader(s: AsyncSession, actor: Actor, item_id: int) -> tuple[Person, MeetingItem]:
+    person, item = await item_for_leader(s, actor, item_id)
+    if item.status not in OPEN:
+        raise ItemClosed()
+    return person, item
+
+
+async def _paired(s: AsyncSession, household_id: int) -> list[Person]:
+    """The household's paired volunteers who are approved, first paired first."""
+    return list(
+        (
+            await s.execute(
+                select(Person)
+                .join(Pairing, col(Pairing.volunteer_id) == col(Person.id))
+                .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                .where(
+                    col(Pairing.household_id) == household_id,
+                    col(Pairing.active) == True,  # noqa: E712
+                    col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+                )
+                .order_by(col(Pairing.id))
+            )
+        ).scalars()
+    )
+
+
+async def owner_choices(core: Core, actor: Actor, item_id: int) -> tuple[MeetingItem, list[OwnerChoice]]:
+    """Who may own the item: the household's paired volunteer, the grid's leaders, its volunteers."""
+    async with core.db.session() as s:
+        _, item = await _open_item_for_leader(s, actor, item_id)
+        return item, await _candidates(s, item)
+
+
+async def _candidates(s: AsyncSession, item: MeetingItem) -> list[OwnerChoice]:
+    paired = await _paired(s, item.household_id)
+    leaders = await leaders_of(s, item.grid_id)
+    volunteers = (
+        await s.execute(
+            select(Person)
+            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+            .where(
+                col(VolunteerProfile.grid_id) == item.grid_id,
+                col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+            )
+            .order_by(col(Person.name), col(Person.id))
+        )
+    ).scalars()
+    out: dict[int, OwnerChoice] = {}
+    paired_ids, leader_ids = {p.id for p in paired}, {p.id for p in leaders}
+    for p in [*paired, *leaders, *volunteers]:
+        if p.id is not None and p.id not in out:
+            out[p.id] = OwnerChoice(p.id, p.name or f"#{p.id}", p.id in paired_ids, p.id in leader_ids)
+    return list(out.values())[:MAX_OWNERS]
+
+
+async def assign_owner(core: Core, actor: Actor, item_id: int, person_id: int) -> MeetingItem:
+    now = core.clock.now()
+    async with core.db.session() as s:
+        me, item = await _open_item_for_leader(s, actor, item_id)
+        chosen = next((c for c in await _candidates(s, item) if c.person_id == row_id(person_id)), None)
+        if chosen is None:
+            raise NotAllowed("meeting.error.bad_owner")
+        status = IssueStatus.in_progress.value if item.status == IssueStatus.open.value else item.status
+        await _change(s, item, owner_id=chosen.person_id, status=status, updated_at=now)
+        await audit.record(s, me.id, "meeting.owner", "visit_issue", item.id, owner=chosen.person_id)
+        owner = await s.get(Person, chosen.person_id)
+        if owner is not None and owner.tg_user_id is not None and owner.id != me.id:
+            notice = ItemOwned(
+                chat_id=owner.tg_user_id,
+                language=owner.language,
+                item_id=item.id,
+                address=item.address,
+                flags=item.flags,
+                note=item.note,
+                by=me.name,
+            )
+            await core.notifier.send(s, f"meet-owner:{item.id}:{owner.id}:{int(now.timestamp())}", notice)
+        return await load_item(s, item.id)
+
+
+def check_decision(text: str | None) -> str:
+    return clean_text(text, max_len=DECISION_MAX, key="meeting.error.bad_decision")
+
+
+async def record_decision(core: Core, actor: Actor, item_id: int, text: str | None) -> MeetingItem:
+    decision = check_decision(text)
+    now = core.clock.now()
+    async with core.db.session() as s:
+        me, item = await _open_item_for_leader(s, actor, item_id)
+        await _change(s, item, decision=decision, status=IssueStatus.decided.value, updated_at=now)
+        await audit.record(s, me.id, "meeting.decision", "visit_issue", item.id)
+        return await load_item(s, item.id)
+
+
+async def set_follow_up(core: Core, actor: Actor, item_id: int, days: int) -> MeetingItem:
+    """Follow up in `days` days (one of FOLLOW_UP_DAYS), a day of the community's calendar."""
+    if days not in FOLLOW_UP_DAYS:
+        raise InvalidInput("meeting.error.bad_follow_up")
+    now = core.clock.now()
+    async with core.db.session() as s:
+        me, item = await _open_item_for_leader(s, actor, item_id)
+        day = (now.astimezone(zone(item.tz)) + timedelta(days=days)).date()
+        await _change(s, item, follow_up=day.isoformat(), updated_at=now)
+        await audit.record(s, me.id, "meeting.follow_up", "visit_issue", item.id, follow_up=day.isoformat())
+        return await load_item(s, item.id)
+
+
+async def close_item(core: Core, actor: Actor, item_id: int) -> MeetingItem:
+    """Close a decided item; its household's paired volunteer (else the closer) is asked to tell the household."""
+    now = core.clock.now()
+    async with core.db.session() as s:
+        me, item = await _open_item_for_leader(s, actor, item_id)
+        if not item.decision:
+            raise NeedsDecision()
+        paired = await _paired(s, item.household_id)
+        teller = next((p for p in paired if p.tg_user_id is not None), me)
+        await _change(
+            s,
+            item,
+            status=IssueStatus.closed.value,
+            closed_at=now,
+            closed_by=me.id,
+            tell_by=teller.id,
+            updated_at=now,
+        )
+        await audit.record(s, me.id, "meeting.closed", "visit_issue", item.id, tell_by=teller.id)
+        if teller.tg_user_id is not None:
+            notice = TellHousehold(
+                chat_id=teller.tg_user_id,
+                language=teller.language,
+                item_id=item.id,
+                address=item.address,
+                members=item.members,
+                flags=item.flags,
+                note=item.note,
+                decision=item.decision,
+            )
+            await core.notifier.send(s, f"meet-tell:{item.id}", notice)
+        return await load_item(s, item.id)
+
+
+async def mark_told(core: Core, actor: Actor, item_id: int) -> Told:
+    """The volunteer asked (or a leader of the grid) says the household was told: the ledger shows it."""
+    now = core.clock.now()
+    async with core.db.session() as s:
+        me = await ensure_person(s, actor)
+        issue = await s.get(VisitIssue, row_id(item_id))
+        hh = await s.get(Household, issue.household_id) if issue is not None else None
+        if issue is None or hh is None or hh.erased_at is not None:
+            raise NotFound("meeting.error.no_item")
+        if issue.tell_by != me.id and not await can_lead(s, me, issue.grid_id):
+            raise NotAllowed("meeting.error.not_asked")
+        if issue.told_at is not None:
+            raise AlreadyTold()
+        if issue.status != IssueStatus.closed.value:
+            raise ItemClosed("meeting.error.not_closed")
+        done = await s.execute(
+            update(VisitIssue)
+            .where(col(VisitIssue.id) == issue.id, col(VisitIssue.told_at).is_(None))
+            .values(told_at=now, tell_by=me.id)
+            .returning(col(VisitIssue.id))
+        )
+        if done.first() is None:
+            raise AlreadyTold()
+        await audit.record(s, me.id, "meeting.told", "visit_issue", issue.id)
+        return Told(issue.id or 0, hh.address)
+
