@@ -32,6 +32,7 @@ FAMILY_WORDS = {
     "flag": {"flag", "red_flag", "redflag"},
     "outcome": {"outcome", "visit"},
     "duty": {"answer", "emergency", "duty"},
+    "issue": {"issue", "istatus"},
 }
 
 

@@ -16,7 +16,7 @@ from bot.services.kernel.roles import Actor
 from bot.services.requests import claim_task, confirm_outcome, create_request, rate_request, report_done, start_task
 from bot.services.requests.intake import RequestDraft
 from storage.enums import VolunteerStatus
-from storage.models import Emergency, Event, EventSignup, Pairing, VolunteerProfile
+from storage.models import DoorVisit, Emergency, Event, EventSignup, Pairing, VisitIssue, VolunteerProfile
 from tests.support import factories as f
 from tests.support.stale import every_codec, press_old
 from tests.support.town import log_visit
@@ -78,6 +78,8 @@ EVERGREEN = {
     "people.callbacks.PF_WORK_GROUP": "sets the group the button shows",
     "people.callbacks.RES_GRID": "sets where the resident lives to the grid the button shows",
     "people.callbacks.PRIVACY_KEEP": "keeps everything: nothing to change",
+    "meetings.NEXT": "the next open item of the meeting's list as it is now",
+    "meetings.SHOW": "the meeting's item as it is now",
 }
 
 
@@ -199,6 +201,14 @@ _OLD = {
     "visits.FLAGS_DONE": old("vol1", "{hh}"),
     "visits.REQUEST": old("vol1", "{hh}", "no"),
     "visits.CANCEL": old("vol1"),
+    # 民情速办: the meeting's item ({issue}) is closed and its household told
+    "meetings.OWNERS": old("leader", "{issue}"),
+    "meetings.OWNER": old("leader", "{issue}", "{v1}"),
+    "meetings.DATES": old("leader", "{issue}"),
+    "meetings.DATE": old("leader", "{issue}", "7"),
+    "meetings.DECIDE": old("leader", "{issue}"),
+    "meetings.CLOSE": old("leader", "{issue}"),
+    "meetings.TOLD": old("vol1", "{issue}"),
 }
 OLD = {name: make(name) for name, make in _OLD.items()}
 
@@ -237,7 +247,16 @@ async def moved_on(w) -> dict[str, int]:
         await s.flush()
         s.add(EventSignup(event_id=event.id, volunteer_id=p1))
         ids = dict(e=emergency.id, ev=event.id, gone_pairing=gone.id, p2=p2_profile.id)
-    await log_visit(db, w.household, w.volunteer_people[0], iso_week(now, "Asia/Shanghai"))
+    await log_visit(db, w.household, w.volunteer_people[0], iso_week(now, "Asia/Shanghai"), outcome="needs_help")
+    async with db.session() as s:
+        visit = (await s.execute(select(DoorVisit))).scalars().one()
+        issue = VisitIssue(
+            visit_id=visit.id, household_id=w.household.id, grid_id=w.grid_a.id, status="closed", decision="修好了"
+        )
+        issue.closed_at, issue.told_at, issue.tell_by = now, now, p1
+        s.add(issue)
+        await s.flush()
+        ids["issue"] = issue.id
     return dict(
         ids,
         r=rid,

@@ -14,15 +14,7 @@ from datetime import date
 from babel.dates import format_skeleton
 
 from bot.i18n import join_list, t, tn, tp
-from bot.services.meetings import (
-    FOLLOW_UP_DAYS,
-    ItemOwned,
-    MeetingItem,
-    OwnerChoice,
-    TellHousehold,
-    Told,
-    Walk,
-)
+from bot.services.meetings import FOLLOW_UP_DAYS, ItemOwned, MeetingItem, OwnerChoice, TellHousehold, Told, Walk
 from storage.enums import IssueStatus
 
 from .callbacks import ID, Callback, Int, One
@@ -63,8 +55,21 @@ def status_text(lang: str, status: str) -> str:
 def item_lines(lang: str, item: MeetingItem) -> str:
     """What the item is and where it stands (for the grid's leaders: with the address)."""
     lines = [
-        t(lang, "meeting.card.household", id=item.id, address=item.address, members=item.members or "—", grid=item.grid),
-        t(lang, "meeting.card.found", week=item.week, volunteer=item.found_by or "—", flags=flags_text(lang, item.flags)),
+        t(
+            lang,
+            "meeting.card.household",
+            id=item.id,
+            address=item.address,
+            members=item.members or "—",
+            grid=item.grid,
+        ),
+        t(
+            lang,
+            "meeting.card.found",
+            week=item.week,
+            volunteer=item.found_by or "—",
+            flags=flags_text(lang, item.flags),
+        ),
         t(lang, "meeting.card.note", note=_short(item.note, NOTE_SHOWN) if item.note else "—"),
     ]
     if item.request_id:

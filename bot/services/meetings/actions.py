@@ -21,16 +21,7 @@ from storage import audit
 from storage.enums import IssueStatus, VolunteerStatus
 from storage.models import Household, Pairing, Person, VisitIssue, VolunteerProfile
 
-from .facts import (
-    DECISION_MAX,
-    FOLLOW_UP_DAYS,
-    AlreadyTold,
-    ItemClosed,
-    MeetingItem,
-    NeedsDecision,
-    OwnerChoice,
-    Told,
-)
+from .facts import DECISION_MAX, FOLLOW_UP_DAYS, AlreadyTold, ItemClosed, MeetingItem, NeedsDecision, OwnerChoice, Told
 from .items import OPEN, item_for_leader, load_item
 from .notices import ItemOwned, TellHousehold
 
@@ -171,13 +162,7 @@ async def close_item(core: Core, actor: Actor, item_id: int) -> MeetingItem:
         paired = await _paired(s, item.household_id)
         teller = next((p for p in paired if p.tg_user_id is not None), me)
         await _change(
-            s,
-            item,
-            status=IssueStatus.closed.value,
-            closed_at=now,
-            closed_by=me.id,
-            tell_by=teller.id,
-            updated_at=now,
+            s, item, status=IssueStatus.closed.value, closed_at=now, closed_by=me.id, tell_by=teller.id, updated_at=now
         )
         await audit.record(s, me.id, "meeting.closed", "visit_issue", item.id, tell_by=teller.id)
         if teller.tg_user_id is not None:
@@ -220,4 +205,3 @@ async def mark_told(core: Core, actor: Actor, item_id: int) -> Told:
             raise AlreadyTold()
         await audit.record(s, me.id, "meeting.told", "visit_issue", issue.id)
         return Told(issue.id or 0, hh.address)
-

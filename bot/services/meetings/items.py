@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -17,7 +17,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import row_id
-from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
+from bot.services.kernel.roles import Actor, AnySelect, can_lead, ensure_person, led_grids
 from storage.enums import OPEN_ISSUE_STATUSES
 from storage.models import Community, DoorVisit, Grid, Household, Person, VisitIssue
 
@@ -28,9 +28,17 @@ _FINDER = aliased(Person, name="finder")
 OPEN = [s.value for s in OPEN_ISSUE_STATUSES]
 
 
-def _items() -> Select[Any]:
+def _items() -> AnySelect:
     return (
-        select(VisitIssue, DoorVisit, Household, Grid.name, Community.timezone, _OWNER.name, _FINDER.name)
+        select(
+            VisitIssue,
+            DoorVisit,
+            Household,
+            col(Grid.name),
+            col(Community.timezone),
+            col(_OWNER.name),
+            col(_FINDER.name),
+        )
         .join(DoorVisit, col(DoorVisit.id) == col(VisitIssue.visit_id))
         .join(Household, col(Household.id) == col(VisitIssue.household_id))
         .join(Grid, col(Grid.id) == col(VisitIssue.grid_id))
@@ -121,11 +129,7 @@ async def _count(s: AsyncSession, grids: list[int], upto: int | None = None) -> 
         select(func.count())
         .select_from(VisitIssue)
         .join(Household, col(Household.id) == col(VisitIssue.household_id))
-        .where(
-            col(VisitIssue.grid_id).in_(grids),
-            col(VisitIssue.status).in_(OPEN),
-            col(Household.erased_at).is_(None),
-        )
+        .where(col(VisitIssue.grid_id).in_(grids), col(VisitIssue.status).in_(OPEN), col(Household.erased_at).is_(None))
     )
     if upto is not None:
         stmt = stmt.where(col(VisitIssue.id) <= upto)

@@ -84,9 +84,7 @@ _VISITS = (
         _ISSUE.c.decision.label("issue_decision"),
         _ISSUE.c.told_at.label("issue_told_at"),
     )
-    .select_from(
-        _DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id).outerjoin(_ISSUE, _ISSUE.c.visit_id == _DV.c.id)
-    )
+    .select_from(_DV.join(_VOL, _VOL.c.id == _DV.c.volunteer_id).outerjoin(_ISSUE, _ISSUE.c.visit_id == _DV.c.id))
     .where(_DV.c.household_id == _HID)
     .order_by(_DV.c.created_at.desc(), _DV.c.id.desc())
     .limit(bindparam("lim"))

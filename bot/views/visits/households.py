@@ -84,7 +84,9 @@ def household(lang: str, hh: Household) -> tuple[str, Keyboard]:
 def _issue_line(lang: str, e: LedgerEntry, tz: str) -> str:
     """Where the problem it found stands on the meeting's list, and whether the household was told."""
     status = value_label(lang, "issue", e.issue_status or "")
-    line = t(lang, "meeting.ledger.status", status=status, decision=short(e.decision, NOTE_SHOWN) if e.decision else "—")
+    line = t(
+        lang, "meeting.ledger.status", status=status, decision=short(e.decision, NOTE_SHOWN) if e.decision else "—"
+    )
     if e.told_at is not None:
         line += "\n" + t(lang, "meeting.ledger.told", date=e.told_at.astimezone(zone(tz)).strftime("%m-%d"))
     return line
