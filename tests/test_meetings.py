@@ -196,3 +196,34 @@ async def test_only_the_grids_leaders_see_or_change_its_items_and_closed_ones_st
     async with w.db.session() as s:
         sent = list((await s.execute(select(OutboxMessage.key).where(OutboxMessage.key.startswith("meet-")))).scalars())
     assert sent == []
+
+
+async def test_the_leaders_digest_lists_the_open_problems_first_without_addresses(world):
+    from bot.services import digests
+    from bot.services.kernel.periods import iso_week
+    from bot.services.kernel.roles import Actor
+    from bot.services.meetings import close_item, record_decision
+    from bot.views.digests import render_text
+
+    w, vol, leader = world, world.volunteers[0], world.leader
+    await _log_problem(vol, w.household.id)
+    [issue] = await _issues(w.db)
+    await leader.send("/digest")
+    msg = text_of(await leader.reply(contains="入户走访"))  # the text (the chart came first)
+    assert "民情速办：1 个入户问题待办" in msg and f"#{issue.id} 住户 #{w.household.id}" in msg
+    assert "没有取暖" in msg and "待处理" in msg and "/meeting" in msg
+    assert msg.index("民情速办") < msg.index("入户走访")
+    assert "幸福里" not in msg  # a digest may be forwarded: no address
+
+    core = w.bot.core
+    week = iso_week(core.clock.now(), "Asia/Shanghai")
+    community = await digests.community_digest(core, w.community.id, week)
+    text = render_text("en", community)
+    assert "Weekly meeting: 1 open problem from door visits" in text and "第一网格 · household" in text
+    assert text.index("Weekly meeting") < text.index("<b>Requests</b>")
+
+    me = Actor(leader.id, leader.name)
+    await record_decision(core, me, issue.id, "物业已修")
+    await close_item(core, me, issue.id)
+    grid = await digests.grid_digest(core, w.grid_a.id, week)
+    assert grid.figures.issues_open == 0 and "民情速办" not in render_text("zh-CN", grid)

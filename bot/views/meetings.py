@@ -14,6 +14,7 @@ from datetime import date
 from babel.dates import format_skeleton
 
 from bot.i18n import join_list, t, tn, tp
+from bot.services.digests import DigestFigures
 from bot.services.meetings import FOLLOW_UP_DAYS, ItemOwned, MeetingItem, OwnerChoice, TellHousehold, Told, Walk
 from storage.enums import IssueStatus
 
@@ -139,6 +140,28 @@ def ask_decision(lang: str, item: MeetingItem, max_len: int) -> str:
 
 def told(lang: str, done: Told) -> str:
     return t(lang, "meeting.told", id=done.item_id, address=done.address)
+
+
+def open_issues(lang: str, f: DigestFigures, *, community: bool = False) -> str:
+    """The digest's first section: the meeting's open problems (the first few), then how to walk them."""
+    lines = [tn(lang, "meeting.digest.head", f.issues_open)]
+    for i in f.issues:
+        line = t(
+            lang,
+            "meeting.digest.line",
+            id=i.id,
+            where=(f"{i.grid} · " if community else ""),
+            household=i.household_id,
+            flags=flags_text(lang, i.flags),
+            status=status_text(lang, i.status),
+            owner=i.owner or "—",
+            day=day_text(lang, i.follow_up) if i.follow_up else "—",
+        )
+        lines.append(line)
+    if f.issues_open > len(f.issues):
+        lines.append(tn(lang, "meeting.digest.more", f.issues_open - len(f.issues)))
+    lines.append(t(lang, "meeting.digest.walk"))
+    return "\n".join(lines)
 
 
 @renders(TellHousehold)

@@ -4,7 +4,7 @@ its readers are told (notices), and how it is computed, previewed and sent (week
 from __future__ import annotations
 
 from .facts import Digest, DigestChoice, is_partial
-from .figures import DigestFigures, EmergencyLine
+from .figures import DigestFigures, EmergencyLine, IssueLine
 from .notices import DigestChart, DigestText
 from .weekly import (
     GRIDS_PER_FANOUT,
@@ -29,6 +29,7 @@ __all__ = [
     "DigestFigures",
     "DigestText",
     "EmergencyLine",
+    "IssueLine",
     "Prepare",
     "check_week",
     "community_digest",

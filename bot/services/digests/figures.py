@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 
 @dataclass
@@ -12,6 +12,19 @@ class EmergencyLine:
     started_at: datetime
     ended_at: datetime | None
     on_duty: int
+
+
+@dataclass(frozen=True)
+class IssueLine:
+    """An open problem on the meeting's list (民情速办), as the digest lists it first."""
+
+    id: int
+    grid: str
+    household_id: int  # no address: a digest may be forwarded (/meeting shows it, in private)
+    flags: tuple[str, ...]
+    status: str  # IssueStatus
+    owner: str | None
+    follow_up: date | None
 
 
 @dataclass
@@ -36,6 +49,8 @@ class DigestFigures:
     top: list[tuple[str, int]] = field(default_factory=list)
     pending: int = 0
     emergencies: list[EmergencyLine] = field(default_factory=list)
+    issues_open: int = 0  # open problems on the meeting's list, now
+    issues: list[IssueLine] = field(default_factory=list)  # the first of them (oldest first)
 
     @property
     def quiet(self) -> bool:
@@ -54,6 +69,7 @@ class DigestFigures:
             or self.points
             or self.pending
             or self.emergencies
+            or self.issues_open
         )
 
 

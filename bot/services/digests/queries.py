@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .emergency_queries import emergencies
 from .figures import DigestFigures, Span
+from .meeting_queries import open_issues
 from .request_queries import medians, ratings, request_counts
 from .visit_queries import stale_households, visits, visits_planned
 from .volunteer_queries import pending_volunteers, points
 
 
 async def compute(s: AsyncSession, scope: str, keys: list[int], week: str, span: Span) -> dict[int, DigestFigures]:
-    """Every figure of the digest for every key: nine grouped statements in all."""
+    """Every figure of the digest for every key: nine grouped statements, and the meeting's open list."""
     out = {k: DigestFigures() for k in keys}
     if not keys:
         return out
@@ -29,4 +30,5 @@ async def compute(s: AsyncSession, scope: str, keys: list[int], week: str, span:
     await points(s, scope, keys, span, out)
     await pending_volunteers(s, scope, keys, out)
     await emergencies(s, scope, keys, span, out)
+    await open_issues(s, scope, keys, out)
     return out

@@ -11,6 +11,7 @@ from bot.services.digests import Digest, DigestFigures
 from bot.services.kernel.periods import WeekRange, zone
 
 from ..labels import value_label
+from ..meetings import open_issues
 
 MAX_EMERGENCIES = 5
 
@@ -55,7 +56,10 @@ def render_text(lang: str, d: Digest) -> str:
     f = d.figures
     if f.quiet:
         return t(lang, "digest.quiet", name=d.name, week=d.week)
-    parts = [title_line(lang, d), _requests(lang, f), _visits(lang, f), _volunteers(lang, f)]
+    parts = [title_line(lang, d)]
+    if f.issues_open:  # work waiting for the meeting comes before the week's figures
+        parts.append(open_issues(lang, f, community=d.scope == "community"))
+    parts += [_requests(lang, f), _visits(lang, f), _volunteers(lang, f)]
     if f.emergencies:
         parts.append(_emergencies(lang, f, d.tz))
     return "\n\n".join(parts)
