@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.services.kernel.core import Core
 from bot.views.fonts import font_file
 
-from . import auth, board, exports, life, overview, people
+from . import auth, board, exports, life, meetings, overview, people
 
 STATIC = Path(__file__).parent / "static"
 FONT_URL = "/dashboard/static/NotoSansSC-Regular.otf"  # named in static/style.css
@@ -50,6 +50,12 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.get("/dashboard/volunteers", people.volunteers_page),
             web.post(r"/dashboard/volunteers/{profile_id:\d{1,15}}/approve", people.approve_action),
             web.get("/dashboard/households", people.households_page),
+            web.get("/dashboard/meetings", meetings.meetings_page),
+            web.get(r"/dashboard/meetings/{id:\d{1,15}}", meetings.item_page),
+            web.post(r"/dashboard/meetings/{id:\d{1,15}}/owner", meetings.owner_action),
+            web.post(r"/dashboard/meetings/{id:\d{1,15}}/decision", meetings.decision_action),
+            web.post(r"/dashboard/meetings/{id:\d{1,15}}/follow_up", meetings.follow_up_action),
+            web.post(r"/dashboard/meetings/{id:\d{1,15}}/close", meetings.close_action),
             web.get("/dashboard/events", life.events_page),
             web.get("/dashboard/emergency", life.emergency_page),
             web.get("/dashboard/exports", exports.exports_page),

@@ -26,6 +26,7 @@ NAV = (
     ("requests", "/dashboard/requests", "dash.nav.requests"),
     ("volunteers", "/dashboard/volunteers", "dash.nav.volunteers"),
     ("households", "/dashboard/households", "dash.nav.households"),
+    ("meetings", "/dashboard/meetings", "dash.meetings.nav"),
     ("events", "/dashboard/events", "dash.nav.events"),
     ("emergency", "/dashboard/emergency", "dash.nav.emergency"),
     ("exports", "/dashboard/exports", "dash.nav.exports"),
