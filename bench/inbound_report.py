@@ -49,6 +49,7 @@ def figures(baseline: Echo, ceiling: Echo, aiogram: Echo, runs: list[dict[str, A
     kinds = {r["kind"]: {k: v for k, v in r["per_kind"].items() if k != UNATTRIBUTED} for r in runs}
     out["statements_per_update"] = {db: {k: v["statements"] for k, v in ks.items()} for db, ks in kinds.items()}
     out["round_trips_per_update"] = {db: {k: v["round_trips"] for k, v in ks.items()} for db, ks in kinds.items()}
+    out["orm_objects_per_update"] = {db: {k: v["orm_objects"] for k, v in ks.items()} for db, ks in kinds.items()}
     out["per_kind"] = {r["kind"]: r["per_kind"] for r in runs}  # with the gate's rounds and the unattributed
     return out
 
@@ -84,7 +85,8 @@ def print_summary(baseline: Echo, ceiling: Echo, aiogram: Echo, runs: list[dict[
             else:
                 print(
                     f"    {kind:<12} {c['updates']:>5.0f} updates: {c['statements']:5.2f} statements, "
-                    f"{c['round_trips']:5.2f} round trips (gate {c['gate_statements']:.2f} / {c['gate_round_trips']:.2f})"
+                    f"{c['round_trips']:5.2f} round trips (gate {c['gate_statements']:.2f} / {c['gate_round_trips']:.2f}), "
+                    f"{c['orm_objects']:.2f} ORM objects"
                 )
         p = r["paced"]
         if p:

@@ -12,6 +12,8 @@ Round trips: every statement, plus BEGIN and COMMIT (or ROLLBACK) of each transa
 A session of `Database.reading()` (PostgreSQL's autocommit engine; on SQLite, no BEGIN IMMEDIATE)
 sends no BEGIN or COMMIT, so none is counted for it; asyncpg's statement preparation (once per statement shape and connection) is not
 counted.
+
+ORM objects: every instance the ORM loads from a row (the mapper's `load` event), by kind of update.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import Mapper
 
 from bot.logcontext import UPDATE_ID
 from storage.db import NO_BEGIN
@@ -36,6 +39,7 @@ class Counts:
     round_trips: int = 0
     gate_statements: int = 0  # of which in the gate's shared rounds
     gate_round_trips: int = 0
+    orm_objects: int = 0  # rows loaded as ORM instances (SQLAlchemy's `load` event), the hot path's goal is 0
 
 
 class StatementCounter:
@@ -45,6 +49,8 @@ class StatementCounter:
         self._engines: list[Engine] = []
 
     def attach(self, engine: Engine) -> None:
+        if not self._engines:
+            event.listen(Mapper, "load", self._orm_object)
         event.listen(engine, "before_cursor_execute", self._statement)
         for name in ("begin", "commit", "rollback"):
             event.listen(engine, name, self._edge)
@@ -55,7 +61,12 @@ class StatementCounter:
             event.remove(engine, "before_cursor_execute", self._statement)
             for name in ("begin", "commit", "rollback"):
                 event.remove(engine, name, self._edge)
+        if self._engines:
+            event.remove(Mapper, "load", self._orm_object)
         self._engines = []
+
+    def _orm_object(self, _target: Any, _context: Any) -> None:
+        self._where()[0].orm_objects += 1
 
     def _where(self) -> tuple[Counts, bool]:
         uid = UPDATE_ID.get()

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Table
-from sqlalchemy.orm import class_mapper, make_transient_to_detached
+from sqlalchemy.orm import Bundle, class_mapper, make_transient_to_detached
 
 T = TypeVar("T")
 
@@ -45,3 +45,26 @@ def part(row: Mapping[str, Any], table: Table, prefix: str) -> dict[str, Any] | 
     if row[prefix + "id"] is None:
         return None
     return {name: row[key] for name, key in keys}
+
+
+class DetachedBundle(Bundle[Any]):
+    """Every column of a model's table, read into one `detached` instance of the model: put in a
+    select where the model itself would be, it gives the same object without an ORM load (no
+    identity map, no instance state to build, no `load` event). None where an outer join found no row."""
+
+    def __init__(self, cls: type[Any], name: str) -> None:
+        table = class_mapper(cls).local_table
+        super().__init__(name, *table.c)
+        self.model = cls
+        self.names = [c.key for c in table.c]
+        (key,) = class_mapper(cls).primary_key
+        self.key_at = self.names.index(str(key.key))
+
+    def create_row_processor(self, query: Any, procs: Any, labels: Any) -> Any:
+        cls, names, key_at = self.model, self.names, self.key_at
+
+        def proc(row: Any) -> Any:
+            values = [p(row) for p in procs]
+            return None if values[key_at] is None else detached(cls, dict(zip(names, values, strict=True)))
+
+        return proc

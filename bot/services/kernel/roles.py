@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BindParameter, Boolean, Select, bindparam, exists, insert, or_, select
+from sqlalchemy import BindParameter, Boolean, Select, bindparam, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.ids import row_id as row_id  # TRANSITION: callers import it from kernel.ids
+from storage.detached import DetachedBundle
 from storage.enums import RoleKind, VolunteerStatus
 from storage.models import Grid, Person, RoleGrant, VolunteerProfile, table_of
-from storage.rows import AnyRow
+from storage.rows import AnyRow, set_committed
 
 if TYPE_CHECKING:
     from bot.services.kernel.core import Core
@@ -37,9 +38,14 @@ class Actor:
     language: str | None = None
 
 
+# the person as a detached Person read from a Core row: the hot path loads no ORM objects
+PERSON = DetachedBundle(Person, "person")
+
+
 def by_tg(*columns: Any) -> AnySelect:
-    """`select(Person, *columns) ... where tg_user_id = :tg`, to extend and pass to `load_me`."""
-    return select(Person, *columns).select_from(Person).where(col(Person.tg_user_id) == bindparam("tg"))
+    """`select(<the Person>, *columns) ... where tg_user_id = :tg`, to extend and pass to `load_me`.
+    The Person is detached (storage.detached): read it; changes go through statements."""
+    return select(PERSON, *columns).select_from(Person).where(col(Person.tg_user_id) == bindparam("tg"))
 
 
 def grants(role: str, *where: Any) -> Any:
@@ -68,9 +74,15 @@ LEADS_A_GRID = (
 ANY_GRID = select(col(Grid.id)).correlate_except(Grid).exists()
 
 _PERSON = by_tg()
+_PERSON_ORM = select(Person).where(col(Person.tg_user_id) == bindparam("tg"))  # for callers that change it
 _TABLE = table_of(Person)
 _INSERT = insert(_TABLE)
 _COLUMNS = [c.key for c in _TABLE.columns if c.key != "id"]
+_FRESHEN = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("pid"))
+    .values(language=bindparam("language"), blocked_bot=False, username=bindparam("username"), name=bindparam("name"))
+)
 
 
 async def load_rows(session: AsyncSession, actor: Actor, stmt: AnySelect, **params: Any) -> list[AnyRow]:
@@ -91,11 +103,14 @@ async def load_rows(session: AsyncSession, actor: Actor, stmt: AnySelect, **para
         or person.username != actor.username
         or (not person.name and actor.name)
     ):
-        person.language = actor.language or person.language
-        person.blocked_bot = False  # they wrote to us, so they can be reached again
-        person.username = actor.username  # /setleader @name must find people who renamed themselves
-        person.name = person.name or actor.name[:100]
-        session.add(person)
+        kept: dict[str, Any] = dict(
+            language=actor.language or person.language,
+            blocked_bot=False,  # they wrote to us, so they can be reached again
+            username=actor.username,  # /setleader @name must find people who renamed themselves
+            name=person.name or actor.name[:100],
+        )
+        await (await session.connection()).execute(_FRESHEN, {"pid": person.id, **kept})
+        set_committed(person, **kept)  # the Person read (detached or not) says what the row now holds
     return rows
 
 
@@ -106,11 +121,12 @@ async def load_me(session: AsyncSession, actor: Actor, stmt: AnySelect, **params
 
 async def ensure_person(session: AsyncSession, actor: Actor) -> Person:
     """The Person for this Telegram user, created on first contact; name/language kept fresh."""
-    return cast(Person, (await load_me(session, actor, _PERSON))[0])
+    return cast(Person, (await load_me(session, actor, _PERSON_ORM))[0])
 
 
 async def person_by_tg(session: AsyncSession, tg_user_id: int) -> Person | None:
-    return cast("Person | None", (await session.execute(_PERSON, params={"tg": tg_user_id})).scalars().first())
+    """The Person (an ORM object: the callers change it) of this Telegram user, if known."""
+    return (await session.execute(_PERSON_ORM, params={"tg": tg_user_id})).scalars().first()
 
 
 _PID: BindParameter[int] = bindparam("pid")

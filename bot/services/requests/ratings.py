@@ -21,7 +21,7 @@ from bot.services.kernel.notices import Notice
 from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, load_rows, row_id
 from bot.services.points import Part, PartKind, grant
 from storage import audit, claim_reads
-from storage.detached import detached
+from storage.detached import DetachedBundle, detached
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
 from storage.models import Grid, HelpRequest, Person, Rating, Relay, table_of
 from storage.rows import set_committed
@@ -31,9 +31,11 @@ from .common import as_utc, get_request, notice_for, part_of, require_status, te
 from .confirmation import DONE, ask_leaders_to_confirm, complete, reopen
 from .notices import LeaderConfirmed, Rated, RatingCommented
 
+# the request and its rating as detached objects (storage.detached): no ORM load on the hot path
+_REQUEST, _RATING = DetachedBundle(HelpRequest, "req"), DetachedBundle(Rating, "rating")
 # the resident, their request, its rating and its community, in one statement
 _OWN = (
-    by_tg(HelpRequest, Rating, col(Grid.community_id))
+    by_tg(_REQUEST, _RATING, col(Grid.community_id))
     .outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid"))
     .outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id))
     .outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))
@@ -43,7 +45,7 @@ _OWN = (
 _TA = claim_reads.TA
 _RELAYS = exists().where(col(Relay.request_id) == col(HelpRequest.id), col(Relay.active) == True).label("relays")  # noqa: E712
 _OWN_TAKERS = (
-    by_tg(HelpRequest, Rating, col(Grid.community_id), *claim_reads.full_taker_columns(_TA), _RELAYS)
+    by_tg(_REQUEST, _RATING, col(Grid.community_id), *claim_reads.full_taker_columns(_TA), _RELAYS)
     .outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid"))
     .outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id))
     .outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))
@@ -54,7 +56,7 @@ _OWN_TAKERS = (
 # the same, and one row per volunteer who did it with their person (whom the stars and the comment
 # tell, and the five stars pay): read with the request, not in a statement of their own
 _OWN_DONE = (
-    by_tg(HelpRequest, Rating, col(Grid.community_id), *claim_reads.full_taker_columns(_TA))
+    by_tg(_REQUEST, _RATING, col(Grid.community_id), *claim_reads.full_taker_columns(_TA))
     .outerjoin(HelpRequest, col(HelpRequest.id) == bindparam("rid"))
     .outerjoin(Rating, col(Rating.request_id) == col(HelpRequest.id))
     .outerjoin(Grid, col(Grid.id) == col(HelpRequest.grid_id))

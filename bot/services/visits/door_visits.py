@@ -26,6 +26,7 @@ from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
 from bot.services.kernel.roles import Actor, admins_of, by_tg, leaders_of, load_me
 from bot.services.points import Award, Part, PartKind, grant
 from storage import audit
+from storage.detached import DetachedBundle
 from storage.enums import Category, PointsReason, RedFlag, VisitOutcome, VolunteerStatus, WhenKind
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, VolunteerProfile
 from storage.upsert import per_dialect
@@ -76,7 +77,7 @@ def _logged_in(week: str) -> Any:
 # community and whether they logged it already in the weeks it may be this week
 _LOG = (
     by_tg(
-        Household,
+        DetachedBundle(Household, "household"),
         exists().where(
             col(Pairing.volunteer_id) == col(Person.id),
             col(Pairing.household_id) == col(Household.id),

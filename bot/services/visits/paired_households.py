@@ -18,6 +18,7 @@ from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import iso_week, weeks_around
 from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, load_rows
+from storage.detached import DetachedBundle
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person
 
 
@@ -65,7 +66,12 @@ def _attr(column: Any) -> ColumnElement[Any]:
 # /visits in one statement: the person, each paired household with the time zone of its community
 # and its visit by them in the weeks it may be this week (w1, w2), and the zone where they live
 _MINE = (
-    by_tg(Household, DoorVisit, col(Community.timezone), _HomeCommunity.timezone)
+    by_tg(
+        DetachedBundle(Household, "household"),
+        DetachedBundle(DoorVisit, "visit"),
+        col(Community.timezone),
+        _HomeCommunity.timezone,
+    )
     .outerjoin(Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == true()))
     .outerjoin(Household, and_(col(Household.id) == col(Pairing.household_id), col(Household.erased_at).is_(None)))
     .outerjoin(Grid, col(Grid.id) == col(Household.grid_id))
