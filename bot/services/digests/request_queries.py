@@ -24,36 +24,33 @@ NOT_WAITING = (
 async def request_counts(
     s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]
 ) -> None:
-    """Opened (and of them escalated), accepted, done, and overdue, per key. One statement of five
-    parts, each a range on one of the (grid, time) indexes: a single WHERE with their OR read every
-    request of the city (a 5-million-row scan, 2 s of a 5,000-grid digest; docs/performance.md)."""
     hr = HelpRequest
     created, taken, finished = col(hr.created_at), col(hr.first_accepted_at), col(hr.done_at)
-    old_and_waiting = and_(created < span.as_of - span.overdue_after, col(hr.status).not_in(NOT_WAITING))
-    parts = [
-        ("opened", within(created, span), count_if(col(hr.escalation_level) > 0)),
-        ("accepted", within(taken, span), literal(0)),
-        ("done", within(finished, span), literal(0)),
-        # overdue: waiting then, never accepted or accepted only after; two disjoint index ranges
-        ("overdue", and_(taken.is_(None), old_and_waiting), literal(0)),
-        ("overdue", and_(taken >= span.as_of, old_and_waiting), literal(0)),
-    ]
-    selects = []
-    for figure, where, extra in parts:
-        key, _ = scope_key(scope, col(hr.grid_id))
-        part = select(key.label("k"), literal(figure).label("figure"), func.count().label("n"), extra.label("x"))
-        part, key = keyed(part.select_from(hr), scope, col(hr.grid_id), keys)
-        selects.append(part.where(where).group_by(key))
-    for k, figure, n, escalated in (await s.execute(union_all(*selects))).all():
+    waiting = and_(
+        created < span.as_of - span.overdue_after,
+        col(hr.status).not_in(NOT_WAITING),
+        or_(taken.is_(None), taken >= span.as_of),
+    )
+    key, join = scope_key(scope, col(hr.grid_id))
+    stmt = select(
+        key,
+        count_if(within(created, span)),
+        count_if(within(taken, span)),
+        count_if(within(finished, span)),
+        count_if(waiting),
+        count_if(and_(within(created, span), col(hr.escalation_level) > 0)),
+    ).select_from(hr)
+    stmt, key = keyed(stmt, scope, col(hr.grid_id), keys)
+    stmt = stmt.where(or_(within(created, span), within(taken, span), within(finished, span), waiting))
+    for k, opened, accepted, done, overdue, escalated in (await s.execute(stmt.group_by(key))).all():
         f = out[k]
-        if figure == "opened":
-            f.opened, f.escalated = int(n), int(escalated)
-        elif figure == "accepted":
-            f.accepted = int(n)
-        elif figure == "done":
-            f.done = int(n)
-        else:
-            f.overdue += int(n)
+        f.opened, f.accepted, f.done, f.overdue, f.escalated = (
+            int(opened),
+            int(accepted),
+            int(done),
+            int(overdue),
+            int(escalated),
+        )
 
 
 async def medians(s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]) -> None:
