@@ -29,6 +29,7 @@ from . import (
     tasks,
     visits,
     volunteers,
+    wishes,
 )
 from .base import AnyHandler, App
 
@@ -44,6 +45,7 @@ def build_all() -> list[AnyHandler]:
         *households.build_handlers(),
         # the request loop
         *tasks.build_handlers(),
+        *wishes.build_handlers(),
         *board.build_handlers(),
         *my_requests.build_handlers(),
         # community life

@@ -60,6 +60,7 @@ EVERGREEN = {
     "places.callbacks.PLC_LEADERS_OF": "a grid's leaders as they are now",
     "places.callbacks.PLC_ADMINS_OF": "a community's admins as they are now",
     "events.ROLL": "the event's roster as it is now",
+    "wishes.WISH_PAGE": "a page of the wish wall as it is now",
     # beginnings: they start afresh from what is there now (the role checked again)
     "people.callbacks.PF_SHOW": "the profile as it is now",
     "people.callbacks.PF_SKILLS": "the profile's skills as they are now",
@@ -123,6 +124,8 @@ _OLD = {
     "requests.callbacks.TASK_RELEASE": old("vol1", "{r}"),
     "requests.callbacks.TASK_HOURS": old("vol1", "1"),
     "requests.callbacks.TASK_NOTE_SKIP": old("vol1", "skip"),
+    # 微心愿墙: Take on it (no wish any more, and done)
+    "wishes.WISH_TAKE": old("vol2", "{r}", 0, 0),
     # 派单 on it
     "requests.board.BOARD_PICK": old("leader", "{r}"),
     "requests.callbacks.BOARD_TO": old("leader", "{r}", "{v2}"),

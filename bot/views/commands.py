@@ -43,6 +43,7 @@ LEADER = [
 ]
 VOLUNTEER = [
     ("tasks", "cmd.tasks"),
+    ("wishes", "cmd.wishes"),
     ("visits", "cmd.visits"),
     ("ledger", "cmd.ledger"),
     ("points", "cmd.points"),
