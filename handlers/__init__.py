@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import (
     board,
+    certificates,
     common,
     dashboard,
     digest,
@@ -52,6 +53,7 @@ def build_all() -> list[AnyHandler]:
         *visits.build_handlers(),
         *meetings.build_handlers(),
         *points.build_handlers(),
+        *certificates.build_handlers(),
         *events.build_handlers(),
         *emergency.build_handlers(),
         # leaders' views, privacy

@@ -61,6 +61,7 @@ EVERGREEN = {
     "places.callbacks.PLC_ADMINS_OF": "a community's admins as they are now",
     "events.ROLL": "the event's roster as it is now",
     "wishes.WISH_PAGE": "a page of the wish wall as it is now",
+    "certificates.CERT_PERIOD": "a certificate of the period as the ledger is now",
     # beginnings: they start afresh from what is there now (the role checked again)
     "people.callbacks.PF_SHOW": "the profile as it is now",
     "people.callbacks.PF_SKILLS": "the profile's skills as they are now",

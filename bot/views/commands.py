@@ -47,6 +47,7 @@ VOLUNTEER = [
     ("visits", "cmd.visits"),
     ("ledger", "cmd.ledger"),
     ("points", "cmd.points"),
+    ("certificate", "cmd.certificate"),
     ("events", "cmd.events"),
     ("profile", "cmd.profile"),
 ]

@@ -1,6 +1,7 @@
 """All tables; importing this registers them on SQLModel.metadata."""
 
 from ._base import table_of
+from .certificates import Certificate
 from .follow import VisitIssue
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
 from .people import Person, RoleGrant, VolunteerProfile
@@ -21,6 +22,7 @@ from .system import (
 __all__ = [
     "Assignment",
     "AuditEntry",
+    "Certificate",
     "ChatBinding",
     "Community",
     "ConversationState",

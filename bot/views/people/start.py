@@ -36,7 +36,13 @@ def to_private(lang: str, bot_username: str | None, start: str, key: str = "star
 def help_text(lang: str, summary: RoleSummary) -> str:
     parts = [t(lang, "help.intro"), t(lang, "help.resident")]
     if summary.volunteer_status == VolunteerStatus.approved.value:
-        parts.append(t(lang, "help.volunteer") + "\n" + t(lang, "help.volunteer_wishes"))
+        parts.append(
+            t(lang, "help.volunteer")
+            + "\n"
+            + t(lang, "help.volunteer_wishes")
+            + "\n"
+            + t(lang, "help.volunteer_certificate")
+        )
     if summary.leads:
         parts.append(t(lang, "help.leader"))
     if summary.admin:

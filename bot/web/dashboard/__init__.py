@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.services.kernel.core import Core
 from bot.views.fonts import font_file
 
-from . import auth, board, exports, life, meetings, overview, people
+from . import auth, board, certificates, exports, life, meetings, overview, people
 
 STATIC = Path(__file__).parent / "static"
 FONT_URL = "/dashboard/static/NotoSansSC-Regular.otf"  # named in static/style.css
@@ -49,6 +49,8 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.post(r"/dashboard/requests/{id:\d{1,15}}/close", board.close_action),
             web.get("/dashboard/volunteers", people.volunteers_page),
             web.post(r"/dashboard/volunteers/{profile_id:\d{1,15}}/approve", people.approve_action),
+            web.get(r"/dashboard/volunteers/{person_id:\d{1,15}}/certificate", certificates.certificate_page),
+            web.get(r"/dashboard/volunteers/{person_id:\d{1,15}}/certificate.pdf", certificates.certificate_download),
             web.get("/dashboard/households", people.households_page),
             web.get("/dashboard/meetings", meetings.meetings_page),
             web.get(r"/dashboard/meetings/{id:\d{1,15}}", meetings.item_page),

@@ -12,6 +12,7 @@ from bot.services.office import household_page, parse_grid, volunteer_lists
 from bot.services.people import volunteers
 
 from .auth import viewer_page
+from .certificates import certificate_link
 from .exports import export_link
 from .html import View, banner, figure, grid_picker, layout, table, url, when
 
@@ -79,6 +80,7 @@ async def volunteers_page(request: web.Request, v: View) -> web.StreamResponse:
             when(r.last_active),
             v.t("dash.yes") if r.shock_team else "",
             r.phone or "—",
+            certificate_link(v, r.person_id),
         )
         for r in lists.active
     ]
@@ -94,6 +96,7 @@ async def volunteers_page(request: web.Request, v: View) -> web.StreamResponse:
                 "dash.col.last_active",
                 "dash.col.shock_team",
                 "dash.col.phone",
+                "dash.col.certificate",
             )
         ],
         active_rows,
