@@ -1,4 +1,5 @@
-"""接单 for volunteers: Accept on the group card; Start / Done (hours, note) / Release (reason); /tasks.
+"""接单 for volunteers: Accept on the group card; Start / Done (hours, note, then photos if they like) /
+Release (reason); /tasks.
 
 The Done and Release questions are a small persistent conversation ("task_report").
 """
@@ -6,7 +7,6 @@ The Done and Release questions are a small persistent conversation ("task_report
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -29,22 +29,16 @@ from bot.views.requests.callbacks import (
     TASK_DONE,
     TASK_HOURS,
     TASK_NOTE_SKIP,
+    TASK_PHOTOS,
     TASK_RELEASE,
     TASK_SHOW,
     TASK_START,
 )
-from bot.views.requests.tasks import (
-    details_buttons,
-    details_text,
-    hours_buttons,
-    note_buttons,
-    open_private_button,
-    task_list,
-)
+from bot.views.requests.proof import ask_photos, photos_buttons
+from bot.views.requests.tasks import details_buttons, details_text, hours_buttons, note_buttons, task_list
 
 from .base import (
     AnyHandler,
-    Callback,
     Ctx,
     actor_of,
     ask,
@@ -61,57 +55,20 @@ from .base import (
     user_data,
 )
 
-HOURS, NOTE, REASON = "hours", "note", "reason"
-END = ConversationHandler.END
-PENDING = "task_report"
-ANSWER_WINDOW_SECONDS = 30 * 60
+# the helpers the other guided steps import from here (re-exported)
+from .task_common import ANSWER_WINDOW_SECONDS as ANSWER_WINDOW_SECONDS
+from .task_common import END as END
+from .task_common import PENDING as PENDING
+from .task_common import expired as expired
+from .task_common import group_hint as group_hint
+from .task_common import in_group as in_group
+from .task_common import join_lines as join_lines
+from .task_common import last_step as last_step
+from .task_common import remember as remember
+from .task_common import take_pending as take_pending
+from .task_photos import photo_input, photos_button, photos_hint
 
-
-def join_lines(lines: list[str], limit: int = 3900) -> str:
-    """Whole lines up to Telegram's message size (4096), then an ellipsis: never a cut HTML tag."""
-    out, size = [], 0
-    for line in lines:
-        if size + len(line) + 1 > limit:
-            out.append("…")
-            break
-        out.append(line)
-        size += len(line) + 1
-    return "\n".join(out)
-
-
-def in_group(update: Update) -> bool:
-    return bool(update.effective_chat and update.effective_chat.type != "private")
-
-
-def remember(context: Ctx, key: str, **values: object) -> None:
-    """Keep what a question is about (JSON), with the time it was asked."""
-    user_data(context)[key] = {**values, "at": core_of(context).clock.now().timestamp()}
-
-
-def take_pending(context: Ctx, key: str) -> dict[str, Any] | None:
-    """What the open question is about; None (and forgotten) if it was asked too long ago, so an
-    old question never swallows a message written days later."""
-    pending = user_data(context).get(key) or {}
-    if core_of(context).clock.now().timestamp() - float(pending.get("at", 0)) > ANSWER_WINDOW_SECONDS:
-        user_data(context).pop(key, None)
-        return None
-    return pending
-
-
-async def expired(update: Update, context: Ctx) -> object:
-    await say(update, t(lang_of(update, context), "task.expired"))
-    return END
-
-
-def last_step(fn: Callback) -> Callback:
-    """The step that acts: bad input keeps the step open; any other refusal ends the conversation."""
-    return domain_errors(fn, refused=END)
-
-
-async def group_hint(update: Update, context: Ctx, payload: str = "menu") -> None:
-    """In a group the bot shows nothing private: a button that opens the private chat."""
-    lang = lang_of(update, context)
-    await say(update, t(lang, "task.group_hint"), open_private_button(lang, context.bot.username, payload))
+HOURS, NOTE, REASON, PHOTOS = "hours", "note", "reason", "photos"
 
 
 @domain_errors
@@ -199,10 +156,14 @@ async def note_input(update: Update, context: Ctx) -> object:
     view = await report_done(
         core_of(context), actor_of(update), int(pending.get("id", 0)), pending.get("hours", 0), note
     )
-    user_data(context).pop(PENDING, None)
     key = "task.done_reported" if view.request.status == "done_reported" else "task.done_part"
-    await say(update, t(lang, key, code=view.request.code or ""))
-    return END
+    # then, if they like, photos of the work (proof): the resident and the leaders see them
+    pending["photos"] = []
+    asked = await ask(
+        update, t(lang, key, code=view.request.code or "") + "\n\n" + ask_photos(lang), photos_buttons(lang, 0)
+    )
+    begins_at(pending, asked)  # Done/Skip of an earlier report's photos are stale
+    return PHOTOS
 
 
 @domain_errors
@@ -264,6 +225,11 @@ def build_handlers() -> list[AnyHandler]:
                     MessageHandler(other, text_only),
                 ],
                 REASON: [MessageHandler(text, reason_input), MessageHandler(other, text_only)],
+                PHOTOS: [
+                    CallbackQueryHandler(photos_button, pattern=TASK_PHOTOS.pattern),
+                    MessageHandler(filters.PHOTO, photo_input),
+                    MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, photos_hint),
+                ],
             },
             fallbacks=[CommandHandler("cancel", cancel)],
         )

@@ -8,6 +8,7 @@ import time
 
 from .errors import Json, bad
 from .htmlparse import command_entities
+from .media import media_fields, store_file
 from .timeline import Timeline
 
 
@@ -72,6 +73,21 @@ class UserActions(Timeline):
                 raise bad("message to be replied not found")
             fields["reply_to_message"] = dict(target["message"])
         rec = self.new_message(chat_id, user, fields, event="user_message", from_bot=False)
+        return self.view(self._deliver_user_message(chat_id, rec))
+
+    def user_photo(
+        self, user_id: int, data: bytes, chat_id: int | None = None, caption: str | None = None, name: str | None = None
+    ) -> Json:
+        """A person sends a photo (the bytes of a PNG, JPEG or GIF); queues a ``message`` update with its
+        sizes, as Telegram does. Returns the message view."""
+        if not data:
+            raise bad("photo is empty")
+        user, chat_id = self._sender_chat(user_id, chat_id)
+        fid = store_file(self, data, name or "photo.jpg", None, "photo")
+        fields: Json = media_fields(self, "photo", fid, None)
+        if caption:
+            fields["caption"] = caption
+        rec = self.new_message(chat_id, user, fields, event="user_photo", from_bot=False, file_id=fid)
         return self.view(self._deliver_user_message(chat_id, rec))
 
     def user_contact(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -121,6 +122,18 @@ async def post_send(state: SandboxState, body: Json, request: web.Request) -> An
 
 
 @_api
+async def post_photo(state: SandboxState, body: Json, request: web.Request) -> Any:
+    """{user_id, chat_id?, data: base64 of the image, caption?, name?}"""
+    try:
+        data = base64.b64decode(str(body.get("data", "")), validate=True)
+    except ValueError:
+        raise bad("data must be base64") from None
+    return state.user_photo(
+        int(body["user_id"]), data, _int_or_none(body.get("chat_id")), body.get("caption"), body.get("name")
+    )
+
+
+@_api
 async def post_contact(state: SandboxState, body: Json, request: web.Request) -> Any:
     return state.user_contact(
         int(body["user_id"]),
@@ -224,6 +237,7 @@ def add_routes(app: web.Application) -> None:
     r.add_post(f"{P}/chats/{{chat_id}}/members", post_members)
     r.add_post(f"{P}/send", post_send)
     r.add_post(f"{P}/contact", post_contact)
+    r.add_post(f"{P}/photo", post_photo)
     r.add_post(f"{P}/press", post_press)
     r.add_get(f"{P}/callback_answers/{{id}}", get_callback_answer)
     r.add_post(f"{P}/block", post_block)

@@ -151,6 +151,7 @@ class OutboxKind(StrEnum):
     photo = "photo"
     document = "document"
     edit = "edit"
+    album = "album"  # photos Telegram already has (file ids): one photo, or an album of 2-10
     menu = "menu"  # the "/" menus of a person's private chat (setMyCommands), not a message
 
 

@@ -24,6 +24,7 @@ from .models import (
     OutboxMessage,
     Pairing,
     Person,
+    ProofPhoto,
     Rating,
     RoleGrant,
     UserData,
@@ -56,6 +57,8 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime) -> 
     for r in requests:
         r.address, r.phone, r.summary, r.close_reason, r.erased_at = None, None, "", None, r.erased_at or now
         session.add(r)
+    if requests:  # photos of their tasks may show their home
+        await session.execute(delete(ProofPhoto).where(col(ProofPhoto.request_id).in_([r.id for r in requests])))
     await session.execute(update(Rating).where(col(Rating.resident_id) == pid).values(comment=None))
     await session.execute(
         update(VolunteerProfile)

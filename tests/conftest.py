@@ -184,6 +184,7 @@ async def _run_bot(
     sandbox: SandboxClient, db: Database, cfg: Config, clock: Clock | None = None
 ) -> AsyncIterator[RunningBot]:
     cfg.telegram.base_url = f"http://127.0.0.1:{sandbox.port}/bot"
+    cfg.telegram.base_file_url = f"http://127.0.0.1:{sandbox.port}/file/bot"  # getFile's downloads
     app = build_application(cfg, db, clock or SystemClock(), run_scheduler=False)
     await start_running(app, poll_timeout=1)
     try:

@@ -125,6 +125,7 @@ _OLD = {
     "requests.callbacks.TASK_RELEASE": old("vol1", "{r}"),
     "requests.callbacks.TASK_HOURS": old("vol1", "1"),
     "requests.callbacks.TASK_NOTE_SKIP": old("vol1", "skip"),
+    "requests.callbacks.TASK_PHOTOS": old("vol1", "done"),
     # 微心愿墙: Take on it (no wish any more, and done)
     "wishes.WISH_TAKE": old("vol2", "{r}", 0, 0),
     # 派单 on it

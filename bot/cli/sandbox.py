@@ -83,6 +83,7 @@ async def _run(cfg: Config, args: argparse.Namespace) -> None:
         await forget_last_telegram(db)
         cfg.telegram.token = SecretStr(cfg.sandbox.token)
         cfg.telegram.base_url = f"{url}/bot"
+        cfg.telegram.base_file_url = f"{url}/file/bot"  # the proof photos the dashboard shows
         cfg.database.url = db_url
         cfg.web.public_url = url  # login links point at this server, whatever a config file says
         app = build_application(cfg, db, run_web=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from base64 import b64decode
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.constants import ParseMode
 
 from bot.services.kernel.languages import pick_locale
@@ -44,6 +44,8 @@ async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any], *, paid: bool = 
                 allow_paid_broadcast=paid_broadcast,
             )
         ).message_id
+    if row.kind == OutboxKind.album.value:
+        return await send_album(bot, row, p, silent=silent, paid_broadcast=paid_broadcast)
     if row.kind == OutboxKind.document.value:
         return (
             await bot.send_document(
@@ -71,6 +73,35 @@ async def send(bot: Bot, row: OutboxMessage, p: dict[str, Any], *, paid: bool = 
             )
         )["message_id"]
     )
+
+
+async def send_album(
+    bot: Bot, row: OutboxMessage, p: dict[str, Any], *, silent: bool, paid_broadcast: bool | None
+) -> int:
+    """Photos Telegram has (file ids): one as a photo, two to ten as an album, the text as the first's
+    caption (an album carries no keyboard). The first message's id."""
+    ids: list[str] = list(p["album"])
+    caption = p["text"][:1024]
+    if len(ids) == 1:
+        return (
+            await bot.send_photo(
+                photo=ids[0],
+                caption=caption,
+                chat_id=row.chat_id,
+                reply_markup=keyboard(p.get("buttons") or []),
+                disable_notification=silent,
+                parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=paid_broadcast,
+            )
+        ).message_id
+    media = [
+        InputMediaPhoto(fid, caption=caption if i == 0 else None, parse_mode=ParseMode.HTML)
+        for i, fid in enumerate(ids[:10])
+    ]
+    sent = await bot.send_media_group(
+        chat_id=row.chat_id, media=media, disable_notification=silent, allow_paid_broadcast=paid_broadcast
+    )
+    return sent[0].message_id
 
 
 async def set_menus(bot: Bot, row: OutboxMessage, p: dict[str, Any]) -> None:

@@ -34,6 +34,8 @@ def _wake_notifiers(session: Session) -> None:
 def _kind(msg: OutMessage) -> OutboxKind:
     if msg.menus is not None:
         return OutboxKind.menu
+    if msg.album:
+        return OutboxKind.album
     return OutboxKind.photo if msg.photo else OutboxKind.document if msg.document else OutboxKind.send
 
 
@@ -126,14 +128,7 @@ class OutboxNotifier:
             m = self.message(msg)
             assert not (m.photo or m.document), "photos and documents go through send()"
             rows.append(
-                dict(
-                    key=key,
-                    chat_id=m.chat_id,
-                    payload=m.payload(),
-                    card_ref=card_ref,
-                    urgent=urgent,
-                    kind=OutboxKind.send,
-                )
+                dict(key=key, chat_id=m.chat_id, payload=m.payload(), card_ref=card_ref, urgent=urgent, kind=_kind(m))
             )
         refs = []
         for ref, card, *buttons in edits:

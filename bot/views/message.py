@@ -25,6 +25,7 @@ class OutMessage:
     photo: bytes | None = None  # sent as a photo with `text` as caption
     document: bytes | None = None
     filename: str | None = None
+    album: list[str] | None = None  # Telegram file ids of photos: one photo, or an album, `text` the caption
     # not a message: the "/" menus of the chat, as (language code, [(command, description)]); an empty
     # list removes that language's menu of the chat (bot/views/commands.py)
     menus: list[tuple[str, list[tuple[str, str]]]] | None = None
@@ -41,4 +42,6 @@ class OutMessage:
         )
         if self.menus is not None:
             p["menus"] = self.menus
+        if self.album:
+            p["album"] = self.album
         return p

@@ -51,7 +51,20 @@ def build_web_app(
         app.router.add_post(core.cfg.bot.webhook.path, webhook.receive)
     if dashboard_routes:
         dashboard.add_routes(app, core)
+        if ptb_app is not None:
+            bot = ptb_app.bot
+
+            async def fetch(file_id: str) -> bytes:
+                return await _download(bot, file_id)
+
+            app[dashboard.proof.FETCH] = fetch
     return app
+
+
+async def _download(bot: Any, file_id: str) -> bytes:
+    """A file Telegram keeps (a proof photo), for the dashboard: getFile, then its bytes."""
+    f = await bot.get_file(file_id)
+    return bytes(await f.download_as_bytearray())
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -280,6 +280,17 @@ $("chat").onchange = () => selectChat(Number($("chat").value));
 $("composer").onsubmit = (e) => { e.preventDefault(); const t = $("text").value.trim(); $("text").value = ""; send(t); };
 $("replyCancel").onclick = () => { S.replyTo = null; render(); };
 $("cmdBtn").onclick = () => toggleCommands().catch((e) => status(e.message));
+$("photoBtn").onclick = () => { if (S.me) $("photoFile").click(); };
+$("photoFile").onchange = async () => {  // a photo from this device, as a phone sends one
+  const f = $("photoFile").files[0];
+  $("photoFile").value = "";
+  if (!f || !S.me) return;
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 8192) bin += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  const m = await act(() => api("photo", { user_id: S.me.id, chat_id: S.chat, data: btoa(bin), name: f.name }));
+  if (m) { S.msgs.set(m.message_id, m); render(true); }
+};
 $("newUser").onclick = () => { $("newUserForm").reset(); $("newUserDlg").showModal(); };
 $("newUserDlg").onclose = async () => {
   if ($("newUserDlg").returnValue !== "ok") return;

@@ -6,7 +6,7 @@ from .follow import VisitIssue
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
 from .people import Person, RoleGrant, VolunteerProfile
 from .places import ChatBinding, Community, Grid, Household, Pairing
-from .requests import Assignment, HelpRequest, Rating, Relay
+from .requests import Assignment, HelpRequest, ProofPhoto, Rating, Relay
 from .system import (
     AuditEntry,
     ConversationState,
@@ -42,6 +42,7 @@ __all__ = [
     "PointsEntry",
     "PostedCard",
     "ProcessedUpdate",
+    "ProofPhoto",
     "Rating",
     "Relay",
     "RoleGrant",

@@ -96,3 +96,16 @@ class Relay(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = created_at_field()
     ended_at: datetime | None = ts_field()
+
+
+class ProofPhoto(SQLModel, table=True):
+    """A photo a volunteer attached when reporting a task done: Telegram's file id (the bytes stay
+    with Telegram), shown to the resident and the grid's leaders, never in a group chat."""
+
+    __tablename__ = "proof_photo"
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="help_request.id", index=True)
+    volunteer_id: int = Field(foreign_key="person.id")
+    file_id: str = Field(max_length=255)
+    file_unique_id: str = Field(max_length=64)
+    created_at: datetime = created_at_field()

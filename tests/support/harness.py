@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+
+import aiohttp
 
 from sandbox.client import SandboxClient
 
@@ -38,6 +41,14 @@ class TgUser:
     async def send(self, text: str, chat: int | None = None) -> dict:
         await self._mark()
         return await self.sb.send(self.id, text, chat_id=chat)
+
+    async def send_photo(self, data: bytes, chat: int | None = None) -> dict:
+        """Send a photo (the bytes of a PNG or JPEG) to the bot, as a phone does."""
+        await self._mark()
+        body = {"user_id": self.id, "chat_id": chat, "data": base64.b64encode(data).decode()}
+        async with aiohttp.ClientSession() as http, http.post(f"{self.sb.base}/photo", json=body) as r:
+            assert r.status == 200, await r.text()
+            return await r.json()
 
     async def share_contact(self, phone: str, chat: int | None = None) -> dict:
         await self._mark()

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from storage import audit, jobs, outbox
 from storage.enums import RequestStatus
-from storage.models import Assignment, HelpRequest, Rating
+from storage.models import Assignment, HelpRequest, ProofPhoto, Rating
 
 FINAL = (
     RequestStatus.completed.value,
@@ -49,6 +49,7 @@ async def erase_expired_requests(core: Core) -> int:
             await s.execute(
                 update(Assignment).where(col(Assignment.request_id).in_(chunk)).values(note=None, release_reason=None)
             )
+            await s.execute(delete(ProofPhoto).where(col(ProofPhoto.request_id).in_(chunk)))  # a home may show
             await s.execute(
                 update(HelpRequest)
                 .where(col(HelpRequest.id).in_(chunk))

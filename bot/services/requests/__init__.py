@@ -62,6 +62,7 @@ from .notices import (
     TaskTaken,
     VolunteerComing,
 )
+from .proof import MAX_PHOTOS, Photo, ProofPhotos, ProofView, attach_proof, photo_file_id, request_photos
 from .ratings import auto_confirm_due, comment_rating, confirm_outcome, leader_confirm, rate_request
 from .relay import RelayTarget, open_relay, relay_message
 from .task_details import live_task, my_tasks, task_view
@@ -92,6 +93,12 @@ __all__ = [
     "release_task",
     "report_done",
     "start_task",
+    "MAX_PHOTOS",
+    "Photo",
+    "attach_proof",
+    "ProofView",
+    "photo_file_id",
+    "request_photos",
     "task_view",
     # 派单
     "Board",
@@ -159,5 +166,6 @@ __all__ = [
     "TaskReleased",
     "TaskStarted",
     "TaskTaken",
+    "ProofPhotos",
     "VolunteerComing",
 ]

@@ -27,6 +27,7 @@ TASK_RELEASE = Callback("task", "rel", ID)
 QUICK_HOURS = {"0_5": "0.5", "1": "1", "2": "2", "3": "3", "4": "4"}  # the quick answers: token -> as typed
 TASK_HOURS = Callback("task", "hours", One(*QUICK_HOURS))
 TASK_NOTE_SKIP = Callback("task", "note", One("skip"))
+TASK_PHOTOS = Callback("task", "photos", One("done", "skip"))  # the proof photos' step: send the report
 
 # 派单: the leader's board
 BOARD_REQUEST = Callback("board", "req", ID)

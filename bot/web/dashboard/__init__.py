@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.services.kernel.core import Core
 from bot.views.fonts import font_file
 
-from . import auth, board, certificates, exports, life, meetings, overview, people
+from . import auth, board, certificates, exports, life, meetings, overview, people, proof
 
 STATIC = Path(__file__).parent / "static"
 FONT_URL = "/dashboard/static/NotoSansSC-Regular.otf"  # named in static/style.css
@@ -47,6 +47,7 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.post(r"/dashboard/requests/{id:\d{1,15}}/dispatch", board.dispatch_action),
             web.post(r"/dashboard/requests/{id:\d{1,15}}/reassign", board.reassign_action),
             web.post(r"/dashboard/requests/{id:\d{1,15}}/close", board.close_action),
+            web.get(r"/dashboard/requests/{id:\d{1,15}}/photos/{photo:\d{1,15}}", proof.photo),
             web.get("/dashboard/volunteers", people.volunteers_page),
             web.post(r"/dashboard/volunteers/{profile_id:\d{1,15}}/approve", people.approve_action),
             web.get(r"/dashboard/volunteers/{person_id:\d{1,15}}/certificate", certificates.certificate_page),

@@ -26,6 +26,7 @@ from storage.enums import Category, RequestStatus
 
 from .auth import viewer_page
 from .html import View, banner, layout, options, table, url, when
+from .proof import photos_section
 
 KNOWN_ACTIONS = {
     "request.create",
@@ -222,12 +223,13 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
         cls="timeline",
     )
     body = Markup(
-        '{}<dl class="facts">{}</dl><h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}<p><a href="/dashboard/requests">{}</a></p>'
+        '{}<dl class="facts">{}</dl><h2>{}</h2>{}{}<h2>{}</h2>{}<h2>{}</h2>{}<p><a href="/dashboard/requests">{}</a></p>'
     ).format(
         banner(v.t(FLASH[done])) if done in FLASH else "",
         Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, val) for k, val in facts),
         v.t("dash.request.volunteers"),
         holders,
+        await photos_section(v, req.id or 0),
         v.t("dash.request.actions"),
         _actions(v, d) or Markup('<p class="muted">{}</p>').format(v.t("dash.request.no_actions")),
         v.t("dash.request.timeline"),
