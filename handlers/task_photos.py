@@ -63,7 +63,3 @@ async def photos_button(update: Update, context: Ctx) -> object:
     await drop_keyboard(query_of(update))
     await say(update, tn(lang, "proof.sent", kept))
     return END
-
-
-async def photos_hint(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "proof.hint"))

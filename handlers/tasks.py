@@ -66,7 +66,7 @@ from .task_common import join_lines as join_lines
 from .task_common import last_step as last_step
 from .task_common import remember as remember
 from .task_common import take_pending as take_pending
-from .task_photos import photo_input, photos_button, photos_hint
+from .task_photos import photo_input, photos_button
 
 HOURS, NOTE, REASON, PHOTOS = "hours", "note", "reason", "photos"
 
@@ -228,7 +228,7 @@ def build_handlers() -> list[AnyHandler]:
                 PHOTOS: [
                     CallbackQueryHandler(photos_button, pattern=TASK_PHOTOS.pattern),
                     MessageHandler(filters.PHOTO, photo_input),
-                    MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, photos_hint),
+                    # typed text is not taken here: after Done the volunteer may write to the resident (💬)
                 ],
             },
             fallbacks=[CommandHandler("cancel", cancel)],
