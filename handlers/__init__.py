@@ -18,6 +18,7 @@ from . import (
     groups,
     households,
     leaving,
+    loudspeaker,
     meetings,
     my_requests,
     myid,
@@ -56,6 +57,7 @@ def build_all() -> list[AnyHandler]:
         *certificates.build_handlers(),
         *events.build_handlers(),
         *emergency.build_handlers(),
+        *loudspeaker.build_handlers(),
         # leaders' views, privacy
         *digest.build_handlers(),
         *dashboard.build_handlers(),

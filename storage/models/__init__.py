@@ -4,6 +4,7 @@ from ._base import table_of
 from .certificates import Certificate
 from .follow import VisitIssue
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
+from .loudspeaker import Announcement, NoticeMute
 from .people import Person, RoleGrant, VolunteerProfile
 from .places import ChatBinding, Community, Grid, Household, Pairing
 from .requests import Assignment, HelpRequest, ProofPhoto, Rating, Relay
@@ -20,6 +21,7 @@ from .system import (
 )
 
 __all__ = [
+    "Announcement",
     "Assignment",
     "AuditEntry",
     "Certificate",
@@ -36,6 +38,7 @@ __all__ = [
     "Household",
     "JobRun",
     "LoginToken",
+    "NoticeMute",
     "OutboxMessage",
     "Pairing",
     "Person",
