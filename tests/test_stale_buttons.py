@@ -82,6 +82,7 @@ EVERGREEN = {
     "people.callbacks.PRIVACY_KEEP": "keeps everything: nothing to change",
     "meetings.NEXT": "the next open item of the meeting's list as it is now",
     "meetings.SHOW": "the meeting's item as it is now",
+    "honour.OPT": "sets the choice the button shows: left off the honour list, or back on it",
     "loudspeaker.MUTE": "sets the reader's choice the button shows: notices muted, or heard again",
 }
 

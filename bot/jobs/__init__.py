@@ -50,6 +50,7 @@ def all_jobs() -> list[Job]:
         digest,
         escalation,
         event_reminders,
+        honour_list,
         retention,
         service_day,
         visit_list,
@@ -66,5 +67,6 @@ def all_jobs() -> list[Job]:
         visit_overview.JOB,
         service_day.JOB,
         digest.JOB,
+        honour_list.JOB,
         retention.JOB,
     ]

@@ -49,6 +49,7 @@ VOLUNTEER = [
     ("ledger", "cmd.ledger"),
     ("points", "cmd.points"),
     ("certificate", "cmd.certificate"),
+    ("honour", "cmd.honour"),
     ("events", "cmd.events"),
     ("profile", "cmd.profile"),
 ]

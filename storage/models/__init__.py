@@ -3,6 +3,7 @@
 from ._base import table_of
 from .certificates import Certificate
 from .follow import VisitIssue
+from .honour import HonourOptOut
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
 from .loudspeaker import Announcement, NoticeMute
 from .people import Person, RoleGrant, VolunteerProfile
@@ -35,6 +36,7 @@ __all__ = [
     "EventSignup",
     "Grid",
     "HelpRequest",
+    "HonourOptOut",
     "Household",
     "JobRun",
     "LoginToken",

@@ -10,6 +10,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.roles import Actor, ensure_person
 from storage import audit
 from storage.models import NoticeMute
+from storage.rows import affected
 from storage.upsert import insert_ignore
 
 
@@ -31,8 +32,7 @@ async def set_notices_muted(core: Core, actor: Actor, muted: bool) -> bool:
                 s, NoticeMute, dict(person_id=person.id, muted_at=core.clock.now()), ["person_id"]
             )
         else:
-            result = await s.execute(delete(NoticeMute).where(col(NoticeMute.person_id) == person.id))
-            changed = bool(getattr(result, "rowcount", 0))
+            changed = bool(affected(await s.execute(delete(NoticeMute).where(col(NoticeMute.person_id) == person.id))))
         if changed:
             await audit.record(s, person.id, "notice.muted" if muted else "notice.unmuted", "person", person.id)
         return changed

@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.services.kernel.core import Core
 from bot.views.fonts import font_file
 
-from . import auth, board, certificates, exports, life, meetings, notices, overview, people, proof
+from . import auth, board, certificates, exports, honour, life, meetings, notices, overview, people, proof
 
 STATIC = Path(__file__).parent / "static"
 FONT_URL = "/dashboard/static/NotoSansSC-Regular.otf"  # named in static/style.css
@@ -62,6 +62,7 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.get("/dashboard/events", life.events_page),
             web.get("/dashboard/emergency", life.emergency_page),
             web.get("/dashboard/notices", notices.notices_page),
+            web.get("/dashboard/honour", honour.honour_page),
             web.get("/dashboard/exports", exports.exports_page),
             web.get("/dashboard/exports/download", exports.download),
         ]

@@ -30,6 +30,7 @@ NAV = (
     ("events", "/dashboard/events", "dash.nav.events"),
     ("emergency", "/dashboard/emergency", "dash.nav.emergency"),
     ("notices", "/dashboard/notices", "dash.nav.notices"),
+    ("honour", "/dashboard/honour", "dash.nav.honour"),
     ("exports", "/dashboard/exports", "dash.nav.exports"),
 )
 LANG_NAMES = {"zh-CN": "中文", "en": "English"}
