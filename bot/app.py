@@ -21,6 +21,7 @@ from bot.gate.conversations import App
 from bot.gate.dbfaults import database_guard
 from bot.gate.expiry import Expiry, sweep
 from bot.gate.updates import ChatOrderedProcessor, UpdateGate
+from bot.jobs import notice_progress
 from bot.outbox.notifier import OutboxNotifier
 from bot.outbox.sender import OutboxSender
 from bot.persistence import DbPersistence
@@ -125,6 +126,9 @@ async def _lead(app: App) -> None:
         app.bot_data["sender_start"] = asyncio.create_task(_start_sender(app, grace), name="redvest-sender-start")
         if grace == 0.0:
             await app.bot_data["sender_start"]
+        app.bot_data["notice_progress"] = asyncio.create_task(
+            notice_progress.watch(core), name="redvest-notice-progress"
+        )
     app.bot_data["housekeeping"] = asyncio.create_task(_housekeeping(core), name="redvest-housekeeping")
     app.bot_data["sweeping"] = asyncio.create_task(_sweeping(core), name="redvest-conversation-sweep")
     if app.bot_data.get("run_scheduler"):
@@ -199,7 +203,7 @@ async def _step_down(app: App) -> None:
         from bot import scheduler
 
         await scheduler.stop(app)
-    for name in ("sender_start", "housekeeping", "sweeping"):
+    for name in ("sender_start", "notice_progress", "housekeeping", "sweeping"):
         task: asyncio.Task[None] | None = app.bot_data.pop(name, None)
         if task is not None and not task.done():
             task.cancel()

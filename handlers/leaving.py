@@ -11,7 +11,18 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.gate.expiry import LEAVES_NOTHING, Why, command_of, ended_now
 from bot.views.leaving import dropped_note
 
-from . import board, emergency_start, event_new, households, places, relay, request_steps, tasks, volunteer_questions
+from . import (
+    board,
+    emergency_start,
+    event_new,
+    households,
+    loudspeaker,
+    places,
+    relay,
+    request_steps,
+    tasks,
+    volunteer_questions,
+)
 from .base import AnyHandler, Ctx, core_of, lang_of, say
 
 GROUP = -1  # before the conversations and commands (group 0)
@@ -25,6 +36,7 @@ DRAFTS: dict[str, tuple[str, ...]] = {
     "places": (places.DRAFT,),
     "new_event": (event_new.DRAFT,),
     "emergency_start": (emergency_start.DRAFT,),
+    "notice": (loudspeaker.DRAFT,),
     "visit_log": ("visit",),
     "board_reason": (board.PENDING,),
     "relay": (relay.PENDING,),

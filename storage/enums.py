@@ -165,3 +165,11 @@ class IssueStatus(StrEnum):
 
 
 OPEN_ISSUE_STATUSES = (IssueStatus.open, IssueStatus.in_progress, IssueStatus.decided)
+
+
+class Audience(StrEnum):
+    """Who a notice (小喇叭) is for, in its grid or in every grid of the community."""
+
+    residents = "residents"
+    volunteers = "volunteers"
+    both = "both"

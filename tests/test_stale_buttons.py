@@ -97,6 +97,8 @@ EVERGREEN = {
     "people.callbacks.PRIVACY_KEEP": "keeps everything: nothing to change",
     "meetings.NEXT": "the next open item of the meeting's list as it is now",
     "meetings.SHOW": "the meeting's item as it is now",
+    "honour.OPT": "sets the choice the button shows: left off the honour list, or back on it",
+    "loudspeaker.MUTE": "sets the reader's choice the button shows: notices muted, or heard again",
 }
 
 
@@ -210,6 +212,12 @@ _OLD = {
     "emergency.SCOPE": old("admin", "community", "{com}"),
     "emergency.GO": old("admin"),
     "emergency.CANCEL": old("admin"),
+    # 小喇叭: /notice's conversation is over
+    "loudspeaker.PLACE": old("admin", "community", "{com}"),
+    "loudspeaker.AUDIENCE": old("leader", "residents"),
+    "loudspeaker.URGENT": old("leader", "on"),
+    "loudspeaker.SEND": old("leader"),
+    "loudspeaker.CANCEL": old("leader"),
     # events: the event ({ev}) was cancelled; /newevent's conversation is over
     "events.JOIN": old("vol2", "{ev}", group=True),
     "events.LEAVE": old("vol1", "{ev}", group=True),

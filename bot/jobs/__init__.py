@@ -50,6 +50,7 @@ def all_jobs() -> list[Job]:
         digest,
         escalation,
         event_reminders,
+        honour_list,
         retention,
         service_day,
         unit_reports,
@@ -68,5 +69,6 @@ def all_jobs() -> list[Job]:
         service_day.JOB,
         digest.JOB,
         unit_reports.JOB,
+        honour_list.JOB,
         retention.JOB,
     ]

@@ -38,6 +38,7 @@ LEADER = [
     ("households", "cmd.households"),
     ("pair", "cmd.pair"),
     ("newevent", "cmd.newevent"),
+    ("notice", "cmd.notice"),
     ("digest", "cmd.digest"),
     ("meeting", "meeting.cmd"),
     ("dashboard", "cmd.dashboard"),
@@ -49,10 +50,11 @@ VOLUNTEER = [
     ("ledger", "cmd.ledger"),
     ("points", "cmd.points"),
     ("certificate", "cmd.certificate"),
+    ("honour", "cmd.honour"),
     ("events", "cmd.events"),
     ("profile", "cmd.profile"),
 ]
-RESIDENT = [("request", "cmd.request"), ("my", "cmd.my"), ("grid", "cmd.grid")]
+RESIDENT = [("request", "cmd.request"), ("my", "cmd.my"), ("grid", "cmd.grid"), ("notices", "cmd.notices")]
 SIGN_UP = [("volunteer", "cmd.volunteer")]
 TAIL = [("help", "cmd.help"), ("myid", "cmd.myid"), ("forgetme", "privacy.cmd"), ("cancel", "cmd.cancel")]
 GROUP = [("request", "cmd.request"), ("events", "cmd.events"), ("myid", "cmd.myid_group"), ("help", "cmd.help")]

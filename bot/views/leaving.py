@@ -14,6 +14,7 @@ NOTES = {
     "places": ("leaving.places", "leaving.again.places"),
     "new_event": ("leaving.new_event", "leaving.again.new_event"),
     "emergency_start": ("leaving.emergency_start", "leaving.again.emergency_start"),
+    "notice": ("leaving.notice", "leaving.again.notice"),
     "visit_log": ("leaving.visit_log", "leaving.again.visit_log"),
     "meeting_decision": ("meeting.leaving", "meeting.leaving_again"),
     "board_reason": ("leaving.board_reason", "leaving.again.board_reason"),

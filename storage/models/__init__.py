@@ -3,7 +3,9 @@
 from ._base import table_of
 from .certificates import Certificate
 from .follow import VisitIssue
+from .honour import HonourOptOut
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
+from .loudspeaker import Announcement, NoticeMute
 from .people import Person, RoleGrant, VolunteerProfile
 from .places import ChatBinding, Community, Grid, Household, Pairing
 from .requests import Assignment, HelpRequest, ProofPhoto, Rating, Relay
@@ -21,6 +23,7 @@ from .system import (
 from .units import Unit, UnitClaim, UnitCommunity
 
 __all__ = [
+    "Announcement",
     "Assignment",
     "AuditEntry",
     "Certificate",
@@ -34,9 +37,11 @@ __all__ = [
     "EventSignup",
     "Grid",
     "HelpRequest",
+    "HonourOptOut",
     "Household",
     "JobRun",
     "LoginToken",
+    "NoticeMute",
     "OutboxMessage",
     "Pairing",
     "Person",

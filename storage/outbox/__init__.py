@@ -17,9 +17,11 @@ from .delivery import (
 from .posted import card_pending, cards, remember_card
 from .queue import enqueue, enqueue_edit, enqueue_many, enqueue_rows, existing_keys
 from .retention import FINISHED, forget_payloads, purge_finished
+from .tally import Tally, tally
 
 __all__ = [
     "FINISHED",
+    "Tally",
     "backoff",
     "card_pending",
     "cards",
@@ -42,4 +44,5 @@ __all__ = [
     "release_many",
     "remember_card",
     "skip_chat",
+    "tally",
 ]

@@ -30,6 +30,8 @@ NAV = (
     ("events", "/dashboard/events", "dash.nav.events"),
     ("emergency", "/dashboard/emergency", "dash.nav.emergency"),
     ("units", "/dashboard/units", "dash.nav.units"),
+    ("notices", "/dashboard/notices", "dash.nav.notices"),
+    ("honour", "/dashboard/honour", "dash.nav.honour"),
     ("exports", "/dashboard/exports", "dash.nav.exports"),
 )
 LANG_NAMES = {"zh-CN": "中文", "en": "English"}
