@@ -165,3 +165,11 @@ class IssueStatus(StrEnum):
 
 
 OPEN_ISSUE_STATUSES = (IssueStatus.open, IssueStatus.in_progress, IssueStatus.decided)
+
+
+class CareStatus(StrEnum):
+    """One occurrence of a care plan (a household's agreed recurring service)."""
+
+    due = "due"  # created on its day, for the volunteer to do
+    done = "done"
+    missed = "missed"  # not done by the next morning: the leaders were told

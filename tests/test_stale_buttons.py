@@ -16,7 +16,17 @@ from bot.services.kernel.roles import Actor
 from bot.services.requests import claim_task, confirm_outcome, create_request, rate_request, report_done, start_task
 from bot.services.requests.intake import RequestDraft
 from storage.enums import VolunteerStatus
-from storage.models import DoorVisit, Emergency, Event, EventSignup, Pairing, VisitIssue, VolunteerProfile
+from storage.models import (
+    CarePlan,
+    CareTask,
+    DoorVisit,
+    Emergency,
+    Event,
+    EventSignup,
+    Pairing,
+    VisitIssue,
+    VolunteerProfile,
+)
 from tests.support import factories as f
 from tests.support.stale import every_codec, press_old
 from tests.support.town import log_visit
@@ -82,6 +92,7 @@ EVERGREEN = {
     "people.callbacks.PRIVACY_KEEP": "keeps everything: nothing to change",
     "meetings.NEXT": "the next open item of the meeting's list as it is now",
     "meetings.SHOW": "the meeting's item as it is now",
+    "care.HOUSEHOLD": "begins a care plan for the household as it is now",
 }
 
 
@@ -214,6 +225,12 @@ _OLD = {
     "meetings.DECIDE": old("leader", "{issue}"),
     "meetings.CLOSE": old("leader", "{issue}"),
     "meetings.TOLD": old("vol1", "{issue}"),
+    # care plans: the plan ({plan}) has ended, its task ({care_task}) is done; /care's conversation is over
+    "care.RULE": old("leader", "{hh}", "w0"),
+    "care.WHO": old("leader", "{hh}", 0),
+    "care.CANCEL": old("leader"),
+    "care.END": old("leader", "{plan}"),
+    "care.DONE": old("vol1", "{care_task}"),
 }
 OLD = {name: make(name) for name, make in _OLD.items()}
 
@@ -262,6 +279,19 @@ async def moved_on(w) -> dict[str, int]:
         s.add(issue)
         await s.flush()
         ids["issue"] = issue.id
+        plan = CarePlan(
+            household_id=w.household.id, grid_id=w.grid_a.id, what="量血压", weekday=0, starts_on="2026-01-05"
+        )
+        plan.active, plan.ended_at = False, now
+        s.add(plan)
+        await s.flush()
+        task = CareTask(
+            plan_id=plan.id, household_id=w.household.id, grid_id=w.grid_a.id, due_on="2026-01-05", volunteer_id=p1
+        )
+        task.status, task.done_at = "done", now
+        s.add(task)
+        await s.flush()
+        ids["plan"], ids["care_task"] = plan.id, task.id
     return dict(
         ids,
         r=rid,

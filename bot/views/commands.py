@@ -39,6 +39,7 @@ LEADER = [
     ("newevent", "cmd.newevent"),
     ("digest", "cmd.digest"),
     ("meeting", "meeting.cmd"),
+    ("care", "care.cmd"),
     ("dashboard", "cmd.dashboard"),
 ]
 VOLUNTEER = [

@@ -16,6 +16,7 @@ NOTES = {
     "emergency_start": ("leaving.emergency_start", "leaving.again.emergency_start"),
     "visit_log": ("leaving.visit_log", "leaving.again.visit_log"),
     "meeting_decision": ("meeting.leaving", "meeting.leaving_again"),
+    "care_plan": ("care.leaving", "care.leaving_again"),
     "board_reason": ("leaving.board_reason", "leaving.again.board_reason"),
     "relay": ("leaving.relay", "leaving.again.relay"),
     "task_report": ("leaving.task_report", "leaving.again.task_report"),

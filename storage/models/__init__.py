@@ -1,6 +1,7 @@
 """All tables; importing this registers them on SQLModel.metadata."""
 
 from ._base import table_of
+from .care import CarePlan, CareTask
 from .certificates import Certificate
 from .follow import VisitIssue
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
@@ -22,6 +23,8 @@ from .system import (
 __all__ = [
     "Assignment",
     "AuditEntry",
+    "CarePlan",
+    "CareTask",
     "Certificate",
     "ChatBinding",
     "Community",
