@@ -13,7 +13,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
 from bot.services import care
-from bot.services.kernel.errors import InvalidInput
+from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.kernel.ids import parse_row_id
 from bot.views import care as view
 from bot.views.callbacks import StaleButton
@@ -67,7 +67,11 @@ async def care_command(update: Update, context: Ctx) -> int | None:
         if not household_id or len(context.args) > 1:
             raise InvalidInput("care.error.bad_arg")
         return await _begin(update, context, household_id)
-    plans = await care.grid_plans(core, actor)
+    try:
+        plans = await care.grid_plans(core, actor)
+    except NotAllowed:  # not a leader: a volunteer's own care tasks and plans
+        await say(update, *view.my_care(lang, await care.my_care(core, actor)))
+        return END
     households = await care.special_households(core, actor)
     await say(update, *view.plans_list(lang, plans, households))
     return END

@@ -80,8 +80,14 @@ async def test_a_weekly_plan_becomes_the_volunteers_task_once_and_a_missed_one_r
     assert "测量血压" in text_of(task_msg) and [b["text"] for b in buttons_of(task_msg)] == ["✅ 已完成"]
     [task] = await _tasks(w.db)
     assert (task.status, task.due_on, task.volunteer_id) == ("due", today.isoformat(), w.volunteer_people[0].id)
-    await vol.press("已完成", message=task_msg)
+    # the volunteer's /care lists it with the same button
+    await vol.send("/care")
+    mine = await vol.reply(contains="您的关爱任务")
+    assert "测量血压" in text_of(mine) and f"每{WEEKDAYS_ZH[today.weekday()]}" in text_of(mine)
+    await vol.press("已完成：测量血压", message=mine)
     assert "已记录完成" in text_of(await vol.reply(edited=True, contains="谢谢"))
+    answer = await vol.press("已完成", message=task_msg)
+    assert answer["show_alert"] and "已经了结" in answer["text"]
     answer = await vol.press("x", data=f"care:done:{task.id}", force=True)
     assert answer["show_alert"] and "已经了结" in answer["text"]
 
@@ -152,6 +158,9 @@ async def test_an_english_leader_sets_a_plan_every_two_days_for_another_voluntee
         assert "Phone call with Xiaoming" in text_of(alert) and "王志愿" in text_of(alert)
         assert await _run_job(core, today + timedelta(days=2)) == 1  # the second one is made
         await other.reply(contains="Care task for today")
+        await other.send("/care")
+        mine = text_of(await other.reply(contains="Your care tasks"))
+        assert "Phone call with Xiaoming" in mine and "every 2 days" in mine
         # the plan is listed and can be ended
         await leader.send("/care")
         listing = await leader.reply(contains="Care plans")

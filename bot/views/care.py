@@ -18,6 +18,7 @@ from bot.services.care import (
     CarePlanMade,
     CareTaskDue,
     HouseholdChoice,
+    MyCare,
     PlanFact,
     PlanSetup,
 )
@@ -84,6 +85,29 @@ def plans_list(lang: str, plans: Sequence[PlanFact], households: Sequence[Househ
     ]
     buttons += [
         [Button(tp(lang, "care.button.end", id=p.id, what=_short(p.what, 16)), data=END.data(p.id))] for p in plans
+    ]
+    return "\n".join(lines), buttons
+
+
+def my_care(lang: str, mine: MyCare) -> tuple[str, Keyboard]:
+    """A volunteer's /care: the tasks waiting for them (a "done" button each) and the plans they do."""
+    lines = [t(lang, "care.mine.head")]
+    for d in mine.due:
+        lines.append(t(lang, "care.mine.due", what=d.what, address=d.address, day=day_text(lang, d.day)))
+    if not mine.due:
+        lines.append(t(lang, "care.mine.none_due"))
+    if mine.plans:
+        lines.append(t(lang, "care.mine.plans"))
+    for what, address, weekday, every in mine.plans:
+        lines.append(t(lang, "care.mine.plan", what=what, address=address, rule=rule_text(lang, weekday, every)))
+    buttons = [
+        [
+            Button(
+                tp(lang, "care.button.done_of", what=_short(d.what, 16), day=day_text(lang, d.day)),
+                data=DONE.data(d.task_id),
+            )
+        ]
+        for d in mine.due
     ]
     return "\n".join(lines), buttons
 

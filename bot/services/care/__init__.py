@@ -18,6 +18,7 @@ from .facts import (
     TaskSettled,
     VolunteerChoice,
 )
+from .mine import DueTask, MyCare, my_care
 from .notices import CareMissed, CarePlanMade, CareTaskDue
 from .occurrences import flag_missed, make_tasks, mark_done, run_day
 from .plans import check_rule, check_what, create_plan, end_plan, grid_plans, plan_setup, special_households
@@ -32,7 +33,9 @@ __all__ = [
     "CareMissed",
     "CarePlanMade",
     "CareTaskDue",
+    "DueTask",
     "HouseholdChoice",
+    "MyCare",
     "PlanEnded",
     "PlanFact",
     "PlanSetup",
@@ -47,6 +50,7 @@ __all__ = [
     "grid_plans",
     "make_tasks",
     "mark_done",
+    "my_care",
     "plan_setup",
     "run_day",
     "special_households",
