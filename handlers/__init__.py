@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import (
     board,
+    care,
     certificates,
     common,
     dashboard,
@@ -55,6 +56,7 @@ def build_all() -> list[AnyHandler]:
         # community life
         *visits.build_handlers(),
         *meetings.build_handlers(),
+        *care.build_handlers(),
         *points.build_handlers(),
         *certificates.build_handlers(),
         *honour.build_handlers(),

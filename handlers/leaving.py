@@ -43,6 +43,7 @@ DRAFTS: dict[str, tuple[str, ...]] = {
     "task_report": (tasks.PENDING,),
     "rating": ("rating",),
     "meeting_decision": ("meeting_decision",),
+    "care_plan": ("care",),
 }
 
 

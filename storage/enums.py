@@ -173,3 +173,11 @@ class Audience(StrEnum):
     residents = "residents"
     volunteers = "volunteers"
     both = "both"
+
+
+class CareStatus(StrEnum):
+    """One occurrence of a care plan (a household's agreed recurring service)."""
+
+    due = "due"  # created on its day, for the volunteer to do
+    done = "done"
+    missed = "missed"  # not done by the next morning: the leaders were told

@@ -17,6 +17,8 @@ from bot.services.requests import claim_task, confirm_outcome, create_request, r
 from bot.services.requests.intake import RequestDraft
 from storage.enums import VolunteerStatus
 from storage.models import (
+    CarePlan,
+    CareTask,
     DoorVisit,
     Emergency,
     Event,
@@ -99,6 +101,7 @@ EVERGREEN = {
     "meetings.SHOW": "the meeting's item as it is now",
     "honour.OPT": "sets the choice the button shows: left off the honour list, or back on it",
     "loudspeaker.MUTE": "sets the reader's choice the button shows: notices muted, or heard again",
+    "care.HOUSEHOLD": "begins a care plan for the household as it is now",
 }
 
 
@@ -241,6 +244,12 @@ _OLD = {
     "meetings.DECIDE": old("leader", "{issue}"),
     "meetings.CLOSE": old("leader", "{issue}"),
     "meetings.TOLD": old("vol1", "{issue}"),
+    # care plans: the plan ({plan}) has ended, its task ({care_task}) is done; /care's conversation is over
+    "care.RULE": old("leader", "{hh}", "w0"),
+    "care.WHO": old("leader", "{hh}", 0),
+    "care.CANCEL": old("leader"),
+    "care.END": old("leader", "{plan}"),
+    "care.DONE": old("vol1", "{care_task}"),
 }
 OLD = {name: make(name) for name, make in _OLD.items()}
 
@@ -296,6 +305,19 @@ async def moved_on(w) -> dict[str, int]:
         s.add(issue)
         await s.flush()
         ids["issue"] = issue.id
+        plan = CarePlan(
+            household_id=w.household.id, grid_id=w.grid_a.id, what="量血压", weekday=0, starts_on="2026-01-05"
+        )
+        plan.active, plan.ended_at = False, now
+        s.add(plan)
+        await s.flush()
+        task = CareTask(
+            plan_id=plan.id, household_id=w.household.id, grid_id=w.grid_a.id, due_on="2026-01-05", volunteer_id=p1
+        )
+        task.status, task.done_at = "done", now
+        s.add(task)
+        await s.flush()
+        ids["plan"], ids["care_task"] = plan.id, task.id
     return dict(
         ids,
         r=rid,

@@ -47,6 +47,7 @@ def open_at(due: Due, now: datetime) -> bool:
 def all_jobs() -> list[Job]:
     """Every job, in the order a tick runs them (time-critical first, the heavy digest late)."""
     from . import (
+        care_plans,
         digest,
         escalation,
         event_reminders,
@@ -67,6 +68,7 @@ def all_jobs() -> list[Job]:
         visit_reminder.JOB,
         visit_overview.JOB,
         service_day.JOB,
+        care_plans.JOB,
         digest.JOB,
         unit_reports.JOB,
         honour_list.JOB,

@@ -41,6 +41,7 @@ LEADER = [
     ("notice", "cmd.notice"),
     ("digest", "cmd.digest"),
     ("meeting", "meeting.cmd"),
+    ("care", "care.cmd"),
     ("dashboard", "cmd.dashboard"),
 ]
 VOLUNTEER = [

@@ -17,6 +17,7 @@ NOTES = {
     "notice": ("leaving.notice", "leaving.again.notice"),
     "visit_log": ("leaving.visit_log", "leaving.again.visit_log"),
     "meeting_decision": ("meeting.leaving", "meeting.leaving_again"),
+    "care_plan": ("care.leaving", "care.leaving_again"),
     "board_reason": ("leaving.board_reason", "leaving.again.board_reason"),
     "relay": ("leaving.relay", "leaving.again.relay"),
     "task_report": ("leaving.task_report", "leaving.again.task_report"),

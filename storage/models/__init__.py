@@ -1,6 +1,7 @@
 """All tables; importing this registers them on SQLModel.metadata."""
 
 from ._base import table_of
+from .care import CarePlan, CareTask
 from .certificates import Certificate
 from .follow import VisitIssue
 from .honour import HonourOptOut
@@ -26,6 +27,8 @@ __all__ = [
     "Announcement",
     "Assignment",
     "AuditEntry",
+    "CarePlan",
+    "CareTask",
     "Certificate",
     "ChatBinding",
     "Community",

@@ -4,7 +4,7 @@ its readers are told (notices), and how it is computed, previewed and sent (week
 from __future__ import annotations
 
 from .facts import Digest, DigestChoice, is_partial
-from .figures import DigestFigures, EmergencyLine, IssueLine
+from .figures import CareMissLine, DigestFigures, EmergencyLine, IssueLine
 from .notices import DigestChart, DigestText
 from .weekly import (
     GRIDS_PER_FANOUT,
@@ -23,6 +23,7 @@ from .weekly import (
 
 __all__ = [
     "GRIDS_PER_FANOUT",
+    "CareMissLine",
     "Digest",
     "DigestChart",
     "DigestChoice",

@@ -27,6 +27,16 @@ class IssueLine:
     follow_up: date | None
 
 
+@dataclass(frozen=True)
+class CareMissLine:
+    """An occurrence of a care plan not done on its day (no address: a digest may be forwarded)."""
+
+    household_id: int
+    what: str
+    day: date
+    volunteer: str | None
+
+
 @dataclass
 class DigestFigures:
     opened: int = 0
@@ -51,6 +61,10 @@ class DigestFigures:
     emergencies: list[EmergencyLine] = field(default_factory=list)
     issues_open: int = 0  # open problems on the meeting's list, now
     issues: list[IssueLine] = field(default_factory=list)  # the first of them (oldest first)
+    care_due: int = 0  # occurrences of care plans in the week
+    care_done: int = 0
+    care_missed_total: int = 0
+    care_missed: list[CareMissLine] = field(default_factory=list)  # the first of them
 
     @property
     def quiet(self) -> bool:
@@ -70,6 +84,7 @@ class DigestFigures:
             or self.pending
             or self.emergencies
             or self.issues_open
+            or self.care_due
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .care_queries import care_tasks
 from .emergency_queries import emergencies
 from .figures import DigestFigures, Span
 from .meeting_queries import open_issues
@@ -17,7 +18,7 @@ from .volunteer_queries import pending_volunteers, points
 
 
 async def compute(s: AsyncSession, scope: str, keys: list[int], week: str, span: Span) -> dict[int, DigestFigures]:
-    """Every figure of the digest for every key: nine grouped statements, and the meeting's open list."""
+    """Every figure of the digest for every key: nine grouped statements, the meeting's open list and the care plans."""
     out = {k: DigestFigures() for k in keys}
     if not keys:
         return out
@@ -31,4 +32,5 @@ async def compute(s: AsyncSession, scope: str, keys: list[int], week: str, span:
     await pending_volunteers(s, scope, keys, out)
     await emergencies(s, scope, keys, span, out)
     await open_issues(s, scope, keys, out)
+    await care_tasks(s, scope, keys, week, out)
     return out

@@ -10,6 +10,7 @@ from bot.i18n import Raw, join_list, t, tn, tp
 from bot.services.digests import Digest, DigestFigures
 from bot.services.kernel.periods import WeekRange, zone
 
+from ..care import missed_section as care_section
 from ..labels import value_label
 from ..meetings import open_issues
 
@@ -59,6 +60,8 @@ def render_text(lang: str, d: Digest) -> str:
     parts = [title_line(lang, d)]
     if f.issues_open:  # work waiting for the meeting comes before the week's figures
         parts.append(open_issues(lang, f, community=d.scope == "community"))
+    if f.care_due:  # care plans: a missed visit to an elder living alone is work waiting too
+        parts.append(care_section(lang, f))
     parts += [_requests(lang, f), _visits(lang, f), _volunteers(lang, f)]
     if f.emergencies:
         parts.append(_emergencies(lang, f, d.tz))

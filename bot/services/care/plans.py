@@ -1,0 +1,246 @@
+"""Setting up care plans (a leader): the special households to choose from, who could do it, making a
+plan (its volunteer told), the grid's plans, ending one. Every step checks the leader's grid."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from bot.services.kernel.core import Core
+from bot.services.kernel.errors import NotAllowed, NotFound
+from bot.services.kernel.ids import row_id, stored_id
+from bot.services.kernel.order import natural_key
+from bot.services.kernel.periods import zone
+from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
+from bot.services.kernel.text import clean_line
+from storage import audit
+from storage.enums import VolunteerStatus
+from storage.models import CarePlan, Community, Grid, Household, Pairing, Person, VolunteerProfile
+
+from .facts import (
+    EVERY_DAYS,
+    MAX_HOUSEHOLDS,
+    MAX_PLANS,
+    WHAT_MAX,
+    BadRule,
+    HouseholdChoice,
+    PlanEnded,
+    PlanFact,
+    PlanSetup,
+    Rule,
+    VolunteerChoice,
+)
+from .notices import CarePlanMade
+
+
+def check_what(text: str | None) -> str:
+    return clean_line(text, max_len=WHAT_MAX, key="care.error.bad_what")
+
+
+async def _today(s: AsyncSession, grid_id: int, now: datetime) -> date:
+    tz = await s.scalar(
+        select(col(Community.timezone))
+        .join(Grid, col(Grid.community_id) == col(Community.id))
+        .where(col(Grid.id) == grid_id)
+    )
+    return now.astimezone(zone(tz)).date()
+
+
+async def _household(s: AsyncSession, actor: Actor, household_id: int) -> tuple[Person, Household]:
+    person = await ensure_person(s, actor)
+    hh = await s.get(Household, row_id(household_id))
+    if hh is None or hh.erased_at is not None:
+        raise NotFound("care.error.no_household")
+    if not await can_lead(s, person, hh.grid_id):
+        raise NotAllowed("care.error.not_leader")
+    return person, hh
+
+
+async def paired_volunteers(s: AsyncSession, household_id: int) -> list[Person]:
+    """The household's approved paired volunteers, first paired first."""
+    return list(
+        (
+            await s.execute(
+                select(Person)
+                .join(Pairing, col(Pairing.volunteer_id) == col(Person.id))
+                .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                .where(
+                    col(Pairing.household_id) == household_id,
+                    col(Pairing.active) == True,  # noqa: E712
+                    col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+                )
+                .order_by(col(Pairing.id))
+            )
+        ).scalars()
+    )
+
+
+async def _volunteers(s: AsyncSession, hh: Household) -> list[VolunteerChoice]:
+    paired = await paired_volunteers(s, stored_id(hh.id))
+    others = (
+        await s.execute(
+            select(Person)
+            .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+            .where(
+                col(VolunteerProfile.grid_id) == hh.grid_id,
+                col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+            )
+        )
+    ).scalars()
+    out = {p.id: VolunteerChoice(stored_id(p.id), p.name or f"#{p.id}", True) for p in paired}
+    for p in sorted(others, key=lambda p: (natural_key(p.name or ""), p.id or 0)):
+        out.setdefault(p.id, VolunteerChoice(stored_id(p.id), p.name or f"#{p.id}", False))
+    return list(out.values())[:MAX_HOUSEHOLDS]
+
+
+async def special_households(core: Core, actor: Actor) -> list[HouseholdChoice]:
+    """The households with a care need (独居老人, 留守儿童, ...) in the grids this person leads."""
+    async with core.db.session() as s:
+        grids = [g.id for g in await led_grids(s, await ensure_person(s, actor))]
+        if not grids:
+            raise NotAllowed("care.error.not_leader")
+        plans = (
+            select(func.count())
+            .select_from(CarePlan)
+            .where(col(CarePlan.household_id) == col(Household.id), col(CarePlan.active) == True)  # noqa: E712
+            .scalar_subquery()
+        )
+        rows = (
+            await s.execute(
+                select(Household, plans).where(
+                    col(Household.grid_id).in_(grids),
+                    col(Household.erased_at).is_(None),
+                    col(Household.care_flags) != "",
+                )
+            )
+        ).all()
+    rows = sorted(rows, key=lambda r: (r[0].grid_id, natural_key(r[0].address), r[0].id))
+    return [
+        HouseholdChoice(stored_id(h.id), h.address, h.members, h.care_flags, int(n or 0))
+        for h, n in rows[:MAX_HOUSEHOLDS]
+    ]
+
+
+async def plan_setup(core: Core, actor: Actor, household_id: int) -> PlanSetup:
+    async with core.db.session() as s:
+        _, hh = await _household(s, actor, household_id)
+        volunteers = await _volunteers(s, hh)
+        today = await _today(s, hh.grid_id, core.clock.now())
+    return PlanSetup(stored_id(hh.id), hh.address, hh.members, hh.care_flags, tuple(volunteers), today)
+
+
+def check_rule(weekday: int | None, every_days: int | None) -> None:
+    weekly = weekday is not None and 0 <= weekday <= 6 and every_days is None
+    every = weekday is None and every_days in EVERY_DAYS
+    if not (weekly or every):
+        raise BadRule()
+
+
+async def create_plan(
+    core: Core,
+    actor: Actor,
+    household_id: int,
+    what: str,
+    *,
+    weekday: int | None = None,
+    every_days: int | None = None,
+    volunteer_id: int | None = None,
+) -> PlanFact:
+    """A new plan from today (its first occurrence is made on its first day, by the daily job)."""
+    what = check_what(what)
+    check_rule(weekday, every_days)
+    now = core.clock.now()
+    async with core.db.session() as s:
+        me, hh = await _household(s, actor, household_id)
+        choices = await _volunteers(s, hh)
+        if volunteer_id is not None and volunteer_id not in {c.person_id for c in choices}:
+            raise NotAllowed("care.error.bad_volunteer")
+        today = await _today(s, hh.grid_id, now)
+        plan = CarePlan(
+            household_id=stored_id(hh.id),
+            grid_id=hh.grid_id,
+            what=what,
+            weekday=weekday,
+            every_days=every_days,
+            starts_on=today.isoformat(),
+            volunteer_id=volunteer_id,
+            created_by=me.id,
+            created_at=now,
+        )
+        s.add(plan)
+        await s.flush()
+        await audit.record(s, me.id, "care.plan", "care_plan", plan.id, household=hh.id)
+        rule = Rule(weekday, every_days, today)
+        doer = (
+            await s.get(Person, volunteer_id)
+            if volunteer_id
+            else next(iter(await paired_volunteers(s, hh.id or 0)), None)
+        )
+        if doer is not None and doer.tg_user_id is not None:
+            notice = CarePlanMade(
+                chat_id=doer.tg_user_id,
+                language=doer.language,
+                what=what,
+                address=hh.address,
+                weekday=weekday,
+                every_days=every_days,
+                first=rule.next_from(today),
+                by=me.name,
+            )
+            await core.notifier.send(s, f"care-plan:{plan.id}:{doer.id}", notice)
+        return _fact(plan, hh, doer.name if volunteer_id and doer else None, today)
+
+
+def _fact(plan: CarePlan, hh: Household, volunteer: str | None, today: date) -> PlanFact:
+    rule = Rule(plan.weekday, plan.every_days, date.fromisoformat(plan.starts_on))
+    return PlanFact(
+        stored_id(plan.id),
+        stored_id(hh.id),
+        hh.address,
+        plan.what,
+        rule,
+        volunteer,
+        plan.active,
+        rule.next_from(today) if plan.active else None,
+    )
+
+
+async def grid_plans(core: Core, actor: Actor) -> list[PlanFact]:
+    """The active plans of the grids this person leads, household by household."""
+    async with core.db.session() as s:
+        grids = [g.id for g in await led_grids(s, await ensure_person(s, actor))]
+        if not grids:
+            raise NotAllowed("care.error.not_leader")
+        rows = (
+            await s.execute(
+                select(CarePlan, Household, col(Person.name))
+                .join(Household, col(Household.id) == col(CarePlan.household_id))
+                .outerjoin(Person, col(Person.id) == col(CarePlan.volunteer_id))
+                .where(
+                    col(CarePlan.grid_id).in_(grids),
+                    col(CarePlan.active) == True,  # noqa: E712
+                    col(Household.erased_at).is_(None),
+                )
+                .order_by(col(CarePlan.id))
+                .limit(MAX_PLANS)
+            )
+        ).all()
+        today = await _today(s, stored_id(grids[0]), core.clock.now()) if rows else core.clock.now().date()
+    return [_fact(p, h, name, today) for p, h, name in rows]
+
+
+async def end_plan(core: Core, actor: Actor, plan_id: int) -> PlanFact:
+    now = core.clock.now()
+    async with core.db.session() as s:
+        plan = await s.get(CarePlan, row_id(plan_id))
+        if plan is None:
+            raise NotFound("care.error.no_plan")
+        me, hh = await _household(s, actor, plan.household_id)
+        if not plan.active:
+            raise PlanEnded()
+        plan.active, plan.ended_at = False, now
+        await audit.record(s, me.id, "care.plan_ended", "care_plan", plan.id)
+        return _fact(plan, hh, None, await _today(s, hh.grid_id, now))
