@@ -61,7 +61,9 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.post(r"/dashboard/meetings/{id:\d{1,15}}/close", meetings.close_action),
             web.get("/dashboard/events", life.events_page),
             web.get("/dashboard/emergency", life.emergency_page),
-from . import auth, board, certificates, exports, honour, life, meetings, notices, overview, people, proof, units
+            web.get("/dashboard/units", units.units_page),
+            web.get("/dashboard/notices", notices.notices_page),
+            web.get("/dashboard/honour", honour.honour_page),
             web.get("/dashboard/exports", exports.exports_page),
             web.get("/dashboard/exports/download", exports.download),
         ]
