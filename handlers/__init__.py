@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import (
     board,
+    buildings,
     certificates,
     common,
     dashboard,
@@ -44,6 +45,7 @@ def build_all() -> list[AnyHandler]:
         *groups.build_handlers(),
         *residents.build_handlers(),
         *households.build_handlers(),
+        *buildings.build_handlers(),
         # the request loop
         *tasks.build_handlers(),
         *wishes.build_handlers(),

@@ -5,7 +5,7 @@ from .certificates import Certificate
 from .follow import VisitIssue
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
 from .people import Person, RoleGrant, VolunteerProfile
-from .places import ChatBinding, Community, Grid, Household, Pairing
+from .places import Building, BuildingHead, ChatBinding, Community, Grid, Household, Pairing
 from .requests import Assignment, HelpRequest, ProofPhoto, Rating, Relay
 from .system import (
     AuditEntry,
@@ -22,6 +22,8 @@ from .system import (
 __all__ = [
     "Assignment",
     "AuditEntry",
+    "Building",
+    "BuildingHead",
     "Certificate",
     "ChatBinding",
     "Community",

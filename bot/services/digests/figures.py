@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from bot.services.buildings import BuildingLine
+
 
 @dataclass
 class EmergencyLine:
@@ -51,6 +53,7 @@ class DigestFigures:
     emergencies: list[EmergencyLine] = field(default_factory=list)
     issues_open: int = 0  # open problems on the meeting's list, now
     issues: list[IssueLine] = field(default_factory=list)  # the first of them (oldest first)
+    buildings: list[BuildingLine] = field(default_factory=list)  # a grid's, when it has buildings (楼栋)
 
     @property
     def quiet(self) -> bool:

@@ -18,7 +18,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
 from bot.services.kernel.order import natural
-from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
+from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, heads_building, led_grids
 from bot.services.places.grids import get_grid
 from storage import audit
 from storage.enums import CareFlag
@@ -185,6 +185,7 @@ async def household_for(core: Core, actor: Actor, household_id: int) -> Househol
                 col(Pairing.active) == True,  # noqa: E712
             )
         )
-        if not ((paired and await approved_volunteer(s, me)) or await can_lead(s, me, h.grid_id)):
+        head = await s.scalar(select(heads_building(h.building_id, me.id)))
+        if not (((paired or head) and await approved_volunteer(s, me)) or await can_lead(s, me, h.grid_id)):
             raise NotAllowed("households.not_yours")
         return h
