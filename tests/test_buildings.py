@@ -77,6 +77,10 @@ async def test_a_building_head_sees_and_visits_their_building_and_the_digest_cou
     answer = await head.press("x", message=mine, data=f"visit:info:{h10.id}", force=True)
     assert answer["show_alert"] and "周阿姨" not in answer["text"]
 
+    await w.leader.send("/households")  # the leader's list names each household's building
+    whole = text_of(await w.leader.reply(contains="共 3 户"))
+    assert "3栋 · 幸福里 3 栋 1 单元 101" in whole and "10栋 · 幸福里 10 栋 2 单元 202" in whole
+    assert whole.index("3栋 ·") < whole.index("10栋 ·")
     await w.leader.send("/digest")
     digest = text_of(await w.leader.reply(contains="分楼栋"))
     assert "3栋：2 户 · 本周入户 1 户 · 待解决问题 0 件" in digest

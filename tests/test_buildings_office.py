@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.outbox.notifier import OutboxNotifier
-from bot.services import buildings
+from bot.services import buildings, visits
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.kernel.periods import iso_week
 from bot.services.kernel.roles import Actor
 from storage.enums import VisitOutcome
-from storage.models import Building, DoorVisit, Grid, HelpRequest, Household
+from storage.models import Building, DoorVisit, Grid, HelpRequest, Household, VolunteerProfile
 from tests.support import factories as f
 from tests.support.dashboard import add_request, csrf_of, new_client, page, sign_in
 from tests.test_import import count, run, seed
@@ -141,3 +141,19 @@ async def test_the_dashboard_shows_the_week_by_building_where_there_are_building
         await sign_in(c, o.core, 1002)
         _, body = await page(c, f"{web_base}/dashboard/")
         assert "本周分楼栋情况" not in body and "3栋" not in body
+
+
+async def test_a_suspended_head_sees_no_address_of_their_building(blocks):
+    core, ga, _, b3, _, homes, head = blocks
+    leader, me = Actor(10, "网格长"), Actor(20, "楼栋长")
+    await buildings.grant_head(core, leader, 20, "3栋")
+    assert [i.household.address for i in (await visits.my_households(core, me)).items] == ["3 栋 101", "3 栋 102"]
+    async with core.db.session() as s:
+        await s.execute(
+            update(VolunteerProfile).where(VolunteerProfile.person_id == head.id).values(status="suspended")
+        )
+    with pytest.raises(NotAllowed):
+        await buildings.headed_households(core, me)
+    assert (await visits.my_households(core, me)).items == []
+    with pytest.raises(NotAllowed):
+        await visits.household_details(core, me, homes[0].id)

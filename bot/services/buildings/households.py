@@ -12,7 +12,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.order import natural
-from bot.services.kernel.roles import Actor, ensure_person
+from bot.services.kernel.roles import Actor, approved_volunteer, ensure_person
 from bot.services.places import HouseholdRow
 from storage.models import Building, BuildingHead, Grid, Household, Pairing, Person
 
@@ -37,7 +37,7 @@ async def headed_households(core: Core, actor: Actor) -> list[HeadedBuilding]:
                 .where(col(BuildingHead.person_id) == me.id)
             )
         ).all()
-        if not found:
+        if not found or await approved_volunteer(s, me) is None:  # a suspended head sees no addresses
             raise NotAllowed("households.leaders_only")
         out = {stored_id(b.id): HeadedBuilding(stored_id(b.id), b.name, grid) for b, grid in found}
         homes = (

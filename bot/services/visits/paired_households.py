@@ -17,9 +17,28 @@ from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import iso_week, weeks_around
 from bot.services.kernel.order import natural, natural_key
-from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, heads_building, load_rows
+from bot.services.kernel.roles import (
+    Actor,
+    approved_volunteer,
+    by_tg,
+    can_lead,
+    ensure_person,
+    heads_building,
+    load_rows,
+)
 from storage.detached import DetachedBundle
-from storage.models import Building, BuildingHead, Community, DoorVisit, Grid, Household, Pairing, Person
+from storage.enums import VolunteerStatus
+from storage.models import (
+    Building,
+    BuildingHead,
+    Community,
+    DoorVisit,
+    Grid,
+    Household,
+    Pairing,
+    Person,
+    VolunteerProfile,
+)
 
 
 @dataclass
@@ -106,7 +125,14 @@ _HEADED = (
             col(DoorVisit.week).in_([bindparam("w1"), bindparam("w2")]),
         ),
     )
-    .where(col(BuildingHead.person_id) == bindparam("pid"), col(Household.erased_at).is_(None))
+    .where(
+        col(BuildingHead.person_id) == bindparam("pid"),
+        col(Household.erased_at).is_(None),
+        exists().where(  # while they are an approved volunteer (suspended or gone: their building's list goes)
+            col(VolunteerProfile.person_id) == bindparam("pid"),
+            col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+        ),
+    )
 )
 _HEADS = select(heads_building(bindparam("b"), bindparam("pid")))
 
@@ -167,7 +193,7 @@ async def household_details(core: Core, actor: Actor, household_id: int) -> Hous
         hh = await _live_household(s, household_id)
         if not (
             await _paired(s, stored_id(person.id), stored_id(hh.id))
-            or await heads(s, stored_id(person.id), hh.building_id)
+            or (await heads(s, stored_id(person.id), hh.building_id) and await approved_volunteer(s, person))
             or await can_lead(s, person, hh.grid_id)
         ):
             raise NotAllowed("visit.error.not_paired")
