@@ -170,3 +170,29 @@ async def test_refusals_say_what_to_do_in_both_languages(world):
     assert "managed by the grid's leaders" in text_of(await w.resident_en.reply())
     await w.resident_en.send("/households")
     assert "ask your grid leader" in text_of(await w.resident_en.reply())
+
+
+async def test_a_building_head_survives_a_restart_and_an_old_remove_button_still_works(world):
+    """Buildings and heads live in the database: after a restart the head still sees the building, and
+    the leader's /buildings message from before the restart still removes them."""
+    from bot.app import build_application, start_running, stop_running
+
+    w = world
+    _, _, h2, _ = await town_with_buildings(w)
+    head = w.volunteers[1]
+    await w.leader.send("/buildinghead 2002 3栋")
+    await w.leader.reply(contains="现在负责")
+    await w.leader.send("/buildings")
+    listing = await w.leader.reply()
+    await stop_running(w.bot.app)
+    app = build_application(w.bot.core.cfg, w.db, w.bot.core.clock, run_scheduler=False)
+    await start_running(app, poll_timeout=1)
+    try:
+        await head.send("/visits")
+        assert f"visit:log:{h2.id}" in [b["callback_data"] for b in buttons_of(await head.reply())]
+        await w.leader.press("✖️ 王志愿", message=listing)
+        assert "不再负责3栋" in text_of(await w.leader.reply(edited=True))
+        await head.send("/visits")
+        assert f"visit:log:{h2.id}" not in [b["callback_data"] for b in buttons_of(await head.reply())]
+    finally:
+        await stop_running(app)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.outbox.notifier import OutboxNotifier
-from bot.services import buildings, visits
+from bot.services import buildings, digests, visits
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.kernel.periods import iso_week
@@ -16,6 +16,7 @@ from storage.enums import VisitOutcome
 from storage.models import Building, DoorVisit, Grid, HelpRequest, Household, VolunteerProfile
 from tests.support import factories as f
 from tests.support.dashboard import add_request, csrf_of, new_client, page, sign_in
+from tests.support.town import payload, rows
 from tests.test_import import count, run, seed
 
 
@@ -157,3 +158,19 @@ async def test_a_suspended_head_sees_no_address_of_their_building(blocks):
     assert (await visits.my_households(core, me)).items == []
     with pytest.raises(NotAllowed):
         await visits.household_details(core, me, homes[0].id)
+
+
+async def test_the_weekly_digest_sent_to_the_leader_breaks_the_week_down_by_building(blocks):
+    core, ga, _, b3, _, homes, head = blocks
+    week = iso_week(core.clock.now(), "Asia/Shanghai")
+    async with core.db.session() as s:
+        s.add(
+            DoorVisit(
+                household_id=homes[0].id, volunteer_id=head.id, grid_id=ga.id, week=week, outcome=VisitOutcome.met.value
+            )
+        )
+    await digests.send_weekly_digests(core, ga.community_id, week)
+    [text] = [payload(r)["text"] for r in await rows(core.db, "digest:grid:") if r.key.endswith(":text")]
+    assert "分楼栋" in text and "3栋：2 户 · 本周入户 1 户 · 待解决问题 0 件" in text
+    assert "10栋：1 户 · 本周入户 0 户" in text and "未分楼栋：1 户" in text
+    assert "3 栋 101" not in text  # figures, never addresses
