@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import (
     board,
+    buildings,
     care,
     certificates,
     common,
@@ -48,6 +49,7 @@ def build_all() -> list[AnyHandler]:
         *groups.build_handlers(),
         *residents.build_handlers(),
         *households.build_handlers(),
+        *buildings.build_handlers(),
         # the request loop
         *tasks.build_handlers(),
         *wishes.build_handlers(),

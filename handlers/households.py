@@ -7,8 +7,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
+from bot.services import buildings
 from bot.services import places as hh
 from bot.services.kernel.errors import DomainError, InvalidInput, NotAllowed
+from bot.views import buildings as buildings_views
 from bot.views.places import households as views
 from bot.views.places.callbacks import (
     HH_ADD,
@@ -51,7 +53,14 @@ led_grid_picker(PICK_ADD_GRID, HH_ADD_GRID.data)
 @domain_errors
 async def households_command(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
-    grids = await hh.leader_grids(core_of(context), actor_of(update))
+    try:
+        grids = await hh.leader_grids(core_of(context), actor_of(update))
+    except NotAllowed:  # a building head (楼栋长) sees their buildings' households; anyone else the refusal
+        await say(
+            update,
+            buildings_views.headed_list(lang, await buildings.headed_households(core_of(context), actor_of(update))),
+        )
+        return
     if len(grids) == 1:
         await _render_list(update, context, grids[0].id or 0, 0, new=True)
         return

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from .enums import OutboxStatus, VolunteerStatus
 from .models import (
+    BuildingHead,
     ConversationState,
     HelpRequest,
     LoginToken,
@@ -74,6 +75,7 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime) -> 
         )
     )
     await session.execute(delete(RoleGrant).where(col(RoleGrant.person_id) == pid))
+    await session.execute(delete(BuildingHead).where(col(BuildingHead.person_id) == pid))
     await session.execute(update(Pairing).where(col(Pairing.volunteer_id) == pid).values(active=False))
     await session.execute(delete(WebSession).where(col(WebSession.person_id) == pid))
     await session.execute(delete(LoginToken).where(col(LoginToken.person_id) == pid))

@@ -208,6 +208,8 @@ _OLD = {
     "places.callbacks.HH_PAGE": old("leader", 0),
     "places.callbacks.HH_PAIR_DONE": old("leader"),
     "places.callbacks.HH_UNPAIR": old("leader", "{gone_pairing}"),
+    # 楼栋长: the head was removed already (no such head any more)
+    "buildings.BLD_REMOVE_HEAD": old("leader", 987654),
     # 平急转换: the call-up ({e}) is over; /emergency's conversation too
     "emergency.ON_DUTY": old("vol1", "{e}"),
     "emergency.CANT": old("vol1", "{e}"),

@@ -36,6 +36,7 @@ LEADER = [
     ("pending", "cmd.pending"),
     ("volunteers", "cmd.volunteers"),
     ("households", "cmd.households"),
+    ("buildings", "cmd.buildings"),
     ("pair", "cmd.pair"),
     ("newevent", "cmd.newevent"),
     ("notice", "cmd.notice"),

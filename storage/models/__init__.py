@@ -8,7 +8,7 @@ from .honour import HonourOptOut
 from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, PointsEntry
 from .loudspeaker import Announcement, NoticeMute
 from .people import Person, RoleGrant, VolunteerProfile
-from .places import ChatBinding, Community, Grid, Household, Pairing
+from .places import Building, BuildingHead, ChatBinding, Community, Grid, Household, Pairing
 from .requests import Assignment, HelpRequest, ProofPhoto, Rating, Relay
 from .system import (
     AuditEntry,
@@ -27,6 +27,8 @@ __all__ = [
     "Announcement",
     "Assignment",
     "AuditEntry",
+    "Building",
+    "BuildingHead",
     "CarePlan",
     "CareTask",
     "Certificate",

@@ -37,9 +37,31 @@ class ChatBinding(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class Building(SQLModel, table=True):
+    """楼栋: a building of a grid (e.g. "3栋"); grids without buildings have none."""
+
+    __table_args__ = (UniqueConstraint("grid_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    name: str = Field(max_length=50)
+    created_at: datetime = created_at_field()
+
+
+class BuildingHead(SQLModel, table=True):
+    """楼栋长 / 党员中心户: a person who looks after the households of one building."""
+
+    __table_args__ = (UniqueConstraint("building_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    building_id: int = Field(foreign_key="building.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    granted_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = created_at_field()
+
+
 class Household(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     grid_id: int = Field(foreign_key="grid.id", index=True)
+    building_id: int | None = Field(default=None, foreign_key="building.id", index=True)
     address: str = Field(max_length=255)
     members: str = Field(default="", max_length=500)
     member_count: int = Field(default=1)

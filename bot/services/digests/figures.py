@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from bot.services.buildings import BuildingLine
+
 
 @dataclass
 class EmergencyLine:
@@ -65,6 +67,7 @@ class DigestFigures:
     care_done: int = 0
     care_missed_total: int = 0
     care_missed: list[CareMissLine] = field(default_factory=list)  # the first of them
+    buildings: list[BuildingLine] = field(default_factory=list)  # a grid's, when it has buildings (楼栋)
 
     @property
     def quiet(self) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.services.buildings import building_lines
 from bot.services.digests import queries as q
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
@@ -52,6 +53,9 @@ async def compute_digests(core: Core, scope: str, targets: list[tuple[int, str, 
         for tz, items in by_tz.items():
             span = _span(core, week, tz)
             figures = await q.compute(s, scope, [tid for tid, _ in items], week, span)
+            if scope == "grid":
+                for gid, lines in (await building_lines(s, [tid for tid, _ in items], week)).items():
+                    figures[gid].buildings = lines
             partial = is_partial(week_range(week, tz), core.clock.now())
             out += [Digest(scope, tid, name, tz, week_range(week, tz), figures[tid], partial) for tid, name in items]
     return out

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.services.buildings import building_named, clean_building_name
 from bot.services.kernel.core import Core
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
@@ -96,6 +97,9 @@ class HouseholdRows(Checker):
                 lambda v: clean_int(v or "1", lo=1, hi=MAX_MEMBERS, key="households.bad_count"),
                 values.get("member_count", ""),
             ),
+            building=self.clean("building", clean_building_name, values["building"])
+            if values.get("building")
+            else None,
             care_flags=many("care_flags", values.get("care_flags", ""), self.words.care_flags),
             phone=self.clean("phone", clean_phone, values["phone"]) if values.get("phone") else None,
             note=self.clean(
@@ -136,8 +140,14 @@ class HouseholdRows(Checker):
 
     async def write(self, item: dict[str, Any]) -> None:
         grid = item["grid"]
+        building_id = None
+        if item["building"]:  # 楼栋: made in the household's grid the first time a row names it
+            building_id = await building_named(
+                self.s, stored_id(grid.id), item["building"], create=True, now=self.core.clock.now()
+            )
         h = Household(
             grid_id=grid.id,
+            building_id=building_id,
             address=item["address"],
             members=item["members"],
             member_count=item["member_count"],

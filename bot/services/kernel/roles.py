@@ -18,7 +18,7 @@ from sqlmodel import col
 from bot.services.kernel.ids import row_id as row_id  # TRANSITION: callers import it from kernel.ids
 from storage.detached import DetachedBundle
 from storage.enums import RoleKind, VolunteerStatus
-from storage.models import Grid, Person, RoleGrant, VolunteerProfile, table_of
+from storage.models import BuildingHead, Grid, Person, RoleGrant, VolunteerProfile, table_of
 from storage.rows import AnyRow, set_committed
 
 if TYPE_CHECKING:
@@ -51,6 +51,13 @@ def by_tg(*columns: Any) -> AnySelect:
 def grants(role: str, *where: Any) -> Any:
     """EXISTS a grant of `role` to the Person of the enclosing statement."""
     return exists().where(col(RoleGrant.person_id) == col(Person.id), col(RoleGrant.role) == role, *where)
+
+
+def heads_building(building_id: Any, person_id: Any = None) -> Any:
+    """EXISTS: the person (default: the Person of the enclosing statement) is a head of that
+    building (楼栋长): they see and visit its households as its paired volunteers do."""
+    who = col(Person.id) if person_id is None else person_id
+    return exists().where(col(BuildingHead.person_id) == who, col(BuildingHead.building_id) == building_id)
 
 
 def _grant_ids(column: Any, role: str) -> AnySelect:

@@ -15,9 +15,10 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
+from bot.services.buildings import BuildingLine, building_lines
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
-from bot.services.kernel.life_common import zone
+from bot.services.kernel.life_common import iso_week, zone
 from bot.services.kernel.order import natural_key
 from bot.services.kernel.roles import Actor
 from storage.enums import OPEN_REQUEST_STATUSES, RequestStatus, RoleKind, VolunteerStatus
@@ -154,6 +155,7 @@ class WeekFigures:
     pending_volunteers: int = 0
     active_volunteers: int = 0
     emergencies: list[str] = field(default_factory=list)
+    buildings: list[BuildingLine] = field(default_factory=list)  # by building (楼栋), where grids have some
 
 
 async def week_figures(core: Core, scope: Scope, grid_id: int | None = None) -> WeekFigures:
@@ -212,6 +214,8 @@ async def week_figures(core: Core, scope: Scope, grid_id: int | None = None) -> 
             s, V, col(V.grid_id).in_(grids), col(V.status) == VolunteerStatus.approved.value
         )
         fig.emergencies = await active_emergency_reasons(s, scope, grids)
+        week = iso_week(now, scope.timezone)
+        fig.buildings = [b for lines in (await building_lines(s, grids, week)).values() for b in lines]
     return fig
 
 

@@ -18,11 +18,11 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.inputs import clean_int, clean_line, clean_phone
 from bot.services.kernel.order import natural
-from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, led_grids
+from bot.services.kernel.roles import Actor, approved_volunteer, can_lead, ensure_person, heads_building, led_grids
 from bot.services.places.grids import get_grid
 from storage import audit
 from storage.enums import CareFlag
-from storage.models import Grid, Household, Pairing, Person
+from storage.models import Building, Grid, Household, Pairing, Person
 
 CARE_FLAGS = [f.value for f in CareFlag]
 MAX_MEMBERS = 30
@@ -42,6 +42,7 @@ class NewHousehold:
 class HouseholdRow:
     household: Household
     volunteers: list[str] = field(default_factory=list)  # names of the paired volunteers
+    building: str = ""  # its building's name (楼栋), "" when the grid has none or it is in none
 
 
 def clean_address(text: str | None) -> str:
@@ -140,9 +141,12 @@ async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Gr
     async with core.db.session() as s:
         _, grid = await leading(s, actor, grid_id)
         homes = await s.execute(
-            select(Household).where(col(Household.grid_id) == grid_id, col(Household.erased_at).is_(None))
+            select(Household, col(Building.name))
+            .outerjoin(Building, col(Building.id) == col(Household.building_id))
+            .where(col(Household.grid_id) == grid_id, col(Household.erased_at).is_(None))
         )
-        rows = [HouseholdRow(h) for h in natural(homes.scalars(), lambda h: h.address, lambda h: h.id)]
+        rows = [HouseholdRow(h, building=b or "") for h, b in homes.all()]
+        rows = natural(natural(rows, lambda r: r.household.address, lambda r: r.household.id), lambda r: r.building)
         by_id = {r.household.id: r for r in rows}
         pairs = await s.execute(
             select(col(Pairing.household_id), col(Person.name))
@@ -185,6 +189,7 @@ async def household_for(core: Core, actor: Actor, household_id: int) -> Househol
                 col(Pairing.active) == True,  # noqa: E712
             )
         )
-        if not ((paired and await approved_volunteer(s, me)) or await can_lead(s, me, h.grid_id)):
+        head = await s.scalar(select(heads_building(h.building_id, me.id)))
+        if not (((paired or head) and await approved_volunteer(s, me)) or await can_lead(s, me, h.grid_id)):
             raise NotAllowed("households.not_yours")
         return h

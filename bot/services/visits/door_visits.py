@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, inspect, select, update
+from sqlalchemy import Table, bindparam, exists, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,7 +23,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import clean_text, iso_week, weeks_around
-from bot.services.kernel.roles import Actor, admins_of, by_tg, leaders_of, load_me
+from bot.services.kernel.roles import Actor, admins_of, by_tg, heads_building, leaders_of, load_me
 from bot.services.points import Award, Part, PartKind, grant
 from storage import audit
 from storage.detached import DetachedBundle
@@ -73,15 +73,18 @@ def _logged_in(week: str) -> Any:
     )
 
 
-# logging a visit: the person, the household, the pairing, their volunteer status, the household's
+# logging a visit: the person, the household, the pairing (or their heading its building), their volunteer status, the household's
 # community and whether they logged it already in the weeks it may be this week
 _LOG = (
     by_tg(
         DetachedBundle(Household, "household"),
-        exists().where(
-            col(Pairing.volunteer_id) == col(Person.id),
-            col(Pairing.household_id) == col(Household.id),
-            col(Pairing.active) == True,  # noqa: E712
+        or_(
+            exists().where(
+                col(Pairing.volunteer_id) == col(Person.id),
+                col(Pairing.household_id) == col(Household.id),
+                col(Pairing.active) == True,  # noqa: E712
+            ),
+            heads_building(col(Household.building_id)),  # a building head visits their building's households
         ),
         col(VolunteerProfile.status),
         col(Community.id),

@@ -14,7 +14,18 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.life_common import aware, zone
 from bot.services.kernel.order import natural_key
-from bot.services.kernel.roles import ADMIN, LEADER, Actor, by_tg, ensure_person, grants, led_grids, load_me, row_id
+from bot.services.kernel.roles import (
+    ADMIN,
+    LEADER,
+    Actor,
+    by_tg,
+    ensure_person,
+    grants,
+    heads_building,
+    led_grids,
+    load_me,
+    row_id,
+)
 from storage.detached import detached, labelled, part
 from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VisitIssue
 
@@ -69,6 +80,7 @@ _CONTEXT = by_tg(
     .where(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.household_id) == _HID, col(Pairing.active) == True)  # noqa: E712
     .label("paired"),
     grants(LEADER, col(RoleGrant.grid_id) == _HH.c.grid_id).label("leads"),
+    heads_building(_HH.c.building_id).label("heads"),
     grants(ADMIN, col(RoleGrant.community_id) == _GRID.c.community_id).label("admins"),
     select(func.count()).select_from(_DV).where(_DV.c.household_id == _HID).scalar_subquery().label("total"),
 ).select_from(
@@ -98,8 +110,13 @@ async def ledger_of(core: Core, actor: Actor, household_id: int, limit: int = LE
         values = part(cast("Mapping[str, Any]", m), _HH, "h_")
         if values is None or values["erased_at"] is not None:
             raise NotFound("visit.error.no_household")
-        # the paired volunteer, the grid's leader, or an admin of its community (can_lead)
-        if not (m["paired"] or m["leads"] or (m["grid_id"] is not None and (person.is_superadmin or m["admins"]))):
+        # the paired volunteer, a head of its building, the grid's leader, or an admin of its community (can_lead)
+        if not (
+            m["paired"]
+            or m["heads"]
+            or m["leads"]
+            or (m["grid_id"] is not None and (person.is_superadmin or m["admins"]))
+        ):
             raise NotAllowed("visit.error.ledger_not_allowed")
         if m["timezone"] is None:
             raise NotFound()

@@ -16,16 +16,36 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.life_common import iso_week, weeks_around
-from bot.services.kernel.order import natural
-from bot.services.kernel.roles import Actor, by_tg, can_lead, ensure_person, load_rows
+from bot.services.kernel.order import natural, natural_key
+from bot.services.kernel.roles import (
+    Actor,
+    approved_volunteer,
+    by_tg,
+    can_lead,
+    ensure_person,
+    heads_building,
+    load_rows,
+)
 from storage.detached import DetachedBundle
-from storage.models import Community, DoorVisit, Grid, Household, Pairing, Person
+from storage.enums import VolunteerStatus
+from storage.models import (
+    Building,
+    BuildingHead,
+    Community,
+    DoorVisit,
+    Grid,
+    Household,
+    Pairing,
+    Person,
+    VolunteerProfile,
+)
 
 
 @dataclass
 class PairedHousehold:
     household: Household
     visit: DoorVisit | None  # this week's visit by this volunteer, if logged
+    building: str = ""  # the building they head that it belongs to (楼栋长); "" when paired
 
 
 @dataclass
@@ -64,13 +84,15 @@ def _attr(column: Any) -> ColumnElement[Any]:
 
 
 # /visits in one statement: the person, each paired household with the time zone of its community
-# and its visit by them in the weeks it may be this week (w1, w2), and the zone where they live
+# and its visit by them in the weeks it may be this week (w1, w2), the zone where they live, and whether
+# they head a building (楼栋长: its households are theirs to visit too, read by a second statement)
 _MINE = (
     by_tg(
         DetachedBundle(Household, "household"),
         DetachedBundle(DoorVisit, "visit"),
         col(Community.timezone),
         _HomeCommunity.timezone,
+        exists().where(col(BuildingHead.person_id) == col(Person.id)),
     )
     .outerjoin(Pairing, and_(col(Pairing.volunteer_id) == col(Person.id), col(Pairing.active) == true()))
     .outerjoin(Household, and_(col(Household.id) == col(Pairing.household_id), col(Household.erased_at).is_(None)))
@@ -88,6 +110,40 @@ _MINE = (
     .outerjoin(_HomeCommunity, _attr(_HomeCommunity.id) == _attr(_HomeGrid.community_id))
     .order_by(col(Household.id), col(DoorVisit.id))
 )
+# a building head's households (楼栋长), with their visit by them in `week` and their community's zone
+_HEADED = (
+    select(Household, col(Building.name), DoorVisit, col(Community.timezone))
+    .join(Building, col(Building.id) == col(Household.building_id))
+    .join(BuildingHead, col(BuildingHead.building_id) == col(Building.id))
+    .join(Grid, col(Grid.id) == col(Household.grid_id))
+    .join(Community, col(Community.id) == col(Grid.community_id))
+    .outerjoin(
+        DoorVisit,
+        and_(
+            col(DoorVisit.household_id) == col(Household.id),
+            col(DoorVisit.volunteer_id) == bindparam("pid"),
+            col(DoorVisit.week).in_([bindparam("w1"), bindparam("w2")]),
+        ),
+    )
+    .where(
+        col(BuildingHead.person_id) == bindparam("pid"),
+        col(Household.erased_at).is_(None),
+        exists().where(  # while they are an approved volunteer (suspended or gone: their building's list goes)
+            col(VolunteerProfile.person_id) == bindparam("pid"),
+            col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+        ),
+    )
+)
+_HEADS = select(heads_building(bindparam("b"), bindparam("pid")))
+
+
+async def heads(session: AsyncSession, person_id: int, building_id: int | None) -> bool:
+    """Is the person a head of the building (None: the household has no building)?"""
+    if building_id is None:
+        return False
+    return bool(await session.scalar(_HEADS, {"b": building_id, "pid": person_id}))
+
+
 _VISITS_IN = select(DoorVisit).where(
     col(DoorVisit.volunteer_id) == bindparam("pid"), col(DoorVisit.week) == bindparam("week")
 )
@@ -106,10 +162,19 @@ async def my_households(core: Core, actor: Actor) -> MyHouseholds:
         elif person.grid_id:
             week = iso_week(now, rows[0][4])
         items: dict[int, PairedHousehold] = {}
-        for _, hh, visit, _, _ in households:
+        for _, hh, visit, _, _, _ in households:
             item = items.setdefault(hh.id, PairedHousehold(hh, None))
             if visit is not None and visit.week == week:
                 item.visit = visit
+        if rows[0][5]:  # they head a building: its households too (only they pay this second statement)
+            for hh, building, visit, tz in (
+                await s.execute(_HEADED, params={"pid": person.id, "w1": w1, "w2": w2})
+            ).all():
+                week = week or iso_week(now, tz)
+                item = items.setdefault(stored_id(hh.id), PairedHousehold(hh, None))
+                item.building = item.building or building
+                if visit is not None and visit.week == week:
+                    item.visit = visit
         if items and week not in (w1, w2):  # cannot happen (see weeks_around); read them as before
             visits = {
                 v.household_id: v
@@ -117,7 +182,8 @@ async def my_households(core: Core, actor: Actor) -> MyHouseholds:
             }
             for item in items.values():
                 item.visit = visits.get(stored_id(item.household.id))
-        return MyHouseholds(week, natural(items.values(), lambda i: i.household.address, lambda i: i.household.id))
+        ordered = natural(items.values(), lambda i: i.household.address, lambda i: i.household.id)
+        return MyHouseholds(week, sorted(ordered, key=lambda i: natural_key(i.building)))
 
 
 async def household_details(core: Core, actor: Actor, household_id: int) -> Household:
@@ -125,7 +191,11 @@ async def household_details(core: Core, actor: Actor, household_id: int) -> Hous
     async with core.db.session() as s:
         person = await ensure_person(s, actor)
         hh = await _live_household(s, household_id)
-        if not (await _paired(s, stored_id(person.id), stored_id(hh.id)) or await can_lead(s, person, hh.grid_id)):
+        if not (
+            await _paired(s, stored_id(person.id), stored_id(hh.id))
+            or (await heads(s, stored_id(person.id), hh.building_id) and await approved_volunteer(s, person))
+            or await can_lead(s, person, hh.grid_id)
+        ):
             raise NotAllowed("visit.error.not_paired")
         return hh
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from babel.dates import format_skeleton
 
 from bot.i18n import Raw, join_list, t, tn, tp
+from bot.services.buildings import BuildingLine
 from bot.services.digests import Digest, DigestFigures
 from bot.services.kernel.periods import WeekRange, zone
 
@@ -15,6 +16,7 @@ from ..labels import value_label
 from ..meetings import open_issues
 
 MAX_EMERGENCIES = 5
+MAX_BUILDINGS = 30
 
 
 def _babel(lang: str) -> str:
@@ -65,6 +67,8 @@ def render_text(lang: str, d: Digest) -> str:
     parts += [_requests(lang, f), _visits(lang, f), _volunteers(lang, f)]
     if f.emergencies:
         parts.append(_emergencies(lang, f, d.tz))
+    if f.buildings:
+        parts.append(buildings_section(lang, f.buildings))
     return "\n\n".join(parts)
 
 
@@ -121,6 +125,19 @@ def _volunteers(lang: str, f: DigestFigures) -> str:
     if f.pending:
         lines.append(tn(lang, "digest.volunteers.pending", f.pending))
     return "\n".join(lines)
+
+
+def buildings_section(lang: str, lines: list[BuildingLine]) -> str:
+    """By building (楼栋): households, visited this week, open problems; the rest past MAX_BUILDINGS."""
+    out = [t(lang, "buildings.digest.section")]
+    for b in lines[:MAX_BUILDINGS]:
+        name = b.name or tp(lang, "buildings.none")
+        out.append(
+            tn(lang, "buildings.digest.line", b.households, name=name, visited=b.visited, problems=b.open_problems)
+        )
+    if len(lines) > MAX_BUILDINGS:
+        out.append(t(lang, "buildings.digest.more", n=len(lines) - MAX_BUILDINGS))
+    return "\n".join(out)
 
 
 def _emergencies(lang: str, f: DigestFigures, tz: str) -> str:

@@ -43,7 +43,7 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
                 lang,
                 "visit.list.line",
                 id=hh.id,
-                address=short(hh.address, 60),
+                address=short(f"{item.building} · {hh.address}" if item.building else hh.address, 60),
                 members=short(hh.members or "—", 40),
                 status=status,
             )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.services.buildings import BuildingLine
 from bot.services.office import STATUS_GROUPS, parse_grid, week_figures, weekly_trends
 
 from .auth import viewer_page
-from .html import View, banner, figure, grid_picker, layout, url
+from .html import View, banner, figure, grid_picker, layout, table, url
 from .svg import PALETTE, Series, bar_chart
 
 
@@ -22,6 +23,23 @@ def _duration(v: View, minutes: float | None) -> str:
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.0f}%"
+
+
+def buildings_table(v: View, lines: list[BuildingLine]) -> Markup:
+    """This week by building (楼栋): households, visited, open problems; the grid named when several."""
+    several = len({b.grid_id for b in lines}) > 1
+    headers = ([v.t("buildings.dash.grid")] if several else []) + [
+        v.t("buildings.dash.building"),
+        v.t("buildings.dash.households"),
+        v.t("buildings.dash.visited"),
+        v.t("buildings.dash.problems"),
+    ]
+    rows = [
+        ([v.scope.grid(b.grid_id).name] if several else [])
+        + [b.name or v.t("buildings.none"), b.households, b.visited, b.open_problems]
+        for b in lines
+    ]
+    return Markup("<h2>{}</h2>{}").format(v.t("buildings.dash.title"), table(headers, rows))
 
 
 @viewer_page
@@ -64,6 +82,8 @@ async def overview_page(request: web.Request, v: View) -> web.StreamResponse:
             Markup("").join(figures),
         )
     )
+    if fig.buildings:
+        parts.append(buildings_table(v, fig.buildings))
     labels = [w.strftime("%m-%d") for w in tr.week_starts]
     no_data = v.t("dash.chart.no_data")
     charts = [
