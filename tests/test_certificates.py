@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.services.certificates import Choice, certificate_for_viewer, my_certificate, parse_range, period_of
+from bot.services.certificates import (
+    Choice,
+    certificate_for_viewer,
+    check_certificate,
+    my_certificate,
+    parse_range,
+    period_of,
+)
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.roles import Actor
 from bot.services.requests import RequestDraft, claim_task, confirm_outcome, create_request, report_done
@@ -202,6 +209,15 @@ async def _dashboard(database, clock, cfg):
                 assert r.status == 404  # grid B's volunteer: not this leader's
             async with c.get(pdf.format(base, o.vol_a.id, "junk")) as r:
                 assert r.status == 400
+            async with database.session() as s:
+                number = (await s.execute(select(Certificate.number))).scalar_one()
+            # the office checks a printed number (typed loosely): what was certified, as issued
+            async with c.get(f"{base}/dashboard/certificates", params={"number": f" no. {number.lower()} "}) as r:
+                page = await r.text()
+                assert r.status == 200 and number in page and "张志愿" in page and "2026-01-01 – 2026-11-18" in page
+                assert "李网格长" in page  # who issued it
+            async with c.get(f"{base}/dashboard/certificates", params={"number": "2026-001-999999"}) as r:
+                assert "没有开具过编号为 2026-001-999999 的证明" in await r.text()
         async with database.session() as s:
             (row,) = (await s.execute(select(Certificate))).scalars().all()
             assert (row.points, row.hours, row.tasks, row.issued_by) == (13, 1.5, 1, o.leader_a.id)
@@ -211,3 +227,5 @@ async def _dashboard(database, clock, cfg):
         await certificate_for_viewer(core, o.leader_b.id, [o.grid_b.id], o.vol_a.id, date(2026, 1, 1), date(2026, 2, 1))
     with pytest.raises(NotAllowed):
         await my_certificate(core, Actor(3001, "王奶奶"), Choice.this_year)
+    assert (await check_certificate(core, [o.community.id], number)).points == 13
+    assert await check_certificate(core, [o.community.id + 1], number) is None  # another community's office

@@ -52,6 +52,7 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.post(r"/dashboard/volunteers/{profile_id:\d{1,15}}/approve", people.approve_action),
             web.get(r"/dashboard/volunteers/{person_id:\d{1,15}}/certificate", certificates.certificate_page),
             web.get(r"/dashboard/volunteers/{person_id:\d{1,15}}/certificate.pdf", certificates.certificate_download),
+            web.get("/dashboard/certificates", certificates.check_page),
             web.get("/dashboard/households", people.households_page),
             web.get("/dashboard/meetings", meetings.meetings_page),
             web.get(r"/dashboard/meetings/{id:\d{1,15}}", meetings.item_page),

@@ -8,14 +8,14 @@ import asyncio
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.services.certificates import certificate_for_viewer
+from bot.services.certificates import certificate_for_viewer, check_certificate
 from bot.services.kernel.errors import InvalidInput
 from bot.services.kernel.life_common import zone
 from bot.services.office import parse_date
 from bot.views.certificates import certificate_pdf, filename
 
 from .auth import viewer_page
-from .html import View, layout
+from .html import View, layout, table
 
 
 def _person_id(request: web.Request) -> int:
@@ -36,6 +36,7 @@ async def certificate_page(request: web.Request, v: View) -> web.StreamResponse:
         '<label>{} <input type="date" name="from" value="{}" required></label>'
         '<label>{} <input type="date" name="to" value="{}" required></label>'
         '<button type="submit" class="primary">{}</button></form><p class="muted">{}</p>'
+        '<p><a href="/dashboard/certificates">{}</a></p>'
     ).format(
         _person_id(request),
         v.t("dash.filter.from"),
@@ -44,8 +45,41 @@ async def certificate_page(request: web.Request, v: View) -> web.StreamResponse:
         today.isoformat(),
         v.t("dash.certificate.download"),
         v.t("dash.certificate.note"),
+        v.t("dash.certificate.check_link"),
     )
     return layout(v, v.t("dash.certificate.title"), form, active="volunteers")
+
+
+@viewer_page
+async def check_page(request: web.Request, v: View) -> web.StreamResponse:
+    """Check a printed certificate by its number: what was certified, as issued."""
+    number = request.query.get("number", "")[:64]
+    form = Markup(
+        '<form method="get" action="/dashboard/certificates" class="filters">'
+        '<label>{} <input name="number" value="{}" required></label>'
+        '<button type="submit" class="primary">{}</button></form>'
+    ).format(v.t("dash.certificate.number"), number, v.t("dash.certificate.check"))
+    result = Markup("")
+    if number.strip():
+        communities = sorted({g.community_id for g in v.scope.grids})
+        c = await check_certificate(v.core, communities, number)
+        if c is None:
+            result = Markup('<p class="banner bad">{}</p>').format(v.t("dash.certificate.unknown", number=number))
+        else:
+            result = table(
+                [v.t("dash.certificate.field"), v.t("dash.certificate.value")],
+                [
+                    (v.t("dash.certificate.number"), c.number),
+                    (v.t("dash.col.name"), c.volunteer),
+                    (v.t("dash.certificate.community"), c.community),
+                    (v.t("dash.certificate.period"), f"{c.start.isoformat()} – {c.end.isoformat()}"),
+                    (v.t("dash.col.hours"), f"{c.hours:g}"),
+                    (v.t("dash.col.points"), c.points),
+                    (v.t("dash.col.tasks_done"), c.tasks),
+                    (v.t("dash.certificate.issued"), f"{c.issued_on.isoformat()} · {c.issued_by or '—'}"),
+                ],
+            )
+    return layout(v, v.t("dash.certificate.check_title"), form + result, active="volunteers")
 
 
 @viewer_page
