@@ -28,6 +28,7 @@ from . import (
     requests,
     residents,
     tasks,
+    units,
     visits,
     volunteers,
     wishes,
@@ -60,6 +61,7 @@ def build_all() -> list[AnyHandler]:
         *digest.build_handlers(),
         *dashboard.build_handlers(),
         *privacy.build_handlers(),
+        *units.build_handlers(),
         # /start, /help and the rest of the common commands
         *myid.build_handlers(),
         *common.build_handlers(),

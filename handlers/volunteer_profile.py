@@ -6,18 +6,22 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.i18n import t, tp
-from bot.services import people
+from bot.services import people, units
 from bot.services.kernel.errors import DomainError, InvalidInput
+from bot.views import units as unit_views
 from bot.views.people import signup as views
 from bot.views.people.callbacks import (
     PF_EDIT,
     PF_LEAVE,
     PF_LEAVE_YES,
+    PF_NO_UNIT,
     PF_PARTY,
     PF_SHOCK,
     PF_SHOW,
     PF_SKILL,
     PF_SKILLS,
+    PF_UNIT,
+    PF_UNITS,
     PF_WORK_GROUP,
     PF_WORK_GROUPS,
 )
@@ -110,6 +114,30 @@ async def work_group_menu(update: Update, context: Ctx) -> None:
 async def set_work_group(update: Update, context: Ctx) -> None:
     (value,) = PF_WORK_GROUP.parse(press_data(update))
     view = await people.update_profile(core_of(context), actor_of(update), "work_group", value)
+    await answer(update, tp(lang_of(update, context), "volunteers.saved_short"))
+    await _render(update, context, view)
+
+
+@domain_errors
+async def unit_menu(update: Update, context: Ctx) -> None:
+    """The units paired with the volunteer's community, theirs ticked, and "no unit"."""
+    lang = lang_of(update, context)
+    view = await people.my_profile(core_of(context), actor_of(update))
+    if view is None or view.profile.status in GONE:
+        await answer(update, tp(lang, "volunteers.no_profile"), alert=True)
+        return
+    paired = await units.units_of_grid(core_of(context), view.profile.grid_id)
+    await answer(update)
+    await show(
+        update, t(lang, "units.ask_unit"), unit_views.unit_buttons(lang, paired, view.profile.unit_id, profile=True)
+    )
+
+
+@domain_errors
+async def set_unit(update: Update, context: Ctx) -> None:
+    data = press_data(update)
+    unit_id = None if PF_NO_UNIT.matches(data) else PF_UNIT.parse_id(data)
+    view = await people.update_profile(core_of(context), actor_of(update), "unit", unit_id)
     await answer(update, tp(lang_of(update, context), "volunteers.saved_short"))
     await _render(update, context, view)
 
@@ -225,6 +253,9 @@ def build_handlers() -> list[AnyHandler]:
         CallbackQueryHandler(toggle_skill, pattern=PF_SKILL.pattern),
         CallbackQueryHandler(work_group_menu, pattern=PF_WORK_GROUPS.pattern),
         CallbackQueryHandler(set_work_group, pattern=PF_WORK_GROUP.pattern),
+        CallbackQueryHandler(unit_menu, pattern=PF_UNITS.pattern),
+        CallbackQueryHandler(set_unit, pattern=PF_UNIT.pattern),
+        CallbackQueryHandler(set_unit, pattern=PF_NO_UNIT.pattern),
         CallbackQueryHandler(leave_ask, pattern=PF_LEAVE.pattern),
         CallbackQueryHandler(leave, pattern=PF_LEAVE_YES.pattern),
     ]

@@ -7,8 +7,9 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove, Update
 
 from bot.i18n import t, tp
-from bot.services import people, places
+from bot.services import people, places, units
 from bot.services.kernel.errors import DomainError
+from bot.views import units as unit_views
 from bot.views.callbacks import StaleButton
 from bot.views.people import signup as views
 from bot.views.people.callbacks import PICK_SU_COMMUNITY, PICK_SU_GRID
@@ -18,6 +19,7 @@ from .pickers import answer, picker, picker_buttons, show
 from .volunteer_profile import share_phone
 
 NAME, PHONE, COMMUNITY, GRID, WORK, PARTY, SKILLS, AVAIL, CONSENT, CONFIRM = range(1, 11)
+UNIT = 11  # after the grid, when units are paired with its community (numbered last: stored states stay valid)
 DRAFT = "signup"
 
 
@@ -48,6 +50,9 @@ async def ask(update: Update, context: Ctx, step: int, *, edit: bool = False, pr
             await picker_buttons(update, context, PICK_SU_GRID),
             new=not edit,
         )
+    elif step == UNIT:
+        units_here = await units.units_of_grid(core_of(context), int(d.get("grid_id", 0)))
+        await show(update, prefix + t(lang, "units.ask_unit"), unit_views.unit_buttons(lang, units_here), new=not edit)
     elif step == WORK:
         await show(update, prefix + t(lang, "volunteers.ask_work_group"), views.work_group_buttons(lang), new=not edit)
     elif step == PARTY:

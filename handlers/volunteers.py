@@ -9,7 +9,7 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.i18n import t
-from bot.services import people, places
+from bot.services import people, places, units
 from bot.services.kernel.errors import DomainError, InvalidInput
 from bot.services.kernel.inputs import clean_name, clean_phone
 from bot.views.people.callbacks import (
@@ -18,10 +18,12 @@ from bot.views.people.callbacks import (
     SU_COMMUNITY,
     SU_CONSENT,
     SU_GRID,
+    SU_NO_UNIT,
     SU_PARTY,
     SU_SEND,
     SU_SKILL,
     SU_STOP,
+    SU_UNIT,
     SU_WORK_GROUP,
 )
 from bot.views.people.labels import skills_text
@@ -54,6 +56,7 @@ from .volunteer_questions import (
     PARTY,
     PHONE,
     SKILLS,
+    UNIT,
     WORK,
     ask,
     ask_again,
@@ -126,7 +129,25 @@ async def got_grid(update: Update, context: Ctx) -> int:
     except DomainError as e:
         return await ask_again(update, context, e)
     await answer(update)
-    d.update(grid_id=grid.id, grid_name=grid.name)
+    d.update(grid_id=grid.id, grid_name=grid.name, unit_id=None, unit_name=None)
+    paired = await units.units_of_grid(core_of(context), grid_id)
+    return await ask(update, context, UNIT if paired else WORK, edit=True)
+
+
+async def got_unit(update: Update, context: Ctx) -> int:
+    """The volunteer's work unit (包联单位), one of those paired with the community, or none."""
+    d = draft(context, DRAFT)
+    try:
+        data = press_data(update)
+        unit_id = None if SU_NO_UNIT.matches(data) else SU_UNIT.parse_id(data)
+        paired = await units.units_of_grid(core_of(context), int(d.get("grid_id", 0)))
+        unit = next((u for u in paired if u.id == unit_id), None)
+        if unit_id is not None and unit is None:
+            raise InvalidInput("units.not_paired_here")
+    except DomainError as e:
+        return await ask_again(update, context, e)
+    await answer(update)
+    d.update(unit_id=unit_id, unit_name=unit.name if unit is not None else None)
     return await ask(update, context, WORK, edit=True)
 
 
@@ -251,6 +272,10 @@ def build_handlers() -> list[AnyHandler]:
             GRID: [
                 CallbackQueryHandler(this_run(got_grid), pattern=SU_GRID.pattern),
                 CallbackQueryHandler(this_run(back_to_community), pattern=SU_BACK.pattern),
+            ],
+            UNIT: [
+                CallbackQueryHandler(this_run(got_unit), pattern=SU_UNIT.pattern),
+                CallbackQueryHandler(this_run(got_unit), pattern=SU_NO_UNIT.pattern),
             ],
             WORK: [CallbackQueryHandler(this_run(got_work_group), pattern=SU_WORK_GROUP.pattern)],
             PARTY: [CallbackQueryHandler(this_run(got_party), pattern=SU_PARTY.pattern)],

@@ -8,7 +8,21 @@ data (bot/views/callbacks.py). Handlers and the outbox call this layer; services
 from __future__ import annotations
 
 # Every feature's view module, imported here once so that each registers the notices it renders.
-from . import commands, digests, emergency, events, exchange, meetings, office, people, places, points, requests, visits  # noqa: F401
+from . import (  # noqa: F401
+    commands,
+    digests,
+    emergency,
+    events,
+    exchange,
+    meetings,
+    office,
+    people,
+    places,
+    points,
+    requests,
+    units,
+    visits,
+)
 from .render import render
 
 __all__ = ["render"]

@@ -29,6 +29,7 @@ ADMIN = [
     ("newgrid", "cmd.newgrid"),
     ("setleader", "cmd.setleader"),
     ("addadmin", "cmd.addadmin"),
+    ("units", "cmd.units"),
 ]
 LEADER = [
     ("board", "cmd.board"),

@@ -18,6 +18,7 @@ from .system import (
     UserData,
     WebSession,
 )
+from .units import Unit, UnitClaim, UnitCommunity
 
 __all__ = [
     "Assignment",
@@ -50,5 +51,8 @@ __all__ = [
     "VisitIssue",
     "VolunteerProfile",
     "WebSession",
+    "Unit",
+    "UnitClaim",
+    "UnitCommunity",
     "table_of",
 ]

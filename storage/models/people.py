@@ -47,6 +47,7 @@ class VolunteerProfile(SQLModel, table=True):
     skills: str = Field(default="", max_length=300)  # comma-separated Skill values
     availability: str = Field(default="", max_length=300)
     shock_team: bool = Field(default=False)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # their work unit (双报告)
     consent_at: datetime | None = ts_field()
     decided_by: int | None = Field(default=None, foreign_key="person.id")
     decided_at: datetime | None = ts_field()

@@ -72,6 +72,8 @@ class Assignment(SQLModel, table=True):
     hours: float | None = Field(default=None)
     note: str | None = Field(default=None, max_length=1000)
     release_reason: str | None = Field(default=None, max_length=500)
+    # a unit member's assignment under their unit's claim (it holds the slot, not this row)
+    unit_claim_id: int | None = Field(default=None, foreign_key="unit_claim.id", index=True)
 
 
 class Rating(SQLModel, table=True):

@@ -22,6 +22,7 @@ class VolunteerCard:
     skills: tuple[str, ...]
     availability: str
     status: str
+    unit: str | None = None  # their work unit's name
 
 
 @dataclass(frozen=True, kw_only=True)

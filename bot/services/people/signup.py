@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.services.kernel.ids import row_id
 from bot.services.kernel.inputs import clean_line, clean_name, clean_phone
 from bot.services.kernel.roles import Actor, ensure_person
 from bot.services.people.notices import ApplicationWithdrawn, VolunteerLeft
@@ -24,7 +25,7 @@ from bot.services.people.volunteers import (
 )
 from storage import audit
 from storage.enums import Skill, VolunteerStatus, WorkGroup
-from storage.models import Grid, Person, VolunteerProfile
+from storage.models import Grid, Person, UnitCommunity, VolunteerProfile
 from storage.rows import key_of
 
 SKILLS = [s.value for s in Skill]
@@ -42,6 +43,7 @@ class Signup:
     party_member: bool
     skills: tuple[str, ...]
     availability: str
+    unit_id: int | None = None  # their work unit (包联单位), one paired with the grid's community
 
 
 def clean_availability(text: str | None) -> str:
@@ -78,7 +80,30 @@ def check_draft(draft: dict[str, Any]) -> Signup:
         party_member=party,
         skills=clean_skills(draft.get("skills")),
         availability=clean_availability(draft.get("availability")),
+        unit_id=_unit_choice(draft.get("unit_id")),
     )
+
+
+def _unit_choice(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not row_id(value):
+        raise InvalidInput("units.bad_unit")
+    return value
+
+
+async def _check_unit(session: AsyncSession, unit_id: int | None, grid_id: int) -> None:
+    """A volunteer's unit must be paired with the community they serve in (a unit unpaired since the
+    buttons were drawn, or a forged id, is refused)."""
+    if unit_id is None:
+        return
+    paired = await session.scalar(
+        select(col(UnitCommunity.id))
+        .join(Grid, col(Grid.community_id) == col(UnitCommunity.community_id))
+        .where(col(UnitCommunity.unit_id) == unit_id, col(Grid.id) == grid_id)
+    )
+    if paired is None:
+        raise InvalidInput("units.not_paired_here")
 
 
 async def _profile(session: AsyncSession, person: Person) -> VolunteerProfile | None:
@@ -115,6 +140,7 @@ async def submit_signup(core: Core, actor: Actor, draft: dict[str, Any]) -> Volu
             raise NotFound("places.grid_not_found")
         profile = await _profile(s, person)
         _refuse_reapply(profile)
+        await _check_unit(s, signup.unit_id, key_of(grid))
         now = core.clock.now()
         if profile is None:
             profile = VolunteerProfile(person_id=key_of(person), grid_id=signup.grid_id, created_at=now)
@@ -122,6 +148,7 @@ async def submit_signup(core: Core, actor: Actor, draft: dict[str, Any]) -> Volu
         profile.work_group, profile.party_member = signup.work_group, signup.party_member
         profile.skills, profile.availability = ",".join(signup.skills), signup.availability
         profile.consent_at, profile.decided_by, profile.decided_at, profile.shock_team = now, None, None, False
+        profile.unit_id = signup.unit_id
         person.name, person.phone = signup.name, signup.phone
         person.grid_id = person.grid_id or signup.grid_id
         s.add_all([profile, person])
@@ -135,6 +162,7 @@ async def submit_signup(core: Core, actor: Actor, draft: dict[str, Any]) -> Volu
             grid_id=grid.id,
             work_group=signup.work_group,
             skills=list(signup.skills),
+            unit_id=signup.unit_id,
         )
         await post_application_cards(core, s, await view_of(s, profile))
         return profile
@@ -146,7 +174,7 @@ async def my_profile(core: Core, actor: Actor) -> VolunteerView | None:
         return None if profile is None else await view_of(s, profile)
 
 
-EDITABLE = ("name", "phone", "availability", "skills", "work_group", "party_member", "shock_team")
+EDITABLE = ("name", "phone", "availability", "skills", "work_group", "party_member", "shock_team", "unit")
 
 
 async def update_profile(core: Core, actor: Actor, field: str, value: Any) -> VolunteerView:
@@ -170,12 +198,24 @@ async def update_profile(core: Core, actor: Actor, field: str, value: Any) -> Vo
             profile.work_group = clean_work_group(value)
         elif field == "party_member":
             profile.party_member = bool(value)
+        elif field == "unit":
+            unit_id = _unit_choice(value)
+            await _check_unit(s, unit_id, profile.grid_id)
+            profile.unit_id = unit_id
         else:
             if profile.status != VolunteerStatus.approved.value:
                 raise NotAllowed("volunteers.shock_team_approved_only")
             profile.shock_team = bool(value)
         s.add_all([person, profile])
-        await audit.record(s, person.id, "volunteer.edit", "volunteer", profile.id, field=field)
+        await audit.record(
+            s,
+            person.id,
+            "volunteer.edit",
+            "volunteer",
+            profile.id,
+            field=field,
+            **({"unit_id": value} if field == "unit" else {}),
+        )
         return await view_of(s, profile)
 
 

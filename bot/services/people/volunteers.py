@@ -33,7 +33,7 @@ from bot.services.people.notices import (
 from bot.services.places import volunteer_group_of
 from storage import audit
 from storage.enums import VolunteerStatus
-from storage.models import Community, Grid, Pairing, Person, VolunteerProfile
+from storage.models import Community, Grid, Pairing, Person, Unit, VolunteerProfile
 from storage.rows import affected, key_of
 
 
@@ -43,6 +43,7 @@ class VolunteerView:
     person: Person
     grid: Grid
     community: Community
+    unit: Unit | None = None  # their work unit (包联单位)
 
     @property
     def card(self) -> VolunteerCard:
@@ -58,6 +59,7 @@ class VolunteerView:
             skills=tuple(v for v in prof.skills.split(",") if v),
             availability=prof.availability,
             status=prof.status,
+            unit=self.unit.name if self.unit is not None else None,
         )
 
 
@@ -72,7 +74,8 @@ async def view_of(session: AsyncSession, profile: VolunteerProfile) -> Volunteer
     person = await session.get_one(Person, profile.person_id)
     grid = await session.get_one(Grid, profile.grid_id)
     com = await session.get_one(Community, grid.community_id)
-    return VolunteerView(profile, person, grid, com)
+    unit = await session.get(Unit, profile.unit_id) if profile.unit_id is not None else None
+    return VolunteerView(profile, person, grid, com, unit)
 
 
 async def deciders_of(session: AsyncSession, grid: Grid) -> list[tuple[Person, int]]:

@@ -35,6 +35,8 @@ SU_SKILL = Step("vol", "su", "s", One(*SKILLS, "done"))
 SU_CONSENT = Step("vol", "su", "ok", BIT)
 SU_SEND = Step("vol", "su", "send")
 SU_STOP = Step("vol", "su", "stop")
+SU_UNIT = Step("vol", "su", "u", ID)  # the volunteer's work unit, one paired with the community
+SU_NO_UNIT = Step("vol", "su", "u0")
 PICK_SU_COMMUNITY = Callback("pk", "suc", PAGE)
 PICK_SU_GRID = Callback("pk", "sug", PAGE)
 
@@ -49,6 +51,9 @@ PF_WORK_GROUP = Step("vol", "pf", "wgs", One(*WORK_GROUPS))
 PF_LEAVE = Step("vol", "pf", "leave")
 PF_LEAVE_YES = Step("vol", "pf", "leave", One("yes"))
 PF_EDIT = Step("vol", "pf", "ed", One("name", "phone", "avail"))
+PF_UNITS = Step("vol", "pf", "un")  # the work unit menu (包联单位)
+PF_UNIT = Step("vol", "pf", "uns", ID)  # the unit to set
+PF_NO_UNIT = Step("vol", "pf", "un0")
 
 # /grid: where a resident lives
 RES_COMMUNITIES_PAGE = Callback("res", "cp", PAGE)

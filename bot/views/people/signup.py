@@ -21,6 +21,7 @@ from .callbacks import (
     PF_SHOW,
     PF_SKILL,
     PF_SKILLS,
+    PF_UNITS,
     PF_WORK_GROUP,
     PF_WORK_GROUPS,
     SU_BACK,
@@ -104,7 +105,7 @@ def summary(lang: str, d: dict[str, Any]) -> str:
         party=yes_no(lang, bool(d.get("party_member"))),
         skills=skills_text(lang, d.get("skills") or []),
         availability=d.get("availability", ""),
-    )
+    ) + ("\n" + t(lang, "units.card_line", unit=d["unit_name"]) if d.get("unit_name") else "")
 
 
 # ------------------------------------------------------------------ /profile
@@ -121,6 +122,12 @@ def profile(lang: str, view: VolunteerView) -> tuple[str, Keyboard]:
         [
             Button(tp(lang, "volunteers.edit_availability"), data=PF_EDIT.data("avail")),
             Button(tp(lang, "volunteers.edit_skills"), data=PF_SKILLS.data()),
+        ],
+        [
+            Button(
+                tp(lang, "units.profile_button", unit=view.unit.name if view.unit else tp(lang, "units.none")),
+                data=PF_UNITS.data(),
+            )
         ],
         [
             Button(tp(lang, "volunteers.edit_work_group"), data=PF_WORK_GROUPS.data()),

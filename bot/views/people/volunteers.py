@@ -38,7 +38,7 @@ def card_text(lang: str, card: VolunteerCard, *, with_phone: bool = True) -> str
         skills=skills_text(lang, card.skills) or "—",
         availability=card.availability or "—",
         status=status_text(lang, card.status),
-    )
+    ) + ("\n" + t(lang, "units.card_line", unit=card.unit) if card.unit else "")
 
 
 def decision_buttons(lang: str, profile_id: int) -> Keyboard:

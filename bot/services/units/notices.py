@@ -1,0 +1,14 @@
+"""What the units' services tell people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.kernel.notices import Notice
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitContactNamed(Notice):
+    """To a person just named the contact of a unit: /unit shows its members and their work."""
+
+    unit: str

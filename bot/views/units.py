@@ -1,0 +1,90 @@
+"""Paired work units (包联单位): /newunit and /units for admins, the unit step of the sign-up and of
+/profile, /unit for a unit's contact; their texts, buttons and callback codecs."""
+
+from __future__ import annotations
+
+from bot.i18n import join_list, t, tp
+from bot.services.units import UnitContactNamed, UnitRoster, UnitSummary
+from bot.views.callbacks import ID, Callback, Int
+from bot.views.labels import value_label
+from bot.views.message import Button, Keyboard, OutMessage
+from bot.views.places.lists import choice_buttons
+from bot.views.render import renders
+from storage.models import Unit
+
+from .people.callbacks import PF_NO_UNIT, PF_UNIT, PF_UNITS, SU_NO_UNIT, SU_UNIT
+from .people.labels import status_text, ticked
+
+# an admin pairs a unit with one of their communities (1) or unpairs it (0): the value it is to get
+UNIT_PAIR = Callback("unit", "pair", ID, ID, Int(0, 1))
+
+
+def unit_text(lang: str, name: str | None) -> str:
+    return name if name else tp(lang, "units.none")
+
+
+def card_line(lang: str, unit: str | None) -> str:
+    """The unit line of a volunteer's card (sign-up summary, profile, the leaders' card)."""
+    return t(lang, "units.card_line", unit=unit_text(lang, unit))
+
+
+def unit_buttons(lang: str, units: list[Unit], current: int | None = None, *, profile: bool = False) -> Keyboard:
+    """The units a volunteer may choose (paired with their community), then "no unit"."""
+    press, none = (PF_UNIT, PF_NO_UNIT) if profile else (SU_UNIT, SU_NO_UNIT)
+    items = [(ticked(u.id == current, u.name) if profile else u.name, press.data(u.id)) for u in units]
+    none_label = tp(lang, "units.no_unit_button")
+    extra = [[Button(ticked(current is None, none_label) if profile else none_label, data=none.data())]]
+    return choice_buttons(items, lang, columns=1, extra=extra)
+
+
+def profile_button(lang: str, unit: str | None) -> Button:
+    return Button(tp(lang, "units.profile_button", unit=unit_text(lang, unit)), data=PF_UNITS.data())
+
+
+# ------------------------------------------------------------------ admins
+def summary(lang: str, u: UnitSummary) -> tuple[str, Keyboard]:
+    """A unit with its contact, members and paired communities; a toggle per community of the admin."""
+    paired = [name for _, name, on in u.communities if on]
+    head = "units.created" if u.created else "units.summary"
+    text = t(
+        lang,
+        head,
+        name=u.name,
+        contact=u.contact or tp(lang, "units.none"),
+        communities=join_list(lang, paired) if paired else tp(lang, "units.none"),
+        n=u.members,
+    )
+    if not paired:
+        text += "\n" + t(lang, "units.pair_hint")
+    rows = [
+        [Button(ticked(on, name), data=UNIT_PAIR.data(u.id, cid, 0 if on else 1))] for cid, name, on in u.communities
+    ]
+    return text, rows
+
+
+# ------------------------------------------------------------------ the contact's /unit
+def roster(lang: str, r: UnitRoster) -> str:
+    lines = [t(lang, "units.roster_header", name=r.name, n=len(r.members))]
+    for m in r.members:
+        lines.append(t(lang, "units.roster_member", name=m.name, grid=m.grid, status=status_text(lang, m.status)))
+        for task in m.tasks:
+            lines.append(
+                t(
+                    lang,
+                    "units.roster_task",
+                    code=task.code,
+                    category=value_label(lang, "category", task.category),
+                    grid=task.grid,
+                    state=value_label(lang, "assignment", task.status),
+                )
+            )
+        if not m.tasks:
+            lines.append(t(lang, "units.roster_no_task"))
+    if not r.members:
+        lines.append(t(lang, "units.roster_empty"))
+    return "\n".join(lines)
+
+
+@renders(UnitContactNamed)
+def contact_named(n: UnitContactNamed, lang: str) -> OutMessage:
+    return OutMessage(chat_id=n.chat_id, text=t(lang, "units.you_are_contact", unit=n.unit))

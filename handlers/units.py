@@ -1,0 +1,75 @@
+"""Paired work units (包联单位): /newunit and /units (admins), the pairing buttons, /unit (a unit's
+contact). Private chat only; every press is re-checked by the service. The unit steps of the sign-up
+and of /profile are in volunteers.py and volunteer_profile.py."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.i18n import t
+from bot.services import units
+from bot.services.kernel.errors import InvalidInput
+from bot.services.kernel.inputs import person_ref
+from bot.views import units as views
+
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say
+from .pickers import answer, show
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+@domain_errors
+async def new_unit(update: Update, context: Ctx) -> None:
+    """`/newunit NAME CONTACT`: the contact is the last word (@username or Telegram id)."""
+    lang = lang_of(update, context)
+    args = list(context.args or [])
+    if len(args) < 2:
+        await say(update, t(lang, "units.newunit_usage"))
+        return
+    try:
+        ref = person_ref(args[-1])
+    except InvalidInput:
+        await say(update, t(lang, "units.newunit_usage"))
+        return
+    summary = await units.save_unit(core_of(context), actor_of(update), " ".join(args[:-1]), ref)
+    await say(update, *views.summary(lang, summary))
+
+
+@domain_errors
+async def list_units(update: Update, context: Ctx) -> None:
+    lang = lang_of(update, context)
+    found = await units.admin_units(core_of(context), actor_of(update))
+    if not found:
+        await say(update, t(lang, "units.none_yet"))
+        return
+    for summary in found:
+        await say(update, *views.summary(lang, summary))
+
+
+@domain_errors
+async def pair(update: Update, context: Ctx) -> None:
+    unit_id, community_id, value = views.UNIT_PAIR.parse(press_data(update))
+    summary = await units.set_pairing(core_of(context), actor_of(update), unit_id, community_id, value == 1)
+    await answer(update)
+    await show(update, *views.summary(lang_of(update, context), summary))
+
+
+@domain_errors
+async def my_unit(update: Update, context: Ctx) -> None:
+    lang = lang_of(update, context)
+    rosters = await units.my_units(core_of(context), actor_of(update))
+    if not rosters:
+        await say(update, t(lang, "units.not_a_contact"))
+        return
+    for roster in rosters:
+        await say(update, views.roster(lang, roster))
+
+
+def build_handlers() -> list[AnyHandler]:
+    return [
+        CommandHandler("newunit", new_unit, filters=PRIVATE),
+        CommandHandler("units", list_units, filters=PRIVATE),
+        CommandHandler("unit", my_unit, filters=PRIVATE),
+        CallbackQueryHandler(pair, pattern=views.UNIT_PAIR.pattern),
+    ]
