@@ -1,5 +1,5 @@
 """Paired work units (包联单位): /newunit and /units (admins), the pairing buttons, /unit (a unit's
-contact). Private chat only; every press is re-checked by the service. The unit steps of the sign-up
+contact), "claim for my unit" on a card and putting members on the unit's task. Private chat only; every press is re-checked by the service. The unit steps of the sign-up
 and of /profile are in volunteers.py and volunteer_profile.py."""
 
 from __future__ import annotations
@@ -7,11 +7,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.i18n import t
-from bot.services import units
+from bot.i18n import t, tp
+from bot.services import requests, units
 from bot.services.kernel.errors import InvalidInput
 from bot.services.kernel.inputs import person_ref
 from bot.views import units as views
+from bot.views.requests.callbacks import TASK_UNIT_CLAIM
 
 from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, press_data, say
 from .pickers import answer, show
@@ -66,10 +67,30 @@ async def my_unit(update: Update, context: Ctx) -> None:
         await say(update, views.roster(lang, roster))
 
 
+@domain_errors
+async def claim(update: Update, context: Ctx) -> None:
+    """ "Claim for my unit" on a group card: the contact's private chat gets the claim (outbox)."""
+    view = await requests.claim_for_unit(
+        core_of(context), actor_of(update), TASK_UNIT_CLAIM.parse_id(press_data(update))
+    )
+    await answer(update, tp(lang_of(update, context), "units.claimed_answer", unit=view.unit, code=view.code))
+
+
+@domain_errors
+async def assign(update: Update, context: Ctx) -> None:
+    claim_id, person_id = views.UNIT_ASSIGN.parse(press_data(update))
+    view = await requests.assign_member(core_of(context), actor_of(update), claim_id, person_id)
+    lang = lang_of(update, context)
+    await answer(update, tp(lang, "units.assigned_answer"))
+    await show(update, views.claim_text(lang, view), views.claim_buttons(view))
+
+
 def build_handlers() -> list[AnyHandler]:
     return [
         CommandHandler("newunit", new_unit, filters=PRIVATE),
         CommandHandler("units", list_units, filters=PRIVATE),
         CommandHandler("unit", my_unit, filters=PRIVATE),
         CallbackQueryHandler(pair, pattern=views.UNIT_PAIR.pattern),
+        CallbackQueryHandler(claim, pattern=TASK_UNIT_CLAIM.pattern),
+        CallbackQueryHandler(assign, pattern=views.UNIT_ASSIGN.pattern),
     ]

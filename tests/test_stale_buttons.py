@@ -16,7 +16,18 @@ from bot.services.kernel.roles import Actor
 from bot.services.requests import claim_task, confirm_outcome, create_request, rate_request, report_done, start_task
 from bot.services.requests.intake import RequestDraft
 from storage.enums import VolunteerStatus
-from storage.models import DoorVisit, Emergency, Event, EventSignup, Pairing, VisitIssue, VolunteerProfile
+from storage.models import (
+    DoorVisit,
+    Emergency,
+    Event,
+    EventSignup,
+    Pairing,
+    Person,
+    Unit,
+    UnitClaim,
+    VisitIssue,
+    VolunteerProfile,
+)
 from tests.support import factories as f
 from tests.support.stale import every_codec, press_old
 from tests.support.town import log_visit
@@ -124,6 +135,8 @@ _OLD = {
     "requests.callbacks.REQ_CANCEL": old("resident"),
     # 接单 on a request done, confirmed and rated ({r})
     "requests.callbacks.TASK_ACCEPT": old("vol2", "{r}", group=True),
+    "requests.callbacks.TASK_UNIT_CLAIM": old("vol2", "{r}", group=True),
+    "units.UNIT_ASSIGN": old("admin", "{uc}", "{v2}"),
     "requests.callbacks.TASK_START": old("vol1", "{r}"),
     "requests.callbacks.TASK_DONE": old("vol1", "{r}"),
     "requests.callbacks.TASK_RELEASE": old("vol1", "{r}"),
@@ -257,7 +270,14 @@ async def moved_on(w) -> dict[str, int]:
         s.add_all([gone, emergency, event])
         await s.flush()
         s.add(EventSignup(event_id=event.id, volunteer_id=p1))
-        ids = dict(e=emergency.id, ev=event.id, gone_pairing=gone.id, p2=p2_profile.id)
+        admin = (await s.execute(select(Person).where(Person.tg_user_id == w.admin.id))).scalar_one()
+        unit = Unit(name="区税务局", contact_id=admin.id)
+        s.add(unit)
+        await s.flush()
+        ended = UnitClaim(request_id=rid, unit_id=unit.id, status="ended")  # a unit's claim, over
+        s.add(ended)
+        await s.flush()
+        ids = dict(e=emergency.id, ev=event.id, gone_pairing=gone.id, p2=p2_profile.id, uc=ended.id)
     await log_visit(db, w.household, w.volunteer_people[0], iso_week(now, "Asia/Shanghai"), outcome="needs_help")
     async with db.session() as s:
         visit = (await s.execute(select(DoorVisit))).scalars().one()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.i18n import join_list, t, tp
+from bot.services.requests import UnitClaimed, UnitClaimView
 from bot.services.units import UnitContactNamed, UnitRoster, UnitSummary
 from bot.views.callbacks import ID, Callback, Int
 from bot.views.labels import value_label
@@ -15,6 +16,8 @@ from storage.models import Unit
 from .people.callbacks import PF_NO_UNIT, PF_UNIT, PF_UNITS, SU_NO_UNIT, SU_UNIT
 from .people.labels import status_text, ticked
 
+# the unit's contact puts a member on the unit's task (claim, person)
+UNIT_ASSIGN = Callback("unit", "as", ID, ID)
 # an admin pairs a unit with one of their communities (1) or unpairs it (0): the value it is to get
 UNIT_PAIR = Callback("unit", "pair", ID, ID, Int(0, 1))
 
@@ -88,3 +91,34 @@ def roster(lang: str, r: UnitRoster) -> str:
 @renders(UnitContactNamed)
 def contact_named(n: UnitContactNamed, lang: str) -> OutMessage:
     return OutMessage(chat_id=n.chat_id, text=t(lang, "units.you_are_contact", unit=n.unit))
+
+
+# ------------------------------------------------------------------ a unit's claim
+def claim_text(lang: str, c: UnitClaimView) -> str:
+    """The unit's task for its contact: what it is (no address), who of the unit is on it."""
+    on = [m.name for m in c.members if m.on_it]
+    text = t(
+        lang,
+        "units.claim_head",
+        unit=c.unit,
+        code=c.code,
+        category=value_label(lang, "category", c.category),
+        summary=c.summary,
+        members=join_list(lang, on) if on else tp(lang, "units.none"),
+    )
+    if not c.live:
+        return text + "\n" + t(lang, "units.claim_over")
+    if not c.members:
+        return text + "\n" + t(lang, "units.claim_no_members")
+    return text + "\n" + t(lang, "units.claim_choose")
+
+
+def claim_buttons(c: UnitClaimView) -> Keyboard:
+    if not c.live:
+        return []
+    return [[Button(ticked(m.on_it, m.name), data=UNIT_ASSIGN.data(c.claim_id, m.person_id))] for m in c.members]
+
+
+@renders(UnitClaimed)
+def unit_claimed(n: UnitClaimed, lang: str) -> OutMessage:
+    return OutMessage(chat_id=n.chat_id, text=claim_text(lang, n.claim), buttons=claim_buttons(n.claim))

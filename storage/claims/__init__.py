@@ -10,17 +10,24 @@ from .ending import Finished, end_assignments, finish, give_back
 from .locks import LOCK_COLUMNS, lock_claim
 from .status import set_status
 from .take import Refused, Slot, holds, take_slot
+from .unit import LIVE_CLAIM, add_member, claiming_units, end_unit_claims, take_for_unit, unassigned_claims
 
 __all__ = [
+    "LIVE_CLAIM",
     "LOCK_COLUMNS",
     "Finished",
     "Refused",
     "Slot",
+    "add_member",
+    "claiming_units",
     "end_assignments",
+    "end_unit_claims",
     "finish",
     "give_back",
     "holds",
     "lock_claim",
     "set_status",
+    "take_for_unit",
     "take_slot",
+    "unassigned_claims",
 ]

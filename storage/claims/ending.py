@@ -13,6 +13,7 @@ from sqlmodel import col
 from ..claim_reads import LIVE
 from ..enums import AssignmentStatus, RequestStatus
 from ..models import Assignment, HelpRequest, table_of
+from .unit import unassigned_claims
 
 
 async def give_back(
@@ -24,11 +25,13 @@ async def give_back(
             update(Assignment)
             .where(col(Assignment.id) == assignment_id, col(Assignment.status).in_(LIVE))
             .values(status=status.value, release_reason=reason, done_at=None)
-            .returning(col(Assignment.request_id))
+            .returning(col(Assignment.request_id), col(Assignment.unit_claim_id))
         )
     ).first()
     if ended is None:
         return False
+    if ended[1] is not None:  # a unit's member: the unit's claim still holds the slot (its contact puts another)
+        return True
     await session.execute(
         update(HelpRequest)
         .where(
@@ -62,6 +65,7 @@ _REPORTED = (
         _HR.c.id == bindparam("rid"),
         _HR.c.status.in_([RequestStatus.open.value, RequestStatus.filled.value]),
         ~_LIVE_LEFT,
+        ~unassigned_claims(bindparam("rid")),
     )
     .values(status=RequestStatus.done_reported.value, done_at=bindparam("now", type_=DateTime(timezone=True)))
     .returning(*_HR.c)

@@ -60,6 +60,9 @@ from .notices import (
     TaskReleased,
     TaskStarted,
     TaskTaken,
+    UnitClaimed,
+    UnitClaimView,
+    UnitMember,
     VolunteerComing,
 )
 from .proof import MAX_PHOTOS, Photo, ProofPhotos, ProofView, attach_proof, photo_file_id, request_photos
@@ -67,8 +70,17 @@ from .ratings import auto_confirm_due, comment_rating, confirm_outcome, leader_c
 from .relay import RelayTarget, open_relay, relay_message
 from .task_details import live_task, my_tasks, task_view
 from .tasks import release_task, report_done, start_task
+from .unit_claims import assign_member, claim_for_unit, unit_claim, unit_label
 
 __all__ = [
+    # 接单 by a paired unit (包联单位认领)
+    "UnitClaimView",
+    "UnitClaimed",
+    "UnitMember",
+    "assign_member",
+    "claim_for_unit",
+    "unit_claim",
+    "unit_label",
     # 点单
     "NoGrid",
     "RequestDraft",

@@ -77,6 +77,7 @@ async def _end(
         raise Conflict("request.stale.closed", code=req.code or "")
     volunteers = [a.volunteer_id for a in await assignments(s, req.id or 0, LIVE + [AssignmentStatus.done.value])]
     await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
+    await claims.end_unit_claims(s, req.id or 0, now)
     await s.refresh(req)
     for vid in volunteers:
         await tell(core, s, vid, f"closed:{req.id}:{vid}", ClosedToVolunteer, code=req.code or "")

@@ -30,6 +30,7 @@ async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpReque
             closed_at=now,
         )
         volunteers = await claims.end_assignments(s, req.id or 0, AssignmentStatus.removed)
+        await claims.end_unit_claims(s, req.id or 0, now)
         set_committed(req, status=RequestStatus.cancelled.value, closed_at=now)
         for vid in volunteers:
             await tell(core, s, vid, f"cancelled:{req.id}:{vid}", RequestCancelled, code=req.code or "")

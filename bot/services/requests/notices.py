@@ -6,7 +6,7 @@ group: the community's default). A card edit is a RequestCard too (its chat_id i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from bot.services.kernel.notices import Notice
@@ -224,3 +224,30 @@ class Relayed(Notice):
     sender_name: str
     text: str
     to_resident: bool  # written by the volunteer
+
+
+@dataclass(frozen=True)
+class UnitMember:
+    person_id: int
+    name: str
+    on_it: bool  # holds the task under the unit's claim
+
+
+@dataclass(frozen=True)
+class UnitClaimView:
+    """A unit's claim as its contact sees it: no address, no phone."""
+
+    claim_id: int
+    unit: str
+    code: str
+    category: str
+    summary: str
+    live: bool
+    members: list[UnitMember] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitClaimed(Notice):
+    """To a unit's contact: their unit holds a task; a button per member to put on it."""
+
+    claim: UnitClaimView

@@ -14,6 +14,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.notices import Notice
 from bot.services.kernel.roles import admins_of, leaders_of
+from storage import claims
 from storage.card_reads import LeadCopy, Taker, card_audience, lead_ref_prefix
 from storage.enums import ChatKind, WhenKind
 from storage.models import ChatBinding, Grid, HelpRequest, Person
@@ -125,6 +126,8 @@ async def card_edits(
         people, read = await card_audience(session, req.id or 0, with_takers=takers is None)
         copies = read if copies is None else copies
     names = tuple(taker_name(p) for p in people) if takers is None else tuple(takers)
+    if takers is None:  # the paired units holding it too (包联单位认领; a volunteer's claim passes its own)
+        names += tuple(f"🏢 {n}" for n in await claims.claiming_units(session, req.id or 0))
     facts = CardFacts.of(req, this_year(core))
     edits = [(f"request:{req.id}", RequestCard(chat_id=0, card=facts, takers=names, returned=returned))]
     for ref, _chat_id, language in copies:

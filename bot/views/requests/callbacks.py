@@ -20,6 +20,7 @@ REQ_CANCEL = Callback("req", "cancel")
 
 # 接单: the card's Accept, the volunteer's task buttons, the Done report's answers
 TASK_ACCEPT = Callback("task", "accept", ID)
+TASK_UNIT_CLAIM = Callback("task", "unit", ID)  # a paired unit's contact claims the request for the unit
 TASK_SHOW = Callback("task", "show", ID)
 TASK_START = Callback("task", "start", ID)
 TASK_DONE = Callback("task", "done", ID)

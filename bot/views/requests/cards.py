@@ -12,7 +12,7 @@ from storage.enums import RequestStatus
 
 from ..message import Button, Keyboard, OutMessage
 from ..render import renders
-from .callbacks import BOARD_PICK, BOARD_REQUEST, TASK_ACCEPT
+from .callbacks import BOARD_PICK, BOARD_REQUEST, TASK_ACCEPT, TASK_UNIT_CLAIM
 from .labels import category_label, names_list, skills_label, status_label, when_label
 
 INTRO_KEYS = {
@@ -49,6 +49,8 @@ def card_buttons(lang: str, card: CardFacts, *, lead: bool = False) -> Keyboard:
         rows.append([Button(tp(lang, "request.card.accept_button"), data=TASK_ACCEPT.data(card.request_id))])
         if lead:
             rows[0].append(Button(tp(lang, "request.card.dispatch_button"), data=BOARD_PICK.data(card.request_id)))
+        else:  # in the group: a paired unit's contact may claim it for the unit (包联单位认领)
+            rows.append([Button(tp(lang, "units.claim_button"), data=TASK_UNIT_CLAIM.data(card.request_id))])
     if lead and card.status in (RequestStatus.filled.value, RequestStatus.done_reported.value):
         rows.append([Button(tp(lang, "request.card.manage_button"), data=BOARD_REQUEST.data(card.request_id))])
     return rows
