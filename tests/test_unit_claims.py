@@ -120,7 +120,9 @@ async def test_forty_presses_on_a_four_slot_task_fill_it_exactly(setup):
 async def test_only_units_racing_one_unit_pressing_twice_holds_one_slot(setup):
     core, _, _, contacts, _ = setup
     req = await _request(core, slots=3)
-    results = await asyncio.gather(*(claim_for_unit(core, contacts[0], req.id) for _ in range(10)), return_exceptions=True)
+    results = await asyncio.gather(
+        *(claim_for_unit(core, contacts[0], req.id) for _ in range(10)), return_exceptions=True
+    )
     assert sum(isinstance(r, UnitClaimView) for r in results) == 1
     assert all(isinstance(r, UnitClaimView | AlreadyYours) for r in results), results
     assert await _holders(core, req.id) == (1, 0, 1)

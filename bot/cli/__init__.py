@@ -16,12 +16,12 @@ from bot.logcontext import LogFormat
 from bot.services.kernel.config import ConfigError, load_config
 from storage.migrate import NeedsMigration
 
-from . import admin, config, db, digest, export, importer, jobs, run, sandbox
+from . import admin, config, db, digest, export, importer, jobs, report, run, sandbox
 from .errors import CliError
 from .examples import EXAMPLES
 
 # the sub-commands, in the order `redvest --help` lists them
-SUBCOMMANDS = [run, sandbox, config, db, admin, jobs, importer, digest, export]
+SUBCOMMANDS = [run, sandbox, config, db, admin, jobs, importer, digest, export, report]
 __all__ = ["CliError", "build_parser", "main"]
 
 EXIT_CODES = """exit codes:

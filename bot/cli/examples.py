@@ -34,4 +34,7 @@ EXAMPLES = {
   redvest export volunteers --from 2026-11-01 --to 2026-11-30 --community 1 --out volunteers-nov.xlsx
   redvest export households --from 2026-11-01 --to 2026-11-30 --grid 阳光一格 --with-contacts --out households.xlsx
   redvest export events --from 2026-11-01 --to 2026-11-30 --lang en --out events.csv""",
+    "report": """examples:
+  redvest report units --month 2026-11                  each unit's report, its XLSX here
+  redvest report units --month 2026-11 --out reports --lang en""",
 }

@@ -52,6 +52,7 @@ def all_jobs() -> list[Job]:
         event_reminders,
         retention,
         service_day,
+        unit_reports,
         visit_list,
         visit_overview,
         visit_reminder,
@@ -66,5 +67,6 @@ def all_jobs() -> list[Job]:
         visit_overview.JOB,
         service_day.JOB,
         digest.JOB,
+        unit_reports.JOB,
         retention.JOB,
     ]

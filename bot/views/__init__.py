@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     places,
     points,
     requests,
+    unit_reports,
     units,
     visits,
 )

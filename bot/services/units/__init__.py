@@ -5,20 +5,31 @@ Other features, handlers and views import from here.
 
 from __future__ import annotations
 
-from .notices import UnitContactNamed
+from .facts import MemberMonth, UnitReport
+from .notices import UnitContactNamed, UnitReportReady
 from .registry import UnitSummary, admin_units, clean_unit_name, save_unit, set_pairing, units_of_grid
+from .reports import month_range, parse_month, previous_month, send_unit_reports, unit_report, unit_reports
 from .roster import Member, OpenTask, UnitRoster, my_units
 
 __all__ = [
     "Member",
+    "MemberMonth",
     "OpenTask",
     "UnitContactNamed",
+    "UnitReport",
+    "UnitReportReady",
     "UnitRoster",
     "UnitSummary",
     "admin_units",
     "clean_unit_name",
+    "month_range",
     "my_units",
+    "parse_month",
+    "previous_month",
     "save_unit",
+    "send_unit_reports",
     "set_pairing",
+    "unit_report",
+    "unit_reports",
     "units_of_grid",
 ]
