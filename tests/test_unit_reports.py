@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, datetime
+from datetime import UTC
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -58,7 +57,7 @@ async def seed(db, *, contact_lang: str = "en"):
         for prof in (await s.execute(select(VolunteerProfile))).scalars():
             if prof.person_id != outsider.id:
                 prof.unit_id = unit.id
-        for i, (who, when, stars) in enumerate(((zhang, NOV, 5), (li, OCT, 4), (outsider, NOV, 3))):
+        for who, when, stars in ((zhang, NOV, 5), (li, OCT, 4), (outsider, NOV, 3)):
             req = HelpRequest(
                 grid_id=grid.id,
                 category="moving",
