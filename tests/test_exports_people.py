@@ -121,7 +121,7 @@ def _no_formulas(wb) -> None:
 async def test_volunteers_with_the_periods_points_and_hours_in_both_languages(town):
     zh = _csv(await _export(town, town.leader_a, "volunteers"))
     assert zh[0][:8] == ["志愿者", "网格", "状态", "队伍", "党员", "技能", "突击队", "报名日期"]
-    assert zh[0][8:] == ["积分", "时长（小时）", "完成任务数", "走访次数", "参加活动次数", "最近活动"]
+    assert zh[0][8:] == ["积分", "时长（小时）", "完成任务数", "走访次数", "参加活动次数", "最近活动", "工作单位"]
     assert [r[0] for r in zh[1:]] == ["张志愿"]  # the leader's grid only; no phone without contacts
     row = zh[1]
     assert row[1:7] == [

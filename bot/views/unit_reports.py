@@ -68,12 +68,12 @@ def report_xlsx(lang: str, r: UnitReport) -> bytes:
     title = ws.cell(row=1, column=1)
     title.value = ILLEGAL_CHARACTERS_RE.sub("", tp(lang, "units.report_title", unit=r.unit, month=r.month))
     title.data_type = "s"
-    ws.append([tp(lang, f"units.col_{c}") for c in COLUMNS])
+    ws.append([tp(lang, f"units.col.{c}") for c in COLUMNS])
     rows: list[list[Any]] = [
         [m.name, m.community, m.grid, status_text(lang, m.status), m.tasks_done, m.hours, m.points, m.rated, m.stars]
         for m in r.members
     ]
-    rows.append([tp(lang, "units.col_total"), "", "", "", r.tasks_done, r.hours, r.points, r.rated, r.stars])
+    rows.append([tp(lang, "units.col.total"), "", "", "", r.tasks_done, r.hours, r.points, r.rated, r.stars])
     for row in rows:
         ws.append(row)
         for cell in ws[ws.max_row]:

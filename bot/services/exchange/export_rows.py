@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.ids import stored_id
+from bot.services.units import unit_figures
 from storage.enums import AssignmentStatus
 from storage.models import Assignment, DoorVisit, HelpRequest, Household, Person, PointsEntry, Rating
 
@@ -28,6 +29,8 @@ async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: d
         return await count_households(core, sc)
     if kind == "events":
         return await count_events(core, sc, lo, hi)
+    if kind == "units":
+        return len(await unit_figures(core, list(sc.grids), lo, hi))
     grids = list(sc.grids)
     stmt = {
         "requests": select(func.count())
@@ -63,6 +66,7 @@ async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: date
         "volunteers": volunteer_rows,
         "households": household_rows,
         "events": event_rows,
+        "units": _units,
     }[kind]
     after = 0
     while True:
@@ -72,6 +76,15 @@ async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: date
         yield rows
         if after < 0:
             return
+
+
+async def _units(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:
+    """A row a paired unit (包联单位): its members in the grids and what they did in the period."""
+    rows: list[Row] = [
+        [f.name, f.contact or "", Several(f.communities), f.members, f.tasks_done, f.hours, f.points, f.open_claims]
+        for f in await unit_figures(core, list(sc.grids), lo, hi)
+    ]
+    return rows, -1
 
 
 async def _requests(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after: int) -> tuple[list[Row], int]:

@@ -19,7 +19,7 @@ TEXT_COLUMNS = frozenset({"phone"})
 # columns an XLSX sheet makes wider: times ("2026-11-30 23:30"), and names or texts
 TIME_COLUMNS = frozenset({"created", "accepted", "done", "date", "last_active", "last_visit", "starts"})
 WIDE_COLUMNS = frozenset(
-    {"summary", "volunteers", "attendees", "paired", "address", "members", "note", "event", "skills"}
+    {"summary", "volunteers", "attendees", "paired", "address", "members", "note", "event", "skills", "unit"}
 )
 
 
@@ -116,6 +116,7 @@ def columns(kind: str, contacts: bool) -> list[str]:
             "visits",
             "events_attended",
             "last_active",
+            "unit",
         ],
         "households": [
             "household",
@@ -142,6 +143,7 @@ def columns(kind: str, contacts: bool) -> list[str]:
             "attendees",
             "cancelled",
         ],
+        "units": ["unit", "contact", "communities", "unit_members", "tasks_done", "hours", "points", "open_claims"],
     }[kind]
     if contacts and kind == "requests":
         cols += ["address", "phone"]

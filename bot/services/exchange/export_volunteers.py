@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from storage.enums import AssignmentStatus, SignupStatus, VolunteerStatus
-from storage.models import Assignment, DoorVisit, Event, EventSignup, Person, PointsEntry, VolunteerProfile
+from storage.models import Assignment, DoorVisit, Event, EventSignup, Person, PointsEntry, Unit, VolunteerProfile
 
 from .export_sheet import ExportScope, Row, Several, Term, local
 
@@ -100,6 +100,7 @@ async def volunteer_rows(core: Core, sc: ExportScope, lo: datetime, hi: datetime
                 )
             ).all()
         )
+        units = dict((await s.execute(select(col(Unit.id), col(Unit.name)))).all())
         last: dict[int, datetime] = {}
         attended = select(col(ES.volunteer_id), func.max(col(Event.starts_at))).join(
             Event, col(Event.id) == col(ES.event_id)
@@ -139,6 +140,7 @@ async def volunteer_rows(core: Core, sc: ExportScope, lo: datetime, hi: datetime
             visits.get(pid, 0),
             events.get(pid, 0),
             last.get(pid),
+            units.get(prof.unit_id or 0, ""),  # their work unit (包联单位)
         ]
         if sc.contacts:
             row.append(person.phone or "")

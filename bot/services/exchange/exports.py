@@ -30,7 +30,7 @@ from .export_rows import batches, count_rows
 from .export_sheet import ExportScope, columns
 from .export_write import ExportLabels, write_csv, write_xlsx
 
-KINDS = ("requests", "visits", "points", "hours", "volunteers", "households", "events")
+KINDS = ("requests", "visits", "points", "hours", "volunteers", "households", "events", "units")
 FORMATS = ("csv", "xlsx")
 MAX_DAYS = 3 * 366
 Progress = Callable[[int, int], None]

@@ -6,6 +6,7 @@ Other features, handlers and views import from here.
 from __future__ import annotations
 
 from .facts import MemberMonth, UnitReport
+from .figures import UnitFigures, unit_figures
 from .notices import UnitContactNamed, UnitReportReady
 from .registry import UnitSummary, admin_units, clean_unit_name, save_unit, set_pairing, units_of_grid
 from .reports import month_range, parse_month, previous_month, send_unit_reports, unit_report, unit_reports
@@ -16,6 +17,7 @@ __all__ = [
     "MemberMonth",
     "OpenTask",
     "UnitContactNamed",
+    "UnitFigures",
     "UnitReport",
     "UnitReportReady",
     "UnitRoster",
@@ -29,6 +31,7 @@ __all__ = [
     "save_unit",
     "send_unit_reports",
     "set_pairing",
+    "unit_figures",
     "unit_report",
     "unit_reports",
     "units_of_grid",

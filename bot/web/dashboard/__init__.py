@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.services.kernel.core import Core
 from bot.views.fonts import font_file
 
-from . import auth, board, certificates, exports, life, meetings, overview, people, proof
+from . import auth, board, certificates, exports, life, meetings, overview, people, proof, units
 
 STATIC = Path(__file__).parent / "static"
 FONT_URL = "/dashboard/static/NotoSansSC-Regular.otf"  # named in static/style.css
@@ -62,6 +62,7 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.post(r"/dashboard/meetings/{id:\d{1,15}}/close", meetings.close_action),
             web.get("/dashboard/events", life.events_page),
             web.get("/dashboard/emergency", life.emergency_page),
+            web.get("/dashboard/units", units.units_page),
             web.get("/dashboard/exports", exports.exports_page),
             web.get("/dashboard/exports/download", exports.download),
         ]

@@ -29,6 +29,7 @@ NAV = (
     ("meetings", "/dashboard/meetings", "dash.meetings.nav"),
     ("events", "/dashboard/events", "dash.nav.events"),
     ("emergency", "/dashboard/emergency", "dash.nav.emergency"),
+    ("units", "/dashboard/units", "dash.nav.units"),
     ("exports", "/dashboard/exports", "dash.nav.exports"),
 )
 LANG_NAMES = {"zh-CN": "中文", "en": "English"}
