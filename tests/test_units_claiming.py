@@ -97,3 +97,19 @@ async def test_in_english_the_contact_reads_the_claim_and_a_filled_card_refuses_
     assert f"{req.code} 已经被别人接走了" in answer["text"]
     async with w.db.session() as s:
         assert (await s.get(HelpRequest, req.id)).slots_taken == 1
+
+
+async def test_on_a_two_place_request_a_unit_and_a_volunteer_share_it_and_the_card_names_both(world):
+    w = world
+    contact, _ = await _unit_with_members(w)
+    req, card = await new_request(w, resident=w.leader, slots=2)
+    answer = await contact.press("单位认领", chat=w.volunteer_group, message=card)
+    assert "区税务局" in answer["text"]
+    await w.sb.wait_bot_message(w.volunteer_group, contains="🏢 区税务局", edited=True)
+    answer = await w.volunteers[1].press("接单", chat=w.volunteer_group, message=card, force=True)
+    assert req.code in answer["text"]
+    full = await w.sb.wait_bot_message(w.volunteer_group, contains="王志愿", edited=True)
+    assert "🏢 区税务局" in text_of(full) and not any("接单" in b["text"] for b in buttons_of(full))
+    async with w.db.session() as s:
+        r = await s.get(HelpRequest, req.id)
+        assert (r.status, r.slots_taken) == ("filled", 2)

@@ -70,7 +70,7 @@ from .ratings import auto_confirm_due, comment_rating, confirm_outcome, leader_c
 from .relay import RelayTarget, open_relay, relay_message
 from .task_details import live_task, my_tasks, task_view
 from .tasks import release_task, report_done, start_task
-from .unit_claims import assign_member, claim_for_unit, unit_claim, unit_label
+from .unit_claims import assign_member, claim_for_unit, unit_claim
 
 __all__ = [
     # 接单 by a paired unit (包联单位认领)
@@ -80,7 +80,6 @@ __all__ = [
     "assign_member",
     "claim_for_unit",
     "unit_claim",
-    "unit_label",
     # 点单
     "NoGrid",
     "RequestDraft",

@@ -126,7 +126,9 @@ async def card_edits(
         people, read = await card_audience(session, req.id or 0, with_takers=takers is None)
         copies = read if copies is None else copies
     names = tuple(taker_name(p) for p in people) if takers is None else tuple(takers)
-    if takers is None:  # the paired units holding it too (包联单位认领; a volunteer's claim passes its own)
+    # the paired units holding it too (包联单位认领): read unless the takers given fill every slot taken (a
+    # volunteer's Accept on a request no unit holds: no statement more on that hot path)
+    if takers is None or (req.slots_taken or 0) > len(takers):
         names += tuple(f"🏢 {n}" for n in await claims.claiming_units(session, req.id or 0))
     facts = CardFacts.of(req, this_year(core))
     edits = [(f"request:{req.id}", RequestCard(chat_id=0, card=facts, takers=names, returned=returned))]

@@ -29,16 +29,11 @@ from storage.models import (
 )
 from storage.rows import key_of, set_committed
 
-from .common import display_name, notice_for, require_status, taker_names
+from .common import display_name, notice_for, require_status
 from .grid_today import this_year
 from .notices import TaskTaken, UnitClaimed, UnitClaimView, UnitMember, VolunteerComing
 from .posting import Send, card_edits, queue
 from .task_details import view_of
-
-
-def unit_label(name: str) -> str:
-    """How a unit shows among a card's takers (a name, as people's are)."""
-    return f"🏢 {name}"
 
 
 async def _contact_unit(s: AsyncSession, me: Person, grid_id: int) -> Unit:
@@ -136,15 +131,10 @@ async def claim_for_unit(core: Core, actor: Actor, request_id: int) -> UnitClaim
             told = notice_for(me, UnitClaimed, claim=view)
             if told is not None:
                 sends.append((f"unit-claimed:{claim_id}", told, f"unit-claim:{claim_id}", False))
-            names = await taker_names(s, key_of(req)) + await _unit_labels(s, key_of(req))
-            await queue(core, s, sends, await card_edits(core, s, req, takers=names))
+            await queue(core, s, sends, await card_edits(core, s, req))  # the takers and units, read
             return view
     except IntegrityError:  # the same unit's two presses raced on PostgreSQL; one of them won
         raise AlreadyYours("units.claim_already_yours", code=code) from None
-
-
-async def _unit_labels(s: AsyncSession, request_id: int) -> list[str]:
-    return [unit_label(n) for n in await claims.claiming_units(s, request_id)]
 
 
 async def _my_claim(s: AsyncSession, me: Person, claim_id: int) -> tuple[UnitClaim, Unit, HelpRequest]:
@@ -205,8 +195,7 @@ async def assign_member(core: Core, actor: Actor, claim_id: int, person_id: int)
             if coming is not None:
                 sends.append((f"coming:{aid}", coming, None, False))
             await audit.record(s, me.id, "task.unit_assign", "request", req.id, unit=unit.id, volunteer=person_id)
-            names = await taker_names(s, key_of(req)) + await _unit_labels(s, key_of(req))
-            await queue(core, s, sends, await card_edits(core, s, req, takers=names))
+            await queue(core, s, sends, await card_edits(core, s, req))  # the takers and units, read
             return await _view(s, claim, unit, req)
     except IntegrityError:  # the member took it themselves, or two presses raced
         raise AlreadyYours("units.member_on_it", name="") from None
