@@ -28,6 +28,7 @@ from . import (
     places,
     points,
     privacy,
+    referrals,
     relay,
     requests,
     residents,
@@ -50,6 +51,7 @@ def build_all() -> list[AnyHandler]:
         *residents.build_handlers(),
         *households.build_handlers(),
         *buildings.build_handlers(),
+        *referrals.build_handlers(),
         # the request loop
         *tasks.build_handlers(),
         *wishes.build_handlers(),

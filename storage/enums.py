@@ -181,3 +181,13 @@ class CareStatus(StrEnum):
     due = "due"  # created on its day, for the volunteer to do
     done = "done"
     missed = "missed"  # not done by the next morning: the leaders were told
+
+
+class ReferralStatus(StrEnum):
+    sent = "sent"  # 吹哨: waiting for the department
+    accepted = "accepted"  # the department took it on
+    answered = "answered"  # the department answered: the outcome
+    handed_back = "handed_back"  # the department gave it back to the community
+
+
+OPEN_REFERRAL_STATUSES = (ReferralStatus.sent, ReferralStatus.accepted)

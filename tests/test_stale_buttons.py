@@ -210,6 +210,13 @@ _OLD = {
     "places.callbacks.HH_UNPAIR": old("leader", "{gone_pairing}"),
     # 楼栋长: the head was removed already (no such head any more)
     "buildings.BLD_REMOVE_HEAD": old("leader", 987654),
+    # 吹哨: the request ({r}) is over, nothing to forward; the department's buttons: no such referral
+    "referrals.WH_DEPT": old("admin", "{r}", 1),
+    "referrals.WH_SET": old("admin", "{r}", 1, 3, 7),
+    "referrals.WH_SEND": old("admin", "{r}", 1, 0, 3),
+    "referrals.WH_ACCEPT": old("admin", 987654),
+    "referrals.WH_ANSWER": old("admin", 987654),
+    "referrals.WH_BACK": old("admin", 987654),
     # 平急转换: the call-up ({e}) is over; /emergency's conversation too
     "emergency.ON_DUTY": old("vol1", "{e}"),
     "emergency.CANT": old("vol1", "{e}"),

@@ -21,6 +21,7 @@ from . import (  # noqa: F401
     people,
     places,
     points,
+    referrals,
     requests,
     unit_reports,
     units,

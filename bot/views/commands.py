@@ -25,6 +25,8 @@ MenuSet = list[tuple[str, Menu]]  # (Telegram's two-letter language code, or "" 
 START = [("start", "cmd.start")]
 ADMIN = [
     ("emergency", "cmd.emergency"),
+    ("whistle", "cmd.whistle"),
+    ("departments", "cmd.departments"),
     ("communities", "cmd.communities"),
     ("newgrid", "cmd.newgrid"),
     ("setleader", "cmd.setleader"),

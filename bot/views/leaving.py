@@ -22,6 +22,7 @@ NOTES = {
     "relay": ("leaving.relay", "leaving.again.relay"),
     "task_report": ("leaving.task_report", "leaving.again.task_report"),
     "rating": ("leaving.rating", "leaving.again.rating"),
+    "referral_answer": ("leaving.referral_answer", "leaving.again.referral_answer"),
 }
 _OTHER = ("leaving.other", "leaving.again.other")
 

@@ -9,7 +9,7 @@ from .life import DoorVisit, DutyResponse, Emergency, Event, EventSignup, Points
 from .loudspeaker import Announcement, NoticeMute
 from .people import Person, RoleGrant, VolunteerProfile
 from .places import Building, BuildingHead, ChatBinding, Community, Grid, Household, Pairing
-from .requests import Assignment, HelpRequest, ProofPhoto, Rating, Relay
+from .requests import Assignment, Department, HelpRequest, ProofPhoto, Rating, Referral, Relay
 from .system import (
     AuditEntry,
     ConversationState,
@@ -35,6 +35,7 @@ __all__ = [
     "ChatBinding",
     "Community",
     "ConversationState",
+    "Department",
     "DoorVisit",
     "DutyResponse",
     "Emergency",
@@ -55,6 +56,7 @@ __all__ = [
     "ProcessedUpdate",
     "ProofPhoto",
     "Rating",
+    "Referral",
     "Relay",
     "RoleGrant",
     "UserData",

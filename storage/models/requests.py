@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at_field, ts_field
@@ -111,3 +111,34 @@ class ProofPhoto(SQLModel, table=True):
     file_id: str = Field(max_length=255)
     file_unique_id: str = Field(max_length=64)
     created_at: datetime = created_at_field()
+
+
+class Department(SQLModel, table=True):
+    """吹哨: a department or street-office contact of a community; no Telegram id = handled offline
+    (the forwarding admin records its answers)."""
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    name: str = Field(max_length=100)
+    tg_user_id: int | None = Field(default=None, sa_type=BigInteger)
+    contact_name: str = Field(default="", max_length=100)
+    created_at: datetime = created_at_field()
+
+
+class Referral(SQLModel, table=True):
+    """A request forwarded to a department with a reply deadline, and what was shared with it."""
+
+    __table_args__ = (Index("ix_referral_status_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="help_request.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    status: str = Field(default="sent", max_length=16)  # ReferralStatus
+    share_address: bool = Field(default=False)
+    share_phone: bool = Field(default=False)
+    answer: str = Field(default="", max_length=1000)
+    sent_by: int | None = Field(default=None, foreign_key="person.id")
+    due_at: datetime = Field(sa_type=DateTime(timezone=True))
+    created_at: datetime = created_at_field()
+    decided_at: datetime | None = ts_field()  # accepted, answered or handed back
+    escalated_at: datetime | None = ts_field()

@@ -68,6 +68,8 @@ class DigestFigures:
     care_missed_total: int = 0
     care_missed: list[CareMissLine] = field(default_factory=list)  # the first of them
     buildings: list[BuildingLine] = field(default_factory=list)  # a grid's, when it has buildings (楼栋)
+    referrals_open: int = 0  # 吹哨: forwarded to a department, no answer yet (at the week's end)
+    referrals_overdue: int = 0  # of which past their reply deadline
 
     @property
     def quiet(self) -> bool:

@@ -12,6 +12,7 @@ from .care_queries import care_tasks
 from .emergency_queries import emergencies
 from .figures import DigestFigures, Span
 from .meeting_queries import open_issues
+from .referral_queries import referrals
 from .request_queries import medians, ratings, request_counts
 from .visit_queries import stale_households, visits, visits_planned
 from .volunteer_queries import pending_volunteers, points
@@ -33,4 +34,5 @@ async def compute(s: AsyncSession, scope: str, keys: list[int], week: str, span:
     await emergencies(s, scope, keys, span, out)
     await open_issues(s, scope, keys, out)
     await care_tasks(s, scope, keys, week, out)
+    await referrals(s, scope, keys, span, out)
     return out

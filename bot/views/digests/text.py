@@ -98,6 +98,8 @@ def _requests(lang: str, f: DigestFigures) -> str:
         )
     else:
         lines.append(t(lang, "digest.requests.no_ratings"))
+    if f.referrals_open:
+        lines.append(tn(lang, "referrals.digest.line", f.referrals_open, overdue=f.referrals_overdue))
     return "\n".join(lines)
 
 

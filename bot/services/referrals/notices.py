@@ -1,0 +1,55 @@
+"""What 吹哨 tells people: the department its card, the resident that it went to the street office
+and the outcome, the admins each decision and a missed deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.services.kernel.notices import Notice
+
+
+@dataclass(frozen=True, kw_only=True)
+class DepartmentCard(Notice):
+    """To the department's contact (or, for an offline department, to the admin who forwarded it).
+    Address and phone only when the admin chose to share them."""
+
+    referral_id: int
+    department: str
+    community: str
+    grid: str
+    code: str
+    category: str
+    summary: str
+    due_at: datetime
+    timezone: str
+    address: str | None = None
+    phone: str | None = None
+    offline: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferralSent(Notice):
+    """To the resident: their request was passed to the street office."""
+
+    code: str
+    department: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferralAnswered(Notice):
+    """To the resident: the department's answer, the outcome."""
+
+    code: str
+    department: str
+    answer: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferralUpdate(Notice):
+    """To the community's admins: the department accepted, answered, handed it back, or missed its deadline."""
+
+    kind: str  # accepted | answered | handed_back | overdue
+    code: str
+    department: str
+    answer: str = ""

@@ -1,0 +1,179 @@
+"""吹哨 (the third tier): /departments and /adddepartment (a community's contacts), /whistle CODE
+(forward a request: the department, what is shared, the deadline, Send), and the department's
+buttons on its card: accept, answer (a small persistent conversation, "referral_answer"), hand back."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.services import referrals
+from bot.services.kernel.errors import InvalidInput
+from bot.services.kernel.inputs import person_ref
+from bot.views import referrals as views
+from storage.enums import ReferralStatus
+
+from .base import (
+    AnyHandler,
+    Ctx,
+    actor_of,
+    core_of,
+    domain_errors,
+    drop_keyboard,
+    lang_of,
+    message_of,
+    press_data,
+    say,
+    user_data,
+)
+from .pickers import answer, conversation, show
+from .tasks import expired, last_step, remember, take_pending
+
+PRIVATE = filters.ChatType.PRIVATE
+PENDING = "referral_answer"
+TEXT = 1
+END = ConversationHandler.END
+
+
+@domain_errors
+async def departments_command(update: Update, context: Ctx) -> None:
+    rows = await referrals.departments(core_of(context), actor_of(update))
+    await say(update, views.department_list(lang_of(update, context), rows))
+
+
+@domain_errors
+async def add_department(update: Update, context: Ctx) -> None:
+    """`/adddepartment 街道城管科 @username` (or a Telegram id, or `offline`); a community's name after it
+    when the admin administers several."""
+    lang = lang_of(update, context)
+    args = list(context.args or [])
+    if len(args) < 2:
+        await say(update, views.usage(lang))
+        return
+    contact = None if args[1].lower() in referrals.OFFLINE_WORDS else person_ref(args[1])
+    row = await referrals.add_department(
+        core_of(context), actor_of(update), args[0], contact, " ".join(args[2:]) or None
+    )
+    await say(update, views.added(lang, row))
+
+
+@domain_errors
+async def whistle_command(update: Update, context: Ctx) -> None:
+    lang = lang_of(update, context)
+    args = list(context.args or [])
+    if len(args) != 1 or len(args[0]) > 20:
+        raise InvalidInput("referrals.whistle_usage")
+    choice = await referrals.whistle_choice(core_of(context), actor_of(update), args[0])
+    await say(update, *views.choose_department(lang, choice))
+
+
+@domain_errors
+async def department_pressed(update: Update, context: Ctx) -> None:
+    data = press_data(update)
+    if views.WH_DEPT.matches(data):
+        rid, did = views.WH_DEPT.parse(data)
+        share, days = 0, views.DEFAULT_DAYS  # by default nothing personal goes out
+    else:
+        rid, did, share, days = views.WH_SET.parse(data)
+    choice = await referrals.whistle_choice(core_of(context), actor_of(update), rid)
+    await answer(update)
+    await show(update, *views.confirm(lang_of(update, context), choice, did, share, days))
+
+
+@domain_errors
+async def send_pressed(update: Update, context: Ctx) -> None:
+    rid, did, share, days = views.WH_SEND.parse(press_data(update))
+    done = await referrals.forward(
+        core_of(context), actor_of(update), rid, did, address=bool(share & 1), phone=bool(share & 2), days=days
+    )
+    await answer(update)
+    await show(update, views.sent(lang_of(update, context), done))
+
+
+async def _decided(update: Update, context: Ctx, done: referrals.Decided) -> None:
+    q = update.callback_query
+    if q is not None:
+        await q.answer()
+        await drop_keyboard(q)
+    await say(update, views.decided(lang_of(update, context), done))
+
+
+@domain_errors
+async def accept_pressed(update: Update, context: Ctx) -> None:
+    ref_id = views.WH_ACCEPT.parse_id(press_data(update))
+    done = await referrals.decide(core_of(context), actor_of(update), ref_id, ReferralStatus.accepted)
+    lang = lang_of(update, context)
+    q = update.callback_query
+    if q is not None:
+        await q.answer()
+        await drop_keyboard(q)
+    await say(update, views.decided(lang, done), views.answer_buttons(lang, ref_id))
+
+
+@domain_errors
+async def back_pressed(update: Update, context: Ctx) -> None:
+    ref_id = views.WH_BACK.parse_id(press_data(update))
+    await _decided(
+        update, context, await referrals.decide(core_of(context), actor_of(update), ref_id, ReferralStatus.handed_back)
+    )
+
+
+@domain_errors
+async def ask_answer(update: Update, context: Ctx) -> int | None:
+    ref_id = views.WH_ANSWER.parse_id(press_data(update))
+    code = await referrals.check_can_answer(core_of(context), actor_of(update), ref_id)
+    await answer(update)
+    remember(context, PENDING, id=ref_id)
+    await say(update, views.ask_answer(lang_of(update, context), code))
+    return TEXT
+
+
+@last_step
+async def answer_text(update: Update, context: Ctx) -> object:
+    pending = take_pending(context, PENDING)
+    if pending is None:
+        return await expired(update, context)
+    text = message_of(update).text or ""
+    done = await referrals.decide(
+        core_of(context), actor_of(update), int(pending.get("id", 0)), ReferralStatus.answered, text
+    )
+    user_data(context).pop(PENDING, None)
+    await say(update, views.decided(lang_of(update, context), done))
+    return END
+
+
+async def cancel(update: Update, context: Ctx) -> object:
+    user_data(context).pop(PENDING, None)
+    await say(update, views.answer_cancelled(lang_of(update, context)))
+    return END
+
+
+async def text_only(update: Update, context: Ctx) -> None:
+    await say(update, views.text_only(lang_of(update, context)))
+
+
+def build_handlers() -> list[AnyHandler]:
+    answering = conversation(
+        name=PENDING,
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[CallbackQueryHandler(ask_answer, pattern=views.WH_ANSWER.pattern)],
+        states={
+            TEXT: [
+                MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answer_text),
+                MessageHandler(PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only),
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+    )
+    return [
+        answering,
+        CommandHandler("departments", departments_command, filters=PRIVATE),
+        CommandHandler("adddepartment", add_department, filters=PRIVATE),
+        CommandHandler("whistle", whistle_command, filters=PRIVATE),
+        CallbackQueryHandler(department_pressed, pattern=views.WH_DEPT.pattern),
+        CallbackQueryHandler(department_pressed, pattern=views.WH_SET.pattern),
+        CallbackQueryHandler(send_pressed, pattern=views.WH_SEND.pattern),
+        CallbackQueryHandler(accept_pressed, pattern=views.WH_ACCEPT.pattern),
+        CallbackQueryHandler(back_pressed, pattern=views.WH_BACK.pattern),
+    ]
