@@ -90,6 +90,7 @@ class DigestFigures:
             or self.emergencies
             or self.issues_open
             or self.care_due
+            or self.referrals_open
         )
 
 
