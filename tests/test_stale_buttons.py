@@ -150,6 +150,7 @@ _OLD = {
     "requests.callbacks.TASK_PHOTOS": old("vol1", "done"),
     # 微心愿墙: Take on it (no wish any more, and done)
     "wishes.WISH_TAKE": old("vol2", "{r}", 0, 0),
+    "wishes.WISH_UNIT": old("vol2", "{r}", 0, 0),  # and a unit's claim from the wall
     # 派单 on it
     "requests.board.BOARD_PICK": old("leader", "{r}"),
     "requests.callbacks.BOARD_TO": old("leader", "{r}", "{v2}"),

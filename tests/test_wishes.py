@@ -13,11 +13,13 @@ from bot.services.kernel.errors import AlreadyTaken, Conflict
 from bot.services.kernel.roles import Actor
 from bot.services.requests import ClaimResult, RequestDraft, create_request
 from bot.services.wishes import take_wish, wish_wall
-from storage.models import Assignment, HelpRequest
+from storage.models import Assignment, HelpRequest, UnitClaim, VolunteerProfile
 from tests.support import factories as f
-from tests.support.harness import buttons_of, text_of
+from tests.support.harness import buttons_of, make_user, text_of
 from tests.support.stale import press_old, snapshot
 from tests.support.waiting import settle
+
+from .test_units import unit_of
 
 ADDRESS = "幸福里 3 栋 2 单元 401"
 PHONE = "13900001111"
@@ -194,3 +196,71 @@ async def test_forty_volunteers_taking_one_wish_at_once_exactly_one_wins(crowd):
     assert (await wish_wall(core, vols[5])).wishes == []
     with pytest.raises(Conflict):
         await wish_wall(core, vols[0], grid_id=424242)
+
+
+async def _secretary(w, lang: str = "zh-CN"):
+    """刘书记, no volunteer, is the contact of 区税务局 (paired with the community); 张志愿 is its member."""
+    secretary = await make_user(w.sb, 4001, "刘书记", lang)
+    await secretary.send("/start")
+    await secretary.reply()
+    await w.admin.send("/newunit 区税务局 4001")
+    await w.admin.reply("已创建单位")
+    unit = await unit_of(w.db, "区税务局")
+    async with w.db.session() as s:
+        prof = (
+            await s.execute(select(VolunteerProfile).where(VolunteerProfile.person_id == w.volunteer_people[0].id))
+        ).scalar_one()
+        prof.unit_id = unit.id
+    return secretary, unit
+
+
+async def test_a_units_contact_claims_a_wish_for_the_unit_from_the_wall(world):
+    w = world
+    wishes, other, repair = await a_wall(w, count=2)
+    for u in (w.resident, *w.volunteers):
+        await u.send("/start")
+        await u.reply()
+    secretary, unit = await _secretary(w)
+    await secretary.send("/wishes")
+    wall = await secretary.reply(contains="微心愿墙")
+    text = text_of(wall)
+    # every grid of the paired community, as the unit: no names, addresses or phones
+    assert "区税务局" in text and "全部网格：3 个微心愿" in text and other.code in text and repair.code not in text
+    for private in (ADDRESS, PHONE, "王奶奶", "李爷爷"):
+        assert private not in text
+    labels = [b["text"] for b in buttons_of(wall)]
+    assert f"🏢 单位认领 1 · {wishes[0].code}" in labels and f"🏢 单位认领 3 · {other.code}" in labels
+    assert not any(lb.startswith("🎁") for lb in labels)
+
+    answer = await secretary.press(f"单位认领 1 · {wishes[0].code}", message=wall)
+    assert "区税务局" in answer["text"] and wishes[0].code in answer["text"]
+    claimed = await secretary.reply(contains="已认领")
+    assert ADDRESS not in text_of(claimed) and PHONE not in text_of(claimed)
+    assert [b["text"] for b in buttons_of(claimed)] == ["▫️ 张志愿"]
+    redrawn = await secretary.reply(contains="微心愿墙", edited=True)
+    assert wishes[0].code not in text_of(redrawn)  # taken: off the wall
+    # the member the contact sends gets the details; the resident hears who is coming
+    await secretary.press("张志愿", message=claimed)
+    await w.volunteers[0].reply(contains=ADDRESS)
+    await w.resident.reply(contains="张志愿")
+    async with w.db.session() as s:
+        held = (await s.execute(select(UnitClaim).where(UnitClaim.request_id == wishes[0].id))).scalars().all()
+        r = await s.get(HelpRequest, wishes[0].id)
+    assert [c.unit_id for c in held] == [unit.id] and (r.status, r.slots_taken) == ("filled", 1)
+    # the old button (the wall before the claim) pressed again changes nothing
+    before = await snapshot(w.db)
+    answer = await secretary.press(f"单位认领 1 · {wishes[0].code}", message=wall, force=True)
+    assert answer["text"] and await snapshot(w.db) == before
+
+
+async def test_in_english_the_contact_reads_the_wall_as_the_units_and_others_are_refused(world):
+    w = world
+    wishes, other, _ = await a_wall(w, count=1)
+    secretary, _ = await _secretary(w, "en")
+    await secretary.send("/wishes")
+    wall = await secretary.reply(contains="Wish wall")
+    assert "For your unit, 区税务局" in text_of(wall) and "only they get the resident's address" in text_of(wall)
+    assert f"🏢 Claim 1 for my unit · {wishes[0].code}" in [b["text"] for b in buttons_of(wall)]
+    # someone who is neither a volunteer nor a unit's contact
+    await w.resident_en.send("/wishes")
+    assert "for approved volunteers" in text_of(await w.resident_en.reply(contains="volunteers"))

@@ -14,11 +14,14 @@ from .requests.labels import when_label
 MAX_GRIDS = 23  # grid buttons: with "all grids", eight rows of three
 WISH_PAGE = Callback("wish", "page", Int(0), PAGE)  # grid (0: every grid of the community), page
 WISH_TAKE = Callback("wish", "take", ID, Int(0), PAGE)  # the wish (a request's id), the grid and page shown
+WISH_UNIT = Callback("wish", "unit", ID, Int(0), PAGE)  # a unit's contact claims it for the unit: the same
 
 
 def wall_text(lang: str, wall: WishWall) -> str:
     place = _grid_name(lang, wall)
     lines = [t(lang, "wish.wall.head", community=wall.community)]
+    if wall.unit:
+        lines.append(t(lang, "wish.wall.as_unit", unit=wall.unit))
     if not wall.total:
         lines.append(t(lang, "wish.wall.empty", place=place))
         return "\n".join(lines)
@@ -39,18 +42,14 @@ def wall_text(lang: str, wall: WishWall) -> str:
         elif not w.takeable:
             lines.append(t(lang, "wish.wall.item_other_grid"))
     lines.append("")
-    lines.append(t(lang, "wish.wall.foot"))
+    lines.append(t(lang, "wish.wall.foot_unit" if wall.unit else "wish.wall.foot"))
     return "\n".join(lines)
 
 
 def wall_buttons(lang: str, wall: WishWall) -> Keyboard:
+    take, key = (WISH_UNIT, "wish.unit_button") if wall.unit else (WISH_TAKE, "wish.take_button")
     rows: Keyboard = [
-        [
-            Button(
-                tp(lang, "wish.take_button", n=n, code=w.code),
-                data=WISH_TAKE.data(w.request_id, wall.grid_id, wall.page),
-            )
-        ]
+        [Button(tp(lang, key, n=n, code=w.code), data=take.data(w.request_id, wall.grid_id, wall.page))]
         for n, w in enumerate(wall.wishes, start=wall.page * PAGE_SIZE + 1)
         if w.takeable
     ]

@@ -1,6 +1,10 @@
 """The wish wall's reads and its claim. What the wall shows of a wish is what the group card shows:
 its code, grid, summary (phone-like digits masked), when and the free places; never the resident's
-name, address or phone. Those reach only the volunteer who takes it (the task's details)."""
+name, address or phone. Those reach only the volunteer who takes it (the task's details).
+
+A paired unit's contact (包联单位联系人) who is no volunteer reads the wall of the community their
+unit is paired with, every grid, and claims a wish for the unit (`claim_for_unit`, the card's "claim
+for my unit"): the members they then put on it get the details."""
 
 from __future__ import annotations
 
@@ -13,9 +17,9 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, by_tg, load_me
-from bot.services.requests import HOLDING, ClaimResult, claim_task, mask_phones
+from bot.services.requests import HOLDING, ClaimResult, UnitClaimView, claim_for_unit, claim_task, mask_phones
 from storage.enums import Category, RequestStatus, VolunteerStatus
-from storage.models import Assignment, Community, Grid, HelpRequest, Person, VolunteerProfile
+from storage.models import Assignment, Community, Grid, HelpRequest, Person, Unit, UnitCommunity, VolunteerProfile
 
 PAGE_SIZE = 5  # a wish a few lines long: five fit a phone's screen with their buttons
 WISH = Category.micro_wish.value
@@ -54,6 +58,7 @@ class WishWall:
     total: int  # wishes under the filter
     wishes: list[WishLine]
     this_year: int
+    unit: str = ""  # read by a paired unit's contact: claims are the unit's (empty: a volunteer)
 
 
 # the reader, their volunteer profile, its grid and community: one row
@@ -62,6 +67,15 @@ _ME = (
     .outerjoin(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
     .outerjoin(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
     .outerjoin(Community, col(Community.id) == col(Grid.community_id))
+)
+# the unit this person is the contact of and the community it is paired with (the first of each)
+_CONTACT = (
+    select(col(Unit.name), col(Community.id), col(Community.name))
+    .join(UnitCommunity, col(UnitCommunity.unit_id) == col(Unit.id))
+    .join(Community, col(Community.id) == col(UnitCommunity.community_id))
+    .where(col(Unit.contact_id) == bindparam("pid"))
+    .order_by(col(Unit.id), col(Community.id))
+    .limit(1)
 )
 _GRIDS = select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == bindparam("cid"))
 _WISHES = and_(
@@ -102,8 +116,13 @@ async def wish_wall(core: Core, actor: Actor, grid_id: int | None = None, page: 
     async with core.db.reading() as s:
         me = await load_me(s, actor, _ME)
         person, status, home, community_id, community = me
+        unit = ""
         if status != VolunteerStatus.approved.value or home is None or community_id is None:
-            raise NotAllowed("wish.error.not_volunteer")
+            contact = (await s.execute(_CONTACT, {"pid": person.id})).first()
+            if contact is None:
+                raise NotAllowed("wish.error.not_volunteer")
+            unit, community_id, community = contact
+            home = 0  # a unit claims in every grid of the community it is paired with
         counts = {int(g): int(n) for g, n in (await s.execute(_COUNTS, {"cid": community_id})).all()}
         grids = natural(
             [
@@ -132,7 +151,7 @@ async def wish_wall(core: Core, actor: Actor, grid_id: int | None = None, page: 
                 when_kind=r.when_kind,
                 when_date=r.when_date,
                 places_left=r.slots - r.slots_taken,
-                takeable=r.grid_id == home and not held,
+                takeable=(bool(unit) or r.grid_id == home) and not held,
                 held=bool(held),
             )
             for r, held in rows
@@ -147,6 +166,7 @@ async def wish_wall(core: Core, actor: Actor, grid_id: int | None = None, page: 
             total=total,
             wishes=wishes,
             this_year=core.clock.now().astimezone(core.cfg.tz).year,
+            unit=unit,
         )
 
 
@@ -162,3 +182,13 @@ async def take_wish(core: Core, actor: Actor, request_id: int) -> ClaimResult:
     if category != WISH:
         raise Conflict("wish.error.gone")
     return await claim_task(core, actor, request_id)
+
+
+async def claim_wish_for_unit(core: Core, actor: Actor, request_id: int) -> UnitClaimView:
+    """A unit's contact claims a wish from the wall for the unit: the card's unit claim itself (one
+    slot, atomically; the contact gets the claim with a button per member in private)."""
+    async with core.db.reading() as s:
+        category = (await s.execute(_CATEGORY, {"rid": request_id})).scalar()
+    if category != WISH:
+        raise Conflict("wish.error.gone")
+    return await claim_for_unit(core, actor, request_id)
