@@ -17,6 +17,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import row_id, stored_id
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
+from bot.services.places.pairings import paired_volunteers
 from storage import audit
 from storage.enums import CareStatus
 from storage.models import CarePlan, CareTask, Grid, Household, Person
@@ -24,7 +25,6 @@ from storage.upsert import per_dialect
 
 from .facts import CareDone, Rule, TaskSettled
 from .notices import CareMissed, CareTaskDue
-from .plans import paired_volunteers
 
 _CT = cast(Table, inspect(CareTask).local_table)
 _INSERT_TASK = per_dialect(

@@ -16,9 +16,10 @@ from bot.services.kernel.order import natural_key
 from bot.services.kernel.periods import zone
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
 from bot.services.kernel.text import clean_line
+from bot.services.places.pairings import paired_volunteers
 from storage import audit
 from storage.enums import VolunteerStatus
-from storage.models import CarePlan, Community, Grid, Household, Pairing, Person, VolunteerProfile
+from storage.models import CarePlan, Community, Grid, Household, Person, VolunteerProfile
 
 from .facts import (
     EVERY_DAYS,
@@ -57,25 +58,6 @@ async def _household(s: AsyncSession, actor: Actor, household_id: int) -> tuple[
     if not await can_lead(s, person, hh.grid_id):
         raise NotAllowed("care.error.not_leader")
     return person, hh
-
-
-async def paired_volunteers(s: AsyncSession, household_id: int) -> list[Person]:
-    """The household's approved paired volunteers, first paired first."""
-    return list(
-        (
-            await s.execute(
-                select(Person)
-                .join(Pairing, col(Pairing.volunteer_id) == col(Person.id))
-                .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-                .where(
-                    col(Pairing.household_id) == household_id,
-                    col(Pairing.active) == True,  # noqa: E712
-                    col(VolunteerProfile.status) == VolunteerStatus.approved.value,
-                )
-                .order_by(col(Pairing.id))
-            )
-        ).scalars()
-    )
 
 
 async def _volunteers(s: AsyncSession, hh: Household) -> list[VolunteerChoice]:

@@ -17,9 +17,10 @@ from bot.services.kernel.ids import row_id
 from bot.services.kernel.periods import zone
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
 from bot.services.kernel.text import clean_text
+from bot.services.places.pairings import paired_volunteers
 from storage import audit
 from storage.enums import IssueStatus, VolunteerStatus
-from storage.models import Household, Pairing, Person, VisitIssue, VolunteerProfile
+from storage.models import Household, Person, VisitIssue, VolunteerProfile
 
 from .facts import DECISION_MAX, FOLLOW_UP_DAYS, AlreadyTold, ItemClosed, MeetingItem, NeedsDecision, OwnerChoice, Told
 from .items import OPEN, item_for_leader, load_item
@@ -52,25 +53,6 @@ async def _open_item_for_leader(s: AsyncSession, actor: Actor, item_id: int) -> 
     return person, item
 
 
-async def _paired(s: AsyncSession, household_id: int) -> list[Person]:
-    """The household's paired volunteers who are approved, first paired first."""
-    return list(
-        (
-            await s.execute(
-                select(Person)
-                .join(Pairing, col(Pairing.volunteer_id) == col(Person.id))
-                .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
-                .where(
-                    col(Pairing.household_id) == household_id,
-                    col(Pairing.active) == True,  # noqa: E712
-                    col(VolunteerProfile.status) == VolunteerStatus.approved.value,
-                )
-                .order_by(col(Pairing.id))
-            )
-        ).scalars()
-    )
-
-
 async def owner_choices(core: Core, actor: Actor, item_id: int) -> tuple[MeetingItem, list[OwnerChoice]]:
     """Who may own the item: the household's paired volunteer, the grid's leaders, its volunteers."""
     async with core.db.session() as s:
@@ -79,7 +61,7 @@ async def owner_choices(core: Core, actor: Actor, item_id: int) -> tuple[Meeting
 
 
 async def _candidates(s: AsyncSession, item: MeetingItem) -> list[OwnerChoice]:
-    paired = await _paired(s, item.household_id)
+    paired = await paired_volunteers(s, item.household_id)
     leaders = await leaders_of(s, item.grid_id)
     volunteers = (
         await s.execute(
@@ -159,7 +141,7 @@ async def close_item(core: Core, actor: Actor, item_id: int) -> MeetingItem:
         me, item = await _open_item_for_leader(s, actor, item_id)
         if not item.decision:
             raise NeedsDecision()
-        paired = await _paired(s, item.household_id)
+        paired = await paired_volunteers(s, item.household_id)
         teller = next((p for p in paired if p.tg_user_id is not None), me)
         await _change(
             s, item, status=IssueStatus.closed.value, closed_at=now, closed_by=me.id, tell_by=teller.id, updated_at=now

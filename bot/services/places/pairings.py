@@ -150,3 +150,23 @@ async def paired_names(session: AsyncSession, household_ids: list[int]) -> dict[
         for hid, name in rows.all():
             out.setdefault(hid, []).append(name)
     return out
+
+
+async def paired_volunteers(s: AsyncSession, household_id: int) -> list[Person]:
+    """The household's approved paired volunteers, first paired first (who is asked to call, tell or
+    do something for it: a care plan's occurrence, a closed meeting item)."""
+    return list(
+        (
+            await s.execute(
+                select(Person)
+                .join(Pairing, col(Pairing.volunteer_id) == col(Person.id))
+                .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
+                .where(
+                    col(Pairing.household_id) == household_id,
+                    col(Pairing.active) == True,  # noqa: E712
+                    col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+                )
+                .order_by(col(Pairing.id))
+            )
+        ).scalars()
+    )
