@@ -238,6 +238,24 @@ def _strip_tags(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
+async def text_only(update: Update, context: Ctx) -> None:
+    """A photo, sticker or voice note where a guided step waits for typed text: say so, stay."""
+    await say(update, t(lang_of(update, context), "request.hint.text_only"))
+
+
+async def draft_lost(update: Update, context: Ctx, draft_key: str, text_key: str, *needed: str) -> bool:
+    """A guided conversation's step whose draft lacks what the earlier steps wrote (e.g. the bot
+    restarted without it): drop the draft, say so (`text_key`) and tell the caller to end it, instead
+    of guessing. False when every `needed` key is there."""
+    if all(k in draft(context, draft_key) for k in needed):
+        return False
+    user_data(context).pop(draft_key, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await say(update, t(lang_of(update, context), text_key))
+    return True
+
+
 async def end_conversation(update: Update, context: Ctx, draft_key: str, text_key: str) -> int:
     """/cancel (or a cancel button) in a guided conversation: drop its draft, say so, end it."""
     if context.user_data is not None:

@@ -57,6 +57,7 @@ from .base import (
     message_of,
     press_data,
     say,
+    text_only,
     user_data,
 )
 from .tasks import expired, group_hint, in_group, join_lines, last_step, remember, take_pending
@@ -234,10 +235,6 @@ async def reason_text(update: Update, context: Ctx) -> object:
         await say(update, t(lang, "board.closed", code=req.code or ""))
     user_data(context).pop(PENDING, None)
     return END
-
-
-async def text_only(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "request.hint.text_only"))
 
 
 async def cancel(update: Update, context: Ctx) -> object:

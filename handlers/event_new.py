@@ -23,6 +23,7 @@ from .base import (
     core_of,
     domain_errors,
     draft,
+    draft_lost,
     edit_or_say,
     end_conversation,
     lang_of,
@@ -34,17 +35,6 @@ from .base import (
 
 SCOPE, TITLE, TIME, PLACE, SLOTS, CONFIRM = range(6)
 DRAFT = "newevent"
-
-
-async def _lost(update: Update, context: Ctx, *keys: str) -> bool:
-    """The draft lost a step (e.g. restarted elsewhere): say so and end, instead of guessing."""
-    if all(k in draft(context, DRAFT) for k in keys):
-        return False
-    user_data(context).pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await say(update, t(lang_of(update, context), "events.stale"))
-    return True
 
 
 @domain_errors
@@ -91,7 +81,7 @@ async def _chosen(update: Update, context: Ctx, key: str) -> int:
 @domain_errors
 async def got_title(update: Update, context: Ctx) -> int:
     assert update.message is not None
-    if await _lost(update, context, "tz", "scope"):
+    if await draft_lost(update, context, DRAFT, "events.stale", "tz", "scope"):
         return ConversationHandler.END
     draft(context, DRAFT)["title"] = events.check_title(update.message.text)
     lang, tz = lang_of(update, context), draft(context, DRAFT)["tz"]
@@ -102,7 +92,7 @@ async def got_title(update: Update, context: Ctx) -> int:
 @domain_errors
 async def got_time(update: Update, context: Ctx) -> int:
     assert update.message is not None
-    if await _lost(update, context, "tz", "title"):
+    if await draft_lost(update, context, DRAFT, "events.stale", "tz", "title"):
         return ConversationHandler.END
     d = draft(context, DRAFT)
     when = events.parse_event_time(update.message.text, d["tz"], core_of(context).clock.now())
@@ -114,7 +104,7 @@ async def got_time(update: Update, context: Ctx) -> int:
 @domain_errors
 async def got_place(update: Update, context: Ctx) -> int:
     assert update.message is not None
-    if await _lost(update, context, "starts_at"):
+    if await draft_lost(update, context, DRAFT, "events.stale", "starts_at"):
         return ConversationHandler.END
     draft(context, DRAFT)["place"] = events.check_place(update.message.text)
     await say(update, *view.ask_slots(lang_of(update, context), events.SLOTS_MAX))
@@ -124,7 +114,7 @@ async def got_place(update: Update, context: Ctx) -> int:
 @domain_errors
 async def got_slots(update: Update, context: Ctx) -> int:
     assert update.message is not None
-    if await _lost(update, context, "place", "starts_at", "tz", "title", "place_name"):
+    if await draft_lost(update, context, DRAFT, "events.stale", "place", "starts_at", "tz", "title", "place_name"):
         return ConversationHandler.END
     d, lang = draft(context, DRAFT), lang_of(update, context)
     d["slots"] = events.clean_slots(update.message.text)

@@ -25,6 +25,7 @@ from .base import (
     current_run,
     domain_errors,
     draft,
+    draft_lost,
     edit_or_say,
     end_conversation,
     lang_of,
@@ -36,17 +37,6 @@ from .base import (
 
 TEXT, PLACE, AUDIENCE, CONFIRM = range(4)
 DRAFT = "notice"
-
-
-async def _lost(update: Update, context: Ctx, *keys: str) -> bool:
-    """The draft lost a step (e.g. the bot restarted without it): say so and end, instead of guessing."""
-    if all(k in draft(context, DRAFT) for k in keys):
-        return False
-    user_data(context).pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await say(update, t(lang_of(update, context), "notice.stale"))
-    return True
 
 
 @domain_errors
@@ -71,7 +61,7 @@ async def start(update: Update, context: Ctx) -> int | None:
 
 @domain_errors
 async def got_text(update: Update, context: Ctx) -> int | None:
-    if await _lost(update, context, "places"):
+    if await draft_lost(update, context, DRAFT, "notice.stale", "places"):
         return ConversationHandler.END
     draft(context, DRAFT)["text"] = loudspeaker.check_text(message_of(update).text)
     return await _ask_place(update, context)
@@ -94,7 +84,7 @@ async def _ask_place(update: Update, context: Ctx) -> int:
 async def choose_place(update: Update, context: Ctx) -> int | None:
     q = query_of(update)
     view.PLACE.parse(q.data)
-    if await _lost(update, context, "places", "text"):
+    if await draft_lost(update, context, DRAFT, "notice.stale", "places", "text"):
         return ConversationHandler.END
     chosen = draft(context, DRAFT)["places"].get(q.data)
     if chosen is None:
@@ -118,7 +108,7 @@ async def _preview(update: Update, context: Ctx) -> None:
 async def choose_audience(update: Update, context: Ctx) -> int | None:
     q = query_of(update)
     (audience,) = view.AUDIENCE.parse(q.data)
-    if await _lost(update, context, "place", "text"):
+    if await draft_lost(update, context, DRAFT, "notice.stale", "place", "text"):
         return ConversationHandler.END
     draft(context, DRAFT).update(audience=audience, urgent=False)
     await q.answer()
@@ -131,7 +121,7 @@ async def choose_audience(update: Update, context: Ctx) -> int | None:
 async def toggle_urgent(update: Update, context: Ctx) -> int | None:
     q = query_of(update)
     (flag,) = view.URGENT.parse(q.data)
-    if await _lost(update, context, "place", "text", "audience"):
+    if await draft_lost(update, context, DRAFT, "notice.stale", "place", "text", "audience"):
         return ConversationHandler.END
     draft(context, DRAFT)["urgent"] = flag == "on"
     await q.answer()

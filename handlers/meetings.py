@@ -27,6 +27,7 @@ from .base import (
     press_data,
     query_of,
     say,
+    text_only,
     user_data,
 )
 from .tasks import expired, last_step, remember, take_pending
@@ -137,10 +138,6 @@ async def decision_text(update: Update, context: Ctx) -> object:
     user_data(context).pop(PENDING, None)
     await say(update, *view.card(lang_of(update, context), await meetings.walk_at(core, actor, item.id)))
     return END
-
-
-async def text_only(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "request.hint.text_only"))
 
 
 async def cancel(update: Update, context: Ctx) -> object:

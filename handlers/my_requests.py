@@ -42,6 +42,7 @@ from .base import (
     message_of,
     press_data,
     say,
+    text_only,
     user_data,
 )
 from .tasks import expired, group_hint, in_group, join_lines, last_step, remember, take_pending
@@ -168,10 +169,6 @@ async def skip_button(update: Update, context: Ctx) -> object:
     user_data(context).pop("rating", None)
     await edit_or_say(update, t(lang_of(update, context), "rating.thanks"))
     return END
-
-
-async def text_only(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "request.hint.text_only"))
 
 
 async def cancel(update: Update, context: Ctx) -> object:

@@ -90,10 +90,6 @@ async def _today(context: Ctx) -> date:
     return await svc.grid_today(core_of(context), draft(context, DRAFT).get("grid_id", 0))
 
 
-async def text_only(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "request.hint.text_only"))
-
-
 @domain_errors
 async def summary_text(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)

@@ -46,6 +46,7 @@ from .base import (
     press_data,
     say,
     superseded,
+    text_only,
     user_data,
 )
 from .pickers import answer, show
@@ -71,7 +72,6 @@ from .request_steps import (
     refuse_date,
     slots_input,
     summary_text,
-    text_only,
     tomorrow_button,
     use_buttons,
     when_button,

@@ -52,6 +52,7 @@ from .base import (
     query_of,
     say,
     superseded,
+    text_only,
     user_data,
 )
 
@@ -188,10 +189,6 @@ async def reason_input(update: Update, context: Ctx) -> object:
     user_data(context).pop(PENDING, None)
     await say(update, t(lang, "task.released", code=req.code or ""))
     return END
-
-
-async def text_only(update: Update, context: Ctx) -> None:
-    await say(update, t(lang_of(update, context), "request.hint.text_only"))
 
 
 async def cancel(update: Update, context: Ctx) -> object:
