@@ -17,7 +17,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import row_id, stored_id
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
-from bot.services.places.pairings import paired_volunteers
+from bot.services.places import paired_volunteers
 from storage import audit
 from storage.enums import CareStatus
 from storage.models import CarePlan, CareTask, Grid, Household, Person

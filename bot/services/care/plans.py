@@ -16,7 +16,7 @@ from bot.services.kernel.order import natural_key
 from bot.services.kernel.periods import zone
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
 from bot.services.kernel.text import clean_line
-from bot.services.places.pairings import paired_volunteers
+from bot.services.places import paired_volunteers
 from storage import audit
 from storage.enums import VolunteerStatus
 from storage.models import CarePlan, Community, Grid, Household, Person, VolunteerProfile

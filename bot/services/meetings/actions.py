@@ -17,7 +17,7 @@ from bot.services.kernel.ids import row_id
 from bot.services.kernel.periods import zone
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
 from bot.services.kernel.text import clean_text
-from bot.services.places.pairings import paired_volunteers
+from bot.services.places import paired_volunteers
 from storage import audit
 from storage.enums import IssueStatus, VolunteerStatus
 from storage.models import Household, Person, VisitIssue, VolunteerProfile

@@ -49,7 +49,7 @@ from .households import (
 from .leaders import add_admin, community_admins, grid_leaders, remove_admin, remove_leader, set_leader
 from .notices import AdminGranted, HouseholdsPaired, LeaderGranted
 from .overviews import CommunityOverview, GridOverview, overview
-from .pairings import pair, pairable_volunteers, paired_names, pairings_of, unpair
+from .pairings import pair, pairable_volunteers, paired_names, paired_volunteers, pairings_of, unpair
 
 __all__ = [
     # communities, grids, who leads and administers them
@@ -102,6 +102,7 @@ __all__ = [
     "pair",
     "pairable_volunteers",
     "paired_names",
+    "paired_volunteers",
     "pairings_of",
     "unpair",
     # notices
