@@ -1,6 +1,7 @@
 """/care: a grid leader's care plans (关爱计划) for special households: the plans and the households to
 choose; setting one up asks what (typed), how often and who (buttons): a small persistent conversation,
-"care_plan". And the volunteer's "done" on the day's task. Callback data: bot/views/care.py."""
+"care_plan". A plan's card and its changes: handlers/care_plans.py; the volunteer's "done" with its note:
+handlers/care_done.py. Callback data: bot/views/care.py."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.services import care
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.kernel.ids import parse_row_id
 from bot.views import care as view
+from bot.views import care_plans as plans_view
 from bot.views.callbacks import StaleButton
 
 from .base import (
@@ -73,7 +75,7 @@ async def care_command(update: Update, context: Ctx) -> int | None:
         await say(update, *view.my_care(lang, await care.my_care(core, actor)))
         return END
     households = await care.special_households(core, actor)
-    await say(update, *view.plans_list(lang, plans, households))
+    await say(update, *plans_view.plans_list(lang, plans, households))
     return END
 
 
@@ -163,20 +165,6 @@ async def cancel(update: Update, context: Ctx) -> int:
     return await end_conversation(update, context, DRAFT, "care.cancelled")
 
 
-@domain_errors
-async def end_button(update: Update, context: Ctx) -> None:
-    plan = await care.end_plan(core_of(context), actor_of(update), view.END.parse_id(press_data(update)))
-    await query_of(update).answer()
-    await say(update, view.ended(lang_of(update, context), plan))
-
-
-@domain_errors
-async def done_button(update: Update, context: Ctx) -> None:
-    done = await care.mark_done(core_of(context), actor_of(update), view.DONE.parse_id(press_data(update)))
-    await query_of(update).answer()
-    await edit_or_say(update, view.done(lang_of(update, context), done))
-
-
 def build_handlers() -> list[AnyHandler]:
     text = filters.TEXT & ~filters.COMMAND & PRIVATE
     with warnings.catch_warnings():
@@ -196,8 +184,4 @@ def build_handlers() -> list[AnyHandler]:
             },
             fallbacks=[CommandHandler("cancel", cancel), CallbackQueryHandler(cancel, pattern=view.CANCEL.pattern)],
         )
-    return [
-        plan,
-        CallbackQueryHandler(end_button, pattern=view.END.pattern),
-        CallbackQueryHandler(done_button, pattern=view.DONE.pattern),
-    ]
+    return [plan]

@@ -44,6 +44,7 @@ DRAFTS: dict[str, tuple[str, ...]] = {
     "rating": ("rating",),
     "meeting_decision": ("meeting_decision",),
     "care_plan": ("care",),
+    "care_done": ("care_done",),
     "referral_answer": ("referral_answer",),
 }
 

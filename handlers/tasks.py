@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
+from bot.services.care import care_work
 from bot.services.requests import (
     claim_task,
     live_task,
@@ -23,6 +24,7 @@ from bot.services.requests import (
     start_task,
     task_view,
 )
+from bot.views.care_tasks import tasks_section
 from bot.views.requests.callbacks import (
     QUICK_HOURS,
     TASK_ACCEPT,
@@ -82,16 +84,18 @@ async def accept_button(update: Update, context: Ctx) -> None:
 
 
 async def tasks_command(update: Update, context: Ctx) -> None:
+    """/tasks: the volunteer's requests, then their care tasks (waiting, with ✅, and coming up)."""
     if in_group(update):
         await group_hint(update, context)
         return
     lang = lang_of(update, context)
     views = await my_tasks(core_of(context), actor_of(update))
-    if not views:
+    care_lines, care_rows = tasks_section(lang, await care_work(core_of(context), actor_of(update)))
+    if not views and not care_lines:
         await say(update, t(lang, "task.list.empty"))
         return
-    lines, rows = task_list(lang, views)
-    await say(update, join_lines(lines), rows[:30])
+    lines, rows = task_list(lang, views) if views else ([t(lang, "care.tasks.no_requests")], [])
+    await say(update, join_lines(lines + care_lines), (rows + care_rows)[:30])
 
 
 @domain_errors

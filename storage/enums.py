@@ -181,6 +181,7 @@ class CareStatus(StrEnum):
     due = "due"  # created on its day, for the volunteer to do
     done = "done"
     missed = "missed"  # not done by the next morning: the leaders were told
+    called_off = "called_off"  # its plan was paused or ended before it was done: nobody is asked
 
 
 class ReferralStatus(StrEnum):

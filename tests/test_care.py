@@ -85,7 +85,10 @@ async def test_a_weekly_plan_becomes_the_volunteers_task_once_and_a_missed_one_r
     mine = await vol.reply(contains="您的关爱任务")
     assert "测量血压" in text_of(mine) and f"每{WEEKDAYS_ZH[today.weekday()]}" in text_of(mine)
     await vol.press("已完成：测量血压", message=mine)
-    assert "已记录完成" in text_of(await vol.reply(edited=True, contains="谢谢"))
+    await vol.reply(contains="给网格长留一句简短备注")
+    await vol.send("血压 130/85，精神不错")
+    thanks = text_of(await vol.reply(contains="谢谢"))
+    assert "已记录完成" in thanks and "血压 130/85，精神不错" in thanks
     answer = await vol.press("已完成", message=task_msg)
     assert answer["show_alert"] and "已经了结" in answer["text"]
     answer = await vol.press("x", data=f"care:done:{task.id}", force=True)
@@ -168,10 +171,15 @@ async def test_an_english_leader_sets_a_plan_every_two_days_for_another_voluntee
         [plan_id] = [
             int(b["callback_data"].split(":")[-1])
             for b in buttons_of(listing)
-            if b["callback_data"].startswith("care:end:")
+            if b["callback_data"].startswith("care:plan:")
         ]
-        await leader.press("End", message=listing)
-        assert "has ended" in text_of(await leader.reply(contains="has ended"))
+        await leader.press("⚙️", message=listing)
+        card = await leader.reply(edited=True, contains=f"Care plan #{plan_id}")
+        assert "Last done: not yet" in text_of(card) and "1 missed" in text_of(card)
+        await leader.press("End the plan", message=card)
+        ask = await leader.reply(edited=True, contains="for good?")
+        await leader.press("Yes, end it", message=ask)
+        assert "has ended" in text_of(await leader.reply(edited=True, contains="has ended"))
     finally:
         await stop_running(app)
     async with w.db.session() as s:

@@ -5,16 +5,16 @@ bot started late still sends the day's tasks; the rows and outbox keys keep it e
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from bot.services.care import run_day
+from bot.services.care import SENT_AT, run_day
 from bot.services.kernel.core import Core
 from bot.services.kernel.periods import local_at, local_midnight, zone
 
 from . import Due, Job, communities, open_at
 
 NAME = "care-plans"
-AT = time(7, 0)
+AT = SENT_AT
 
 
 def day_window(tz: str, now: datetime) -> tuple[date, datetime, datetime]:

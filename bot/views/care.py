@@ -3,25 +3,14 @@ three questions: what, how often, who), the volunteer's task of the day with its
 leaders' "missed" alert and the digest's lines.
 
 Callback data: `care:hh:<household>` set up a plan, `care:rule:<household>:<w0..w6|d1..>` how often,
-`care:who:<household>:<person or 0>` who (0: the paired volunteer), `care:end:<plan>`,
-`care:done:<task>`, `care:cancel`."""
+`care:who:<household>:<person or 0>` who (0: the paired volunteer), `care:end:<plan>` (asks whether
+to end it: bot/views/care_plans.py, with the rest of a plan's card), `care:done:<task>` (asks for a
+short note: bot/views/care_tasks.py), `care:cancel`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bot.i18n import join_list, t, tn, tp
-from bot.services.care import (
-    EVERY_DAYS,
-    CareDone,
-    CareMissed,
-    CarePlanMade,
-    CareTaskDue,
-    HouseholdChoice,
-    MyCare,
-    PlanFact,
-    PlanSetup,
-)
+from bot.services.care import EVERY_DAYS, CareMissed, CarePlanMade, CareTaskDue, MyCare, PlanFact, PlanSetup
 from bot.services.digests import DigestFigures
 
 from .callbacks import ID, Callback, Int, One
@@ -52,41 +41,12 @@ def rule_text(lang: str, weekday: int | None, every_days: int | None) -> str:
     return tp(lang, "care.rule.every", n=every_days or 0)
 
 
-def _short(text: str, n: int = 24) -> str:
+def short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _care(lang: str, flags: str) -> str:
+def care_text(lang: str, flags: str) -> str:
     return join_list(lang, [value_label(lang, "care", f) for f in flags.split(",") if f]) or "—"
-
-
-def plans_list(lang: str, plans: Sequence[PlanFact], households: Sequence[HouseholdChoice]) -> tuple[str, Keyboard]:
-    lines = [t(lang, "care.list.head")]
-    if not plans:
-        lines.append(t(lang, "care.list.none"))
-    for p in plans:
-        lines.append(
-            t(
-                lang,
-                "care.list.line",
-                id=p.id,
-                household=p.household_id,
-                address=p.address,
-                what=p.what,
-                rule=rule_text(lang, p.rule.weekday, p.rule.every_days),
-                who=p.volunteer or tp(lang, "care.who.paired_short"),
-                next=day_text(lang, p.next_on) if p.next_on else "—",
-            )
-        )
-    lines.append(t(lang, "care.list.add" if households else "care.list.add_none"))
-    buttons: Keyboard = [
-        [Button(tp(lang, "care.button.add", id=h.id, address=_short(h.address)), data=HOUSEHOLD.data(h.id))]
-        for h in households
-    ]
-    buttons += [
-        [Button(tp(lang, "care.button.end", id=p.id, what=_short(p.what, 16)), data=END.data(p.id))] for p in plans
-    ]
-    return "\n".join(lines), buttons
 
 
 def my_care(lang: str, mine: MyCare) -> tuple[str, Keyboard]:
@@ -96,14 +56,18 @@ def my_care(lang: str, mine: MyCare) -> tuple[str, Keyboard]:
         lines.append(t(lang, "care.mine.due", what=d.what, address=d.address, day=day_text(lang, d.day)))
     if not mine.due:
         lines.append(t(lang, "care.mine.none_due"))
+    for u in mine.upcoming:
+        lines.append(t(lang, "care.mine.upcoming", what=u.what, address=u.address, day=day_text(lang, u.day)))
     if mine.plans:
         lines.append(t(lang, "care.mine.plans"))
     for what, address, weekday, every in mine.plans:
         lines.append(t(lang, "care.mine.plan", what=what, address=address, rule=rule_text(lang, weekday, every)))
+    if mine.paused:
+        lines.append(tn(lang, "care.mine.paused", mine.paused))
     buttons = [
         [
             Button(
-                tp(lang, "care.button.done_of", what=_short(d.what, 16), day=day_text(lang, d.day)),
+                tp(lang, "care.button.done_of", what=short(d.what, 16), day=day_text(lang, d.day)),
                 data=DONE.data(d.task_id),
             )
         ]
@@ -119,7 +83,7 @@ def ask_what(lang: str, setup: PlanSetup) -> tuple[str, Keyboard]:
         id=setup.household_id,
         address=setup.address,
         members=setup.members or "—",
-        care=_care(lang, setup.care_flags),
+        care=care_text(lang, setup.care_flags),
     )
     return text, [[Button(tp(lang, "care.button.cancel"), data=CANCEL.data())]]
 
@@ -152,14 +116,6 @@ def saved(lang: str, plan: PlanFact) -> str:
         who=plan.volunteer or tp(lang, "care.who.paired_short"),
         next=day_text(lang, plan.next_on) if plan.next_on else "—",
     )
-
-
-def ended(lang: str, plan: PlanFact) -> str:
-    return t(lang, "care.ended", id=plan.id, what=plan.what, address=plan.address)
-
-
-def done(lang: str, d: CareDone) -> str:
-    return t(lang, "care.done", what=d.what, address=d.address)
 
 
 def missed_section(lang: str, f: DigestFigures) -> str:

@@ -13,6 +13,7 @@ from bot.i18n import join_list, tnp, tp
 from bot.services.exchange import ImportResult, ImportVocabulary, RowError, RowProblem, Term
 from bot.services.kernel.errors import DomainError
 
+from .care import parse_rule, rule_text
 from .labels import FAMILIES, value_label
 from .office import label_or
 from .people.labels import SKILL_KEYS, WORK_GROUP_KEYS, status_text, yes_no
@@ -38,10 +39,18 @@ def _reason_key(value: str) -> str:
     return f"dash.reason.{value}"
 
 
-# the events' own words: an event's kind, "whole community" for an event of no one grid
+def _care_rule(lang: str, word: str) -> str:
+    weekday, every = parse_rule(word) if re.fullmatch(r"[wd]\d{1,3}", word) else (None, None)
+    return rule_text(lang, weekday, every) if weekday is not None or every else word
+
+
+# the events' own words: an event's kind, "whole community" for an event of no one grid; a care
+# plan's frequency and state, as /care says them
 OTHER_TERMS: dict[str, Callable[[str, str], str]] = {
     "event_kind": lambda lang, v: tp(lang, "events.kind.service_day" if v == "service_day" else "events.kind.event"),
     "area": lambda lang, _v: tp(lang, "dash.whole_community"),
+    "care_rule": _care_rule,
+    "care_status": lambda lang, v: label_or(lang, f"care.status.{v}", v),
 }
 
 

@@ -18,6 +18,7 @@ NOTES = {
     "visit_log": ("leaving.visit_log", "leaving.again.visit_log"),
     "meeting_decision": ("meeting.leaving", "meeting.leaving_again"),
     "care_plan": ("care.leaving", "care.leaving_again"),
+    "care_done": ("care.leaving_done", "care.leaving_done_again"),
     "board_reason": ("leaving.board_reason", "leaving.again.board_reason"),
     "relay": ("leaving.relay", "leaving.again.relay"),
     "task_report": ("leaving.task_report", "leaving.again.task_report"),

@@ -26,6 +26,7 @@ class CarePlan(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = created_at_field()
     ended_at: datetime | None = ts_field()
+    paused_at: datetime | None = ts_field()  # paused (in hospital, away): no tasks until resumed
 
 
 class CareTask(SQLModel, table=True):
@@ -42,5 +43,6 @@ class CareTask(SQLModel, table=True):
     status: str = Field(default="due", max_length=16)  # CareStatus
     done_at: datetime | None = ts_field()
     done_by: int | None = Field(default=None, foreign_key="person.id")
+    note: str | None = Field(default=None, max_length=200)  # the volunteer's word on "done"
     missed_at: datetime | None = ts_field()
     created_at: datetime = created_at_field()

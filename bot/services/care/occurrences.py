@@ -11,19 +11,21 @@ from datetime import date
 from typing import cast
 
 from sqlalchemy import Table, inspect, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import row_id, stored_id
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
+from bot.services.kernel.text import clean_text
 from bot.services.places import paired_volunteers
 from storage import audit
 from storage.enums import CareStatus
 from storage.models import CarePlan, CareTask, Grid, Household, Person
 from storage.upsert import per_dialect
 
-from .facts import CareDone, Rule, TaskSettled
+from .facts import NOTE_MAX, CareDone, DueTask, Rule, TaskSettled
 from .notices import CareMissed, CareTaskDue
 
 _CT = cast(Table, inspect(CareTask).local_table)
@@ -48,6 +50,7 @@ async def make_tasks(core: Core, community_id: int, day: date) -> int:
                 .where(
                     col(Grid.community_id) == community_id,
                     col(CarePlan.active) == True,  # noqa: E712
+                    col(CarePlan.paused_at).is_(None),
                     col(Household.erased_at).is_(None),
                 )
                 .order_by(col(CarePlan.id))
@@ -143,22 +146,43 @@ async def flag_missed(core: Core, community_id: int, day: date) -> int:
     return sent
 
 
-async def mark_done(core: Core, actor: Actor, task_id: int) -> CareDone:
-    """The volunteer (or a leader of the grid) did today's occurrence."""
-    now = core.clock.now()
+async def _task_of(s: AsyncSession, me: Person, task_id: int) -> CareTask:
+    """The occurrence, still waiting, of this volunteer (or of a grid they lead)."""
+    task = await s.get(CareTask, row_id(task_id))
+    if task is None:
+        raise NotFound("care.error.no_task")
+    if task.volunteer_id != me.id and not await can_lead(s, me, task.grid_id):
+        raise NotAllowed("care.error.not_yours")
+    if task.status != CareStatus.due.value:
+        raise TaskSettled()
+    return task
+
+
+async def task_to_do(core: Core, actor: Actor, task_id: int) -> DueTask:
+    """The occurrence a "done" press is about, if it is still waiting (else TaskSettled: a stale press)."""
+    async with core.db.session() as s:
+        task = await _task_of(s, await ensure_person(s, actor), task_id)
+        plan = await s.get(CarePlan, task.plan_id)
+        hh = await s.get(Household, task.household_id)
+        return DueTask(
+            stored_id(task.id), plan.what if plan else "", hh.address if hh else "", date.fromisoformat(task.due_on)
+        )
+
+
+def check_note(text: str | None) -> str | None:
+    return clean_text(text, max_len=NOTE_MAX, key="care.error.bad_note", required=False) or None
+
+
+async def mark_done(core: Core, actor: Actor, task_id: int, note: str | None = None) -> CareDone:
+    """The volunteer (or a leader of the grid) did the occurrence: once, atomically, with their note."""
+    now, note = core.clock.now(), check_note(note)
     async with core.db.session() as s:
         me = await ensure_person(s, actor)
-        task = await s.get(CareTask, row_id(task_id))
-        if task is None:
-            raise NotFound("care.error.no_task")
-        if task.volunteer_id != me.id and not await can_lead(s, me, task.grid_id):
-            raise NotAllowed("care.error.not_yours")
-        if task.status != CareStatus.due.value:
-            raise TaskSettled()
+        task = await _task_of(s, me, task_id)
         done = await s.execute(
             update(CareTask)
             .where(col(CareTask.id) == task.id, col(CareTask.status) == CareStatus.due.value)
-            .values(status=CareStatus.done.value, done_at=now, done_by=me.id)
+            .values(status=CareStatus.done.value, done_at=now, done_by=me.id, note=note)
             .returning(col(CareTask.id))
         )
         if done.first() is None:
@@ -166,4 +190,4 @@ async def mark_done(core: Core, actor: Actor, task_id: int) -> CareDone:
         await audit.record(s, me.id, "care.done", "care_task", task.id)
         plan = await s.get(CarePlan, task.plan_id)
         hh = await s.get(Household, task.household_id)
-        return CareDone(stored_id(task.id), plan.what if plan else "", hh.address if hh else "")
+        return CareDone(stored_id(task.id), plan.what if plan else "", hh.address if hh else "", note)

@@ -28,11 +28,11 @@ from .facts import (
     WHAT_MAX,
     BadRule,
     HouseholdChoice,
-    PlanEnded,
     PlanFact,
     PlanSetup,
     Rule,
     VolunteerChoice,
+    first_to_make,
 )
 from .notices import CarePlanMade
 
@@ -41,16 +41,26 @@ def check_what(text: str | None) -> str:
     return clean_line(text, max_len=WHAT_MAX, key="care.error.bad_what")
 
 
-async def _today(s: AsyncSession, grid_id: int, now: datetime) -> date:
+async def local_now(s: AsyncSession, grid_id: int, now: datetime) -> datetime:
+    """`now` on the grid's community's clock."""
     tz = await s.scalar(
         select(col(Community.timezone))
         .join(Grid, col(Grid.community_id) == col(Community.id))
         .where(col(Grid.id) == grid_id)
     )
-    return now.astimezone(zone(tz)).date()
+    return now.astimezone(zone(tz))
 
 
-async def _household(s: AsyncSession, actor: Actor, household_id: int) -> tuple[Person, Household]:
+async def _today(s: AsyncSession, grid_id: int, now: datetime) -> date:
+    return (await local_now(s, grid_id, now)).date()
+
+
+async def from_day(s: AsyncSession, grid_id: int, now: datetime) -> date:
+    """The first day a plan's occurrence can still be made for (see first_to_make)."""
+    return first_to_make(await local_now(s, grid_id, now))
+
+
+async def household_led(s: AsyncSession, actor: Actor, household_id: int) -> tuple[Person, Household]:
     person = await ensure_person(s, actor)
     hh = await s.get(Household, row_id(household_id))
     if hh is None or hh.erased_at is not None:
@@ -108,7 +118,7 @@ async def special_households(core: Core, actor: Actor) -> list[HouseholdChoice]:
 
 async def plan_setup(core: Core, actor: Actor, household_id: int) -> PlanSetup:
     async with core.db.session() as s:
-        _, hh = await _household(s, actor, household_id)
+        _, hh = await household_led(s, actor, household_id)
         volunteers = await _volunteers(s, hh)
         today = await _today(s, hh.grid_id, core.clock.now())
     return PlanSetup(stored_id(hh.id), hh.address, hh.members, hh.care_flags, tuple(volunteers), today)
@@ -136,7 +146,7 @@ async def create_plan(
     check_rule(weekday, every_days)
     now = core.clock.now()
     async with core.db.session() as s:
-        me, hh = await _household(s, actor, household_id)
+        me, hh = await household_led(s, actor, household_id)
         choices = await _volunteers(s, hh)
         if volunteer_id is not None and volunteer_id not in {c.person_id for c in choices}:
             raise NotAllowed("care.error.bad_volunteer")
@@ -155,7 +165,7 @@ async def create_plan(
         s.add(plan)
         await s.flush()
         await audit.record(s, me.id, "care.plan", "care_plan", plan.id, household=hh.id)
-        rule = Rule(weekday, every_days, today)
+        rule, first = Rule(weekday, every_days, today), await from_day(s, hh.grid_id, now)
         doer = (
             await s.get(Person, volunteer_id)
             if volunteer_id
@@ -169,14 +179,15 @@ async def create_plan(
                 address=hh.address,
                 weekday=weekday,
                 every_days=every_days,
-                first=rule.next_from(today),
+                first=rule.next_from(first),
                 by=me.name,
             )
             await core.notifier.send(s, f"care-plan:{plan.id}:{doer.id}", notice)
-        return _fact(plan, hh, doer.name if volunteer_id and doer else None, today)
+        return plan_fact(plan, hh, doer.name if volunteer_id and doer else None, first)
 
 
-def _fact(plan: CarePlan, hh: Household, volunteer: str | None, today: date) -> PlanFact:
+def plan_fact(plan: CarePlan, hh: Household, volunteer: str | None, first: date) -> PlanFact:
+    """The plan; its next occurrence is the first of its days from `first` (see from_day)."""
     rule = Rule(plan.weekday, plan.every_days, date.fromisoformat(plan.starts_on))
     return PlanFact(
         stored_id(plan.id),
@@ -186,7 +197,8 @@ def _fact(plan: CarePlan, hh: Household, volunteer: str | None, today: date) -> 
         rule,
         volunteer,
         plan.active,
-        rule.next_from(today) if plan.active else None,
+        rule.next_from(first) if plan.active and plan.paused_at is None else None,
+        plan.paused_at is not None,
     )
 
 
@@ -210,19 +222,5 @@ async def grid_plans(core: Core, actor: Actor) -> list[PlanFact]:
                 .limit(MAX_PLANS)
             )
         ).all()
-        today = await _today(s, stored_id(grids[0]), core.clock.now()) if rows else core.clock.now().date()
-    return [_fact(p, h, name, today) for p, h, name in rows]
-
-
-async def end_plan(core: Core, actor: Actor, plan_id: int) -> PlanFact:
-    now = core.clock.now()
-    async with core.db.session() as s:
-        plan = await s.get(CarePlan, row_id(plan_id))
-        if plan is None:
-            raise NotFound("care.error.no_plan")
-        me, hh = await _household(s, actor, plan.household_id)
-        if not plan.active:
-            raise PlanEnded()
-        plan.active, plan.ended_at = False, now
-        await audit.record(s, me.id, "care.plan_ended", "care_plan", plan.id)
-        return _fact(plan, hh, None, await _today(s, hh.grid_id, now))
+        first = await from_day(s, stored_id(grids[0]), core.clock.now()) if rows else core.clock.now().date()
+    return [plan_fact(p, h, name, first) for p, h, name in rows]

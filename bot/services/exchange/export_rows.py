@@ -15,6 +15,7 @@ from bot.services.units import unit_figures
 from storage.enums import AssignmentStatus
 from storage.models import Assignment, DoorVisit, HelpRequest, Household, Person, PointsEntry, Rating
 
+from .export_care import care_plan_rows
 from .export_events import count_events, event_rows
 from .export_households import count_households, household_rows
 from .export_sheet import BATCH, ExportScope, Row, Several, Term, local
@@ -31,6 +32,8 @@ async def count_rows(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: d
         return await count_events(core, sc, lo, hi)
     if kind == "units":
         return len(await unit_figures(core, list(sc.grids), lo, hi))
+    if kind == "care":
+        return len((await care_plan_rows(core, sc, lo, hi, 0))[0])
     grids = list(sc.grids)
     stmt = {
         "requests": select(func.count())
@@ -67,6 +70,7 @@ async def batches(core: Core, kind: str, sc: ExportScope, lo: datetime, hi: date
         "households": household_rows,
         "events": event_rows,
         "units": _units,
+        "care": care_plan_rows,
     }[kind]
     after = 0
     while True:

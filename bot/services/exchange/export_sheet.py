@@ -17,9 +17,11 @@ BATCH = 1000  # rows a query: keyset or offset paging keeps memory flat
 # cells written as text whatever they hold: in XLSX a text cell (format "@"), never a number
 TEXT_COLUMNS = frozenset({"phone"})
 # columns an XLSX sheet makes wider: times ("2026-11-30 23:30"), and names or texts
-TIME_COLUMNS = frozenset({"created", "accepted", "done", "date", "last_active", "last_visit", "starts"})
+TIME_COLUMNS = frozenset(
+    {"created", "accepted", "done", "date", "last_active", "last_visit", "starts", "last_done", "next_due"}
+)
 WIDE_COLUMNS = frozenset(
-    {"summary", "volunteers", "attendees", "paired", "address", "members", "note", "event", "skills", "unit"}
+    {"summary", "volunteers", "attendees", "paired", "address", "members", "note", "event", "skills", "unit", "service"}
 )
 
 
@@ -27,8 +29,9 @@ WIDE_COLUMNS = frozenset(
 class Term:
     """An enum value shown by its label in the reader's language; `group` is its family:
     category, status (of a request), flag (a red flag), outcome (of a door visit), reason (for
-    points), volunteer_status, work_group, skill, care (a household's care flag), event_kind, or
-    area ("community": an event for the whole community)."""
+    points), volunteer_status, work_group, skill, care (a household's care flag), event_kind,
+    area ("community": an event for the whole community), care_rule (a care plan's frequency: w0..w6,
+    dN) or care_status (active, paused, ended)."""
 
     group: str
     value: str
@@ -144,6 +147,19 @@ def columns(kind: str, contacts: bool) -> list[str]:
             "cancelled",
         ],
         "units": ["unit", "contact", "communities", "unit_members", "tasks_done", "hours", "points", "open_claims"],
+        "care": [
+            "household",
+            "grid",
+            "care",
+            "service",
+            "frequency",
+            "volunteer",
+            "care_status",
+            "last_done",
+            "next_due",
+            "care_done",
+            "care_missed",
+        ],
     }[kind]
     if contacts and kind == "requests":
         cols += ["address", "phone"]

@@ -1,6 +1,7 @@
 """Exports for a date range, as CSV or XLSX: requests, visits, points and hours (records of the
 period), and volunteers, households and events (the people and events, with what the period held:
-their points and hours, visits, sign-ups and attendance).
+their points and hours, visits, sign-ups and attendance), paired units, and care plans (with the
+period's occurrences done and missed).
 
 Column headers, enum values and the sheet's name are in the viewer's language: the caller passes
 the labels (bot/views/exchange.export_labels), this module only picks the rows. Addresses, phones
@@ -30,7 +31,7 @@ from .export_rows import batches, count_rows
 from .export_sheet import ExportScope, columns
 from .export_write import ExportLabels, write_csv, write_xlsx
 
-KINDS = ("requests", "visits", "points", "hours", "volunteers", "households", "events", "units")
+KINDS = ("requests", "visits", "points", "hours", "volunteers", "households", "events", "units", "care")
 FORMATS = ("csv", "xlsx")
 MAX_DAYS = 3 * 366
 Progress = Callable[[int, int], None]

@@ -27,6 +27,7 @@ NAV = (
     ("volunteers", "/dashboard/volunteers", "dash.nav.volunteers"),
     ("households", "/dashboard/households", "dash.nav.households"),
     ("meetings", "/dashboard/meetings", "dash.meetings.nav"),
+    ("care", "/dashboard/care", "dash.care.nav"),
     ("events", "/dashboard/events", "dash.nav.events"),
     ("emergency", "/dashboard/emergency", "dash.nav.emergency"),
     ("units", "/dashboard/units", "dash.nav.units"),
