@@ -23,13 +23,15 @@ WED = date(2026, 11, 18)  # the test clock's day (10:00 in Shanghai)
 
 async def _plans(office):
     """Grid A: a weekly plan (Thursday) done once and missed once, and a daily one paused; grid B: one."""
-    elder = await f.household(office.db, office.grid_a.id, "幸福里 9 栋 301", care_flags="elderly_alone", members="刘奶奶")
+    elder = await f.household(
+        office.db, office.grid_a.id, "幸福里 9 栋 301", care_flags="elderly_alone", members="刘奶奶"
+    )
     async with office.db.session() as s:
         (await s.get(Household, elder.id)).phone = "13911112222"
     await f.pair(office.db, office.vol_a.id, elder.id)
     child = await f.household(office.db, office.grid_a.id, "幸福里 2 栋 101", care_flags="left_behind_children")
     other = await f.household(office.db, office.grid_b.id, "平安里 7 栋 102", care_flags="disability")
-    weekly = await create_plan(office.core, LEADER_A, elder.id, "=HYPERLINK(\"x\") <b>量血压</b>", weekday=3)
+    weekly = await create_plan(office.core, LEADER_A, elder.id, '=HYPERLINK("x") <b>量血压</b>', weekday=3)
     daily = await create_plan(office.core, LEADER_A, child.id, "和小明通电话", every_days=1)
     await pause_plan(office.core, LEADER_A, daily.id)
     await create_plan(office.core, Actor(1002, "赵网格长"), other.id, "陪同就医", weekday=0)

@@ -102,6 +102,7 @@ EVERGREEN = {
     "honour.OPT": "sets the choice the button shows: left off the honour list, or back on it",
     "loudspeaker.MUTE": "sets the reader's choice the button shows: notices muted, or heard again",
     "care.HOUSEHOLD": "begins a care plan for the household as it is now",
+    "care_plans.PLAN": "the care plan's card as it is now",
 }
 
 
@@ -260,6 +261,12 @@ _OLD = {
     "care.CANCEL": old("leader"),
     "care.END": old("leader", "{plan}"),
     "care.DONE": old("vol1", "{care_task}"),
+    "care_plans.PAUSE": old("leader", "{plan}"),
+    "care_plans.RESUME": old("leader", "{plan}"),
+    "care_plans.FREQ": old("leader", "{plan}"),
+    "care_plans.SET_RULE": old("leader", "{plan}", "d2"),
+    "care_plans.END_YES": old("leader", "{plan}"),
+    "care_tasks.NOTE_SKIP": old("vol1", "{care_task}"),
 }
 OLD = {name: make(name) for name, make in _OLD.items()}
 
