@@ -111,9 +111,18 @@ async def test_a_volunteer_marks_a_care_task_done_from_tasks_with_a_note_across_
         await leader.send("/care")
         listing = await leader.reply(contains="关爱计划")
         await leader.press("⚙️", message=listing)
-        card = text_of(await leader.reply(edited=True, contains=f"关爱计划 #{plan.id}"))
-        assert "最近完成：12月9日周三，张志愿：“血压 130/85，精神不错，药快吃完了”" in card
-        assert "累计：完成 1 次，未完成 0 次" in card and "下次：12月16日周三" in card
+        card = await leader.reply(edited=True, contains=f"关爱计划 #{plan.id}")
+        text = text_of(card)
+        assert "最近完成：12月9日周三，张志愿：“血压 130/85，精神不错，药快吃完了”" in text
+        assert "累计：完成 1 次，未完成 0 次" in text and "状态：进行中 · 下次：12月16日周三" in text
+        await leader.press("暂停", message=card)
+        card = await leader.reply(edited=True, contains="已暂停：恢复之前不再生成任务")
+        assert "状态：已暂停 · 下次：—" in text_of(card)
+        await leader.press("恢复", message=card)
+        card = await leader.reply(edited=True, contains="已恢复：重新按每周三生成任务")
+        await leader.press("修改频次", message=card)
+        await leader.press("周五", message=await leader.reply(edited=True, contains="以后多久一次"))
+        assert "从现在起：每周五" in text_of(await leader.reply(edited=True, contains="下次：12月11日周五"))
     finally:
         await stop_running(app)
     assert (await _tasks(w.db, plan.id))[0].done_at == done_at

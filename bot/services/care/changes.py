@@ -87,6 +87,7 @@ async def _change(
             .returning(col(CarePlan.id))
         )
         if changed.first() is None:
+            await s.refresh(plan)  # as it is now (another press may have changed it meanwhile)
             if not plan.active:
                 raise PlanEnded()
             raise PlanRunning() if plan.paused_at is None else PlanPaused()
