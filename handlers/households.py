@@ -15,6 +15,7 @@ from bot.views.places import households as views
 from bot.views.places.callbacks import (
     HH_ADD,
     HH_ADD_GRID,
+    HH_BUILDING,
     HH_FLAG,
     HH_LIST,
     HH_SAVE,
@@ -22,6 +23,7 @@ from bot.views.places.callbacks import (
     PICK_ADD_GRID,
     PICK_LIST_GRID,
 )
+from bot.views.visits import INFO
 
 from . import pairings
 from .base import (
@@ -36,13 +38,14 @@ from .base import (
     message_of,
     press_data,
     say,
+    stale_press,
     superseded,
     user_data,
 )
 from .pickers import answer, conversation, grid_items, led_grid_picker, paged, show
 
 PRIVATE = filters.ChatType.PRIVATE
-GRID, ADDRESS, MEMBERS, COUNT, FLAGS, CONFIRM = range(1, 7)
+GRID, ADDRESS, MEMBERS, COUNT, FLAGS, CONFIRM, BUILDING = range(1, 8)
 DRAFT = "household"
 
 led_grid_picker(PICK_LIST_GRID, views.list_first_page)
@@ -79,8 +82,10 @@ async def list_page(update: Update, context: Ctx) -> None:
 
 
 async def _render_list(update: Update, context: Ctx, grid_id: int, page: int, *, new: bool = False) -> None:
-    grid, rows = await hh.households_of_grid(core_of(context), actor_of(update), grid_id)
-    await show(update, *views.household_list(lang_of(update, context), grid_id, grid.name, rows, page), new=new)
+    found = await hh.households_listing(core_of(context), actor_of(update), grid_id)
+    opens = INFO.data if found.has_buildings else None  # a grid with buildings: each household's screen
+    lang = lang_of(update, context)
+    await show(update, *views.household_list(lang, grid_id, found.grid.name, found.rows, page, opens=opens), new=new)
 
 
 # ------------------------------------------------------------------ /addhousehold
@@ -88,7 +93,11 @@ async def _ask(update: Update, context: Ctx, step: int, prefix: str = "", edit: 
     lang = lang_of(update, context)
     d = draft(context, DRAFT)
     d["step"] = step
-    if step == ADDRESS:
+    if step == BUILDING:
+        choices = [(int(i), str(n)) for i, n in d.get("buildings") or []]
+        text, buttons = buildings_views.add_step(lang, str(d.get("grid_name", "")), choices)
+        await show(update, prefix + text, buttons, new=not edit)
+    elif step == ADDRESS:
         await show(update, prefix + t(lang, "households.ask_address", grid=d.get("grid_name", "")), new=not edit)
     elif step == MEMBERS:
         await say(update, prefix + t(lang, "households.ask_members"))
@@ -129,8 +138,7 @@ async def add_start(update: Update, context: Ctx) -> int | None:
         if grid is None:
             raise NotAllowed("households.leaders_only")
         await answer(update)
-        draft(context, DRAFT).update(grid_id=grid.id, grid_name=grid.name)
-        return await _ask(update, context, ADDRESS)
+        return await _first_step(update, context, grid.id or 0, grid.name, edit=False)
     await say(
         update,
         t(lang, "households.choose_grid"),
@@ -148,7 +156,32 @@ async def add_grid(update: Update, context: Ctx) -> int | None:
     if grid is None:
         raise NotAllowed("households.leaders_only")
     await answer(update)
-    draft(context, DRAFT).update(grid_id=grid.id, grid_name=grid.name)
+    return await _first_step(update, context, grid.id or 0, grid.name, edit=True)
+
+
+async def _first_step(update: Update, context: Ctx, grid_id: int, grid_name: str, *, edit: bool) -> int:
+    """The grid is known: which building first when it has buildings (楼栋), else the address."""
+    choices = await buildings.grid_buildings(core_of(context), actor_of(update), grid_id)
+    d = draft(context, DRAFT)
+    d.update(grid_id=grid_id, grid_name=grid_name, has_buildings=bool(choices), buildings=[list(c) for c in choices])
+    return await _ask(update, context, BUILDING if choices else ADDRESS, edit=edit)
+
+
+async def add_building(update: Update, context: Ctx) -> int | None:
+    """A building of the grid, or none (0); one drawn for this run only (a removed one: stale)."""
+    d = draft(context, DRAFT)
+    if await superseded(update, context, d):
+        return None
+    try:
+        (building_id,) = HH_BUILDING.parse(press_data(update))
+    except DomainError as e:
+        return await _again(update, context, e)
+    names = {int(i): str(n) for i, n in d.get("buildings") or []}
+    if int(d.get("step", 0)) != BUILDING or (building_id and building_id not in names):
+        await stale_press(update, context)
+        return None
+    d.update(building_id=building_id or None, building_name=names.get(building_id, ""))
+    await answer(update)
     return await _ask(update, context, ADDRESS, edit=True)
 
 
@@ -195,7 +228,7 @@ async def add_save(update: Update, context: Ctx) -> int | None:
     try:
         await hh.add_household(core_of(context), actor_of(update), int(d.get("grid_id", 0)), d)
     except DomainError as e:
-        if isinstance(e, InvalidInput) or e.key == "households.address_exists":
+        if isinstance(e, InvalidInput) or e.key in ("households.address_exists", "households.building_gone"):
             await answer(update)
             await show(update, "❗ " + t(lang, e.key, **e.params) + "\n\n" + t(lang, "households.start_again"))
             user_data(context).pop(DRAFT, None)
@@ -239,6 +272,7 @@ def build_handlers() -> list[AnyHandler]:
         ],
         states={
             GRID: [CallbackQueryHandler(add_grid, pattern=HH_ADD_GRID.pattern)],
+            BUILDING: [CallbackQueryHandler(add_building, pattern=HH_BUILDING.pattern)],
             ADDRESS: [MessageHandler(text, add_text)],
             MEMBERS: [MessageHandler(text, add_text)],
             COUNT: [MessageHandler(text, add_text)],

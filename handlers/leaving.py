@@ -46,6 +46,7 @@ DRAFTS: dict[str, tuple[str, ...]] = {
     "care_plan": ("care",),
     "care_done": ("care_done",),
     "referral_answer": ("referral_answer",),
+    "building_name": ("building_name",),
 }
 
 

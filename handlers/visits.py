@@ -45,9 +45,9 @@ async def details_button(update: Update, context: Ctx) -> None:
     assert q is not None and q.data is not None
     if not await private_only(update, context):
         return
-    hh = await visits.household_details(core_of(context), actor_of(update), view.INFO.parse_id(q.data))
+    screen = await visits.household_screen(core_of(context), actor_of(update), view.INFO.parse_id(q.data))
     await q.answer()
-    await say(update, *pages.household(lang_of(update, context), hh))
+    await say(update, *pages.household(lang_of(update, context), screen.household, screen.building, screen.can_move))
 
 
 async def show_ledger(update: Update, context: Ctx, household_id: int) -> None:

@@ -24,6 +24,7 @@ NOTES = {
     "task_report": ("leaving.task_report", "leaving.again.task_report"),
     "rating": ("leaving.rating", "leaving.again.rating"),
     "referral_answer": ("leaving.referral_answer", "leaving.again.referral_answer"),
+    "building_name": ("leaving.building_name", "leaving.again.building_name"),
 }
 _OTHER = ("leaving.other", "leaving.again.other")
 

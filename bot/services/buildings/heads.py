@@ -1,5 +1,5 @@
 """Building heads (楼栋长, 党员中心户): a grid's leader names them (/buildinghead @user 3栋) and
-removes them (/buildings). A head is an approved volunteer of the building's grid; they see and
+removes them (/buildings, which also lists the leader's grids and buildings). A head is an approved volunteer of the building's grid; they see and
 visit the building's households as its paired volunteers do (kernel.roles.heads_building)."""
 
 from __future__ import annotations
@@ -41,6 +41,15 @@ class BuildingSummary:
     name: str
     households: int = 0
     heads: list[tuple[int, str]] = field(default_factory=list)  # (BuildingHead id, the head's name)
+    grid_id: int = 0
+
+
+@dataclass(frozen=True)
+class BuildingsPage:
+    """/buildings: the grids the actor leads (id, name; each gets an ➕ button) and their buildings."""
+
+    grids: list[tuple[int, str]]
+    buildings: list[BuildingSummary]
 
 
 async def _led(s: AsyncSession, actor: Actor) -> tuple[Person, list[Grid]]:
@@ -134,8 +143,13 @@ async def remove_head(core: Core, actor: Actor, head_id: int) -> HeadGranted:
 
 
 async def buildings_of(core: Core, actor: Actor) -> list[BuildingSummary]:
-    """/buildings: the buildings of the grids the actor leads, with households and heads, in
-    natural order (grid, then building: 3栋 before 10栋)."""
+    """The buildings of the grids the actor leads, with households and heads, in natural order
+    (grid, then building: 3栋 before 10栋)."""
+    return (await buildings_page(core, actor)).buildings
+
+
+async def buildings_page(core: Core, actor: Actor) -> BuildingsPage:
+    """/buildings: the grids the actor leads and their buildings (see buildings_of)."""
     async with core.db.reading() as s:
         _, grids = await _led(s, actor)
         names = {g.id: g.name for g in grids}
@@ -149,7 +163,10 @@ async def buildings_of(core: Core, actor: Actor) -> list[BuildingSummary]:
                 .group_by(col(Building.id))
             )
         ).all()
-        out = {stored_id(b.id): BuildingSummary(stored_id(b.id), names[b.grid_id], b.name, int(n)) for b, n in rows}
+        out = {
+            stored_id(b.id): BuildingSummary(stored_id(b.id), names[b.grid_id], b.name, int(n), grid_id=b.grid_id)
+            for b, n in rows
+        }
         heads = await s.execute(
             select(col(BuildingHead.id), col(BuildingHead.building_id), col(Person.name))
             .join(Person, col(Person.id) == col(BuildingHead.person_id))
@@ -159,4 +176,5 @@ async def buildings_of(core: Core, actor: Actor) -> list[BuildingSummary]:
         for hid, bid, name in heads.all():
             out[bid].heads.append((stored_id(hid), name))
     ordered = natural(out.values(), lambda b: b.name, lambda b: b.id)
-    return sorted(ordered, key=lambda b: natural_key(b.grid))
+    led = sorted(((stored_id(g.id), g.name) for g in grids), key=lambda g: (natural_key(g[1]), g[0]))
+    return BuildingsPage(led, sorted(ordered, key=lambda b: natural_key(b.grid)))

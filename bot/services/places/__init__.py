@@ -32,6 +32,7 @@ from .groups import (
 from .households import (
     CARE_FLAGS,
     MAX_MEMBERS,
+    GridHouseholds,
     HouseholdRow,
     NewHousehold,
     add_household,
@@ -42,6 +43,7 @@ from .households import (
     clean_member_count,
     clean_members,
     household_for,
+    households_listing,
     households_of_grid,
     households_of_volunteer,
     leader_grids,
@@ -86,6 +88,7 @@ __all__ = [
     # households and pairings
     "CARE_FLAGS",
     "MAX_MEMBERS",
+    "GridHouseholds",
     "HouseholdRow",
     "NewHousehold",
     "add_household",
@@ -96,6 +99,7 @@ __all__ = [
     "clean_member_count",
     "clean_members",
     "household_for",
+    "households_listing",
     "households_of_grid",
     "households_of_volunteer",
     "leader_grids",

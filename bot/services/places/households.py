@@ -36,6 +36,7 @@ class NewHousehold:
     care_flags: tuple[str, ...] = ()
     phone: str | None = None
     note: str = ""
+    building_id: int | None = None  # a building (楼栋) of the household's grid, if it has some
 
 
 @dataclass
@@ -74,6 +75,7 @@ def check_new(draft: dict[str, Any]) -> NewHousehold:
         note=clean_line(draft["note"], max_len=1000, key="households.bad_note", allow_newlines=True)
         if draft.get("note")
         else "",
+        building_id=int(draft["building_id"]) if draft.get("building_id") else None,
     )
 
 
@@ -112,8 +114,13 @@ async def add_household(core: Core, actor: Actor, grid_id: int, new: NewHousehol
         me, grid = await leading(s, actor, grid_id)
         if await address_taken(s, grid_id, new.address):
             raise Conflict("households.address_exists", grid=grid.name)
+        if new.building_id is not None:  # chosen from the grid's buildings: still there?
+            b = await s.get(Building, new.building_id)
+            if b is None or b.grid_id != grid_id:
+                raise Conflict("households.building_gone")
         h = Household(
             grid_id=grid_id,
+            building_id=new.building_id,
             address=new.address,
             members=new.members,
             member_count=new.member_count,
@@ -158,6 +165,25 @@ async def households_of_grid(core: Core, actor: Actor, grid_id: int) -> tuple[Gr
             if hid in by_id:
                 by_id[hid].volunteers.append(name)
         return grid, rows
+
+
+@dataclass
+class GridHouseholds:
+    """/households: a grid's households; `has_buildings`: the grid has buildings (楼栋), so each
+    household gets a button to its screen, where a leader puts it into one."""
+
+    grid: Grid
+    rows: list[HouseholdRow]
+    has_buildings: bool
+
+
+async def households_listing(core: Core, actor: Actor, grid_id: int) -> GridHouseholds:
+    grid, rows = await households_of_grid(core, actor, grid_id)
+    if any(r.building for r in rows):
+        return GridHouseholds(grid, rows, True)
+    async with core.db.reading() as s:
+        some = await s.scalar(select(col(Building.id)).where(col(Building.grid_id) == grid_id).limit(1))
+    return GridHouseholds(grid, rows, some is not None)
 
 
 async def households_of_volunteer(core: Core, actor: Actor) -> list[Household]:

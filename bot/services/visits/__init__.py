@@ -23,7 +23,15 @@ from .ledger import (
     ledger_of,
 )
 from .notices import PairedRow, RedFlagAlert, VisitList, VisitOverview, VolunteerTally
-from .paired_households import MyHouseholds, PairedHousehold, household_details, my_households, unlogged_visits
+from .paired_households import (
+    HouseholdScreen,
+    MyHouseholds,
+    PairedHousehold,
+    household_details,
+    household_screen,
+    my_households,
+    unlogged_visits,
+)
 from .reminders import VolunteerWeek, paired_weeks, send_visit_lists, send_visit_overviews, send_visit_reminders
 
 __all__ = [
@@ -33,6 +41,7 @@ __all__ = [
     "AlreadyLogged",
     "HouseholdPage",
     "HouseholdRow",
+    "HouseholdScreen",
     "Ledger",
     "LedgerEntry",
     "MyHouseholds",
@@ -48,6 +57,7 @@ __all__ = [
     "check_note",
     "household_details",
     "household_ledger",
+    "household_screen",
     "ledger_households",
     "ledger_of",
     "log_door_visit",

@@ -200,6 +200,40 @@ async def household_details(core: Core, actor: Actor, household_id: int) -> Hous
         return hh
 
 
+@dataclass(frozen=True)
+class HouseholdScreen:
+    """A household's screen: its details, its building (楼栋; "" in none) and whether the reader may
+    put it into another (a leader of its grid, when the grid has buildings)."""
+
+    household: Household
+    building: str
+    can_move: bool
+
+
+async def household_screen(core: Core, actor: Actor, household_id: int) -> HouseholdScreen:
+    """household_details, with the household's building for the screen's 🏢 line and button."""
+    async with core.db.session() as s:
+        person = await ensure_person(s, actor)
+        hh = await _live_household(s, household_id)
+        leads = await can_lead(s, person, hh.grid_id)
+        if not (
+            leads
+            or await _paired(s, stored_id(person.id), stored_id(hh.id))
+            or (await heads(s, stored_id(person.id), hh.building_id) and await approved_volunteer(s, person))
+        ):
+            raise NotAllowed("visit.error.not_paired")
+        building = (
+            await s.scalar(select(col(Building.name)).where(col(Building.id) == hh.building_id))
+            if hh.building_id
+            else None
+        )
+        has_buildings = leads and (
+            hh.building_id is not None
+            or await s.scalar(select(col(Building.id)).where(col(Building.grid_id) == hh.grid_id).limit(1)) is not None
+        )
+        return HouseholdScreen(hh, building or "", bool(has_buildings))
+
+
 async def unlogged_visits(core: Core, volunteer_person_id: int, week: str) -> list[Household]:
     """The volunteer's paired households with no visit logged by them in `week`."""
     logged = exists().where(

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -17,7 +17,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.fanout import Outgoing, fan_out
 from bot.services.kernel.order import natural_key
 from storage.enums import RoleKind, VisitOutcome, VolunteerStatus
-from storage.models import DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
+from storage.models import BuildingHead, DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
 from .notices import PairedRow, VisitList, VisitOverview, VolunteerTally
 
@@ -38,8 +38,8 @@ class VolunteerWeek:
 
 
 async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> list[VolunteerWeek]:
-    """Every approved volunteer of the community with active pairings, their households and
-    whether each visit of `week` is logged: one query for the whole community."""
+    """Every approved volunteer of the community with active pairings or a building they head, their
+    households and whether each visit of `week` is logged: two queries for the whole community."""
     stmt = (
         select(
             col(Person.id),
@@ -87,9 +87,61 @@ async def paired_weeks(session: AsyncSession, community_id: int, week: str) -> l
             vw = out[pid] = VolunteerWeek(pid, tg, name, language, reachable=tg is not None and not blocked)
         vw.grid_ids.add(gid)
         vw.rows.append(PairedRow(hid, gid, address, members, flags, visit_id is not None, outcome))
+    await _headed_weeks(session, community_id, week, out)
     for vw in out.values():  # as the volunteer walks them: 3 栋 before 12 栋
         vw.rows.sort(key=lambda r: (natural_key(r.address), r.household_id))
     return list(out.values())
+
+
+async def _headed_weeks(session: AsyncSession, community_id: int, week: str, out: dict[int, VolunteerWeek]) -> None:
+    """Building heads (楼栋长) walk their buildings' households as paired volunteers walk theirs: each
+    household of a building they head joins their week (once, if they are paired with it too). A
+    household is logged for its head when anyone visited it in `week` (the building is theirs to
+    cover, not to visit twice)."""
+    stmt = (
+        select(
+            col(Person.id),
+            col(Person.tg_user_id),
+            col(Person.name),
+            col(Person.language),
+            col(Person.blocked_bot),
+            col(Household.id),
+            col(Household.grid_id),
+            col(Household.address),
+            col(Household.members),
+            col(Household.care_flags),
+            col(DoorVisit.id),
+            col(DoorVisit.outcome),
+        )
+        .select_from(BuildingHead)
+        .join(Person, col(Person.id) == col(BuildingHead.person_id))
+        .join(Household, col(Household.building_id) == col(BuildingHead.building_id))
+        .join(Grid, col(Grid.id) == col(Household.grid_id))
+        .outerjoin(DoorVisit, and_(col(DoorVisit.household_id) == col(Household.id), col(DoorVisit.week) == week))
+        .where(
+            col(Grid.community_id) == community_id,
+            col(Household.erased_at).is_(None),
+            col(Person.forgotten_at).is_(None),
+            exists().where(
+                col(VolunteerProfile.person_id) == col(Person.id),
+                col(VolunteerProfile.status) == VolunteerStatus.approved.value,
+            ),
+        )
+        .order_by(col(Person.id), col(Household.id), col(DoorVisit.id))
+    )
+    seen = {(pid, r.household_id) for pid, vw in out.items() for r in vw.rows}
+    for row in (await session.execute(stmt)).all():
+        pid, tg, name, language, blocked, hid, gid, address, members, flags, visit_id, outcome = cast(
+            "tuple[int, int | None, str, str | None, bool, int, int, str, str, str, int | None, str | None]", tuple(row)
+        )
+        if (pid, hid) in seen:
+            continue  # paired with it too, or visited by two people this week: listed once
+        seen.add((pid, hid))
+        vw = out.get(pid)
+        if vw is None:
+            vw = out[pid] = VolunteerWeek(pid, tg, name, language, reachable=tg is not None and not blocked)
+        vw.grid_ids.add(gid)
+        vw.rows.append(PairedRow(hid, gid, address, members, flags, visit_id is not None, outcome))
 
 
 def visit_list(vw: VolunteerWeek, week: str, *, evening: bool) -> VisitList | None:

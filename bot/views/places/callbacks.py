@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.views.callbacks import ID, PAGE, Callback, One, Step
+from bot.views.callbacks import ID, PAGE, Callback, Int, One, Step
 from storage.enums import CareFlag
 
 CARE_FLAGS = tuple(f.value for f in CareFlag)
@@ -31,6 +31,7 @@ PICK_BIND = {"v": Callback("pk", "bgv", PAGE), "r": Callback("pk", "bgr", PAGE)}
 HH_LIST = Callback("hh", "l", ID, PAGE)  # hh:l:<grid>:<page>
 HH_ADD = Callback("hh", "add", ID)  # hh:add:<grid>
 HH_ADD_GRID = Callback("hh", "ag", ID)
+HH_BUILDING = Callback("hh", "ab", Int(0))  # hh:ab:<building, 0: none> (grids with buildings)
 HH_FLAG = Callback("hh", "af", One(*CARE_FLAGS, "done"))
 HH_SAVE = Step("hh", "as", "save")
 HH_STOP = Step("hh", "as", "stop")

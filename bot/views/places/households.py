@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from bot.i18n import join_list, t, tn, tnp, tp
@@ -30,8 +30,17 @@ from .lists import choice_buttons, label
 LIST_PER_PAGE = 10
 
 
-def household_list(lang: str, grid_id: int, grid: str, rows: list[HouseholdRow], page: int) -> tuple[str, Keyboard]:
-    """/households: a page of the grid's households with their volunteers; add and pair."""
+def household_list(
+    lang: str,
+    grid_id: int,
+    grid: str,
+    rows: list[HouseholdRow],
+    page: int,
+    *,
+    opens: Callable[[int], str] | None = None,
+) -> tuple[str, Keyboard]:
+    """/households: a page of the grid's households with their volunteers; add and pair. `opens`
+    (grids with buildings): a household's screen, a button each (where it is put into a building)."""
     pages = max(1, -(-len(rows) // LIST_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     lines = [
@@ -53,6 +62,18 @@ def household_list(lang: str, grid_id: int, grid: str, rows: list[HouseholdRow],
         )
     if not rows:
         lines.append(t(lang, "households.none_yet"))
+    shown = rows[page * LIST_PER_PAGE : (page + 1) * LIST_PER_PAGE]
+    opened = (
+        [
+            Button(
+                f"{i}. " + label(f"{r.building} · {r.household.address}" if r.building else r.household.address),
+                data=opens(r.household.id or 0),
+            )
+            for i, r in enumerate(shown, start=page * LIST_PER_PAGE + 1)
+        ]
+        if opens is not None
+        else []
+    )
     nav = []
     if page > 0:
         nav.append(Button(tp(lang, "pick.prev"), data=HH_LIST.data(grid_id, page - 1)))
@@ -62,7 +83,7 @@ def household_list(lang: str, grid_id: int, grid: str, rows: list[HouseholdRow],
         Button(tp(lang, "households.add_button"), data=HH_ADD.data(grid_id)),
         Button(tp(lang, "households.pair_button"), data=HH_PAIR_GRID.data(grid_id)),
     ]
-    return "\n".join(lines), [row for row in (nav, actions) if row]
+    return "\n".join(lines), [*([b] for b in opened), *(row for row in (nav, actions) if row)]
 
 
 def list_first_page(grid_id: int) -> str:
@@ -86,6 +107,10 @@ def summary(lang: str, d: dict[str, Any]) -> tuple[str, Keyboard]:
         count=d.get("member_count"),
         flags=flags_text(lang, d.get("care_flags") or []) or "—",
     )
+    if d.get("has_buildings"):  # a grid with buildings: the one chosen, or none
+        text += "\n" + t(
+            lang, "households.summary_building", building=d.get("building_name") or tp(lang, "buildings.none")
+        )
     return text, [
         [
             Button(tp(lang, "households.save"), data=HH_SAVE.data()),

@@ -8,6 +8,7 @@ from bot.services.kernel.periods import aware, zone
 from bot.services.visits import HouseholdPage, Ledger, LedgerEntry, MyHouseholds
 from storage.models import Household
 
+from ..buildings import BLD_HOUSEHOLD
 from ..labels import value_label
 from ..message import Button, Keyboard
 from .common import INFO, LEDGER, LEDGER_PAGE, LOG, care_labels, flag_labels, outcome_label, short
@@ -61,7 +62,9 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
     return "\n".join(lines), buttons
 
 
-def household(lang: str, hh: Household) -> tuple[str, Keyboard]:
+def household(lang: str, hh: Household, building: str = "", can_move: bool = False) -> tuple[str, Keyboard]:
+    """A household's screen; its building (楼栋) when it has one, and for a leader of a grid with
+    buildings a 🏢 button to put it into one."""
     text = t(
         lang,
         "visit.details",
@@ -73,12 +76,17 @@ def household(lang: str, hh: Household) -> tuple[str, Keyboard]:
         phone=hh.phone or "—",
         note=hh.note or "—",
     )
-    return text, [
+    if building or can_move:
+        text += "\n" + t(lang, "buildings.screen_line", building=building or tp(lang, "buildings.none"))
+    buttons = [
         [
             Button(tp(lang, "visit.button.log"), data=LOG.data(stored_id(hh.id))),
             Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(stored_id(hh.id))),
         ]
     ]
+    if can_move:
+        buttons.append([Button(tp(lang, "buildings.move_button"), data=BLD_HOUSEHOLD.data(stored_id(hh.id)))])
+    return text, buttons
 
 
 def _issue_line(lang: str, e: LedgerEntry, tz: str) -> str:
