@@ -76,7 +76,7 @@ async def _run(cfg: Config, kind: str, data: bytes, source: str, lang: str) -> i
 
 async def import_file(core: Core, kind: str, data: bytes, source: str, console: Console, lang: str) -> int:
     """Import with a progress bar and a report in `lang`; 0 when everything was imported, 1 otherwise."""
-    rows, _ = parse(readable(data, source, lang), kind)
+    rows, _ = parse(readable(data, source, lang), kind, import_vocabulary().headers)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

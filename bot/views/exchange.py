@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from bot.i18n import join_list, tnp, tp
+from bot.i18n import LANGUAGES, join_list, tnp, tp
 from bot.services.exchange import ImportResult, ImportVocabulary, RowError, RowProblem, Term
 from bot.services.kernel.errors import DomainError
 
@@ -123,7 +123,20 @@ def import_vocabulary() -> ImportVocabulary:
         },
         skills=_choices(SKILL_KEYS),
         care_flags={**_choices(CARE_FLAG_KEYS), "残疾": "disability", "其他": "other", "独居": "elderly_alone"},
+        headers=_exported_headers(),
     )
+
+
+# an export's columns the households' import reads (its own names), or reads past (the period's figures)
+_READ_BACK = {c: c for c in ("household", "grid", "building", "address", "members", "phone", "member_count", "note")}
+_READ_BACK |= {"visit_ledger": "visit_ledger", "paired": "paired", "visits": "visits", "last_visit": "last_visit"}
+_READ_BACK |= {"last_outcome": "last_outcome", "red_flags": "red_flags", "care": "care"}
+
+
+def _exported_headers() -> dict[str, str]:
+    """Both languages' headers of the households' export (lower case) -> the import's columns: a file
+    exported, edited in a spreadsheet and imported again is read back (round trip)."""
+    return {tp(lang, f"export.col.{c}").lower(): col for lang in LANGUAGES for c, col in _READ_BACK.items()}
 
 
 def import_problem(lang: str, problem: RowProblem) -> str:
@@ -142,11 +155,15 @@ def import_report(lang: str, result: ImportResult, source: str) -> list[str]:
     """`redvest import`'s report: the encoding note, then either what was imported or every
     refused line with its reason and what to do about the file."""
     lines = []
-    if result.encoding != "utf-8":
+    if result.encoding not in ("utf-8", "xlsx"):
         lines.append(tp(lang, "import.report.encoding", source=source, encoding=result.encoding.upper()))
     if result.ok:
         kind = tp(lang, f"import.kind.{result.kind}")
-        return [*lines, tp(lang, "import.report.done", source=source, n=result.created, kind=kind)]
+        done = tp(lang, "import.report.done", source=source, n=result.created, kind=kind)
+        if result.updated:  # an exported file read back: households named by number
+            moved = tnp(lang, "import.report.updated", result.updated, source=source)
+            return [*lines, *([done] if result.created else []), moved]
+        return [*lines, done]
     lines.append(tp(lang, "import.report.rejected", source=source, n=len(result.errors)))
     lines += [_line(lang, err) for err in sorted(result.errors, key=lambda e: e.line)]
     return [*lines, tp(lang, "import.report.nothing", source=source)]

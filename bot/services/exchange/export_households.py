@@ -1,7 +1,7 @@
 """The households export: a row a household of the grids (grid by grid, by number) with its visits
 in the period: how many, the last one and its outcome, the problems found, and the visits
 themselves as a `Ledger` (XLSX: a sheet of their own; CSV: one cell). Members' names, the address,
-the phone and the notes only with contacts."""
+the phone and the notes only with contacts; the building (楼栋) where some grid has buildings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.places import paired_names
-from storage.models import DoorVisit, Household, Person
+from storage.models import Building, DoorVisit, Household, Person
 from storage.rows import key_of
 
 from .export_sheet import BATCH, ExportScope, Ledger, Row, Several, Term, Visit, local
@@ -20,6 +20,13 @@ from .export_sheet import BATCH, ExportScope, Ledger, Row, Several, Term, Visit,
 
 def _where(sc: ExportScope) -> list[ColumnElement[bool]]:
     return [col(Household.grid_id).in_(list(sc.grids)), col(Household.erased_at).is_(None)]
+
+
+async def any_buildings(core: Core, grid_ids: list[int]) -> bool:
+    """Does any of the grids have buildings (楼栋)? Then the export has a building column."""
+    async with core.db.reading() as s:
+        found = await s.scalar(select(col(Building.id)).where(col(Building.grid_id).in_(grid_ids)).limit(1))
+    return found is not None
 
 
 async def count_households(core: Core, sc: ExportScope) -> int:
@@ -43,6 +50,16 @@ async def household_rows(core: Core, sc: ExportScope, lo: datetime, hi: datetime
         )
         ids = [key_of(h) for h in homes]
         paired = await paired_names(s, ids)
+        wanted = {h.building_id for h in homes if h.building_id is not None}
+        buildings = (
+            dict(
+                (await s.execute(select(col(Building.id), col(Building.name)).where(col(Building.id).in_(wanted))))
+                .tuples()
+                .all()
+            )
+            if sc.buildings and wanted
+            else {}
+        )
         visits: dict[int, list[Visit]] = {}
         if ids:
             for v, name in (
@@ -68,6 +85,8 @@ async def household_rows(core: Core, sc: ExportScope, lo: datetime, hi: datetime
         seen = visits.get(h.id or 0, [])
         flags = dict.fromkeys(f for x in seen for f in x.flags.items)  # each problem once, in the order found
         row: Row = [f"#{h.id}", sc.grids[h.grid_id]]
+        if sc.buildings:  # "" for a household of no building (the import reads it so)
+            row.append(buildings.get(h.building_id or 0, ""))
         if sc.contacts:
             row += [h.address, h.members, h.phone or ""]
         row += [

@@ -21,7 +21,8 @@ TIME_COLUMNS = frozenset(
     {"created", "accepted", "done", "date", "last_active", "last_visit", "starts", "last_done", "next_due"}
 )
 WIDE_COLUMNS = frozenset(
-    {"summary", "volunteers", "attendees", "paired", "address", "members", "note", "event", "skills", "unit", "service"}
+    {"building", "summary", "volunteers", "attendees", "paired", "address", "members", "note", "event", "skills"}
+    | {"unit", "service"}
 )
 
 
@@ -73,6 +74,7 @@ class ExportScope:
     grids: dict[int, str]
     timezone: str
     contacts: bool = False
+    buildings: bool = False  # some of the grids have buildings (楼栋): the households' building column
 
 
 def local(when: datetime | None, tz: str) -> datetime | None:
@@ -83,8 +85,10 @@ def local(when: datetime | None, tz: str) -> datetime | None:
     return aware.astimezone(zone(tz)).replace(tzinfo=None, microsecond=0)
 
 
-def columns(kind: str, contacts: bool) -> list[str]:
-    """Column names (catalog keys `export.col.<name>`) of each kind of export."""
+def columns(kind: str, contacts: bool, buildings: bool = False) -> list[str]:
+    """Column names (catalog keys `export.col.<name>`) of each kind of export; `buildings`: the
+    households' building (楼栋) after their grid (only where some grid has buildings, so exports
+    of grids without buildings read as before)."""
     cols = {
         "requests": [
             "code",
@@ -168,7 +172,7 @@ def columns(kind: str, contacts: bool) -> list[str]:
     if contacts and kind == "volunteers":
         cols += ["phone"]
     if kind == "households":
-        cols[2:2] = ["address", "members", "phone"] if contacts else []
+        cols[2:2] = (["building"] if buildings else []) + (["address", "members", "phone"] if contacts else [])
         cols += (["note"] if contacts else []) + ["visit_ledger"]
     return cols
 

@@ -99,11 +99,16 @@ async def write_xlsx(
     sub_cols = ledger_columns(contacts)
     if "visit_ledger" in cols:
         sub = _sheet(wb, labels.sheet("household_visits"), sub_cols, labels)
-    keep = 3 if contacts else 2  # the household's number, grid (and address) begin each ledger row
+    # the household's number, grid (and address) begin each ledger row
+    keep = [cols.index(c) for c in ("household", "grid", "address") if c in cols]
     done = 0
     async for batch in rows:
         visits = [
-            [*row[:keep], *_visit_cells(x)] for row in batch for v in row if isinstance(v, Ledger) for x in v.visits
+            [*(row[i] for i in keep), *_visit_cells(x)]
+            for row in batch
+            for v in row
+            if isinstance(v, Ledger)
+            for x in v.visits
         ]
         shown = [named([v for v in row if not isinstance(v, Ledger)], labels) for row in batch]
         # openpyxl's XML writing is slow pure Python: do it in a thread so the bot's event loop

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import IO
 
@@ -27,6 +27,7 @@ from bot.services.kernel.order import natural_key
 from bot.services.office import Scope, day_bounds
 from storage.models import Community, Grid
 
+from .export_households import any_buildings
 from .export_rows import batches, count_rows
 from .export_sheet import ExportScope, columns
 from .export_write import ExportLabels, write_csv, write_xlsx
@@ -115,10 +116,12 @@ async def write_export(
     """Write the export to the binary stream `out`; returns the number of data rows (of its first
     sheet). `progress(done, total)` is called after each batch (for a progress bar)."""
     check_request(req.kind, req.start, req.end, req.fmt)
+    if req.kind == "households":
+        sc = replace(sc, buildings=await any_buildings(core, list(sc.grids)))
     lo, hi = day_bounds(sc.timezone, req.start, req.end)
     assert lo is not None and hi is not None
     total = await count_rows(core, req.kind, sc, lo, hi)
-    cols = columns(req.kind, sc.contacts)
+    cols = columns(req.kind, sc.contacts, sc.buildings)
     if progress:
         progress(0, total)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -43,6 +43,9 @@ class ImportVocabulary:
     work_groups: dict[str, str]
     skills: dict[str, str]
     care_flags: dict[str, str]
+    # column headers an export writes (both languages' labels, lower case) -> the import's column,
+    # so a file exported and edited in a spreadsheet is read back (docs/import.md: round trip)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def yes_no(field: str, value: str) -> bool:
@@ -86,7 +89,8 @@ class Checker:
     async def check(self, values: dict[str, str]) -> Any:
         raise NotImplementedError
 
-    async def write(self, item: Any) -> None:
+    async def write(self, item: Any) -> bool | None:
+        """Store a checked row; False when it changed an existing record instead of creating one."""
         raise NotImplementedError
 
     def clean(self, field: str, fn: Callable[[str], Any], value: str) -> Any:

@@ -75,6 +75,11 @@ class HouseholdRows(Checker):
         self._volunteers: dict[tuple[int, int], Person | None] = {}
 
     async def check(self, values: dict[str, str]) -> dict[str, Any]:
+        if values.get("household"):
+            return await self.existing(values)
+        for needed in ("community", "grid", "address"):  # a new household (an export's file may lack them)
+            if needed not in values:
+                raise RowProblem("import.problem.new_needs", column=needed)
         grid = await self.grid(values["community"], values["grid"])
         gid = stored_id(grid.id)
         address = self.clean("address", clean_address, values["address"])
@@ -115,6 +120,30 @@ class HouseholdRows(Checker):
         ]
         return item
 
+    async def existing(self, values: dict[str, str]) -> dict[str, Any]:
+        """A row naming a household by number (`#12`, as the export writes it): an exported file,
+        edited and read back. It puts the household into the row's building (empty: none), when the
+        file has the column; its other cells are the export's and change nothing."""
+        ref = values["household"].strip().lstrip("#")
+        if not ref.isdigit() or len(ref) > 12:
+            raise RowProblem("import.problem.not_household", value=values["household"][:20])
+        h = await self.s.get(Household, int(ref))
+        if h is None or h.erased_at is not None:
+            raise RowProblem("import.problem.no_household", id=int(ref))
+        grid = await self.s.get(Grid, h.grid_id)
+        assert grid is not None
+        named = values.get("grid", "").strip()
+        if values.get("community"):
+            if stored_id((await self.grid(values["community"], named)).id) != h.grid_id:
+                raise RowProblem("import.problem.household_elsewhere", id=int(ref), grid=named[:50])
+        elif named and named != grid.name and not named.endswith(f" / {grid.name}"):
+            raise RowProblem("import.problem.household_elsewhere", id=int(ref), grid=named[:50])
+        self.once(("household", h.id), "household", f"#{h.id}")
+        building = None
+        if values.get("building"):
+            building = self.clean("building", clean_building_name, values["building"])
+        return dict(existing=h, grid=grid, building=building, move="building" in values)
+
     async def volunteer(self, tg_id: int, grid: Grid) -> Person:
         key = (tg_id, stored_id(grid.id))
         if key not in self._volunteers:
@@ -138,8 +167,10 @@ class HouseholdRows(Checker):
             raise RowProblem("import.problem.not_volunteer", tg_id=tg_id, grid=grid.name[:50])
         return vol
 
-    async def write(self, item: dict[str, Any]) -> None:
+    async def write(self, item: dict[str, Any]) -> bool | None:
         grid = item["grid"]
+        if "existing" in item:
+            return await self.move(item)
         building_id = None
         if item["building"]:  # 楼栋: made in the household's grid the first time a row names it
             building_id = await building_named(
@@ -162,3 +193,21 @@ class HouseholdRows(Checker):
         for vol in item["volunteers"]:
             self.s.add(Pairing(volunteer_id=vol.id, household_id=stored_id(h.id), created_at=self.core.clock.now()))
             await audit.record(self.s, None, "pairing.create", "household", h.id, volunteer_id=vol.id, source="import")
+        return None
+
+    async def move(self, item: dict[str, Any]) -> bool:
+        """An existing household into the row's building (made the first time a row names it)."""
+        h: Household = item["existing"]
+        if item["move"]:
+            building_id = None
+            if item["building"]:
+                building_id = await building_named(
+                    self.s, h.grid_id, item["building"], create=True, now=self.core.clock.now()
+                )
+            if h.building_id != building_id:
+                h.building_id = building_id
+                self.s.add(h)
+                await audit.record(
+                    self.s, None, "household.building", "household", h.id, building_id=building_id, source="import"
+                )
+        return False

@@ -16,12 +16,20 @@ class Kind:
     required: tuple[str, ...]
     aliases: dict[str, str]
     checker: type[Checker]
+    # columns an export of this kind writes that the import reads past (figures of the period)
+    read_only: tuple[str, ...] = ()
+    # with this column, rows name existing records and `required` is just it (households: `#12`)
+    key: str | None = None
 
-    def column(self, header: str) -> str | None:
+    def column(self, header: str, exported: dict[str, str] | None = None) -> str | None:
         h = header.strip().lower().replace(" ", "_")
-        if h in self.columns:
+        if h in self.columns or h in self.read_only:
             return h
-        return self.aliases.get(header.strip())
+        found = self.aliases.get(header.strip()) or (exported or {}).get(header.strip().lower())
+        return found if found in self.columns or found in self.read_only else None
+
+    def required_with(self, columns: list[str | None]) -> tuple[str, ...]:
+        return (self.key,) if self.key is not None and self.key in columns else self.required
 
 
 _COMMON = {"社区": "community", "网格": "grid", "备注": "note", "电话": "phone", "手机": "phone", "手机号": "phone"}
@@ -47,6 +55,7 @@ KINDS: dict[str, Kind] = {
     ),
     "households": Kind(
         (
+            "household",
             "community",
             "grid",
             "building",
@@ -69,8 +78,11 @@ KINDS: dict[str, Kind] = {
             "人数": "member_count",
             "关爱类别": "care_flags",
             "结对志愿者ID": "volunteer_tg_id",
+            "户号": "household",
         },
         HouseholdRows,
+        read_only=("paired", "visits", "last_visit", "last_outcome", "red_flags", "visit_ledger", "care"),
+        key="household",
     ),
     "volunteers": Kind(
         (

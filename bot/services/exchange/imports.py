@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.services.kernel.core import Core
@@ -41,6 +42,7 @@ class ImportResult:
     kind: str
     rows: int = 0
     created: int = 0
+    updated: int = 0  # existing records a row named (households: put into the building of the row)
     encoding: str = "utf-8"
     errors: list[RowError] = field(default_factory=list)
 
@@ -49,8 +51,14 @@ class ImportResult:
         return not self.errors
 
 
+XLSX = "xlsx"
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text of the file (line ends made \\n) and the encoding used: UTF-8 (with or without BOM), else GB18030."""
+    """Text of the file (line ends made \\n) and the encoding used: UTF-8 (with or without BOM), else
+    GB18030; an Excel workbook (an export, edited) is read from its first sheet as CSV text."""
+    if data[:4] == b"PK\x03\x04":
+        return _sheet_text(data), XLSX
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -60,8 +68,29 @@ def decode(data: bytes) -> tuple[str, str]:
     raise ImportFailed("import.failed.encoding")
 
 
-def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """Rows as (line number, {canonical column: value}); header problems as errors at line 1."""
+def _sheet_text(data: bytes) -> str:
+    """The first sheet of a workbook as CSV (a row a line; times as the CSV export writes them)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # not a workbook after all (a zip of something else, or damaged)
+        raise ImportFailed("import.failed.workbook") from None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in wb.worksheets[0].iter_rows(values_only=True):
+        writer.writerow(
+            ["" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row]
+        )
+    wb.close()
+    return out.getvalue()
+
+
+def parse(
+    text: str, kind: str, exported: dict[str, str] | None = None
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """Rows as (line number, {canonical column: value}); header problems as errors at line 1.
+    `exported`: an export's headers (lower case) -> columns (ImportVocabulary.headers)."""
     spec = KINDS[kind]
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
@@ -75,7 +104,7 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
     columns: list[str | None] = []
     errors: list[RowError] = []
     for name in header:
-        canonical = spec.column(name)
+        canonical = spec.column(name, exported)
         if canonical is None and name.strip():
             problem = RowProblem(
                 "import.problem.unknown_column", name=name.strip()[:40], columns=", ".join(spec.columns)
@@ -84,7 +113,7 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
         if canonical is not None and canonical in columns:
             errors.append(RowError(1, RowProblem("import.problem.column_twice", column=canonical)))
         columns.append(canonical)
-    missing = [c for c in spec.required if c not in columns]
+    missing = [c for c in spec.required_with(columns) if c not in columns]
     if missing:
         errors.append(RowError(1, RowProblem("import.problem.missing_columns", columns=", ".join(missing))))
     if errors:
@@ -100,7 +129,11 @@ def parse(text: str, kind: str) -> tuple[list[tuple[int, dict[str, str]]], list[
                 problem = RowProblem("import.problem.too_many_values", values=len(record), columns=len(columns))
                 errors.append(RowError(start, problem))
                 continue
-            values = {c: (record[i].strip() if i < len(record) else "") for i, c in enumerate(columns) if c}
+            values = {
+                c: (record[i].strip() if i < len(record) else "")
+                for i, c in enumerate(columns)
+                if c and c not in spec.read_only
+            }
             rows.append((start, values))
     except csv.Error as e:
         errors.append(RowError(line + 1, RowProblem("import.problem.unreadable", detail=str(e)[:100])))
@@ -121,7 +154,7 @@ async def import_csv(
     if kind not in KINDS:
         raise ImportFailed("import.failed.kind", kind=kind[:30], kinds=", ".join(KINDS))
     text, encoding = decode(data)
-    rows, errors = parse(text, kind)
+    rows, errors = parse(text, kind, vocabulary.headers)
     result = ImportResult(kind=kind, rows=len(rows), encoding=encoding, errors=errors)
     if any(e.line == 1 for e in errors):
         return result  # the header is wrong: the rows cannot be read
@@ -142,8 +175,9 @@ async def import_csv(
             result.errors.sort(key=lambda e: e.line)
             return result  # nothing written: the session has only read
         for _line, item in checked:
-            await checker.write(item)
+            if await checker.write(item) is False:
+                result.updated += 1
             tick(1)
-        result.created = len(checked)
+        result.created = len(checked) - result.updated
         await audit.record(s, None, f"import.{kind}", "import", None, source=source[-200:], rows=len(checked))
     return result
