@@ -103,6 +103,9 @@ EVERGREEN = {
     "loudspeaker.MUTE": "sets the reader's choice the button shows: notices muted, or heard again",
     "care.HOUSEHOLD": "begins a care plan for the household as it is now",
     "care_plans.PLAN": "the care plan's card as it is now",
+    "buildings.BLD_LIST": "the leader's buildings as they are now",
+    "buildings.BLD_ADD": "begins adding buildings to the grid (the leader checked again)",
+    "buildings.BLD_HOUSEHOLD": "the household's building picker as its grid's buildings are now",
 }
 
 
@@ -212,6 +215,13 @@ _OLD = {
     "places.callbacks.HH_UNPAIR": old("leader", "{gone_pairing}"),
     # 楼栋长: the head was removed already (no such head any more)
     "buildings.BLD_REMOVE_HEAD": old("leader", 987654),
+    # 楼栋: the building was removed already (no such building any more); /addhousehold's run is over
+    "buildings.BLD_SHOW": old("leader", 987654),
+    "buildings.BLD_RENAME": old("leader", 987654),
+    "buildings.BLD_REMOVE": old("leader", 987654),
+    "buildings.BLD_REMOVE_YES": old("leader", 987654),
+    "buildings.BLD_MOVE": old("leader", "{hh}", 987654),
+    "places.callbacks.HH_BUILDING": old("leader", 0),
     # 吹哨: the request ({r}) is over, nothing to forward; the department's buttons: no such referral
     "referrals.WH_DEPT": old("admin", "{r}", 1),
     "referrals.WH_SET": old("admin", "{r}", 1, 3, 7),

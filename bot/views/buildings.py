@@ -18,7 +18,7 @@ from bot.services.buildings import (
 )
 from bot.views.callbacks import ID, Callback, Int
 from bot.views.message import Button, Keyboard, OutMessage
-from bot.views.places.callbacks import HH_BUILDING
+from bot.views.places import callbacks as place_callbacks
 from bot.views.places.labels import flags_text
 from bot.views.places.lists import label
 from bot.views.render import renders
@@ -172,7 +172,7 @@ def building_choice(
 
 def add_step(lang: str, grid: str, choices: list[tuple[int, str]]) -> tuple[str, Keyboard]:
     """/addhousehold in a grid with buildings: which building (or none)."""
-    return t(lang, "buildings.ask_building", grid=grid), building_choice(lang, choices, -1, HH_BUILDING)
+    return t(lang, "buildings.ask_building", grid=grid), building_choice(lang, choices, -1, place_callbacks.HH_BUILDING)
 
 
 def household_picker(lang: str, p: HouseholdPlace) -> tuple[str, Keyboard]:

@@ -51,15 +51,10 @@ async def household_rows(core: Core, sc: ExportScope, lo: datetime, hi: datetime
         ids = [key_of(h) for h in homes]
         paired = await paired_names(s, ids)
         wanted = {h.building_id for h in homes if h.building_id is not None}
-        buildings = (
-            dict(
-                (await s.execute(select(col(Building.id), col(Building.name)).where(col(Building.id).in_(wanted))))
-                .tuples()
-                .all()
-            )
-            if sc.buildings and wanted
-            else {}
-        )
+        buildings: dict[int, str] = {}
+        if sc.buildings and wanted:
+            found = await s.execute(select(col(Building.id), col(Building.name)).where(col(Building.id).in_(wanted)))
+            buildings = {bid or 0: str(name) for bid, name in found.all()}
         visits: dict[int, list[Visit]] = {}
         if ids:
             for v, name in (
