@@ -47,7 +47,8 @@ async def details_button(update: Update, context: Ctx) -> None:
         return
     screen = await visits.household_screen(core_of(context), actor_of(update), view.INFO.parse_id(q.data))
     await q.answer()
-    await say(update, *pages.household(lang_of(update, context), screen.household, screen.building, screen.can_move))
+    lang = lang_of(update, context)
+    await say(update, *pages.household(lang, screen.household, screen.building, screen.can_move, screen.can_log))
 
 
 async def show_ledger(update: Update, context: Ctx, household_id: int) -> None:

@@ -101,6 +101,14 @@ async def test_the_export_has_the_building_and_an_edited_export_is_read_back(blo
     code, out = await run(core, "households", data=as_csv(rows), lang="zh-CN")  # the same file again: no change
     assert code == 0 and await places(core) == got
 
+    # a grid without buildings: a 楼栋 column added to its export gives it some
+    theirs = table(await export(core, leader_b))
+    theirs = [[*r[:2], "楼栋" if i == 0 else "A座", *r[2:]] for i, r in enumerate(theirs)]
+    code, out = await run(core, "households", data=as_csv(theirs), lang="zh-CN")
+    assert code == 0, out
+    assert (await places(core))["平安里 7 栋 102"] == "A座"
+    assert table(await export(core, leader_b))[0][:3] == ["住户", "网格", "楼栋"]
+
 
 async def test_an_english_xlsx_export_with_contacts_is_read_back(blocks):
     core, ga, _, leader_a, _, homes = blocks

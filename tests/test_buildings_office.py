@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from bot.outbox.notifier import OutboxNotifier
 from bot.services import buildings, digests, visits
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import Conflict, NotAllowed
+from bot.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.kernel.periods import iso_week
 from bot.services.kernel.roles import Actor
 from storage.enums import VisitOutcome
@@ -174,3 +174,40 @@ async def test_the_weekly_digest_sent_to_the_leader_breaks_the_week_down_by_buil
     assert "分楼栋" in text and "3栋：2 户 · 本周入户 1 户 · 待解决问题 0 件" in text
     assert "10栋：1 户 · 本周入户 0 户" in text and "未分楼栋：1 户" in text
     assert "3 栋 101" not in text  # figures, never addresses
+
+
+async def test_buildings_kept_in_chat_read_the_same_on_both_databases(blocks):
+    """Adding, renaming, moving a household and removing a building with households and a head."""
+    core, ga, gb, b3, b10, homes, head = blocks
+    leader = Actor(10, "网格长")
+    added = await buildings.add_buildings(core, leader, ga.id, "5栋\n3栋、12栋")
+    assert (added.added, added.existing) == (("5栋", "12栋"), ("3栋",))
+    assert [n for _, n in await buildings.grid_buildings(core, leader, ga.id)] == ["3栋", "5栋", "10栋", "12栋"]
+    with pytest.raises(NotAllowed):  # 乙网格 is not theirs
+        await buildings.grid_buildings(core, leader, gb.id)
+    with pytest.raises(InvalidInput, match="buildings.name_taken"):
+        await buildings.rename_building(core, leader, b10.id, "3栋")
+    renamed = await buildings.rename_building(core, leader, b10.id, "10号楼")
+    assert (renamed.old, renamed.new) == ("10栋", "10号楼")
+
+    moved = await buildings.move_household(core, leader, homes[3].id, b3.id)  # 平房 1 号 into 3栋
+    assert moved.building == "3栋" and [n for _, n in moved.choices][0] == "3栋"
+    with pytest.raises(Conflict):  # grid B has no such building
+        await buildings.move_household(core, leader, homes[3].id, 987654)
+    with pytest.raises(NotAllowed):  # grid B's household: not this leader's
+        await buildings.household_place(core, leader, homes[4].id)
+
+    await buildings.grant_head(core, leader, 20, "3栋")
+    asked = await buildings.remove_building(core, leader, b3.id, confirmed=False)
+    assert (asked.removed, asked.households, asked.heads) == (False, 3, ("楼栋长",))
+    done = await buildings.remove_building(core, leader, b3.id, confirmed=True)
+    assert done.removed and done.households == 3
+    async with core.db.session() as s:
+        assert {h.id: h.building_id for h in (await s.execute(select(Household))).scalars()}[homes[0].id] is None
+        assert (await s.get(Building, b3.id)) is None
+    with pytest.raises(Conflict, match="buildings.building_gone"):
+        await buildings.remove_building(core, leader, b3.id, confirmed=True)
+    with pytest.raises(NotAllowed):
+        await buildings.headed_households(core, Actor(20, "楼栋长"))
+    with pytest.raises(NotAllowed):  # someone who leads nothing
+        await buildings.add_buildings(core, Actor(20, "楼栋长"), ga.id, "7栋")

@@ -208,6 +208,7 @@ class HouseholdScreen:
     household: Household
     building: str
     can_move: bool
+    can_log: bool = True  # its paired volunteer or building head (a leader who is neither: no log button)
 
 
 async def household_screen(core: Core, actor: Actor, household_id: int) -> HouseholdScreen:
@@ -216,11 +217,10 @@ async def household_screen(core: Core, actor: Actor, household_id: int) -> House
         person = await ensure_person(s, actor)
         hh = await _live_household(s, household_id)
         leads = await can_lead(s, person, hh.grid_id)
-        if not (
-            leads
-            or await _paired(s, stored_id(person.id), stored_id(hh.id))
-            or (await heads(s, stored_id(person.id), hh.building_id) and await approved_volunteer(s, person))
-        ):
+        visits = await _paired(s, stored_id(person.id), stored_id(hh.id)) or (
+            await heads(s, stored_id(person.id), hh.building_id) and await approved_volunteer(s, person) is not None
+        )
+        if not (leads or visits):
             raise NotAllowed("visit.error.not_paired")
         building = (
             await s.scalar(select(col(Building.name)).where(col(Building.id) == hh.building_id))
@@ -231,7 +231,7 @@ async def household_screen(core: Core, actor: Actor, household_id: int) -> House
             hh.building_id is not None
             or await s.scalar(select(col(Building.id)).where(col(Building.grid_id) == hh.grid_id).limit(1)) is not None
         )
-        return HouseholdScreen(hh, building or "", bool(has_buildings))
+        return HouseholdScreen(hh, building or "", bool(has_buildings), bool(visits))
 
 
 async def unlogged_visits(core: Core, volunteer_person_id: int, week: str) -> list[Household]:

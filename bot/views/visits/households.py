@@ -62,9 +62,11 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
     return "\n".join(lines), buttons
 
 
-def household(lang: str, hh: Household, building: str = "", can_move: bool = False) -> tuple[str, Keyboard]:
+def household(
+    lang: str, hh: Household, building: str = "", can_move: bool = False, can_log: bool = True
+) -> tuple[str, Keyboard]:
     """A household's screen; its building (楼栋) when it has one, and for a leader of a grid with
-    buildings a 🏢 button to put it into one."""
+    buildings a 🏢 button to put it into one. `can_log`: its visitor (a leader who is not: the ledger only)."""
     text = t(
         lang,
         "visit.details",
@@ -78,12 +80,8 @@ def household(lang: str, hh: Household, building: str = "", can_move: bool = Fal
     )
     if building or can_move:
         text += "\n" + t(lang, "buildings.screen_line", building=building or tp(lang, "buildings.none"))
-    buttons = [
-        [
-            Button(tp(lang, "visit.button.log"), data=LOG.data(stored_id(hh.id))),
-            Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(stored_id(hh.id))),
-        ]
-    ]
+    log = [Button(tp(lang, "visit.button.log"), data=LOG.data(stored_id(hh.id)))] if can_log else []
+    buttons = [[*log, Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(stored_id(hh.id)))]]
     if can_move:
         buttons.append([Button(tp(lang, "buildings.move_button"), data=BLD_HOUSEHOLD.data(stored_id(hh.id)))])
     return text, buttons
