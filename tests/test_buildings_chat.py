@@ -419,3 +419,25 @@ async def test_buildings_and_a_half_typed_name_survive_a_restart(world):
         assert await buildings_of(w.db, w.grid_a.id) == {}
     finally:
         await stop_running(app)
+
+
+async def test_an_admin_keeps_the_buildings_of_every_grid_they_lead(world):
+    w = world
+    admin = w.admin  # the community's admin leads both grids
+    await admin.send("/buildings")
+    empty = await admin.reply(contains="还没有楼栋")
+    assert [b["text"] for b in buttons_of(empty)] == ["➕ 添加楼栋（第一网格）", "➕ 添加楼栋（第二网格）"]
+    await admin.press("➕ 添加楼栋（第二网格）", message=empty)
+    await admin.reply(contains="请发送要添加到第二网格的楼栋名称")
+    await admin.send("A座")
+    await admin.reply(contains="已在第二网格添加 1 栋：A座")
+    assert set(await buildings_of(w.db, w.grid_b.id)) == {"A座"}
+    assert await buildings_of(w.db, w.grid_a.id) == {}
+    await admin.send("/buildings")
+    listing = await admin.reply(contains="第二网格 · A座：0 户")
+    assert "🏢 第二网格 · A座" in [b["text"] for b in buttons_of(listing)]
+    # grid B's leader sees it in /addhousehold; grid A's leader does not
+    await w.leader_b.send("/addhousehold")
+    assert "A座" in [b["text"] for b in buttons_of(await w.leader_b.reply(contains="哪栋楼"))]
+    await w.leader.send("/addhousehold")
+    assert "请发送地址" in text_of(await w.leader.reply())
