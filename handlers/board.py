@@ -12,7 +12,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t
-from bot.services.kernel.errors import Conflict
 from bot.services.requests import (
     board_for,
     close_request,
@@ -22,12 +21,11 @@ from bot.services.requests import (
     leader_confirm,
     mark_duplicate,
     mark_out_of_scope,
-    reassign_task,
     request_for_leader,
     require_status,
     volunteers_for,
 )
-from bot.views.requests.board import board_lines, detail, duplicate_rows, holder_rows, referral_rows, volunteer_rows
+from bot.views.requests.board import board_lines, detail, duplicate_rows, referral_rows, volunteer_rows
 from bot.views.requests.callbacks import (
     BOARD_CLOSE,
     BOARD_CONFIRM,
@@ -36,9 +34,6 @@ from bot.views.requests.callbacks import (
     BOARD_NOT_DUPLICATE,
     BOARD_OUT_OF_SCOPE,
     BOARD_PICK,
-    BOARD_REASSIGN,
-    BOARD_REASSIGN_FROM,
-    BOARD_REASSIGN_TO,
     BOARD_REFERRAL,
     BOARD_REQUEST,
     BOARD_TO,
@@ -46,6 +41,7 @@ from bot.views.requests.callbacks import (
 )
 from storage.enums import RequestStatus
 
+from . import board_reassign
 from .base import (
     AnyHandler,
     Ctx,
@@ -113,45 +109,6 @@ async def to_button(update: Update, context: Ctx) -> None:
     result = await dispatch_task(core_of(context), actor_of(update), rid, volunteer)
     await _answer(update)
     await edit_or_say(update, t(lang, "board.dispatched", code=result.request.code or ""))
-
-
-@domain_errors
-async def reassign_button(update: Update, context: Ctx) -> None:
-    lang = lang_of(update, context)
-    view = await request_for_leader(core_of(context), actor_of(update), BOARD_REASSIGN.parse_id(press_data(update)))
-    require_status(view.request, OPEN, FILLED)
-    live = [p for p, s in view.holders if s in ("accepted", "started")]
-    if not live:
-        raise Conflict("board.error.not_holding", code=view.request.code or "")
-    await _answer(update)
-    await say(
-        update, t(lang, "board.reassign_from", code=view.request.code or ""), holder_rows(view.request.id or 0, live)
-    )
-
-
-@domain_errors
-async def reassign_from_button(update: Update, context: Ctx) -> None:
-    lang = lang_of(update, context)
-    rid, from_id = BOARD_REASSIGN_FROM.parse(press_data(update))
-    req, loads = await volunteers_for(core_of(context), actor_of(update), rid)
-    require_status(req, OPEN, FILLED)
-    await _answer(update)
-    if not loads:
-        await say(update, t(lang, "board.no_volunteers", code=req.code or ""))
-        return
-    await edit_or_say(
-        update,
-        t(lang, "board.reassign_to", code=req.code or ""),
-        volunteer_rows(lang, loads, BOARD_REASSIGN_TO, rid, from_id),
-    )
-
-
-@domain_errors
-async def reassign_to_button(update: Update, context: Ctx) -> None:
-    lang = lang_of(update, context)
-    result = await reassign_task(core_of(context), actor_of(update), *BOARD_REASSIGN_TO.parse(press_data(update)))
-    await _answer(update)
-    await edit_or_say(update, t(lang, "board.reassigned", code=result.request.code or ""))
 
 
 @domain_errors
@@ -265,9 +222,7 @@ def build_handlers() -> list[AnyHandler]:
         CallbackQueryHandler(request_button, pattern=BOARD_REQUEST.pattern),
         CallbackQueryHandler(pick_button, pattern=BOARD_PICK.pattern),
         CallbackQueryHandler(to_button, pattern=BOARD_TO.pattern),
-        CallbackQueryHandler(reassign_button, pattern=BOARD_REASSIGN.pattern),
-        CallbackQueryHandler(reassign_from_button, pattern=BOARD_REASSIGN_FROM.pattern),
-        CallbackQueryHandler(reassign_to_button, pattern=BOARD_REASSIGN_TO.pattern),
+        *board_reassign.build_handlers(),
         CallbackQueryHandler(oos_button, pattern=BOARD_OUT_OF_SCOPE.pattern),
         CallbackQueryHandler(dup_button, pattern=BOARD_DUPLICATE.pattern),
         CallbackQueryHandler(dupof_button, pattern=BOARD_DUPLICATE_OF.pattern),

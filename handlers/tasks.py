@@ -1,5 +1,5 @@
 """接单 for volunteers: Accept on the group card; Start / Done (hours, note, then photos if they like) /
-Release (reason); /tasks.
+Release (reason); /tasks. A unit's contact giving the unit's task back answers the same reason step.
 
 The Done and Release questions are a small persistent conversation ("task_report").
 """
@@ -14,15 +14,18 @@ from telegram.warnings import PTBUserWarning
 
 from bot.i18n import t, tp
 from bot.services.care import care_work
+from bot.services.kernel.errors import Conflict
 from bot.services.requests import (
     claim_task,
     live_task,
     my_tasks,
     parse_hours,
     release_task,
+    release_unit_claim,
     report_done,
     start_task,
     task_view,
+    unit_claim,
 )
 from bot.views.care_tasks import tasks_section
 from bot.views.requests.callbacks import (
@@ -38,6 +41,7 @@ from bot.views.requests.callbacks import (
 )
 from bot.views.requests.proof import ask_photos, photos_buttons
 from bot.views.requests.tasks import details_buttons, details_text, hours_buttons, note_buttons, task_list
+from bot.views.units import UNIT_RELEASE
 
 from .base import (
     AnyHandler,
@@ -181,17 +185,35 @@ async def release_button(update: Update, context: Ctx) -> object:
     return REASON
 
 
+@domain_errors
+async def unit_release_button(update: Update, context: Ctx) -> object:
+    """A unit's contact gives the unit's task back: the same reason step as a volunteer's Give back."""
+    lang = lang_of(update, context)
+    view = await unit_claim(core_of(context), actor_of(update), UNIT_RELEASE.parse_id(press_data(update)))
+    if not view.live:
+        raise Conflict("units.claim_ended", code=view.code)
+    await query_of(update).answer()
+    remember(context, PENDING, claim=view.claim_id)
+    await say(update, t(lang, "task.ask.reason", code=view.code))
+    return REASON
+
+
 @last_step
 async def reason_input(update: Update, context: Ctx) -> object:
     lang = lang_of(update, context)
     pending = take_pending(context, PENDING)
     if pending is None:
         return await expired(update, context)
-    req = await release_task(
-        core_of(context), actor_of(update), int(pending.get("id", 0)), message_of(update).text or ""
-    )
+    reason = message_of(update).text or ""
+    if pending.get("claim"):  # a unit's task, given back by its contact
+        view = await release_unit_claim(core_of(context), actor_of(update), int(pending["claim"]), reason)
+        user_data(context).pop(PENDING, None)
+        await say(update, t(lang, "units.released", code=view.code, unit=view.unit))
+        return END
+    released = await release_task(core_of(context), actor_of(update), int(pending.get("id", 0)), reason)
     user_data(context).pop(PENDING, None)
-    await say(update, t(lang, "task.released", code=req.code or ""))
+    key = "units.member_released" if released.for_unit else "task.released"
+    await say(update, t(lang, key, code=released.request.code or ""))
     return END
 
 
@@ -213,6 +235,7 @@ def build_handlers() -> list[AnyHandler]:
             entry_points=[
                 CallbackQueryHandler(done_button, pattern=TASK_DONE.pattern),
                 CallbackQueryHandler(release_button, pattern=TASK_RELEASE.pattern),
+                CallbackQueryHandler(unit_release_button, pattern=UNIT_RELEASE.pattern),
             ],
             states={
                 HOURS: [

@@ -1,5 +1,6 @@
 """Paired work units (包联单位): /newunit and /units (admins), the pairing buttons, /unit (a unit's
-contact), "claim for my unit" on a card and putting members on the unit's task. Private chat only; every press is re-checked by the service. The unit steps of the sign-up
+contact, a button per live claim), "claim for my unit" on a card and putting members on the unit's task.
+Giving the unit's task back asks a reason in the task_report conversation (tasks.py), as a volunteer's does. Private chat only; every press is re-checked by the service. The unit steps of the sign-up
 and of /profile are in volunteers.py and volunteer_profile.py."""
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ async def my_unit(update: Update, context: Ctx) -> None:
         await say(update, t(lang, "units.not_a_contact"))
         return
     for roster in rosters:
-        await say(update, views.roster(lang, roster))
+        await say(update, *views.roster(lang, roster))
 
 
 @domain_errors
@@ -82,7 +83,16 @@ async def assign(update: Update, context: Ctx) -> None:
     view = await requests.assign_member(core_of(context), actor_of(update), claim_id, person_id)
     lang = lang_of(update, context)
     await answer(update, tp(lang, "units.assigned_answer"))
-    await show(update, views.claim_text(lang, view), views.claim_buttons(view))
+    await show(update, views.claim_text(lang, view), views.claim_buttons(view, lang))
+
+
+@domain_errors
+async def show_claim(update: Update, context: Ctx) -> None:
+    """/unit's button: the unit's task as it is now, with its buttons (members, give back)."""
+    view = await requests.unit_claim(core_of(context), actor_of(update), views.UNIT_SHOW.parse_id(press_data(update)))
+    lang = lang_of(update, context)
+    await answer(update)
+    await say(update, views.claim_text(lang, view), views.claim_buttons(view, lang))
 
 
 def build_handlers() -> list[AnyHandler]:
@@ -93,4 +103,5 @@ def build_handlers() -> list[AnyHandler]:
         CallbackQueryHandler(pair, pattern=views.UNIT_PAIR.pattern),
         CallbackQueryHandler(claim, pattern=TASK_UNIT_CLAIM.pattern),
         CallbackQueryHandler(assign, pattern=views.UNIT_ASSIGN.pattern),
+        CallbackQueryHandler(show_claim, pattern=views.UNIT_SHOW.pattern),
     ]

@@ -51,7 +51,7 @@ async def test_a_units_contact_claims_a_card_and_sends_two_members(world):
     assert not any("接单" in b["text"] for b in buttons_of(edited)) and ADDRESS not in text_of(edited)
     claimed = await contact.reply(contains="已认领")
     assert ADDRESS not in text_of(claimed) and "13900001111" not in text_of(claimed)
-    assert [b["text"] for b in buttons_of(claimed)] == ["▫️ 张志愿", "▫️ 王志愿"]
+    assert [b["text"] for b in buttons_of(claimed)] == ["▫️ 张志愿", "▫️ 王志愿", "↩️ 单位退回"]
     # the contact sends 张志愿, then 王志愿
     await contact.press("张志愿", message=claimed)
     after = await contact.reply(contains="参加成员：张志愿", edited=True)
@@ -75,10 +75,12 @@ async def test_a_units_contact_claims_a_card_and_sends_two_members(world):
     # a member's /tasks lists it as theirs
     await w.volunteers[1].send("/tasks")
     assert req.code in text_of(await w.volunteers[1].reply(contains=req.code))
-    # the contact's /unit shows both on it
+    # the contact's /unit shows both on it, and the unit's claim with both names and a button to it
     await contact.send("/unit")
-    roster = text_of(await contact.reply(contains="区税务局"))
-    assert roster.count(req.code) == 2 and ADDRESS not in roster
+    listed = await contact.reply(contains="区税务局")
+    roster = text_of(listed)
+    assert roster.count(req.code) == 3 and ADDRESS not in roster and "张志愿和王志愿" in roster
+    assert [b["text"] for b in buttons_of(listed)] == [f"🏢 {req.code}：派人、退回"]
 
 
 async def test_in_english_the_contact_reads_the_claim_and_a_filled_card_refuses_a_second_unit(world):

@@ -237,7 +237,7 @@ async def test_a_units_contact_claims_a_wish_for_the_unit_from_the_wall(world):
     assert "区税务局" in answer["text"] and wishes[0].code in answer["text"]
     claimed = await secretary.reply(contains="已认领")
     assert ADDRESS not in text_of(claimed) and PHONE not in text_of(claimed)
-    assert [b["text"] for b in buttons_of(claimed)] == ["▫️ 张志愿"]
+    assert [b["text"] for b in buttons_of(claimed)] == ["▫️ 张志愿", "↩️ 单位退回"]
     secretary.since = pressed
     redrawn = await secretary.reply(contains="微心愿墙", edited=True)
     assert wishes[0].code not in text_of(redrawn)  # taken: off the wall

@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
-from bot.i18n import join_list, t, tp
-from bot.services.requests import UnitClaimed, UnitClaimView
+from bot.i18n import join_list, t, tn, tp
+from bot.services.requests import (
+    UnitClaimed,
+    UnitClaimEnded,
+    UnitClaimTakenBack,
+    UnitClaimView,
+    UnitClaimWaiting,
+    UnitMemberLeft,
+)
 from bot.services.units import UnitContactNamed, UnitRoster, UnitSummary
 from bot.views.callbacks import ID, Callback, Int
 from bot.views.labels import value_label
@@ -18,6 +25,10 @@ from .people.labels import status_text, ticked
 
 # the unit's contact puts a member on the unit's task (claim, person)
 UNIT_ASSIGN = Callback("unit", "as", ID, ID)
+# the unit's contact gives the unit's task back (claim): asks a reason, as a volunteer's Give back does
+UNIT_RELEASE = Callback("unit", "rel", ID)
+# /unit: the unit's task as it is now (claim)
+UNIT_SHOW = Callback("unit", "show", ID)
 # an admin pairs a unit with one of their communities (1) or unpairs it (0): the value it is to get
 UNIT_PAIR = Callback("unit", "pair", ID, ID, Int(0, 1))
 
@@ -66,7 +77,15 @@ def summary(lang: str, u: UnitSummary) -> tuple[str, Keyboard]:
 
 
 # ------------------------------------------------------------------ the contact's /unit
-def roster(lang: str, r: UnitRoster) -> str:
+def roster(lang: str, r: UnitRoster) -> tuple[str, Keyboard]:
+    """The unit's members with their open tasks, then its live claims, a button each (to put members
+    on it or give it back)."""
+    return roster_text(lang, r), [
+        [Button(tp(lang, "units.show_button", code=c.code), data=UNIT_SHOW.data(c.claim_id))] for c in r.claims
+    ]
+
+
+def roster_text(lang: str, r: UnitRoster) -> str:
     lines = [t(lang, "units.roster_header", name=r.name, n=len(r.members))]
     for m in r.members:
         lines.append(t(lang, "units.roster_member", name=m.name, grid=m.grid, status=status_text(lang, m.status)))
@@ -85,6 +104,18 @@ def roster(lang: str, r: UnitRoster) -> str:
             lines.append(t(lang, "units.roster_no_task"))
     if not r.members:
         lines.append(t(lang, "units.roster_empty"))
+    if r.claims:
+        lines.append(t(lang, "units.roster_claims"))
+    for c in r.claims:
+        lines.append(
+            t(
+                lang,
+                "units.roster_claim",
+                code=c.code,
+                category=value_label(lang, "category", c.category),
+                members=join_list(lang, c.members) if c.members else tp(lang, "units.nobody_on_it"),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -113,12 +144,41 @@ def claim_text(lang: str, c: UnitClaimView) -> str:
     return text + "\n" + t(lang, "units.claim_choose")
 
 
-def claim_buttons(c: UnitClaimView) -> Keyboard:
+def claim_buttons(c: UnitClaimView, lang: str) -> Keyboard:
+    """A button per member (ticked: on it), then Give back; none once the claim is over."""
     if not c.live:
         return []
-    return [[Button(ticked(m.on_it, m.name), data=UNIT_ASSIGN.data(c.claim_id, m.person_id))] for m in c.members]
+    rows = [[Button(ticked(m.on_it, m.name), data=UNIT_ASSIGN.data(c.claim_id, m.person_id))] for m in c.members]
+    return rows + [[Button(tp(lang, "units.release_button"), data=UNIT_RELEASE.data(c.claim_id))]]
 
 
 @renders(UnitClaimed)
 def unit_claimed(n: UnitClaimed, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=claim_text(lang, n.claim), buttons=claim_buttons(n.claim))
+    return OutMessage(chat_id=n.chat_id, text=claim_text(lang, n.claim), buttons=claim_buttons(n.claim, lang))
+
+
+@renders(UnitMemberLeft)
+def member_left(n: UnitMemberLeft, lang: str) -> OutMessage:
+    head = t(lang, "units.member_left", member=n.member, code=n.claim.code, unit=n.claim.unit, reason=n.reason)
+    if not any(m.on_it for m in n.claim.members):
+        head += "\n" + t(lang, "units.member_left_nobody")
+    text = head + "\n\n" + claim_text(lang, n.claim)
+    return OutMessage(chat_id=n.chat_id, text=text, buttons=claim_buttons(n.claim, lang))
+
+
+@renders(UnitClaimWaiting)
+def claim_waiting(n: UnitClaimWaiting, lang: str) -> OutMessage:
+    head = tn(lang, "units.claim_waiting", n.hours, code=n.claim.code, unit=n.claim.unit)
+    text = head + "\n\n" + claim_text(lang, n.claim)
+    return OutMessage(chat_id=n.chat_id, text=text, buttons=claim_buttons(n.claim, lang))
+
+
+@renders(UnitClaimEnded)
+def claim_ended(n: UnitClaimEnded, lang: str) -> OutMessage:
+    key = "units.taken_back_to_member" if n.by_leader else "units.released_to_member"
+    return OutMessage(chat_id=n.chat_id, text=t(lang, key, code=n.code, unit=n.unit))
+
+
+@renders(UnitClaimTakenBack)
+def claim_taken_back(n: UnitClaimTakenBack, lang: str) -> OutMessage:
+    return OutMessage(chat_id=n.chat_id, text=t(lang, "units.taken_back_to_contact", code=n.code, unit=n.unit))

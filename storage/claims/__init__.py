@@ -7,13 +7,27 @@ volunteers pressing Accept at once exactly as many win as there are slots, on SQ
 """
 
 from .ending import Finished, end_assignments, finish, give_back
-from .locks import LOCK_COLUMNS, lock_claim
+from .locks import LOCK_COLUMNS, lock_claim, lock_volunteer
 from .status import set_status
 from .take import Refused, Slot, holds, take_slot
-from .unit import LIVE_CLAIM, add_member, claiming_units, end_unit_claims, take_for_unit, unassigned_claims
+from .unit import (
+    LIVE_CLAIM,
+    REMIND_KEY,
+    ClaimGivenBack,
+    add_member,
+    claiming_units,
+    end_unit_claims,
+    give_back_unit_claim,
+    lock_unit_claim,
+    take_for_unit,
+    unassigned_claims,
+    waiting_claims,
+)
 
 __all__ = [
     "LIVE_CLAIM",
+    "REMIND_KEY",
+    "ClaimGivenBack",
     "LOCK_COLUMNS",
     "Finished",
     "Refused",
@@ -24,10 +38,14 @@ __all__ = [
     "end_unit_claims",
     "finish",
     "give_back",
+    "give_back_unit_claim",
     "holds",
     "lock_claim",
+    "lock_unit_claim",
+    "lock_volunteer",
     "set_status",
     "take_for_unit",
     "take_slot",
     "unassigned_claims",
+    "waiting_claims",
 ]

@@ -13,6 +13,7 @@ from sqlmodel import col
 from ..claim_reads import LIVE
 from ..enums import AssignmentStatus, RequestStatus
 from ..models import Assignment, HelpRequest, table_of
+from .freeing import free_slot
 from .unit import unassigned_claims
 
 
@@ -32,15 +33,7 @@ async def give_back(
         return False
     if ended[1] is not None:  # a unit's member: the unit's claim still holds the slot (its contact puts another)
         return True
-    await session.execute(
-        update(HelpRequest)
-        .where(
-            col(HelpRequest.id) == ended[0],
-            col(HelpRequest.slots_taken) > 0,
-            col(HelpRequest.status).in_([RequestStatus.open.value, RequestStatus.filled.value]),
-        )
-        .values(slots_taken=col(HelpRequest.slots_taken) - 1, status=RequestStatus.open.value)
-    )
+    await free_slot(session, ended[0])
     return True
 
 

@@ -42,3 +42,12 @@ LOCK_COLUMNS = [
     select(_LOCKED_TG.c.id).scalar_subquery().label("locked"),
     select(_LOCKED_REQUEST.c.id).scalar_subquery().label("locked_request"),
 ]
+
+
+async def lock_volunteer(session: AsyncSession, person_id: int) -> None:
+    """On PostgreSQL, the volunteer's profile locked to the commit (their claims, their unit's putting
+    them on a task, one at a time: the open-task limit counts every one before)."""
+    if dialect(session) == "postgresql":
+        await session.execute(
+            select(col(VolunteerProfile.id)).where(col(VolunteerProfile.person_id) == person_id).with_for_update()
+        )

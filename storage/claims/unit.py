@@ -4,21 +4,25 @@ then its contact puts members on it (assignments under the claim: they take no s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, select, update
+from sqlalchemy import String, and_, cast, exists, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from .. import audit
-from ..claim_reads import HOLDING
+from ..claim_reads import HOLDING, LIVE
 from ..enums import AssignmentStatus
-from ..models import Assignment, Unit, UnitClaim, table_of
+from ..models import Assignment, OutboxMessage, Unit, UnitClaim, table_of
+from ..upsert import dialect
+from .freeing import free_slot
 from .take import _TAKE
 
 LIVE_CLAIM = "live"
-_UC, _AS = table_of(UnitClaim), table_of(Assignment)
+RELEASED_CLAIM = "released"
+_UC, _AS, _OB = table_of(UnitClaim), table_of(Assignment), table_of(OutboxMessage)
 
 
 async def take_for_unit(
@@ -104,3 +108,70 @@ async def claiming_units(session: AsyncSession, request_id: int) -> list[str]:
         .order_by(col(UnitClaim.id))
     )
     return list(rows.scalars())
+
+
+async def lock_unit_claim(session: AsyncSession, claim_id: int) -> None:
+    """On PostgreSQL, the claim's row locked to the commit: members are put on it, or it is given
+    back, one at a time (SQLite's transactions run one at a time)."""
+    if dialect(session) == "postgresql":
+        await session.execute(select(_UC.c.id).where(_UC.c.id == claim_id).with_for_update())
+
+
+@dataclass(frozen=True)
+class ClaimGivenBack:
+    request_id: int
+    members: list[int]  # the members who were on it (their part ended with the claim)
+
+
+async def give_back_unit_claim(
+    session: AsyncSession, claim_id: int, now: datetime, *, member_status: AssignmentStatus, reason: str | None = None
+) -> ClaimGivenBack | None:
+    """The unit gives its slot back: the claim released, its members' live parts ended with it, the slot
+    on the board again. None when the claim is not live any more, or a member has done the unit's part
+    (the work is there: it is not given back). The members' rows are locked first (PostgreSQL), so a
+    member's Done at the same moment is either before (and the release refused) or after (and refused)."""
+    if dialect(session) == "postgresql":
+        await session.execute(select(_AS.c.id).where(_AS.c.unit_claim_id == claim_id).with_for_update())
+    done = exists().where(and_(_AS.c.unit_claim_id == claim_id, _AS.c.status == AssignmentStatus.done.value))
+    released = (
+        await session.execute(
+            update(_UC)
+            .where(_UC.c.id == claim_id, _UC.c.status == LIVE_CLAIM, ~done)
+            .values(status=RELEASED_CLAIM, ended_at=now)
+            .returning(_UC.c.request_id)
+        )
+    ).first()
+    if released is None:
+        return None
+    members = (
+        await session.execute(
+            update(_AS)
+            .where(_AS.c.unit_claim_id == claim_id, _AS.c.status.in_(LIVE))
+            .values(status=member_status.value, release_reason=reason)
+            .returning(_AS.c.volunteer_id)
+        )
+    ).all()
+    await free_slot(session, int(released[0]))
+    return ClaimGivenBack(int(released[0]), [int(m[0]) for m in members])
+
+
+REMIND_KEY = "unit-remind:"  # the outbox key of a claim's reminder to its contact: this, then the claim's id
+
+
+async def waiting_claims(session: AsyncSession, since: datetime, until: datetime, limit: int) -> list[int]:
+    """The live claims made between `since` and `until` with nobody of the unit on them, whose contact
+    was not reminded yet (the reminder's outbox key): their ids, oldest first."""
+    reminded = exists().where(_OB.c.key == literal(REMIND_KEY) + cast(_UC.c.id, String))
+    rows = await session.execute(
+        select(_UC.c.id)
+        .where(
+            _UC.c.status == LIVE_CLAIM,
+            _UC.c.created_at > since,
+            _UC.c.created_at <= until,
+            ~exists().where(and_(_AS.c.unit_claim_id == _UC.c.id, _AS.c.status.in_(HOLDING))),
+            ~reminded,
+        )
+        .order_by(_UC.c.id)
+        .limit(limit)
+    )
+    return [int(i) for i in rows.scalars()]

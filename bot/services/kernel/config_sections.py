@@ -141,6 +141,7 @@ class RequestsConfig(_Section):
     escalate_to_admins_minutes: int = Field(default=240, ge=1)
     leader_confirm_after_hours: int = Field(default=48, ge=1)
     max_open_tasks_per_volunteer: int = Field(default=3, ge=1, le=100)
+    unit_claim_remind_hours: int = Field(default=4, ge=1, le=24 * 14)
     retention_days: int = Field(default=180, ge=1)
     code_prefix: str = Field(default="A", pattern=r"^[A-Z]{1,3}$")
 

@@ -12,6 +12,7 @@ from .board_reads import (
     Board,
     BoardItem,
     LeaderView,
+    UnitHolding,
     VolunteerLoad,
     board_for,
     duplicate_candidates,
@@ -69,16 +70,27 @@ from .proof import MAX_PHOTOS, Photo, ProofPhotos, ProofView, attach_proof, phot
 from .ratings import auto_confirm_due, comment_rating, confirm_outcome, leader_confirm, rate_request
 from .relay import RelayTarget, open_relay, relay_message
 from .task_details import live_task, my_tasks, task_view
-from .tasks import release_task, report_done, start_task
+from .tasks import Released, release_task, report_done, start_task
 from .unit_claims import assign_member, claim_for_unit, unit_claim
+from .unit_notices import UnitClaimEnded, UnitClaimTakenBack, UnitClaimWaiting, UnitMemberLeft
+from .unit_release import reassign_unit_claim, release_unit_claim, remind_waiting_unit_claims, take_back_unit_claim
 
 __all__ = [
     # 接单 by a paired unit (包联单位认领)
     "UnitClaimView",
     "UnitClaimed",
+    "UnitClaimEnded",
+    "UnitClaimTakenBack",
+    "UnitClaimWaiting",
+    "UnitHolding",
     "UnitMember",
+    "UnitMemberLeft",
     "assign_member",
     "claim_for_unit",
+    "reassign_unit_claim",
+    "release_unit_claim",
+    "remind_waiting_unit_claims",
+    "take_back_unit_claim",
     "unit_claim",
     # 点单
     "NoGrid",
@@ -101,6 +113,7 @@ __all__ = [
     "claim_task",
     "live_task",
     "my_tasks",
+    "Released",
     "release_task",
     "report_done",
     "start_task",

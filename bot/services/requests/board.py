@@ -51,6 +51,8 @@ async def reassign_task(
         held = await claims.holds(s, req.id or 0, from_person_id)
         if held is None or held.status not in LIVE:
             raise Conflict("board.error.not_holding", code=req.code or "")
+        if held.unit_claim_id is not None:  # the unit's slot: its claim is reassigned whole (unit_release.py)
+            raise Conflict("board.error.unit_member", code=req.code or "")
         target = await _volunteer(s, to_person_id)
         if not await claims.give_back(s, held.id or 0, core.clock.now(), status=AssignmentStatus.removed):
             raise Conflict("board.error.not_holding", code=req.code or "")

@@ -16,10 +16,11 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
+from storage import claims
 from storage.enums import AssignmentStatus, VolunteerStatus, WhenKind
-from storage.models import Assignment, Grid, HelpRequest, Person, VolunteerProfile
+from storage.models import Assignment, Grid, HelpRequest, Person, Unit, UnitClaim, VolunteerProfile
 
-from .common import ACTIVE, LIVE, assignments, display_name, get_request
+from .common import ACTIVE, HOLDING, LIVE, assignments, display_name, get_request
 from .facts import skills_fit
 from .grid_today import this_year
 
@@ -34,10 +35,20 @@ class VolunteerLoad:
     fits: bool = False
 
 
+@dataclass(frozen=True)
+class UnitHolding:
+    """A paired unit's live claim on a request, as the leader sees it: the unit, who of it is on it."""
+
+    claim_id: int
+    unit: str
+    members: list[tuple[str, str]] = field(default_factory=list)  # name, assignment status
+
+
 @dataclass
 class BoardItem:
     request: HelpRequest
-    takers: list[str] = field(default_factory=list)
+    takers: list[str] = field(default_factory=list)  # the volunteers on their own
+    units: list[UnitHolding] = field(default_factory=list)  # and the units holding a slot
 
 
 @dataclass
@@ -52,9 +63,10 @@ class Board:
 @dataclass
 class LeaderView:
     request: HelpRequest
-    holders: list[tuple[Person, str]]  # volunteer, assignment status
+    holders: list[tuple[Person, str]]  # volunteer, assignment status (volunteers on their own)
     this_year: int  # the year it is: the request's date in another year shows its year
     duplicate_of: HelpRequest | None = None
+    units: list[UnitHolding] = field(default_factory=list)  # the units holding a slot each
 
 
 async def leader_of_request(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
@@ -110,7 +122,7 @@ async def board_for(core: Core, actor: Actor) -> list[Board]:
             items = []
             for r in reqs:
                 names = [display_name(p) for p, _ in await _holders(s, r.id or 0)]
-                items.append(BoardItem(r, names))
+                items.append(BoardItem(r, names, await unit_holdings(s, r.id or 0)))
             boards.append(
                 Board(
                     g,
@@ -123,12 +135,37 @@ async def board_for(core: Core, actor: Actor) -> list[Board]:
         return boards
 
 
-async def _holders(s: AsyncSession, request_id: int) -> list[tuple[Person, str]]:
+async def _holders(s: AsyncSession, request_id: int, *, members: bool = False) -> list[tuple[Person, str]]:
+    """Who holds the request on their own (with `members`: and the units' members too)."""
     out = []
     for a in await assignments(s, request_id, LIVE + [AssignmentStatus.done.value]):
         p = await s.get(Person, a.volunteer_id)
-        if p is not None:
+        if p is not None and (members or a.unit_claim_id is None):
             out.append((p, a.status))
+    return out
+
+
+async def unit_holdings(s: AsyncSession, request_id: int) -> list[UnitHolding]:
+    """The units holding a live claim on the request, oldest first, each with its members on it."""
+    rows = (
+        await s.execute(
+            select(col(UnitClaim.id), col(Unit.name))
+            .join(Unit, col(Unit.id) == col(UnitClaim.unit_id))
+            .where(col(UnitClaim.request_id) == request_id, col(UnitClaim.status) == claims.LIVE_CLAIM)
+            .order_by(col(UnitClaim.id))
+        )
+    ).all()
+    out = []
+    for cid, name in rows:
+        members = (
+            await s.execute(
+                select(col(Person.name), col(Assignment.status))
+                .join(Person, col(Person.id) == col(Assignment.volunteer_id))
+                .where(col(Assignment.unit_claim_id) == cid, col(Assignment.status).in_(HOLDING))
+                .order_by(col(Assignment.id))
+            )
+        ).all()
+        out.append(UnitHolding(int(cid or 0), name, [(n or "?", st) for n, st in members]))
     return out
 
 
@@ -136,14 +173,15 @@ async def request_for_leader(core: Core, actor: Actor, request_id: int) -> Leade
     async with core.db.session() as s:
         _, req = await leader_of_request(s, actor, request_id)
         dup = await s.get(HelpRequest, req.suspected_duplicate_of) if req.suspected_duplicate_of else None
-        return LeaderView(req, await _holders(s, req.id or 0), this_year(core), dup)
+        rid = req.id or 0
+        return LeaderView(req, await _holders(s, rid), this_year(core), dup, await unit_holdings(s, rid))
 
 
 async def volunteers_for(core: Core, actor: Actor, request_id: int) -> tuple[HelpRequest, list[VolunteerLoad]]:
     """Who the leader can dispatch this request to (skills that fit first, then the least busy)."""
     async with core.db.session() as s:
         _, req = await leader_of_request(s, actor, request_id)
-        holding = {p.id for p, _ in await _holders(s, req.id or 0)}
+        holding = {p.id for p, _ in await _holders(s, req.id or 0, members=True)}
         loads = [v for v in await volunteer_loads(s, req.grid_id, req.category) if v.person.id not in holding]
         return req, loads
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,6 +23,7 @@ from .grid_today import this_year
 from .notices import DoneReported, ReleasedToLeader, TaskReleased, TaskStarted
 from .posting import Send, card_edits, queue, refresh_cards
 from .task_details import held, people_of, read_view, view_of
+from .unit_release import tell_contact_member_left
 
 
 async def _holding(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest, Assignment]:
@@ -100,8 +103,15 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
         return view_of(req, a, resident, household, this_year(core))
 
 
-async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -> HelpRequest:
-    """Give a task back with a reason; it returns to the board and the card says so."""
+@dataclass(frozen=True)
+class Released:
+    request: HelpRequest
+    for_unit: bool  # a unit's member gave their part back: the unit holds the slot, its contact was told
+
+
+async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -> Released:
+    """Give a task back with a reason; it returns to the board and the card says so (a unit's member's
+    part stays the unit's: its contact is told, to put another member on it or give it back)."""
     reason_v = rin.check_reason(reason)
     async with core.db.session() as s:
         person, req, a = await _holding(s, actor, request_id)
@@ -124,6 +134,10 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
                 code=req.code or "",
                 volunteer_name=display_name(person),
             )
+        if a.unit_claim_id is not None:  # a unit's member: the unit still holds the slot; its contact hears
+            await tell_contact_member_left(core, s, req, a, person, reason_v)
+            await refresh_cards(core, s, req)
+            return Released(req, True)
         for leader in await leaders_of(s, req.grid_id):
             await tell(
                 core,
@@ -137,4 +151,4 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
                 reason=reason_v,
             )
         await refresh_cards(core, s, req, returned=True)
-        return req
+        return Released(req, False)

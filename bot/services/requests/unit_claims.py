@@ -13,7 +13,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import AlreadyTaken, AlreadyYours, Conflict, NotAllowed, NotFound
 from bot.services.kernel.roles import Actor, ensure_person, row_id
-from storage import audit, claims
+from storage import audit, claim_reads, claims
 from storage.claim_reads import HOLDING
 from storage.enums import RequestStatus, VolunteerStatus
 from storage.models import (
@@ -56,7 +56,7 @@ async def _contact_unit(s: AsyncSession, me: Person, grid_id: int) -> Unit:
     return unit
 
 
-async def _view(s: AsyncSession, claim: UnitClaim, unit: Unit, req: HelpRequest) -> UnitClaimView:
+async def claim_view(s: AsyncSession, claim: UnitClaim, unit: Unit, req: HelpRequest) -> UnitClaimView:
     """The claim with the unit's approved members who serve in the request's community."""
     grid = await s.get_one(Grid, req.grid_id)
     rows = (
@@ -126,7 +126,7 @@ async def claim_for_unit(core: Core, actor: Actor, request_id: int) -> UnitClaim
             claim_id, values = taken
             set_committed(req, **values)
             claim = await s.get_one(UnitClaim, claim_id)
-            view = await _view(s, claim, unit, req)
+            view = await claim_view(s, claim, unit, req)
             sends: list[Send] = []
             told = notice_for(me, UnitClaimed, claim=view)
             if told is not None:
@@ -137,7 +137,16 @@ async def claim_for_unit(core: Core, actor: Actor, request_id: int) -> UnitClaim
         raise AlreadyYours("units.claim_already_yours", code=code) from None
 
 
-async def _my_claim(s: AsyncSession, me: Person, claim_id: int) -> tuple[UnitClaim, Unit, HelpRequest]:
+async def check_member_load(core: Core, s: AsyncSession, req: HelpRequest, person_id: int, name: str) -> None:
+    """A member put on the unit's task is held to the open-task limit of a volunteer's Accept: their
+    claims one at a time (PostgreSQL: their profile locked, as an Accept locks it), then their load."""
+    await claims.lock_volunteer(s, person_id)
+    limit = core.cfg.requests.max_open_tasks_per_volunteer
+    if int(await s.scalar(select(claim_reads.load(person_id))) or 0) >= limit:
+        raise NotAllowed("units.member_too_many", n=limit, name=name)
+
+
+async def contact_claim(s: AsyncSession, me: Person, claim_id: int) -> tuple[UnitClaim, Unit, HelpRequest]:
     claim = await s.get(UnitClaim, claim_id) if row_id(claim_id) else None
     if claim is None:
         raise NotFound("units.claim_not_found")
@@ -150,8 +159,8 @@ async def _my_claim(s: AsyncSession, me: Person, claim_id: int) -> tuple[UnitCla
 async def unit_claim(core: Core, actor: Actor, claim_id: int) -> UnitClaimView:
     """The claim as it is now, for its unit's contact."""
     async with core.db.session() as s:
-        claim, unit, req = await _my_claim(s, await ensure_person(s, actor), claim_id)
-        return await _view(s, claim, unit, req)
+        claim, unit, req = await contact_claim(s, await ensure_person(s, actor), claim_id)
+        return await claim_view(s, claim, unit, req)
 
 
 async def assign_member(core: Core, actor: Actor, claim_id: int, person_id: int) -> UnitClaimView:
@@ -161,16 +170,19 @@ async def assign_member(core: Core, actor: Actor, claim_id: int, person_id: int)
     try:
         async with core.db.session() as s:
             me = await ensure_person(s, actor)
-            claim, unit, req = await _my_claim(s, me, claim_id)
+            claim, unit, req = await contact_claim(s, me, claim_id)
+            await claims.lock_unit_claim(s, key_of(claim))  # not given back while a member is put on it
+            await s.refresh(claim)
             if claim.status != claims.LIVE_CLAIM:
                 raise Conflict("units.claim_ended", code=req.code or "")
             require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
-            view = await _view(s, claim, unit, req)
+            view = await claim_view(s, claim, unit, req)
             member = next((m for m in view.members if m.person_id == person_id), None)
             if member is None:
                 raise NotAllowed("units.not_a_member")
             if member.on_it:
                 raise AlreadyYours("units.member_on_it", name=member.name)
+            await check_member_load(core, s, req, person_id, member.name)
             now = core.clock.now()
             aid = await claims.add_member(s, claim, person_id, key_of(me), now)
             a = await s.get_one(Assignment, aid)
@@ -196,6 +208,6 @@ async def assign_member(core: Core, actor: Actor, claim_id: int, person_id: int)
                 sends.append((f"coming:{aid}", coming, None, False))
             await audit.record(s, me.id, "task.unit_assign", "request", req.id, unit=unit.id, volunteer=person_id)
             await queue(core, s, sends, await card_edits(core, s, req))  # the takers and units, read
-            return await _view(s, claim, unit, req)
+            return await claim_view(s, claim, unit, req)
     except IntegrityError:  # the member took it themselves, or two presses raced
         raise AlreadyYours("units.member_on_it", name="") from None

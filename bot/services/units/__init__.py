@@ -10,9 +10,10 @@ from .figures import UnitFigures, unit_figures
 from .notices import UnitContactNamed, UnitReportReady
 from .registry import UnitSummary, admin_units, clean_unit_name, save_unit, set_pairing, units_of_grid
 from .reports import month_range, parse_month, previous_month, send_unit_reports, unit_report, unit_reports
-from .roster import Member, OpenTask, UnitRoster, my_units
+from .roster import ClaimLine, Member, OpenTask, UnitRoster, my_units
 
 __all__ = [
+    "ClaimLine",
     "Member",
     "MemberMonth",
     "OpenTask",

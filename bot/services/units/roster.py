@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, ensure_person
-from storage.claim_reads import LIVE
-from storage.models import Assignment, Grid, HelpRequest, Person, Unit, VolunteerProfile
+from storage.claim_reads import ACTIVE, HOLDING, LIVE
+from storage.claims import LIVE_CLAIM
+from storage.models import Assignment, Grid, HelpRequest, Person, Unit, UnitClaim, VolunteerProfile
 from storage.rows import key_of
 
 from .registry import LIVE_MEMBERS
@@ -45,10 +47,48 @@ class Member:
 
 
 @dataclass(frozen=True)
+class ClaimLine:
+    """A live claim of the unit (its task still open): who of the unit is on it."""
+
+    claim_id: int
+    code: str
+    category: str
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class UnitRoster:
     unit_id: int
     name: str
     members: list[Member]
+    claims: list[ClaimLine] = field(default_factory=list)
+
+
+async def _claims(s: AsyncSession, unit_id: int) -> list[ClaimLine]:
+    rows = (
+        await s.execute(
+            select(col(UnitClaim.id), col(HelpRequest.code), col(HelpRequest.category))
+            .join(HelpRequest, col(HelpRequest.id) == col(UnitClaim.request_id))
+            .where(
+                col(UnitClaim.unit_id) == unit_id,
+                col(UnitClaim.status) == LIVE_CLAIM,
+                col(HelpRequest.status).in_(ACTIVE),
+            )
+            .order_by(col(UnitClaim.id))
+        )
+    ).all()
+    out = []
+    for cid, code, category in rows:
+        names = (
+            await s.execute(
+                select(col(Person.name))
+                .join(Assignment, col(Assignment.volunteer_id) == col(Person.id))
+                .where(col(Assignment.unit_claim_id) == cid, col(Assignment.status).in_(HOLDING))
+                .order_by(col(Assignment.id))
+            )
+        ).scalars()
+        out.append(ClaimLine(int(cid or 0), code or "", category, [n or "?" for n in names]))
+    return out
 
 
 async def my_units(core: Core, actor: Actor) -> list[UnitRoster]:
@@ -82,5 +122,7 @@ async def my_units(core: Core, actor: Actor) -> list[UnitRoster]:
                 for vid, code, category, grid, status in work.all():
                     tasks.setdefault(vid, []).append(OpenTask(code or "", category, grid, status))
             members = [Member(name, grid, status, tasks.get(pid or 0, [])) for pid, name, grid, status in rows]
-            out.append(UnitRoster(key_of(unit), unit.name, natural(members, lambda m: m.name)))
+            out.append(
+                UnitRoster(key_of(unit), unit.name, natural(members, lambda m: m.name), await _claims(s, key_of(unit)))
+            )
         return out

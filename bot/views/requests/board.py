@@ -13,6 +13,7 @@ from bot.services.requests import (
     LeaderView,
     Reassigned,
     ReleasedToLeader,
+    UnitHolding,
     VolunteerLoad,
 )
 from storage.enums import RequestStatus, WhenKind
@@ -30,7 +31,10 @@ from .callbacks import (
     BOARD_PICK,
     BOARD_REASSIGN,
     BOARD_REASSIGN_FROM,
+    BOARD_REASSIGN_UNIT,
+    BOARD_REASSIGN_UNIT_TO,
     BOARD_REFERRAL,
+    BOARD_UNIT_BACK,
 )
 from .labels import REFERRAL_KEYS, assignment_label, category_label, short, status_label, when_label
 from .ratings import open_button
@@ -55,7 +59,18 @@ def item_line(lang: str, item: BoardItem, this_year: int) -> str:
         taken=r.slots_taken,
         slots=r.slots,
         status=status_label(lang, r.status),
-        names=join_list(lang, item.takers) or "—",
+        names=join_list(lang, item.takers + [unit_name(lang, u) for u in item.units]) or "—",
+    )
+
+
+def unit_name(lang: str, u: UnitHolding) -> str:
+    """🏢 the unit (its members on it)."""
+    members = [name for name, _ in u.members]
+    return tp(
+        lang,
+        "board.unit_name",
+        unit=u.unit,
+        members=join_list(lang, members) if members else tp(lang, "units.nobody_on_it"),
     )
 
 
@@ -91,6 +106,16 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
     lines.append(t(lang, "task.details.team", taken=r.slots_taken, slots=r.slots))
     for p, status in v.holders:
         lines.append(t(lang, "board.detail.holder", name=p.name or "?", status=assignment_label(lang, status)))
+    for u in v.units:
+        members = [tp(lang, "board.unit_member", name=n, status=assignment_label(lang, st)) for n, st in u.members]
+        lines.append(
+            t(
+                lang,
+                "board.detail.unit",
+                unit=u.unit,
+                members=join_list(lang, members) if members else tp(lang, "units.nobody_on_it"),
+            )
+        )
     if v.duplicate_of is not None:
         lines.append(t(lang, "board.detail.maybe_duplicate", other=v.duplicate_of.code or ""))
     if r.escalation_level:
@@ -98,7 +123,7 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
     rows: Keyboard = []
     if r.status == OPEN:
         rows.append([Button(tp(lang, "request.card.dispatch_button"), data=BOARD_PICK.data(rid))])
-    if r.status in (OPEN, FILLED) and any(s in ("accepted", "started") for _, s in v.holders):
+    if r.status in (OPEN, FILLED) and (any(s in ("accepted", "started") for _, s in v.holders) or v.units):
         rows.append([Button(tp(lang, "board.reassign_button"), data=BOARD_REASSIGN.data(rid))])
     if r.status == DONE:
         rows.append([Button(tp(lang, "rating.leader_confirm.button"), data=BOARD_CONFIRM.data(rid))])
@@ -133,9 +158,18 @@ def volunteer_rows(lang: str, loads: list[VolunteerLoad], kind: Callback, *ids: 
     ]
 
 
-def holder_rows(request_id: int, people: list[Person]) -> Keyboard:
-    """Reassign: whose slot moves."""
-    return [[Button(short(p.name or "?"), data=BOARD_REASSIGN_FROM.data(request_id, p.id))] for p in people]
+def holder_rows(lang: str, request_id: int, people: list[Person], units: list[UnitHolding]) -> Keyboard:
+    """Reassign: whose slot moves (a volunteer's, or a unit's claim whole)."""
+    rows = [[Button(short(p.name or "?"), data=BOARD_REASSIGN_FROM.data(request_id, p.id))] for p in people]
+    return rows + [
+        [Button(short(unit_name(lang, u), 40), data=BOARD_REASSIGN_UNIT.data(request_id, u.claim_id))] for u in units
+    ]
+
+
+def unit_rows(lang: str, loads: list[VolunteerLoad], request_id: int, claim_id: int) -> Keyboard:
+    """A unit's slot: to one of the grid's volunteers, or back to the board."""
+    back = [Button(tp(lang, "board.unit_back_button"), data=BOARD_UNIT_BACK.data(request_id, claim_id))]
+    return volunteer_rows(lang, loads, BOARD_REASSIGN_UNIT_TO, request_id, claim_id) + [back]
 
 
 def referral_rows(lang: str, request_id: int) -> Keyboard:
