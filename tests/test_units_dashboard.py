@@ -140,3 +140,23 @@ async def test_the_units_export_and_the_volunteers_unit_column(units, web_base):
         async with c.get(f"{web_base}{BASE}&kind=units&format=csv") as r:
             rows = _csv(await r.read())
         assert rows[2] == ["区税务局", "刘书记", "幸福里社区", "1", "0", "0.0", "0", "1"]
+
+
+async def test_a_request_held_by_a_unit_names_the_unit_beside_its_member_and_offers_no_lone_reassign(units, web_base):
+    """孙志愿 is on grid B's request for 区税务局: the page says so; the unit's place is moved whole on /board,
+    so the dashboard's reassign does not offer him alone (it would be refused)."""
+    async with units.db.session() as s:
+        claim = (await s.execute(select(UnitClaim).where(UnitClaim.request_id == units.req_b.id))).scalars().one()
+        s.add(
+            Assignment(
+                request_id=units.req_b.id,
+                volunteer_id=units.vol_b.id,
+                status=AssignmentStatus.accepted.value,
+                unit_claim_id=claim.id,
+            )
+        )
+    async with new_client() as c:
+        await sign_in(c, units.core, 1002)  # grid B's leader
+        status, body = await page(c, f"{web_base}/dashboard/requests/{units.req_b.id}")
+        assert status == 200 and "孙志愿 · 🏢 区税务局" in body
+        assert f"/dashboard/requests/{units.req_b.id}/reassign" not in body

@@ -20,7 +20,7 @@ from bot.services.kernel.roles import row_id
 from bot.services.office.dashboard import GridInfo, Scope
 from bot.services.requests import ACTIVE, HOLDING, LIVE
 from storage.enums import Category, RequestStatus, VolunteerStatus
-from storage.models import Assignment, AuditEntry, HelpRequest, Person, Rating, VolunteerProfile
+from storage.models import Assignment, AuditEntry, HelpRequest, Person, Rating, Unit, UnitClaim, VolunteerProfile
 
 PAGE_SIZE = 50
 ACTIVE_FILTER = "active"  # the statuses still needing someone: open, filled, done_reported
@@ -192,6 +192,7 @@ class Holder:
     name: str
     status: str
     hours: float | None
+    unit: str | None = None  # on it for a paired unit (its claim holds the place: reassigned whole, on /board)
 
 
 @dataclass
@@ -225,13 +226,15 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
         resident = await s.get(Person, req.resident_id) if req.resident_id else None
         rows = (
             await s.execute(
-                select(Assignment, col(Person.name))
+                select(Assignment, col(Person.name), col(Unit.name))
                 .join(Person, col(Person.id) == col(Assignment.volunteer_id))
+                .outerjoin(UnitClaim, col(UnitClaim.id) == col(Assignment.unit_claim_id))
+                .outerjoin(Unit, col(Unit.id) == col(UnitClaim.unit_id))
                 .where(col(Assignment.request_id) == req.id)
                 .order_by(col(Assignment.id))
             )
         ).all()
-        holders = [Holder(a.volunteer_id, name, a.status, a.hours) for a, name in rows]
+        holders = [Holder(a.volunteer_id, name, a.status, a.hours, unit) for a, name, unit in rows]
         rating = (await s.execute(select(Rating).where(col(Rating.request_id) == req.id))).scalars().first()
         audit = (
             await s.execute(
@@ -242,7 +245,7 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
             )
         ).all()
         timeline = [TimelineEntry(_aware(e.at).astimezone(tz), name, e.action, _detail(e.detail)) for e, name in audit]
-        live = {a.volunteer_id for a, _ in rows if a.status in LIVE or a.status == "done"}
+        live = {a.volunteer_id for a, _, _ in rows if a.status in LIVE or a.status == "done"}
         cands = (
             await s.execute(
                 select(col(Person.id), col(Person.name))

@@ -146,7 +146,7 @@ async def board_page(request: web.Request, v: View) -> web.StreamResponse:
 def _actions(v: View, d: RequestDetail) -> Markup:
     req, out = d.request, []
     base = f"/dashboard/requests/{req.id}"
-    live = [(h.person_id, h.name) for h in d.holders if h.status in LIVE]
+    live = [(h.person_id, h.name) for h in d.holders if h.status in LIVE and h.unit is None]  # a unit's: on /board
     cands = options(d.candidates, None)
     if req.status == RequestStatus.open.value and d.candidates:
         out.append(
@@ -213,7 +213,10 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
         facts.append((v.t("dash.col.rating"), f"{'★' * (d.rating.stars or 0)} {d.rating.comment or ''}".strip() or "—"))
     holders = table(
         [v.t("dash.col.volunteer"), v.t("dash.col.status"), v.t("dash.col.hours")],
-        [(h.name, v.value("assignment", h.status), "—" if h.hours is None else f"{h.hours:g}") for h in d.holders],
+        [
+            (h.name + (f" · 🏢 {h.unit}" if h.unit else ""), v.value("assignment", h.status), _hours(h.hours))
+            for h in d.holders
+        ],
         empty=v.t("dash.request.no_volunteers"),
     )
     timeline = table(
@@ -237,6 +240,10 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
         v.t("dash.request.back"),
     )
     return layout(v, v.t("dash.request.title", code=req.code or f"#{req.id}"), body, active="requests")
+
+
+def _hours(hours: float | None) -> str:
+    return "—" if hours is None else f"{hours:g}"
 
 
 def _event_text(v: View, action: str, detail: dict[str, Any]) -> str:
