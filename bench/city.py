@@ -47,10 +47,61 @@ def _chunks(rows: Iterator[dict[str, Any]], n: int = BATCH) -> Iterator[list[dic
 
 async def _load(db: Database, table: str, rows: Iterator[dict[str, Any]], total: int, progress: Progress) -> None:
     task = progress.add_task(table, total=total)
-    for chunk in _chunks(rows):
-        async with db.engine.begin() as conn:
-            await conn.execute(T[table].insert(), chunk)
-        progress.advance(task, len(chunk))
+    if db.is_sqlite:
+        for chunk in _chunks(rows):
+            async with db.engine.begin() as conn:
+                await conn.execute(T[table].insert(), chunk)
+            progress.advance(task, len(chunk))
+        return
+    # PostgreSQL: COPY (asyncpg's binary copy), far faster than INSERTs (the 5M-request city took
+    # 33 minutes with INSERTs). COPY knows no Python-side column defaults, so they are filled here.
+    async with db.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        apg = raw.driver_connection
+        assert apg is not None
+        # Foreign keys are the generator's by construction: skip their per-row triggers while copying.
+        await conn.execute(text("SET session_replication_role = replica"))
+        for chunk in _chunks(rows, 50_000):
+            defaults = _python_defaults(table, chunk[0])
+            columns = list(chunk[0]) + list(defaults)
+            values = tuple(defaults.values())
+            await apg.copy_records_to_table(
+                table, records=[tuple(r[c] for c in chunk[0]) + values for r in chunk], columns=columns
+            )
+            progress.advance(task, len(chunk))
+        await conn.commit()
+
+
+_PLAIN_INDEXES = """SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+    AND indexname NOT IN (SELECT conname FROM pg_constraint)"""
+
+
+async def _drop_indexes(db: Database) -> list[str]:
+    """PostgreSQL: the indexes that no constraint holds are dropped before the load and made again
+    after it (one sort each instead of millions of insertions); returns their definitions."""
+    async with db.engine.begin() as conn:
+        found = (await conn.execute(text(_PLAIN_INDEXES))).all()
+        for name, _ in found:
+            await conn.execute(text(f'DROP INDEX "{name}"'))
+    return [ddl for _, ddl in found]
+
+
+async def _make_indexes(db: Database, ddls: list[str]) -> None:
+    async with db.engine.begin() as conn:
+        await conn.execute(text("SET maintenance_work_mem = '512MB'"))
+        for ddl in ddls:
+            await conn.execute(text(ddl))
+
+
+def _python_defaults(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in T[table].columns:
+        default = column.default
+        if column.name in row or default is None or column.primary_key:
+            continue
+        arg = getattr(default, "arg", None)
+        out[column.name] = arg(None) if callable(arg) else arg
+    return out
 
 
 async def build_city(url: str, scale: float = 1.0, seed: int = 47) -> dict[str, int]:
@@ -61,6 +112,7 @@ async def build_city(url: str, scale: float = 1.0, seed: int = 47) -> dict[str, 
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.drop_all)
         await conn.run_sync(SQLModel.metadata.create_all)
+    indexes = [] if db.is_sqlite else await _drop_indexes(db)
     shape = Shape(grids, communities, WEEK_END + timedelta(days=7))
     counts: dict[str, int] = {}
     accepted: city_rows.Accepted = []
@@ -78,6 +130,7 @@ async def build_city(url: str, scale: float = 1.0, seed: int = 47) -> dict[str, 
         await _load(db, "door_visit", city_rows.visits(shape, rnd), int(shape.n_hh * 4 * 0.9), progress)
         await _load(db, "points_entry", city_rows.ledger(shape, accepted), len(accepted), progress)
     if not db.is_sqlite:
+        await _make_indexes(db, indexes)
         async with db.engine.begin() as conn:
             for name in (
                 "community",

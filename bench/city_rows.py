@@ -138,11 +138,13 @@ def pairings(c: Shape) -> Iterator[dict[str, Any]]:
 
 
 def requests(c: Shape, rnd: random.Random, accepted: Accepted) -> Iterator[dict[str, Any]]:
-    """A year of requests; the accepted ones are appended to `accepted` as they are made."""
+    """A year of requests in the order they came in (as a real table fills up: ids and the heap follow
+    time); the accepted ones are appended to `accepted` as they are made."""
     grids, vols_per_grid = c.grids, c.vols_per_grid
+    year_start, gap = WEEK_END + timedelta(days=7) - timedelta(days=365), 365 * 86400 / c.n_req
     for r in range(c.n_req):
         grid = r % grids + 1
-        created = WEEK_END + timedelta(days=7) - timedelta(seconds=rnd.randrange(365 * 86400))
+        created = year_start + timedelta(seconds=(r + rnd.random()) * gap)
         roll = rnd.random()
         status = (
             "completed"
@@ -214,10 +216,10 @@ def ratings(accepted: Accepted, rnd: random.Random) -> Iterator[dict[str, Any]]:
 
 
 def visits(c: Shape, rnd: random.Random) -> Iterator[dict[str, Any]]:
-    """Four weeks of door visits."""
-    weeks = [iso_week(WEEK_END - timedelta(days=7 * k)) for k in range(4)]
+    """Four weeks of door visits, oldest week first."""
+    weeks = [(k, iso_week(WEEK_END - timedelta(days=7 * k))) for k in reversed(range(4))]  # oldest first
     vid = 0
-    for k, week in enumerate(weeks):
+    for k, week in weeks:
         for h in range(c.n_hh):
             if rnd.random() < 0.9:  # some doors stay unvisited
                 vid += 1
