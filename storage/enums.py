@@ -79,6 +79,12 @@ class RequestStatus(StrEnum):
 
 
 OPEN_REQUEST_STATUSES = (RequestStatus.open, RequestStatus.filled, RequestStatus.done_reported)
+# Still waiting for someone if nobody took it (the digest's "overdue"): not withdrawn nor closed.
+STILL_WAITING_STATUSES = tuple(
+    st
+    for st in RequestStatus
+    if st not in (RequestStatus.cancelled, RequestStatus.closed, RequestStatus.out_of_scope, RequestStatus.duplicate)
+)
 
 
 class AssignmentStatus(StrEnum):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
+from bot.services.digests import request_queries
 from bot.services.digests import weekly as digests
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.kernel.roles import Actor
@@ -139,6 +140,20 @@ async def test_the_figures_of_a_busy_week(clock, cfg, any_db):
     c = (await digests.community_digest(core, town.community.id, WEEK)).figures
     assert (c.opened, c.done, c.overdue, c.visits_done, c.pending, c.points) == (7, 3, 3, 3, 1, 18)
     assert len(c.emergencies) == 2
+
+
+async def test_a_city_wide_digest_reads_ratings_the_other_way_with_the_same_figures(clock, cfg, any_db, monkeypatch):
+    """Past MANY_KEYS grids (a city's Monday), the week's ratings are read first and look up their
+    requests; the figures must be the ones a single grid's digest gives."""
+    town = await busy_week(any_db)
+    clock.set(at(2026, 11, 23, 8, 0))
+    core = core_on(any_db, clock, cfg)
+    monkeypatch.setattr(request_queries, "MANY_KEYS", 0)
+    a, b = await digests.grid_digests(core, [town.grid.id, town.grid_b.id], WEEK)
+    assert (a.figures.rated, a.figures.good, a.figures.avg_stars) == (2, 1, pytest.approx(4.0))
+    assert (a.figures.opened, a.figures.overdue, b.figures.rated) == (6, 2, 0)
+    c = (await digests.community_digest(core, town.community.id, WEEK)).figures
+    assert (c.rated, c.good) == (2, 1)
 
 
 async def test_the_digest_text_in_both_languages(core, clock, db):

@@ -5,17 +5,23 @@ a digest delayed by downtime still arrives while it is news, and never a week la
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
-from bot.services.digests import send_weekly_digests
+from bot.services.digests import CityWeek, city_week, send_weekly_digests
 from bot.services.kernel.config import ScheduleConfig
 from bot.services.kernel.core import Core
 from bot.services.kernel.periods import last_weekly, previous_week, week_of_day, zone
 from bot.views.digests import chart_preparer
+from storage.db import Database
 
 from . import Due, Job, communities, open_at
 
 NAME = "weekly-digest"
 WINDOW = timedelta(hours=48)
+# Each community's run takes its digests from one computation of the whole city's week
+# (digests.city), made by the first run and used by the next ones for this long.
+CITY_WEEK_FOR = timedelta(minutes=10)
+_city: WeakKeyDictionary[Database, CityWeek] = WeakKeyDictionary()
 
 
 def digest_window(sc: ScheduleConfig, tz: str, now: datetime) -> tuple[str, datetime, datetime]:
@@ -41,7 +47,11 @@ async def due(core: Core, now: datetime) -> list[Due]:
 
 async def run(core: Core, d: Due) -> int:
     community_id, week = d.args
-    return await send_weekly_digests(core, community_id, week, prepare=chart_preparer(core.cfg.bot.default_locale))
+    city = _city.get(core.db)
+    if city is None or city.week != week or core.clock.now() - city.made_at > CITY_WEEK_FOR:
+        city = _city[core.db] = await city_week(core, week)
+    prepare = chart_preparer(core.cfg.bot.default_locale)
+    return await send_weekly_digests(core, community_id, week, prepare=prepare, city=city)
 
 
 JOB = Job(NAME, due, run)

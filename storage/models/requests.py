@@ -5,7 +5,16 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from storage.enums import STILL_WAITING_STATUSES
+
 from ._base import created_at_field, ts_field
+
+# Requests nobody has accepted and that still wait (the digest's "overdue"): few rows among millions,
+# so they get an index of their own. Literal SQL, shared by the index and the query, so the planner
+# can see the query implies the index's condition.
+UNACCEPTED_WAITING = "first_accepted_at IS NULL AND status IN ({})".format(
+    ", ".join(f"'{st.value}'" for st in STILL_WAITING_STATUSES)
+)
 
 
 class HelpRequest(SQLModel, table=True):
@@ -16,6 +25,13 @@ class HelpRequest(SQLModel, table=True):
         # the dashboard's "accepted / done this week" figures
         Index("ix_help_request_grid_accepted", "grid_id", "first_accepted_at"),
         Index("ix_help_request_grid_done", "grid_id", "done_at"),
+        Index(
+            "ix_help_request_unaccepted",
+            "grid_id",
+            "created_at",
+            sqlite_where=text(UNACCEPTED_WAITING),
+            postgresql_where=text(UNACCEPTED_WAITING),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str | None = Field(default=None, max_length=16, unique=True)
@@ -77,6 +93,7 @@ class Assignment(SQLModel, table=True):
 
 
 class Rating(SQLModel, table=True):
+    __table_args__ = (Index("ix_rating_created", "created_at"),)  # the digest's ratings of a week
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="help_request.id", unique=True)
     resident_id: int | None = Field(default=None, foreign_key="person.id")

@@ -1,9 +1,11 @@
 """The weekly digest for grid leaders and admins: figures (queries), what a digest is (facts), what
-its readers are told (notices), and how it is computed, previewed and sent (weekly)."""
+its readers are told (notices), how it is computed, previewed and sent (weekly), and a city's
+Monday computed at once (city)."""
 
 from __future__ import annotations
 
-from .facts import Digest, DigestChoice, is_partial
+from .city import city_week
+from .facts import CityWeek, Digest, DigestChoice, is_partial
 from .figures import CareMissLine, DigestFigures, EmergencyLine, IssueLine
 from .notices import DigestChart, DigestText
 from .weekly import (
@@ -24,6 +26,7 @@ from .weekly import (
 __all__ = [
     "GRIDS_PER_FANOUT",
     "CareMissLine",
+    "CityWeek",
     "Digest",
     "DigestChart",
     "DigestChoice",
@@ -33,6 +36,7 @@ __all__ = [
     "IssueLine",
     "Prepare",
     "check_week",
+    "city_week",
     "community_digest",
     "compute_digests",
     "digest_choices",

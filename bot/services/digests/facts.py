@@ -40,3 +40,22 @@ class DigestChoice:
 
 def is_partial(span: WeekRange, now: datetime) -> bool:
     return now < span.end
+
+
+@dataclass(frozen=True)
+class CityWeek:
+    """Every grid's and community's digest of one week, computed at once (digests.city)."""
+
+    week: str
+    made_at: datetime
+    grids: dict[int, Digest]
+    communities: dict[int, Digest]
+
+    def _of(self, scope: str) -> dict[int, Digest]:
+        return self.grids if scope == "grid" else self.communities
+
+    def covers(self, scope: str, ids: list[int]) -> bool:
+        return all(i in self._of(scope) for i in ids)
+
+    def pick(self, scope: str, ids: list[int]) -> list[Digest]:
+        return [self._of(scope)[i] for i in ids]

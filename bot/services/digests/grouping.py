@@ -19,10 +19,16 @@ def scope_key(scope: str, grid_col: Any) -> tuple[Any, bool]:
     return (grid_col, False) if scope == "grid" else (col(Grid.community_id), True)
 
 
-def keyed(stmt: Any, scope: str, grid_col: Any, keys: list[int]) -> tuple[Any, Any]:
+def with_key(stmt: Any, scope: str, grid_col: Any) -> tuple[Any, Any]:
+    """The statement joined to what its key needs, and the key."""
     key, join = scope_key(scope, grid_col)
     if join:
         stmt = stmt.join(Grid, col(Grid.id) == grid_col)
+    return stmt, key
+
+
+def keyed(stmt: Any, scope: str, grid_col: Any, keys: list[int]) -> tuple[Any, Any]:
+    stmt, key = with_key(stmt, scope, grid_col)
     return stmt.where(key.in_(keys)), key
 
 

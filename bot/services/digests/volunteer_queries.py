@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -35,6 +35,8 @@ def _points_base(scope: str) -> tuple[Any, Any]:
 async def points(s: AsyncSession, scope: str, keys: list[int], span: Span, out: dict[int, DigestFigures]) -> None:
     base, key = _points_base(scope)
     week = and_(within(col(PointsEntry.created_at), span), key.in_(keys))
+    if scope == "grid":  # implied by the key's filter, in a form the (grid, created) index serves
+        week = and_(week, or_(col(PointsEntry.grid_id).in_(keys), col(PointsEntry.grid_id).is_(None)))
     totals = (
         base.add_columns(key, func.sum(col(PointsEntry.points)), func.sum(col(PointsEntry.hours)))
         .where(week)

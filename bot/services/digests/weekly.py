@@ -24,7 +24,7 @@ from storage import outbox
 from storage.enums import RoleKind
 from storage.models import Community, Grid, Person, RoleGrant
 
-from .facts import Digest, DigestChoice, is_partial
+from .facts import CityWeek, Digest, DigestChoice, is_partial
 from .figures import Span
 from .notices import DigestChart, DigestText
 
@@ -184,8 +184,18 @@ async def _queue(core: Core, items: list[Outgoing], prepare: Prepare | None) -> 
     return await fan_out(core, items)
 
 
-async def send_weekly_digests(core: Core, community_id: int, week: str, *, prepare: Prepare | None = None) -> int:
-    """Each grid leader gets their grid's digest; the community's admins get the community's."""
+async def send_weekly_digests(
+    core: Core, community_id: int, week: str, *, prepare: Prepare | None = None, city: CityWeek | None = None
+) -> int:
+    """Each grid leader gets their grid's digest; the community's admins get the community's.
+    `city` may hold them already (a city's Monday computed at once: digests.city)."""
+
+    async def digests_of(scope: str, targets: list[tuple[int, str, str]]) -> list[Digest]:
+        ids = [t[0] for t in targets]
+        if city is not None and city.week == week and city.covers(scope, ids):
+            return city.pick(scope, ids)
+        return await compute_digests(core, scope, targets, week)
+
     async with core.db.session() as s:
         com = await s.get(Community, community_id)
         if com is None or com.id is None:
@@ -214,10 +224,10 @@ async def send_weekly_digests(core: Core, community_id: int, week: str, *, prepa
     led = [(gid, name, com.timezone) for gid, name in grids if _reachable(leaders[gid])]
     for i in range(0, len(led), GRIDS_PER_FANOUT):
         items: list[Outgoing] = []
-        for d in await compute_digests(core, "grid", led[i : i + GRIDS_PER_FANOUT], week):
+        for d in await digests_of("grid", led[i : i + GRIDS_PER_FANOUT]):
             items += await digest_notices(core, d, _reachable(leaders[d.target_id]))
         queued += await _queue(core, items, prepare)
     if admins:
-        d = (await compute_digests(core, "community", [(com.id, com.name, com.timezone)], week))[0]
+        d = (await digests_of("community", [(com.id, com.name, com.timezone)]))[0]
         queued += await _queue(core, await digest_notices(core, d, admins), prepare)
     return queued
