@@ -15,6 +15,7 @@ from . import (
     certificates,
     common,
     dashboard,
+    departments,
     digest,
     emergency,
     errors,
@@ -54,6 +55,7 @@ def build_all() -> list[AnyHandler]:
         *households.build_handlers(),
         *buildings.build_handlers(),
         *referrals.build_handlers(),
+        *departments.build_handlers(),
         # the request loop
         *tasks.build_handlers(),
         *wishes.build_handlers(),

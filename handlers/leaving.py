@@ -47,6 +47,7 @@ DRAFTS: dict[str, tuple[str, ...]] = {
     "care_done": ("care_done",),
     "referral_answer": ("referral_answer",),
     "building_name": ("building_name",),
+    "department_edit": ("department_edit",),
 }
 
 

@@ -1,6 +1,7 @@
-"""吹哨 (the third tier): /departments and /adddepartment (a community's contacts), /whistle CODE
-(forward a request: the department, what is shared, the deadline, Send), and the department's
-buttons on its card: accept, answer (a small persistent conversation, "referral_answer"), hand back."""
+"""吹哨 (the third tier): /whistle CODE (forward a request: the department, what is shared, the
+deadline, Send), the meeting item's 🏛 button (forward a problem found on a door visit the same way),
+and the department's buttons on its card: accept, answer (a small persistent conversation,
+"referral_answer"), hand back. The departments themselves: handlers/departments.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot.services import referrals
 from bot.services.kernel.errors import InvalidInput
-from bot.services.kernel.inputs import person_ref
 from bot.views import referrals as views
 from storage.enums import ReferralStatus
 
@@ -36,28 +36,6 @@ END = ConversationHandler.END
 
 
 @domain_errors
-async def departments_command(update: Update, context: Ctx) -> None:
-    rows = await referrals.departments(core_of(context), actor_of(update))
-    await say(update, views.department_list(lang_of(update, context), rows))
-
-
-@domain_errors
-async def add_department(update: Update, context: Ctx) -> None:
-    """`/adddepartment 街道城管科 @username` (or a Telegram id, or `offline`); a community's name after it
-    when the admin administers several."""
-    lang = lang_of(update, context)
-    args = list(context.args or [])
-    if len(args) < 2:
-        await say(update, views.usage(lang))
-        return
-    contact = None if args[1].lower() in referrals.OFFLINE_WORDS else person_ref(args[1])
-    row = await referrals.add_department(
-        core_of(context), actor_of(update), args[0], contact, " ".join(args[2:]) or None
-    )
-    await say(update, views.added(lang, row))
-
-
-@domain_errors
 async def whistle_command(update: Update, context: Ctx) -> None:
     lang = lang_of(update, context)
     args = list(context.args or [])
@@ -68,34 +46,40 @@ async def whistle_command(update: Update, context: Ctx) -> None:
 
 
 @domain_errors
+async def item_pressed(update: Update, context: Ctx) -> None:
+    """The meeting item's 🏛 button: its departments, in a new message (the meeting's card stays)."""
+    item_id = views.WH_ITEM.parse_id(press_data(update))
+    choice = await referrals.item_choice(core_of(context), actor_of(update), item_id)
+    await answer(update)
+    await say(update, *views.choose_department(lang_of(update, context), choice))
+
+
+@domain_errors
 async def department_pressed(update: Update, context: Ctx) -> None:
     data = press_data(update)
-    if views.WH_DEPT.matches(data):
-        rid, did = views.WH_DEPT.parse(data)
+    item = views.WH_IDEPT.matches(data) or views.WH_ISET.matches(data)
+    if views.WH_DEPT.matches(data) or views.WH_IDEPT.matches(data):
+        rid, did = (views.WH_IDEPT if item else views.WH_DEPT).parse(data)
         share, days = 0, views.DEFAULT_DAYS  # by default nothing personal goes out
     else:
-        rid, did, share, days = views.WH_SET.parse(data)
-    choice = await referrals.whistle_choice(core_of(context), actor_of(update), rid)
+        rid, did, share, days = (views.WH_ISET if item else views.WH_SET).parse(data)
+    core, actor = core_of(context), actor_of(update)
+    choice = await (referrals.item_choice(core, actor, rid) if item else referrals.whistle_choice(core, actor, rid))
     await answer(update)
     await show(update, *views.confirm(lang_of(update, context), choice, did, share, days))
 
 
 @domain_errors
 async def send_pressed(update: Update, context: Ctx) -> None:
-    rid, did, share, days = views.WH_SEND.parse(press_data(update))
-    done = await referrals.forward(
+    data = press_data(update)
+    item = views.WH_ISEND.matches(data)
+    rid, did, share, days = (views.WH_ISEND if item else views.WH_SEND).parse(data)
+    send = referrals.forward_item if item else referrals.forward
+    done = await send(
         core_of(context), actor_of(update), rid, did, address=bool(share & 1), phone=bool(share & 2), days=days
     )
     await answer(update)
     await show(update, views.sent(lang_of(update, context), done))
-
-
-async def _decided(update: Update, context: Ctx, done: referrals.Decided) -> None:
-    q = update.callback_query
-    if q is not None:
-        await q.answer()
-        await drop_keyboard(q)
-    await say(update, views.decided(lang_of(update, context), done))
 
 
 @domain_errors
@@ -113,18 +97,21 @@ async def accept_pressed(update: Update, context: Ctx) -> None:
 @domain_errors
 async def back_pressed(update: Update, context: Ctx) -> None:
     ref_id = views.WH_BACK.parse_id(press_data(update))
-    await _decided(
-        update, context, await referrals.decide(core_of(context), actor_of(update), ref_id, ReferralStatus.handed_back)
-    )
+    done = await referrals.decide(core_of(context), actor_of(update), ref_id, ReferralStatus.handed_back)
+    q = update.callback_query
+    if q is not None:
+        await q.answer()
+        await drop_keyboard(q)
+    await say(update, views.decided(lang_of(update, context), done))
 
 
 @domain_errors
 async def ask_answer(update: Update, context: Ctx) -> int | None:
     ref_id = views.WH_ANSWER.parse_id(press_data(update))
-    code = await referrals.check_can_answer(core_of(context), actor_of(update), ref_id)
+    code, item = await referrals.check_can_answer(core_of(context), actor_of(update), ref_id)
     await answer(update)
     remember(context, PENDING, id=ref_id)
-    await say(update, views.ask_answer(lang_of(update, context), code))
+    await say(update, views.ask_answer(lang_of(update, context), code, item))
     return TEXT
 
 
@@ -168,12 +155,10 @@ def build_handlers() -> list[AnyHandler]:
     )
     return [
         answering,
-        CommandHandler("departments", departments_command, filters=PRIVATE),
-        CommandHandler("adddepartment", add_department, filters=PRIVATE),
         CommandHandler("whistle", whistle_command, filters=PRIVATE),
-        CallbackQueryHandler(department_pressed, pattern=views.WH_DEPT.pattern),
-        CallbackQueryHandler(department_pressed, pattern=views.WH_SET.pattern),
-        CallbackQueryHandler(send_pressed, pattern=views.WH_SEND.pattern),
+        CallbackQueryHandler(item_pressed, pattern=views.WH_ITEM.pattern),
+        *(CallbackQueryHandler(department_pressed, pattern=c.pattern) for c in views.CHOOSING),
+        *(CallbackQueryHandler(send_pressed, pattern=c.pattern) for c in (views.WH_SEND, views.WH_ISEND)),
         CallbackQueryHandler(accept_pressed, pattern=views.WH_ACCEPT.pattern),
         CallbackQueryHandler(back_pressed, pattern=views.WH_BACK.pattern),
     ]

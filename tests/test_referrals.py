@@ -175,7 +175,7 @@ async def test_past_the_deadline_it_is_escalated_once_and_shows_in_the_digest(of
     week = iso_week(clock.now(), "Asia/Shanghai")
     for d in (await digests.grid_digest(core, grid.id, week), await digests.community_digest(core, com.id, week)):
         assert "转交街道：1 件处理中，其中 1 件已超期" in render_text("zh-CN", d)
-        assert "With the street office: 1 request, 1 past its deadline" in render_text("en", d)
+        assert "With the street office: 1 matter, 1 past its deadline" in render_text("en", d)
     with pytest.raises(NotAllowed):  # an offline department's answer: an admin of the community only
         await referrals.decide(core, Actor(91, "别人"), sent.referral_id, ReferralStatus.answered, "修好了")
     await referrals.decide(core, admin, sent.referral_id, ReferralStatus.answered, "已派人修好屋顶")

@@ -19,6 +19,7 @@ from storage.enums import VolunteerStatus
 from storage.models import (
     CarePlan,
     CareTask,
+    Department,
     DoorVisit,
     Emergency,
     Event,
@@ -107,6 +108,7 @@ EVERGREEN = {
     "buildings.BLD_LIST": "the leader's buildings as they are now",
     "buildings.BLD_ADD": "begins adding buildings to the grid (the leader checked again)",
     "buildings.BLD_HOUSEHOLD": "the household's building picker as its grid's buildings are now",
+    "departments.DEP_SHOW": "a department as it is now, with what can be done to it now",
 }
 
 
@@ -234,6 +236,17 @@ _OLD = {
     "referrals.WH_ACCEPT": old("admin", 987654),
     "referrals.WH_ANSWER": old("admin", 987654),
     "referrals.WH_BACK": old("admin", 987654),
+    # 吹哨 of a meeting item: the item ({issue}) is closed, nothing to forward
+    "referrals.WH_ITEM": old("admin", "{issue}"),
+    "referrals.WH_IDEPT": old("admin", "{issue}", "{dep_on}"),
+    "referrals.WH_ISET": old("admin", "{issue}", "{dep_on}", 1, 7),
+    "referrals.WH_ISEND": old("admin", "{issue}", "{dep_on}", 0, 3),
+    # the departments: {dep_gone} was removed (its edits are over), {dep_on} is in use (nothing to bring back)
+    "departments.DEP_RENAME": old("admin", "{dep_gone}"),
+    "departments.DEP_CONTACT": old("admin", "{dep_gone}"),
+    "departments.DEP_REMOVE": old("admin", "{dep_gone}"),
+    "departments.DEP_REMOVE_YES": old("admin", "{dep_gone}"),
+    "departments.DEP_RESTORE": old("admin", "{dep_on}"),
     # 平急转换: the call-up ({e}) is over; /emergency's conversation too
     "emergency.ON_DUTY": old("vol1", "{e}"),
     "emergency.CANT": old("vol1", "{e}"),
@@ -350,6 +363,11 @@ async def moved_on(w) -> dict[str, int]:
         s.add(task)
         await s.flush()
         ids["plan"], ids["care_task"] = plan.id, task.id
+        gone = Department(community_id=w.community.id, name="旧城管科", active=False)
+        on = Department(community_id=w.community.id, name="街道办")
+        s.add_all([gone, on])
+        await s.flush()
+        ids["dep_gone"], ids["dep_on"] = gone.id, on.id
     return dict(
         ids,
         r=rid,

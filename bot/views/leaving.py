@@ -25,6 +25,7 @@ NOTES = {
     "rating": ("leaving.rating", "leaving.again.rating"),
     "referral_answer": ("leaving.referral_answer", "leaving.again.referral_answer"),
     "building_name": ("leaving.building_name", "leaving.again.building_name"),
+    "department_edit": ("leaving.department_edit", "leaving.again.department_edit"),
 }
 _OTHER = ("leaving.other", "leaving.again.other")
 

@@ -16,11 +16,13 @@ from babel.dates import format_skeleton
 from bot.i18n import join_list, t, tn, tp
 from bot.services.digests import DigestFigures
 from bot.services.meetings import FOLLOW_UP_DAYS, ItemOwned, MeetingItem, OwnerChoice, TellHousehold, Told, Walk
-from storage.enums import IssueStatus
+from storage.enums import OPEN_REFERRAL_STATUSES, IssueStatus
 
+from . import referrals as whistle  # its codec by the module, so it keeps its home's name
 from .callbacks import ID, Callback, Int, One
 from .labels import value_label
 from .message import Button, Keyboard, OutMessage
+from .referral_state import state_lines
 from .render import renders
 
 NEXT = Callback("meet", "next", Int(0))
@@ -81,9 +83,17 @@ def item_lines(lang: str, item: MeetingItem) -> str:
         t(lang, "meeting.card.decision", decision=item.decision or "—"),
         t(lang, "meeting.card.follow_up", day=day_text(lang, item.follow_up) if item.follow_up else "—"),
     ]
+    if item.referral is not None:
+        lines += state_lines(lang, item.referral)
     if item.status == IssueStatus.closed.value:
         lines.append(t(lang, "meeting.card.told_yes" if item.told_at else "meeting.card.told_not_yet"))
     return "\n".join(lines)
+
+
+def _forwardable(w: Walk, item: MeetingItem) -> bool:
+    """An admin may forward an open item to a department (吹哨) unless one has it now."""
+    busy = item.referral is not None and item.referral.status in {st.value for st in OPEN_REFERRAL_STATUSES}
+    return w.admin and item.status != IssueStatus.closed.value and not busy
 
 
 def card(lang: str, w: Walk) -> tuple[str, Keyboard]:
@@ -102,7 +112,7 @@ def card(lang: str, w: Walk) -> tuple[str, Keyboard]:
     nav = [Button(tp(lang, "meeting.button.next"), data=NEXT.data(item.id))]
     if item.status == IssueStatus.closed.value:
         return text, [nav]
-    return text, [
+    rows = [
         [
             Button(tp(lang, "meeting.button.owner"), data=OWNERS.data(item.id)),
             Button(tp(lang, "meeting.button.decide"), data=DECIDE.data(item.id)),
@@ -111,8 +121,10 @@ def card(lang: str, w: Walk) -> tuple[str, Keyboard]:
             Button(tp(lang, "meeting.button.follow_up"), data=DATES.data(item.id)),
             Button(tp(lang, "meeting.button.close"), data=CLOSE.data(item.id)),
         ],
-        nav,
     ]
+    if _forwardable(w, item):
+        rows.append([Button(tp(lang, "referrals.button.forward_item"), data=whistle.WH_ITEM.data(item.id))])
+    return text, [*rows, nav]
 
 
 def owner_picker(lang: str, item: MeetingItem, choices: Sequence[OwnerChoice]) -> tuple[str, Keyboard]:

@@ -140,15 +140,18 @@ class Department(SQLModel, table=True):
     name: str = Field(max_length=100)
     tg_user_id: int | None = Field(default=None, sa_type=BigInteger)
     contact_name: str = Field(default="", max_length=100)
+    active: bool = Field(default=True)  # removed: no new referrals go to it; its open ones stay
     created_at: datetime = created_at_field()
 
 
 class Referral(SQLModel, table=True):
-    """A request forwarded to a department with a reply deadline, and what was shared with it."""
+    """A request, or a problem found on a door visit (a meeting item), forwarded to a department with a
+    reply deadline, and what was shared with it. Exactly one of request_id and issue_id is set."""
 
     __table_args__ = (Index("ix_referral_status_due", "status", "due_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    request_id: int = Field(foreign_key="help_request.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="help_request.id", index=True)
+    issue_id: int | None = Field(default=None, foreign_key="visit_issue.id", index=True)
     department_id: int = Field(foreign_key="department.id", index=True)
     status: str = Field(default="sent", max_length=16)  # ReferralStatus
     share_address: bool = Field(default=False)

@@ -1,4 +1,4 @@
-"""吹哨's figures: requests forwarded to a department with no answer yet, and those past their deadline."""
+"""吹哨's figures: requests and meeting items forwarded to a department with no answer yet, and those past their deadline."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.enums import OPEN_REFERRAL_STATUSES
-from storage.models import HelpRequest, Referral
+from storage.models import HelpRequest, Referral, VisitIssue
 
 from .figures import DigestFigures, Span
 from .grouping import count_if, keyed, scope_key
@@ -23,9 +23,11 @@ async def referrals(s: AsyncSession, scope: str, keys: list[int], span: Span, ou
         ),
     )
     late = count_if(col(Referral.due_at) < span.as_of)
-    key, _ = scope_key(scope, col(HelpRequest.grid_id))
+    grid = func.coalesce(col(HelpRequest.grid_id), col(VisitIssue.grid_id))
+    key, _ = scope_key(scope, grid)
     stmt = select(key, func.count(), late).select_from(Referral)
-    stmt = stmt.join(HelpRequest, col(HelpRequest.id) == col(Referral.request_id))
-    stmt, key = keyed(stmt, scope, col(HelpRequest.grid_id), keys)
+    stmt = stmt.outerjoin(HelpRequest, col(HelpRequest.id) == col(Referral.request_id))
+    stmt = stmt.outerjoin(VisitIssue, col(VisitIssue.id) == col(Referral.issue_id))
+    stmt, key = keyed(stmt, scope, grid, keys)
     for k, n, late in (await s.execute(stmt.where(open_then).group_by(key))).all():
         out[k].referrals_open, out[k].referrals_overdue = int(n), int(late)

@@ -7,6 +7,7 @@ from .actions import (
     assign_owner,
     check_decision,
     close_item,
+    close_with_outcome,
     mark_told,
     open_item,
     owner_choices,
@@ -24,7 +25,7 @@ from .facts import (
     Told,
     Walk,
 )
-from .items import OPEN, items_in, show_item, walk, walk_at
+from .items import OPEN, forwardable_item, items_in, show_item, walk, walk_at
 from .notices import ItemOwned, TellHousehold
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "assign_owner",
     "check_decision",
     "close_item",
+    "close_with_outcome",
+    "forwardable_item",
     "items_in",
     "mark_told",
     "open_item",

@@ -46,8 +46,10 @@ async def _change(s: AsyncSession, item: MeetingItem, **values: Any) -> None:
         raise ItemClosed()
 
 
-async def _open_item_for_leader(s: AsyncSession, actor: Actor, item_id: int) -> tuple[Person, MeetingItem]:
-    person, item = await item_for_leader(s, actor, item_id)
+async def _open_item_for_leader(
+    s: AsyncSession, actor: Actor, item_id: int, now: datetime
+) -> tuple[Person, MeetingItem]:
+    person, item = await item_for_leader(s, actor, item_id, now)
     if item.status not in OPEN:
         raise ItemClosed()
     return person, item
@@ -56,7 +58,7 @@ async def _open_item_for_leader(s: AsyncSession, actor: Actor, item_id: int) -> 
 async def owner_choices(core: Core, actor: Actor, item_id: int) -> tuple[MeetingItem, list[OwnerChoice]]:
     """Who may own the item: the household's paired volunteer, the grid's leaders, its volunteers."""
     async with core.db.session() as s:
-        _, item = await _open_item_for_leader(s, actor, item_id)
+        _, item = await _open_item_for_leader(s, actor, item_id, core.clock.now())
         return item, await _candidates(s, item)
 
 
@@ -85,7 +87,7 @@ async def _candidates(s: AsyncSession, item: MeetingItem) -> list[OwnerChoice]:
 async def assign_owner(core: Core, actor: Actor, item_id: int, person_id: int) -> MeetingItem:
     now = core.clock.now()
     async with core.db.session() as s:
-        me, item = await _open_item_for_leader(s, actor, item_id)
+        me, item = await _open_item_for_leader(s, actor, item_id, now)
         chosen = next((c for c in await _candidates(s, item) if c.person_id == row_id(person_id)), None)
         if chosen is None:
             raise NotAllowed("meeting.error.bad_owner")
@@ -104,7 +106,7 @@ async def assign_owner(core: Core, actor: Actor, item_id: int, person_id: int) -
                 by=me.name,
             )
             await core.notifier.send(s, f"meet-owner:{item.id}:{owner.id}:{int(now.timestamp())}", notice)
-        return await load_item(s, item.id)
+        return await load_item(s, item.id, now)
 
 
 def check_decision(text: str | None) -> str:
@@ -115,10 +117,10 @@ async def record_decision(core: Core, actor: Actor, item_id: int, text: str | No
     decision = check_decision(text)
     now = core.clock.now()
     async with core.db.session() as s:
-        me, item = await _open_item_for_leader(s, actor, item_id)
+        me, item = await _open_item_for_leader(s, actor, item_id, now)
         await _change(s, item, decision=decision, status=IssueStatus.decided.value, updated_at=now)
         await audit.record(s, me.id, "meeting.decision", "visit_issue", item.id)
-        return await load_item(s, item.id)
+        return await load_item(s, item.id, now)
 
 
 async def set_follow_up(core: Core, actor: Actor, item_id: int, days: int) -> MeetingItem:
@@ -127,39 +129,67 @@ async def set_follow_up(core: Core, actor: Actor, item_id: int, days: int) -> Me
         raise InvalidInput("meeting.error.bad_follow_up")
     now = core.clock.now()
     async with core.db.session() as s:
-        me, item = await _open_item_for_leader(s, actor, item_id)
+        me, item = await _open_item_for_leader(s, actor, item_id, now)
         day = (now.astimezone(zone(item.tz)) + timedelta(days=days)).date()
         await _change(s, item, follow_up=day.isoformat(), updated_at=now)
         await audit.record(s, me.id, "meeting.follow_up", "visit_issue", item.id, follow_up=day.isoformat())
-        return await load_item(s, item.id)
+        return await load_item(s, item.id, now)
 
 
 async def close_item(core: Core, actor: Actor, item_id: int) -> MeetingItem:
     """Close a decided item; its household's paired volunteer (else the closer) is asked to tell the household."""
     now = core.clock.now()
     async with core.db.session() as s:
-        me, item = await _open_item_for_leader(s, actor, item_id)
+        me, item = await _open_item_for_leader(s, actor, item_id, now)
         if not item.decision:
             raise NeedsDecision()
-        paired = await paired_volunteers(s, item.household_id)
-        teller = next((p for p in paired if p.tg_user_id is not None), me)
-        await _change(
-            s, item, status=IssueStatus.closed.value, closed_at=now, closed_by=me.id, tell_by=teller.id, updated_at=now
+        await _close(core, s, me, item, item.decision, now)
+        return await load_item(s, item.id, now)
+
+
+async def close_with_outcome(
+    core: Core, s: AsyncSession, item_id: int, outcome: str, by: Person, now: datetime, *, department: str
+) -> bool:
+    """吹哨: a department answered an item forwarded to it. Its answer becomes the decision and the item
+    is closed like the meeting closes one (the paired volunteer asked to tell the household), in the
+    caller's transaction. False when the meeting closed it meanwhile (nothing changes on it)."""
+    item = await load_item(s, item_id, now)
+    if item.status not in OPEN:
+        return False
+    decision = f"【{department}】{outcome}"[:DECISION_MAX]  # the answer was cleaned as the department sent it
+    try:
+        await _close(core, s, by, item, decision, now)
+    except ItemClosed:
+        return False
+    return True
+
+
+async def _close(core: Core, s: AsyncSession, me: Person, item: MeetingItem, decision: str, now: datetime) -> None:
+    paired = await paired_volunteers(s, item.household_id)
+    teller = next((p for p in paired if p.tg_user_id is not None), me)
+    await _change(
+        s,
+        item,
+        decision=decision,
+        status=IssueStatus.closed.value,
+        closed_at=now,
+        closed_by=me.id,
+        tell_by=teller.id,
+        updated_at=now,
+    )
+    await audit.record(s, me.id, "meeting.closed", "visit_issue", item.id, tell_by=teller.id)
+    if teller.tg_user_id is not None:
+        notice = TellHousehold(
+            chat_id=teller.tg_user_id,
+            language=teller.language,
+            item_id=item.id,
+            address=item.address,
+            members=item.members,
+            flags=item.flags,
+            note=item.note,
+            decision=decision,
         )
-        await audit.record(s, me.id, "meeting.closed", "visit_issue", item.id, tell_by=teller.id)
-        if teller.tg_user_id is not None:
-            notice = TellHousehold(
-                chat_id=teller.tg_user_id,
-                language=teller.language,
-                item_id=item.id,
-                address=item.address,
-                members=item.members,
-                flags=item.flags,
-                note=item.note,
-                decision=item.decision,
-            )
-            await core.notifier.send(s, f"meet-tell:{item.id}", notice)
-        return await load_item(s, item.id)
+        await core.notifier.send(s, f"meet-tell:{item.id}", notice)
 
 
 async def mark_told(core: Core, actor: Actor, item_id: int) -> Told:

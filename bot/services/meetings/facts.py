@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.services.kernel.errors import Conflict, InvalidInput
+from storage.referral_reads import ReferralState
 
 DECISION_MAX = 1000
 FOLLOW_UP_DAYS = (3, 7, 14, 28)  # the follow-up dates offered: in 3 days, a week, two, four
@@ -50,6 +51,8 @@ class MeetingItem:
     closed_at: datetime | None
     told_at: datetime | None
     tz: str
+    community_id: int = 0
+    referral: ReferralState | None = None  # 吹哨: its latest referral to a department
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Walk:
     item: MeetingItem | None
     position: int
     open_total: int
+    admin: bool = False  # the reader administers the item's community: may forward it to a department
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ else does. Items of erased households are gone from the list."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,9 +18,10 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import row_id
-from bot.services.kernel.roles import Actor, AnySelect, can_lead, ensure_person, led_grids
+from bot.services.kernel.roles import Actor, AnySelect, can_lead, ensure_person, is_admin_of, led_grids
 from storage.enums import OPEN_ISSUE_STATUSES
 from storage.models import Community, DoorVisit, Grid, Household, Person, VisitIssue
+from storage.referral_reads import latest_referrals
 
 from .facts import MeetingItem, Walk
 
@@ -38,6 +40,7 @@ def _items() -> AnySelect:
             col(Community.timezone),
             col(_OWNER.name),
             col(_FINDER.name),
+            col(Community.id),
         )
         .join(DoorVisit, col(DoorVisit.id) == col(VisitIssue.visit_id))
         .join(Household, col(Household.id) == col(VisitIssue.household_id))
@@ -50,7 +53,7 @@ def _items() -> AnySelect:
 
 
 def _fact(row: Sequence[Any]) -> MeetingItem:
-    issue, visit, hh, grid, tz, owner, finder = row
+    issue, visit, hh, grid, tz, owner, finder, community_id = row
     return MeetingItem(
         id=issue.id,
         grid_id=issue.grid_id,
@@ -72,20 +75,27 @@ def _fact(row: Sequence[Any]) -> MeetingItem:
         closed_at=issue.closed_at,
         told_at=issue.told_at,
         tz=tz,
+        community_id=community_id,
     )
 
 
-async def load_item(s: AsyncSession, item_id: int) -> MeetingItem:
+async def _referred(s: AsyncSession, items: list[MeetingItem], now: datetime) -> list[MeetingItem]:
+    """The items with where they stand with the street office (吹哨)."""
+    found = await latest_referrals(s, now, issues=[i.id for i in items])
+    return [dataclasses.replace(i, referral=found[i.id]) if i.id in found else i for i in items]
+
+
+async def load_item(s: AsyncSession, item_id: int, now: datetime) -> MeetingItem:
     row = (await s.execute(_items().where(col(VisitIssue.id) == row_id(item_id)))).first()
     if row is None:
         raise NotFound("meeting.error.no_item")
-    return _fact(row)
+    return (await _referred(s, [_fact(row)], now))[0]
 
 
-async def item_for_leader(s: AsyncSession, actor: Actor, item_id: int) -> tuple[Person, MeetingItem]:
+async def item_for_leader(s: AsyncSession, actor: Actor, item_id: int, now: datetime) -> tuple[Person, MeetingItem]:
     """The item, for a leader of its grid (or an admin of its community); NotAllowed for anyone else."""
     person = await ensure_person(s, actor)
-    item = await load_item(s, item_id)
+    item = await load_item(s, item_id, now)
     if not await can_lead(s, person, item.grid_id):
         raise NotAllowed("meeting.error.not_leader")
     return person, item
@@ -93,7 +103,16 @@ async def item_for_leader(s: AsyncSession, actor: Actor, item_id: int) -> tuple[
 
 async def show_item(core: Core, actor: Actor, item_id: int) -> MeetingItem:
     async with core.db.session() as s:
-        return (await item_for_leader(s, actor, item_id))[1]
+        return (await item_for_leader(s, actor, item_id, core.clock.now()))[1]
+
+
+async def forwardable_item(s: AsyncSession, actor: Actor, item_id: int, now: datetime) -> tuple[Person, MeetingItem]:
+    """The item, for an admin of its community (吹哨 is theirs); NotAllowed for anyone else."""
+    person = await ensure_person(s, actor)
+    item = await load_item(s, item_id, now)
+    if not await is_admin_of(s, person, item.community_id):
+        raise NotAllowed("referrals.admins_only")
+    return person, item
 
 
 async def _grids(s: AsyncSession, actor: Actor) -> list[int]:
@@ -112,16 +131,20 @@ async def walk(core: Core, actor: Actor, after: int = 0) -> Walk:
         total = await _count(s, grids)
         if row is None:
             return Walk(None, 0, total)
-        item = _fact(row)
-        return Walk(item, await _count(s, grids, upto=item.id), total)
+        [item] = await _referred(s, [_fact(row)], core.clock.now())
+        return Walk(item, await _count(s, grids, upto=item.id), total, await _admin(s, actor, item))
 
 
 async def walk_at(core: Core, actor: Actor, item_id: int) -> Walk:
     """The walk standing on this item (after a change to it), whatever its state now."""
     async with core.db.session() as s:
-        _, item = await item_for_leader(s, actor, item_id)
+        _, item = await item_for_leader(s, actor, item_id, core.clock.now())
         grids = await _grids(s, actor)
-        return Walk(item, await _count(s, grids, upto=item.id), await _count(s, grids))
+        return Walk(item, await _count(s, grids, upto=item.id), await _count(s, grids), await _admin(s, actor, item))
+
+
+async def _admin(s: AsyncSession, actor: Actor, item: MeetingItem) -> bool:
+    return await is_admin_of(s, await ensure_person(s, actor), item.community_id)
 
 
 async def _count(s: AsyncSession, grids: list[int], upto: int | None = None) -> int:
@@ -151,4 +174,4 @@ async def items_in(core: Core, grids: list[int], *, closed_since: datetime | Non
                     )
                 )
             ).all()
-    return [_fact(r) for r in [*rows, *closed]]
+        return await _referred(s, [_fact(r) for r in [*rows, *closed]], core.clock.now())

@@ -21,6 +21,7 @@ from bot.services.office.dashboard import GridInfo, Scope
 from bot.services.requests import ACTIVE, HOLDING, LIVE
 from storage.enums import Category, RequestStatus, VolunteerStatus
 from storage.models import Assignment, AuditEntry, HelpRequest, Person, Rating, Unit, UnitClaim, VolunteerProfile
+from storage.referral_reads import ReferralState, latest_referrals
 
 PAGE_SIZE = 50
 ACTIVE_FILTER = "active"  # the statuses still needing someone: open, filled, done_reported
@@ -206,6 +207,7 @@ class RequestDetail:
     timeline: list[TimelineEntry]
     candidates: list[tuple[int, str]]  # approved volunteers of the grid not on this request
     created_at: datetime  # in the community's time zone
+    referral: ReferralState | None = None  # 吹哨: its latest referral to a department
 
     @property
     def address(self) -> str | None:
@@ -257,6 +259,7 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
                 .order_by(col(Person.name), col(Person.id))
             )
         ).all()
+        referral = (await latest_referrals(s, core.clock.now(), requests=[req.id or 0])).get(req.id or 0)
     return RequestDetail(
         req,
         scope.grid(req.grid_id),
@@ -267,6 +270,7 @@ async def request_detail(core: Core, scope: Scope, request_id: int) -> RequestDe
         timeline,
         [(pid, name) for pid, name in cands if pid is not None and pid not in live],
         _aware(req.created_at).astimezone(tz),
+        referral,
     )
 
 

@@ -1,5 +1,8 @@
-"""What 吹哨 tells people: the department its card, the resident that it went to the street office
-and the outcome, the admins each decision and a missed deadline."""
+"""What 吹哨 tells people: the department its card, the resident that it went to the street office,
+the outcome and a hand-back, the admins each decision and a missed deadline.
+
+A referral is of a request (`code` its code) or of a problem found on a door visit, a meeting item
+(`item` True, `code` "#<item id>"); the views name them accordingly."""
 
 from __future__ import annotations
 
@@ -12,20 +15,22 @@ from bot.services.kernel.notices import Notice
 @dataclass(frozen=True, kw_only=True)
 class DepartmentCard(Notice):
     """To the department's contact (or, for an offline department, to the admin who forwarded it).
-    Address and phone only when the admin chose to share them."""
+    Address and phone only when the admin chose to share them; never the resident's name."""
 
     referral_id: int
     department: str
     community: str
     grid: str
     code: str
-    category: str
-    summary: str
+    category: str  # a request's; "" for a meeting item
+    summary: str  # what is needed; a meeting item's note
     due_at: datetime
     timezone: str
     address: str | None = None
     phone: str | None = None
     offline: bool = False
+    item: bool = False
+    flags: tuple[str, ...] = ()  # a meeting item's red flags
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +51,14 @@ class ReferralAnswered(Notice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReferralHandedBack(Notice):
+    """To the resident: the department handed their request back; the community goes on with it."""
+
+    code: str
+    department: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReferralUpdate(Notice):
     """To the community's admins: the department accepted, answered, handed it back, or missed its deadline."""
 
@@ -53,3 +66,4 @@ class ReferralUpdate(Notice):
     code: str
     department: str
     answer: str = ""
+    item: bool = False

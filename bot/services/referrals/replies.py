@@ -1,6 +1,8 @@
-"""The department's side of 吹哨: accept, answer (the outcome the resident hears) or hand back, in
-chat; an offline department's answers are recorded by an admin of the community. Past the deadline
-with no answer, the referral is escalated to the community's admins (once) and counted in the digest."""
+"""The department's side of 吹哨: accept, answer (the outcome) or hand back, in chat; an offline
+department's answers are recorded by an admin of the community. A request's resident hears the
+answer or the hand-back; a meeting item's answer closes it and asks its household's paired volunteer
+to tell the household. Past the deadline with no answer, the referral is escalated to the
+community's admins (once) and counted in the digest."""
 
 from __future__ import annotations
 
@@ -10,16 +12,18 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.services import meetings
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed
-from bot.services.kernel.ids import stored_id
+from bot.services.kernel.ids import row_id, stored_id
 from bot.services.kernel.inputs import clean_line
 from bot.services.kernel.roles import Actor, admins_of, ensure_person, is_admin_of
 from storage import audit
 from storage.enums import OPEN_REFERRAL_STATUSES, ReferralStatus
-from storage.models import Community, Department, Grid, HelpRequest, Person, Referral
+from storage.models import Community, Department, Person, Referral
 
-from .notices import ReferralAnswered, ReferralUpdate
+from .cards import Subject, subject_of
+from .notices import ReferralAnswered, ReferralHandedBack, ReferralUpdate
 
 OPEN = [st.value for st in OPEN_REFERRAL_STATUSES]
 BATCH = 200
@@ -30,6 +34,7 @@ class Decided:
     kind: str
     code: str
     department: str
+    item: bool = False
 
 
 def clean_answer(text: str | None) -> str:
@@ -38,33 +43,33 @@ def clean_answer(text: str | None) -> str:
 
 async def _load(
     s: AsyncSession, actor: Actor, referral_id: int
-) -> tuple[Person, Referral, Department, HelpRequest, Community]:
+) -> tuple[Person, Referral, Department, Subject, Community]:
     me = await ensure_person(s, actor)
     row = (
         await s.execute(
-            select(Referral, Department, HelpRequest, Community)
+            select(Referral, Department, Community)
             .join(Department, col(Department.id) == col(Referral.department_id))
-            .join(HelpRequest, col(HelpRequest.id) == col(Referral.request_id))
             .join(Community, col(Community.id) == col(Department.community_id))
-            .where(col(Referral.id) == referral_id)
+            .where(col(Referral.id) == row_id(referral_id))
         )
     ).first()
-    if row is None:  # gone: its buttons' moment has passed
+    sub = await subject_of(s, row[0]) if row is not None else None
+    if row is None or sub is None:  # gone: its buttons' moment has passed
         raise Conflict("referrals.no_referral")
-    ref, dep, req, com = row
+    ref, dep, com = row
     mine = dep.tg_user_id == me.tg_user_id if dep.tg_user_id is not None else await is_admin_of(s, me, com.id)
     if not mine:
         raise NotAllowed("referrals.not_yours")
     if ref.status not in OPEN:
         raise Conflict("referrals.already_decided")
-    return me, ref, dep, req, com
+    return me, ref, dep, sub, com
 
 
-async def check_can_answer(core: Core, actor: Actor, referral_id: int) -> str:
-    """Before the answer is asked for: theirs and still open. Returns the request's code."""
+async def check_can_answer(core: Core, actor: Actor, referral_id: int) -> tuple[str, bool]:
+    """Before the answer is asked for: theirs and still open. Returns its code, and whether it is a meeting item."""
     async with core.db.reading() as s:
-        _, _, _, req, _ = await _load(s, actor, referral_id)
-        return req.code or f"#{req.id}"
+        _, _, _, sub, _ = await _load(s, actor, referral_id)
+        return sub.code, sub.item
 
 
 async def decide(core: Core, actor: Actor, referral_id: int, kind: ReferralStatus, answer: str = "") -> Decided:
@@ -74,7 +79,7 @@ async def decide(core: Core, actor: Actor, referral_id: int, kind: ReferralStatu
     frm = [ReferralStatus.sent.value] if kind == ReferralStatus.accepted else OPEN
     now = core.clock.now()
     async with core.db.session() as s:
-        me, ref, dep, req, com = await _load(s, actor, referral_id)
+        me, ref, dep, sub, com = await _load(s, actor, referral_id)
         done = (
             await s.execute(
                 update(Referral)
@@ -85,8 +90,8 @@ async def decide(core: Core, actor: Actor, referral_id: int, kind: ReferralStatu
         ).first()
         if done is None:
             raise Conflict("referrals.already_decided")
-        code = req.code or f"#{req.id}"
-        await audit.record(s, me.id, f"referral.{kind.value}", "request", req.id, referral_id=ref.id)
+        entity, entity_id = ("visit_issue", ref.issue_id) if sub.item else ("request", ref.request_id)
+        await audit.record(s, me.id, f"referral.{kind.value}", entity, entity_id, referral_id=ref.id)
         for p in await _admins(s, ref, com):
             if p.tg_user_id is not None:
                 await core.notifier.send(
@@ -96,25 +101,34 @@ async def decide(core: Core, actor: Actor, referral_id: int, kind: ReferralStatu
                         chat_id=p.tg_user_id,
                         language=p.language,
                         kind=kind.value,
-                        code=code,
+                        code=sub.code,
                         department=dep.name,
                         answer=answer,
+                        item=sub.item,
                     ),
                 )
-        resident = await s.get(Person, req.resident_id) if req.resident_id else None
-        if kind == ReferralStatus.answered and resident and resident.tg_user_id and resident.forgotten_at is None:
-            await core.notifier.send(
-                s,
-                f"referral-answer:{ref.id}",
-                ReferralAnswered(
-                    chat_id=resident.tg_user_id,
-                    language=resident.language,
-                    code=code,
-                    department=dep.name,
-                    answer=answer,
-                ),
-            )
-        return Decided(kind.value, code, dep.name)
+        if sub.item and kind == ReferralStatus.answered and ref.issue_id is not None:
+            await meetings.close_with_outcome(core, s, ref.issue_id, answer, me, now, department=dep.name)
+        await _tell_resident(core, s, ref, dep, sub, kind, answer)
+        return Decided(kind.value, sub.code, dep.name, sub.item)
+
+
+async def _tell_resident(
+    core: Core, s: AsyncSession, ref: Referral, dep: Department, sub: Subject, kind: ReferralStatus, answer: str
+) -> None:
+    """A request's resident hears the outcome, or that the community has it back (accepting is no news)."""
+    resident = await s.get(Person, sub.resident_id) if sub.resident_id else None
+    if resident is None or resident.tg_user_id is None or resident.forgotten_at is not None or sub.erased:
+        return
+    chat, lang = resident.tg_user_id, resident.language
+    if kind == ReferralStatus.answered:
+        notice: ReferralAnswered | ReferralHandedBack = ReferralAnswered(
+            chat_id=chat, language=lang, code=sub.code, department=dep.name, answer=answer
+        )
+        await core.notifier.send(s, f"referral-answer:{ref.id}", notice)
+    elif kind == ReferralStatus.handed_back:
+        notice = ReferralHandedBack(chat_id=chat, language=lang, code=sub.code, department=dep.name)
+        await core.notifier.send(s, f"referral-back:{ref.id}", notice)
 
 
 async def _admins(s: AsyncSession, ref: Referral, com: Community) -> list[Person]:
@@ -132,16 +146,14 @@ async def escalate_overdue_referrals(core: Core) -> int:
     async with core.db.session() as s:
         due = (
             await s.execute(
-                select(Referral, Department, HelpRequest, Grid)
+                select(Referral, Department)
                 .join(Department, col(Department.id) == col(Referral.department_id))
-                .join(HelpRequest, col(HelpRequest.id) == col(Referral.request_id))
-                .join(Grid, col(Grid.id) == col(HelpRequest.grid_id))
                 .where(col(Referral.status).in_(OPEN), col(Referral.due_at) < now, col(Referral.escalated_at).is_(None))
                 .order_by(col(Referral.id))
                 .limit(BATCH)
             )
         ).all()
-        for ref, dep, req, grid in due:
+        for ref, dep in due:
             hit = (
                 await s.execute(
                     update(Referral)
@@ -150,10 +162,12 @@ async def escalate_overdue_referrals(core: Core) -> int:
                     .returning(col(Referral.id))
                 )
             ).first()
-            if hit is None:
+            sub = await subject_of(s, ref)
+            if hit is None or sub is None:
                 continue
-            await audit.record(s, None, "referral.overdue", "request", req.id, referral_id=ref.id)
-            for p in await admins_of(s, grid.community_id):
+            entity, entity_id = ("visit_issue", ref.issue_id) if sub.item else ("request", ref.request_id)
+            await audit.record(s, None, "referral.overdue", entity, entity_id, referral_id=ref.id)
+            for p in await admins_of(s, dep.community_id):
                 if p.tg_user_id is None:
                     continue
                 told += await core.notifier.send(
@@ -163,8 +177,9 @@ async def escalate_overdue_referrals(core: Core) -> int:
                         chat_id=p.tg_user_id,
                         language=p.language,
                         kind="overdue",
-                        code=req.code or f"#{req.id}",
+                        code=sub.code,
                         department=dep.name,
+                        item=sub.item,
                     ),
                     urgent=True,
                 )

@@ -19,6 +19,7 @@ from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
 from storage import claims
 from storage.enums import AssignmentStatus, VolunteerStatus, WhenKind
 from storage.models import Assignment, Grid, HelpRequest, Person, Unit, UnitClaim, VolunteerProfile
+from storage.referral_reads import ReferralState, latest_referrals
 
 from .common import ACTIVE, HOLDING, LIVE, assignments, display_name, get_request
 from .facts import skills_fit
@@ -49,6 +50,7 @@ class BoardItem:
     request: HelpRequest
     takers: list[str] = field(default_factory=list)  # the volunteers on their own
     units: list[UnitHolding] = field(default_factory=list)  # and the units holding a slot
+    referral: ReferralState | None = None  # 吹哨: its latest referral to a department
 
 
 @dataclass
@@ -67,6 +69,7 @@ class LeaderView:
     this_year: int  # the year it is: the request's date in another year shows its year
     duplicate_of: HelpRequest | None = None
     units: list[UnitHolding] = field(default_factory=list)  # the units holding a slot each
+    referral: ReferralState | None = None  # 吹哨: its latest referral to a department
 
 
 async def leader_of_request(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
@@ -123,6 +126,9 @@ async def board_for(core: Core, actor: Actor) -> list[Board]:
             for r in reqs:
                 names = [display_name(p) for p, _ in await _holders(s, r.id or 0)]
                 items.append(BoardItem(r, names, await unit_holdings(s, r.id or 0)))
+            found = await latest_referrals(s, core.clock.now(), requests=[i.request.id or 0 for i in items])
+            for i in items:
+                i.referral = found.get(i.request.id or 0)
             boards.append(
                 Board(
                     g,
@@ -174,7 +180,10 @@ async def request_for_leader(core: Core, actor: Actor, request_id: int) -> Leade
         _, req = await leader_of_request(s, actor, request_id)
         dup = await s.get(HelpRequest, req.suspected_duplicate_of) if req.suspected_duplicate_of else None
         rid = req.id or 0
-        return LeaderView(req, await _holders(s, rid), this_year(core), dup, await unit_holdings(s, rid))
+        found = await latest_referrals(s, core.clock.now(), requests=[rid])
+        return LeaderView(
+            req, await _holders(s, rid), this_year(core), dup, await unit_holdings(s, rid), found.get(rid)
+        )
 
 
 async def volunteers_for(core: Core, actor: Actor, request_id: int) -> tuple[HelpRequest, list[VolunteerLoad]]:

@@ -21,6 +21,7 @@ from storage.models import HelpRequest, Person
 
 from ..callbacks import Callback
 from ..message import Button, Keyboard, OutMessage
+from ..referral_state import state_lines, status_text
 from ..render import renders
 from .callbacks import (
     BOARD_CLOSE,
@@ -49,7 +50,7 @@ RESIDENT_KEYS = {
 
 def item_line(lang: str, item: BoardItem, this_year: int) -> str:
     r = item.request
-    return t(
+    line = t(
         lang,
         "board.item",
         urgent="🔴 " if r.when_kind == WhenKind.urgent.value else "",
@@ -61,6 +62,11 @@ def item_line(lang: str, item: BoardItem, this_year: int) -> str:
         status=status_label(lang, r.status),
         names=join_list(lang, item.takers + [unit_name(lang, u) for u in item.units]) or "—",
     )
+    if item.referral is not None:  # 吹哨: with which department, and how it stands
+        line += " " + t(
+            lang, "referrals.board_mark", department=item.referral.department, status=status_text(lang, item.referral)
+        )
+    return line
 
 
 def unit_name(lang: str, u: UnitHolding) -> str:
@@ -120,6 +126,8 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
         lines.append(t(lang, "board.detail.maybe_duplicate", other=v.duplicate_of.code or ""))
     if r.escalation_level:
         lines.append(t(lang, "board.detail.escalated"))
+    if v.referral is not None:
+        lines += state_lines(lang, v.referral)
     rows: Keyboard = []
     if r.status == OPEN:
         rows.append([Button(tp(lang, "request.card.dispatch_button"), data=BOARD_PICK.data(rid))])

@@ -10,7 +10,22 @@ from aiohttp import web
 from bot.services.kernel.core import Core
 from bot.views.fonts import font_file
 
-from . import auth, board, care, certificates, exports, honour, life, meetings, notices, overview, people, proof, units
+from . import (
+    auth,
+    board,
+    care,
+    certificates,
+    exports,
+    honour,
+    life,
+    meetings,
+    notices,
+    overview,
+    people,
+    proof,
+    referrals,
+    units,
+)
 
 STATIC = Path(__file__).parent / "static"
 FONT_URL = "/dashboard/static/NotoSansSC-Regular.otf"  # named in static/style.css
@@ -61,6 +76,7 @@ def add_routes(app: web.Application, core: Core) -> None:
             web.post(r"/dashboard/meetings/{id:\d{1,15}}/follow_up", meetings.follow_up_action),
             web.post(r"/dashboard/meetings/{id:\d{1,15}}/close", meetings.close_action),
             web.get("/dashboard/care", care.care_page),
+            web.get("/dashboard/referrals", referrals.referrals_page),
             web.get("/dashboard/events", life.events_page),
             web.get("/dashboard/emergency", life.emergency_page),
             web.get("/dashboard/units", units.units_page),

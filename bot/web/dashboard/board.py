@@ -27,6 +27,7 @@ from storage.enums import Category, RequestStatus
 from .auth import viewer_page
 from .html import View, banner, layout, options, table, url, when
 from .proof import photos_section
+from .referrals import referral_facts
 
 KNOWN_ACTIONS = {
     "request.create",
@@ -47,6 +48,11 @@ KNOWN_ACTIONS = {
     "task.done",
     "task.release",
     "task.reassign",
+    "referral.sent",
+    "referral.accepted",
+    "referral.answered",
+    "referral.handed_back",
+    "referral.overdue",
 }
 FLASH = {"dispatched": "dash.flash.dispatched", "reassigned": "dash.flash.reassigned", "closed": "dash.flash.closed"}
 
@@ -207,6 +213,8 @@ async def request_page(request: web.Request, v: View) -> web.StreamResponse:
     ]
     if d.private:
         facts += [(v.t("dash.col.address"), d.address or "—"), (v.t("dash.col.phone"), d.phone or "—")]
+    if d.referral is not None:
+        facts.append((v.t("dash.referrals.fact"), referral_facts(v, d.referral)))
     if req.close_reason:
         facts.append((v.t("dash.col.reason"), req.close_reason))
     if d.rating:

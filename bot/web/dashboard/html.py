@@ -28,6 +28,7 @@ NAV = (
     ("households", "/dashboard/households", "dash.nav.households"),
     ("meetings", "/dashboard/meetings", "dash.meetings.nav"),
     ("care", "/dashboard/care", "dash.care.nav"),
+    ("referrals", "/dashboard/referrals", "dash.referrals.nav"),
     ("events", "/dashboard/events", "dash.nav.events"),
     ("emergency", "/dashboard/emergency", "dash.nav.emergency"),
     ("units", "/dashboard/units", "dash.nav.units"),

@@ -18,6 +18,7 @@ from bot.views.meetings import day_text, flags_text, status_text
 
 from .auth import viewer_page
 from .html import View, banner, grid_picker, layout, options, table, when
+from .referrals import referral_facts
 
 CLOSED_DAYS = 30
 NOTE_SHOWN = 120
@@ -116,6 +117,8 @@ async def item_page(request: web.Request, v: View) -> web.StreamResponse:
     item = await meetings.show_item(v.core, v.scope.actor, int(request.match_info["id"]))
     facts = list(zip(_heads(v), _row(v, item), strict=True))[1:]
     facts.insert(0, (v.t("dash.meetings.found"), f"{item.week} · {item.found_by or '—'}"))
+    if item.referral is not None:
+        facts.append((v.t("dash.referrals.fact"), referral_facts(v, item.referral)))
     if item.status in meetings.OPEN:
         _, owners = await meetings.owner_choices(v.core, v.scope.actor, item.id)
         actions = _forms(v, item, owners)
