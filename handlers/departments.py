@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services import referrals
+from bot.services.kernel.errors import InvalidInput, NotFound
 from bot.services.kernel.inputs import person_ref
 from bot.views import departments as views
 
@@ -113,7 +114,10 @@ async def edit_text(update: Update, context: Ctx) -> object:
         row = await referrals.rename_department(core, actor, dep_id, text)
     else:
         contact = None if text.lower() in referrals.OFFLINE_WORDS else person_ref(text)
-        row = await referrals.change_contact(core, actor, dep_id, contact)
+        try:
+            row = await referrals.change_contact(core, actor, dep_id, contact)
+        except NotFound as e:  # nobody the bot knows: a typo to correct, the step stays open
+            raise InvalidInput(e.key, **e.params) from e
     user_data(context).pop(PENDING, None)
     await say(update, *views.saved(lang_of(update, context), row))
     return END

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.outbox.notifier import OutboxNotifier
 from bot.services import digests, referrals
 from bot.services.kernel.core import Core
-from bot.services.kernel.errors import Conflict, NotAllowed
+from bot.services.kernel.errors import Conflict, NotAllowed, NotFound
 from bot.services.kernel.periods import iso_week
 from bot.services.kernel.roles import Actor
 from bot.services.requests import create_request
@@ -183,3 +183,59 @@ async def test_past_the_deadline_it_is_escalated_once_and_shows_in_the_digest(of
     assert "已派人修好屋顶" in outcome
     d = await digests.grid_digest(core, grid.id, week)
     assert "转交街道" not in render_text("zh-CN", d)  # answered: no longer with the street office
+
+
+async def test_a_meeting_items_referral_is_escalated_listed_counted_and_closes_the_item(office, clock):
+    """Both databases: an item's referral joins the digest's count, the escalation and the dashboard's list."""
+    from bot.services import meetings
+    from storage.models import DoorVisit, VisitIssue
+    from tests.support.town import log_visit
+
+    core, com, grid, req, _ = office
+    admin = Actor(90, "书记")
+    hh = await f.household(core.db, grid.id, "幸福里 9 栋 301", members="刘奶奶")
+    volunteer = await f.person(core.db, 92, "张志愿", grid_id=grid.id)
+    await f.volunteer(core.db, volunteer.id, grid.id)
+    await f.pair(core.db, volunteer.id, hh.id)
+    week = iso_week(clock.now(), "Asia/Shanghai")
+    await log_visit(core.db, hh, volunteer, week, outcome="needs_help", red_flags="safety")
+    async with core.db.session() as s:
+        visit = (await s.execute(select(DoorVisit))).scalars().one()
+        visit.note = "楼顶漏水"
+        issue = VisitIssue(visit_id=visit.id, household_id=hh.id, grid_id=grid.id)
+        s.add_all([visit, issue])
+        await s.flush()
+        issue_id = issue.id
+    dep = await referrals.add_department(core, admin, "街道办", None)
+    with pytest.raises(NotAllowed):  # 吹哨 is the admins'
+        await referrals.item_choice(core, Actor(91, "别人"), issue_id)
+    choice = await referrals.item_choice(core, admin, issue_id)
+    assert choice.item and choice.code == f"#{issue_id}" and choice.has_address and not choice.has_phone
+    sent = await referrals.forward_item(core, admin, issue_id, dep.id, address=True, phone=True, days=2)
+    [card] = [payload(r)["text"] for r in await rows(core.db, "referral-card:")]
+    assert "楼顶漏水" in card and "幸福里 9 栋 301" in card and "刘奶奶" not in card
+    with pytest.raises(Conflict):
+        await referrals.forward_item(core, admin, issue_id, dep.id, address=False, phone=False, days=2)
+    clock.set(clock.now() + timedelta(days=2, minutes=1))
+    assert await referrals.escalate_overdue_referrals(core) == 1
+    [late] = [payload(r)["text"] for r in await rows(core.db, "referral-overdue:")]
+    assert f"入户问题 #{issue_id}" in late
+    d = await digests.grid_digest(core, grid.id, iso_week(clock.now(), "Asia/Shanghai"))
+    assert "转交街道：1 件处理中，其中 1 件已超期" in render_text("zh-CN", d)
+    listed = await referrals.referral_rows(core, [grid.id], decided_since=clock.now() - timedelta(days=30))
+    assert [(r.code, r.item, r.state.overdue, r.state.department) for r in listed] == [
+        (f"#{issue_id}", True, True, "街道办")
+    ]
+    # the item's meeting card knows; the answer closes it and asks the paired volunteer to tell the household
+    item = await meetings.show_item(core, admin, issue_id)
+    assert item.referral is not None and item.referral.overdue
+    await referrals.decide(core, admin, sent.referral_id, ReferralStatus.answered, "已修好")
+    item = await meetings.show_item(core, admin, issue_id)
+    assert item.status == "closed" and item.decision == "【街道办】已修好" and not item.referral.overdue
+    [ask] = await rows(core.db, "meet-tell:")
+    assert ask.chat_id == 92 and "已修好" in payload(ask)["text"]
+    # a second department's removal keeps what it has; the one with a referral is only deactivated
+    gone = await referrals.remove_department(core, admin, dep.id)
+    assert (gone.deleted, gone.open_referrals) == (False, 0)
+    with pytest.raises(NotFound):  # no active department left
+        await referrals.whistle_choice(core, admin, req.code)

@@ -180,7 +180,8 @@ def open_issues(lang: str, f: DigestFigures, *, community: bool = False) -> str:
 def tell_household(n: TellHousehold, lang: str) -> OutMessage:
     text = t(
         lang,
-        "meeting.tell",
+        "meeting.tell_department" if n.department else "meeting.tell",
+        department=n.department,
         id=n.item_id,
         address=n.address,
         members=n.members or "—",

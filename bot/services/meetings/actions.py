@@ -158,13 +158,23 @@ async def close_with_outcome(
         return False
     decision = f"【{department}】{outcome}"[:DECISION_MAX]  # the answer was cleaned as the department sent it
     try:
-        await _close(core, s, by, item, decision, now)
+        await _close(core, s, by, item, decision, now, outcome=outcome, department=department)
     except ItemClosed:
         return False
     return True
 
 
-async def _close(core: Core, s: AsyncSession, me: Person, item: MeetingItem, decision: str, now: datetime) -> None:
+async def _close(
+    core: Core,
+    s: AsyncSession,
+    me: Person,
+    item: MeetingItem,
+    decision: str,
+    now: datetime,
+    *,
+    outcome: str = "",
+    department: str = "",
+) -> None:
     paired = await paired_volunteers(s, item.household_id)
     teller = next((p for p in paired if p.tg_user_id is not None), me)
     await _change(
@@ -187,7 +197,8 @@ async def _close(core: Core, s: AsyncSession, me: Person, item: MeetingItem, dec
             members=item.members,
             flags=item.flags,
             note=item.note,
-            decision=decision,
+            decision=outcome or decision,
+            department=department,
         )
         await core.notifier.send(s, f"meet-tell:{item.id}", notice)
 

@@ -18,6 +18,7 @@ class TellHousehold(Notice):
     flags: tuple[str, ...]
     note: str
     decision: str
+    department: str = ""  # 吹哨: the decision is this department's answer
 
 
 @dataclass(frozen=True, kw_only=True)
