@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services import referrals
-from bot.services.kernel.errors import InvalidInput
+from bot.services.kernel.errors import Conflict, InvalidInput
 from bot.views import referrals as views
 from storage.enums import ReferralStatus
 
@@ -65,6 +65,8 @@ async def department_pressed(update: Update, context: Ctx) -> None:
         rid, did, share, days = (views.WH_ISET if item else views.WH_SET).parse(data)
     core, actor = core_of(context), actor_of(update)
     choice = await (referrals.item_choice(core, actor, rid) if item else referrals.whistle_choice(core, actor, rid))
+    if did not in {d for d, _, _ in choice.departments}:  # removed since the list was drawn
+        raise Conflict("referrals.department_unavailable")
     await answer(update)
     await show(update, *views.confirm(lang_of(update, context), choice, did, share, days))
 

@@ -168,3 +168,49 @@ async def test_in_english_a_handed_back_item_returns_to_the_meeting_and_an_answe
         await stop_running(app)
     assert (await _issue(w, leak.id)).status == "closed"
     assert (await _issue(w, lonely.id)).status == "open"
+
+
+async def test_an_answer_after_the_meeting_closed_the_item_changes_nothing_on_it_and_the_admin_is_told(world):
+    from bot.services import meetings, referrals
+
+    w = world
+    await settle(w)
+    zhou = await w.bot.user(5001, "老周")
+    for u in (zhou, w.admin):
+        await u.send("/start")
+        await u.reply()
+    await w.admin.send("/adddepartment 街道城管科 5001")
+    await w.admin.reply(contains="街道城管科")
+    await w.admin.send("/adddepartment 民政科 5001")
+    await w.admin.reply(contains="民政科")
+    issue = await _problem(w, w.household.id, "门口台阶破损")
+    await w.admin.press("x", data=f"wh:i:{issue.id}", force=True)
+    choose = await w.admin.reply(contains="转交给哪个部门")
+    # a department removed meanwhile: its button on the list drawn before takes nothing new
+    admin = Actor(w.admin.id, w.admin.name)
+    [civil] = [d for d in await referrals.departments(w.bot.core, admin) if d.name == "民政科"]
+    await referrals.remove_department(w.bot.core, admin, civil.id)
+    answer = await w.admin.press("民政科", message=choose)
+    assert answer["show_alert"] and "不接收新的转办" in answer["text"]
+    await w.admin.send("/meeting")
+    await w.admin.press("转交部门", message=await w.admin.reply(contains="民情速办"))
+    choose = await w.admin.reply(contains="转交给哪个部门")
+    assert [b["text"] for b in buttons_of(choose)] == ["🏛 街道城管科"]
+    await w.admin.press("街道城管科", message=choose)
+    await w.admin.reply(edited=True)
+    await w.admin.press("发送")
+    card = await zhou.reply(contains="吹哨转办入户发现的问题")
+
+    leader = Actor(w.leader.id, w.leader.name)  # the meeting settles it first
+    await meetings.record_decision(w.bot.core, leader, issue.id, "社区自行修好台阶")
+    await meetings.close_item(w.bot.core, leader, issue.id)
+    await zhou.press("答复", message=card)
+    await zhou.reply(contains="社区会转告住户")
+    await zhou.send("已安排施工队")
+    await zhou.reply(contains="答复已发送")
+    told = text_of(await w.admin.reply(contains="此前已在联席会议上办结"))
+    assert "已安排施工队" in told
+    done = await _issue(w, issue.id)
+    assert done.decision == "社区自行修好台阶" and done.status == "closed"
+    await w.admin.send("/meeting")
+    assert "目前没有待办的入户问题" in text_of(await w.admin.reply())

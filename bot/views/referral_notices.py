@@ -72,6 +72,8 @@ def referral_handed_back(n: ReferralHandedBack, lang: str) -> OutMessage:
 
 @renders(ReferralUpdate)
 def referral_update(n: ReferralUpdate, lang: str) -> OutMessage:
-    key = f"referrals.to_admin.{n.kind}" + (".item" if n.item and n.kind in ("answered", "handed_back") else "")
+    key = f"referrals.to_admin.{n.kind}"
+    if n.item and n.kind in ("answered", "handed_back"):
+        key += ".item" if n.settled else ".item_closed"
     text = t(lang, key, code=subject(lang, n.code, n.item), department=n.department, answer=n.answer)
     return OutMessage(chat_id=n.chat_id, text=text)

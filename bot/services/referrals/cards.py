@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.services.kernel.ids import stored_id
+from storage.enums import IssueStatus
 from storage.models import Community, Department, DoorVisit, Grid, HelpRequest, Household, Referral, VisitIssue
 
 from .notices import DepartmentCard
@@ -28,6 +29,7 @@ class Subject:
     phone: str | None
     resident_id: int | None  # a request's resident (an item's household is told by its paired volunteer)
     erased: bool
+    closed: bool = False  # a meeting item the meeting has closed
 
 
 async def subject_of(s: AsyncSession, ref: Referral) -> Subject | None:
@@ -67,6 +69,7 @@ async def subject_of(s: AsyncSession, ref: Referral) -> Subject | None:
         hh.phone,
         None,
         hh.erased_at is not None,
+        issue.status == IssueStatus.closed.value,
     )
 
 

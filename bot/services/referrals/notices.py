@@ -67,3 +67,4 @@ class ReferralUpdate(Notice):
     department: str
     answer: str = ""
     item: bool = False
+    settled: bool = True  # an item's answer closed it (False: the meeting had closed it before)

@@ -92,6 +92,9 @@ async def decide(core: Core, actor: Actor, referral_id: int, kind: ReferralStatu
             raise Conflict("referrals.already_decided")
         entity, entity_id = ("visit_issue", ref.issue_id) if sub.item else ("request", ref.request_id)
         await audit.record(s, me.id, f"referral.{kind.value}", entity, entity_id, referral_id=ref.id)
+        settled = not sub.closed  # an item's answer closes it (False: the meeting had closed it already)
+        if sub.item and kind == ReferralStatus.answered and ref.issue_id is not None:
+            settled = await meetings.close_with_outcome(core, s, ref.issue_id, answer, me, now, department=dep.name)
         for p in await _admins(s, ref, com):
             if p.tg_user_id is not None:
                 await core.notifier.send(
@@ -105,10 +108,9 @@ async def decide(core: Core, actor: Actor, referral_id: int, kind: ReferralStatu
                         department=dep.name,
                         answer=answer,
                         item=sub.item,
+                        settled=settled,
                     ),
                 )
-        if sub.item and kind == ReferralStatus.answered and ref.issue_id is not None:
-            await meetings.close_with_outcome(core, s, ref.issue_id, answer, me, now, department=dep.name)
         await _tell_resident(core, s, ref, dep, sub, kind, answer)
         return Decided(kind.value, sub.code, dep.name, sub.item)
 
