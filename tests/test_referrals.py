@@ -239,3 +239,31 @@ async def test_a_meeting_items_referral_is_escalated_listed_counted_and_closes_t
     assert (gone.deleted, gone.open_referrals) == (False, 0)
     with pytest.raises(NotFound):  # no active department left
         await referrals.whistle_choice(core, admin, req.code)
+
+
+async def test_an_answer_on_an_item_whose_household_was_erased_is_recorded_and_tells_nobody(office, clock):
+    from storage.models import DoorVisit, Household, VisitIssue
+    from tests.support.town import log_visit
+
+    core, com, grid, _, _ = office
+    admin = Actor(90, "书记")
+    hh = await f.household(core.db, grid.id, "幸福里 9 栋 301")
+    volunteer = await f.person(core.db, 92, "张志愿", grid_id=grid.id)
+    await log_visit(core.db, hh, volunteer, iso_week(clock.now(), "Asia/Shanghai"), outcome="needs_help")
+    async with core.db.session() as s:
+        visit = (await s.execute(select(DoorVisit))).scalars().one()
+        issue = VisitIssue(visit_id=visit.id, household_id=hh.id, grid_id=grid.id)
+        s.add(issue)
+        await s.flush()
+        issue_id = issue.id
+    dep = await referrals.add_department(core, admin, "街道办", None)
+    sent = await referrals.forward_item(core, admin, issue_id, dep.id, address=False, phone=False, days=3)
+    async with core.db.session() as s:  # /forgetme or retention erased the household meanwhile
+        gone = await s.get(Household, hh.id)
+        gone.erased_at = clock.now()
+        s.add(gone)
+    await referrals.decide(core, admin, sent.referral_id, ReferralStatus.answered, "已处理")
+    async with core.db.session() as s:
+        assert (await s.get(Referral, sent.referral_id)).status == ReferralStatus.answered.value
+        assert (await s.get(VisitIssue, issue_id)).status == "open"
+    assert await rows(core.db, "meet-tell:") == []

@@ -153,7 +153,10 @@ async def close_with_outcome(
     """吹哨: a department answered an item forwarded to it. Its answer becomes the decision and the item
     is closed like the meeting closes one (the paired volunteer asked to tell the household), in the
     caller's transaction. False when the meeting closed it meanwhile (nothing changes on it)."""
-    item = await load_item(s, item_id, now)
+    try:
+        item = await load_item(s, item_id, now)
+    except NotFound:  # the household was erased meanwhile: nobody to tell
+        return False
     if item.status not in OPEN:
         return False
     decision = f"【{department}】{outcome}"[:DECISION_MAX]  # the answer was cleaned as the department sent it
