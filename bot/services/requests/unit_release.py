@@ -59,10 +59,11 @@ async def _give_back(
         raise Conflict("units.claim_done" if finished else "units.claim_ended", code=req.code or "")
     await s.refresh(req)
     cid, code = key_of(claim), req.code or ""
+    action = "task.unit_take_back" if by_leader else "task.unit_release"
     await audit.record(
         s,
         by.id,
-        "task.unit_take_back" if by_leader else "task.unit_release",
+        action,
         "request",
         req.id,
         code=code,

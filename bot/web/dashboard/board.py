@@ -47,6 +47,8 @@ KNOWN_ACTIONS = {
     "task.start",
     "task.done",
     "task.release",
+    "task.unit_release",
+    "task.unit_take_back",
     "task.reassign",
     "referral.sent",
     "referral.accepted",
