@@ -1,6 +1,6 @@
 """Buildings (楼栋) and building heads (楼栋长): /buildinghead @user 3栋 [grid] names a head,
-/buildings lists a leader's buildings with a button to remove each head, a button to each
-building's screen (rename: a small persistent conversation "building_name"; remove: asked first
+/buildings lists a leader's buildings with a button to remove each head (asked once), a button to each
+building's screen (➕ a head picked among the grid's volunteers, ✖️ a head removed, rename: a small persistent conversation "building_name"; remove: asked first
 when it has households) and ➕ per grid (the same conversation: names a line each). A household's
 screen (handlers/visits.py) has 🏢 for a leader: the building picker here. A building head's
 /households is handlers/households.py (their buildings' households); /visits lists them too."""
@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.services import buildings
 from bot.services.kernel.errors import InvalidInput
 from bot.services.kernel.inputs import person_ref
+from bot.views import building_heads as head_views
 from bot.views import buildings as views
 from bot.views import visits as visit_views
 
@@ -51,6 +52,33 @@ async def list_pressed(update: Update, context: Ctx) -> None:
     page = await buildings.buildings_page(core_of(context), actor_of(update))
     await answer(update)
     await show(update, *views.building_list(lang_of(update, context), page))
+
+
+@domain_errors
+async def pick_head(update: Update, context: Ctx) -> None:
+    """➕ on a building's screen (and ‹ ›): a page of the grid's volunteers to name head."""
+    building_id, page = views.BLD_HEAD_PICK.parse(press_data(update))
+    choices = await buildings.head_choices(core_of(context), actor_of(update), building_id, page)
+    await answer(update)
+    await show(update, *head_views.picker(lang_of(update, context), choices))
+
+
+@domain_errors
+async def head_picked(update: Update, context: Ctx) -> None:
+    building_id, person_id = views.BLD_HEAD_SET.parse(press_data(update))
+    granted = await buildings.name_head(core_of(context), actor_of(update), building_id, person_id)
+    await answer(update)
+    await show(update, *head_views.named(lang_of(update, context), granted, building_id))
+
+
+@domain_errors
+async def ask_remove_head(update: Update, context: Ctx) -> None:
+    """✖️ on a head: asked once before the role is taken back."""
+    head = await buildings.head_to_remove(
+        core_of(context), actor_of(update), views.BLD_HEAD_ASK.parse_id(press_data(update))
+    )
+    await answer(update)
+    await show(update, *head_views.remove_ask(lang_of(update, context), head))
 
 
 @domain_errors
@@ -184,6 +212,9 @@ def build_handlers() -> list[AnyHandler]:
         CommandHandler("buildings", buildings_command, filters=PRIVATE),
         CallbackQueryHandler(list_pressed, pattern=views.BLD_LIST.pattern),
         CallbackQueryHandler(remove_head, pattern=views.BLD_REMOVE_HEAD.pattern),
+        CallbackQueryHandler(pick_head, pattern=views.BLD_HEAD_PICK.pattern),
+        CallbackQueryHandler(head_picked, pattern=views.BLD_HEAD_SET.pattern),
+        CallbackQueryHandler(ask_remove_head, pattern=views.BLD_HEAD_ASK.pattern),
         CallbackQueryHandler(building_pressed, pattern=views.BLD_SHOW.pattern),
         CallbackQueryHandler(remove_pressed, pattern=views.BLD_REMOVE.pattern),
         CallbackQueryHandler(remove_confirmed, pattern=views.BLD_REMOVE_YES.pattern),

@@ -125,7 +125,8 @@ async def test_buildings_lists_heads_and_removing_one_takes_their_households_awa
     assert "3栋：2 户 · 楼栋长：王志愿" in text_of(listing)
     assert "10栋：1 户 · 楼栋长：暂无" in text_of(listing)
     await w.leader.press("✖️ 王志愿")
-    assert "王志愿 不再负责3栋" in text_of(await w.leader.reply(edited=True))
+    await w.leader.press("✖️ 移除 王志愿", message=await w.leader.reply(edited=True, contains="不再让 王志愿"))
+    assert "王志愿 不再负责3栋" in text_of(await w.leader.reply(edited=True, contains="不再负责"))
     answer = await w.leader.press("x", message=listing, data=buttons_of(listing)[0]["callback_data"], force=True)
     assert answer["show_alert"] and "已被撤销" in answer["text"]  # a second press: stale, nothing changes
     async with w.db.session() as s:
@@ -191,7 +192,8 @@ async def test_a_building_head_survives_a_restart_and_an_old_remove_button_still
         await head.send("/visits")
         assert f"visit:log:{h2.id}" in [b["callback_data"] for b in buttons_of(await head.reply())]
         await w.leader.press("✖️ 王志愿", message=listing)
-        assert "不再负责3栋" in text_of(await w.leader.reply(edited=True))
+        await w.leader.press("✖️ 移除 王志愿", message=await w.leader.reply(edited=True, contains="不再让 王志愿"))
+        assert "不再负责3栋" in text_of(await w.leader.reply(edited=True, contains="不再负责"))
         await head.send("/visits")
         assert f"visit:log:{h2.id}" not in [b["callback_data"] for b in buttons_of(await head.reply())]
     finally:

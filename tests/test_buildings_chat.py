@@ -383,6 +383,7 @@ async def test_a_building_head_gets_their_buildings_households_on_friday_and_vis
     before = sum(1 for m in await w.sb.bot_messages(head.id) if "周五入户" in text_of(m))
     await w.leader.send("/buildings")
     await w.leader.press("✖️ 王志愿", message=await w.leader.reply())
+    await w.leader.press("✖️ 移除 王志愿", message=await w.leader.reply(edited=True, contains="不再让 王志愿"))
     await w.leader.reply(edited=True, contains="不再负责")
     clock.set(at(2026, 11, 27, 8, 0))
     await run_due(core, jobs=VISITS)

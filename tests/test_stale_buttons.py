@@ -222,6 +222,10 @@ _OLD = {
     "places.callbacks.HH_UNPAIR": old("leader", "{gone_pairing}"),
     # 楼栋长: the head was removed already (no such head any more)
     "buildings.BLD_REMOVE_HEAD": old("leader", 987654),
+    "buildings.BLD_HEAD_ASK": old("leader", 987654),
+    # 楼栋长 picked with buttons: the building was removed already (its picker and its volunteers' buttons)
+    "buildings.BLD_HEAD_PICK": old("leader", 987654, 0),
+    "buildings.BLD_HEAD_SET": old("leader", 987654, "{vol2_person}"),
     # 楼栋: the building was removed already (no such building any more); /addhousehold's run is over
     "buildings.BLD_SHOW": old("leader", 987654),
     "buildings.BLD_RENAME": old("leader", 987654),
@@ -340,6 +344,7 @@ async def moved_on(w) -> dict[str, int]:
         s.add(ended)
         await s.flush()
         ids = dict(e=emergency.id, ev=event.id, gone_pairing=gone.id, p2=p2_profile.id, uc=ended.id)
+        ids["vol2_person"] = w.volunteer_people[1].id
     await log_visit(db, w.household, w.volunteer_people[0], iso_week(now, "Asia/Shanghai"), outcome="needs_help")
     async with db.session() as s:
         visit = (await s.execute(select(DoorVisit))).scalars().one()

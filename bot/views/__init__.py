@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # Every feature's view module, imported here once so that each registers the notices it renders.
 from . import (  # noqa: F401
+    building_heads,
     buildings,
     care,
     commands,

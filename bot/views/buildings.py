@@ -32,6 +32,9 @@ BLD_REMOVE = Callback("bld", "rm", ID)  # bld:rm:<building>: removes it, or asks
 BLD_REMOVE_YES = Callback("bld", "rmy", ID)  # bld:rmy:<building>: removes it, its households to no building
 BLD_HOUSEHOLD = Callback("bld", "hh", ID)  # bld:hh:<household>: the building picker of a household's screen
 BLD_MOVE = Callback("bld", "mv", ID, Int(0))  # bld:mv:<household>:<building, 0: none>
+BLD_HEAD_PICK = Callback("bld", "hp", ID, Int(0, 999))  # bld:hp:<building>:<page>: volunteers to name head
+BLD_HEAD_SET = Callback("bld", "hs", ID, ID)  # bld:hs:<building>:<person>: names them head
+BLD_HEAD_ASK = Callback("bld", "rha", ID)  # bld:rha:<BuildingHead id>: asks before removing them (then BLD_REMOVE_HEAD)
 MAX_BUILDINGS = 40  # in one /buildings message (a grid has a handful; 40 keeps it under Telegram's length)
 MAX_HEAD_BUTTONS = 30  # ✖️ buttons in one /buildings message (Telegram: 100 buttons a keyboard)
 COLUMNS = 3  # building buttons a row
@@ -72,7 +75,7 @@ def building_list(lang: str, page: BuildingsPage) -> tuple[str, Keyboard]:
         for head_id, name in b.heads:
             if len(buttons) < MAX_HEAD_BUTTONS:
                 text = tp(lang, "buildings.remove_button", name=label(name), building=label(b.name))
-                buttons.append([Button(text, data=BLD_REMOVE_HEAD.data(head_id))])
+                buttons.append([Button(text, data=BLD_HEAD_ASK.data(head_id))])
     if len(buildings) > MAX_BUILDINGS:
         lines.append(t(lang, "buildings.more", n=len(buildings) - MAX_BUILDINGS))
     lines.append(t(lang, "buildings.how_to_grant"))
@@ -85,10 +88,17 @@ def building_list(lang: str, page: BuildingsPage) -> tuple[str, Keyboard]:
 
 
 def building_screen(lang: str, b: BuildingCard) -> tuple[str, Keyboard]:
-    """One building: its households and heads; rename, remove, back to the list."""
+    """One building: its households and heads; name a head (➕), remove one (✖️, asked first),
+    rename, remove the building, back to the list."""
     heads = join_list(lang, b.heads) or tp(lang, "buildings.no_head")
     text = tn(lang, "buildings.screen", b.households, name=b.name, grid=b.grid, heads=heads)
+    removes = [
+        Button(tp(lang, "buildings.head_remove_button", name=label(name)), data=BLD_HEAD_ASK.data(head_id))
+        for head_id, name in zip(b.head_ids, b.heads, strict=False)
+    ]
     return text, [
+        [Button(tp(lang, "buildings.head_add_button"), data=BLD_HEAD_PICK.data(b.id, 0))],
+        *[removes[i : i + 2] for i in range(0, len(removes), 2)],
         [
             Button(tp(lang, "buildings.rename_button"), data=BLD_RENAME.data(b.id)),
             Button(tp(lang, "buildings.delete_button"), data=BLD_REMOVE.data(b.id)),

@@ -8,6 +8,7 @@ households' checks read it without depending on this package."""
 from __future__ import annotations
 
 from .figures import BuildingLine, building_lines
+from .head_picks import HeadChoices, HeadToRemove, head_choices, head_to_remove, name_head
 from .heads import BuildingsPage, BuildingSummary, HeadGranted, buildings_of, buildings_page, grant_head, remove_head
 from .households import HeadedBuilding, HouseholdPlace, headed_households, household_place, move_household
 from .manage import (
@@ -24,9 +25,15 @@ from .manage import (
     rename_building,
 )
 from .names import NAME_MAX, building_named, clean_building_name
-from .notices import BuildingHeadGranted
+from .notices import BuildingHeadGranted, BuildingHeadRemoved
 
 __all__ = [
+    "BuildingHeadRemoved",
+    "HeadChoices",
+    "HeadToRemove",
+    "head_choices",
+    "head_to_remove",
+    "name_head",
     "NAME_MAX",
     "BuildingCard",
     "BuildingRemoval",

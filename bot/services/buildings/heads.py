@@ -22,7 +22,7 @@ from storage.models import Building, BuildingHead, Grid, Household, Person, Volu
 from storage.rows import affected
 
 from .names import clean_building_name
-from .notices import BuildingHeadGranted
+from .notices import BuildingHeadGranted, BuildingHeadRemoved
 
 MAX_LISTED = 60  # buildings in one /buildings message
 
@@ -85,37 +85,44 @@ async def grant_head(core: Core, actor: Actor, ref: int | str, building: str, gr
         target = await find_person(s, ref)
         if target is None or target.tg_user_id is None:
             raise NotFound("places.person_unknown")
-        status = await s.scalar(
-            select(col(VolunteerProfile.status)).where(
-                col(VolunteerProfile.person_id) == target.id, col(VolunteerProfile.grid_id) == b.grid_id
-            )
+        return await make_head(core, s, me, b, g, target)
+
+
+async def make_head(core: Core, s: AsyncSession, me: Person, b: Building, g: Grid, target: Person) -> HeadGranted:
+    """The role given (an approved volunteer of the building's grid, not its head yet), recorded,
+    and the new head told privately what they now look after."""
+    status = await s.scalar(
+        select(col(VolunteerProfile.status)).where(
+            col(VolunteerProfile.person_id) == target.id, col(VolunteerProfile.grid_id) == b.grid_id
         )
-        if status != VolunteerStatus.approved.value:
-            raise NotAllowed("buildings.not_volunteer", name=target.name, grid=g.name)
-        if await s.scalar(
-            select(col(BuildingHead.id)).where(
-                col(BuildingHead.building_id) == b.id, col(BuildingHead.person_id) == target.id
-            )
-        ):
-            raise Conflict("buildings.already_head", name=target.name, building=name)
-        head = BuildingHead(
-            building_id=stored_id(b.id), person_id=stored_id(target.id), granted_by=me.id, created_at=core.clock.now()
+    )
+    if status != VolunteerStatus.approved.value:
+        raise NotAllowed("buildings.not_volunteer", name=target.name, grid=g.name)
+    if await s.scalar(
+        select(col(BuildingHead.id)).where(
+            col(BuildingHead.building_id) == b.id, col(BuildingHead.person_id) == target.id
         )
-        s.add(head)
-        await s.flush()
-        await audit.record(s, me.id, "building_head.grant", "building", b.id, person_id=target.id)
+    ):
+        raise Conflict("buildings.already_head", name=target.name, building=b.name)
+    head = BuildingHead(
+        building_id=stored_id(b.id), person_id=stored_id(target.id), granted_by=me.id, created_at=core.clock.now()
+    )
+    s.add(head)
+    await s.flush()
+    await audit.record(s, me.id, "building_head.grant", "building", b.id, person_id=target.id)
+    if target.tg_user_id is not None:
         await core.notifier.send(
             s,
             f"building-head:{head.id}",
             BuildingHeadGranted(
                 chat_id=target.tg_user_id,
                 language=target.language,
-                building=name,
+                building=b.name,
                 grid=g.name,
                 households=await _households(s, stored_id(b.id)),
             ),
         )
-        return HeadGranted(target.name, name, g.name)
+    return HeadGranted(target.name, b.name, g.name)
 
 
 async def remove_head(core: Core, actor: Actor, head_id: int) -> HeadGranted:
@@ -139,6 +146,12 @@ async def remove_head(core: Core, actor: Actor, head_id: int) -> HeadGranted:
         if not affected(await s.execute(delete(BuildingHead).where(col(BuildingHead.id) == head_id))):
             raise Conflict("buildings.head_gone")
         await audit.record(s, me.id, "building_head.revoke", "building", b.id, person_id=person.id)
+        if person.tg_user_id is not None:
+            await core.notifier.send(
+                s,
+                f"building-head-off:{head_id}",
+                BuildingHeadRemoved(chat_id=person.tg_user_id, language=person.language, building=b.name, grid=g.name),
+            )
         return HeadGranted(person.name, b.name, g.name)
 
 

@@ -23,6 +23,7 @@ from storage import audit
 from storage.models import Building, BuildingHead, Grid, Household, Person
 
 from .names import clean_building_name
+from .notices import BuildingHeadRemoved
 
 MAX_PER_GRID = 80  # buildings in one grid: its pickers fit one keyboard (Telegram: 100 buttons)
 MAX_AT_ONCE = 50  # names in one message
@@ -46,6 +47,7 @@ class BuildingCard:
     name: str
     households: int = 0
     heads: list[str] = field(default_factory=list)
+    head_ids: list[int] = field(default_factory=list)  # their BuildingHead ids (the screen's ✖️ buttons)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ async def _leading(s: AsyncSession, actor: Actor, grid_id: int) -> tuple[Person,
     return me, grid
 
 
-async def _building(s: AsyncSession, actor: Actor, building_id: int) -> tuple[Person, Building, Grid]:
+async def building_in_led_grid(s: AsyncSession, actor: Actor, building_id: int) -> tuple[Person, Building, Grid]:
     """The building (Conflict when it is gone: an old button) of a grid the actor leads."""
     b = await s.get(Building, building_id)
     if b is None:
@@ -119,7 +121,7 @@ async def add_buildings(core: Core, actor: Actor, grid_id: int, text: str | None
 
 async def building_card(core: Core, actor: Actor, building_id: int) -> BuildingCard:
     async with core.db.reading() as s:
-        _, b, grid = await _building(s, actor, building_id)
+        _, b, grid = await building_in_led_grid(s, actor, building_id)
         return await _card(s, b, grid)
 
 
@@ -127,21 +129,29 @@ async def _card(s: AsyncSession, b: Building, grid: Grid) -> BuildingCard:
     households = await s.scalar(
         select(func.count()).where(col(Household.building_id) == b.id, col(Household.erased_at).is_(None))
     )
-    heads = await s.execute(
-        select(col(Person.name))
-        .join(BuildingHead, col(BuildingHead.person_id) == col(Person.id))
-        .where(col(BuildingHead.building_id) == b.id)
-        .order_by(col(BuildingHead.id))
-    )
+    heads = (
+        await s.execute(
+            select(col(BuildingHead.id), col(Person.name))
+            .join(BuildingHead, col(BuildingHead.person_id) == col(Person.id))
+            .where(col(BuildingHead.building_id) == b.id)
+            .order_by(col(BuildingHead.id))
+        )
+    ).all()
     return BuildingCard(
-        stored_id(b.id), b.grid_id, grid.name, b.name, int(households or 0), [n for n in heads.scalars()]
+        stored_id(b.id),
+        b.grid_id,
+        grid.name,
+        b.name,
+        int(households or 0),
+        [str(n) for _, n in heads],
+        [stored_id(h) for h, _ in heads],
     )
 
 
 async def rename_building(core: Core, actor: Actor, building_id: int, text: str | None) -> BuildingRenamed:
     name = clean_building_name(text)
     async with core.db.session() as s:
-        me, b, grid = await _building(s, actor, building_id)
+        me, b, grid = await building_in_led_grid(s, actor, building_id)
         old = b.name
         if name != old and name in await _names_of(s, b.grid_id):
             raise InvalidInput("buildings.name_taken", name=name, grid=grid.name)
@@ -155,12 +165,28 @@ async def remove_building(core: Core, actor: Actor, building_id: int, *, confirm
     """Remove a building: at once when it has no households; with households only `confirmed` (the
     leader saw how many), and they then belong to no building. Its heads lose the role."""
     async with core.db.session() as s:
-        me, b, grid = await _building(s, actor, building_id)
+        me, b, grid = await building_in_led_grid(s, actor, building_id)
         card = await _card(s, b, grid)
         if card.households and not confirmed:
             return BuildingRemoval(card.id, b.name, grid.name, card.households, tuple(card.heads), removed=False)
         await s.execute(update(Household).where(col(Household.building_id) == b.id).values(building_id=None))
+        released = (
+            await s.execute(
+                select(col(BuildingHead.id), Person)
+                .join(Person, col(Person.id) == col(BuildingHead.person_id))
+                .where(col(BuildingHead.building_id) == b.id)
+            )
+        ).all()
         await s.execute(delete(BuildingHead).where(col(BuildingHead.building_id) == b.id))
+        for head_id, person in released:  # each head told privately that it is no longer theirs
+            if person.tg_user_id is not None:
+                await core.notifier.send(
+                    s,
+                    f"building-head-off:{head_id}",
+                    BuildingHeadRemoved(
+                        chat_id=person.tg_user_id, language=person.language, building=b.name, grid=grid.name
+                    ),
+                )
         await s.execute(delete(Building).where(col(Building.id) == b.id))
         await audit.record(s, me.id, "building.remove", "building", b.id, grid_id=b.grid_id, households=card.households)
         return BuildingRemoval(card.id, b.name, grid.name, card.households, tuple(card.heads), removed=True)

@@ -1,4 +1,5 @@
-"""What the buildings' services tell people: that a building's households are now theirs to look after."""
+"""What the buildings' services tell people: that a building's households are now theirs to look
+after, or no longer."""
 
 from __future__ import annotations
 
@@ -14,3 +15,11 @@ class BuildingHeadGranted(Notice):
     building: str
     grid: str
     households: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildingHeadRemoved(Notice):
+    """To a head whose role was taken back (or whose building was removed): no longer theirs."""
+
+    building: str
+    grid: str
