@@ -60,7 +60,8 @@ async def test_a_building_head_sees_and_visits_their_building_and_the_digest_cou
 
     await head.send("/visits")
     mine = await head.reply()
-    assert "3栋 · 幸福里 3 栋 1 单元 101" in text_of(mine) and "10 栋" not in text_of(mine)
+    assert "🏢 3栋（2 户）\n#" in text_of(mine) and "幸福里 3 栋 1 单元 101" in text_of(mine)  # grouped by building
+    assert "10 栋" not in text_of(mine) and "🤝" not in text_of(mine)  # paired with none: no such group
     data = [b["callback_data"] for b in buttons_of(mine)]
     assert f"visit:log:{h2.id}" in data and f"visit:log:{h10.id}" not in data
     await head.press(f"visit:log:{h2.id}")
@@ -106,7 +107,7 @@ async def test_in_english_the_head_is_told_and_lists_their_building_and_the_dige
     listing = text_of(await alice.reply())
     assert "3栋 (第一网格): 2 households" in listing and "幸福里 3 栋 1 单元 101" in listing
     await alice.send("/visits")
-    assert "3栋 · 幸福里 3 栋 1 单元 101" in text_of(await alice.reply())
+    assert "🏢 3栋 (2 households)\n#" in text_of(await alice.reply())
 
     d = await grid_digest(w.bot.core, w.grid_a.id, iso_week(w.bot.core.clock.now(), "Asia/Shanghai"))
     text = render_text("en", d)

@@ -367,6 +367,7 @@ async def test_a_building_head_gets_their_buildings_households_on_friday_and_vis
     assert data_of(evening) == [f"visit:log:{h2.id}"]
     overview = text_of(await w.leader.reply(contains="周五入户概况"))
     assert "王志愿 1/2" in overview and "Alice 0/1" in overview
+    assert "🏢 分楼栋\n3栋：本周入户 1/2 户\n10栋：本周入户 0/1 户" in overview  # counted by building
 
     # the head records the visit from the Friday list's button
     await head.press(f"visit:log:{h2.id}", message=evening)

@@ -13,7 +13,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.ids import stored_id
 from bot.services.units import unit_figures
 from storage.enums import AssignmentStatus
-from storage.models import Assignment, DoorVisit, HelpRequest, Household, Person, PointsEntry, Rating
+from storage.models import Assignment, Building, DoorVisit, HelpRequest, Household, Person, PointsEntry, Rating
 
 from .export_care import care_plan_rows
 from .export_events import count_events, event_rows
@@ -169,9 +169,10 @@ async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after
     async with core.db.session() as s:
         rows = (
             await s.execute(
-                select(V, col(Person.name), col(Household.address), col(HelpRequest.code))
+                select(V, col(Person.name), col(Household.address), col(HelpRequest.code), col(Building.name))
                 .join(Person, col(Person.id) == col(V.volunteer_id))
                 .join(Household, col(Household.id) == col(V.household_id))
+                .outerjoin(Building, col(Building.id) == col(Household.building_id))
                 .outerjoin(HelpRequest, col(HelpRequest.id) == col(V.request_id))
                 .where(
                     col(V.grid_id).in_(list(sc.grids)),
@@ -184,13 +185,14 @@ async def _visits(core: Core, sc: ExportScope, lo: datetime, hi: datetime, after
             )
         ).all()
     out = []
-    for v, volunteer, address, code in rows:
+    for v, volunteer, address, code, building in rows:
         flags = Several(tuple(Term("flag", f) for f in v.red_flags.split(",") if f))
         row: Row = [
             v.week,
             local(v.created_at, sc.timezone),
             sc.grids[v.grid_id],
             f"#{v.household_id}",
+            *([building or ""] if sc.buildings else []),  # "" for a household of no building
             volunteer,
             Term("outcome", v.outcome),
             flags,

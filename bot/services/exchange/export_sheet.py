@@ -74,7 +74,7 @@ class ExportScope:
     grids: dict[int, str]
     timezone: str
     contacts: bool = False
-    buildings: bool = False  # some of the grids have buildings (楼栋): the households' building column
+    buildings: bool = False  # some of the grids have buildings (楼栋): the households' and visits' building column
 
 
 def local(when: datetime | None, tz: str) -> datetime | None:
@@ -87,8 +87,8 @@ def local(when: datetime | None, tz: str) -> datetime | None:
 
 def columns(kind: str, contacts: bool, buildings: bool = False) -> list[str]:
     """Column names (catalog keys `export.col.<name>`) of each kind of export; `buildings`: the
-    households' building (楼栋) after their grid (only where some grid has buildings, so exports
-    of grids without buildings read as before)."""
+    households' building (楼栋) after their grid, and the visited household's after its number in the
+    visits (only where some grid has buildings, so exports of grids without buildings read as before)."""
     cols = {
         "requests": [
             "code",
@@ -171,6 +171,8 @@ def columns(kind: str, contacts: bool, buildings: bool = False) -> list[str]:
         cols += ["address", "note"]
     if contacts and kind == "volunteers":
         cols += ["phone"]
+    if kind == "visits" and buildings:  # the household's building (楼栋) as it is now, after its number
+        cols.insert(cols.index("household") + 1, "building")
     if kind == "households":
         cols[2:2] = (["building"] if buildings else []) + (["address", "members", "phone"] if contacts else [])
         cols += (["note"] if contacts else []) + ["visit_ledger"]

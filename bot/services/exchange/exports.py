@@ -116,7 +116,7 @@ async def write_export(
     """Write the export to the binary stream `out`; returns the number of data rows (of its first
     sheet). `progress(done, total)` is called after each batch (for a progress bar)."""
     check_request(req.kind, req.start, req.end, req.fmt)
-    if req.kind == "households":
+    if req.kind in ("households", "visits"):  # a building column where some grid has buildings
         sc = replace(sc, buildings=await any_buildings(core, list(sc.grids)))
     lo, hi = day_bounds(sc.timezone, req.start, req.end)
     assert lo is not None and hi is not None

@@ -35,7 +35,16 @@ from .dashboard import (
 )
 from .life import EmergencyRow, EventRow, emergency_rows, event_rows
 from .login import LINK_TTL, SESSION_TTL, LinkState, LoginLink, NewSession, issue_login_link, redeem_login_link
-from .people import HouseholdPage, HouseholdRow, VolunteerLists, VolunteerRow, household_page, volunteer_lists
+from .people import (
+    NO_BUILDING,
+    HouseholdPage,
+    HouseholdRow,
+    VolunteerLists,
+    VolunteerRow,
+    household_page,
+    parse_building,
+    volunteer_lists,
+)
 from .trends import STATUS_GROUPS, Trends, status_group, weekly_trends
 
 __all__ = [
@@ -69,6 +78,8 @@ __all__ = [
     "emergency_rows",
     "event_rows",
     "household_page",
+    "NO_BUILDING",
+    "parse_building",
     "issue_login_link",
     "list_requests",
     "load_scope",

@@ -1,21 +1,23 @@
 """The dashboard's people pages: volunteers (approval queue, points, hours, last activity)
-and households (visit coverage, those not visited for two weeks or more)."""
+and households (visit coverage, those not visited for two weeks or more; their building (楼栋) and a
+filter by building where the grids have buildings, both only for grids whose addresses the viewer sees)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlmodel import col
 
 from bot.services.kernel.core import Core
+from bot.services.kernel.errors import InvalidInput
 from bot.services.kernel.life_common import zone
 from bot.services.kernel.order import natural_key
 from bot.services.office.dashboard import STALE_VISIT_DAYS, Scope
 from bot.services.places import paired_names
 from storage.enums import AssignmentStatus, VolunteerStatus
-from storage.models import Assignment, DoorVisit, Household, Person, PointsEntry, VolunteerProfile
+from storage.models import Assignment, Building, DoorVisit, Household, Person, PointsEntry, VolunteerProfile
 from storage.rows import AnyRow
 
 PAGE_SIZE = 100
@@ -158,6 +160,10 @@ class HouseholdRow:
     last_visit: datetime | None
     last_outcome: str | None
     stale: bool
+    building: str | None = None  # "" in none; None where the viewer may not see it (as the address)
+
+
+NO_BUILDING = 0  # the building filter's value for the households of no building
 
 
 @dataclass
@@ -168,15 +174,38 @@ class HouseholdPage:
     stale: int
     page: int
     pages: int
+    buildings: list[tuple[int, str, str]] = field(default_factory=list)  # (id, grid, name) to filter by
+    building: int | None = None  # the filter: a building id, NO_BUILDING, or None (all)
 
     @property
     def coverage(self) -> float | None:
         return self.visited_recently / self.total if self.total else None
 
 
+def parse_building(raw: str | None) -> int | None:
+    """The households page's building filter from the query: "" all, "none" no building, or an id
+    (checked against the viewer's buildings by household_page)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if raw == "none":
+        return NO_BUILDING
+    if not raw.isdigit() or len(raw) > 12 or int(raw) == NO_BUILDING:
+        raise InvalidInput("dash.error.bad_filter")
+    return int(raw)
+
+
 async def household_page(
-    core: Core, scope: Scope, grid_id: int | None = None, *, only_stale: bool = False, page: int = 1
+    core: Core,
+    scope: Scope,
+    grid_id: int | None = None,
+    *,
+    only_stale: bool = False,
+    page: int = 1,
+    building: int | None = None,
 ) -> HouseholdPage:
+    """A page of the households; `building` narrows them to one building of the grids shown (or to
+    those of none, NO_BUILDING) and is refused for a building the viewer may not see."""
     grids = scope.pick(grid_id)
     now = core.clock.now()
     cutoff = now - timedelta(days=STALE_VISIT_DAYS)
@@ -187,9 +216,25 @@ async def household_page(
         .group_by(col(DoorVisit.household_id))
         .subquery()
     )
-    where = [col(H.grid_id).in_(grids), col(H.erased_at).is_(None)]
+    where: list[ColumnElement[bool]] = [col(H.grid_id).in_(grids), col(H.erased_at).is_(None)]
     stale_cond = (last.c.at.is_(None)) | (last.c.at < cutoff)
     async with core.db.session() as s:
+        open_grids = [g for g in grids if scope.can_see_private(g)]
+        blocks = (await s.execute(select(Building).where(col(Building.grid_id).in_(open_grids)))).scalars().all()
+        names = {b.id: b.name for b in blocks}
+        buildings = sorted(
+            ((b.id or 0, scope.grid(b.grid_id).name, b.name) for b in blocks),
+            key=lambda b: (natural_key(b[1]), natural_key(b[2]), b[0]),
+        )
+        if building is not None:
+            if building != NO_BUILDING and building not in names:
+                raise InvalidInput("dash.error.bad_filter")
+            # households of no building yet: in the grids that have buildings (whose addresses the viewer sees)
+            where += (
+                [col(H.building_id).is_(None), col(H.grid_id).in_({b.grid_id for b in blocks})]
+                if building == NO_BUILDING
+                else [col(H.building_id) == building]
+            )
         count = select(func.count()).select_from(H).outerjoin(last, last.c.hid == col(H.id))
         total = int(await s.scalar(count.where(*where)) or 0)
         stale = int(await s.scalar(count.where(*where, stale_cond)) or 0)
@@ -243,6 +288,7 @@ async def household_page(
                 visited,
                 outcomes.get(h.id),
                 visited is None or visited < cutoff,
+                names.get(h.building_id or 0, "") if private else None,
             )
         )
-    return HouseholdPage(out, total, total - stale, stale, page, pages)
+    return HouseholdPage(out, total, total - stale, stale, page, pages, buildings, building)

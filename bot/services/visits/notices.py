@@ -41,13 +41,25 @@ class VolunteerTally:
     needs_help: int
 
 
+@dataclass(frozen=True)
+class BuildingTally:
+    """One building of the grid this week (楼栋), for the leader's overview: its households and how
+    many of them anyone visited; `name` "" for the grid's households of no building."""
+
+    name: str
+    households: int
+    visited: int
+
+
 @dataclass(frozen=True, kw_only=True)
 class VisitOverview(Notice):
-    """Friday evening, to a grid leader: who has logged their visits and who has not."""
+    """Friday evening, to a grid leader: who has logged their visits and who has not; and, in a
+    grid with buildings, the households visited building by building."""
 
     grid: str
     week: str
     volunteers: tuple[VolunteerTally, ...]
+    buildings: tuple[BuildingTally, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,13 +13,14 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.services.buildings import building_lines
 from bot.services.kernel.core import Core
 from bot.services.kernel.fanout import Outgoing, fan_out
 from bot.services.kernel.order import natural_key
 from storage.enums import RoleKind, VisitOutcome, VolunteerStatus
 from storage.models import BuildingHead, DoorVisit, Grid, Household, Pairing, Person, RoleGrant, VolunteerProfile
 
-from .notices import PairedRow, VisitList, VisitOverview, VolunteerTally
+from .notices import BuildingTally, PairedRow, VisitList, VisitOverview, VolunteerTally
 
 
 @dataclass
@@ -198,7 +199,8 @@ def tallies(vols: list[VolunteerWeek], grid_id: int) -> tuple[VolunteerTally, ..
 
 
 async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
-    """Friday evening: each grid leader sees who has logged their visits and who has not."""
+    """Friday evening: each grid leader sees who has logged their visits and who has not, and in a
+    grid with buildings (楼栋) how many households of each building were visited this week."""
     async with core.db.session() as s:
         weeks = await paired_weeks(s, community_id, week)
         grids = {
@@ -216,6 +218,7 @@ async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
                 )
             )
         ).all()
+        by_building = await building_lines(s, [g for g in grids if g is not None], week)  # grids with buildings only
     by_grid: dict[int, list[VolunteerWeek]] = defaultdict(list)
     for vw in weeks:
         for gid in vw.grid_ids:
@@ -232,6 +235,7 @@ async def send_visit_overviews(core: Core, community_id: int, week: str) -> int:
             grid=grids[grid_id].name,
             week=week,
             volunteers=tallies(by_grid[grid_id], grid_id),
+            buildings=tuple(BuildingTally(b.name, b.households, b.visited) for b in by_building.get(grid_id, [])),
         )
         items.append(Outgoing(f"visit-overview:{grid_id}:{week}:{leader.id}", overview))
     return await fan_out(core, items)

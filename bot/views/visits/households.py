@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot.i18n import t, tn, tp
 from bot.services.kernel.ids import stored_id
 from bot.services.kernel.periods import aware, zone
@@ -32,8 +34,17 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
     if not mine.items:
         return t(lang, "visit.list.none"), []
     lines, buttons = [t(lang, "visit.list.header", week=mine.week, count=len(mine.items))], []
+    # a building head's households grouped by building (楼栋), a heading each; their paired ones first
+    per_building = Counter(item.building for item in mine.items)
+    grouped, group = any(per_building.keys() - {""}), None
     for item in mine.items[:MAX_LISTED]:
         hh = item.household
+        if grouped and item.building != group:
+            group = item.building
+            if group:
+                lines.append(tn(lang, "buildings.visits_group", per_building[group], building=group))
+            else:
+                lines.append(tn(lang, "buildings.visits_paired", per_building[group]))
         status = (
             t(lang, "visit.list.logged", outcome=outcome_label(lang, item.visit.outcome))
             if item.visit
@@ -44,7 +55,7 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
                 lang,
                 "visit.list.line",
                 id=hh.id,
-                address=short(f"{item.building} · {hh.address}" if item.building else hh.address, 60),
+                address=short(hh.address, 60),
                 members=short(hh.members or "—", 40),
                 status=status,
             )

@@ -12,6 +12,7 @@ from .common import CARE_KEYS, LEDGER, LOG, flag_labels
 
 MAX_LISTED = 20  # households listed (with a button each) in one message; the rest via /visits
 MAX_OVERVIEW = 40  # volunteers listed in a leader's overview
+MAX_BUILDINGS = 40  # buildings listed in it (the rest counted)
 
 
 def _household_line(lang: str, n: int, row: PairedRow) -> str:
@@ -71,6 +72,20 @@ def overview(n: VisitOverview, lang: str) -> OutMessage:
     )
     if needs:
         text += "\n\n" + tn(lang, "reminders.overview.needs_help", needs)
+    if n.buildings:  # a grid with buildings (楼栋): the households visited, building by building
+        rows = [
+            tn(
+                lang,
+                "buildings.overview.line",
+                b.households,
+                name=b.name or tp(lang, "buildings.none"),
+                visited=b.visited,
+            )
+            for b in n.buildings[:MAX_BUILDINGS]
+        ]
+        if len(n.buildings) > MAX_BUILDINGS:
+            rows.append(t(lang, "buildings.digest.more", n=len(n.buildings) - MAX_BUILDINGS))
+        text += "\n\n" + t(lang, "buildings.digest.section") + "\n" + "\n".join(rows)
     return OutMessage(chat_id=n.chat_id, text=text, silent=True)
 
 

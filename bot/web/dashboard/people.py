@@ -8,13 +8,21 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.i18n import join_list
-from bot.services.office import household_page, parse_grid, volunteer_lists
+from bot.services.office import (
+    NO_BUILDING,
+    HouseholdPage,
+    HouseholdRow,
+    household_page,
+    parse_building,
+    parse_grid,
+    volunteer_lists,
+)
 from bot.services.people import volunteers
 
 from .auth import viewer_page
 from .certificates import certificate_link
 from .exports import export_link
-from .html import View, banner, figure, grid_picker, layout, table, url, when
+from .html import View, banner, figure, grid_picker, layout, options, table, url, when
 
 
 def _page_no(request: web.Request) -> int:
@@ -125,11 +133,43 @@ async def approve_action(request: web.Request, v: View) -> web.StreamResponse:
     raise web.HTTPSeeOther("/dashboard/volunteers?done=approved")
 
 
+def _building_value(building: int | None) -> str:
+    return "" if building is None else "none" if building == NO_BUILDING else str(building)
+
+
+def building_picker(v: View, hp: HouseholdPage, grid_id: int | None, stale: str) -> Markup:
+    """A GET form to narrow the households to one building (楼栋), or to those of none yet: only
+    where the grids shown have buildings (whose addresses the viewer sees)."""
+    if not hp.buildings:
+        return Markup("")
+    several = len({g for _, g, _ in hp.buildings}) > 1
+    choices = (
+        [("", v.t("buildings.dash.all"))]
+        + [(bid, f"{grid} · {name}" if several else name) for bid, grid, name in hp.buildings]
+        + [("none", v.t("buildings.none"))]
+    )
+    hidden = Markup("").join(
+        Markup('<input type="hidden" name="{}" value="{}">').format(k, val)
+        for k, val in (("grid", grid_id), ("stale", stale))
+        if val not in (None, "")
+    )
+    return Markup(
+        '<form method="get" action="/dashboard/households" class="inline">{}<label>{} <select name="building">{}'
+        '</select></label> <button type="submit">{}</button></form>'
+    ).format(
+        hidden, v.t("buildings.dash.building"), options(choices, _building_value(hp.building)), v.t("dash.filter.apply")
+    )
+
+
 @viewer_page
 async def households_page(request: web.Request, v: View) -> web.StreamResponse:
     grid_id = parse_grid(request.query.get("grid"), v.scope)
     only_stale = request.query.get("stale") == "1"
-    hp = await household_page(v.core, v.scope, grid_id, only_stale=only_stale, page=_page_no(request))
+    building = parse_building(request.query.get("building"))
+    hp = await household_page(
+        v.core, v.scope, grid_id, only_stale=only_stale, page=_page_no(request), building=building
+    )
+    stale, chosen = "1" if only_stale else "", _building_value(building)
     cov = "—" if hp.coverage is None else f"{hp.coverage * 100:.0f}%"
     figs = Markup('<div class="figs">{}{}{}</div>').format(
         figure(v.t("dash.households.total"), hp.total),
@@ -137,13 +177,21 @@ async def households_page(request: web.Request, v: View) -> web.StreamResponse:
         figure(v.t("dash.households.stale"), hp.stale, v.t("dash.fig.stale_note")),
     )
     switch = Markup('<p><a href="{}">{}</a></p>').format(
-        url("/dashboard/households", grid=grid_id, stale="" if only_stale else "1"),
+        url("/dashboard/households", grid=grid_id, stale="" if only_stale else "1", building=chosen),
         v.t("dash.households.show_all") if only_stale else v.t("dash.households.show_stale"),
     )
+    with_buildings = bool(hp.buildings)  # the column where the grids shown have buildings
+
+    def building_cell(r: HouseholdRow) -> list[str]:
+        if not with_buildings:
+            return []
+        return [v.t("dash.hidden") if r.building is None else r.building or "—"]
+
     rows = [
         (
             Markup('<span class="{}">#{}</span>').format("stale" if r.stale else "", r.id),
             r.grid,
+            *building_cell(r),
             r.address if r.address is not None else v.t("dash.hidden"),
             r.members or "—",
             join_list(v.lang, [v.value("care", c) for c in r.care_flags]) or "—",
@@ -159,6 +207,7 @@ async def households_page(request: web.Request, v: View) -> web.StreamResponse:
         for k in (
             "dash.col.household",
             "dash.col.grid",
+            *(["buildings.dash.building"] if with_buildings else []),
             "dash.col.address",
             "dash.col.members",
             "dash.col.care",
@@ -168,12 +217,13 @@ async def households_page(request: web.Request, v: View) -> web.StreamResponse:
             "dash.col.note",
         )
     ]
-    body = Markup("{}{}{}{}{}{}").format(
-        grid_picker(v, "/dashboard/households", grid_id, stale="1" if only_stale else ""),
+    body = Markup("{}{}{}{}{}{}{}").format(
+        grid_picker(v, "/dashboard/households", grid_id, stale=stale),
+        building_picker(v, hp, grid_id, stale),
         figs,
         export_link(v, "households", grid_id),
         switch,
         table(heads, rows, empty=v.t("dash.households.none")),
-        _pager(v, "/dashboard/households", hp.page, hp.pages, grid=grid_id, stale="1" if only_stale else ""),
+        _pager(v, "/dashboard/households", hp.page, hp.pages, grid=grid_id, stale=stale, building=chosen),
     )
     return layout(v, v.t("dash.households.title"), body, active="households")
