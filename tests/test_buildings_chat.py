@@ -114,6 +114,7 @@ async def test_a_leader_adds_renames_and_removes_buildings_in_chat(world):
     await leader.press("🗑 删除，1 户改为未分楼栋", message=ask)
     done = text_of(await leader.reply(edited=True, contains="已删除3栋"))
     assert "1 户改为未分楼栋" in done
+    await w.volunteers[1].reply(contains="您不再负责3栋（第一网格）")  # its head is told privately
     assert "3栋" not in await buildings_of(w.db, w.grid_a.id) and await building_of(w.db, w.household.id) is None
     async with w.db.session() as s:
         assert (await s.execute(select(BuildingHead))).scalars().all() == []
