@@ -1,7 +1,9 @@
-"""吹哨 (the third tier): /whistle CODE (forward a request: the department, what is shared, the
-deadline, Send), the meeting item's 🏛 button (forward a problem found on a door visit the same way),
-and the department's buttons on its card: accept, answer (a small persistent conversation,
-"referral_answer"), hand back. The departments themselves: handlers/departments.py."""
+"""吹哨 (the third tier): /whistle CODE or the 🏛 button on the request's card on /board (forward a
+request: the department, what is shared, the deadline, Send), the meeting item's 🏛 button (forward
+a problem found on a door visit the same way), and the department's buttons on its card: accept,
+answer, hand back (answer and hand-back ask for a text in a small persistent conversation,
+"referral_answer": the answer, or the hand-back's optional reason with a Skip button). The
+departments themselves: handlers/departments.py."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from .tasks import expired, last_step, remember, take_pending
 
 PRIVATE = filters.ChatType.PRIVATE
 PENDING = "referral_answer"
+ANSWER, BACK = "answer", "back"  # what the typed text is: the answer, or the hand-back's reason
 TEXT = 1
 END = ConversationHandler.END
 
@@ -50,6 +53,15 @@ async def item_pressed(update: Update, context: Ctx) -> None:
     """The meeting item's 🏛 button: its departments, in a new message (the meeting's card stays)."""
     item_id = views.WH_ITEM.parse_id(press_data(update))
     choice = await referrals.item_choice(core_of(context), actor_of(update), item_id)
+    await answer(update)
+    await say(update, *views.choose_department(lang_of(update, context), choice))
+
+
+@domain_errors
+async def request_pressed(update: Update, context: Ctx) -> None:
+    """The 🏛 button on the request's card on /board: as /whistle CODE (admins only, checked again)."""
+    request_id = views.WH_REQUEST.parse_id(press_data(update))
+    choice = await referrals.whistle_choice(core_of(context), actor_of(update), request_id)
     await answer(update)
     await say(update, *views.choose_department(lang_of(update, context), choice))
 
@@ -97,14 +109,30 @@ async def accept_pressed(update: Update, context: Ctx) -> None:
 
 
 @domain_errors
-async def back_pressed(update: Update, context: Ctx) -> None:
+async def ask_reason(update: Update, context: Ctx) -> int | None:
+    """Hand back: first the optional reason (typed, or Skip)."""
     ref_id = views.WH_BACK.parse_id(press_data(update))
+    code, item = await referrals.check_can_answer(core_of(context), actor_of(update), ref_id)
+    await answer(update)
+    remember(context, PENDING, id=ref_id, kind=BACK)
+    await say(update, *views.ask_reason(lang_of(update, context), code, item, ref_id))
+    return TEXT
+
+
+@last_step
+async def skip_reason(update: Update, context: Ctx) -> object:
+    """Skip: hand back with no reason (in the step, or its button pressed after the step ended)."""
+    ref_id = views.WH_SKIP.parse_id(press_data(update))
     done = await referrals.decide(core_of(context), actor_of(update), ref_id, ReferralStatus.handed_back)
+    pending = user_data(context).get(PENDING) or {}
+    if int(pending.get("id", 0)) == ref_id:
+        user_data(context).pop(PENDING, None)
     q = update.callback_query
     if q is not None:
         await q.answer()
         await drop_keyboard(q)
     await say(update, views.decided(lang_of(update, context), done))
+    return END
 
 
 @domain_errors
@@ -112,7 +140,7 @@ async def ask_answer(update: Update, context: Ctx) -> int | None:
     ref_id = views.WH_ANSWER.parse_id(press_data(update))
     code, item = await referrals.check_can_answer(core_of(context), actor_of(update), ref_id)
     await answer(update)
-    remember(context, PENDING, id=ref_id)
+    remember(context, PENDING, id=ref_id, kind=ANSWER)
     await say(update, views.ask_answer(lang_of(update, context), code, item))
     return TEXT
 
@@ -123,9 +151,8 @@ async def answer_text(update: Update, context: Ctx) -> object:
     if pending is None:
         return await expired(update, context)
     text = message_of(update).text or ""
-    done = await referrals.decide(
-        core_of(context), actor_of(update), int(pending.get("id", 0)), ReferralStatus.answered, text
-    )
+    kind = ReferralStatus.handed_back if pending.get("kind") == BACK else ReferralStatus.answered
+    done = await referrals.decide(core_of(context), actor_of(update), int(pending.get("id", 0)), kind, text)
     user_data(context).pop(PENDING, None)
     await say(update, views.decided(lang_of(update, context), done))
     return END
@@ -146,9 +173,13 @@ def build_handlers() -> list[AnyHandler]:
         name=PENDING,
         persistent=True,
         allow_reentry=True,
-        entry_points=[CallbackQueryHandler(ask_answer, pattern=views.WH_ANSWER.pattern)],
+        entry_points=[
+            CallbackQueryHandler(ask_answer, pattern=views.WH_ANSWER.pattern),
+            CallbackQueryHandler(ask_reason, pattern=views.WH_BACK.pattern),
+        ],
         states={
             TEXT: [
+                CallbackQueryHandler(skip_reason, pattern=views.WH_SKIP.pattern),
                 MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answer_text),
                 MessageHandler(PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, text_only),
             ]
@@ -159,8 +190,9 @@ def build_handlers() -> list[AnyHandler]:
         answering,
         CommandHandler("whistle", whistle_command, filters=PRIVATE),
         CallbackQueryHandler(item_pressed, pattern=views.WH_ITEM.pattern),
+        CallbackQueryHandler(request_pressed, pattern=views.WH_REQUEST.pattern),
         *(CallbackQueryHandler(department_pressed, pattern=c.pattern) for c in views.CHOOSING),
         *(CallbackQueryHandler(send_pressed, pattern=c.pattern) for c in (views.WH_SEND, views.WH_ISEND)),
         CallbackQueryHandler(accept_pressed, pattern=views.WH_ACCEPT.pattern),
-        CallbackQueryHandler(back_pressed, pattern=views.WH_BACK.pattern),
+        CallbackQueryHandler(skip_reason, pattern=views.WH_SKIP.pattern),  # its step over (/cancel)
     ]

@@ -195,6 +195,7 @@ class ReferralStatus(StrEnum):
     accepted = "accepted"  # the department took it on
     answered = "answered"  # the department answered: the outcome
     handed_back = "handed_back"  # the department gave it back to the community
+    withdrawn = "withdrawn"  # the community settled it itself while the department had it
 
 
 OPEN_REFERRAL_STATUSES = (ReferralStatus.sent, ReferralStatus.accepted)

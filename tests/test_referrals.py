@@ -113,8 +113,22 @@ async def test_in_english_the_department_sees_no_personal_details_by_default_and
     told = text_of(await w.resident_en.reply(contains="passed to the street office"))
     assert code in told and "Housing" in told
     await ann.press("Hand back", message=card)
+    ask = await ann.reply(contains="say why in one line")
+    assert [b["text"] for b in buttons_of(ask)] == ["⏭ Skip, hand it back"]
+    await ann.send("x")  # too short: the step stays open
+    assert "one line (2 to 300 characters)" in text_of(await ann.reply())
+    await ann.send("The lift is the <property company>'s duty")
     assert f"{code} is handed back to the community" in text_of(await ann.reply())
-    assert "退回了社区" in text_of(await w.admin.reply(contains="退回"))
+    back = await w.admin.reply(contains="退回")
+    assert "退回了社区" in text_of(back) and "退回原因：The lift is the <property company>'s duty" in text_of(back)
+    told = text_of(await w.resident_en.reply(contains="handed your request"))
+    assert "Their reason: The lift is the <property company>'s duty" in told
+    # the Skip of a step answered already changes nothing
+    answer = await ann.press("Skip", message=ask)
+    assert answer["show_alert"] and "done already" in answer["text"]
+    async with w.db.session() as s:
+        [ref] = (await s.execute(select(Referral))).scalars()
+    assert (ref.status, ref.answer) == ("handed_back", "The lift is the <property company>'s duty")
 
 
 async def test_refusals_and_odd_input(world):

@@ -112,9 +112,11 @@ async def test_an_admin_renames_recontacts_and_removes_a_department_and_open_ref
     assert [b["text"] for b in buttons_of(choose)] == ["📵 民政科"]
     # the removed department still answers what it has; the resident hears the hand-back and what is next
     await li.press("退回", message=new_card)
+    await li.press("跳过", message=await li.reply(contains="写明原因"))  # no reason given
     await li.reply(contains="已退回社区")
     back = text_of(await w.resident.reply(contains="退回了社区"))
     assert req.code in back and "街道城管执法队" in back and "社区会继续处理" in back and "/my" in back
+    assert "原因" not in back
 
     # the list shows it removed; it comes back by its button, or by /adddepartment of its name
     await w.admin.send("/departments")
@@ -203,6 +205,7 @@ async def test_in_english_the_board_shows_the_referral_and_a_rename_survives_a_r
         saved = await w.admin.reply(contains="Saved")
         assert "<b>Housing</b> office" in text_of(saved)  # shown as typed, never as markup
         await ann.press("Hand back", message=card)
+        await ann.press("Skip", message=await ann.reply(contains="say why"))
         await ann.reply(contains="handed back")
         back = text_of(await w.resident_en.reply(contains="handed your request"))
         assert req.code in back and "<b>Housing</b> office" in back and "what happens next" in back

@@ -141,9 +141,20 @@ async def test_in_english_a_handed_back_item_returns_to_the_meeting_and_an_answe
     card = await forward(lonely)
     assert "Lonely" in text_of(card) and "5 栋 101" not in text_of(card) and "李爷爷" not in text_of(card)
     await ann.press("Hand back", message=card)
-    assert f"visit issue #{lonely.id} is handed back" in text_of(await ann.reply())
-    back = text_of(await w.admin.reply(contains="handed"))
-    assert "meeting's list" in back
+    await ann.reply(contains="say why")
+    # the reason's step survives a restart of the bot, as the answer's does
+    await stop_running(w.bot.app)
+    app = build_application(w.bot.core.cfg, w.db, w.bot.core.clock, run_scheduler=False)
+    await start_running(app, poll_timeout=1)
+    try:
+        await ann.send("Not ours: the <stairs> belong to the housing estate")
+        assert f"visit issue #{lonely.id} is handed back" in text_of(await ann.reply())
+        back = text_of(await w.admin.reply(contains="handed"))
+        assert "meeting's list" in back and "Reason: Not ours: the <stairs> belong to the housing estate" in back
+    finally:
+        await stop_running(app)
+    w.bot.app = build_application(w.bot.core.cfg, w.db, w.bot.core.clock, run_scheduler=False)
+    await start_running(w.bot.app, poll_timeout=1)
     assert (await _issue(w, lonely.id)).status == "open"
     await w.admin.send("/meeting")
     meeting = await w.admin.reply(contains="Weekly meeting")
@@ -170,7 +181,7 @@ async def test_in_english_a_handed_back_item_returns_to_the_meeting_and_an_answe
     assert (await _issue(w, lonely.id)).status == "open"
 
 
-async def test_an_answer_after_the_meeting_closed_the_item_changes_nothing_on_it_and_the_admin_is_told(world):
+async def test_the_meeting_closing_an_item_withdraws_its_referral_and_the_department_needs_not_answer(world):
     from bot.services import meetings, referrals
 
     w = world
@@ -201,16 +212,35 @@ async def test_an_answer_after_the_meeting_closed_the_item_changes_nothing_on_it
     await w.admin.press("发送")
     card = await zhou.reply(contains="吹哨转办入户发现的问题")
 
-    leader = Actor(w.leader.id, w.leader.name)  # the meeting settles it first
+    await zhou.press("接收", message=card)
+    await zhou.reply(contains="您已接手")
+    accepted = await zhou.last()
+
+    # the meeting settles it first (in chat): the department is told no answer is needed
+    await w.leader.send("/start")
+    await w.leader.reply()
+    leader = Actor(w.leader.id, w.leader.name)
     await meetings.record_decision(w.bot.core, leader, issue.id, "社区自行修好台阶")
-    await meetings.close_item(w.bot.core, leader, issue.id)
-    await zhou.press("答复", message=card)
-    await zhou.reply(contains="社区会转告住户")
-    await zhou.send("已安排施工队")
-    await zhou.reply(contains="答复已发送")
-    told = text_of(await w.admin.reply(contains="此前已在联席会议上办结"))
-    assert "已安排施工队" in told
+    await w.leader.send("/meeting")
+    meeting = await w.leader.reply(contains="民情速办")
+    await w.leader.press("办结", message=meeting)
+    gone = text_of(await zhou.reply(contains="自行办结"))
+    assert f"入户问题 #{issue.id}" in gone and "街道城管科" in gone and "无需再答复" in gone
+    assert ADDRESS not in gone and "台阶" not in gone  # the community's decision stays the community's
+    # the card's buttons, and the accepted message's, change nothing now
+    async with w.db.session() as s:
+        [ref] = (await s.execute(select(Referral))).scalars()
+    answer = await zhou.press("答复", message=accepted)
+    assert answer["show_alert"] and "社区已自行办结此事" in answer["text"]
+    for data in (f"wh:b:{ref.id}", f"wh:a:{ref.id}", f"wh:k:{ref.id}", f"wh:r:{ref.id}"):
+        answer = await zhou.press("x", message=card, data=data, force=True)
+        assert answer["show_alert"] and "社区已自行办结此事" in answer["text"], data
     done = await _issue(w, issue.id)
     assert done.decision == "社区自行修好台阶" and done.status == "closed"
+    async with w.db.session() as s:
+        [ref] = (await s.execute(select(Referral))).scalars()
+        actions = [e.action for e in (await s.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()]
+    assert ref.status == "withdrawn" and ref.decided_at is not None
+    assert actions.index("referral.withdrawn") < actions.index("meeting.closed")
     await w.admin.send("/meeting")
     assert "目前没有待办的入户问题" in text_of(await w.admin.reply())

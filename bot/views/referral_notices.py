@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import t, tp
 from bot.services.referrals import DepartmentCard, ReferralAnswered, ReferralHandedBack, ReferralSent, ReferralUpdate
+from bot.services.withdrawal import ReferralWithdrawn
 from bot.views.labels import value_label
 from bot.views.message import Button, OutMessage
 from bot.views.render import renders
@@ -67,6 +68,8 @@ def referral_answered(n: ReferralAnswered, lang: str) -> OutMessage:
 @renders(ReferralHandedBack)
 def referral_handed_back(n: ReferralHandedBack, lang: str) -> OutMessage:
     text = t(lang, "referrals.to_resident.handed_back", code=n.code, department=n.department)
+    if n.reason:  # the department's own words, and nothing else of its workings
+        text += "\n" + t(lang, "referrals.to_resident.reason", reason=n.reason)
     return OutMessage(chat_id=n.chat_id, text=text)
 
 
@@ -76,4 +79,19 @@ def referral_update(n: ReferralUpdate, lang: str) -> OutMessage:
     if n.item and n.kind in ("answered", "handed_back"):
         key += ".item" if n.settled else ".item_closed"
     text = t(lang, key, code=subject(lang, n.code, n.item), department=n.department, answer=n.answer)
+    if n.kind == "handed_back" and n.answer:
+        text += "\n" + t(lang, "referrals.to_admin.reason", reason=n.answer)
+    return OutMessage(chat_id=n.chat_id, text=text)
+
+
+@renders(ReferralWithdrawn)
+def referral_withdrawn(n: ReferralWithdrawn, lang: str) -> OutMessage:
+    """To the department: the community settled it; its card's buttons change nothing now."""
+    text = t(
+        lang,
+        "referrals.to_department.withdrawn",
+        code=subject(lang, n.code, n.item),
+        department=n.department,
+        community=n.community,
+    )
     return OutMessage(chat_id=n.chat_id, text=text)

@@ -4,7 +4,9 @@ The notices: bot/views/referral_notices.py; the departments' list and edits: bot
 
 Callback data: `wh:d|t|s:<request>:<department>[:<share>:<days>]` choose, change, send for a request;
 `wh:i:<item>` start for a meeting item, `wh:id|it|is:<item>:<department>[...]` as for a request;
-`wh:a|r|b:<referral>` the department accepts, answers, hands back."""
+`wh:q:<request>` start for a request from its card on /board (as /whistle CODE);
+`wh:a|r|b:<referral>` the department accepts, answers, hands back; `wh:k:<referral>` hands back
+without a reason (the Skip of the reason's step)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ WH_ISEND = Callback("wh", "is", ID, ID, SHARE, DAYS)
 WH_ACCEPT = Callback("wh", "a", ID)  # wh:a:<referral>
 WH_ANSWER = Callback("wh", "r", ID)
 WH_BACK = Callback("wh", "b", ID)
+WH_SKIP = Callback("wh", "k", ID)  # wh:k:<referral>: hand back, giving no reason
+WH_REQUEST = Callback("wh", "q", ID)  # wh:q:<request>: the request card's 🏛 button
 CHOOSING = (WH_DEPT, WH_SET, WH_IDEPT, WH_ISET)  # a department chosen, or a choice changed
 DEFAULT_DAYS = 3
 DAY_CHOICES = (1, 3, 7)
@@ -128,6 +132,12 @@ def answer_buttons(lang: str, referral_id: int) -> Keyboard:
             Button(tp(lang, "referrals.button.back"), data=WH_BACK.data(referral_id)),
         ]
     ]
+
+
+def ask_reason(lang: str, code: str, item: bool, referral_id: int) -> tuple[str, Keyboard]:
+    """The hand-back's optional reason: typed, or Skip."""
+    text = t(lang, "referrals.ask_reason", code=subject(lang, code, item))
+    return text, [[Button(tp(lang, "referrals.button.skip_reason"), data=WH_SKIP.data(referral_id))]]
 
 
 def ask_answer(lang: str, code: str, item: bool) -> str:

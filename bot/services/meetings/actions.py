@@ -18,6 +18,7 @@ from bot.services.kernel.periods import zone
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
 from bot.services.kernel.text import clean_text
 from bot.services.places import paired_volunteers
+from bot.services.withdrawal import withdraw_referrals
 from storage import audit
 from storage.enums import IssueStatus, VolunteerStatus
 from storage.models import Household, Person, VisitIssue, VolunteerProfile
@@ -137,12 +138,16 @@ async def set_follow_up(core: Core, actor: Actor, item_id: int, days: int) -> Me
 
 
 async def close_item(core: Core, actor: Actor, item_id: int) -> MeetingItem:
-    """Close a decided item; its household's paired volunteer (else the closer) is asked to tell the household."""
+    """Close a decided item; its household's paired volunteer (else the closer) is asked to tell the
+    household; a referral of it still open is withdrawn (its department told no answer is needed)."""
     now = core.clock.now()
     async with core.db.session() as s:
         me, item = await _open_item_for_leader(s, actor, item_id, now)
         if not item.decision:
             raise NeedsDecision()
+        # a department that still has it is told the meeting settled it (its referral's row first, as
+        # a department's answer writes it first: the two never wait on each other in a circle)
+        await withdraw_referrals(core, s, me.id, now, code=f"#{item.id}", issue_id=item.id)
         await _close(core, s, me, item, item.decision, now)
         return await load_item(s, item.id, now)
 

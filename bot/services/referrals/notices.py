@@ -52,19 +52,22 @@ class ReferralAnswered(Notice):
 
 @dataclass(frozen=True, kw_only=True)
 class ReferralHandedBack(Notice):
-    """To the resident: the department handed their request back; the community goes on with it."""
+    """To the resident: the department handed their request back; the community goes on with it.
+    `reason`: the department's own words on why, if it gave any (nothing else of the department)."""
 
     code: str
     department: str
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReferralUpdate(Notice):
-    """To the community's admins: the department accepted, answered, handed it back, or missed its deadline."""
+    """To the community's admins and the grid's leaders: the department accepted, answered, handed it
+    back (with its reason, if any), or missed its deadline."""
 
     kind: str  # accepted | answered | handed_back | overdue
     code: str
     department: str
-    answer: str = ""
+    answer: str = ""  # the answer, or a hand-back's reason
     item: bool = False
     settled: bool = True  # an item's answer closed it (False: the meeting had closed it before)

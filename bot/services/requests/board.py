@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, InvalidInput, NotFound
 from bot.services.kernel.roles import Actor, row_id
+from bot.services.withdrawal import withdraw_referrals
 from storage import audit, claims
 from storage.enums import AssignmentStatus, RequestStatus
 from storage.models import HelpRequest, Person
@@ -97,6 +98,7 @@ async def _end(
             other_code=await _code(s, req.duplicate_of),
         )
     await end_relays(s, req.id or 0, now)
+    await withdraw_referrals(core, s, leader.id, now, code=req.code or f"#{req.id}", request_id=req.id)
     await audit.record(
         s,
         leader.id,

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed
-from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
+from bot.services.kernel.roles import Actor, can_lead, ensure_person, is_admin_of, led_grids
 from storage import claims
 from storage.enums import AssignmentStatus, VolunteerStatus, WhenKind
 from storage.models import Assignment, Grid, HelpRequest, Person, Unit, UnitClaim, VolunteerProfile
@@ -70,6 +70,7 @@ class LeaderView:
     duplicate_of: HelpRequest | None = None
     units: list[UnitHolding] = field(default_factory=list)  # the units holding a slot each
     referral: ReferralState | None = None  # 吹哨: its latest referral to a department
+    admin: bool = False  # the reader is an admin of its community: it may be forwarded (吹哨) from here
 
 
 async def leader_of_request(s: AsyncSession, actor: Actor, request_id: int) -> tuple[Person, HelpRequest]:
@@ -177,12 +178,14 @@ async def unit_holdings(s: AsyncSession, request_id: int) -> list[UnitHolding]:
 
 async def request_for_leader(core: Core, actor: Actor, request_id: int) -> LeaderView:
     async with core.db.session() as s:
-        _, req = await leader_of_request(s, actor, request_id)
+        me, req = await leader_of_request(s, actor, request_id)
         dup = await s.get(HelpRequest, req.suspected_duplicate_of) if req.suspected_duplicate_of else None
         rid = req.id or 0
         found = await latest_referrals(s, core.clock.now(), requests=[rid])
+        grid = await s.get(Grid, req.grid_id)
+        admin = grid is not None and await is_admin_of(s, me, grid.community_id)
         return LeaderView(
-            req, await _holders(s, rid), this_year(core), dup, await unit_holdings(s, rid), found.get(rid)
+            req, await _holders(s, rid), this_year(core), dup, await unit_holdings(s, rid), found.get(rid), admin
         )
 
 

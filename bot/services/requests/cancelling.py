@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.roles import Actor
+from bot.services.withdrawal import withdraw_referrals
 from storage import audit, claims
 from storage.enums import AssignmentStatus, RequestStatus
 from storage.models import HelpRequest
@@ -35,6 +36,7 @@ async def cancel_request(core: Core, actor: Actor, request_id: int) -> HelpReque
         for vid in volunteers:
             await tell(core, s, vid, f"cancelled:{req.id}:{vid}", RequestCancelled, code=req.code or "")
         await end_relays(s, req.id or 0, now)
+        await withdraw_referrals(core, s, person.id, now, code=req.code or f"#{req.id}", request_id=req.id)
         await audit.record(s, person.id, "request.cancel", "request", req.id, code=req.code)
         await refresh_cards(core, s, req)
         return req

@@ -17,6 +17,7 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict
 from bot.services.kernel.roles import admins_of, leaders_of
 from bot.services.points import grant, task_parts
+from bot.services.withdrawal import withdraw_referrals
 from storage import audit, claim_reads, claims
 from storage.detached import detached
 from storage.enums import AssignmentStatus, Outcome, PointsReason, RequestStatus
@@ -127,6 +128,7 @@ async def complete(
             sends.append((f"completed:{req.id}:{a.t_vid}", done, None, False))
     if relays:  # False: the caller read in this transaction that none is open
         await end_relays(s, req.id or 0, now)
+    await withdraw_referrals(core, s, actor_id, now, code=req.code or f"#{req.id}", request_id=req.id)
     await audit.record(
         s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value, by_leader=by_leader
     )

@@ -16,9 +16,10 @@ from bot.services.requests import (
     UnitHolding,
     VolunteerLoad,
 )
-from storage.enums import RequestStatus, WhenKind
+from storage.enums import OPEN_REFERRAL_STATUSES, RequestStatus, WhenKind
 from storage.models import HelpRequest, Person
 
+from .. import referrals as whistle  # its codec by the module, so it keeps its home's name
 from ..callbacks import Callback
 from ..message import Button, Keyboard, OutMessage
 from ..referral_state import state_lines, status_text
@@ -41,6 +42,7 @@ from .labels import REFERRAL_KEYS, assignment_label, category_label, short, stat
 from .ratings import open_button
 
 OPEN, FILLED, DONE = RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value
+OPEN_REFERRALS = {st.value for st in OPEN_REFERRAL_STATUSES}
 RESIDENT_KEYS = {
     RequestStatus.closed.value: "board.closed.to_resident",
     RequestStatus.out_of_scope.value: "board.out_of_scope.to_resident",
@@ -144,6 +146,9 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
         )
     if r.status in (OPEN, FILLED, DONE):
         rows.append([Button(tp(lang, "board.close_button"), data=BOARD_CLOSE.data(rid))])
+    with_department = v.referral is not None and v.referral.status in OPEN_REFERRALS
+    if v.admin and r.status in (OPEN, FILLED) and not with_department:  # 吹哨 is the admins'
+        rows.append([Button(tp(lang, "referrals.button.forward_request"), data=whistle.WH_REQUEST.data(rid))])
     return "\n".join(lines), rows
 
 

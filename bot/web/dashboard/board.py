@@ -55,6 +55,7 @@ KNOWN_ACTIONS = {
     "referral.answered",
     "referral.handed_back",
     "referral.overdue",
+    "referral.withdrawn",
 }
 FLASH = {"dispatched": "dash.flash.dispatched", "reassigned": "dash.flash.reassigned", "closed": "dash.flash.closed"}
 

@@ -15,6 +15,7 @@ from bot.services import meetings
 from bot.services.kernel.errors import InvalidInput
 from bot.services.office import parse_grid
 from bot.views.meetings import day_text, flags_text, status_text
+from bot.views.referral_state import status_text as referral_status
 
 from .auth import viewer_page
 from .html import View, banner, grid_picker, layout, options, table, when
@@ -49,12 +50,35 @@ def _row(v: View, item: meetings.MeetingItem) -> tuple[Any, ...]:
         item.owner or "—",
         _short(item.decision) or "—",
         day_text(v.lang, item.follow_up) if item.follow_up else "—",
+        _referral(v, item),
         told,
     )
 
 
+def _referral(v: View, item: meetings.MeetingItem) -> Markup | str:
+    """吹哨: the department it went to last, and how that stands."""
+    r = item.referral
+    if r is None:
+        return "—"
+    return Markup('{}<br><span class="st {}">{}</span>').format(
+        r.department, "overdue" if r.overdue else r.status, referral_status(v.lang, r)
+    )
+
+
 def _heads(v: View) -> list[str]:
-    keys = ("household", "grid", "address", "flags", "note", "status", "owner", "decision", "follow_up", "told")
+    keys = (
+        "household",
+        "grid",
+        "address",
+        "flags",
+        "note",
+        "status",
+        "owner",
+        "decision",
+        "follow_up",
+        "referral",
+        "told",
+    )
     return [v.t(f"dash.meetings.col.{k}") for k in keys]
 
 
