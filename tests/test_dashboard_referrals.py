@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.services import referrals
+from bot.services import meetings, referrals
 from bot.services.kernel.roles import Actor
 from bot.services.visits import record_visit
 from storage.enums import ReferralStatus
-from storage.models import VisitIssue
+from storage.models import Referral, VisitIssue
 from tests.support import factories as f
 from tests.support.dashboard import csrf_of, new_client, page, sign_in
 
@@ -80,3 +80,31 @@ async def test_another_grids_leader_sees_none_of_it(office, web_base):
         assert status in (403, 404)
         status, _ = await page(c, f"{web_base}/dashboard/referrals?grid=abc")
         assert status == 400
+
+
+async def test_the_meeting_list_names_each_items_department_and_how_it_stands(office, web_base):
+    _, item, issue = await _forwarded(office)
+    leader = Actor(1001, "李网格长")
+    async with new_client() as c:
+        await sign_in(c, office.core, 1001)
+        _, body = await page(c, f"{web_base}/dashboard/meetings")
+        head, rows = body.split("</thead>", 1) if "</thead>" in body else (body, body)
+        assert "转交部门" in head
+        assert '街道办<br><span class="st sent">等待答复</span>' in rows
+
+        # the meeting settles it: withdrawn from the department, shown so among the recently closed
+        await meetings.record_decision(office.core, leader, issue.id, "社区自行修好")
+        await meetings.close_item(office.core, leader, issue.id)
+        _, body = await page(c, f"{web_base}/dashboard/meetings")
+        assert '街道办<br><span class="st withdrawn">社区已撤回</span>' in body
+        _, body = await page(c, f"{web_base}/dashboard/requests/{office.req_a.id}")
+        assert "城管科：等待答复" in body  # the request's referral is another matter
+
+        token = await csrf_of(c, f"{web_base}/dashboard/")
+        async with c.post(f"{web_base}/dashboard/lang", data={"lang": "en", "csrf": token, "next": "/dashboard/"}):
+            pass
+        _, body = await page(c, f"{web_base}/dashboard/meetings")
+        assert "<th>Department</th>" in body and "withdrawn by the community" in body
+    async with office.db.session() as s:
+        ref = await s.get(Referral, item.referral_id)
+    assert ref.status == "withdrawn"

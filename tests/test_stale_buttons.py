@@ -240,6 +240,8 @@ _OLD = {
     "referrals.WH_ACCEPT": old("admin", 987654),
     "referrals.WH_ANSWER": old("admin", 987654),
     "referrals.WH_BACK": old("admin", 987654),
+    "referrals.WH_SKIP": old("admin", 987654),  # a hand-back's Skip: no such referral
+    "referrals.WH_REQUEST": old("admin", "{r}"),  # the request card's 🏛: the request is over
     # 吹哨 of a meeting item: the item ({issue}) is closed, nothing to forward
     "referrals.WH_ITEM": old("admin", "{issue}"),
     "referrals.WH_IDEPT": old("admin", "{issue}", "{dep_on}"),
