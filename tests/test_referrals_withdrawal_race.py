@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.services import meetings, referrals
@@ -97,3 +98,33 @@ async def test_a_resident_cancelling_while_the_department_answers_ends_in_one_co
         else:
             assert ref.status == ReferralStatus.withdrawn.value and withdrawn == 1
             assert isinstance(answer, Conflict) and answer.key == "referrals.withdrawn_already"
+
+
+async def test_an_offline_departments_referral_is_withdrawn_to_the_admin_who_records_its_answers(any_db, clock, cfg):
+    core = core_on(any_db, clock, cfg)
+    town = await seed_town(any_db, volunteers=1, homes_each=1)
+    admin = Actor(town.admin.tg_user_id, town.admin.name)
+    leader = Actor(town.leader.tg_user_id, town.leader.name)
+    dep = await referrals.add_department(core, admin, "街道办", None)
+    vol, [home] = town.vols[0], town.homes[town.vols[0].id]
+    await record_visit(core, Actor(vol.tg_user_id, vol.name), home.id, "needs_help", "楼顶漏水", ["safety"])
+    async with any_db.session() as s:
+        issue = (await s.execute(select(VisitIssue))).scalars().one()
+    sent = await referrals.forward_item(core, admin, issue.id, dep.id, address=False, phone=False, days=3)
+    await meetings.record_decision(core, leader, issue.id, "物业已修好")
+    await meetings.close_item(core, leader, issue.id)  # the leader settles it: the admin is told
+    assert await _outbox(any_db, f"referral-withdrawn:{sent.referral_id}") == 1
+    async with any_db.session() as s:
+        msg = (
+            (
+                await s.execute(
+                    select(OutboxMessage).where(OutboxMessage.key == f"referral-withdrawn:{sent.referral_id}")
+                )
+            )
+            .scalars()
+            .one()
+        )
+    assert msg.chat_id == town.admin.tg_user_id
+    with pytest.raises(Conflict) as refused:  # its answer recorded now changes nothing
+        await referrals.decide(core, admin, sent.referral_id, ReferralStatus.handed_back)
+    assert refused.value.key == "referrals.withdrawn_already"
