@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func
+from sqlalchemy import and_, case, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
@@ -29,6 +29,8 @@ def with_key(stmt: Any, scope: str, grid_col: Any) -> tuple[Any, Any]:
 
 def keyed(stmt: Any, scope: str, grid_col: Any, keys: list[int]) -> tuple[Any, Any]:
     stmt, key = with_key(stmt, scope, grid_col)
+    if scope != "grid":  # the communities' grids, in a form the (grid, time) indexes serve
+        stmt = stmt.where(grid_col.in_(select(col(Grid.id)).where(col(Grid.community_id).in_(keys))))
     return stmt.where(key.in_(keys)), key
 
 
