@@ -13,16 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from .. import audit
+from ..card_reads import Taker
 from ..claim_reads import HOLDING, LIVE
 from ..enums import AssignmentStatus
-from ..models import Assignment, OutboxMessage, Unit, UnitClaim, table_of
+from ..models import Assignment, OutboxMessage, Person, Unit, UnitClaim, table_of
 from ..upsert import dialect
 from .freeing import free_slot
 from .take import _TAKE
 
 LIVE_CLAIM = "live"
 RELEASED_CLAIM = "released"
-_UC, _AS, _OB = table_of(UnitClaim), table_of(Assignment), table_of(OutboxMessage)
+_UC, _AS, _OB, _PE = table_of(UnitClaim), table_of(Assignment), table_of(OutboxMessage), table_of(Person)
 
 
 async def take_for_unit(
@@ -99,15 +100,24 @@ async def end_unit_claims(session: AsyncSession, request_id: int, now: datetime)
     )
 
 
-async def claiming_units(session: AsyncSession, request_id: int) -> list[str]:
-    """The names of the units holding a live claim on the request, oldest claim first (the card names them)."""
+async def claiming_units(session: AsyncSession, request_id: int) -> list[tuple[str, list[Taker]]]:
+    """The units holding a live claim on the request, oldest claim first, each with its members on it
+    (oldest first; id None when the person is gone): the card names the unit with its members."""
     rows = await session.execute(
-        select(col(Unit.name))
-        .join(UnitClaim, col(UnitClaim.unit_id) == col(Unit.id))
-        .where(col(UnitClaim.request_id) == request_id, col(UnitClaim.status) == LIVE_CLAIM)
-        .order_by(col(UnitClaim.id))
+        select(col(Unit.name), _UC.c.id, _PE.c.id, _PE.c.name, _PE.c.username, _AS.c.id)
+        .select_from(_UC)
+        .join(table_of(Unit), col(Unit.id) == _UC.c.unit_id)
+        .outerjoin(_AS, and_(_AS.c.unit_claim_id == _UC.c.id, _AS.c.status.in_(HOLDING)))
+        .outerjoin(_PE, _PE.c.id == _AS.c.volunteer_id)
+        .where(_UC.c.request_id == request_id, _UC.c.status == LIVE_CLAIM)
+        .order_by(_UC.c.id, _AS.c.id)
     )
-    return list(rows.scalars())
+    units: dict[int, tuple[str, list[Taker]]] = {}
+    for name, claim_id, pid, pname, username, aid in rows.all():
+        members = units.setdefault(int(claim_id), (str(name), []))[1]
+        if aid is not None:
+            members.append(Taker(pid, pname, username))
+    return list(units.values())
 
 
 async def lock_unit_claim(session: AsyncSession, claim_id: int) -> None:

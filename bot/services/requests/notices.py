@@ -28,7 +28,8 @@ class RequestCard(Notice):
     """The card of a request: the group's copy, or a leader's (`lead`: Dispatch / Manage buttons)."""
 
     card: CardFacts
-    takers: tuple[str, ...] = ()  # who took it, oldest first
+    takers: tuple[str, ...] = ()  # who took it on their own, oldest first
+    units: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the units holding it (包联单位), each with its members on it
     lead: bool = False
     returned: bool = False  # a volunteer gave it back: it is on the board again
     intro: LeadIntro | None = None  # a leader's new copy says why it came
@@ -79,6 +80,7 @@ class TaskTaken(Notice):
 
     task: TaskView
     dispatched: bool
+    unit: str = ""  # a unit's contact put them on it for the unit (包联单位), not the grid leader
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,10 +115,12 @@ class DoneReported(Notice):
 
 @dataclass(frozen=True, kw_only=True)
 class TaskReleased(Notice):
-    """To the resident: the volunteer gave the task back; it is on the board again."""
+    """To the resident: the volunteer gave the task back; it is on the board again (or, `unit`: they
+    went for their unit, which still holds it and sends someone else)."""
 
     code: str
     volunteer_name: str
+    unit: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

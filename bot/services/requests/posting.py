@@ -5,6 +5,7 @@ in the community's default language, a leader's in the leader's).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -125,17 +126,23 @@ async def card_edits(
     if copies is None or takers is None:
         people, read = await card_audience(session, req.id or 0, with_takers=takers is None)
         copies = read if copies is None else copies
-    names = tuple(taker_name(p) for p in people) if takers is None else tuple(takers)
-    # the paired units holding it too (包联单位认领): read unless the takers given fill every slot taken (a
-    # volunteer's Accept on a request no unit holds: no statement more on that hot path)
+    names = [taker_name(p) for p in people] if takers is None else list(takers)
+    # the paired units holding it too (包联单位认领), each with its members on it (named with the unit, not
+    # among the volunteers): read unless the takers given fill every slot taken (a volunteer's Accept on a
+    # request no unit holds: no statement more on that hot path)
+    units: list[tuple[str, tuple[str, ...]]] = []
     if takers is None or (req.slots_taken or 0) > len(takers):
-        names += tuple(f"🏢 {n}" for n in await claims.claiming_units(session, req.id or 0))
+        for unit, members in await claims.claiming_units(session, req.id or 0):
+            on_it = tuple(taker_name(m) for m in members)
+            for name in on_it:
+                if name in names:
+                    names.remove(name)
+            units.append((unit, on_it))
     facts = CardFacts.of(req, this_year(core))
-    edits = [(f"request:{req.id}", RequestCard(chat_id=0, card=facts, takers=names, returned=returned))]
+    group = RequestCard(chat_id=0, card=facts, takers=tuple(names), units=tuple(units), returned=returned)
+    edits = [(f"request:{req.id}", group)]
     for ref, _chat_id, language in copies:
-        edits.append(
-            (ref, RequestCard(chat_id=0, language=language, card=facts, takers=names, returned=returned, lead=True))
-        )
+        edits.append((ref, replace(group, language=language, lead=True)))
     return edits
 
 

@@ -124,7 +124,10 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
         await audit.record(
             s, person.id, "task.release", "request", req.id, code=req.code, reason=rin.mask_phones(reason_v)[:200]
         )
-        if req.resident_id:
+        unit = ""  # a unit's member: the unit still holds the slot; its contact hears
+        if a.unit_claim_id is not None:
+            unit = await tell_contact_member_left(core, s, req, a, person, reason_v)
+        if req.resident_id:  # told it waits for another volunteer, or that the unit sends someone else
             await tell(
                 core,
                 s,
@@ -133,9 +136,9 @@ async def release_task(core: Core, actor: Actor, request_id: int, reason: str) -
                 TaskReleased,
                 code=req.code or "",
                 volunteer_name=display_name(person),
+                unit=unit,
             )
-        if a.unit_claim_id is not None:  # a unit's member: the unit still holds the slot; its contact hears
-            await tell_contact_member_left(core, s, req, a, person, reason_v)
+        if a.unit_claim_id is not None:
             await refresh_cards(core, s, req)
             return Released(req, True)
         for leader in await leaders_of(s, req.grid_id):

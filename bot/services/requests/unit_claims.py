@@ -191,7 +191,11 @@ async def assign_member(core: Core, actor: Actor, claim_id: int, person_id: int)
             household = await s.get(Household, req.household_id) if req.household_id else None
             sends: list[Send] = []
             taken = notice_for(
-                volunteer, TaskTaken, task=view_of(req, a, resident, household, this_year(core)), dispatched=True
+                volunteer,
+                TaskTaken,
+                task=view_of(req, a, resident, household, this_year(core)),
+                dispatched=True,
+                unit=unit.name,
             )
             if taken is not None:
                 sends.append((f"task-details:{aid}", taken, None, False))

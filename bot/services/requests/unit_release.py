@@ -149,19 +149,20 @@ async def reassign_unit_claim(
 
 async def tell_contact_member_left(
     core: Core, s: AsyncSession, req: HelpRequest, assignment: Assignment, member: Person, reason: str
-) -> None:
+) -> str:
     """A member gave their part of the unit's task back: the contact hears it in private, with the
-    claim as it is now (put another member on it, or give it back)."""
+    claim as it is now (put another member on it, or give it back). Returns the unit's name ("" if gone)."""
     claim = await s.get(UnitClaim, assignment.unit_claim_id) if assignment.unit_claim_id else None
     unit = await s.get(Unit, claim.unit_id) if claim is not None else None
     contact = await s.get(Person, unit.contact_id) if unit is not None and unit.contact_id else None
     if claim is None or unit is None:
-        return
+        return ""
     notice = notice_for(
         contact, UnitMemberLeft, claim=await claim_view(s, claim, unit, req), member=display_name(member), reason=reason
     )
     if notice is not None:
         await core.notifier.send(s, f"unit-member-left:{assignment.id}", notice)
+    return unit.name
 
 
 async def remind_waiting_unit_claims(core: Core) -> int:

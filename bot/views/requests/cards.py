@@ -22,8 +22,23 @@ INTRO_KEYS = {
 }
 
 
-def card_text(lang: str, card: CardFacts, takers: tuple[str, ...] | list[str], *, returned: bool = False) -> str:
-    """The public card: no address, no phone (and phone-like digits in the summary masked)."""
+def unit_label(lang: str, unit: str, members: tuple[str, ...]) -> str:
+    """A unit holding the request, with its members on it: "🏢 区税务局（张志愿）"."""
+    if not members:
+        return tp(lang, "request.card.unit_alone", unit=unit)
+    return tp(lang, "request.card.unit", unit=unit, members=names_list(lang, members))
+
+
+def card_text(
+    lang: str,
+    card: CardFacts,
+    takers: tuple[str, ...] | list[str],
+    *,
+    returned: bool = False,
+    units: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> str:
+    """The public card: no address, no phone (and phone-like digits in the summary masked). `units`:
+    the paired units holding it, each with its members on it (named with their unit)."""
     lines = [
         t(lang, "request.card.head", code=card.code, category=category_label(lang, card.category)),
         t(lang, "request.card.summary", summary=mask_phones(card.summary)),
@@ -34,8 +49,9 @@ def card_text(lang: str, card: CardFacts, takers: tuple[str, ...] | list[str], *
     fit = skills_fit(card.category)
     if fit:
         lines.append(t(lang, "request.card.skills", skills=skills_label(lang, fit)))
-    if takers:
-        lines.append(t(lang, "request.card.takers", names=names_list(lang, takers)))
+    if takers or units:
+        names = list(takers) + [unit_label(lang, unit, members) for unit, members in units]
+        lines.append(t(lang, "request.card.takers", names=names_list(lang, names)))
     if card.status != RequestStatus.open.value:
         lines.append(t(lang, "request.card.status", status=status_label(lang, card.status)))
     if returned:
@@ -58,7 +74,7 @@ def card_buttons(lang: str, card: CardFacts, *, lead: bool = False) -> Keyboard:
 
 @renders(RequestCard)
 def request_card(n: RequestCard, lang: str) -> OutMessage:
-    text = card_text(lang, n.card, n.takers, returned=n.returned)
+    text = card_text(lang, n.card, n.takers, returned=n.returned, units=n.units)
     if n.intro is not None:
         text = t(lang, INTRO_KEYS[n.intro], code=n.card.code, n=n.minutes, grid=n.grid) + "\n\n" + text
     return OutMessage(

@@ -128,12 +128,14 @@ def note_buttons(lang: str) -> Keyboard:
 @renders(TaskTaken)
 def task_taken(n: TaskTaken, lang: str) -> OutMessage:
     intro = "task.details.dispatched_intro" if n.dispatched else "task.details.taken_intro"
+    if n.unit:
+        intro = "task.details.unit_intro"
     return OutMessage(
         chat_id=n.chat_id,
         text=t(
             lang,
             "task.details.wrap",
-            intro=Raw(t(lang, intro, code=n.task.request.code or "")),
+            intro=Raw(t(lang, intro, code=n.task.request.code or "", unit=n.unit)),
             details=Raw(details_text(lang, n.task)),
         ),
         buttons=details_buttons(lang, n.task),
@@ -165,4 +167,5 @@ def done_reported(n: DoneReported, lang: str) -> OutMessage:
 
 @renders(TaskReleased)
 def task_released(n: TaskReleased, lang: str) -> OutMessage:
-    return OutMessage(chat_id=n.chat_id, text=t(lang, "request.released", code=n.code, name=n.volunteer_name))
+    key = "request.released_unit" if n.unit else "request.released"
+    return OutMessage(chat_id=n.chat_id, text=t(lang, key, code=n.code, name=n.volunteer_name, unit=n.unit))

@@ -1,0 +1,74 @@
+"""A unit's members on its claim, as people read it through the sandbox (包联单位认领): the card names the
+unit with its members ("🏢 区税务局（张志愿）", not "张志愿和🏢 区税务局"); the member hears that their unit sent
+them (not the grid leader); the resident, when a member gives their part back, hears that the unit still
+holds the request and sends someone else (not that it waits on the board). In Chinese and in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services.requests import CardFacts
+from bot.views.requests.cards import card_text
+from storage.models import HelpRequest
+from tests.support.harness import text_of
+from tests.support.waiting import settle
+
+from .test_tasks_flow import ADDRESS, new_request
+from .test_units_claiming import _unit_with_members
+
+
+@pytest.fixture
+async def world(world):
+    await settle(world)
+    return world
+
+
+async def test_the_card_names_the_unit_with_its_members_and_the_member_and_resident_hear_of_the_unit(world):
+    w = world
+    contact, _ = await _unit_with_members(w)
+    req, card = await new_request(w)
+    await contact.press("单位认领", chat=w.volunteer_group, message=card)
+    claimed = await contact.reply(contains="已认领")
+    await contact.press("张志愿", message=claimed)
+    details = await w.volunteers[0].reply(contains=ADDRESS)
+    assert "您的单位 区税务局 派您参加" in text_of(details) and "网格长" not in text_of(details)
+    named = await w.sb.wait_bot_message(w.volunteer_group, contains="（张志愿）", edited=True)
+    assert "✋ 已接单：🏢 区税务局（张志愿）" in text_of(named) and "张志愿和" not in text_of(named)
+    # a volunteer on their own and a second member: each where they belong
+    await contact.press("王志愿", message=await contact.reply(contains="参加成员：张志愿", edited=True))
+    await w.sb.wait_bot_message(w.volunteer_group, contains="🏢 区税务局（张志愿和王志愿）", edited=True)
+    # 张志愿 gives his part back: the resident hears the unit still holds it, not that it waits for anyone
+    await w.volunteers[0].press("退回", message=details)
+    await w.volunteers[0].reply(contains="请写一句原因")
+    await w.volunteers[0].send("临时加班")
+    told = text_of(await w.resident.reply(contains="临时去不了"))
+    assert "仍由 区税务局 认领" in told and "等待其他志愿者" not in told
+    await w.sb.wait_bot_message(w.volunteer_group, contains="🏢 区税务局（王志愿）", edited=True)
+    async with w.db.session() as s:
+        assert (await s.get(HelpRequest, req.id)).status == "filled"
+
+
+async def test_in_english_the_member_and_the_resident_hear_of_the_unit(world):
+    w = world
+    contact, _ = await _unit_with_members(w)
+    member = w.volunteers[0]
+    member.lang = "en"
+    await w.sb.add_user(member.id, member.name, language_code="en")
+    await member.send("/start")
+    await member.reply()
+    req, card = await new_request(w, resident=w.resident_en)
+    await contact.press("单位认领", chat=w.volunteer_group, message=card)
+    await contact.press("张志愿", message=await contact.reply(contains="已认领"))
+    details = await member.reply(contains=ADDRESS)
+    assert "Your unit, 区税务局, sends you on" in text_of(details) and "grid leader" not in text_of(details)
+    await member.press("Give back", message=details)
+    await member.reply(contains=req.code)
+    await member.send("overtime at work")
+    told = text_of(await w.resident_en.reply(contains="cannot make it"))
+    assert f"Their unit, 区税务局, still holds your request {req.code}" in told and "board" not in told
+
+
+def test_in_english_the_card_names_the_unit_with_its_members_in_brackets():
+    card = CardFacts(1, "A-1", "repairs", "x", "today", None, "filled", 3, 3, 2026)
+    text = card_text("en", card, ("Tom",), units=(("Tax <Office>", ("Ann", "Bo")), ("Post", ())))
+    assert "✋ Taken by: Tom, 🏢 Tax &lt;Office&gt; (Ann and Bo) and 🏢 Post" in text
