@@ -66,6 +66,13 @@ async def test_in_english_the_member_and_the_resident_hear_of_the_unit(world):
     await member.send("overtime at work")
     told = text_of(await w.resident_en.reply(contains="cannot make it"))
     assert f"Their unit, 区税务局, still holds your request {req.code}" in told and "board" not in told
+    # nobody of the unit is on it now; its contact gives it back: the resident hears it waits on the board
+    left = await contact.reply(contains="自己的部分")
+    await contact.press("单位退回", message=left)
+    await contact.reply(contains="请写一句原因")
+    await contact.send("单位临时有会")
+    back = text_of(await w.resident_en.reply(contains="back on the board"))
+    assert "区税务局" in back and req.code in back
 
 
 def test_in_english_the_card_names_the_unit_with_its_members_in_brackets():

@@ -45,7 +45,7 @@ async def _give_back(
     *,
     by_leader: bool,
 ) -> HelpRequest:
-    """Free the unit's slot; tell its members, the resident (if members were coming) and, when the
+    """Free the unit's slot; tell its members, the resident (if members were ever coming) and, when the
     contact gave it back, the grid's leaders; the cards follow."""
     require_status(req, RequestStatus.open.value, RequestStatus.filled.value)
     status = AssignmentStatus.removed if by_leader else AssignmentStatus.released
@@ -77,7 +77,7 @@ async def _give_back(
         )
     if by_leader:
         await tell(core, s, unit.contact_id, f"unit-taken-back:{cid}", UnitClaimTakenBack, code=code, unit=unit.name)
-    if req.resident_id and done.members:  # the resident was told who of the unit was coming
+    if req.resident_id and (done.members or await _ever_sent(s, cid)):  # the resident was told of the unit
         await tell(core, s, req.resident_id, f"unit-released:{cid}", TaskReleased, code=code, volunteer_name=unit.name)
     if not by_leader:
         for leader in await leaders_of(s, req.grid_id):
@@ -94,6 +94,14 @@ async def _give_back(
             )
     await refresh_cards(core, s, req, returned=True)
     return req
+
+
+async def _ever_sent(s: AsyncSession, claim_id: int) -> bool:
+    """Did the unit ever put a member on its claim (the resident was told who was coming, and, when they
+    gave their part back, that the unit still holds it)?"""
+    return (
+        await s.scalar(select(col(Assignment.id)).where(col(Assignment.unit_claim_id) == claim_id).limit(1))
+    ) is not None
 
 
 async def release_unit_claim(core: Core, actor: Actor, claim_id: int, reason: str) -> UnitClaimView:
