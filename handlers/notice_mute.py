@@ -11,7 +11,7 @@ from bot.services import loudspeaker
 from bot.transport import raw_api
 from bot.views import loudspeaker as view
 
-from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, lang_of, markup, query_of, say
+from .base import AnyHandler, Ctx, actor_of, core_of, domain_errors, edit_or_say, lang_of, markup, query_of, say
 
 ON, OFF = ("on", "开", "开启", "打开"), ("off", "关", "关闭")
 
@@ -28,7 +28,7 @@ async def notices_command(update: Update, context: Ctx) -> None:
         return
     muted = args[0] in OFF
     changed = await loudspeaker.set_notices_muted(core, actor, muted)
-    await say(update, view.mute_answer(lang, muted, changed), [[view.mute_button(lang, muted)]])
+    await say(update, view.mute_answer(lang, muted, changed), [[view.mute_button(lang, muted, view.MUTE_SCREEN)]])
 
 
 @domain_errors
@@ -50,5 +50,20 @@ async def mute_button(update: Update, context: Ctx) -> None:
         )
 
 
+@domain_errors
+async def mute_screen_button(update: Update, context: Ctx) -> None:
+    """The button under /notices: the choice set, and the message then says what it now is."""
+    q = query_of(update)
+    (flag,) = view.MUTE_SCREEN.parse(q.data)
+    lang, muted = lang_of(update, context), flag == "on"
+    changed = await loudspeaker.set_notices_muted(core_of(context), actor_of(update), muted)
+    await q.answer(view.mute_answer(lang, muted, changed))
+    await edit_or_say(update, *view.mute_state(lang, muted))
+
+
 def build_handlers() -> list[AnyHandler]:
-    return [CommandHandler("notices", notices_command), CallbackQueryHandler(mute_button, pattern=view.MUTE.pattern)]
+    return [
+        CommandHandler("notices", notices_command),
+        CallbackQueryHandler(mute_button, pattern=view.MUTE.pattern),
+        CallbackQueryHandler(mute_screen_button, pattern=view.MUTE_SCREEN.pattern),
+    ]

@@ -42,9 +42,9 @@ async def test_a_leader_sends_a_notice_to_the_grids_residents_and_watches_it_del
     assert "已发往 第一网格：共 6 处" in text_of(await leader.reply(edited=True, contains="已发往"))
 
     zh = await w.resident.reply(contains="📢 通知 · 第一网格")
-    assert NOTICE in text_of(zh) and [b["text"] for b in buttons_of(zh)] == ["🔕 不再接收通知"]
+    assert NOTICE in text_of(zh) and [b["text"] for b in buttons_of(zh)] == ["🔕 只收紧急通知"]
     en = await w.resident_en.reply(contains="📢 Notice · 第一网格")
-    assert NOTICE in text_of(en) and [b["text"] for b in buttons_of(en)] == ["🔕 No more notices"]
+    assert NOTICE in text_of(en) and [b["text"] for b in buttons_of(en)] == ["🔕 Only urgent notices"]
     group = await w.sb.wait_bot_message(w.resident_group, contains=NOTICE, since=0)
     assert not buttons_of(group) and "李网格长" in text_of(group)
     # the sender's card: every message out, three volunteers unreachable (they never started the bot)
@@ -100,14 +100,14 @@ async def test_residents_mute_non_urgent_notices_with_the_button_or_notices_off(
     await leader.press("居民", message=await leader.reply(contains="的哪些人"))
     await leader.press("📢 发送", message=await leader.reply(edited=True, contains="预览"))
     notice = await alice.reply(contains=NOTICE)
-    answer = await alice.press("No more notices", message=notice)
+    answer = await alice.press("Only urgent notices", message=notice)
     assert "only urgent notices will reach you" in answer["text"]
     turned = await alice.reply(edited=True)
     assert [b["text"] for b in buttons_of(turned)] == ["🔔 Receive notices again"] and NOTICE in text_of(turned)
     async with w.db.session() as s:
         assert len((await s.execute(select(NoticeMute))).scalars().all()) == 1
     await alice.send("/notices")
-    assert "You receive no notices from your grid" in text_of(await alice.reply())
+    assert "You receive only the urgent notices of your grid" in text_of(await alice.reply())
     # the next notice leaves her out and says so to the sender
     await leader.send("/notice 周六上午小区停水。")
     await leader.press("居民", message=await leader.reply(contains="的哪些人"))
@@ -123,6 +123,27 @@ async def test_residents_mute_non_urgent_notices_with_the_button_or_notices_off(
     assert "Already so" in text_of(await alice.reply())
     await alice.send("/notices maybe")
     assert "/notices on or /notices off" in text_of(await alice.reply())
+
+
+async def test_the_notices_screen_says_the_choice_its_button_just_made(world):
+    w, alice = world, world.resident_en
+    await _started(w.resident, alice)
+    await w.resident.send("/notices")
+    screen = await w.resident.reply(contains="您正在接收")
+    answer = await w.resident.press("只收紧急通知", message=screen)
+    assert "以后只收紧急通知" in answer["text"]
+    muted = await w.resident.reply(edited=True, contains="只接收紧急通知")
+    assert "您正在接收" not in text_of(muted) and [b["text"] for b in buttons_of(muted)] == ["🔔 重新接收通知"]
+    await w.resident.press("重新接收通知", message=muted)
+    assert "您正在接收" in text_of(await w.resident.reply(edited=True, contains="您正在接收"))
+    # in English, from the answer to /notices off
+    await alice.send("/notices off")
+    done = await alice.reply(contains="only urgent notices will reach you")
+    await alice.press("Receive notices again", message=done)
+    heard = await alice.reply(edited=True, contains="You receive the notices of your grid")
+    assert [b["text"] for b in buttons_of(heard)] == ["🔕 Only urgent notices"]
+    async with w.db.session() as s:
+        assert (await s.execute(select(NoticeMute))).scalars().all() == []
 
 
 async def test_who_may_send_and_what_a_notice_may_hold(world):

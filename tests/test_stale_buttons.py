@@ -103,6 +103,7 @@ EVERGREEN = {
     "meetings.SHOW": "the meeting's item as it is now",
     "honour.OPT": "sets the choice the button shows: left off the honour list, or back on it",
     "loudspeaker.MUTE": "sets the reader's choice the button shows: notices muted, or heard again",
+    "loudspeaker.MUTE_SCREEN": "the same under /notices, which then says the choice as it is now",
     "care.HOUSEHOLD": "begins a care plan for the household as it is now",
     "care_plans.PLAN": "the care plan's card as it is now",
     "buildings.BLD_LIST": "the leader's buildings as they are now",

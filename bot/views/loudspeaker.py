@@ -15,7 +15,8 @@ AUDIENCE = Callback("ann", "aud", One("residents", "volunteers", "both"))  # to 
 URGENT = Callback("ann", "urg", One("on", "off"))  # the preview's urgent flag
 SEND = Callback("ann", "send")
 CANCEL = Callback("ann", "cancel")
-MUTE = Callback("ann", "mute", One("on", "off"))  # under a notice: no more notices / hear them again
+MUTE = Callback("ann", "mute", One("on", "off"))  # under a notice: only urgent notices / hear them all again
+MUTE_SCREEN = Callback("ann", "mutes", One("on", "off"))  # the same under /notices: its text follows the choice
 
 PLACES_SHOWN = 40  # place buttons above Cancel
 
@@ -85,11 +86,12 @@ def sent(lang: str, place: str, recipients: int) -> str:
     return t(lang, "notice.sent", place=place, n=recipients)
 
 
-def mute_button(lang: str, muted: bool) -> Button:
-    """Under a notice: the button that does the opposite of what the reader chose."""
+def mute_button(lang: str, muted: bool, codec: Callback = MUTE) -> Button:
+    """Under a notice (or /notices, `codec` MUTE_SCREEN): the button that does the opposite of what
+    the reader chose."""
     if muted:
-        return Button(tp(lang, "notice.button.unmute"), data=MUTE.data("off"))
-    return Button(tp(lang, "notice.button.mute"), data=MUTE.data("on"))
+        return Button(tp(lang, "notice.button.unmute"), data=codec.data("off"))
+    return Button(tp(lang, "notice.button.mute"), data=codec.data("on"))
 
 
 @renders(Announced)
@@ -124,8 +126,8 @@ def delivery_card(n: DeliveryCard, lang: str) -> OutMessage:
 
 
 def mute_state(lang: str, muted: bool) -> tuple[str, Keyboard]:
-    """/notices: what the reader chose, and the button to change it."""
-    return t(lang, "notice.mute.muted" if muted else "notice.mute.hearing"), [[mute_button(lang, muted)]]
+    """/notices: what the reader chose, and the button to change it (pressed, this text follows)."""
+    return t(lang, "notice.mute.muted" if muted else "notice.mute.hearing"), [[mute_button(lang, muted, MUTE_SCREEN)]]
 
 
 def mute_answer(lang: str, muted: bool, changed: bool) -> str:
