@@ -44,7 +44,7 @@ def help_text(lang: str, summary: RoleSummary) -> str:
             + t(lang, "help.volunteer_certificate")
         )
     if summary.leads:
-        parts.append(t(lang, "help.leader"))
+        parts.append("\n".join(t(lang, k) for k in ("help.leader", "help.leader_meeting", "help.leader_care")))
     if summary.admin:
-        parts.append(t(lang, "help.admin"))
+        parts.append(t(lang, "help.admin") + "\n" + t(lang, "help.admin_units"))
     return "\n\n".join(parts)

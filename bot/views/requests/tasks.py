@@ -104,7 +104,7 @@ def task_list(lang: str, views: list[TaskView]) -> tuple[list[str], Keyboard]:
                 "task.list.item",
                 code=v.request.code or "",
                 category=category_label(lang, v.request.category),
-                summary=v.request.summary[:40],
+                summary=short(v.request.summary, 40),
             )
         )
         rows.append(
