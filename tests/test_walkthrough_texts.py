@@ -46,3 +46,9 @@ async def test_tasks_cuts_a_long_summary_with_an_ellipsis(world):
     await vol.send("/tasks")
     listed = text_of(await vol.reply(contains="您的任务"))
     assert summary[:39] + "…" in listed and summary not in listed
+
+
+async def test_every_english_menu_description_begins_with_a_capital_as_the_others_do(world):
+    menus = world.sb.state.commands  # "<scope json>|<language code>" -> commands
+    en = [c for key, cmds in menus.items() if key.endswith("|en") for c in cmds]
+    assert en and [c["command"] for c in en if not c["description"][:1].isupper()] == []
