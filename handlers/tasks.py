@@ -181,7 +181,9 @@ async def release_button(update: Update, context: Ctx) -> object:
     view = await live_task(core_of(context), actor_of(update), TASK_RELEASE.parse_id(press_data(update)))
     await query_of(update).answer()
     remember(context, PENDING, id=view.request.id)
-    await say(update, t(lang, "task.ask.reason", code=view.request.code or ""))
+    # a unit's member: their unit's contact hears the reason (not the grid leader)
+    key = "task.ask.reason_unit" if view.assignment.unit_claim_id is not None else "task.ask.reason"
+    await say(update, t(lang, key, code=view.request.code or ""))
     return REASON
 
 

@@ -39,7 +39,8 @@ async def test_the_card_names_the_unit_with_its_members_and_the_member_and_resid
     await w.sb.wait_bot_message(w.volunteer_group, contains="🏢 区税务局（张志愿和王志愿）", edited=True)
     # 张志愿 gives his part back: the resident hears the unit still holds it, not that it waits for anyone
     await w.volunteers[0].press("退回", message=details)
-    await w.volunteers[0].reply(contains="请写一句原因")
+    asked = text_of(await w.volunteers[0].reply(contains="请写一句原因"))
+    assert "会告诉本单位联系人" in asked and "网格长" not in asked
     await w.volunteers[0].send("临时加班")
     told = text_of(await w.resident.reply(contains="临时去不了"))
     assert "仍由 区税务局 认领" in told and "等待其他志愿者" not in told
@@ -62,7 +63,8 @@ async def test_in_english_the_member_and_the_resident_hear_of_the_unit(world):
     details = await member.reply(contains=ADDRESS)
     assert "Your unit, 区税务局, sends you on" in text_of(details) and "grid leader" not in text_of(details)
     await member.press("Give back", message=details)
-    await member.reply(contains=req.code)
+    asked = text_of(await member.reply(contains=req.code))
+    assert "your unit's contact will see it" in asked and "grid leader" not in asked
     await member.send("overtime at work")
     told = text_of(await w.resident_en.reply(contains="cannot make it"))
     assert f"Their unit, 区税务局, still holds your request {req.code}" in told and "board" not in told
