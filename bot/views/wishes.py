@@ -39,20 +39,28 @@ def wall_text(lang: str, wall: WishWall) -> str:
         )
         if w.held:
             lines.append(t(lang, "wish.wall.item_yours"))
-        elif not w.takeable:
+        elif not (w.takeable or w.unit_takeable):
             lines.append(t(lang, "wish.wall.item_other_grid"))
     lines.append("")
-    lines.append(t(lang, "wish.wall.foot_unit" if wall.unit else "wish.wall.foot"))
+    if wall.volunteer:
+        lines.append(t(lang, "wish.wall.foot"))
+    if wall.unit:
+        lines.append(t(lang, "wish.wall.foot_unit"))
     return "\n".join(lines)
 
 
 def wall_buttons(lang: str, wall: WishWall) -> Keyboard:
-    take, key = (WISH_UNIT, "wish.unit_button") if wall.unit else (WISH_TAKE, "wish.take_button")
-    rows: Keyboard = [
-        [Button(tp(lang, key, n=n, code=w.code), data=take.data(w.request_id, wall.grid_id, wall.page))]
-        for n, w in enumerate(wall.wishes, start=wall.page * PAGE_SIZE + 1)
-        if w.takeable
-    ]
+    rows: Keyboard = []
+    for n, w in enumerate(wall.wishes, start=wall.page * PAGE_SIZE + 1):
+        # a volunteer takes it themselves; a unit's contact (who may be a volunteer too) claims it for the unit
+        for may, take, key in (
+            (w.takeable, WISH_TAKE, "wish.take_button"),
+            (w.unit_takeable, WISH_UNIT, "wish.unit_button"),
+        ):
+            if may:
+                rows.append(
+                    [Button(tp(lang, key, n=n, code=w.code), data=take.data(w.request_id, wall.grid_id, wall.page))]
+                )
     nav = page_nav(lang, wall.page, wall.pages, lambda p: WISH_PAGE.data(wall.grid_id, p))
     if nav:
         rows.append(nav)

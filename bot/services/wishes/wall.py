@@ -38,6 +38,7 @@ class WishLine:
     places_left: int
     takeable: bool  # the reader may take it: a wish of their own grid they do not hold yet
     held: bool  # the reader holds it already
+    unit_takeable: bool = False  # the reader, a unit's contact, may claim it for the unit
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class WishWall:
     total: int  # wishes under the filter
     wishes: list[WishLine]
     this_year: int
-    unit: str = ""  # read by a paired unit's contact: claims are the unit's (empty: a volunteer)
+    unit: str = ""  # read by a paired unit's contact: they may claim for the unit (empty: a volunteer only)
+    volunteer: bool = True  # the reader may take wishes of their own grid themselves (a contact may be both)
 
 
 # the reader, their volunteer profile, its grid and community: one row
@@ -77,6 +79,8 @@ _CONTACT = (
     .order_by(col(Unit.id), col(Community.id))
     .limit(1)
 )
+# a volunteer's: the unit they are the contact of that is paired with their own community, if any
+_CONTACT_HERE = _CONTACT.where(col(Community.id) == bindparam("cid"))
 _GRIDS = select(col(Grid.id), col(Grid.name)).where(col(Grid.community_id) == bindparam("cid"))
 _WISHES = and_(
     col(HelpRequest.category) == WISH,
@@ -117,12 +121,16 @@ async def wish_wall(core: Core, actor: Actor, grid_id: int | None = None, page: 
         me = await load_me(s, actor, _ME)
         person, status, home, community_id, community = me
         unit = ""
-        if status != VolunteerStatus.approved.value or home is None or community_id is None:
+        volunteer = status == VolunteerStatus.approved.value and home is not None and community_id is not None
+        if not volunteer:
             contact = (await s.execute(_CONTACT, {"pid": person.id})).first()
             if contact is None:
                 raise NotAllowed("wish.error.not_volunteer")
             unit, community_id, community = contact
             home = 0  # a unit claims in every grid of the community it is paired with
+        else:  # a volunteer who is also the contact of a unit paired with their community claims for it too
+            here = (await s.execute(_CONTACT_HERE, {"pid": person.id, "cid": community_id})).first()
+            unit = here[0] if here is not None else ""
         counts = {int(g): int(n) for g, n in (await s.execute(_COUNTS, {"cid": community_id})).all()}
         grids = natural(
             [
@@ -151,8 +159,9 @@ async def wish_wall(core: Core, actor: Actor, grid_id: int | None = None, page: 
                 when_kind=r.when_kind,
                 when_date=r.when_date,
                 places_left=r.slots - r.slots_taken,
-                takeable=(bool(unit) or r.grid_id == home) and not held,
+                takeable=volunteer and r.grid_id == home and not held,
                 held=bool(held),
+                unit_takeable=bool(unit) and not held,
             )
             for r, held in rows
         ]
@@ -167,6 +176,7 @@ async def wish_wall(core: Core, actor: Actor, grid_id: int | None = None, page: 
             wishes=wishes,
             this_year=core.clock.now().astimezone(core.cfg.tz).year,
             unit=unit,
+            volunteer=volunteer,
         )
 
 
