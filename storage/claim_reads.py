@@ -120,9 +120,11 @@ TA = AS.alias("ta")  # every taker of the request, beside the volunteer's own as
 
 def taker_columns() -> list[Any]:
     """One row per taker (oldest first, order by TA.c.id): assignment id, and their person's id,
-    name, username (NULL when gone). What the card edits name, read with what the step needs."""
+    name, username (NULL when gone), and the unit's claim they are on for their unit (包联单位; NULL on
+    their own). What the card edits name, read with what the step needs."""
     return [
         TA.c.id.label("t_aid"),
+        TA.c.unit_claim_id.label("t_unit"),
         TAKER.c.id.label("t_id"),
         TAKER.c.name.label("t_name"),
         TAKER.c.username.label("t_username"),
@@ -165,6 +167,7 @@ def full_taker_columns(assignment: Any) -> list[Any]:
         assignment.c.volunteer_id.label("t_vid"),
         assignment.c.status.label("t_status"),
         assignment.c.hours.label("t_hours"),
+        assignment.c.unit_claim_id.label("t_unit"),
         *labelled(TAKER, "p_"),
     ]
 

@@ -134,7 +134,9 @@ async def _assign(
             sends.append((f"coming:{slot.assignment_id}", coming, None, False))
     others, copies = (slot.others, slot.copies) if audience is None else audience
     takers = None if others is None else [taker_name(p) for p in others] + [display_name(volunteer)]
-    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=copies))
+    # a unit may hold another place, its members among the takers: read on a request of several places
+    several = slot.slots > 1
+    await queue(core, s, sends, await card_edits(core, s, req, takers=takers, copies=copies, unit_members=several))
     return ClaimResult(
         req, slot.assignment_id, slot.slots - slot.slots_taken, slot.status == RequestStatus.filled.value
     )

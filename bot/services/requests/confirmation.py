@@ -133,7 +133,9 @@ async def complete(
         s, actor_id, "request.confirm", "request", req.id, code=req.code, outcome=outcome.value, by_leader=by_leader
     )
     # the volunteers' messages and the card edits in one insert; the takers' names already read
-    await queue(core, s, sends, await card_edits(core, s, req, takers=[display_name(p) for p in takers]))
+    members = any(a.t_unit is not None for a in rows)  # a unit's members among them: the card names the unit
+    names = [display_name(p) for p in takers]
+    await queue(core, s, sends, await card_edits(core, s, req, takers=names, unit_members=members))
 
 
 def _taker(row: Any) -> Person | None:

@@ -117,10 +117,12 @@ async def card_edits(
     returned: bool = False,
     takers: list[str] | None = None,
     copies: list[LeadCopy] | None = None,
+    unit_members: bool = False,
 ) -> list[Edit]:
     """The edits that bring every posted copy of the card to the request's current state.
     `takers`: their names, oldest first, and `copies`: the leaders' copies, when the caller already
-    read them (see taker_names, storage.card_reads)."""
+    read them (see taker_names, storage.card_reads); `unit_members`: a unit may hold it though the takers
+    given fill every slot taken (some of them are a unit's members)."""
     await session.flush()
     people: list[Taker] = []
     if copies is None or takers is None:
@@ -128,10 +130,10 @@ async def card_edits(
         copies = read if copies is None else copies
     names = [taker_name(p) for p in people] if takers is None else list(takers)
     # the paired units holding it too (包联单位认领), each with its members on it (named with the unit, not
-    # among the volunteers): read unless the takers given fill every slot taken (a volunteer's Accept on a
-    # request no unit holds: no statement more on that hot path)
+    # among the volunteers): read unless the takers given fill every slot taken and none is a unit's member
+    # (a volunteer's Accept on a request of one place: no statement more on that hot path)
     units: list[tuple[str, tuple[str, ...]]] = []
-    if takers is None or (req.slots_taken or 0) > len(takers):
+    if takers is None or unit_members or (req.slots_taken or 0) > len(takers):
         for unit, members in await claims.claiming_units(session, req.id or 0):
             on_it = tuple(taker_name(m) for m in members)
             for name in on_it:

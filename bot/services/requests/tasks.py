@@ -99,7 +99,9 @@ async def report_done(core: Core, actor: Actor, request_id: int, hours: float | 
             else:  # nobody to confirm (a household's request): the leaders confirm right away
                 await ask_leaders_to_confirm(core, s, req)
         # the resident's question and the card edits in one insert
-        await queue(core, s, sends, await card_edits(core, s, req, takers=taker_names_of(h.rows)))
+        members = any(r.t_unit is not None for r in h.rows)  # a unit's members among them: the card names the unit
+        edits = await card_edits(core, s, req, takers=taker_names_of(h.rows), unit_members=members)
+        await queue(core, s, sends, edits)
         return view_of(req, a, resident, household, this_year(core))
 
 
