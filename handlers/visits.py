@@ -40,6 +40,18 @@ async def visits_command(update: Update, context: Ctx) -> None:
 
 
 @domain_errors
+async def visits_page_button(update: Update, context: Ctx) -> None:
+    """◀️/▶️ of /visits: the list as it is now (a page past its end shows the last)."""
+    q = update.callback_query
+    assert q is not None and q.data is not None
+    if not await private_only(update, context):
+        return
+    mine = await visits.my_households(core_of(context), actor_of(update))
+    await edit_or_say(update, *pages.my_households(lang_of(update, context), mine, view.MINE_PAGE.parse_id(q.data)))
+    await q.answer()
+
+
+@domain_errors
 async def details_button(update: Update, context: Ctx) -> None:
     q = update.callback_query
     assert q is not None and q.data is not None
@@ -106,4 +118,5 @@ def build_handlers() -> list[AnyHandler]:
         CallbackQueryHandler(details_button, pattern=view.INFO.pattern),
         CallbackQueryHandler(ledger_button, pattern=view.LEDGER.pattern),
         CallbackQueryHandler(ledger_page_button, pattern=view.LEDGER_PAGE.pattern),
+        CallbackQueryHandler(visits_page_button, pattern=view.MINE_PAGE.pattern),
     ]

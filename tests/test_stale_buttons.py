@@ -53,6 +53,7 @@ EVERGREEN = {
     "visits.INFO": "a household's details as they are now",
     "visits.LEDGER": "a household's ledger as it is now",
     "visits.LEDGER_PAGE": "a page of it",
+    "visits.MINE_PAGE": "a page of /visits",
     # lists page by page: a page of the list as it is now
     "people.callbacks.PICK_SU_COMMUNITY": "a page of the communities as they are now",
     "people.callbacks.RES_COMMUNITIES_PAGE": "a page of the communities as they are now",

@@ -13,6 +13,7 @@ INFO = Callback("visit", "info", ID)  # a household's details
 LOG = Callback("visit", "log", ID)  # start logging a visit (also on the Friday list)
 LEDGER = Callback("visit", "ledger", ID)  # a household's ledger
 LEDGER_PAGE = Callback("visit", "lpage", PAGE)
+MINE_PAGE = Callback("visit", "mpage", PAGE)  # a page of /visits
 OUTCOME = Callback("visit", "out", ID, One(*(o.value for o in VisitOutcome)))
 SKIP_NOTE = Callback("visit", "skip", ID)
 FLAG = Callback("visit", "flag", ID, One(*(f.value for f in RedFlag)))

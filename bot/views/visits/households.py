@@ -13,9 +13,9 @@ from storage.models import Household
 from ..buildings import BLD_HOUSEHOLD
 from ..labels import value_label
 from ..message import Button, Keyboard
-from .common import INFO, LEDGER, LEDGER_PAGE, LOG, care_labels, flag_labels, outcome_label, short
+from .common import INFO, LEDGER, LEDGER_PAGE, LOG, MINE_PAGE, care_labels, flag_labels, outcome_label, short
 
-MAX_LISTED = 30
+PER_PAGE = 20  # 20 lines and 60 buttons: a page stays well inside Telegram's 4096 characters and 100 buttons
 NOTE_SHOWN = 160
 LEDGER_CHARS = 3800  # a ledger message stops before Telegram's 4096
 
@@ -30,14 +30,23 @@ def private_only_alert(lang: str) -> str:
     return tp(lang, "visit.private_only")
 
 
-def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
+def pages_of(mine: MyHouseholds) -> int:
+    return max(1, -(-len(mine.items) // PER_PAGE))
+
+
+def my_households(lang: str, mine: MyHouseholds, page: int = 0) -> tuple[str, Keyboard]:
+    """One page of /visits; `page` past the end (a button from when there were more): the last."""
     if not mine.items:
         return t(lang, "visit.list.none"), []
+    pages = pages_of(mine)
+    page = min(max(page, 0), pages - 1)
     lines, buttons = [t(lang, "visit.list.header", week=mine.week, count=len(mine.items))], []
+    if pages > 1:
+        lines.append(t(lang, "visit.list.page", page=page + 1, pages=pages))
     # a building head's households grouped by building (楼栋), a heading each; their paired ones first
     per_building = Counter(item.building for item in mine.items)
     grouped, group = any(per_building.keys() - {""}), None
-    for item in mine.items[:MAX_LISTED]:
+    for item in mine.items[page * PER_PAGE : (page + 1) * PER_PAGE]:
         hh = item.household
         if grouped and item.building != group:
             group = item.building
@@ -68,8 +77,13 @@ def my_households(lang: str, mine: MyHouseholds) -> tuple[str, Keyboard]:
                 Button(tp(lang, "visit.button.ledger"), data=LEDGER.data(stored_id(hh.id))),
             ]
         )
-    if len(mine.items) > MAX_LISTED:
-        lines.append(t(lang, "visit.list.more", n=len(mine.items) - MAX_LISTED))
+    nav = []
+    if page > 0:
+        nav.append(Button(tp(lang, "visit.button.prev"), data=MINE_PAGE.data(page - 1)))
+    if page + 1 < pages:
+        nav.append(Button(tp(lang, "visit.button.next"), data=MINE_PAGE.data(page + 1)))
+    if nav:
+        buttons.append(nav)
     return "\n".join(lines), buttons
 
 
