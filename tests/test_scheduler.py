@@ -201,3 +201,39 @@ async def test_start_registers_a_minute_tick_with_an_explicit_misfire_grace(db, 
         assert "second='2'" in str(jobs["redvest-tick"].trigger)
     finally:
         await scheduler.stop(app)
+
+
+async def test_jobs_run_sends_friday_lists_ahead_but_never_a_report_of_a_period_not_over(core, clock, db, capsys):
+    """`redvest jobs run` on a Tuesday: the Friday lists go (what they hold is the day ahead), but
+    next Monday's digest, the month's unit reports and honour list are refused with the day they go
+    and what shows them so far: sent now they would hold half a period and mark it done."""
+    from bot.cli.jobs import _run_now
+    from bot.jobs import honour_list, unit_reports
+
+    town = await seed_town(db, volunteers=1)
+    clock.set(at(2026, 11, 24, 10, 0))  # Tuesday of week 48; week 47's digest went out yesterday
+    await run_due(core)  # the scheduler's own runs of today (week 47's digest among them)
+    before = await job_runs(db)
+    said_of: list[str] = []
+
+    assert await _run_now(core, visit_list.JOB, None) == 0  # Friday's lists, on Tuesday
+    assert ("visit-list", f"c{town.community.id}:2026-W48") in await job_runs(db)
+    for job, period in (
+        (digest_job.JOB, f"c{town.community.id}:2026-W48"),
+        (unit_reports.JOB, "units:2026-11"),
+        (honour_list.JOB, f"c{town.community.id}:2026-11"),
+    ):
+        capsys.readouterr()
+        assert await _run_now(core, job, None) == 1
+        said = capsys.readouterr().out
+        said_of.append(said)
+        assert f"{job.name} {period}: not run. That period is not over yet" in said
+        assert job.report_of_past is not None and job.report_of_past((await scheduler.next_due(core, job))[0]) in said
+        assert (job.name, period) not in await job_runs(db)
+    assert f"`redvest digest --community {town.community.id} --week 2026-W48` prints the week so far" in said_of[0]
+    assert {r for r in await job_runs(db) if r[0] == "weekly-digest"} == {r for r in before if r[0] == "weekly-digest"}
+    assert not [k for k in await keys(db, "digest:") if "2026-W48" in k]  # nothing of week 48 queued
+
+    clock.set(at(2026, 11, 30, 8, 0))  # Monday: week 48's digest goes as always
+    assert "weekly-digest" in names(await run_due(core))
+    assert [k for k in await keys(db, "digest:") if "2026-W48" in k]

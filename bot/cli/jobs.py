@@ -77,6 +77,15 @@ async def _run_now(core: Core, job: Job, community: int | None) -> int:
     if not dues:
         print(f"{job.name}: nothing to run (no period within 15 days that is not done already)")
         return 1
+    early = [d for d in dues if d.opens > core.clock.now()]
+    if early and job.report_of_past is not None:
+        d = early[0]
+        print(
+            f"{job.name} {d.period}: not run. That period is not over yet: the scheduler sends it at "
+            f"{_when(core, d.opens)} ({core.cfg.bot.timezone}). Sent now, it would hold half the period's "
+            f"figures and the period would count as done. Instead, {job.report_of_past(d)}."
+        )
+        return 1
     failed = 0
     for d in dues:
         sent = await run_one(core, job, d)

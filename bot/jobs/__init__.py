@@ -31,6 +31,10 @@ class Job:
     name: str
     due: Callable[[Core, datetime], Awaitable[list[Due]]]
     run: Callable[[Core, Due], Awaitable[int]]
+    # A report on a period that must be over first (a week's digest, a month's report): `redvest jobs
+    # run` does not run it before its window opens (it would send half a period's figures and mark
+    # the period done, so the real one never went). It says what shows the period so far instead.
+    report_of_past: Callable[[Due], str] | None = None
 
 
 async def communities(core: Core) -> list[tuple[int, str]]:

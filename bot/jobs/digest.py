@@ -54,4 +54,11 @@ async def run(core: Core, d: Due) -> int:
     return await send_weekly_digests(core, community_id, week, prepare=prepare, city=city)
 
 
-JOB = Job(NAME, due, run)
+JOB = Job(
+    NAME,
+    due,
+    run,
+    report_of_past=lambda d: (
+        f"`redvest digest --community {d.args[0]} --week {d.args[1]}` prints the week so far without sending it"
+    ),
+)

@@ -44,4 +44,9 @@ async def run(core: Core, d: Due) -> int:
     return await publish_honour_list(core, community_id, month)
 
 
-JOB = Job(NAME, due, run)
+JOB = Job(
+    NAME,
+    due,
+    run,
+    report_of_past=lambda d: f"the dashboard shows the month so far (/dashboard/honour?month={d.args[1]})",
+)

@@ -39,4 +39,9 @@ async def run(core: Core, d: Due) -> int:
     return await send_unit_reports(core, month)
 
 
-JOB = Job(NAME, due, run)
+JOB = Job(
+    NAME,
+    due,
+    run,
+    report_of_past=lambda d: f"`redvest report units --month {d.args[0]}` writes the month so far without sending it",
+)
