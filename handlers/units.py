@@ -95,6 +95,14 @@ async def show_claim(update: Update, context: Ctx) -> None:
     await say(update, views.claim_text(lang, view), views.claim_buttons(view, lang))
 
 
+@domain_errors
+async def report(update: Update, context: Ctx) -> None:
+    """📋 on /unit: the unit's report of last month (or this month so far) to the contact, now."""
+    unit_id, which = views.UNIT_REPORT.parse(press_data(update))
+    asked = await units.ask_unit_report(core_of(context), actor_of(update), unit_id, this_month=which == 1)
+    await answer(update, views.report_asked(lang_of(update, context), asked))
+
+
 def build_handlers() -> list[AnyHandler]:
     return [
         CommandHandler("newunit", new_unit, filters=PRIVATE),
@@ -104,4 +112,5 @@ def build_handlers() -> list[AnyHandler]:
         CallbackQueryHandler(claim, pattern=TASK_UNIT_CLAIM.pattern),
         CallbackQueryHandler(assign, pattern=views.UNIT_ASSIGN.pattern),
         CallbackQueryHandler(show_claim, pattern=views.UNIT_SHOW.pattern),
+        CallbackQueryHandler(report, pattern=views.UNIT_REPORT.pattern),
     ]

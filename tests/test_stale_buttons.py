@@ -98,6 +98,7 @@ EVERGREEN = {
     "people.callbacks.PF_NO_UNIT": "sets no unit",
     "units.UNIT_PAIR": "sets the pairing to the value the button shows",
     "units.UNIT_SHOW": "the unit's task as it is now, for its contact (no buttons once the claim is over)",
+    "units.UNIT_REPORT": "the unit's report of the month as the ledger is now, for its contact as it is now",
     "people.callbacks.RES_GRID": "sets where the resident lives to the grid the button shows",
     "people.callbacks.PRIVACY_KEEP": "keeps everything: nothing to change",
     "meetings.NEXT": "the next open item of the meeting's list as it is now",

@@ -80,7 +80,7 @@ async def test_a_units_contact_claims_a_card_and_sends_two_members(world):
     listed = await contact.reply(contains="区税务局")
     roster = text_of(listed)
     assert roster.count(req.code) == 3 and ADDRESS not in roster and "张志愿和王志愿" in roster
-    assert [b["text"] for b in buttons_of(listed)] == [f"🏢 {req.code}：派人、退回"]
+    assert [b["text"] for b in buttons_of(listed)] == [f"🏢 {req.code}：派人、退回", "📋 上月报告", "📋 本月至今"]
 
 
 async def test_in_english_the_contact_reads_the_claim_and_a_filled_card_refuses_a_second_unit(world):

@@ -12,7 +12,7 @@ from bot.services.requests import (
     UnitClaimWaiting,
     UnitMemberLeft,
 )
-from bot.services.units import UnitContactNamed, UnitRoster, UnitSummary
+from bot.services.units import ReportAsked, UnitContactNamed, UnitRoster, UnitSummary
 from bot.views.callbacks import ID, Callback, Int
 from bot.views.labels import value_label
 from bot.views.message import Button, Keyboard, OutMessage
@@ -31,6 +31,8 @@ UNIT_RELEASE = Callback("unit", "rel", ID)
 UNIT_SHOW = Callback("unit", "show", ID)
 # an admin pairs a unit with one of their communities (1) or unpairs it (0): the value it is to get
 UNIT_PAIR = Callback("unit", "pair", ID, ID, Int(0, 1))
+# /unit: the contact asks for the unit's report now (unit): last month's (0) or this month's so far (1)
+UNIT_REPORT = Callback("unit", "rep", ID, Int(0, 1))
 
 
 def unit_text(lang: str, name: str | None) -> str:
@@ -80,9 +82,19 @@ def summary(lang: str, u: UnitSummary) -> tuple[str, Keyboard]:
 def roster(lang: str, r: UnitRoster) -> tuple[str, Keyboard]:
     """The unit's members with their open tasks, then its live claims, a button each (to put members
     on it or give it back)."""
-    return roster_text(lang, r), [
-        [Button(tp(lang, "units.show_button", code=c.code), data=UNIT_SHOW.data(c.claim_id))] for c in r.claims
+    reports = [
+        Button(tp(lang, "units.report_last_button"), data=UNIT_REPORT.data(r.unit_id, 0)),
+        Button(tp(lang, "units.report_this_button"), data=UNIT_REPORT.data(r.unit_id, 1)),
     ]
+    return roster_text(lang, r), [
+        *([Button(tp(lang, "units.show_button", code=c.code), data=UNIT_SHOW.data(c.claim_id))] for c in r.claims),
+        reports,
+    ]
+
+
+def report_asked(lang: str, a: ReportAsked) -> str:
+    """The answer to 📋: the report is on its way (it comes as the monthly one does)."""
+    return tp(lang, "units.report_asked_so_far" if a.so_far else "units.report_asked", unit=a.unit, month=a.month)
 
 
 def roster_text(lang: str, r: UnitRoster) -> str:
@@ -104,6 +116,7 @@ def roster_text(lang: str, r: UnitRoster) -> str:
             lines.append(t(lang, "units.roster_no_task"))
     if not r.members:
         lines.append(t(lang, "units.roster_empty"))
+    lines.append(t(lang, "units.roster_reports"))
     if r.claims:
         lines.append(t(lang, "units.roster_claims"))
     for c in r.claims:

@@ -183,6 +183,7 @@ async def wait_healthy(worker: Worker, timeout: float = 60) -> dict:
     """On a quiet machine the whole three-worker test (three starts, a kill, a restart) takes ~17 s; on
     two cores shared with other suites (load average ~10) one start took over 30 s. The deadline is
     generous: a healthy start never waits for it."""
+
     async def fetch() -> dict:
         if not worker.alive():
             raise AssertionError(f"{worker.name} exited with {worker.proc.returncode}:\n{worker.log_tail()}")

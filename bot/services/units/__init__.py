@@ -5,6 +5,7 @@ Other features, handlers and views import from here.
 
 from __future__ import annotations
 
+from .asked import ReportAsked, ask_unit_report
 from .facts import MemberMonth, UnitReport
 from .figures import UnitFigures, unit_figures
 from .notices import UnitContactNamed, UnitReportReady
@@ -13,6 +14,8 @@ from .reports import month_range, parse_month, previous_month, send_unit_reports
 from .roster import ClaimLine, Member, OpenTask, UnitRoster, my_units
 
 __all__ = [
+    "ReportAsked",
+    "ask_unit_report",
     "ClaimLine",
     "Member",
     "MemberMonth",
