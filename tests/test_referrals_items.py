@@ -104,6 +104,8 @@ async def test_an_admin_forwards_a_visit_problem_the_answer_closes_it_and_the_ho
     # the old card's buttons: their moment has passed; the meeting's list is empty
     answer = await zhou.press("x", message=card, data=f"wh:b:{ref.id}", force=True)
     assert answer["show_alert"] and "已经处理过了" in answer["text"]
+    # the grid's leader is told of the answer (through the outbox, in its own time), then asks
+    assert "已联系物业清理楼道" in text_of(await w.leader.reply(contains="答复了"))
     await w.leader.send("/meeting")
     assert "目前没有待办的入户问题" in text_of(await w.leader.reply())
     # nothing of it went to a group
