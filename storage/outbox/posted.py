@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -15,29 +15,33 @@ async def remember_card(session: AsyncSession, ref: str, chat_id: int, message_i
     await insert_ignore(session, PostedCard, dict(ref=ref, chat_id=chat_id, message_id=message_id), ["ref", "chat_id"])
 
 
+# built once: an edit of a card reads both for every copy it reaches, and building the statements
+# cost more than running them
+_CARDS = (
+    select(PostedCard, col(Person.language))
+    .outerjoin(Person, col(Person.tg_user_id) == col(PostedCard.chat_id))
+    .where(col(PostedCard.ref) == bindparam("ref"))
+    .order_by(col(PostedCard.id))
+)
+_PENDING = (
+    select(func.count())
+    .select_from(OutboxMessage)
+    .where(
+        and_(
+            col(OutboxMessage.card_ref) == bindparam("ref"),
+            col(OutboxMessage.kind) != OutboxKind.edit.value,
+            col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
+        )
+    )
+)
+
+
 async def cards(session: AsyncSession, ref: str) -> list[tuple[PostedCard, str | None]]:
     """Every posted copy of the card, with its reader's language as stored (None in a group chat,
     or for a person who never told Telegram theirs)."""
-    stmt = (
-        select(PostedCard, col(Person.language))
-        .outerjoin(Person, col(Person.tg_user_id) == col(PostedCard.chat_id))
-        .where(col(PostedCard.ref) == ref)
-        .order_by(col(PostedCard.id))
-    )
-    return [(card, language) for card, language in (await session.execute(stmt)).all()]
+    return [(card, language) for card, language in (await session.execute(_CARDS, {"ref": ref})).all()]
 
 
 async def card_pending(session: AsyncSession, ref: str) -> bool:
     """Is a send of this card still queued (so an edit must wait for it)?"""
-    n = await session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(
-            and_(
-                col(OutboxMessage.card_ref) == ref,
-                col(OutboxMessage.kind) != OutboxKind.edit.value,
-                col(OutboxMessage.status).in_([OutboxStatus.pending.value, OutboxStatus.sending.value]),
-            )
-        )
-    )
-    return bool(n)
+    return bool(await session.scalar(_PENDING, {"ref": ref}))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -22,6 +23,20 @@ from storage.enums import OPEN_REFERRAL_STATUSES, ReferralStatus
 from storage.models import Community, Department, Person, Referral
 
 OPEN = [st.value for st in OPEN_REFERRAL_STATUSES]
+
+
+def _withdraw(column: Any) -> Any:
+    return (
+        update(Referral)
+        .where(column == bindparam("key"), col(Referral.status).in_(OPEN))
+        .values(status=ReferralStatus.withdrawn.value, decided_at=bindparam("now"))
+        .returning(col(Referral.id), col(Referral.department_id), col(Referral.sent_by))
+    )
+
+
+# built once: every request closed or confirmed runs one of them (most find nothing to withdraw),
+# and building the statement cost more than running it
+_OF_REQUEST, _OF_ITEM = _withdraw(col(Referral.request_id)), _withdraw(col(Referral.issue_id))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,18 +62,11 @@ async def withdraw_referrals(
 ) -> int:
     """Withdraw the open referral(s) of this request (or meeting item) and tell their departments;
     `by`: the person who settled it. Returns how many were withdrawn (none: one statement, no load)."""
-    column = col(Referral.request_id) if request_id is not None else col(Referral.issue_id)
+    stmt = _OF_REQUEST if request_id is not None else _OF_ITEM
     key = request_id if request_id is not None else issue_id
     if key is None:
         return 0
-    rows = (
-        await s.execute(
-            update(Referral)
-            .where(column == key, col(Referral.status).in_(OPEN))
-            .values(status=ReferralStatus.withdrawn.value, decided_at=now)
-            .returning(col(Referral.id), col(Referral.department_id), col(Referral.sent_by))
-        )
-    ).all()
+    rows = (await s.execute(stmt, {"key": key, "now": now})).all()
     entity = "request" if request_id is not None else "visit_issue"
     for ref_id, dep_id, sent_by in rows:
         await audit.record(s, by, "referral.withdrawn", entity, key, referral_id=ref_id)
