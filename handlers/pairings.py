@@ -59,7 +59,7 @@ async def _grids_or_volunteers(update: Update, context: Ctx, unpair: bool) -> No
 async def _volunteers(update: Update, context: Ctx, grid_id: int, unpair: bool, *, new: bool = False) -> None:
     lang = lang_of(update, context)
     grid, vols = await hh.pairable_volunteers(core_of(context), actor_of(update), grid_id)
-    items = views.volunteer_items(grid.id or 0, vols, unpair=unpair)
+    items = views.volunteer_items(lang, grid.id or 0, vols, unpair=unpair)
     if not items:
         await show(
             update,
@@ -84,7 +84,7 @@ def _volunteer_picker(unpair: bool) -> None:
     async def load(update: Update, context: Ctx) -> list[tuple[str, str]]:
         grid_id = int(user_data(context).get("pair_grid", 0))
         grid, vols = await hh.pairable_volunteers(core_of(context), actor_of(update), grid_id)
-        return views.volunteer_items(grid.id or 0, vols, unpair=unpair)
+        return views.volunteer_items(lang_of(update, context), grid.id or 0, vols, unpair=unpair)
 
     picker(VOLUNTEER_PICKS[unpair])(load)
 

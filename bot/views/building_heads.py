@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.i18n import t, tn, tp
 from bot.services.buildings import BuildingHeadRemoved, HeadChoices, HeadGranted, HeadToRemove
 from bot.views.message import Button, Keyboard, OutMessage
+from bot.views.namesakes import told_apart
 from bot.views.places.lists import label
 from bot.views.render import renders
 
@@ -25,7 +26,10 @@ def picker(lang: str, c: HeadChoices) -> tuple[str, Keyboard]:
     text = tn(lang, "buildings.pick_head", c.total, building=c.building, grid=c.grid)
     if c.pages > 1:
         text += "\n" + t(lang, "buildings.pick_page", page=c.page + 1, pages=c.pages)
-    people = [Button(label(name), data=codecs.BLD_HEAD_SET.data(c.building_id, pid)) for pid, name in c.volunteers]
+    people = [
+        Button(told_apart(lang, label(name), c.hints.get(pid)), data=codecs.BLD_HEAD_SET.data(c.building_id, pid))
+        for pid, name in c.volunteers
+    ]
     rows = [people[i : i + COLUMNS] for i in range(0, len(people), COLUMNS)]
     pager = []
     if c.page > 0:

@@ -17,6 +17,7 @@ from .callbacks import ID, Callback, Int, One
 from .labels import value_label
 from .meetings import day_text
 from .message import Button, Keyboard, OutMessage
+from .namesakes import told_apart
 from .render import renders
 
 RULES = tuple(f"w{d}" for d in range(7)) + tuple(f"d{n}" for n in EVERY_DAYS)
@@ -97,9 +98,17 @@ def ask_rule(lang: str, household_id: int, what: str) -> tuple[str, Keyboard]:
 
 def ask_who(lang: str, setup: PlanSetup) -> tuple[str, Keyboard]:
     paired = [v for v in setup.volunteers if v.paired]
-    first = tp(lang, "care.who.paired", name=paired[0].name) if paired else tp(lang, "care.who.nobody_paired")
+    first = (
+        tp(lang, "care.who.paired", name=told_apart(lang, paired[0].name, paired[0].hint))
+        if paired
+        else tp(lang, "care.who.nobody_paired")
+    )
     rows: Keyboard = [[Button(first, data=WHO.data(setup.household_id, 0))]]
-    others = [Button(v.name, data=WHO.data(setup.household_id, v.person_id)) for v in setup.volunteers if not v.paired]
+    others = [
+        Button(told_apart(lang, v.name, v.hint), data=WHO.data(setup.household_id, v.person_id))
+        for v in setup.volunteers
+        if not v.paired
+    ]
     rows += [others[i : i + 2] for i in range(0, len(others), 2)]
     rows.append([Button(tp(lang, "care.button.cancel"), data=CANCEL.data())])
     return t(lang, "care.ask.who"), rows

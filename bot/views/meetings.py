@@ -22,6 +22,7 @@ from . import referrals as whistle  # its codec by the module, so it keeps its h
 from .callbacks import ID, Callback, Int, One
 from .labels import value_label
 from .message import Button, Keyboard, OutMessage
+from .namesakes import told_apart
 from .referral_state import state_lines
 from .render import renders
 
@@ -131,7 +132,7 @@ def owner_picker(lang: str, item: MeetingItem, choices: Sequence[OwnerChoice]) -
     rows: Keyboard = []
     for c in choices:
         mark = "meeting.owner.paired" if c.paired else "meeting.owner.leader" if c.leader else "meeting.owner.plain"
-        button = Button(tp(lang, mark, name=c.name), data=OWNER.data(item.id, c.person_id))
+        button = Button(tp(lang, mark, name=told_apart(lang, c.name, c.hint)), data=OWNER.data(item.id, c.person_id))
         if rows and len(rows[-1]) < 2:
             rows[-1].append(button)
         else:

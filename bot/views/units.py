@@ -16,6 +16,7 @@ from bot.services.units import ReportAsked, UnitContactNamed, UnitRoster, UnitSu
 from bot.views.callbacks import ID, Callback, Int
 from bot.views.labels import value_label
 from bot.views.message import Button, Keyboard, OutMessage
+from bot.views.namesakes import told_apart
 from bot.views.places.lists import choice_buttons
 from bot.views.render import renders
 from storage.models import Unit
@@ -161,7 +162,10 @@ def claim_buttons(c: UnitClaimView, lang: str) -> Keyboard:
     """A button per member (ticked: on it), then Give back; none once the claim is over."""
     if not c.live:
         return []
-    rows = [[Button(ticked(m.on_it, m.name), data=UNIT_ASSIGN.data(c.claim_id, m.person_id))] for m in c.members]
+    rows = [
+        [Button(ticked(m.on_it, told_apart(lang, m.name, m.hint)), data=UNIT_ASSIGN.data(c.claim_id, m.person_id))]
+        for m in c.members
+    ]
     return rows + [[Button(tp(lang, "units.release_button"), data=UNIT_RELEASE.data(c.claim_id))]]
 
 

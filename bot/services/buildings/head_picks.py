@@ -7,7 +7,7 @@ exist, the volunteer is still an approved volunteer of that grid and not its hea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -15,6 +15,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed
 from bot.services.kernel.ids import stored_id
+from bot.services.kernel.namesakes import namesake_hints
 from bot.services.kernel.order import natural
 from bot.services.kernel.roles import Actor, can_lead, ensure_person
 from storage.enums import VolunteerStatus
@@ -37,6 +38,7 @@ class HeadChoices:
     page: int
     pages: int
     total: int
+    hints: dict[int, str] = field(default_factory=dict)  # what tells namesakes apart (kernel.namesakes)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ async def head_choices(core: Core, actor: Actor, building_id: int, page: int = 0
         heading = select(col(BuildingHead.person_id)).where(col(BuildingHead.building_id) == b.id)
         found = (
             await s.execute(
-                select(col(Person.id), col(Person.name))
+                select(col(Person.id), col(Person.name), col(Person.phone))
                 .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
                 .where(
                     col(VolunteerProfile.grid_id) == b.grid_id,
@@ -65,11 +67,19 @@ async def head_choices(core: Core, actor: Actor, building_id: int, page: int = 0
                 )
             )
         ).all()
-    people = natural(((stored_id(pid), str(name)) for pid, name in found), lambda p: p[1], lambda p: p[0])
+    people = natural(((stored_id(pid), str(name)) for pid, name, _ in found), lambda p: p[1], lambda p: p[0])
+    hints = namesake_hints((pid, name, phone) for pid, name, phone in found)
     pages = max(1, -(-len(people) // PAGE))
     page = min(max(page, 0), pages - 1)
     return HeadChoices(
-        stored_id(b.id), b.name, grid.name, tuple(people[page * PAGE : (page + 1) * PAGE]), page, pages, len(people)
+        stored_id(b.id),
+        b.name,
+        grid.name,
+        tuple(people[page * PAGE : (page + 1) * PAGE]),
+        page,
+        pages,
+        len(people),
+        hints,
     )
 
 

@@ -117,6 +117,7 @@ class VolunteerChoice:
     person_id: int
     name: str
     paired: bool
+    hint: str | None = None  # what tells a namesake apart (kernel.namesakes)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import NotAllowed, NotFound
 from bot.services.kernel.ids import row_id, stored_id
+from bot.services.kernel.namesakes import namesake_hints
 from bot.services.kernel.order import natural_key
 from bot.services.kernel.periods import zone
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, led_grids
@@ -82,10 +83,13 @@ async def _volunteers(s: AsyncSession, hh: Household) -> list[VolunteerChoice]:
             )
         )
     ).scalars()
-    out = {p.id: VolunteerChoice(stored_id(p.id), p.name or f"#{p.id}", True) for p in paired}
-    for p in sorted(others, key=lambda p: (natural_key(p.name or ""), p.id or 0)):
-        out.setdefault(p.id, VolunteerChoice(stored_id(p.id), p.name or f"#{p.id}", False))
-    return list(out.values())[:MAX_HOUSEHOLDS]
+    people = {p.id: p for p in [*paired, *sorted(others, key=lambda p: (natural_key(p.name or ""), p.id or 0))]}
+    hints = namesake_hints((p.id, p.name, p.phone) for p in people.values())
+    paired_ids = {p.id for p in paired}
+    return [
+        VolunteerChoice(stored_id(p.id), p.name or f"#{p.id}", p.id in paired_ids, hints.get(stored_id(p.id)))
+        for p in people.values()
+    ][:MAX_HOUSEHOLDS]
 
 
 async def special_households(core: Core, actor: Actor) -> list[HouseholdChoice]:

@@ -14,6 +14,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.kernel.ids import row_id
+from bot.services.kernel.namesakes import namesake_hints
 from bot.services.kernel.periods import zone
 from bot.services.kernel.roles import Actor, can_lead, ensure_person, leaders_of
 from bot.services.kernel.text import clean_text
@@ -79,9 +80,11 @@ async def _candidates(s: AsyncSession, item: MeetingItem) -> list[OwnerChoice]:
     ).scalars()
     out: dict[int, OwnerChoice] = {}
     paired_ids, leader_ids = {p.id for p in paired}, {p.id for p in leaders}
-    for p in [*paired, *leaders, *volunteers]:
-        if p.id is not None and p.id not in out:
-            out[p.id] = OwnerChoice(p.id, p.name or f"#{p.id}", p.id in paired_ids, p.id in leader_ids)
+    people = {p.id: p for p in [*paired, *leaders, *volunteers] if p.id is not None}
+    hints = namesake_hints((p.id, p.name, p.phone) for p in people.values())
+    for pid, p in people.items():
+        if pid is not None:
+            out[pid] = OwnerChoice(pid, p.name or f"#{pid}", pid in paired_ids, pid in leader_ids, hints.get(pid))
     return list(out.values())[:MAX_OWNERS]
 
 

@@ -72,6 +72,7 @@ class OwnerChoice:
     name: str
     paired: bool  # the household's paired volunteer
     leader: bool
+    hint: str | None = None  # what tells a namesake apart (kernel.namesakes)
 
 
 @dataclass(frozen=True)

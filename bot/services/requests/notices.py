@@ -235,6 +235,7 @@ class UnitMember:
     person_id: int
     name: str
     on_it: bool  # holds the task under the unit's claim
+    hint: str | None = None  # what tells a namesake apart (kernel.namesakes)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import AlreadyTaken, AlreadyYours, Conflict, NotAllowed, NotFound
+from bot.services.kernel.namesakes import namesake_hints
 from bot.services.kernel.roles import Actor, ensure_person, row_id
 from storage import audit, claim_reads, claims
 from storage.claim_reads import HOLDING
@@ -61,7 +62,7 @@ async def claim_view(s: AsyncSession, claim: UnitClaim, unit: Unit, req: HelpReq
     grid = await s.get_one(Grid, req.grid_id)
     rows = (
         await s.execute(
-            select(col(Person.id), col(Person.name))
+            select(col(Person.id), col(Person.name), col(Person.phone))
             .join(VolunteerProfile, col(VolunteerProfile.person_id) == col(Person.id))
             .join(Grid, col(Grid.id) == col(VolunteerProfile.grid_id))
             .where(
@@ -82,6 +83,7 @@ async def claim_view(s: AsyncSession, claim: UnitClaim, unit: Unit, req: HelpReq
             )
         ).scalars()
     )
+    hints = namesake_hints((pid, name, phone) for pid, name, phone in rows)
     return UnitClaimView(
         key_of(claim),
         unit.name,
@@ -89,7 +91,7 @@ async def claim_view(s: AsyncSession, claim: UnitClaim, unit: Unit, req: HelpReq
         req.category,
         req.summary,
         claim.status == claims.LIVE_CLAIM and req.status in (RequestStatus.open.value, RequestStatus.filled.value),
-        [UnitMember(int(pid or 0), name, pid in on) for pid, name in rows],
+        [UnitMember(int(pid or 0), name, pid in on, hints.get(int(pid or 0))) for pid, name, _ in rows],
     )
 
 

@@ -20,6 +20,7 @@ from bot.views.places.lists import PER_PAGE, choice_buttons, page_nav
 from bot.views.render import renders
 from storage.enums import VolunteerStatus
 
+from ..namesakes import names_told_apart
 from .callbacks import VOL_APPROVE, VOL_DECLINE, VOL_LIST_PAGE, VOL_REINSTATE, VOL_SUSPEND
 from .labels import skills_text, status_text, work_group_text, yes_no
 
@@ -64,6 +65,7 @@ def volunteer_list(lang: str, views: list[VolunteerView], total: int, page: int)
     """/volunteers: one page of the approved and suspended volunteers, by grid, with suspend / reinstate."""
     lines, grid = [t(lang, "volunteers.list_header", n=total)], None
     rows = []
+    names = names_told_apart(lang, (v.person for v in views))
     for v in views:
         if v.grid.id != grid:
             grid = v.grid.id
@@ -73,7 +75,7 @@ def volunteer_list(lang: str, views: list[VolunteerView], total: int, page: int)
             t(
                 lang,
                 "volunteers.list_line_suspended" if suspended else "volunteers.list_line",
-                name=v.person.name,
+                name=names.get(v.person.id or 0, v.person.name),
                 skills=skills_text(lang, v.profile.skills) or "—",
             )
         )
@@ -82,7 +84,7 @@ def volunteer_list(lang: str, views: list[VolunteerView], total: int, page: int)
             (
                 tp(lang, "volunteers.reinstate_button" if suspended else "volunteers.suspend_button")
                 + " "
-                + v.person.name,
+                + names.get(v.person.id or 0, v.person.name),
                 press.data(v.profile.id),
             )
         )

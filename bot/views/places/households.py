@@ -8,6 +8,7 @@ from typing import Any
 from bot.i18n import join_list, t, tn, tnp, tp
 from bot.services.places import HouseholdRow
 from bot.views.message import Button, Keyboard
+from bot.views.namesakes import names_told_apart
 from storage.models import Household, Pairing, Person
 
 from .callbacks import (
@@ -129,10 +130,15 @@ def saved_buttons(lang: str, grid_id: int) -> Keyboard:
 
 
 # ------------------------------------------------------------------ /pair, /unpair
-def volunteer_items(grid_id: int, volunteers: list[tuple[Person, int]], *, unpair: bool) -> list[tuple[str, str]]:
+def volunteer_items(
+    lang: str, grid_id: int, volunteers: list[tuple[Person, int]], *, unpair: bool
+) -> list[tuple[str, str]]:
     """Volunteers with how many households they look after (for /unpair: only those with some)."""
     press = HH_UNPAIR_VOLUNTEER if unpair else HH_PAIR_VOLUNTEER
-    return [(f"{p.name} ({n})", press.data(grid_id, p.id)) for p, n in volunteers if n or not unpair]
+    names = names_told_apart(lang, (p for p, _ in volunteers))
+    return [
+        (f"{names.get(p.id or 0, p.name)} ({n})", press.data(grid_id, p.id)) for p, n in volunteers if n or not unpair
+    ]
 
 
 def household_choice(

@@ -22,6 +22,7 @@ from storage.models import HelpRequest, Person
 from .. import referrals as whistle  # its codec by the module, so it keeps its home's name
 from ..callbacks import Callback
 from ..message import Button, Keyboard, OutMessage
+from ..namesakes import names_told_apart
 from ..referral_state import state_lines, status_text
 from ..render import renders
 from .callbacks import (
@@ -154,26 +155,23 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
 
 def volunteer_rows(lang: str, loads: list[VolunteerLoad], kind: Callback, *ids: int) -> Keyboard:
     """A button a volunteer (skills that fit first); its press is `kind` with `ids` and their person id."""
+    names = names_told_apart(lang, (v.person for v in loads[:30]), width=20)
     return [
         [
             Button(
-                tp(
-                    lang,
-                    "board.pick_item",
-                    fit="✓ " if v.fits else "",
-                    name=short(v.person.name or "?"),
-                    n=v.open_tasks,
-                ),
+                tp(lang, "board.pick_item", fit="✓ " if v.fits else "", name=names[v.person.id], n=v.open_tasks),
                 data=kind.data(*ids, v.person.id),
             )
         ]
         for v in loads[:30]
+        if v.person.id is not None
     ]
 
 
 def holder_rows(lang: str, request_id: int, people: list[Person], units: list[UnitHolding]) -> Keyboard:
     """Reassign: whose slot moves (a volunteer's, or a unit's claim whole)."""
-    rows = [[Button(short(p.name or "?"), data=BOARD_REASSIGN_FROM.data(request_id, p.id))] for p in people]
+    names = names_told_apart(lang, people, width=20)
+    rows = [[Button(names[p.id], data=BOARD_REASSIGN_FROM.data(request_id, p.id))] for p in people if p.id is not None]
     return rows + [
         [Button(short(unit_name(lang, u), 40), data=BOARD_REASSIGN_UNIT.data(request_id, u.claim_id))] for u in units
     ]
