@@ -23,6 +23,7 @@ from storage.enums import EventKind, SignupStatus
 
 from .callbacks import ID, Callback, One
 from .message import Button, Keyboard, OutMessage
+from .namesakes import told_apart
 from .points import award_line
 from .render import renders
 
@@ -196,12 +197,13 @@ def roster_message(lang: str, roster: Roster) -> tuple[str, Keyboard]:
     buttons = []
     for line in roster.lines:
         name = line.name or "—"
-        lines.append(t(lang, "events.roll.line", name=name, status=status_label(lang, line.status)))
+        shown = told_apart(lang, name, line.hint)
+        lines.append(t(lang, "events.roll.line", name=shown, status=status_label(lang, line.status)))
         if roster.open_for_check_in and line.status != SignupStatus.attended.value:
             buttons.append(
                 [
                     Button(
-                        tp(lang, "events.button.attended", name=_short(name, 16)),
+                        tp(lang, "events.button.attended", name=told_apart(lang, _short(name, 16), line.hint)),
                         data=ATTENDANCE.data(ev.id, line.person_id, "1"),
                     ),
                     Button(tp(lang, "events.button.no_show"), data=ATTENDANCE.data(ev.id, line.person_id, "0")),

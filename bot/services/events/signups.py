@@ -19,6 +19,7 @@ from sqlmodel import col
 from bot.services.kernel.core import Core
 from bot.services.kernel.errors import Conflict, NotAllowed, NotForYou, NotFound
 from bot.services.kernel.life_common import aware, lock
+from bot.services.kernel.namesakes import namesake_hints
 from bot.services.kernel.roles import Actor, approved_volunteer, ensure_person
 from bot.services.points import Part, PartKind, grant
 from storage import audit
@@ -44,6 +45,7 @@ class RosterLine:
     person_id: int
     name: str | None
     status: str
+    hint: str | None = None  # what tells a namesake apart (kernel.namesakes)
 
 
 @dataclass
@@ -141,7 +143,7 @@ async def roster(core: Core, actor: Actor, event_id: int) -> Roster:
         ev = await _managed_event(s, person, event_id)
         rows = (
             await s.execute(
-                select(col(EventSignup.volunteer_id), col(Person.name), col(EventSignup.status))
+                select(col(EventSignup.volunteer_id), col(Person.name), col(EventSignup.status), col(Person.phone))
                 .join(Person, col(Person.id) == col(EventSignup.volunteer_id))
                 .where(col(EventSignup.event_id) == ev.id, col(EventSignup.status) != SignupStatus.withdrawn.value)
                 .order_by(col(EventSignup.id))
@@ -149,7 +151,8 @@ async def roster(core: Core, actor: Actor, event_id: int) -> Roster:
         ).all()
         tz = await timezone_of(s, ev)
         is_open = core.clock.now() >= aware(ev.starts_at) - CHECK_IN_FROM
-        return Roster(ev, [RosterLine(pid, name, st) for pid, name, st in rows], tz, is_open)
+        hints = namesake_hints((pid, name, phone) for pid, name, _, phone in rows)
+        return Roster(ev, [RosterLine(pid, name, st, hints.get(pid)) for pid, name, st, _ in rows], tz, is_open)
 
 
 async def mark_attendance(
