@@ -20,6 +20,7 @@ from . import (
     emergency,
     errors,
     events,
+    group_buttons,
     groups,
     honour,
     households,
@@ -89,6 +90,7 @@ def build_all() -> list[AnyHandler]:
 
 
 def register(app: App) -> None:
+    app.add_handler(group_buttons.build_handler(), group=group_buttons.GROUP)  # a private chat's button in a group
     app.add_handler(leaving.build_handler(), group=leaving.GROUP)  # a conversation the gate ended: say so first
     app.add_handlers(build_all())
     app.add_error_handler(errors.error_handler)

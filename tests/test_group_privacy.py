@@ -1,12 +1,17 @@
 """No button pressed in a group chat ever puts a resident's address or phone there: every codec the
-views declare, pressed by the grid's leader, the admin and the volunteer on the task in the
-volunteer group, and by the leader and the resident in the residents' group, with the ids of a real
-request and household (buttons are never trusted: a forged or misplaced press included)."""
+views declare, pressed by the grid's leader, the admin, the volunteer on the task and a department's
+contact in the volunteer group, and by the leader and the resident in the residents' group, with the
+ids of real rows (a request taken and forwarded to a department with its address and phone, a
+household with a care plan and a problem found on a visit). Buttons are never trusted: a forged or
+misplaced press included."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.services import care, referrals
+from bot.services.kernel.roles import Actor
+from bot.services.visits import record_visit
 from bot.views.callbacks import Int, One
 from tests.support.harness import text_of
 from tests.support.stale import every_codec
@@ -45,12 +50,22 @@ async def test_no_press_in_a_group_shows_an_address_or_a_phone(world, monkeypatc
     req, _ = await new_request(w, phone=PHONE)
     await accept(w.volunteers[0], w, req.code)
     await w.volunteers[0].reply(contains=ADDRESS)
+    core, admin, leader = w.bot.core, Actor(9001, "社区书记"), Actor(1001, "李网格长")
+    zhou = await w.bot.user(5001, "老周")  # the department's contact, also in the volunteers' group
+    await zhou.send("/start")
+    await zhou.reply()
+    await w.sb.member(w.volunteer_group, zhou.id)
+    dep = await referrals.add_department(core, admin, "街道城管科", 5001)
+    await referrals.forward(core, admin, req.id, dep.id, address=True, phone=True, days=3)
+    await zhou.reply(contains=ADDRESS)
+    await record_visit(core, Actor(2001, "张志愿"), w.household.id, "needs_help", "暖气不热", ["no_heating"])
+    await care.create_plan(core, leader, w.household.id, "量血压", weekday=0)
     await w.leader.send("/help", chat=w.resident_group)  # a bot message there to press on
     await w.leader.reply(chat=w.resident_group)
     await settle(w)
-    since = await w.sb.last_seq()
-    presses = [(u, w.volunteer_group) for u in (w.leader, w.admin, w.volunteers[0])]
+    presses = [(u, w.volunteer_group) for u in (w.leader, w.admin, w.volunteers[0], zhou)]
     presses += [(u, w.resident_group) for u in (w.leader, w.resident)]
+    since = await w.sb.last_seq()
     anchor = {chat: await w.leader.last(chat) for chat in (w.volunteer_group, w.resident_group)}
     tried = 0
     for _name, codec in sorted(every_codec().items()):
@@ -63,9 +78,10 @@ async def test_no_press_in_a_group_shows_an_address_or_a_phone(world, monkeypatc
         await settle(w)
     await settle(w)
     leaks = []
-    for chat in (w.volunteer_group, w.resident_group):
-        for m in await w.sb.messages(chat, since_seq=since):
-            if m["from_bot"] and (ADDRESS in text_of(m) or PHONE in text_of(m)):
-                leaks.append((chat, text_of(m)[:120]))
+    for ev in await w.sb.events(since):  # every message sent there, and every edit of one
+        m = ev.get("message") or {}
+        if ev.get("chat_id") in (w.volunteer_group, w.resident_group) and ev["type"] != "message_deleted":
+            if ADDRESS in text_of(m) or PHONE in text_of(m):
+                leaks.append((ev["chat_id"], f"{ev['type']}: {text_of(m)[:120]}"))
     assert tried > 400
     assert leaks == [], "\n".join(f"{c}: {t!r}" for c, t in leaks)
