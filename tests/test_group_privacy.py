@@ -1,5 +1,5 @@
-"""No button pressed in a group chat ever puts a resident's address or phone there: every codec the
-views declare, pressed by the grid's leader, the admin, the volunteer on the task and a department's
+"""No button pressed and no command typed in a group chat ever puts a resident's address or phone
+there (sent or edited in). Buttons: every codec the views declare, pressed by the grid's leader, the admin, the volunteer on the task and a department's
 contact in the volunteer group, and by the leader and the resident in the residents' group, with the
 ids of real rows (a request taken and forwarded to a department with its address and phone, a
 household with a care plan and a problem found on a visit). Buttons are never trusted: a forged or
@@ -13,6 +13,7 @@ from bot.services import care, referrals
 from bot.services.kernel.roles import Actor
 from bot.services.visits import record_visit
 from bot.views.callbacks import Int, One
+from tests.support.fuzz import commands
 from tests.support.harness import text_of
 from tests.support.stale import every_codec
 from tests.support.waiting import settle
@@ -40,8 +41,9 @@ def data_of(codec) -> str | None:
     return None
 
 
-async def test_no_press_in_a_group_shows_an_address_or_a_phone(world, monkeypatch):
-    w = world
+async def town_with_details(w, monkeypatch) -> tuple[object, object]:
+    """A request taken and forwarded with its address and phone, a household with a care plan and a
+    problem found on a visit; the department's contact (老周) in the volunteers' group."""
     # hundreds of answers in two groups: Telegram's 20 a minute a group (and the bot's own pacing of
     # them) lifted, or the walk would take an hour
     monkeypatch.setattr("bot.transport.limits.GROUP_PER_MINUTE", 1_000_000)
@@ -63,9 +65,25 @@ async def test_no_press_in_a_group_shows_an_address_or_a_phone(world, monkeypatc
     await w.leader.send("/help", chat=w.resident_group)  # a bot message there to press on
     await w.leader.reply(chat=w.resident_group)
     await settle(w)
+    return req, zhou
+
+
+def leaks_since(events: list[dict], groups: tuple[int, ...]) -> list[str]:
+    out = []
+    for ev in events:  # every message sent there, and every edit of one
+        m = ev.get("message") or {}
+        if ev.get("chat_id") in groups and ev["type"] != "message_deleted":
+            if ADDRESS in text_of(m) or PHONE in text_of(m):
+                out.append(f"{ev['chat_id']} {ev['type']}: {text_of(m)[:120]}")
+    return out
+
+
+async def test_no_press_in_a_group_shows_an_address_or_a_phone(world, monkeypatch):
+    w = world
+    req, zhou = await town_with_details(w, monkeypatch)
+    since = await w.sb.last_seq()
     presses = [(u, w.volunteer_group) for u in (w.leader, w.admin, w.volunteers[0], zhou)]
     presses += [(u, w.resident_group) for u in (w.leader, w.resident)]
-    since = await w.sb.last_seq()
     anchor = {chat: await w.leader.last(chat) for chat in (w.volunteer_group, w.resident_group)}
     tried = 0
     for _name, codec in sorted(every_codec().items()):
@@ -77,11 +95,29 @@ async def test_no_press_in_a_group_shows_an_address_or_a_phone(world, monkeypatc
             tried += 1
         await settle(w)
     await settle(w)
-    leaks = []
-    for ev in await w.sb.events(since):  # every message sent there, and every edit of one
-        m = ev.get("message") or {}
-        if ev.get("chat_id") in (w.volunteer_group, w.resident_group) and ev["type"] != "message_deleted":
-            if ADDRESS in text_of(m) or PHONE in text_of(m):
-                leaks.append((ev["chat_id"], f"{ev['type']}: {text_of(m)[:120]}"))
     assert tried > 400
-    assert leaks == [], "\n".join(f"{c}: {t!r}" for c, t in leaks)
+    leaks = leaks_since(await w.sb.events(since), (w.volunteer_group, w.resident_group))
+    assert leaks == [], "\n".join(leaks)
+
+
+async def test_no_command_typed_in_a_group_shows_an_address_or_a_phone(world, monkeypatch):
+    """Every command the bot knows, bare, with a number and with the request's code, typed in both
+    groups by the leader and the admin (who may see everything in private)."""
+    w = world
+    req, _ = await town_with_details(w, monkeypatch)
+    since = await w.sb.last_seq()
+    typed = 0
+    for command in commands(w.bot.app):
+        for text in (f"/{command}", f"/{command} 1", f"/{command} {req.code}"):
+            for user, chat in (
+                (w.leader, w.volunteer_group),
+                (w.admin, w.volunteer_group),
+                (w.leader, w.resident_group),
+            ):
+                await user.send(text, chat=chat)
+                typed += 1
+            await settle(w)
+    await settle(w)
+    assert typed > 300
+    leaks = leaks_since(await w.sb.events(since), (w.volunteer_group, w.resident_group))
+    assert leaks == [], "\n".join(leaks)
