@@ -1,9 +1,9 @@
 """No button pressed and no command typed in a group chat ever puts a resident's address or phone
-there (sent or edited in). Buttons: every codec the views declare, pressed by the grid's leader, the admin, the volunteer on the task and a department's
-contact in the volunteer group, and by the leader and the resident in the residents' group, with the
-ids of real rows (a request taken and forwarded to a department with its address and phone, a
-household with a care plan and a problem found on a visit). Buttons are never trusted: a forged or
-misplaced press included."""
+there, sent or edited in. Buttons: every codec the views declare, pressed by the grid's leader, the
+admin, the volunteer on the task and a department's contact in the volunteer group, and by the
+leader and the resident in the residents' group, with the ids of real rows (a request taken and
+forwarded to a department with its address and phone, a household with a care plan and a problem
+found on a visit). Buttons are never trusted: a forged or misplaced press included."""
 
 from __future__ import annotations
 
