@@ -10,13 +10,19 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from bot.demo import seed_demo
-from bot.demo.cast import APPLICANT, GRACE, GRIDS, LEADER
+from bot.demo.cast import ADMIN, APPLICANT, BUILDINGS, GRACE, GRIDS, LEADER, SUN, TOM, UNIT, WANG, ZHANG
 from bot.outbox.notifier import OutboxNotifier
+from bot.services.buildings import buildings_page, headed_households
+from bot.services.care import care_rows, plan_card
 from bot.services.digests import grid_digest, preview_digest
+from bot.services.honour import community_honour
 from bot.services.kernel.clock import FakeClock
 from bot.services.kernel.core import Core
 from bot.services.kernel.periods import iso_week, previous_week
+from bot.services.loudspeaker import notice_history
 from bot.services.office import load_scope, week_figures, weekly_trends
+from bot.services.referrals import departments
+from bot.services.units import month_range, my_units, previous_month, unit_figures, unit_report
 from storage.enums import RequestStatus
 from storage.models import Grid, HelpRequest, Person
 
@@ -136,3 +142,81 @@ async def test_the_demos_leaders_volunteers_and_admin_see_their_own_menus(demo_p
 
         await wait_for(shown, 10, f"/{command} in {person.name}'s menu")
     assert "board" not in await commands(ALICE)  # a resident sees the residents' menu
+
+
+async def _seeded_core(db, cfg, moment: str) -> Core:
+    now = datetime.fromisoformat(moment)
+    assert await seed_demo(db, cfg, now=now)
+    clock = FakeClock(now)
+    return Core(db=db, notifier=OutboxNotifier(clock), clock=clock, cfg=cfg)
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+async def test_the_paired_unit_has_two_members_and_last_months_work(db, cfg, moment):
+    core = await _seeded_core(db, cfg, moment)
+    [unit] = await my_units(core, SUN.actor)  # /unit, for its contact
+    assert unit.name == UNIT and sorted(m.name for m in unit.members) == sorted([TOM.name, ZHANG.name])
+    month = previous_month(core.clock.now().date())
+    report = await unit_report(core, unit.unit_id, month)  # `redvest report units --month`, the contact's report
+    assert sorted(m.name for m in report.members) == sorted([TOM.name, ZHANG.name])
+    assert any(m.hours and m.tasks_done and m.points for m in report.members), report
+    grid, _ = await _grid_and_leader(db)
+    [fig] = await unit_figures(core, [grid], *month_range(month, SHANGHAI))  # the dashboard's units page
+    assert fig.name == UNIT and fig.members == 2 and fig.tasks_done and fig.hours and fig.points, fig
+    assert fig.contact == SUN.name
+
+
+async def test_grid_one_has_buildings_with_its_households_and_a_head(db, cfg):
+    core = await _seeded_core(db, cfg, MOMENTS[1])
+    page = await buildings_page(core, LEADER.actor)  # /buildings
+    assert {b.name: b.households for b in page.buildings} == {name: 1 for name in BUILDINGS}
+    assert [(b.name, name) for b in page.buildings for _, name in b.heads] == [("12号3栋", WANG.name)]
+    [headed] = await headed_households(core, WANG.actor)  # /visits: the head's building, besides his pairing
+    assert headed.name == "12号3栋" and [r.household.address for r in headed.rows] == [BUILDINGS["12号3栋"]]
+    grid, _ = await _grid_and_leader(db)
+    last = (await grid_digest(core, grid, previous_week(iso_week(core.clock.now(), SHANGHAI)))).figures
+    visited = {b.name: b.visited for b in last.buildings}  # the digest's lines: 王志愿 missed 12号5栋 last week
+    assert visited == {"12号3栋": 1, "12号5栋": 0, "14号1栋": 1}
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+async def test_granny_wangs_care_plan_has_checks_done_and_one_missed(db, cfg, moment):
+    core = await _seeded_core(db, cfg, moment)
+    grid, _ = await _grid_and_leader(db)
+    [row] = await care_rows(core, [grid])  # the dashboard's care page
+    card = await plan_card(core, LEADER.actor, row.plan_id)  # /care, the leader's plan
+    assert card.done >= 2 and card.missed == 1 and card.plan.volunteer is None  # the paired volunteer, 张志愿
+    assert card.last is not None and card.last.by == ZHANG.name and "血压" in (card.last.note or "")
+
+
+async def test_the_community_has_departments_to_forward_to(db, cfg):
+    core = await _seeded_core(db, cfg, MOMENTS[1])
+    deps = await departments(core, ADMIN.actor)  # /departments
+    assert {d.name for d in deps} == {"街道城管科", "区民政局"} and all(d.offline and d.active for d in deps)
+
+
+async def test_the_leaders_notice_was_delivered_and_last_months_honour_list_has_names(db, cfg):
+    core = await _seeded_core(db, cfg, MOMENTS[0])
+    grid, _ = await _grid_and_leader(db)
+    [notice] = await notice_history(core, [grid], [], SHANGHAI)  # the dashboard's notices page
+    assert notice.sender == LEADER.name and notice.finished and notice.recipients >= 4
+    assert notice.delivered == notice.recipients and not notice.failed
+    async with db.reading() as s:
+        community = (await s.execute(select(Grid.community_id).where(Grid.id == grid))).scalar_one()
+    honour = await community_honour(core, community, "2026-11")
+    assert len(honour.rows) >= 3 and all(r.points for r in honour.rows)
+
+
+async def test_a_user_sees_the_unit_the_buildings_and_the_departments_in_chat(demo_people, seeded, bot):
+    async def answer(person, command: str, lang: str = "zh-CN") -> str:
+        user = await make_user(bot.sb, person.tg_user_id, person.name, lang)
+        await user.send(command)
+        return text_of(await user.reply())
+
+    unit = await answer(SUN, "/unit")
+    assert UNIT in unit and TOM.name in unit and ZHANG.name in unit
+    buildings = await answer(LEADER, "/buildings")
+    assert all(name in buildings for name in BUILDINGS) and WANG.name in buildings
+    assert "12号3栋" in await answer(WANG, "/visits")
+    assert "街道城管科" in await answer(ADMIN, "/departments")
+    assert f"Work unit: {UNIT}" in await answer(TOM, "/profile", "en")

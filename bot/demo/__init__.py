@@ -20,6 +20,7 @@ from storage.models import Grid, Person
 from .base import community_id, seed_base
 from .cast import PEOPLE, TIMEZONE, DemoPerson, sandbox_groups
 from .history import WEEKS, tell_history
+from .programme import tell_programme
 from .story import Story, household_ids
 from .today import tell_today
 
@@ -43,7 +44,9 @@ async def seed_demo(db: Database, cfg: Config | None = None, now: datetime | Non
     people = {t: i for t, i in rows if t is not None and i is not None}
     assert grid is not None
     st = Story(db, cfg, now, week0)
-    tell_history(st, await household_ids(db), people, grid)
+    households = await household_ids(db)
+    tell_history(st, households, people, grid)
+    tell_programme(st, com, grid, households)
     tell_today(st, grid, com)
     await st.tell()
     await _menus(db, cfg)

@@ -37,11 +37,12 @@ async def seed_base(db: Database, since: datetime) -> bool:
         for d in PEOPLE:
             if d.role == "applicant":
                 continue  # they apply through the bot (the history does it)
+            home = grids[d.grid] if d.grid is not None else None  # a unit's contact lives in none
             p = Person(
                 tg_user_id=d.tg_user_id,
                 name=d.name,
                 language=d.language,
-                grid_id=grids[d.grid].id,
+                grid_id=home.id if home is not None else None,
                 is_superadmin=False,
                 created_at=since,
             )
@@ -50,13 +51,13 @@ async def seed_base(db: Database, since: datetime) -> bool:
             people[d.tg_user_id] = p
             if d.role == "admin":
                 s.add(RoleGrant(person_id=key_of(p), role=RoleKind.admin.value, community_id=key_of(com)))
-            elif d.role == "leader":
-                s.add(RoleGrant(person_id=key_of(p), role=RoleKind.leader.value, grid_id=grids[d.grid].id))
-            elif d.role == "volunteer":
+            elif d.role == "leader" and home is not None:
+                s.add(RoleGrant(person_id=key_of(p), role=RoleKind.leader.value, grid_id=home.id))
+            elif d.role == "volunteer" and home is not None:
                 s.add(
                     VolunteerProfile(
                         person_id=key_of(p),
-                        grid_id=key_of(grids[d.grid]),
+                        grid_id=key_of(home),
                         status=VolunteerStatus.approved.value,
                         work_group="party_in_service",
                         party_member=True,

@@ -15,8 +15,8 @@ class DemoPerson:
     tg_user_id: int
     name: str
     language: str  # Telegram language code
-    role: str  # admin | leader | volunteer | applicant | resident
-    grid: int  # index into GRIDS
+    role: str  # admin | leader | volunteer | applicant | resident | contact (a paired unit's, of no grid)
+    grid: int | None  # index into GRIDS; None: lives in none of them
 
     @property
     def actor(self) -> Actor:
@@ -35,7 +35,9 @@ APPLICANT = DemoPerson(900205, "赵小新 (applicant)", "zh-hans", "applicant", 
 GRANNY = DemoPerson(900301, "王奶奶 (resident)", "zh-hans", "resident", 0)
 ALICE = DemoPerson(900302, "Alice (resident)", "en", "resident", 0)
 LIU = DemoPerson(900303, "刘大爷 (resident)", "zh-hans", "resident", 1)
-PEOPLE = [ADMIN, LEADER, GRACE, ZHANG, WANG, TOM, CHEN, APPLICANT, GRANNY, ALICE, LIU]
+SUN = DemoPerson(900401, "孙科长 (unit contact)", "zh-hans", "contact", None)
+PEOPLE = [ADMIN, LEADER, GRACE, ZHANG, WANG, TOM, CHEN, APPLICANT, GRANNY, ALICE, LIU, SUN]
+UNIT = "区税务局"  # the paired unit (包联单位): SUN its contact, ZHANG and TOM its members
 
 # (grid index, address, members, care flags, the volunteer paired with it)
 HOUSEHOLDS = [
@@ -44,6 +46,8 @@ HOUSEHOLDS = [
     (0, "滨江路 14 号 1 栋 603", "小明（9 岁）与奶奶", "left_behind_children", TOM),
     (1, "江畔小区 2 栋 201", "赵叔叔（轮椅）", "disability", CHEN),
 ]
+# grid 1's buildings (楼栋) and the households in them; WANG heads the first (楼栋长)
+BUILDINGS = {"12号3栋": HOUSEHOLDS[0][1], "12号5栋": HOUSEHOLDS[1][1], "14号1栋": HOUSEHOLDS[2][1]}
 ADDRESSES = {GRANNY: HOUSEHOLDS[0][1], ALICE: "滨江路 16 号 2 栋 1204", LIU: "江畔小区 4 栋 502"}
 VOLUNTEER_GROUP_IDS = [-100001, -100002, -100003]
 RESIDENT_GROUP_IDS = [-200001, -200002, -200003]

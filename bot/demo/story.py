@@ -1,7 +1,8 @@
 """How the demo's past is told: steps at given times, run in time order through the services with
 a clock set to each step's time. Steps of weeks ago run with a quiet notifier (what happened then
 is not sent today); the steps of the last days run with the outbox notifier, so the sandbox's chats
-show the cards, reminders and questions that still wait for someone."""
+show the cards, reminders and questions that still wait for someone. A past notice that was
+delivered then is queued and marked sent at its time (Story.delivered)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -27,8 +28,10 @@ from bot.services.requests import (
     report_done,
     start_task,
 )
+from storage import outbox
 from storage.db import Database
-from storage.models import Household
+from storage.enums import OutboxStatus
+from storage.models import Household, OutboxMessage
 
 from .cast import ADDRESSES, DemoPerson
 
@@ -81,6 +84,24 @@ class Story:
 
     def at(self, when: datetime, step: Step, *, live: bool = False) -> None:
         self.steps.append((when, len(self.steps), live, step))
+
+    def delivered(self, when: datetime, step: Step) -> None:
+        """A past step whose messages went out then (a 小喇叭 notice): queued in the outbox and marked
+        sent at once, as the sender would have, so its delivery counts are real; nothing is sent today."""
+
+        async def run(_: Core) -> None:
+            async with self.db.reading() as s:
+                last = await s.scalar(select(func.max(col(OutboxMessage.id))))
+            await step(self.live)
+            async with self.db.session() as s:
+                queued = await s.execute(
+                    select(col(OutboxMessage.id)).where(
+                        col(OutboxMessage.id) > (last or 0), col(OutboxMessage.status) == OutboxStatus.pending.value
+                    )
+                )
+                await outbox.mark_sent(s, [(i, None) for i in queued.scalars() if i is not None], self.clock.now())
+
+        self.at(when, run)
 
     async def tell(self) -> None:
         for when, _, live, step in sorted(self.steps, key=lambda s: (s[0], s[1])):
