@@ -3,7 +3,7 @@ dashboard chart, the week's figures and the digest show real figures from the fi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,10 +21,10 @@ from bot.services.kernel.core import Core
 from bot.services.kernel.periods import iso_week, previous_week
 from bot.services.loudspeaker import notice_history
 from bot.services.office import load_scope, week_figures, weekly_trends
-from bot.services.referrals import departments
+from bot.services.referrals import departments, referral_rows
 from bot.services.units import month_range, my_units, previous_month, unit_figures, unit_report
 from storage.enums import RequestStatus
-from storage.models import Grid, HelpRequest, Person
+from storage.models import Grid, HelpRequest, Person, UnitClaim
 
 from .support.harness import make_user, text_of
 
@@ -156,6 +156,7 @@ async def test_the_paired_unit_has_two_members_and_last_months_work(db, cfg, mom
     core = await _seeded_core(db, cfg, moment)
     [unit] = await my_units(core, SUN.actor)  # /unit, for its contact
     assert unit.name == UNIT and sorted(m.name for m in unit.members) == sorted([TOM.name, ZHANG.name])
+    assert [c.members for c in unit.claims] == [[]]  # today's claim waits for the contact to choose who goes
     month = previous_month(core.clock.now().date())
     report = await unit_report(core, unit.unit_id, month)  # `redvest report units --month`, the contact's report
     assert sorted(m.name for m in report.members) == sorted([TOM.name, ZHANG.name])
@@ -163,7 +164,12 @@ async def test_the_paired_unit_has_two_members_and_last_months_work(db, cfg, mom
     grid, _ = await _grid_and_leader(db)
     [fig] = await unit_figures(core, [grid], *month_range(month, SHANGHAI))  # the dashboard's units page
     assert fig.name == UNIT and fig.members == 2 and fig.tasks_done and fig.hours and fig.points, fig
-    assert fig.contact == SUN.name
+    assert fig.contact == SUN.name and fig.open_claims == 1
+    async with db.reading() as s:  # Alice's tax return: claimed for the unit, done by Tom, confirmed
+        done = (
+            await s.execute(select(HelpRequest.status).join(UnitClaim, UnitClaim.request_id == HelpRequest.id))
+        ).scalars()
+    assert RequestStatus.completed.value in set(done)
 
 
 async def test_grid_one_has_buildings_with_its_households_and_a_head(db, cfg):
@@ -189,10 +195,14 @@ async def test_granny_wangs_care_plan_has_checks_done_and_one_missed(db, cfg, mo
     assert card.last is not None and card.last.by == ZHANG.name and "血压" in (card.last.note or "")
 
 
-async def test_the_community_has_departments_to_forward_to(db, cfg):
+async def test_a_department_answered_one_referral_and_another_waits(db, cfg):
     core = await _seeded_core(db, cfg, MOMENTS[1])
-    deps = await departments(core, ADMIN.actor)  # /departments
-    assert {d.name for d in deps} == {"街道城管科", "区民政局"} and all(d.offline and d.active for d in deps)
+    deps = {d.name: d for d in await departments(core, ADMIN.actor)}  # /departments
+    assert set(deps) == {"街道城管科", "区民政局"} and deps["街道城管科"].open_referrals == 1
+    grid, _ = await _grid_and_leader(db)
+    rows = await referral_rows(core, [grid], decided_since=core.clock.now() - timedelta(days=30))
+    assert sorted((r.item, r.state.decided_at is None) for r in rows) == [(False, True), (True, False)]
+    assert all(r.state.department == "街道城管科" for r in rows)
 
 
 async def test_the_leaders_notice_was_delivered_and_last_months_honour_list_has_names(db, cfg):

@@ -23,6 +23,7 @@ from .history import WEEKS, tell_history
 from .programme import tell_programme
 from .story import Story, household_ids
 from .today import tell_today
+from .upward import tell_upward
 
 __all__ = ["PEOPLE", "DemoPerson", "sandbox_groups", "seed_demo"]
 
@@ -47,6 +48,7 @@ async def seed_demo(db: Database, cfg: Config | None = None, now: datetime | Non
     households = await household_ids(db)
     tell_history(st, households, people, grid)
     tell_programme(st, com, grid, households)
+    tell_upward(st, people, grid)
     tell_today(st, grid, com)
     await st.tell()
     await _menus(db, cfg)
