@@ -117,7 +117,6 @@ def roster_text(lang: str, r: UnitRoster) -> str:
             lines.append(t(lang, "units.roster_no_task"))
     if not r.members:
         lines.append(t(lang, "units.roster_empty"))
-    lines.append(t(lang, "units.roster_reports"))
     if r.claims:
         lines.append(t(lang, "units.roster_claims"))
     for c in r.claims:
@@ -130,6 +129,7 @@ def roster_text(lang: str, r: UnitRoster) -> str:
                 members=join_list(lang, c.members) if c.members else tp(lang, "units.nobody_on_it"),
             )
         )
+    lines.append(t(lang, "units.roster_reports"))  # last: it tells what the last row of buttons does
     return "\n".join(lines)
 
 
