@@ -182,3 +182,44 @@ def test_cli_reports_a_missing_file_in_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["import", "households", str(tmp_path / "nope.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+async def test_volunteers_with_their_work_unit_and_a_unit_not_paired_refused(core):
+    from storage.models import Unit, UnitCommunity
+
+    for kind in ("communities", "grids"):
+        await run(core, kind, f"{kind}.csv")
+    async with core.db.session() as s:
+        sunshine = (await s.execute(select(Community).where(Community.name == "阳光社区"))).scalar_one()
+        tax, other = Unit(name="区税务局"), Unit(name="区图书馆")  # the library is paired with nobody
+        s.add_all([tax, other])
+        await s.flush()
+        s.add(UnitCommunity(unit_id=tax.id, community_id=sunshine.id))
+    head = "TelegramID,姓名,电话,社区,网格,同意,单位\n"
+    bad = (
+        head
+        + "7201,周志愿,13900001111,阳光社区,阳光一格,是,区税务局\n7202,吴志愿,13900002222,阳光社区,阳光一格,是,区图书馆\n"
+    )
+    code, out = await run(core, "volunteers", data=bad.encode(), lang="zh-CN")
+    assert code == 1 and "区图书馆" in out and "不是与该社区结对的包联单位" in out
+    assert await count(core.db, VolunteerProfile) == 0  # all or nothing
+    good = (
+        head + "7201,周志愿,13900001111,阳光社区,阳光一格,是,区税务局\n7202,吴志愿,13900002222,阳光社区,阳光一格,是,\n"
+    )
+    code, out = await run(core, "volunteers", data=good.encode(), lang="zh-CN")
+    assert code == 0, out
+    async with core.db.session() as s:
+        units = dict(
+            (
+                await s.execute(
+                    select(Person.tg_user_id, VolunteerProfile.unit_id).join(
+                        VolunteerProfile, VolunteerProfile.person_id == Person.id
+                    )
+                )
+            ).all()
+        )
+    assert units == {7201: tax.id, 7202: None}
+    english = "tg_user_id,name,phone,community,grid,consent,Work unit\n7203,Tom Lee,13900003333,阳光社区,阳光二格,yes,区税务局\n"
+    code, out = await run(core, "volunteers", data=english.encode())
+    assert code == 0, out
+    assert await count(core.db, VolunteerProfile, VolunteerProfile.unit_id == tax.id) == 2

@@ -98,6 +98,7 @@ KINDS: dict[str, Kind] = {
             "consent",
             "status",
             "shock_team",
+            "unit",
         ),
         ("tg_user_id", "name", "phone", "community", "grid", "consent"),
         {
@@ -111,6 +112,10 @@ KINDS: dict[str, Kind] = {
             "同意": "consent",
             "状态": "status",
             "突击队": "shock_team",
+            "单位": "unit",
+            "工作单位": "unit",
+            "所属单位": "unit",
+            "Work unit": "unit",  # the volunteers export's header, as it reads in English
         },
         VolunteerRows,
     ),

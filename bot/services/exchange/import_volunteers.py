@@ -13,7 +13,7 @@ from bot.services.kernel.menus import queue_menu
 from bot.services.people import clean_availability
 from storage import audit
 from storage.enums import VolunteerStatus
-from storage.models import Person, VolunteerProfile
+from storage.models import Person, Unit, UnitCommunity, VolunteerProfile
 
 from .import_checker import Checker, RowProblem, many, tg_ids, yes_no
 
@@ -38,6 +38,7 @@ class VolunteerRows(Checker):
         if work not in self.words.work_groups:
             raise RowProblem("import.problem.unknown_value", field="work_group", value=work[:30])
         skills = many("skills", values.get("skills", ""), self.words.skills)
+        unit = await self._unit(values.get("unit", "").strip(), grid.community_id)
         status = values.get("status", "").strip().lower() or "approved"
         if status not in ("approved", "pending"):
             raise RowProblem("import.problem.status")
@@ -54,7 +55,21 @@ class VolunteerRows(Checker):
             else "",
             status=status,
             shock=yes_no("shock_team", values.get("shock_team", "")),
+            unit=unit,
         )
+
+    async def _unit(self, name: str, community_id: int | None) -> int | None:
+        """The work unit (包联单位) named, which must be paired with the volunteer's community."""
+        if not name:
+            return None
+        found = await self.s.scalar(
+            select(col(Unit.id))
+            .join(UnitCommunity, col(UnitCommunity.unit_id) == col(Unit.id))
+            .where(col(Unit.name) == name, col(UnitCommunity.community_id) == community_id)
+        )
+        if found is None:
+            raise RowProblem("import.problem.unknown_unit", name=name[:40])
+        return int(found)
 
     async def write(self, item: dict[str, Any]) -> None:
         now = self.core.clock.now()
@@ -74,6 +89,7 @@ class VolunteerRows(Checker):
             item["availability"],
         )
         prof.shock_team = item["shock"] and item["status"] == "approved"
+        prof.unit_id = item["unit"]
         prof.consent_at, prof.decided_at = now, now if item["status"] == "approved" else None
         self.s.add_all([person, prof])
         await self.s.flush()
