@@ -29,6 +29,11 @@ class ReferralState(NamedTuple):
     timezone: str  # the community's, to show the dates in
 
 
+def department_card_ref(referral_id: int | None) -> str:
+    """The card_ref of a referral's card in its department's chat (an edit reaches every copy)."""
+    return f"referral:{referral_id}"
+
+
 def aware(at: datetime) -> datetime:
     """SQLite gives naive UTC back."""
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -17,7 +17,7 @@ from bot.services.requests import create_request
 from bot.services.requests.intake import RequestDraft
 from storage.models import AuditEntry, Referral
 from tests.support.harness import buttons_of, text_of
-from tests.support.waiting import settle
+from tests.support.waiting import settle, wait_for
 
 ADDRESS, PHONE = "幸福里 3 栋 2 单元 401", "13912345678"
 
@@ -37,6 +37,18 @@ async def _card(user, req, contains: str) -> dict:
 async def _ref(w) -> Referral:
     async with w.db.session() as s:
         return (await s.execute(select(Referral).order_by(Referral.id.desc()))).scalars().first()
+
+
+async def card_as_it_reads(w, who, card: dict, contains: str) -> dict:
+    """The department's card (that message) as it reads now, once it contains `contains`."""
+
+    async def edited() -> dict | None:
+        for m in await w.sb.messages(who.private):
+            if m["message_id"] == card["message_id"] and contains in text_of(m):
+                return m
+        return None
+
+    return await wait_for(edited, what=f"the card edited to say {contains!r}")
 
 
 async def test_forwarded_from_the_card_the_leaders_hear_each_step_and_closing_it_withdraws_it(world):
@@ -100,8 +112,12 @@ async def test_forwarded_from_the_card_the_leaders_hear_each_step_and_closing_it
     await w.leader.reply(contains="已关闭")
     gone = text_of(await zhou.reply(contains="自行办结"))
     assert req.code in gone and "无需再答复" in gone and ADDRESS not in gone and "王奶奶" not in gone
+    # and the card itself now says so, with no buttons left on it
+    card_now = await card_as_it_reads(w, zhou, again, "已撤回")
+    assert not buttons_of(card_now)
+    assert f"转交街道城管科的 {req.code}：已撤回" in text_of(card_now) and "无需答复" in text_of(card_now)
     ref = await _ref(w)
-    answer = await zhou.press("答复", message=again)
+    answer = await zhou.press("x", message=again, data=f"wh:r:{ref.id}", force=True)  # a client that still shows it
     assert answer["show_alert"] and "社区已自行办结此事" in answer["text"]
     answer = await zhou.press("x", message=again, data=f"wh:k:{ref.id}", force=True)
     assert answer["show_alert"] and "社区已自行办结此事" in answer["text"]
@@ -130,7 +146,7 @@ async def test_in_english_a_cancelled_request_is_withdrawn_and_a_missed_deadline
 
     late = await _request(w, w.resident_en, "Alice", "The lift is broken")
     await referrals.forward(w.bot.core, admin, late.id, dep.id, address=False, phone=False, days=1)
-    await ann.reply(contains="forwards a request to Housing")
+    ann_card = await ann.reply(contains="forwards a request to Housing")
     async with w.db.session() as s:  # its deadline passes
         await s.execute(update(Referral).values(due_at=w.bot.core.clock.now() - timedelta(minutes=1)))
     assert await referrals.escalate_overdue_referrals(w.bot.core) == 2  # the admin and the grid's leader
@@ -148,6 +164,8 @@ async def test_in_english_a_cancelled_request_is_withdrawn_and_a_missed_deadline
     await w.resident_en.reply(edited=True, contains="cancelled")
     gone = text_of(await ann.reply(contains="settled"))
     assert late.code in gone and "No answer is needed" in gone and "Alice" not in gone
+    card_now = await card_as_it_reads(w, ann, ann_card, "withdrawn")
+    assert f"{late.code}, forwarded to Housing: withdrawn" in text_of(card_now) and not buttons_of(card_now)
     ref = await _ref(w)
     assert ref.status == "withdrawn"
     answer = await ann.press("x", data=f"wh:r:{ref.id}", force=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import t, tp
 from bot.services.referrals import DepartmentCard, ReferralAnswered, ReferralHandedBack, ReferralSent, ReferralUpdate
-from bot.services.withdrawal import ReferralWithdrawn
+from bot.services.withdrawal import ReferralCardWithdrawn, ReferralWithdrawn
 from bot.views.labels import value_label
 from bot.views.message import Button, OutMessage
 from bot.views.render import renders
@@ -90,6 +90,19 @@ def referral_withdrawn(n: ReferralWithdrawn, lang: str) -> OutMessage:
     text = t(
         lang,
         "referrals.to_department.withdrawn",
+        code=subject(lang, n.code, n.item),
+        department=n.department,
+        community=n.community,
+    )
+    return OutMessage(chat_id=n.chat_id, text=text)
+
+
+@renders(ReferralCardWithdrawn)
+def referral_card_withdrawn(n: ReferralCardWithdrawn, lang: str) -> OutMessage:
+    """The department's card once withdrawn: what it was, that no answer is needed; no buttons."""
+    text = t(
+        lang,
+        "referrals.card.withdrawn",
         code=subject(lang, n.code, n.item),
         department=n.department,
         community=n.community,

@@ -18,6 +18,7 @@ from bot.services.kernel.roles import Actor, ensure_person, is_admin_of, person_
 from storage import audit
 from storage.enums import OPEN_REFERRAL_STATUSES
 from storage.models import Community, Department, Person, Referral
+from storage.referral_reads import department_card_ref
 
 from .cards import department_card, subject_of
 from .departments import DepartmentRow, clean_department_name, contact_person, open_count, row_of
@@ -109,7 +110,8 @@ async def _resend_cards(core: Core, s: AsyncSession, me: Person, dep: Department
         if sub is None:
             continue
         card = department_card(to, reader.language if reader else None, ref, dep, com, sub)
-        await core.notifier.send(s, f"referral-card:{ref.id}:{to}:{int(core.clock.now().timestamp())}", card)
+        key = f"referral-card:{ref.id}:{to}:{int(core.clock.now().timestamp())}"
+        await core.notifier.send(s, key, card, card_ref=department_card_ref(ref.id))
 
 
 async def remove_department(core: Core, actor: Actor, department_id: int) -> Removed:

@@ -20,6 +20,7 @@ from bot.services.kernel.roles import Actor, ensure_person, is_admin_of, person_
 from storage import audit
 from storage.enums import OPEN_REFERRAL_STATUSES, RequestStatus
 from storage.models import Community, Department, Grid, HelpRequest, Person, Referral
+from storage.referral_reads import department_card_ref
 
 from .cards import Subject, department_card, request_subject
 from .notices import ReferralSent
@@ -165,7 +166,7 @@ async def send_referral(
     to = dep.tg_user_id if dep.tg_user_id is not None else me.tg_user_id
     if to is not None:
         card = department_card(to, contact.language if contact is not None else None, ref, dep, com, sub)
-        await core.notifier.send(s, f"referral-card:{ref.id}", card)
+        await core.notifier.send(s, f"referral-card:{ref.id}", card, card_ref=department_card_ref(ref.id))
     resident = await s.get(Person, sub.resident_id) if sub.resident_id else None
     if resident is not None and resident.tg_user_id is not None and resident.forgotten_at is None:
         await core.notifier.send(

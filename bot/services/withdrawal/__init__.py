@@ -4,6 +4,6 @@ referral is withdrawn in the same transaction and the department's contact is to
 needed. A package of its own because the meeting and the request loop call it, and 吹哨
 (bot/services/referrals) builds on the meeting."""
 
-from .withdrawing import ReferralWithdrawn, withdraw_referrals
+from .withdrawing import ReferralCardWithdrawn, ReferralWithdrawn, withdraw_referrals
 
-__all__ = ["ReferralWithdrawn", "withdraw_referrals"]
+__all__ = ["ReferralCardWithdrawn", "ReferralWithdrawn", "withdraw_referrals"]

@@ -21,6 +21,7 @@ from bot.services.kernel.roles import person_by_tg
 from storage import audit
 from storage.enums import OPEN_REFERRAL_STATUSES, ReferralStatus
 from storage.models import Community, Department, Person, Referral
+from storage.referral_reads import department_card_ref
 
 OPEN = [st.value for st in OPEN_REFERRAL_STATUSES]
 
@@ -50,6 +51,17 @@ class ReferralWithdrawn(Notice):
     item: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReferralCardWithdrawn(Notice):
+    """The department's card itself, edited in every copy: withdrawn, no buttons, and none of the
+    details it carried (an address or phone shared with the department goes from its chat)."""
+
+    code: str
+    department: str
+    community: str
+    item: bool = False
+
+
 async def withdraw_referrals(
     core: Core,
     s: AsyncSession,
@@ -68,12 +80,15 @@ async def withdraw_referrals(
         return 0
     rows = (await s.execute(stmt, {"key": key, "now": now})).all()
     entity = "request" if request_id is not None else "visit_issue"
+    item = issue_id is not None and request_id is None
     for ref_id, dep_id, sent_by in rows:
         await audit.record(s, by, "referral.withdrawn", entity, key, referral_id=ref_id)
         dep = await s.get(Department, dep_id)
         com = await s.get(Community, dep.community_id) if dep is not None else None
         if dep is None or com is None:
             continue
+        card = ReferralCardWithdrawn(chat_id=0, code=code, department=dep.name, community=com.name, item=item)
+        await core.notifier.edit_card(s, department_card_ref(ref_id), card)  # each copy in its reader's language
         if dep.tg_user_id is not None:
             to, contact = dep.tg_user_id, await person_by_tg(s, dep.tg_user_id)
         else:  # offline: the admin who records its answers, unless they are the one who closed it
@@ -87,7 +102,7 @@ async def withdraw_referrals(
             code=code,
             department=dep.name,
             community=com.name,
-            item=issue_id is not None and request_id is None,
+            item=item,
         )
         await core.notifier.send(s, f"referral-withdrawn:{ref_id}", notice)
     return len(rows)
