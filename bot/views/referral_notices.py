@@ -84,27 +84,19 @@ def referral_update(n: ReferralUpdate, lang: str) -> OutMessage:
     return OutMessage(chat_id=n.chat_id, text=text)
 
 
+def _withdrawn(n: ReferralWithdrawn | ReferralCardWithdrawn, lang: str, key: str) -> OutMessage:
+    subject_text = subject(lang, n.code, n.item)
+    text = t(lang, key, code=subject_text, department=n.department, community=n.community)
+    return OutMessage(chat_id=n.chat_id, text=text)
+
+
 @renders(ReferralWithdrawn)
 def referral_withdrawn(n: ReferralWithdrawn, lang: str) -> OutMessage:
     """To the department: the community settled it; its card's buttons change nothing now."""
-    text = t(
-        lang,
-        "referrals.to_department.withdrawn",
-        code=subject(lang, n.code, n.item),
-        department=n.department,
-        community=n.community,
-    )
-    return OutMessage(chat_id=n.chat_id, text=text)
+    return _withdrawn(n, lang, "referrals.to_department.withdrawn")
 
 
 @renders(ReferralCardWithdrawn)
 def referral_card_withdrawn(n: ReferralCardWithdrawn, lang: str) -> OutMessage:
     """The department's card once withdrawn: what it was, that no answer is needed; no buttons."""
-    text = t(
-        lang,
-        "referrals.card.withdrawn",
-        code=subject(lang, n.code, n.item),
-        department=n.department,
-        community=n.community,
-    )
-    return OutMessage(chat_id=n.chat_id, text=text)
+    return _withdrawn(n, lang, "referrals.card.withdrawn")
