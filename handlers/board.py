@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.i18n import t, tp
+from bot.i18n import t
 from bot.services.requests import (
     board_for,
     close_request,
@@ -64,9 +64,9 @@ PENDING = "board_reason"
 OPEN, FILLED, DONE = RequestStatus.open.value, RequestStatus.filled.value, RequestStatus.done_reported.value
 
 
-async def _answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+async def _answer(update: Update, text: str | None = None) -> None:
     if update.callback_query:
-        await update.callback_query.answer(text, show_alert=alert)
+        await update.callback_query.answer(text)
 
 
 @domain_errors
@@ -83,9 +83,6 @@ async def board_command(update: Update, context: Ctx) -> None:
 
 @domain_errors
 async def request_button(update: Update, context: Ctx) -> None:
-    if in_group(update):  # the request's details carry the resident's address and phone: never in a group
-        await _answer(update, tp(lang_of(update, context), "board.private_only"), alert=True)
-        return
     view = await request_for_leader(core_of(context), actor_of(update), BOARD_REQUEST.parse_id(press_data(update)))
     await _answer(update)
     await say(update, *detail(lang_of(update, context), view))

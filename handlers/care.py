@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.i18n import t, tp
+from bot.i18n import t
 from bot.services import care
 from bot.services.kernel.errors import InvalidInput, NotAllowed
 from bot.services.kernel.ids import parse_row_id
@@ -82,9 +82,6 @@ async def care_command(update: Update, context: Ctx) -> int | None:
 @domain_errors
 async def household_button(update: Update, context: Ctx) -> int | None:
     household_id = view.HOUSEHOLD.parse_id(press_data(update))
-    if update.effective_chat is None or update.effective_chat.type != "private":  # the plan shows the address
-        await query_of(update).answer(tp(lang_of(update, context), "care.private_only"), show_alert=True)
-        return END
     await query_of(update).answer()
     return await _begin(update, context, household_id)
 
