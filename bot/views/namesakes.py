@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.i18n import tp
 from bot.services.kernel.namesakes import namesake_hints
@@ -22,13 +22,11 @@ def told_apart(lang: str, name: str, hint: str | None) -> str:
     )
 
 
-def names_told_apart(lang: str, people: Iterable[Person], width: int = 0) -> dict[int, str]:
-    """{person id: the name to show}, namesakes among `people` told apart; `width`: names longer
-    than that are cut (the hint never is)."""
+def names_told_apart(
+    lang: str, people: Iterable[Person], cut: Callable[[str], str] = lambda name: name
+) -> dict[int, str]:
+    """{person id: the name to show}, namesakes among `people` told apart; `cut` shortens the name
+    for a button (the hint is never cut)."""
     listed = [(p.id, p.name or f"#{p.id}", p.phone) for p in people if p.id is not None]
     hints = namesake_hints(listed)
-
-    def cut(name: str) -> str:
-        return name if not width or len(name) <= width else name[: width - 1] + "…"
-
     return {pid: told_apart(lang, cut(name), hints.get(pid)) for pid, name, _ in listed if pid is not None}

@@ -78,14 +78,14 @@ async def _candidates(s: AsyncSession, item: MeetingItem) -> list[OwnerChoice]:
             .order_by(col(Person.name), col(Person.id))
         )
     ).scalars()
-    out: dict[int, OwnerChoice] = {}
     paired_ids, leader_ids = {p.id for p in paired}, {p.id for p in leaders}
     people = {p.id: p for p in [*paired, *leaders, *volunteers] if p.id is not None}
     hints = namesake_hints((p.id, p.name, p.phone) for p in people.values())
-    for pid, p in people.items():
-        if pid is not None:
-            out[pid] = OwnerChoice(pid, p.name or f"#{pid}", pid in paired_ids, pid in leader_ids, hints.get(pid))
-    return list(out.values())[:MAX_OWNERS]
+    return [
+        OwnerChoice(pid, p.name or f"#{pid}", pid in paired_ids, pid in leader_ids, hints.get(pid))
+        for pid, p in people.items()
+        if pid is not None
+    ][:MAX_OWNERS]
 
 
 async def assign_owner(core: Core, actor: Actor, item_id: int, person_id: int) -> MeetingItem:

@@ -155,7 +155,7 @@ def detail(lang: str, v: LeaderView) -> tuple[str, Keyboard]:
 
 def volunteer_rows(lang: str, loads: list[VolunteerLoad], kind: Callback, *ids: int) -> Keyboard:
     """A button a volunteer (skills that fit first); its press is `kind` with `ids` and their person id."""
-    names = names_told_apart(lang, (v.person for v in loads[:30]), width=20)
+    names = names_told_apart(lang, (v.person for v in loads[:30]), short)
     return [
         [
             Button(
@@ -170,7 +170,7 @@ def volunteer_rows(lang: str, loads: list[VolunteerLoad], kind: Callback, *ids: 
 
 def holder_rows(lang: str, request_id: int, people: list[Person], units: list[UnitHolding]) -> Keyboard:
     """Reassign: whose slot moves (a volunteer's, or a unit's claim whole)."""
-    names = names_told_apart(lang, people, width=20)
+    names = names_told_apart(lang, people, short)
     rows = [[Button(names[p.id], data=BOARD_REASSIGN_FROM.data(request_id, p.id))] for p in people if p.id is not None]
     return rows + [
         [Button(short(unit_name(lang, u), 40), data=BOARD_REASSIGN_UNIT.data(request_id, u.claim_id))] for u in units
